@@ -1,0 +1,146 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/policy.h
+ * @brief The policy handle, its options and the allocator hook.
+ * @defgroup policy Policy handle
+ * @{
+ */
+#ifndef PARTNERWS_POLICY_H
+#define PARTNERWS_POLICY_H
+
+#include "common.h"
+#include "storage.h"
+
+PWS_BEGIN_DECL
+
+/**
+ * @brief An opaque policy handle: the whole in-memory policy state.
+ *
+ * Created by pws_policy_new(), released by pws_policy_free().
+ */
+typedef struct pws_policy pws_policy;
+
+/**
+ * @brief An opaque event delivered to the host after a committed change.
+ *
+ * Borrowed: valid only during the callback that receives it.
+ */
+typedef struct pws_event pws_event;
+
+/**
+ * @brief The host's event callback.
+ * @param event the event; valid only during the call.
+ * @param payload the @c event_payload given in ::pws_policy_options.
+ */
+typedef void (*pws_event_cb)(const pws_event *event, void *payload);
+
+/** Current version of ::pws_allocator. */
+#define PWS_ALLOCATOR_VERSION 1
+
+/**
+ * @brief A custom allocator for one policy handle.
+ *
+ * All three functions are mandatory. Memory the library allocates is only
+ * ever released through the same table.
+ */
+typedef struct pws_allocator {
+	/** Must be set to ::PWS_ALLOCATOR_VERSION (or an older version). */
+	unsigned int version;
+	/** Host context passed to every function. */
+	void *ctx;
+	/** Allocates @p size bytes (size is never 0); NULL on failure. */
+	void *(*malloc_fn)(void *ctx, size_t size);
+	/** Resizes @p ptr (never NULL) to @p size bytes (never 0); NULL on
+	 *  failure, leaving @p ptr untouched. */
+	void *(*realloc_fn)(void *ctx, void *ptr, size_t size);
+	/** Releases @p ptr (never NULL). */
+	void (*free_fn)(void *ctx, void *ptr);
+	/* v2 and later: fields are appended here. */
+} pws_allocator;
+
+/** Static initializer for ::pws_allocator (all functions NULL). */
+#define PWS_ALLOCATOR_INIT {PWS_ALLOCATOR_VERSION, NULL, NULL, NULL, NULL}
+
+/**
+ * @brief Initializes an allocator table (all functions NULL).
+ *
+ * The function twin of ::PWS_ALLOCATOR_INIT, for FFI callers.
+ * @param alloc the table to initialize.
+ * @param version the version the caller was built against.
+ * @return ::PWS_OK, or ::PWS_EINVALID if @p alloc is NULL or @p version is
+ *         0 or newer than this library.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_allocator_init(pws_allocator *alloc, unsigned int version);
+
+/** Current version of ::pws_policy_options. */
+#define PWS_POLICY_OPTIONS_VERSION 1
+
+/**
+ * @brief Options for pws_policy_new().
+ *
+ * Fields are only appended; each addition bumps
+ * ::PWS_POLICY_OPTIONS_VERSION. The library never reads past the fields the
+ * caller's @c version includes.
+ */
+typedef struct pws_policy_options {
+	/** Must be set to ::PWS_POLICY_OPTIONS_VERSION (or an older version). */
+	unsigned int version;
+	/** Custom allocator, copied at creation; NULL for malloc/realloc/free. */
+	const pws_allocator *allocator;
+	/** Host storage callbacks, copied at creation; NULL keeps the state
+	 *  purely in memory. */
+	const pws_storage_ops *storage;
+	/** Event callback, called after each committed change; may be NULL. */
+	pws_event_cb on_event;
+	/** Passed unchanged to @c on_event. */
+	void *event_payload;
+	/* v2 and later: fields are appended here. */
+} pws_policy_options;
+
+/** Static initializer for ::pws_policy_options (all defaults). */
+#define PWS_POLICY_OPTIONS_INIT {PWS_POLICY_OPTIONS_VERSION, NULL, NULL, NULL, NULL}
+
+/**
+ * @brief Initializes policy options to their defaults.
+ *
+ * The function twin of ::PWS_POLICY_OPTIONS_INIT, for FFI callers.
+ * @param opts the options to initialize.
+ * @param version the version the caller was built against.
+ * @return ::PWS_OK, or ::PWS_EINVALID if @p opts is NULL or @p version is
+ *         0 or newer than this library.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int version);
+
+/**
+ * @brief Creates an empty policy handle.
+ *
+ * @param[out] out receives the new handle; set to NULL on failure. Free it
+ *             with pws_policy_free().
+ * @param opts options, or NULL for all defaults. The structure and the
+ *             tables it points to are copied; the caller may discard them.
+ * @return ::PWS_OK; ::PWS_EINVALID if @p out is NULL, a version is 0 or
+ *         newer than this library, an allocator function is missing, or
+ *         the storage table has no @c close; ::PWS_ENOMEM if allocation
+ *         failed.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts);
+
+/**
+ * @brief Releases a policy handle and everything it owns.
+ *
+ * Calls the storage table's @c close, if one was given. Accepts NULL.
+ * @param policy the handle to free, or NULL.
+ * @since 0.1
+ */
+PWS_EXTERN void pws_policy_free(pws_policy *policy);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_POLICY_H */

@@ -1,0 +1,122 @@
+/*
+ * The policy handle: option validation, creation and release.
+ * SPDX-License-Identifier: MIT
+ */
+#include "pws-int.h"
+
+#include <string.h>
+
+size_t pws__policy_options_size(unsigned int version)
+{
+	return version == 1 ? sizeof(pws_policy_options) : 0;
+}
+
+size_t pws__storage_ops_size(unsigned int version)
+{
+	return version == 1 ? sizeof(pws_storage_ops) : 0;
+}
+
+PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int version)
+{
+	if (!opts || pws__policy_options_size(version) == 0)
+		return PWS_EINVALID;
+	memset(opts, 0, pws__policy_options_size(version));
+	opts->version = version;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_storage_ops_init(pws_storage_ops *ops, unsigned int version)
+{
+	if (!ops || pws__storage_ops_size(version) == 0)
+		return PWS_EINVALID;
+	memset(ops, 0, pws__storage_ops_size(version));
+	ops->version = version;
+	return PWS_OK;
+}
+
+/* Copies the caller's options field by field, never reading past what its
+ * version declares, and validates the tables they point to. */
+static int read_options(const pws_policy_options *in, pws_policy_options *o,
+                        pws__mem *mem, pws_storage_ops *st, bool *has_st)
+{
+	size_t n;
+
+	memset(o, 0, sizeof(*o));
+	pws__mem_default(mem);
+	memset(st, 0, sizeof(*st));
+	*has_st = false;
+	if (!in)
+		return PWS_OK;
+	n = pws__policy_options_size(in->version);
+	if (n == 0)
+		return PWS_EINVALID;
+	memcpy(o, in, n);
+
+	if (o->allocator) {
+		size_t an = pws__allocator_size(o->allocator->version);
+		pws_allocator a;
+
+		if (an == 0)
+			return PWS_EINVALID;
+		memset(&a, 0, sizeof(a));
+		memcpy(&a, o->allocator, an);
+		if (!a.malloc_fn || !a.realloc_fn || !a.free_fn)
+			return PWS_EINVALID;
+		mem->a = a;
+	}
+	if (o->storage) {
+		size_t sn = pws__storage_ops_size(o->storage->version);
+
+		if (sn == 0)
+			return PWS_EINVALID;
+		memcpy(st, o->storage, sn);
+		if (!st->close)
+			return PWS_EINVALID;
+		*has_st = true;
+	}
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
+{
+	pws_policy_options o;
+	pws__mem mem;
+	pws_storage_ops st;
+	bool has_st;
+	pws_policy *p;
+	int rc;
+
+	if (!out)
+		return PWS_EINVALID;
+	*out = NULL;
+	rc = read_options(opts, &o, &mem, &st, &has_st);
+	if (rc)
+		return rc;
+	p = pws__calloc(&mem, 1, sizeof(*p));
+	if (!p)
+		return PWS_ENOMEM;
+	p->mem = mem;
+	p->storage = st;
+	p->has_storage = has_st;
+	p->on_event = o.on_event;
+	p->event_payload = o.event_payload;
+	if (pthread_rwlock_init(&p->lock, NULL) != 0) {
+		pws__free(&mem, p);
+		return PWS_ENOMEM;
+	}
+	*out = p;
+	return PWS_OK;
+}
+
+PWS_EXTERN void pws_policy_free(pws_policy *p)
+{
+	pws__mem mem;
+
+	if (!p)
+		return;
+	if (p->has_storage)
+		p->storage.close(p->storage.ctx);
+	pthread_rwlock_destroy(&p->lock);
+	mem = p->mem;
+	pws__free(&mem, p);
+}

@@ -1,0 +1,32 @@
+#!/bin/sh
+# Every exported symbol has a man(3) page, the overview page exists, and
+# the committed generated pages match the headers (when python3 is there to
+# regenerate them).
+set -u
+srcdir=${srcdir:-.}
+rc=0
+[ -f "$srcdir/man/partnerws.7" ] || { echo "FAIL: man/partnerws.7 missing"; rc=1; }
+for s in $(sed -e 's,/\*.*\*/,,' "$srcdir/lib/libpartnerws.sym" | tr -d ' \t;' |
+		grep -E '^pws_[a-z0-9_]+$'); do
+	if [ ! -f "$srcdir/man/$s.3" ]; then
+		echo "FAIL: exported symbol $s has no man page man/$s.3"; rc=1
+	elif ! grep -q "^\.TH $(echo "$s" | tr a-z A-Z) 3" "$srcdir/man/$s.3"; then
+		echo "FAIL: man/$s.3 does not document $s"; rc=1
+	fi
+	grep -qw "$s" "$srcdir/man/partnerws.7" ||
+		{ echo "FAIL: partnerws(7) does not list $s"; rc=1; }
+done
+if command -v python3 >/dev/null 2>&1; then
+	tmp=$(mktemp -d) || exit 99
+	version=$(sed -n 's/^#define PWS_VERSION_STRING "\(.*\)"/\1/p' "$srcdir/include/partnerws/version.h")
+	python3 "$srcdir/tools/genman.py" "$srcdir/include" "$tmp" "$version"
+	for f in "$tmp"/*; do
+		b=$(basename "$f")
+		if ! cmp -s "$f" "$srcdir/man/$b"; then
+			echo "FAIL: man/$b is stale or missing; run 'make man' and commit"; rc=1
+		fi
+	done
+	rm -rf "$tmp"
+fi
+[ $rc -eq 0 ] && echo "man pages OK"
+exit $rc

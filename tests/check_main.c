@@ -1,0 +1,22 @@
+/*
+ * The single Check runner: one suite per module.
+ * CK_RUN_SUITE / CK_RUN_CASE select tests; CK_FORK=no helps valgrind/gdb.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-common.h"
+
+#include <stdlib.h>
+
+int main(void)
+{
+	SRunner *sr = srunner_create(pws_version_suite());
+	int failed;
+
+	srunner_add_suite(sr, pws_errors_suite());
+	srunner_add_suite(sr, pws_handle_suite());
+	srunner_add_suite(sr, pws_alloc_fixture_suite());
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed == 0 ? EXIT_SUCCESS : EXIT_FAILURE;
+}

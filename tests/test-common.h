@@ -1,0 +1,42 @@
+/*
+ * Shared test fixtures: a fault-injecting, counting allocator.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PWS_TEST_COMMON_H
+#define PWS_TEST_COMMON_H
+
+#include <check.h>
+#include <stddef.h>
+
+#include "partnerws.h"
+
+/* The fault allocator counts every allocation made through it and can fail
+ * the Nth one (1-based), once or from then on ("persistent"). It tracks the
+ * live blocks so a test can assert that nothing leaked. */
+typedef struct tc_alloc_stats {
+	size_t calls;        /* malloc + realloc calls seen */
+	size_t failures;     /* calls that were made to fail */
+	size_t live_blocks;  /* blocks allocated and not yet freed */
+	size_t live_bytes;
+	size_t peak_bytes;
+} tc_alloc_stats;
+
+/* Resets counters and disarms failure injection. */
+void tc_alloc_reset(void);
+/* Fails the Nth call from now (1-based); 0 disarms. If persistent, every
+ * call from the Nth on fails. */
+void tc_alloc_fail_at(size_t n, int persistent);
+/* The allocator table to put in pws_policy_options. */
+const pws_allocator *tc_allocator(void);
+/* A snapshot of the counters. */
+tc_alloc_stats tc_alloc_stats_get(void);
+/* Creates a policy whose every allocation goes through the fault allocator. */
+int tc_policy_new(pws_policy **out);
+
+/* Suites, one per module; check_main.c runs them all. */
+Suite *pws_version_suite(void);
+Suite *pws_errors_suite(void);
+Suite *pws_handle_suite(void);
+Suite *pws_alloc_fixture_suite(void);
+
+#endif
