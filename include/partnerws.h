@@ -28,5 +28,10 @@
 #include "partnerws/errors.h"
 #include "partnerws/storage.h"
 #include "partnerws/policy.h"
+#include "partnerws/rules.h"
+#include "partnerws/directory.h"
+#include "partnerws/workspace.h"
+#include "partnerws/check.h"
+#include "partnerws/events.h"
 
 #endif /* PARTNERWS_H */

@@ -140,6 +140,19 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts);
  */
 PWS_EXTERN void pws_policy_free(pws_policy *policy);
 
+/**
+ * @brief A 64-bit digest of the whole policy state.
+ *
+ * Equal states give equal digests whatever order they were built in; tests
+ * and hosts use it to prove that a failed call changed nothing and that
+ * replicas agree.
+ * @param policy the policy handle.
+ * @param[out] digest receives the digest.
+ * @return ::PWS_OK; ::PWS_EINVALID if an argument is NULL.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_policy_digest(const pws_policy *policy, uint64_t *digest);
+
 PWS_END_DECL
 
 /** @} */

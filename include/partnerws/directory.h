@@ -1,0 +1,287 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/directory.h
+ * @brief The host directory: teams and users.
+ * @defgroup directory Host directory
+ *
+ * The host is the source of truth for who exists. These calls are not
+ * actor-checked: the host tells the library what is. Ids are non-empty
+ * UTF-8 strings of at most 255 bytes, copied and interned.
+ *
+ * All functions take a caller-owned ::pws_result (or NULL) last and leave
+ * the state unchanged when they fail.
+ * @{
+ */
+#ifndef PARTNERWS_DIRECTORY_H
+#define PARTNERWS_DIRECTORY_H
+
+#include "common.h"
+#include "policy.h"
+#include "rules.h"
+
+PWS_BEGIN_DECL
+
+/** A team's plan. Values are ABI. */
+typedef enum pws_plan {
+	PWS_PLAN_FREE = 1,         /**< Free. */
+	PWS_PLAN_BASIC = 2,        /**< Basic. */
+	PWS_PLAN_PROFESSIONAL = 3, /**< Professional. */
+	PWS_PLAN_ENTERPRISE = 4    /**< Enterprise. */
+} pws_plan;
+
+/** A user's role in their home team. Values are ABI. */
+typedef enum pws_team_role {
+	PWS_TEAM_MEMBER = 1,      /**< Team member. */
+	PWS_TEAM_ADMIN = 2,       /**< Team Admin. */
+	PWS_TEAM_SUPER_ADMIN = 3  /**< Super Admin. */
+} pws_team_role;
+
+/**
+ * @brief Adds a team.
+ * @param policy the policy handle.
+ * @param team_id the new team's id.
+ * @param name a display name (may be empty, not NULL).
+ * @param plan a ::pws_plan.
+ * @param sso non-zero if the team logs in with SSO (TT1).
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EEXISTS if the id is taken; ::PWS_EINVALID on a
+ *         bad argument; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_add(pws_policy *policy, const char *team_id, const char *name,
+                            int plan, int sso, pws_result *res);
+
+/**
+ * @brief Changes a team's plan.
+ *
+ * Partner Manager flags only take effect on enterprise (CR7); plan checks
+ * (PL1, PL3, FK1) use the current plan.
+ * @param policy the policy handle.
+ * @param team_id the team.
+ * @param plan a ::pws_plan.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_set_plan(pws_policy *policy, const char *team_id, int plan,
+                                 pws_result *res);
+
+/**
+ * @brief Sets whether a team logs in with SSO (shown by TT1).
+ * @param policy the policy handle.
+ * @param team_id the team.
+ * @param sso non-zero for SSO.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_set_sso(pws_policy *policy, const char *team_id, int sso,
+                                pws_result *res);
+
+/**
+ * @brief Adds a captured/verified email domain to a team.
+ *
+ * The domain is normalized as IN3 says (lowercase, one trailing dot
+ * dropped) and must be well formed. A domain belongs to one team at most.
+ * @param policy the policy handle.
+ * @param team_id the team.
+ * @param domain the domain, e.g. "acme.com".
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EEXISTS if a team already
+ *         holds it; ::PWS_EINVALID if malformed; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_add_domain(pws_policy *policy, const char *team_id,
+                                   const char *domain, pws_result *res);
+
+/**
+ * @brief Removes an email domain from a team.
+ * @param policy the policy handle.
+ * @param team_id the team.
+ * @param domain the domain.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND if the team or the domain is unknown;
+ *         ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_remove_domain(pws_policy *policy, const char *team_id,
+                                      const char *domain, pws_result *res);
+
+/**
+ * @brief Sets the number of included Partner Editor seats (PL4; default 3).
+ * @param policy the policy handle.
+ * @param team_id the publisher team.
+ * @param seats the number of seats.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_set_editor_seats(pws_policy *policy, const char *team_id,
+                                         uint32_t seats, pws_result *res);
+
+/**
+ * @brief Counts the distinct partners holding Editor in any of a team's
+ *        partner workspaces (PL2, PL4).
+ * @param policy the policy handle.
+ * @param[out] used receives the number of Partner Editor seats in use.
+ * @param[out] included receives the number of included seats (may be NULL).
+ * @param team_id the publisher team.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_editor_seats(const pws_policy *policy, uint32_t *used,
+                                     uint32_t *included, const char *team_id);
+
+/**
+ * @brief Removes a team. Its users become users without a team.
+ *
+ * Refused while the team owns a workspace that is not deleted.
+ * @param policy the policy handle.
+ * @param team_id the team.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_ESTATE if it owns workspaces;
+ *         ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_team_remove(pws_policy *policy, const char *team_id, pws_result *res);
+
+/**
+ * @brief Sets the trash retention of deleted collections for a plan (PL3).
+ *
+ * By default only enterprise keeps collections under 30 MB for 90 days;
+ * other plans keep nothing unless configured here.
+ * @param policy the policy handle.
+ * @param plan a ::pws_plan.
+ * @param days days a deleted collection stays recoverable (0: none).
+ * @param max_bytes collections of this size or more are not kept.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_plan_set_retention(pws_policy *policy, int plan, uint32_t days,
+                                      uint64_t max_bytes, pws_result *res);
+
+/**
+ * @brief Adds a user.
+ * @param policy the policy handle.
+ * @param user_id the new user's id.
+ * @param email the user's email, normalized per IN3.
+ * @param team_id the home team, or NULL for a user without a team (a
+ *        legacy individual partner account).
+ * @param team_role a ::pws_team_role (ignored without a team).
+ * @param partner_manager non-zero for the team-level Partner Manager
+ *        flag; refused with CR7 unless the team is on enterprise.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EEXISTS if the id or the email is taken;
+ *         ::PWS_ENOTFOUND if the team is unknown; ::PWS_EINVALID (bad
+ *         email, role); ::PWS_EDENIED (CR7); ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_user_add(pws_policy *policy, const char *user_id, const char *email,
+                            const char *team_id, int team_role, int partner_manager,
+                            pws_result *res);
+
+/**
+ * @brief Moves a user to another team, or out of any team (WS4).
+ *
+ * Team-to-team partner memberships granted through the old team stop
+ * counting at once, and count again if the user comes back. Memberships
+ * of the user in the old team's own workspaces end, as do its Partner
+ * Manager flag and team role.
+ * @param policy the policy handle.
+ * @param user_id the user.
+ * @param team_id the new home team, or NULL for none.
+ * @param team_role the role in the new team (::pws_team_role).
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_user_set_team(pws_policy *policy, const char *user_id,
+                                 const char *team_id, int team_role, pws_result *res);
+
+/**
+ * @brief Changes a user's role in their home team.
+ * @param policy the policy handle.
+ * @param user_id the user.
+ * @param team_role a ::pws_team_role.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_ESTATE if the user has no team;
+ *         ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_user_set_team_role(pws_policy *policy, const char *user_id,
+                                      int team_role, pws_result *res);
+
+/**
+ * @brief Sets or clears the team-level Partner Manager flag.
+ * @param policy the policy handle.
+ * @param user_id the user.
+ * @param partner_manager non-zero to set.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EDENIED (CR7: the team is not
+ *         on enterprise); ::PWS_ESTATE if the user has no team.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_user_set_partner_manager(pws_policy *policy, const char *user_id,
+                                            int partner_manager, pws_result *res);
+
+/**
+ * @brief Removes a user and every membership, invite acceptance and
+ *        element editorship they hold.
+ * @param policy the policy handle.
+ * @param user_id the user.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_user_remove(pws_policy *policy, const char *user_id, pws_result *res);
+
+/**
+ * @brief Normalizes an email address the one way the library does (IN3).
+ *
+ * Lowercases the domain, drops one trailing dot, keeps the local part as
+ * given, and rejects: no '@' or more than one, empty parts, spaces or
+ * control characters, quoted local parts, IP literals, single-label
+ * domains, non-ASCII domains (lookalikes), labels over 63 bytes, a local
+ * part over 64 bytes, an address over 254 bytes.
+ * @param[out] out receives the normalized address, NUL-terminated.
+ * @param out_size the size of @p out (255 is always enough).
+ * @param email the address.
+ * @return ::PWS_OK; ::PWS_EINVALID if malformed or @p out too small.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_email_normalize(char *out, size_t out_size, const char *email);
+
+/**
+ * @brief Normalizes a domain the same way (IN3).
+ * @param[out] out receives the normalized domain, NUL-terminated.
+ * @param out_size the size of @p out (254 is always enough).
+ * @param domain the domain.
+ * @return ::PWS_OK; ::PWS_EINVALID if malformed or @p out too small.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_domain_normalize(char *out, size_t out_size, const char *domain);
+
+/**
+ * @brief Reads a user's directory entry.
+ * @param policy the policy handle.
+ * @param[out] team_role receives the ::pws_team_role, 0 without a team (may be NULL).
+ * @param[out] partner_manager receives 1 if the user is an effective Partner
+ *             Manager (flag set and team on enterprise, CR7) (may be NULL).
+ * @param[out] team_buf receives the home team id, "" without one (may be NULL).
+ * @param team_size the size of @p team_buf.
+ * @param user_id the user.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (also when @p team_buf
+ *         is too small).
+ * @since 0.1
+ */
+PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partner_manager,
+                            char *team_buf, size_t team_size, const char *user_id);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_DIRECTORY_H */

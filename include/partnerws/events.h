@@ -1,0 +1,140 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/events.h
+ * @brief Events: who must be told what, after a committed change.
+ * @defgroup events Events
+ *
+ * After a change commits, the host's ::pws_event_cb receives one event per
+ * notice, with its resolved recipients, coalesced as TT3 says. Nothing is
+ * sent for a refused or failed call. The callback runs on the calling
+ * thread after the handle's lock is released, so it may call back into
+ * the library. Events and the strings they return are borrowed for the
+ * duration of the callback.
+ * @{
+ */
+#ifndef PARTNERWS_EVENTS_H
+#define PARTNERWS_EVENTS_H
+
+#include "common.h"
+#include "policy.h"
+
+PWS_BEGIN_DECL
+
+/** Event kinds. Values are ABI. */
+typedef enum pws_event_kind {
+	PWS_EV_REQUEST_CREATED = 1,     /**< A partner workspace was requested:
+	                                     Partner Managers and Admins, one notice
+	                                     per team (CR1, TT3). */
+	PWS_EV_REQUEST_REVIEWED = 2,    /**< The requester learns the outcome (CR3). */
+	PWS_EV_WORKSPACE_CONVERTED = 3, /**< Every member (CR4). */
+	PWS_EV_WORKSPACE_DELETED = 4,   /**< Every member (DL2). */
+	PWS_EV_INVITED = 5,             /**< An invitee, one notice per workspace
+	                                     (IN1, IN2, TT3); the recipient is an email. */
+	PWS_EV_MULTI_PARTNER_ENABLED = 6, /**< Every member (MP1). */
+	PWS_EV_ROLES_DOWNGRADED = 7,    /**< Partners turned into Viewers (RO2, PL4). */
+	PWS_EV_UPDATE_POSTED = 8,       /**< Every member but the author (UP1, VI5). */
+	PWS_EV_MIGRATED = 9,            /**< Managers, team admins and workspace
+	                                     admins: one per team (TT2, TT3). */
+	PWS_EV_PARTNER_UPGRADED = 10,   /**< Each partner, one per workspace (TT3). */
+	PWS_EV_PARTNER_MANAGER_ASSIGNED = 11, /**< Admins made Partner Managers (CR8). */
+	PWS_EV_ACCESS_ENDED = 12        /**< A partner's relation with a team ended (RM2). */
+} pws_event_kind;
+
+/** Delivery channels of an event (bits). */
+enum pws_event_channel {
+	PWS_CHANNEL_IN_APP = 1u << 0, /**< In-app notice. */
+	PWS_CHANNEL_EMAIL = 1u << 1   /**< Email. */
+};
+
+/**
+ * @brief The kind of an event.
+ * @param event the event.
+ * @return a ::pws_event_kind, 0 for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_event_kind_of(const pws_event *event);
+
+/**
+ * @brief The rule behind an event.
+ * @param event the event.
+ * @return a ::pws_rule, 0 for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_event_rule(const pws_event *event);
+
+/**
+ * @brief The channels an event is meant for (::pws_event_channel bits).
+ * @param event the event.
+ * @return the bits, 0 for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN uint32_t pws_event_channels(const pws_event *event);
+
+/**
+ * @brief The team the event concerns (the publisher team).
+ * @param event the event.
+ * @return a borrowed team id, or NULL.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_event_team(const pws_event *event);
+
+/**
+ * @brief The user whose action caused the event.
+ * @param event the event.
+ * @return a borrowed user id, or NULL (host calls).
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_event_actor(const pws_event *event);
+
+/**
+ * @brief The subject of the event: the invitee's email, the update id,
+ *        the partner whose access ended...
+ * @param event the event.
+ * @return a borrowed string, or NULL.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_event_subject(const pws_event *event);
+
+/**
+ * @brief Number of workspaces the notice covers (one per team notices may
+ *        cover several).
+ * @param event the event.
+ * @return the count, 0 for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN size_t pws_event_workspace_count(const pws_event *event);
+
+/**
+ * @brief One workspace of the notice.
+ * @param event the event.
+ * @param index 0 to pws_event_workspace_count() - 1.
+ * @return a borrowed workspace id, or NULL for a bad index.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_event_workspace(const pws_event *event, size_t index);
+
+/**
+ * @brief Number of recipients.
+ * @param event the event.
+ * @return the count, 0 for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN size_t pws_event_recipient_count(const pws_event *event);
+
+/**
+ * @brief One recipient: a user id (an email address for
+ *        ::PWS_EV_INVITED).
+ * @param event the event.
+ * @param index 0 to pws_event_recipient_count() - 1.
+ * @return a borrowed string, or NULL for a bad index.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_event_recipient(const pws_event *event, size_t index);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_EVENTS_H */

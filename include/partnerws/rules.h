@@ -1,0 +1,170 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/rules.h
+ * @brief Rule ids of the policy (POLICY.md) and the per-call result.
+ * @defgroup rules Rules and results
+ *
+ * Every decision names the rule that made it: a ::pws_rule value whose
+ * short id ("IN3") and text come from pws_rule_id() and pws_rule_text().
+ * Every mutating call fills an optional caller-owned ::pws_result with its
+ * status, the deciding rule and a message, so the diagnosis reaches the
+ * caller of that very call from any thread.
+ * @{
+ */
+#ifndef PARTNERWS_RULES_H
+#define PARTNERWS_RULES_H
+
+#include "common.h"
+
+PWS_BEGIN_DECL
+
+/**
+ * @brief The rules of POLICY.md. Values are ABI: never renumbered.
+ */
+typedef enum pws_rule {
+	PWS_RULE_NONE = 0, /**< No policy rule (bad input, storage...). */
+	PWS_RULE_PL1 = 1,  /**< Partner workspaces need professional or enterprise. */
+	PWS_RULE_PL2,      /**< Partner Viewers free; Partner Editors are billed seats. */
+	PWS_RULE_PL3,      /**< Trash recovery of deleted elements. */
+	PWS_RULE_PL4,      /**< Included Partner Editor seats. */
+	PWS_RULE_CR1,      /**< Creating a partner workspace: directly or by request. */
+	PWS_RULE_CR2,      /**< Converting a workspace to partner visibility. */
+	PWS_RULE_CR3,      /**< Reviewing requests: Partner Managers and super admins. */
+	PWS_RULE_CR4,      /**< Conversion notifies every member. */
+	PWS_RULE_CR5,      /**< New partner workspaces are team-to-team. */
+	PWS_RULE_CR6,      /**< Partners never create workspaces in the publisher team. */
+	PWS_RULE_CR7,      /**< Partner Manager exists on enterprise only. */
+	PWS_RULE_CR8,      /**< First partner workspace makes the team Admin a Partner Manager. */
+	PWS_RULE_WS1,      /**< Partner workspaces: members and Partner Managers only. */
+	PWS_RULE_WS2,      /**< Partners reach only the partner workspaces they joined. */
+	PWS_RULE_WS3,      /**< Team-to-team: reached from the partner's own team, external. */
+	PWS_RULE_WS4,      /**< Access follows team membership. */
+	PWS_RULE_LC1,      /**< Pending and deleted workspaces allow nothing. */
+	PWS_RULE_RO1,      /**< Partners are editor or viewer, never admin. */
+	PWS_RULE_RO2,      /**< Multi-partner mode: partners are viewers. */
+	PWS_RULE_RO3,      /**< Partner Lead flag: Workspace Admins and Partner Managers. */
+	PWS_RULE_RO4,      /**< Who manages members and roles. */
+	PWS_RULE_RO5,      /**< Nobody changes their own role or lead flag. */
+	PWS_RULE_RO6,      /**< A workspace keeps one Admin from the owning team. */
+	PWS_RULE_IN1,      /**< Who invites partners. */
+	PWS_RULE_IN2,      /**< Who invites team members. */
+	PWS_RULE_IN3,      /**< Partner Leads invite their own organization only. */
+	PWS_RULE_IN4,      /**< Partners must be external. */
+	PWS_RULE_IN5,      /**< Bulk invites report bad lines by number. */
+	PWS_RULE_IN6,      /**< Team-to-team partners choose their team on accept. */
+	PWS_RULE_AC1,      /**< Members view, send requests, run, generate code, export. */
+	PWS_RULE_ED1,      /**< Editing and importing. */
+	PWS_RULE_MV1,      /**< Moving an element. */
+	PWS_RULE_MV2,      /**< Monitors and mock servers stay behind. */
+	PWS_RULE_RM1,      /**< Removing or deleting an element. */
+	PWS_RULE_RM2,      /**< Ending a partner relation with a team. */
+	PWS_RULE_FK1,      /**< Forking out of a partner workspace. */
+	PWS_RULE_CM1,      /**< Comments: never in multi-partner mode. */
+	PWS_RULE_UP1,      /**< Posting workspace updates. */
+	PWS_RULE_UP2,      /**< Replying to updates. */
+	PWS_RULE_DT1,      /**< Editing name, summary, description. */
+	PWS_RULE_MP1,      /**< Enabling multi-partner mode, once. */
+	PWS_RULE_INT1,     /**< No Slack/Teams integration in partner workspaces. */
+	PWS_RULE_DL1,      /**< Visibility away from partner once no partner is left. */
+	PWS_RULE_DL2,      /**< Deleting the workspace. */
+	PWS_RULE_VI1,      /**< Publisher members see every member. */
+	PWS_RULE_VI2,      /**< Multi-partner isolation of partner organizations. */
+	PWS_RULE_VI3,      /**< Single-partner: everyone sees everyone. */
+	PWS_RULE_VI4,      /**< History is private. */
+	PWS_RULE_VI5,      /**< Updates are broadcast. */
+	PWS_RULE_VI6,      /**< Unread-updates count. */
+	PWS_RULE_VI7,      /**< Partners are marked external. */
+	PWS_RULE_VI8,      /**< View as a partner organization. */
+	PWS_RULE_VI9,      /**< What one partner reaches across a team. */
+	PWS_RULE_TT1,      /**< Partnerships page. */
+	PWS_RULE_TT2,      /**< Migration from legacy to team-to-team. */
+	PWS_RULE_TT3,      /**< Notice coalescing. */
+	PWS_RULE_COUNT     /**< Number of values; not a rule. */
+} pws_rule;
+
+/**
+ * @brief The short id of a rule, as POLICY.md names it.
+ * @param rule a ::pws_rule value.
+ * @return a static string such as "IN3"; "" for ::PWS_RULE_NONE and for
+ *         unknown values. Never NULL.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_rule_id(int rule);
+
+/**
+ * @brief The text of a rule, one English sentence.
+ * @param rule a ::pws_rule value.
+ * @return a static string; "" for ::PWS_RULE_NONE and unknown values.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_rule_text(int rule);
+
+/**
+ * @brief Looks a rule up by its short id.
+ * @param id a short id such as "IN3" (exact, case-sensitive).
+ * @return the ::pws_rule value, or ::PWS_RULE_NONE if @p id is NULL or
+ *         unknown.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_rule_from_id(const char *id);
+
+/** Current version of ::pws_result. */
+#define PWS_RESULT_VERSION 1
+
+/** Bits of ::pws_result @c flags. */
+enum pws_result_flag {
+	/** The call created a request awaiting review (CR1, CR2) instead of
+	 *  acting at once. */
+	PWS_RESULT_PENDING = 1u << 0,
+	/** An Editor role was lowered to Viewer (PL4 seats, RO2). */
+	PWS_RESULT_DOWNGRADED = 1u << 1,
+	/** A deleted element went to the trash and can be restored (PL3). */
+	PWS_RESULT_TRASHED = 1u << 2,
+	/** A partner relation with a team ended (RM2). */
+	PWS_RESULT_RELATION_ENDED = 1u << 3
+};
+
+/** Size of ::pws_result @c message, terminating NUL included. */
+#define PWS_RESULT_MESSAGE_SIZE 256
+
+/**
+ * @brief The outcome of one call, owned by the caller.
+ *
+ * Pass a pointer to one (or NULL) as the last argument of a mutating
+ * call; the library fills it before returning, on success and on failure.
+ * Set @c version to ::PWS_RESULT_VERSION (use ::PWS_RESULT_INIT).
+ */
+typedef struct pws_result {
+	/** Must be ::PWS_RESULT_VERSION (or older). */
+	unsigned int version;
+	/** The status the call returned (::pws_status_code). */
+	int code;
+	/** The deciding rule (::pws_rule), ::PWS_RULE_NONE if none decided. */
+	int rule;
+	/** ::pws_result_flag bits describing what happened. */
+	uint32_t flags;
+	/** A NUL-terminated English message; "" on plain success. */
+	char message[PWS_RESULT_MESSAGE_SIZE];
+	/* v2 and later: fields are appended here. */
+} pws_result;
+
+/** Static initializer for ::pws_result. */
+#define PWS_RESULT_INIT {PWS_RESULT_VERSION, 0, 0, 0, {0}}
+
+/**
+ * @brief Initializes a result (function twin of ::PWS_RESULT_INIT).
+ * @param res the result to initialize.
+ * @param version the version the caller was built against.
+ * @return ::PWS_OK, or ::PWS_EINVALID if @p res is NULL or @p version is
+ *         0 or newer than this library.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_RULES_H */

@@ -1,0 +1,718 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/workspace.h
+ * @brief Actor-checked operations on workspaces, members and elements.
+ * @defgroup workspace Workspaces, members, elements
+ *
+ * Every function here names its @p actor (a user id). The policy is asked
+ * first; when it refuses, the call returns ::PWS_EDENIED with the deciding
+ * rule in the ::pws_result and changes nothing. Any other failure also
+ * changes nothing, in memory and in storage.
+ * @{
+ */
+#ifndef PARTNERWS_WORKSPACE_H
+#define PARTNERWS_WORKSPACE_H
+
+#include "common.h"
+#include "policy.h"
+#include "rules.h"
+
+PWS_BEGIN_DECL
+
+/** Workspace visibility. Values are ABI. */
+typedef enum pws_visibility {
+	PWS_VIS_PERSONAL = 1, /**< Personal. */
+	PWS_VIS_PRIVATE = 2,  /**< Private. */
+	PWS_VIS_TEAM = 3,     /**< Team. */
+	PWS_VIS_PARTNER = 4,  /**< Partner. */
+	PWS_VIS_PUBLIC = 5    /**< Public. */
+} pws_visibility;
+
+/** Partner workspace mode. Values are ABI. */
+typedef enum pws_mode {
+	PWS_MODE_SINGLE = 1, /**< Single-partner mode. */
+	PWS_MODE_MULTI = 2   /**< Multi-partner mode (MP1, RO2, VI2). */
+} pws_mode;
+
+/** Partner workspace model. Values are ABI. */
+typedef enum pws_model {
+	PWS_MODEL_TEAM_TO_TEAM = 1, /**< Team-to-team (CR5, WS3). */
+	PWS_MODEL_LEGACY = 2        /**< Legacy, individual partners. */
+} pws_model;
+
+/** Workspace lifecycle. Values are ABI. */
+typedef enum pws_lifecycle {
+	PWS_LC_PENDING_APPROVAL = 1, /**< Awaiting review of its request. */
+	PWS_LC_ACTIVE = 2,           /**< Active. */
+	PWS_LC_DELETED = 3           /**< Deleted. */
+} pws_lifecycle;
+
+/** Workspace role. Values are ABI. */
+typedef enum pws_ws_role {
+	PWS_ROLE_VIEWER = 1, /**< Viewer. */
+	PWS_ROLE_EDITOR = 2, /**< Editor. */
+	PWS_ROLE_ADMIN = 3   /**< Admin. */
+} pws_ws_role;
+
+/** Element kinds. Values are ABI. */
+typedef enum pws_element_kind {
+	PWS_EL_COLLECTION = 1,  /**< Collection. */
+	PWS_EL_ENVIRONMENT = 2, /**< Environment. */
+	PWS_EL_API = 3,         /**< API. */
+	PWS_EL_MONITOR = 4,     /**< Monitor (of a collection). */
+	PWS_EL_MOCK_SERVER = 5  /**< Mock server (of a collection). */
+} pws_element_kind;
+
+/** Invite kinds. Values are ABI. */
+typedef enum pws_invite_kind {
+	PWS_INVITE_PARTNER = 1, /**< An external partner (IN1, IN3, IN4). */
+	PWS_INVITE_MEMBER = 2   /**< A member of the owning team (IN2). */
+} pws_invite_kind;
+
+/**
+ * @brief Creates a workspace in the actor's team.
+ *
+ * Non-partner visibilities are created at once with the actor as Admin.
+ * For ::PWS_VIS_PARTNER: the team must be on professional or enterprise
+ * (PL1); a super admin or Partner Manager, or anyone on professional
+ * (CR7), creates it at once; anyone else creates a request
+ * (::PWS_RESULT_PENDING, lifecycle ::PWS_LC_PENDING_APPROVAL) that a
+ * Partner Manager reviews (CR1, CR3). New partner workspaces are
+ * team-to-team, single-partner (CR5). Users without a team cannot create
+ * workspaces (CR6). On enterprise, if the team has no Partner Manager, its
+ * Admins become Partner Managers (CR8).
+ * @param policy the policy handle.
+ * @param actor the creating user.
+ * @param workspace_id the new workspace's id.
+ * @param name the name (may be empty, not NULL).
+ * @param visibility a ::pws_visibility.
+ * @param note an optional note for the request, or NULL.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_create(pws_policy *policy, const char *actor,
+                                    const char *workspace_id, const char *name,
+                                    int visibility, const char *note, pws_result *res);
+
+/**
+ * @brief Adds a pre-existing legacy partner workspace (host call, no actor).
+ *
+ * For hosts bringing workspaces created before team-to-team existed. The
+ * @p admin_user, on @p team_id, becomes its Admin.
+ * @param policy the policy handle.
+ * @param team_id the owning (publisher) team.
+ * @param workspace_id the workspace id.
+ * @param name the name.
+ * @param admin_user the first Workspace Admin, a member of @p team_id.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EEXISTS; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_add_legacy(pws_policy *policy, const char *team_id,
+                                        const char *workspace_id, const char *name,
+                                        const char *admin_user, pws_result *res);
+
+/**
+ * @brief Converts a workspace to partner visibility (CR2, CR4).
+ *
+ * Asked by its Workspace Admin; done at once or as a request as CR1 says.
+ * On conversion every member is notified (CR4).
+ * @param policy the policy handle.
+ * @param actor the user asking.
+ * @param workspace_id the workspace.
+ * @param note an optional note for the request, or NULL.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ESTATE (already partner, or a
+ *         request is pending); ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_convert(pws_policy *policy, const char *actor,
+                                     const char *workspace_id, const char *note,
+                                     pws_result *res);
+
+/**
+ * @brief Approves or denies the pending request of a workspace (CR3, LC1).
+ *
+ * Approving a creation activates the workspace; denying it deletes it.
+ * Approving a conversion makes the workspace a partner one; denying it
+ * leaves it as it was. The requester is notified.
+ * @param policy the policy handle.
+ * @param actor a Partner Manager or super admin of the owning team.
+ * @param workspace_id the workspace whose request is reviewed.
+ * @param approve non-zero to approve, zero to deny.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ESTATE (no pending request);
+ *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_request_review(pws_policy *policy, const char *actor,
+                                  const char *workspace_id, int approve, pws_result *res);
+
+/**
+ * @brief Edits a workspace's name, summary and description (DT1).
+ * @param policy the policy handle.
+ * @param actor the user editing.
+ * @param workspace_id the workspace.
+ * @param name the new name, or NULL to keep it.
+ * @param summary the new summary, or NULL to keep it.
+ * @param description the new Markdown description, or NULL to keep it.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_set_details(pws_policy *policy, const char *actor,
+                                         const char *workspace_id, const char *name,
+                                         const char *summary, const char *description,
+                                         pws_result *res);
+
+/**
+ * @brief Changes a workspace's visibility (DL1).
+ *
+ * Away from partner: Workspace Admins and Partner Managers, only when no
+ * partner member is left. To partner: use pws_workspace_convert(). Other
+ * changes: the Workspace Admin.
+ * @param policy the policy handle.
+ * @param actor the user asking.
+ * @param workspace_id the workspace.
+ * @param visibility the new ::pws_visibility (not ::PWS_VIS_PARTNER).
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_set_visibility(pws_policy *policy, const char *actor,
+                                            const char *workspace_id, int visibility,
+                                            pws_result *res);
+
+/**
+ * @brief Deletes a workspace (DL2); every member is notified.
+ *
+ * A partner workspace must first be made non-partner (DL1).
+ * @param policy the policy handle.
+ * @param actor a Workspace Admin or Partner Manager.
+ * @param workspace_id the workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_delete(pws_policy *policy, const char *actor,
+                                    const char *workspace_id, pws_result *res);
+
+/**
+ * @brief Turns on multi-partner mode, for good (MP1, RO2).
+ *
+ * Existing partner Editors become Viewers (reported in an event and by
+ * ::PWS_RESULT_DOWNGRADED).
+ * @param policy the policy handle.
+ * @param actor a Workspace Admin or Partner Manager.
+ * @param workspace_id a partner workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED (also when already on); ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *policy, const char *actor,
+                                                  const char *workspace_id,
+                                                  pws_result *res);
+
+/**
+ * @brief Migrates a legacy partner workspace to team-to-team (TT2, TT3).
+ *
+ * Each partner is mapped to their home team (partners without a team lose
+ * the membership); members keep their roles.
+ * @param policy the policy handle.
+ * @param actor a Partner Manager or super admin of the owning team, or
+ *        NULL for the host itself.
+ * @param workspace_id a legacy partner workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ESTATE (not legacy);
+ *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_migrate(pws_policy *policy, const char *actor,
+                                     const char *workspace_id, pws_result *res);
+
+/**
+ * @brief Invites one person to a workspace (IN1-IN4, RO1-RO4, PL4).
+ *
+ * A partner invite of an Editor when no Partner Editor seat is free is
+ * turned into a Viewer invite (::PWS_RESULT_DOWNGRADED, PL4). Inviting
+ * the same address again replaces the open invite.
+ * @param policy the policy handle.
+ * @param actor the inviting user.
+ * @param workspace_id the workspace.
+ * @param email the invitee's email (normalized per IN3).
+ * @param kind a ::pws_invite_kind.
+ * @param role a ::pws_ws_role.
+ * @param partner_lead non-zero to make the invitee a Partner Lead.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS (already a member);
+ *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_invite(pws_policy *policy, const char *actor, const char *workspace_id,
+                          const char *email, int kind, int role, int partner_lead,
+                          pws_result *res);
+
+/** Bulk invite modes (IN5). */
+typedef enum pws_bulk_mode {
+	PWS_BULK_ALL_OR_NOTHING = 1, /**< Any bad line: nothing is invited. */
+	PWS_BULK_BEST_EFFORT = 2     /**< Good lines are invited, bad ones reported. */
+} pws_bulk_mode;
+
+/** Bulk invite text formats (IN5). */
+typedef enum pws_bulk_format {
+	PWS_BULK_TXT = 1, /**< One address per line. */
+	PWS_BULK_CSV = 2  /**< CSV with an "email" column (header row). */
+} pws_bulk_format;
+
+/**
+ * @brief The per-line report of a bulk invite; free with
+ *        pws_bulk_report_free().
+ */
+typedef struct pws_bulk_report pws_bulk_report;
+
+/**
+ * @brief Invites everyone listed in a CSV or TXT text (IN5).
+ *
+ * Every address is invited as pws_invite() would, with @p kind, @p role
+ * and @p partner_lead. Every bad line (malformed, refused by the policy,
+ * duplicate) is reported with its 1-based line number.
+ * @param policy the policy handle.
+ * @param[out] report receives the report (may be NULL when not wanted);
+ *             set even when the call fails with ::PWS_EDENIED or
+ *             ::PWS_EINVALID because of bad lines.
+ * @param actor the inviting user.
+ * @param workspace_id the workspace.
+ * @param text the file's bytes (need not be NUL-terminated).
+ * @param len the number of bytes of @p text.
+ * @param format a ::pws_bulk_format.
+ * @param mode a ::pws_bulk_mode.
+ * @param kind a ::pws_invite_kind.
+ * @param role a ::pws_ws_role.
+ * @param partner_lead non-zero for Partner Lead invites.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK if every line was good; in best-effort mode also
+ *         ::PWS_OK when some lines were bad (see the report); in
+ *         all-or-nothing mode the first bad line's code and nothing
+ *         invited; ::PWS_ENOMEM; ::PWS_ENOTFOUND.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_invite_bulk(pws_policy *policy, pws_bulk_report **report,
+                               const char *actor, const char *workspace_id,
+                               const char *text, size_t len, int format, int mode,
+                               int kind, int role, int partner_lead, pws_result *res);
+
+/**
+ * @brief Number of lines reported as bad.
+ * @param report a report, or NULL (0).
+ * @return the count.
+ * @since 0.1
+ */
+PWS_EXTERN size_t pws_bulk_report_errors(const pws_bulk_report *report);
+
+/**
+ * @brief Number of addresses invited.
+ * @param report a report, or NULL (0).
+ * @return the count.
+ * @since 0.1
+ */
+PWS_EXTERN size_t pws_bulk_report_invited(const pws_bulk_report *report);
+
+/**
+ * @brief One bad line of a report.
+ * @param report the report.
+ * @param index 0 to pws_bulk_report_errors() - 1.
+ * @param[out] line receives the 1-based line number (may be NULL).
+ * @param[out] code receives the ::pws_status_code (may be NULL).
+ * @param[out] rule receives the ::pws_rule (may be NULL).
+ * @param[out] message receives a borrowed message, valid until the report
+ *             is freed (may be NULL).
+ * @return ::PWS_OK; ::PWS_EINVALID for a NULL report or a bad index.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_bulk_report_get(const pws_bulk_report *report, size_t index,
+                                   uint32_t *line, int *code, int *rule,
+                                   const char **message);
+
+/**
+ * @brief Frees a bulk report. Accepts NULL.
+ * @param report the report.
+ * @since 0.1
+ */
+PWS_EXTERN void pws_bulk_report_free(pws_bulk_report *report);
+
+/**
+ * @brief Accepts the open invite of a workspace addressed to the user (IN6).
+ *
+ * In the team-to-team model a partner accepts on behalf of a team, which
+ * must be their home team (NULL means the home team); a partner without a
+ * team cannot accept a team-to-team invite.
+ * @param policy the policy handle.
+ * @param user_id the accepting user (their email must match the invite).
+ * @param workspace_id the workspace.
+ * @param team_id the chosen team, or NULL.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND (no open invite);
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_invite_accept(pws_policy *policy, const char *user_id,
+                                 const char *workspace_id, const char *team_id,
+                                 pws_result *res);
+
+/**
+ * @brief Declines the open invite of a workspace addressed to the user.
+ * @param policy the policy handle.
+ * @param user_id the declining user.
+ * @param workspace_id the workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_invite_decline(pws_policy *policy, const char *user_id,
+                                  const char *workspace_id, pws_result *res);
+
+/**
+ * @brief Changes a member's workspace role (RO1, RO2, RO4, RO5, RO6, PL4).
+ * @param policy the policy handle.
+ * @param actor the user asking.
+ * @param workspace_id the workspace.
+ * @param user_id the member.
+ * @param role the new ::pws_ws_role.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_member_set_role(pws_policy *policy, const char *actor,
+                                   const char *workspace_id, const char *user_id,
+                                   int role, pws_result *res);
+
+/**
+ * @brief Gives or takes the Partner Lead flag (RO3, RO5).
+ * @param policy the policy handle.
+ * @param actor a Workspace Admin or Partner Manager.
+ * @param workspace_id the workspace.
+ * @param user_id a partner member.
+ * @param partner_lead non-zero to give, zero to take.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_member_set_lead(pws_policy *policy, const char *actor,
+                                   const char *workspace_id, const char *user_id,
+                                   int partner_lead, pws_result *res);
+
+/**
+ * @brief Removes a member from a workspace (RO4, RO6, RM2).
+ *
+ * Removing a partner from their last partner workspace of the team ends
+ * their partner relation (::PWS_RESULT_RELATION_ENDED).
+ * @param policy the policy handle.
+ * @param actor the user asking.
+ * @param workspace_id the workspace.
+ * @param user_id the member.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_member_remove(pws_policy *policy, const char *actor,
+                                 const char *workspace_id, const char *user_id,
+                                 pws_result *res);
+
+/**
+ * @brief Ends a partner's relation with a team (RM2): removes them from
+ *        every partner workspace of the team.
+ * @param policy the policy handle.
+ * @param actor a Partner Manager or super admin of the team.
+ * @param team_id the publisher team.
+ * @param user_id the partner.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_partner_end(pws_policy *policy, const char *actor, const char *team_id,
+                               const char *user_id, pws_result *res);
+
+/**
+ * @brief Adds an element to a workspace (ED1: editing and importing).
+ *
+ * The actor becomes an Editor on the element. A monitor or mock server
+ * names the collection it serves as @p parent_id.
+ * @param policy the policy handle.
+ * @param actor the user adding.
+ * @param workspace_id the workspace.
+ * @param element_id the new element's id.
+ * @param kind a ::pws_element_kind.
+ * @param size_bytes its size (PL3 uses it).
+ * @param parent_id for a monitor or mock server, the collection it
+ *        serves (required); otherwise NULL.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_add(pws_policy *policy, const char *actor,
+                               const char *workspace_id, const char *element_id,
+                               int kind, uint64_t size_bytes, const char *parent_id,
+                               pws_result *res);
+
+/**
+ * @brief Makes a member an Editor on an element (used by MV1 and RM1).
+ * @param policy the policy handle.
+ * @param actor a Workspace Admin of the element's workspace.
+ * @param element_id the element.
+ * @param user_id a member of the element's workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_add_editor(pws_policy *policy, const char *actor,
+                                      const char *element_id, const char *user_id,
+                                      pws_result *res);
+
+/**
+ * @brief Moves an element to another workspace (MV1, MV2).
+ *
+ * Its monitors and mock servers stay where they are; monitors and mock
+ * servers themselves cannot be moved.
+ * @param policy the policy handle.
+ * @param actor the user moving.
+ * @param element_id the element.
+ * @param target_workspace_id the destination, a workspace the actor reaches.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_move(pws_policy *policy, const char *actor,
+                                const char *element_id, const char *target_workspace_id,
+                                pws_result *res);
+
+/**
+ * @brief Forks an element into another workspace (FK1).
+ * @param policy the policy handle.
+ * @param actor the user forking.
+ * @param element_id the source element.
+ * @param new_element_id the fork's id.
+ * @param target_workspace_id the destination, where the actor is Editor
+ *        or Admin.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_fork(pws_policy *policy, const char *actor,
+                                 const char *element_id, const char *new_element_id,
+                                 const char *target_workspace_id, pws_result *res);
+
+/**
+ * @brief Deletes an element (RM1, PL3).
+ *
+ * A collection goes to the trash (::PWS_RESULT_TRASHED) when the owning
+ * team's plan retains it; anything else is gone for good.
+ * @param policy the policy handle.
+ * @param actor the user deleting.
+ * @param element_id the element.
+ * @param now the current time, in seconds since the Unix epoch.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_delete(pws_policy *policy, const char *actor,
+                                  const char *element_id, int64_t now, pws_result *res);
+
+/**
+ * @brief Restores a collection from the trash (PL3).
+ * @param policy the policy handle.
+ * @param actor the user restoring (as RM1 allows on the workspace).
+ * @param element_id the trashed element.
+ * @param now the current time, in seconds since the Unix epoch.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED (not recoverable, or expired);
+ *         ::PWS_ENOTFOUND; ::PWS_ESTATE (not in the trash); ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_restore(pws_policy *policy, const char *actor,
+                                   const char *element_id, int64_t now, pws_result *res);
+
+/**
+ * @brief Posts a workspace update (UP1); every member is notified.
+ * @param policy the policy handle.
+ * @param actor a team member with Editor or Admin.
+ * @param workspace_id the workspace.
+ * @param update_id the new update's id.
+ * @param text the update's text.
+ * @param now the time, in seconds since the Unix epoch.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_update_post(pws_policy *policy, const char *actor,
+                               const char *workspace_id, const char *update_id,
+                               const char *text, int64_t now, pws_result *res);
+
+/**
+ * @brief Replies to a workspace update (UP2).
+ * @param policy the policy handle.
+ * @param actor a member (never in multi-partner mode).
+ * @param update_id the update.
+ * @param reply_id the new reply's id.
+ * @param text the reply.
+ * @param now the time, in seconds since the Unix epoch.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_update_reply(pws_policy *policy, const char *actor,
+                                const char *update_id, const char *reply_id,
+                                const char *text, int64_t now, pws_result *res);
+
+/**
+ * @brief Records a member's visit: their unread-updates count drops to 0 (VI6).
+ * @param policy the policy handle.
+ * @param user_id the member.
+ * @param workspace_id the workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED (not a member); ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_visit(pws_policy *policy, const char *user_id,
+                                   const char *workspace_id, pws_result *res);
+
+/**
+ * @brief A member's number of updates posted since their last visit (VI6).
+ * @param policy the policy handle.
+ * @param[out] unread receives the count.
+ * @param user_id the member.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED (not a member); ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_unread(const pws_policy *policy, uint32_t *unread,
+                                    const char *user_id, const char *workspace_id);
+
+/**
+ * @brief Appends one of the user's own history entries (VI4).
+ * @param policy the policy handle.
+ * @param user_id the member whose activity it is.
+ * @param workspace_id the workspace.
+ * @param entry_id the new entry's id.
+ * @param text what happened (a request sent, a collection run).
+ * @param now the time, in seconds since the Unix epoch.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED (AC1: not a member); ::PWS_EEXISTS;
+ *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_history_add(pws_policy *policy, const char *user_id,
+                               const char *workspace_id, const char *entry_id,
+                               const char *text, int64_t now, pws_result *res);
+
+/**
+ * @brief Comments on an element (CM1).
+ * @param policy the policy handle.
+ * @param actor a member (never in multi-partner mode).
+ * @param element_id the element.
+ * @param comment_id the new comment's id.
+ * @param text the comment.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_comment_add(pws_policy *policy, const char *actor,
+                               const char *element_id, const char *comment_id,
+                               const char *text, pws_result *res);
+
+/**
+ * @brief Turns on a Slack or Teams integration (INT1).
+ *
+ * Never in a partner workspace; elsewhere the Workspace Admin may.
+ * @param policy the policy handle.
+ * @param actor the user asking.
+ * @param workspace_id the workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_integration_enable(pws_policy *policy, const char *actor,
+                                      const char *workspace_id, pws_result *res);
+
+/**
+ * @brief Reads a workspace's state.
+ * @param policy the policy handle.
+ * @param[out] visibility receives the ::pws_visibility (may be NULL).
+ * @param[out] mode receives the ::pws_mode, 0 if not a partner workspace (may be NULL).
+ * @param[out] model receives the ::pws_model, 0 if not a partner workspace (may be NULL).
+ * @param[out] lifecycle receives the ::pws_lifecycle (may be NULL).
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_workspace_get(const pws_policy *policy, int *visibility, int *mode,
+                                 int *model, int *lifecycle, const char *workspace_id);
+
+/**
+ * @brief Reads a user's effective membership of a workspace.
+ *
+ * A team-to-team partner membership whose granting team the user has left
+ * does not count (WS4) and reads as ::PWS_ENOTFOUND.
+ * @param policy the policy handle.
+ * @param[out] role receives the ::pws_ws_role (may be NULL).
+ * @param[out] partner_lead receives 1 for a Partner Lead (may be NULL).
+ * @param[out] is_partner receives 1 if the member is a partner (may be NULL).
+ * @param workspace_id the workspace.
+ * @param user_id the user.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND (no such workspace, user or
+ *         membership); ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_member_get(const pws_policy *policy, int *role, int *partner_lead,
+                              int *is_partner, const char *workspace_id,
+                              const char *user_id);
+
+/**
+ * @brief Reads the open invite of an address to a workspace.
+ * @param policy the policy handle.
+ * @param[out] kind receives the ::pws_invite_kind (may be NULL).
+ * @param[out] role receives the ::pws_ws_role (may be NULL).
+ * @param[out] partner_lead receives the Partner Lead flag (may be NULL).
+ * @param workspace_id the workspace.
+ * @param email the invitee's address (normalized before lookup).
+ * @return ::PWS_OK; ::PWS_ENOTFOUND (no open invite); ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_invite_get(const pws_policy *policy, int *kind, int *role,
+                              int *partner_lead, const char *workspace_id,
+                              const char *email);
+
+/**
+ * @brief Reads an element's state.
+ * @param policy the policy handle.
+ * @param[out] kind receives the ::pws_element_kind (may be NULL).
+ * @param[out] trashed receives 1 if the element is in the trash (may be NULL).
+ * @param[out] ws_buf receives its workspace id (may be NULL).
+ * @param ws_size the size of @p ws_buf.
+ * @param element_id the element (deleted-for-good elements are not found).
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (also when @p ws_buf is
+ *         too small).
+ * @since 0.1
+ */
+PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed,
+                               char *ws_buf, size_t ws_size, const char *element_id);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_WORKSPACE_H */
