@@ -2,7 +2,7 @@
  * The policy handle: option validation, creation and release.
  * SPDX-License-Identifier: MIT
  */
-#include "pws-int.h"
+#include "core.h"
 
 #include <string.h>
 
@@ -100,6 +100,8 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	p->has_storage = has_st;
 	p->on_event = o.on_event;
 	p->event_payload = o.event_payload;
+	pws__model_init(&p->m);
+	atomic_init(&p->owner, 0);
 	if (pthread_rwlock_init(&p->lock, NULL) != 0) {
 		pws__free(&mem, p);
 		return PWS_ENOMEM;
@@ -118,5 +120,20 @@ PWS_EXTERN void pws_policy_free(pws_policy *p)
 		p->storage.close(p->storage.ctx);
 	pthread_rwlock_destroy(&p->lock);
 	mem = p->mem;
+	pws__model_free(&mem, &p->m);
 	pws__free(&mem, p);
+}
+
+PWS_EXTERN int pws_policy_digest(const pws_policy *p, uint64_t *digest)
+{
+	int rc;
+
+	if (!p || !digest)
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	*digest = pws__model_digest(&p->m);
+	pws__read_end(p);
+	return PWS_OK;
 }

@@ -32,14 +32,5 @@ size_t pws__allocator_size(unsigned int version);
 size_t pws__storage_ops_size(unsigned int version);
 size_t pws__policy_options_size(unsigned int version);
 
-struct pws_policy {
-	pws__mem mem;
-	pws_storage_ops storage;    /* zeroed when none was given */
-	bool has_storage;
-	pws_event_cb on_event;
-	void *event_payload;
-	/* Checks and listings take it shared; mutations take it exclusive. */
-	pthread_rwlock_t lock;
-};
 
 #endif /* PWS_INT_H */

@@ -15,6 +15,13 @@ int main(void)
 	srunner_add_suite(sr, pws_errors_suite());
 	srunner_add_suite(sr, pws_handle_suite());
 	srunner_add_suite(sr, pws_alloc_fixture_suite());
+	srunner_add_suite(sr, pws_email_suite());
+	srunner_add_suite(sr, pws_bulk_suite());
+	srunner_add_suite(sr, pws_rules_setup_suite());
+	srunner_add_suite(sr, pws_rules_members_suite());
+	srunner_add_suite(sr, pws_rules_elements_suite());
+	srunner_add_suite(sr, pws_rules_collab_suite());
+	srunner_add_suite(sr, pws_table_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -38,5 +38,12 @@ Suite *pws_version_suite(void);
 Suite *pws_errors_suite(void);
 Suite *pws_handle_suite(void);
 Suite *pws_alloc_fixture_suite(void);
+Suite *pws_email_suite(void);
+Suite *pws_bulk_suite(void);
+Suite *pws_rules_setup_suite(void);
+Suite *pws_rules_members_suite(void);
+Suite *pws_rules_elements_suite(void);
+Suite *pws_rules_collab_suite(void);
+Suite *pws_table_suite(void);
 
 #endif

@@ -1,0 +1,264 @@
+/*
+ * The public decisions: check, batch check, allowed actions, and the
+ * visibility predicates. Shared lock, no allocation.
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include "decide.h"
+
+#include <string.h>
+
+/* Resolves (actor, workspace, element); 0 or a status code. */
+static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
+                   uint32_t *u, uint32_t *w, uint32_t *e)
+{
+	if (!pws__valid_id(actor) || (!ws && !el) || (ws && !pws__valid_id(ws)) ||
+	    (el && !pws__valid_id(el)))
+		return PWS_EINVALID;
+	*u = pws__user_find(m, actor);
+	if (*u == PWS__NONE)
+		return PWS_ENOTFOUND;
+	*e = PWS__NONE;
+	if (el) {
+		*e = pws__el_find(m, el);
+		if (*e == PWS__NONE)
+			return PWS_ENOTFOUND;
+		*w = ELEM(m, *e)->ws;
+		if (ws && pws__ws_find(m, ws) != *w)
+			return PWS_EINVALID; /* the element is not in that workspace */
+		return PWS_OK;
+	}
+	*w = pws__ws_find(m, ws);
+	return *w == PWS__NONE ? PWS_ENOTFOUND : PWS_OK;
+}
+
+static int check_one(const pws__model *m, int *allowed, int *rule, const char *actor,
+                     int action, const char *ws, const char *el)
+{
+	uint32_t u, w, e;
+	pws__who c;
+	int r, rc;
+
+	if (action <= 0 || action >= PWS_ACT_COUNT)
+		return PWS_EINVALID;
+	rc = resolve(m, actor, ws, el, &u, &w, &e);
+	if (rc)
+		return rc;
+	pws__who_init(&c, m, u, w);
+	*allowed = pws__decide(&c, action, e, &r);
+	if (rule)
+		*rule = r;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const char *actor,
+                         int action, const char *workspace_id, const char *element_id)
+{
+	int rc;
+
+	if (!p || !allowed)
+		return PWS_EINVALID;
+	*allowed = 0;
+	if (rule)
+		*rule = PWS_RULE_NONE;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	rc = check_one(&p->m, allowed, rule, actor, action, workspace_id, element_id);
+	pws__read_end(p);
+	return rc;
+}
+
+PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
+                               size_t n, const char *const *actors, const int *actions,
+                               const char *const *workspaces, const char *const *elements)
+{
+	size_t i;
+	int rc;
+
+	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	for (i = 0; i < n; i++) {
+		int r = PWS_RULE_NONE, a = 0;
+		int c = check_one(&p->m, &a, &r, actors[i], actions[i], workspaces[i],
+		                  elements ? elements[i] : NULL);
+
+		allowed[i] = c ? 0 : a;
+		if (rules)
+			rules[i] = c ? PWS_RULE_NONE : r;
+		if (codes)
+			codes[i] = c;
+	}
+	pws__read_end(p);
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_allowed_actions(const pws_policy *p, uint64_t *mask, const char *actor,
+                                   const char *workspace_id, const char *element_id)
+{
+	uint32_t u, w, e;
+	pws__who c;
+	int a, r, rc;
+
+	if (!p || !mask)
+		return PWS_EINVALID;
+	*mask = 0;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	rc = resolve(&p->m, actor, workspace_id, element_id, &u, &w, &e);
+	if (!rc) {
+		pws__who_init(&c, &p->m, u, w);
+		for (a = 1; a < PWS_ACT_COUNT; a++)
+			if (pws__decide(&c, a, e, &r))
+				*mask |= (uint64_t)1 << a;
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+static int out_init(const pws_policy *p, int *visible, int *rule)
+{
+	if (!p || !visible)
+		return PWS_EINVALID;
+	*visible = 0;
+	if (rule)
+		*rule = PWS_RULE_NONE;
+	return pws__read_begin(p);
+}
+
+PWS_EXTERN int pws_can_see_member(const pws_policy *p, int *visible, int *rule,
+                                  const char *viewer, const char *workspace_id,
+                                  const char *member)
+{
+	const pws__model *m;
+	uint32_t v, w, x;
+	int r = 0, rc = out_init(p, visible, rule);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(workspace_id) || !pws__valid_id(member)) {
+		rc = PWS_EINVALID;
+	} else {
+		v = pws__user_find(m, viewer);
+		w = pws__ws_find(m, workspace_id);
+		x = pws__user_find(m, member);
+		if (v == PWS__NONE || w == PWS__NONE || x == PWS__NONE ||
+		    pws__member_eff(m, w, x) == PWS__NONE) {
+			rc = PWS_ENOTFOUND;
+		} else {
+			*visible = pws__sees_member(m, v, w, x, &r);
+			if (rule)
+				*rule = r;
+		}
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+PWS_EXTERN int pws_org_can_see_member(const pws_policy *p, int *visible, int *rule,
+                                      const char *organization, const char *workspace_id,
+                                      const char *member)
+{
+	const pws__model *m;
+	uint32_t org, w, x;
+	int r = 0, rc = out_init(p, visible, rule);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(organization) || !pws__valid_id(workspace_id) ||
+	    !pws__valid_id(member)) {
+		rc = PWS_EINVALID;
+	} else {
+		w = pws__ws_find(m, workspace_id);
+		x = pws__user_find(m, member);
+		org = PWS__NONE;
+		if (w != PWS__NONE)
+			org = WS(m, w)->model == PWS_MODEL_LEGACY ? pws__atom_find(m, organization)
+			                                          : pws__team_find(m, organization);
+		if (w == PWS__NONE || x == PWS__NONE || org == PWS__NONE ||
+		    pws__member_eff(m, w, x) == PWS__NONE) {
+			rc = PWS_ENOTFOUND;
+		} else {
+			*visible = pws__org_sees_member(m, org, w, x, &r);
+			if (rule)
+				*rule = r;
+		}
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+PWS_EXTERN int pws_can_see_history(const pws_policy *p, int *visible, int *rule,
+                                   const char *viewer, const char *entry_id)
+{
+	const pws__model *m;
+	uint32_t v, h;
+	int rc = out_init(p, visible, rule);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(entry_id)) {
+		rc = PWS_EINVALID;
+	} else {
+		v = pws__user_find(m, viewer);
+		h = pws__smap_get(&m->hist_ids, entry_id);
+		if (v == PWS__NONE || h == PWS__NONE) {
+			rc = PWS_ENOTFOUND;
+		} else {
+			*visible = HIST(m, h)->author == v; /* VI4 */
+			if (rule)
+				*rule = PWS_RULE_VI4;
+		}
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+PWS_EXTERN int pws_can_see_reply(const pws_policy *p, int *visible, int *rule,
+                                 const char *viewer, const char *reply_id)
+{
+	const pws__model *m;
+	uint32_t v, r;
+	int rr = 0, rc = out_init(p, visible, rule);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(reply_id)) {
+		rc = PWS_EINVALID;
+	} else {
+		v = pws__user_find(m, viewer);
+		r = pws__smap_get(&m->reply_ids, reply_id);
+		if (v == PWS__NONE || r == PWS__NONE) {
+			rc = PWS_ENOTFOUND;
+		} else {
+			const pws__post *R = REPLY(m, r);
+			pws__who c;
+
+			pws__who_init(&c, m, v, R->ws);
+			if (!pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rr)) {
+				*visible = 0;
+			} else if (v == R->author ||
+			           pws__member_eff(m, R->ws, R->author) == PWS__NONE) {
+				/* own reply; an author who left: team replies stay, partner ones go */
+				*visible = v == R->author || !pws__is_partner(m, R->ws, R->author) ||
+				           !c.partner || c.pm || !c.multi;
+				rr = *visible ? PWS_RULE_VI5 : PWS_RULE_VI2;
+			} else {
+				*visible = pws__sees_member(m, v, R->ws, R->author, &rr);
+				rr = *visible ? PWS_RULE_VI5 : PWS_RULE_VI2;
+			}
+			if (rule)
+				*rule = rr;
+		}
+	}
+	pws__read_end(p);
+	return rc;
+}

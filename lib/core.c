@@ -1,0 +1,317 @@
+/*
+ * The frame of every public call: locking, results and event delivery.
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+static _Thread_local char thread_token;
+
+static uintptr_t self_token(void)
+{
+	return (uintptr_t)&thread_token;
+}
+
+int pws__result_simple(pws_result *res, int code, const char *msg)
+{
+	if (res && res->version >= 1 && res->version <= PWS_RESULT_VERSION) {
+		res->code = code;
+		res->rule = PWS_RULE_NONE;
+		res->flags = 0;
+		snprintf(res->message, sizeof(res->message), "%s", msg ? msg : "");
+	}
+	return code;
+}
+
+PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version)
+{
+	if (!res || version == 0 || version > PWS_RESULT_VERSION)
+		return PWS_EINVALID;
+	memset(res, 0, sizeof(*res));
+	res->version = version;
+	return PWS_OK;
+}
+
+int pws__read_begin(const pws_policy *p)
+{
+	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
+
+	if (atomic_load_explicit(&q->owner, memory_order_acquire) == self_token())
+		return PWS_EMISUSE;
+	pthread_rwlock_rdlock(&q->lock);
+	return PWS_OK;
+}
+
+void pws__read_end(const pws_policy *p)
+{
+	pthread_rwlock_unlock(&((pws_policy *)p)->lock);
+}
+
+int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
+{
+	memset(op, 0, sizeof(*op));
+	op->res = res;
+	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
+		return PWS_EINVALID; /* cannot even report into it */
+	if (!p)
+		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
+	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
+		return pws__result_simple(res, PWS_EMISUSE,
+		                          "re-entered the policy handle from a callback");
+	pthread_rwlock_wrlock(&p->lock);
+	atomic_store_explicit(&p->owner, self_token(), memory_order_release);
+	op->p = p;
+	op->m = &p->m;
+	op->mem = &p->mem;
+	return PWS_OK;
+}
+
+int pws__fail(pws__op *op, int code, int rule, const char *fmt, ...)
+{
+	va_list ap;
+
+	op->rule = rule;
+	va_start(ap, fmt);
+	vsnprintf(op->msg, sizeof(op->msg), fmt, ap);
+	va_end(ap);
+	return code;
+}
+
+int pws__deny(pws__op *op, int rule)
+{
+	return pws__fail(op, PWS_EDENIED, rule, "denied by %s: %s", pws_rule_id(rule),
+	                 pws_rule_text(rule));
+}
+
+int pws__op_end(pws__op *op, int rc)
+{
+	pws_policy *p = op->p;
+	pws__event_list ev = op->ev;
+	struct pws_event *e;
+
+	if (rc == PWS_ENOMEM && !op->msg[0])
+		snprintf(op->msg, sizeof(op->msg), "out of memory; nothing was changed");
+	if (op->res) {
+		op->res->code = rc;
+		op->res->rule = op->rule;
+		op->res->flags = rc == PWS_OK ? op->flags : 0;
+		snprintf(op->res->message, sizeof(op->res->message), "%s", op->msg);
+	}
+	if (!p)
+		return rc;
+	atomic_store_explicit(&p->owner, 0, memory_order_release);
+	pthread_rwlock_unlock(&p->lock);
+	/* Events go out after the lock is released, so the host may call back
+	 * in; nothing is sent for a refused or failed call. */
+	if (rc == PWS_OK && p->on_event)
+		for (e = ev.head; e; e = e->next)
+			p->on_event(e, p->event_payload);
+	pws__ev_free_list(op->mem, &ev);
+	return rc;
+}
+
+int pws__valid_id(const char *s)
+{
+	size_t i;
+
+	if (!s || !s[0])
+		return 0;
+	for (i = 0; s[i]; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || i >= 255)
+			return 0;
+	return 1;
+}
+
+int pws__valid_text(const char *s)
+{
+	return s && strlen(s) <= (1u << 20);
+}
+
+/* --- events ----------------------------------------------------------------- */
+
+static void ev_free(const pws__mem *mem, struct pws_event *e)
+{
+	size_t i;
+
+	for (i = 0; i < e->nws; i++)
+		pws__free(mem, e->ws[i]);
+	for (i = 0; i < e->nrcpt; i++)
+		pws__free(mem, e->rcpt[i]);
+	pws__free(mem, e->ws);
+	pws__free(mem, e->rcpt);
+	pws__free(mem, e->team);
+	pws__free(mem, e->actor);
+	pws__free(mem, e->subject);
+	pws__free(mem, e);
+}
+
+void pws__ev_free_list(const pws__mem *mem, pws__event_list *l)
+{
+	struct pws_event *e = l->head, *n;
+
+	for (; e; e = n) {
+		n = e->next;
+		ev_free(mem, e);
+	}
+	l->head = l->tail = NULL;
+}
+
+static int dup_opt(const pws__mem *mem, char **dst, const char *s)
+{
+	*dst = NULL;
+	if (!s)
+		return 0;
+	*dst = pws__strdup(mem, s);
+	return *dst ? 0 : -1;
+}
+
+struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels,
+                              uint32_t team, uint32_t actor, const char *subject)
+{
+	struct pws_event *e = pws__calloc(op->mem, 1, sizeof(*e));
+
+	if (!e)
+		return NULL;
+	e->kind = kind;
+	e->rule = rule;
+	e->channels = channels;
+	if (dup_opt(op->mem, &e->team, team == PWS__NONE ? NULL : TEAM(op->m, team)->id) ||
+	    dup_opt(op->mem, &e->actor, actor == PWS__NONE ? NULL : USER(op->m, actor)->id) ||
+	    dup_opt(op->mem, &e->subject, subject)) {
+		ev_free(op->mem, e);
+		return NULL;
+	}
+	if (op->ev.tail)
+		op->ev.tail->next = e;
+	else
+		op->ev.head = e;
+	op->ev.tail = e;
+	return e;
+}
+
+static int push_str(const pws__mem *mem, char ***arr, size_t *n, const char *s)
+{
+	char **na;
+	char *c;
+	size_t i;
+
+	for (i = 0; i < *n; i++)
+		if (strcmp((*arr)[i], s) == 0)
+			return PWS_OK; /* one notice per recipient */
+	c = pws__strdup(mem, s);
+	if (!c)
+		return PWS_ENOMEM;
+	na = pws__realloc(mem, *arr, (*n + 1) * sizeof(char *));
+	if (!na) {
+		pws__free(mem, c);
+		return PWS_ENOMEM;
+	}
+	na[*n] = c;
+	*arr = na;
+	(*n)++;
+	return PWS_OK;
+}
+
+int pws__ev_ws(pws__op *op, struct pws_event *e, uint32_t ws)
+{
+	return push_str(op->mem, &e->ws, &e->nws, WS(op->m, ws)->id);
+}
+
+int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user)
+{
+	return push_str(op->mem, &e->rcpt, &e->nrcpt, USER(op->m, user)->id);
+}
+
+int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
+{
+	return push_str(op->mem, &e->rcpt, &e->nrcpt, s);
+}
+
+int pws__need_team(pws__op *op, const char *id, uint32_t *t)
+{
+	if (!pws__valid_id(id))
+		return pws__fail(op, PWS_EINVALID, 0, "team id is NULL, empty or malformed");
+	*t = pws__team_find(op->m, id);
+	if (*t == PWS__NONE)
+		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown team '%s'", id);
+	return PWS_OK;
+}
+
+int pws__need_user(pws__op *op, const char *id, uint32_t *u)
+{
+	if (!pws__valid_id(id))
+		return pws__fail(op, PWS_EINVALID, 0, "user id is NULL, empty or malformed");
+	*u = pws__user_find(op->m, id);
+	if (*u == PWS__NONE)
+		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown user '%s'", id);
+	return PWS_OK;
+}
+
+int pws__need_ws(pws__op *op, const char *id, uint32_t *w)
+{
+	if (!pws__valid_id(id))
+		return pws__fail(op, PWS_EINVALID, 0, "workspace id is NULL, empty or malformed");
+	*w = pws__ws_find(op->m, id);
+	if (*w == PWS__NONE)
+		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown workspace '%s'", id);
+	return PWS_OK;
+}
+
+int pws__need_el(pws__op *op, const char *id, uint32_t *e)
+{
+	if (!pws__valid_id(id))
+		return pws__fail(op, PWS_EINVALID, 0, "element id is NULL, empty or malformed");
+	*e = pws__el_find(op->m, id);
+	if (*e == PWS__NONE)
+		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown element '%s'", id);
+	return PWS_OK;
+}
+
+int pws__need_new_id(pws__op *op, const pws__smap *map, const char *id, const char *what)
+{
+	if (!pws__valid_id(id))
+		return pws__fail(op, PWS_EINVALID, 0, "%s id is NULL, empty or malformed", what);
+	if (pws__smap_get(map, id) != PWS__NONE)
+		return pws__fail(op, PWS_EEXISTS, 0, "%s '%s' already exists", what, id);
+	return PWS_OK;
+}
+
+char *pws__dup(pws__op *op, const char *s)
+{
+	return pws__strdup(op->mem, s ? s : "");
+}
+
+int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws)
+{
+	const pws__ws *w = WS(op->m, ws);
+	uint32_t i;
+
+	for (i = 0; i < w->members.n; i++) {
+		uint32_t mi = w->members.v[i];
+
+		if (pws__member_effective(op->m, mi) &&
+		    pws__ev_user(op, e, MEMB(op->m, mi)->user))
+			return PWS_ENOMEM;
+	}
+	return PWS_OK;
+}
+
+int pws__ev_managers(pws__op *op, struct pws_event *e, uint32_t team, int with_pm_to_be)
+{
+	const pws__team *t = TEAM(op->m, team);
+	uint32_t i;
+
+	for (i = 0; i < t->users.n; i++) {
+		uint32_t u = t->users.v[i];
+		const pws__user *U = USER(op->m, u);
+
+		if ((pws__is_pm(op->m, u, team) || U->team_role >= PWS_TEAM_ADMIN ||
+		     (with_pm_to_be && U->team_role == PWS_TEAM_ADMIN)) &&
+		    pws__ev_user(op, e, u))
+			return PWS_ENOMEM;
+	}
+	return PWS_OK;
+}

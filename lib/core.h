@@ -1,0 +1,104 @@
+/*
+ * The handle and the frame every public call runs in: argument checks,
+ * locking, result reporting and event delivery.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PWS_CORE_H
+#define PWS_CORE_H
+
+#include "model.h"
+
+#include <stdatomic.h>
+
+typedef struct pws__event_list {
+	struct pws_event *head, *tail;
+} pws__event_list;
+
+struct pws_event {
+	int kind, rule;
+	uint32_t channels;
+	char *team, *actor, *subject;
+	char **ws;
+	size_t nws;
+	char **rcpt;
+	size_t nrcpt;
+	struct pws_event *next;
+};
+
+struct pws_policy {
+	pws__mem mem;
+	pws_storage_ops storage;    /* zeroed when none was given */
+	bool has_storage;
+	pws_event_cb on_event;
+	void *event_payload;
+	/* Checks and listings take it shared; mutations take it exclusive. */
+	pthread_rwlock_t lock;
+	/* The thread holding the write lock (address of a thread-local), so a
+	 * callback re-entering the handle gets PWS_EMISUSE, not a deadlock. */
+	atomic_uintptr_t owner;
+	pws__model m;
+};
+
+/* One mutating call. */
+typedef struct pws__op {
+	pws_policy *p;
+	pws__model *m;
+	const pws__mem *mem;
+	pws_result *res;
+	int rule;
+	uint32_t flags;
+	char msg[PWS_RESULT_MESSAGE_SIZE];
+	pws__event_list ev;
+} pws__op;
+
+/* Starts a mutation: checks p, takes the write lock. On failure fills res
+ * and returns the code (no lock held). */
+int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res);
+/* Ends it: on success delivers the events after unlocking, otherwise
+ * discards them. Fills res; returns rc. */
+int pws__op_end(pws__op *op, int rc);
+/* Sets the rule and message of the outcome; returns code. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+int pws__fail(pws__op *op, int code, int rule, const char *fmt, ...);
+int pws__deny(pws__op *op, int rule);
+
+/* Fills a result for calls that fail before an op exists. */
+int pws__result_simple(pws_result *res, int code, const char *msg);
+
+/* Shared lock for queries; PWS_EMISUSE from inside a callback. */
+int pws__read_begin(const pws_policy *p);
+void pws__read_end(const pws_policy *p);
+
+/* Ids: non-empty, at most 255 bytes, no control characters. */
+int pws__valid_id(const char *s);
+/* Free text: not NULL, valid length (<= 1 MiB). */
+int pws__valid_text(const char *s);
+
+/* --- events (built before apply, delivered after commit) ---------------- */
+struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels,
+                              uint32_t team, uint32_t actor, const char *subject);
+/* Adds a workspace / a recipient user / a recipient string; 0 or ENOMEM. */
+int pws__ev_ws(pws__op *op, struct pws_event *e, uint32_t ws);
+int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user);
+int pws__ev_str(pws__op *op, struct pws_event *e, const char *s);
+void pws__ev_free_list(const pws__mem *mem, pws__event_list *l);
+
+#endif
+
+/* Resolve an id or fail the op with a clear message (EINVALID/ENOTFOUND). */
+int pws__need_team(pws__op *op, const char *id, uint32_t *t);
+int pws__need_user(pws__op *op, const char *id, uint32_t *u);
+int pws__need_ws(pws__op *op, const char *id, uint32_t *w);
+int pws__need_el(pws__op *op, const char *id, uint32_t *e);
+/* A new id must be well formed and unused in map. */
+int pws__need_new_id(pws__op *op, const pws__smap *map, const char *id, const char *what);
+
+/* Reserves and copies a string; NULL on ENOMEM. */
+char *pws__dup(pws__op *op, const char *s);
+
+/* Recipients helpers: every effective member of a workspace; the team's
+ * Partner Managers and admins (TT3). */
+int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws);
+int pws__ev_managers(pws__op *op, struct pws_event *e, uint32_t team, int with_pm_to_be);

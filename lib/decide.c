@@ -1,0 +1,341 @@
+/*
+ * The policy layer: every allow/deny of POLICY.md, each with its rule id.
+ * Pure functions of the model: no allocation, no locks, no I/O.
+ * SPDX-License-Identifier: MIT
+ */
+#include "decide.h"
+
+void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
+{
+	c->m = m;
+	c->u = u;
+	c->w = w;
+	c->U = USER(m, u);
+	c->W = WS(m, w);
+	c->rec = pws__member_rec(m, w, u);
+	c->mi = c->rec != PWS__NONE && pws__member_effective(m, c->rec) ? c->rec : PWS__NONE;
+	c->role = c->mi != PWS__NONE ? MEMB(m, c->mi)->role : 0;
+	c->lead = c->mi != PWS__NONE ? MEMB(m, c->mi)->lead : 0;
+	c->partner = c->U->team != c->W->team;
+	c->pws = c->W->vis == PWS_VIS_PARTNER;
+	c->pm = c->pws && pws__is_pm(m, u, c->W->team);
+	c->super = !c->partner && c->U->team_role == PWS_TEAM_SUPER_ADMIN;
+	c->multi = c->pws && c->W->mode == PWS_MODE_MULTI;
+}
+
+static int allow(int *rule, int r)
+{
+	*rule = r;
+	return 1;
+}
+
+static int deny(int *rule, int r)
+{
+	*rule = r;
+	return 0;
+}
+
+uint32_t pws__partners_left(const pws__model *m, uint32_t w)
+{
+	const pws__ws *W = WS(m, w);
+	uint32_t i, n = 0;
+
+	for (i = 0; i < W->members.n; i++)
+		if (pws__is_partner(m, w, MEMB(m, W->members.v[i])->user))
+			n++;
+	n += W->n_pinv;
+	return n;
+}
+
+uint32_t pws__team_admins(const pws__model *m, uint32_t w)
+{
+	const pws__ws *W = WS(m, w);
+	uint32_t i, n = 0;
+
+	for (i = 0; i < W->members.n; i++) {
+		const pws__member *x = MEMB(m, W->members.v[i]);
+
+		if (x->role == PWS_ROLE_ADMIN && !pws__is_partner(m, w, x->user))
+			n++;
+	}
+	return n;
+}
+
+static int is_el_editor(const pws__model *m, uint32_t el, uint32_t u)
+{
+	const pws__element *e = ELEM(m, el);
+	uint32_t i;
+
+	for (i = 0; i < e->editors.n; i++)
+		if (e->editors.v[i] == u)
+			return 1;
+	return 0;
+}
+
+/* WS2: a non-member reaches a non-partner workspace by its visibility. */
+static int visible_by_visibility(const pws__who *c)
+{
+	if (c->W->vis == PWS_VIS_PUBLIC)
+		return 1;
+	return c->W->vis == PWS_VIS_TEAM && !c->partner && c->U->team != PWS__NONE;
+}
+
+/* The review of a pending request (CR3), allowed even while pending (LC1). */
+static int decide_review(const pws__who *c, int *rule)
+{
+	if (c->W->request == PWS__REQ_NONE)
+		return deny(rule, PWS_RULE_CR3);
+	if (pws__is_pm(c->m, c->u, c->W->team) || c->super)
+		return allow(rule, PWS_RULE_CR3);
+	return deny(rule, PWS_RULE_CR3);
+}
+
+/* Move and delete of elements (MV1, RM1; ED1 for partners in multi). */
+static int decide_move(const pws__who *c, int action, uint32_t el, int reaches, int *rule)
+{
+	int r = action == PWS_ACT_MOVE ? PWS_RULE_MV1 : PWS_RULE_RM1;
+
+	if (c->mi != PWS__NONE && c->partner && c->multi)
+		return deny(rule, PWS_RULE_ED1);
+	if (el != PWS__NONE && action == PWS_ACT_MOVE) {
+		int k = ELEM(c->m, el)->kind;
+
+		if (k == PWS_EL_MONITOR || k == PWS_EL_MOCK_SERVER)
+			return deny(rule, PWS_RULE_MV2);
+	}
+	if (c->super && reaches)
+		return allow(rule, r);
+	if (c->mi == PWS__NONE)
+		return deny(rule, c->pws ? PWS_RULE_WS1 : PWS_RULE_WS2);
+	if (c->role == PWS_ROLE_ADMIN)
+		return allow(rule, r);
+	if (el != PWS__NONE && is_el_editor(c->m, el, c->u))
+		return allow(rule, r);
+	return deny(rule, r);
+}
+
+/* FK1, the source side: whether this member may fork out. */
+static int decide_fork(const pws__who *c, int *rule)
+{
+	const pws__model *m = c->m;
+
+	if (!c->partner)
+		return allow(rule, PWS_RULE_FK1);
+	if (c->U->team == PWS__NONE)
+		return deny(rule, PWS_RULE_FK1);
+	if (TEAM(m, c->U->team)->plan != PWS_PLAN_FREE)
+		return allow(rule, PWS_RULE_FK1);
+	return c->role >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_FK1)
+	                                  : deny(rule, PWS_RULE_FK1);
+}
+
+/* Settings a Workspace Admin or (in partner workspaces) a Partner Manager
+ * controls, member or not (WS1 decision). */
+static int decide_manage(const pws__who *c, int action, int *rule)
+{
+	int admin = c->role == PWS_ROLE_ADMIN;
+	int boss = admin || c->pm;
+
+	switch (action) {
+	case PWS_ACT_EDIT_DETAILS:
+		return boss ? allow(rule, PWS_RULE_DT1) : deny(rule, PWS_RULE_DT1);
+	case PWS_ACT_ENABLE_MULTI:
+		if (!c->pws || c->multi || !boss)
+			return deny(rule, PWS_RULE_MP1);
+		return allow(rule, PWS_RULE_MP1);
+	case PWS_ACT_CHANGE_VISIBILITY:
+		if (!boss)
+			return deny(rule, PWS_RULE_DL1);
+		if (c->pws && pws__partners_left(c->m, c->w) > 0)
+			return deny(rule, PWS_RULE_DL1);
+		return allow(rule, PWS_RULE_DL1);
+	case PWS_ACT_DELETE_WORKSPACE:
+		if (c->pws)
+			return deny(rule, PWS_RULE_DL2);
+		if (admin || (c->W->was_partner && pws__is_pm(c->m, c->u, c->W->team)))
+			return allow(rule, PWS_RULE_DL2);
+		return deny(rule, PWS_RULE_DL2);
+	case PWS_ACT_INVITE_PARTNER:
+		if (!c->pws)
+			return deny(rule, PWS_RULE_WS2);
+		if (boss || (c->lead && c->partner))
+			return allow(rule, PWS_RULE_IN1);
+		return deny(rule, PWS_RULE_IN1);
+	case PWS_ACT_INVITE_MEMBER:
+		return boss ? allow(rule, PWS_RULE_IN2) : deny(rule, PWS_RULE_IN2);
+	case PWS_ACT_MANAGE_MEMBERS:
+		if (boss || (c->lead && c->partner && c->pws))
+			return allow(rule, PWS_RULE_RO4);
+		return deny(rule, PWS_RULE_RO4);
+	case PWS_ACT_SET_PARTNER_LEAD:
+		if (c->pws && boss)
+			return allow(rule, PWS_RULE_RO3);
+		return deny(rule, PWS_RULE_RO3);
+	case PWS_ACT_CONVERT:
+		if (c->pws || c->W->request != PWS__REQ_NONE)
+			return deny(rule, PWS_RULE_CR2);
+		if (TEAM(c->m, c->W->team)->plan < PWS_PLAN_PROFESSIONAL)
+			return deny(rule, PWS_RULE_PL1);
+		if (admin || pws__is_pm(c->m, c->u, c->W->team))
+			return allow(rule, PWS_RULE_CR2);
+		return deny(rule, PWS_RULE_CR2);
+	default:
+		return deny(rule, PWS_RULE_NONE);
+	}
+}
+
+static int is_manage_action(int action)
+{
+	switch (action) {
+	case PWS_ACT_EDIT_DETAILS: case PWS_ACT_ENABLE_MULTI:
+	case PWS_ACT_CHANGE_VISIBILITY: case PWS_ACT_DELETE_WORKSPACE:
+	case PWS_ACT_INVITE_PARTNER: case PWS_ACT_INVITE_MEMBER:
+	case PWS_ACT_MANAGE_MEMBERS: case PWS_ACT_SET_PARTNER_LEAD:
+	case PWS_ACT_CONVERT:
+		return 1;
+	default:
+		return 0;
+	}
+}
+
+/* Why a non-member is refused: a suspended team-to-team membership says
+ * WS4, a partner workspace WS1, any other WS2. */
+static int not_member_rule(const pws__who *c)
+{
+	if (c->rec != PWS__NONE && MEMB(c->m, c->rec)->alive)
+		return PWS_RULE_WS4;
+	return c->pws ? PWS_RULE_WS1 : PWS_RULE_WS2;
+}
+
+int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
+{
+	const pws__ws *W = c->W;
+	int member = c->mi != PWS__NONE;
+	int reaches;
+
+	if (W->lc == PWS_LC_DELETED)
+		return deny(rule, PWS_RULE_LC1);
+	if (action == PWS_ACT_REVIEW_REQUEST)
+		return decide_review(c, rule);
+	if (W->lc == PWS_LC_PENDING_APPROVAL)
+		return deny(rule, PWS_RULE_LC1);
+	if (el != PWS__NONE && ELEM(c->m, el)->state != PWS__EL_LIVE)
+		return deny(rule, PWS_RULE_PL3);
+	if (action == PWS_ACT_INTEGRATION && c->pws)
+		return deny(rule, PWS_RULE_INT1);
+
+	reaches = member || (c->pws ? c->pm : visible_by_visibility(c));
+	if (!member) {
+		if (action == PWS_ACT_VIEW || action == PWS_ACT_VIEW_MEMBERS) {
+			if (c->pws && c->pm)
+				return allow(rule, PWS_RULE_WS1);
+			if (!c->pws && reaches)
+				return allow(rule, PWS_RULE_WS2);
+			return deny(rule, not_member_rule(c));
+		}
+		/* Partner Managers manage their team's partner workspaces without
+		 * a membership (WS1), convert its workspaces (CR2) and delete
+		 * former partner ones (DL2). */
+		if (is_manage_action(action) &&
+		    (c->pm || (pws__is_pm(c->m, c->u, W->team) &&
+		               (action == PWS_ACT_CONVERT ||
+		                (W->was_partner && action == PWS_ACT_DELETE_WORKSPACE)))))
+			return decide_manage(c, action, rule);
+		if ((action == PWS_ACT_MOVE || action == PWS_ACT_DELETE_ELEMENT) && c->super)
+			return decide_move(c, action, el, reaches, rule);
+		return deny(rule, not_member_rule(c));
+	}
+
+	switch (action) {
+	case PWS_ACT_VIEW: case PWS_ACT_SEND_REQUEST: case PWS_ACT_RUN:
+	case PWS_ACT_GENERATE_CODE: case PWS_ACT_EXPORT:
+		return allow(rule, PWS_RULE_AC1);
+	case PWS_ACT_VIEW_MEMBERS:
+		if (!c->partner || c->pm)
+			return allow(rule, PWS_RULE_VI1);
+		return allow(rule, c->multi ? PWS_RULE_VI2 : PWS_RULE_VI3);
+	case PWS_ACT_EDIT: case PWS_ACT_IMPORT:
+		if (c->partner && c->multi)
+			return deny(rule, PWS_RULE_ED1);
+		return c->role >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_ED1)
+		                                  : deny(rule, PWS_RULE_ED1);
+	case PWS_ACT_MOVE: case PWS_ACT_DELETE_ELEMENT:
+		return decide_move(c, action, el, reaches, rule);
+	case PWS_ACT_FORK:
+		return decide_fork(c, rule);
+	case PWS_ACT_COMMENT:
+		return c->multi ? deny(rule, PWS_RULE_CM1) : allow(rule, PWS_RULE_CM1);
+	case PWS_ACT_POST_UPDATE:
+		if (c->partner || c->role < PWS_ROLE_EDITOR)
+			return deny(rule, PWS_RULE_UP1);
+		return allow(rule, PWS_RULE_UP1);
+	case PWS_ACT_REPLY:
+		return c->multi ? deny(rule, PWS_RULE_UP2) : allow(rule, PWS_RULE_UP2);
+	case PWS_ACT_INTEGRATION:
+		return c->role == PWS_ROLE_ADMIN ? allow(rule, PWS_RULE_INT1)
+		                                 : deny(rule, PWS_RULE_INT1);
+	default:
+		if (is_manage_action(action))
+			return decide_manage(c, action, rule);
+		return deny(rule, PWS_RULE_NONE);
+	}
+}
+
+int pws__reaches(const pws__model *m, uint32_t u, uint32_t w)
+{
+	pws__who c;
+	int rule;
+
+	pws__who_init(&c, m, u, w);
+	return pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rule);
+}
+
+/* VI2: same partner organization. */
+static int same_org(const pws__model *m, uint32_t w, uint32_t org, uint32_t x)
+{
+	uint32_t mi = pws__member_rec(m, w, x);
+
+	return mi != PWS__NONE && MEMB(m, mi)->org == org;
+}
+
+int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule)
+{
+	pws__who c;
+	uint32_t vi;
+
+	pws__who_init(&c, m, u, w);
+	if (!pws__decide(&c, PWS_ACT_VIEW_MEMBERS, PWS__NONE, rule))
+		return 0;
+	if (!c.partner || c.pm)
+		return allow(rule, PWS_RULE_VI1);
+	if (!c.multi)
+		return allow(rule, PWS_RULE_VI3);
+	if (!pws__is_partner(m, w, x))
+		return allow(rule, PWS_RULE_VI2);
+	vi = MEMB(m, c.mi)->org;
+	return same_org(m, w, vi, x) ? allow(rule, PWS_RULE_VI2) : deny(rule, PWS_RULE_VI2);
+}
+
+int pws__org_sees_member(const pws__model *m, uint32_t org, uint32_t w, uint32_t x,
+                         int *rule)
+{
+	const pws__ws *W = WS(m, w);
+
+	if (W->lc != PWS_LC_ACTIVE)
+		return deny(rule, PWS_RULE_LC1);
+	if (W->vis != PWS_VIS_PARTNER || W->mode != PWS_MODE_MULTI)
+		return allow(rule, PWS_RULE_VI3);
+	if (!pws__is_partner(m, w, x))
+		return allow(rule, PWS_RULE_VI2);
+	return same_org(m, w, org, x) ? allow(rule, PWS_RULE_VI2) : deny(rule, PWS_RULE_VI2);
+}
+
+int pws__holds_seat(const pws__model *m, uint32_t user, uint32_t team)
+{
+	return pws__umap_get(&m->seat_of, pws__pair(team, user)) != PWS__NONE;
+}
+
+uint32_t pws__seats_used(const pws__model *m, uint32_t team)
+{
+	return TEAM(m, team)->seats_used;
+}

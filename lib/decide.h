@@ -1,0 +1,57 @@
+/*
+ * The policy layer: pure decisions over the model. No allocation, no
+ * locks, no I/O. Operations ask it before changing anything; checks and
+ * visibility use the same predicates, so they can never disagree.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PWS_DECIDE_H
+#define PWS_DECIDE_H
+
+#include "model.h"
+
+/* Everything a decision needs to know about (actor, workspace). */
+typedef struct pws__who {
+	const pws__model *m;
+	uint32_t u, w;
+	const pws__user *U;
+	const pws__ws *W;
+	uint32_t mi;      /* effective membership, or PWS__NONE */
+	uint32_t rec;     /* membership record (maybe not effective), or PWS__NONE */
+	int role;         /* workspace role, 0 if not a member */
+	int lead;         /* Partner Lead */
+	int partner;      /* actor is not on the owning team */
+	int pm;           /* effective Partner Manager of the owning team */
+	int super;        /* super_admin of the owning team */
+	int pws;          /* the workspace has partner visibility */
+	int multi;        /* partner workspace in multi-partner mode */
+} pws__who;
+
+void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w);
+
+/* Decides action on the workspace (el == PWS__NONE) or on an element of
+ * it. Returns 1 to allow, 0 to deny; *rule receives the deciding rule. */
+int pws__decide(const pws__who *c, int action, uint32_t el, int *rule);
+
+/* Whether the user may reach (VIEW) the workspace. */
+int pws__reaches(const pws__model *m, uint32_t u, uint32_t w);
+
+/* Member visibility (VI1-VI3): may viewer u see member x of w? */
+int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule);
+
+/* The same as a partner organization (VI8). org: team idx or domain atom. */
+int pws__org_sees_member(const pws__model *m, uint32_t org, uint32_t w, uint32_t x,
+                         int *rule);
+
+/* Whether a partner member of a team's partner workspace holds Editor
+ * anywhere in that team's partner workspaces (PL4). */
+int pws__holds_seat(const pws__model *m, uint32_t user, uint32_t team);
+/* Partner Editor seats used by a team (PL2). */
+uint32_t pws__seats_used(const pws__model *m, uint32_t team);
+
+/* Number of partner membership records and open partner invites (DL1). */
+uint32_t pws__partners_left(const pws__model *m, uint32_t w);
+
+/* Number of effective team-member Admins (RO6). */
+uint32_t pws__team_admins(const pws__model *m, uint32_t w);
+
+#endif

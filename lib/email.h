@@ -1,0 +1,26 @@
+/*
+ * The one normalizer of email addresses and domains (POLICY.md IN3).
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PWS_EMAIL_H
+#define PWS_EMAIL_H
+
+#include <stddef.h>
+
+/* Longest normalized address or domain, without the NUL. */
+#define PWS__EMAIL_MAX 254
+
+/* Normalizes in[0..len) into out (NUL-terminated): local part kept as is,
+ * domain lowercased, one trailing dot dropped. Returns PWS_OK or
+ * PWS_EINVALID; *why (may be NULL) receives a static reason on failure. */
+int pws__email_norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
+                    const char **why);
+
+/* The same for a bare domain. */
+int pws__domain_norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
+                     const char **why);
+
+/* The domain part of a normalized address (after the '@'). */
+const char *pws__email_domain(const char *normalized);
+
+#endif

@@ -1,0 +1,55 @@
+/*
+ * Read access to events for the host's callback.
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+
+PWS_EXTERN int pws_event_kind_of(const pws_event *e)
+{
+	return e ? e->kind : 0;
+}
+
+PWS_EXTERN int pws_event_rule(const pws_event *e)
+{
+	return e ? e->rule : 0;
+}
+
+PWS_EXTERN uint32_t pws_event_channels(const pws_event *e)
+{
+	return e ? e->channels : 0;
+}
+
+PWS_EXTERN const char *pws_event_team(const pws_event *e)
+{
+	return e ? e->team : NULL;
+}
+
+PWS_EXTERN const char *pws_event_actor(const pws_event *e)
+{
+	return e ? e->actor : NULL;
+}
+
+PWS_EXTERN const char *pws_event_subject(const pws_event *e)
+{
+	return e ? e->subject : NULL;
+}
+
+PWS_EXTERN size_t pws_event_workspace_count(const pws_event *e)
+{
+	return e ? e->nws : 0;
+}
+
+PWS_EXTERN const char *pws_event_workspace(const pws_event *e, size_t i)
+{
+	return e && i < e->nws ? e->ws[i] : NULL;
+}
+
+PWS_EXTERN size_t pws_event_recipient_count(const pws_event *e)
+{
+	return e ? e->nrcpt : 0;
+}
+
+PWS_EXTERN const char *pws_event_recipient(const pws_event *e, size_t i)
+{
+	return e && i < e->nrcpt ? e->rcpt[i] : NULL;
+}

@@ -1,0 +1,415 @@
+/*
+ * The model: lookups, effective memberships, digest and release.
+ * SPDX-License-Identifier: MIT
+ */
+#include "model.h"
+
+#include <string.h>
+
+void pws__model_init(pws__model *m)
+{
+	memset(m, 0, sizeof(*m));
+	/* PL3: enterprise keeps collections under 30 MB for 90 days. */
+	m->retention_days[PWS_PLAN_ENTERPRISE] = 90;
+	m->retention_bytes[PWS_PLAN_ENTERPRISE] = 30u * 1024u * 1024u;
+}
+
+static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->n; i++) {
+		pws__post *p = PWS__AT(*v, pws__post, i);
+
+		pws__free(mem, p->text);
+	}
+	for (i = 0; ids->s && i <= ids->mask; i++)
+		if (ids->s[i].key)
+			pws__free(mem, (void *)ids->s[i].key);
+	pws__smap_free(mem, ids);
+	pws__vec_free(mem, v);
+}
+
+static void free_keys(const pws__mem *mem, pws__smap *ids)
+{
+	uint32_t i;
+
+	for (i = 0; ids->s && i <= ids->mask; i++)
+		if (ids->s[i].key)
+			pws__free(mem, (void *)ids->s[i].key);
+	pws__smap_free(mem, ids);
+}
+
+void pws__model_free(const pws__mem *mem, pws__model *m)
+{
+	uint32_t i;
+
+	for (i = 0; i < m->teams.n; i++) {
+		pws__team *t = TEAM(m, i);
+
+		pws__free(mem, t->name);
+		pws__ids_free(mem, &t->users);
+		pws__ids_free(mem, &t->domains);
+		pws__ids_free(mem, &t->workspaces);
+	}
+	for (i = 0; i < m->users.n; i++)
+		pws__ids_free(mem, &USER(m, i)->members);
+	for (i = 0; i < m->wss.n; i++) {
+		pws__ws *w = WS(m, i);
+
+		pws__free(mem, w->name);
+		pws__free(mem, w->summary);
+		pws__free(mem, w->description);
+		pws__free(mem, w->note);
+		pws__ids_free(mem, &w->members);
+		pws__ids_free(mem, &w->elements);
+	}
+	for (i = 0; i < m->elements.n; i++)
+		pws__ids_free(mem, &ELEM(m, i)->editors);
+	free_keys(mem, &m->team_ids);
+	free_keys(mem, &m->user_ids);
+	free_keys(mem, &m->ws_ids);
+	free_keys(mem, &m->el_ids);
+	free_keys(mem, &m->atoms);
+	free_posts(mem, &m->updates, &m->upd_ids);
+	free_posts(mem, &m->replies, &m->reply_ids);
+	free_posts(mem, &m->history, &m->hist_ids);
+	free_posts(mem, &m->comments, &m->comment_ids);
+	pws__vec_free(mem, &m->atom_str);
+	pws__vec_free(mem, &m->teams);
+	pws__vec_free(mem, &m->users);
+	pws__vec_free(mem, &m->wss);
+	pws__vec_free(mem, &m->members);
+	pws__vec_free(mem, &m->invites);
+	pws__vec_free(mem, &m->elements);
+	pws__umap_free(mem, &m->user_by_email);
+	pws__umap_free(mem, &m->team_by_domain);
+	pws__umap_free(mem, &m->member_of);
+	pws__umap_free(mem, &m->invite_of);
+	pws__umap_free(mem, &m->seat_of);
+}
+
+uint32_t pws__team_find(const pws__model *m, const char *id)
+{
+	return id ? pws__smap_get(&m->team_ids, id) : PWS__NONE;
+}
+
+uint32_t pws__user_find(const pws__model *m, const char *id)
+{
+	return id ? pws__smap_get(&m->user_ids, id) : PWS__NONE;
+}
+
+uint32_t pws__ws_find(const pws__model *m, const char *id)
+{
+	return id ? pws__smap_get(&m->ws_ids, id) : PWS__NONE;
+}
+
+uint32_t pws__el_find(const pws__model *m, const char *id)
+{
+	return id ? pws__smap_get(&m->el_ids, id) : PWS__NONE;
+}
+
+uint32_t pws__atom_find(const pws__model *m, const char *s)
+{
+	return s ? pws__smap_get(&m->atoms, s) : PWS__NONE;
+}
+
+uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s)
+{
+	uint32_t a = pws__smap_get(&m->atoms, s);
+	char *copy;
+
+	if (a != PWS__NONE)
+		return a;
+	if (pws__smap_reserve(mem, &m->atoms, 1) ||
+	    pws__vec_reserve(mem, &m->atom_str, sizeof(char *), 1))
+		return PWS__NONE;
+	copy = pws__strdup(mem, s);
+	if (!copy)
+		return PWS__NONE;
+	a = m->atom_str.n++;
+	((const char **)m->atom_str.v)[a] = copy;
+	pws__smap_put(&m->atoms, copy, a);
+	return a;
+}
+
+int pws__member_effective(const pws__model *m, uint32_t mi)
+{
+	const pws__member *x = MEMB(m, mi);
+	const pws__ws *w;
+	const pws__user *u;
+
+	if (!x->alive)
+		return 0;
+	w = WS(m, x->ws);
+	u = USER(m, x->user);
+	if (u->team == w->team)
+		return 1;
+	if (w->vis == PWS_VIS_PARTNER && w->model == PWS_MODEL_TEAM_TO_TEAM)
+		return u->team == x->org; /* WS4 */
+	return 1;
+}
+
+uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	uint32_t mi = pws__member_rec(m, ws, user);
+
+	return mi != PWS__NONE && pws__member_effective(m, mi) ? mi : PWS__NONE;
+}
+
+uint32_t pws__org_of_user(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	const pws__ws *w = WS(m, ws);
+
+	if (w->model == PWS_MODEL_LEGACY)
+		return USER(m, user)->domain;
+	return USER(m, user)->team;
+}
+
+int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team)
+{
+	const pws__user *u = USER(m, user);
+
+	return u->pm && u->team == team && team != PWS__NONE &&
+	       TEAM(m, team)->plan == PWS_PLAN_ENTERPRISE;
+}
+
+/* --- digest ------------------------------------------------------------------
+ * A sum of per-record hashes: independent of insertion order and of
+ * container capacity, sensitive to every logical field. Interned atoms are
+ * not state, only what references them. */
+
+typedef struct dg {
+	uint64_t sum;
+} dg;
+
+static uint64_t h_str(const char *s)
+{
+	return s ? pws__hash_str(s) : 0x9e3779b97f4a7c15ULL;
+}
+
+static void add(dg *d, uint64_t kind, const uint64_t *f, size_t n)
+{
+	uint64_t h = pws__mix64(kind * 0x9e3779b97f4a7c15ULL + 1);
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		h = pws__mix64(h ^ (f[i] + 0x632be59bd9b4e019ULL * (i + 1)));
+	d->sum += h;
+}
+
+/* Stable names of referenced entities (indexes are not stable across
+ * builds of the same state, ids are). */
+static uint64_t n_team(const pws__model *m, uint32_t t)
+{
+	return t == PWS__NONE ? 1 : h_str(TEAM(m, t)->id);
+}
+static uint64_t n_user(const pws__model *m, uint32_t u)
+{
+	return u == PWS__NONE ? 1 : h_str(USER(m, u)->id);
+}
+static uint64_t n_atom(const pws__model *m, uint32_t a)
+{
+	return a == PWS__NONE ? 1 : h_str(pws__atom(m, a));
+}
+
+static void digest_posts(dg *d, const pws__model *m, const pws__vec *v, uint64_t kind)
+{
+	uint32_t i;
+
+	for (i = 0; i < v->n; i++) {
+		const pws__post *p = PWS__AT(*v, pws__post, i);
+		uint64_t f[6];
+
+		if (!p->id)
+			continue;
+		f[0] = h_str(p->id);
+		f[1] = h_str(p->text);
+		f[2] = p->ws == PWS__NONE ? 1 : h_str(WS(m, p->ws)->id);
+		f[3] = n_user(m, p->author);
+		f[4] = p->parent;
+		f[5] = (uint64_t)p->at;
+		add(d, kind, f, 6);
+	}
+}
+
+uint64_t pws__model_digest(const pws__model *m)
+{
+	dg d = { 0 };
+	uint32_t i, j;
+
+	for (i = 0; i < m->teams.n; i++) {
+		const pws__team *t = TEAM(m, i);
+		uint64_t f[6];
+
+		if (!t->alive)
+			continue;
+		f[0] = h_str(t->id); f[1] = h_str(t->name); f[2] = t->plan;
+		f[3] = t->sso; f[4] = t->seats; f[5] = 0;
+		for (j = 0; j < t->domains.n; j++)
+			f[5] += pws__mix64(n_atom(m, t->domains.v[j]));
+		add(&d, 1, f, 6);
+	}
+	for (i = 0; i < m->users.n; i++) {
+		const pws__user *u = USER(m, i);
+		uint64_t f[5];
+
+		if (!u->alive)
+			continue;
+		f[0] = h_str(u->id); f[1] = n_atom(m, u->email); f[2] = n_team(m, u->team);
+		f[3] = u->team_role; f[4] = u->pm;
+		add(&d, 2, f, 5);
+	}
+	for (i = 0; i < m->wss.n; i++) {
+		const pws__ws *w = WS(m, i);
+		uint64_t f[15];
+
+		f[0] = h_str(w->id); f[1] = h_str(w->name); f[2] = h_str(w->summary);
+		f[3] = h_str(w->description); f[4] = h_str(w->note); f[5] = n_team(m, w->team);
+		f[6] = w->vis; f[7] = w->mode; f[8] = w->model; f[9] = w->lc;
+		f[10] = w->was_partner; f[11] = w->request; f[12] = w->integration;
+		f[13] = n_user(m, w->requester); f[14] = w->n_updates;
+		add(&d, 3, f, 15);
+	}
+	for (i = 0; i < m->members.n; i++) {
+		const pws__member *x = MEMB(m, i);
+		const pws__ws *w;
+		uint64_t f[6];
+
+		if (!x->alive)
+			continue;
+		w = WS(m, x->ws);
+		f[0] = h_str(w->id); f[1] = n_user(m, x->user);
+		f[2] = w->model == PWS_MODEL_LEGACY ? n_atom(m, x->org) : n_team(m, x->org);
+		f[3] = x->seen; f[4] = x->role; f[5] = x->lead;
+		add(&d, 4, f, 6);
+	}
+	for (i = 0; i < m->invites.n; i++) {
+		const pws__invite *v = INVITE(m, i);
+		uint64_t f[7];
+
+		if (v->status != PWS__INV_OPEN)
+			continue;
+		f[0] = h_str(WS(m, v->ws)->id); f[1] = n_atom(m, v->email);
+		f[2] = n_user(m, v->inviter); f[3] = v->kind; f[4] = v->role;
+		f[5] = v->lead; f[6] = v->status;
+		add(&d, 5, f, 7);
+	}
+	for (i = 0; i < m->elements.n; i++) {
+		const pws__element *e = ELEM(m, i);
+		uint64_t f[8];
+
+		if (e->state == PWS__EL_GONE)
+			continue;
+		f[0] = h_str(e->id); f[1] = h_str(WS(m, e->ws)->id);
+		f[2] = e->parent == PWS__NONE ? 1 : h_str(ELEM(m, e->parent)->id);
+		f[3] = e->size; f[4] = (uint64_t)e->deleted_at; f[5] = e->kind;
+		f[6] = e->state; f[7] = 0;
+		for (j = 0; j < e->editors.n; j++)
+			f[7] += pws__mix64(n_user(m, e->editors.v[j]));
+		add(&d, 6, f, 8);
+	}
+	digest_posts(&d, m, &m->updates, 7);
+	digest_posts(&d, m, &m->replies, 8);
+	digest_posts(&d, m, &m->history, 9);
+	digest_posts(&d, m, &m->comments, 10);
+	for (i = 1; i < 5; i++) {
+		uint64_t f[3] = { i, m->retention_days[i], m->retention_bytes[i] };
+
+		add(&d, 11, f, 3);
+	}
+	return d.sum;
+}
+
+int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user)
+{
+	if (pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
+	    pws__ids_reserve(mem, &WS(m, ws)->members, 1) ||
+	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
+	    pws__umap_reserve(mem, &m->member_of, 1) ||
+	    pws__umap_reserve(mem, &m->seat_of, 1))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+void pws__seat_count(pws__model *m, uint32_t mi, int delta)
+{
+	const pws__member *x = MEMB(m, mi);
+	const pws__ws *w = WS(m, x->ws);
+	uint64_t key;
+	uint32_t n;
+
+	if (!x->alive || x->role != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
+	    USER(m, x->user)->team == w->team)
+		return;
+	key = pws__pair(w->team, x->user);
+	n = pws__umap_get(&m->seat_of, key);
+	if (delta > 0) {
+		if (n == PWS__NONE) {
+			TEAM(m, w->team)->seats_used++;
+			n = 0;
+		}
+		pws__umap_put(&m->seat_of, key, n + 1);
+	} else if (n != PWS__NONE) {
+		if (n <= 1) {
+			pws__umap_del(&m->seat_of, key);
+			TEAM(m, w->team)->seats_used--;
+		} else {
+			pws__umap_put(&m->seat_of, key, n - 1);
+		}
+	}
+}
+
+uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
+                          uint32_t org)
+{
+	uint32_t mi = m->members.n++;
+	pws__member *x = MEMB(m, mi);
+
+	memset(x, 0, sizeof(*x));
+	x->ws = ws;
+	x->user = user;
+	x->role = (uint8_t)role;
+	x->lead = (uint8_t)lead;
+	x->org = org;
+	x->alive = 1;
+	x->seen = WS(m, ws)->n_updates;
+	x->ws_pos = pws__ids_push(&WS(m, ws)->members, mi);
+	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
+	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
+	pws__seat_count(m, mi, +1);
+	return mi;
+}
+
+void pws__member_unlink(pws__model *m, uint32_t mi)
+{
+	pws__member *x = MEMB(m, mi);
+	uint32_t moved;
+
+	pws__seat_count(m, mi, -1);
+	moved = pws__ids_swap_remove(&WS(m, x->ws)->members, x->ws_pos);
+	if (moved != PWS__NONE)
+		MEMB(m, moved)->ws_pos = x->ws_pos;
+	moved = pws__ids_swap_remove(&USER(m, x->user)->members, x->user_pos);
+	if (moved != PWS__NONE)
+		MEMB(m, moved)->user_pos = x->user_pos;
+	pws__umap_del(&m->member_of, pws__pair(x->ws, x->user));
+	pws__drop_editor(m, x->ws, x->user);
+	x->alive = 0;
+}
+
+void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user)
+{
+	const pws__ws *w = WS(m, ws);
+	uint32_t i, j;
+
+	for (i = 0; i < w->elements.n; i++) {
+		pws__element *e = ELEM(m, w->elements.v[i]);
+
+		for (j = 0; j < e->editors.n; j++)
+			if (e->editors.v[j] == user) {
+				pws__ids_swap_remove(&e->editors, j);
+				break;
+			}
+	}
+}

@@ -1,0 +1,177 @@
+/*
+ * The model: entities, interned ids and indexes. No policy knowledge.
+ *
+ * Entities live in arrays and are named by their index. An entity that is
+ * removed keeps its slot (alive = 0) so indexes held elsewhere never
+ * dangle; its id leaves the id map so it can be reused.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PWS_MODEL_H
+#define PWS_MODEL_H
+
+#include "pws-int.h"
+#include "util.h"
+
+#define PWS__DEFAULT_SEATS 3u
+
+typedef struct pws__team {
+	const char *id;    /* key of model.team_ids */
+	char *name;
+	uint8_t plan, sso, alive;
+	uint32_t seats;    /* included Partner Editor seats (PL4) */
+	uint32_t seats_used; /* partners holding Editor in its partner workspaces */
+	pws__ids users;    /* users whose home team this is */
+	pws__ids domains;  /* atoms of its captured domains */
+	pws__ids workspaces; /* workspaces it owns */
+} pws__team;
+
+typedef struct pws__user {
+	const char *id;    /* key of model.user_ids */
+	uint32_t email;    /* atom of the normalized address */
+	uint32_t domain;   /* atom of the address's domain (legacy org) */
+	uint32_t team;     /* home team or PWS__NONE */
+	uint32_t team_pos; /* position in team.users */
+	uint8_t team_role, pm, alive;
+	pws__ids members;  /* memberships of this user */
+} pws__user;
+
+enum { PWS__REQ_NONE = 0, PWS__REQ_CREATE = 1, PWS__REQ_CONVERT = 2 };
+
+typedef struct pws__ws {
+	const char *id;
+	char *name, *summary, *description, *note;
+	uint32_t team;
+	uint8_t vis, mode, model, lc;
+	uint8_t was_partner, request, integration;
+	uint32_t requester;
+	uint32_t n_updates;  /* updates posted so far (VI6) */
+	uint32_t n_pinv;     /* open partner invites (DL1) */
+	pws__ids members;    /* membership indexes */
+	pws__ids elements;   /* live or trashed element indexes */
+} pws__ws;
+
+typedef struct pws__member {
+	uint32_t ws, user;
+	uint32_t org;        /* granting team (team-to-team) or domain atom (legacy) */
+	uint32_t ws_pos, user_pos;
+	uint32_t seen;       /* ws.n_updates at the last visit (VI6) */
+	uint8_t role, lead, alive;
+} pws__member;
+
+enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
+
+typedef struct pws__invite {
+	uint32_t ws, email, inviter;
+	uint8_t kind, role, lead, status;
+} pws__invite;
+
+enum { PWS__EL_LIVE = 1, PWS__EL_TRASH = 2, PWS__EL_GONE = 3 };
+
+typedef struct pws__element {
+	const char *id;
+	uint32_t ws, ws_pos, parent;
+	uint64_t size;
+	int64_t deleted_at;
+	uint8_t kind, state;
+	pws__ids editors;    /* users who are Editors on this element */
+} pws__element;
+
+typedef struct pws__post {     /* an update, a reply, a history entry or a comment */
+	const char *id;
+	char *text;
+	uint32_t ws, author, parent; /* parent: update of a reply, element of a comment */
+	int64_t at;
+} pws__post;
+
+typedef struct pws__model {
+	pws__smap atoms;       /* interned emails and domains -> atom index */
+	pws__vec atom_str;     /* const char * per atom */
+	pws__smap team_ids, user_ids, ws_ids, el_ids;
+	pws__smap upd_ids, reply_ids, hist_ids, comment_ids;
+	pws__vec teams, users, wss, members, invites, elements;
+	pws__vec updates, replies, history, comments;
+	pws__umap user_by_email;   /* email atom -> user */
+	pws__umap team_by_domain;  /* domain atom -> team */
+	pws__umap member_of;       /* pair(ws, user) -> membership */
+	pws__umap invite_of;       /* pair(ws, email atom) -> invite */
+	pws__umap seat_of;         /* pair(team, user) -> Editor partner memberships (PL4) */
+	uint32_t retention_days[5];     /* per plan (PL3) */
+	uint64_t retention_bytes[5];
+} pws__model;
+
+#define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])
+#define TEAM(M, i) PWS__AT((M)->teams, pws__team, i)
+#define USER(M, i) PWS__AT((M)->users, pws__user, i)
+#define WS(M, i) PWS__AT((M)->wss, pws__ws, i)
+#define MEMB(M, i) PWS__AT((M)->members, pws__member, i)
+#define INVITE(M, i) PWS__AT((M)->invites, pws__invite, i)
+#define ELEM(M, i) PWS__AT((M)->elements, pws__element, i)
+#define UPDATE(M, i) PWS__AT((M)->updates, pws__post, i)
+#define REPLY(M, i) PWS__AT((M)->replies, pws__post, i)
+#define HIST(M, i) PWS__AT((M)->history, pws__post, i)
+#define COMMENT(M, i) PWS__AT((M)->comments, pws__post, i)
+
+void pws__model_init(pws__model *m);
+void pws__model_free(const pws__mem *mem, pws__model *m);
+uint64_t pws__model_digest(const pws__model *m);
+
+static inline const char *pws__atom(const pws__model *m, uint32_t a)
+{
+	return ((const char *const *)m->atom_str.v)[a];
+}
+
+/* Lookups by id; PWS__NONE when unknown (or NULL). */
+uint32_t pws__team_find(const pws__model *m, const char *id);
+uint32_t pws__user_find(const pws__model *m, const char *id);
+uint32_t pws__ws_find(const pws__model *m, const char *id);
+uint32_t pws__el_find(const pws__model *m, const char *id);
+uint32_t pws__atom_find(const pws__model *m, const char *s);
+
+/* The membership record of (ws, user), effective or not; PWS__NONE. */
+static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__umap_get(&m->member_of, pws__pair(ws, user));
+}
+
+/* Whether the user is a partner of the workspace (not on its team). */
+static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return USER(m, user)->team != WS(m, ws)->team;
+}
+
+/* Whether a membership counts now (WS4: team-to-team partner memberships
+ * count only while the user's home team is the team they were granted
+ * through). */
+int pws__member_effective(const pws__model *m, uint32_t mi);
+
+/* The effective membership of (ws, user), or PWS__NONE. */
+uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user);
+
+/* The partner organization of a user as seen in a workspace (team idx in
+ * team-to-team, domain atom in legacy). */
+uint32_t pws__org_of_user(const pws__model *m, uint32_t ws, uint32_t user);
+
+/* Effective Partner Manager of the team (CR7: flag and enterprise plan). */
+int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team);
+
+/* --- reserving and applying (see util.h) ------------------------------- */
+
+/* Interns s (reserve first); returns the atom. Allocates; may fail:
+ * returns PWS__NONE on ENOMEM (nothing changed). */
+uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s);
+
+#endif
+
+/* Reserves room for one new membership of (ws, user). */
+int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user);
+/* Adds a membership (room reserved); returns its index. */
+uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
+                          uint32_t org);
+/* Removes a membership; never fails. */
+void pws__member_unlink(pws__model *m, uint32_t mi);
+/* PL4 bookkeeping: call with -1 before and +1 after any change to a
+ * membership's role, partner workspace status or existence. Adding needs
+ * pws__umap_reserve(&m->seat_of, 1). */
+void pws__seat_count(pws__model *m, uint32_t mi, int delta);
+/* Removes a user from every element's editor list of a workspace. */
+void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user);

@@ -1,0 +1,472 @@
+/*
+ * The host directory: teams and users. The host is the authority here, so
+ * these calls are not actor-checked; they still validate everything and
+ * change nothing when they fail.
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include "decide.h"
+#include "email.h"
+
+#include <string.h>
+
+static int valid_plan(int plan)
+{
+	return plan >= PWS_PLAN_FREE && plan <= PWS_PLAN_ENTERPRISE;
+}
+
+static int valid_team_role(int r)
+{
+	return r >= PWS_TEAM_MEMBER && r <= PWS_TEAM_SUPER_ADMIN;
+}
+
+PWS_EXTERN int pws_team_add(pws_policy *p, const char *team_id, const char *name, int plan,
+                            int sso, pws_result *res)
+{
+	pws__op op;
+	pws__model *m;
+	char *id = NULL, *nm = NULL;
+	pws__team *t;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	m = op.m;
+	if (!pws__valid_id(team_id))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "team id is NULL, empty or malformed"));
+	if (!name || !pws__valid_text(name))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "team name is NULL"));
+	if (!valid_plan(plan))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown plan %d", plan));
+	if (pws__team_find(m, team_id) != PWS__NONE)
+		return pws__op_end(&op, pws__fail(&op, PWS_EEXISTS, 0, "team '%s' exists", team_id));
+	if (pws__vec_reserve(op.mem, &m->teams, sizeof(pws__team), 1) ||
+	    pws__smap_reserve(op.mem, &m->team_ids, 1) ||
+	    !(id = pws__strdup(op.mem, team_id)) || !(nm = pws__strdup(op.mem, name))) {
+		pws__free(op.mem, id);
+		return pws__op_end(&op, PWS_ENOMEM);
+	}
+	t = TEAM(m, m->teams.n);
+	memset(t, 0, sizeof(*t));
+	t->id = id;
+	t->name = nm;
+	t->plan = (uint8_t)plan;
+	t->sso = sso != 0;
+	t->alive = 1;
+	t->seats = PWS__DEFAULT_SEATS;
+	pws__smap_put(&m->team_ids, id, m->teams.n++);
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_team_set_plan(pws_policy *p, const char *team_id, int plan,
+                                 pws_result *res)
+{
+	pws__op op;
+	uint32_t t;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_team(&op, team_id, &t);
+	if (!rc && !valid_plan(plan))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown plan %d", plan);
+	if (!rc)
+		TEAM(op.m, t)->plan = (uint8_t)plan;
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_team_set_sso(pws_policy *p, const char *team_id, int sso, pws_result *res)
+{
+	pws__op op;
+	uint32_t t;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		TEAM(op.m, t)->sso = sso != 0;
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_team_set_editor_seats(pws_policy *p, const char *team_id, uint32_t seats,
+                                         pws_result *res)
+{
+	pws__op op;
+	uint32_t t;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		TEAM(op.m, t)->seats = seats;
+	return pws__op_end(&op, rc);
+}
+
+static int norm_domain(pws__op *op, const char *domain, char out[PWS__EMAIL_MAX + 1])
+{
+	const char *why = NULL;
+
+	if (!domain)
+		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "domain is NULL");
+	if (pws__domain_norm(out, domain, strlen(domain), &why) != PWS_OK)
+		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed domain: %s",
+		                 why ? why : "invalid");
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_team_add_domain(pws_policy *p, const char *team_id, const char *domain,
+                                   pws_result *res)
+{
+	pws__op op;
+	char d[PWS__EMAIL_MAX + 1];
+	uint32_t t, a;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		rc = norm_domain(&op, domain, d);
+	if (rc)
+		return pws__op_end(&op, rc);
+	a = pws__atom_find(op.m, d);
+	if (a != PWS__NONE && pws__umap_get(&op.m->team_by_domain, a) != PWS__NONE)
+		return pws__op_end(&op, pws__fail(&op, PWS_EEXISTS, 0,
+		                                  "domain '%s' already belongs to a team", d));
+	a = pws__atom_intern(op.mem, op.m, d);
+	if (a == PWS__NONE || pws__umap_reserve(op.mem, &op.m->team_by_domain, 1) ||
+	    pws__ids_reserve(op.mem, &TEAM(op.m, t)->domains, 1))
+		return pws__op_end(&op, PWS_ENOMEM);
+	pws__umap_put(&op.m->team_by_domain, a, t);
+	pws__ids_push(&TEAM(op.m, t)->domains, a);
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_team_remove_domain(pws_policy *p, const char *team_id, const char *domain,
+                                      pws_result *res)
+{
+	pws__op op;
+	char d[PWS__EMAIL_MAX + 1];
+	uint32_t t, a, i;
+	pws__team *T;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		rc = norm_domain(&op, domain, d);
+	if (rc)
+		return pws__op_end(&op, rc);
+	a = pws__atom_find(op.m, d);
+	if (a == PWS__NONE || pws__umap_get(&op.m->team_by_domain, a) != t)
+		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, 0,
+		                                  "team '%s' has no domain '%s'", team_id, d));
+	pws__umap_del(&op.m->team_by_domain, a);
+	T = TEAM(op.m, t);
+	for (i = 0; i < T->domains.n; i++)
+		if (T->domains.v[i] == a) {
+			pws__ids_swap_remove(&T->domains, i);
+			break;
+		}
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_team_editor_seats(const pws_policy *p, uint32_t *used, uint32_t *included,
+                                     const char *team_id)
+{
+	uint32_t t;
+	int rc;
+
+	if (!p || !used || !pws__valid_id(team_id))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	t = pws__team_find(&p->m, team_id);
+	if (t == PWS__NONE) {
+		rc = PWS_ENOTFOUND;
+	} else {
+		*used = pws__seats_used(&p->m, t);
+		if (included)
+			*included = TEAM(&p->m, t)->seats;
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+/* Takes a user out of their home team (WS4): memberships of the team's own
+ * workspaces end; partner memberships stay but stop counting. Never fails. */
+static void leave_team(pws__model *m, uint32_t u)
+{
+	pws__user *U = USER(m, u);
+	pws__team *T;
+	uint32_t i, moved;
+
+	if (U->team == PWS__NONE)
+		return;
+	for (i = U->members.n; i-- > 0;) {
+		uint32_t mi = U->members.v[i];
+
+		if (WS(m, MEMB(m, mi)->ws)->team == U->team)
+			pws__member_unlink(m, mi);
+	}
+	T = TEAM(m, U->team);
+	moved = pws__ids_swap_remove(&T->users, U->team_pos);
+	if (moved != PWS__NONE)
+		USER(m, moved)->team_pos = U->team_pos;
+	U->team = PWS__NONE;
+	U->team_role = 0;
+	U->pm = 0;
+}
+
+PWS_EXTERN int pws_team_remove(pws_policy *p, const char *team_id, pws_result *res)
+{
+	pws__op op;
+	uint32_t t, i;
+	pws__team *T;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_team(&op, team_id, &t);
+	if (rc)
+		return pws__op_end(&op, rc);
+	T = TEAM(op.m, t);
+	for (i = 0; i < T->workspaces.n; i++)
+		if (WS(op.m, T->workspaces.v[i])->lc != PWS_LC_DELETED)
+			return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0,
+			        "team '%s' still owns workspace '%s'", team_id,
+			        WS(op.m, T->workspaces.v[i])->id));
+	while (T->users.n)
+		leave_team(op.m, T->users.v[T->users.n - 1]);
+	for (i = 0; i < T->domains.n; i++)
+		pws__umap_del(&op.m->team_by_domain, T->domains.v[i]);
+	T->domains.n = 0;
+	T->alive = 0;
+	pws__free(op.mem, (void *)pws__smap_del(&op.m->team_ids, team_id));
+	/* The slot keeps a readable id for events and digests of old records. */
+	T->id = "";
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_plan_set_retention(pws_policy *p, int plan, uint32_t days,
+                                      uint64_t max_bytes, pws_result *res)
+{
+	pws__op op;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	if (!valid_plan(plan))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown plan %d", plan));
+	op.m->retention_days[plan] = days;
+	op.m->retention_bytes[plan] = max_bytes;
+	return pws__op_end(&op, PWS_OK);
+}
+
+static int norm_email(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
+{
+	const char *why = NULL;
+
+	if (!email)
+		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
+	if (pws__email_norm(out, email, strlen(email), &why) != PWS_OK)
+		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
+		                 why ? why : "invalid");
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *email,
+                            const char *team_id, int team_role, int partner_manager,
+                            pws_result *res)
+{
+	pws__op op;
+	pws__model *m;
+	char e[PWS__EMAIL_MAX + 1];
+	uint32_t t = PWS__NONE, ea, da, u;
+	char *id;
+	pws__user *U;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	m = op.m;
+	if (!pws__valid_id(user_id))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "user id is NULL, empty or malformed"));
+	rc = norm_email(&op, email, e);
+	if (!rc && team_id)
+		rc = pws__need_team(&op, team_id, &t);
+	if (!rc && t != PWS__NONE && !valid_team_role(team_role))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
+	if (!rc && pws__user_find(m, user_id) != PWS__NONE)
+		rc = pws__fail(&op, PWS_EEXISTS, 0, "user '%s' exists", user_id);
+	if (!rc) {
+		ea = pws__atom_find(m, e);
+		if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
+			rc = pws__fail(&op, PWS_EEXISTS, 0, "email '%s' belongs to another user", e);
+	}
+	if (!rc && partner_manager &&
+	    (t == PWS__NONE || TEAM(m, t)->plan != PWS_PLAN_ENTERPRISE))
+		rc = pws__deny(&op, PWS_RULE_CR7);
+	if (rc)
+		return pws__op_end(&op, rc);
+	ea = pws__atom_intern(op.mem, m, e);
+	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(op.mem, m, pws__email_domain(e));
+	if (da == PWS__NONE || pws__vec_reserve(op.mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__smap_reserve(op.mem, &m->user_ids, 1) ||
+	    pws__umap_reserve(op.mem, &m->user_by_email, 1) ||
+	    (t != PWS__NONE && pws__ids_reserve(op.mem, &TEAM(m, t)->users, 1)) ||
+	    !(id = pws__strdup(op.mem, user_id)))
+		return pws__op_end(&op, PWS_ENOMEM);
+	u = m->users.n++;
+	U = USER(m, u);
+	memset(U, 0, sizeof(*U));
+	U->id = id;
+	U->email = ea;
+	U->domain = da;
+	U->team = t;
+	U->alive = 1;
+	if (t != PWS__NONE) {
+		U->team_role = (uint8_t)team_role;
+		U->pm = partner_manager != 0;
+		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
+	}
+	pws__smap_put(&m->user_ids, id, u);
+	pws__umap_put(&m->user_by_email, ea, u);
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char *team_id,
+                                 int team_role, pws_result *res)
+{
+	pws__op op;
+	uint32_t u, t = PWS__NONE;
+	pws__user *U;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, user_id, &u);
+	if (!rc && team_id)
+		rc = pws__need_team(&op, team_id, &t);
+	if (!rc && t != PWS__NONE && !valid_team_role(team_role))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
+	if (!rc && t != PWS__NONE && t != USER(op.m, u)->team &&
+	    pws__ids_reserve(op.mem, &TEAM(op.m, t)->users, 1))
+		rc = PWS_ENOMEM;
+	if (rc)
+		return pws__op_end(&op, rc);
+	U = USER(op.m, u);
+	if (U->team == t) {
+		U->team_role = t == PWS__NONE ? 0 : (uint8_t)team_role;
+		return pws__op_end(&op, PWS_OK);
+	}
+	leave_team(op.m, u);
+	if (t != PWS__NONE) {
+		U->team = t;
+		U->team_role = (uint8_t)team_role;
+		U->team_pos = pws__ids_push(&TEAM(op.m, t)->users, u);
+	}
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_user_set_team_role(pws_policy *p, const char *user_id, int team_role,
+                                      pws_result *res)
+{
+	pws__op op;
+	uint32_t u;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, user_id, &u);
+	if (!rc && !valid_team_role(team_role))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
+	if (!rc && USER(op.m, u)->team == PWS__NONE)
+		rc = pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id);
+	if (!rc)
+		USER(op.m, u)->team_role = (uint8_t)team_role;
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
+                                            int partner_manager, pws_result *res)
+{
+	pws__op op;
+	uint32_t u;
+	pws__user *U;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, user_id, &u);
+	if (rc)
+		return pws__op_end(&op, rc);
+	U = USER(op.m, u);
+	if (U->team == PWS__NONE)
+		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id));
+	if (partner_manager && TEAM(op.m, U->team)->plan != PWS_PLAN_ENTERPRISE)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_CR7));
+	U->pm = partner_manager != 0;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *res)
+{
+	pws__op op;
+	uint32_t u;
+	pws__user *U;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, user_id, &u);
+	if (rc)
+		return pws__op_end(&op, rc);
+	leave_team(op.m, u);
+	U = USER(op.m, u);
+	while (U->members.n)
+		pws__member_unlink(op.m, U->members.v[U->members.n - 1]);
+	pws__umap_del(&op.m->user_by_email, U->email);
+	U->alive = 0;
+	pws__free(op.mem, (void *)pws__smap_del(&op.m->user_ids, user_id));
+	U->id = "";
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_user_get(const pws_policy *p, int *team_role, int *partner_manager,
+                            char *team_buf, size_t team_size, const char *user_id)
+{
+	uint32_t u;
+	const pws__user *U;
+	int rc;
+
+	if (!p || !pws__valid_id(user_id) || (team_buf && team_size == 0))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	u = pws__user_find(&p->m, user_id);
+	if (u == PWS__NONE) {
+		pws__read_end(p);
+		return PWS_ENOTFOUND;
+	}
+	U = USER(&p->m, u);
+	if (team_buf) {
+		const char *t = U->team == PWS__NONE ? "" : TEAM(&p->m, U->team)->id;
+
+		if (strlen(t) >= team_size)
+			rc = PWS_EINVALID;
+		else
+			memcpy(team_buf, t, strlen(t) + 1);
+	}
+	if (!rc && team_role)
+		*team_role = U->team_role;
+	if (!rc && partner_manager)
+		*partner_manager = U->team != PWS__NONE && pws__is_pm(&p->m, u, U->team);
+	pws__read_end(p);
+	return rc;
+}

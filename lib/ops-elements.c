@@ -1,0 +1,544 @@
+/*
+ * Elements (ED1, MV1, MV2, RM1, FK1, PL3) and collaboration (UP1, UP2,
+ * VI4, VI6, CM1, INT1).
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include "decide.h"
+
+#include <string.h>
+
+/* Resolves actor and element and asks the policy about the element. */
+static int ask_el(pws__op *op, const char *actor, const char *el, int action, uint32_t *u,
+                  uint32_t *e, pws__who *c)
+{
+	int rule, rc = pws__need_user(op, actor, u);
+
+	if (!rc)
+		rc = pws__need_el(op, el, e);
+	if (rc)
+		return rc;
+	pws__who_init(c, op->m, *u, ELEM(op->m, *e)->ws);
+	if (!pws__decide(c, action, *e, &rule))
+		return pws__deny(op, rule);
+	op->rule = rule;
+	return PWS_OK;
+}
+
+static int ask_ws(pws__op *op, const char *actor, const char *ws, int action, uint32_t *u,
+                  uint32_t *w, pws__who *c)
+{
+	int rule, rc = pws__need_user(op, actor, u);
+
+	if (!rc)
+		rc = pws__need_ws(op, ws, w);
+	if (rc)
+		return rc;
+	pws__who_init(c, op->m, *u, *w);
+	if (!pws__decide(c, action, PWS__NONE, &rule))
+		return pws__deny(op, rule);
+	op->rule = rule;
+	return PWS_OK;
+}
+
+static int valid_kind(int k)
+{
+	return k >= PWS_EL_COLLECTION && k <= PWS_EL_MOCK_SERVER;
+}
+
+/* Creates element `id` in w (reserve and apply in one: on ENOMEM nothing
+ * is left behind). */
+static int new_element(pws__op *op, uint32_t w, const char *id, int kind, uint64_t size,
+                       uint32_t parent, uint32_t editor, uint32_t *out)
+{
+	pws__model *m = op->m;
+	pws__ids eds = { 0 };
+	char *cid = NULL;
+	pws__element *E;
+	uint32_t e = m->elements.n;
+
+	if (pws__vec_reserve(op->mem, &m->elements, sizeof(pws__element), 1) ||
+	    pws__smap_reserve(op->mem, &m->el_ids, 1) ||
+	    pws__ids_reserve(op->mem, &WS(m, w)->elements, 1) ||
+	    pws__ids_reserve(op->mem, &eds, 1) || !(cid = pws__dup(op, id))) {
+		pws__ids_free(op->mem, &eds);
+		return PWS_ENOMEM;
+	}
+	E = ELEM(m, m->elements.n++);
+	memset(E, 0, sizeof(*E));
+	E->id = cid;
+	E->ws = w;
+	E->kind = (uint8_t)kind;
+	E->size = size;
+	E->parent = parent;
+	E->state = PWS__EL_LIVE;
+	E->editors = eds;
+	pws__ids_push(&E->editors, editor);
+	E->ws_pos = pws__ids_push(&WS(m, w)->elements, e);
+	pws__smap_put(&m->el_ids, cid, e);
+	*out = e;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_element_add(pws_policy *p, const char *actor, const char *workspace_id,
+                               const char *element_id, int kind, uint64_t size_bytes,
+                               const char *parent_id, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, w, e, parent = PWS__NONE;
+	int served, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	if (!valid_kind(kind))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown element kind %d", kind));
+	rc = pws__need_new_id(&op, &op.m->el_ids, element_id, "element");
+	if (!rc)
+		rc = ask_ws(&op, actor, workspace_id, PWS_ACT_IMPORT, &u, &w, &c);
+	if (rc)
+		return pws__op_end(&op, rc);
+	served = kind == PWS_EL_MONITOR || kind == PWS_EL_MOCK_SERVER;
+	if (served != (parent_id != NULL))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_MV2,
+		        "monitors and mock servers (and only they) name the collection they serve"));
+	if (parent_id) {
+		rc = pws__need_el(&op, parent_id, &parent);
+		if (!rc && (ELEM(op.m, parent)->kind != PWS_EL_COLLECTION ||
+		            ELEM(op.m, parent)->ws != w))
+			rc = pws__fail(&op, PWS_EINVALID, PWS_RULE_MV2,
+			               "'%s' is not a collection of this workspace", parent_id);
+		if (rc)
+			return pws__op_end(&op, rc);
+	}
+	rc = new_element(&op, w, element_id, kind, size_bytes, parent, u, &e);
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_element_add_editor(pws_policy *p, const char *actor, const char *element_id,
+                                      const char *user_id, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, e, x, i;
+	pws__element *E;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, user_id, &x);
+	if (!rc)
+		rc = ask_el(&op, actor, element_id, PWS_ACT_EDIT, &u, &e, &c);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (c.role != PWS_ROLE_ADMIN)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_MV1));
+	if (pws__member_eff(op.m, c.w, x) == PWS__NONE)
+		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, 0,
+		                                  "'%s' is not a member of the workspace", user_id));
+	E = ELEM(op.m, e);
+	for (i = 0; i < E->editors.n; i++)
+		if (E->editors.v[i] == x)
+			return pws__op_end(&op, PWS_OK);
+	if (pws__ids_reserve(op.mem, &E->editors, 1))
+		return pws__op_end(&op, PWS_ENOMEM);
+	pws__ids_push(&E->editors, x);
+	return pws__op_end(&op, PWS_OK);
+}
+
+/* Takes an element out of its workspace's list; never fails. */
+static void unlist(pws__model *m, uint32_t e)
+{
+	pws__element *E = ELEM(m, e);
+	uint32_t moved = pws__ids_swap_remove(&WS(m, E->ws)->elements, E->ws_pos);
+
+	if (moved != PWS__NONE)
+		ELEM(m, moved)->ws_pos = E->ws_pos;
+}
+
+PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *element_id,
+                                const char *target_workspace_id, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, e, t;
+	pws__element *E;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = ask_el(&op, actor, element_id, PWS_ACT_MOVE, &u, &e, &c);
+	if (!rc)
+		rc = pws__need_ws(&op, target_workspace_id, &t);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (t == c.w)
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_MV1,
+		                                  "the element is already in '%s'", target_workspace_id));
+	if (!pws__reaches(op.m, u, t) || WS(op.m, t)->lc != PWS_LC_ACTIVE)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_MV1));
+	if (pws__ids_reserve(op.mem, &WS(op.m, t)->elements, 1))
+		return pws__op_end(&op, PWS_ENOMEM);
+	/* MV2: monitors and mock servers stay; they are separate elements that
+	 * keep their workspace, so nothing else moves. */
+	unlist(op.m, e);
+	E = ELEM(op.m, e);
+	E->ws = t;
+	E->ws_pos = pws__ids_push(&WS(op.m, t)->elements, e);
+	op.rule = PWS_RULE_MV1;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_element_fork(pws_policy *p, const char *actor, const char *element_id,
+                                 const char *new_element_id, const char *target_workspace_id,
+                                 pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, e, t, f, tm;
+	const pws__element *E;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_new_id(&op, &op.m->el_ids, new_element_id, "element");
+	if (!rc)
+		rc = ask_el(&op, actor, element_id, PWS_ACT_FORK, &u, &e, &c);
+	if (!rc)
+		rc = pws__need_ws(&op, target_workspace_id, &t);
+	if (rc)
+		return pws__op_end(&op, rc);
+	tm = pws__member_eff(op.m, t, u);
+	if (tm == PWS__NONE || MEMB(op.m, tm)->role < PWS_ROLE_EDITOR ||
+	    WS(op.m, t)->lc != PWS_LC_ACTIVE)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_FK1));
+	if (c.partner && WS(op.m, t)->team != USER(op.m, u)->team)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_FK1));
+	E = ELEM(op.m, e);
+	rc = new_element(&op, t, new_element_id, E->kind, E->size, e, u, &f);
+	op.rule = PWS_RULE_FK1;
+	return pws__op_end(&op, rc);
+}
+
+/* PL3: whether the owning team's plan keeps this element in the trash. */
+static int retained(const pws__model *m, const pws__element *E)
+{
+	int plan = TEAM(m, WS(m, E->ws)->team)->plan;
+
+	return E->kind == PWS_EL_COLLECTION && m->retention_days[plan] > 0 &&
+	       E->size < m->retention_bytes[plan];
+}
+
+PWS_EXTERN int pws_element_delete(pws_policy *p, const char *actor, const char *element_id,
+                                  int64_t now, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, e;
+	pws__element *E;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = ask_el(&op, actor, element_id, PWS_ACT_DELETE_ELEMENT, &u, &e, &c);
+	if (rc)
+		return pws__op_end(&op, rc);
+	E = ELEM(op.m, e);
+	if (retained(op.m, E)) {
+		E->state = PWS__EL_TRASH;
+		E->deleted_at = now;
+		op.flags |= PWS_RESULT_TRASHED;
+		pws__fail(&op, PWS_OK, PWS_RULE_PL3, "moved to the trash; recoverable (PL3)");
+		return pws__op_end(&op, PWS_OK);
+	}
+	unlist(op.m, e);
+	E->state = PWS__EL_GONE;
+	pws__ids_free(op.mem, &E->editors);
+	pws__free(op.mem, (void *)pws__smap_del(&op.m->el_ids, element_id));
+	E->id = "";
+	pws__fail(&op, PWS_OK, PWS_RULE_PL3, "deleted for good; not recoverable (PL3)");
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_element_restore(pws_policy *p, const char *actor, const char *element_id,
+                                   int64_t now, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, e;
+	pws__element *E;
+	int plan, rule, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_el(&op, element_id, &e);
+	if (rc)
+		return pws__op_end(&op, rc);
+	E = ELEM(op.m, e);
+	if (E->state != PWS__EL_TRASH)
+		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, PWS_RULE_PL3,
+		                                  "'%s' is not in the trash", element_id));
+	/* decide as if it were live: same permission as RM1 */
+	E->state = PWS__EL_LIVE;
+	pws__who_init(&c, op.m, u, E->ws);
+	rc = pws__decide(&c, PWS_ACT_DELETE_ELEMENT, e, &rule);
+	E->state = PWS__EL_TRASH;
+	if (!rc)
+		return pws__op_end(&op, pws__deny(&op, rule));
+	plan = TEAM(op.m, WS(op.m, E->ws)->team)->plan;
+	if (now < E->deleted_at ||
+	    (uint64_t)(now - E->deleted_at) > (uint64_t)op.m->retention_days[plan] * 86400u)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL3));
+	E->state = PWS__EL_LIVE;
+	E->deleted_at = 0;
+	op.rule = PWS_RULE_PL3;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_element_get(const pws_policy *p, int *kind, int *trashed, char *ws_buf,
+                               size_t ws_size, const char *element_id)
+{
+	uint32_t e;
+	int rc;
+
+	if (!p || !pws__valid_id(element_id) || (ws_buf && ws_size == 0))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	e = pws__el_find(&p->m, element_id);
+	if (e == PWS__NONE) {
+		rc = PWS_ENOTFOUND;
+	} else {
+		const pws__element *E = ELEM(&p->m, e);
+		const char *w = WS(&p->m, E->ws)->id;
+
+		if (ws_buf && strlen(w) >= ws_size) {
+			rc = PWS_EINVALID;
+		} else {
+			if (ws_buf)
+				memcpy(ws_buf, w, strlen(w) + 1);
+			if (kind)
+				*kind = E->kind;
+			if (trashed)
+				*trashed = E->state == PWS__EL_TRASH;
+		}
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+/* --- collaboration ----------------------------------------------------------- */
+
+/* Appends a post to vec/ids; reserve and apply in one. */
+static int new_post(pws__op *op, pws__vec *v, pws__smap *ids, const char *id, const char *text,
+                    uint32_t ws, uint32_t author, uint32_t parent, int64_t at)
+{
+	char *cid = NULL, *ct = NULL;
+	pws__post *P;
+
+	if (pws__vec_reserve(op->mem, v, sizeof(pws__post), 1) ||
+	    pws__smap_reserve(op->mem, ids, 1) || !(cid = pws__dup(op, id)) ||
+	    !(ct = pws__dup(op, text))) {
+		pws__free(op->mem, cid);
+		return PWS_ENOMEM;
+	}
+	P = PWS__AT(*v, pws__post, v->n);
+	P->id = cid;
+	P->text = ct;
+	P->ws = ws;
+	P->author = author;
+	P->parent = parent;
+	P->at = at;
+	pws__smap_put(ids, cid, v->n++);
+	return PWS_OK;
+}
+
+static int check_text(pws__op *op, const char *text)
+{
+	if (!text || !pws__valid_text(text))
+		return pws__fail(op, PWS_EINVALID, 0, "text is NULL or too long");
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *workspace_id,
+                               const char *update_id, const char *text, int64_t now,
+                               pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, w, i;
+	struct pws_event *e;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = check_text(&op, text);
+	if (!rc)
+		rc = pws__need_new_id(&op, &op.m->upd_ids, update_id, "update");
+	if (!rc)
+		rc = ask_ws(&op, actor, workspace_id, PWS_ACT_POST_UPDATE, &u, &w, &c);
+	if (rc)
+		return pws__op_end(&op, rc);
+	/* VI5: broadcast to every member but the author */
+	e = pws__ev_new(&op, PWS_EV_UPDATE_POSTED, PWS_RULE_VI5, PWS_CHANNEL_IN_APP,
+	                c.W->team, u, update_id);
+	if (!e || pws__ev_ws(&op, e, w))
+		return pws__op_end(&op, PWS_ENOMEM);
+	for (i = 0; i < c.W->members.n; i++) {
+		uint32_t mi = c.W->members.v[i];
+
+		if (MEMB(op.m, mi)->user != u && pws__member_effective(op.m, mi) &&
+		    pws__ev_user(&op, e, MEMB(op.m, mi)->user))
+			return pws__op_end(&op, PWS_ENOMEM);
+	}
+	rc = new_post(&op, &op.m->updates, &op.m->upd_ids, update_id, text, w, u, PWS__NONE, now);
+	if (!rc) {
+		WS(op.m, w)->n_updates++;
+		/* the author has read their own update */
+		MEMB(op.m, c.mi)->seen = WS(op.m, w)->n_updates;
+	}
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_update_reply(pws_policy *p, const char *actor, const char *update_id,
+                                const char *reply_id, const char *text, int64_t now,
+                                pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, up;
+	int rule, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = check_text(&op, text);
+	if (!rc)
+		rc = pws__need_new_id(&op, &op.m->reply_ids, reply_id, "reply");
+	if (!rc)
+		rc = pws__need_user(&op, actor, &u);
+	if (!rc && !pws__valid_id(update_id))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "update id is NULL or empty");
+	if (!rc && (up = pws__smap_get(&op.m->upd_ids, update_id)) == PWS__NONE)
+		rc = pws__fail(&op, PWS_ENOTFOUND, 0, "unknown update '%s'", update_id);
+	if (rc)
+		return pws__op_end(&op, rc);
+	pws__who_init(&c, op.m, u, UPDATE(op.m, up)->ws);
+	if (!pws__decide(&c, PWS_ACT_REPLY, PWS__NONE, &rule))
+		return pws__op_end(&op, pws__deny(&op, rule));
+	rc = new_post(&op, &op.m->replies, &op.m->reply_ids, reply_id, text, c.w, u, up, now);
+	op.rule = PWS_RULE_UP2;
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_workspace_visit(pws_policy *p, const char *user_id, const char *workspace_id,
+                                   pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, w;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = ask_ws(&op, user_id, workspace_id, PWS_ACT_VIEW, &u, &w, &c);
+	if (!rc && c.mi == PWS__NONE)
+		rc = pws__deny(&op, c.pws ? PWS_RULE_WS1 : PWS_RULE_WS2);
+	if (!rc) {
+		MEMB(op.m, c.mi)->seen = c.W->n_updates;
+		op.rule = PWS_RULE_VI6;
+	}
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_workspace_unread(const pws_policy *p, uint32_t *unread, const char *user_id,
+                                    const char *workspace_id)
+{
+	uint32_t u, w, mi;
+	int rc;
+
+	if (!p || !unread || !pws__valid_id(user_id) || !pws__valid_id(workspace_id))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	u = pws__user_find(&p->m, user_id);
+	w = pws__ws_find(&p->m, workspace_id);
+	if (u == PWS__NONE || w == PWS__NONE) {
+		rc = PWS_ENOTFOUND;
+	} else {
+		mi = pws__member_eff(&p->m, w, u);
+		if (mi == PWS__NONE)
+			rc = PWS_EDENIED;
+		else
+			*unread = WS(&p->m, w)->n_updates - MEMB(&p->m, mi)->seen;
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *workspace_id,
+                               const char *entry_id, const char *text, int64_t now,
+                               pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, w;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = check_text(&op, text);
+	if (!rc)
+		rc = pws__need_new_id(&op, &op.m->hist_ids, entry_id, "history entry");
+	if (!rc)
+		rc = ask_ws(&op, user_id, workspace_id, PWS_ACT_SEND_REQUEST, &u, &w, &c);
+	if (rc == PWS_EDENIED && op.rule != PWS_RULE_LC1)
+		rc = pws__deny(&op, PWS_RULE_AC1); /* history is a member's own activity */
+	if (!rc)
+		rc = new_post(&op, &op.m->history, &op.m->hist_ids, entry_id, text, w, u, PWS__NONE,
+		              now);
+	if (!rc)
+		op.rule = PWS_RULE_VI4;
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_comment_add(pws_policy *p, const char *actor, const char *element_id,
+                               const char *comment_id, const char *text, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, e;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = check_text(&op, text);
+	if (!rc)
+		rc = pws__need_new_id(&op, &op.m->comment_ids, comment_id, "comment");
+	if (!rc)
+		rc = ask_el(&op, actor, element_id, PWS_ACT_COMMENT, &u, &e, &c);
+	if (!rc)
+		rc = new_post(&op, &op.m->comments, &op.m->comment_ids, comment_id, text, c.w, u, e, 0);
+	if (!rc)
+		op.rule = PWS_RULE_CM1;
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_integration_enable(pws_policy *p, const char *actor, const char *workspace_id,
+                                      pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t u, w;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = ask_ws(&op, actor, workspace_id, PWS_ACT_INTEGRATION, &u, &w, &c);
+	if (!rc)
+		WS(op.m, w)->integration = 1;
+	return pws__op_end(&op, rc);
+}

@@ -1,0 +1,734 @@
+/*
+ * Members: invites (IN1-IN6, PL4), roles and the Partner Lead flag
+ * (RO1-RO6), removal and the end of a partner relation (RM2).
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include "decide.h"
+#include "email.h"
+#include "bulk.h"
+
+#include <string.h>
+
+static int valid_role(int r)
+{
+	return r >= PWS_ROLE_VIEWER && r <= PWS_ROLE_ADMIN;
+}
+
+/* The invite decision, shared by single and bulk invites. On success
+ * *role_out is the role to record (PL4 may lower it). */
+typedef struct inv_ctx {
+	uint32_t u, w, email_atom; /* email_atom may be PWS__NONE if never seen */
+	int kind, role, lead;
+} inv_ctx;
+
+static int decide_invite(pws__op *op, const pws__who *c, const char *email, int kind,
+                         int role, int lead, int *role_out)
+{
+	const pws__model *m = op->m;
+	const pws__ws *W = c->W;
+	uint32_t ea = pws__atom_find(m, email), invitee = PWS__NONE;
+	uint32_t dom = pws__atom_find(m, pws__email_domain(email));
+	uint32_t dom_team = dom == PWS__NONE ? PWS__NONE : pws__umap_get(&m->team_by_domain, dom);
+	int rule;
+
+	if (ea != PWS__NONE)
+		invitee = pws__umap_get(&m->user_by_email, ea);
+	*role_out = role;
+	if (kind == PWS_INVITE_MEMBER) {
+		if (!pws__decide(c, PWS_ACT_INVITE_MEMBER, PWS__NONE, &rule))
+			return pws__deny(op, rule);
+		if (invitee == PWS__NONE || USER(m, invitee)->team != W->team)
+			return pws__fail(op, PWS_EINVALID, PWS_RULE_IN2,
+			                 "'%s' is not a member of the owning team", email);
+		if (lead)
+			return pws__fail(op, PWS_EINVALID, PWS_RULE_RO3,
+			                 "only partners can be Partner Leads");
+		op->rule = PWS_RULE_IN2;
+	} else {
+		int boss;
+
+		if (!pws__decide(c, PWS_ACT_INVITE_PARTNER, PWS__NONE, &rule))
+			return pws__deny(op, rule);
+		/* IN4: partners must be external */
+		if ((invitee != PWS__NONE && USER(m, invitee)->team == W->team) ||
+		    dom_team == W->team)
+			return pws__deny(op, PWS_RULE_IN4);
+		if (role == PWS_ROLE_ADMIN)
+			return pws__deny(op, PWS_RULE_RO1);
+		if (role == PWS_ROLE_EDITOR && W->mode == PWS_MODE_MULTI)
+			return pws__deny(op, PWS_RULE_RO2);
+		boss = c->role == PWS_ROLE_ADMIN || c->pm;
+		if (!boss) {
+			/* a Partner Lead: own organization only, never the lead flag */
+			if (lead)
+				return pws__deny(op, PWS_RULE_RO3);
+			if (W->model == PWS_MODEL_LEGACY) {
+				if (dom != c->U->domain)
+					return pws__deny(op, PWS_RULE_IN3);
+			} else if (invitee != PWS__NONE ? USER(m, invitee)->team != c->U->team
+			                                : dom_team != c->U->team ||
+			                                  dom_team == PWS__NONE) {
+				return pws__deny(op, PWS_RULE_IN3);
+			}
+		}
+		op->rule = PWS_RULE_IN1;
+		if (role == PWS_ROLE_EDITOR &&
+		    !(invitee != PWS__NONE && pws__holds_seat(m, invitee, W->team)) &&
+		    pws__seats_used(m, W->team) >= TEAM(m, W->team)->seats) {
+			*role_out = PWS_ROLE_VIEWER; /* PL4 */
+			op->flags |= PWS_RESULT_DOWNGRADED;
+			op->rule = PWS_RULE_PL4;
+		}
+	}
+	if (invitee != PWS__NONE && pws__member_eff(m, c->w, invitee) != PWS__NONE)
+		return pws__fail(op, PWS_EEXISTS, 0, "'%s' is already a member", email);
+	return PWS_OK;
+}
+
+/* Records (or replaces) the open invite; room must be reserved. */
+static void put_invite(pws__model *m, uint32_t w, uint32_t ea, uint32_t inviter, int kind,
+                       int role, int lead)
+{
+	uint32_t i = pws__umap_get(&m->invite_of, pws__pair(w, ea));
+	pws__invite *v;
+
+	if (i == PWS__NONE || INVITE(m, i)->status != PWS__INV_OPEN) {
+		i = m->invites.n++;
+		pws__umap_put(&m->invite_of, pws__pair(w, ea), i);
+	} else if (INVITE(m, i)->kind == PWS_INVITE_PARTNER) {
+		WS(m, w)->n_pinv--;
+	}
+	v = INVITE(m, i);
+	v->ws = w;
+	v->email = ea;
+	v->inviter = inviter;
+	v->kind = (uint8_t)kind;
+	v->role = (uint8_t)role;
+	v->lead = lead != 0;
+	v->status = PWS__INV_OPEN;
+	if (kind == PWS_INVITE_PARTNER)
+		WS(m, w)->n_pinv++;
+}
+
+static int invite_reserve(pws__op *op, uint32_t n)
+{
+	if (pws__vec_reserve(op->mem, &op->m->invites, sizeof(pws__invite), n) ||
+	    pws__umap_reserve(op->mem, &op->m->invite_of, n))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+static int invited_event(pws__op *op, uint32_t w, uint32_t u, const char *email)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITED, PWS_RULE_TT3,
+	                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL,
+	                                  WS(op->m, w)->team, u, email);
+
+	if (!e || pws__ev_ws(op, e, w) || pws__ev_str(op, e, email))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+static int check_invite_args(pws__op *op, int kind, int role)
+{
+	if (kind != PWS_INVITE_PARTNER && kind != PWS_INVITE_MEMBER)
+		return pws__fail(op, PWS_EINVALID, 0, "unknown invite kind %d", kind);
+	if (!valid_role(role))
+		return pws__fail(op, PWS_EINVALID, 0, "unknown role %d", role);
+	return PWS_OK;
+}
+
+static int norm(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
+{
+	const char *why = NULL;
+
+	if (!email)
+		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
+	if (pws__email_norm(out, email, strlen(email), &why))
+		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
+		                 why ? why : "invalid");
+	return PWS_OK;
+}
+
+static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
+{
+	uint32_t u, w;
+	int rc = pws__need_user(op, actor, &u);
+
+	if (!rc)
+		rc = pws__need_ws(op, ws, &w);
+	if (!rc)
+		pws__who_init(c, op->m, u, w);
+	return rc;
+}
+
+PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspace_id,
+                          const char *email, int kind, int role, int partner_lead,
+                          pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	char e[PWS__EMAIL_MAX + 1];
+	uint32_t ea;
+	int r, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = check_invite_args(&op, kind, role);
+	if (!rc)
+		rc = norm(&op, email, e);
+	if (!rc)
+		rc = resolve(&op, actor, workspace_id, &c);
+	if (!rc)
+		rc = decide_invite(&op, &c, e, kind, role, partner_lead, &r);
+	if (rc)
+		return pws__op_end(&op, rc);
+	ea = pws__atom_intern(op.mem, op.m, e);
+	if (ea == PWS__NONE || invite_reserve(&op, 1) || invited_event(&op, c.w, c.u, e))
+		return pws__op_end(&op, PWS_ENOMEM);
+	put_invite(op.m, c.w, ea, c.u, kind, r, partner_lead);
+	return pws__op_end(&op, PWS_OK);
+}
+
+/* --- bulk (IN5) ------------------------------------------------------------- */
+
+typedef struct bulk_err {
+	uint32_t line;
+	int code, rule;
+	char msg[160];
+} bulk_err;
+
+struct pws_bulk_report {
+	pws__mem mem;
+	bulk_err *v;
+	size_t n, invited;
+};
+
+static int report_add(pws_bulk_report *r, uint32_t line, int code, int rule, const char *msg)
+{
+	bulk_err *nv = pws__realloc(&r->mem, r->v, (r->n + 1) * sizeof(*nv));
+	size_t k;
+
+	if (!nv)
+		return PWS_ENOMEM;
+	r->v = nv;
+	nv[r->n].line = line;
+	nv[r->n].code = code;
+	nv[r->n].rule = rule;
+	for (k = 0; msg[k] && k < sizeof(nv->msg) - 1; k++)
+		nv[r->n].msg[k] = msg[k];
+	nv[r->n].msg[k] = 0;
+	r->n++;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const char *actor,
+                               const char *workspace_id, const char *text, size_t len,
+                               int format, int mode, int kind, int role, int partner_lead,
+                               pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	pws__bulk_list l = { 0 };
+	pws_bulk_report *r = NULL;
+	uint32_t *atoms = NULL, *roles = NULL;
+	size_t i, good = 0;
+	int first_bad = PWS_OK, first_rule = 0, rc;
+
+	if (report)
+		*report = NULL;
+	rc = pws__op_begin(&op, p, res);
+	if (rc)
+		return rc;
+	if (!text || (format != PWS_BULK_TXT && format != PWS_BULK_CSV) ||
+	    (mode != PWS_BULK_ALL_OR_NOTHING && mode != PWS_BULK_BEST_EFFORT))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_IN5,
+		                                  "text is NULL or format/mode unknown"));
+	rc = check_invite_args(&op, kind, role);
+	if (!rc)
+		rc = resolve(&op, actor, workspace_id, &c);
+	if (rc)
+		return pws__op_end(&op, rc);
+	r = pws__calloc(op.mem, 1, sizeof(*r));
+	if (!r)
+		return pws__op_end(&op, PWS_ENOMEM);
+	r->mem = p->mem;
+	rc = pws__bulk_parse(op.mem, text, len, format, &l);
+	if (!rc && l.n) {
+		atoms = pws__calloc(op.mem, l.n, sizeof(*atoms));
+		roles = pws__calloc(op.mem, l.n, sizeof(*roles));
+		if (!atoms || !roles)
+			rc = PWS_ENOMEM;
+	}
+	/* decide every line against the state before the call */
+	for (i = 0; !rc && i < l.n; i++) {
+		pws__bulk_entry *be = &l.v[i];
+		int line_rc = be->code, rr = 0;
+
+		atoms[i] = PWS__NONE;
+		if (line_rc == PWS_OK) {
+			op.msg[0] = 0;
+			line_rc = decide_invite(&op, &c, be->email, kind, role, partner_lead, &rr);
+			roles[i] = (uint32_t)rr;
+		} else {
+			pws__fail(&op, line_rc, PWS_RULE_IN5, "%s", be->error ? be->error : "bad line");
+		}
+		if (line_rc != PWS_OK) {
+			if (first_bad == PWS_OK) {
+				first_bad = line_rc;
+				first_rule = op.rule;
+			}
+			rc = report_add(r, be->line, line_rc, op.rule, op.msg);
+			continue;
+		}
+		atoms[i] = pws__atom_intern(op.mem, op.m, be->email);
+		if (atoms[i] == PWS__NONE)
+			rc = PWS_ENOMEM;
+		good++;
+	}
+	if (!rc && (first_bad == PWS_OK || mode == PWS_BULK_BEST_EFFORT)) {
+		rc = invite_reserve(&op, (uint32_t)good);
+		for (i = 0; !rc && i < l.n; i++)
+			if (atoms[i] != PWS__NONE)
+				rc = invited_event(&op, c.w, c.u, l.v[i].email);
+		for (i = 0; !rc && i < l.n; i++)
+			if (atoms[i] != PWS__NONE) {
+				put_invite(op.m, c.w, atoms[i], c.u, kind, (int)roles[i], partner_lead);
+				r->invited++;
+			}
+	}
+	pws__free(op.mem, atoms);
+	pws__free(op.mem, roles);
+	pws__bulk_list_free(op.mem, &l);
+	if (rc) {
+		pws_bulk_report_free(r);
+		return pws__op_end(&op, rc);
+	}
+	if (first_bad != PWS_OK && mode == PWS_BULK_ALL_OR_NOTHING) {
+		pws__fail(&op, first_bad, first_rule,
+		          "%zu bad line(s), first on line %u; nothing was invited (IN5)", r->n,
+		          r->v[0].line);
+		rc = first_bad;
+	} else if (r->n) {
+		pws__fail(&op, PWS_OK, PWS_RULE_IN5, "%zu invited, %zu bad line(s) (IN5)",
+		          r->invited, r->n);
+	} else {
+		op.rule = PWS_RULE_IN5;
+		op.msg[0] = 0;
+	}
+	if (report)
+		*report = r;
+	else
+		pws_bulk_report_free(r);
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN size_t pws_bulk_report_errors(const pws_bulk_report *r)
+{
+	return r ? r->n : 0;
+}
+
+PWS_EXTERN size_t pws_bulk_report_invited(const pws_bulk_report *r)
+{
+	return r ? r->invited : 0;
+}
+
+PWS_EXTERN int pws_bulk_report_get(const pws_bulk_report *r, size_t index, uint32_t *line,
+                                   int *code, int *rule, const char **message)
+{
+	if (!r || index >= r->n)
+		return PWS_EINVALID;
+	if (line)
+		*line = r->v[index].line;
+	if (code)
+		*code = r->v[index].code;
+	if (rule)
+		*rule = r->v[index].rule;
+	if (message)
+		*message = r->v[index].msg;
+	return PWS_OK;
+}
+
+PWS_EXTERN void pws_bulk_report_free(pws_bulk_report *r)
+{
+	pws__mem mem;
+
+	if (!r)
+		return;
+	mem = r->mem;
+	pws__free(&mem, r->v);
+	pws__free(&mem, r);
+}
+
+/* --- accept / decline ------------------------------------------------------- */
+
+static int find_invite(pws__op *op, const char *user_id, const char *ws, uint32_t *u,
+                       uint32_t *w, uint32_t *inv)
+{
+	int rc = pws__need_user(op, user_id, u);
+
+	if (!rc)
+		rc = pws__need_ws(op, ws, w);
+	if (rc)
+		return rc;
+	*inv = pws__umap_get(&op->m->invite_of, pws__pair(*w, USER(op->m, *u)->email));
+	if (*inv == PWS__NONE || INVITE(op->m, *inv)->status != PWS__INV_OPEN)
+		return pws__fail(op, PWS_ENOTFOUND, 0, "no open invite of '%s' to '%s'", user_id, ws);
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char *workspace_id,
+                                 const char *team_id, pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w, inv, t = PWS__NONE, org, mi;
+	const pws__ws *W;
+	pws__invite *v;
+	int partner, role, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = find_invite(&op, user_id, workspace_id, &u, &w, &inv);
+	if (!rc && team_id)
+		rc = pws__need_team(&op, team_id, &t);
+	if (rc)
+		return pws__op_end(&op, rc);
+	W = WS(op.m, w);
+	v = INVITE(op.m, inv);
+	if (W->lc != PWS_LC_ACTIVE)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_LC1));
+	partner = pws__is_partner(op.m, w, u);
+	if (!partner && v->kind == PWS_INVITE_PARTNER)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_IN4));
+	org = USER(op.m, u)->team;
+	if (partner && W->model == PWS_MODEL_TEAM_TO_TEAM) {
+		if (org == PWS__NONE)
+			return pws__op_end(&op, pws__deny(&op, PWS_RULE_IN6));
+		if (t != PWS__NONE && t != org)
+			return pws__op_end(&op, pws__deny(&op, PWS_RULE_WS3));
+	} else if (partner) {
+		org = USER(op.m, u)->domain;
+	}
+	mi = pws__member_rec(op.m, w, u);
+	if (mi != PWS__NONE && pws__member_effective(op.m, mi))
+		return pws__op_end(&op, pws__fail(&op, PWS_EEXISTS, 0, "already a member"));
+	if (mi == PWS__NONE && pws__member_reserve(op.mem, op.m, w, u))
+		return pws__op_end(&op, PWS_ENOMEM);
+	if (mi != PWS__NONE && pws__umap_reserve(op.mem, &op.m->seat_of, 1))
+		return pws__op_end(&op, PWS_ENOMEM);
+	role = v->role;
+	if (partner && role == PWS_ROLE_EDITOR && !pws__holds_seat(op.m, u, W->team) &&
+	    pws__seats_used(op.m, W->team) >= TEAM(op.m, W->team)->seats) {
+		role = PWS_ROLE_VIEWER; /* PL4: no seat left since the invite */
+		op.flags |= PWS_RESULT_DOWNGRADED;
+	}
+	if (mi != PWS__NONE) {
+		/* a suspended membership (WS4) is replaced by the new grant */
+		pws__member *x = MEMB(op.m, mi);
+
+		pws__seat_count(op.m, mi, -1);
+		x->role = (uint8_t)role;
+		x->lead = v->lead;
+		x->org = org;
+		pws__seat_count(op.m, mi, +1);
+	} else {
+		pws__member_link(op.m, w, u, role, v->lead, org);
+	}
+	if (v->kind == PWS_INVITE_PARTNER)
+		WS(op.m, w)->n_pinv--;
+	v->status = PWS__INV_ACCEPTED;
+	pws__umap_del(&op.m->invite_of, pws__pair(w, v->email));
+	op.rule = partner && W->model == PWS_MODEL_TEAM_TO_TEAM ? PWS_RULE_IN6 : PWS_RULE_IN1;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_invite_decline(pws_policy *p, const char *user_id, const char *workspace_id,
+                                  pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w, inv;
+	pws__invite *v;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = find_invite(&op, user_id, workspace_id, &u, &w, &inv);
+	if (rc)
+		return pws__op_end(&op, rc);
+	v = INVITE(op.m, inv);
+	if (v->kind == PWS_INVITE_PARTNER)
+		WS(op.m, w)->n_pinv--;
+	v->status = PWS__INV_DECLINED;
+	pws__umap_del(&op.m->invite_of, pws__pair(w, v->email));
+	return pws__op_end(&op, PWS_OK);
+}
+
+/* --- roles, lead flag, removal ------------------------------------------------ */
+
+/* RO4/RO5: may actor c manage member x at all? */
+static int may_manage(pws__op *op, const pws__who *c, uint32_t x, uint32_t *mi)
+{
+	const pws__model *m = op->m;
+	int rule;
+
+	if (!pws__decide(c, PWS_ACT_MANAGE_MEMBERS, PWS__NONE, &rule))
+		return pws__deny(op, rule);
+	*mi = pws__member_rec(m, c->w, x);
+	if (*mi == PWS__NONE || !MEMB(m, *mi)->alive)
+		return pws__fail(op, PWS_ENOTFOUND, 0, "'%s' is not a member", USER(m, x)->id);
+	if (!(c->role == PWS_ROLE_ADMIN || c->pm)) {
+		/* a Partner Lead: partners of their own organization only */
+		if (!pws__is_partner(m, c->w, x) || MEMB(m, *mi)->org != MEMB(m, c->mi)->org)
+			return pws__deny(op, PWS_RULE_RO4);
+	}
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char *workspace_id,
+                                   const char *user_id, int role, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t x, mi;
+	pws__member *X;
+	int partner, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	if (!valid_role(role))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown role %d", role));
+	rc = resolve(&op, actor, workspace_id, &c);
+	if (!rc)
+		rc = pws__need_user(&op, user_id, &x);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (x == c.u)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO5));
+	rc = may_manage(&op, &c, x, &mi);
+	if (rc)
+		return pws__op_end(&op, rc);
+	X = MEMB(op.m, mi);
+	partner = pws__is_partner(op.m, c.w, x);
+	if (partner && role == PWS_ROLE_ADMIN)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO1));
+	if (!(c.role == PWS_ROLE_ADMIN || c.pm) && role == PWS_ROLE_ADMIN)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO4));
+	if (partner && role == PWS_ROLE_EDITOR && c.multi)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO2));
+	if (!partner && X->role == PWS_ROLE_ADMIN && role != PWS_ROLE_ADMIN &&
+	    pws__team_admins(op.m, c.w) <= 1)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO6));
+	if (partner && role == PWS_ROLE_EDITOR && X->role != PWS_ROLE_EDITOR &&
+	    !pws__holds_seat(op.m, x, c.W->team) &&
+	    pws__seats_used(op.m, c.W->team) >= TEAM(op.m, c.W->team)->seats)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL4));
+	if (pws__umap_reserve(op.mem, &op.m->seat_of, 1))
+		return pws__op_end(&op, PWS_ENOMEM);
+	pws__seat_count(op.m, mi, -1);
+	X->role = (uint8_t)role;
+	pws__seat_count(op.m, mi, +1);
+	op.rule = PWS_RULE_RO4;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char *workspace_id,
+                                   const char *user_id, int partner_lead, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t x, mi;
+	int rule, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = resolve(&op, actor, workspace_id, &c);
+	if (!rc)
+		rc = pws__need_user(&op, user_id, &x);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (x == c.u)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO5));
+	if (!pws__decide(&c, PWS_ACT_SET_PARTNER_LEAD, PWS__NONE, &rule))
+		return pws__op_end(&op, pws__deny(&op, rule));
+	mi = pws__member_rec(op.m, c.w, x);
+	if (mi == PWS__NONE || !MEMB(op.m, mi)->alive)
+		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, 0, "'%s' is not a member", user_id));
+	if (!pws__is_partner(op.m, c.w, x))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RO3,
+		                                  "only partners can be Partner Leads"));
+	MEMB(op.m, mi)->lead = partner_lead != 0;
+	op.rule = PWS_RULE_RO3;
+	return pws__op_end(&op, PWS_OK);
+}
+
+/* RM2: whether removing membership mi ends the partner's relation. */
+static int last_partner_ws(const pws__model *m, uint32_t mi)
+{
+	const pws__member *x = MEMB(m, mi);
+	const pws__user *U = USER(m, x->user);
+	uint32_t team = WS(m, x->ws)->team, i;
+
+	if (!pws__is_partner(m, x->ws, x->user))
+		return 0;
+	for (i = 0; i < U->members.n; i++) {
+		const pws__member *y = MEMB(m, U->members.v[i]);
+		const pws__ws *W = WS(m, y->ws);
+
+		if (U->members.v[i] != mi && W->team == team && W->vis == PWS_VIS_PARTNER &&
+		    W->lc != PWS_LC_DELETED)
+			return 0;
+	}
+	return 1;
+}
+
+static int access_ended_event(pws__op *op, uint32_t team, uint32_t actor, uint32_t user)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_ACCESS_ENDED, PWS_RULE_RM2,
+	                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, team, actor,
+	                                  USER(op->m, user)->id);
+
+	if (!e || pws__ev_user(op, e, user))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_member_remove(pws_policy *p, const char *actor, const char *workspace_id,
+                                 const char *user_id, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	uint32_t x, mi;
+	int ends, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = resolve(&op, actor, workspace_id, &c);
+	if (!rc)
+		rc = pws__need_user(&op, user_id, &x);
+	if (!rc)
+		rc = may_manage(&op, &c, x, &mi);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (!pws__is_partner(op.m, c.w, x) && MEMB(op.m, mi)->role == PWS_ROLE_ADMIN &&
+	    pws__team_admins(op.m, c.w) <= 1)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO6));
+	ends = c.pws && last_partner_ws(op.m, mi);
+	if (ends && access_ended_event(&op, c.W->team, c.u, x))
+		return pws__op_end(&op, PWS_ENOMEM);
+	pws__member_unlink(op.m, mi);
+	op.rule = PWS_RULE_RO4;
+	if (ends) {
+		op.flags |= PWS_RESULT_RELATION_ENDED;
+		op.rule = PWS_RULE_RM2;
+	}
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *team_id,
+                               const char *user_id, pws_result *res)
+{
+	pws__op op;
+	uint32_t a, t, x, i, n = 0;
+	pws__user *X;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, actor, &a);
+	if (!rc)
+		rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		rc = pws__need_user(&op, user_id, &x);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (!pws__is_pm(op.m, a, t) &&
+	    !(USER(op.m, a)->team == t && USER(op.m, a)->team_role == PWS_TEAM_SUPER_ADMIN))
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RM2));
+	X = USER(op.m, x);
+	if (X->team == t)
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RM2,
+		                                  "'%s' is on team '%s', not a partner", user_id, team_id));
+	for (i = 0; i < X->members.n; i++) {
+		const pws__ws *W = WS(op.m, MEMB(op.m, X->members.v[i])->ws);
+
+		n += W->team == t && W->vis == PWS_VIS_PARTNER;
+	}
+	if (n == 0)
+		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, PWS_RULE_RM2,
+		                                  "'%s' is not a partner of '%s'", user_id, team_id));
+	if (access_ended_event(&op, t, a, x))
+		return pws__op_end(&op, PWS_ENOMEM);
+	for (i = X->members.n; i-- > 0;) {
+		uint32_t mi = X->members.v[i];
+		const pws__ws *W = WS(op.m, MEMB(op.m, mi)->ws);
+
+		if (W->team == t && W->vis == PWS_VIS_PARTNER)
+			pws__member_unlink(op.m, mi);
+	}
+	op.flags |= PWS_RESULT_RELATION_ENDED;
+	op.rule = PWS_RULE_RM2;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_member_get(const pws_policy *p, int *role, int *partner_lead, int *is_partner,
+                              const char *workspace_id, const char *user_id)
+{
+	uint32_t w, u, mi = PWS__NONE;
+	int rc;
+
+	if (!p || !pws__valid_id(workspace_id) || !pws__valid_id(user_id))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	w = pws__ws_find(&p->m, workspace_id);
+	u = pws__user_find(&p->m, user_id);
+	if (w != PWS__NONE && u != PWS__NONE)
+		mi = pws__member_eff(&p->m, w, u);
+	if (mi == PWS__NONE) {
+		rc = PWS_ENOTFOUND;
+	} else {
+		if (role)
+			*role = MEMB(&p->m, mi)->role;
+		if (partner_lead)
+			*partner_lead = MEMB(&p->m, mi)->lead;
+		if (is_partner)
+			*is_partner = pws__is_partner(&p->m, w, u); /* VI7 */
+	}
+	pws__read_end(p);
+	return rc;
+}
+
+PWS_EXTERN int pws_invite_get(const pws_policy *p, int *kind, int *role, int *partner_lead,
+                              const char *workspace_id, const char *email)
+{
+	char e[PWS__EMAIL_MAX + 1];
+	uint32_t w, ea, inv = PWS__NONE;
+	int rc;
+
+	if (!p || !pws__valid_id(workspace_id) || !email ||
+	    pws__email_norm(e, email, strlen(email), NULL))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	w = pws__ws_find(&p->m, workspace_id);
+	ea = pws__atom_find(&p->m, e);
+	if (w != PWS__NONE && ea != PWS__NONE)
+		inv = pws__umap_get(&p->m.invite_of, pws__pair(w, ea));
+	if (inv == PWS__NONE || INVITE(&p->m, inv)->status != PWS__INV_OPEN) {
+		rc = PWS_ENOTFOUND;
+	} else {
+		const pws__invite *v = INVITE(&p->m, inv);
+
+		if (kind)
+			*kind = v->kind;
+		if (role)
+			*role = v->role;
+		if (partner_lead)
+			*partner_lead = v->lead;
+	}
+	pws__read_end(p);
+	return rc;
+}

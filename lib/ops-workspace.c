@@ -1,0 +1,589 @@
+/*
+ * Workspace lifecycle: create (CR1, CR5-CR8, PL1), convert (CR2, CR4),
+ * review (CR3, LC1), details (DT1), visibility (DL1), delete (DL2),
+ * multi-partner mode (MP1, RO2), migration (TT2, TT3).
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include "decide.h"
+
+#include <string.h>
+
+static int valid_vis(int v)
+{
+	return v >= PWS_VIS_PERSONAL && v <= PWS_VIS_PUBLIC;
+}
+
+/* CR8: on enterprise with no effective Partner Manager, admins become ones. */
+static int cr8_applies(const pws__model *m, uint32_t team)
+{
+	const pws__team *t = TEAM(m, team);
+	uint32_t i;
+
+	if (t->plan != PWS_PLAN_ENTERPRISE)
+		return 0;
+	for (i = 0; i < t->users.n; i++)
+		if (pws__is_pm(m, t->users.v[i], team))
+			return 0;
+	return 1;
+}
+
+static int cr8_prepare(pws__op *op, uint32_t team, uint32_t actor)
+{
+	const pws__team *t = TEAM(op->m, team);
+	struct pws_event *e;
+	uint32_t i;
+
+	e = pws__ev_new(op, PWS_EV_PARTNER_MANAGER_ASSIGNED, PWS_RULE_CR8,
+	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, team, actor, NULL);
+	if (!e)
+		return PWS_ENOMEM;
+	for (i = 0; i < t->users.n; i++)
+		if (USER(op->m, t->users.v[i])->team_role == PWS_TEAM_ADMIN &&
+		    pws__ev_user(op, e, t->users.v[i]))
+			return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+static void cr8_apply(pws__model *m, uint32_t team)
+{
+	const pws__team *t = TEAM(m, team);
+	uint32_t i;
+
+	for (i = 0; i < t->users.n; i++)
+		if (USER(m, t->users.v[i])->team_role == PWS_TEAM_ADMIN)
+			USER(m, t->users.v[i])->pm = 1;
+}
+
+/* CR1/CR7: whether the actor's partner workspace is created at once. */
+static int direct_partner(const pws__model *m, uint32_t u, uint32_t team, int cr8, int *rule)
+{
+	const pws__user *U = USER(m, u);
+
+	if (U->team_role == PWS_TEAM_SUPER_ADMIN || pws__is_pm(m, u, team) ||
+	    (cr8 && U->team_role == PWS_TEAM_ADMIN)) {
+		*rule = PWS_RULE_CR1;
+		return 1;
+	}
+	if (TEAM(m, team)->plan == PWS_PLAN_PROFESSIONAL) {
+		*rule = PWS_RULE_CR7;
+		return 1;
+	}
+	*rule = PWS_RULE_CR1;
+	return 0;
+}
+
+static void make_partner(pws__ws *w)
+{
+	w->vis = PWS_VIS_PARTNER;
+	w->mode = PWS_MODE_SINGLE;        /* CR5 */
+	w->model = PWS_MODEL_TEAM_TO_TEAM;
+	w->was_partner = 1;
+}
+
+static int request_event(pws__op *op, uint32_t team, uint32_t actor, uint32_t w, int cr8)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_REQUEST_CREATED, PWS_RULE_TT3,
+	                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, team,
+	                                  actor, NULL);
+
+	if (!e || pws__ev_ws(op, e, w) || pws__ev_managers(op, e, team, cr8))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char *workspace_id,
+                                    const char *name, int visibility, const char *note,
+                                    pws_result *res)
+{
+	pws__op op;
+	pws__model *m;
+	uint32_t u, team, w;
+	pws__ids members = { 0 };
+	char *id = NULL, *nm = NULL, *nt = NULL;
+	int cr8 = 0, direct = 1, rule = 0, rc = pws__op_begin(&op, p, res);
+	pws__ws *W;
+
+	if (rc)
+		return rc;
+	m = op.m;
+	rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_new_id(&op, &m->ws_ids, workspace_id, "workspace");
+	if (!rc && (!name || !pws__valid_text(name)))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "name is NULL or too long");
+	if (!rc && !valid_vis(visibility))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown visibility %d", visibility);
+	if (!rc && note && !pws__valid_text(note))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "note too long");
+	if (rc)
+		return pws__op_end(&op, rc);
+	team = USER(m, u)->team;
+	if (team == PWS__NONE)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_CR6));
+	if (visibility == PWS_VIS_PARTNER) {
+		if (TEAM(m, team)->plan < PWS_PLAN_PROFESSIONAL)
+			return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL1));
+		cr8 = cr8_applies(m, team);
+		direct = direct_partner(m, u, team, cr8, &rule);
+	}
+	w = m->wss.n;
+	/* reserve everything, then apply */
+	if (pws__vec_reserve(op.mem, &m->wss, sizeof(pws__ws), 1) ||
+	    pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
+	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
+	    pws__ids_reserve(op.mem, &members, 1) ||
+	    pws__vec_reserve(op.mem, &m->members, sizeof(pws__member), 1) ||
+	    pws__ids_reserve(op.mem, &USER(m, u)->members, 1) ||
+	    pws__umap_reserve(op.mem, &m->member_of, 1) ||
+	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
+	    (!direct && note && !(nt = pws__dup(&op, note))) ||
+	    (cr8 && cr8_prepare(&op, team, u))) {
+		rc = PWS_ENOMEM;
+		goto fail;
+	}
+	W = WS(m, w);
+	memset(W, 0, sizeof(*W));
+	W->id = id;
+	W->name = nm;
+	W->team = team;
+	W->vis = (uint8_t)visibility;
+	W->lc = PWS_LC_ACTIVE;
+	W->requester = PWS__NONE;
+	W->members = members;
+	if (visibility == PWS_VIS_PARTNER)
+		make_partner(W);
+	m->wss.n++;
+	if (!direct && request_event(&op, team, u, w, cr8)) {
+		m->wss.n--;
+		rc = PWS_ENOMEM;
+		goto fail;
+	}
+	if (cr8)
+		cr8_apply(m, team);
+	if (!direct) {
+		W->lc = PWS_LC_PENDING_APPROVAL;
+		W->request = PWS__REQ_CREATE;
+		W->requester = u;
+		W->note = nt;
+		op.flags |= PWS_RESULT_PENDING;
+		pws__fail(&op, PWS_OK, rule, "request created; a Partner Manager must approve it (CR1)");
+	} else {
+		op.rule = rule;
+	}
+	pws__smap_put(&m->ws_ids, id, w);
+	pws__ids_push(&TEAM(m, team)->workspaces, w);
+	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, team);
+	return pws__op_end(&op, PWS_OK);
+fail:
+	pws__free(op.mem, id);
+	pws__free(op.mem, nm);
+	pws__free(op.mem, nt);
+	pws__ids_free(op.mem, &members);
+	return pws__op_end(&op, rc);
+}
+
+PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
+                                        const char *workspace_id, const char *name,
+                                        const char *admin_user, pws_result *res)
+{
+	pws__op op;
+	pws__model *m;
+	uint32_t u, team, w;
+	pws__ids members = { 0 };
+	char *id = NULL, *nm = NULL;
+	pws__ws *W;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	m = op.m;
+	rc = pws__need_team(&op, team_id, &team);
+	if (!rc)
+		rc = pws__need_user(&op, admin_user, &u);
+	if (!rc)
+		rc = pws__need_new_id(&op, &m->ws_ids, workspace_id, "workspace");
+	if (!rc && (!name || !pws__valid_text(name)))
+		rc = pws__fail(&op, PWS_EINVALID, 0, "name is NULL or too long");
+	if (!rc && USER(m, u)->team != team)
+		rc = pws__fail(&op, PWS_EINVALID, 0, "'%s' is not on team '%s'", admin_user, team_id);
+	if (rc)
+		return pws__op_end(&op, rc);
+	w = m->wss.n;
+	if (pws__vec_reserve(op.mem, &m->wss, sizeof(pws__ws), 1) ||
+	    pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
+	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
+	    pws__ids_reserve(op.mem, &members, 1) ||
+	    pws__vec_reserve(op.mem, &m->members, sizeof(pws__member), 1) ||
+	    pws__ids_reserve(op.mem, &USER(m, u)->members, 1) ||
+	    pws__umap_reserve(op.mem, &m->member_of, 1) ||
+	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name))) {
+		pws__free(op.mem, id);
+		pws__ids_free(op.mem, &members);
+		return pws__op_end(&op, PWS_ENOMEM);
+	}
+	W = WS(m, m->wss.n++);
+	memset(W, 0, sizeof(*W));
+	W->id = id;
+	W->name = nm;
+	W->team = team;
+	W->lc = PWS_LC_ACTIVE;
+	W->requester = PWS__NONE;
+	W->members = members;
+	make_partner(W);
+	W->model = PWS_MODEL_LEGACY;
+	pws__smap_put(&m->ws_ids, id, w);
+	pws__ids_push(&TEAM(m, team)->workspaces, w);
+	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, team);
+	return pws__op_end(&op, PWS_OK);
+}
+
+/* Resolves actor and workspace and asks the policy; fills op on denial. */
+static int ask(pws__op *op, const char *actor, const char *ws, int action,
+               uint32_t *u, uint32_t *w)
+{
+	pws__who c;
+	int rule, rc = pws__need_user(op, actor, u);
+
+	if (!rc)
+		rc = pws__need_ws(op, ws, w);
+	if (rc)
+		return rc;
+	pws__who_init(&c, op->m, *u, *w);
+	if (!pws__decide(&c, action, PWS__NONE, &rule))
+		return pws__deny(op, rule);
+	op->rule = rule;
+	return PWS_OK;
+}
+
+static int converted_event(pws__op *op, uint32_t w, uint32_t actor)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_WORKSPACE_CONVERTED, PWS_RULE_CR4,
+	                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL,
+	                                  WS(op->m, w)->team, actor, NULL);
+
+	if (!e || pws__ev_ws(op, e, w) || pws__ev_members(op, e, w))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const char *workspace_id,
+                                     const char *note, pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w, team;
+	char *nt = NULL;
+	int cr8, direct, rule, rc = pws__op_begin(&op, p, res);
+	pws__ws *W;
+
+	if (rc)
+		return rc;
+	if (note && !pws__valid_text(note))
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "note too long"));
+	rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_ws(&op, workspace_id, &w);
+	if (!rc && WS(op.m, w)->lc == PWS_LC_ACTIVE &&
+	    (WS(op.m, w)->vis == PWS_VIS_PARTNER || WS(op.m, w)->request != PWS__REQ_NONE))
+		rc = pws__fail(&op, PWS_ESTATE, PWS_RULE_CR2,
+		               "'%s' is already a partner workspace or has a pending request",
+		               workspace_id);
+	if (!rc)
+		rc = ask(&op, actor, workspace_id, PWS_ACT_CONVERT, &u, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	W = WS(op.m, w);
+	team = W->team;
+	cr8 = cr8_applies(op.m, team);
+	direct = direct_partner(op.m, u, team, cr8, &rule);
+	if ((cr8 && cr8_prepare(&op, team, u)) ||
+	    (direct ? converted_event(&op, w, u) : request_event(&op, team, u, w, cr8)) ||
+	    (!direct && note && !(nt = pws__dup(&op, note))))
+		return pws__op_end(&op, PWS_ENOMEM);
+	if (cr8)
+		cr8_apply(op.m, team);
+	if (direct) {
+		make_partner(W);
+		op.rule = PWS_RULE_CR2;
+	} else {
+		W->request = PWS__REQ_CONVERT;
+		W->requester = u;
+		pws__free(op.mem, W->note);
+		W->note = nt;
+		op.flags |= PWS_RESULT_PENDING;
+		pws__fail(&op, PWS_OK, PWS_RULE_CR2,
+		          "conversion requested; a Partner Manager must approve it (CR2)");
+	}
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *workspace_id,
+                                  int approve, pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w;
+	pws__ws *W;
+	struct pws_event *e;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_ws(&op, workspace_id, &w);
+	if (!rc && WS(op.m, w)->lc != PWS_LC_DELETED && WS(op.m, w)->request == PWS__REQ_NONE)
+		rc = pws__fail(&op, PWS_ESTATE, PWS_RULE_CR3, "'%s' has no pending request",
+		               workspace_id);
+	if (!rc)
+		rc = ask(&op, actor, workspace_id, PWS_ACT_REVIEW_REQUEST, &u, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	W = WS(op.m, w);
+	e = pws__ev_new(&op, PWS_EV_REQUEST_REVIEWED, PWS_RULE_CR3,
+	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, W->team, u,
+	                approve ? "approved" : "denied");
+	if (!e || pws__ev_ws(&op, e, w) ||
+	    (W->requester != PWS__NONE && USER(op.m, W->requester)->alive &&
+	     pws__ev_user(&op, e, W->requester)) ||
+	    (approve && W->request == PWS__REQ_CONVERT && converted_event(&op, w, u)))
+		return pws__op_end(&op, PWS_ENOMEM);
+	if (W->request == PWS__REQ_CREATE)
+		W->lc = approve ? PWS_LC_ACTIVE : PWS_LC_DELETED;
+	else if (approve)
+		make_partner(W);
+	W->request = PWS__REQ_NONE;
+	W->requester = PWS__NONE;
+	pws__free(op.mem, W->note);
+	W->note = NULL;
+	op.rule = PWS_RULE_CR3;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_workspace_set_details(pws_policy *p, const char *actor,
+                                         const char *workspace_id, const char *name,
+                                         const char *summary, const char *description,
+                                         pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w;
+	char *s[3] = { NULL, NULL, NULL };
+	const char *in[3] = { name, summary, description };
+	char **dst[3];
+	pws__ws *W;
+	int i, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	for (i = 0; i < 3; i++)
+		if (in[i] && !pws__valid_text(in[i]))
+			return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "text too long"));
+	rc = ask(&op, actor, workspace_id, PWS_ACT_EDIT_DETAILS, &u, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	for (i = 0; i < 3; i++)
+		if (in[i] && !(s[i] = pws__dup(&op, in[i]))) {
+			while (i-- > 0)
+				pws__free(op.mem, s[i]);
+			return pws__op_end(&op, PWS_ENOMEM);
+		}
+	W = WS(op.m, w);
+	dst[0] = &W->name;
+	dst[1] = &W->summary;
+	dst[2] = &W->description;
+	for (i = 0; i < 3; i++)
+		if (in[i]) {
+			pws__free(op.mem, *dst[i]);
+			*dst[i] = s[i];
+		}
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
+                                            const char *workspace_id, int visibility,
+                                            pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w;
+	pws__ws *W;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	if (!valid_vis(visibility) || visibility == PWS_VIS_PARTNER)
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0,
+		        "visibility %d is not allowed here (use pws_workspace_convert for partner)",
+		        visibility));
+	rc = ask(&op, actor, workspace_id, PWS_ACT_CHANGE_VISIBILITY, &u, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	W = WS(op.m, w);
+	W->vis = (uint8_t)visibility;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_workspace_delete(pws_policy *p, const char *actor, const char *workspace_id,
+                                    pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w;
+	struct pws_event *e;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = ask(&op, actor, workspace_id, PWS_ACT_DELETE_WORKSPACE, &u, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	e = pws__ev_new(&op, PWS_EV_WORKSPACE_DELETED, PWS_RULE_DL2,
+	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, WS(op.m, w)->team, u, NULL);
+	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w))
+		return pws__op_end(&op, PWS_ENOMEM);
+	WS(op.m, w)->lc = PWS_LC_DELETED;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *actor,
+                                                  const char *workspace_id, pws_result *res)
+{
+	pws__op op;
+	uint32_t u, w, i;
+	pws__ws *W;
+	struct pws_event *e, *down = NULL;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = ask(&op, actor, workspace_id, PWS_ACT_ENABLE_MULTI, &u, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	W = WS(op.m, w);
+	e = pws__ev_new(&op, PWS_EV_MULTI_PARTNER_ENABLED, PWS_RULE_MP1,
+	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, W->team, u, NULL);
+	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w))
+		return pws__op_end(&op, PWS_ENOMEM);
+	for (i = 0; i < W->members.n; i++) {
+		pws__member *x = MEMB(op.m, W->members.v[i]);
+
+		if (x->role != PWS_ROLE_EDITOR || !pws__is_partner(op.m, w, x->user))
+			continue;
+		if (!down && !(down = pws__ev_new(&op, PWS_EV_ROLES_DOWNGRADED, PWS_RULE_RO2,
+		                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL,
+		                                  W->team, u, NULL)))
+			return pws__op_end(&op, PWS_ENOMEM);
+		if (pws__ev_user(&op, down, x->user) || (down->nws == 0 && pws__ev_ws(&op, down, w)))
+			return pws__op_end(&op, PWS_ENOMEM);
+	}
+	W->mode = PWS_MODE_MULTI;
+	for (i = 0; i < W->members.n; i++) {
+		pws__member *x = MEMB(op.m, W->members.v[i]);
+
+		if (x->role == PWS_ROLE_EDITOR && pws__is_partner(op.m, w, x->user)) {
+			pws__seat_count(op.m, W->members.v[i], -1);
+			x->role = PWS_ROLE_VIEWER; /* RO2 */
+			op.flags |= PWS_RESULT_DOWNGRADED;
+		}
+	}
+	for (i = 0; i < op.m->invites.n; i++) {
+		pws__invite *v = INVITE(op.m, i);
+
+		if (v->ws == w && v->status == PWS__INV_OPEN && v->kind == PWS_INVITE_PARTNER &&
+		    v->role == PWS_ROLE_EDITOR)
+			v->role = PWS_ROLE_VIEWER;
+	}
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const char *workspace_id,
+                                     pws_result *res)
+{
+	pws__op op;
+	pws__model *m;
+	uint32_t u = PWS__NONE, w, i;
+	pws__ws *W;
+	struct pws_event *e;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	m = op.m;
+	if (actor)
+		rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_ws(&op, workspace_id, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	W = WS(m, w);
+	if (W->lc == PWS_LC_DELETED)
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_LC1));
+	if (W->vis != PWS_VIS_PARTNER || W->model != PWS_MODEL_LEGACY)
+		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, PWS_RULE_TT2,
+		                                  "'%s' is not a legacy partner workspace",
+		                                  workspace_id));
+	if (u != PWS__NONE && !pws__is_pm(m, u, W->team) &&
+	    !(USER(m, u)->team == W->team && USER(m, u)->team_role == PWS_TEAM_SUPER_ADMIN))
+		return pws__op_end(&op, pws__deny(&op, PWS_RULE_TT2));
+	/* TT3: one notice for the team's managers, admins and workspace admins;
+	 * one per workspace for each partner. */
+	e = pws__ev_new(&op, PWS_EV_MIGRATED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL, W->team, u, NULL);
+	if (!e || pws__ev_ws(&op, e, w) || pws__ev_managers(&op, e, W->team, 0))
+		return pws__op_end(&op, PWS_ENOMEM);
+	for (i = 0; i < W->members.n; i++) {
+		const pws__member *x = MEMB(m, W->members.v[i]);
+		struct pws_event *pe;
+
+		if (x->role == PWS_ROLE_ADMIN && !pws__is_partner(m, w, x->user) &&
+		    pws__ev_user(&op, e, x->user))
+			return pws__op_end(&op, PWS_ENOMEM);
+		if (!pws__is_partner(m, w, x->user) || USER(m, x->user)->team == PWS__NONE)
+			continue;
+		pe = pws__ev_new(&op, PWS_EV_PARTNER_UPGRADED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL,
+		                 W->team, u, NULL);
+		if (!pe || pws__ev_ws(&op, pe, w) || pws__ev_user(&op, pe, x->user))
+			return pws__op_end(&op, PWS_ENOMEM);
+	}
+	W->model = PWS_MODEL_TEAM_TO_TEAM;
+	for (i = W->members.n; i-- > 0;) {
+		uint32_t mi = W->members.v[i];
+		pws__member *x = MEMB(m, mi);
+		uint32_t home = USER(m, x->user)->team;
+
+		if (home == W->team)
+			continue;
+		if (home == PWS__NONE)
+			pws__member_unlink(m, mi);
+		else
+			x->org = home; /* TT2: mapped to the home team, role kept */
+	}
+	op.rule = PWS_RULE_TT2;
+	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_workspace_get(const pws_policy *p, int *visibility, int *mode, int *model,
+                                 int *lifecycle, const char *workspace_id)
+{
+	uint32_t w;
+	const pws__ws *W;
+	int rc;
+
+	if (!p || !pws__valid_id(workspace_id))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	w = pws__ws_find(&p->m, workspace_id);
+	if (w == PWS__NONE) {
+		pws__read_end(p);
+		return PWS_ENOTFOUND;
+	}
+	W = WS(&p->m, w);
+	if (visibility)
+		*visibility = W->vis;
+	if (mode)
+		*mode = W->vis == PWS_VIS_PARTNER ? W->mode : 0;
+	if (model)
+		*model = W->vis == PWS_VIS_PARTNER ? W->model : 0;
+	if (lifecycle)
+		*lifecycle = W->lc;
+	pws__read_end(p);
+	return PWS_OK;
+}

@@ -1,0 +1,344 @@
+/*
+ * Containers for the model (see util.h for the reserve-then-insert rule).
+ * SPDX-License-Identifier: MIT
+ */
+#include "util.h"
+
+#include <string.h>
+
+uint64_t pws__mix64(uint64_t x)
+{
+	/* splitmix64 finalizer: cheap, and good enough to spread sequential
+	 * indexes over a power-of-two table. */
+	x ^= x >> 30;
+	x *= 0xbf58476d1ce4e5b9ULL;
+	x ^= x >> 27;
+	x *= 0x94d049bb133111ebULL;
+	x ^= x >> 31;
+	return x;
+}
+
+uint64_t pws__hash_bytes(const void *p, size_t n)
+{
+	const unsigned char *c = p;
+	uint64_t h = 0xcbf29ce484222325ULL;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= c[i];
+		h *= 0x100000001b3ULL;
+	}
+	return pws__mix64(h);
+}
+
+uint64_t pws__hash_str(const char *s)
+{
+	return pws__hash_bytes(s, strlen(s));
+}
+
+int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
+{
+	uint64_t need = (uint64_t)v->n + more;
+	uint64_t cap;
+	void *nv;
+
+	if (need <= v->cap)
+		return PWS_OK;
+	if (need > UINT32_MAX - 1)
+		return PWS_ENOMEM;
+	cap = v->cap ? v->cap : 8;
+	while (cap < need)
+		cap *= 2;
+	if (cap > UINT32_MAX - 1)
+		cap = UINT32_MAX - 1;
+	if (cap > SIZE_MAX / size)
+		return PWS_ENOMEM;
+	nv = pws__realloc(m, v->v, (size_t)cap * size);
+	if (!nv)
+		return PWS_ENOMEM;
+	v->v = nv;
+	v->cap = (uint32_t)cap;
+	return PWS_OK;
+}
+
+void pws__vec_free(const pws__mem *m, pws__vec *v)
+{
+	pws__free(m, v->v);
+	memset(v, 0, sizeof(*v));
+}
+
+int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
+{
+	pws__vec v = { l->v, l->n, l->cap };
+	int rc = pws__vec_reserve(m, &v, sizeof(uint32_t), more);
+
+	l->v = v.v;
+	l->cap = v.cap;
+	return rc;
+}
+
+uint32_t pws__ids_push(pws__ids *l, uint32_t x)
+{
+	l->v[l->n] = x;
+	return l->n++;
+}
+
+uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos)
+{
+	uint32_t last = l->n - 1;
+
+	l->n--;
+	if (pos == last)
+		return PWS__NONE;
+	l->v[pos] = l->v[last];
+	return l->v[pos];
+}
+
+void pws__ids_free(const pws__mem *m, pws__ids *l)
+{
+	pws__free(m, l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+/* --- string map ------------------------------------------------------------ */
+
+static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
+{
+	pws__smap_slot *ns = pws__calloc(m, (size_t)slots, sizeof(*ns));
+	uint32_t i, mask = (uint32_t)(slots - 1);
+
+	if (!ns)
+		return PWS_ENOMEM;
+	if (map->s) {
+		for (i = 0; i <= map->mask; i++) {
+			pws__smap_slot *o = &map->s[i];
+			uint32_t j;
+
+			if (!o->key)
+				continue;
+			j = (uint32_t)o->hash & mask;
+			while (ns[j].key)
+				j = (j + 1) & mask;
+			ns[j] = *o;
+		}
+		pws__free(m, map->s);
+	}
+	map->s = ns;
+	map->mask = mask;
+	return PWS_OK;
+}
+
+int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
+{
+	uint64_t need = (uint64_t)map->n + more, slots;
+
+	/* keep the load at or below 3/4 */
+	slots = map->s ? (uint64_t)map->mask + 1 : 0;
+	if (need * 4 <= slots * 3)
+		return PWS_OK;
+	if (!slots)
+		slots = 16;
+	while (need * 4 > slots * 3)
+		slots *= 2;
+	if (slots > (1ULL << 31))
+		return PWS_ENOMEM;
+	return smap_grow(m, map, slots);
+}
+
+static uint32_t smap_find(const pws__smap *map, const char *key, uint64_t h)
+{
+	uint32_t j;
+
+	if (!map->s)
+		return PWS__NONE;
+	j = (uint32_t)h & map->mask;
+	while (map->s[j].key) {
+		if (map->s[j].hash == h && strcmp(map->s[j].key, key) == 0)
+			return j;
+		j = (j + 1) & map->mask;
+	}
+	return PWS__NONE;
+}
+
+uint32_t pws__smap_get(const pws__smap *map, const char *key)
+{
+	uint32_t j = smap_find(map, key, pws__hash_str(key));
+
+	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
+}
+
+const char *pws__smap_key(const pws__smap *map, const char *key)
+{
+	uint32_t j = smap_find(map, key, pws__hash_str(key));
+
+	return j == PWS__NONE ? NULL : map->s[j].key;
+}
+
+void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
+{
+	uint64_t h = pws__hash_str(key);
+	uint32_t j = (uint32_t)h & map->mask;
+
+	while (map->s[j].key)
+		j = (j + 1) & map->mask;
+	map->s[j].hash = h;
+	map->s[j].key = key;
+	map->s[j].val = val;
+	map->n++;
+}
+
+void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
+{
+	uint32_t j = smap_find(map, key, pws__hash_str(key));
+
+	if (j != PWS__NONE)
+		map->s[j].val = val;
+}
+
+const char *pws__smap_del(pws__smap *map, const char *key)
+{
+	uint32_t j = smap_find(map, key, pws__hash_str(key)), k;
+	const char *stored;
+
+	if (j == PWS__NONE)
+		return NULL;
+	stored = map->s[j].key;
+	/* backward-shift deletion keeps probe chains intact without tombstones */
+	k = j;
+	for (;;) {
+		uint32_t home;
+
+		k = (k + 1) & map->mask;
+		if (!map->s[k].key)
+			break;
+		home = (uint32_t)map->s[k].hash & map->mask;
+		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
+			map->s[j] = map->s[k];
+			j = k;
+		}
+	}
+	memset(&map->s[j], 0, sizeof(map->s[j]));
+	map->n--;
+	return stored;
+}
+
+void pws__smap_free(const pws__mem *m, pws__smap *map)
+{
+	pws__free(m, map->s);
+	memset(map, 0, sizeof(*map));
+}
+
+/* --- uint64 map ------------------------------------------------------------ */
+
+static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t slots)
+{
+	pws__umap_slot *ns = pws__malloc(m, (size_t)slots * sizeof(*ns));
+	uint32_t i, mask = (uint32_t)(slots - 1);
+
+	if (!ns)
+		return PWS_ENOMEM;
+	for (i = 0; i <= mask; i++) {
+		ns[i].val = PWS__NONE;
+		ns[i].key = 0;
+		ns[i].pad_ = 0;
+	}
+	if (map->s) {
+		for (i = 0; i <= map->mask; i++) {
+			pws__umap_slot *o = &map->s[i];
+			uint32_t j;
+
+			if (o->val == PWS__NONE)
+				continue;
+			j = (uint32_t)pws__mix64(o->key) & mask;
+			while (ns[j].val != PWS__NONE)
+				j = (j + 1) & mask;
+			ns[j] = *o;
+		}
+		pws__free(m, map->s);
+	}
+	map->s = ns;
+	map->mask = mask;
+	return PWS_OK;
+}
+
+int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
+{
+	uint64_t need = (uint64_t)map->n + more, slots;
+
+	slots = map->s ? (uint64_t)map->mask + 1 : 0;
+	if (need * 4 <= slots * 3)
+		return PWS_OK;
+	if (!slots)
+		slots = 16;
+	while (need * 4 > slots * 3)
+		slots *= 2;
+	if (slots > (1ULL << 31))
+		return PWS_ENOMEM;
+	return umap_grow(m, map, slots);
+}
+
+uint32_t pws__umap_get(const pws__umap *map, uint64_t key)
+{
+	uint32_t j;
+
+	if (!map->s)
+		return PWS__NONE;
+	j = (uint32_t)pws__mix64(key) & map->mask;
+	while (map->s[j].val != PWS__NONE) {
+		if (map->s[j].key == key)
+			return map->s[j].val;
+		j = (j + 1) & map->mask;
+	}
+	return PWS__NONE;
+}
+
+void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
+{
+	uint32_t j = (uint32_t)pws__mix64(key) & map->mask;
+
+	while (map->s[j].val != PWS__NONE) {
+		if (map->s[j].key == key) {
+			map->s[j].val = val;
+			return;
+		}
+		j = (j + 1) & map->mask;
+	}
+	map->s[j].key = key;
+	map->s[j].val = val;
+	map->n++;
+}
+
+void pws__umap_del(pws__umap *map, uint64_t key)
+{
+	uint32_t j, k;
+
+	if (!map->s)
+		return;
+	j = (uint32_t)pws__mix64(key) & map->mask;
+	while (map->s[j].val != PWS__NONE && map->s[j].key != key)
+		j = (j + 1) & map->mask;
+	if (map->s[j].val == PWS__NONE)
+		return;
+	k = j;
+	for (;;) {
+		uint32_t home;
+
+		k = (k + 1) & map->mask;
+		if (map->s[k].val == PWS__NONE)
+			break;
+		home = (uint32_t)pws__mix64(map->s[k].key) & map->mask;
+		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
+			map->s[j] = map->s[k];
+			j = k;
+		}
+	}
+	map->s[j].val = PWS__NONE;
+	map->s[j].key = 0;
+	map->n--;
+}
+
+void pws__umap_free(const pws__mem *m, pws__umap *map)
+{
+	pws__free(m, map->s);
+	memset(map, 0, sizeof(*map));
+}

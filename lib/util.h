@@ -1,0 +1,95 @@
+/*
+ * Containers for the model: growable arrays, a string-keyed map and a
+ * 64-bit-keyed map, all allocating through the handle's allocator.
+ *
+ * Every container separates reserving (may fail with PWS_ENOMEM, changes
+ * no logical content) from inserting (never fails once reserved). Mutations
+ * reserve everything first and then apply, so a failed allocation leaves
+ * the state exactly as it was.
+ * SPDX-License-Identifier: MIT
+ */
+#ifndef PWS_UTIL_H
+#define PWS_UTIL_H
+
+#include "pws-int.h"
+
+#define PWS__NONE UINT32_MAX
+
+/* --- hashing ------------------------------------------------------------ */
+uint64_t pws__hash_bytes(const void *p, size_t n);
+uint64_t pws__hash_str(const char *s);
+uint64_t pws__mix64(uint64_t x);
+
+/* --- growable array of fixed-size items ----------------------------------- */
+typedef struct pws__vec {
+	void *v;
+	uint32_t n, cap;
+} pws__vec;
+
+/* Makes room for `more` items of `size` bytes beyond n. */
+int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more);
+void pws__vec_free(const pws__mem *m, pws__vec *v);
+
+/* A vector of uint32_t (indexes). */
+typedef struct pws__ids {
+	uint32_t *v;
+	uint32_t n, cap;
+} pws__ids;
+
+int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more);
+/* Appends (room must be reserved); returns the position. */
+uint32_t pws__ids_push(pws__ids *l, uint32_t x);
+/* Removes the item at pos by moving the last one there; returns the
+ * moved item (PWS__NONE if none moved). */
+uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos);
+void pws__ids_free(const pws__mem *m, pws__ids *l);
+
+/* --- string -> uint32 map (linear probing, backward-shift deletion) ------- */
+typedef struct pws__smap_slot {
+	uint64_t hash;
+	const char *key;   /* owned by whoever inserted it */
+	uint32_t val;
+} pws__smap_slot;
+
+typedef struct pws__smap {
+	pws__smap_slot *s;
+	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
+} pws__smap;
+
+int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
+/* Returns the value for key, or PWS__NONE. */
+uint32_t pws__smap_get(const pws__smap *map, const char *key);
+/* Returns the stored key pointer for key, or NULL. */
+const char *pws__smap_key(const pws__smap *map, const char *key);
+/* Inserts a key that is not present (room must be reserved). */
+void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
+/* Replaces the value of a present key. */
+void pws__smap_set(pws__smap *map, const char *key, uint32_t val);
+/* Removes key; returns the stored key pointer (for freeing) or NULL. */
+const char *pws__smap_del(pws__smap *map, const char *key);
+void pws__smap_free(const pws__mem *m, pws__smap *map);
+
+/* --- uint64 -> uint32 map ------------------------------------------------- */
+typedef struct pws__umap_slot {
+	uint64_t key;
+	uint32_t val;      /* PWS__NONE marks an empty slot */
+	uint32_t pad_;
+} pws__umap_slot;
+
+typedef struct pws__umap {
+	pws__umap_slot *s;
+	uint32_t n, mask;
+} pws__umap;
+
+int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
+uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
+void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
+void pws__umap_del(pws__umap *map, uint64_t key);
+void pws__umap_free(const pws__mem *m, pws__umap *map);
+
+static inline uint64_t pws__pair(uint32_t a, uint32_t b)
+{
+	return ((uint64_t)a << 32) | b;
+}
+
+#endif

@@ -1,0 +1,1244 @@
+/*
+ * Rule tests: roles (RO1-RO6), inviting (IN1-IN6) and ending partner
+ * relations (RM2).
+ *
+ * Every test is named after the rule id it exercises. Denials assert the
+ * deciding rule and that the state (tw_digest) did not change.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-world.h"
+
+#include <string.h>
+
+/* ------------------------------------------------------------------ */
+/* State helpers                                                       */
+/* ------------------------------------------------------------------ */
+
+static void expect_member(pws_policy *p, const char *ws, const char *user, int role,
+                          int lead, int partner)
+{
+	int r = -1, l = -1, pa = -1, rc;
+
+	rc = pws_member_get(p, &r, &l, &pa, ws, user);
+	ck_assert_msg(rc == PWS_OK, "%s is not a member of %s (%s)", user, ws, pws_strerror(rc));
+	ck_assert_msg(r == role, "%s in %s: role %d, expected %d", user, ws, r, role);
+	ck_assert_msg(l == lead, "%s in %s: lead %d, expected %d", user, ws, l, lead);
+	ck_assert_msg(pa == partner, "%s in %s: is_partner %d, expected %d", user, ws, pa, partner);
+}
+
+static void expect_not_member(pws_policy *p, const char *ws, const char *user)
+{
+	int rc = pws_member_get(p, NULL, NULL, NULL, ws, user);
+
+	ck_assert_msg(rc == PWS_ENOTFOUND, "%s still counts as a member of %s (%s)", user, ws,
+	              pws_strerror(rc));
+}
+
+static void expect_invite(pws_policy *p, const char *ws, const char *email, int kind, int role,
+                          int lead)
+{
+	int k = -1, r = -1, l = -1, rc;
+
+	rc = pws_invite_get(p, &k, &r, &l, ws, email);
+	ck_assert_msg(rc == PWS_OK, "no open invite of %s to %s (%s)", email, ws, pws_strerror(rc));
+	ck_assert_msg(k == kind, "invite %s/%s kind %d, expected %d", ws, email, k, kind);
+	ck_assert_msg(r == role, "invite %s/%s role %d, expected %d", ws, email, r, role);
+	ck_assert_msg(l == lead, "invite %s/%s lead %d, expected %d", ws, email, l, lead);
+}
+
+static void expect_no_invite(pws_policy *p, const char *ws, const char *email)
+{
+	int rc = pws_invite_get(p, NULL, NULL, NULL, ws, email);
+
+	ck_assert_msg(rc == PWS_ENOTFOUND, "open invite of %s to %s exists (%s)", email, ws,
+	              pws_strerror(rc));
+}
+
+static void add_partner(pws_policy *p, const char *actor, const char *ws, const char *user,
+                        const char *email, int role, int lead)
+{
+	OK(pws_invite(p, actor, ws, email, PWS_INVITE_PARTNER, role, lead, RES));
+	OK(pws_invite_accept(p, user, ws, NULL, RES));
+}
+
+/* The standard world plus a Partner Manager "pm2" who is not a member of
+ * "pw". */
+static pws_policy *world_pm2(void)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_user_add(p, "pm2", "pm2@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	return p;
+}
+
+/* Partner invite by actor into ws, with the given role and no lead flag. */
+static int pinvite(pws_policy *p, const char *actor, const char *ws, const char *email, int role)
+{
+	return pws_invite(p, actor, ws, email, PWS_INVITE_PARTNER, role, 0, RES);
+}
+
+/* ------------------------------------------------------------------ */
+/* RO1: partners are editor or viewer, never admin                     */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RO1_partner_never_invited_as_admin)
+{
+	pws_policy *p = world_pm2();
+	uint64_t d = tw_digest(p);
+
+	DENY(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_ADMIN), PWS_RULE_RO1);
+	DENY(pinvite(p, "pm2", "pw", "i1@initech.com", PWS_ROLE_ADMIN), PWS_RULE_RO1);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	expect_no_invite(p, "pw", "i1@initech.com");
+	ck_assert(tw_digest(p) == d);
+	/* Editor and viewer are fine. */
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_EDITOR));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0);
+	OK(pinvite(p, "pm", "pw", "i1@initech.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO1_partner_never_made_admin)
+{
+	pws_policy *p = world_pm2();
+	uint64_t d = tw_digest(p);
+
+	DENY(pws_member_set_role(p, "pm", "pw", "a1", PWS_ROLE_ADMIN, RES), PWS_RULE_RO1);
+	DENY(pws_member_set_role(p, "pm2", "pw", "g1", PWS_ROLE_ADMIN, RES), PWS_RULE_RO1);
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO1_team_member_can_be_admin)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_member_set_role(p, "pm", "pw", "dev", PWS_ROLE_ADMIN, RES));
+	expect_member(p, "pw", "dev", PWS_ROLE_ADMIN, 0, 0);
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
+	OK(pws_invite_accept(p, "dev2", "pw", NULL, RES));
+	expect_member(p, "pw", "dev2", PWS_ROLE_ADMIN, 0, 0);
+	/* A partner may move between viewer and editor. */
+	OK(pws_member_set_role(p, "pm", "pw", "a1", PWS_ROLE_VIEWER, RES));
+	expect_member(p, "pw", "a1", PWS_ROLE_VIEWER, 1, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* RO2: multi-partner mode: partners are viewers                       */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RO2_enabling_multi_downgrades_partner_editors)
+{
+	pws_policy *p = tw_world();
+	int mode = -1;
+
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	ck_assert_msg(tw_res.flags & PWS_RESULT_DOWNGRADED, "no DOWNGRADED flag");
+	ck_assert_int_eq(pws_workspace_get(p, NULL, &mode, NULL, NULL, "pw"), PWS_OK);
+	ck_assert_int_eq(mode, PWS_MODE_MULTI);
+	expect_member(p, "pw", "a1", PWS_ROLE_VIEWER, 1, 1);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	/* Team members keep their roles. */
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	expect_member(p, "pw", "pm", PWS_ROLE_ADMIN, 0, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO2_multi_mode_partner_editor_refused)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	d = tw_digest(p);
+	DENY(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_EDITOR), PWS_RULE_RO2);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	DENY(pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES), PWS_RULE_RO2);
+	DENY(pws_member_set_role(p, "pm", "pw", "a1", PWS_ROLE_EDITOR, RES), PWS_RULE_RO2);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw", "a1", PWS_ROLE_VIEWER, 1, 1);
+	ck_assert(tw_digest(p) == d);
+	/* Viewers are welcome; team members may still be editors. */
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pws_member_set_role(p, "pm", "pw", "dev", PWS_ROLE_ADMIN, RES));
+	OK(pws_member_set_role(p, "pm", "pw", "dev", PWS_ROLE_EDITOR, RES));
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO2_single_mode_partner_editor_allowed)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_EDITOR, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* RO3: the Partner Lead flag                                          */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RO3_workspace_admin_gives_and_takes_lead)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_member_set_lead(p, "pm", "pw", "g1", 1, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 1, 1);
+	OK(pws_member_set_lead(p, "pm", "pw", "a1", 0, RES));
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 0, 1);
+	/* Lead flag on an invite, by the Workspace Admin. */
+	OK(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 1, RES));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 1);
+	OK(pws_invite_accept(p, "a2", "pw", NULL, RES));
+	expect_member(p, "pw", "a2", PWS_ROLE_VIEWER, 1, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO3_partner_manager_gives_lead_without_membership)
+{
+	pws_policy *p = world_pm2();
+
+	OK(pws_member_set_lead(p, "pm2", "pw", "g1", 1, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 1, 1);
+	OK(pws_member_set_lead(p, "pm2", "pw", "g1", 0, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO3_others_cannot_give_lead)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	add_partner(p, "pm", "pw", "a2", "a2@acme.com", PWS_ROLE_VIEWER, 0);
+	d = tw_digest(p);
+	/* A team Editor. */
+	DENY(pws_member_set_lead(p, "dev", "pw", "g1", 1, RES), PWS_RULE_RO3);
+	DENY(pws_member_set_lead(p, "dev", "pw", "a1", 0, RES), PWS_RULE_RO3);
+	/* A Partner Lead, even for their own organization. */
+	DENY(pws_member_set_lead(p, "a1", "pw", "a2", 1, RES), PWS_RULE_RO3);
+	/* A plain partner. */
+	DENY(pws_member_set_lead(p, "g1", "pw", "a1", 0, RES), PWS_RULE_RO3);
+	expect_member(p, "pw", "a2", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO3_lead_cannot_invite_a_lead)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	DENY(pws_invite(p, "a1", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 1, RES),
+	     PWS_RULE_RO3);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	ck_assert(tw_digest(p) == d);
+	/* Without the flag it is fine. */
+	OK(pws_invite(p, "a1", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO3_lead_flag_only_on_partners)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+	int rc;
+
+	rc = pws_member_set_lead(p, "pm", "pw", "dev", 1, RES);
+	ck_assert_msg(rc != PWS_OK, "a team member was made Partner Lead");
+	rc = pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 1, RES);
+	ck_assert_msg(rc != PWS_OK, "a team member invite carries the Partner Lead flag");
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	expect_no_invite(p, "pw", "dev2@pub.com");
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* RO4: who manages members and roles                                  */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RO4_admin_and_manager_manage_members)
+{
+	pws_policy *p = world_pm2();
+
+	CAN(p, "pm", PWS_ACT_MANAGE_MEMBERS, "pw", NULL, PWS_RULE_RO4);
+	OK(pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_EDITOR, 0, 1);
+	OK(pws_member_set_role(p, "pm2", "pw", "g1", PWS_ROLE_VIEWER, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	OK(pws_member_set_role(p, "pm2", "pw", "dev", PWS_ROLE_VIEWER, RES));
+	expect_member(p, "pw", "dev", PWS_ROLE_VIEWER, 0, 0);
+	OK(pws_member_remove(p, "pm2", "pw", "g1", RES));
+	expect_not_member(p, "pw", "g1");
+	OK(pws_member_remove(p, "pm", "pw", "dev", RES));
+	expect_not_member(p, "pw", "dev");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO4_plain_members_cannot_manage)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	CANNOT(p, "dev", PWS_ACT_MANAGE_MEMBERS, "pw", NULL, PWS_RULE_RO4);
+	DENY(pws_member_set_role(p, "dev", "pw", "g1", PWS_ROLE_EDITOR, RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "dev", "pw", "g1", RES), PWS_RULE_RO4);
+	DENY(pws_member_set_role(p, "g1", "pw", "a1", PWS_ROLE_VIEWER, RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "g1", "pw", "a1", RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "g1", "pw", "dev", RES), PWS_RULE_RO4);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO4_partner_lead_manages_own_organization)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_invite(p, "a1", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "a2", "pw", NULL, RES));
+	expect_member(p, "pw", "a2", PWS_ROLE_VIEWER, 0, 1);
+	OK(pws_member_set_role(p, "a1", "pw", "a2", PWS_ROLE_EDITOR, RES));
+	expect_member(p, "pw", "a2", PWS_ROLE_EDITOR, 0, 1);
+	OK(pws_member_set_role(p, "a1", "pw", "a2", PWS_ROLE_VIEWER, RES));
+	expect_member(p, "pw", "a2", PWS_ROLE_VIEWER, 0, 1);
+	OK(pws_member_remove(p, "a1", "pw", "a2", RES));
+	expect_not_member(p, "pw", "a2");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO4_partner_lead_cannot_manage_others)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	add_partner(p, "pm", "pw", "a2", "a2@acme.com", PWS_ROLE_VIEWER, 0);
+	d = tw_digest(p);
+	/* Another partner organization. */
+	DENY(pws_member_set_role(p, "a1", "pw", "g1", PWS_ROLE_EDITOR, RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "a1", "pw", "g1", RES), PWS_RULE_RO4);
+	/* The publisher's own members. */
+	DENY(pws_member_set_role(p, "a1", "pw", "dev", PWS_ROLE_VIEWER, RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "a1", "pw", "dev", RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "a1", "pw", "pm", RES), PWS_RULE_RO4);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	expect_member(p, "pw", "pm", PWS_ROLE_ADMIN, 0, 0);
+	expect_member(p, "pw", "a2", PWS_ROLE_VIEWER, 0, 1);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO4_legacy_lead_manages_own_domain)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	/* Legacy: the partner organization is the email domain, so x (an
+	 * acme.com address on initech) is a1's organization there. */
+	OK(pws_user_add(p, "x", "x@acme.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "admin", RES));
+	add_partner(p, "admin", "lw", "a1", "a1@acme.com", PWS_ROLE_EDITOR, 1);
+	add_partner(p, "admin", "lw", "x", "x@acme.com", PWS_ROLE_VIEWER, 0);
+	add_partner(p, "admin", "lw", "g2", "g2@globex.com", PWS_ROLE_VIEWER, 0);
+	d = tw_digest(p);
+	DENY(pws_member_set_role(p, "a1", "lw", "g2", PWS_ROLE_EDITOR, RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "a1", "lw", "g2", RES), PWS_RULE_RO4);
+	DENY(pws_member_remove(p, "a1", "lw", "admin", RES), PWS_RULE_RO4);
+	expect_member(p, "lw", "g2", PWS_ROLE_VIEWER, 0, 1);
+	ck_assert(tw_digest(p) == d);
+	OK(pws_member_set_role(p, "a1", "lw", "x", PWS_ROLE_EDITOR, RES));
+	expect_member(p, "lw", "x", PWS_ROLE_EDITOR, 0, 1);
+	OK(pws_member_remove(p, "a1", "lw", "x", RES));
+	expect_not_member(p, "lw", "x");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* RO5: nobody changes their own role or lead flag                     */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RO5_no_self_change)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	/* A second admin so that RO6 cannot be what refuses. */
+	OK(pws_member_set_role(p, "pm", "pw", "dev", PWS_ROLE_ADMIN, RES));
+	d = tw_digest(p);
+	DENY(pws_member_set_role(p, "pm", "pw", "pm", PWS_ROLE_EDITOR, RES), PWS_RULE_RO5);
+	DENY(pws_member_set_role(p, "dev", "pw", "dev", PWS_ROLE_VIEWER, RES), PWS_RULE_RO5);
+	/* A Partner Lead neither promotes nor un-leads themselves. */
+	DENY(pws_member_set_role(p, "a1", "pw", "a1", PWS_ROLE_VIEWER, RES), PWS_RULE_RO5);
+	DENY(pws_member_set_role(p, "a1", "pw", "a1", PWS_ROLE_ADMIN, RES), PWS_RULE_RO5);
+	DENY(pws_member_set_lead(p, "a1", "pw", "a1", 0, RES), PWS_RULE_RO5);
+	/* Checked first: even for someone who could not manage at all. */
+	DENY(pws_member_set_role(p, "g1", "pw", "g1", PWS_ROLE_EDITOR, RES), PWS_RULE_RO5);
+	DENY(pws_member_set_lead(p, "g1", "pw", "g1", 1, RES), PWS_RULE_RO5);
+	DENY(pws_member_set_lead(p, "pm", "pw", "pm", 1, RES), PWS_RULE_RO5);
+	expect_member(p, "pw", "pm", PWS_ROLE_ADMIN, 0, 0);
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO5_others_change_the_role)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_member_set_role(p, "pm", "pw", "dev", PWS_ROLE_ADMIN, RES));
+	OK(pws_member_set_role(p, "dev", "pw", "pm", PWS_ROLE_EDITOR, RES));
+	expect_member(p, "pw", "pm", PWS_ROLE_EDITOR, 0, 0);
+	OK(pws_member_set_lead(p, "dev", "pw", "a1", 0, RES));
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* RO6: one Admin from the owning team always                          */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RO6_last_admin_kept)
+{
+	pws_policy *p = world_pm2();
+	uint64_t d = tw_digest(p);
+
+	DENY(pws_member_set_role(p, "pm2", "pw", "pm", PWS_ROLE_EDITOR, RES), PWS_RULE_RO6);
+	DENY(pws_member_set_role(p, "pm2", "pw", "pm", PWS_ROLE_VIEWER, RES), PWS_RULE_RO6);
+	DENY(pws_member_remove(p, "pm2", "pw", "pm", RES), PWS_RULE_RO6);
+	expect_member(p, "pw", "pm", PWS_ROLE_ADMIN, 0, 0);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO6_demote_when_another_admin_remains)
+{
+	pws_policy *p = world_pm2();
+
+	OK(pws_member_set_role(p, "pm", "pw", "dev", PWS_ROLE_ADMIN, RES));
+	OK(pws_member_set_role(p, "pm2", "pw", "pm", PWS_ROLE_VIEWER, RES));
+	expect_member(p, "pw", "pm", PWS_ROLE_VIEWER, 0, 0);
+	/* Now dev is the last one. */
+	DENY(pws_member_remove(p, "pm2", "pw", "dev", RES), PWS_RULE_RO6);
+	expect_member(p, "pw", "dev", PWS_ROLE_ADMIN, 0, 0);
+	OK(pws_member_remove(p, "pm2", "pw", "pm", RES));
+	expect_not_member(p, "pw", "pm");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* IN1: who invites partners                                           */
+/* ------------------------------------------------------------------ */
+
+START_TEST(IN1_admin_manager_lead_invite_partners)
+{
+	pws_policy *p = world_pm2();
+
+	CAN(p, "pm", PWS_ACT_INVITE_PARTNER, "pw", NULL, PWS_RULE_IN1);
+	OK(pinvite(p, "pm", "pw", "i1@initech.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pinvite(p, "pm2", "pw", "g2@globex.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pinvite(p, "a1", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	/* Inviting again replaces the open invite. */
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_EDITOR));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN1_others_cannot_invite_partners)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	CANNOT(p, "dev", PWS_ACT_INVITE_PARTNER, "pw", NULL, PWS_RULE_IN1);
+	DENY(pinvite(p, "dev", "pw", "a2@acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN1);
+	DENY(pinvite(p, "g1", "pw", "g2@globex.com", PWS_ROLE_VIEWER), PWS_RULE_IN1);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	expect_no_invite(p, "pw", "g2@globex.com");
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* IN2: who invites team members                                       */
+/* ------------------------------------------------------------------ */
+
+START_TEST(IN2_admin_and_manager_invite_team_members)
+{
+	pws_policy *p = world_pm2();
+
+	CAN(p, "pm", PWS_ACT_INVITE_MEMBER, "pw", NULL, PWS_RULE_IN2);
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES));
+	expect_invite(p, "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0);
+	OK(pws_invite_accept(p, "dev2", "pw", NULL, RES));
+	expect_member(p, "pw", "dev2", PWS_ROLE_VIEWER, 0, 0);
+	OK(pws_invite(p, "pm2", "pw", "admin@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	expect_invite(p, "pw", "admin@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN2_others_cannot_invite_team_members)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	CANNOT(p, "a1", PWS_ACT_INVITE_MEMBER, "pw", NULL, PWS_RULE_IN2);
+	DENY(pws_invite(p, "a1", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES),
+	     PWS_RULE_IN2);
+	DENY(pws_invite(p, "dev", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES),
+	     PWS_RULE_IN2);
+	DENY(pws_invite(p, "g1", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES),
+	     PWS_RULE_IN2);
+	expect_no_invite(p, "pw", "dev2@pub.com");
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN2_member_invite_needs_owning_team_user)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	FAILS(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES),
+	      PWS_EINVALID);
+	FAILS(pws_invite(p, "pm", "pw", "nobody@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0,
+	                 RES), PWS_EINVALID);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* IN3: Partner Leads invite their own organization only               */
+/* ------------------------------------------------------------------ */
+
+START_TEST(IN3_lead_invites_own_team)
+{
+	pws_policy *p = tw_world();
+
+	OK(pinvite(p, "a1", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	/* An unknown address in one of acme's domains, domain case and a
+	 * trailing dot normalized. */
+	OK(pinvite(p, "a1", "pw", "new@ACME.COM.", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "new@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pinvite(p, "a1", "pw", "a3@Acme.Com", PWS_ROLE_EDITOR));
+	expect_invite(p, "pw", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN3_lead_cannot_invite_other_organizations)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	/* A user with an acme.com address whose home team is initech. */
+	OK(pws_user_add(p, "x", "x@acme.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	d = tw_digest(p);
+	DENY(pinvite(p, "a1", "pw", "g2@globex.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "i1@initech.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "solo@gmail.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "bob@evil-acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "bob@acme.com.evil.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "bob@sub.acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "bob@acme.co", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	/* Team-to-team: the organization is the team, not the domain. */
+	DENY(pinvite(p, "a1", "pw", "x@acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	expect_no_invite(p, "pw", "g2@globex.com");
+	expect_no_invite(p, "pw", "bob@evil-acme.com");
+	expect_no_invite(p, "pw", "bob@acme.com.evil.com");
+	expect_no_invite(p, "pw", "bob@sub.acme.com");
+	expect_no_invite(p, "pw", "x@acme.com");
+	ck_assert(tw_digest(p) == d);
+	/* The Workspace Admin is not bound by IN3. */
+	OK(pinvite(p, "pm", "pw", "g2@globex.com", PWS_ROLE_VIEWER));
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN3_lead_in_multi_mode_still_own_team)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	d = tw_digest(p);
+	DENY(pinvite(p, "a1", "pw", "g2@globex.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	ck_assert(tw_digest(p) == d);
+	OK(pinvite(p, "a1", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN3_legacy_lead_invites_own_domain)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pws_user_add(p, "x", "x@acme.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "admin", RES));
+	add_partner(p, "admin", "lw", "a1", "a1@acme.com", PWS_ROLE_EDITOR, 1);
+	expect_member(p, "lw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	/* Legacy: the organization is the lead's email domain. */
+	OK(pinvite(p, "a1", "lw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "a1", "lw", "x@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "a1", "lw", "new@ACME.com.", PWS_ROLE_VIEWER));
+	expect_invite(p, "lw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "lw", "x@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "lw", "new@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	d = tw_digest(p);
+	DENY(pinvite(p, "a1", "lw", "g2@globex.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "lw", "bob@evil-acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "lw", "bob@acme.com.evil.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "lw", "bob@sub.acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	expect_no_invite(p, "lw", "bob@sub.acme.com");
+	ck_assert(tw_digest(p) == d);
+	/* Still legacy even after the lead leaves acme: the domain counts. */
+	OK(pws_user_set_team(p, "a1", NULL, PWS_TEAM_MEMBER, RES));
+	OK(pinvite(p, "a1", "lw", "a3@acme.com", PWS_ROLE_VIEWER));
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* IN4: partners must be external                                      */
+/* ------------------------------------------------------------------ */
+
+START_TEST(IN4_publisher_addresses_are_not_partners)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	/* A publisher user whose address is outside pub.com. */
+	OK(pws_user_add(p, "con", "con@contractor.io", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	d = tw_digest(p);
+	DENY(pinvite(p, "pm", "pw2", "dev@pub.com", PWS_ROLE_VIEWER), PWS_RULE_IN4);
+	DENY(pinvite(p, "pm", "pw2", "x@pub.com", PWS_ROLE_VIEWER), PWS_RULE_IN4);
+	DENY(pinvite(p, "pm", "pw2", "X@PUB.COM.", PWS_ROLE_VIEWER), PWS_RULE_IN4);
+	DENY(pinvite(p, "pm", "pw2", "con@contractor.io", PWS_ROLE_VIEWER), PWS_RULE_IN4);
+	DENY(pinvite(p, "pm", "pw", "dev2@pub.com", PWS_ROLE_EDITOR), PWS_RULE_IN4);
+	expect_no_invite(p, "pw2", "dev@pub.com");
+	expect_no_invite(p, "pw2", "x@pub.com");
+	expect_no_invite(p, "pw2", "X@pub.com");
+	expect_no_invite(p, "pw2", "con@contractor.io");
+	ck_assert(tw_digest(p) == d);
+	/* External addresses are fine, including unknown ones. */
+	OK(pinvite(p, "pm", "pw2", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw2", "someone@pub.co", PWS_ROLE_VIEWER));
+	expect_invite(p, "pw2", "someone@pub.co", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN4_domain_added_later_counts)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pinvite(p, "pm", "pw", "y@pub.io", PWS_ROLE_VIEWER));
+	OK(pws_team_add_domain(p, "pub", "PUB.IO", RES));
+	d = tw_digest(p);
+	DENY(pinvite(p, "pm", "pw", "z@pub.io", PWS_ROLE_VIEWER), PWS_RULE_IN4);
+	expect_no_invite(p, "pw", "z@pub.io");
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* IN5: bulk invites                                                   */
+/* ------------------------------------------------------------------ */
+
+/* Asserts the index-th bad line of a report. rule < 0: not checked. */
+static void expect_bad_line(const pws_bulk_report *rep, size_t index, uint32_t line, int code,
+                            int rule)
+{
+	uint32_t l = 0;
+	int c = 0, r = -1;
+	const char *msg = NULL;
+
+	ck_assert_int_eq(pws_bulk_report_get(rep, index, &l, &c, &r, &msg), PWS_OK);
+	ck_assert_msg(l == line, "bad line #%zu is line %u, expected %u", index, l, line);
+	if (code != 0)
+		ck_assert_msg(c == code, "line %u: code %d, expected %d", l, c, code);
+	else
+		ck_assert_msg(c != PWS_OK, "line %u reported with PWS_OK", l);
+	if (rule >= 0)
+		ck_assert_msg(r == rule, "line %u: rule %s, expected %s", l, pws_rule_id(r),
+		              pws_rule_id(rule));
+	ck_assert_ptr_nonnull(msg);
+}
+
+static const char bulk_txt[] =
+	"a2@acme.com\n"        /* 1 good */
+	"\n"                   /* 2 blank, skipped */
+	"# more partners\n"    /* 3 comment, skipped */
+	"not-an-email\n"       /* 4 malformed */
+	"dev2@pub.com\n"       /* 5 IN4 */
+	"i1@initech.com\n"     /* 6 good */
+	"a2@acme.com\n";       /* 7 duplicate */
+
+START_TEST(IN5_bulk_txt_best_effort)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+
+	OK(pws_invite_bulk(p, &rep, "pm", "pw", bulk_txt, strlen(bulk_txt), PWS_BULK_TXT,
+	                   PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 2);
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 3);
+	expect_bad_line(rep, 0, 4, PWS_EINVALID, -1);
+	expect_bad_line(rep, 1, 5, PWS_EDENIED, PWS_RULE_IN4);
+	expect_bad_line(rep, 2, 7, 0, -1);
+	ck_assert_int_eq(pws_bulk_report_get(rep, 3, NULL, NULL, NULL, NULL), PWS_EINVALID);
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_no_invite(p, "pw", "dev2@pub.com");
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_txt_all_or_nothing)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	uint64_t d = tw_digest(p);
+
+	FAILS(pws_invite_bulk(p, &rep, "pm", "pw", bulk_txt, strlen(bulk_txt), PWS_BULK_TXT,
+	                      PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+	                      RES), PWS_EINVALID);
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 0);
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 3);
+	expect_bad_line(rep, 0, 4, PWS_EINVALID, -1);
+	expect_bad_line(rep, 1, 5, PWS_EDENIED, PWS_RULE_IN4);
+	expect_bad_line(rep, 2, 7, 0, -1);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	expect_no_invite(p, "pw", "i1@initech.com");
+	ck_assert(tw_digest(p) == d);
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_all_or_nothing_good_file)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	const char txt[] = "a2@acme.com\n# x\ni1@initech.com\ng2@globex.com";
+
+	OK(pws_invite_bulk(p, &rep, "pm", "pw", txt, strlen(txt), PWS_BULK_TXT,
+	                   PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 0);
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 3);
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_csv_best_effort)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	const char csv[] =
+		"name,email,company\n"          /* 1 header */
+		"Alice,a2@acme.com,Acme\n"      /* 2 good */
+		"Bob,bogus,Nowhere\n"           /* 3 malformed */
+		"Carl,i1@initech.com,Initech\n" /* 4 good */
+		"Dana,x@pub.com,Pub\n";         /* 5 IN4 */
+
+	OK(pws_invite_bulk(p, &rep, "pm", "pw", csv, strlen(csv), PWS_BULK_CSV,
+	                   PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 2);
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 2);
+	expect_bad_line(rep, 0, 3, PWS_EINVALID, -1);
+	expect_bad_line(rep, 1, 5, PWS_EDENIED, PWS_RULE_IN4);
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_no_invite(p, "pw", "x@pub.com");
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_csv_all_or_nothing)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	uint64_t d = tw_digest(p);
+	const char csv[] =
+		"email,team\n"          /* 1 header */
+		"a3@acme.com,acme\n"    /* 2 good */
+		"dev@pub.com,pub\n";    /* 3 IN4 */
+
+	FAILS(pws_invite_bulk(p, &rep, "pm", "pw", csv, strlen(csv), PWS_BULK_CSV,
+	                      PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+	                      RES), PWS_EDENIED);
+	ck_assert_ptr_nonnull(rep);
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 0);
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 1);
+	expect_bad_line(rep, 0, 3, PWS_EDENIED, PWS_RULE_IN4);
+	expect_no_invite(p, "pw", "a3@acme.com");
+	ck_assert(tw_digest(p) == d);
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_by_lead_reports_policy_per_line)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	const char txt[] = "a2@acme.com\ng2@globex.com\nbob@evil-acme.com\na3@acme.com\n";
+
+	OK(pws_invite_bulk(p, &rep, "a1", "pw", txt, strlen(txt), PWS_BULK_TXT,
+	                   PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 2);
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 2);
+	expect_bad_line(rep, 0, 2, PWS_EDENIED, PWS_RULE_IN3);
+	expect_bad_line(rep, 1, 3, PWS_EDENIED, PWS_RULE_IN3);
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_no_invite(p, "pw", "g2@globex.com");
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_by_non_inviter_invites_nobody)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	uint64_t d = tw_digest(p);
+	const char txt[] = "a2@acme.com\ni1@initech.com\n";
+
+	(void)pws_invite_bulk(p, &rep, "dev", "pw", txt, strlen(txt), PWS_BULK_TXT,
+	                      PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 0);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	expect_no_invite(p, "pw", "i1@initech.com");
+	ck_assert(tw_digest(p) == d);
+	pws_bulk_report_free(rep);
+	rep = NULL;
+	FAILS(pws_invite_bulk(p, &rep, "dev", "pw", txt, strlen(txt), PWS_BULK_TXT,
+	                      PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+	                      RES), PWS_EDENIED);
+	ck_assert_int_eq(tw_res.rule, PWS_RULE_IN1);
+	ck_assert(tw_digest(p) == d);
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN5_bulk_text_not_nul_terminated)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	const char buf[] = "a2@acme.com\ni1@initech.comGARBAGE";
+	size_t len = strlen(buf) - strlen("GARBAGE");
+
+	OK(pws_invite_bulk(p, &rep, "pm", "pw", buf, len, PWS_BULK_TXT, PWS_BULK_ALL_OR_NOTHING,
+	                   PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	ck_assert_uint_eq(pws_bulk_report_errors(rep), 0);
+	ck_assert_uint_eq(pws_bulk_report_invited(rep), 2);
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_bulk_report_free(rep);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* IN6: accepting                                                      */
+/* ------------------------------------------------------------------ */
+
+START_TEST(IN6_accept_through_home_team)
+{
+	pws_policy *p = tw_world();
+
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_accept(p, "a2", "pw", NULL, RES));
+	expect_member(p, "pw", "a2", PWS_ROLE_VIEWER, 0, 1);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	/* Granted through acme: leaving acme ends it (WS4). */
+	OK(pws_user_set_team(p, "a2", NULL, PWS_TEAM_MEMBER, RES));
+	expect_not_member(p, "pw", "a2");
+	/* Explicitly naming the home team works too. */
+	OK(pinvite(p, "pm", "pw", "a3@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_accept(p, "a3", "pw", "acme", RES));
+	expect_member(p, "pw", "a3", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN6_teamless_user_cannot_accept_team_to_team)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pinvite(p, "pm", "pw", "solo@gmail.com", PWS_ROLE_VIEWER));
+	d = tw_digest(p);
+	DENY(pws_invite_accept(p, "solo", "pw", NULL, RES), PWS_RULE_IN6);
+	expect_not_member(p, "pw", "solo");
+	expect_invite(p, "pw", "solo@gmail.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	ck_assert(tw_digest(p) == d);
+	/* Once on a team, they can. */
+	OK(pws_user_set_team(p, "solo", "initech", PWS_TEAM_MEMBER, RES));
+	OK(pws_invite_accept(p, "solo", "pw", NULL, RES));
+	expect_member(p, "pw", "solo", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN6_teamless_user_accepts_legacy)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "admin", RES));
+	OK(pinvite(p, "admin", "lw", "solo@gmail.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_accept(p, "solo", "lw", NULL, RES));
+	expect_member(p, "lw", "solo", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN6_accept_with_other_team_denied_WS3)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	d = tw_digest(p);
+	DENY(pws_invite_accept(p, "a2", "pw", "initech", RES), PWS_RULE_WS3);
+	expect_not_member(p, "pw", "a2");
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN6_only_the_invitee_accepts)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	d = tw_digest(p);
+	FAILS(pws_invite_accept(p, "a3", "pw", NULL, RES), PWS_ENOTFOUND);
+	expect_not_member(p, "pw", "a3");
+	ck_assert(tw_digest(p) == d);
+	/* Declining closes the invite. */
+	OK(pws_invite_decline(p, "a2", "pw", RES));
+	expect_no_invite(p, "pw", "a2@acme.com");
+	FAILS(pws_invite_accept(p, "a2", "pw", NULL, RES), PWS_ENOTFOUND);
+	expect_not_member(p, "pw", "a2");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* RM2: ending partner relations                                       */
+/* ------------------------------------------------------------------ */
+
+START_TEST(RM2_removing_last_partner_workspace_ends_relation)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_member_remove(p, "pm", "pw", "g1", RES));
+	ck_assert_msg(tw_res.flags & PWS_RESULT_RELATION_ENDED, "relation not ended");
+	expect_not_member(p, "pw", "g1");
+	CANNOT(p, "g1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RM2_removing_from_one_of_several_keeps_relation)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	add_partner(p, "pm", "pw2", "g1", "g1@globex.com", PWS_ROLE_VIEWER, 0);
+	OK(pws_member_remove(p, "pm", "pw", "g1", RES));
+	ck_assert_msg(!(tw_res.flags & PWS_RESULT_RELATION_ENDED), "relation ended too early");
+	expect_not_member(p, "pw", "g1");
+	expect_member(p, "pw2", "g1", PWS_ROLE_VIEWER, 0, 1);
+	OK(pws_member_remove(p, "pm", "pw2", "g1", RES));
+	ck_assert(tw_res.flags & PWS_RESULT_RELATION_ENDED);
+	expect_not_member(p, "pw2", "g1");
+	/* Team members have no partner relation to end. */
+	OK(pws_member_remove(p, "pm", "pw", "dev", RES));
+	ck_assert(!(tw_res.flags & PWS_RESULT_RELATION_ENDED));
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RM2_partner_end_removes_from_every_partner_workspace)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	add_partner(p, "pm", "pw2", "a1", "a1@acme.com", PWS_ROLE_VIEWER, 0);
+	add_partner(p, "pm", "pw2", "g1", "g1@globex.com", PWS_ROLE_VIEWER, 0);
+	OK(pws_workspace_create(p, "a2", "acme-pw", "Acme's own", PWS_VIS_PARTNER, NULL, RES));
+	add_partner(p, "a2", "acme-pw", "g2", "g2@globex.com", PWS_ROLE_VIEWER, 0);
+	OK(pws_partner_end(p, "pm", "pub", "a1", RES));
+	expect_not_member(p, "pw", "a1");
+	expect_not_member(p, "pw2", "a1");
+	CANNOT(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS1);
+	/* Nobody else is touched. */
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw2", "g1", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	expect_member(p, "acme-pw", "g2", PWS_ROLE_VIEWER, 0, 1);
+	/* A super admin ends one too. */
+	OK(pws_partner_end(p, "owner", "pub", "g1", RES));
+	expect_not_member(p, "pw", "g1");
+	expect_not_member(p, "pw2", "g1");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RM2_partner_end_denied_to_others)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	DENY(pws_partner_end(p, "dev", "pub", "a1", RES), PWS_RULE_RM2);
+	DENY(pws_partner_end(p, "admin", "pub", "a1", RES), PWS_RULE_RM2);
+	DENY(pws_partner_end(p, "a1", "pub", "g1", RES), PWS_RULE_RM2);
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Bad input                                                           */
+/* ------------------------------------------------------------------ */
+
+START_TEST(badinput_invite)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	FAILS(pinvite(p, "pm", "pw", NULL, PWS_ROLE_VIEWER), PWS_EINVALID);
+	ck_assert_int_eq(tw_res.code, PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "not-an-email", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "a@b@acme.com", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "a b@acme.com", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "x@localhost", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "a2@acme.com", 0), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "pw", "a2@acme.com", 7), PWS_EINVALID);
+	FAILS(pws_invite(p, "pm", "pw", "a2@acme.com", 0, PWS_ROLE_VIEWER, 0, RES), PWS_EINVALID);
+	FAILS(pws_invite(p, "pm", "pw", "a2@acme.com", 9, PWS_ROLE_VIEWER, 0, RES), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "nope", "a2@acme.com", PWS_ROLE_VIEWER), PWS_ENOTFOUND);
+	ck_assert_int_eq(tw_res.code, PWS_ENOTFOUND);
+	FAILS(pinvite(p, "pm", NULL, "a2@acme.com", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "pm", "", "a2@acme.com", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(p, "ghost", "pw", "a2@acme.com", PWS_ROLE_VIEWER), PWS_ENOTFOUND);
+	FAILS(pinvite(p, NULL, "pw", "a2@acme.com", PWS_ROLE_VIEWER), PWS_EINVALID);
+	FAILS(pinvite(NULL, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER), PWS_EINVALID);
+	/* Already a member. */
+	FAILS(pinvite(p, "pm", "pw", "a1@acme.com", PWS_ROLE_VIEWER), PWS_EEXISTS);
+	FAILS(pinvite(p, "pm", "pw", "g1@GLOBEX.COM.", PWS_ROLE_VIEWER), PWS_EEXISTS);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	ck_assert_int_eq(pws_invite_get(p, NULL, NULL, NULL, "pw", NULL), PWS_EINVALID);
+	ck_assert_int_eq(pws_invite_get(p, NULL, NULL, NULL, NULL, "a2@acme.com"), PWS_EINVALID);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(badinput_member_operations)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+
+	FAILS(pws_member_set_role(p, "pm", "pw", "ghost", PWS_ROLE_VIEWER, RES), PWS_ENOTFOUND);
+	FAILS(pws_member_set_role(p, "pm", "pw", "a2", PWS_ROLE_VIEWER, RES), PWS_ENOTFOUND);
+	FAILS(pws_member_set_role(p, "pm", "nope", "g1", PWS_ROLE_VIEWER, RES), PWS_ENOTFOUND);
+	FAILS(pws_member_set_role(p, "pm", "pw", "g1", 0, RES), PWS_EINVALID);
+	FAILS(pws_member_set_role(p, "pm", "pw", "g1", 4, RES), PWS_EINVALID);
+	FAILS(pws_member_set_role(p, "pm", "pw", NULL, PWS_ROLE_VIEWER, RES), PWS_EINVALID);
+	FAILS(pws_member_set_role(p, "", "pw", "g1", PWS_ROLE_VIEWER, RES), PWS_EINVALID);
+	FAILS(pws_member_set_lead(p, "pm", "nope", "g1", 1, RES), PWS_ENOTFOUND);
+	FAILS(pws_member_set_lead(p, "pm", "pw", "a2", 1, RES), PWS_ENOTFOUND);
+	FAILS(pws_member_set_lead(p, "pm", "pw", NULL, 1, RES), PWS_EINVALID);
+	FAILS(pws_member_remove(p, "pm", "pw", "a2", RES), PWS_ENOTFOUND);
+	FAILS(pws_member_remove(p, "pm", "pw", "ghost", RES), PWS_ENOTFOUND);
+	FAILS(pws_member_remove(p, "pm", "pw", "", RES), PWS_EINVALID);
+	FAILS(pws_member_remove(p, "ghost", "pw", "g1", RES), PWS_ENOTFOUND);
+	FAILS(pws_invite_accept(p, "a2", "pw", NULL, RES), PWS_ENOTFOUND);
+	FAILS(pws_invite_accept(p, NULL, "pw", NULL, RES), PWS_EINVALID);
+	FAILS(pws_invite_accept(p, "ghost", "pw", NULL, RES), PWS_ENOTFOUND);
+	FAILS(pws_invite_accept(p, "a2", "nope", NULL, RES), PWS_ENOTFOUND);
+	FAILS(pws_invite_decline(p, "a2", "pw", RES), PWS_ENOTFOUND);
+	FAILS(pws_invite_decline(p, "a2", NULL, RES), PWS_EINVALID);
+	FAILS(pws_partner_end(p, "pm", "nope", "a1", RES), PWS_ENOTFOUND);
+	FAILS(pws_partner_end(p, "pm", "pub", "ghost", RES), PWS_ENOTFOUND);
+	FAILS(pws_partner_end(p, "pm", "pub", NULL, RES), PWS_EINVALID);
+	FAILS(pws_partner_end(p, NULL, "pub", "a1", RES), PWS_EINVALID);
+	ck_assert_int_eq(pws_member_get(p, NULL, NULL, NULL, "pw", "ghost"), PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_member_get(p, NULL, NULL, NULL, "nope", "a1"), PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_member_get(p, NULL, NULL, NULL, "pw", NULL), PWS_EINVALID);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(badinput_bulk)
+{
+	pws_policy *p = tw_world();
+	pws_bulk_report *rep = NULL;
+	uint64_t d = tw_digest(p);
+	const char txt[] = "a2@acme.com\n";
+
+	FAILS(pws_invite_bulk(p, &rep, "pm", "pw", NULL, 5, PWS_BULK_TXT, PWS_BULK_BEST_EFFORT,
+	                      PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES), PWS_EINVALID);
+	pws_bulk_report_free(rep);
+	rep = NULL;
+	FAILS(pws_invite_bulk(p, &rep, "pm", "pw", txt, strlen(txt), 0, PWS_BULK_BEST_EFFORT,
+	                      PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES), PWS_EINVALID);
+	pws_bulk_report_free(rep);
+	rep = NULL;
+	FAILS(pws_invite_bulk(p, &rep, "pm", "pw", txt, strlen(txt), PWS_BULK_TXT, 0,
+	                      PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES), PWS_EINVALID);
+	pws_bulk_report_free(rep);
+	rep = NULL;
+	FAILS(pws_invite_bulk(p, &rep, "pm", "nope", txt, strlen(txt), PWS_BULK_TXT,
+	                      PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES),
+	      PWS_ENOTFOUND);
+	pws_bulk_report_free(rep);
+	rep = NULL;
+	FAILS(pws_invite_bulk(p, &rep, "ghost", "pw", txt, strlen(txt), PWS_BULK_TXT,
+	                      PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES),
+	      PWS_ENOTFOUND);
+	pws_bulk_report_free(rep);
+	ck_assert_uint_eq(pws_bulk_report_errors(NULL), 0);
+	ck_assert_uint_eq(pws_bulk_report_invited(NULL), 0);
+	ck_assert_int_eq(pws_bulk_report_get(NULL, 0, NULL, NULL, NULL, NULL), PWS_EINVALID);
+	pws_bulk_report_free(NULL);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+Suite *pws_rules_members_suite(void)
+{
+	Suite *s = suite_create("rules_members");
+	TCase *tc;
+
+	tc = tcase_create("roles");
+	tcase_add_test(tc, RO1_partner_never_invited_as_admin);
+	tcase_add_test(tc, RO1_partner_never_made_admin);
+	tcase_add_test(tc, RO1_team_member_can_be_admin);
+	tcase_add_test(tc, RO2_enabling_multi_downgrades_partner_editors);
+	tcase_add_test(tc, RO2_multi_mode_partner_editor_refused);
+	tcase_add_test(tc, RO2_single_mode_partner_editor_allowed);
+	tcase_add_test(tc, RO3_workspace_admin_gives_and_takes_lead);
+	tcase_add_test(tc, RO3_partner_manager_gives_lead_without_membership);
+	tcase_add_test(tc, RO3_others_cannot_give_lead);
+	tcase_add_test(tc, RO3_lead_cannot_invite_a_lead);
+	tcase_add_test(tc, RO3_lead_flag_only_on_partners);
+	tcase_add_test(tc, RO4_admin_and_manager_manage_members);
+	tcase_add_test(tc, RO4_plain_members_cannot_manage);
+	tcase_add_test(tc, RO4_partner_lead_manages_own_organization);
+	tcase_add_test(tc, RO4_partner_lead_cannot_manage_others);
+	tcase_add_test(tc, RO4_legacy_lead_manages_own_domain);
+	tcase_add_test(tc, RO5_no_self_change);
+	tcase_add_test(tc, RO5_others_change_the_role);
+	tcase_add_test(tc, RO6_last_admin_kept);
+	tcase_add_test(tc, RO6_demote_when_another_admin_remains);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("invites");
+	tcase_add_test(tc, IN1_admin_manager_lead_invite_partners);
+	tcase_add_test(tc, IN1_others_cannot_invite_partners);
+	tcase_add_test(tc, IN2_admin_and_manager_invite_team_members);
+	tcase_add_test(tc, IN2_others_cannot_invite_team_members);
+	tcase_add_test(tc, IN2_member_invite_needs_owning_team_user);
+	tcase_add_test(tc, IN3_lead_invites_own_team);
+	tcase_add_test(tc, IN3_lead_cannot_invite_other_organizations);
+	tcase_add_test(tc, IN3_lead_in_multi_mode_still_own_team);
+	tcase_add_test(tc, IN3_legacy_lead_invites_own_domain);
+	tcase_add_test(tc, IN4_publisher_addresses_are_not_partners);
+	tcase_add_test(tc, IN4_domain_added_later_counts);
+	tcase_add_test(tc, IN5_bulk_txt_best_effort);
+	tcase_add_test(tc, IN5_bulk_txt_all_or_nothing);
+	tcase_add_test(tc, IN5_bulk_all_or_nothing_good_file);
+	tcase_add_test(tc, IN5_bulk_csv_best_effort);
+	tcase_add_test(tc, IN5_bulk_csv_all_or_nothing);
+	tcase_add_test(tc, IN5_bulk_by_lead_reports_policy_per_line);
+	tcase_add_test(tc, IN5_bulk_by_non_inviter_invites_nobody);
+	tcase_add_test(tc, IN5_bulk_text_not_nul_terminated);
+	tcase_add_test(tc, IN6_accept_through_home_team);
+	tcase_add_test(tc, IN6_teamless_user_cannot_accept_team_to_team);
+	tcase_add_test(tc, IN6_teamless_user_accepts_legacy);
+	tcase_add_test(tc, IN6_accept_with_other_team_denied_WS3);
+	tcase_add_test(tc, IN6_only_the_invitee_accepts);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("relations");
+	tcase_add_test(tc, RM2_removing_last_partner_workspace_ends_relation);
+	tcase_add_test(tc, RM2_removing_from_one_of_several_keeps_relation);
+	tcase_add_test(tc, RM2_partner_end_removes_from_every_partner_workspace);
+	tcase_add_test(tc, RM2_partner_end_denied_to_others);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("bad_input");
+	tcase_add_test(tc, badinput_invite);
+	tcase_add_test(tc, badinput_member_operations);
+	tcase_add_test(tc, badinput_bulk);
+	suite_add_tcase(s, tc);
+	return s;
+}

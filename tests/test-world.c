@@ -1,0 +1,76 @@
+/*
+ * Helpers for building policy worlds in tests.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-world.h"
+
+pws_result tw_res = PWS_RESULT_INIT;
+
+pws_result *tw_res_reset(void)
+{
+	pws_result_init(&tw_res, PWS_RESULT_VERSION);
+	return &tw_res;
+}
+
+int tw_can(pws_policy *p, const char *actor, int action, const char *ws,
+           const char *el, int *rule)
+{
+	int allowed = -1, r = -1, rc;
+
+	rc = pws_check(p, &allowed, &r, actor, action, ws, el);
+	ck_assert_msg(rc == PWS_OK, "pws_check(%s, %s, %s, %s) -> %s", actor,
+	              pws_action_name(action), ws ? ws : "-", el ? el : "-",
+	              pws_strerror(rc));
+	if (rule)
+		*rule = r;
+	return allowed;
+}
+
+uint64_t tw_digest(pws_policy *p)
+{
+	uint64_t d = 0;
+
+	ck_assert_int_eq(pws_policy_digest(p, &d), PWS_OK);
+	return d;
+}
+
+pws_policy *tw_world(void)
+{
+	pws_policy *p = NULL;
+
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES));
+	OK(pws_user_add(p, "admin", "admin@pub.com", "pub", PWS_TEAM_ADMIN, 0, RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "dev2", "dev2@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+
+	OK(pws_team_add(p, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 1, RES));
+	OK(pws_team_add_domain(p, "acme", "acme.com", RES));
+	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a3", "a3@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+
+	OK(pws_team_add(p, "globex", "Globex", PWS_PLAN_FREE, 0, RES));
+	OK(pws_team_add_domain(p, "globex", "globex.com", RES));
+	OK(pws_user_add(p, "g1", "g1@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "g2", "g2@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
+
+	OK(pws_team_add(p, "initech", "Initech", PWS_PLAN_PROFESSIONAL, 0, RES));
+	OK(pws_team_add_domain(p, "initech", "initech.com", RES));
+	OK(pws_user_add(p, "i1", "i1@initech.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "solo", "solo@gmail.com", NULL, 0, 0, RES));
+
+	OK(pws_workspace_create(p, "pm", "pw", "Partner WS", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite_accept(p, "dev", "pw", NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 1, RES));
+	OK(pws_invite_accept(p, "a1", "pw", NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "g1@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "g1", "pw", NULL, RES));
+	OK(pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES));
+	OK(pws_workspace_create(p, "dev2", "team-ws", "Team WS", PWS_VIS_TEAM, NULL, RES));
+	return p;
+}
