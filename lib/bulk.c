@@ -144,7 +144,7 @@ static int push_addr(const pws__mem *m, pws__bulk_list *l, uint32_t line,
 	pws__bulk_entry *e;
 	char *copy;
 
-	if (pws__email_norm(norm, s, n, &why) != PWS_OK)
+	if (pws__email_key(norm, s, n, &why) != PWS_OK)
 		return push_bad(m, l, line, why);
 	/* Room first, then the copy: a failure leaves nothing dangling. */
 	if (grow(m, l) != PWS_OK)

@@ -11,7 +11,7 @@
 typedef struct pws__bulk_entry {
 	uint32_t line;      /* 1-based line number in the text */
 	int code;           /* PWS_OK, or PWS_EINVALID for a bad line */
-	char *email;        /* normalized address (allocated) when code == PWS_OK */
+	char *email;        /* identity key (pws__email_key, allocated) when code == PWS_OK */
 	const char *error;  /* static reason when code != PWS_OK */
 } pws__bulk_entry;
 
@@ -22,7 +22,7 @@ typedef struct pws__bulk_list {
 
 /* Parses text[0..len) (PWS_BULK_TXT or PWS_BULK_CSV). Skipped lines
  * (blank, comments, the CSV header) produce no entry; every other line
- * produces exactly one, good or bad, in order. A later duplicate of an
+ * produces exactly one (per CSV record), good or bad, in order. A later duplicate of an
  * address is a bad line. Returns PWS_OK, PWS_EINVALID for a bad format
  * argument, or PWS_ENOMEM (then *out is left empty, nothing allocated). */
 int pws__bulk_parse(const pws__mem *m, const char *text, size_t len, int format,

@@ -288,3 +288,17 @@ PWS_EXTERN int pws_domain_normalize(char *out, size_t out_size, const char *doma
 	rc = pws__domain_norm(buf, domain, strlen(domain), NULL);
 	return copy_out(out, out_size, rc, buf);
 }
+
+int pws__email_key(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
+                   const char **why)
+{
+	int rc = pws__email_norm(out, in, len, why);
+	char *c;
+
+	if (rc != PWS_OK)
+		return rc;
+	for (c = out; *c && *c != '@'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return PWS_OK;
+}

@@ -23,4 +23,13 @@ int pws__domain_norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
 /* The domain part of a normalized address (after the '@'). */
 const char *pws__email_domain(const char *normalized);
 
+
+
+/* The identity key of an address: the normalized address with the local
+ * part ASCII-lowercased too. Addresses are compared, deduplicated and
+ * stored by this key (RELIABILITY 3.2: compare on lowercased local part
+ * and domain; never strip +tags or dots). Same returns as pws__email_norm. */
+int pws__email_key(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
+                   const char **why);
+
 #endif

@@ -145,7 +145,7 @@ static int norm(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
 
 	if (!email)
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
-	if (pws__email_norm(out, email, strlen(email), &why))
+	if (pws__email_key(out, email, strlen(email), &why))
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
 		                 why ? why : "invalid");
 	return PWS_OK;
@@ -708,7 +708,7 @@ PWS_EXTERN int pws_invite_get(const pws_policy *p, int *kind, int *role, int *pa
 	int rc;
 
 	if (!p || !pws__valid_id(workspace_id) || !email ||
-	    pws__email_norm(e, email, strlen(email), NULL))
+	    pws__email_key(e, email, strlen(email), NULL))
 		return PWS_EINVALID;
 	rc = pws__read_begin(p);
 	if (rc)

@@ -78,7 +78,7 @@ START_TEST(IN5_txt_one_address_per_line)
 {
 	PARSE("a@acme.com\nB@Beta.ORG.\nc+tag@gamma.net", PWS_BULK_TXT, 3);
 	good(0, 1, "a@acme.com");
-	good(1, 2, "B@beta.org");
+	good(1, 2, "b@beta.org");
 	good(2, 3, "c+tag@gamma.net"); /* no final newline */
 }
 END_TEST
@@ -394,11 +394,9 @@ static void check_big(int csv)
 {
 	size_t len, i, good_n = 0, dup_n = 0, bad_n = 0;
 	char *t = big_text(100000, csv, &len);
-	clock_t t0 = clock();
-	double secs;
 
+	/* No timing assertion: tests never assert on time (see bench/). */
 	parse_n(t, len, csv ? PWS_BULK_CSV : PWS_BULK_TXT, 100000);
-	secs = (double)(clock() - t0) / CLOCKS_PER_SEC;
 	for (i = 0; i < L.n; i++) {
 		ck_assert_uint_eq(L.v[i].line, i + 1 + (csv ? 1 : 0));
 		if (L.v[i].code == PWS_OK)
@@ -413,9 +411,7 @@ static void check_big(int csv)
 	 * they are first occurrences themselves. */
 	ck_assert_uint_eq(dup_n, 10000 - 100);
 	ck_assert_uint_eq(good_n, 100000 - 100 - 9900);
-	ck_assert_str_eq(L.v[0].email, "User0@acme.com");
-	/* Generous for valgrind and sanitizers; typical is a few ms. */
-	ck_assert_msg(secs < 20.0, "100k lines took %.2f s", secs);
+	ck_assert_str_eq(L.v[0].email, "user0@acme.com"); /* the identity key */
 	free(t);
 }
 

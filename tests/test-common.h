@@ -45,5 +45,7 @@ Suite *pws_rules_members_suite(void);
 Suite *pws_rules_elements_suite(void);
 Suite *pws_rules_collab_suite(void);
 Suite *pws_table_suite(void);
+Suite *pws_sweeps_suite(void);
+Suite *pws_concurrency_suite(void);
 
 #endif
