@@ -1,9 +1,692 @@
-/* Placeholder: the benchmark program. */
-#include <partnerws.h>
-#include <stdio.h>
+/*
+ * libpartnerws benchmark: builds a large Partner Workspaces world through
+ * the public API and prints build time, check latency (p50/p99), check
+ * throughput (1 and 2 threads, batched) and memory per membership.
+ *
+ * Run by hand: ./bench/bench [--quick]. It prints figures and asserts
+ * nothing about time; it aborts only when a library call fails.
+ *
+ * World (full scale; --quick divides workspaces and directory by 10):
+ *  - team "pub" (enterprise, domain pub.com) with Partner Manager "pm",
+ *    who creates every workspace (partner visibility, created directly)
+ *    and so is its Admin;
+ *  - team users u0..u9999 (uN@pub.com);
+ *  - 1,000 partner teams orgK (professional, domain orgK.example) with 10
+ *    users each, pK_J@orgK.example;
+ *  - 10,000 workspaces x 100 members: pm + 89 invited team members (90
+ *    team members) + 10 partners (10%), each through pws_invite +
+ *    pws_invite_accept; single-partner workspaces take all 10 users of one
+ *    organization, every tenth workspace takes 2 users from each of 5
+ *    organizations and is then switched to multi-partner mode.
+ * SPDX-License-Identifier: MIT
+ */
+#define _POSIX_C_SOURCE 200809L
 
-int main(void)
+#include <partnerws.h>
+
+#include <pthread.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MEMBERS_PER_WS 100u
+#define PARTNERS_PER_WS 10u
+#define TEAM_INVITED (MEMBERS_PER_WS - PARTNERS_PER_WS - 1u) /* pm is the 1st */
+#define USERS_PER_ORG 10u
+#define MULTI_ORGS 5u
+#define BATCH 1024u
+#define ID_LEN 32
+#define ROUNDS 5
+
+/* ------------------------------------------------------------------ */
+/* small helpers                                                       */
+
+static void die(const char *what, int rc, const char *file, int line)
 {
-	printf("bench: not written yet\n");
+	fprintf(stderr, "bench: %s failed: %s (%d) at %s:%d\n", what, pws_strerror(rc), rc,
+	        file, line);
+	exit(2);
+}
+
+#define CK(call)                                                                   \
+	do {                                                                       \
+		int ck_rc_ = (call);                                               \
+		if (ck_rc_ != PWS_OK)                                              \
+			die(#call, ck_rc_, __FILE__, __LINE__);                    \
+	} while (0)
+
+static void *xcalloc(size_t n, size_t size)
+{
+	void *p = calloc(n ? n : 1, size ? size : 1);
+
+	if (!p) {
+		fprintf(stderr, "bench: out of memory\n");
+		exit(2);
+	}
+	return p;
+}
+
+static uint64_t now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+static double secs(uint64_t a, uint64_t b)
+{
+	return (double)(b - a) / 1e9;
+}
+
+/* Resident set size in bytes (second field of /proc/self/statm). */
+static uint64_t rss_bytes(void)
+{
+	unsigned long size = 0, resident = 0;
+	FILE *f = fopen("/proc/self/statm", "r");
+
+	if (!f)
+		return 0;
+	if (fscanf(f, "%lu %lu", &size, &resident) != 2)
+		resident = 0;
+	fclose(f);
+	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
+}
+
+/* xorshift64* with a fixed seed. */
+static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
+
+static uint64_t rnd(void)
+{
+	uint64_t x = rng_state;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	rng_state = x;
+	return x * 0x2545F4914F6CDD1Dull;
+}
+
+static uint32_t rnd_below(uint32_t n)
+{
+	return (uint32_t)(((rnd() >> 32) * (uint64_t)n) >> 32);
+}
+
+/* The first three fields of /proc/loadavg, for reading noisy figures. */
+static void print_loadavg(const char *when)
+{
+	char line[128] = "";
+	FILE *f = fopen("/proc/loadavg", "r");
+
+	if (f) {
+		if (!fgets(line, sizeof line, f))
+			line[0] = 0;
+		fclose(f);
+	}
+	line[strcspn(line, "\n")] = 0;
+	printf("load average %s: %s (%ld CPUs online)\n", when, line, sysconf(_SC_NPROCESSORS_ONLN));
+}
+
+static int cmp_u32(const void *a, const void *b)
+{
+	uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+/* ------------------------------------------------------------------ */
+/* the world                                                           */
+
+typedef char idbuf[ID_LEN];
+
+typedef struct world {
+	pws_policy *p;
+	uint32_t n_ws, n_team, n_orgs, n_users; /* users = team + partners */
+	idbuf *user_id;    /* [n_users]: team users first, then partners */
+	idbuf *user_email; /* [n_users] */
+	idbuf *ws_id;      /* [n_ws] */
+	uint32_t *ws_mem;  /* [n_ws * MEMBERS_PER_WS] user indexes; pm is ~0u */
+	uint64_t memberships;
+	double t_dir, t_ws, t_multi, t_total;
+	uint64_t rss_before, rss_after;
+} world;
+
+#define PM_INDEX UINT32_MAX
+
+static uint32_t partner_index(const world *W, uint32_t org, uint32_t j)
+{
+	return W->n_team + org * USERS_PER_ORG + j;
+}
+
+/* Allocates and fills the id strings and the membership record (touched, so
+ * it is resident before the RSS baseline is taken). */
+static void world_prepare(world *W, uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
+{
+	uint32_t i, k, j;
+
+	memset(W, 0, sizeof *W);
+	W->n_ws = n_ws;
+	W->n_team = n_team;
+	W->n_orgs = n_orgs;
+	W->n_users = n_team + n_orgs * USERS_PER_ORG;
+	W->user_id = xcalloc(W->n_users, sizeof(idbuf));
+	W->user_email = xcalloc(W->n_users, sizeof(idbuf));
+	W->ws_id = xcalloc(n_ws, sizeof(idbuf));
+	W->ws_mem = xcalloc((size_t)n_ws * MEMBERS_PER_WS, sizeof(uint32_t));
+	memset(W->ws_mem, 0xff, (size_t)n_ws * MEMBERS_PER_WS * sizeof(uint32_t));
+	for (i = 0; i < n_team; i++) {
+		snprintf(W->user_id[i], ID_LEN, "u%u", i);
+		snprintf(W->user_email[i], ID_LEN, "u%u@pub.com", i);
+	}
+	for (k = 0; k < n_orgs; k++)
+		for (j = 0; j < USERS_PER_ORG; j++) {
+			uint32_t u = partner_index(W, k, j);
+
+			snprintf(W->user_id[u], ID_LEN, "p%u_%u", k, j);
+			snprintf(W->user_email[u], ID_LEN, "p%u_%u@org%u.example", k, j, k);
+		}
+	for (i = 0; i < n_ws; i++)
+		snprintf(W->ws_id[i], ID_LEN, "ws%u", i);
+}
+
+static int is_multi_ws(uint32_t w)
+{
+	return w % 10 == 9;
+}
+
+/* Picks n distinct values below `range` into out[] (n small). */
+static void pick_distinct(uint32_t *out, uint32_t n, uint32_t range)
+{
+	uint32_t i, j;
+
+	for (i = 0; i < n; i++) {
+		uint32_t v;
+		int dup;
+
+		do {
+			v = rnd_below(range);
+			dup = 0;
+			for (j = 0; j < i; j++)
+				if (out[j] == v)
+					dup = 1;
+		} while (dup);
+		out[i] = v;
+	}
+}
+
+static void member_join(world *W, uint32_t w, uint32_t slot, uint32_t u, int kind, int role)
+{
+	pws_policy *p = W->p;
+	const char *ws = W->ws_id[w];
+
+	CK(pws_invite(p, "pm", ws, W->user_email[u], kind, role, 0, NULL));
+	CK(pws_invite_accept(p, W->user_id[u], ws, NULL, NULL));
+	W->ws_mem[(size_t)w * MEMBERS_PER_WS + slot] = u;
+	W->memberships++;
+}
+
+static void world_build(world *W)
+{
+	pws_policy *p;
+	char tid[ID_LEN], dom[ID_LEN];
+	uint32_t i, k, j, w;
+	uint64_t t0, t1, t2, t3;
+
+	W->rss_before = rss_bytes();
+	t0 = now_ns();
+	CK(pws_policy_new(&W->p, NULL));
+	p = W->p;
+
+	/* directory */
+	CK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, NULL));
+	CK(pws_team_add_domain(p, "pub", "pub.com", NULL));
+	CK(pws_team_set_editor_seats(p, "pub", 1000000u, NULL));
+	CK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, NULL));
+	for (i = 0; i < W->n_team; i++)
+		CK(pws_user_add(p, W->user_id[i], W->user_email[i], "pub", PWS_TEAM_MEMBER, 0,
+		                NULL));
+	for (k = 0; k < W->n_orgs; k++) {
+		snprintf(tid, sizeof tid, "org%u", k);
+		snprintf(dom, sizeof dom, "org%u.example", k);
+		CK(pws_team_add(p, tid, tid, PWS_PLAN_PROFESSIONAL, 0, NULL));
+		CK(pws_team_add_domain(p, tid, dom, NULL));
+		for (j = 0; j < USERS_PER_ORG; j++) {
+			uint32_t u = partner_index(W, k, j);
+
+			CK(pws_user_add(p, W->user_id[u], W->user_email[u], tid, PWS_TEAM_MEMBER,
+			                0, NULL));
+		}
+	}
+	t1 = now_ns();
+
+	/* workspaces, invites, acceptances */
+	for (w = 0; w < W->n_ws; w++) {
+		uint32_t team[TEAM_INVITED], orgs[MULTI_ORGS], two[2], slot = 1;
+
+		CK(pws_workspace_create(p, "pm", W->ws_id[w], W->ws_id[w], PWS_VIS_PARTNER, NULL,
+		                        NULL));
+		W->memberships++; /* pm, the creator, is its Admin */
+		pick_distinct(team, TEAM_INVITED, W->n_team);
+		for (i = 0; i < TEAM_INVITED; i++)
+			member_join(W, w, slot++, team[i], PWS_INVITE_MEMBER,
+			            rnd_below(3) == 0 ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER);
+		if (!is_multi_ws(w)) {
+			uint32_t org = rnd_below(W->n_orgs);
+
+			for (j = 0; j < USERS_PER_ORG; j++)
+				member_join(W, w, slot++, partner_index(W, org, j), PWS_INVITE_PARTNER,
+				            rnd_below(2) ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER);
+		} else {
+			pick_distinct(orgs, MULTI_ORGS, W->n_orgs);
+			for (k = 0; k < MULTI_ORGS; k++) {
+				pick_distinct(two, 2, USERS_PER_ORG);
+				for (j = 0; j < 2; j++)
+					member_join(W, w, slot++, partner_index(W, orgs[k], two[j]),
+					            PWS_INVITE_PARTNER,
+					            rnd_below(2) ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER);
+			}
+		}
+	}
+	t2 = now_ns();
+
+	/* multi-partner mode on every tenth workspace */
+	for (w = 0; w < W->n_ws; w++)
+		if (is_multi_ws(w))
+			CK(pws_workspace_enable_multi_partner(p, "pm", W->ws_id[w], NULL));
+	t3 = now_ns();
+	W->rss_after = rss_bytes();
+	W->t_dir = secs(t0, t1);
+	W->t_ws = secs(t1, t2);
+	W->t_multi = secs(t2, t3);
+	W->t_total = secs(t0, t3);
+}
+
+static void world_free(world *W)
+{
+	pws_policy_free(W->p);
+	free(W->user_id);
+	free(W->user_email);
+	free(W->ws_id);
+	free(W->ws_mem);
+	memset(W, 0, sizeof *W);
+}
+
+/* ------------------------------------------------------------------ */
+/* probes                                                              */
+
+static const int probe_actions[5] = {PWS_ACT_VIEW, PWS_ACT_EDIT, PWS_ACT_INVITE_PARTNER,
+                                     PWS_ACT_VIEW_MEMBERS, PWS_ACT_COMMENT};
+
+typedef struct probes {
+	size_t n;
+	const char **actor;
+	int *action;
+	const char **ws;
+	uint8_t *member; /* 1 if the actor is a member of the workspace */
+} probes;
+
+static int is_member(const world *W, uint32_t w, uint32_t u)
+{
+	const uint32_t *m = W->ws_mem + (size_t)w * MEMBERS_PER_WS;
+	uint32_t i;
+
+	for (i = 0; i < MEMBERS_PER_WS; i++)
+		if (m[i] == u)
+			return 1;
+	return 0;
+}
+
+/* n random (actor, action, workspace) triples; 1 in 4 probes a workspace
+ * the actor is not a member of. */
+static void probes_make(probes *P, const world *W, size_t n)
+{
+	size_t i;
+
+	P->n = n;
+	P->actor = xcalloc(n, sizeof *P->actor);
+	P->action = xcalloc(n, sizeof *P->action);
+	P->ws = xcalloc(n, sizeof *P->ws);
+	P->member = xcalloc(n, sizeof *P->member);
+	for (i = 0; i < n; i++) {
+		uint32_t w = rnd_below(W->n_ws), u;
+
+		if (rnd_below(4) == 0) {
+			do {
+				w = rnd_below(W->n_ws);
+				u = rnd_below(W->n_users);
+			} while (is_member(W, w, u));
+			P->member[i] = 0;
+		} else {
+			do
+				u = W->ws_mem[(size_t)w * MEMBERS_PER_WS + rnd_below(MEMBERS_PER_WS)];
+			while (u == PM_INDEX); /* the PM reaches everything; skip it */
+			P->member[i] = 1;
+		}
+		P->actor[i] = W->user_id[u];
+		P->ws[i] = W->ws_id[w];
+		P->action[i] = probe_actions[rnd_below(5)];
+	}
+}
+
+static void probes_free(probes *P)
+{
+	free(P->actor);
+	free(P->action);
+	free(P->ws);
+	free(P->member);
+	memset(P, 0, sizeof *P);
+}
+
+/* ------------------------------------------------------------------ */
+/* measurements                                                        */
+
+typedef struct lat {
+	double p50, p99, p999, mean; /* ns, timer overhead subtracted */
+	double raw_p50, raw_p99;     /* ns, as measured */
+	unsigned long allowed, member_view_denied, nonmember_allowed;
+} lat;
+
+/* Median cost of an empty clock_gettime pair, in ns. */
+static uint32_t timer_overhead(uint32_t *buf, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		uint64_t a = now_ns(), b = now_ns();
+
+		buf[i] = (uint32_t)(b - a);
+	}
+	qsort(buf, n, sizeof *buf, cmp_u32);
+	return buf[n / 2];
+}
+
+static double pct(const uint32_t *sorted, size_t n, double q)
+{
+	size_t i = (size_t)(q * (double)(n - 1) + 0.5);
+
+	return (double)sorted[i];
+}
+
+/* Times each pws_check individually. */
+static void measure_latency(const world *W, const probes *P, uint32_t overhead, uint32_t *buf,
+                            lat *L)
+{
+	size_t i, n = P->n;
+	double sum = 0;
+	int allowed, rule;
+
+	memset(L, 0, sizeof *L);
+	/* warm-up pass over a slice of the probes */
+	for (i = 0; i < n / 4; i++)
+		CK(pws_check(W->p, &allowed, &rule, P->actor[i], P->action[i], P->ws[i], NULL));
+	for (i = 0; i < n; i++) {
+		uint64_t a, b;
+		int rc;
+
+		a = now_ns();
+		rc = pws_check(W->p, &allowed, &rule, P->actor[i], P->action[i], P->ws[i], NULL);
+		b = now_ns();
+		if (rc != PWS_OK)
+			die("pws_check", rc, __FILE__, __LINE__);
+		buf[i] = (uint32_t)(b - a);
+		L->allowed += (unsigned long)allowed;
+		if (P->member[i] && P->action[i] == PWS_ACT_VIEW && !allowed)
+			L->member_view_denied++;
+		if (!P->member[i] && allowed)
+			L->nonmember_allowed++;
+	}
+	qsort(buf, n, sizeof *buf, cmp_u32);
+	L->raw_p50 = pct(buf, n, 0.50);
+	L->raw_p99 = pct(buf, n, 0.99);
+	for (i = 0; i < n; i++) {
+		buf[i] = buf[i] > overhead ? buf[i] - overhead : 0;
+		sum += buf[i];
+	}
+	L->p50 = pct(buf, n, 0.50);
+	L->p99 = pct(buf, n, 0.99);
+	L->p999 = pct(buf, n, 0.999);
+	L->mean = sum / (double)n;
+}
+
+/* Tight loop of pws_check over [from, from + count) (wrapping). */
+static unsigned long check_loop(const world *W, const probes *P, size_t from, size_t count)
+{
+	unsigned long ok = 0;
+	size_t i, k = from % P->n;
+	int allowed;
+
+	for (i = 0; i < count; i++) {
+		if (pws_check(W->p, &allowed, NULL, P->actor[k], P->action[k], P->ws[k], NULL) ==
+		    PWS_OK)
+			ok += (unsigned long)allowed + 1u;
+		if (++k == P->n)
+			k = 0;
+	}
+	return ok;
+}
+
+typedef struct thr_arg {
+	const world *W;
+	const probes *P;
+	size_t from, count;
+	pthread_barrier_t *bar;
+	unsigned long result;
+} thr_arg;
+
+static void *thr_main(void *v)
+{
+	thr_arg *a = v;
+
+	pthread_barrier_wait(a->bar);
+	a->result = check_loop(a->W, a->P, a->from, a->count);
+	return NULL;
+}
+
+/* checks/s with n_threads threads, each doing `per_thread` checks. */
+static double measure_threads(const world *W, const probes *P, int n_threads, size_t per_thread)
+{
+	pthread_t th[8];
+	thr_arg arg[8];
+	pthread_barrier_t bar;
+	uint64_t t0, t1;
+	int i;
+
+	pthread_barrier_init(&bar, NULL, (unsigned)n_threads + 1u);
+	for (i = 0; i < n_threads; i++) {
+		arg[i].W = W;
+		arg[i].P = P;
+		arg[i].from = (size_t)i * (P->n / (size_t)n_threads);
+		arg[i].count = per_thread;
+		arg[i].bar = &bar;
+		arg[i].result = 0;
+		if (pthread_create(&th[i], NULL, thr_main, &arg[i]) != 0) {
+			fprintf(stderr, "bench: pthread_create failed\n");
+			exit(2);
+		}
+	}
+	t0 = now_ns();
+	pthread_barrier_wait(&bar);
+	for (i = 0; i < n_threads; i++)
+		pthread_join(th[i], NULL);
+	t1 = now_ns();
+	pthread_barrier_destroy(&bar);
+	for (i = 0; i < n_threads; i++)
+		if (arg[i].result < per_thread) {
+			fprintf(stderr, "bench: a threaded pws_check failed\n");
+			exit(2);
+		}
+	return (double)per_thread * n_threads / secs(t0, t1);
+}
+
+static double measure_single(const world *W, const probes *P, size_t count)
+{
+	uint64_t t0, t1;
+	unsigned long r;
+
+	t0 = now_ns();
+	r = check_loop(W, P, 0, count);
+	t1 = now_ns();
+	if (r < count) {
+		fprintf(stderr, "bench: a pws_check failed\n");
+		exit(2);
+	}
+	return (double)count / secs(t0, t1);
+}
+
+static double measure_batch(const world *W, const probes *P, size_t count)
+{
+	int *allowed = xcalloc(BATCH, sizeof *allowed);
+	int *codes = xcalloc(BATCH, sizeof *codes);
+	size_t done = 0, off = 0, i;
+	uint64_t t0, t1;
+
+	t0 = now_ns();
+	while (done < count) {
+		size_t n = BATCH;
+
+		if (off + n > P->n)
+			off = 0;
+		CK(pws_check_batch(W->p, allowed, NULL, codes, n, P->actor + off, P->action + off,
+		                   P->ws + off, NULL));
+		for (i = 0; i < n; i++)
+			if (codes[i] != PWS_OK)
+				die("pws_check_batch item", codes[i], __FILE__, __LINE__);
+		off += n;
+		done += n;
+	}
+	t1 = now_ns();
+	free(allowed);
+	free(codes);
+	return (double)done / secs(t0, t1);
+}
+
+/* ------------------------------------------------------------------ */
+
+static void print_build(const world *W)
+{
+	double growth = (double)(W->rss_after - W->rss_before);
+
+	printf("build: %.2f s total (directory %.2f s, workspaces+invites+accepts %.2f s, "
+	       "multi-partner %.3f s)\n",
+	       W->t_total, W->t_dir, W->t_ws, W->t_multi);
+	printf("       %llu memberships, %.0f memberships/s (2 API calls each: invite + accept)\n",
+	       (unsigned long long)W->memberships, (double)W->memberships / W->t_total);
+	printf("memory: RSS %.1f MiB -> %.1f MiB, growth %.1f MiB = %.1f bytes/membership "
+	       "(whole policy: directory, ids, invites, indexes)\n",
+	       (double)W->rss_before / 1048576.0, (double)W->rss_after / 1048576.0,
+	       growth / 1048576.0, growth / (double)W->memberships);
+}
+
+static void print_lat(const char *label, const lat *L, size_t n)
+{
+	printf("  %-26s p50 %6.0f ns  p99 %6.0f ns  p99.9 %6.0f ns  mean %6.0f ns"
+	       "  (raw p50 %.0f, p99 %.0f)\n",
+	       label, L->p50, L->p99, L->p999, L->mean, L->raw_p50, L->raw_p99);
+	printf("  %-26s allowed %.1f%%; sanity: member VIEW denied %lu, non-member allowed %lu\n",
+	       "", 100.0 * (double)L->allowed / (double)n, L->member_view_denied,
+	       L->nonmember_allowed);
+}
+
+int main(int argc, char **argv)
+{
+	int quick = 0, i;
+	uint32_t scale_ws, n_team, n_orgs, overhead;
+	size_t n_samples, n_tput;
+	world big, small;
+	probes P, Ps;
+	lat Lbig, Lsmall;
+	uint32_t *buf;
+	double st, mt, bt, growth_pm;
+	char label[64];
+
+	for (i = 1; i < argc; i++) {
+		if (strcmp(argv[i], "--quick") == 0) {
+			quick = 1;
+		} else {
+			fprintf(stderr, "usage: %s [--quick]\n", argv[0]);
+			return 2;
+		}
+	}
+	scale_ws = quick ? 1000u : 10000u;
+	n_team = quick ? 1000u : 10000u;
+	n_orgs = quick ? 100u : 1000u;
+	n_samples = 1000000u; /* timed samples per world (>= 1M) */
+	n_tput = quick ? 2000000u : 4000000u;
+
+	printf("libpartnerws %s bench%s: %u workspaces x %u members, %u team users, "
+	       "%u partner orgs x %u users\n",
+	       pws_version_string(), quick ? " --quick (1/10 scale)" : "", scale_ws,
+	       MEMBERS_PER_WS, n_team, n_orgs, USERS_PER_ORG);
+
+	print_loadavg("at start");
+	buf = xcalloc(n_samples, sizeof *buf);
+	memset(buf, 1, n_samples * sizeof *buf);
+	overhead = timer_overhead(buf, n_samples);
+	printf("timer: clock_gettime(CLOCK_MONOTONIC) empty pair p50 = %u ns; subtracted from "
+	       "every timed check below\n",
+	       overhead);
+
+	/* --- the large world -------------------------------------------- */
+	world_prepare(&big, scale_ws, n_team, n_orgs);
+	world_build(&big);
+	print_build(&big);
+	growth_pm = (double)(big.rss_after - big.rss_before) / (double)big.memberships;
+
+	probes_make(&P, &big, n_samples);
+	measure_latency(&big, &P, overhead, buf, &Lbig);
+	printf("check latency (%zu timed calls, random actor/action/workspace, 1 in 4 "
+	       "non-member; actions view, edit, invite_partner, view_members, comment):\n",
+	       n_samples);
+	snprintf(label, sizeof label, "%u ws x %u members:", big.n_ws, MEMBERS_PER_WS);
+	print_lat(label, &Lbig, n_samples);
+
+	check_loop(&big, &P, 0, P.n); /* warm */
+	st = mt = bt = 0;
+	for (i = 0; i < ROUNDS; i++) {
+		double x = measure_single(&big, &P, n_tput / ROUNDS);
+
+		st = x > st ? x : st;
+		x = measure_threads(&big, &P, 2, n_tput / ROUNDS);
+		mt = x > mt ? x : mt;
+		x = measure_batch(&big, &P, n_tput / ROUNDS);
+		bt = x > bt ? x : bt;
+	}
+	printf("throughput (best of %d rounds of %zu checks, random probes as above):\n", ROUNDS,
+	       n_tput / ROUNDS);
+	printf("  single thread, tight pws_check loop: %.2f M checks/s (%.0f ns/check)\n",
+	       st / 1e6, 1e9 / st);
+	printf("  2 threads concurrently:              %.2f M checks/s total (%.2fx single)\n",
+	       mt / 1e6, mt / st);
+	printf("  pws_check_batch, batches of %u:    %.2f M checks/s (%.0f ns/check)\n", BATCH,
+	       bt / 1e6, 1e9 / bt);
+
+	/* --- the small world: 100 workspaces, same directory -------------- */
+	world_prepare(&small, 100u, n_team, n_orgs);
+	world_build(&small);
+	probes_make(&Ps, &small, n_samples);
+	measure_latency(&small, &Ps, overhead, buf, &Lsmall);
+	printf("scaling (same directory of %u users; check cost vs number of workspaces):\n",
+	       big.n_users + 1u);
+	printf("  %-22s %10s %10s %10s\n", "", "p50 ns", "p99 ns", "mean ns");
+	printf("  %6u ws, %7llu memb.  %10.0f %10.0f %10.0f\n", small.n_ws,
+	       (unsigned long long)small.memberships, Lsmall.p50, Lsmall.p99, Lsmall.mean);
+	printf("  %6u ws, %7llu memb.  %10.0f %10.0f %10.0f\n", big.n_ws,
+	       (unsigned long long)big.memberships, Lbig.p50, Lbig.p99, Lbig.mean);
+
+	printf("targets%s: p50 <= 250 ns: %s (%.0f); p99 <= 1.5 us: %s (%.0f); "
+	       "<= 64 bytes/membership: %s (%.1f)\n",
+	       quick ? " (at 1/10 scale)" : "", Lbig.p50 <= 250.0 ? "met" : "NOT met", Lbig.p50,
+	       Lbig.p99 <= 1500.0 ? "met" : "NOT met", Lbig.p99,
+	       growth_pm <= 64.0 ? "met" : "NOT met", growth_pm);
+
+	print_loadavg("at end");
+	probes_free(&Ps);
+	world_free(&small);
+	probes_free(&P);
+	world_free(&big);
+	free(buf);
 	return 0;
 }

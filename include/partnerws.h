@@ -33,5 +33,6 @@
 #include "partnerws/workspace.h"
 #include "partnerws/check.h"
 #include "partnerws/events.h"
+#include "partnerws/filter.h"
 
 #endif /* PARTNERWS_H */

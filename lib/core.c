@@ -66,6 +66,8 @@ int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 	op->p = p;
 	op->m = &p->m;
 	op->mem = &p->mem;
+	op->atoms_before = p->m.atom_str.n;
+	op->groups_before = p->m.groups.n;
 	return PWS_OK;
 }
 
@@ -102,6 +104,12 @@ int pws__op_end(pws__op *op, int rc)
 	}
 	if (!p)
 		return rc;
+	if (rc != PWS_OK) {
+		/* Interned strings and empty groups a failed call created are not
+		 * state, but repeated failures must not pile them up. */
+		pws__atoms_rollback(op->mem, op->m, op->atoms_before);
+		pws__groups_rollback(op->mem, op->m, op->groups_before);
+	}
 	atomic_store_explicit(&p->owner, 0, memory_order_release);
 	pthread_rwlock_unlock(&p->lock);
 	/* Events go out after the lock is released, so the host may call back

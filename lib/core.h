@@ -49,6 +49,7 @@ typedef struct pws__op {
 	uint32_t flags;
 	char msg[PWS_RESULT_MESSAGE_SIZE];
 	pws__event_list ev;
+	uint32_t atoms_before, groups_before; /* undone when the call fails */
 } pws__op;
 
 /* Starts a mutation: checks p, takes the write lock. On failure fills res

@@ -22,6 +22,7 @@ static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
 		pws__post *p = PWS__AT(*v, pws__post, i);
 
 		pws__free(mem, p->text);
+		pws__ids_free(mem, &p->kids);
 	}
 	for (i = 0; ids->s && i <= ids->mask; i++)
 		if (ids->s[i].key)
@@ -52,8 +53,11 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 		pws__ids_free(mem, &t->domains);
 		pws__ids_free(mem, &t->workspaces);
 	}
-	for (i = 0; i < m->users.n; i++)
+	for (i = 0; i < m->users.n; i++) {
 		pws__ids_free(mem, &USER(m, i)->members);
+		pws__ids_free(mem, &USER(m, i)->history);
+	}
+	pws__ids_free(mem, &m->public_ws);
 	for (i = 0; i < m->wss.n; i++) {
 		pws__ws *w = WS(m, i);
 
@@ -62,10 +66,18 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 		pws__free(mem, w->description);
 		pws__free(mem, w->note);
 		pws__ids_free(mem, &w->members);
+		pws__ids_free(mem, &w->groups);
 		pws__ids_free(mem, &w->elements);
+		pws__ids_free(mem, &w->updates);
 	}
-	for (i = 0; i < m->elements.n; i++)
+	for (i = 0; i < m->elements.n; i++) {
 		pws__ids_free(mem, &ELEM(m, i)->editors);
+		pws__ids_free(mem, &ELEM(m, i)->comments);
+	}
+	for (i = 0; i < m->groups.n; i++)
+		pws__ids_free(mem, &GROUP(m, i)->list);
+	pws__vec_free(mem, &m->groups);
+	pws__umap_free(mem, &m->group_of);
 	free_keys(mem, &m->team_ids);
 	free_keys(mem, &m->user_ids);
 	free_keys(mem, &m->ws_ids);
@@ -321,9 +333,106 @@ uint64_t pws__model_digest(const pws__model *m)
 	return d.sum;
 }
 
-int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user)
+uint32_t pws__grp_key(const pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
 {
-	if (pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
+	return USER(m, user)->team == WS(m, ws)->team ? PWS__GRP_TEAM : org;
+}
+
+uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t key)
+{
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key));
+	pws__group *G;
+
+	if (g != PWS__NONE)
+		return pws__ids_reserve(mem, &GROUP(m, g)->list, 1) ? PWS__NONE : g;
+	if (pws__vec_reserve(mem, &m->groups, sizeof(pws__group), 1) ||
+	    pws__umap_reserve(mem, &m->group_of, 1) ||
+	    pws__ids_reserve(mem, &WS(m, ws)->groups, 1))
+		return PWS__NONE;
+	G = GROUP(m, m->groups.n);
+	memset(G, 0, sizeof(*G));
+	if (pws__ids_reserve(mem, &G->list, 1))
+		return PWS__NONE;
+	G->ws = ws;
+	G->key = key;
+	g = m->groups.n++;
+	pws__umap_put(&m->group_of, pws__pair(ws, key), g);
+	/* the team group first, so listings show team members first (VI1) */
+	pws__ids_push(&WS(m, ws)->groups, g);
+	if (key == PWS__GRP_TEAM) {
+		pws__ids *l = &WS(m, ws)->groups;
+		uint32_t t = l->v[0];
+
+		l->v[0] = g;
+		l->v[l->n - 1] = t;
+	}
+	return g;
+}
+
+void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
+{
+	while (m->atom_str.n > before) {
+		const char *s = ((const char **)m->atom_str.v)[m->atom_str.n - 1];
+
+		pws__free(mem, (void *)pws__smap_del(&m->atoms, s));
+		m->atom_str.n--;
+	}
+}
+
+void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
+{
+	while (m->groups.n > before) {
+		uint32_t g = m->groups.n - 1, i;
+		pws__group *G = GROUP(m, g);
+		pws__ids *l = &WS(m, G->ws)->groups;
+
+		for (i = 0; i < l->n; i++)
+			if (l->v[i] == g) {
+				/* keep the order: the team group stays first */
+				memmove(&l->v[i], &l->v[i + 1], (l->n - i - 1) * sizeof(uint32_t));
+				l->n--;
+				break;
+			}
+		pws__umap_del(&m->group_of, pws__pair(G->ws, G->key));
+		pws__ids_free(mem, &G->list);
+		m->groups.n--;
+	}
+}
+
+static void group_add(pws__model *m, uint32_t mi)
+{
+	pws__member *x = MEMB(m, mi);
+	uint32_t key = pws__grp_key(m, x->ws, x->user, x->org);
+
+	x->grp = pws__umap_get(&m->group_of, pws__pair(x->ws, key));
+	x->grp_pos = pws__ids_push(&GROUP(m, x->grp)->list, mi);
+}
+
+static void group_remove(pws__model *m, uint32_t mi)
+{
+	pws__member *x = MEMB(m, mi);
+	uint32_t moved = pws__ids_swap_remove(&GROUP(m, x->grp)->list, x->grp_pos);
+
+	if (moved != PWS__NONE)
+		MEMB(m, moved)->grp_pos = x->grp_pos;
+}
+
+void pws__member_regroup(pws__model *m, uint32_t mi)
+{
+	pws__member *x = MEMB(m, mi);
+	uint32_t key = pws__grp_key(m, x->ws, x->user, x->org);
+
+	if (GROUP(m, x->grp)->key == key)
+		return;
+	group_remove(m, mi);
+	group_add(m, mi);
+}
+
+int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
+                        uint32_t org)
+{
+	if (pws__group_prepare(mem, m, ws, pws__grp_key(m, ws, user, org)) == PWS__NONE ||
+	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
 	    pws__ids_reserve(mem, &WS(m, ws)->members, 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
 	    pws__umap_reserve(mem, &m->member_of, 1) ||
@@ -377,6 +486,7 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 	x->ws_pos = pws__ids_push(&WS(m, ws)->members, mi);
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
+	group_add(m, mi);
 	pws__seat_count(m, mi, +1);
 	return mi;
 }
@@ -394,6 +504,7 @@ void pws__member_unlink(pws__model *m, uint32_t mi)
 	if (moved != PWS__NONE)
 		MEMB(m, moved)->user_pos = x->user_pos;
 	pws__umap_del(&m->member_of, pws__pair(x->ws, x->user));
+	group_remove(m, mi);
 	pws__drop_editor(m, x->ws, x->user);
 	x->alive = 0;
 }
@@ -411,5 +522,23 @@ void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user)
 				pws__ids_swap_remove(&e->editors, j);
 				break;
 			}
+	}
+}
+
+int pws__public_reserve(const pws__mem *mem, pws__model *m, uint32_t w, int vis)
+{
+	if (vis != PWS_VIS_PUBLIC || WS(m, w)->in_public)
+		return PWS_OK;
+	return pws__ids_reserve(mem, &m->public_ws, 1);
+}
+
+void pws__set_vis(pws__model *m, uint32_t w, int vis)
+{
+	pws__ws *W = WS(m, w);
+
+	W->vis = (uint8_t)vis;
+	if (vis == PWS_VIS_PUBLIC && !W->in_public) {
+		W->in_public = 1;
+		pws__ids_push(&m->public_ws, w);
 	}
 }

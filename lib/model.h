@@ -33,6 +33,7 @@ typedef struct pws__user {
 	uint32_t team_pos; /* position in team.users */
 	uint8_t team_role, pm, alive;
 	pws__ids members;  /* memberships of this user */
+	pws__ids history;  /* their history entries (VI4) */
 } pws__user;
 
 enum { PWS__REQ_NONE = 0, PWS__REQ_CREATE = 1, PWS__REQ_CONVERT = 2 };
@@ -47,14 +48,28 @@ typedef struct pws__ws {
 	uint32_t n_updates;  /* updates posted so far (VI6) */
 	uint32_t n_pinv;     /* open partner invites (DL1) */
 	pws__ids members;    /* membership indexes */
+	pws__ids groups;     /* member groups: team members, then one per partner org */
 	pws__ids elements;   /* live or trashed element indexes */
+	pws__ids updates;    /* its updates, oldest first (VI5) */
+	uint8_t in_public;   /* listed in model.public_ws */
 } pws__ws;
+
+/* Members of one workspace that share a group key: the owning team's
+ * members (PWS__GRP_TEAM) or one partner organization. Listings read only
+ * the groups a viewer may see, so they cost what they return (VI2). */
+#define PWS__GRP_TEAM (UINT32_MAX - 1)
+
+typedef struct pws__group {
+	uint32_t ws, key;
+	pws__ids list;       /* membership indexes */
+} pws__group;
 
 typedef struct pws__member {
 	uint32_t ws, user;
 	uint32_t org;        /* granting team (team-to-team) or domain atom (legacy) */
 	uint32_t ws_pos, user_pos;
 	uint32_t seen;       /* ws.n_updates at the last visit (VI6) */
+	uint32_t grp, grp_pos; /* its group and position there */
 	uint8_t role, lead, alive;
 } pws__member;
 
@@ -74,6 +89,7 @@ typedef struct pws__element {
 	int64_t deleted_at;
 	uint8_t kind, state;
 	pws__ids editors;    /* users who are Editors on this element */
+	pws__ids comments;   /* its comments (CM1) */
 } pws__element;
 
 typedef struct pws__post {     /* an update, a reply, a history entry or a comment */
@@ -81,6 +97,7 @@ typedef struct pws__post {     /* an update, a reply, a history entry or a comme
 	char *text;
 	uint32_t ws, author, parent; /* parent: update of a reply, element of a comment */
 	int64_t at;
+	pws__ids kids;       /* replies of an update */
 } pws__post;
 
 typedef struct pws__model {
@@ -90,6 +107,9 @@ typedef struct pws__model {
 	pws__smap upd_ids, reply_ids, hist_ids, comment_ids;
 	pws__vec teams, users, wss, members, invites, elements;
 	pws__vec updates, replies, history, comments;
+	pws__vec groups;           /* pws__group */
+	pws__ids public_ws;        /* workspaces that were ever public (WS2 listing) */
+	pws__umap group_of;        /* pair(ws, key) -> group */
 	pws__umap user_by_email;   /* email atom -> user */
 	pws__umap team_by_domain;  /* domain atom -> team */
 	pws__umap member_of;       /* pair(ws, user) -> membership */
@@ -110,6 +130,7 @@ typedef struct pws__model {
 #define REPLY(M, i) PWS__AT((M)->replies, pws__post, i)
 #define HIST(M, i) PWS__AT((M)->history, pws__post, i)
 #define COMMENT(M, i) PWS__AT((M)->comments, pws__post, i)
+#define GROUP(M, i) PWS__AT((M)->groups, pws__group, i)
 
 void pws__model_init(pws__model *m);
 void pws__model_free(const pws__mem *mem, pws__model *m);
@@ -162,8 +183,21 @@ uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s);
 
 #endif
 
-/* Reserves room for one new membership of (ws, user). */
-int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user);
+/* The group key of a member: PWS__GRP_TEAM for the owning team's members,
+ * else the partner organization. */
+uint32_t pws__grp_key(const pws__model *m, uint32_t ws, uint32_t user, uint32_t org);
+/* Finds or creates the group (ws, key) with room for one more member.
+ * An empty group is not state. PWS__NONE on ENOMEM. */
+uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t key);
+/* Moves a membership to the group its key now names (prepared). */
+void pws__member_regroup(pws__model *m, uint32_t mi);
+/* Drops atoms interned after `before` (failure path; nothing refers to them). */
+void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
+/* Drops groups created after `before` (failure path; they are empty). */
+void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
+/* Reserves room for one new membership of (ws, user) in the group of org. */
+int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
+                        uint32_t org);
 /* Adds a membership (room reserved); returns its index. */
 uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
                           uint32_t org);
@@ -173,5 +207,9 @@ void pws__member_unlink(pws__model *m, uint32_t mi);
  * membership's role, partner workspace status or existence. Adding needs
  * pws__umap_reserve(&m->seat_of, 1). */
 void pws__seat_count(pws__model *m, uint32_t mi, int delta);
+/* Sets a workspace's visibility, keeping model.public_ws; going public
+ * needs pws__public_reserve first. */
+int pws__public_reserve(const pws__mem *mem, pws__model *m, uint32_t w, int vis);
+void pws__set_vis(pws__model *m, uint32_t w, int vis);
 /* Removes a user from every element's editor list of a workspace. */
 void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user);

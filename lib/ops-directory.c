@@ -197,6 +197,22 @@ PWS_EXTERN int pws_team_editor_seats(const pws_policy *p, uint32_t *used, uint32
 	return rc;
 }
 
+/* Joining team t makes the user a team member of t's workspaces where
+ * they were a partner: their groups there must exist. */
+static int prepare_team_groups(const pws__mem *mem, pws__model *m, uint32_t u, uint32_t t)
+{
+	const pws__user *U = USER(m, u);
+	uint32_t i;
+
+	for (i = 0; i < U->members.n; i++) {
+		uint32_t w = MEMB(m, U->members.v[i])->ws;
+
+		if (WS(m, w)->team == t && pws__group_prepare(mem, m, w, PWS__GRP_TEAM) == PWS__NONE)
+			return PWS_ENOMEM;
+	}
+	return PWS_OK;
+}
+
 /* Takes a user out of their home team (WS4): memberships of the team's own
  * workspaces end; partner memberships stay but stop counting. Never fails. */
 static void leave_team(pws__model *m, uint32_t u)
@@ -355,7 +371,8 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 	if (!rc && t != PWS__NONE && !valid_team_role(team_role))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
 	if (!rc && t != PWS__NONE && t != USER(op.m, u)->team &&
-	    pws__ids_reserve(op.mem, &TEAM(op.m, t)->users, 1))
+	    (pws__ids_reserve(op.mem, &TEAM(op.m, t)->users, 1) ||
+	     prepare_team_groups(op.mem, op.m, u, t)))
 		rc = PWS_ENOMEM;
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -366,9 +383,14 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 	}
 	leave_team(op.m, u);
 	if (t != PWS__NONE) {
+		uint32_t i;
+
 		U->team = t;
 		U->team_role = (uint8_t)team_role;
 		U->team_pos = pws__ids_push(&TEAM(op.m, t)->users, u);
+		/* a partner of t's workspaces is now one of its team members */
+		for (i = 0; i < U->members.n; i++)
+			pws__member_regroup(op.m, U->members.v[i]);
 	}
 	return pws__op_end(&op, PWS_OK);
 }

@@ -334,12 +334,13 @@ PWS_EXTERN int pws_element_get(const pws_policy *p, int *kind, int *trashed, cha
 
 /* Appends a post to vec/ids; reserve and apply in one. */
 static int new_post(pws__op *op, pws__vec *v, pws__smap *ids, const char *id, const char *text,
-                    uint32_t ws, uint32_t author, uint32_t parent, int64_t at)
+                    uint32_t ws, uint32_t author, uint32_t parent, int64_t at, pws__ids *list)
 {
 	char *cid = NULL, *ct = NULL;
 	pws__post *P;
 
 	if (pws__vec_reserve(op->mem, v, sizeof(pws__post), 1) ||
+	    pws__ids_reserve(op->mem, list, 1) ||
 	    pws__smap_reserve(op->mem, ids, 1) || !(cid = pws__dup(op, id)) ||
 	    !(ct = pws__dup(op, text))) {
 		pws__free(op->mem, cid);
@@ -352,6 +353,8 @@ static int new_post(pws__op *op, pws__vec *v, pws__smap *ids, const char *id, co
 	P->author = author;
 	P->parent = parent;
 	P->at = at;
+	memset(&P->kids, 0, sizeof(P->kids));
+	pws__ids_push(list, v->n);
 	pws__smap_put(ids, cid, v->n++);
 	return PWS_OK;
 }
@@ -394,7 +397,8 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 		    pws__ev_user(&op, e, MEMB(op.m, mi)->user))
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
-	rc = new_post(&op, &op.m->updates, &op.m->upd_ids, update_id, text, w, u, PWS__NONE, now);
+	rc = new_post(&op, &op.m->updates, &op.m->upd_ids, update_id, text, w, u, PWS__NONE, now,
+	              &WS(op.m, w)->updates);
 	if (!rc) {
 		WS(op.m, w)->n_updates++;
 		/* the author has read their own update */
@@ -428,7 +432,8 @@ PWS_EXTERN int pws_update_reply(pws_policy *p, const char *actor, const char *up
 	pws__who_init(&c, op.m, u, UPDATE(op.m, up)->ws);
 	if (!pws__decide(&c, PWS_ACT_REPLY, PWS__NONE, &rule))
 		return pws__op_end(&op, pws__deny(&op, rule));
-	rc = new_post(&op, &op.m->replies, &op.m->reply_ids, reply_id, text, c.w, u, up, now);
+	rc = new_post(&op, &op.m->replies, &op.m->reply_ids, reply_id, text, c.w, u, up, now,
+	              &UPDATE(op.m, up)->kids);
 	op.rule = PWS_RULE_UP2;
 	return pws__op_end(&op, rc);
 }
@@ -499,7 +504,7 @@ PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *w
 		rc = pws__deny(&op, PWS_RULE_AC1); /* history is a member's own activity */
 	if (!rc)
 		rc = new_post(&op, &op.m->history, &op.m->hist_ids, entry_id, text, w, u, PWS__NONE,
-		              now);
+		              now, &USER(op.m, u)->history);
 	if (!rc)
 		op.rule = PWS_RULE_VI4;
 	return pws__op_end(&op, rc);
@@ -521,7 +526,8 @@ PWS_EXTERN int pws_comment_add(pws_policy *p, const char *actor, const char *ele
 	if (!rc)
 		rc = ask_el(&op, actor, element_id, PWS_ACT_COMMENT, &u, &e, &c);
 	if (!rc)
-		rc = new_post(&op, &op.m->comments, &op.m->comment_ids, comment_id, text, c.w, u, e, 0);
+		rc = new_post(&op, &op.m->comments, &op.m->comment_ids, comment_id, text, c.w, u, e, 0,
+		              &ELEM(op.m, e)->comments);
 	if (!rc)
 		op.rule = PWS_RULE_CM1;
 	return pws__op_end(&op, rc);

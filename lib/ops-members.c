@@ -413,9 +413,11 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	mi = pws__member_rec(op.m, w, u);
 	if (mi != PWS__NONE && pws__member_effective(op.m, mi))
 		return pws__op_end(&op, pws__fail(&op, PWS_EEXISTS, 0, "already a member"));
-	if (mi == PWS__NONE && pws__member_reserve(op.mem, op.m, w, u))
+	if (mi == PWS__NONE && pws__member_reserve(op.mem, op.m, w, u, org))
 		return pws__op_end(&op, PWS_ENOMEM);
-	if (mi != PWS__NONE && pws__umap_reserve(op.mem, &op.m->seat_of, 1))
+	if (mi != PWS__NONE && (pws__umap_reserve(op.mem, &op.m->seat_of, 1) ||
+	                        pws__group_prepare(op.mem, op.m, w,
+	                                           pws__grp_key(op.m, w, u, org)) == PWS__NONE))
 		return pws__op_end(&op, PWS_ENOMEM);
 	role = v->role;
 	if (partner && role == PWS_ROLE_EDITOR && !pws__holds_seat(op.m, u, W->team) &&
@@ -431,6 +433,7 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 		x->role = (uint8_t)role;
 		x->lead = v->lead;
 		x->org = org;
+		pws__member_regroup(op.m, mi);
 		pws__seat_count(op.m, mi, +1);
 	} else {
 		pws__member_link(op.m, w, u, role, v->lead, org);

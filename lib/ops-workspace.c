@@ -92,6 +92,17 @@ static int request_event(pws__op *op, uint32_t team, uint32_t actor, uint32_t w,
 	return PWS_OK;
 }
 
+/* Undoes the reservations made in a workspace slot that never became live. */
+static void discard_slot(pws__op *op, uint32_t w, uint32_t groups_before)
+{
+	if (w >= op->m->wss.cap)
+		return;
+	pws__groups_rollback(op->mem, op->m, groups_before);
+	WS(op->m, w)->groups.n = 0;
+	pws__ids_free(op->mem, &WS(op->m, w)->members);
+	pws__ids_free(op->mem, &WS(op->m, w)->groups);
+}
+
 PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char *workspace_id,
                                     const char *name, int visibility, const char *note,
                                     pws_result *res)
@@ -99,7 +110,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	pws__op op;
 	pws__model *m;
 	uint32_t u, team, w;
-	pws__ids members = { 0 };
+	uint32_t groups_before;
 	char *id = NULL, *nm = NULL, *nt = NULL;
 	int cr8 = 0, direct = 1, rule = 0, rc = pws__op_begin(&op, p, res);
 	pws__ws *W;
@@ -128,31 +139,36 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 		direct = direct_partner(m, u, team, cr8, &rule);
 	}
 	w = m->wss.n;
-	/* reserve everything, then apply */
-	if (pws__vec_reserve(op.mem, &m->wss, sizeof(pws__ws), 1) ||
-	    pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
+	groups_before = m->groups.n;
+	/* reserve everything, then apply; the new slot is initialized first
+	 * so the membership can be reserved in it, but counts only at the end */
+	if (pws__vec_reserve(op.mem, &m->wss, sizeof(pws__ws), 1)) {
+		rc = PWS_ENOMEM;
+		goto fail;
+	}
+	W = WS(m, w);
+	memset(W, 0, sizeof(*W));
+	W->team = team;
+	W->vis = (uint8_t)visibility;
+	W->lc = PWS_LC_ACTIVE;
+	W->requester = PWS__NONE;
+	W->vis = 0;
+	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
-	    pws__ids_reserve(op.mem, &members, 1) ||
-	    pws__vec_reserve(op.mem, &m->members, sizeof(pws__member), 1) ||
-	    pws__ids_reserve(op.mem, &USER(m, u)->members, 1) ||
-	    pws__umap_reserve(op.mem, &m->member_of, 1) ||
+	    pws__member_reserve(op.mem, m, w, u, team) ||
+	    pws__public_reserve(op.mem, m, w, visibility) ||
 	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
 	    (!direct && note && !(nt = pws__dup(&op, note))) ||
 	    (cr8 && cr8_prepare(&op, team, u))) {
 		rc = PWS_ENOMEM;
 		goto fail;
 	}
-	W = WS(m, w);
-	memset(W, 0, sizeof(*W));
 	W->id = id;
 	W->name = nm;
-	W->team = team;
-	W->vis = (uint8_t)visibility;
-	W->lc = PWS_LC_ACTIVE;
-	W->requester = PWS__NONE;
-	W->members = members;
 	if (visibility == PWS_VIS_PARTNER)
 		make_partner(W);
+	else
+		pws__set_vis(m, w, visibility);
 	m->wss.n++;
 	if (!direct && request_event(&op, team, u, w, cr8)) {
 		m->wss.n--;
@@ -179,7 +195,7 @@ fail:
 	pws__free(op.mem, id);
 	pws__free(op.mem, nm);
 	pws__free(op.mem, nt);
-	pws__ids_free(op.mem, &members);
+	discard_slot(&op, w, groups_before);
 	return pws__op_end(&op, rc);
 }
 
@@ -189,8 +205,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 {
 	pws__op op;
 	pws__model *m;
-	uint32_t u, team, w;
-	pws__ids members = { 0 };
+	uint32_t u, team, w, groups_before;
 	char *id = NULL, *nm = NULL;
 	pws__ws *W;
 	int rc = pws__op_begin(&op, p, res);
@@ -210,26 +225,25 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	if (rc)
 		return pws__op_end(&op, rc);
 	w = m->wss.n;
-	if (pws__vec_reserve(op.mem, &m->wss, sizeof(pws__ws), 1) ||
-	    pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
-	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
-	    pws__ids_reserve(op.mem, &members, 1) ||
-	    pws__vec_reserve(op.mem, &m->members, sizeof(pws__member), 1) ||
-	    pws__ids_reserve(op.mem, &USER(m, u)->members, 1) ||
-	    pws__umap_reserve(op.mem, &m->member_of, 1) ||
-	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name))) {
-		pws__free(op.mem, id);
-		pws__ids_free(op.mem, &members);
+	groups_before = m->groups.n;
+	if (pws__vec_reserve(op.mem, &m->wss, sizeof(pws__ws), 1))
 		return pws__op_end(&op, PWS_ENOMEM);
-	}
-	W = WS(m, m->wss.n++);
+	W = WS(m, w);
 	memset(W, 0, sizeof(*W));
-	W->id = id;
-	W->name = nm;
 	W->team = team;
 	W->lc = PWS_LC_ACTIVE;
 	W->requester = PWS__NONE;
-	W->members = members;
+	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
+	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
+	    pws__member_reserve(op.mem, m, w, u, team) ||
+	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name))) {
+		pws__free(op.mem, id);
+		discard_slot(&op, w, groups_before);
+		return pws__op_end(&op, PWS_ENOMEM);
+	}
+	m->wss.n++;
+	W->id = id;
+	W->name = nm;
 	make_partner(W);
 	W->model = PWS_MODEL_LEGACY;
 	pws__smap_put(&m->ws_ids, id, w);
@@ -404,7 +418,6 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
 {
 	pws__op op;
 	uint32_t u, w;
-	pws__ws *W;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -416,8 +429,9 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
 	rc = ask(&op, actor, workspace_id, PWS_ACT_CHANGE_VISIBILITY, &u, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
-	W = WS(op.m, w);
-	W->vis = (uint8_t)visibility;
+	if (pws__public_reserve(op.mem, op.m, w, visibility))
+		return pws__op_end(&op, PWS_ENOMEM);
+	pws__set_vis(op.m, w, visibility);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -541,6 +555,14 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		if (!pe || pws__ev_ws(&op, pe, w) || pws__ev_user(&op, pe, x->user))
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
+	for (i = 0; i < W->members.n; i++) {
+		const pws__member *x = MEMB(m, W->members.v[i]);
+		uint32_t home = USER(m, x->user)->team;
+
+		if (home != W->team && home != PWS__NONE &&
+		    pws__group_prepare(op.mem, m, w, home) == PWS__NONE)
+			return pws__op_end(&op, PWS_ENOMEM);
+	}
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
 	for (i = W->members.n; i-- > 0;) {
 		uint32_t mi = W->members.v[i];
@@ -551,8 +573,10 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 			continue;
 		if (home == PWS__NONE)
 			pws__member_unlink(m, mi);
-		else
+		else {
 			x->org = home; /* TT2: mapped to the home team, role kept */
+			pws__member_regroup(m, mi);
+		}
 	}
 	op.rule = PWS_RULE_TT2;
 	return pws__op_end(&op, PWS_OK);

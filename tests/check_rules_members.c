@@ -583,6 +583,9 @@ START_TEST(IN3_lead_cannot_invite_other_organizations)
 	DENY(pinvite(p, "a1", "pw", "bob@acme.com.evil.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
 	DENY(pinvite(p, "a1", "pw", "bob@sub.acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
 	DENY(pinvite(p, "a1", "pw", "bob@acme.co", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	/* An unknown address in another team's domain. */
+	DENY(pinvite(p, "a1", "pw", "new@globex.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
+	DENY(pinvite(p, "a1", "pw", "new@initech.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
 	/* Team-to-team: the organization is the team, not the domain. */
 	DENY(pinvite(p, "a1", "pw", "x@acme.com", PWS_ROLE_VIEWER), PWS_RULE_IN3);
 	expect_no_invite(p, "pw", "g2@globex.com");

@@ -1,0 +1,291 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/filter.h
+ * @brief The visibility filter: what each user and each partner
+ *        organization can see, as complete listings.
+ * @defgroup filter Visibility filter
+ *
+ * Every listing is computed under the handle's shared lock when it is
+ * created, from the same predicates as the checks (so a listing never
+ * disagrees with pws_check()), and returned as an iterator that owns a copy
+ * of its rows: it stays valid whatever happens to the handle afterwards.
+ * Listings are complete, never capped or truncated, and cost in proportion
+ * to what they return.
+ *
+ * Iterate with pws_iter_next(), read the current row's columns with
+ * pws_iter_str() and pws_iter_int() (the @c PWS_COL_* constants each
+ * listing documents), release with pws_iter_free().
+ * @{
+ */
+#ifndef PARTNERWS_FILTER_H
+#define PARTNERWS_FILTER_H
+
+#include "common.h"
+#include "policy.h"
+
+PWS_BEGIN_DECL
+
+/** An iterator over the rows of a listing. */
+typedef struct pws_iter pws_iter;
+
+/** Columns of listing rows. Values are ABI. */
+typedef enum pws_column {
+	PWS_COL_ID = 1,         /**< The row's id (user, workspace, element, entry...). */
+	PWS_COL_EMAIL = 2,      /**< A member's email identity key. */
+	PWS_COL_ROLE = 3,       /**< A ::pws_ws_role (int). */
+	PWS_COL_LEAD = 4,       /**< 1 for a Partner Lead (int). */
+	PWS_COL_EXTERNAL = 5,   /**< 1 for a partner / an external workspace (int, VI7, WS3). */
+	PWS_COL_ORG = 6,        /**< The partner organization: team id or email domain (string, "" for team members). */
+	PWS_COL_KIND = 7,       /**< A ::pws_element_kind (int). */
+	PWS_COL_ACTIONS = 8,    /**< Allowed ::pws_action bits, as pws_allowed_actions() (int). */
+	PWS_COL_TEXT = 9,       /**< Text of an update, reply, history entry or comment. */
+	PWS_COL_AUTHOR = 10,    /**< User id of the author. */
+	PWS_COL_AT = 11,        /**< Time, seconds since the Unix epoch (int). */
+	PWS_COL_WORKSPACE = 12, /**< A workspace id. */
+	PWS_COL_TEAM = 13,      /**< A team id. */
+	PWS_COL_SSO = 14,       /**< 1 if the team uses SSO (int). */
+	PWS_COL_VISIBILITY = 15,/**< A ::pws_visibility (int). */
+	PWS_COL_MODE = 16,      /**< A ::pws_mode, 0 if not partner (int). */
+	PWS_COL_ELEMENT = 17,   /**< An element id, "" for workspace rows. */
+	PWS_COL_UNREAD = 18,    /**< Unread updates of the viewer (int, VI6). */
+	PWS_COL_PARENT = 19     /**< The update a reply answers, the element a comment is on. */
+} pws_column;
+
+/**
+ * @brief The members of a workspace as @p viewer sees them (VI1-VI3, VI7).
+ *
+ * Rows: ID (user), EMAIL, ROLE, LEAD, EXTERNAL, ORG. Team members come
+ * first, then partners grouped by organization; within a group by user id.
+ * A viewer who may not see the members gets ::PWS_EDENIED.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param viewer the viewing user.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *policy,
+                                const char *viewer, const char *workspace_id);
+
+/**
+ * @brief The members of a workspace as a partner organization sees them (VI8).
+ *
+ * Equal to the listing of any Viewer partner of that organization.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param organization a team id (team-to-team) or an email domain (legacy).
+ * @param workspace_id the workspace.
+ * @return as pws_list_members().
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *policy,
+                                       const char *organization, const char *workspace_id);
+
+/**
+ * @brief The workspaces a user reaches (WS1-WS3).
+ *
+ * Rows: ID (workspace), TEAM (owner), ROLE (0 when reached without a
+ * membership), EXTERNAL (1 when owned by another team: partner workspaces
+ * of the team-to-team model appear in the partner's team as external),
+ * VISIBILITY, MODE, UNREAD. Sorted by workspace id.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param user_id the user.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *policy,
+                                   const char *user_id);
+
+/**
+ * @brief The elements of a workspace a viewer sees, with the actions
+ *        allowed on each.
+ *
+ * Rows: ID (element), KIND, ACTIONS (as pws_allowed_actions()), PARENT
+ * (for monitors and mock servers, the collection they serve). Sorted by
+ * element id. Trashed elements are not listed.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param viewer the viewing user.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED (may not view); ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *policy,
+                                 const char *viewer, const char *workspace_id);
+
+/**
+ * @brief The elements as a partner organization sees them (VI8): the
+ *        actions are those of a Viewer partner of that organization.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param organization a team id (team-to-team) or an email domain (legacy).
+ * @param workspace_id the workspace.
+ * @return as pws_list_elements().
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *policy,
+                                        const char *organization, const char *workspace_id);
+
+/**
+ * @brief The viewer's own history entries in a workspace (VI4).
+ *
+ * Rows: ID, TEXT, AT, AUTHOR (always the viewer). In the order added.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param viewer the viewing user.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *policy,
+                                const char *viewer, const char *workspace_id);
+
+/**
+ * @brief The updates of a workspace (VI5), oldest first.
+ *
+ * Rows: ID, TEXT, AT, AUTHOR, UNREAD (1 if posted since the viewer's last
+ * visit, VI6). Every member sees every update.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param viewer the viewing user.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED (may not view); ::PWS_ENOTFOUND;
+ *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *policy,
+                                const char *viewer, const char *workspace_id);
+
+/**
+ * @brief The replies to an update the viewer sees (VI5, VI2), oldest first.
+ *
+ * Rows: ID, TEXT, AT, AUTHOR, PARENT (the update).
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param viewer the viewing user.
+ * @param update_id the update.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *policy,
+                                const char *viewer, const char *update_id);
+
+/**
+ * @brief The activity of a workspace the viewer sees: comments on its
+ *        elements and replies to its updates, oldest first (VI2).
+ *
+ * Rows: ID, TEXT, AT, AUTHOR, PARENT (element or update), KIND (0 for a
+ * reply, the element's kind for a comment).
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param viewer the viewing user.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *policy,
+                                 const char *viewer, const char *workspace_id);
+
+/**
+ * @brief The partnerships page of a publisher team (TT1).
+ *
+ * One row per (partner organization, partner workspace it reaches):
+ * TEAM (the partner team id, or the email domain of legacy partners),
+ * SSO, WORKSPACE. Sorted by organization then workspace.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param actor a Partner Manager or admin of the team.
+ * @param team_id the publisher team.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *policy,
+                                     const char *actor, const char *team_id);
+
+/**
+ * @brief The partners holding a Partner Editor seat of a team (PL2, PL4).
+ *
+ * Rows: ID (user), ORG. Sorted by user id.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param team_id the publisher team.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *policy, const char *team_id);
+
+/**
+ * @brief What one partner reaches across a team's partner workspaces (VI9).
+ *
+ * One row per workspace (ELEMENT "") followed by one row per element of it:
+ * WORKSPACE, ELEMENT, ROLE, ACTIONS.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param actor a Partner Manager of the team.
+ * @param team_id the publisher team.
+ * @param partner the partner user.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
+                                      const char *actor, const char *team_id,
+                                      const char *partner);
+
+/**
+ * @brief Advances to the next row.
+ * @param it the iterator.
+ * @return ::PWS_OK when a row is current; ::PWS_ITEROVER at the end;
+ *         ::PWS_EINVALID for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_iter_next(pws_iter *it);
+
+/**
+ * @brief A string column of the current row.
+ * @param it the iterator.
+ * @param column a ::pws_column.
+ * @return a string borrowed until pws_iter_free(); "" for a column the
+ *         listing does not have; NULL before the first or after the last row.
+ * @since 0.1
+ */
+PWS_EXTERN const char *pws_iter_str(const pws_iter *it, int column);
+
+/**
+ * @brief An integer column of the current row.
+ * @param it the iterator.
+ * @param column a ::pws_column.
+ * @return the value; 0 for a column the listing does not have or when no
+ *         row is current.
+ * @since 0.1
+ */
+PWS_EXTERN int64_t pws_iter_int(const pws_iter *it, int column);
+
+/**
+ * @brief The number of rows of the listing (complete, never capped).
+ * @param it the iterator.
+ * @return the count, 0 for NULL.
+ * @since 0.1
+ */
+PWS_EXTERN size_t pws_iter_count(const pws_iter *it);
+
+/**
+ * @brief Frees an iterator. Accepts NULL.
+ * @param it the iterator.
+ * @since 0.1
+ */
+PWS_EXTERN void pws_iter_free(pws_iter *it);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_FILTER_H */

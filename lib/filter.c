@@ -1,0 +1,946 @@
+/*
+ * The visibility filter: listings built from the same predicates as the
+ * checks, copied into a self-contained iterator. Each listing reads only
+ * what the viewer may see (member groups, the workspace's elements, the
+ * user's memberships), so it costs what it returns.
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include "decide.h"
+
+#include <string.h>
+
+#define MAXCOL 8
+
+struct pws_iter {
+	pws__mem mem;
+	uint8_t ncol;
+	uint8_t col[MAXCOL];     /* pws_column of each slot */
+	uint8_t str[MAXCOL];     /* 1 if the slot holds a string (arena offset) */
+	uint64_t *cells;         /* rows * ncol */
+	size_t rows, cap, cur;   /* cur: 1-based current row, 0 before the first */
+	char *arena;
+	size_t alen, acap;
+	int oom;                 /* a builder allocation failed */
+};
+
+/* --- the builder ----------------------------------------------------------- */
+
+static pws_iter *it_new(const pws__mem *mem, const char *spec)
+{
+	/* spec: one char per slot: lowercase = int column, uppercase = string;
+	 * the letter's position in the alphabet is the column number. */
+	pws_iter *it = pws__calloc(mem, 1, sizeof(*it));
+	size_t i;
+
+	if (!it)
+		return NULL;
+	it->mem = *mem;
+	for (i = 0; spec[i] && i < MAXCOL; i++) {
+		char c = spec[i];
+
+		it->str[i] = c >= 'A' && c <= 'Z';
+		it->col[i] = (uint8_t)(it->str[i] ? c - 'A' + 1 : c - 'a' + 1);
+	}
+	it->ncol = (uint8_t)i;
+	return it;
+}
+
+static uint64_t *it_row(pws_iter *it)
+{
+	if (it->oom)
+		return NULL;
+	if (it->rows == it->cap) {
+		size_t nc = it->cap ? it->cap * 2 : 64;
+		uint64_t *n = pws__realloc(&it->mem, it->cells, nc * it->ncol * sizeof(uint64_t));
+
+		if (!n) {
+			it->oom = 1;
+			return NULL;
+		}
+		it->cells = n;
+		it->cap = nc;
+	}
+	memset(it->cells + it->rows * it->ncol, 0, it->ncol * sizeof(uint64_t));
+	return it->cells + it->rows++ * it->ncol;
+}
+
+static uint64_t it_intern(pws_iter *it, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	uint64_t off;
+
+	if (it->oom)
+		return 0;
+	if (it->alen + n > it->acap) {
+		size_t nc = it->acap ? it->acap : 1024;
+		char *a;
+
+		while (nc < it->alen + n)
+			nc *= 2;
+		a = pws__realloc(&it->mem, it->arena, nc);
+		if (!a) {
+			it->oom = 1;
+			return 0;
+		}
+		it->arena = a;
+		it->acap = nc;
+	}
+	off = it->alen;
+	memcpy(it->arena + off, s, n);
+	it->alen += n;
+	return off;
+}
+
+/* Sets column `col` of row r (silently ignores columns the listing lacks). */
+static void it_int(pws_iter *it, uint64_t *r, int col, int64_t v)
+{
+	int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < it->ncol; i++)
+		if (it->col[i] == col && !it->str[i])
+			r[i] = (uint64_t)v;
+}
+
+static void it_str(pws_iter *it, uint64_t *r, int col, const char *s)
+{
+	int i;
+
+	if (!r)
+		return;
+	for (i = 0; i < it->ncol; i++)
+		if (it->col[i] == col && it->str[i])
+			r[i] = it_intern(it, s ? s : "");
+}
+
+/* Ends a build: hands the iterator out or reports ENOMEM. */
+static int it_done(pws_iter *it, pws_iter **out)
+{
+	if (it->oom) {
+		pws_iter_free(it);
+		return PWS_ENOMEM;
+	}
+	*out = it;
+	return PWS_OK;
+}
+
+/* --- the public iterator ------------------------------------------------------ */
+
+PWS_EXTERN int pws_iter_next(pws_iter *it)
+{
+	if (!it)
+		return PWS_EINVALID;
+	if (it->cur >= it->rows) {
+		it->cur = it->rows + 1;
+		return PWS_ITEROVER;
+	}
+	it->cur++;
+	return PWS_OK;
+}
+
+static int slot(const pws_iter *it, int col, int want_str)
+{
+	int i;
+
+	for (i = 0; i < it->ncol; i++)
+		if (it->col[i] == col && it->str[i] == want_str)
+			return i;
+	return -1;
+}
+
+PWS_EXTERN const char *pws_iter_str(const pws_iter *it, int column)
+{
+	int s;
+
+	if (!it || it->cur == 0 || it->cur > it->rows)
+		return NULL;
+	s = slot(it, column, 1);
+	if (s < 0)
+		return "";
+	return it->arena + it->cells[(it->cur - 1) * it->ncol + (size_t)s];
+}
+
+PWS_EXTERN int64_t pws_iter_int(const pws_iter *it, int column)
+{
+	int s;
+
+	if (!it || it->cur == 0 || it->cur > it->rows)
+		return 0;
+	s = slot(it, column, 0);
+	return s < 0 ? 0 : (int64_t)it->cells[(it->cur - 1) * it->ncol + (size_t)s];
+}
+
+PWS_EXTERN size_t pws_iter_count(const pws_iter *it)
+{
+	return it ? it->rows : 0;
+}
+
+PWS_EXTERN void pws_iter_free(pws_iter *it)
+{
+	pws__mem mem;
+
+	if (!it)
+		return;
+	mem = it->mem;
+	pws__free(&mem, it->cells);
+	pws__free(&mem, it->arena);
+	pws__free(&mem, it);
+}
+
+/* --- listings ------------------------------------------------------------------ */
+
+/* Common start of a listing: arguments and the shared lock. */
+static int begin(pws_iter **out, const pws_policy *p)
+{
+	if (!out)
+		return PWS_EINVALID;
+	*out = NULL;
+	if (!p)
+		return PWS_EINVALID;
+	return pws__read_begin(p);
+}
+
+static int finish(const pws_policy *p, int rc)
+{
+	pws__read_end(p);
+	return rc;
+}
+
+static const char *org_name(const pws__model *m, uint32_t w, uint32_t org)
+{
+	if (org == PWS__NONE)
+		return "";
+	return WS(m, w)->model == PWS_MODEL_LEGACY ? pws__atom(m, org) : TEAM(m, org)->id;
+}
+
+static void member_row(pws_iter *it, const pws__model *m, uint32_t w, uint32_t mi)
+{
+	const pws__member *x = MEMB(m, mi);
+	int partner = pws__is_partner(m, w, x->user);
+	uint64_t *r = it_row(it);
+
+	it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
+	it_str(it, r, PWS_COL_EMAIL, pws__atom(m, USER(m, x->user)->email));
+	it_int(it, r, PWS_COL_ROLE, x->role);
+	it_int(it, r, PWS_COL_LEAD, x->lead);
+	it_int(it, r, PWS_COL_EXTERNAL, partner); /* VI7 */
+	it_str(it, r, PWS_COL_ORG, partner ? org_name(m, w, x->org) : "");
+}
+
+static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g)
+{
+	const pws__group *G = GROUP(m, g);
+	uint32_t k;
+
+	for (k = 0; k < G->list.n; k++)
+		if (pws__member_effective(m, G->list.v[k]))
+			member_row(it, m, w, G->list.v[k]);
+}
+
+/* The members visible to a viewer whose sight is limited to the team
+ * group and one organization (VI2), or to everything (VI1, VI3). */
+static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, uint32_t org)
+{
+	const pws__ws *W = WS(m, w);
+	uint32_t i, g;
+
+	if (all) {
+		for (i = 0; i < W->groups.n; i++)
+			group_rows(it, m, w, W->groups.v[i]);
+		return;
+	}
+	g = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM));
+	if (g != PWS__NONE)
+		group_rows(it, m, w, g);
+	g = pws__umap_get(&m->group_of, pws__pair(w, org));
+	if (g != PWS__NONE && org != PWS__GRP_TEAM)
+		group_rows(it, m, w, g);
+}
+
+#define MEMBER_SPEC "AEcdeF"
+
+PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,
+                                const char *workspace_id)
+{
+	const pws__model *m;
+	uint32_t v, w;
+	pws__who c;
+	pws_iter *it;
+	int rule, rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(workspace_id))
+		return finish(p, PWS_EINVALID);
+	v = pws__user_find(m, viewer);
+	w = pws__ws_find(m, workspace_id);
+	if (v == PWS__NONE || w == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	pws__who_init(&c, m, v, w);
+	if (!pws__decide(&c, PWS_ACT_VIEW_MEMBERS, PWS__NONE, &rule))
+		return finish(p, PWS_EDENIED);
+	it = it_new(&p->mem, MEMBER_SPEC);
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	if (!c.partner || c.pm || !c.multi)
+		member_rows(it, m, w, 1, 0);
+	else
+		member_rows(it, m, w, 0, MEMB(m, c.mi)->org);
+	return finish(p, it_done(it, out));
+}
+
+/* The organization named by a string in a workspace's model. */
+static uint32_t org_find(const pws__model *m, uint32_t w, const char *org)
+{
+	return WS(m, w)->model == PWS_MODEL_LEGACY ? pws__atom_find(m, org)
+	                                           : pws__team_find(m, org);
+}
+
+PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *p,
+                                       const char *organization, const char *workspace_id)
+{
+	const pws__model *m;
+	uint32_t w, org;
+	const pws__ws *W;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(organization) || !pws__valid_id(workspace_id))
+		return finish(p, PWS_EINVALID);
+	w = pws__ws_find(m, workspace_id);
+	if (w == PWS__NONE || (org = org_find(m, w, organization)) == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	W = WS(m, w);
+	if (W->lc != PWS_LC_ACTIVE || W->vis != PWS_VIS_PARTNER ||
+	    pws__umap_get(&m->group_of, pws__pair(w, org)) == PWS__NONE)
+		return finish(p, PWS_EDENIED); /* the organization is not in it */
+	it = it_new(&p->mem, MEMBER_SPEC);
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	member_rows(it, m, w, W->mode != PWS_MODE_MULTI, org); /* VI8 = a Viewer partner's view */
+	return finish(p, it_done(it, out));
+}
+
+/* --- sorting rows by a string column (stable merge sort, no qsort: it
+ * may allocate behind the host's allocator) ----------------------------- */
+
+static int row_cmp(const pws_iter *it, int s1, int s2, size_t a, size_t b)
+{
+	const uint64_t *ra = it->cells + a * it->ncol, *rb = it->cells + b * it->ncol;
+	int c = strcmp(it->arena + ra[s1], it->arena + rb[s1]);
+
+	if (c || s2 < 0)
+		return c;
+	return strcmp(it->arena + ra[s2], it->arena + rb[s2]);
+}
+
+/* Sorts the rows by string slots s1 then s2 (s2 < 0: none). */
+static void it_sort(pws_iter *it, int col1, int col2)
+{
+	int s1 = slot(it, col1, 1), s2 = col2 ? slot(it, col2, 1) : -1;
+	size_t n = it->rows, w, i, j, k, lo, mid, hi;
+	size_t *a, *b, *t;
+	uint64_t *cells;
+
+	if (it->oom || n < 2 || s1 < 0)
+		return;
+	a = pws__malloc(&it->mem, n * sizeof(size_t));
+	b = pws__malloc(&it->mem, n * sizeof(size_t));
+	cells = pws__malloc(&it->mem, n * it->ncol * sizeof(uint64_t));
+	if (!a || !b || !cells) {
+		pws__free(&it->mem, a);
+		pws__free(&it->mem, b);
+		pws__free(&it->mem, cells);
+		it->oom = 1;
+		return;
+	}
+	for (i = 0; i < n; i++)
+		a[i] = i;
+	for (w = 1; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = lo + 2 * w < n ? lo + 2 * w : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				b[k] = (i < mid && (j >= hi || row_cmp(it, s1, s2, a[i], a[j]) <= 0))
+				       ? a[i++] : a[j++];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	for (i = 0; i < n; i++)
+		memcpy(cells + i * it->ncol, it->cells + a[i] * it->ncol,
+		       it->ncol * sizeof(uint64_t));
+	pws__free(&it->mem, it->cells);
+	it->cells = cells;
+	it->cap = n;
+	pws__free(&it->mem, a);
+	pws__free(&it->mem, b);
+}
+
+/* --- workspaces -------------------------------------------------------------- */
+
+static void ws_row(pws_iter *it, const pws__model *m, uint32_t u, uint32_t w)
+{
+	const pws__ws *W = WS(m, w);
+	uint32_t mi = pws__member_eff(m, w, u);
+	uint64_t *r = it_row(it);
+
+	it_str(it, r, PWS_COL_ID, W->id);
+	it_str(it, r, PWS_COL_TEAM, TEAM(m, W->team)->id);
+	it_int(it, r, PWS_COL_ROLE, mi == PWS__NONE ? 0 : MEMB(m, mi)->role);
+	it_int(it, r, PWS_COL_EXTERNAL, W->team != USER(m, u)->team); /* WS3 */
+	it_int(it, r, PWS_COL_VISIBILITY, W->vis);
+	it_int(it, r, PWS_COL_MODE, W->vis == PWS_VIS_PARTNER ? W->mode : 0);
+	it_int(it, r, PWS_COL_UNREAD, mi == PWS__NONE ? 0 : W->n_updates - MEMB(m, mi)->seen);
+}
+
+/* A workspace reached without a membership, listed once. */
+static void ws_extra(pws_iter *it, const pws__model *m, uint32_t u, uint32_t w)
+{
+	if (pws__member_rec(m, w, u) != PWS__NONE && pws__member_eff(m, w, u) != PWS__NONE)
+		return; /* listed with the memberships */
+	if (pws__reaches(m, u, w))
+		ws_row(it, m, u, w);
+}
+
+PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *p, const char *user_id)
+{
+	const pws__model *m;
+	const pws__user *U;
+	uint32_t u, i;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(user_id))
+		return finish(p, PWS_EINVALID);
+	u = pws__user_find(m, user_id);
+	if (u == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	it = it_new(&p->mem, "AMceopr");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	U = USER(m, u);
+	for (i = 0; i < U->members.n; i++) {
+		uint32_t w = MEMB(m, U->members.v[i])->ws;
+
+		if (pws__member_effective(m, U->members.v[i]) && pws__reaches(m, u, w))
+			ws_row(it, m, u, w);
+	}
+	/* WS1, WS2: the home team's workspaces (team visibility, partner ones
+	 * for its Partner Managers), and public ones of any team */
+	if (U->team != PWS__NONE) {
+		const pws__team *T = TEAM(m, U->team);
+
+		for (i = 0; i < T->workspaces.n; i++)
+			if (WS(m, T->workspaces.v[i])->vis != PWS_VIS_PUBLIC)
+				ws_extra(it, m, u, T->workspaces.v[i]);
+	}
+	for (i = 0; i < m->public_ws.n; i++)
+		if (WS(m, m->public_ws.v[i])->vis == PWS_VIS_PUBLIC)
+			ws_extra(it, m, u, m->public_ws.v[i]);
+	it_sort(it, PWS_COL_ID, 0);
+	return finish(p, it_done(it, out));
+}
+
+/* --- elements ------------------------------------------------------------------ */
+
+/* The actions of c on element e: the workspace-level mask with the
+ * element-dependent bits (MV1, MV2, RM1) decided per element. */
+static uint64_t element_mask(const pws__who *c, uint64_t base, uint32_t e)
+{
+	int r;
+
+	base &= ~(((uint64_t)1 << PWS_ACT_MOVE) | ((uint64_t)1 << PWS_ACT_DELETE_ELEMENT));
+	if (pws__decide(c, PWS_ACT_MOVE, e, &r))
+		base |= (uint64_t)1 << PWS_ACT_MOVE;
+	if (pws__decide(c, PWS_ACT_DELETE_ELEMENT, e, &r))
+		base |= (uint64_t)1 << PWS_ACT_DELETE_ELEMENT;
+	return base;
+}
+
+static uint64_t ws_mask(const pws__who *c)
+{
+	uint64_t mask = 0;
+	int a, r;
+
+	for (a = 1; a < PWS_ACT_COUNT; a++)
+		if (pws__decide(c, a, PWS__NONE, &r))
+			mask |= (uint64_t)1 << a;
+	return mask;
+}
+
+static void element_rows(pws_iter *it, const pws__model *m, const pws__who *c)
+{
+	const pws__ws *W = c->W;
+	uint64_t base = ws_mask(c);
+	uint32_t i;
+
+	for (i = 0; i < W->elements.n; i++) {
+		uint32_t e = W->elements.v[i];
+		const pws__element *E = ELEM(m, e);
+		uint64_t *r;
+
+		if (E->state != PWS__EL_LIVE)
+			continue;
+		r = it_row(it);
+		it_str(it, r, PWS_COL_ID, E->id);
+		it_int(it, r, PWS_COL_KIND, E->kind);
+		it_int(it, r, PWS_COL_ACTIONS, (int64_t)element_mask(c, base, e));
+		it_str(it, r, PWS_COL_PARENT,
+		       E->parent != PWS__NONE && (E->kind == PWS_EL_MONITOR || E->kind == PWS_EL_MOCK_SERVER)
+		       ? ELEM(m, E->parent)->id : "");
+	}
+}
+
+PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *p, const char *viewer,
+                                 const char *workspace_id)
+{
+	const pws__model *m;
+	uint32_t v, w;
+	pws__who c;
+	pws_iter *it;
+	int rule, rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(workspace_id))
+		return finish(p, PWS_EINVALID);
+	v = pws__user_find(m, viewer);
+	w = pws__ws_find(m, workspace_id);
+	if (v == PWS__NONE || w == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	pws__who_init(&c, m, v, w);
+	if (!pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rule))
+		return finish(p, PWS_EDENIED);
+	it = it_new(&p->mem, "AghS");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	element_rows(it, m, &c);
+	it_sort(it, PWS_COL_ID, 0);
+	return finish(p, it_done(it, out));
+}
+
+PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *p,
+                                        const char *organization, const char *workspace_id)
+{
+	const pws__model *m;
+	uint32_t w, org, g, k;
+	const pws__group *G;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(organization) || !pws__valid_id(workspace_id))
+		return finish(p, PWS_EINVALID);
+	w = pws__ws_find(m, workspace_id);
+	if (w == PWS__NONE || (org = org_find(m, w, organization)) == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	g = pws__umap_get(&m->group_of, pws__pair(w, org));
+	if (g == PWS__NONE || WS(m, w)->vis != PWS_VIS_PARTNER || WS(m, w)->lc != PWS_LC_ACTIVE)
+		return finish(p, PWS_EDENIED);
+	/* VI8: the view of a Viewer partner of the organization with no role
+	 * of their own: decided as one of its Viewer members, or, if none is
+	 * a plain Viewer, as a Viewer stand-in with that member's identity. */
+	G = GROUP(m, g);
+	it = it_new(&p->mem, "AghS");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	for (k = 0; k < G->list.n; k++) {
+		uint32_t mi = G->list.v[k];
+
+		if (pws__member_effective(m, mi)) {
+			pws__who c;
+
+			pws__who_init(&c, m, MEMB(m, mi)->user, w);
+			c.role = PWS_ROLE_VIEWER;
+			c.lead = 0;
+			element_rows(it, m, &c);
+			break;
+		}
+	}
+	it_sort(it, PWS_COL_ID, 0);
+	return finish(p, it_done(it, out));
+}
+
+/* --- history, updates, replies, activity ----------------------------------- */
+
+static void post_row(pws_iter *it, const pws__model *m, const pws__post *P, const char *parent,
+                     int64_t kind)
+{
+	uint64_t *r = it_row(it);
+
+	it_str(it, r, PWS_COL_ID, P->id);
+	it_str(it, r, PWS_COL_TEXT, P->text);
+	it_int(it, r, PWS_COL_AT, P->at);
+	it_str(it, r, PWS_COL_AUTHOR, USER(m, P->author)->id);
+	it_str(it, r, PWS_COL_PARENT, parent);
+	it_int(it, r, PWS_COL_KIND, kind);
+}
+
+/* Resolves viewer and workspace; EDENIED unless the viewer may view. */
+static int viewer_ws(const pws__model *m, const char *viewer, const char *ws, pws__who *c)
+{
+	uint32_t v, w;
+	int rule;
+
+	if (!pws__valid_id(viewer) || !pws__valid_id(ws))
+		return PWS_EINVALID;
+	v = pws__user_find(m, viewer);
+	w = pws__ws_find(m, ws);
+	if (v == PWS__NONE || w == PWS__NONE)
+		return PWS_ENOTFOUND;
+	pws__who_init(c, m, v, w);
+	return pws__decide(c, PWS_ACT_VIEW, PWS__NONE, &rule) ? PWS_OK : PWS_EDENIED;
+}
+
+PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *p, const char *viewer,
+                                const char *workspace_id)
+{
+	const pws__model *m;
+	const pws__user *U;
+	uint32_t v, w, i;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(workspace_id))
+		return finish(p, PWS_EINVALID);
+	v = pws__user_find(m, viewer);
+	w = pws__ws_find(m, workspace_id);
+	if (v == PWS__NONE || w == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	it = it_new(&p->mem, "AIkJ");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	U = USER(m, v);
+	for (i = 0; i < U->history.n; i++) { /* VI4: only one's own */
+		const pws__post *H = HIST(m, U->history.v[i]);
+
+		if (H->ws == w)
+			post_row(it, m, H, "", 0);
+	}
+	return finish(p, it_done(it, out));
+}
+
+PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *p, const char *viewer,
+                                const char *workspace_id)
+{
+	const pws__model *m;
+	pws__who c;
+	uint32_t i, seen;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	rc = viewer_ws(m, viewer, workspace_id, &c);
+	if (rc)
+		return finish(p, rc);
+	it = it_new(&p->mem, "AIkJr");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	seen = c.mi == PWS__NONE ? c.W->n_updates : MEMB(m, c.mi)->seen;
+	for (i = 0; i < c.W->updates.n; i++) { /* VI5: broadcast */
+		uint64_t *r;
+
+		post_row(it, m, UPDATE(m, c.W->updates.v[i]), "", 0);
+		r = it->oom ? NULL : it->cells + (it->rows - 1) * it->ncol;
+		it_int(it, r, PWS_COL_UNREAD, i >= seen); /* VI6 */
+	}
+	return finish(p, it_done(it, out));
+}
+
+/* Whether the viewer sees a post's author's activity (VI2, VI5). */
+static int sees_author(const pws__model *m, const pws__who *c, uint32_t author)
+{
+	int r;
+
+	if (author == c->u || !c->partner || c->pm || !c->multi)
+		return 1;
+	if (!pws__is_partner(m, c->w, author))
+		return 1;
+	if (pws__member_eff(m, c->w, author) == PWS__NONE)
+		return 0; /* a partner who left: their organization is unknown now */
+	return pws__sees_member(m, c->u, c->w, author, &r);
+}
+
+PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *p, const char *viewer,
+                                const char *update_id)
+{
+	const pws__model *m;
+	const pws__post *U;
+	uint32_t up, i;
+	pws__who c;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(update_id))
+		return finish(p, PWS_EINVALID);
+	up = pws__smap_get(&m->upd_ids, update_id);
+	if (up == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	U = UPDATE(m, up);
+	rc = viewer_ws(m, viewer, WS(m, U->ws)->id, &c);
+	if (rc)
+		return finish(p, rc);
+	it = it_new(&p->mem, "AIkJS");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	for (i = 0; i < U->kids.n; i++) {
+		const pws__post *R = REPLY(m, U->kids.v[i]);
+
+		if (sees_author(m, &c, R->author))
+			post_row(it, m, R, U->id, 0);
+	}
+	return finish(p, it_done(it, out));
+}
+
+PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *p, const char *viewer,
+                                 const char *workspace_id)
+{
+	const pws__model *m;
+	pws__who c;
+	uint32_t i, k;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	rc = viewer_ws(m, viewer, workspace_id, &c);
+	if (rc)
+		return finish(p, rc);
+	it = it_new(&p->mem, "AIkJSg");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	for (i = 0; i < c.W->updates.n; i++) {
+		const pws__post *U = UPDATE(m, c.W->updates.v[i]);
+
+		for (k = 0; k < U->kids.n; k++) {
+			const pws__post *R = REPLY(m, U->kids.v[k]);
+
+			if (sees_author(m, &c, R->author))
+				post_row(it, m, R, U->id, 0);
+		}
+	}
+	for (i = 0; i < c.W->elements.n; i++) {
+		const pws__element *E = ELEM(m, c.W->elements.v[i]);
+
+		if (E->state != PWS__EL_LIVE)
+			continue;
+		for (k = 0; k < E->comments.n; k++) {
+			const pws__post *C = COMMENT(m, E->comments.v[k]);
+
+			if (sees_author(m, &c, C->author))
+				post_row(it, m, C, E->id, E->kind);
+		}
+	}
+	return finish(p, it_done(it, out));
+}
+
+/* --- partnerships, seats, one partner's reach -------------------------------- */
+
+/* Team Partner Managers and admins manage partnerships (TT1, VI9). */
+static int team_manager(const pws__model *m, uint32_t a, uint32_t t)
+{
+	const pws__user *A = USER(m, a);
+
+	return A->team == t && (pws__is_pm(m, a, t) || A->team_role >= PWS_TEAM_ADMIN);
+}
+
+PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *p, const char *actor,
+                                     const char *team_id)
+{
+	const pws__model *m;
+	const pws__team *T;
+	uint32_t a, t, i, j;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(actor) || !pws__valid_id(team_id))
+		return finish(p, PWS_EINVALID);
+	a = pws__user_find(m, actor);
+	t = pws__team_find(m, team_id);
+	if (a == PWS__NONE || t == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	if (!team_manager(m, a, t))
+		return finish(p, PWS_EDENIED);
+	it = it_new(&p->mem, "MnL");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	T = TEAM(m, t);
+	for (i = 0; i < T->workspaces.n; i++) {
+		uint32_t w = T->workspaces.v[i];
+		const pws__ws *W = WS(m, w);
+
+		if (W->vis != PWS_VIS_PARTNER || W->lc == PWS_LC_DELETED)
+			continue;
+		for (j = 0; j < W->groups.n; j++) {
+			const pws__group *G = GROUP(m, W->groups.v[j]);
+			uint32_t k, any = 0;
+			uint64_t *r;
+
+			if (G->key == PWS__GRP_TEAM)
+				continue;
+			for (k = 0; k < G->list.n && !any; k++)
+				any = pws__member_effective(m, G->list.v[k]);
+			if (!any)
+				continue;
+			r = it_row(it);
+			it_str(it, r, PWS_COL_TEAM, org_name(m, w, G->key));
+			it_int(it, r, PWS_COL_SSO,
+			       W->model == PWS_MODEL_LEGACY ? 0 : TEAM(m, G->key)->sso);
+			it_str(it, r, PWS_COL_WORKSPACE, W->id);
+		}
+	}
+	it_sort(it, PWS_COL_TEAM, PWS_COL_WORKSPACE);
+	return finish(p, it_done(it, out));
+}
+
+PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *team_id)
+{
+	const pws__model *m;
+	const pws__team *T;
+	uint32_t t, i, j, k;
+	pws_iter *it, *dedup;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(team_id))
+		return finish(p, PWS_EINVALID);
+	t = pws__team_find(m, team_id);
+	if (t == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	it = it_new(&p->mem, "AF");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	T = TEAM(m, t);
+	for (i = 0; i < T->workspaces.n; i++) {
+		uint32_t w = T->workspaces.v[i];
+		const pws__ws *W = WS(m, w);
+
+		if (W->vis != PWS_VIS_PARTNER)
+			continue;
+		for (j = 0; j < W->groups.n; j++) {
+			const pws__group *G = GROUP(m, W->groups.v[j]);
+
+			for (k = 0; G->key != PWS__GRP_TEAM && k < G->list.n; k++) {
+				const pws__member *x = MEMB(m, G->list.v[k]);
+				uint64_t *r;
+
+				if (x->role != PWS_ROLE_EDITOR || !pws__holds_seat(m, x->user, t))
+					continue;
+				r = it_row(it);
+				it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
+				it_str(it, r, PWS_COL_ORG, org_name(m, w, x->org));
+			}
+		}
+	}
+	it_sort(it, PWS_COL_ID, 0);
+	/* one row per partner (PL2 counts people, not memberships) */
+	dedup = it->oom ? NULL : it_new(&p->mem, "AF");
+	if (!dedup) {
+		pws_iter_free(it);
+		return finish(p, PWS_ENOMEM);
+	}
+	while (pws_iter_next(it) == PWS_OK) {
+		const char *id = pws_iter_str(it, PWS_COL_ID);
+		uint64_t *r;
+
+		if (dedup->rows) {
+			dedup->cur = dedup->rows;
+			if (strcmp(pws_iter_str(dedup, PWS_COL_ID), id) == 0)
+				continue;
+		}
+		r = it_row(dedup);
+		it_str(dedup, r, PWS_COL_ID, id);
+		it_str(dedup, r, PWS_COL_ORG, pws_iter_str(it, PWS_COL_ORG));
+	}
+	dedup->cur = 0;
+	pws_iter_free(it);
+	return finish(p, it_done(dedup, out));
+}
+
+PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const char *actor,
+                                      const char *team_id, const char *partner)
+{
+	const pws__model *m;
+	const pws__user *X;
+	uint32_t a, t, x, i, k;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(actor) || !pws__valid_id(team_id) || !pws__valid_id(partner))
+		return finish(p, PWS_EINVALID);
+	a = pws__user_find(m, actor);
+	t = pws__team_find(m, team_id);
+	x = pws__user_find(m, partner);
+	if (a == PWS__NONE || t == PWS__NONE || x == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	if (!pws__is_pm(m, a, t) &&
+	    !(USER(m, a)->team == t && USER(m, a)->team_role == PWS_TEAM_SUPER_ADMIN))
+		return finish(p, PWS_EDENIED); /* VI9: a Partner Manager's view */
+	it = it_new(&p->mem, "LQch");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	X = USER(m, x);
+	for (i = 0; i < X->members.n; i++) {
+		uint32_t mi = X->members.v[i], w = MEMB(m, mi)->ws;
+		const pws__ws *W = WS(m, w);
+		pws__who c;
+		uint64_t base, *r;
+		int rule;
+
+		if (W->team != t || W->vis != PWS_VIS_PARTNER || !pws__member_effective(m, mi))
+			continue;
+		pws__who_init(&c, m, x, w);
+		if (!pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rule))
+			continue;
+		base = ws_mask(&c);
+		r = it_row(it);
+		it_str(it, r, PWS_COL_WORKSPACE, W->id);
+		it_str(it, r, PWS_COL_ELEMENT, "");
+		it_int(it, r, PWS_COL_ROLE, MEMB(m, mi)->role);
+		it_int(it, r, PWS_COL_ACTIONS, (int64_t)base);
+		for (k = 0; k < W->elements.n; k++) {
+			uint32_t e = W->elements.v[k];
+
+			if (ELEM(m, e)->state != PWS__EL_LIVE)
+				continue;
+			r = it_row(it);
+			it_str(it, r, PWS_COL_WORKSPACE, W->id);
+			it_str(it, r, PWS_COL_ELEMENT, ELEM(m, e)->id);
+			it_int(it, r, PWS_COL_ROLE, MEMB(m, mi)->role);
+			it_int(it, r, PWS_COL_ACTIONS, (int64_t)element_mask(&c, base, e));
+		}
+	}
+	it_sort(it, PWS_COL_WORKSPACE, PWS_COL_ELEMENT);
+	return finish(p, it_done(it, out));
+}
