@@ -259,7 +259,7 @@ static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, 
 		group_rows(it, m, w, g);
 }
 
-#define MEMBER_SPEC "AEcdeF"
+#define MEMBER_SPEC "ABcdeF"
 
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,
                                 const char *workspace_id)

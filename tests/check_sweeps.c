@@ -1146,6 +1146,168 @@ static void bad_checks(void)
 	pws_policy_free(p);
 }
 
+/* filter.h: listings and their iterators. A failed listing must leave
+ * *out NULL (nothing to free) or at least something freeable. */
+#define LIST_BAD(call, code) do { it = NULL; \
+	bad_check(__LINE__, #call, (call), (code), (code), -1, NULL); \
+	if (it != NULL) { \
+		soft(__LINE__, "%s failed but set *out", #call); \
+		pws_iter_free(it); \
+	} } while (0)
+
+static void bad_filter(void)
+{
+	pws_policy *p = tw_world();
+	pws_iter *it = NULL;
+	int rc;
+
+	SETUP(pws_update_post(p, "dev", "pw", "u1", "hello", NOW, RES));
+	SETUP(pws_update_reply(p, "g1", "u1", "r1", "thanks", NOW + 1, RES));
+	SETUP(pws_history_add(p, "g1", "pw", "h1", "ran col", NOW, RES));
+	snap(p);
+	/* iterator accessors accept NULL */
+	BADN(pws_iter_next(NULL), PWS_EINVALID);
+	EXPECT(pws_iter_count(NULL) == 0);
+	EXPECT(pws_iter_int(NULL, PWS_COL_ROLE) == 0);
+	pws_iter_free(NULL);
+
+	/* pws_list_members */
+	LIST_BAD(pws_list_members(NULL, p, "dev", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members(&it, NULL, "dev", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members(&it, p, "nope", "pw"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_members(&it, p, "dev", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_members(&it, p, "dev", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_members(&it, p, "dev", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_members(&it, p, "a2", "pw"), PWS_EDENIED);
+	/* pws_list_members_as_org */
+	LIST_BAD(pws_list_members_as_org(NULL, p, "acme", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members_as_org(&it, NULL, "acme", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members_as_org(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members_as_org(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_members_as_org(&it, p, "acme", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_members_as_org(&it, p, "acme", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_members_as_org(&it, p, "acme", "nope"), PWS_ENOTFOUND);
+	/* pws_list_workspaces */
+	LIST_BAD(pws_list_workspaces(NULL, p, "dev"), PWS_EINVALID);
+	LIST_BAD(pws_list_workspaces(&it, NULL, "dev"), PWS_EINVALID);
+	LIST_BAD(pws_list_workspaces(&it, p, NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_workspaces(&it, p, ""), PWS_EINVALID);
+	LIST_BAD(pws_list_workspaces(&it, p, "nope"), PWS_ENOTFOUND);
+	/* pws_list_elements */
+	LIST_BAD(pws_list_elements(NULL, p, "dev", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements(&it, NULL, "dev", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements(&it, p, "nope", "pw"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_elements(&it, p, "dev", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_elements(&it, p, "dev", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_elements(&it, p, "dev", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_elements(&it, p, "a2", "pw"), PWS_EDENIED);
+	/* pws_list_elements_as_org */
+	LIST_BAD(pws_list_elements_as_org(NULL, p, "acme", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements_as_org(&it, NULL, "acme", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements_as_org(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements_as_org(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_elements_as_org(&it, p, "acme", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_elements_as_org(&it, p, "acme", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_elements_as_org(&it, p, "acme", "nope"), PWS_ENOTFOUND);
+	/* pws_list_history */
+	LIST_BAD(pws_list_history(NULL, p, "g1", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_history(&it, NULL, "g1", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_history(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_history(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_history(&it, p, "nope", "pw"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_history(&it, p, "g1", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_history(&it, p, "g1", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_history(&it, p, "g1", "nope"), PWS_ENOTFOUND);
+	/* pws_list_updates */
+	LIST_BAD(pws_list_updates(NULL, p, "g1", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_updates(&it, NULL, "g1", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_updates(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_updates(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_updates(&it, p, "nope", "pw"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_updates(&it, p, "g1", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_updates(&it, p, "g1", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_updates(&it, p, "g1", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_updates(&it, p, "a2", "pw"), PWS_EDENIED);
+	/* pws_list_replies */
+	LIST_BAD(pws_list_replies(NULL, p, "dev", "u1"), PWS_EINVALID);
+	LIST_BAD(pws_list_replies(&it, NULL, "dev", "u1"), PWS_EINVALID);
+	LIST_BAD(pws_list_replies(&it, p, NULL, "u1"), PWS_EINVALID);
+	LIST_BAD(pws_list_replies(&it, p, "", "u1"), PWS_EINVALID);
+	LIST_BAD(pws_list_replies(&it, p, "nope", "u1"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_replies(&it, p, "dev", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_replies(&it, p, "dev", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_replies(&it, p, "dev", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_replies(&it, p, "a2", "u1"), PWS_EDENIED);
+	/* pws_list_activity */
+	LIST_BAD(pws_list_activity(NULL, p, "dev", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_activity(&it, NULL, "dev", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_activity(&it, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_activity(&it, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_activity(&it, p, "nope", "pw"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_activity(&it, p, "dev", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_activity(&it, p, "dev", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_activity(&it, p, "dev", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_activity(&it, p, "a2", "pw"), PWS_EDENIED);
+	/* pws_list_partnerships */
+	LIST_BAD(pws_list_partnerships(NULL, p, "pm", "pub"), PWS_EINVALID);
+	LIST_BAD(pws_list_partnerships(&it, NULL, "pm", "pub"), PWS_EINVALID);
+	LIST_BAD(pws_list_partnerships(&it, p, NULL, "pub"), PWS_EINVALID);
+	LIST_BAD(pws_list_partnerships(&it, p, "", "pub"), PWS_EINVALID);
+	LIST_BAD(pws_list_partnerships(&it, p, "nope", "pub"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_partnerships(&it, p, "pm", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_partnerships(&it, p, "pm", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_partnerships(&it, p, "pm", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_partnerships(&it, p, "g1", "pub"), PWS_EDENIED);
+	/* pws_list_seats */
+	LIST_BAD(pws_list_seats(NULL, p, "pub"), PWS_EINVALID);
+	LIST_BAD(pws_list_seats(&it, NULL, "pub"), PWS_EINVALID);
+	LIST_BAD(pws_list_seats(&it, p, NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_seats(&it, p, ""), PWS_EINVALID);
+	LIST_BAD(pws_list_seats(&it, p, "nope"), PWS_ENOTFOUND);
+	/* pws_list_partner_reach */
+	LIST_BAD(pws_list_partner_reach(NULL, p, "pm", "pub", "a1"), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, NULL, "pm", "pub", "a1"), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, NULL, "pub", "a1"), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, "", "pub", "a1"), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, "nope", "pub", "a1"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_partner_reach(&it, p, "pm", NULL, "a1"), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "", "a1"), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "nope", "a1"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "pub", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "pub", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "pub", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_partner_reach(&it, p, "g1", "pub", "a1"), PWS_EDENIED);
+
+	/* a real iterator: no row current before the first next and after the
+	 * end; unknown columns give "" / 0 on a current row */
+	it = NULL;
+	rc = pws_list_members(&it, p, "dev", "pw");
+	ck_assert_int_eq(rc, PWS_OK);
+	EXPECT(pws_iter_count(it) == 4);
+	EXPECT(pws_iter_str(it, PWS_COL_ID) == NULL);
+	EXPECT(pws_iter_int(it, PWS_COL_ROLE) == 0);
+	ck_assert_int_eq(pws_iter_next(it), PWS_OK);
+	EXPECT(pws_iter_str(it, 0) != NULL && pws_iter_str(it, 0)[0] == '\0');
+	EXPECT(pws_iter_str(it, 99) != NULL && pws_iter_str(it, 99)[0] == '\0');
+	EXPECT(pws_iter_str(it, PWS_COL_TEXT) != NULL && pws_iter_str(it, PWS_COL_TEXT)[0] == '\0');
+	EXPECT(pws_iter_int(it, 0) == 0);
+	EXPECT(pws_iter_int(it, 99) == 0);
+	while ((rc = pws_iter_next(it)) == PWS_OK)
+		;
+	EXPECT(rc == PWS_ITEROVER);
+	EXPECT(pws_iter_next(it) == PWS_ITEROVER);
+	EXPECT(pws_iter_str(it, PWS_COL_ID) == NULL);
+	EXPECT(pws_iter_int(it, PWS_COL_ROLE) == 0);
+	EXPECT(pws_iter_count(it) == 4);
+	pws_iter_free(it);
+	snap(p);
+	pws_policy_free(p);
+}
+
 /* Event accessors on real events, with bad indexes. */
 static unsigned probe_events;
 
@@ -1257,6 +1419,7 @@ START_TEST(badinput_every_function)
 	bad_members();
 	bad_elements();
 	bad_checks();
+	bad_filter();
 	bad_events();
 	snap(NULL);
 	ck_assert_msg(soft_fails == 0, "%u bad-input divergences (listed above)", soft_fails);
@@ -1794,6 +1957,99 @@ static void oom_one(const oom_step *s, oom_totals *t)
 	}
 }
 
+/* Listings (filter.h) allocate their iterator: every allocation of each
+ * made to fail must give PWS_ENOMEM, no iterator, no leak, no change. */
+typedef struct oom_list {
+	const char *name;
+	int (*run)(pws_policy *p, pws_iter **out);
+} oom_list;
+
+static int ls_members(pws_policy *p, pws_iter **o) { return pws_list_members(o, p, "dev", "pw"); }
+static int ls_members_org(pws_policy *p, pws_iter **o) { return pws_list_members_as_org(o, p, "acme", "pw"); }
+static int ls_workspaces(pws_policy *p, pws_iter **o) { return pws_list_workspaces(o, p, "a1"); }
+static int ls_elements(pws_policy *p, pws_iter **o) { return pws_list_elements(o, p, "g1", "pw"); }
+static int ls_elements_org(pws_policy *p, pws_iter **o) { return pws_list_elements_as_org(o, p, "globex", "pw"); }
+static int ls_history(pws_policy *p, pws_iter **o) { return pws_list_history(o, p, "g1", "pw"); }
+static int ls_updates(pws_policy *p, pws_iter **o) { return pws_list_updates(o, p, "g1", "pw"); }
+static int ls_replies(pws_policy *p, pws_iter **o) { return pws_list_replies(o, p, "dev", "u1"); }
+static int ls_activity(pws_policy *p, pws_iter **o) { return pws_list_activity(o, p, "dev", "pw"); }
+static int ls_partnerships(pws_policy *p, pws_iter **o) { return pws_list_partnerships(o, p, "pm", "pub"); }
+static int ls_seats(pws_policy *p, pws_iter **o) { return pws_list_seats(o, p, "pub"); }
+static int ls_reach(pws_policy *p, pws_iter **o) { return pws_list_partner_reach(o, p, "pm", "pub", "a1"); }
+
+#define LSTEP(run) {#run, run}
+
+static const oom_list oom_lists[] = {
+	LSTEP(ls_members), LSTEP(ls_members_org), LSTEP(ls_workspaces), LSTEP(ls_elements),
+	LSTEP(ls_elements_org), LSTEP(ls_history), LSTEP(ls_updates), LSTEP(ls_replies),
+	LSTEP(ls_activity), LSTEP(ls_partnerships), LSTEP(ls_seats), LSTEP(ls_reach),
+};
+
+#define N_LISTS (sizeof(oom_lists) / sizeof(oom_lists[0]))
+
+static const oom_step rich_step = {"listings", su_rich, NULL};
+
+static void oom_list_one(const oom_list *l, oom_totals *t)
+{
+	pws_policy *p;
+	pws_iter *it = NULL;
+	size_t calls, n, c0, rows;
+	int rc, pass;
+
+	tc_alloc_reset();
+	p = step_world(&rich_step);
+	c0 = tc_alloc_stats_get().calls;
+	rc = l->run(p, &it);
+	calls = tc_alloc_stats_get().calls - c0;
+	ck_assert_msg(rc == PWS_OK, "listing %s fails without injection: %d", l->name, rc);
+	rows = pws_iter_count(it);
+	pws_iter_free(it);
+	pws_policy_free(p);
+	ck_assert_msg(tc_alloc_stats_get().live_blocks == 0, "listing %s leaks", l->name);
+
+	for (pass = 0; pass < 2; pass++) {
+		const char *pname = pass ? "persistent" : "single";
+
+		for (n = 1; n <= calls; n++) {
+			uint64_t d;
+			size_t live;
+			oom_step fake = {l->name, NULL, NULL};
+
+			tc_alloc_reset();
+			p = step_world(&rich_step);
+			d = tw_digest(p);
+			live = tc_alloc_stats_get().live_blocks;
+			it = NULL;
+			tc_alloc_fail_at(n, pass);
+			rc = l->run(p, &it);
+			tc_alloc_fail_at(0, 0);
+			t->points++;
+			if (rc != PWS_ENOMEM) {
+				if (rc == PWS_OK && pws_iter_count(it) == rows) {
+					t->tolerated++;
+					printf("oom tolerated: %s, %s failure at allocation %zu of %zu\n",
+					       l->name, pname, n, calls);
+				} else {
+					oom_diverge(t, &fake, pname, n, calls, "returned %d (%s), expected ENOMEM",
+					            rc, pws_strerror(rc));
+				}
+			} else if (it != NULL) {
+				oom_diverge(t, &fake, pname, n, calls, "ENOMEM but *out was set");
+			}
+			pws_iter_free(it);
+			if (rc == PWS_ENOMEM && tc_alloc_stats_get().live_blocks != live)
+				oom_diverge(t, &fake, pname, n, calls, "live blocks %zu -> %zu (leak)",
+				            live, tc_alloc_stats_get().live_blocks);
+			if (tw_digest(p) != d)
+				oom_diverge(t, &fake, pname, n, calls, "a listing changed the state");
+			pws_policy_free(p);
+			if (tc_alloc_stats_get().live_blocks != 0)
+				oom_diverge(t, &fake, pname, n, calls, "%zu blocks live after pws_policy_free",
+				            tc_alloc_stats_get().live_blocks);
+		}
+	}
+}
+
 START_TEST(oom_every_mutation)
 {
 	oom_totals t = {0, 0, 0, 0};
@@ -1802,10 +2058,13 @@ START_TEST(oom_every_mutation)
 	ck_assert_uint_ge(N_STEPS, 40);
 	for (i = 0; i < N_STEPS; i++)
 		oom_one(&oom_steps[i], &t);
+	for (i = 0; i < N_LISTS; i++)
+		oom_list_one(&oom_lists[i], &t);
 	tc_alloc_reset();
-	printf("oom: steps %zu, failure points %zu, divergences %u, tolerated %u "
+	printf("oom: steps %zu (+%zu listings), failure points %zu, divergences %u, tolerated %u "
 	       "(reference runs delivered %zu events)\n",
-	       (size_t)N_STEPS, t.points, t.divergences, t.tolerated, t.ref_events);
+	       (size_t)N_STEPS, (size_t)N_LISTS, t.points, t.divergences, t.tolerated,
+	       t.ref_events);
 	fflush(stdout);
 	ck_assert_msg(t.divergences == 0, "oom: %u divergences (listed above)", t.divergences);
 }
