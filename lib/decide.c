@@ -12,11 +12,20 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 	c->w = w;
 	c->U = USER(m, u);
 	c->W = WS(m, w);
-	c->rec = pws__member_rec(m, w, u);
-	c->mi = c->rec != PWS__NONE && pws__member_effective(m, c->rec) ? c->rec : PWS__NONE;
-	c->role = c->mi != PWS__NONE ? MEMB(m, c->mi)->role : 0;
-	c->lead = c->mi != PWS__NONE ? MEMB(m, c->mi)->lead : 0;
+	uint32_t aux;
+	int eff;
+
+	/* Everything about the membership comes from its map slot (one cache
+	 * miss); the record itself is not read on the check path. */
+	c->rec = pws__umap_get2(&m->member_of, pws__pair(w, u), &aux);
 	c->partner = c->U->team != c->W->team;
+	eff = c->rec != PWS__NONE &&
+	      (!c->partner || c->W->vis != PWS_VIS_PARTNER ||
+	       c->W->model != PWS_MODEL_TEAM_TO_TEAM ||
+	       (c->U->team != PWS__NONE && c->U->team == pws__aux_org(aux))); /* WS4 */
+	c->mi = eff ? c->rec : PWS__NONE;
+	c->role = eff ? (int)pws__aux_role(aux) : 0;
+	c->lead = eff ? (int)pws__aux_lead(aux) : 0;
 	c->pws = c->W->vis == PWS_VIS_PARTNER;
 	c->pm = c->pws && pws__is_pm(m, u, c->W->team);
 	c->super = !c->partner && c->U->team_role == PWS_TEAM_SUPER_ADMIN;
@@ -202,8 +211,8 @@ static int is_manage_action(int action)
  * WS4, a partner workspace WS1, any other WS2. */
 static int not_member_rule(const pws__who *c)
 {
-	if (c->rec != PWS__NONE && MEMB(c->m, c->rec)->alive)
-		return PWS_RULE_WS4;
+	if (c->rec != PWS__NONE)
+		return PWS_RULE_WS4; /* a record that does not count: WS4 */
 	return c->pws ? PWS_RULE_WS1 : PWS_RULE_WS2;
 }
 

@@ -486,6 +486,7 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 	x->ws_pos = pws__ids_push(&WS(m, ws)->members, mi);
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
+	pws__member_sync(m, mi);
 	group_add(m, mi);
 	pws__seat_count(m, mi, +1);
 	return mi;
@@ -541,4 +542,13 @@ void pws__set_vis(pws__model *m, uint32_t w, int vis)
 		W->in_public = 1;
 		pws__ids_push(&m->public_ws, w);
 	}
+}
+
+void pws__member_sync(pws__model *m, uint32_t mi)
+{
+	const pws__member *x = MEMB(m, mi);
+	uint32_t org = x->org > PWS__AUX_ORG_MAX ? PWS__AUX_ORG_MAX : x->org;
+
+	pws__umap_set_aux(&m->member_of, pws__pair(x->ws, x->user),
+	                  (uint32_t)x->role | ((uint32_t)x->lead << 2) | (org << 3));
 }

@@ -154,6 +154,16 @@ static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_
 	return pws__umap_get(&m->member_of, pws__pair(ws, user));
 }
 
+/* The payload a membership keeps in its member_of slot, so a check needs
+ * no other read: role (2 bits), lead (1 bit), organization (29 bits). */
+#define PWS__AUX_ORG_MAX 0x1fffffffu
+static inline uint32_t pws__aux_role(uint32_t aux) { return aux & 3u; }
+static inline uint32_t pws__aux_lead(uint32_t aux) { return (aux >> 2) & 1u; }
+static inline uint32_t pws__aux_org(uint32_t aux) { return aux >> 3; }
+/* Writes a membership's role, lead flag and organization to its slot;
+ * call after any change to them. */
+void pws__member_sync(pws__model *m, uint32_t mi);
+
 /* Whether the user is a partner of the workspace (not on its team). */
 static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t user)
 {

@@ -363,6 +363,20 @@ PWS_EXTERN void pws_bulk_report_free(pws_bulk_report *r)
 
 /* --- accept / decline ------------------------------------------------------- */
 
+/* Forgets an answered invite: only open invites are state. Never fails. */
+static void invite_drop(pws__model *m, uint32_t i)
+{
+	pws__invite *v = INVITE(m, i);
+	uint32_t last = m->invites.n - 1;
+
+	pws__umap_del(&m->invite_of, pws__pair(v->ws, v->email));
+	if (i != last) {
+		*v = *INVITE(m, last);
+		pws__umap_put(&m->invite_of, pws__pair(v->ws, v->email), i);
+	}
+	m->invites.n--;
+}
+
 static int find_invite(pws__op *op, const char *user_id, const char *ws, uint32_t *u,
                        uint32_t *w, uint32_t *inv)
 {
@@ -433,6 +447,7 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 		x->role = (uint8_t)role;
 		x->lead = v->lead;
 		x->org = org;
+		pws__member_sync(op.m, mi);
 		pws__member_regroup(op.m, mi);
 		pws__seat_count(op.m, mi, +1);
 	} else {
@@ -440,8 +455,7 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	}
 	if (v->kind == PWS_INVITE_PARTNER)
 		WS(op.m, w)->n_pinv--;
-	v->status = PWS__INV_ACCEPTED;
-	pws__umap_del(&op.m->invite_of, pws__pair(w, v->email));
+	invite_drop(op.m, inv);
 	op.rule = partner && W->model == PWS_MODEL_TEAM_TO_TEAM ? PWS_RULE_IN6 : PWS_RULE_IN1;
 	return pws__op_end(&op, PWS_OK);
 }
@@ -462,8 +476,7 @@ PWS_EXTERN int pws_invite_decline(pws_policy *p, const char *user_id, const char
 	v = INVITE(op.m, inv);
 	if (v->kind == PWS_INVITE_PARTNER)
 		WS(op.m, w)->n_pinv--;
-	v->status = PWS__INV_DECLINED;
-	pws__umap_del(&op.m->invite_of, pws__pair(w, v->email));
+	invite_drop(op.m, inv);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -530,6 +543,7 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__seat_count(op.m, mi, -1);
 	X->role = (uint8_t)role;
+	pws__member_sync(op.m, mi);
 	pws__seat_count(op.m, mi, +1);
 	op.rule = PWS_RULE_RO4;
 	return pws__op_end(&op, PWS_OK);
@@ -561,6 +575,7 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char 
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RO3,
 		                                  "only partners can be Partner Leads"));
 	MEMB(op.m, mi)->lead = partner_lead != 0;
+	pws__member_sync(op.m, mi);
 	op.rule = PWS_RULE_RO3;
 	return pws__op_end(&op, PWS_OK);
 }

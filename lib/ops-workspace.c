@@ -494,6 +494,7 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 		if (x->role == PWS_ROLE_EDITOR && pws__is_partner(op.m, w, x->user)) {
 			pws__seat_count(op.m, W->members.v[i], -1);
 			x->role = PWS_ROLE_VIEWER; /* RO2 */
+			pws__member_sync(op.m, W->members.v[i]);
 			op.flags |= PWS_RESULT_DOWNGRADED;
 		}
 	}
@@ -575,6 +576,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 			pws__member_unlink(m, mi);
 		else {
 			x->org = home; /* TT2: mapped to the home team, role kept */
+			pws__member_sync(m, mi);
 			pws__member_regroup(m, mi);
 		}
 	}

@@ -230,110 +230,135 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 
 /* --- uint64 map ------------------------------------------------------------ */
 
-static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t slots)
+static uint32_t umap_home(uint64_t key, uint32_t cap)
 {
-	pws__umap_slot *ns = pws__malloc(m, (size_t)slots * sizeof(*ns));
-	uint32_t i, mask = (uint32_t)(slots - 1);
+	return (uint32_t)(((unsigned __int128)pws__mix64(key) * cap) >> 64);
+}
+
+static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
+{
+	pws__umap_slot *ns = pws__malloc(m, (size_t)cap * sizeof(*ns));
+	uint32_t i;
 
 	if (!ns)
 		return PWS_ENOMEM;
-	for (i = 0; i <= mask; i++) {
+	for (i = 0; i < cap; i++) {
 		ns[i].val = PWS__NONE;
 		ns[i].key = 0;
-		ns[i].pad_ = 0;
+		ns[i].aux = 0;
 	}
-	if (map->s) {
-		for (i = 0; i <= map->mask; i++) {
-			pws__umap_slot *o = &map->s[i];
-			uint32_t j;
+	for (i = 0; map->s && i < map->cap; i++) {
+		pws__umap_slot *o = &map->s[i];
+		uint32_t j;
 
-			if (o->val == PWS__NONE)
-				continue;
-			j = (uint32_t)pws__mix64(o->key) & mask;
-			while (ns[j].val != PWS__NONE)
-				j = (j + 1) & mask;
-			ns[j] = *o;
-		}
-		pws__free(m, map->s);
+		if (o->val == PWS__NONE)
+			continue;
+		j = umap_home(o->key, (uint32_t)cap);
+		while (ns[j].val != PWS__NONE)
+			j = j + 1 == cap ? 0 : j + 1;
+		ns[j] = *o;
 	}
+	pws__free(m, map->s);
 	map->s = ns;
-	map->mask = mask;
+	map->cap = (uint32_t)cap;
 	return PWS_OK;
 }
 
 int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
 {
-	uint64_t need = (uint64_t)map->n + more, slots;
+	uint64_t need = (uint64_t)map->n + more;
 
-	slots = map->s ? (uint64_t)map->mask + 1 : 0;
-	if (need * 4 <= slots * 3)
+	if (need * 5 <= (uint64_t)map->cap * 4)
 		return PWS_OK;
-	if (!slots)
-		slots = 16;
-	while (need * 4 > slots * 3)
-		slots *= 2;
-	if (slots > (1ULL << 31))
+	/* grow to a load of 5/8: amortized O(1), and no power-of-two jump */
+	if (need * 8 / 5 + 16 > UINT32_MAX - 1)
 		return PWS_ENOMEM;
-	return umap_grow(m, map, slots);
+	return umap_grow(m, map, need * 8 / 5 + 16);
 }
 
-uint32_t pws__umap_get(const pws__umap *map, uint64_t key)
+static uint32_t umap_find(const pws__umap *map, uint64_t key)
 {
 	uint32_t j;
 
 	if (!map->s)
 		return PWS__NONE;
-	j = (uint32_t)pws__mix64(key) & map->mask;
+	j = umap_home(key, map->cap);
 	while (map->s[j].val != PWS__NONE) {
 		if (map->s[j].key == key)
-			return map->s[j].val;
-		j = (j + 1) & map->mask;
+			return j;
+		j = j + 1 == map->cap ? 0 : j + 1;
 	}
 	return PWS__NONE;
 }
 
+uint32_t pws__umap_get(const pws__umap *map, uint64_t key)
+{
+	uint32_t j = umap_find(map, key);
+
+	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
+}
+
+uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux)
+{
+	uint32_t j = umap_find(map, key);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->s[j].aux;
+	return map->s[j].val;
+}
+
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
 {
-	uint32_t j = (uint32_t)pws__mix64(key) & map->mask;
+	uint32_t j = umap_home(key, map->cap);
 
 	while (map->s[j].val != PWS__NONE) {
 		if (map->s[j].key == key) {
 			map->s[j].val = val;
+			map->s[j].aux = 0;
 			return;
 		}
-		j = (j + 1) & map->mask;
+		j = j + 1 == map->cap ? 0 : j + 1;
 	}
 	map->s[j].key = key;
 	map->s[j].val = val;
+	map->s[j].aux = 0;
 	map->n++;
+}
+
+void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux)
+{
+	uint32_t j = umap_find(map, key);
+
+	if (j != PWS__NONE)
+		map->s[j].aux = aux;
 }
 
 void pws__umap_del(pws__umap *map, uint64_t key)
 {
-	uint32_t j, k;
+	uint32_t j = umap_find(map, key), k, cap = map->cap;
 
-	if (!map->s)
-		return;
-	j = (uint32_t)pws__mix64(key) & map->mask;
-	while (map->s[j].val != PWS__NONE && map->s[j].key != key)
-		j = (j + 1) & map->mask;
-	if (map->s[j].val == PWS__NONE)
+	if (j == PWS__NONE)
 		return;
 	k = j;
 	for (;;) {
 		uint32_t home;
 
-		k = (k + 1) & map->mask;
+		k = k + 1 == cap ? 0 : k + 1;
 		if (map->s[k].val == PWS__NONE)
 			break;
-		home = (uint32_t)pws__mix64(map->s[k].key) & map->mask;
-		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
+		home = umap_home(map->s[k].key, cap);
+		/* move k back into the hole unless its home lies in (j, k] */
+		if ((uint32_t)((k - home + cap) % cap) >= (uint32_t)((k - j + cap) % cap)) {
 			map->s[j] = map->s[k];
 			j = k;
 		}
 	}
 	map->s[j].val = PWS__NONE;
 	map->s[j].key = 0;
+	map->s[j].aux = 0;
 	map->n--;
 }
 

@@ -69,21 +69,30 @@ void pws__smap_set(pws__smap *map, const char *key, uint32_t val);
 const char *pws__smap_del(pws__smap *map, const char *key);
 void pws__smap_free(const pws__mem *m, pws__smap *map);
 
-/* --- uint64 -> uint32 map ------------------------------------------------- */
+/* --- uint64 -> uint32 map, with a 32-bit payload per entry ---------------
+ * Any capacity (not only powers of two: the slot is picked by a
+ * multiply-shift), load kept between about 0.62 and 0.8, so a million
+ * entries cost about 22 bytes each rather than up to 32. The payload lets
+ * a hot path read what it needs from the slot alone (one cache miss). */
 typedef struct pws__umap_slot {
 	uint64_t key;
 	uint32_t val;      /* PWS__NONE marks an empty slot */
-	uint32_t pad_;
+	uint32_t aux;
 } pws__umap_slot;
 
 typedef struct pws__umap {
 	pws__umap_slot *s;
-	uint32_t n, mask;
+	uint32_t n, cap;
 } pws__umap;
 
 int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
+/* As pws__umap_get, also reading the payload (0 when absent). */
+uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux);
+/* Inserts or replaces (room must be reserved); the payload becomes 0. */
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
+/* Sets the payload of a present key. */
+void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux);
 void pws__umap_del(pws__umap *map, uint64_t key);
 void pws__umap_free(const pws__mem *m, pws__umap *map);
 

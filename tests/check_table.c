@@ -151,6 +151,11 @@ static int is_element_action(int action)
 }
 
 /*
+ * Membership comes first: a non-member (here only the PM) asking for
+ * anything beyond VIEW, VIEW_MEMBERS and the PM's management powers is
+ * denied by WS1 whatever the action (DECISIONS, "Reaching a workspace").
+ * Partners in multi-partner mode are denied moves and deletes by ED1.
+ *
  * The world: "pw" is an active partner workspace of "pub" (enterprise),
  * team-to-team, with partners a1 and g1 in it (so DL1 cannot happen), no
  * pending request. The element is a collection in pw; @p elem_editor says
@@ -185,7 +190,7 @@ static expect expected(const combo *c, int action, int elem_editor)
 	case PWS_ACT_EDIT:
 	case PWS_ACT_IMPORT:
 		if (!member)
-			return mk(0, PWS_RULE_WS1, PWS_RULE_ED1);
+			return mk(0, PWS_RULE_WS1, 0);
 		if (partner && multi)
 			return mk(0, PWS_RULE_ED1, 0);
 		return mk(editor_plus, PWS_RULE_ED1, 0);
@@ -197,9 +202,9 @@ static expect expected(const combo *c, int action, int elem_editor)
 		int rr = action == PWS_ACT_MOVE ? PWS_RULE_MV1 : PWS_RULE_RM1;
 
 		if (!member)
-			return mk(0, PWS_RULE_WS1, rr);
+			return mk(0, PWS_RULE_WS1, 0);
 		if (partner && multi)
-			return mk(0, PWS_RULE_ED1, rr);
+			return mk(0, PWS_RULE_ED1, 0);
 		return mk(elem_editor || ws_admin || super, rr, 0);
 	}
 
@@ -207,7 +212,7 @@ static expect expected(const combo *c, int action, int elem_editor)
 	 * any member. */
 	case PWS_ACT_FORK:
 		if (!member)
-			return mk(0, PWS_RULE_WS1, PWS_RULE_FK1);
+			return mk(0, PWS_RULE_WS1, 0);
 		if (partner)
 			return mk(c->paid || c->ws_role >= PWS_ROLE_EDITOR, PWS_RULE_FK1, 0);
 		return mk(1, PWS_RULE_FK1, 0);
@@ -215,19 +220,19 @@ static expect expected(const combo *c, int action, int elem_editor)
 	/* CM1: members; nobody in multi. */
 	case PWS_ACT_COMMENT:
 		if (!member)
-			return mk(0, PWS_RULE_WS1, multi ? PWS_RULE_CM1 : 0);
+			return mk(0, PWS_RULE_WS1, 0);
 		return mk(!multi, PWS_RULE_CM1, 0);
 
 	/* UP1: team members with Editor/Admin. */
 	case PWS_ACT_POST_UPDATE:
 		if (!member)
-			return mk(0, PWS_RULE_WS1, PWS_RULE_UP1);
+			return mk(0, PWS_RULE_WS1, 0);
 		return mk(!partner && editor_plus, PWS_RULE_UP1, 0);
 
 	/* UP2: members in single mode; nobody in multi. */
 	case PWS_ACT_REPLY:
 		if (!member)
-			return mk(0, PWS_RULE_WS1, multi ? PWS_RULE_UP2 : 0);
+			return mk(0, PWS_RULE_WS1, 0);
 		return mk(!multi, PWS_RULE_UP2, 0);
 
 	/* DT1: Workspace Admin, PM. */
@@ -238,9 +243,9 @@ static expect expected(const combo *c, int action, int elem_editor)
 	case PWS_ACT_ENABLE_MULTI:
 		return mk(manager && !multi, PWS_RULE_MP1, 0);
 
-	/* INT1: never in a partner workspace. */
+	/* INT1: never in a partner workspace, whoever asks. */
 	case PWS_ACT_INTEGRATION:
-		return mk(0, PWS_RULE_INT1, pm ? PWS_RULE_WS1 : 0);
+		return mk(0, PWS_RULE_INT1, 0);
 
 	/* DL1: partners a1 and g1 are still in pw: nobody, yet. */
 	case PWS_ACT_CHANGE_VISIBILITY:
@@ -254,7 +259,7 @@ static expect expected(const combo *c, int action, int elem_editor)
 	 * whether they are allowed is not settled; everyone else is denied. */
 	case PWS_ACT_REVIEW_REQUEST:
 		if (pm || super)
-			return mk(-1, PWS_RULE_CR3, PWS_RULE_LC1);
+			return mk(-1, PWS_RULE_CR3, 0);
 		return mk(0, PWS_RULE_CR3, 0);
 
 	/* IN1 / IN2: Workspace Admin, PM (no Partner Lead in the table). */
@@ -269,13 +274,14 @@ static expect expected(const combo *c, int action, int elem_editor)
 	case PWS_ACT_SET_PARTNER_LEAD:
 		return mk(manager, PWS_RULE_RO3, 0);
 
-	/* Member list: members and the PM (WS1, VI1-VI3). */
-	case PWS_ACT_VIEW_MEMBERS: {
-		expect e = mk(member || pm, PWS_RULE_WS1, PWS_RULE_VI1);
-
-		e.rules[2] = partner ? (multi ? PWS_RULE_VI2 : PWS_RULE_VI3) : PWS_RULE_AC1;
-		return e;
-	}
+	/* Member list: team members see all (VI1); partners see by mode
+	 * (VI3 single, VI2 multi); the non-member PM by WS1. */
+	case PWS_ACT_VIEW_MEMBERS:
+		if (pm)
+			return mk(1, PWS_RULE_WS1, 0);
+		if (partner)
+			return mk(1, multi ? PWS_RULE_VI2 : PWS_RULE_VI3, 0);
+		return mk(1, PWS_RULE_VI1, 0);
 
 	/* CR2: pw is already a partner workspace: only its Admin or a PM could
 	 * ever ask; what they get on an already-converted one is not settled. */
