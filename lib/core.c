@@ -308,11 +308,9 @@ char *pws__dup(pws__op *op, const char *s)
 int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws)
 {
 	const pws__ws *w = WS(op->m, ws);
-	uint32_t i;
+	uint32_t g, k, mi;
 
-	for (i = 0; i < w->members.n; i++) {
-		uint32_t mi = w->members.v[i];
-
+	PWS__EACH_MEMBER(op->m, w, g, k, mi) {
 		if (pws__member_effective(op->m, mi) &&
 		    pws__ev_user(op, e, MEMB(op->m, mi)->user))
 			return PWS_ENOMEM;

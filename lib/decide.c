@@ -47,26 +47,27 @@ static int deny(int *rule, int r)
 uint32_t pws__partners_left(const pws__model *m, uint32_t w)
 {
 	const pws__ws *W = WS(m, w);
-	uint32_t i, n = 0;
+	uint32_t g, n = 0;
 
-	for (i = 0; i < W->members.n; i++)
-		if (pws__is_partner(m, w, MEMB(m, W->members.v[i])->user))
-			n++;
+	/* every group but the owning team's holds partners */
+	for (g = 0; g < W->groups.n; g++)
+		if (GROUP(m, W->groups.v[g])->key != PWS__GRP_TEAM)
+			n += GROUP(m, W->groups.v[g])->list.n;
 	n += W->n_pinv;
 	return n;
 }
 
 uint32_t pws__team_admins(const pws__model *m, uint32_t w)
 {
-	const pws__ws *W = WS(m, w);
-	uint32_t i, n = 0;
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM)), k, n = 0;
+	const pws__group *G;
 
-	for (i = 0; i < W->members.n; i++) {
-		const pws__member *x = MEMB(m, W->members.v[i]);
-
-		if (x->role == PWS_ROLE_ADMIN && !pws__is_partner(m, w, x->user))
+	if (g == PWS__NONE)
+		return 0;
+	G = GROUP(m, g);
+	for (k = 0; k < G->list.n; k++)
+		if (MEMB(m, G->list.v[k])->role == PWS_ROLE_ADMIN)
 			n++;
-	}
 	return n;
 }
 

@@ -65,7 +65,6 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 		pws__free(mem, w->summary);
 		pws__free(mem, w->description);
 		pws__free(mem, w->note);
-		pws__ids_free(mem, &w->members);
 		pws__ids_free(mem, &w->groups);
 		pws__ids_free(mem, &w->elements);
 		pws__ids_free(mem, &w->updates);
@@ -433,7 +432,6 @@ int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_
 {
 	if (pws__group_prepare(mem, m, ws, pws__grp_key(m, ws, user, org)) == PWS__NONE ||
 	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
-	    pws__ids_reserve(mem, &WS(m, ws)->members, 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
 	    pws__umap_reserve(mem, &m->member_of, 1) ||
 	    pws__umap_reserve(mem, &m->seat_of, 1))
@@ -483,7 +481,6 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 	x->org = org;
 	x->alive = 1;
 	x->seen = WS(m, ws)->n_updates;
-	x->ws_pos = pws__ids_push(&WS(m, ws)->members, mi);
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
 	pws__member_sync(m, mi);
@@ -498,9 +495,6 @@ void pws__member_unlink(pws__model *m, uint32_t mi)
 	uint32_t moved;
 
 	pws__seat_count(m, mi, -1);
-	moved = pws__ids_swap_remove(&WS(m, x->ws)->members, x->ws_pos);
-	if (moved != PWS__NONE)
-		MEMB(m, moved)->ws_pos = x->ws_pos;
 	moved = pws__ids_swap_remove(&USER(m, x->user)->members, x->user_pos);
 	if (moved != PWS__NONE)
 		MEMB(m, moved)->user_pos = x->user_pos;

@@ -47,8 +47,8 @@ typedef struct pws__ws {
 	uint32_t requester;
 	uint32_t n_updates;  /* updates posted so far (VI6) */
 	uint32_t n_pinv;     /* open partner invites (DL1) */
-	pws__ids members;    /* membership indexes */
-	pws__ids groups;     /* member groups: team members, then one per partner org */
+	pws__ids groups;     /* member groups: team members, then one per partner org;
+	                      * together they hold every membership (PWS__EACH_MEMBER) */
 	pws__ids elements;   /* live or trashed element indexes */
 	pws__ids updates;    /* its updates, oldest first (VI5) */
 	uint8_t in_public;   /* listed in model.public_ws */
@@ -67,7 +67,7 @@ typedef struct pws__group {
 typedef struct pws__member {
 	uint32_t ws, user;
 	uint32_t org;        /* granting team (team-to-team) or domain atom (legacy) */
-	uint32_t ws_pos, user_pos;
+	uint32_t user_pos;
 	uint32_t seen;       /* ws.n_updates at the last visit (VI6) */
 	uint32_t grp, grp_pos; /* its group and position there */
 	uint8_t role, lead, alive;
@@ -131,6 +131,14 @@ typedef struct pws__model {
 #define HIST(M, i) PWS__AT((M)->history, pws__post, i)
 #define COMMENT(M, i) PWS__AT((M)->comments, pws__post, i)
 #define GROUP(M, i) PWS__AT((M)->groups, pws__group, i)
+
+/* Visits every membership index `mi` of workspace W, group by group (the
+ * owning team's members first). g and k are caller-declared uint32_t. The
+ * body must not add or remove memberships of W. */
+#define PWS__EACH_MEMBER(M, W, g, k, mi) \
+	for ((g) = 0; (g) < (W)->groups.n; (g)++) \
+		for ((k) = 0; (k) < GROUP(M, (W)->groups.v[g])->list.n && \
+		     (((mi) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
 
 void pws__model_init(pws__model *m);
 void pws__model_free(const pws__mem *mem, pws__model *m);

@@ -372,7 +372,7 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 {
 	pws__op op;
 	pws__who c;
-	uint32_t u, w, i;
+	uint32_t u, w, g, k, mi;
 	struct pws_event *e;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -390,9 +390,7 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 	                c.W->team, u, update_id);
 	if (!e || pws__ev_ws(&op, e, w))
 		return pws__op_end(&op, PWS_ENOMEM);
-	for (i = 0; i < c.W->members.n; i++) {
-		uint32_t mi = c.W->members.v[i];
-
+	PWS__EACH_MEMBER(op.m, c.W, g, k, mi) {
 		if (MEMB(op.m, mi)->user != u && pws__member_effective(op.m, mi) &&
 		    pws__ev_user(&op, e, MEMB(op.m, mi)->user))
 			return pws__op_end(&op, PWS_ENOMEM);

@@ -99,7 +99,6 @@ static void discard_slot(pws__op *op, uint32_t w, uint32_t groups_before)
 		return;
 	pws__groups_rollback(op->mem, op->m, groups_before);
 	WS(op->m, w)->groups.n = 0;
-	pws__ids_free(op->mem, &WS(op->m, w)->members);
 	pws__ids_free(op->mem, &WS(op->m, w)->groups);
 }
 
@@ -460,7 +459,7 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
                                                   const char *workspace_id, pws_result *res)
 {
 	pws__op op;
-	uint32_t u, w, i;
+	uint32_t u, w, i, g, k, mi;
 	pws__ws *W;
 	struct pws_event *e, *down = NULL;
 	int rc = pws__op_begin(&op, p, res);
@@ -475,8 +474,8 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, W->team, u, NULL);
 	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w))
 		return pws__op_end(&op, PWS_ENOMEM);
-	for (i = 0; i < W->members.n; i++) {
-		pws__member *x = MEMB(op.m, W->members.v[i]);
+	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
+		pws__member *x = MEMB(op.m, mi);
 
 		if (x->role != PWS_ROLE_EDITOR || !pws__is_partner(op.m, w, x->user))
 			continue;
@@ -488,13 +487,13 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
 	W->mode = PWS_MODE_MULTI;
-	for (i = 0; i < W->members.n; i++) {
-		pws__member *x = MEMB(op.m, W->members.v[i]);
+	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
+		pws__member *x = MEMB(op.m, mi);
 
 		if (x->role == PWS_ROLE_EDITOR && pws__is_partner(op.m, w, x->user)) {
-			pws__seat_count(op.m, W->members.v[i], -1);
+			pws__seat_count(op.m, mi, -1);
 			x->role = PWS_ROLE_VIEWER; /* RO2 */
-			pws__member_sync(op.m, W->members.v[i]);
+			pws__member_sync(op.m, mi);
 			op.flags |= PWS_RESULT_DOWNGRADED;
 		}
 	}
@@ -513,7 +512,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 {
 	pws__op op;
 	pws__model *m;
-	uint32_t u = PWS__NONE, w, i;
+	uint32_t u = PWS__NONE, w, i, g, k, mi, n, *mis;
 	pws__ws *W;
 	struct pws_event *e;
 	int rc = pws__op_begin(&op, p, res);
@@ -542,10 +541,12 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	e = pws__ev_new(&op, PWS_EV_MIGRATED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL, W->team, u, NULL);
 	if (!e || pws__ev_ws(&op, e, w) || pws__ev_managers(&op, e, W->team, 0))
 		return pws__op_end(&op, PWS_ENOMEM);
-	for (i = 0; i < W->members.n; i++) {
-		const pws__member *x = MEMB(m, W->members.v[i]);
+	n = 0;
+	PWS__EACH_MEMBER(m, W, g, k, mi) {
+		const pws__member *x = MEMB(m, mi);
 		struct pws_event *pe;
 
+		n++;
 		if (x->role == PWS_ROLE_ADMIN && !pws__is_partner(m, w, x->user) &&
 		    pws__ev_user(&op, e, x->user))
 			return pws__op_end(&op, PWS_ENOMEM);
@@ -556,30 +557,39 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		if (!pe || pws__ev_ws(&op, pe, w) || pws__ev_user(&op, pe, x->user))
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
-	for (i = 0; i < W->members.n; i++) {
-		const pws__member *x = MEMB(m, W->members.v[i]);
+	/* regrouping moves memberships between groups: work from a copy */
+	mis = pws__calloc(op.mem, n ? n : 1, sizeof(*mis));
+	if (!mis)
+		return pws__op_end(&op, PWS_ENOMEM);
+	n = 0;
+	PWS__EACH_MEMBER(m, W, g, k, mi) {
+		const pws__member *x = MEMB(m, mi);
 		uint32_t home = USER(m, x->user)->team;
 
+		mis[n++] = mi;
 		if (home != W->team && home != PWS__NONE &&
-		    pws__group_prepare(op.mem, m, w, home) == PWS__NONE)
+		    pws__group_prepare(op.mem, m, w, home) == PWS__NONE) {
+			pws__free(op.mem, mis);
 			return pws__op_end(&op, PWS_ENOMEM);
+		}
 	}
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
-	for (i = W->members.n; i-- > 0;) {
-		uint32_t mi = W->members.v[i];
-		pws__member *x = MEMB(m, mi);
+	for (i = 0; i < n; i++) {
+		uint32_t mi2 = mis[i];
+		pws__member *x = MEMB(m, mi2);
 		uint32_t home = USER(m, x->user)->team;
 
 		if (home == W->team)
 			continue;
 		if (home == PWS__NONE)
-			pws__member_unlink(m, mi);
+			pws__member_unlink(m, mi2);
 		else {
 			x->org = home; /* TT2: mapped to the home team, role kept */
-			pws__member_sync(m, mi);
-			pws__member_regroup(m, mi);
+			pws__member_sync(m, mi2);
+			pws__member_regroup(m, mi2);
 		}
 	}
+	pws__free(op.mem, mis);
 	op.rule = PWS_RULE_TT2;
 	return pws__op_end(&op, PWS_OK);
 }

@@ -21,12 +21,23 @@ uint64_t pws__mix64(uint64_t x)
 uint64_t pws__hash_bytes(const void *p, size_t n)
 {
 	const unsigned char *c = p;
-	uint64_t h = 0xcbf29ce484222325ULL;
-	size_t i;
+	uint64_t h = 0x9e3779b97f4a7c15ULL ^ n;
 
-	for (i = 0; i < n; i++) {
-		h ^= c[i];
-		h *= 0x100000001b3ULL;
+	/* eight bytes at a time, then the tail; mixed at the end */
+	while (n >= 8) {
+		uint64_t w;
+
+		memcpy(&w, c, 8);
+		h = (h ^ w) * 0xff51afd7ed558ccdULL;
+		h ^= h >> 32;
+		c += 8;
+		n -= 8;
+	}
+	if (n) {
+		uint64_t w = 0;
+
+		memcpy(&w, c, n);
+		h = (h ^ w) * 0xc4ceb9fe1a85ec53ULL;
 	}
 	return pws__mix64(h);
 }
@@ -145,15 +156,36 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 	return smap_grow(m, map, slots);
 }
 
-static uint32_t smap_find(const pws__smap *map, const char *key, uint64_t h)
+/* One pass over a key: its length, first 8 bytes and hash. */
+typedef struct skey {
+	uint64_t hash, head;
+	size_t len;
+} skey;
+
+static skey skey_of(const char *key)
+{
+	skey k;
+
+	k.len = strlen(key);
+	k.head = 0;
+	memcpy(&k.head, key, k.len < 8 ? k.len : 8);
+	k.hash = pws__hash_bytes(key, k.len);
+	return k;
+}
+
+static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
 {
 	uint32_t j;
 
 	if (!map->s)
 		return PWS__NONE;
-	j = (uint32_t)h & map->mask;
+	j = (uint32_t)k->hash & map->mask;
 	while (map->s[j].key) {
-		if (map->s[j].hash == h && strcmp(map->s[j].key, key) == 0)
+		const pws__smap_slot *s = &map->s[j];
+
+		/* short keys are decided in the slot, without reading the key */
+		if (s->hash == k->hash && s->len == k->len && s->head == k->head &&
+		    (k->len <= 8 || memcmp(s->key + 8, key + 8, k->len - 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -162,34 +194,39 @@ static uint32_t smap_find(const pws__smap *map, const char *key, uint64_t h)
 
 uint32_t pws__smap_get(const pws__smap *map, const char *key)
 {
-	uint32_t j = smap_find(map, key, pws__hash_str(key));
+	skey k = skey_of(key);
+	uint32_t j = smap_find(map, key, &k);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
 }
 
 const char *pws__smap_key(const pws__smap *map, const char *key)
 {
-	uint32_t j = smap_find(map, key, pws__hash_str(key));
+	skey k = skey_of(key);
+	uint32_t j = smap_find(map, key, &k);
 
 	return j == PWS__NONE ? NULL : map->s[j].key;
 }
 
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 {
-	uint64_t h = pws__hash_str(key);
-	uint32_t j = (uint32_t)h & map->mask;
+	skey k = skey_of(key);
+	uint32_t j = (uint32_t)k.hash & map->mask;
 
 	while (map->s[j].key)
 		j = (j + 1) & map->mask;
-	map->s[j].hash = h;
+	map->s[j].hash = k.hash;
 	map->s[j].key = key;
+	map->s[j].head = k.head;
+	map->s[j].len = (uint32_t)k.len;
 	map->s[j].val = val;
 	map->n++;
 }
 
 void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 {
-	uint32_t j = smap_find(map, key, pws__hash_str(key));
+	skey k = skey_of(key);
+	uint32_t j = smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
 		map->s[j].val = val;
@@ -197,7 +234,8 @@ void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 
 const char *pws__smap_del(pws__smap *map, const char *key)
 {
-	uint32_t j = smap_find(map, key, pws__hash_str(key)), k;
+	skey sk = skey_of(key);
+	uint32_t j = smap_find(map, key, &sk), k;
 	const char *stored;
 
 	if (j == PWS__NONE)

@@ -48,7 +48,9 @@ void pws__ids_free(const pws__mem *m, pws__ids *l);
 typedef struct pws__smap_slot {
 	uint64_t hash;
 	const char *key;   /* owned by whoever inserted it */
+	uint64_t head;     /* the key's first 8 bytes, zero-padded */
 	uint32_t val;
+	uint32_t len;      /* strlen(key): keys of 8 bytes or less compare in the slot */
 } pws__smap_slot;
 
 typedef struct pws__smap {

@@ -585,35 +585,37 @@ static void *deadline_main(void *arg)
 }
 
 /* Runs fn(arg) on a helper thread; returns 1 if it finished within
- * seconds, 0 if not (the thread is then abandoned, stuck). Check's own
- * timeout covers fork mode; this covers CK_FORK=no. */
+ * seconds, 0 if not (the thread is then abandoned, stuck, with its state
+ * leaked on purpose). Check's own timeout covers fork mode; this covers
+ * CK_FORK=no. */
 static int run_with_deadline(void (*fn)(void *), void *arg, int seconds)
 {
-	static deadline_run d;
+	deadline_run *d = calloc(1, sizeof *d);
 	struct timespec ts;
 	pthread_t t;
 	int done, err = 0;
 
-	memset(&d, 0, sizeof d);
-	d.fn = fn;
-	d.arg = arg;
-	ck_assert_int_eq(pthread_mutex_init(&d.mu, NULL), 0);
-	ck_assert_int_eq(pthread_cond_init(&d.cv, NULL), 0);
+	ck_assert_ptr_nonnull(d);
+	d->fn = fn;
+	d->arg = arg;
+	ck_assert_int_eq(pthread_mutex_init(&d->mu, NULL), 0);
+	ck_assert_int_eq(pthread_cond_init(&d->cv, NULL), 0);
 	ck_assert_int_eq(clock_gettime(CLOCK_REALTIME, &ts), 0);
 	ts.tv_sec += seconds;
-	ck_assert_int_eq(pthread_create(&t, NULL, deadline_main, &d), 0);
-	pthread_mutex_lock(&d.mu);
-	while (!d.done && err != ETIMEDOUT)
-		err = pthread_cond_timedwait(&d.cv, &d.mu, &ts);
-	done = d.done;
-	pthread_mutex_unlock(&d.mu);
+	ck_assert_int_eq(pthread_create(&t, NULL, deadline_main, d), 0);
+	pthread_mutex_lock(&d->mu);
+	while (!d->done && err != ETIMEDOUT)
+		err = pthread_cond_timedwait(&d->cv, &d->mu, &ts);
+	done = d->done;
+	pthread_mutex_unlock(&d->mu);
 	if (!done) {
 		pthread_detach(t);
 		return 0;
 	}
 	ck_assert_int_eq(pthread_join(t, NULL), 0);
-	pthread_cond_destroy(&d.cv);
-	pthread_mutex_destroy(&d.mu);
+	pthread_cond_destroy(&d->cv);
+	pthread_mutex_destroy(&d->mu);
+	free(d);
 	return 1;
 }
 

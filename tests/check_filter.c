@@ -1,0 +1,1801 @@
+/*
+ * The visibility filter: every listing of filter.h, named after the rule it
+ * proves (VI1-VI9, TT1, PL2/PL4, WS1-WS3), and a randomized consistency
+ * test proving that each listing equals exactly what the predicates and
+ * checks of check.h allow (filter_consistency_random).
+ *
+ * filter_consistency_random runs PWS_FILTER_WORLDS worlds (default 200)
+ * from the base seed PWS_FILTER_SEED (default 1); a failure prints the
+ * world's seed: rerun with PWS_FILTER_SEED=<seed> PWS_FILTER_WORLDS=1.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-world.h"
+
+#include <inttypes.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOW ((int64_t)1700000000)
+#define IDLEN 32
+#define EMLEN 64
+#define MAXROWS 128
+
+/* ------------------------------------------------------------------ */
+/* Listing helpers                                                     */
+/* ------------------------------------------------------------------ */
+
+/* A listing copied out of its iterator: string columns of every row. */
+typedef struct rows {
+	size_t n;
+	char id[MAXROWS][IDLEN];
+	char aux[MAXROWS][IDLEN];   /* a second string column */
+	int64_t a[MAXROWS], b[MAXROWS], c[MAXROWS], d[MAXROWS];
+} rows;
+
+/* Reads every row of it: id = column sid, aux = column saux (0: none),
+ * a..d = integer columns ia..id (0: none); frees the iterator. */
+static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, int ic,
+                      int idc)
+{
+	size_t cnt = pws_iter_count(it);
+
+	memset(r, 0, sizeof *r);
+	ck_assert_msg(cnt <= MAXROWS, "listing too long for the test: %zu", cnt);
+	while (pws_iter_next(it) == PWS_OK) {
+		const char *s = pws_iter_str(it, sid);
+
+		ck_assert_ptr_nonnull(s);
+		ck_assert_uint_lt(r->n, MAXROWS);
+		snprintf(r->id[r->n], IDLEN, "%s", s);
+		if (saux)
+			snprintf(r->aux[r->n], IDLEN, "%s", pws_iter_str(it, saux));
+		r->a[r->n] = ia ? pws_iter_int(it, ia) : 0;
+		r->b[r->n] = ib ? pws_iter_int(it, ib) : 0;
+		r->c[r->n] = ic ? pws_iter_int(it, ic) : 0;
+		r->d[r->n] = idc ? pws_iter_int(it, idc) : 0;
+		r->n++;
+	}
+	ck_assert_uint_eq(r->n, cnt);
+	/* past the end: no current row */
+	ck_assert_ptr_null(pws_iter_str(it, sid));
+	ck_assert_int_eq(pws_iter_next(it), PWS_ITEROVER);
+	pws_iter_free(it);
+}
+
+static int rows_find(const rows *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++)
+		if (strcmp(r->id[i], id) == 0)
+			return (int)i;
+	return -1;
+}
+
+/* Member listing: id = user, aux = ORG, a = ROLE, b = LEAD, c = EXTERNAL. */
+static int members_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_members(&it, p, viewer, ws);
+
+	memset(r, 0, sizeof *r);
+	if (rc == PWS_OK)
+		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
+		          PWS_COL_EXTERNAL, 0);
+	else
+		ck_assert_ptr_null(it);
+	return rc;
+}
+
+static int members_as_org(rows *r, const pws_policy *p, const char *org, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_members_as_org(&it, p, org, ws);
+
+	memset(r, 0, sizeof *r);
+	if (rc == PWS_OK)
+		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
+		          PWS_COL_EXTERNAL, 0);
+	return rc;
+}
+
+/* Element listing: id, aux = PARENT, a = KIND, b = ACTIONS. */
+static int elements_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_elements(&it, p, viewer, ws);
+
+	memset(r, 0, sizeof *r);
+	if (rc == PWS_OK)
+		rows_read(r, it, PWS_COL_ID, PWS_COL_PARENT, PWS_COL_KIND, PWS_COL_ACTIONS, 0, 0);
+	else
+		ck_assert_ptr_null(it);
+	return rc;
+}
+
+static int elements_as_org(rows *r, const pws_policy *p, const char *org, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_elements_as_org(&it, p, org, ws);
+
+	memset(r, 0, sizeof *r);
+	if (rc == PWS_OK)
+		rows_read(r, it, PWS_COL_ID, PWS_COL_PARENT, PWS_COL_KIND, PWS_COL_ACTIONS, 0, 0);
+	return rc;
+}
+
+/* Workspaces: id, aux = TEAM, a = ROLE, b = EXTERNAL, c = VISIBILITY,
+ * d = UNREAD (MODE is read separately when needed). */
+static int workspaces_of(rows *r, const pws_policy *p, const char *user)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_workspaces(&it, p, user);
+
+	memset(r, 0, sizeof *r);
+	if (rc == PWS_OK)
+		rows_read(r, it, PWS_COL_ID, PWS_COL_TEAM, PWS_COL_ROLE, PWS_COL_EXTERNAL,
+		          PWS_COL_VISIBILITY, PWS_COL_UNREAD);
+	return rc;
+}
+
+/* Posts (history, updates, replies, activity): id, aux = AUTHOR,
+ * a = AT, b = UNREAD, c = KIND. */
+static int posts_rows(rows *r, int rc, pws_iter *it)
+{
+	memset(r, 0, sizeof *r);
+	if (rc == PWS_OK)
+		rows_read(r, it, PWS_COL_ID, PWS_COL_AUTHOR, PWS_COL_AT, PWS_COL_UNREAD,
+		          PWS_COL_KIND, 0);
+	else
+		ck_assert_ptr_null(it);
+	return rc;
+}
+
+static int history_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_history(&it, p, viewer, ws);
+
+	return posts_rows(r, rc, it);
+}
+
+static int updates_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_updates(&it, p, viewer, ws);
+
+	return posts_rows(r, rc, it);
+}
+
+static int replies_of(rows *r, const pws_policy *p, const char *viewer, const char *up)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_replies(&it, p, viewer, up);
+
+	return posts_rows(r, rc, it);
+}
+
+static int activity_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
+{
+	pws_iter *it = NULL;
+	int rc = pws_list_activity(&it, p, viewer, ws);
+
+	return posts_rows(r, rc, it);
+}
+
+/* Asserts a listing holds exactly the ids given (NULL-terminated), in any
+ * order. */
+static void rows_are(const rows *r, const char *const *ids, const char *what)
+{
+	size_t n = 0;
+
+	for (; ids[n]; n++)
+		ck_assert_msg(rows_find(r, ids[n]) >= 0, "%s: '%s' missing", what, ids[n]);
+	ck_assert_msg(r->n == n, "%s: %zu rows, expected %zu", what, r->n, n);
+}
+
+/* Asserts a listing holds exactly the ids given, in that order. */
+static void rows_are_ordered(const rows *r, const char *const *ids, const char *what)
+{
+	size_t n = 0;
+
+	for (; ids[n]; n++) {
+		ck_assert_msg(n < r->n, "%s: only %zu rows", what, r->n);
+		ck_assert_msg(strcmp(r->id[n], ids[n]) == 0, "%s: row %zu is '%s', expected '%s'",
+		              what, n, r->id[n], ids[n]);
+	}
+	ck_assert_msg(r->n == n, "%s: %zu rows, expected %zu", what, r->n, n);
+}
+
+/* VI1 grouping: team members (EXTERNAL 0) first, then partners with each
+ * organization contiguous. */
+static void assert_member_groups(const rows *r, const char *what)
+{
+	size_t i, j;
+
+	for (i = 1; i < r->n; i++) {
+		ck_assert_msg(r->c[i - 1] <= r->c[i], "%s: partner '%s' before team member '%s'",
+		              what, r->id[i - 1], r->id[i]);
+		if (r->c[i] && strcmp(r->aux[i - 1], r->aux[i]) != 0)
+			for (j = 0; j + 1 < i; j++)
+				ck_assert_msg(!r->c[j] || strcmp(r->aux[j], r->aux[i]) != 0,
+				              "%s: organization '%s' is not contiguous", what,
+				              r->aux[i]);
+	}
+	for (i = 0; i < r->n; i++)
+		ck_assert_msg((r->c[i] != 0) == (r->aux[i][0] != '\0'),
+		              "%s: '%s' EXTERNAL %" PRId64 " but ORG '%s'", what, r->id[i],
+		              r->c[i], r->aux[i]);
+}
+
+/* filter.h: "within a group by user id". */
+static void assert_member_order(const rows *r, const char *what)
+{
+	size_t i;
+
+	assert_member_groups(r, what);
+	for (i = 1; i < r->n; i++)
+		if (r->c[i - 1] == r->c[i] && strcmp(r->aux[i - 1], r->aux[i]) == 0)
+			ck_assert_msg(strcmp(r->id[i - 1], r->id[i]) < 0,
+			              "%s: '%s' listed before '%s' in one group (filter.h: within a "
+			              "group by user id)", what, r->id[i - 1], r->id[i]);
+}
+
+static void join(pws_policy *p, const char *actor, const char *ws, const char *user,
+                 const char *email, int kind, int role, int lead)
+{
+	OK(pws_invite(p, actor, ws, email, kind, role, lead, RES));
+	OK(pws_invite_accept(p, user, ws, NULL, RES));
+}
+
+static int sees(pws_policy *p, const char *viewer, const char *ws, const char *member)
+{
+	int vis = -1;
+
+	ck_assert_int_eq(pws_can_see_member(p, &vis, NULL, viewer, ws, member), PWS_OK);
+	return vis;
+}
+
+static int view_allowed(const pws_policy *p, const char *user, const char *ws)
+{
+	int allowed = -1;
+
+	ck_assert_int_eq(pws_check(p, &allowed, NULL, user, PWS_ACT_VIEW, ws, NULL), PWS_OK);
+	return allowed;
+}
+
+static void enable_multi(pws_policy *p, const char *ws)
+{
+	OK(pws_workspace_enable_multi_partner(p, "pm", ws, RES));
+}
+
+/* The standard world plus a2 (acme viewer) and i1 (initech viewer) in pw. */
+static pws_policy *world6(void)
+{
+	pws_policy *p = tw_world();
+
+	join(p, "pm", "pw", "a2", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	join(p, "pm", "pw", "i1", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	return p;
+}
+
+/* ------------------------------------------------------------------ */
+/* VI1                                                                 */
+/* ------------------------------------------------------------------ */
+
+START_TEST(VI1_publisher_member_sees_every_member_grouped)
+{
+	pws_policy *p = world6();
+	const char *all[] = {"dev", "pm", "a1", "a2", "g1", "i1", NULL};
+	const char *viewers[] = {"dev", "pm"};
+	rows r;
+	size_t i;
+	int mode;
+
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			enable_multi(p, "pw"); /* VI1 holds in both modes */
+		for (i = 0; i < 2; i++) {
+			ck_assert_int_eq(members_of(&r, p, viewers[i], "pw"), PWS_OK);
+			rows_are(&r, all, viewers[i]);
+			assert_member_groups(&r, viewers[i]);
+			/* team members first */
+			ck_assert_int_eq(r.c[0], 0);
+			ck_assert_int_eq(r.c[1], 0);
+			/* acme's two partners are one contiguous group, by id */
+			ck_assert_int_eq(rows_find(&r, "a2"), rows_find(&r, "a1") + 1);
+			ck_assert_str_eq(r.aux[rows_find(&r, "a1")], "acme");
+			ck_assert_str_eq(r.aux[rows_find(&r, "g1")], "globex");
+			ck_assert_str_eq(r.aux[rows_find(&r, "i1")], "initech");
+			ck_assert_int_eq(r.a[rows_find(&r, "pm")], PWS_ROLE_ADMIN);
+			ck_assert_int_eq(r.b[rows_find(&r, "a1")], 1);
+			ck_assert_int_eq(r.b[rows_find(&r, "a2")], 0);
+		}
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* filter.h: team members first, then partners grouped by organization;
+ * within a group by user id. pm joined pw before dev, a2 after a1, and
+ * "b0" (created last, sorting first) joins acme's group last. */
+START_TEST(VI1_members_sorted_by_id_within_group)
+{
+	pws_policy *p = world6();
+	const char *viewers[] = {"dev", "pm", "a1", "g1"};
+	rows r;
+	size_t i;
+
+	OK(pws_user_add(p, "b0", "b0@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	join(p, "pm", "pw", "b0", "b0@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pws_user_add(p, "ceo", "ceo@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	join(p, "pm", "pw", "ceo", "ceo@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0);
+	for (i = 0; i < 4; i++) {
+		ck_assert_int_eq(members_of(&r, p, viewers[i], "pw"), PWS_OK);
+		ck_assert_uint_eq(r.n, 8);
+		assert_member_order(&r, viewers[i]);
+		ck_assert_str_eq(r.id[0], "ceo");
+		ck_assert_str_eq(r.id[1], "dev");
+		ck_assert_str_eq(r.id[2], "pm");
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI1_non_member_gets_denied)
+{
+	pws_policy *p = world6();
+	rows r;
+
+	/* WS1: the super admin and team members outside pw see no member */
+	ck_assert_int_eq(members_of(&r, p, "owner", "pw"), PWS_EDENIED);
+	ck_assert_int_eq(members_of(&r, p, "dev2", "pw"), PWS_EDENIED);
+	ck_assert_int_eq(members_of(&r, p, "a3", "pw"), PWS_EDENIED);
+	ck_assert_int_eq(members_of(&r, p, "solo", "pw"), PWS_EDENIED);
+	ck_assert_int_eq(members_of(&r, p, "nobody", "pw"), PWS_ENOTFOUND);
+	ck_assert_int_eq(members_of(&r, p, "dev", "nowhere"), PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI2: multi mode                                                     */
+/* ------------------------------------------------------------------ */
+
+START_TEST(VI2_multi_partner_sees_team_and_own_org)
+{
+	pws_policy *p = world6();
+	const char *g1_sees[] = {"dev", "pm", "g1", NULL};
+	const char *a2_sees[] = {"dev", "pm", "a1", "a2", NULL};
+	const char *others[] = {"a1", "a2", "i1"};
+	rows r;
+	size_t i;
+	int rule = -1, vis = -1;
+
+	enable_multi(p, "pw");
+	ck_assert_int_eq(members_of(&r, p, "g1", "pw"), PWS_OK);
+	rows_are(&r, g1_sees, "g1");
+	assert_member_groups(&r, "g1");
+	ck_assert_int_eq(members_of(&r, p, "a2", "pw"), PWS_OK);
+	rows_are(&r, a2_sees, "a2");
+	assert_member_groups(&r, "a2");
+	for (i = 0; i < 3; i++) {
+		ck_assert_int_eq(pws_can_see_member(p, &vis, &rule, "g1", "pw", others[i]), PWS_OK);
+		ck_assert_int_eq(vis, 0);
+		ck_assert_int_eq(rule, PWS_RULE_VI2);
+	}
+	ck_assert_int_eq(pws_can_see_member(p, &vis, &rule, "g1", "pw", "dev"), PWS_OK);
+	ck_assert_int_eq(vis, 1);
+	ck_assert_int_eq(rule, PWS_RULE_VI2);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI2_multi_replies_and_activity_hide_other_orgs)
+{
+	pws_policy *p = world6();
+	const char *g1_replies[] = {"r-dev", "r-g1", NULL};
+	const char *a2_replies[] = {"r-dev", "r-a1", NULL};
+	const char *g1_activity[] = {"r-dev", "r-g1", "c-g1", "c-dev", NULL};
+	const char *dev_activity[] = {"r-dev", "r-a1", "r-g1", "r-i1", "c-a1", "c-g1",
+	                              "c-dev", NULL};
+	rows r;
+	int vis = -1, rule = -1;
+
+	/* content written in single mode by three organizations... */
+	OK(pws_update_post(p, "dev", "pw", "up1", "v2 is out", NOW, RES));
+	OK(pws_update_reply(p, "dev", "up1", "r-dev", "from the team", NOW + 1, RES));
+	OK(pws_update_reply(p, "a1", "up1", "r-a1", "from acme", NOW + 2, RES));
+	OK(pws_update_reply(p, "g1", "up1", "r-g1", "from globex", NOW + 3, RES));
+	OK(pws_update_reply(p, "i1", "up1", "r-i1", "from initech", NOW + 4, RES));
+	OK(pws_comment_add(p, "a1", "col", "c-a1", "acme comment", RES));
+	OK(pws_comment_add(p, "g1", "col", "c-g1", "globex comment", RES));
+	OK(pws_comment_add(p, "dev", "col", "c-dev", "team comment", RES));
+	/* ...then multi-partner mode: each partner sees the team and their own */
+	enable_multi(p, "pw");
+	ck_assert_int_eq(replies_of(&r, p, "g1", "up1"), PWS_OK);
+	rows_are_ordered(&r, g1_replies, "g1 replies");
+	ck_assert_int_eq(replies_of(&r, p, "a2", "up1"), PWS_OK);
+	rows_are_ordered(&r, a2_replies, "a2 replies");
+	ck_assert_int_eq(activity_of(&r, p, "g1", "pw"), PWS_OK);
+	rows_are(&r, g1_activity, "g1 activity");
+	ck_assert_int_eq(r.c[rows_find(&r, "r-g1")], 0);               /* a reply */
+	ck_assert_int_eq(r.c[rows_find(&r, "c-g1")], PWS_EL_COLLECTION); /* a comment */
+	ck_assert_int_eq(activity_of(&r, p, "dev", "pw"), PWS_OK);
+	rows_are(&r, dev_activity, "dev activity");
+	ck_assert_int_eq(pws_can_see_reply(p, &vis, &rule, "g1", "r-a1"), PWS_OK);
+	ck_assert_int_eq(vis, 0);
+	ck_assert_int_eq(rule, PWS_RULE_VI2);
+	ck_assert_int_eq(pws_can_see_reply(p, &vis, &rule, "a2", "r-a1"), PWS_OK);
+	ck_assert_int_eq(vis, 1);
+	/* non-members get nothing */
+	ck_assert_int_eq(replies_of(&r, p, "a3", "up1"), PWS_EDENIED);
+	ck_assert_int_eq(activity_of(&r, p, "a3", "pw"), PWS_EDENIED);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI3: single mode                                                    */
+/* ------------------------------------------------------------------ */
+
+START_TEST(VI3_single_mode_everyone_sees_everyone)
+{
+	pws_policy *p = world6();
+	const char *all[] = {"dev", "pm", "a1", "a2", "g1", "i1", NULL};
+	const char *replies[] = {"r-a1", "r-g1", NULL};
+	size_t i;
+	rows r;
+
+	OK(pws_update_post(p, "dev", "pw", "up1", "v2 is out", NOW, RES));
+	OK(pws_update_reply(p, "a1", "up1", "r-a1", "from acme", NOW + 1, RES));
+	OK(pws_update_reply(p, "g1", "up1", "r-g1", "from globex", NOW + 2, RES));
+	for (i = 0; all[i]; i++) {
+		ck_assert_int_eq(members_of(&r, p, all[i], "pw"), PWS_OK);
+		rows_are(&r, all, all[i]);
+		assert_member_groups(&r, all[i]);
+		ck_assert_int_eq(replies_of(&r, p, all[i], "up1"), PWS_OK);
+		rows_are_ordered(&r, replies, all[i]);
+		ck_assert_int_eq(sees(p, all[i], "pw", "i1"), 1);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI4: history                                                        */
+/* ------------------------------------------------------------------ */
+
+START_TEST(VI4_history_lists_only_own_entries)
+{
+	pws_policy *p = world6();
+	const char *dev_h[] = {"h-dev1", "h-dev2", NULL};
+	const char *a1_h[] = {"h-a1", NULL};
+	const char *none[] = {NULL};
+	rows r;
+	int vis = -1, rule = -1, mode;
+
+	OK(pws_history_add(p, "dev", "pw", "h-dev1", "sent GET /", NOW, RES));
+	OK(pws_history_add(p, "a1", "pw", "h-a1", "ran col", NOW + 1, RES));
+	OK(pws_history_add(p, "dev", "pw", "h-dev2", "sent POST /", NOW + 2, RES));
+	OK(pws_history_add(p, "g1", "pw", "h-g1", "sent GET /x", NOW + 3, RES));
+	DENY(pws_history_add(p, "a3", "pw", "h-a3", "x", NOW, RES), PWS_RULE_AC1);
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			enable_multi(p, "pw");
+		ck_assert_int_eq(history_of(&r, p, "dev", "pw"), PWS_OK);
+		rows_are_ordered(&r, dev_h, "dev history");
+		ck_assert_str_eq(r.aux[0], "dev");
+		ck_assert_int_eq(r.a[1], NOW + 2);
+		ck_assert_int_eq(history_of(&r, p, "a1", "pw"), PWS_OK);
+		rows_are_ordered(&r, a1_h, "a1 history");
+		/* the workspace Admin and Partner Manager see nobody else's */
+		ck_assert_int_eq(history_of(&r, p, "pm", "pw"), PWS_OK);
+		rows_are(&r, none, "pm history");
+		ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "pm", "h-a1"), PWS_OK);
+		ck_assert_int_eq(vis, 0);
+		ck_assert_int_eq(rule, PWS_RULE_VI4);
+		ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "a1", "h-a1"), PWS_OK);
+		ck_assert_int_eq(vis, 1);
+		ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "g1", "h-dev1"), PWS_OK);
+		ck_assert_int_eq(vis, 0);
+	}
+	ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "g1", "h-none"), PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI5: updates and replies                                            */
+/* ------------------------------------------------------------------ */
+
+START_TEST(VI5_updates_broadcast_to_every_member)
+{
+	pws_policy *p = world6();
+	const char *ups[] = {"up1", "up2", NULL};
+	const char *members[] = {"dev", "pm", "a1", "a2", "g1", "i1"};
+	rows r;
+	size_t i;
+	int mode;
+
+	OK(pws_update_post(p, "dev", "pw", "up1", "v2 is out", NOW, RES));
+	OK(pws_update_post(p, "pm", "pw", "up2", "welcome", NOW + 5, RES));
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			enable_multi(p, "pw");
+		for (i = 0; i < 6; i++) {
+			ck_assert_int_eq(updates_of(&r, p, members[i], "pw"), PWS_OK);
+			rows_are_ordered(&r, ups, members[i]);
+			ck_assert_str_eq(r.aux[0], "dev");
+			ck_assert_str_eq(r.aux[1], "pm");
+			ck_assert_int_eq(r.a[0], NOW);
+			ck_assert_int_eq(r.a[1], NOW + 5);
+		}
+		ck_assert_int_eq(updates_of(&r, p, "a3", "pw"), PWS_EDENIED);
+		ck_assert_int_eq(updates_of(&r, p, "dev2", "pw"), PWS_EDENIED);
+	}
+	/* the Partner Manager reaches it without being asked to join (WS1) */
+	ck_assert_int_eq(updates_of(&r, p, "pm", "pw"), PWS_OK);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI5_replies_listing)
+{
+	pws_policy *p = world6();
+	const char *before[] = {"r1", "r2", NULL};
+	const char *none[] = {NULL};
+	rows r;
+
+	OK(pws_update_post(p, "dev", "pw", "up1", "v2 is out", NOW, RES));
+	OK(pws_update_post(p, "dev", "pw", "up2", "quiet one", NOW + 1, RES));
+	OK(pws_update_reply(p, "a1", "up1", "r1", "great", NOW + 2, RES));
+	OK(pws_update_reply(p, "dev", "up1", "r2", "thanks", NOW + 3, RES));
+	ck_assert_int_eq(replies_of(&r, p, "i1", "up1"), PWS_OK);
+	rows_are_ordered(&r, before, "replies");
+	ck_assert_str_eq(r.aux[0], "a1");
+	ck_assert_int_eq(r.a[1], NOW + 3);
+	ck_assert_int_eq(replies_of(&r, p, "i1", "up2"), PWS_OK);
+	rows_are(&r, none, "no replies");
+	ck_assert_int_eq(replies_of(&r, p, "i1", "up-none"), PWS_ENOTFOUND);
+	enable_multi(p, "pw");
+	/* replies are off in multi mode: nobody, team included, adds one */
+	DENY(pws_update_reply(p, "dev", "up1", "r3", "more", NOW + 4, RES), PWS_RULE_UP2);
+	DENY(pws_update_reply(p, "g1", "up1", "r4", "more", NOW + 4, RES), PWS_RULE_UP2);
+	ck_assert_int_eq(replies_of(&r, p, "dev", "up1"), PWS_OK);
+	rows_are_ordered(&r, before, "replies after multi");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI6: unread                                                         */
+/* ------------------------------------------------------------------ */
+
+static uint32_t unread(pws_policy *p, const char *user, const char *ws)
+{
+	uint32_t n = 12345;
+
+	ck_assert_int_eq(pws_workspace_unread(p, &n, user, ws), PWS_OK);
+	return n;
+}
+
+/* Asserts the three views of a member's unread count agree. */
+static void unread_agree(pws_policy *p, const char *user, const char *ws, uint32_t want)
+{
+	rows r;
+	size_t i;
+	int64_t col = 0;
+	int k;
+
+	ck_assert_uint_eq(unread(p, user, ws), want);
+	ck_assert_int_eq(updates_of(&r, p, user, ws), PWS_OK);
+	for (i = 0; i < r.n; i++) {
+		col += r.b[i];
+		/* the unread ones are the newest */
+		ck_assert_int_eq(r.b[i], i >= r.n - want);
+	}
+	ck_assert_int_eq(col, want);
+	ck_assert_int_eq(workspaces_of(&r, p, user), PWS_OK);
+	k = rows_find(&r, ws);
+	ck_assert_int_ge(k, 0);
+	ck_assert_int_eq(r.d[k], want);
+}
+
+START_TEST(VI6_unread_column_and_count_agree)
+{
+	pws_policy *p = world6();
+
+	unread_agree(p, "a1", "pw", 0);
+	OK(pws_update_post(p, "dev", "pw", "up1", "one", NOW, RES));
+	unread_agree(p, "a1", "pw", 1);
+	unread_agree(p, "g1", "pw", 1);
+	OK(pws_workspace_visit(p, "a1", "pw", RES));
+	unread_agree(p, "a1", "pw", 0);
+	OK(pws_update_post(p, "dev", "pw", "up2", "two", NOW + 1, RES));
+	OK(pws_update_post(p, "pm", "pw", "up3", "three", NOW + 2, RES));
+	unread_agree(p, "a1", "pw", 2);
+	unread_agree(p, "g1", "pw", 3);
+	/* posting is a visit: dev has read its own up1, up2, not pm's up3 */
+	unread_agree(p, "dev", "pw", 1);
+	enable_multi(p, "pw");
+	unread_agree(p, "g1", "pw", 3);
+	OK(pws_workspace_visit(p, "g1", "pw", RES));
+	unread_agree(p, "g1", "pw", 0);
+	unread_agree(p, "a1", "pw", 2);
+	/* a non-member has no count */
+	FAILS(pws_workspace_visit(p, "a3", "pw", RES), PWS_EDENIED);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI7: external marks                                                 */
+/* ------------------------------------------------------------------ */
+
+/* Asserts EXTERNAL of every row equals pws_member_get's is_partner. */
+static void external_agrees(pws_policy *p, const char *viewer, const char *ws)
+{
+	rows r;
+	size_t i;
+
+	ck_assert_int_eq(members_of(&r, p, viewer, ws), PWS_OK);
+	ck_assert_uint_gt(r.n, 0);
+	for (i = 0; i < r.n; i++) {
+		int role = 0, lead = 0, partner = -1;
+
+		ck_assert_int_eq(pws_member_get(p, &role, &lead, &partner, ws, r.id[i]), PWS_OK);
+		ck_assert_msg(r.c[i] == partner, "%s sees %s with EXTERNAL %" PRId64, viewer,
+		              r.id[i], r.c[i]);
+		ck_assert_int_eq(r.a[i], role);
+		ck_assert_int_eq(r.b[i], lead);
+	}
+}
+
+START_TEST(VI7_partners_marked_external)
+{
+	pws_policy *p = world6();
+	const char *viewers[] = {"dev", "pm", "a1", "g1", "i1"};
+	rows r;
+	size_t i;
+
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "dev2", RES));
+	join(p, "dev2", "lw", "solo", "solo@gmail.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	join(p, "dev2", "lw", "a3", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0);
+	for (i = 0; i < 5; i++)
+		external_agrees(p, viewers[i], "pw");
+	external_agrees(p, "dev2", "lw");
+	external_agrees(p, "solo", "lw");
+	ck_assert_int_eq(members_of(&r, p, "dev2", "lw"), PWS_OK);
+	ck_assert_int_eq(r.c[rows_find(&r, "dev2")], 0);
+	ck_assert_int_eq(r.c[rows_find(&r, "solo")], 1);
+	/* legacy partners' organization is their email domain */
+	ck_assert_str_eq(r.aux[rows_find(&r, "solo")], "gmail.com");
+	ck_assert_str_eq(r.aux[rows_find(&r, "a3")], "acme.com");
+	assert_member_groups(&r, "dev2 lw");
+	enable_multi(p, "pw");
+	for (i = 0; i < 5; i++)
+		external_agrees(p, viewers[i], "pw");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI8: as a partner organization                                      */
+/* ------------------------------------------------------------------ */
+
+static void rows_equal(const rows *x, const rows *y, const char *what)
+{
+	size_t i;
+
+	ck_assert_msg(x->n == y->n, "%s: %zu rows vs %zu", what, x->n, y->n);
+	for (i = 0; i < x->n; i++) {
+		ck_assert_msg(strcmp(x->id[i], y->id[i]) == 0, "%s: row %zu '%s' vs '%s'", what,
+		              i, x->id[i], y->id[i]);
+		ck_assert_str_eq(x->aux[i], y->aux[i]);
+		ck_assert_msg(x->a[i] == y->a[i] && x->b[i] == y->b[i] && x->c[i] == y->c[i] &&
+		              x->d[i] == y->d[i],
+		              "%s: row '%s' columns differ: %" PRId64 "/%" PRId64 " %#" PRIx64
+		              "/%#" PRIx64 " %" PRId64 "/%" PRId64, what, x->id[i], x->a[i], y->a[i],
+		              (uint64_t)x->b[i], (uint64_t)y->b[i], x->c[i], y->c[i]);
+	}
+}
+
+/* VI8: the organization's view equals Viewer partner `viewer`'s view. */
+static void as_org_equals(pws_policy *p, const char *org, const char *viewer, const char *ws)
+{
+	rows x, y;
+	size_t i;
+
+	ck_assert_int_eq(members_as_org(&x, p, org, ws), PWS_OK);
+	ck_assert_int_eq(members_of(&y, p, viewer, ws), PWS_OK);
+	rows_equal(&x, &y, org);
+	for (i = 0; i < x.n; i++) {
+		int a = -1, b = -1;
+
+		ck_assert_int_eq(pws_org_can_see_member(p, &a, NULL, org, ws, x.id[i]), PWS_OK);
+		ck_assert_int_eq(a, 1);
+		ck_assert_int_eq(pws_can_see_member(p, &b, NULL, viewer, ws, x.id[i]), PWS_OK);
+		ck_assert_int_eq(b, 1);
+	}
+	ck_assert_int_eq(elements_as_org(&x, p, org, ws), PWS_OK);
+	ck_assert_int_eq(elements_of(&y, p, viewer, ws), PWS_OK);
+	rows_equal(&x, &y, org);
+}
+
+START_TEST(VI8_as_org_equals_viewer_partner)
+{
+	pws_policy *p = world6();
+	rows x, y;
+	int vis = -1, mode;
+
+	/* a1 is an Editor and Partner Lead; a2 a plain Viewer of acme */
+	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+	OK(pws_element_add(p, "a1", "pw", "a1-col", PWS_EL_COLLECTION, 10, NULL, RES));
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			enable_multi(p, "pw");
+		as_org_equals(p, "acme", "a2", "pw");
+		as_org_equals(p, "globex", "g1", "pw");
+		as_org_equals(p, "initech", "i1", "pw");
+		ck_assert_int_eq(pws_org_can_see_member(p, &vis, NULL, "globex", "pw", "a1"),
+		                 PWS_OK);
+		ck_assert_int_eq(vis, !mode);
+	}
+	/* the Editor's own view is not the organization's: a1 may still delete
+	 * the collection it is an Editor on, the organization may not */
+	ck_assert_int_eq(elements_as_org(&x, p, "acme", "pw"), PWS_OK);
+	ck_assert_int_eq(elements_of(&y, p, "a1", "pw"), PWS_OK);
+	ck_assert_uint_eq(x.n, 3);
+	/* an organization that is not in the workspace sees nothing */
+	ck_assert_int_ne(members_as_org(&x, p, "pub", "pw"), PWS_OK);
+	ck_assert_int_ne(members_as_org(&x, p, "nosuch", "pw"), PWS_OK);
+	ck_assert_int_ne(elements_as_org(&x, p, "nosuch", "pw"), PWS_OK);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI8_as_org_legacy_domain)
+{
+	pws_policy *p = tw_world();
+	int mode;
+
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "dev2", RES));
+	OK(pws_element_add(p, "dev2", "lw", "lcol", PWS_EL_COLLECTION, 10, NULL, RES));
+	join(p, "dev2", "lw", "solo", "solo@gmail.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	join(p, "dev2", "lw", "a3", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	join(p, "dev2", "lw", "a2", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 1);
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			OK(pws_workspace_enable_multi_partner(p, "dev2", "lw", RES));
+		as_org_equals(p, "gmail.com", "solo", "lw");
+		as_org_equals(p, "acme.com", "a3", "lw");
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* VI9: one partner's reach                                            */
+/* ------------------------------------------------------------------ */
+
+START_TEST(VI9_partner_manager_lists_partner_reach)
+{
+	pws_policy *p = world6();
+	const char *denied[] = {"dev", "dev2", "admin", "a1", "a2", "g1"};
+	pws_iter *it = NULL;
+	size_t i, n = 0;
+
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_element_add(p, "pm", "pw2", "api2", PWS_EL_API, 10, NULL, RES));
+	join(p, "pm", "pw2", "a1", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pws_workspace_create(p, "pm", "pw3", "Third", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_OK);
+	ck_assert_uint_eq(pws_iter_count(it), 5); /* pw, col, env, pw2, api2 */
+	while (pws_iter_next(it) == PWS_OK) {
+		const char *ws = pws_iter_str(it, PWS_COL_WORKSPACE);
+		const char *el = pws_iter_str(it, PWS_COL_ELEMENT);
+		uint64_t mask = 0;
+
+		ck_assert(strcmp(ws, "pw") == 0 || strcmp(ws, "pw2") == 0);
+		ck_assert_int_eq(pws_iter_int(it, PWS_COL_ROLE),
+		                 strcmp(ws, "pw") == 0 ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER);
+		ck_assert_int_eq(pws_allowed_actions(p, &mask, "a1", ws, *el ? el : NULL), PWS_OK);
+		ck_assert_msg((uint64_t)pws_iter_int(it, PWS_COL_ACTIONS) == mask,
+		              "reach %s/%s: actions differ", ws, el);
+		ck_assert(mask & ((uint64_t)1 << PWS_ACT_VIEW));
+		n++;
+	}
+	ck_assert_uint_eq(n, 5);
+	pws_iter_free(it);
+	it = NULL;
+	/* g1 reaches pw only; a3 reaches nothing */
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "g1"), PWS_OK);
+	ck_assert_uint_eq(pws_iter_count(it), 3); /* pw, col, env */
+	pws_iter_free(it);
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a3"), PWS_OK);
+	ck_assert_uint_eq(pws_iter_count(it), 0);
+	pws_iter_free(it);
+	/* WS4: a1 leaves acme and reaches nothing any more */
+	OK(pws_user_set_team(p, "a1", "initech", PWS_TEAM_MEMBER, RES));
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_OK);
+	ck_assert_uint_eq(pws_iter_count(it), 0);
+	pws_iter_free(it);
+	/* denied to anyone but a Partner Manager of the team */
+	for (i = 0; i < 6; i++) {
+		it = NULL;
+		ck_assert_msg(pws_list_partner_reach(&it, p, denied[i], "pub", "g1") == PWS_EDENIED,
+		              "%s listed a partner's reach", denied[i]);
+		ck_assert_ptr_null(it);
+	}
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "nobody"), PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI9_other_teams_partner_manager_denied)
+{
+	pws_policy *p = world6();
+	pws_iter *it = NULL;
+
+	OK(pws_team_add(p, "other", "Other", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_user_add(p, "opm", "opm@other.com", "other", PWS_TEAM_MEMBER, 1, RES));
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "opm", "pub", "a1"), PWS_EDENIED);
+	ck_assert_ptr_null(it);
+	/* CR7: the Partner Manager flag counts on enterprise only */
+	OK(pws_team_set_plan(p, "pub", PWS_PLAN_PROFESSIONAL, RES));
+	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_EDENIED);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* TT1: partnerships                                                   */
+/* ------------------------------------------------------------------ */
+
+typedef struct prow {
+	const char *team;
+	int sso;
+	const char *ws;
+} prow;
+
+static void partnerships_are(pws_policy *p, const char *actor, const prow *want, size_t n)
+{
+	pws_iter *it = NULL;
+	size_t i = 0;
+
+	ck_assert_int_eq(pws_list_partnerships(&it, p, actor, "pub"), PWS_OK);
+	ck_assert_uint_eq(pws_iter_count(it), n);
+	while (pws_iter_next(it) == PWS_OK) {
+		ck_assert_uint_lt(i, n);
+		ck_assert_str_eq(pws_iter_str(it, PWS_COL_TEAM), want[i].team);
+		ck_assert_int_eq(pws_iter_int(it, PWS_COL_SSO), want[i].sso);
+		ck_assert_str_eq(pws_iter_str(it, PWS_COL_WORKSPACE), want[i].ws);
+		i++;
+	}
+	ck_assert_uint_eq(i, n);
+	pws_iter_free(it);
+}
+
+START_TEST(TT1_partnerships_rows)
+{
+	pws_policy *p = world6();
+	const prow first[] = {
+		{"acme", 1, "pw"}, {"globex", 0, "pw"}, {"initech", 0, "pw"},
+	};
+	const prow second[] = {
+		{"acme", 1, "pw"}, {"acme", 1, "pw2"}, {"acme.com", 0, "lw"},
+		{"globex", 0, "pw"}, {"gmail.com", 0, "lw"}, {"initech", 0, "pw"},
+		{"initech", 0, "pw2"},
+	};
+	const prow third[] = {
+		{"acme", 1, "pw"}, {"acme", 1, "pw2"}, {"acme.com", 0, "lw"},
+		{"globex", 0, "pw"}, {"gmail.com", 0, "lw"}, {"initech", 0, "pw"},
+		{"initech", 0, "pw2"},
+	};
+	pws_iter *it = NULL;
+
+	partnerships_are(p, "pm", first, 3);
+	/* team admins see it too */
+	partnerships_are(p, "admin", first, 3);
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	join(p, "pm", "pw2", "i1", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	join(p, "pm", "pw2", "a3", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "dev2", RES));
+	join(p, "dev2", "lw", "solo", "solo@gmail.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	join(p, "dev2", "lw", "a2", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	/* a workspace with no partner is on no row */
+	OK(pws_workspace_create(p, "pm", "pw3", "Empty", PWS_VIS_PARTNER, NULL, RES));
+	partnerships_are(p, "pm", second, 7);
+	/* SSO is the partner team's current setting */
+	OK(pws_team_set_sso(p, "initech", 1, RES));
+	OK(pws_team_set_sso(p, "initech", 0, RES));
+	partnerships_are(p, "pm", third, 7);
+	/* not for team members, partners or other teams */
+	ck_assert_int_eq(pws_list_partnerships(&it, p, "dev", "pub"), PWS_EDENIED);
+	ck_assert_int_eq(pws_list_partnerships(&it, p, "a1", "pub"), PWS_EDENIED);
+	ck_assert_int_eq(pws_list_partnerships(&it, p, "solo", "pub"), PWS_EDENIED);
+	ck_assert_ptr_null(it);
+	ck_assert_int_eq(pws_list_partnerships(&it, p, "pm", "nosuch"), PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(TT1_partnerships_follow_team_membership)
+{
+	pws_policy *p = tw_world();
+	const prow before[] = {{"acme", 1, "pw"}, {"globex", 0, "pw"}};
+	const prow after[] = {{"acme", 1, "pw"}};
+
+	partnerships_are(p, "pm", before, 2);
+	/* WS4: globex's only partner leaves globex: globex reaches nothing */
+	OK(pws_user_set_team(p, "g1", NULL, 0, RES));
+	partnerships_are(p, "pm", after, 1);
+	OK(pws_user_set_team(p, "g1", "globex", PWS_TEAM_MEMBER, RES));
+	partnerships_are(p, "pm", before, 2);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* PL2, PL4: seats                                                     */
+/* ------------------------------------------------------------------ */
+
+static void seats_are(pws_policy *p, const char *const *ids, const char *const *orgs)
+{
+	pws_iter *it = NULL;
+	uint32_t used = 99, incl = 99;
+	size_t i = 0;
+
+	ck_assert_int_eq(pws_list_seats(&it, p, "pub"), PWS_OK);
+	while (pws_iter_next(it) == PWS_OK) {
+		ck_assert_ptr_nonnull(ids[i]);
+		ck_assert_str_eq(pws_iter_str(it, PWS_COL_ID), ids[i]);
+		ck_assert_str_eq(pws_iter_str(it, PWS_COL_ORG), orgs[i]);
+		i++;
+	}
+	ck_assert_ptr_null(ids[i]);
+	ck_assert_uint_eq(pws_iter_count(it), i);
+	pws_iter_free(it);
+	ck_assert_int_eq(pws_team_editor_seats(p, &used, &incl, "pub"), PWS_OK);
+	ck_assert_uint_eq(used, i);
+}
+
+START_TEST(PL2_PL4_seats_listing)
+{
+	pws_policy *p = world6();
+	const char *s1[] = {"a1", NULL}, *o1[] = {"acme"};
+	const char *s2[] = {"a1", "i1", NULL}, *o2[] = {"acme", "initech"};
+	const char *s3[] = {"a1", "a3", "i1", NULL}, *o3[] = {"acme", "acme", "initech"};
+	const char *s4[] = {"a3", "i1", NULL}, *o4[] = {"acme", "initech"};
+	pws_iter *it = NULL;
+
+	seats_are(p, s1, o1);
+	/* PL2: viewers hold no seat; one partner holds one seat however many
+	 * workspaces they edit in */
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	join(p, "pm", "pw2", "a1", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0);
+	seats_are(p, s1, o1);
+	OK(pws_member_set_role(p, "pm", "pw", "i1", PWS_ROLE_EDITOR, RES));
+	seats_are(p, s2, o2);
+	join(p, "pm", "pw2", "a3", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0);
+	seats_are(p, s3, o3);
+	/* PL4: the fourth Editor invite becomes a Viewer one */
+	OK(pws_invite(p, "pm", "pw2", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0,
+	              RES));
+	ck_assert(tw_res.flags & PWS_RESULT_DOWNGRADED);
+	ck_assert_int_eq(tw_res.rule, PWS_RULE_PL4);
+	OK(pws_invite_accept(p, "g2", "pw2", NULL, RES));
+	seats_are(p, s3, o3);
+	DENY(pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES), PWS_RULE_PL4);
+	/* a1 gives up both seats: Viewer in pw, removed from pw2 */
+	OK(pws_member_set_role(p, "pm", "pw", "a1", PWS_ROLE_VIEWER, RES));
+	seats_are(p, s3, o3);
+	OK(pws_member_remove(p, "pm", "pw2", "a1", RES));
+	seats_are(p, s4, o4);
+	ck_assert_int_eq(pws_list_seats(&it, p, "nosuch"), PWS_ENOTFOUND);
+	/* RO2: multi mode turns partner Editors into Viewers, freeing seats */
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw2", RES));
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	{
+		const char *none[] = {NULL};
+
+		seats_are(p, none, none);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* WS1-WS3: the workspaces a user reaches                              */
+/* ------------------------------------------------------------------ */
+
+static const char *const ALL_WS[] = {"pw", "team-ws", "pw2", "priv", "pub-ws", "acme-ws",
+                                     "lw", NULL};
+
+/* The listing of `user` equals the workspaces pws_check(VIEW) allows, with
+ * the right role, owner and external mark; then exactly `want`. */
+static void ws_list_is(pws_policy *p, const char *user, const char *const *want)
+{
+	char team[64];
+	rows r;
+	size_t i;
+
+	ck_assert_int_eq(workspaces_of(&r, p, user), PWS_OK);
+	ck_assert_int_eq(pws_user_get(p, NULL, NULL, team, sizeof team, user), PWS_OK);
+	for (i = 0; ALL_WS[i]; i++) {
+		int k = rows_find(&r, ALL_WS[i]);
+
+		ck_assert_msg((k >= 0) == view_allowed(p, user, ALL_WS[i]),
+		              "%s: %s listed %d, VIEW %d", user, ALL_WS[i], k >= 0,
+		              view_allowed(p, user, ALL_WS[i]));
+		if (k >= 0) {
+			int role = 0, vis = 0;
+
+			if (pws_member_get(p, &role, NULL, NULL, ALL_WS[i], user) != PWS_OK)
+				role = 0;
+			ck_assert_int_eq(r.a[k], role);
+			ck_assert_int_eq(pws_workspace_get(p, &vis, NULL, NULL, NULL, ALL_WS[i]),
+			                 PWS_OK);
+			ck_assert_int_eq(r.c[k], vis);
+			ck_assert_int_eq(r.b[k], strcmp(r.aux[k], team) != 0);
+		}
+	}
+	for (i = 1; i < r.n; i++)
+		ck_assert_msg(strcmp(r.id[i - 1], r.id[i]) < 0, "%s: not sorted", user);
+	rows_are(&r, want, user);
+}
+
+static pws_policy *ws_world(void)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_workspace_create(p, "owner", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_workspace_create(p, "dev", "priv", "Private", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_workspace_create(p, "dev2", "pub-ws", "Public", PWS_VIS_PUBLIC, NULL, RES));
+	OK(pws_workspace_create(p, "a2", "acme-ws", "Acme team", PWS_VIS_TEAM, NULL, RES));
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "admin", RES));
+	join(p, "admin", "lw", "solo", "solo@gmail.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	return p;
+}
+
+START_TEST(WS1_members_and_partner_managers)
+{
+	pws_policy *p = ws_world();
+	const char *pm[] = {"lw", "pub-ws", "pw", "pw2", "team-ws", NULL};
+	const char *owner[] = {"pub-ws", "pw2", "team-ws", NULL};
+	const char *dev2[] = {"pub-ws", "team-ws", NULL};
+	const char *dev[] = {"priv", "pub-ws", "pw", "team-ws", NULL};
+	rows r;
+
+	/* pm: Admin of pw, Partner Manager reaching pw2 and lw without a
+	 * membership (ROLE 0) */
+	ws_list_is(p, "pm", pm);
+	ck_assert_int_eq(workspaces_of(&r, p, "pm"), PWS_OK);
+	ck_assert_int_eq(r.a[rows_find(&r, "pw")], PWS_ROLE_ADMIN);
+	ck_assert_int_eq(r.a[rows_find(&r, "pw2")], 0);
+	ck_assert_int_eq(r.a[rows_find(&r, "lw")], 0);
+	ck_assert_str_eq(r.aux[rows_find(&r, "pw2")], "pub");
+	ws_list_is(p, "owner", owner);
+	ws_list_is(p, "dev2", dev2);
+	ws_list_is(p, "dev", dev);
+	/* a Partner Manager of another team sees none of pub's partner ones */
+	OK(pws_team_add(p, "other", "Other", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_user_add(p, "opm", "opm@other.com", "other", PWS_TEAM_MEMBER, 1, RES));
+	{
+		const char *opm[] = {"pub-ws", NULL};
+
+		ws_list_is(p, "opm", opm);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS2_partners_reach_invited_and_public_only)
+{
+	pws_policy *p = ws_world();
+	const char *a1[] = {"acme-ws", "pub-ws", "pw", NULL};
+	const char *a3[] = {"acme-ws", "pub-ws", NULL};
+	const char *g1[] = {"pub-ws", "pw", NULL};
+	const char *solo[] = {"lw", "pub-ws", NULL};
+
+	ws_list_is(p, "a1", a1);
+	ws_list_is(p, "a3", a3);
+	ws_list_is(p, "g1", g1);
+	ws_list_is(p, "solo", solo);
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	ws_list_is(p, "g1", g1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS3_partner_workspaces_listed_external)
+{
+	pws_policy *p = ws_world();
+	const char *a1[] = {"acme-ws", "pub-ws", "pw", NULL};
+	const char *a1_moved[] = {"pub-ws", NULL};
+	rows r;
+	int k;
+
+	ck_assert_int_eq(workspaces_of(&r, p, "a1"), PWS_OK);
+	k = rows_find(&r, "pw");
+	ck_assert_int_ge(k, 0);
+	ck_assert_int_eq(r.b[k], 1);              /* external in acme */
+	ck_assert_int_eq(r.a[k], PWS_ROLE_EDITOR);
+	ck_assert_int_eq(r.c[k], PWS_VIS_PARTNER);
+	ck_assert_str_eq(r.aux[k], "pub");
+	ck_assert_int_eq(r.b[rows_find(&r, "acme-ws")], 0);
+	{
+		pws_iter *it = NULL;
+
+		ck_assert_int_eq(pws_list_workspaces(&it, p, "a1"), PWS_OK);
+		while (pws_iter_next(it) == PWS_OK)
+			if (strcmp(pws_iter_str(it, PWS_COL_ID), "pw") == 0)
+				ck_assert_int_eq(pws_iter_int(it, PWS_COL_MODE), PWS_MODE_SINGLE);
+			else if (strcmp(pws_iter_str(it, PWS_COL_ID), "acme-ws") == 0)
+				ck_assert_int_eq(pws_iter_int(it, PWS_COL_MODE), 0);
+		pws_iter_free(it);
+	}
+	/* the publisher's own members see it as internal */
+	ck_assert_int_eq(workspaces_of(&r, p, "dev"), PWS_OK);
+	ck_assert_int_eq(r.b[rows_find(&r, "pw")], 0);
+	/* WS4: a1 leaves acme: pw and acme-ws go; back: they return */
+	OK(pws_user_set_team(p, "a1", NULL, 0, RES));
+	ws_list_is(p, "a1", a1_moved);
+	OK(pws_user_set_team(p, "a1", "acme", PWS_TEAM_MEMBER, RES));
+	ws_list_is(p, "a1", a1);
+	ck_assert_int_eq(workspaces_of(&r, p, "nobody"), PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* filter_consistency_random                                           */
+/* ------------------------------------------------------------------ */
+
+#define FU 24   /* users */
+#define FT 6    /* teams */
+#define FW 10   /* workspaces */
+#define FE 48   /* elements */
+#define FP 96   /* posts of each kind */
+
+typedef struct fw {
+	pws_policy *p;
+	uint64_t seed, rng;
+	int nt;
+	char team[FT][IDLEN];
+	char dom[FT][IDLEN];
+	int pm_of[FT];          /* a user created as the team's Partner Manager, -1 */
+	int nu;
+	char uid[FU][IDLEN];
+	char email[FU][EMLEN];
+	int home[FU];           /* the team the user was created in, -1 */
+	int nw;
+	char wid[FW][IDLEN];
+	int wteam[FW];
+	int wcreator[FW];
+	int ne;
+	char eid[FE][IDLEN];
+	int nup;
+	char upid[FP][IDLEN];
+	int upws[FP];
+	int nrep;
+	char repid[FP][IDLEN];
+	int repup[FP];
+	int nh;
+	char hid[FP][IDLEN];
+	int hws[FP];
+	int nc;
+	char cid[FP][IDLEN];
+	int ninv;
+	int invw[FP], invu[FP];
+	int64_t now;
+} fw;
+
+#define WCHECK(w, cond, fmt, ...) \
+	ck_assert_msg((cond), "world seed %" PRIu64 " (rerun: PWS_FILTER_SEED=%" PRIu64 \
+	              " PWS_FILTER_WORLDS=1): " fmt, (w)->seed, (w)->seed, __VA_ARGS__)
+
+static uint32_t rnd(fw *w, uint32_t n)
+{
+	uint64_t x = w->rng;
+
+	x ^= x >> 12;
+	x ^= x << 25;
+	x ^= x >> 27;
+	w->rng = x;
+	return (uint32_t)((x * 0x2545F4914F6CDD1DULL) >> 33) % n;
+}
+
+static int fw_user(fw *w, const char *id, int team, int role, int pm, const char *dom)
+{
+	int u = w->nu++;
+
+	ck_assert_int_lt(w->nu, FU + 1);
+	snprintf(w->uid[u], IDLEN, "%s", id);
+	snprintf(w->email[u], EMLEN, "%s@%s", id, dom);
+	w->home[u] = team;
+	OK(pws_user_add(w->p, id, w->email[u], team >= 0 ? w->team[team] : NULL,
+	                team >= 0 ? role : 0, pm, RES));
+	return u;
+}
+
+/* The user's current home team (index), -1 without one. */
+static int cur_team(fw *w, int u)
+{
+	char t[IDLEN];
+	int i;
+
+	ck_assert_int_eq(pws_user_get(w->p, NULL, NULL, t, sizeof t, w->uid[u]), PWS_OK);
+	for (i = 0; i < w->nt; i++)
+		if (strcmp(t, w->team[i]) == 0)
+			return i;
+	return -1;
+}
+
+static int is_member(fw *w, int wi, int u)
+{
+	return pws_member_get(w->p, NULL, NULL, NULL, w->wid[wi], w->uid[u]) == PWS_OK;
+}
+
+/* A likely actor for management in workspace wi: its creator, the owning
+ * team's Partner Manager, a member (maybe a Partner Lead) or anyone. */
+static int pick_actor(fw *w, int wi)
+{
+	uint32_t r = rnd(w, 10);
+	int k, u;
+
+	if (r < 4)
+		return w->wcreator[wi];
+	if (r < 5 && w->pm_of[w->wteam[wi]] >= 0)
+		return w->pm_of[w->wteam[wi]];
+	if (r < 8)
+		for (k = 0; k < 8; k++) {
+			u = (int)rnd(w, (uint32_t)w->nu);
+			if (is_member(w, wi, u))
+				return u;
+		}
+	return (int)rnd(w, (uint32_t)w->nu);
+}
+
+static void fw_setup(fw *w, uint64_t seed)
+{
+	static const char *const solo_dom[] = {"solo-a.net", "solo-b.net"};
+	static const int vis[] = {PWS_VIS_PERSONAL, PWS_VIS_PRIVATE, PWS_VIS_TEAM,
+	                          PWS_VIS_PUBLIC};
+	int plan[FT];
+	int t, u, k, n;
+
+	memset(w, 0, sizeof *w);
+	w->seed = seed;
+	w->rng = seed * 0x9E3779B97F4A7C15ULL + 0x1234567ULL;
+	if (!w->rng)
+		w->rng = 1;
+	w->now = NOW;
+	ck_assert_int_eq(pws_policy_new(&w->p, NULL), PWS_OK);
+	/* t0, t1 publish (t1 is also a partner of t0); the others are partner
+	 * teams on any plan */
+	w->nt = 3 + (int)rnd(w, 3);
+	for (t = 0; t < w->nt; t++) {
+		plan[t] = t == 0 ? (rnd(w, 3) ? PWS_PLAN_ENTERPRISE : PWS_PLAN_PROFESSIONAL)
+		        : t == 1 ? PWS_PLAN_ENTERPRISE : 1 + (int)rnd(w, 4);
+		snprintf(w->team[t], IDLEN, "t%d", t);
+		snprintf(w->dom[t], IDLEN, "t%d.com", t);
+		OK(pws_team_add(w->p, w->team[t], w->team[t], plan[t], (int)rnd(w, 2), RES));
+		OK(pws_team_add_domain(w->p, w->team[t], w->dom[t], RES));
+		w->pm_of[t] = -1;
+	}
+	/* users: u0 super admin, u1 admin, u2 the Partner Manager on
+	 * enterprise, the rest members */
+	for (t = 0; t < w->nt; t++) {
+		n = 2 + (int)rnd(w, t < 2 ? 3 : 2);
+		for (k = 0; k < n; k++) {
+			char id[IDLEN];
+			int role = k == 0 ? PWS_TEAM_SUPER_ADMIN : k == 1 ? PWS_TEAM_ADMIN
+			                                                  : PWS_TEAM_MEMBER;
+			int pm = k == 2 && t < 2 && plan[t] == PWS_PLAN_ENTERPRISE;
+
+			if (t >= 2 && rnd(w, 2))
+				role = PWS_TEAM_MEMBER;
+			snprintf(id, sizeof id, "t%du%d", t, k);
+			u = fw_user(w, id, t, role, pm, w->dom[t]);
+			if (pm)
+				w->pm_of[t] = u;
+		}
+	}
+	n = 1 + (int)rnd(w, 3);
+	for (k = 0; k < n; k++) {
+		char id[IDLEN];
+
+		snprintf(id, sizeof id, "s%d", k);
+		fw_user(w, id, -1, 0, 0, solo_dom[rnd(w, 2)]);
+	}
+	/* partner workspaces of t0 and t1: team-to-team (created directly by
+	 * the super admin or the PM, or by anyone, maybe as a request that is
+	 * then reviewed or left pending) or legacy */
+	n = 3 + (int)rnd(w, 3);
+	for (k = 0; k < n && w->nw < FW; k++) {
+		int wi = w->nw, team = rnd(w, 3) ? 0 : 1, rc, creator;
+		int team_users[FU], nt_users = 0;
+
+		for (u = 0; u < w->nu; u++)
+			if (w->home[u] == team)
+				team_users[nt_users++] = u;
+		snprintf(w->wid[wi], IDLEN, "w%d", wi);
+		creator = team_users[rnd(w, (uint32_t)nt_users)];
+		if (rnd(w, 4) == 0) {
+			rc = pws_workspace_add_legacy(w->p, w->team[team], w->wid[wi], "L",
+			                              w->uid[creator], RES);
+		} else {
+			uint32_t how = rnd(w, 4);
+
+			if (how == 0)
+				creator = team_users[0];
+			else if (how == 1 && w->pm_of[team] >= 0)
+				creator = w->pm_of[team];
+			rc = pws_workspace_create(w->p, w->uid[creator], w->wid[wi], "P",
+			                          PWS_VIS_PARTNER, NULL, RES);
+			if (rc == PWS_OK && (tw_res.flags & PWS_RESULT_PENDING) && rnd(w, 3))
+				(void)pws_request_review(w->p, w->uid[team_users[0]], w->wid[wi],
+				                         rnd(w, 4) != 0, RES);
+		}
+		if (rc == PWS_OK) {
+			w->wteam[wi] = team;
+			w->wcreator[wi] = creator;
+			w->nw++;
+		}
+	}
+	/* and a few other workspaces of anyone with a team */
+	n = 1 + (int)rnd(w, 3);
+	for (k = 0; k < n && w->nw < FW; k++) {
+		int wi = w->nw, creator = (int)rnd(w, (uint32_t)w->nu);
+
+		snprintf(w->wid[wi], IDLEN, "w%d", wi);
+		if (pws_workspace_create(w->p, w->uid[creator], w->wid[wi], "N", vis[rnd(w, 4)],
+		                         NULL, RES) == PWS_OK) {
+			w->wteam[wi] = cur_team(w, creator);
+			w->wcreator[wi] = creator;
+			w->nw++;
+		}
+	}
+	ck_assert_int_gt(w->nw, 0);
+}
+
+/* One random step. Most calls may be refused; only successes are
+ * recorded. */
+static void fw_step(fw *w)
+{
+	pws_policy *p = w->p;
+	int wi = (int)rnd(w, (uint32_t)w->nw);
+	const char *ws = w->wid[wi];
+	int a = pick_actor(w, wi);
+	int u = (int)rnd(w, (uint32_t)w->nu);
+	const char *A = w->uid[a], *U = w->uid[u];
+	uint32_t op = rnd(w, 100);
+	char id[IDLEN];
+
+	w->now += 1 + rnd(w, 100);
+	if (op < 22) { /* partner invite, maybe accepted at once */
+		int role = rnd(w, 2) ? PWS_ROLE_VIEWER : PWS_ROLE_EDITOR;
+
+		if (pws_invite(p, A, ws, w->email[u], PWS_INVITE_PARTNER, role, rnd(w, 4) == 0,
+		               RES) == PWS_OK) {
+			if (rnd(w, 4)) {
+				(void)pws_invite_accept(p, U, ws, rnd(w, 8) ? NULL : w->team[rnd(w, (uint32_t)w->nt)],
+				                        RES);
+			} else if (w->ninv < FP) {
+				w->invw[w->ninv] = wi;
+				w->invu[w->ninv++] = u;
+			}
+		}
+	} else if (op < 27) { /* a pending invite accepted later */
+		if (w->ninv) {
+			int k = (int)rnd(w, (uint32_t)w->ninv);
+
+			(void)pws_invite_accept(p, w->uid[w->invu[k]], w->wid[w->invw[k]], NULL, RES);
+		}
+	} else if (op < 33) { /* team member invite */
+		if (pws_invite(p, A, ws, w->email[u], PWS_INVITE_MEMBER, 1 + (int)rnd(w, 3), 0,
+		               RES) == PWS_OK)
+			(void)pws_invite_accept(p, U, ws, NULL, RES);
+	} else if (op < 40) {
+		(void)pws_member_set_role(p, A, ws, U, 1 + (int)rnd(w, 3), RES);
+	} else if (op < 44) {
+		(void)pws_member_set_lead(p, A, ws, U, (int)rnd(w, 2), RES);
+	} else if (op < 48) {
+		(void)pws_workspace_enable_multi_partner(p, A, ws, RES);
+	} else if (op < 53) { /* team moves (WS4) */
+		int t = (int)rnd(w, (uint32_t)w->nt + 2);
+
+		if (t >= w->nt)
+			t = rnd(w, 2) ? -1 : w->home[u];
+		(void)pws_user_set_team(p, U, t >= 0 ? w->team[t] : NULL,
+		                        rnd(w, 4) ? PWS_TEAM_MEMBER : PWS_TEAM_ADMIN, RES);
+	} else if (op < 55) {
+		(void)pws_user_set_partner_manager(p, U, (int)rnd(w, 2), RES);
+	} else if (op < 62) {
+		if (w->nup < FP) {
+			snprintf(id, sizeof id, "up%d", w->nup);
+			if (pws_update_post(p, rnd(w, 2) ? A : w->uid[w->wcreator[wi]], ws, id, "news",
+			                    w->now, RES) == PWS_OK) {
+				snprintf(w->upid[w->nup], IDLEN, "%s", id);
+				w->upws[w->nup++] = wi;
+			}
+		}
+	} else if (op < 70) {
+		if (w->nup && w->nrep < FP) {
+			int k = (int)rnd(w, (uint32_t)w->nup);
+
+			snprintf(id, sizeof id, "re%d", w->nrep);
+			if (pws_update_reply(p, rnd(w, 3) ? U : A, w->upid[k], id, "reply", w->now,
+			                     RES) == PWS_OK) {
+				snprintf(w->repid[w->nrep], IDLEN, "%s", id);
+				w->repup[w->nrep++] = k;
+			}
+		}
+	} else if (op < 76) {
+		if (w->ne && w->nc < FP) {
+			snprintf(id, sizeof id, "cm%d", w->nc);
+			if (pws_comment_add(p, rnd(w, 3) ? U : A, w->eid[rnd(w, (uint32_t)w->ne)], id,
+			                    "comment", RES) == PWS_OK)
+				snprintf(w->cid[w->nc++], IDLEN, "%s", id);
+		}
+	} else if (op < 82) {
+		if (w->nh < FP) {
+			snprintf(id, sizeof id, "hi%d", w->nh);
+			if (pws_history_add(p, rnd(w, 3) ? U : A, ws, id, "ran", w->now, RES) ==
+			    PWS_OK) {
+				snprintf(w->hid[w->nh], IDLEN, "%s", id);
+				w->hws[w->nh++] = wi;
+			}
+		}
+	} else if (op < 86) {
+		(void)pws_member_remove(p, A, ws, U, RES);
+	} else if (op < 92) {
+		if (w->ne < FE) {
+			static const int kinds[] = {PWS_EL_COLLECTION, PWS_EL_ENVIRONMENT, PWS_EL_API};
+
+			snprintf(id, sizeof id, "el%d", w->ne);
+			if (pws_element_add(p, rnd(w, 2) ? A : w->uid[w->wcreator[wi]], ws, id,
+			                    kinds[rnd(w, 3)], 100, NULL, RES) == PWS_OK) {
+				snprintf(w->eid[w->ne++], IDLEN, "%s", id);
+				if (rnd(w, 3) == 0 && w->ne < FE) {
+					char sub[IDLEN];
+
+					snprintf(sub, sizeof sub, "el%d", w->ne);
+					if (pws_element_add(p, w->uid[w->wcreator[wi]], ws, sub,
+					                    rnd(w, 2) ? PWS_EL_MONITOR : PWS_EL_MOCK_SERVER, 1,
+					                    id, RES) == PWS_OK)
+						snprintf(w->eid[w->ne++], IDLEN, "%s", sub);
+				}
+			}
+		}
+	} else if (op < 94) {
+		if (w->ne)
+			(void)pws_element_delete(p, A, w->eid[rnd(w, (uint32_t)w->ne)], w->now, RES);
+	} else if (op < 96) {
+		if (w->ne)
+			(void)pws_element_move(p, A, w->eid[rnd(w, (uint32_t)w->ne)],
+			                       w->wid[rnd(w, (uint32_t)w->nw)], RES);
+	} else if (op < 98) {
+		(void)pws_workspace_visit(p, U, ws, RES);
+	} else {
+		(void)pws_element_add_editor(p, A, w->ne ? w->eid[rnd(w, (uint32_t)w->ne)] : "x",
+		                             U, RES);
+	}
+}
+
+/* --- the oracle ------------------------------------------------------- */
+
+static void fc_members(fw *w, int v, int wi)
+{
+	const char *V = w->uid[v], *ws = w->wid[wi];
+	rows r;
+	int rc = members_of(&r, w->p, V, ws), x, vm = -1;
+	size_t i;
+
+	ck_assert_int_eq(pws_check(w->p, &vm, NULL, V, PWS_ACT_VIEW_MEMBERS, ws, NULL), PWS_OK);
+	WCHECK(w, (rc == PWS_OK) == (vm == 1), "pws_list_members(%s, %s) -> %d, VIEW_MEMBERS %d",
+	       V, ws, rc, vm);
+	WCHECK(w, rc == PWS_OK || rc == PWS_EDENIED, "pws_list_members(%s, %s) -> %d", V, ws, rc);
+	for (x = 0; x < w->nu; x++) {
+		int vis = -1, k = rows_find(&r, w->uid[x]);
+		int src = pws_can_see_member(w->p, &vis, NULL, V, ws, w->uid[x]);
+
+		WCHECK(w, src == PWS_OK || src == PWS_ENOTFOUND,
+		       "pws_can_see_member(%s, %s, %s) -> %d", V, ws, w->uid[x], src);
+		if (src != PWS_OK) {
+			/* not an (effective) member: never listed */
+			WCHECK(w, k < 0, "%s lists non-member %s in %s", V, w->uid[x], ws);
+			WCHECK(w, !is_member(w, wi, x), "can_see_member says %s is no member of %s",
+			       w->uid[x], ws);
+			continue;
+		}
+		WCHECK(w, (k >= 0) == (vis == 1),
+		       "pws_list_members(%s, %s): %s listed=%d but pws_can_see_member=%d", V, ws,
+		       w->uid[x], k >= 0, vis);
+		if (k >= 0) {
+			int role = 0, lead = 0, partner = 0;
+
+			ck_assert_int_eq(pws_member_get(w->p, &role, &lead, &partner, ws, w->uid[x]),
+			                 PWS_OK);
+			WCHECK(w, r.a[k] == role && r.b[k] == lead && r.c[k] == partner,
+			       "pws_list_members(%s, %s): row %s columns role %d/%d lead %d/%d ext %d/%d",
+			       V, ws, w->uid[x], (int)r.a[k], role, (int)r.b[k], lead, (int)r.c[k],
+			       partner);
+		}
+	}
+	for (i = 0; i < r.n; i++) {
+		int known = 0;
+
+		for (x = 0; x < w->nu; x++)
+			known |= strcmp(r.id[i], w->uid[x]) == 0;
+		WCHECK(w, known, "unknown row %s", r.id[i]);
+		if (i)
+			WCHECK(w, strcmp(r.id[i - 1], r.id[i]) != 0 ||
+			          strcmp(r.aux[i - 1], r.aux[i]) != 0, "duplicate row %s", r.id[i]);
+	}
+	if (rc == PWS_OK) {
+		char what[96];
+
+		snprintf(what, sizeof what, "seed %" PRIu64 " members(%s, %s)", w->seed, V, ws);
+		assert_member_groups(&r, what);
+	}
+}
+
+static void fc_elements(fw *w, int v, int wi)
+{
+	const char *V = w->uid[v], *ws = w->wid[wi];
+	rows r;
+	int rc = elements_of(&r, w->p, V, ws), view = view_allowed(w->p, V, ws), e;
+	size_t live = 0, i;
+
+	WCHECK(w, view ? rc == PWS_OK : rc == PWS_EDENIED,
+	       "pws_list_elements(%s, %s) -> %d with VIEW %d", V, ws, rc, view);
+	if (!view)
+		return;
+	for (e = 0; e < w->ne; e++) {
+		char at[IDLEN];
+		int kind = 0, trashed = 0, k = rows_find(&r, w->eid[e]);
+		int erc = pws_element_get(w->p, &kind, &trashed, at, sizeof at, w->eid[e]);
+		int here = erc == PWS_OK && !trashed && strcmp(at, ws) == 0;
+
+		WCHECK(w, here == (k >= 0), "pws_list_elements(%s, %s): %s listed %d, live here %d",
+		       V, ws, w->eid[e], k >= 0, here);
+		if (here) {
+			uint64_t mask = 0;
+
+			live++;
+			ck_assert_int_eq(pws_allowed_actions(w->p, &mask, V, NULL, w->eid[e]), PWS_OK);
+			WCHECK(w, (uint64_t)r.b[k] == mask,
+			       "pws_list_elements(%s, %s): %s ACTIONS %#" PRIx64 " vs allowed %#" PRIx64,
+			       V, ws, w->eid[e], (uint64_t)r.b[k], mask);
+			WCHECK(w, r.a[k] == kind, "element %s kind", w->eid[e]);
+		}
+	}
+	WCHECK(w, r.n == live, "pws_list_elements(%s, %s): %zu rows, %zu live", V, ws, r.n, live);
+	for (i = 1; i < r.n; i++)
+		WCHECK(w, strcmp(r.id[i - 1], r.id[i]) < 0, "elements of %s not sorted", ws);
+}
+
+static void fc_workspaces(fw *w, int v)
+{
+	const char *V = w->uid[v];
+	rows r;
+	int wi, t = cur_team(w, v);
+	size_t n = 0;
+
+	ck_assert_int_eq(workspaces_of(&r, w->p, V), PWS_OK);
+	for (wi = 0; wi < w->nw; wi++) {
+		int k = rows_find(&r, w->wid[wi]), view = view_allowed(w->p, V, w->wid[wi]);
+
+		WCHECK(w, (k >= 0) == view, "pws_list_workspaces(%s): %s listed %d, VIEW %d", V,
+		       w->wid[wi], k >= 0, view);
+		if (k >= 0) {
+			int role = 0, vis = 0;
+			uint32_t unread_n = 0;
+
+			n++;
+			if (pws_member_get(w->p, &role, NULL, NULL, w->wid[wi], V) != PWS_OK)
+				role = 0;
+			else
+				ck_assert_int_eq(pws_workspace_unread(w->p, &unread_n, V, w->wid[wi]),
+				                 PWS_OK);
+			ck_assert_int_eq(pws_workspace_get(w->p, &vis, NULL, NULL, NULL, w->wid[wi]),
+			                 PWS_OK);
+			WCHECK(w, r.a[k] == role && r.c[k] == vis && r.d[k] == unread_n,
+			       "pws_list_workspaces(%s): %s role %d/%d vis %d/%d unread %d/%u", V,
+			       w->wid[wi], (int)r.a[k], role, (int)r.c[k], vis, (int)r.d[k], unread_n);
+			WCHECK(w, strcmp(r.aux[k], w->team[w->wteam[wi]]) == 0, "%s owner", w->wid[wi]);
+			WCHECK(w, r.b[k] == (t != w->wteam[wi]), "pws_list_workspaces(%s): %s EXTERNAL %d",
+			       V, w->wid[wi], (int)r.b[k]);
+		}
+	}
+	WCHECK(w, r.n == n, "pws_list_workspaces(%s): %zu rows, %zu expected", V, r.n, n);
+}
+
+static void fc_posts(fw *w, int v, int wi)
+{
+	const char *V = w->uid[v], *ws = w->wid[wi];
+	int view = view_allowed(w->p, V, ws), k, rc;
+	rows r, act;
+	size_t n = 0, nact = 0, i;
+
+	/* VI4 */
+	ck_assert_int_eq(history_of(&r, w->p, V, ws), PWS_OK);
+	for (k = 0; k < w->nh; k++) {
+		int vis = -1;
+
+		ck_assert_int_eq(pws_can_see_history(w->p, &vis, NULL, V, w->hid[k]), PWS_OK);
+		if (w->hws[k] != wi)
+			continue;
+		WCHECK(w, (rows_find(&r, w->hid[k]) >= 0) == vis,
+		       "pws_list_history(%s, %s): %s listed %d, can_see_history %d", V, ws,
+		       w->hid[k], rows_find(&r, w->hid[k]) >= 0, vis);
+		n += (size_t)vis;
+	}
+	WCHECK(w, r.n == n, "pws_list_history(%s, %s): %zu rows, %zu visible", V, ws, r.n, n);
+	for (i = 0; i < r.n; i++)
+		WCHECK(w, strcmp(r.aux[i], V) == 0, "history of %s shows author %s", V, r.aux[i]);
+
+	/* VI5, VI6: updates */
+	rc = updates_of(&r, w->p, V, ws);
+	WCHECK(w, view ? rc == PWS_OK : rc == PWS_EDENIED, "pws_list_updates(%s, %s) -> %d", V,
+	       ws, rc);
+	if (view) {
+		uint32_t unread_n = 0;
+		int64_t sum = 0;
+
+		n = 0;
+		for (k = 0; k < w->nup; k++)
+			if (w->upws[k] == wi) {
+				WCHECK(w, n < r.n && strcmp(r.id[n], w->upid[k]) == 0,
+				       "pws_list_updates(%s, %s): %s missing or out of order", V, ws,
+				       w->upid[k]);
+				n++;
+			}
+		WCHECK(w, r.n == n, "pws_list_updates(%s, %s): %zu rows", V, ws, r.n);
+		for (i = 0; i < r.n; i++)
+			sum += r.b[i];
+		if (is_member(w, wi, v)) {
+			ck_assert_int_eq(pws_workspace_unread(w->p, &unread_n, V, ws), PWS_OK);
+			WCHECK(w, sum == unread_n, "VI6: %s in %s: UNREAD column %d, count %u", V, ws,
+			       (int)sum, unread_n);
+		}
+	}
+
+	/* VI5, VI2: replies, per update and in the activity */
+	rc = activity_of(&act, w->p, V, ws);
+	WCHECK(w, view ? rc == PWS_OK : rc == PWS_EDENIED, "pws_list_activity(%s, %s) -> %d", V,
+	       ws, rc);
+	for (k = 0; k < w->nup; k++) {
+		int j;
+
+		if (w->upws[k] != wi)
+			continue;
+		rc = replies_of(&r, w->p, V, w->upid[k]);
+		WCHECK(w, view ? rc == PWS_OK : rc == PWS_EDENIED, "pws_list_replies(%s, %s) -> %d",
+		       V, w->upid[k], rc);
+		n = 0;
+		for (j = 0; j < w->nrep; j++) {
+			int vis = -1, listed, in_act;
+
+			if (w->repup[j] != k)
+				continue;
+			ck_assert_int_eq(pws_can_see_reply(w->p, &vis, NULL, V, w->repid[j]), PWS_OK);
+			listed = rows_find(&r, w->repid[j]) >= 0;
+			in_act = rows_find(&act, w->repid[j]) >= 0;
+			WCHECK(w, listed == vis, "pws_list_replies(%s, %s): %s listed %d, can_see_reply %d",
+			       V, w->upid[k], w->repid[j], listed, vis);
+			WCHECK(w, in_act == vis,
+			       "pws_list_activity(%s, %s): reply %s listed %d, can_see_reply %d", V, ws,
+			       w->repid[j], in_act, vis);
+			n += (size_t)vis;
+		}
+		nact += n;
+		WCHECK(w, r.n == n, "pws_list_replies(%s, %s): %zu rows, %zu visible", V,
+		       w->upid[k], r.n, n);
+	}
+	for (i = 0; i < act.n; i++)
+		if (act.c[i] == 0)
+			nact = nact ? nact - 1 : (size_t)-1;
+	WCHECK(w, nact == 0, "pws_list_activity(%s, %s): reply rows differ from the replies", V,
+	       ws);
+}
+
+static void fw_oracle(fw *w)
+{
+	int v, wi;
+
+	for (v = 0; v < w->nu; v++) {
+		fc_workspaces(w, v);
+		for (wi = 0; wi < w->nw; wi++) {
+			fc_members(w, v, wi);
+			fc_elements(w, v, wi);
+			fc_posts(w, v, wi);
+		}
+	}
+}
+
+static unsigned long env_count(const char *name, unsigned long dflt)
+{
+	const char *s = getenv(name);
+	char *end = NULL;
+	unsigned long v;
+
+	if (!s || !*s)
+		return dflt;
+	v = strtoul(s, &end, 10);
+	return end && *end == '\0' ? v : dflt;
+}
+
+START_TEST(filter_consistency_random)
+{
+	unsigned long n = env_count("PWS_FILTER_WORLDS", 200), i;
+	uint64_t base = env_count("PWS_FILTER_SEED", 1);
+	static fw world;
+
+	for (i = 0; i < n; i++) {
+		fw *w = &world;
+		int steps, s;
+
+		fw_setup(w, base + i);
+		steps = 40 + (int)rnd(w, 50);
+		for (s = 0; s < steps; s++) {
+			fw_step(w);
+			if (s == steps / 2)
+				fw_oracle(w);
+		}
+		fw_oracle(w);
+		pws_policy_free(w->p);
+		w->p = NULL;
+	}
+}
+END_TEST
+
+Suite *pws_filter_suite(void);
+
+Suite *pws_filter_suite(void)
+{
+	Suite *s = suite_create("filter");
+	TCase *tc;
+
+	tc = tcase_create("VI");
+	tcase_add_test(tc, VI1_publisher_member_sees_every_member_grouped);
+	tcase_add_test(tc, VI1_members_sorted_by_id_within_group);
+	tcase_add_test(tc, VI1_non_member_gets_denied);
+	tcase_add_test(tc, VI2_multi_partner_sees_team_and_own_org);
+	tcase_add_test(tc, VI2_multi_replies_and_activity_hide_other_orgs);
+	tcase_add_test(tc, VI3_single_mode_everyone_sees_everyone);
+	tcase_add_test(tc, VI4_history_lists_only_own_entries);
+	tcase_add_test(tc, VI5_updates_broadcast_to_every_member);
+	tcase_add_test(tc, VI5_replies_listing);
+	tcase_add_test(tc, VI6_unread_column_and_count_agree);
+	tcase_add_test(tc, VI7_partners_marked_external);
+	tcase_add_test(tc, VI8_as_org_equals_viewer_partner);
+	tcase_add_test(tc, VI8_as_org_legacy_domain);
+	tcase_add_test(tc, VI9_partner_manager_lists_partner_reach);
+	tcase_add_test(tc, VI9_other_teams_partner_manager_denied);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("TT1_PL");
+	tcase_add_test(tc, TT1_partnerships_rows);
+	tcase_add_test(tc, TT1_partnerships_follow_team_membership);
+	tcase_add_test(tc, PL2_PL4_seats_listing);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("WS");
+	tcase_add_test(tc, WS1_members_and_partner_managers);
+	tcase_add_test(tc, WS2_partners_reach_invited_and_public_only);
+	tcase_add_test(tc, WS3_partner_workspaces_listed_external);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("consistency");
+	tcase_add_test(tc, filter_consistency_random);
+	tcase_set_timeout(tc, 600); /* valgrind */
+	suite_add_tcase(s, tc);
+	return s;
+}
