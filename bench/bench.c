@@ -38,7 +38,7 @@
 #define USERS_PER_ORG 10u
 #define MULTI_ORGS 5u
 #define BATCH 1024u
-#define ID_LEN 32
+#define ID_LEN 48 /* room for every formatted id, also for -Wformat-truncation at -O1 */
 #define ROUNDS 5
 
 /* ------------------------------------------------------------------ */

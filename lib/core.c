@@ -41,7 +41,9 @@ int pws__read_begin(const pws_policy *p)
 
 	if (atomic_load_explicit(&q->owner, memory_order_acquire) == self_token())
 		return PWS_EMISUSE;
-	pthread_rwlock_rdlock(&q->lock);
+	/* EAGAIN (too many readers) or EDEADLK: report, never proceed unlocked */
+	if (pthread_rwlock_rdlock(&q->lock) != 0)
+		return PWS_ERROR;
 	return PWS_OK;
 }
 
@@ -61,7 +63,8 @@ int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
 		return pws__result_simple(res, PWS_EMISUSE,
 		                          "re-entered the policy handle from a callback");
-	pthread_rwlock_wrlock(&p->lock);
+	if (pthread_rwlock_wrlock(&p->lock) != 0)
+		return pws__result_simple(res, PWS_ERROR, "could not lock the policy handle");
 	atomic_store_explicit(&p->owner, self_token(), memory_order_release);
 	op->p = p;
 	op->m = &p->m;

@@ -305,7 +305,7 @@ static int same_org(const pws__model *m, uint32_t w, uint32_t org, uint32_t x)
 {
 	uint32_t mi = pws__member_rec(m, w, x);
 
-	return mi != PWS__NONE && MEMB(m, mi)->org == org;
+	return mi != PWS__NONE && pws__morg(m, mi) == org;
 }
 
 int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule)
@@ -322,7 +322,7 @@ int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, in
 		return allow(rule, PWS_RULE_VI3);
 	if (!pws__is_partner(m, w, x))
 		return allow(rule, PWS_RULE_VI2);
-	vi = MEMB(m, c.mi)->org;
+	vi = pws__morg(m, c.mi);
 	return same_org(m, w, vi, x) ? allow(rule, PWS_RULE_VI2) : deny(rule, PWS_RULE_VI2);
 }
 

@@ -226,7 +226,7 @@ static void member_row(pws_iter *it, const pws__model *m, uint32_t w, uint32_t m
 	it_int(it, r, PWS_COL_ROLE, x->role);
 	it_int(it, r, PWS_COL_LEAD, x->lead);
 	it_int(it, r, PWS_COL_EXTERNAL, partner); /* VI7 */
-	it_str(it, r, PWS_COL_ORG, partner ? org_name(m, w, x->org) : "");
+	it_str(it, r, PWS_COL_ORG, partner ? org_name(m, w, pws__morg(m, mi)) : "");
 }
 
 static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g)
@@ -288,7 +288,7 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char 
 	if (!c.partner || c.pm || !c.multi)
 		member_rows(it, m, w, 1, 0);
 	else
-		member_rows(it, m, w, 0, MEMB(m, c.mi)->org);
+		member_rows(it, m, w, 0, pws__morg(m, c.mi));
 	return finish(p, it_done(it, out));
 }
 
@@ -431,7 +431,7 @@ PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *p, const ch
 		return finish(p, PWS_ENOMEM);
 	U = USER(m, u);
 	for (i = 0; i < U->members.n; i++) {
-		uint32_t w = MEMB(m, U->members.v[i])->ws;
+		uint32_t w = pws__mws(m, U->members.v[i]);
 
 		if (pws__member_effective(m, U->members.v[i]) && pws__reaches(m, u, w))
 			ws_row(it, m, u, w);
@@ -856,7 +856,7 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *t
 					continue;
 				r = it_row(it);
 				it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
-				it_str(it, r, PWS_COL_ORG, org_name(m, w, x->org));
+				it_str(it, r, PWS_COL_ORG, org_name(m, w, pws__morg(m, G->list.v[k])));
 			}
 		}
 	}
@@ -912,7 +912,7 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 		return finish(p, PWS_ENOMEM);
 	X = USER(m, x);
 	for (i = 0; i < X->members.n; i++) {
-		uint32_t mi = X->members.v[i], w = MEMB(m, mi)->ws;
+		uint32_t mi = X->members.v[i], w = pws__mws(m, mi);
 		const pws__ws *W = WS(m, w);
 		pws__who c;
 		uint64_t base, *r;

@@ -152,12 +152,12 @@ int pws__member_effective(const pws__model *m, uint32_t mi)
 
 	if (!x->alive)
 		return 0;
-	w = WS(m, x->ws);
+	w = WS(m, pws__mws(m, mi));
 	u = USER(m, x->user);
 	if (u->team == w->team)
 		return 1;
 	if (w->vis == PWS_VIS_PARTNER && w->model == PWS_MODEL_TEAM_TO_TEAM)
-		return u->team == x->org; /* WS4 */
+		return u->team == pws__morg(m, mi); /* WS4 */
 	return 1;
 }
 
@@ -289,9 +289,11 @@ uint64_t pws__model_digest(const pws__model *m)
 
 		if (!x->alive)
 			continue;
-		w = WS(m, x->ws);
+		w = WS(m, pws__mws(m, i));
 		f[0] = h_str(w->id); f[1] = n_user(m, x->user);
-		f[2] = w->model == PWS_MODEL_LEGACY ? n_atom(m, x->org) : n_team(m, x->org);
+		f[2] = pws__morg(m, i) == PWS__GRP_TEAM ? 2
+		       : w->model == PWS_MODEL_LEGACY ? n_atom(m, pws__morg(m, i))
+		                                      : n_team(m, pws__morg(m, i));
 		f[3] = x->seen; f[4] = x->role; f[5] = x->lead;
 		add(&d, 4, f, 6);
 	}
@@ -398,12 +400,12 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 	}
 }
 
-static void group_add(pws__model *m, uint32_t mi)
+static void group_add(pws__model *m, uint32_t mi, uint32_t ws, uint32_t org)
 {
 	pws__member *x = MEMB(m, mi);
-	uint32_t key = pws__grp_key(m, x->ws, x->user, x->org);
+	uint32_t key = pws__grp_key(m, ws, x->user, org);
 
-	x->grp = pws__umap_get(&m->group_of, pws__pair(x->ws, key));
+	x->grp = pws__umap_get(&m->group_of, pws__pair(ws, key));
 	x->grp_pos = pws__ids_push(&GROUP(m, x->grp)->list, mi);
 }
 
@@ -416,15 +418,15 @@ static void group_remove(pws__model *m, uint32_t mi)
 		MEMB(m, moved)->grp_pos = x->grp_pos;
 }
 
-void pws__member_regroup(pws__model *m, uint32_t mi)
+void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
 {
 	pws__member *x = MEMB(m, mi);
-	uint32_t key = pws__grp_key(m, x->ws, x->user, x->org);
+	uint32_t ws = pws__mws(m, mi);
 
-	if (GROUP(m, x->grp)->key == key)
+	if (GROUP(m, x->grp)->key == pws__grp_key(m, ws, x->user, org))
 		return;
 	group_remove(m, mi);
-	group_add(m, mi);
+	group_add(m, mi, ws, org);
 }
 
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
@@ -442,7 +444,7 @@ int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_
 void pws__seat_count(pws__model *m, uint32_t mi, int delta)
 {
 	const pws__member *x = MEMB(m, mi);
-	const pws__ws *w = WS(m, x->ws);
+	const pws__ws *w = WS(m, pws__mws(m, mi));
 	uint64_t key;
 	uint32_t n;
 
@@ -474,17 +476,15 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 	pws__member *x = MEMB(m, mi);
 
 	memset(x, 0, sizeof(*x));
-	x->ws = ws;
 	x->user = user;
 	x->role = (uint8_t)role;
 	x->lead = (uint8_t)lead;
-	x->org = org;
 	x->alive = 1;
 	x->seen = WS(m, ws)->n_updates;
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
+	group_add(m, mi, ws, org);
 	pws__member_sync(m, mi);
-	group_add(m, mi);
 	pws__seat_count(m, mi, +1);
 	return mi;
 }
@@ -492,15 +492,15 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 void pws__member_unlink(pws__model *m, uint32_t mi)
 {
 	pws__member *x = MEMB(m, mi);
-	uint32_t moved;
+	uint32_t moved, ws = pws__mws(m, mi);
 
 	pws__seat_count(m, mi, -1);
 	moved = pws__ids_swap_remove(&USER(m, x->user)->members, x->user_pos);
 	if (moved != PWS__NONE)
 		MEMB(m, moved)->user_pos = x->user_pos;
-	pws__umap_del(&m->member_of, pws__pair(x->ws, x->user));
+	pws__umap_del(&m->member_of, pws__pair(ws, x->user));
 	group_remove(m, mi);
-	pws__drop_editor(m, x->ws, x->user);
+	pws__drop_editor(m, ws, x->user);
 	x->alive = 0;
 }
 
@@ -541,8 +541,10 @@ void pws__set_vis(pws__model *m, uint32_t w, int vis)
 void pws__member_sync(pws__model *m, uint32_t mi)
 {
 	const pws__member *x = MEMB(m, mi);
-	uint32_t org = x->org > PWS__AUX_ORG_MAX ? PWS__AUX_ORG_MAX : x->org;
+	uint32_t org = pws__morg(m, mi);
 
-	pws__umap_set_aux(&m->member_of, pws__pair(x->ws, x->user),
+	if (org > PWS__AUX_ORG_MAX)
+		org = PWS__AUX_ORG_MAX; /* team members: never compared */
+	pws__umap_set_aux(&m->member_of, pws__pair(pws__mws(m, mi), x->user),
 	                  (uint32_t)x->role | ((uint32_t)x->lead << 2) | (org << 3));
 }

@@ -64,9 +64,10 @@ typedef struct pws__group {
 	pws__ids list;       /* membership indexes */
 } pws__group;
 
+/* 24 bytes: the workspace and the partner organization are those of the
+ * member's group (pws__mws, pws__morg), not stored twice. */
 typedef struct pws__member {
-	uint32_t ws, user;
-	uint32_t org;        /* granting team (team-to-team) or domain atom (legacy) */
+	uint32_t user;
 	uint32_t user_pos;
 	uint32_t seen;       /* ws.n_updates at the last visit (VI6) */
 	uint32_t grp, grp_pos; /* its group and position there */
@@ -172,6 +173,20 @@ static inline uint32_t pws__aux_org(uint32_t aux) { return aux >> 3; }
  * call after any change to them. */
 void pws__member_sync(pws__model *m, uint32_t mi);
 
+/* The workspace of a membership. */
+static inline uint32_t pws__mws(const pws__model *m, uint32_t mi)
+{
+	return GROUP(m, MEMB(m, mi)->grp)->ws;
+}
+
+/* The partner organization of a membership: the team it was granted
+ * through (team-to-team) or the email domain atom (legacy);
+ * PWS__GRP_TEAM for a member of the owning team. */
+static inline uint32_t pws__morg(const pws__model *m, uint32_t mi)
+{
+	return GROUP(m, MEMB(m, mi)->grp)->key;
+}
+
 /* Whether the user is a partner of the workspace (not on its team). */
 static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t user)
 {
@@ -207,8 +222,9 @@ uint32_t pws__grp_key(const pws__model *m, uint32_t ws, uint32_t user, uint32_t 
 /* Finds or creates the group (ws, key) with room for one more member.
  * An empty group is not state. PWS__NONE on ENOMEM. */
 uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t key);
-/* Moves a membership to the group its key now names (prepared). */
-void pws__member_regroup(pws__model *m, uint32_t mi);
+/* Moves a membership to the group of organization org (or the team group
+ * if the user is now on the owning team); the group must be prepared. */
+void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org);
 /* Drops atoms interned after `before` (failure path; nothing refers to them). */
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */

@@ -205,7 +205,7 @@ static int prepare_team_groups(const pws__mem *mem, pws__model *m, uint32_t u, u
 	uint32_t i;
 
 	for (i = 0; i < U->members.n; i++) {
-		uint32_t w = MEMB(m, U->members.v[i])->ws;
+		uint32_t w = pws__mws(m, U->members.v[i]);
 
 		if (WS(m, w)->team == t && pws__group_prepare(mem, m, w, PWS__GRP_TEAM) == PWS__NONE)
 			return PWS_ENOMEM;
@@ -226,7 +226,7 @@ static void leave_team(pws__model *m, uint32_t u)
 	for (i = U->members.n; i-- > 0;) {
 		uint32_t mi = U->members.v[i];
 
-		if (WS(m, MEMB(m, mi)->ws)->team == U->team)
+		if (WS(m, pws__mws(m, mi))->team == U->team)
 			pws__member_unlink(m, mi);
 	}
 	T = TEAM(m, U->team);
@@ -390,7 +390,8 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 		U->team_pos = pws__ids_push(&TEAM(op.m, t)->users, u);
 		/* a partner of t's workspaces is now one of its team members */
 		for (i = 0; i < U->members.n; i++)
-			pws__member_regroup(op.m, U->members.v[i]);
+			pws__member_regroup(op.m, U->members.v[i],
+			                    pws__morg(op.m, U->members.v[i]));
 	}
 	return pws__op_end(&op, PWS_OK);
 }

@@ -446,9 +446,8 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 		pws__seat_count(op.m, mi, -1);
 		x->role = (uint8_t)role;
 		x->lead = v->lead;
-		x->org = org;
+		pws__member_regroup(op.m, mi, org);
 		pws__member_sync(op.m, mi);
-		pws__member_regroup(op.m, mi);
 		pws__seat_count(op.m, mi, +1);
 	} else {
 		pws__member_link(op.m, w, u, role, v->lead, org);
@@ -495,7 +494,7 @@ static int may_manage(pws__op *op, const pws__who *c, uint32_t x, uint32_t *mi)
 		return pws__fail(op, PWS_ENOTFOUND, 0, "'%s' is not a member", USER(m, x)->id);
 	if (!(c->role == PWS_ROLE_ADMIN || c->pm)) {
 		/* a Partner Lead: partners of their own organization only */
-		if (!pws__is_partner(m, c->w, x) || MEMB(m, *mi)->org != MEMB(m, c->mi)->org)
+		if (!pws__is_partner(m, c->w, x) || pws__morg(m, *mi) != pws__morg(m, c->mi))
 			return pws__deny(op, PWS_RULE_RO4);
 	}
 	return PWS_OK;
@@ -585,13 +584,12 @@ static int last_partner_ws(const pws__model *m, uint32_t mi)
 {
 	const pws__member *x = MEMB(m, mi);
 	const pws__user *U = USER(m, x->user);
-	uint32_t team = WS(m, x->ws)->team, i;
+	uint32_t ws = pws__mws(m, mi), team = WS(m, ws)->team, i;
 
-	if (!pws__is_partner(m, x->ws, x->user))
+	if (!pws__is_partner(m, ws, x->user))
 		return 0;
 	for (i = 0; i < U->members.n; i++) {
-		const pws__member *y = MEMB(m, U->members.v[i]);
-		const pws__ws *W = WS(m, y->ws);
+		const pws__ws *W = WS(m, pws__mws(m, U->members.v[i]));
 
 		if (U->members.v[i] != mi && W->team == team && W->vis == PWS_VIS_PARTNER &&
 		    W->lc != PWS_LC_DELETED)
@@ -668,7 +666,7 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RM2,
 		                                  "'%s' is on team '%s', not a partner", user_id, team_id));
 	for (i = 0; i < X->members.n; i++) {
-		const pws__ws *W = WS(op.m, MEMB(op.m, X->members.v[i])->ws);
+		const pws__ws *W = WS(op.m, pws__mws(op.m, X->members.v[i]));
 
 		n += W->team == t && W->vis == PWS_VIS_PARTNER;
 	}
@@ -679,7 +677,7 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 		return pws__op_end(&op, PWS_ENOMEM);
 	for (i = X->members.n; i-- > 0;) {
 		uint32_t mi = X->members.v[i];
-		const pws__ws *W = WS(op.m, MEMB(op.m, mi)->ws);
+		const pws__ws *W = WS(op.m, pws__mws(op.m, mi));
 
 		if (W->team == t && W->vis == PWS_VIS_PARTNER)
 			pws__member_unlink(op.m, mi);

@@ -584,9 +584,9 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		if (home == PWS__NONE)
 			pws__member_unlink(m, mi2);
 		else {
-			x->org = home; /* TT2: mapped to the home team, role kept */
+			/* TT2: mapped to the home team, role kept */
+			pws__member_regroup(m, mi2, home);
 			pws__member_sync(m, mi2);
-			pws__member_regroup(m, mi2);
 		}
 	}
 	pws__free(op.mem, mis);

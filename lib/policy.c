@@ -2,6 +2,8 @@
  * The policy handle: option validation, creation and release.
  * SPDX-License-Identifier: MIT
  */
+/* glibc: writer-preferring rwlocks (pthread_rwlockattr_setkind_np) */
+#define _GNU_SOURCE 1
 #include "core.h"
 
 #include <string.h>
@@ -77,6 +79,26 @@ static int read_options(const pws_policy_options *in, pws_policy_options *o,
 	return PWS_OK;
 }
 
+/* Mutations must not starve behind a steady stream of checks: glibc's
+ * default rwlock prefers readers, so ask for writer preference (reads
+ * never nest, so the non-recursive kind is safe). */
+static int init_lock(pthread_rwlock_t *lock)
+{
+#if defined(__GLIBC__) && defined(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP)
+	pthread_rwlockattr_t a;
+	int rc;
+
+	if (pthread_rwlockattr_init(&a) != 0)
+		return -1;
+	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	rc = pthread_rwlock_init(lock, &a);
+	pthread_rwlockattr_destroy(&a);
+	return rc;
+#else
+	return pthread_rwlock_init(lock, NULL);
+#endif
+}
+
 PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 {
 	pws_policy_options o;
@@ -102,7 +124,7 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	p->event_payload = o.event_payload;
 	pws__model_init(&p->m);
 	atomic_init(&p->owner, 0);
-	if (pthread_rwlock_init(&p->lock, NULL) != 0) {
+	if (init_lock(&p->lock) != 0) {
 		pws__free(&mem, p);
 		return PWS_ENOMEM;
 	}

@@ -80,12 +80,24 @@ void pws__vec_free(const pws__mem *m, pws__vec *v)
 
 int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
 {
-	pws__vec v = { l->v, l->n, l->cap };
-	int rc = pws__vec_reserve(m, &v, sizeof(uint32_t), more);
+	uint64_t need = (uint64_t)l->n + more, cap;
+	uint32_t *nv;
 
-	l->v = v.v;
-	l->cap = v.cap;
-	return rc;
+	if (need <= l->cap)
+		return PWS_OK;
+	if (need > UINT32_MAX / 2)
+		return PWS_ENOMEM;
+	/* index lists are many and small (a group, a user's memberships):
+	 * grow by half, not double, to keep the slack near a quarter */
+	cap = l->cap ? l->cap : 4;
+	while (cap < need)
+		cap += cap / 2;
+	nv = pws__realloc(m, l->v, (size_t)cap * sizeof(uint32_t));
+	if (!nv)
+		return PWS_ENOMEM;
+	l->v = nv;
+	l->cap = (uint32_t)cap;
+	return PWS_OK;
 }
 
 uint32_t pws__ids_push(pws__ids *l, uint32_t x)

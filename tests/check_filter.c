@@ -17,6 +17,16 @@
 #include <string.h>
 
 #define NOW ((int64_t)1700000000)
+
+/* Check's ck_assert_* record a mark point (a write(2)) on every success;
+ * the random worlds make millions of assertions, so they use these, which
+ * cost nothing until they fail. */
+#define CHK(cond, ...) do { if (!(cond)) ck_abort_msg(__VA_ARGS__); } while (0)
+#define EQ(a, b) do { long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) ck_abort_msg("%s == %s failed: %lld vs %lld", #a, #b, a_, b_); } while (0)
+#define QOK(call) do { int rc_ = (call); if (rc_ != PWS_OK) \
+	ck_abort_msg("%s -> %d (%s) rule %s: %s", #call, rc_, pws_strerror(rc_), \
+	             pws_rule_id(tw_res.rule), tw_res.message); } while (0)
 #define IDLEN 32
 #define EMLEN 64
 #define MAXROWS 128
@@ -41,12 +51,12 @@ static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, 
 	size_t cnt = pws_iter_count(it);
 
 	memset(r, 0, sizeof *r);
-	ck_assert_msg(cnt <= MAXROWS, "listing too long for the test: %zu", cnt);
+	CHK(cnt <= MAXROWS, "listing too long for the test: %zu", cnt);
 	while (pws_iter_next(it) == PWS_OK) {
 		const char *s = pws_iter_str(it, sid);
 
-		ck_assert_ptr_nonnull(s);
-		ck_assert_uint_lt(r->n, MAXROWS);
+		CHK((s) != NULL, "s is NULL");
+		CHK(r->n < MAXROWS, "listing too long: %zu", r->n);
 		snprintf(r->id[r->n], IDLEN, "%s", s);
 		if (saux)
 			snprintf(r->aux[r->n], IDLEN, "%s", pws_iter_str(it, saux));
@@ -56,10 +66,10 @@ static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, 
 		r->d[r->n] = idc ? pws_iter_int(it, idc) : 0;
 		r->n++;
 	}
-	ck_assert_uint_eq(r->n, cnt);
+	EQ(r->n, cnt);
 	/* past the end: no current row */
-	ck_assert_ptr_null(pws_iter_str(it, sid));
-	ck_assert_int_eq(pws_iter_next(it), PWS_ITEROVER);
+	CHK((pws_iter_str(it, sid)) == NULL, "pws_iter_str(it, sid) is not NULL");
+	EQ(pws_iter_next(it), PWS_ITEROVER);
 	pws_iter_free(it);
 }
 
@@ -84,7 +94,7 @@ static int members_of(rows *r, const pws_policy *p, const char *viewer, const ch
 		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
 		          PWS_COL_EXTERNAL, 0);
 	else
-		ck_assert_ptr_null(it);
+		CHK((it) == NULL, "it is not NULL");
 	return rc;
 }
 
@@ -110,7 +120,7 @@ static int elements_of(rows *r, const pws_policy *p, const char *viewer, const c
 	if (rc == PWS_OK)
 		rows_read(r, it, PWS_COL_ID, PWS_COL_PARENT, PWS_COL_KIND, PWS_COL_ACTIONS, 0, 0);
 	else
-		ck_assert_ptr_null(it);
+		CHK((it) == NULL, "it is not NULL");
 	return rc;
 }
 
@@ -148,7 +158,7 @@ static int posts_rows(rows *r, int rc, pws_iter *it)
 		rows_read(r, it, PWS_COL_ID, PWS_COL_AUTHOR, PWS_COL_AT, PWS_COL_UNREAD,
 		          PWS_COL_KIND, 0);
 	else
-		ck_assert_ptr_null(it);
+		CHK((it) == NULL, "it is not NULL");
 	return rc;
 }
 
@@ -191,8 +201,8 @@ static void rows_are(const rows *r, const char *const *ids, const char *what)
 	size_t n = 0;
 
 	for (; ids[n]; n++)
-		ck_assert_msg(rows_find(r, ids[n]) >= 0, "%s: '%s' missing", what, ids[n]);
-	ck_assert_msg(r->n == n, "%s: %zu rows, expected %zu", what, r->n, n);
+		CHK(rows_find(r, ids[n]) >= 0, "%s: '%s' missing", what, ids[n]);
+	CHK(r->n == n, "%s: %zu rows, expected %zu", what, r->n, n);
 }
 
 /* Asserts a listing holds exactly the ids given, in that order. */
@@ -201,11 +211,11 @@ static void rows_are_ordered(const rows *r, const char *const *ids, const char *
 	size_t n = 0;
 
 	for (; ids[n]; n++) {
-		ck_assert_msg(n < r->n, "%s: only %zu rows", what, r->n);
-		ck_assert_msg(strcmp(r->id[n], ids[n]) == 0, "%s: row %zu is '%s', expected '%s'",
+		CHK(n < r->n, "%s: only %zu rows", what, r->n);
+		CHK(strcmp(r->id[n], ids[n]) == 0, "%s: row %zu is '%s', expected '%s'",
 		              what, n, r->id[n], ids[n]);
 	}
-	ck_assert_msg(r->n == n, "%s: %zu rows, expected %zu", what, r->n, n);
+	CHK(r->n == n, "%s: %zu rows, expected %zu", what, r->n, n);
 }
 
 /* VI1 grouping: team members (EXTERNAL 0) first, then partners with each
@@ -215,16 +225,16 @@ static void assert_member_groups(const rows *r, const char *what)
 	size_t i, j;
 
 	for (i = 1; i < r->n; i++) {
-		ck_assert_msg(r->c[i - 1] <= r->c[i], "%s: partner '%s' before team member '%s'",
+		CHK(r->c[i - 1] <= r->c[i], "%s: partner '%s' before team member '%s'",
 		              what, r->id[i - 1], r->id[i]);
 		if (r->c[i] && strcmp(r->aux[i - 1], r->aux[i]) != 0)
 			for (j = 0; j + 1 < i; j++)
-				ck_assert_msg(!r->c[j] || strcmp(r->aux[j], r->aux[i]) != 0,
+				CHK(!r->c[j] || strcmp(r->aux[j], r->aux[i]) != 0,
 				              "%s: organization '%s' is not contiguous", what,
 				              r->aux[i]);
 	}
 	for (i = 0; i < r->n; i++)
-		ck_assert_msg((r->c[i] != 0) == (r->aux[i][0] != '\0'),
+		CHK((r->c[i] != 0) == (r->aux[i][0] != '\0'),
 		              "%s: '%s' EXTERNAL %" PRId64 " but ORG '%s'", what, r->id[i],
 		              r->c[i], r->aux[i]);
 }
@@ -237,7 +247,7 @@ static void assert_member_order(const rows *r, const char *what)
 	assert_member_groups(r, what);
 	for (i = 1; i < r->n; i++)
 		if (r->c[i - 1] == r->c[i] && strcmp(r->aux[i - 1], r->aux[i]) == 0)
-			ck_assert_msg(strcmp(r->id[i - 1], r->id[i]) < 0,
+			CHK(strcmp(r->id[i - 1], r->id[i]) < 0,
 			              "%s: '%s' listed before '%s' in one group (filter.h: within a "
 			              "group by user id)", what, r->id[i - 1], r->id[i]);
 }
@@ -253,7 +263,7 @@ static int sees(pws_policy *p, const char *viewer, const char *ws, const char *m
 {
 	int vis = -1;
 
-	ck_assert_int_eq(pws_can_see_member(p, &vis, NULL, viewer, ws, member), PWS_OK);
+	EQ(pws_can_see_member(p, &vis, NULL, viewer, ws, member), PWS_OK);
 	return vis;
 }
 
@@ -261,7 +271,7 @@ static int view_allowed(const pws_policy *p, const char *user, const char *ws)
 {
 	int allowed = -1;
 
-	ck_assert_int_eq(pws_check(p, &allowed, NULL, user, PWS_ACT_VIEW, ws, NULL), PWS_OK);
+	EQ(pws_check(p, &allowed, NULL, user, PWS_ACT_VIEW, ws, NULL), PWS_OK);
 	return allowed;
 }
 
@@ -297,20 +307,20 @@ START_TEST(VI1_publisher_member_sees_every_member_grouped)
 		if (mode)
 			enable_multi(p, "pw"); /* VI1 holds in both modes */
 		for (i = 0; i < 2; i++) {
-			ck_assert_int_eq(members_of(&r, p, viewers[i], "pw"), PWS_OK);
+			EQ(members_of(&r, p, viewers[i], "pw"), PWS_OK);
 			rows_are(&r, all, viewers[i]);
 			assert_member_groups(&r, viewers[i]);
 			/* team members first */
-			ck_assert_int_eq(r.c[0], 0);
-			ck_assert_int_eq(r.c[1], 0);
+			EQ(r.c[0], 0);
+			EQ(r.c[1], 0);
 			/* acme's two partners are one contiguous group, by id */
-			ck_assert_int_eq(rows_find(&r, "a2"), rows_find(&r, "a1") + 1);
+			EQ(rows_find(&r, "a2"), rows_find(&r, "a1") + 1);
 			ck_assert_str_eq(r.aux[rows_find(&r, "a1")], "acme");
 			ck_assert_str_eq(r.aux[rows_find(&r, "g1")], "globex");
 			ck_assert_str_eq(r.aux[rows_find(&r, "i1")], "initech");
-			ck_assert_int_eq(r.a[rows_find(&r, "pm")], PWS_ROLE_ADMIN);
-			ck_assert_int_eq(r.b[rows_find(&r, "a1")], 1);
-			ck_assert_int_eq(r.b[rows_find(&r, "a2")], 0);
+			EQ(r.a[rows_find(&r, "pm")], PWS_ROLE_ADMIN);
+			EQ(r.b[rows_find(&r, "a1")], 1);
+			EQ(r.b[rows_find(&r, "a2")], 0);
 		}
 	}
 	pws_policy_free(p);
@@ -332,8 +342,8 @@ START_TEST(VI1_members_sorted_by_id_within_group)
 	OK(pws_user_add(p, "ceo", "ceo@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
 	join(p, "pm", "pw", "ceo", "ceo@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0);
 	for (i = 0; i < 4; i++) {
-		ck_assert_int_eq(members_of(&r, p, viewers[i], "pw"), PWS_OK);
-		ck_assert_uint_eq(r.n, 8);
+		EQ(members_of(&r, p, viewers[i], "pw"), PWS_OK);
+		EQ(r.n, 8);
 		assert_member_order(&r, viewers[i]);
 		ck_assert_str_eq(r.id[0], "ceo");
 		ck_assert_str_eq(r.id[1], "dev");
@@ -349,12 +359,12 @@ START_TEST(VI1_non_member_gets_denied)
 	rows r;
 
 	/* WS1: the super admin and team members outside pw see no member */
-	ck_assert_int_eq(members_of(&r, p, "owner", "pw"), PWS_EDENIED);
-	ck_assert_int_eq(members_of(&r, p, "dev2", "pw"), PWS_EDENIED);
-	ck_assert_int_eq(members_of(&r, p, "a3", "pw"), PWS_EDENIED);
-	ck_assert_int_eq(members_of(&r, p, "solo", "pw"), PWS_EDENIED);
-	ck_assert_int_eq(members_of(&r, p, "nobody", "pw"), PWS_ENOTFOUND);
-	ck_assert_int_eq(members_of(&r, p, "dev", "nowhere"), PWS_ENOTFOUND);
+	EQ(members_of(&r, p, "owner", "pw"), PWS_EDENIED);
+	EQ(members_of(&r, p, "dev2", "pw"), PWS_EDENIED);
+	EQ(members_of(&r, p, "a3", "pw"), PWS_EDENIED);
+	EQ(members_of(&r, p, "solo", "pw"), PWS_EDENIED);
+	EQ(members_of(&r, p, "nobody", "pw"), PWS_ENOTFOUND);
+	EQ(members_of(&r, p, "dev", "nowhere"), PWS_ENOTFOUND);
 	pws_policy_free(p);
 }
 END_TEST
@@ -374,20 +384,20 @@ START_TEST(VI2_multi_partner_sees_team_and_own_org)
 	int rule = -1, vis = -1;
 
 	enable_multi(p, "pw");
-	ck_assert_int_eq(members_of(&r, p, "g1", "pw"), PWS_OK);
+	EQ(members_of(&r, p, "g1", "pw"), PWS_OK);
 	rows_are(&r, g1_sees, "g1");
 	assert_member_groups(&r, "g1");
-	ck_assert_int_eq(members_of(&r, p, "a2", "pw"), PWS_OK);
+	EQ(members_of(&r, p, "a2", "pw"), PWS_OK);
 	rows_are(&r, a2_sees, "a2");
 	assert_member_groups(&r, "a2");
 	for (i = 0; i < 3; i++) {
-		ck_assert_int_eq(pws_can_see_member(p, &vis, &rule, "g1", "pw", others[i]), PWS_OK);
-		ck_assert_int_eq(vis, 0);
-		ck_assert_int_eq(rule, PWS_RULE_VI2);
+		EQ(pws_can_see_member(p, &vis, &rule, "g1", "pw", others[i]), PWS_OK);
+		EQ(vis, 0);
+		EQ(rule, PWS_RULE_VI2);
 	}
-	ck_assert_int_eq(pws_can_see_member(p, &vis, &rule, "g1", "pw", "dev"), PWS_OK);
-	ck_assert_int_eq(vis, 1);
-	ck_assert_int_eq(rule, PWS_RULE_VI2);
+	EQ(pws_can_see_member(p, &vis, &rule, "g1", "pw", "dev"), PWS_OK);
+	EQ(vis, 1);
+	EQ(rule, PWS_RULE_VI2);
 	pws_policy_free(p);
 }
 END_TEST
@@ -414,24 +424,24 @@ START_TEST(VI2_multi_replies_and_activity_hide_other_orgs)
 	OK(pws_comment_add(p, "dev", "col", "c-dev", "team comment", RES));
 	/* ...then multi-partner mode: each partner sees the team and their own */
 	enable_multi(p, "pw");
-	ck_assert_int_eq(replies_of(&r, p, "g1", "up1"), PWS_OK);
+	EQ(replies_of(&r, p, "g1", "up1"), PWS_OK);
 	rows_are_ordered(&r, g1_replies, "g1 replies");
-	ck_assert_int_eq(replies_of(&r, p, "a2", "up1"), PWS_OK);
+	EQ(replies_of(&r, p, "a2", "up1"), PWS_OK);
 	rows_are_ordered(&r, a2_replies, "a2 replies");
-	ck_assert_int_eq(activity_of(&r, p, "g1", "pw"), PWS_OK);
+	EQ(activity_of(&r, p, "g1", "pw"), PWS_OK);
 	rows_are(&r, g1_activity, "g1 activity");
-	ck_assert_int_eq(r.c[rows_find(&r, "r-g1")], 0);               /* a reply */
-	ck_assert_int_eq(r.c[rows_find(&r, "c-g1")], PWS_EL_COLLECTION); /* a comment */
-	ck_assert_int_eq(activity_of(&r, p, "dev", "pw"), PWS_OK);
+	EQ(r.c[rows_find(&r, "r-g1")], 0);               /* a reply */
+	EQ(r.c[rows_find(&r, "c-g1")], PWS_EL_COLLECTION); /* a comment */
+	EQ(activity_of(&r, p, "dev", "pw"), PWS_OK);
 	rows_are(&r, dev_activity, "dev activity");
-	ck_assert_int_eq(pws_can_see_reply(p, &vis, &rule, "g1", "r-a1"), PWS_OK);
-	ck_assert_int_eq(vis, 0);
-	ck_assert_int_eq(rule, PWS_RULE_VI2);
-	ck_assert_int_eq(pws_can_see_reply(p, &vis, &rule, "a2", "r-a1"), PWS_OK);
-	ck_assert_int_eq(vis, 1);
+	EQ(pws_can_see_reply(p, &vis, &rule, "g1", "r-a1"), PWS_OK);
+	EQ(vis, 0);
+	EQ(rule, PWS_RULE_VI2);
+	EQ(pws_can_see_reply(p, &vis, &rule, "a2", "r-a1"), PWS_OK);
+	EQ(vis, 1);
 	/* non-members get nothing */
-	ck_assert_int_eq(replies_of(&r, p, "a3", "up1"), PWS_EDENIED);
-	ck_assert_int_eq(activity_of(&r, p, "a3", "pw"), PWS_EDENIED);
+	EQ(replies_of(&r, p, "a3", "up1"), PWS_EDENIED);
+	EQ(activity_of(&r, p, "a3", "pw"), PWS_EDENIED);
 	pws_policy_free(p);
 }
 END_TEST
@@ -452,12 +462,12 @@ START_TEST(VI3_single_mode_everyone_sees_everyone)
 	OK(pws_update_reply(p, "a1", "up1", "r-a1", "from acme", NOW + 1, RES));
 	OK(pws_update_reply(p, "g1", "up1", "r-g1", "from globex", NOW + 2, RES));
 	for (i = 0; all[i]; i++) {
-		ck_assert_int_eq(members_of(&r, p, all[i], "pw"), PWS_OK);
+		EQ(members_of(&r, p, all[i], "pw"), PWS_OK);
 		rows_are(&r, all, all[i]);
 		assert_member_groups(&r, all[i]);
-		ck_assert_int_eq(replies_of(&r, p, all[i], "up1"), PWS_OK);
+		EQ(replies_of(&r, p, all[i], "up1"), PWS_OK);
 		rows_are_ordered(&r, replies, all[i]);
-		ck_assert_int_eq(sees(p, all[i], "pw", "i1"), 1);
+		EQ(sees(p, all[i], "pw", "i1"), 1);
 	}
 	pws_policy_free(p);
 }
@@ -484,24 +494,24 @@ START_TEST(VI4_history_lists_only_own_entries)
 	for (mode = 0; mode < 2; mode++) {
 		if (mode)
 			enable_multi(p, "pw");
-		ck_assert_int_eq(history_of(&r, p, "dev", "pw"), PWS_OK);
+		EQ(history_of(&r, p, "dev", "pw"), PWS_OK);
 		rows_are_ordered(&r, dev_h, "dev history");
 		ck_assert_str_eq(r.aux[0], "dev");
-		ck_assert_int_eq(r.a[1], NOW + 2);
-		ck_assert_int_eq(history_of(&r, p, "a1", "pw"), PWS_OK);
+		EQ(r.a[1], NOW + 2);
+		EQ(history_of(&r, p, "a1", "pw"), PWS_OK);
 		rows_are_ordered(&r, a1_h, "a1 history");
 		/* the workspace Admin and Partner Manager see nobody else's */
-		ck_assert_int_eq(history_of(&r, p, "pm", "pw"), PWS_OK);
+		EQ(history_of(&r, p, "pm", "pw"), PWS_OK);
 		rows_are(&r, none, "pm history");
-		ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "pm", "h-a1"), PWS_OK);
-		ck_assert_int_eq(vis, 0);
-		ck_assert_int_eq(rule, PWS_RULE_VI4);
-		ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "a1", "h-a1"), PWS_OK);
-		ck_assert_int_eq(vis, 1);
-		ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "g1", "h-dev1"), PWS_OK);
-		ck_assert_int_eq(vis, 0);
+		EQ(pws_can_see_history(p, &vis, &rule, "pm", "h-a1"), PWS_OK);
+		EQ(vis, 0);
+		EQ(rule, PWS_RULE_VI4);
+		EQ(pws_can_see_history(p, &vis, &rule, "a1", "h-a1"), PWS_OK);
+		EQ(vis, 1);
+		EQ(pws_can_see_history(p, &vis, &rule, "g1", "h-dev1"), PWS_OK);
+		EQ(vis, 0);
 	}
-	ck_assert_int_eq(pws_can_see_history(p, &vis, &rule, "g1", "h-none"), PWS_ENOTFOUND);
+	EQ(pws_can_see_history(p, &vis, &rule, "g1", "h-none"), PWS_ENOTFOUND);
 	pws_policy_free(p);
 }
 END_TEST
@@ -525,18 +535,18 @@ START_TEST(VI5_updates_broadcast_to_every_member)
 		if (mode)
 			enable_multi(p, "pw");
 		for (i = 0; i < 6; i++) {
-			ck_assert_int_eq(updates_of(&r, p, members[i], "pw"), PWS_OK);
+			EQ(updates_of(&r, p, members[i], "pw"), PWS_OK);
 			rows_are_ordered(&r, ups, members[i]);
 			ck_assert_str_eq(r.aux[0], "dev");
 			ck_assert_str_eq(r.aux[1], "pm");
-			ck_assert_int_eq(r.a[0], NOW);
-			ck_assert_int_eq(r.a[1], NOW + 5);
+			EQ(r.a[0], NOW);
+			EQ(r.a[1], NOW + 5);
 		}
-		ck_assert_int_eq(updates_of(&r, p, "a3", "pw"), PWS_EDENIED);
-		ck_assert_int_eq(updates_of(&r, p, "dev2", "pw"), PWS_EDENIED);
+		EQ(updates_of(&r, p, "a3", "pw"), PWS_EDENIED);
+		EQ(updates_of(&r, p, "dev2", "pw"), PWS_EDENIED);
 	}
 	/* the Partner Manager reaches it without being asked to join (WS1) */
-	ck_assert_int_eq(updates_of(&r, p, "pm", "pw"), PWS_OK);
+	EQ(updates_of(&r, p, "pm", "pw"), PWS_OK);
 	pws_policy_free(p);
 }
 END_TEST
@@ -552,18 +562,18 @@ START_TEST(VI5_replies_listing)
 	OK(pws_update_post(p, "dev", "pw", "up2", "quiet one", NOW + 1, RES));
 	OK(pws_update_reply(p, "a1", "up1", "r1", "great", NOW + 2, RES));
 	OK(pws_update_reply(p, "dev", "up1", "r2", "thanks", NOW + 3, RES));
-	ck_assert_int_eq(replies_of(&r, p, "i1", "up1"), PWS_OK);
+	EQ(replies_of(&r, p, "i1", "up1"), PWS_OK);
 	rows_are_ordered(&r, before, "replies");
 	ck_assert_str_eq(r.aux[0], "a1");
-	ck_assert_int_eq(r.a[1], NOW + 3);
-	ck_assert_int_eq(replies_of(&r, p, "i1", "up2"), PWS_OK);
+	EQ(r.a[1], NOW + 3);
+	EQ(replies_of(&r, p, "i1", "up2"), PWS_OK);
 	rows_are(&r, none, "no replies");
-	ck_assert_int_eq(replies_of(&r, p, "i1", "up-none"), PWS_ENOTFOUND);
+	EQ(replies_of(&r, p, "i1", "up-none"), PWS_ENOTFOUND);
 	enable_multi(p, "pw");
 	/* replies are off in multi mode: nobody, team included, adds one */
 	DENY(pws_update_reply(p, "dev", "up1", "r3", "more", NOW + 4, RES), PWS_RULE_UP2);
 	DENY(pws_update_reply(p, "g1", "up1", "r4", "more", NOW + 4, RES), PWS_RULE_UP2);
-	ck_assert_int_eq(replies_of(&r, p, "dev", "up1"), PWS_OK);
+	EQ(replies_of(&r, p, "dev", "up1"), PWS_OK);
 	rows_are_ordered(&r, before, "replies after multi");
 	pws_policy_free(p);
 }
@@ -577,7 +587,7 @@ static uint32_t unread(pws_policy *p, const char *user, const char *ws)
 {
 	uint32_t n = 12345;
 
-	ck_assert_int_eq(pws_workspace_unread(p, &n, user, ws), PWS_OK);
+	EQ(pws_workspace_unread(p, &n, user, ws), PWS_OK);
 	return n;
 }
 
@@ -589,18 +599,18 @@ static void unread_agree(pws_policy *p, const char *user, const char *ws, uint32
 	int64_t col = 0;
 	int k;
 
-	ck_assert_uint_eq(unread(p, user, ws), want);
-	ck_assert_int_eq(updates_of(&r, p, user, ws), PWS_OK);
+	EQ(unread(p, user, ws), want);
+	EQ(updates_of(&r, p, user, ws), PWS_OK);
 	for (i = 0; i < r.n; i++) {
 		col += r.b[i];
 		/* the unread ones are the newest */
-		ck_assert_int_eq(r.b[i], i >= r.n - want);
+		EQ(r.b[i], i >= r.n - want);
 	}
-	ck_assert_int_eq(col, want);
-	ck_assert_int_eq(workspaces_of(&r, p, user), PWS_OK);
+	EQ(col, want);
+	EQ(workspaces_of(&r, p, user), PWS_OK);
 	k = rows_find(&r, ws);
 	ck_assert_int_ge(k, 0);
-	ck_assert_int_eq(r.d[k], want);
+	EQ(r.d[k], want);
 }
 
 START_TEST(VI6_unread_column_and_count_agree)
@@ -640,16 +650,16 @@ static void external_agrees(pws_policy *p, const char *viewer, const char *ws)
 	rows r;
 	size_t i;
 
-	ck_assert_int_eq(members_of(&r, p, viewer, ws), PWS_OK);
+	EQ(members_of(&r, p, viewer, ws), PWS_OK);
 	ck_assert_uint_gt(r.n, 0);
 	for (i = 0; i < r.n; i++) {
 		int role = 0, lead = 0, partner = -1;
 
-		ck_assert_int_eq(pws_member_get(p, &role, &lead, &partner, ws, r.id[i]), PWS_OK);
-		ck_assert_msg(r.c[i] == partner, "%s sees %s with EXTERNAL %" PRId64, viewer,
+		EQ(pws_member_get(p, &role, &lead, &partner, ws, r.id[i]), PWS_OK);
+		CHK(r.c[i] == partner, "%s sees %s with EXTERNAL %" PRId64, viewer,
 		              r.id[i], r.c[i]);
-		ck_assert_int_eq(r.a[i], role);
-		ck_assert_int_eq(r.b[i], lead);
+		EQ(r.a[i], role);
+		EQ(r.b[i], lead);
 	}
 }
 
@@ -667,9 +677,9 @@ START_TEST(VI7_partners_marked_external)
 		external_agrees(p, viewers[i], "pw");
 	external_agrees(p, "dev2", "lw");
 	external_agrees(p, "solo", "lw");
-	ck_assert_int_eq(members_of(&r, p, "dev2", "lw"), PWS_OK);
-	ck_assert_int_eq(r.c[rows_find(&r, "dev2")], 0);
-	ck_assert_int_eq(r.c[rows_find(&r, "solo")], 1);
+	EQ(members_of(&r, p, "dev2", "lw"), PWS_OK);
+	EQ(r.c[rows_find(&r, "dev2")], 0);
+	EQ(r.c[rows_find(&r, "solo")], 1);
 	/* legacy partners' organization is their email domain */
 	ck_assert_str_eq(r.aux[rows_find(&r, "solo")], "gmail.com");
 	ck_assert_str_eq(r.aux[rows_find(&r, "a3")], "acme.com");
@@ -689,12 +699,12 @@ static void rows_equal(const rows *x, const rows *y, const char *what)
 {
 	size_t i;
 
-	ck_assert_msg(x->n == y->n, "%s: %zu rows vs %zu", what, x->n, y->n);
+	CHK(x->n == y->n, "%s: %zu rows vs %zu", what, x->n, y->n);
 	for (i = 0; i < x->n; i++) {
-		ck_assert_msg(strcmp(x->id[i], y->id[i]) == 0, "%s: row %zu '%s' vs '%s'", what,
+		CHK(strcmp(x->id[i], y->id[i]) == 0, "%s: row %zu '%s' vs '%s'", what,
 		              i, x->id[i], y->id[i]);
 		ck_assert_str_eq(x->aux[i], y->aux[i]);
-		ck_assert_msg(x->a[i] == y->a[i] && x->b[i] == y->b[i] && x->c[i] == y->c[i] &&
+		CHK(x->a[i] == y->a[i] && x->b[i] == y->b[i] && x->c[i] == y->c[i] &&
 		              x->d[i] == y->d[i],
 		              "%s: row '%s' columns differ: %" PRId64 "/%" PRId64 " %#" PRIx64
 		              "/%#" PRIx64 " %" PRId64 "/%" PRId64, what, x->id[i], x->a[i], y->a[i],
@@ -708,19 +718,19 @@ static void as_org_equals(pws_policy *p, const char *org, const char *viewer, co
 	rows x, y;
 	size_t i;
 
-	ck_assert_int_eq(members_as_org(&x, p, org, ws), PWS_OK);
-	ck_assert_int_eq(members_of(&y, p, viewer, ws), PWS_OK);
+	EQ(members_as_org(&x, p, org, ws), PWS_OK);
+	EQ(members_of(&y, p, viewer, ws), PWS_OK);
 	rows_equal(&x, &y, org);
 	for (i = 0; i < x.n; i++) {
 		int a = -1, b = -1;
 
-		ck_assert_int_eq(pws_org_can_see_member(p, &a, NULL, org, ws, x.id[i]), PWS_OK);
-		ck_assert_int_eq(a, 1);
-		ck_assert_int_eq(pws_can_see_member(p, &b, NULL, viewer, ws, x.id[i]), PWS_OK);
-		ck_assert_int_eq(b, 1);
+		EQ(pws_org_can_see_member(p, &a, NULL, org, ws, x.id[i]), PWS_OK);
+		EQ(a, 1);
+		EQ(pws_can_see_member(p, &b, NULL, viewer, ws, x.id[i]), PWS_OK);
+		EQ(b, 1);
 	}
-	ck_assert_int_eq(elements_as_org(&x, p, org, ws), PWS_OK);
-	ck_assert_int_eq(elements_of(&y, p, viewer, ws), PWS_OK);
+	EQ(elements_as_org(&x, p, org, ws), PWS_OK);
+	EQ(elements_of(&y, p, viewer, ws), PWS_OK);
 	rows_equal(&x, &y, org);
 }
 
@@ -739,15 +749,15 @@ START_TEST(VI8_as_org_equals_viewer_partner)
 		as_org_equals(p, "acme", "a2", "pw");
 		as_org_equals(p, "globex", "g1", "pw");
 		as_org_equals(p, "initech", "i1", "pw");
-		ck_assert_int_eq(pws_org_can_see_member(p, &vis, NULL, "globex", "pw", "a1"),
+		EQ(pws_org_can_see_member(p, &vis, NULL, "globex", "pw", "a1"),
 		                 PWS_OK);
-		ck_assert_int_eq(vis, !mode);
+		EQ(vis, !mode);
 	}
 	/* the Editor's own view is not the organization's: a1 may still delete
 	 * the collection it is an Editor on, the organization may not */
-	ck_assert_int_eq(elements_as_org(&x, p, "acme", "pw"), PWS_OK);
-	ck_assert_int_eq(elements_of(&y, p, "a1", "pw"), PWS_OK);
-	ck_assert_uint_eq(x.n, 3);
+	EQ(elements_as_org(&x, p, "acme", "pw"), PWS_OK);
+	EQ(elements_of(&y, p, "a1", "pw"), PWS_OK);
+	EQ(x.n, 3);
 	/* an organization that is not in the workspace sees nothing */
 	ck_assert_int_ne(members_as_org(&x, p, "pub", "pw"), PWS_OK);
 	ck_assert_int_ne(members_as_org(&x, p, "nosuch", "pw"), PWS_OK);
@@ -793,45 +803,45 @@ START_TEST(VI9_partner_manager_lists_partner_reach)
 	OK(pws_workspace_create(p, "pm", "pw3", "Third", PWS_VIS_PARTNER, NULL, RES));
 	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
 
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_OK);
-	ck_assert_uint_eq(pws_iter_count(it), 5); /* pw, col, env, pw2, api2 */
+	EQ(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_OK);
+	EQ(pws_iter_count(it), 5); /* pw, col, env, pw2, api2 */
 	while (pws_iter_next(it) == PWS_OK) {
 		const char *ws = pws_iter_str(it, PWS_COL_WORKSPACE);
 		const char *el = pws_iter_str(it, PWS_COL_ELEMENT);
 		uint64_t mask = 0;
 
 		ck_assert(strcmp(ws, "pw") == 0 || strcmp(ws, "pw2") == 0);
-		ck_assert_int_eq(pws_iter_int(it, PWS_COL_ROLE),
+		EQ(pws_iter_int(it, PWS_COL_ROLE),
 		                 strcmp(ws, "pw") == 0 ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER);
-		ck_assert_int_eq(pws_allowed_actions(p, &mask, "a1", ws, *el ? el : NULL), PWS_OK);
-		ck_assert_msg((uint64_t)pws_iter_int(it, PWS_COL_ACTIONS) == mask,
+		EQ(pws_allowed_actions(p, &mask, "a1", ws, *el ? el : NULL), PWS_OK);
+		CHK((uint64_t)pws_iter_int(it, PWS_COL_ACTIONS) == mask,
 		              "reach %s/%s: actions differ", ws, el);
 		ck_assert(mask & ((uint64_t)1 << PWS_ACT_VIEW));
 		n++;
 	}
-	ck_assert_uint_eq(n, 5);
+	EQ(n, 5);
 	pws_iter_free(it);
 	it = NULL;
 	/* g1 reaches pw only; a3 reaches nothing */
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "g1"), PWS_OK);
-	ck_assert_uint_eq(pws_iter_count(it), 3); /* pw, col, env */
+	EQ(pws_list_partner_reach(&it, p, "pm", "pub", "g1"), PWS_OK);
+	EQ(pws_iter_count(it), 3); /* pw, col, env */
 	pws_iter_free(it);
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a3"), PWS_OK);
-	ck_assert_uint_eq(pws_iter_count(it), 0);
+	EQ(pws_list_partner_reach(&it, p, "pm", "pub", "a3"), PWS_OK);
+	EQ(pws_iter_count(it), 0);
 	pws_iter_free(it);
 	/* WS4: a1 leaves acme and reaches nothing any more */
 	OK(pws_user_set_team(p, "a1", "initech", PWS_TEAM_MEMBER, RES));
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_OK);
-	ck_assert_uint_eq(pws_iter_count(it), 0);
+	EQ(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_OK);
+	EQ(pws_iter_count(it), 0);
 	pws_iter_free(it);
 	/* denied to anyone but a Partner Manager of the team */
 	for (i = 0; i < 6; i++) {
 		it = NULL;
-		ck_assert_msg(pws_list_partner_reach(&it, p, denied[i], "pub", "g1") == PWS_EDENIED,
+		CHK(pws_list_partner_reach(&it, p, denied[i], "pub", "g1") == PWS_EDENIED,
 		              "%s listed a partner's reach", denied[i]);
-		ck_assert_ptr_null(it);
+		CHK((it) == NULL, "it is not NULL");
 	}
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "nobody"), PWS_ENOTFOUND);
+	EQ(pws_list_partner_reach(&it, p, "pm", "pub", "nobody"), PWS_ENOTFOUND);
 	pws_policy_free(p);
 }
 END_TEST
@@ -843,11 +853,11 @@ START_TEST(VI9_other_teams_partner_manager_denied)
 
 	OK(pws_team_add(p, "other", "Other", PWS_PLAN_ENTERPRISE, 0, RES));
 	OK(pws_user_add(p, "opm", "opm@other.com", "other", PWS_TEAM_MEMBER, 1, RES));
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "opm", "pub", "a1"), PWS_EDENIED);
-	ck_assert_ptr_null(it);
+	EQ(pws_list_partner_reach(&it, p, "opm", "pub", "a1"), PWS_EDENIED);
+	CHK((it) == NULL, "it is not NULL");
 	/* CR7: the Partner Manager flag counts on enterprise only */
 	OK(pws_team_set_plan(p, "pub", PWS_PLAN_PROFESSIONAL, RES));
-	ck_assert_int_eq(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_EDENIED);
+	EQ(pws_list_partner_reach(&it, p, "pm", "pub", "a1"), PWS_EDENIED);
 	pws_policy_free(p);
 }
 END_TEST
@@ -867,16 +877,16 @@ static void partnerships_are(pws_policy *p, const char *actor, const prow *want,
 	pws_iter *it = NULL;
 	size_t i = 0;
 
-	ck_assert_int_eq(pws_list_partnerships(&it, p, actor, "pub"), PWS_OK);
-	ck_assert_uint_eq(pws_iter_count(it), n);
+	EQ(pws_list_partnerships(&it, p, actor, "pub"), PWS_OK);
+	EQ(pws_iter_count(it), n);
 	while (pws_iter_next(it) == PWS_OK) {
 		ck_assert_uint_lt(i, n);
 		ck_assert_str_eq(pws_iter_str(it, PWS_COL_TEAM), want[i].team);
-		ck_assert_int_eq(pws_iter_int(it, PWS_COL_SSO), want[i].sso);
+		EQ(pws_iter_int(it, PWS_COL_SSO), want[i].sso);
 		ck_assert_str_eq(pws_iter_str(it, PWS_COL_WORKSPACE), want[i].ws);
 		i++;
 	}
-	ck_assert_uint_eq(i, n);
+	EQ(i, n);
 	pws_iter_free(it);
 }
 
@@ -915,11 +925,11 @@ START_TEST(TT1_partnerships_rows)
 	OK(pws_team_set_sso(p, "initech", 0, RES));
 	partnerships_are(p, "pm", third, 7);
 	/* not for team members, partners or other teams */
-	ck_assert_int_eq(pws_list_partnerships(&it, p, "dev", "pub"), PWS_EDENIED);
-	ck_assert_int_eq(pws_list_partnerships(&it, p, "a1", "pub"), PWS_EDENIED);
-	ck_assert_int_eq(pws_list_partnerships(&it, p, "solo", "pub"), PWS_EDENIED);
-	ck_assert_ptr_null(it);
-	ck_assert_int_eq(pws_list_partnerships(&it, p, "pm", "nosuch"), PWS_ENOTFOUND);
+	EQ(pws_list_partnerships(&it, p, "dev", "pub"), PWS_EDENIED);
+	EQ(pws_list_partnerships(&it, p, "a1", "pub"), PWS_EDENIED);
+	EQ(pws_list_partnerships(&it, p, "solo", "pub"), PWS_EDENIED);
+	CHK((it) == NULL, "it is not NULL");
+	EQ(pws_list_partnerships(&it, p, "pm", "nosuch"), PWS_ENOTFOUND);
 	pws_policy_free(p);
 }
 END_TEST
@@ -950,18 +960,18 @@ static void seats_are(pws_policy *p, const char *const *ids, const char *const *
 	uint32_t used = 99, incl = 99;
 	size_t i = 0;
 
-	ck_assert_int_eq(pws_list_seats(&it, p, "pub"), PWS_OK);
+	EQ(pws_list_seats(&it, p, "pub"), PWS_OK);
 	while (pws_iter_next(it) == PWS_OK) {
-		ck_assert_ptr_nonnull(ids[i]);
+		CHK((ids[i]) != NULL, "ids[i] is NULL");
 		ck_assert_str_eq(pws_iter_str(it, PWS_COL_ID), ids[i]);
 		ck_assert_str_eq(pws_iter_str(it, PWS_COL_ORG), orgs[i]);
 		i++;
 	}
-	ck_assert_ptr_null(ids[i]);
-	ck_assert_uint_eq(pws_iter_count(it), i);
+	CHK((ids[i]) == NULL, "ids[i] is not NULL");
+	EQ(pws_iter_count(it), i);
 	pws_iter_free(it);
-	ck_assert_int_eq(pws_team_editor_seats(p, &used, &incl, "pub"), PWS_OK);
-	ck_assert_uint_eq(used, i);
+	EQ(pws_team_editor_seats(p, &used, &incl, "pub"), PWS_OK);
+	EQ(used, i);
 }
 
 START_TEST(PL2_PL4_seats_listing)
@@ -987,7 +997,7 @@ START_TEST(PL2_PL4_seats_listing)
 	OK(pws_invite(p, "pm", "pw2", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0,
 	              RES));
 	ck_assert(tw_res.flags & PWS_RESULT_DOWNGRADED);
-	ck_assert_int_eq(tw_res.rule, PWS_RULE_PL4);
+	EQ(tw_res.rule, PWS_RULE_PL4);
 	OK(pws_invite_accept(p, "g2", "pw2", NULL, RES));
 	seats_are(p, s3, o3);
 	DENY(pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES), PWS_RULE_PL4);
@@ -996,7 +1006,7 @@ START_TEST(PL2_PL4_seats_listing)
 	seats_are(p, s3, o3);
 	OK(pws_member_remove(p, "pm", "pw2", "a1", RES));
 	seats_are(p, s4, o4);
-	ck_assert_int_eq(pws_list_seats(&it, p, "nosuch"), PWS_ENOTFOUND);
+	EQ(pws_list_seats(&it, p, "nosuch"), PWS_ENOTFOUND);
 	/* RO2: multi mode turns partner Editors into Viewers, freeing seats */
 	OK(pws_workspace_enable_multi_partner(p, "pm", "pw2", RES));
 	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
@@ -1024,12 +1034,12 @@ static void ws_list_is(pws_policy *p, const char *user, const char *const *want)
 	rows r;
 	size_t i;
 
-	ck_assert_int_eq(workspaces_of(&r, p, user), PWS_OK);
-	ck_assert_int_eq(pws_user_get(p, NULL, NULL, team, sizeof team, user), PWS_OK);
+	EQ(workspaces_of(&r, p, user), PWS_OK);
+	EQ(pws_user_get(p, NULL, NULL, team, sizeof team, user), PWS_OK);
 	for (i = 0; ALL_WS[i]; i++) {
 		int k = rows_find(&r, ALL_WS[i]);
 
-		ck_assert_msg((k >= 0) == view_allowed(p, user, ALL_WS[i]),
+		CHK((k >= 0) == view_allowed(p, user, ALL_WS[i]),
 		              "%s: %s listed %d, VIEW %d", user, ALL_WS[i], k >= 0,
 		              view_allowed(p, user, ALL_WS[i]));
 		if (k >= 0) {
@@ -1037,15 +1047,15 @@ static void ws_list_is(pws_policy *p, const char *user, const char *const *want)
 
 			if (pws_member_get(p, &role, NULL, NULL, ALL_WS[i], user) != PWS_OK)
 				role = 0;
-			ck_assert_int_eq(r.a[k], role);
-			ck_assert_int_eq(pws_workspace_get(p, &vis, NULL, NULL, NULL, ALL_WS[i]),
+			EQ(r.a[k], role);
+			EQ(pws_workspace_get(p, &vis, NULL, NULL, NULL, ALL_WS[i]),
 			                 PWS_OK);
-			ck_assert_int_eq(r.c[k], vis);
-			ck_assert_int_eq(r.b[k], strcmp(r.aux[k], team) != 0);
+			EQ(r.c[k], vis);
+			EQ(r.b[k], strcmp(r.aux[k], team) != 0);
 		}
 	}
 	for (i = 1; i < r.n; i++)
-		ck_assert_msg(strcmp(r.id[i - 1], r.id[i]) < 0, "%s: not sorted", user);
+		CHK(strcmp(r.id[i - 1], r.id[i]) < 0, "%s: not sorted", user);
 	rows_are(&r, want, user);
 }
 
@@ -1074,10 +1084,10 @@ START_TEST(WS1_members_and_partner_managers)
 	/* pm: Admin of pw, Partner Manager reaching pw2 and lw without a
 	 * membership (ROLE 0) */
 	ws_list_is(p, "pm", pm);
-	ck_assert_int_eq(workspaces_of(&r, p, "pm"), PWS_OK);
-	ck_assert_int_eq(r.a[rows_find(&r, "pw")], PWS_ROLE_ADMIN);
-	ck_assert_int_eq(r.a[rows_find(&r, "pw2")], 0);
-	ck_assert_int_eq(r.a[rows_find(&r, "lw")], 0);
+	EQ(workspaces_of(&r, p, "pm"), PWS_OK);
+	EQ(r.a[rows_find(&r, "pw")], PWS_ROLE_ADMIN);
+	EQ(r.a[rows_find(&r, "pw2")], 0);
+	EQ(r.a[rows_find(&r, "lw")], 0);
 	ck_assert_str_eq(r.aux[rows_find(&r, "pw2")], "pub");
 	ws_list_is(p, "owner", owner);
 	ws_list_is(p, "dev2", dev2);
@@ -1120,34 +1130,34 @@ START_TEST(WS3_partner_workspaces_listed_external)
 	rows r;
 	int k;
 
-	ck_assert_int_eq(workspaces_of(&r, p, "a1"), PWS_OK);
+	EQ(workspaces_of(&r, p, "a1"), PWS_OK);
 	k = rows_find(&r, "pw");
 	ck_assert_int_ge(k, 0);
-	ck_assert_int_eq(r.b[k], 1);              /* external in acme */
-	ck_assert_int_eq(r.a[k], PWS_ROLE_EDITOR);
-	ck_assert_int_eq(r.c[k], PWS_VIS_PARTNER);
+	EQ(r.b[k], 1);              /* external in acme */
+	EQ(r.a[k], PWS_ROLE_EDITOR);
+	EQ(r.c[k], PWS_VIS_PARTNER);
 	ck_assert_str_eq(r.aux[k], "pub");
-	ck_assert_int_eq(r.b[rows_find(&r, "acme-ws")], 0);
+	EQ(r.b[rows_find(&r, "acme-ws")], 0);
 	{
 		pws_iter *it = NULL;
 
-		ck_assert_int_eq(pws_list_workspaces(&it, p, "a1"), PWS_OK);
+		EQ(pws_list_workspaces(&it, p, "a1"), PWS_OK);
 		while (pws_iter_next(it) == PWS_OK)
 			if (strcmp(pws_iter_str(it, PWS_COL_ID), "pw") == 0)
-				ck_assert_int_eq(pws_iter_int(it, PWS_COL_MODE), PWS_MODE_SINGLE);
+				EQ(pws_iter_int(it, PWS_COL_MODE), PWS_MODE_SINGLE);
 			else if (strcmp(pws_iter_str(it, PWS_COL_ID), "acme-ws") == 0)
-				ck_assert_int_eq(pws_iter_int(it, PWS_COL_MODE), 0);
+				EQ(pws_iter_int(it, PWS_COL_MODE), 0);
 		pws_iter_free(it);
 	}
 	/* the publisher's own members see it as internal */
-	ck_assert_int_eq(workspaces_of(&r, p, "dev"), PWS_OK);
-	ck_assert_int_eq(r.b[rows_find(&r, "pw")], 0);
+	EQ(workspaces_of(&r, p, "dev"), PWS_OK);
+	EQ(r.b[rows_find(&r, "pw")], 0);
 	/* WS4: a1 leaves acme: pw and acme-ws go; back: they return */
 	OK(pws_user_set_team(p, "a1", NULL, 0, RES));
 	ws_list_is(p, "a1", a1_moved);
 	OK(pws_user_set_team(p, "a1", "acme", PWS_TEAM_MEMBER, RES));
 	ws_list_is(p, "a1", a1);
-	ck_assert_int_eq(workspaces_of(&r, p, "nobody"), PWS_ENOTFOUND);
+	EQ(workspaces_of(&r, p, "nobody"), PWS_ENOTFOUND);
 	pws_policy_free(p);
 }
 END_TEST
@@ -1196,7 +1206,7 @@ typedef struct fw {
 } fw;
 
 #define WCHECK(w, cond, fmt, ...) \
-	ck_assert_msg((cond), "world seed %" PRIu64 " (rerun: PWS_FILTER_SEED=%" PRIu64 \
+	CHK((cond), "world seed %" PRIu64 " (rerun: PWS_FILTER_SEED=%" PRIu64 \
 	              " PWS_FILTER_WORLDS=1): " fmt, (w)->seed, (w)->seed, __VA_ARGS__)
 
 static uint32_t rnd(fw *w, uint32_t n)
@@ -1214,11 +1224,11 @@ static int fw_user(fw *w, const char *id, int team, int role, int pm, const char
 {
 	int u = w->nu++;
 
-	ck_assert_int_lt(w->nu, FU + 1);
+	CHK(w->nu <= FU, "too many users %d", w->nu);
 	snprintf(w->uid[u], IDLEN, "%s", id);
 	snprintf(w->email[u], EMLEN, "%s@%s", id, dom);
 	w->home[u] = team;
-	OK(pws_user_add(w->p, id, w->email[u], team >= 0 ? w->team[team] : NULL,
+	QOK(pws_user_add(w->p, id, w->email[u], team >= 0 ? w->team[team] : NULL,
 	                team >= 0 ? role : 0, pm, RES));
 	return u;
 }
@@ -1229,7 +1239,7 @@ static int cur_team(fw *w, int u)
 	char t[IDLEN];
 	int i;
 
-	ck_assert_int_eq(pws_user_get(w->p, NULL, NULL, t, sizeof t, w->uid[u]), PWS_OK);
+	EQ(pws_user_get(w->p, NULL, NULL, t, sizeof t, w->uid[u]), PWS_OK);
 	for (i = 0; i < w->nt; i++)
 		if (strcmp(t, w->team[i]) == 0)
 			return i;
@@ -1275,7 +1285,7 @@ static void fw_setup(fw *w, uint64_t seed)
 	if (!w->rng)
 		w->rng = 1;
 	w->now = NOW;
-	ck_assert_int_eq(pws_policy_new(&w->p, NULL), PWS_OK);
+	EQ(pws_policy_new(&w->p, NULL), PWS_OK);
 	/* t0, t1 publish (t1 is also a partner of t0); the others are partner
 	 * teams on any plan */
 	w->nt = 3 + (int)rnd(w, 3);
@@ -1284,8 +1294,8 @@ static void fw_setup(fw *w, uint64_t seed)
 		        : t == 1 ? PWS_PLAN_ENTERPRISE : 1 + (int)rnd(w, 4);
 		snprintf(w->team[t], IDLEN, "t%d", t);
 		snprintf(w->dom[t], IDLEN, "t%d.com", t);
-		OK(pws_team_add(w->p, w->team[t], w->team[t], plan[t], (int)rnd(w, 2), RES));
-		OK(pws_team_add_domain(w->p, w->team[t], w->dom[t], RES));
+		QOK(pws_team_add(w->p, w->team[t], w->team[t], plan[t], (int)rnd(w, 2), RES));
+		QOK(pws_team_add_domain(w->p, w->team[t], w->dom[t], RES));
 		w->pm_of[t] = -1;
 	}
 	/* users: u0 super admin, u1 admin, u2 the Partner Manager on
@@ -1497,7 +1507,7 @@ static void fc_members(fw *w, int v, int wi)
 	int rc = members_of(&r, w->p, V, ws), x, vm = -1;
 	size_t i;
 
-	ck_assert_int_eq(pws_check(w->p, &vm, NULL, V, PWS_ACT_VIEW_MEMBERS, ws, NULL), PWS_OK);
+	EQ(pws_check(w->p, &vm, NULL, V, PWS_ACT_VIEW_MEMBERS, ws, NULL), PWS_OK);
 	WCHECK(w, (rc == PWS_OK) == (vm == 1), "pws_list_members(%s, %s) -> %d, VIEW_MEMBERS %d",
 	       V, ws, rc, vm);
 	WCHECK(w, rc == PWS_OK || rc == PWS_EDENIED, "pws_list_members(%s, %s) -> %d", V, ws, rc);
@@ -1520,7 +1530,7 @@ static void fc_members(fw *w, int v, int wi)
 		if (k >= 0) {
 			int role = 0, lead = 0, partner = 0;
 
-			ck_assert_int_eq(pws_member_get(w->p, &role, &lead, &partner, ws, w->uid[x]),
+			EQ(pws_member_get(w->p, &role, &lead, &partner, ws, w->uid[x]),
 			                 PWS_OK);
 			WCHECK(w, r.a[k] == role && r.b[k] == lead && r.c[k] == partner,
 			       "pws_list_members(%s, %s): row %s columns role %d/%d lead %d/%d ext %d/%d",
@@ -1569,7 +1579,7 @@ static void fc_elements(fw *w, int v, int wi)
 			uint64_t mask = 0;
 
 			live++;
-			ck_assert_int_eq(pws_allowed_actions(w->p, &mask, V, NULL, w->eid[e]), PWS_OK);
+			EQ(pws_allowed_actions(w->p, &mask, V, NULL, w->eid[e]), PWS_OK);
 			WCHECK(w, (uint64_t)r.b[k] == mask,
 			       "pws_list_elements(%s, %s): %s ACTIONS %#" PRIx64 " vs allowed %#" PRIx64,
 			       V, ws, w->eid[e], (uint64_t)r.b[k], mask);
@@ -1588,7 +1598,7 @@ static void fc_workspaces(fw *w, int v)
 	int wi, t = cur_team(w, v);
 	size_t n = 0;
 
-	ck_assert_int_eq(workspaces_of(&r, w->p, V), PWS_OK);
+	EQ(workspaces_of(&r, w->p, V), PWS_OK);
 	for (wi = 0; wi < w->nw; wi++) {
 		int k = rows_find(&r, w->wid[wi]), view = view_allowed(w->p, V, w->wid[wi]);
 
@@ -1602,9 +1612,9 @@ static void fc_workspaces(fw *w, int v)
 			if (pws_member_get(w->p, &role, NULL, NULL, w->wid[wi], V) != PWS_OK)
 				role = 0;
 			else
-				ck_assert_int_eq(pws_workspace_unread(w->p, &unread_n, V, w->wid[wi]),
+				EQ(pws_workspace_unread(w->p, &unread_n, V, w->wid[wi]),
 				                 PWS_OK);
-			ck_assert_int_eq(pws_workspace_get(w->p, &vis, NULL, NULL, NULL, w->wid[wi]),
+			EQ(pws_workspace_get(w->p, &vis, NULL, NULL, NULL, w->wid[wi]),
 			                 PWS_OK);
 			WCHECK(w, r.a[k] == role && r.c[k] == vis && r.d[k] == unread_n,
 			       "pws_list_workspaces(%s): %s role %d/%d vis %d/%d unread %d/%u", V,
@@ -1625,11 +1635,11 @@ static void fc_posts(fw *w, int v, int wi)
 	size_t n = 0, nact = 0, i;
 
 	/* VI4 */
-	ck_assert_int_eq(history_of(&r, w->p, V, ws), PWS_OK);
+	EQ(history_of(&r, w->p, V, ws), PWS_OK);
 	for (k = 0; k < w->nh; k++) {
 		int vis = -1;
 
-		ck_assert_int_eq(pws_can_see_history(w->p, &vis, NULL, V, w->hid[k]), PWS_OK);
+		EQ(pws_can_see_history(w->p, &vis, NULL, V, w->hid[k]), PWS_OK);
 		if (w->hws[k] != wi)
 			continue;
 		WCHECK(w, (rows_find(&r, w->hid[k]) >= 0) == vis,
@@ -1661,7 +1671,7 @@ static void fc_posts(fw *w, int v, int wi)
 		for (i = 0; i < r.n; i++)
 			sum += r.b[i];
 		if (is_member(w, wi, v)) {
-			ck_assert_int_eq(pws_workspace_unread(w->p, &unread_n, V, ws), PWS_OK);
+			EQ(pws_workspace_unread(w->p, &unread_n, V, ws), PWS_OK);
 			WCHECK(w, sum == unread_n, "VI6: %s in %s: UNREAD column %d, count %u", V, ws,
 			       (int)sum, unread_n);
 		}
@@ -1685,7 +1695,7 @@ static void fc_posts(fw *w, int v, int wi)
 
 			if (w->repup[j] != k)
 				continue;
-			ck_assert_int_eq(pws_can_see_reply(w->p, &vis, NULL, V, w->repid[j]), PWS_OK);
+			EQ(pws_can_see_reply(w->p, &vis, NULL, V, w->repid[j]), PWS_OK);
 			listed = rows_find(&r, w->repid[j]) >= 0;
 			in_act = rows_find(&act, w->repid[j]) >= 0;
 			WCHECK(w, listed == vis, "pws_list_replies(%s, %s): %s listed %d, can_see_reply %d",

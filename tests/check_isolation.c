@@ -19,6 +19,16 @@
 #include <string.h>
 
 #define NOW ((int64_t)1700000000)
+
+/* Check's ck_assert_* record a mark point (a write(2)) on every success;
+ * the random worlds make millions of assertions, so they use these, which
+ * cost nothing until they fail. */
+#define CHK(cond, ...) do { if (!(cond)) ck_abort_msg(__VA_ARGS__); } while (0)
+#define EQ(a, b) do { long long a_ = (long long)(a), b_ = (long long)(b); \
+	if (a_ != b_) ck_abort_msg("%s == %s failed: %lld vs %lld", #a, #b, a_, b_); } while (0)
+#define QOK(call) do { int rc_ = (call); if (rc_ != PWS_OK) \
+	ck_abort_msg("%s -> %d (%s) rule %s: %s", #call, rc_, pws_strerror(rc_), \
+	             pws_rule_id(tw_res.rule), tw_res.message); } while (0)
 #define IDLEN 24
 #define EMLEN 48
 #define IU 16   /* users */
@@ -64,7 +74,7 @@ typedef struct iw {
 } iw;
 
 #define ICHECK(w, cond, fmt, ...) \
-	ck_assert_msg((cond), "isolation: world seed %" PRIu64 " step %d (rerun: " \
+	CHK((cond), "isolation: world seed %" PRIu64 " step %d (rerun: " \
 	              "PWS_ISOLATION_SEED=%" PRIu64 " PWS_ISOLATION_WORLDS=1): " fmt, \
 	              (w)->seed, (w)->step, (w)->seed, __VA_ARGS__)
 
@@ -83,12 +93,12 @@ static void iw_user(iw *w, const char *id, int team, int role, int pm, const cha
 {
 	int u = w->nu++;
 
-	ck_assert_int_le(w->nu, IU);
+	CHK(w->nu <= IU, "too many users %d", w->nu);
 	snprintf(w->uid[u], IDLEN, "%s", id);
 	snprintf(w->dom[u], IDLEN, "%s", dom);
 	snprintf(w->email[u], EMLEN, "%s@%s", id, dom);
 	w->home[u] = team;
-	OK(pws_user_add(w->p, id, w->email[u], team >= 0 ? w->team[team] : NULL,
+	QOK(pws_user_add(w->p, id, w->email[u], team >= 0 ? w->team[team] : NULL,
 	                team >= 0 ? role : 0, pm, RES));
 	if (pm)
 		w->pm = u;
@@ -106,7 +116,7 @@ static void iw_setup(iw *w, uint64_t seed)
 		w->rng = 1;
 	w->now = NOW;
 	w->pm = -1;
-	ck_assert_int_eq(pws_policy_new(&w->p, NULL), PWS_OK);
+	EQ(pws_policy_new(&w->p, NULL), PWS_OK);
 	/* t0 publishes; 2-3 partner teams; 1-2 email domains of people
 	 * without a team (legacy organizations) */
 	w->nt = 3 + (int)rnd(w, 2);
@@ -116,10 +126,10 @@ static void iw_setup(iw *w, uint64_t seed)
 
 		snprintf(w->team[t], IDLEN, "t%d", t);
 		snprintf(dom, sizeof dom, "t%d.com", t);
-		OK(pws_team_add(w->p, w->team[t], w->team[t],
+		QOK(pws_team_add(w->p, w->team[t], w->team[t],
 		                t == 0 ? (ent ? PWS_PLAN_ENTERPRISE : PWS_PLAN_PROFESSIONAL)
 		                       : 1 + (int)rnd(w, 4), (int)rnd(w, 2), RES));
-		OK(pws_team_add_domain(w->p, w->team[t], dom, RES));
+		QOK(pws_team_add_domain(w->p, w->team[t], dom, RES));
 	}
 	iw_user(w, "t0sa", 0, PWS_TEAM_SUPER_ADMIN, 0, "t0.com");
 	iw_user(w, "t0ad", 0, PWS_TEAM_ADMIN, 0, "t0.com");
@@ -153,14 +163,14 @@ static void iw_setup(iw *w, uint64_t seed)
 		snprintf(w->wid[wi], IDLEN, "w%d", wi);
 		if (rnd(w, 3) == 0) {
 			w->wadmin[wi] = 1; /* t0ad */
-			OK(pws_workspace_add_legacy(w->p, "t0", w->wid[wi], "L", "t0ad", RES));
+			QOK(pws_workspace_add_legacy(w->p, "t0", w->wid[wi], "L", "t0ad", RES));
 		} else {
 			w->wadmin[wi] = w->pm >= 0 && rnd(w, 2) ? w->pm : 0;
-			OK(pws_workspace_create(w->p, w->uid[w->wadmin[wi]], w->wid[wi], "P",
+			QOK(pws_workspace_create(w->p, w->uid[w->wadmin[wi]], w->wid[wi], "P",
 			                        PWS_VIS_PARTNER, NULL, RES));
 		}
 		if (rnd(w, 3) == 0)
-			OK(pws_workspace_enable_multi_partner(w->p, w->uid[w->wadmin[wi]], w->wid[wi],
+			QOK(pws_workspace_enable_multi_partner(w->p, w->uid[w->wadmin[wi]], w->wid[wi],
 			                                      RES));
 	}
 }
@@ -308,7 +318,7 @@ static void iso_snapshot(iw *w)
 	for (u = 0; u < w->nu; u++) {
 		char t[IDLEN];
 
-		ck_assert_int_eq(pws_user_get(w->p, NULL, NULL, t, sizeof t, w->uid[u]), PWS_OK);
+		EQ(pws_user_get(w->p, NULL, NULL, t, sizeof t, w->uid[u]), PWS_OK);
 		w->team_now[u] = team_index(w, t);
 		for (wi = 0; wi < w->nw; wi++) {
 			int partner = 0;
@@ -403,7 +413,7 @@ static void iso_partner(iw *w, int wi, int legacy, int P)
 	}
 	/* VI4: history is one's own */
 	it = NULL;
-	ck_assert_int_eq(pws_list_history(&it, p, PV, ws), PWS_OK);
+	EQ(pws_list_history(&it, p, PV, ws), PWS_OK);
 	while (pws_iter_next(it) == PWS_OK)
 		ICHECK(w, strcmp(pws_iter_str(it, PWS_COL_AUTHOR), PV) == 0,
 		       "VI4 leak: %s sees history %s of %s", PV, pws_iter_str(it, PWS_COL_ID),
@@ -414,7 +424,7 @@ static void iso_partner(iw *w, int wi, int legacy, int P)
 
 		if (w->hist[k].author == P || w->hist[k].ws != wi)
 			continue;
-		ck_assert_int_eq(pws_can_see_history(p, &vis, NULL, PV, w->hist[k].id), PWS_OK);
+		EQ(pws_can_see_history(p, &vis, NULL, PV, w->hist[k].id), PWS_OK);
 		ICHECK(w, vis == 0, "VI4 leak: pws_can_see_history(%s, %s of %s)", PV,
 		       w->hist[k].id, w->uid[w->hist[k].author]);
 	}
@@ -436,7 +446,7 @@ static void iso_partner(iw *w, int wi, int legacy, int P)
 
 		if (w->rep[k].ws != wi || may_see(w, wi, legacy, P, org, w->rep[k].author))
 			continue;
-		ck_assert_int_eq(pws_can_see_reply(p, &vis, NULL, PV, w->rep[k].id), PWS_OK);
+		EQ(pws_can_see_reply(p, &vis, NULL, PV, w->rep[k].id), PWS_OK);
 		ICHECK(w, vis == 0, "VI2 leak: pws_can_see_reply(%s, %s of %s)", PV, w->rep[k].id,
 		       w->uid[w->rep[k].author]);
 	}
@@ -466,7 +476,7 @@ static void iso_default_deny(iw *w, int wi)
 		rc = pws_list_elements(&it, w->p, w->uid[u], w->wid[wi]);
 		ICHECK(w, rc == PWS_EDENIED && !it, "WS1: outsider %s lists elements of %s (%d)",
 		       w->uid[u], w->wid[wi], rc);
-		ck_assert_int_eq(pws_check(w->p, &allowed, NULL, w->uid[u], PWS_ACT_VIEW,
+		EQ(pws_check(w->p, &allowed, NULL, w->uid[u], PWS_ACT_VIEW,
 		                           w->wid[wi], NULL), PWS_OK);
 		ICHECK(w, allowed == 0, "WS1: outsider %s may VIEW %s", w->uid[u], w->wid[wi]);
 	}
@@ -480,7 +490,7 @@ static void iso_check(iw *w)
 	for (wi = 0; wi < w->nw; wi++) {
 		int mode = 0, model = 0, vis = 0;
 
-		ck_assert_int_eq(pws_workspace_get(w->p, &vis, &mode, &model, NULL, w->wid[wi]),
+		EQ(pws_workspace_get(w->p, &vis, &mode, &model, NULL, w->wid[wi]),
 		                 PWS_OK);
 		iso_default_deny(w, wi);
 		if (mode != PWS_MODE_MULTI)
