@@ -34,5 +34,6 @@
 #include "partnerws/check.h"
 #include "partnerws/events.h"
 #include "partnerws/filter.h"
+#include "partnerws/snapshot.h"
 
 #endif /* PARTNERWS_H */

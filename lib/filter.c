@@ -259,6 +259,8 @@ static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, 
 		group_rows(it, m, w, g);
 }
 
+static void sort_groups(pws_iter *it);
+
 #define MEMBER_SPEC "ABcdeF"
 
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,
@@ -289,6 +291,7 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char 
 		member_rows(it, m, w, 1, 0);
 	else
 		member_rows(it, m, w, 0, pws__morg(m, c.mi));
+	sort_groups(it);
 	return finish(p, it_done(it, out));
 }
 
@@ -324,6 +327,7 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *p,
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	member_rows(it, m, w, W->mode != PWS_MODE_MULTI, org); /* VI8 = a Viewer partner's view */
+	sort_groups(it);
 	return finish(p, it_done(it, out));
 }
 
@@ -340,11 +344,11 @@ static int row_cmp(const pws_iter *it, int s1, int s2, size_t a, size_t b)
 	return strcmp(it->arena + ra[s2], it->arena + rb[s2]);
 }
 
-/* Sorts the rows by string slots s1 then s2 (s2 < 0: none). */
-static void it_sort(pws_iter *it, int col1, int col2)
+/* Sorts rows [first, first + n) by string columns col1 then col2 (0: none). */
+static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int col2)
 {
 	int s1 = slot(it, col1, 1), s2 = col2 ? slot(it, col2, 1) : -1;
-	size_t n = it->rows, w, i, j, k, lo, mid, hi;
+	size_t w, i, j, k, lo, mid, hi;
 	size_t *a, *b, *t;
 	uint64_t *cells;
 
@@ -361,7 +365,7 @@ static void it_sort(pws_iter *it, int col1, int col2)
 		return;
 	}
 	for (i = 0; i < n; i++)
-		a[i] = i;
+		a[i] = first + i;
 	for (w = 1; w < n; w *= 2) {
 		for (lo = 0; lo < n; lo += 2 * w) {
 			mid = lo + w < n ? lo + w : n;
@@ -377,11 +381,34 @@ static void it_sort(pws_iter *it, int col1, int col2)
 	for (i = 0; i < n; i++)
 		memcpy(cells + i * it->ncol, it->cells + a[i] * it->ncol,
 		       it->ncol * sizeof(uint64_t));
-	pws__free(&it->mem, it->cells);
-	it->cells = cells;
-	it->cap = n;
+	memcpy(it->cells + first * it->ncol, cells, n * it->ncol * sizeof(uint64_t));
+	pws__free(&it->mem, cells);
 	pws__free(&it->mem, a);
 	pws__free(&it->mem, b);
+}
+
+static void it_sort(pws_iter *it, int col1, int col2)
+{
+	it_sort_range(it, 0, it->rows, col1, col2);
+}
+
+/* Member listings come group by group (VI1); within a group, by user id. */
+static void sort_groups(pws_iter *it)
+{
+	int so = slot(it, PWS_COL_ORG, 1);
+	size_t lo = 0, hi;
+
+	if (it->oom || so < 0)
+		return;
+	while (lo < it->rows) {
+		const char *org = it->arena + it->cells[lo * it->ncol + (size_t)so];
+
+		for (hi = lo + 1; hi < it->rows &&
+		     strcmp(it->arena + it->cells[hi * it->ncol + (size_t)so], org) == 0; hi++)
+			;
+		it_sort_range(it, lo, hi - lo, PWS_COL_ID, 0);
+		lo = hi;
+	}
 }
 
 /* --- workspaces -------------------------------------------------------------- */
@@ -479,11 +506,18 @@ static uint64_t ws_mask(const pws__who *c)
 	return mask;
 }
 
-static void element_rows(pws_iter *it, const pws__model *m, const pws__who *c)
+static void element_rows(pws_iter *it, const pws__model *m, const pws__who *c,
+                         int stand_in)
 {
 	const pws__ws *W = c->W;
 	uint64_t base = ws_mask(c);
+	pws__who ce = *c;
 	uint32_t i;
+
+	/* A stand-in for an organization (VI8) holds no element role of its
+	 * own: decide the element bits as nobody in particular. */
+	if (stand_in)
+		ce.u = PWS__NONE;
 
 	for (i = 0; i < W->elements.n; i++) {
 		uint32_t e = W->elements.v[i];
@@ -495,7 +529,7 @@ static void element_rows(pws_iter *it, const pws__model *m, const pws__who *c)
 		r = it_row(it);
 		it_str(it, r, PWS_COL_ID, E->id);
 		it_int(it, r, PWS_COL_KIND, E->kind);
-		it_int(it, r, PWS_COL_ACTIONS, (int64_t)element_mask(c, base, e));
+		it_int(it, r, PWS_COL_ACTIONS, (int64_t)element_mask(&ce, base, e));
 		it_str(it, r, PWS_COL_PARENT,
 		       E->parent != PWS__NONE && (E->kind == PWS_EL_MONITOR || E->kind == PWS_EL_MOCK_SERVER)
 		       ? ELEM(m, E->parent)->id : "");
@@ -526,7 +560,7 @@ PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *p, const char
 	it = it_new(&p->mem, "AghS");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
-	element_rows(it, m, &c);
+	element_rows(it, m, &c, 0);
 	it_sort(it, PWS_COL_ID, 0);
 	return finish(p, it_done(it, out));
 }
@@ -567,7 +601,7 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *p,
 			pws__who_init(&c, m, MEMB(m, mi)->user, w);
 			c.role = PWS_ROLE_VIEWER;
 			c.lead = 0;
-			element_rows(it, m, &c);
+			element_rows(it, m, &c, 1);
 			break;
 		}
 	}

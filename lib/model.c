@@ -448,8 +448,10 @@ void pws__seat_count(pws__model *m, uint32_t mi, int delta)
 	uint64_t key;
 	uint32_t n;
 
+	/* a seat is held by an Editor partner whose membership counts now
+	 * (WS4: one who left their team holds none) */
 	if (!x->alive || x->role != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
-	    USER(m, x->user)->team == w->team)
+	    USER(m, x->user)->team == w->team || !pws__member_effective(m, mi))
 		return;
 	key = pws__pair(w->team, x->user);
 	n = pws__umap_get(&m->seat_of, key);
@@ -547,4 +549,13 @@ void pws__member_sync(pws__model *m, uint32_t mi)
 		org = PWS__AUX_ORG_MAX; /* team members: never compared */
 	pws__umap_set_aux(&m->member_of, pws__pair(pws__mws(m, mi), x->user),
 	                  (uint32_t)x->role | ((uint32_t)x->lead << 2) | (org << 3));
+}
+
+void pws__user_seats(pws__model *m, uint32_t u, int delta)
+{
+	const pws__user *U = USER(m, u);
+	uint32_t i;
+
+	for (i = 0; i < U->members.n; i++)
+		pws__seat_count(m, U->members.v[i], delta);
 }

@@ -245,5 +245,8 @@ void pws__seat_count(pws__model *m, uint32_t mi, int delta);
  * needs pws__public_reserve first. */
 int pws__public_reserve(const pws__mem *mem, pws__model *m, uint32_t w, int vis);
 void pws__set_vis(pws__model *m, uint32_t w, int vis);
+/* Un-counts (-1) or counts (+1) the seats of all of a user's memberships,
+ * around a change of their team (counting needs seat_of reserved). */
+void pws__user_seats(pws__model *m, uint32_t u, int delta);
 /* Removes a user from every element's editor list of a workspace. */
 void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user);

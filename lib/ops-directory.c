@@ -256,8 +256,21 @@ PWS_EXTERN int pws_team_remove(pws_policy *p, const char *team_id, pws_result *r
 			return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0,
 			        "team '%s' still owns workspace '%s'", team_id,
 			        WS(op.m, T->workspaces.v[i])->id));
-	while (T->users.n)
-		leave_team(op.m, T->users.v[T->users.n - 1]);
+	{
+		uint32_t more = 0;
+
+		for (i = 0; i < T->users.n; i++)
+			more += USER(op.m, T->users.v[i])->members.n;
+		if (pws__umap_reserve(op.mem, &op.m->seat_of, more))
+			return pws__op_end(&op, PWS_ENOMEM);
+	}
+	while (T->users.n) {
+		uint32_t u = T->users.v[T->users.n - 1];
+
+		pws__user_seats(op.m, u, -1);
+		leave_team(op.m, u);
+		pws__user_seats(op.m, u, +1);
+	}
 	for (i = 0; i < T->domains.n; i++)
 		pws__umap_del(&op.m->team_by_domain, T->domains.v[i]);
 	T->domains.n = 0;
@@ -374,6 +387,8 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 	    (pws__ids_reserve(op.mem, &TEAM(op.m, t)->users, 1) ||
 	     prepare_team_groups(op.mem, op.m, u, t)))
 		rc = PWS_ENOMEM;
+	if (!rc && pws__umap_reserve(op.mem, &op.m->seat_of, USER(op.m, u)->members.n))
+		rc = PWS_ENOMEM;
 	if (rc)
 		return pws__op_end(&op, rc);
 	U = USER(op.m, u);
@@ -381,6 +396,8 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 		U->team_role = t == PWS__NONE ? 0 : (uint8_t)team_role;
 		return pws__op_end(&op, PWS_OK);
 	}
+	/* WS4: partner seats follow the memberships that count */
+	pws__user_seats(op.m, u, -1);
 	leave_team(op.m, u);
 	if (t != PWS__NONE) {
 		uint32_t i;
@@ -393,6 +410,7 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 			pws__member_regroup(op.m, U->members.v[i],
 			                    pws__morg(op.m, U->members.v[i]));
 	}
+	pws__user_seats(op.m, u, +1);
 	return pws__op_end(&op, PWS_OK);
 }
 

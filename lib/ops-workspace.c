@@ -573,6 +573,12 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 			return pws__op_end(&op, PWS_ENOMEM);
 		}
 	}
+	if (pws__umap_reserve(op.mem, &m->seat_of, n)) {
+		pws__free(op.mem, mis);
+		return pws__op_end(&op, PWS_ENOMEM);
+	}
+	for (i = 0; i < n; i++)
+		pws__seat_count(m, mis[i], -1);
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
 	for (i = 0; i < n; i++) {
 		uint32_t mi2 = mis[i];
@@ -589,6 +595,9 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 			pws__member_sync(m, mi2);
 		}
 	}
+	for (i = 0; i < n; i++)
+		if (MEMB(m, mis[i])->alive)
+			pws__seat_count(m, mis[i], +1);
 	pws__free(op.mem, mis);
 	op.rule = PWS_RULE_TT2;
 	return pws__op_end(&op, PWS_OK);

@@ -786,6 +786,29 @@ START_TEST(VI8_as_org_legacy_domain)
 }
 END_TEST
 
+/* VI8 when the organization has no effective partner left (its only
+ * partner left the team, WS4): the two "as organization" listings must
+ * agree on whether the organization is in the workspace, and if it is,
+ * a Viewer partner of it sees every live element. */
+START_TEST(VI8_as_org_listings_agree_when_org_left)
+{
+	pws_policy *p = tw_world();
+	rows m, e;
+	int rm, re;
+
+	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+	OK(pws_user_set_team(p, "g1", NULL, 0, RES)); /* globex's only partner */
+	rm = members_as_org(&m, p, "globex", "pw");
+	re = elements_as_org(&e, p, "globex", "pw");
+	ck_assert_msg(rm == re, "pws_list_members_as_org -> %d but pws_list_elements_as_org -> %d",
+	              rm, re);
+	if (re == PWS_OK)
+		ck_assert_msg(e.n == 2, "as globex (still in pw per the member listing, %zu rows): "
+		              "%zu elements listed, 2 live", m.n, e.n);
+	pws_policy_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* VI9: one partner's reach                                            */
 /* ------------------------------------------------------------------ */
@@ -1015,6 +1038,36 @@ START_TEST(PL2_PL4_seats_listing)
 
 		seats_are(p, none, none);
 	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A partner Editor who joins the publisher team is a team member, no
+ * longer a partner (§1): they hold no Partner Editor seat (PL2, PL4), and
+ * the seat count and the seat listing agree. */
+START_TEST(PL2_partner_joining_publisher_team_holds_no_seat)
+{
+	pws_policy *p = world6();
+	const char *none[] = {NULL}, *s1[] = {"a1", NULL}, *o1[] = {"acme"};
+	int partner = -1;
+	pws_iter *it = NULL;
+	uint32_t used = 99;
+
+	seats_are(p, s1, o1);
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	ck_assert_int_eq(pws_member_get(p, NULL, NULL, &partner, "pw", "a1"), PWS_OK);
+	ck_assert_int_eq(partner, 0);
+	ck_assert_int_eq(pws_list_seats(&it, p, "pub"), PWS_OK);
+	ck_assert_int_eq(pws_team_editor_seats(p, &used, NULL, "pub"), PWS_OK);
+	ck_assert_msg(pws_iter_count(it) == used,
+	              "pws_list_seats lists %zu seat holders, pws_team_editor_seats says %u",
+	              pws_iter_count(it), used);
+	pws_iter_free(it);
+	seats_are(p, none, none);
+	/* all three included seats are free for partners (PL4) */
+	OK(pws_member_set_role(p, "pm", "pw", "a2", PWS_ROLE_EDITOR, RES));
+	OK(pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES));
+	OK(pws_member_set_role(p, "pm", "pw", "i1", PWS_ROLE_EDITOR, RES));
 	pws_policy_free(p);
 }
 END_TEST
@@ -1374,6 +1427,91 @@ static void fw_setup(fw *w, uint64_t seed)
 	ck_assert_int_gt(w->nw, 0);
 }
 
+/* A random member of workspace wi, else anyone. */
+static int pick_member(fw *w, int wi)
+{
+	int k, u;
+
+	for (k = 0; k < 8; k++) {
+		u = (int)rnd(w, (uint32_t)w->nu);
+		if (is_member(w, wi, u))
+			return u;
+	}
+	return (int)rnd(w, (uint32_t)w->nu);
+}
+
+/* A random user created outside workspace wi's team. */
+static int pick_outsider(fw *w, int wi)
+{
+	int k, u = 0;
+
+	for (k = 0; k < 16; k++) {
+		u = (int)rnd(w, (uint32_t)w->nu);
+		if (w->home[u] != w->wteam[wi])
+			break;
+	}
+	return u;
+}
+
+/* Opening steps: partners of several organizations join every workspace
+ * and write content in single mode. Returns 0 when done. */
+static int fw_opening(fw *w, int k)
+{
+	pws_policy *p = w->p;
+	int wi = k % w->nw, round = k / w->nw, u, j;
+	const char *ws = w->wid[wi], *A = w->uid[w->wcreator[wi]];
+	char id[IDLEN];
+
+	w->now += 3;
+	if (round < 4) {
+		u = pick_outsider(w, wi);
+		if (pws_invite(p, A, ws, w->email[u], PWS_INVITE_PARTNER,
+		               rnd(w, 3) ? PWS_ROLE_VIEWER : PWS_ROLE_EDITOR, rnd(w, 3) == 0,
+		               RES) == PWS_OK)
+			(void)pws_invite_accept(p, w->uid[u], ws, NULL, RES);
+	} else if (round == 4) {
+		u = (int)rnd(w, (uint32_t)w->nu);
+		if (w->home[u] == w->wteam[wi] &&
+		    pws_invite(p, A, ws, w->email[u], PWS_INVITE_MEMBER, 1 + (int)rnd(w, 3), 0,
+		               RES) == PWS_OK)
+			(void)pws_invite_accept(p, w->uid[u], ws, NULL, RES);
+	} else if (round == 5) {
+		snprintf(id, sizeof id, "el%d", w->ne);
+		if (w->ne < FE &&
+		    pws_element_add(p, A, ws, id, PWS_EL_COLLECTION, 10, NULL, RES) == PWS_OK)
+			snprintf(w->eid[w->ne++], IDLEN, "%s", id);
+		snprintf(id, sizeof id, "up%d", w->nup);
+		if (w->nup < FP && pws_update_post(p, A, ws, id, "hello", w->now, RES) == PWS_OK) {
+			snprintf(w->upid[w->nup], IDLEN, "%s", id);
+			w->upws[w->nup++] = wi;
+		}
+	} else if (round < 9) {
+		for (j = w->nup - 1; j >= 0 && w->upws[j] != wi; j--)
+			;
+		u = pick_member(w, wi);
+		snprintf(id, sizeof id, "re%d", w->nrep);
+		if (j >= 0 && w->nrep < FP &&
+		    pws_update_reply(p, w->uid[u], w->upid[j], id, "hi", w->now, RES) == PWS_OK) {
+			snprintf(w->repid[w->nrep], IDLEN, "%s", id);
+			w->repup[w->nrep++] = j;
+		}
+		u = pick_member(w, wi);
+		snprintf(id, sizeof id, "cm%d", w->nc);
+		if (w->ne && w->nc < FP &&
+		    pws_comment_add(p, w->uid[u], w->eid[w->ne - 1], id, "note", RES) == PWS_OK)
+			snprintf(w->cid[w->nc++], IDLEN, "%s", id);
+		u = pick_member(w, wi);
+		snprintf(id, sizeof id, "hi%d", w->nh);
+		if (w->nh < FP && pws_history_add(p, w->uid[u], ws, id, "ran", w->now, RES) == PWS_OK) {
+			snprintf(w->hid[w->nh], IDLEN, "%s", id);
+			w->hws[w->nh++] = wi;
+		}
+	} else {
+		return 0;
+	}
+	return 1;
+}
+
 /* One random step. Most calls may be refused; only successes are
  * recorded. */
 static void fw_step(fw *w)
@@ -1382,7 +1520,7 @@ static void fw_step(fw *w)
 	int wi = (int)rnd(w, (uint32_t)w->nw);
 	const char *ws = w->wid[wi];
 	int a = pick_actor(w, wi);
-	int u = (int)rnd(w, (uint32_t)w->nu);
+	int u = rnd(w, 4) ? pick_member(w, wi) : (int)rnd(w, (uint32_t)w->nu);
 	const char *A = w->uid[a], *U = w->uid[u];
 	uint32_t op = rnd(w, 100);
 	char id[IDLEN];
@@ -1391,10 +1529,14 @@ static void fw_step(fw *w)
 	if (op < 22) { /* partner invite, maybe accepted at once */
 		int role = rnd(w, 2) ? PWS_ROLE_VIEWER : PWS_ROLE_EDITOR;
 
+		if (rnd(w, 5))
+			u = pick_outsider(w, wi);
+		U = w->uid[u];
 		if (pws_invite(p, A, ws, w->email[u], PWS_INVITE_PARTNER, role, rnd(w, 4) == 0,
 		               RES) == PWS_OK) {
 			if (rnd(w, 4)) {
-				(void)pws_invite_accept(p, U, ws, rnd(w, 8) ? NULL : w->team[rnd(w, (uint32_t)w->nt)],
+				(void)pws_invite_accept(p, U, ws,
+				                        rnd(w, 8) ? NULL : w->team[rnd(w, (uint32_t)w->nt)],
 				                        RES);
 			} else if (w->ninv < FP) {
 				w->invw[w->ninv] = wi;
@@ -1500,6 +1642,10 @@ static void fw_step(fw *w)
 
 /* --- the oracle ------------------------------------------------------- */
 
+/* counters printed with PWS_FILTER_STATS set */
+static unsigned long st_members, st_member_rows, st_multi_partner, st_denied, st_el_rows,
+	st_reply_rows, st_hist_rows, st_ws_rows, st_legacy;
+
 static void fc_members(fw *w, int v, int wi)
 {
 	const char *V = w->uid[v], *ws = w->wid[wi];
@@ -1548,6 +1694,18 @@ static void fc_members(fw *w, int v, int wi)
 			WCHECK(w, strcmp(r.id[i - 1], r.id[i]) != 0 ||
 			          strcmp(r.aux[i - 1], r.aux[i]) != 0, "duplicate row %s", r.id[i]);
 	}
+	st_members += rc == PWS_OK;
+	st_denied += rc == PWS_EDENIED;
+	st_member_rows += r.n;
+	if (rc == PWS_OK) {
+		int mode = 0, model = 0, partner = 0;
+
+		(void)pws_workspace_get(w->p, NULL, &mode, &model, NULL, ws);
+		if (mode == PWS_MODE_MULTI && pws_member_get(w->p, NULL, NULL, &partner, ws, V) ==
+		    PWS_OK && partner)
+			st_multi_partner++;
+		st_legacy += model == PWS_MODEL_LEGACY;
+	}
 	if (rc == PWS_OK) {
 		char what[96];
 
@@ -1587,6 +1745,7 @@ static void fc_elements(fw *w, int v, int wi)
 		}
 	}
 	WCHECK(w, r.n == live, "pws_list_elements(%s, %s): %zu rows, %zu live", V, ws, r.n, live);
+	st_el_rows += r.n;
 	for (i = 1; i < r.n; i++)
 		WCHECK(w, strcmp(r.id[i - 1], r.id[i]) < 0, "elements of %s not sorted", ws);
 }
@@ -1625,6 +1784,7 @@ static void fc_workspaces(fw *w, int v)
 		}
 	}
 	WCHECK(w, r.n == n, "pws_list_workspaces(%s): %zu rows, %zu expected", V, r.n, n);
+	st_ws_rows += r.n;
 }
 
 static void fc_posts(fw *w, int v, int wi)
@@ -1648,6 +1808,7 @@ static void fc_posts(fw *w, int v, int wi)
 		n += (size_t)vis;
 	}
 	WCHECK(w, r.n == n, "pws_list_history(%s, %s): %zu rows, %zu visible", V, ws, r.n, n);
+	st_hist_rows += r.n;
 	for (i = 0; i < r.n; i++)
 		WCHECK(w, strcmp(r.aux[i], V) == 0, "history of %s shows author %s", V, r.aux[i]);
 
@@ -1706,6 +1867,7 @@ static void fc_posts(fw *w, int v, int wi)
 			n += (size_t)vis;
 		}
 		nact += n;
+		st_reply_rows += n;
 		WCHECK(w, r.n == n, "pws_list_replies(%s, %s): %zu rows, %zu visible", V,
 		       w->upid[k], r.n, n);
 	}
@@ -1716,9 +1878,209 @@ static void fc_posts(fw *w, int v, int wi)
 	       ws);
 }
 
+static const char *domain_of(fw *w, int u)
+{
+	return strchr(w->email[u], '@') + 1;
+}
+
+static int ws_is_partner(fw *w, int wi, int *legacy)
+{
+	int vis = 0, model = 0;
+
+	EQ(pws_workspace_get(w->p, &vis, NULL, &model, NULL, w->wid[wi]), PWS_OK);
+	if (legacy)
+		*legacy = model == PWS_MODEL_LEGACY;
+	return vis == PWS_VIS_PARTNER;
+}
+
+/* PL2, PL4: the seat listing of publisher team t agrees with the seat
+ * count, lists every partner holding Editor and no team member. */
+static void fc_seats(fw *w, int t)
+{
+	pws_iter *it = NULL;
+	rows r;
+	uint32_t used = 0;
+	int u, wi;
+
+	/* seats: the partners holding Editor in a partner workspace of t */
+	EQ(pws_list_seats(&it, w->p, w->team[t]), PWS_OK);
+	rows_read(&r, it, PWS_COL_ID, PWS_COL_ORG, 0, 0, 0, 0);
+	EQ(pws_team_editor_seats(w->p, &used, NULL, w->team[t]), PWS_OK);
+	WCHECK(w, r.n == used, "pws_list_seats(%s): %zu rows, %u seats used", w->team[t], r.n,
+	       used);
+	for (u = 0; u < w->nu; u++) {
+		int holds = 0;
+
+		for (wi = 0; wi < w->nw; wi++) {
+			int role = 0, partner = 0;
+
+			if (w->wteam[wi] == t && ws_is_partner(w, wi, NULL) &&
+			    pws_member_get(w->p, &role, NULL, &partner, w->wid[wi], w->uid[u]) == PWS_OK &&
+			    partner && role == PWS_ROLE_EDITOR)
+				holds = 1;
+		}
+		/* a partner whose membership is suspended (WS4) may keep the
+		 * seat: POLICY.md does not say; only effective Editors must hold one */
+		WCHECK(w, !holds || rows_find(&r, w->uid[u]) >= 0,
+		       "pws_list_seats(%s): partner Editor %s holds no seat", w->team[t], w->uid[u]);
+		if (rows_find(&r, w->uid[u]) >= 0)
+			WCHECK(w, cur_team(w, u) != t, "pws_list_seats(%s): team member %s holds a seat",
+			       w->team[t], w->uid[u]);
+	}
+}
+
+/* TT1, VI9 for the publisher team t. */
+static void fc_team(fw *w, int t)
+{
+	pws_iter *it = NULL;
+	rows r;
+	int u, wi, mgr = -1, pm = -1;
+	size_t n = 0, i;
+
+	/* who manages t */
+	for (u = 0; u < w->nu; u++) {
+		char team[IDLEN];
+		int role = 0, is_pm = 0;
+
+		EQ(pws_user_get(w->p, &role, &is_pm, team, sizeof team, w->uid[u]), PWS_OK);
+		if (strcmp(team, w->team[t]) != 0)
+			continue;
+		if (is_pm)
+			pm = u;
+		if (is_pm || role >= PWS_TEAM_ADMIN)
+			mgr = u;
+	}
+	/* TT1: one row per (organization with an effective partner, partner
+	 * workspace) */
+	if (mgr >= 0) {
+		char key[2 * IDLEN + 2];
+		rows keys;
+
+		memset(&keys, 0, sizeof keys);
+		EQ(pws_list_partnerships(&it, w->p, w->uid[mgr], w->team[t]), PWS_OK);
+		rows_read(&r, it, PWS_COL_TEAM, PWS_COL_WORKSPACE, PWS_COL_SSO, 0, 0, 0);
+		for (wi = 0; wi < w->nw; wi++) {
+			int legacy = 0, lc = 0;
+
+			if (w->wteam[wi] != t || !ws_is_partner(w, wi, &legacy))
+				continue;
+			EQ(pws_workspace_get(w->p, NULL, NULL, NULL, &lc, w->wid[wi]), PWS_OK);
+			if (lc == PWS_LC_DELETED)
+				continue;
+			for (u = 0; u < w->nu; u++) {
+				int partner = 0, ut;
+
+				if (pws_member_get(w->p, NULL, NULL, &partner, w->wid[wi], w->uid[u]) !=
+				    PWS_OK || !partner)
+					continue;
+				ut = cur_team(w, u);
+				snprintf(key, sizeof key, "%s|%s",
+				         legacy ? domain_of(w, u) : ut >= 0 ? w->team[ut] : "?",
+				         w->wid[wi]);
+				if (rows_find(&keys, key) < 0)
+					snprintf(keys.id[keys.n++], IDLEN, "%.*s", IDLEN - 1, key);
+			}
+		}
+		for (i = 0; i < r.n; i++) {
+			snprintf(key, sizeof key, "%s|%s", r.id[i], r.aux[i]);
+			WCHECK(w, rows_find(&keys, key) >= 0, "pws_list_partnerships(%s): extra row %s",
+			       w->team[t], key);
+			if (i)
+				WCHECK(w, strcmp(r.id[i - 1], r.id[i]) < 0 ||
+				          (strcmp(r.id[i - 1], r.id[i]) == 0 &&
+				           strcmp(r.aux[i - 1], r.aux[i]) < 0),
+				       "pws_list_partnerships(%s): not sorted at %s", w->team[t], key);
+		}
+		WCHECK(w, r.n == keys.n, "pws_list_partnerships(%s): %zu rows, %zu expected",
+		       w->team[t], r.n, keys.n);
+	}
+	/* VI9: each user's reach, as the Partner Manager lists it */
+	if (pm < 0)
+		return;
+	for (u = 0; u < w->nu; u++) {
+		EQ(pws_list_partner_reach(&it, w->p, w->uid[pm], w->team[t], w->uid[u]), PWS_OK);
+		n = 0;
+		while (pws_iter_next(it) == PWS_OK) {
+			const char *ws = pws_iter_str(it, PWS_COL_WORKSPACE);
+			const char *el = pws_iter_str(it, PWS_COL_ELEMENT);
+			uint64_t mask = 0;
+			int role = 0;
+
+			EQ(pws_member_get(w->p, &role, NULL, NULL, ws, w->uid[u]), PWS_OK);
+			WCHECK(w, pws_iter_int(it, PWS_COL_ROLE) == role, "reach of %s: role in %s",
+			       w->uid[u], ws);
+			EQ(pws_allowed_actions(w->p, &mask, w->uid[u], *el ? NULL : ws, *el ? el : NULL),
+			   PWS_OK);
+			WCHECK(w, (uint64_t)pws_iter_int(it, PWS_COL_ACTIONS) == mask,
+			       "pws_list_partner_reach(%s): %s/%s actions %#" PRIx64 " vs %#" PRIx64,
+			       w->uid[u], ws, el, (uint64_t)pws_iter_int(it, PWS_COL_ACTIONS), mask);
+			n += *el == '\0';
+		}
+		pws_iter_free(it);
+		it = NULL;
+		for (wi = 0; wi < w->nw; wi++)
+			if (w->wteam[wi] == t && ws_is_partner(w, wi, NULL) && is_member(w, wi, u) &&
+			    view_allowed(w->p, w->uid[u], w->wid[wi]))
+				n = n ? n - 1 : (size_t)-1;
+		WCHECK(w, n == 0, "pws_list_partner_reach(%s, %s): workspace rows differ",
+		       w->team[t], w->uid[u]);
+	}
+}
+
+/* VI8: each organization's view equals its plain Viewer partners' view
+ * (members; the element ids). */
+static void fc_as_org(fw *w, int wi)
+{
+	int legacy = 0, v, x;
+
+	if (!ws_is_partner(w, wi, &legacy))
+		return;
+	for (v = 0; v < w->nu; v++) {
+		int role = 0, lead = 0, partner = 0, t, rc;
+		const char *org;
+		rows a, b;
+		size_t i;
+
+		if (pws_member_get(w->p, &role, &lead, &partner, w->wid[wi], w->uid[v]) != PWS_OK ||
+		    !partner || role != PWS_ROLE_VIEWER || lead)
+			continue;
+		t = cur_team(w, v);
+		org = legacy ? domain_of(w, v) : w->team[t];
+		rc = members_as_org(&a, w->p, org, w->wid[wi]);
+		WCHECK(w, rc == PWS_OK, "pws_list_members_as_org(%s, %s) -> %d", org, w->wid[wi], rc);
+		EQ(members_of(&b, w->p, w->uid[v], w->wid[wi]), PWS_OK);
+		WCHECK(w, a.n == b.n, "VI8: %s sees %zu members, %s %zu", org, a.n, w->uid[v], b.n);
+		for (i = 0; i < a.n; i++)
+			WCHECK(w, strcmp(a.id[i], b.id[i]) == 0, "VI8: %s row %zu %s vs %s's %s", org, i,
+			       a.id[i], w->uid[v], b.id[i]);
+		for (x = 0; x < w->nu; x++) {
+			int va = -1, vb = -1;
+			int ra = pws_org_can_see_member(w->p, &va, NULL, org, w->wid[wi], w->uid[x]);
+			int rb = pws_can_see_member(w->p, &vb, NULL, w->uid[v], w->wid[wi], w->uid[x]);
+
+			WCHECK(w, ra == rb && (ra != PWS_OK || va == vb),
+			       "VI8: pws_org_can_see_member(%s, %s) %d/%d, %s's %d/%d", org, w->uid[x],
+			       ra, va, w->uid[v], rb, vb);
+		}
+		rc = elements_as_org(&a, w->p, org, w->wid[wi]);
+		WCHECK(w, rc == PWS_OK, "pws_list_elements_as_org(%s, %s) -> %d", org, w->wid[wi],
+		       rc);
+		EQ(elements_of(&b, w->p, w->uid[v], w->wid[wi]), PWS_OK);
+		WCHECK(w, a.n == b.n, "VI8: %s sees %zu elements, %s %zu", org, a.n, w->uid[v], b.n);
+		for (i = 0; i < a.n; i++)
+			WCHECK(w, strcmp(a.id[i], b.id[i]) == 0, "VI8: %s element %zu %s vs %s", org, i,
+			       a.id[i], b.id[i]);
+	}
+}
+
 static void fw_oracle(fw *w)
 {
 	int v, wi;
+
+	for (v = 0; v < 2 && v < w->nt; v++)
+		fc_team(w, v);
+	for (wi = 0; wi < w->nw; wi++)
+		fc_as_org(w, wi);
 
 	for (v = 0; v < w->nu; v++) {
 		fc_workspaces(w, v);
@@ -1742,9 +2104,10 @@ static unsigned long env_count(const char *name, unsigned long dflt)
 	return end && *end == '\0' ? v : dflt;
 }
 
-START_TEST(filter_consistency_random)
+/* Runs the random worlds, calling check at the middle and the end. */
+static void fw_run(void (*check)(fw *))
 {
-	unsigned long n = env_count("PWS_FILTER_WORLDS", 200), i;
+	unsigned long n = env_count("PWS_FILTER_WORLDS", 300), i;
 	uint64_t base = env_count("PWS_FILTER_SEED", 1);
 	static fw world;
 
@@ -1753,16 +2116,42 @@ START_TEST(filter_consistency_random)
 		int steps, s;
 
 		fw_setup(w, base + i);
+		for (s = 0; fw_opening(w, s); s++)
+			;
 		steps = 40 + (int)rnd(w, 50);
 		for (s = 0; s < steps; s++) {
 			fw_step(w);
 			if (s == steps / 2)
-				fw_oracle(w);
+				check(w);
 		}
-		fw_oracle(w);
+		check(w);
 		pws_policy_free(w->p);
 		w->p = NULL;
 	}
+}
+
+static void fw_seats_oracle(fw *w)
+{
+	fc_seats(w, 0);
+	fc_seats(w, 1);
+}
+
+START_TEST(PL2_PL4_seats_random)
+{
+	fw_run(fw_seats_oracle);
+}
+END_TEST
+
+START_TEST(filter_consistency_random)
+{
+	unsigned long n = env_count("PWS_FILTER_WORLDS", 300);
+
+	fw_run(fw_oracle);
+	if (getenv("PWS_FILTER_STATS"))
+		fprintf(stderr, "filter: %lu worlds; member listings %lu (%lu rows, %lu by multi "
+		        "partners, %lu legacy), denied %lu; rows: %lu elements, %lu replies, %lu "
+		        "history, %lu workspaces\n", n, st_members, st_member_rows, st_multi_partner,
+		        st_legacy, st_denied, st_el_rows, st_reply_rows, st_hist_rows, st_ws_rows);
 }
 END_TEST
 
@@ -1787,6 +2176,7 @@ Suite *pws_filter_suite(void)
 	tcase_add_test(tc, VI7_partners_marked_external);
 	tcase_add_test(tc, VI8_as_org_equals_viewer_partner);
 	tcase_add_test(tc, VI8_as_org_legacy_domain);
+	tcase_add_test(tc, VI8_as_org_listings_agree_when_org_left);
 	tcase_add_test(tc, VI9_partner_manager_lists_partner_reach);
 	tcase_add_test(tc, VI9_other_teams_partner_manager_denied);
 	suite_add_tcase(s, tc);
@@ -1795,6 +2185,7 @@ Suite *pws_filter_suite(void)
 	tcase_add_test(tc, TT1_partnerships_rows);
 	tcase_add_test(tc, TT1_partnerships_follow_team_membership);
 	tcase_add_test(tc, PL2_PL4_seats_listing);
+	tcase_add_test(tc, PL2_partner_joining_publisher_team_holds_no_seat);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("WS");
@@ -1805,6 +2196,7 @@ Suite *pws_filter_suite(void)
 
 	tc = tcase_create("consistency");
 	tcase_add_test(tc, filter_consistency_random);
+	tcase_add_test(tc, PL2_PL4_seats_random);
 	tcase_set_timeout(tc, 600); /* valgrind */
 	suite_add_tcase(s, tc);
 	return s;

@@ -24,6 +24,9 @@ int main(void)
 	srunner_add_suite(sr, pws_table_suite());
 	srunner_add_suite(sr, pws_sweeps_suite());
 	srunner_add_suite(sr, pws_concurrency_suite());
+	srunner_add_suite(sr, pws_filter_suite());
+	srunner_add_suite(sr, pws_isolation_suite());
+	srunner_add_suite(sr, pws_snapshot_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

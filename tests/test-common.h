@@ -47,5 +47,8 @@ Suite *pws_rules_collab_suite(void);
 Suite *pws_table_suite(void);
 Suite *pws_sweeps_suite(void);
 Suite *pws_concurrency_suite(void);
+Suite *pws_filter_suite(void);
+Suite *pws_isolation_suite(void);
+Suite *pws_snapshot_suite(void);
 
 #endif

@@ -1,0 +1,71 @@
+/*
+ * libpartnerws - access policy for Partner Workspaces
+ * SPDX-License-Identifier: MIT
+ */
+/**
+ * @file partnerws/snapshot.h
+ * @brief Whole-state snapshots in a documented JSON format.
+ * @defgroup snapshot Snapshots
+ *
+ * A snapshot holds the whole policy state: teams, users, workspaces,
+ * memberships, open invites, elements, updates, replies, history entries,
+ * comments and plan settings. The format is documented in doc/SNAPSHOT.md
+ * and versioned by its top-level "format" member; a snapshot written by
+ * this version imports in every later one. Parsing uses jansson.
+ * @{
+ */
+#ifndef PARTNERWS_SNAPSHOT_H
+#define PARTNERWS_SNAPSHOT_H
+
+#include "common.h"
+#include "policy.h"
+#include "rules.h"
+
+PWS_BEGIN_DECL
+
+/** The snapshot format this library writes (and the newest it reads). */
+#define PWS_SNAPSHOT_FORMAT 1
+
+/**
+ * @brief Exports the whole state as JSON text.
+ * @param policy the policy handle.
+ * @param[out] json receives a NUL-terminated UTF-8 JSON text, allocated
+ *             with the handle's allocator; release it with
+ *             pws_snapshot_free() before freeing the handle.
+ * @param[out] len receives the text's length without the NUL (may be NULL).
+ * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_snapshot_export(const pws_policy *policy, char **json, size_t *len);
+
+/**
+ * @brief Releases a text returned by pws_snapshot_export(). Accepts NULL.
+ * @param policy the handle that produced it.
+ * @param json the text.
+ * @since 0.1
+ */
+PWS_EXTERN void pws_snapshot_free(const pws_policy *policy, char *json);
+
+/**
+ * @brief Replaces the whole state with a snapshot.
+ *
+ * The text is parsed and validated completely before anything changes;
+ * malformed or hostile input (bad syntax, truncation, NUL bytes, duplicate
+ * keys, deep nesting, numbers out of range, unknown format version,
+ * references to unknown ids, invalid enum values) is refused with
+ * ::PWS_EINVALID and a message giving the position (line, column, byte
+ * offset) or the path of the offending member, and the state is unchanged.
+ * @param policy the policy handle.
+ * @param json the JSON text (need not be NUL-terminated).
+ * @param len its length in bytes.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM; ::PWS_ESTORAGE.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_snapshot_import(pws_policy *policy, const char *json, size_t len,
+                                   pws_result *res);
+
+PWS_END_DECL
+
+/** @} */
+#endif /* PARTNERWS_SNAPSHOT_H */
