@@ -91,11 +91,96 @@ int pws__deny(pws__op *op, int rule)
 	                 pws_rule_text(rule));
 }
 
+void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)
+{
+	va_list ap;
+	const char *f;
+
+	if (!op->p || !op->p->has_storage || op->p->replaying)
+		return;
+	pws__rec_start(op->mem, &op->rec, opcode);
+	va_start(ap, fmt);
+	for (f = fmt; *f; f++) {
+		switch (*f) {
+		case 's':
+			pws__rec_str(op->mem, &op->rec, va_arg(ap, const char *));
+			break;
+		case 'b': {
+			const char *b = va_arg(ap, const char *);
+			size_t n = va_arg(ap, size_t);
+
+			pws__rec_bytes(op->mem, &op->rec, b ? b : "", b ? n : 0);
+			break;
+		}
+		case 'd':
+			pws__rec_int(op->mem, &op->rec, va_arg(ap, int));
+			break;
+		case 'u':
+			pws__rec_int(op->mem, &op->rec, va_arg(ap, uint32_t));
+			break;
+		case 'U':
+			pws__rec_int(op->mem, &op->rec, (int64_t)va_arg(ap, uint64_t));
+			break;
+		case 'I':
+			pws__rec_int(op->mem, &op->rec, va_arg(ap, int64_t));
+			break;
+		}
+	}
+	va_end(ap);
+}
+
+/* A storage callback's answer: PWS_OK or a failure. */
+static int st_ok(int rc)
+{
+	return rc == PWS_OK;
+}
+
+int pws__op_persist(pws__op *op)
+{
+	pws_policy *p = op->p;
+	const pws_storage_ops *st = &p->storage;
+	char key[17];
+	const char *step = "begin";
+	int rc = PWS_OK;
+
+	if (!p->has_storage || p->replaying)
+		return PWS_OK;
+	if (op->rec.oom || !op->rec.buf) {
+		op->persist_rc = PWS_ENOMEM;
+		return PWS_ENOMEM;
+	}
+	snprintf(key, sizeof key, "%016llx", (unsigned long long)(p->seq + 1));
+	if (st->begin)
+		rc = st->begin(st->ctx);
+	if (st_ok(rc)) {
+		step = "put";
+		rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
+	}
+	if (st_ok(rc) && st->commit) {
+		step = "commit";
+		rc = st->commit(st->ctx);
+	}
+	if (!st_ok(rc)) {
+		if (st->rollback)
+			st->rollback(st->ctx);
+		op->persist_rc = PWS_ESTORAGE;
+		pws__fail(op, PWS_ESTORAGE, op->rule,
+		          "storage %s failed (%d); nothing was changed", step, rc);
+		return PWS_ESTORAGE;
+	}
+	p->seq++;
+	return PWS_OK;
+}
+
 int pws__op_end(pws__op *op, int rc)
 {
 	pws_policy *p = op->p;
 	pws__event_list ev = op->ev;
 	struct pws_event *e;
+
+	if (op->persist_rc)
+		rc = op->persist_rc;
+	pws__rec_free(op->mem, &op->rec);
 
 	if (rc == PWS_ENOMEM && !op->msg[0])
 		snprintf(op->msg, sizeof(op->msg), "out of memory; nothing was changed");
@@ -188,7 +273,7 @@ struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels
 {
 	struct pws_event *e;
 
-	if (!op->p->on_event)
+	if (!op->p->on_event || op->p->replaying)
 		return &unheard;
 	e = pws__calloc(op->mem, 1, sizeof(*e));
 	if (!e)

@@ -7,6 +7,7 @@
 #define PWS_CORE_H
 
 #include "model.h"
+#include "record.h"
 
 #include <stdatomic.h>
 
@@ -37,6 +38,8 @@ struct pws_policy {
 	 * callback re-entering the handle gets PWS_EMISUSE, not a deadlock. */
 	atomic_uintptr_t owner;
 	pws__model m;
+	uint64_t seq;        /* sequence number of the last stored change */
+	int replaying;       /* loading the store: no write-through, no events */
 };
 
 /* One mutating call. */
@@ -50,11 +53,22 @@ typedef struct pws__op {
 	char msg[PWS_RESULT_MESSAGE_SIZE];
 	pws__event_list ev;
 	uint32_t atoms_before, groups_before; /* undone when the call fails */
+	pws__rec rec;        /* the call, as the record written through */
+	int persist_rc;      /* the storage failure, if write-through failed */
 } pws__op;
 
 /* Starts a mutation: checks p, takes the write lock. On failure fills res
  * and returns the code (no lock held). */
 int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res);
+/* Records the call for write-through: fmt has one char per argument:
+ * 's' const char * (NULL allowed), 'b' const char * + size_t, 'd' int,
+ * 'u' uint32_t, 'U' uint64_t, 'I' int64_t. No-op without storage. */
+void pws__op_log(pws__op *op, int opcode, const char *fmt, ...);
+/* Writes the call through (begin, put, commit). Call it once, after every
+ * check and allocation the change needs and before memory changes: it is
+ * the commit point. Returns PWS_OK, or non-zero after a rollback (op_end
+ * then reports PWS_ESTORAGE whatever code it is given). */
+int pws__op_persist(pws__op *op);
 /* Ends it: on success delivers the events after unlocking, otherwise
  * discards them. Fills res; returns rc. */
 int pws__op_end(pws__op *op, int rc);
@@ -67,6 +81,9 @@ int pws__deny(pws__op *op, int rule);
 
 /* Fills a result for calls that fail before an op exists. */
 int pws__result_simple(pws_result *res, int code, const char *msg);
+
+/* Loads the store into a new handle by replaying its records. */
+int pws__replay(pws_policy *p);
 
 /* Shared lock for queries; PWS_EMISUSE from inside a callback. */
 int pws__read_begin(const pws_policy *p);

@@ -295,6 +295,21 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char 
 	return finish(p, it_done(it, out));
 }
 
+/* VI8 compares with a partner of the organization: one must be there. */
+static int org_present(const pws__model *m, uint32_t w, uint32_t org)
+{
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(w, org)), k;
+	const pws__group *G;
+
+	if (g == PWS__NONE || org == PWS__GRP_TEAM)
+		return 0;
+	G = GROUP(m, g);
+	for (k = 0; k < G->list.n; k++)
+		if (pws__member_effective(m, G->list.v[k]))
+			return 1;
+	return 0;
+}
+
 /* The organization named by a string in a workspace's model. */
 static uint32_t org_find(const pws__model *m, uint32_t w, const char *org)
 {
@@ -320,9 +335,8 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *p,
 	if (w == PWS__NONE || (org = org_find(m, w, organization)) == PWS__NONE)
 		return finish(p, PWS_ENOTFOUND);
 	W = WS(m, w);
-	if (W->lc != PWS_LC_ACTIVE || W->vis != PWS_VIS_PARTNER ||
-	    pws__umap_get(&m->group_of, pws__pair(w, org)) == PWS__NONE)
-		return finish(p, PWS_EDENIED); /* the organization is not in it */
+	if (W->lc != PWS_LC_ACTIVE || W->vis != PWS_VIS_PARTNER || !org_present(m, w, org))
+		return finish(p, PWS_EDENIED); /* no partner of it is in the workspace */
 	it = it_new(&p->mem, MEMBER_SPEC);
 	if (!it)
 		return finish(p, PWS_ENOMEM);
@@ -583,8 +597,9 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *p,
 	if (w == PWS__NONE || (org = org_find(m, w, organization)) == PWS__NONE)
 		return finish(p, PWS_ENOTFOUND);
 	g = pws__umap_get(&m->group_of, pws__pair(w, org));
-	if (g == PWS__NONE || WS(m, w)->vis != PWS_VIS_PARTNER || WS(m, w)->lc != PWS_LC_ACTIVE)
-		return finish(p, PWS_EDENIED);
+	if (!org_present(m, w, org) || WS(m, w)->vis != PWS_VIS_PARTNER ||
+	    WS(m, w)->lc != PWS_LC_ACTIVE)
+		return finish(p, PWS_EDENIED); /* no partner of it is in the workspace */
 	/* VI8: the view of a Viewer partner of the organization with no role
 	 * of their own: decided as one of its Viewer members, or, if none is
 	 * a plain Viewer, as a Viewer stand-in with that member's identity. */

@@ -31,6 +31,7 @@ PWS_EXTERN int pws_team_add(pws_policy *p, const char *team_id, const char *name
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_ADD, "ssdd", team_id, name, plan, sso);
 	m = op.m;
 	if (!pws__valid_id(team_id))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "team id is NULL, empty or malformed"));
@@ -42,8 +43,10 @@ PWS_EXTERN int pws_team_add(pws_policy *p, const char *team_id, const char *name
 		return pws__op_end(&op, pws__fail(&op, PWS_EEXISTS, 0, "team '%s' exists", team_id));
 	if (pws__vec_reserve(op.mem, &m->teams, sizeof(pws__team), 1) ||
 	    pws__smap_reserve(op.mem, &m->team_ids, 1) ||
-	    !(id = pws__strdup(op.mem, team_id)) || !(nm = pws__strdup(op.mem, name))) {
+	    !(id = pws__strdup(op.mem, team_id)) || !(nm = pws__strdup(op.mem, name)) ||
+	    pws__op_persist(&op)) {
 		pws__free(op.mem, id);
+		pws__free(op.mem, nm);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
 	t = TEAM(m, m->teams.n);
@@ -67,9 +70,12 @@ PWS_EXTERN int pws_team_set_plan(pws_policy *p, const char *team_id, int plan,
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_SET_PLAN, "sd", team_id, plan);
 	rc = pws__need_team(&op, team_id, &t);
 	if (!rc && !valid_plan(plan))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown plan %d", plan);
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (!rc)
 		TEAM(op.m, t)->plan = (uint8_t)plan;
 	return pws__op_end(&op, rc);
@@ -83,7 +89,10 @@ PWS_EXTERN int pws_team_set_sso(pws_policy *p, const char *team_id, int sso, pws
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_SET_SSO, "sd", team_id, sso);
 	rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (!rc)
 		TEAM(op.m, t)->sso = sso != 0;
 	return pws__op_end(&op, rc);
@@ -98,7 +107,10 @@ PWS_EXTERN int pws_team_set_editor_seats(pws_policy *p, const char *team_id, uin
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_SET_SEATS, "su", team_id, seats);
 	rc = pws__need_team(&op, team_id, &t);
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (!rc)
 		TEAM(op.m, t)->seats = seats;
 	return pws__op_end(&op, rc);
@@ -126,6 +138,7 @@ PWS_EXTERN int pws_team_add_domain(pws_policy *p, const char *team_id, const cha
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_ADD_DOMAIN, "ss", team_id, domain);
 	rc = pws__need_team(&op, team_id, &t);
 	if (!rc)
 		rc = norm_domain(&op, domain, d);
@@ -137,7 +150,7 @@ PWS_EXTERN int pws_team_add_domain(pws_policy *p, const char *team_id, const cha
 		                                  "domain '%s' already belongs to a team", d));
 	a = pws__atom_intern(op.mem, op.m, d);
 	if (a == PWS__NONE || pws__umap_reserve(op.mem, &op.m->team_by_domain, 1) ||
-	    pws__ids_reserve(op.mem, &TEAM(op.m, t)->domains, 1))
+	    pws__ids_reserve(op.mem, &TEAM(op.m, t)->domains, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__umap_put(&op.m->team_by_domain, a, t);
 	pws__ids_push(&TEAM(op.m, t)->domains, a);
@@ -155,6 +168,7 @@ PWS_EXTERN int pws_team_remove_domain(pws_policy *p, const char *team_id, const 
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_REMOVE_DOMAIN, "ss", team_id, domain);
 	rc = pws__need_team(&op, team_id, &t);
 	if (!rc)
 		rc = norm_domain(&op, domain, d);
@@ -164,6 +178,8 @@ PWS_EXTERN int pws_team_remove_domain(pws_policy *p, const char *team_id, const 
 	if (a == PWS__NONE || pws__umap_get(&op.m->team_by_domain, a) != t)
 		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, 0,
 		                                  "team '%s' has no domain '%s'", team_id, d));
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	pws__umap_del(&op.m->team_by_domain, a);
 	T = TEAM(op.m, t);
 	for (i = 0; i < T->domains.n; i++)
@@ -247,6 +263,7 @@ PWS_EXTERN int pws_team_remove(pws_policy *p, const char *team_id, pws_result *r
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_TEAM_REMOVE, "s", team_id);
 	rc = pws__need_team(&op, team_id, &t);
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -261,7 +278,7 @@ PWS_EXTERN int pws_team_remove(pws_policy *p, const char *team_id, pws_result *r
 
 		for (i = 0; i < T->users.n; i++)
 			more += USER(op.m, T->users.v[i])->members.n;
-		if (pws__umap_reserve(op.mem, &op.m->seat_of, more))
+		if (pws__umap_reserve(op.mem, &op.m->seat_of, more) || pws__op_persist(&op))
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
 	while (T->users.n) {
@@ -289,8 +306,11 @@ PWS_EXTERN int pws_plan_set_retention(pws_policy *p, int plan, uint32_t days,
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_PLAN_SET_RETENTION, "duU", plan, days, max_bytes);
 	if (!valid_plan(plan))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown plan %d", plan));
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	op.m->retention_days[plan] = days;
 	op.m->retention_bytes[plan] = max_bytes;
 	return pws__op_end(&op, PWS_OK);
@@ -322,6 +342,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_USER_ADD, "sssdd", user_id, email, team_id, team_role, partner_manager);
 	m = op.m;
 	if (!pws__valid_id(user_id))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "user id is NULL, empty or malformed"));
@@ -350,6 +371,10 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	    (t != PWS__NONE && pws__ids_reserve(op.mem, &TEAM(m, t)->users, 1)) ||
 	    !(id = pws__strdup(op.mem, user_id)))
 		return pws__op_end(&op, PWS_ENOMEM);
+	if (pws__op_persist(&op)) {
+		pws__free(op.mem, id);
+		return pws__op_end(&op, PWS_ESTORAGE);
+	}
 	u = m->users.n++;
 	U = USER(m, u);
 	memset(U, 0, sizeof(*U));
@@ -378,6 +403,7 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_USER_SET_TEAM, "ssd", user_id, team_id, team_role);
 	rc = pws__need_user(&op, user_id, &u);
 	if (!rc && team_id)
 		rc = pws__need_team(&op, team_id, &t);
@@ -389,6 +415,8 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 		rc = PWS_ENOMEM;
 	if (!rc && pws__umap_reserve(op.mem, &op.m->seat_of, USER(op.m, u)->members.n))
 		rc = PWS_ENOMEM;
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (rc)
 		return pws__op_end(&op, rc);
 	U = USER(op.m, u);
@@ -423,11 +451,14 @@ PWS_EXTERN int pws_user_set_team_role(pws_policy *p, const char *user_id, int te
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_USER_SET_TEAM_ROLE, "sd", user_id, team_role);
 	rc = pws__need_user(&op, user_id, &u);
 	if (!rc && !valid_team_role(team_role))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
 	if (!rc && USER(op.m, u)->team == PWS__NONE)
 		rc = pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id);
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (!rc)
 		USER(op.m, u)->team_role = (uint8_t)team_role;
 	return pws__op_end(&op, rc);
@@ -443,6 +474,7 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_USER_SET_PM, "sd", user_id, partner_manager);
 	rc = pws__need_user(&op, user_id, &u);
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -451,6 +483,8 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
 		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id));
 	if (partner_manager && TEAM(op.m, U->team)->plan != PWS_PLAN_ENTERPRISE)
 		return pws__op_end(&op, pws__deny(&op, PWS_RULE_CR7));
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	U->pm = partner_manager != 0;
 	return pws__op_end(&op, PWS_OK);
 }
@@ -464,9 +498,12 @@ PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *r
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_USER_REMOVE, "s", user_id);
 	rc = pws__need_user(&op, user_id, &u);
 	if (rc)
 		return pws__op_end(&op, rc);
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	leave_team(op.m, u);
 	U = USER(op.m, u);
 	while (U->members.n)

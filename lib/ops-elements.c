@@ -60,8 +60,10 @@ static int new_element(pws__op *op, uint32_t w, const char *id, int kind, uint64
 	if (pws__vec_reserve(op->mem, &m->elements, sizeof(pws__element), 1) ||
 	    pws__smap_reserve(op->mem, &m->el_ids, 1) ||
 	    pws__ids_reserve(op->mem, &WS(m, w)->elements, 1) ||
-	    pws__ids_reserve(op->mem, &eds, 1) || !(cid = pws__dup(op, id))) {
+	    pws__ids_reserve(op->mem, &eds, 1) || !(cid = pws__dup(op, id)) ||
+	    pws__op_persist(op)) {
 		pws__ids_free(op->mem, &eds);
+		pws__free(op->mem, cid);
 		return PWS_ENOMEM;
 	}
 	E = ELEM(m, m->elements.n++);
@@ -91,6 +93,7 @@ PWS_EXTERN int pws_element_add(pws_policy *p, const char *actor, const char *wor
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_ELEMENT_ADD, "sssdUs", actor, workspace_id, element_id, kind, size_bytes, parent_id);
 	if (!valid_kind(kind))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown element kind %d", kind));
 	rc = pws__need_new_id(&op, &op.m->el_ids, element_id, "element");
@@ -126,6 +129,7 @@ PWS_EXTERN int pws_element_add_editor(pws_policy *p, const char *actor, const ch
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_ELEMENT_ADD_EDITOR, "sss", actor, element_id, user_id);
 	rc = pws__need_user(&op, user_id, &x);
 	if (!rc)
 		rc = ask_el(&op, actor, element_id, PWS_ACT_EDIT, &u, &e, &c);
@@ -140,7 +144,7 @@ PWS_EXTERN int pws_element_add_editor(pws_policy *p, const char *actor, const ch
 	for (i = 0; i < E->editors.n; i++)
 		if (E->editors.v[i] == x)
 			return pws__op_end(&op, PWS_OK);
-	if (pws__ids_reserve(op.mem, &E->editors, 1))
+	if (pws__ids_reserve(op.mem, &E->editors, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__ids_push(&E->editors, x);
 	return pws__op_end(&op, PWS_OK);
@@ -167,6 +171,7 @@ PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *el
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_ELEMENT_MOVE, "sss", actor, element_id, target_workspace_id);
 	rc = ask_el(&op, actor, element_id, PWS_ACT_MOVE, &u, &e, &c);
 	if (!rc)
 		rc = pws__need_ws(&op, target_workspace_id, &t);
@@ -177,7 +182,7 @@ PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *el
 		                                  "the element is already in '%s'", target_workspace_id));
 	if (!pws__reaches(op.m, u, t) || WS(op.m, t)->lc != PWS_LC_ACTIVE)
 		return pws__op_end(&op, pws__deny(&op, PWS_RULE_MV1));
-	if (pws__ids_reserve(op.mem, &WS(op.m, t)->elements, 1))
+	if (pws__ids_reserve(op.mem, &WS(op.m, t)->elements, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	/* MV2: monitors and mock servers stay; they are separate elements that
 	 * keep their workspace, so nothing else moves. */
@@ -201,6 +206,7 @@ PWS_EXTERN int pws_element_fork(pws_policy *p, const char *actor, const char *el
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_ELEMENT_FORK, "ssss", actor, element_id, new_element_id, target_workspace_id);
 	rc = pws__need_new_id(&op, &op.m->el_ids, new_element_id, "element");
 	if (!rc)
 		rc = ask_el(&op, actor, element_id, PWS_ACT_FORK, &u, &e, &c);
@@ -240,9 +246,12 @@ PWS_EXTERN int pws_element_delete(pws_policy *p, const char *actor, const char *
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_ELEMENT_DELETE, "ssI", actor, element_id, now);
 	rc = ask_el(&op, actor, element_id, PWS_ACT_DELETE_ELEMENT, &u, &e, &c);
 	if (rc)
 		return pws__op_end(&op, rc);
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	E = ELEM(op.m, e);
 	if (retained(op.m, E)) {
 		E->state = PWS__EL_TRASH;
@@ -271,6 +280,7 @@ PWS_EXTERN int pws_element_restore(pws_policy *p, const char *actor, const char 
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_ELEMENT_RESTORE, "ssI", actor, element_id, now);
 	rc = pws__need_user(&op, actor, &u);
 	if (!rc)
 		rc = pws__need_el(&op, element_id, &e);
@@ -291,6 +301,8 @@ PWS_EXTERN int pws_element_restore(pws_policy *p, const char *actor, const char 
 	if (now < E->deleted_at ||
 	    (uint64_t)(now - E->deleted_at) > (uint64_t)op.m->retention_days[plan] * 86400u)
 		return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL3));
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	E->state = PWS__EL_LIVE;
 	E->deleted_at = 0;
 	op.rule = PWS_RULE_PL3;
@@ -342,8 +354,9 @@ static int new_post(pws__op *op, pws__vec *v, pws__smap *ids, const char *id, co
 	if (pws__vec_reserve(op->mem, v, sizeof(pws__post), 1) ||
 	    pws__ids_reserve(op->mem, list, 1) ||
 	    pws__smap_reserve(op->mem, ids, 1) || !(cid = pws__dup(op, id)) ||
-	    !(ct = pws__dup(op, text))) {
+	    !(ct = pws__dup(op, text)) || pws__op_persist(op)) {
 		pws__free(op->mem, cid);
+		pws__free(op->mem, ct);
 		return PWS_ENOMEM;
 	}
 	P = PWS__AT(*v, pws__post, v->n);
@@ -378,6 +391,7 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_UPDATE_POST, "ssssI", actor, workspace_id, update_id, text, now);
 	rc = check_text(&op, text);
 	if (!rc)
 		rc = pws__need_new_id(&op, &op.m->upd_ids, update_id, "update");
@@ -416,6 +430,7 @@ PWS_EXTERN int pws_update_reply(pws_policy *p, const char *actor, const char *up
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_UPDATE_REPLY, "ssssI", actor, update_id, reply_id, text, now);
 	rc = check_text(&op, text);
 	if (!rc)
 		rc = pws__need_new_id(&op, &op.m->reply_ids, reply_id, "reply");
@@ -446,9 +461,12 @@ PWS_EXTERN int pws_workspace_visit(pws_policy *p, const char *user_id, const cha
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_VISIT, "ss", user_id, workspace_id);
 	rc = ask_ws(&op, user_id, workspace_id, PWS_ACT_VIEW, &u, &w, &c);
 	if (!rc && c.mi == PWS__NONE)
 		rc = pws__deny(&op, c.pws ? PWS_RULE_WS1 : PWS_RULE_WS2);
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (!rc) {
 		MEMB(op.m, c.mi)->seen = c.W->n_updates;
 		op.rule = PWS_RULE_VI6;
@@ -493,6 +511,7 @@ PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *w
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_HISTORY_ADD, "ssssI", user_id, workspace_id, entry_id, text, now);
 	rc = check_text(&op, text);
 	if (!rc)
 		rc = pws__need_new_id(&op, &op.m->hist_ids, entry_id, "history entry");
@@ -518,6 +537,7 @@ PWS_EXTERN int pws_comment_add(pws_policy *p, const char *actor, const char *ele
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_COMMENT_ADD, "ssss", actor, element_id, comment_id, text);
 	rc = check_text(&op, text);
 	if (!rc)
 		rc = pws__need_new_id(&op, &op.m->comment_ids, comment_id, "comment");
@@ -541,7 +561,10 @@ PWS_EXTERN int pws_integration_enable(pws_policy *p, const char *actor, const ch
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_INTEGRATION_ENABLE, "ss", actor, workspace_id);
 	rc = ask_ws(&op, actor, workspace_id, PWS_ACT_INTEGRATION, &u, &w, &c);
+	if (!rc)
+		rc = pws__op_persist(&op);
 	if (!rc)
 		WS(op.m, w)->integration = 1;
 	return pws__op_end(&op, rc);

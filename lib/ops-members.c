@@ -175,6 +175,7 @@ PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspac
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_INVITE, "sssddd", actor, workspace_id, email, kind, role, partner_lead);
 	rc = check_invite_args(&op, kind, role);
 	if (!rc)
 		rc = norm(&op, email, e);
@@ -185,7 +186,8 @@ PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspac
 	if (rc)
 		return pws__op_end(&op, rc);
 	ea = pws__atom_intern(op.mem, op.m, e);
-	if (ea == PWS__NONE || invite_reserve(&op, 1) || invited_event(&op, c.w, c.u, e))
+	if (ea == PWS__NONE || invite_reserve(&op, 1) || invited_event(&op, c.w, c.u, e) ||
+	    pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	put_invite(op.m, c.w, ea, c.u, kind, r, partner_lead);
 	return pws__op_end(&op, PWS_OK);
@@ -241,6 +243,7 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 	rc = pws__op_begin(&op, p, res);
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_INVITE_BULK, "ssbddddd", actor, workspace_id, text, len, format, mode, kind, role, partner_lead);
 	if (!text || (format != PWS_BULK_TXT && format != PWS_BULK_CSV) ||
 	    (mode != PWS_BULK_ALL_OR_NOTHING && mode != PWS_BULK_BEST_EFFORT))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_IN5,
@@ -292,6 +295,8 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 		for (i = 0; !rc && i < l.n; i++)
 			if (atoms[i] != PWS__NONE)
 				rc = invited_event(&op, c.w, c.u, l.v[i].email);
+		if (!rc && good && pws__op_persist(&op))
+			rc = PWS_ESTORAGE;
 		for (i = 0; !rc && i < l.n; i++)
 			if (atoms[i] != PWS__NONE) {
 				put_invite(op.m, c.w, atoms[i], c.u, kind, (int)roles[i], partner_lead);
@@ -403,6 +408,7 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_INVITE_ACCEPT, "sss", user_id, workspace_id, team_id);
 	rc = find_invite(&op, user_id, workspace_id, &u, &w, &inv);
 	if (!rc && team_id)
 		rc = pws__need_team(&op, team_id, &t);
@@ -433,6 +439,8 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	                        pws__group_prepare(op.mem, op.m, w,
 	                                           pws__grp_key(op.m, w, u, org)) == PWS__NONE))
 		return pws__op_end(&op, PWS_ENOMEM);
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	role = v->role;
 	if (partner && role == PWS_ROLE_EDITOR && !pws__holds_seat(op.m, u, W->team) &&
 	    pws__seats_used(op.m, W->team) >= TEAM(op.m, W->team)->seats) {
@@ -469,9 +477,12 @@ PWS_EXTERN int pws_invite_decline(pws_policy *p, const char *user_id, const char
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_INVITE_DECLINE, "ss", user_id, workspace_id);
 	rc = find_invite(&op, user_id, workspace_id, &u, &w, &inv);
 	if (rc)
 		return pws__op_end(&op, rc);
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	v = INVITE(op.m, inv);
 	if (v->kind == PWS_INVITE_PARTNER)
 		WS(op.m, w)->n_pinv--;
@@ -511,6 +522,7 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_MEMBER_SET_ROLE, "sssd", actor, workspace_id, user_id, role);
 	if (!valid_role(role))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown role %d", role));
 	rc = resolve(&op, actor, workspace_id, &c);
@@ -538,7 +550,7 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 	    !pws__holds_seat(op.m, x, c.W->team) &&
 	    pws__seats_used(op.m, c.W->team) >= TEAM(op.m, c.W->team)->seats)
 		return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL4));
-	if (pws__umap_reserve(op.mem, &op.m->seat_of, 1))
+	if (pws__umap_reserve(op.mem, &op.m->seat_of, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__seat_count(op.m, mi, -1);
 	X->role = (uint8_t)role;
@@ -558,6 +570,7 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char 
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_MEMBER_SET_LEAD, "sssd", actor, workspace_id, user_id, partner_lead);
 	rc = resolve(&op, actor, workspace_id, &c);
 	if (!rc)
 		rc = pws__need_user(&op, user_id, &x);
@@ -573,6 +586,8 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char 
 	if (!pws__is_partner(op.m, c.w, x))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RO3,
 		                                  "only partners can be Partner Leads"));
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	MEMB(op.m, mi)->lead = partner_lead != 0;
 	pws__member_sync(op.m, mi);
 	op.rule = PWS_RULE_RO3;
@@ -619,6 +634,7 @@ PWS_EXTERN int pws_member_remove(pws_policy *p, const char *actor, const char *w
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_MEMBER_REMOVE, "sss", actor, workspace_id, user_id);
 	rc = resolve(&op, actor, workspace_id, &c);
 	if (!rc)
 		rc = pws__need_user(&op, user_id, &x);
@@ -630,7 +646,7 @@ PWS_EXTERN int pws_member_remove(pws_policy *p, const char *actor, const char *w
 	    pws__team_admins(op.m, c.w) <= 1)
 		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO6));
 	ends = c.pws && last_partner_ws(op.m, mi);
-	if (ends && access_ended_event(&op, c.W->team, c.u, x))
+	if ((ends && access_ended_event(&op, c.W->team, c.u, x)) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__member_unlink(op.m, mi);
 	op.rule = PWS_RULE_RO4;
@@ -651,6 +667,7 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_PARTNER_END, "sss", actor, team_id, user_id);
 	rc = pws__need_user(&op, actor, &a);
 	if (!rc)
 		rc = pws__need_team(&op, team_id, &t);
@@ -673,7 +690,7 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 	if (n == 0)
 		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, PWS_RULE_RM2,
 		                                  "'%s' is not a partner of '%s'", user_id, team_id));
-	if (access_ended_event(&op, t, a, x))
+	if (access_ended_event(&op, t, a, x) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	for (i = X->members.n; i-- > 0;) {
 		uint32_t mi = X->members.v[i];

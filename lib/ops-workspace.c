@@ -116,6 +116,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_CREATE, "sssds", actor, workspace_id, name, visibility, note);
 	m = op.m;
 	rc = pws__need_user(&op, actor, &u);
 	if (!rc)
@@ -164,16 +165,16 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	}
 	W->id = id;
 	W->name = nm;
+	/* the notice names the workspace: build it once the slot has an id */
+	if ((!direct && request_event(&op, team, u, w, cr8)) || pws__op_persist(&op)) {
+		rc = PWS_ENOMEM;
+		goto fail;
+	}
 	if (visibility == PWS_VIS_PARTNER)
 		make_partner(W);
 	else
 		pws__set_vis(m, w, visibility);
 	m->wss.n++;
-	if (!direct && request_event(&op, team, u, w, cr8)) {
-		m->wss.n--;
-		rc = PWS_ENOMEM;
-		goto fail;
-	}
 	if (cr8)
 		cr8_apply(m, team);
 	if (!direct) {
@@ -211,6 +212,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_ADD_LEGACY, "ssss", team_id, workspace_id, name, admin_user);
 	m = op.m;
 	rc = pws__need_team(&op, team_id, &team);
 	if (!rc)
@@ -235,8 +237,10 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, team) ||
-	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name))) {
+	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
+	    pws__op_persist(&op)) {
 		pws__free(op.mem, id);
+		pws__free(op.mem, nm);
 		discard_slot(&op, w, groups_before);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
@@ -291,6 +295,7 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_CONVERT, "sss", actor, workspace_id, note);
 	if (note && !pws__valid_text(note))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "note too long"));
 	rc = pws__need_user(&op, actor, &u);
@@ -311,8 +316,10 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 	direct = direct_partner(op.m, u, team, cr8, &rule);
 	if ((cr8 && cr8_prepare(&op, team, u)) ||
 	    (direct ? converted_event(&op, w, u) : request_event(&op, team, u, w, cr8)) ||
-	    (!direct && note && !(nt = pws__dup(&op, note))))
+	    (!direct && note && !(nt = pws__dup(&op, note))) || pws__op_persist(&op)) {
+		pws__free(op.mem, nt);
 		return pws__op_end(&op, PWS_ENOMEM);
+	}
 	if (cr8)
 		cr8_apply(op.m, team);
 	if (direct) {
@@ -341,6 +348,7 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_REQUEST_REVIEW, "ssd", actor, workspace_id, approve);
 	rc = pws__need_user(&op, actor, &u);
 	if (!rc)
 		rc = pws__need_ws(&op, workspace_id, &w);
@@ -358,7 +366,8 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 	if (!e || pws__ev_ws(&op, e, w) ||
 	    (W->requester != PWS__NONE && USER(op.m, W->requester)->alive &&
 	     pws__ev_user(&op, e, W->requester)) ||
-	    (approve && W->request == PWS__REQ_CONVERT && converted_event(&op, w, u)))
+	    (approve && W->request == PWS__REQ_CONVERT && converted_event(&op, w, u)) ||
+	    pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	if (W->request == PWS__REQ_CREATE)
 		W->lc = approve ? PWS_LC_ACTIVE : PWS_LC_DELETED;
@@ -387,6 +396,7 @@ PWS_EXTERN int pws_workspace_set_details(pws_policy *p, const char *actor,
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_SET_DETAILS, "sssss", actor, workspace_id, name, summary, description);
 	for (i = 0; i < 3; i++)
 		if (in[i] && !pws__valid_text(in[i]))
 			return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "text too long"));
@@ -399,6 +409,11 @@ PWS_EXTERN int pws_workspace_set_details(pws_policy *p, const char *actor,
 				pws__free(op.mem, s[i]);
 			return pws__op_end(&op, PWS_ENOMEM);
 		}
+	if (pws__op_persist(&op)) {
+		for (i = 0; i < 3; i++)
+			pws__free(op.mem, s[i]);
+		return pws__op_end(&op, PWS_ESTORAGE);
+	}
 	W = WS(op.m, w);
 	dst[0] = &W->name;
 	dst[1] = &W->summary;
@@ -421,6 +436,7 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_SET_VISIBILITY, "ssd", actor, workspace_id, visibility);
 	if (!valid_vis(visibility) || visibility == PWS_VIS_PARTNER)
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0,
 		        "visibility %d is not allowed here (use pws_workspace_convert for partner)",
@@ -428,7 +444,7 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
 	rc = ask(&op, actor, workspace_id, PWS_ACT_CHANGE_VISIBILITY, &u, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (pws__public_reserve(op.mem, op.m, w, visibility))
+	if (pws__public_reserve(op.mem, op.m, w, visibility) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__set_vis(op.m, w, visibility);
 	return pws__op_end(&op, PWS_OK);
@@ -444,12 +460,13 @@ PWS_EXTERN int pws_workspace_delete(pws_policy *p, const char *actor, const char
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_DELETE, "ss", actor, workspace_id);
 	rc = ask(&op, actor, workspace_id, PWS_ACT_DELETE_WORKSPACE, &u, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
 	e = pws__ev_new(&op, PWS_EV_WORKSPACE_DELETED, PWS_RULE_DL2,
 	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, WS(op.m, w)->team, u, NULL);
-	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w))
+	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	WS(op.m, w)->lc = PWS_LC_DELETED;
 	return pws__op_end(&op, PWS_OK);
@@ -466,6 +483,7 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_ENABLE_MULTI, "ss", actor, workspace_id);
 	rc = ask(&op, actor, workspace_id, PWS_ACT_ENABLE_MULTI, &u, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -486,6 +504,8 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 		if (pws__ev_user(&op, down, x->user) || (down->nws == 0 && pws__ev_ws(&op, down, w)))
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
 	W->mode = PWS_MODE_MULTI;
 	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
 		pws__member *x = MEMB(op.m, mi);
@@ -519,6 +539,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 
 	if (rc)
 		return rc;
+	pws__op_log(&op, PWS__OP_WS_MIGRATE, "ss", actor, workspace_id);
 	m = op.m;
 	if (actor)
 		rc = pws__need_user(&op, actor, &u);
@@ -573,7 +594,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 			return pws__op_end(&op, PWS_ENOMEM);
 		}
 	}
-	if (pws__umap_reserve(op.mem, &m->seat_of, n)) {
+	if (pws__umap_reserve(op.mem, &m->seat_of, n) || pws__op_persist(&op)) {
 		pws__free(op.mem, mis);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}

@@ -72,7 +72,7 @@ static int read_options(const pws_policy_options *in, pws_policy_options *o,
 		if (sn == 0)
 			return PWS_EINVALID;
 		memcpy(st, o->storage, sn);
-		if (!st->close)
+		if (!st->close || !st->put)
 			return PWS_EINVALID;
 		*has_st = true;
 	}
@@ -127,6 +127,14 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	if (init_lock(&p->lock) != 0) {
 		pws__free(&mem, p);
 		return PWS_ENOMEM;
+	}
+	/* Rebuild the committed state from the store. If that fails the
+	 * handle is released without calling close: ctx stays the caller's. */
+	rc = pws__replay(p);
+	if (rc != PWS_OK) {
+		p->has_storage = false;
+		pws_policy_free(p);
+		return rc;
 	}
 	*out = p;
 	return PWS_OK;

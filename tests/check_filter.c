@@ -4,9 +4,10 @@
  * test proving that each listing equals exactly what the predicates and
  * checks of check.h allow (filter_consistency_random).
  *
- * filter_consistency_random runs PWS_FILTER_WORLDS worlds (default 200)
- * from the base seed PWS_FILTER_SEED (default 1); a failure prints the
- * world's seed: rerun with PWS_FILTER_SEED=<seed> PWS_FILTER_WORLDS=1.
+ * filter_consistency_random and PL2_PL4_seats_random run PWS_FILTER_WORLDS
+ * worlds each (default 300) from the base seed PWS_FILTER_SEED (default 1);
+ * a failure prints the world's seed: rerun with PWS_FILTER_SEED=<seed>
+ * PWS_FILTER_WORLDS=1. PWS_FILTER_STATS=1 prints what the worlds covered.
  * SPDX-License-Identifier: MIT
  */
 #include "test-world.h"

@@ -67,13 +67,20 @@ START_TEST(handle_options_init_twins)
 
 	memset(&s, 0xff, sizeof s);
 	ck_assert_int_eq(pws_storage_ops_init(&s, PWS_STORAGE_OPS_VERSION), PWS_OK);
-	ck_assert(s.version == sm.version && !s.ctx && !s.begin && !s.put && !s.del && !s.commit && !s.rollback && !s.close);
+	ck_assert(s.version == sm.version && !s.ctx && !s.load && !s.begin && !s.put && !s.del && !s.commit && !s.rollback && !s.close);
 	ck_assert_int_eq(pws_storage_ops_init(NULL, 1), PWS_EINVALID);
 	ck_assert_int_eq(pws_storage_ops_init(&s, 0), PWS_EINVALID);
 }
 END_TEST
 
 static int closed;
+static int ignore_put(void *ctx, uint32_t kind, const char *key, size_t key_len,
+                      const void *data, size_t data_len)
+{
+	(void)ctx; (void)kind; (void)key; (void)key_len; (void)data; (void)data_len;
+	return PWS_OK;
+}
+
 static void count_close(void *ctx)
 {
 	ck_assert_ptr_eq(ctx, &closed);
@@ -88,6 +95,7 @@ START_TEST(handle_storage_table_copied_and_closed)
 
 	closed = 0;
 	st.ctx = &closed;
+	st.put = ignore_put;
 	st.close = count_close;
 	o.storage = &st;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);

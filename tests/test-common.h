@@ -50,5 +50,6 @@ Suite *pws_concurrency_suite(void);
 Suite *pws_filter_suite(void);
 Suite *pws_isolation_suite(void);
 Suite *pws_snapshot_suite(void);
+Suite *pws_storage_suite(void);
 
 #endif

@@ -123,10 +123,15 @@ PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int ve
  *             with pws_policy_free().
  * @param opts options, or NULL for all defaults. The structure and the
  *             tables it points to are copied; the caller may discard them.
+ * When a storage table is given, its @c load is called and every stored
+ * record replayed, so the handle starts with exactly the committed state
+ * (see partnerws/storage.h). If this function fails, @c close is not
+ * called: the caller still owns the storage context.
  * @return ::PWS_OK; ::PWS_EINVALID if @p out is NULL, a version is 0 or
  *         newer than this library, an allocator function is missing, or
- *         the storage table has no @c close; ::PWS_ENOMEM if allocation
- *         failed.
+ *         the storage table has no @c put or @c close; ::PWS_ESTORAGE if
+ *         loading failed or a record is malformed or out of order;
+ *         ::PWS_ENOMEM if allocation failed.
  * @since 0.1
  */
 PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts);

@@ -8,18 +8,37 @@
  * @defgroup storage Storage callbacks
  *
  * The host persists every accepted change; the library keeps the working
- * state in memory. The table is copied when a policy handle is created
- * (bounded by the size its @c version implies), so the caller may discard
- * its copy afterwards. @c ctx stays owned by the caller until the library
- * calls @c close.
+ * state in memory. Each committed mutation is written through as one
+ * change set: @c begin, one @c put of a ::PWS_RECORD_OP record, @c commit.
+ * The record is written after the policy has accepted the call and every
+ * allocation it needs has succeeded, and before memory changes; when any
+ * callback fails, the library calls @c rollback, returns ::PWS_ESTORAGE and
+ * memory is exactly as before, and the store holds no part of the change.
  *
+ * At pws_policy_new() the library calls @c load, which must hand every
+ * stored record to the sink in ascending key order; the library replays
+ * them and so rebuilds exactly the state that was committed.
+ *
+ * **Records.** Kind ::PWS_RECORD_OP; the key is the change's sequence
+ * number as 16 lowercase hexadecimal digits (so byte order is commit
+ * order); the data is one encoded call, in a versioned format documented
+ * in doc/STORAGE.md: a byte 1 (format version), a reserved byte, the
+ * operation code and the argument count (little-endian 16-bit each), then
+ * each argument as a type byte ('s' string with a 32-bit little-endian
+ * length, 'n' absent string, 'i' 64-bit little-endian integer). Operation
+ * codes are never renumbered; a store written by this version loads in
+ * every later one.
+ *
+ * The table is copied when a policy handle is created (bounded by the size
+ * its @c version implies), so the caller may discard its copy afterwards.
+ * @c ctx stays owned by the caller until the library calls @c close.
  * Methods are only ever appended, each addition bumping
- * ::PWS_STORAGE_OPS_VERSION. Every method may be NULL except @c close;
- * the core checks the version and the slot before each call.
+ * ::PWS_STORAGE_OPS_VERSION; the core checks the version and the slot
+ * before each call. @c put and @c close are mandatory; the others may be
+ * NULL (a NULL @c load means an empty store).
  *
- * @note In this release the table is validated, kept and closed with the
- * handle; write-through of change sets is delivered with the persistence
- * work and documented in partnerws(7) when it lands.
+ * Callbacks run on the thread of the call, while the handle is locked:
+ * calling back into the same handle returns ::PWS_EMISUSE.
  * @{
  */
 #ifndef PARTNERWS_STORAGE_H
@@ -32,6 +51,25 @@ PWS_BEGIN_DECL
 /** Current version of ::pws_storage_ops. */
 #define PWS_STORAGE_OPS_VERSION 1
 
+/** Record kinds. Values are ABI. */
+enum pws_record_kind {
+	PWS_RECORD_OP = 1 /**< One committed mutation (see the format above). */
+};
+
+/**
+ * @brief Receives one stored record during @c load.
+ * @param sink_ctx the library's context, passed to @c load.
+ * @param kind the record's kind.
+ * @param key the record's key (not NUL-terminated).
+ * @param key_len the key's length.
+ * @param data the record's data.
+ * @param data_len the data's length.
+ * @return ::PWS_OK to go on; any other value stops the load, which then
+ *         fails with that code.
+ */
+typedef int (*pws_storage_sink)(void *sink_ctx, uint32_t kind, const char *key,
+                                size_t key_len, const void *data, size_t data_len);
+
 /**
  * @brief Storage callbacks supplied by the host.
  *
@@ -43,12 +81,14 @@ typedef struct pws_storage_ops {
 	unsigned int version;
 	/** Host context passed to every method; owned by the host. */
 	void *ctx;
+	/** Hands every stored record to @p sink in ascending key order (may be NULL). */
+	int (*load)(void *ctx, pws_storage_sink sink, void *sink_ctx);
 	/** Opens a change set (may be NULL). */
 	int (*begin)(void *ctx);
-	/** Writes one record of @p kind under @p key (may be NULL). */
+	/** Writes one record of @p kind under @p key. Mandatory. */
 	int (*put)(void *ctx, uint32_t kind, const char *key, size_t key_len,
 	           const void *data, size_t data_len);
-	/** Deletes the record of @p kind under @p key (may be NULL). */
+	/** Deletes the record of @p kind under @p key (may be NULL; unused in v1). */
 	int (*del)(void *ctx, uint32_t kind, const char *key, size_t key_len);
 	/** Makes the open change set durable (may be NULL). */
 	int (*commit)(void *ctx);
@@ -60,7 +100,7 @@ typedef struct pws_storage_ops {
 } pws_storage_ops;
 
 /** Static initializer for ::pws_storage_ops. */
-#define PWS_STORAGE_OPS_INIT {PWS_STORAGE_OPS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define PWS_STORAGE_OPS_INIT {PWS_STORAGE_OPS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
 
 /**
  * @brief Initializes a storage table to its defaults (all slots NULL).

@@ -1,0 +1,154 @@
+/*
+ * Encoding and decoding of storage records (doc/STORAGE.md, format 1):
+ *   u8 format (1), u8 reserved (0), u16 opcode, u16 argc   (little-endian)
+ *   then argc arguments: 's' u32 len + bytes | 'n' | 'i' i64
+ * SPDX-License-Identifier: MIT
+ */
+#include "record.h"
+
+#include <string.h>
+
+static void put(const pws__mem *m, pws__rec *r, const void *p, size_t n)
+{
+	if (r->oom)
+		return;
+	if (r->len + n > r->cap) {
+		size_t cap = r->cap ? r->cap : 64;
+		unsigned char *b;
+
+		while (cap < r->len + n)
+			cap *= 2;
+		b = pws__realloc(m, r->buf, cap);
+		if (!b) {
+			r->oom = 1;
+			return;
+		}
+		r->buf = b;
+		r->cap = cap;
+	}
+	memcpy(r->buf + r->len, p, n);
+	r->len += n;
+}
+
+static void le16(unsigned char *b, uint16_t v)
+{
+	b[0] = (unsigned char)(v & 0xff);
+	b[1] = (unsigned char)(v >> 8);
+}
+
+static void put_u32(const pws__mem *m, pws__rec *r, uint32_t v)
+{
+	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8),
+	                       (unsigned char)(v >> 16), (unsigned char)(v >> 24) };
+
+	put(m, r, b, 4);
+}
+
+void pws__rec_start(const pws__mem *m, pws__rec *r, int opcode)
+{
+	unsigned char h[6] = { PWS__REC_FORMAT, 0, 0, 0, 0, 0 };
+
+	memset(r, 0, sizeof(*r));
+	le16(h + 2, (uint16_t)opcode);
+	put(m, r, h, sizeof h);
+}
+
+static void count_arg(pws__rec *r)
+{
+	r->argc++;
+	if (!r->oom)
+		le16(r->buf + 4, r->argc);
+}
+
+void pws__rec_bytes(const pws__mem *m, pws__rec *r, const char *s, size_t n)
+{
+	if (n > UINT32_MAX) {
+		r->oom = 1;
+		return;
+	}
+	put(m, r, "s", 1);
+	put_u32(m, r, (uint32_t)n);
+	put(m, r, s, n);
+	count_arg(r);
+}
+
+void pws__rec_str(const pws__mem *m, pws__rec *r, const char *s)
+{
+	if (!s) {
+		put(m, r, "n", 1);
+		count_arg(r);
+		return;
+	}
+	pws__rec_bytes(m, r, s, strlen(s));
+}
+
+void pws__rec_int(const pws__mem *m, pws__rec *r, int64_t v)
+{
+	unsigned char b[9];
+	uint64_t u = (uint64_t)v;
+	int i;
+
+	b[0] = 'i';
+	for (i = 0; i < 8; i++)
+		b[1 + i] = (unsigned char)(u >> (8 * i));
+	put(m, r, b, sizeof b);
+	count_arg(r);
+}
+
+void pws__rec_free(const pws__mem *m, pws__rec *r)
+{
+	pws__free(m, r->buf);
+	memset(r, 0, sizeof(*r));
+}
+
+int pws__rec_decode(const void *data, size_t len, int *opcode, pws__arg *args, int *argc)
+{
+	const unsigned char *b = data;
+	size_t off = 6;
+	int n, i;
+
+	if (!b || len < 6 || b[0] != PWS__REC_FORMAT)
+		return PWS_EINVALID;
+	*opcode = b[2] | (b[3] << 8);
+	n = b[4] | (b[5] << 8);
+	if (n > PWS__REC_MAXARGS)
+		return PWS_EINVALID;
+	for (i = 0; i < n; i++) {
+		if (off >= len)
+			return PWS_EINVALID;
+		args[i].type = (char)b[off++];
+		args[i].s = NULL;
+		args[i].len = 0;
+		args[i].i = 0;
+		if (args[i].type == 's') {
+			uint32_t l;
+
+			if (len - off < 4)
+				return PWS_EINVALID;
+			l = (uint32_t)b[off] | ((uint32_t)b[off + 1] << 8) |
+			    ((uint32_t)b[off + 2] << 16) | ((uint32_t)b[off + 3] << 24);
+			off += 4;
+			if (len - off < l)
+				return PWS_EINVALID;
+			args[i].s = (const char *)b + off;
+			args[i].len = l;
+			off += l;
+		} else if (args[i].type == 'i') {
+			uint64_t u = 0;
+			int k;
+
+			if (len - off < 8)
+				return PWS_EINVALID;
+			for (k = 0; k < 8; k++)
+				u |= (uint64_t)b[off + k] << (8 * k);
+			args[i].i = (int64_t)u;
+			off += 8;
+		} else if (args[i].type != 'n') {
+			return PWS_EINVALID;
+		}
+	}
+	if (off != len)
+		return PWS_EINVALID;
+	*argc = n;
+	return PWS_OK;
+}

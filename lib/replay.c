@@ -1,0 +1,229 @@
+/*
+ * Loading a store: every record is one committed call, replayed through
+ * the same function in the same order, which rebuilds exactly the state
+ * that was committed (the calls are deterministic: time is an argument).
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+
+#include <stdio.h>
+#include <string.h>
+
+typedef struct replay {
+	pws_policy *p;
+	uint64_t last;       /* key of the last record */
+	size_t count;
+	pws_result res;
+} replay;
+
+/* Argument accessors over a decoded record copied into NUL-terminated
+ * strings; a type mismatch makes the record malformed. */
+typedef struct rargs {
+	pws__arg a[PWS__REC_MAXARGS];
+	char *s[PWS__REC_MAXARGS];
+	int n, bad;
+} rargs;
+
+static const char *S(rargs *r, int i)
+{
+	if (i >= r->n || (r->a[i].type != 's' && r->a[i].type != 'n')) {
+		r->bad = 1;
+		return NULL;
+	}
+	return r->s[i];
+}
+
+static int64_t I(rargs *r, int i)
+{
+	if (i >= r->n || r->a[i].type != 'i') {
+		r->bad = 1;
+		return 0;
+	}
+	return r->a[i].i;
+}
+
+static size_t L(rargs *r, int i)
+{
+	return i < r->n && r->a[i].type == 's' ? r->a[i].len : 0;
+}
+
+static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
+{
+#define NARGS(k) do { if (r->n != (k)) return PWS_EINVALID; } while (0)
+	switch (op) {
+	case PWS__OP_TEAM_ADD: NARGS(4);
+		return pws_team_add(p, S(r, 0), S(r, 1), (int)I(r, 2), (int)I(r, 3), res);
+	case PWS__OP_TEAM_SET_PLAN: NARGS(2);
+		return pws_team_set_plan(p, S(r, 0), (int)I(r, 1), res);
+	case PWS__OP_TEAM_SET_SSO: NARGS(2);
+		return pws_team_set_sso(p, S(r, 0), (int)I(r, 1), res);
+	case PWS__OP_TEAM_ADD_DOMAIN: NARGS(2);
+		return pws_team_add_domain(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_TEAM_REMOVE_DOMAIN: NARGS(2);
+		return pws_team_remove_domain(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_TEAM_SET_SEATS: NARGS(2);
+		return pws_team_set_editor_seats(p, S(r, 0), (uint32_t)I(r, 1), res);
+	case PWS__OP_TEAM_REMOVE: NARGS(1);
+		return pws_team_remove(p, S(r, 0), res);
+	case PWS__OP_PLAN_SET_RETENTION: NARGS(3);
+		return pws_plan_set_retention(p, (int)I(r, 0), (uint32_t)I(r, 1), (uint64_t)I(r, 2), res);
+	case PWS__OP_USER_ADD: NARGS(5);
+		return pws_user_add(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), (int)I(r, 4), res);
+	case PWS__OP_USER_SET_TEAM: NARGS(3);
+		return pws_user_set_team(p, S(r, 0), S(r, 1), (int)I(r, 2), res);
+	case PWS__OP_USER_SET_TEAM_ROLE: NARGS(2);
+		return pws_user_set_team_role(p, S(r, 0), (int)I(r, 1), res);
+	case PWS__OP_USER_SET_PM: NARGS(2);
+		return pws_user_set_partner_manager(p, S(r, 0), (int)I(r, 1), res);
+	case PWS__OP_USER_REMOVE: NARGS(1);
+		return pws_user_remove(p, S(r, 0), res);
+	case PWS__OP_WS_CREATE: NARGS(5);
+		return pws_workspace_create(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), S(r, 4), res);
+	case PWS__OP_WS_ADD_LEGACY: NARGS(4);
+		return pws_workspace_add_legacy(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), res);
+	case PWS__OP_WS_CONVERT: NARGS(3);
+		return pws_workspace_convert(p, S(r, 0), S(r, 1), S(r, 2), res);
+	case PWS__OP_REQUEST_REVIEW: NARGS(3);
+		return pws_request_review(p, S(r, 0), S(r, 1), (int)I(r, 2), res);
+	case PWS__OP_WS_SET_DETAILS: NARGS(5);
+		return pws_workspace_set_details(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), S(r, 4), res);
+	case PWS__OP_WS_SET_VISIBILITY: NARGS(3);
+		return pws_workspace_set_visibility(p, S(r, 0), S(r, 1), (int)I(r, 2), res);
+	case PWS__OP_WS_DELETE: NARGS(2);
+		return pws_workspace_delete(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_WS_ENABLE_MULTI: NARGS(2);
+		return pws_workspace_enable_multi_partner(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_WS_MIGRATE: NARGS(2);
+		return pws_workspace_migrate(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_INVITE: NARGS(6);
+		return pws_invite(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), (int)I(r, 4),
+		                  (int)I(r, 5), res);
+	case PWS__OP_INVITE_BULK: NARGS(8);
+		return pws_invite_bulk(p, NULL, S(r, 0), S(r, 1), S(r, 2), L(r, 2), (int)I(r, 3),
+		                       (int)I(r, 4), (int)I(r, 5), (int)I(r, 6), (int)I(r, 7), res);
+	case PWS__OP_INVITE_ACCEPT: NARGS(3);
+		return pws_invite_accept(p, S(r, 0), S(r, 1), S(r, 2), res);
+	case PWS__OP_INVITE_DECLINE: NARGS(2);
+		return pws_invite_decline(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_MEMBER_SET_ROLE: NARGS(4);
+		return pws_member_set_role(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), res);
+	case PWS__OP_MEMBER_SET_LEAD: NARGS(4);
+		return pws_member_set_lead(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), res);
+	case PWS__OP_MEMBER_REMOVE: NARGS(3);
+		return pws_member_remove(p, S(r, 0), S(r, 1), S(r, 2), res);
+	case PWS__OP_PARTNER_END: NARGS(3);
+		return pws_partner_end(p, S(r, 0), S(r, 1), S(r, 2), res);
+	case PWS__OP_ELEMENT_ADD: NARGS(6);
+		return pws_element_add(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), (uint64_t)I(r, 4),
+		                       S(r, 5), res);
+	case PWS__OP_ELEMENT_ADD_EDITOR: NARGS(3);
+		return pws_element_add_editor(p, S(r, 0), S(r, 1), S(r, 2), res);
+	case PWS__OP_ELEMENT_MOVE: NARGS(3);
+		return pws_element_move(p, S(r, 0), S(r, 1), S(r, 2), res);
+	case PWS__OP_ELEMENT_FORK: NARGS(4);
+		return pws_element_fork(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), res);
+	case PWS__OP_ELEMENT_DELETE: NARGS(3);
+		return pws_element_delete(p, S(r, 0), S(r, 1), I(r, 2), res);
+	case PWS__OP_ELEMENT_RESTORE: NARGS(3);
+		return pws_element_restore(p, S(r, 0), S(r, 1), I(r, 2), res);
+	case PWS__OP_UPDATE_POST: NARGS(5);
+		return pws_update_post(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), I(r, 4), res);
+	case PWS__OP_UPDATE_REPLY: NARGS(5);
+		return pws_update_reply(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), I(r, 4), res);
+	case PWS__OP_WS_VISIT: NARGS(2);
+		return pws_workspace_visit(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_HISTORY_ADD: NARGS(5);
+		return pws_history_add(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), I(r, 4), res);
+	case PWS__OP_COMMENT_ADD: NARGS(4);
+		return pws_comment_add(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), res);
+	case PWS__OP_INTEGRATION_ENABLE: NARGS(2);
+		return pws_integration_enable(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_SNAPSHOT_IMPORT: NARGS(1);
+		return pws_snapshot_import(p, S(r, 0), L(r, 0), res);
+	default:
+		return PWS_EINVALID; /* an operation this version does not know */
+	}
+#undef NARGS
+}
+
+static int hexkey(const char *key, size_t n, uint64_t *out)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	if (n != 16)
+		return -1;
+	for (i = 0; i < n; i++) {
+		char c = key[i];
+
+		v <<= 4;
+		if (c >= '0' && c <= '9')
+			v |= (uint64_t)(c - '0');
+		else if (c >= 'a' && c <= 'f')
+			v |= (uint64_t)(c - 'a' + 10);
+		else
+			return -1;
+	}
+	*out = v;
+	return 0;
+}
+
+static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                size_t data_len)
+{
+	replay *rp = ctx;
+	pws_policy *p = rp->p;
+	rargs r;
+	uint64_t seq;
+	char *buf;
+	size_t need = 0;
+	int op, i, rc;
+
+	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq <= rp->last)
+		return PWS_ESTORAGE; /* unknown kind, bad key or out of order */
+	memset(&r, 0, sizeof(r));
+	if (pws__rec_decode(data, data_len, &op, r.a, &r.n))
+		return PWS_ESTORAGE;
+	for (i = 0; i < r.n; i++)
+		need += r.a[i].type == 's' ? r.a[i].len + 1 : 0;
+	buf = pws__malloc(&p->mem, need ? need : 1);
+	if (!buf)
+		return PWS_ENOMEM;
+	for (i = 0, need = 0; i < r.n; i++) {
+		if (r.a[i].type != 's')
+			continue;
+		r.s[i] = buf + need;
+		memcpy(r.s[i], r.a[i].s, r.a[i].len);
+		r.s[i][r.a[i].len] = '\0';
+		need += r.a[i].len + 1;
+	}
+	pws_result_init(&rp->res, PWS_RESULT_VERSION);
+	rc = dispatch(p, op, &r, &rp->res);
+	pws__free(&p->mem, buf);
+	if (r.bad)
+		return PWS_ESTORAGE;
+	/* every stored call succeeded once on this very state */
+	if (rc != PWS_OK)
+		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
+	rp->last = seq;
+	rp->count++;
+	return PWS_OK;
+}
+
+int pws__replay(pws_policy *p)
+{
+	replay rp;
+	int rc;
+
+	if (!p->has_storage || !p->storage.load)
+		return PWS_OK;
+	memset(&rp, 0, sizeof(rp));
+	rp.p = p;
+	p->replaying = 1;
+	rc = p->storage.load(p->storage.ctx, sink, &rp);
+	p->replaying = 0;
+	if (rc != PWS_OK)
+		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
+	p->seq = rp.last;
+	return PWS_OK;
+}

@@ -1,0 +1,544 @@
+/*
+ * Persistence through the storage vtable: all-or-nothing write-through,
+ * reload by replay, re-entry, reopen equivalence.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- an in-memory store with failure injection ----------------------------- */
+
+typedef struct rec {
+	uint32_t kind;
+	char *key;
+	size_t key_len;
+	void *data;
+	size_t len;
+} rec;
+
+typedef struct mstore {
+	rec *v;            /* committed */
+	size_t n, cap;
+	rec *stage;        /* the open change set */
+	size_t sn, scap;
+	int open;
+	size_t calls;      /* storage calls so far (begin, put, commit) */
+	size_t fail_at;    /* fail this call (1-based), 0: never */
+	int fail_code;
+	int closed;
+	pws_policy *reenter; /* if set, put calls pws_check on it */
+	int reenter_rc;
+} mstore;
+
+static int st_fail(mstore *s)
+{
+	s->calls++;
+	return s->fail_at && s->calls == s->fail_at;
+}
+
+static void rec_free(rec *r)
+{
+	free(r->key);
+	free(r->data);
+}
+
+static int m_begin(void *ctx)
+{
+	mstore *s = ctx;
+
+	if (st_fail(s))
+		return s->fail_code;
+	ck_assert_msg(!s->open, "begin while a change set is open");
+	s->open = 1;
+	return PWS_OK;
+}
+
+static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                 size_t len)
+{
+	mstore *s = ctx;
+	rec *r;
+
+	if (s->reenter) {
+		int allowed;
+
+		s->reenter_rc = pws_check(s->reenter, &allowed, NULL, "x", PWS_ACT_VIEW, "y", NULL);
+	}
+	if (st_fail(s))
+		return s->fail_code;
+	ck_assert_msg(s->open, "put outside a change set");
+	if (s->sn == s->scap) {
+		s->scap = s->scap ? 2 * s->scap : 8;
+		s->stage = realloc(s->stage, s->scap * sizeof(rec));
+		ck_assert_ptr_nonnull(s->stage);
+	}
+	r = &s->stage[s->sn++];
+	r->kind = kind;
+	r->key = malloc(key_len);
+	r->key_len = key_len;
+	r->data = malloc(len ? len : 1);
+	r->len = len;
+	memcpy(r->key, key, key_len);
+	memcpy(r->data, data, len);
+	return PWS_OK;
+}
+
+static int m_commit(void *ctx)
+{
+	mstore *s = ctx;
+	size_t i;
+
+	if (st_fail(s))
+		return s->fail_code;
+	for (i = 0; i < s->sn; i++) {
+		if (s->n == s->cap) {
+			s->cap = s->cap ? 2 * s->cap : 64;
+			s->v = realloc(s->v, s->cap * sizeof(rec));
+			ck_assert_ptr_nonnull(s->v);
+		}
+		s->v[s->n++] = s->stage[i];
+	}
+	s->sn = 0;
+	s->open = 0;
+	return PWS_OK;
+}
+
+static int m_rollback(void *ctx)
+{
+	mstore *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->sn; i++)
+		rec_free(&s->stage[i]);
+	s->sn = 0;
+	s->open = 0;
+	return PWS_OK;
+}
+
+static int m_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
+{
+	mstore *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		int rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].key_len, s->v[i].data,
+		              s->v[i].len);
+
+		if (rc)
+			return rc;
+	}
+	return PWS_OK;
+}
+
+static void m_close(void *ctx)
+{
+	((mstore *)ctx)->closed++;
+}
+
+static void mstore_free(mstore *s)
+{
+	size_t i;
+
+	m_rollback(s);
+	for (i = 0; i < s->n; i++)
+		rec_free(&s->v[i]);
+	free(s->v);
+	free(s->stage);
+	memset(s, 0, sizeof(*s));
+}
+
+static pws_policy *open_on(mstore *s)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_policy *p = NULL;
+
+	ops.ctx = s;
+	ops.load = m_load;
+	ops.begin = m_begin;
+	ops.put = m_put;
+	ops.commit = m_commit;
+	ops.rollback = m_rollback;
+	ops.close = m_close;
+	o.storage = &ops;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	return p;
+}
+
+/* --- a scripted scenario covering every mutation kind ------------------------ */
+
+#define T0 1700000000
+
+static int step(pws_policy *p, int i)
+{
+	static const char csv[] = "email\nb1@beta.io\nb2@beta.io\n";
+
+	switch (i) {
+	case 0: return pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES);
+	case 1: return pws_team_add_domain(p, "pub", "pub.com", RES);
+	case 2: return pws_team_add(p, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 1, RES);
+	case 3: return pws_team_add_domain(p, "acme", "acme.com", RES);
+	case 4: return pws_team_add(p, "beta", "Beta", PWS_PLAN_FREE, 0, RES);
+	case 5: return pws_team_add_domain(p, "beta", "beta.io", RES);
+	case 6: return pws_team_set_sso(p, "beta", 1, RES);
+	case 7: return pws_team_set_editor_seats(p, "pub", 5, RES);
+	case 8: return pws_plan_set_retention(p, PWS_PLAN_PROFESSIONAL, 30, 1000000, RES);
+	case 9: return pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES);
+	case 10: return pws_user_add(p, "admin", "admin@pub.com", "pub", PWS_TEAM_ADMIN, 0, RES);
+	case 11: return pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES);
+	case 12: return pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES);
+	case 13: return pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES);
+	case 14: return pws_user_add(p, "b1", "b1@beta.io", "beta", PWS_TEAM_MEMBER, 0, RES);
+	case 15: return pws_user_add(p, "b2", "b2@beta.io", "beta", PWS_TEAM_MEMBER, 0, RES);
+	case 16: return pws_user_add(p, "tmp", "tmp@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES);
+	case 17: return pws_user_set_partner_manager(p, "admin", 1, RES);
+	case 18: return pws_user_set_team_role(p, "tmp", PWS_TEAM_ADMIN, RES);
+	case 19: return pws_workspace_create(p, "admin", "pw", "Partner", PWS_VIS_PARTNER, NULL, RES);
+	case 20: return pws_workspace_create(p, "dev", "req", "Requested", PWS_VIS_PARTNER, "pls", RES);
+	case 21: return pws_request_review(p, "admin", "req", 1, RES);
+	case 22: return pws_workspace_create(p, "dev", "tw", "Team", PWS_VIS_TEAM, NULL, RES);
+	case 23: return pws_workspace_convert(p, "dev", "tw", "convert", RES);
+	case 24: return pws_request_review(p, "owner", "tw", 0, RES);
+	case 25: return pws_workspace_set_details(p, "admin", "pw", "Partner 2", "sum", "# desc", RES);
+	case 26: return pws_invite(p, "admin", "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES);
+	case 27: return pws_invite_accept(p, "dev", "pw", NULL, RES);
+	case 28: return pws_invite(p, "admin", "pw", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 1, RES);
+	case 29: return pws_invite_accept(p, "a1", "pw", "acme", RES);
+	case 30: return pws_invite(p, "a1", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+	case 31: return pws_invite_decline(p, "a2", "pw", RES);
+	case 32: return pws_invite_bulk(p, NULL, "admin", "pw", csv, sizeof csv - 1, PWS_BULK_CSV,
+	                                PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+	case 33: return pws_invite_accept(p, "b1", "pw", NULL, RES);
+	case 34: return pws_invite_accept(p, "b2", "pw", NULL, RES);
+	case 35: return pws_member_set_role(p, "admin", "pw", "b1", PWS_ROLE_EDITOR, RES);
+	case 36: return pws_member_set_lead(p, "admin", "pw", "b1", 1, RES);
+	case 37: return pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES);
+	case 38: return pws_element_add(p, "dev", "pw", "mon", PWS_EL_MONITOR, 10, "col", RES);
+	case 39: return pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES);
+	case 40: return pws_element_add_editor(p, "admin", "col", "a1", RES);
+	case 41: return pws_element_fork(p, "dev", "col", "col-fork", "tw", RES);
+	case 42: return pws_element_move(p, "dev", "env", "tw", RES);
+	case 43: return pws_element_delete(p, "dev", "col-fork", T0, RES);
+	case 44: return pws_element_restore(p, "dev", "col-fork", T0 + 60, RES);
+	case 45: return pws_update_post(p, "dev", "pw", "u1", "v2 is out", T0, RES);
+	case 46: return pws_update_reply(p, "a1", "u1", "r1", "thanks", T0 + 1, RES);
+	case 47: return pws_workspace_visit(p, "b1", "pw", RES);
+	case 48: return pws_history_add(p, "a1", "pw", "h1", "ran col", T0 + 2, RES);
+	case 49: return pws_comment_add(p, "a1", "col", "c1", "nice", RES);
+	case 50: return pws_integration_enable(p, "dev", "tw", RES);
+	case 51: return pws_workspace_enable_multi_partner(p, "admin", "pw", RES);
+	case 52: return pws_member_remove(p, "admin", "pw", "b2", RES);
+	case 53: return pws_partner_end(p, "admin", "pub", "b1", RES);
+	case 54: return pws_user_set_team(p, "a2", "beta", PWS_TEAM_MEMBER, RES);
+	case 55: return pws_workspace_add_legacy(p, "pub", "leg", "Legacy", "admin", RES);
+	case 56: return pws_invite(p, "admin", "leg", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+	case 57: return pws_invite_accept(p, "a2", "leg", NULL, RES);
+	case 58: return pws_workspace_migrate(p, "admin", "leg", RES);
+	case 59: return pws_workspace_set_visibility(p, "dev", "tw", PWS_VIS_PRIVATE, RES);
+	case 60: return pws_team_remove_domain(p, "beta", "beta.io", RES);
+	case 61: return pws_team_set_plan(p, "beta", PWS_PLAN_BASIC, RES);
+	case 62: return pws_user_remove(p, "tmp", RES);
+	case 63: return pws_workspace_create(p, "dev", "gone", "Gone", PWS_VIS_PRIVATE, NULL, RES);
+	case 64: return pws_workspace_delete(p, "dev", "gone", RES);
+	case 65: return pws_team_add(p, "tmpteam", "T", PWS_PLAN_FREE, 0, RES);
+	case 66: return pws_team_remove(p, "tmpteam", RES);
+	default: return -1000;
+	}
+}
+
+#define STEPS 67
+
+START_TEST(storage_scenario_succeeds_and_reloads)
+{
+	mstore s;
+	pws_policy *p, *q;
+	uint64_t d;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++) {
+		int rc = step(p, i);
+
+		ck_assert_msg(rc == PWS_OK, "step %d -> %s: %s", i, pws_strerror(rc), tw_res.message);
+	}
+	ck_assert_uint_eq(s.n, STEPS); /* one record per committed change */
+	d = tw_digest(p);
+	q = open_on(&s);
+	ck_assert_msg(tw_digest(q) == d, "reloaded state differs");
+	pws_policy_free(q);
+	pws_policy_free(p);
+	ck_assert_int_eq(s.closed, 2);
+	mstore_free(&s);
+}
+END_TEST
+
+/* Every storage call of the scenario made to fail in turn, with each kind
+ * of failure code: the call fails with PWS_ESTORAGE, memory is as before,
+ * the store holds nothing of it, and a fresh handle loaded from the store
+ * equals the live one. */
+START_TEST(storage_every_call_fails_in_turn)
+{
+	static const int codes[] = { PWS_ESTORAGE, PWS_ERROR, 42 };
+	size_t total, n;
+	mstore s;
+	pws_policy *p;
+	int i, c, failures = 0;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	total = s.calls;
+	pws_policy_free(p);
+	mstore_free(&s);
+	ck_assert_uint_ge(total, 3 * STEPS);
+
+	for (c = 0; c < 3; c++)
+		for (n = 1; n <= total; n++) {
+			pws_policy *q;
+			int hit = 0;
+
+			memset(&s, 0, sizeof s);
+			p = open_on(&s);
+			s.fail_at = n;
+			s.fail_code = codes[c];
+			for (i = 0; i < STEPS; i++) {
+				uint64_t before = tw_digest(p);
+				size_t recs = s.n;
+				int rc = step(p, i);
+
+				if (rc == PWS_OK)
+					continue;
+				ck_assert_msg(rc == PWS_ESTORAGE, "call %zu step %d -> %s: %s", n, i,
+				              pws_strerror(rc), tw_res.message);
+				ck_assert_int_eq(tw_res.code, PWS_ESTORAGE);
+				ck_assert_msg(tw_digest(p) == before, "call %zu step %d changed memory", n, i);
+				ck_assert_msg(s.n == recs && !s.open, "call %zu step %d left a record", n, i);
+				q = open_on(&s);
+				ck_assert_msg(tw_digest(q) == before, "call %zu: reloaded store differs", n);
+				pws_policy_free(q);
+				hit++;
+				/* the failure was one-shot: the same call now succeeds */
+				ck_assert_int_eq(step(p, i), PWS_OK);
+			}
+			ck_assert_msg(hit == 1, "storage call %zu failed %d calls", n, hit);
+			failures += hit;
+			q = open_on(&s);
+			ck_assert(tw_digest(q) == tw_digest(p));
+			pws_policy_free(q);
+			pws_policy_free(p);
+			mstore_free(&s);
+		}
+	printf("storage sweep: %d mutations, %zu storage calls, %d injected failures, 0 divergences\n",
+	       STEPS, total, failures);
+}
+END_TEST
+
+/* A storage callback that calls back into the same handle gets a clear
+ * misuse error, not a deadlock. */
+START_TEST(storage_reentry_is_misuse)
+{
+	mstore s;
+	pws_policy *p;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	s.reenter = p;
+	s.reenter_rc = 12345;
+	OK(pws_team_add(p, "t", "T", PWS_PLAN_FREE, 0, RES));
+	ck_assert_int_eq(s.reenter_rc, PWS_EMISUSE);
+	pws_policy_free(p);
+	mstore_free(&s);
+}
+END_TEST
+
+/* A refused or invalid call writes nothing. */
+START_TEST(storage_refusals_write_nothing)
+{
+	mstore s;
+	pws_policy *p;
+	size_t calls;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < 30; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	calls = s.calls;
+	FAILS(pws_team_add(p, "pub", "again", PWS_PLAN_FREE, 0, RES), PWS_EEXISTS);
+	DENY(pws_invite(p, "a1", "pw", "x@beta.io", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES),
+	     PWS_RULE_IN3);
+	FAILS(pws_user_add(p, NULL, "n@x.io", NULL, 0, 0, RES), PWS_EINVALID);
+	ck_assert_uint_eq(s.calls, calls);
+	pws_policy_free(p);
+	mstore_free(&s);
+}
+END_TEST
+
+/* A malformed or out-of-order store is refused at open, and close is not
+ * called (the caller keeps its context). */
+START_TEST(storage_malformed_store_refused)
+{
+	mstore s;
+	pws_policy *p = NULL, *q = (pws_policy *)0x1;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < 12; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	pws_policy_free(p);
+	ops.ctx = &s;
+	ops.load = m_load;
+	ops.put = m_put;
+	ops.close = m_close;
+	o.storage = &ops;
+	s.closed = 0;
+	((unsigned char *)s.v[3].data)[0] = 99;     /* unknown record format */
+	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_ESTORAGE);
+	ck_assert_ptr_null(q);
+	((unsigned char *)s.v[3].data)[0] = 1;
+	memcpy(s.v[5].key, "0000000000000001", 16); /* out of order */
+	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_ESTORAGE);
+	ck_assert_int_eq(s.closed, 0);
+	mstore_free(&s);
+}
+END_TEST
+
+
+/* --- reopen equivalence on random states ------------------------------------- */
+
+static uint64_t rnd_state;
+
+static uint32_t rnd(uint32_t n)
+{
+	rnd_state ^= rnd_state << 13;
+	rnd_state ^= rnd_state >> 7;
+	rnd_state ^= rnd_state << 17;
+	return (uint32_t)(rnd_state % n);
+}
+
+static const char *const R_USERS[] = { "u0", "u1", "u2", "u3", "p0", "p1", "p2", "q0", "q1", "s0" };
+static const char *const R_EMAILS[] = { "u0@pub.io", "u1@pub.io", "u2@pub.io", "u3@pub.io",
+	"p0@pa.io", "p1@pa.io", "p2@pa.io", "q0@qb.io", "q1@qb.io", "s0@solo.io" };
+static const char *const R_WS[] = { "w0", "w1", "w2", "w3" };
+static const char *const R_EL[] = { "e0", "e1", "e2", "e3", "e4" };
+
+static void random_world(pws_policy *p, int steps)
+{
+	char id[32];
+	int i;
+
+	pws_team_add(p, "pub", "P", PWS_PLAN_ENTERPRISE, 0, NULL);
+	pws_team_add_domain(p, "pub", "pub.io", NULL);
+	pws_team_add(p, "pa", "A", PWS_PLAN_PROFESSIONAL, 1, NULL);
+	pws_team_add_domain(p, "pa", "pa.io", NULL);
+	pws_team_add(p, "qb", "B", PWS_PLAN_FREE, 0, NULL);
+	pws_team_add_domain(p, "qb", "qb.io", NULL);
+	for (i = 0; i < 10; i++)
+		pws_user_add(p, R_USERS[i], R_EMAILS[i], i < 4 ? "pub" : i < 7 ? "pa" : i < 9 ? "qb" : NULL,
+		             i == 0 ? PWS_TEAM_SUPER_ADMIN : PWS_TEAM_MEMBER, i == 1, NULL);
+	for (i = 0; i < steps; i++) {
+		const char *a = R_USERS[rnd(10)], *w = R_WS[rnd(4)], *e = R_EL[rnd(5)];
+		int k = (int)rnd(10);
+
+		switch (rnd(14)) {
+		case 0: pws_workspace_create(p, a, w, "W", rnd(2) ? PWS_VIS_PARTNER : 1 + (int)rnd(5), NULL, NULL); break;
+		case 1: case 2: pws_invite(p, a, w, R_EMAILS[k], k < 4 ? PWS_INVITE_MEMBER : PWS_INVITE_PARTNER,
+		                           1 + (int)rnd(3), (int)rnd(2), NULL); break;
+		case 3: case 4: pws_invite_accept(p, R_USERS[k], w, NULL, NULL); break;
+		case 5: pws_member_set_role(p, a, w, R_USERS[k], 1 + (int)rnd(3), NULL); break;
+		case 6: pws_workspace_enable_multi_partner(p, a, w, NULL); break;
+		case 7: pws_element_add(p, a, w, e, PWS_EL_COLLECTION, rnd(100), NULL, NULL); break;
+		case 8: snprintf(id, sizeof id, "up%d", i);
+			pws_update_post(p, a, w, id, "t", T0 + i, NULL); break;
+		case 9: snprintf(id, sizeof id, "h%d", i);
+			pws_history_add(p, a, w, id, "t", T0 + i, NULL); break;
+		case 10: pws_user_set_team(p, R_USERS[4 + rnd(5)], rnd(3) ? (rnd(2) ? "pa" : "qb") : NULL,
+		                           PWS_TEAM_MEMBER, NULL); break;
+		case 11: pws_member_remove(p, a, w, R_USERS[k], NULL); break;
+		case 12: pws_element_delete(p, a, e, T0 + i, NULL); break;
+		default: pws_workspace_visit(p, a, w, NULL); break;
+		}
+	}
+}
+
+/* Every check and every member listing of two handles agree. */
+static void same_answers(pws_policy *p, pws_policy *q)
+{
+	int u, w, a, e;
+
+	for (u = 0; u < 10; u++)
+		for (w = 0; w < 4; w++) {
+			pws_iter *i1 = NULL, *i2 = NULL;
+			int r1 = pws_list_members(&i1, p, R_USERS[u], R_WS[w]);
+			int r2 = pws_list_members(&i2, q, R_USERS[u], R_WS[w]);
+
+			ck_assert_int_eq(r1, r2);
+			ck_assert_uint_eq(pws_iter_count(i1), pws_iter_count(i2));
+			while (pws_iter_next(i1) == PWS_OK) {
+				ck_assert_int_eq(pws_iter_next(i2), PWS_OK);
+				ck_assert_str_eq(pws_iter_str(i1, PWS_COL_ID), pws_iter_str(i2, PWS_COL_ID));
+				ck_assert_int_eq(pws_iter_int(i1, PWS_COL_ROLE), pws_iter_int(i2, PWS_COL_ROLE));
+			}
+			pws_iter_free(i1);
+			pws_iter_free(i2);
+			for (a = 1; a < PWS_ACT_COUNT; a++)
+				for (e = -1; e < 5; e++) {
+					int al1 = -1, al2 = -1, ru1 = -1, ru2 = -1;
+					const char *el = e < 0 ? NULL : R_EL[e];
+
+					r1 = pws_check(p, &al1, &ru1, R_USERS[u], a, el ? NULL : R_WS[w], el);
+					r2 = pws_check(q, &al2, &ru2, R_USERS[u], a, el ? NULL : R_WS[w], el);
+					ck_assert_int_eq(r1, r2);
+					ck_assert_int_eq(al1, al2);
+					ck_assert_int_eq(ru1, ru2);
+				}
+		}
+}
+
+START_TEST(storage_reopen_equivalence_random)
+{
+	int world, worlds = 40;
+
+	for (world = 0; world < worlds; world++) {
+		mstore s;
+		pws_policy *p, *q;
+
+		rnd_state = 0x9e3779b97f4a7c15ULL * (uint64_t)(world + 1);
+		memset(&s, 0, sizeof s);
+		p = open_on(&s);
+		random_world(p, 150);
+		/* the random calls must build real state, not only fail */
+		ck_assert_msg(s.n > 60, "world %d: only %zu changes committed", world, s.n);
+		q = open_on(&s);
+		ck_assert_msg(tw_digest(p) == tw_digest(q), "world %d: reopened digest differs", world);
+		same_answers(p, q);
+		pws_policy_free(q);
+		pws_policy_free(p);
+		mstore_free(&s);
+	}
+}
+END_TEST
+
+Suite *pws_storage_suite(void)
+{
+	Suite *s = suite_create("storage");
+	TCase *tc = tcase_create("write-through");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, storage_scenario_succeeds_and_reloads);
+	tcase_add_test(tc, storage_every_call_fails_in_turn);
+	tcase_add_test(tc, storage_reentry_is_misuse);
+	tcase_add_test(tc, storage_refusals_write_nothing);
+	tcase_add_test(tc, storage_malformed_store_refused);
+	tcase_add_test(tc, storage_reopen_equivalence_random);
+	suite_add_tcase(s, tc);
+	return s;
+}
