@@ -43,7 +43,45 @@ static pws_iter *it_new(const pws__mem *mem, const char *spec)
 		it->col[i] = (uint8_t)(it->str[i] ? c - 'A' + 1 : c - 'a' + 1);
 	}
 	it->ncol = (uint8_t)i;
+	/* offset 0 of the arena is the empty string, shared by every "" */
+	it->arena = pws__malloc(mem, 1024);
+	if (!it->arena) {
+		pws__free(mem, it);
+		return NULL;
+	}
+	it->arena[0] = '\0';
+	it->alen = 1;
+	it->acap = 1024;
 	return it;
+}
+
+/* Makes room for `rows` more rows and `bytes` more arena bytes at once, so
+ * a listing that knows its size grows its buffers once, not by doubling. */
+static void it_reserve(pws_iter *it, size_t rows, size_t bytes)
+{
+	if (it->oom)
+		return;
+	if (it->rows + rows > it->cap) {
+		uint64_t *n = pws__realloc(&it->mem, it->cells,
+		                           (it->rows + rows) * it->ncol * sizeof(uint64_t));
+
+		if (!n) {
+			it->oom = 1;
+			return;
+		}
+		it->cells = n;
+		it->cap = it->rows + rows;
+	}
+	if (it->alen + bytes > it->acap) {
+		char *a = pws__realloc(&it->mem, it->arena, it->alen + bytes);
+
+		if (!a) {
+			it->oom = 1;
+			return;
+		}
+		it->arena = a;
+		it->acap = it->alen + bytes;
+	}
 }
 
 static uint64_t *it_row(pws_iter *it)
@@ -70,7 +108,7 @@ static uint64_t it_intern(pws_iter *it, const char *s)
 	size_t n = strlen(s) + 1;
 	uint64_t off;
 
-	if (it->oom)
+	if (it->oom || n == 1)
 		return 0;
 	if (it->alen + n > it->acap) {
 		size_t nc = it->acap ? it->acap : 1024;
@@ -233,6 +271,8 @@ static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g
 {
 	const pws__group *G = GROUP(m, g);
 	uint32_t k;
+
+	it_reserve(it, G->list.n, (size_t)G->list.n * 40);
 
 	for (k = 0; k < G->list.n; k++)
 		if (pws__member_effective(m, G->list.v[k]))
@@ -530,23 +570,51 @@ static void element_rows(pws_iter *it, const pws__model *m, const pws__who *c,
 
 	/* A stand-in for an organization (VI8) holds no element role of its
 	 * own: decide the element bits as nobody in particular. */
+
+	/* The element bits depend only on (monitor or not, Editor on it or
+	 * not) for a given viewer: decide each combination once, on the first
+	 * element that has it. */
+	uint64_t cache[4];
+	int have[4] = { 0, 0, 0, 0 };
+	int s_id = slot(it, PWS_COL_ID, 1), s_kind = slot(it, PWS_COL_KIND, 0);
+	int s_act = slot(it, PWS_COL_ACTIONS, 0), s_par = slot(it, PWS_COL_PARENT, 1);
+	/* whether being an Editor on the element can change anything */
+	int editor_matters;
+
 	if (stand_in)
 		ce.u = PWS__NONE;
+	/* ids are short: 16 bytes a row is a good first guess for the arena */
+	it_reserve(it, W->elements.n, (size_t)W->elements.n * 16);
+	editor_matters = ce.u != PWS__NONE && ce.mi != PWS__NONE && ce.role != PWS_ROLE_ADMIN &&
+	                 !ce.super && !(ce.partner && ce.multi);
 
 	for (i = 0; i < W->elements.n; i++) {
 		uint32_t e = W->elements.v[i];
 		const pws__element *E = ELEM(m, e);
 		uint64_t *r;
+		int served = E->kind == PWS_EL_MONITOR || E->kind == PWS_EL_MOCK_SERVER, k;
+		uint32_t j;
 
 		if (E->state != PWS__EL_LIVE)
 			continue;
+		k = served;
+		if (editor_matters)
+			for (j = 0; j < E->editors.n; j++)
+				if (E->editors.v[j] == ce.u) {
+					k |= 2;
+					break;
+				}
+		if (!have[k]) {
+			cache[k] = element_mask(&ce, base, e);
+			have[k] = 1;
+		}
 		r = it_row(it);
-		it_str(it, r, PWS_COL_ID, E->id);
-		it_int(it, r, PWS_COL_KIND, E->kind);
-		it_int(it, r, PWS_COL_ACTIONS, (int64_t)element_mask(&ce, base, e));
-		it_str(it, r, PWS_COL_PARENT,
-		       E->parent != PWS__NONE && (E->kind == PWS_EL_MONITOR || E->kind == PWS_EL_MOCK_SERVER)
-		       ? ELEM(m, E->parent)->id : "");
+		if (!r)
+			return;
+		r[s_id] = it_intern(it, E->id);
+		r[s_kind] = E->kind;
+		r[s_act] = cache[k];
+		r[s_par] = served && E->parent != PWS__NONE ? it_intern(it, ELEM(m, E->parent)->id) : 0;
 	}
 }
 
@@ -575,7 +643,6 @@ PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *p, const char
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	element_rows(it, m, &c, 0);
-	it_sort(it, PWS_COL_ID, 0);
 	return finish(p, it_done(it, out));
 }
 
@@ -620,7 +687,6 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *p,
 			break;
 		}
 	}
-	it_sort(it, PWS_COL_ID, 0);
 	return finish(p, it_done(it, out));
 }
 

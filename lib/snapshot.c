@@ -1,16 +1,433 @@
 /*
- * Whole-state JSON snapshots (placeholder until written).
+ * Whole-state JSON snapshots (format: doc/SNAPSHOT.md).
+ *
+ * Export walks the model under the read lock and writes every piece of
+ * logical state (what pws__model_digest covers) by id, never by index.
+ * Import parses with jansson, then validates and builds a brand-new model
+ * in one pass through the model's own reserve/apply helpers; the handle is
+ * touched only at the end, when the new model is swapped in under the
+ * write lock. Any failure frees the new model and leaves the handle as it
+ * was.
+ *
+ * Removed entities: a removed team or user, or an element deleted for
+ * good, keeps its slot with the id "" (see ops-directory.c, ops-elements.c)
+ * and records may still point at it (a workspace of a removed team, a post
+ * of a removed user, the monitor of a collection deleted for good...). The
+ * snapshot writes such a reference as "", and import points it at one
+ * "removed" slot per kind, exactly like the ones the API leaves behind.
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
+#include "email.h"
+
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+/* --- enum names (index + 1 is the C value; 0 is written as null) ------------ */
+
+static const char *const PLAN_NAMES[] = { "free", "basic", "professional", "enterprise", NULL };
+static const char *const TEAM_ROLE_NAMES[] = { "member", "admin", "super_admin", NULL };
+static const char *const VIS_NAMES[] = { "personal", "private", "team", "partner", "public",
+                                         NULL };
+static const char *const MODE_NAMES[] = { "single", "multi", NULL };
+static const char *const MODEL_NAMES[] = { "team_to_team", "legacy", NULL };
+static const char *const LC_NAMES[] = { "pending_approval", "active", "deleted", NULL };
+static const char *const REQ_NAMES[] = { "create", "convert", NULL };
+static const char *const ROLE_NAMES[] = { "viewer", "editor", "admin", NULL };
+static const char *const INV_KIND_NAMES[] = { "partner", "member", NULL };
+static const char *const EL_KIND_NAMES[] = { "collection", "environment", "api", "monitor",
+                                             "mock_server", NULL };
+static const char *const EL_STATE_NAMES[] = { "live", "trash", NULL };
+
+static unsigned names_count(const char *const *names)
+{
+	unsigned n = 0;
+
+	while (names[n])
+		n++;
+	return n;
+}
+
+/* ============================================================================
+ * Export
+ * ========================================================================== */
+
+typedef struct exporter {
+	const pws__model *m;
+	int rc;                /* first failure: PWS_ENOMEM or PWS_EINVALID */
+} exporter;
+
+static void x_fail(exporter *x, int rc)
+{
+	if (!x->rc)
+		x->rc = rc;
+}
+
+/* Every builder below accepts NULL (a failed allocation further down) and
+ * then only records the failure, so records are built completely and
+ * attached last, and no pointer is used after it was handed over. */
+
+static json_t *x_str(exporter *x, const char *s)
+{
+	json_t *v;
+
+	if (!s)
+		return json_null();
+	v = json_string(s);
+	if (!v) {
+		/* jansson refuses text that is not UTF-8; tell that from ENOMEM */
+		json_t *probe = json_string_nocheck(s);
+
+		x_fail(x, probe ? PWS_EINVALID : PWS_ENOMEM);
+		json_decref(probe);
+	}
+	return v;
+}
+
+static json_t *x_u64(uint64_t v)
+{
+	char buf[24];
+
+	if (v <= (uint64_t)INT64_MAX)
+		return json_integer((json_int_t)v);
+	/* JSON integers are read as signed 64-bit: larger values are strings */
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	return json_string(buf);
+}
+
+static json_t *x_enum(exporter *x, const char *const *names, unsigned v)
+{
+	if (v == 0)
+		return json_null();
+	if (v > names_count(names)) {
+		x_fail(x, PWS_EINVALID); /* corrupt model: never write a value we cannot read */
+		return NULL;
+	}
+	return json_string(names[v - 1]);
+}
+
+static void x_put(exporter *x, json_t *obj, const char *key, json_t *v)
+{
+	if (!v) {
+		x_fail(x, PWS_ENOMEM);
+		return;
+	}
+	if (json_object_set_new(obj, key, v))
+		x_fail(x, PWS_ENOMEM);
+}
+
+static void x_push(exporter *x, json_t *arr, json_t *v)
+{
+	if (json_array_append_new(arr, v))
+		x_fail(x, PWS_ENOMEM);
+}
+
+/* References: the id, "" for a removed entity, null for none. */
+static json_t *x_team(exporter *x, uint32_t t)
+{
+	if (t == PWS__NONE)
+		return json_null();
+	return x_str(x, TEAM(x->m, t)->alive ? TEAM(x->m, t)->id : "");
+}
+
+static json_t *x_user(exporter *x, uint32_t u)
+{
+	if (u == PWS__NONE)
+		return json_null();
+	return x_str(x, USER(x->m, u)->alive ? USER(x->m, u)->id : "");
+}
+
+static json_t *x_elem(exporter *x, uint32_t e)
+{
+	if (e == PWS__NONE)
+		return json_null();
+	return x_str(x, ELEM(x->m, e)->state == PWS__EL_GONE ? "" : ELEM(x->m, e)->id);
+}
+
+static json_t *x_teams(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i, j;
+
+	for (i = 0; i < m->teams.n; i++) {
+		const pws__team *t = TEAM(m, i);
+		json_t *o, *doms;
+
+		if (!t->alive)
+			continue;
+		o = json_object();
+		doms = json_array();
+		for (j = 0; j < t->domains.n; j++)
+			x_push(x, doms, x_str(x, pws__atom(m, t->domains.v[j])));
+		x_put(x, o, "id", x_str(x, t->id));
+		x_put(x, o, "name", x_str(x, t->name));
+		x_put(x, o, "plan", x_enum(x, PLAN_NAMES, t->plan));
+		x_put(x, o, "sso", json_boolean(t->sso));
+		x_put(x, o, "seats", json_integer(t->seats));
+		x_put(x, o, "domains", doms);
+		x_push(x, arr, o);
+	}
+	return arr;
+}
+
+static json_t *x_users(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i;
+
+	for (i = 0; i < m->users.n; i++) {
+		const pws__user *u = USER(m, i);
+		json_t *o;
+
+		if (!u->alive)
+			continue;
+		o = json_object();
+		x_put(x, o, "id", x_str(x, u->id));
+		x_put(x, o, "email", x_str(x, pws__atom(m, u->email)));
+		x_put(x, o, "team", x_team(x, u->team));
+		x_put(x, o, "team_role", u->team == PWS__NONE ? json_null()
+		                         : x_enum(x, TEAM_ROLE_NAMES, u->team_role));
+		x_put(x, o, "partner_manager", json_boolean(u->pm));
+		x_push(x, arr, o);
+	}
+	return arr;
+}
+
+static json_t *x_workspaces(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i;
+
+	for (i = 0; i < m->wss.n; i++) {
+		const pws__ws *w = WS(m, i);
+		json_t *o = json_object();
+
+		x_put(x, o, "id", x_str(x, w->id));
+		x_put(x, o, "name", x_str(x, w->name));
+		x_put(x, o, "summary", x_str(x, w->summary));
+		x_put(x, o, "description", x_str(x, w->description));
+		x_put(x, o, "note", x_str(x, w->note));
+		x_put(x, o, "team", x_team(x, w->team));
+		x_put(x, o, "visibility", x_enum(x, VIS_NAMES, w->vis));
+		x_put(x, o, "mode", x_enum(x, MODE_NAMES, w->mode));
+		x_put(x, o, "model", x_enum(x, MODEL_NAMES, w->model));
+		x_put(x, o, "lifecycle", x_enum(x, LC_NAMES, w->lc));
+		x_put(x, o, "was_partner", json_boolean(w->was_partner));
+		x_put(x, o, "request", x_enum(x, REQ_NAMES, w->request));
+		x_put(x, o, "requester", x_user(x, w->requester));
+		x_put(x, o, "integration", json_boolean(w->integration));
+		x_put(x, o, "n_updates", json_integer(w->n_updates));
+		x_push(x, arr, o);
+	}
+	return arr;
+}
+
+/* Workspace by workspace, group by group: importing in this order rebuilds
+ * the same groups in the same order (team members first, VI1). */
+static json_t *x_memberships(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i, g, k, mi;
+
+	for (i = 0; i < m->wss.n; i++) {
+		const pws__ws *w = WS(m, i);
+
+		PWS__EACH_MEMBER(m, w, g, k, mi) {
+			const pws__member *mb = MEMB(m, mi);
+			uint32_t org = pws__morg(m, mi);
+			json_t *o, *jorg;
+
+			if (!mb->alive)
+				continue;
+			if (org == PWS__GRP_TEAM)
+				jorg = json_null();
+			else if (w->model == PWS_MODEL_LEGACY)
+				jorg = x_str(x, pws__atom(m, org));
+			else
+				jorg = x_team(x, org);
+			o = json_object();
+			x_put(x, o, "workspace", x_str(x, w->id));
+			x_put(x, o, "user", x_user(x, mb->user));
+			x_put(x, o, "role", x_enum(x, ROLE_NAMES, mb->role));
+			x_put(x, o, "lead", json_boolean(mb->lead));
+			x_put(x, o, "organization", jorg);
+			x_put(x, o, "seen", json_integer(mb->seen));
+			x_push(x, arr, o);
+		}
+	}
+	return arr;
+}
+
+static json_t *x_invites(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i;
+
+	for (i = 0; i < m->invites.n; i++) {
+		const pws__invite *v = INVITE(m, i);
+		json_t *o;
+
+		if (v->status != PWS__INV_OPEN)
+			continue;
+		o = json_object();
+		x_put(x, o, "workspace", x_str(x, WS(m, v->ws)->id));
+		x_put(x, o, "email", x_str(x, pws__atom(m, v->email)));
+		x_put(x, o, "inviter", x_user(x, v->inviter));
+		x_put(x, o, "kind", x_enum(x, INV_KIND_NAMES, v->kind));
+		x_put(x, o, "role", x_enum(x, ROLE_NAMES, v->role));
+		x_put(x, o, "lead", json_boolean(v->lead));
+		x_push(x, arr, o);
+	}
+	return arr;
+}
+
+/* In index order, which is creation order: a parent comes before its
+ * children. */
+static json_t *x_elements(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i, j;
+
+	for (i = 0; i < m->elements.n; i++) {
+		const pws__element *e = ELEM(m, i);
+		json_t *o, *eds;
+
+		if (e->state == PWS__EL_GONE)
+			continue;
+		eds = json_array();
+		for (j = 0; j < e->editors.n; j++)
+			x_push(x, eds, x_user(x, e->editors.v[j]));
+		o = json_object();
+		x_put(x, o, "id", x_str(x, e->id));
+		x_put(x, o, "workspace", x_str(x, WS(m, e->ws)->id));
+		x_put(x, o, "kind", x_enum(x, EL_KIND_NAMES, e->kind));
+		x_put(x, o, "size", x_u64(e->size));
+		x_put(x, o, "parent", x_elem(x, e->parent));
+		x_put(x, o, "state", x_enum(x, EL_STATE_NAMES, e->state));
+		x_put(x, o, "deleted_at", json_integer((json_int_t)e->deleted_at));
+		x_put(x, o, "editors", eds);
+		x_push(x, arr, o);
+	}
+	return arr;
+}
+
+enum { POST_UPDATE, POST_REPLY, POST_HISTORY, POST_COMMENT };
+
+static json_t *x_posts(exporter *x, const pws__vec *v, int kind)
+{
+	const pws__model *m = x->m;
+	json_t *arr = json_array();
+	uint32_t i;
+
+	for (i = 0; i < v->n; i++) {
+		const pws__post *p = PWS__AT(*v, pws__post, i);
+		json_t *o;
+
+		if (!p->id)
+			continue;
+		o = json_object();
+		x_put(x, o, "id", x_str(x, p->id));
+		x_put(x, o, "workspace", x_str(x, WS(m, p->ws)->id));
+		x_put(x, o, "author", x_user(x, p->author));
+		x_put(x, o, "text", x_str(x, p->text));
+		x_put(x, o, "at", json_integer((json_int_t)p->at));
+		if (kind == POST_REPLY)
+			x_put(x, o, "update", x_str(x, UPDATE(m, p->parent)->id));
+		else if (kind == POST_COMMENT)
+			x_put(x, o, "element", x_elem(x, p->parent));
+		x_push(x, arr, o);
+	}
+	return arr;
+}
+
+static json_t *x_retention(exporter *x)
+{
+	const pws__model *m = x->m;
+	json_t *obj = json_object();
+	unsigned i;
+
+	for (i = 1; i <= names_count(PLAN_NAMES); i++) {
+		json_t *o = json_object();
+
+		x_put(x, o, "days", json_integer(m->retention_days[i]));
+		x_put(x, o, "bytes", x_u64(m->retention_bytes[i]));
+		x_put(x, obj, PLAN_NAMES[i - 1], o);
+	}
+	return obj;
+}
+
+static json_t *x_root(exporter *x)
+{
+	json_t *root = json_object();
+
+	x_put(x, root, "format", json_integer(PWS_SNAPSHOT_FORMAT));
+	x_put(x, root, "teams", x_teams(x));
+	x_put(x, root, "users", x_users(x));
+	x_put(x, root, "workspaces", x_workspaces(x));
+	x_put(x, root, "memberships", x_memberships(x));
+	x_put(x, root, "invites", x_invites(x));
+	x_put(x, root, "elements", x_elements(x));
+	x_put(x, root, "updates", x_posts(x, &x->m->updates, POST_UPDATE));
+	x_put(x, root, "replies", x_posts(x, &x->m->replies, POST_REPLY));
+	x_put(x, root, "history", x_posts(x, &x->m->history, POST_HISTORY));
+	x_put(x, root, "comments", x_posts(x, &x->m->comments, POST_COMMENT));
+	x_put(x, root, "retention", x_retention(x));
+	if (!root)
+		x_fail(x, PWS_ENOMEM);
+	return root;
+}
 
 PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len)
 {
-	(void)p;
-	(void)len;
+	exporter x;
+	json_t *root;
+	size_t n = 0;
+	char *buf = NULL;
+	int rc;
+
 	if (json)
 		*json = NULL;
-	return PWS_ERROR;
+	if (len)
+		*len = 0;
+	if (!p || !json)
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	x.m = &p->m;
+	x.rc = PWS_OK;
+	root = x_root(&x);
+	if (!x.rc) {
+		n = json_dumpb(root, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+		if (n == 0)
+			x.rc = PWS_ENOMEM;
+	}
+	if (!x.rc) {
+		buf = pws__malloc(&p->mem, n + 1);
+		if (!buf)
+			x.rc = PWS_ENOMEM;
+		else if (json_dumpb(root, buf, n, JSON_COMPACT | JSON_SORT_KEYS) != n)
+			x.rc = PWS_ENOMEM;
+	}
+	json_decref(root);
+	pws__read_end(p);
+	if (x.rc) {
+		pws__free(&p->mem, buf);
+		return x.rc;
+	}
+	buf[n] = '\0';
+	*json = buf;
+	if (len)
+		*len = n;
+	return PWS_OK;
 }
 
 PWS_EXTERN void pws_snapshot_free(const pws_policy *p, char *json)
@@ -19,10 +436,1090 @@ PWS_EXTERN void pws_snapshot_free(const pws_policy *p, char *json)
 		pws__free(&p->mem, json);
 }
 
+/* ============================================================================
+ * Import
+ * ========================================================================== */
+
+typedef struct importer {
+	const pws__mem *mem;
+	pws__model *m;
+	char msg[PWS_RESULT_MESSAGE_SIZE];
+	/* the one "removed" slot per kind that "" references point at */
+	uint32_t gone_team, gone_user, gone_el;
+	/* duplicate editors: mark[u] = 1 + the element that last listed u */
+	uint32_t *mark;
+} importer;
+
+#if defined(__GNUC__)
+__attribute__((format(printf, 2, 3)))
+#endif
+static int bad(importer *im, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(im->msg, sizeof(im->msg), fmt, ap);
+	va_end(ap);
+	return PWS_EINVALID;
+}
+
+/* Quoted user input in messages is cut to keep the path readable. */
+#define Q "%.48s"
+
+static const char *jtype(const json_t *v)
+{
+	switch (json_typeof(v)) {
+	case JSON_OBJECT: return "an object";
+	case JSON_ARRAY: return "an array";
+	case JSON_STRING: return "a string";
+	case JSON_INTEGER: return "an integer";
+	case JSON_REAL: return "a real number";
+	case JSON_TRUE:
+	case JSON_FALSE: return "a boolean";
+	default: return "null";
+	}
+}
+
+/* Members beginning with "x-" are ignored everywhere; any other unknown
+ * member is an error (a typo must not silently become a default). */
+static int check_keys(importer *im, const json_t *obj, const char *path,
+                      const char *const *allowed)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)obj, key, v) {
+		size_t i;
+		int ok = strncmp(key, "x-", 2) == 0;
+
+		for (i = 0; !ok && allowed[i]; i++)
+			ok = strcmp(key, allowed[i]) == 0;
+		if (!ok)
+			return bad(im, "%s: unknown member '" Q "'", path, key);
+	}
+	return PWS_OK;
+}
+
+enum { OPT = 0, REQ = 1 };
+
+/* The member, or NULL when absent or null (which mean the same); an absent
+ * required member is an error. */
+static int member(importer *im, const json_t *obj, const char *path, const char *key,
+                  int flags, json_t **out)
+{
+	json_t *v = json_object_get(obj, key);
+
+	*out = v && !json_is_null(v) ? v : NULL;
+	if (!*out && (flags & REQ))
+		return bad(im, "%s.%s: missing", path, key);
+	return PWS_OK;
+}
+
+static int get_str(importer *im, const json_t *obj, const char *path, const char *key,
+                   int flags, const char **out)
+{
+	json_t *v;
+	int rc = member(im, obj, path, key, flags, &v);
+
+	*out = NULL;
+	if (rc || !v)
+		return rc;
+	if (!json_is_string(v))
+		return bad(im, "%s.%s: expected a string, got %s", path, key, jtype(v));
+	*out = json_string_value(v);
+	return PWS_OK;
+}
+
+/* A string of at most 1 MiB (pws__valid_text). */
+static int get_text(importer *im, const json_t *obj, const char *path, const char *key,
+                    int flags, const char **out)
+{
+	int rc = get_str(im, obj, path, key, flags, out);
+
+	if (!rc && *out && !pws__valid_text(*out))
+		return bad(im, "%s.%s: text longer than 1 MiB", path, key);
+	return rc;
+}
+
+/* A well-formed id (pws__valid_id); "" too when removed_ok. */
+static int get_id(importer *im, const json_t *obj, const char *path, const char *key,
+                  int flags, int removed_ok, const char **out)
+{
+	int rc = get_str(im, obj, path, key, flags, out);
+
+	if (rc || !*out)
+		return rc;
+	if (removed_ok && !(*out)[0])
+		return PWS_OK;
+	if (!pws__valid_id(*out))
+		return bad(im, "%s.%s: malformed id '" Q "'", path, key, *out);
+	return PWS_OK;
+}
+
+static int get_enum(importer *im, const json_t *obj, const char *path, const char *key,
+                    int flags, const char *const *names, int *out)
+{
+	const char *s;
+	unsigned i;
+	int rc = get_str(im, obj, path, key, flags, &s);
+
+	*out = 0;
+	if (rc || !s)
+		return rc;
+	for (i = 0; names[i]; i++)
+		if (strcmp(s, names[i]) == 0) {
+			*out = (int)i + 1;
+			return PWS_OK;
+		}
+	return bad(im, "%s.%s: unknown value '" Q "'", path, key, s);
+}
+
+static int get_bool(importer *im, const json_t *obj, const char *path, const char *key,
+                    int *out)
+{
+	json_t *v;
+	int rc = member(im, obj, path, key, OPT, &v);
+
+	*out = 0;
+	if (rc || !v)
+		return rc;
+	if (!json_is_boolean(v))
+		return bad(im, "%s.%s: expected a boolean, got %s", path, key, jtype(v));
+	*out = json_is_true(v);
+	return PWS_OK;
+}
+
+/* An integer in [0, max]; for 64-bit fields also a string of decimal
+ * digits (how values above 2^63 - 1 are written). Default 0. */
+static int get_uint(importer *im, const json_t *obj, const char *path, const char *key,
+                    int flags, uint64_t max, uint64_t *out)
+{
+	json_t *v;
+	int rc = member(im, obj, path, key, flags, &v);
+
+	*out = 0;
+	if (rc || !v)
+		return rc;
+	if (json_is_integer(v)) {
+		json_int_t i = json_integer_value(v);
+
+		if (i < 0 || (uint64_t)i > max)
+			return bad(im, "%s.%s: %lld is out of range (0 to %llu)", path, key,
+			           (long long)i, (unsigned long long)max);
+		*out = (uint64_t)i;
+		return PWS_OK;
+	}
+	if (json_is_string(v) && max == UINT64_MAX) {
+		const char *s = json_string_value(v);
+		uint64_t x = 0;
+		size_t k;
+
+		for (k = 0; s[k]; k++) {
+			unsigned d = (unsigned)(s[k] - '0');
+
+			if (s[k] < '0' || s[k] > '9' || (k == 1 && s[0] == '0') ||
+			    x > (UINT64_MAX - d) / 10)
+				return bad(im, "%s.%s: '" Q "' is not an integer from 0 to %llu", path,
+				           key, s, (unsigned long long)UINT64_MAX);
+			x = x * 10 + d;
+		}
+		if (k == 0)
+			return bad(im, "%s.%s: empty string is not an integer", path, key);
+		*out = x;
+		return PWS_OK;
+	}
+	return bad(im, "%s.%s: expected an integer, got %s", path, key, jtype(v));
+}
+
+static int get_u32(importer *im, const json_t *obj, const char *path, const char *key,
+                   int flags, uint32_t *out)
+{
+	uint64_t x;
+	int rc = get_uint(im, obj, path, key, flags, UINT32_MAX, &x);
+
+	*out = (uint32_t)x;
+	return rc;
+}
+
+static int get_i64(importer *im, const json_t *obj, const char *path, const char *key,
+                   int flags, int64_t *out)
+{
+	json_t *v;
+	int rc = member(im, obj, path, key, flags, &v);
+
+	*out = 0;
+	if (rc || !v)
+		return rc;
+	if (!json_is_integer(v))
+		return bad(im, "%s.%s: expected an integer, got %s", path, key, jtype(v));
+	*out = (int64_t)json_integer_value(v);
+	return PWS_OK;
+}
+
+/* --- "removed" slots ---------------------------------------------------------- */
+
+static uint32_t gone_team(importer *im)
+{
+	pws__model *m = im->m;
+	pws__team *t;
+
+	if (im->gone_team != PWS__NONE)
+		return im->gone_team;
+	if (pws__vec_reserve(im->mem, &m->teams, sizeof(pws__team), 1))
+		return PWS__NONE;
+	t = TEAM(m, m->teams.n);
+	memset(t, 0, sizeof(*t));
+	t->id = ""; /* as pws_team_remove leaves it */
+	return im->gone_team = m->teams.n++;
+}
+
+static uint32_t gone_user(importer *im)
+{
+	pws__model *m = im->m;
+	pws__user *u;
+
+	if (im->gone_user != PWS__NONE)
+		return im->gone_user;
+	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1))
+		return PWS__NONE;
+	u = USER(m, m->users.n);
+	memset(u, 0, sizeof(*u));
+	u->id = ""; /* as pws_user_remove leaves it */
+	u->email = u->domain = PWS__NONE;
+	u->team = PWS__NONE;
+	return im->gone_user = m->users.n++;
+}
+
+static uint32_t gone_el(importer *im, uint32_t ws)
+{
+	pws__model *m = im->m;
+	pws__element *e;
+
+	if (im->gone_el != PWS__NONE)
+		return im->gone_el;
+	if (pws__vec_reserve(im->mem, &m->elements, sizeof(pws__element), 1))
+		return PWS__NONE;
+	e = ELEM(m, m->elements.n);
+	memset(e, 0, sizeof(*e));
+	e->id = ""; /* as pws_element_delete leaves it */
+	e->ws = ws;  /* any valid workspace; nothing reads it */
+	e->parent = PWS__NONE;
+	e->state = PWS__EL_GONE;
+	return im->gone_el = m->elements.n++;
+}
+
+/* --- references ------------------------------------------------------------------ */
+
+static int ref_team(importer *im, const json_t *obj, const char *path, const char *key,
+                    int flags, int removed_ok, uint32_t *t)
+{
+	const char *s;
+	int rc = get_id(im, obj, path, key, flags, removed_ok, &s);
+
+	*t = PWS__NONE;
+	if (rc || !s)
+		return rc;
+	if (!s[0])
+		return (*t = gone_team(im)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
+	*t = pws__team_find(im->m, s);
+	if (*t == PWS__NONE)
+		return bad(im, "%s.%s: unknown team '" Q "'", path, key, s);
+	return PWS_OK;
+}
+
+static int user_ref(importer *im, const char *s, const char *path, const char *key,
+                    int removed_ok, uint32_t *u)
+{
+	if (removed_ok && !s[0])
+		return (*u = gone_user(im)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
+	*u = pws__user_find(im->m, s);
+	if (*u == PWS__NONE)
+		return bad(im, "%s.%s: unknown user '" Q "'", path, key, s);
+	return PWS_OK;
+}
+
+static int ref_user(importer *im, const json_t *obj, const char *path, const char *key,
+                    int flags, int removed_ok, uint32_t *u)
+{
+	const char *s;
+	int rc = get_id(im, obj, path, key, flags, removed_ok, &s);
+
+	*u = PWS__NONE;
+	if (rc || !s)
+		return rc;
+	return user_ref(im, s, path, key, removed_ok, u);
+}
+
+static int ref_ws(importer *im, const json_t *obj, const char *path, const char *key,
+                  uint32_t *w)
+{
+	const char *s;
+	int rc = get_id(im, obj, path, key, REQ, 0, &s);
+
+	*w = PWS__NONE;
+	if (rc)
+		return rc;
+	*w = pws__ws_find(im->m, s);
+	if (*w == PWS__NONE)
+		return bad(im, "%s.%s: unknown workspace '" Q "'", path, key, s);
+	return PWS_OK;
+}
+
+/* An element listed before (so parents never form a cycle), or "" for
+ * one deleted for good; ws is the workspace of the referring record. */
+static int ref_el(importer *im, const json_t *obj, const char *path, const char *key,
+                  int flags, uint32_t ws, uint32_t *e)
+{
+	const char *s;
+	int rc = get_id(im, obj, path, key, flags, 1, &s);
+
+	*e = PWS__NONE;
+	if (rc || !s)
+		return rc;
+	if (!s[0])
+		return (*e = gone_el(im, ws)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
+	*e = pws__el_find(im->m, s);
+	if (*e == PWS__NONE)
+		return bad(im, "%s.%s: unknown element '" Q "' (or listed after this one)", path,
+		           key, s);
+	return PWS_OK;
+}
+
+/* An address already in identity-key form (what the library stores). */
+static int get_email(importer *im, const json_t *obj, const char *path, const char *key,
+                     const char **out)
+{
+	char k[PWS__EMAIL_MAX + 1];
+	const char *why = NULL;
+	int rc = get_str(im, obj, path, key, REQ, out);
+
+	if (rc)
+		return rc;
+	if (pws__email_key(k, *out, strlen(*out), &why) != PWS_OK)
+		return bad(im, "%s.%s: malformed address '" Q "': %s", path, key, *out,
+		           why ? why : "invalid");
+	if (strcmp(k, *out) != 0)
+		return bad(im, "%s.%s: '" Q "' is not normalized (expected '" Q "')", path, key,
+		           *out, k);
+	return PWS_OK;
+}
+
+static int check_domain(importer *im, const char *s, const char *path, const char *key)
+{
+	char d[PWS__EMAIL_MAX + 1];
+	const char *why = NULL;
+
+	if (pws__domain_norm(d, s, strlen(s), &why) != PWS_OK)
+		return bad(im, "%s.%s: malformed domain '" Q "': %s", path, key, s,
+		           why ? why : "invalid");
+	if (strcmp(d, s) != 0)
+		return bad(im, "%s.%s: '" Q "' is not normalized (expected '" Q "')", path, key, s,
+		           d);
+	return PWS_OK;
+}
+
+/* Copies a string with the handle's allocator; NULL stays NULL. */
+static int dup_opt(importer *im, const char *s, char **out)
+{
+	*out = NULL;
+	if (!s)
+		return PWS_OK;
+	*out = pws__strdup(im->mem, s);
+	return *out ? PWS_OK : PWS_ENOMEM;
+}
+
+/* Registers a new id in map (room reserved here); the copy is owned by the
+ * map from then on, as in the API. */
+static int put_id(importer *im, pws__smap *map, const char *s, uint32_t val, const char **out)
+{
+	char *c;
+
+	if (pws__smap_reserve(im->mem, map, 1) || !(c = pws__strdup(im->mem, s)))
+		return PWS_ENOMEM;
+	pws__smap_put(map, c, val);
+	*out = c;
+	return PWS_OK;
+}
+
+/* The array `key` of the top level (absent or null: empty). */
+static int top_array(importer *im, const json_t *root, const char *key, json_t **out)
+{
+	int rc = member(im, root, "", key, OPT, out);
+
+	if (!rc && *out && !json_is_array(*out))
+		return bad(im, "%s: expected an array, got %s", key, jtype(*out));
+	return rc;
+}
+
+/* Starts record i of array `name`: an object with only known members. */
+static int record(importer *im, const json_t *arr, const char *name, size_t i, char *path,
+                  size_t size, const char *const *allowed, json_t **out)
+{
+	*out = json_array_get(arr, i);
+	snprintf(path, size, "%s[%zu]", name, i);
+	if (!json_is_object(*out))
+		return bad(im, "%s: expected an object, got %s", path, jtype(*out));
+	return check_keys(im, *out, path, allowed);
+}
+
+#define PATH_SIZE 48
+
+/* --- the sections ------------------------------------------------------------------ */
+
+static int i_teams(importer *im, const json_t *arr)
+{
+	static const char *const keys[] = { "id", "name", "plan", "sso", "seats", "domains", NULL };
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+	size_t i, j;
+
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o, *doms;
+		const char *id, *name;
+		int plan, sso, rc;
+		uint32_t seats, t;
+		pws__team *T;
+
+		rc = record(im, arr, "teams", i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = get_id(im, o, path, "id", REQ, 0, &id);
+		if (!rc && pws__team_find(m, id) != PWS__NONE)
+			rc = bad(im, "%s.id: duplicate team '" Q "'", path, id);
+		if (!rc)
+			rc = get_text(im, o, path, "name", REQ, &name);
+		if (!rc)
+			rc = get_enum(im, o, path, "plan", REQ, PLAN_NAMES, &plan);
+		if (!rc)
+			rc = get_bool(im, o, path, "sso", &sso);
+		seats = PWS__DEFAULT_SEATS;
+		if (!rc && json_object_get(o, "seats") && !json_is_null(json_object_get(o, "seats")))
+			rc = get_u32(im, o, path, "seats", OPT, &seats);
+		if (!rc)
+			rc = member(im, o, path, "domains", OPT, &doms);
+		if (!rc && doms && !json_is_array(doms))
+			rc = bad(im, "%s.domains: expected an array, got %s", path, jtype(doms));
+		if (rc)
+			return rc;
+		if (pws__vec_reserve(im->mem, &m->teams, sizeof(pws__team), 1))
+			return PWS_ENOMEM;
+		t = m->teams.n++;
+		T = TEAM(m, t);
+		memset(T, 0, sizeof(*T));
+		T->plan = (uint8_t)plan;
+		T->sso = (uint8_t)sso;
+		T->seats = seats;
+		T->alive = 1;
+		if (put_id(im, &m->team_ids, id, t, &T->id) || dup_opt(im, name, &T->name))
+			return PWS_ENOMEM;
+		for (j = 0; doms && j < json_array_size(doms); j++) {
+			const json_t *d = json_array_get(doms, j);
+			char key[32];
+			uint32_t a;
+
+			snprintf(key, sizeof(key), "domains[%zu]", j);
+			if (!json_is_string(d))
+				return bad(im, "%s.%s: expected a string, got %s", path, key, jtype(d));
+			rc = check_domain(im, json_string_value(d), path, key);
+			if (rc)
+				return rc;
+			a = pws__atom_find(m, json_string_value(d));
+			if (a != PWS__NONE && pws__umap_get(&m->team_by_domain, a) != PWS__NONE)
+				return bad(im, "%s.%s: domain '" Q "' already belongs to a team", path, key,
+				           json_string_value(d));
+			a = pws__atom_intern(im->mem, m, json_string_value(d));
+			if (a == PWS__NONE || pws__umap_reserve(im->mem, &m->team_by_domain, 1) ||
+			    pws__ids_reserve(im->mem, &TEAM(m, t)->domains, 1))
+				return PWS_ENOMEM;
+			pws__umap_put(&m->team_by_domain, a, t);
+			pws__ids_push(&TEAM(m, t)->domains, a);
+		}
+	}
+	return PWS_OK;
+}
+
+static int i_users(importer *im, const json_t *arr)
+{
+	static const char *const keys[] = { "id", "email", "team", "team_role", "partner_manager",
+	                                    NULL };
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+	size_t i;
+
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o;
+		const char *id, *email;
+		int role, pm, rc;
+		uint32_t t, ea, da, u;
+		pws__user *U;
+
+		rc = record(im, arr, "users", i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = get_id(im, o, path, "id", REQ, 0, &id);
+		if (!rc && pws__user_find(m, id) != PWS__NONE)
+			rc = bad(im, "%s.id: duplicate user '" Q "'", path, id);
+		if (!rc)
+			rc = get_email(im, o, path, "email", &email);
+		if (!rc) {
+			ea = pws__atom_find(m, email);
+			if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
+				rc = bad(im, "%s.email: '" Q "' belongs to another user", path, email);
+		}
+		if (!rc)
+			rc = ref_team(im, o, path, "team", OPT, 0, &t);
+		if (!rc)
+			rc = get_enum(im, o, path, "team_role", t != PWS__NONE ? REQ : OPT,
+			              TEAM_ROLE_NAMES, &role);
+		if (!rc)
+			rc = get_bool(im, o, path, "partner_manager", &pm);
+		if (!rc && t == PWS__NONE && role)
+			rc = bad(im, "%s.team_role: a user with no team has no team role", path);
+		if (!rc && t == PWS__NONE && pm)
+			rc = bad(im, "%s.partner_manager: a user with no team is no Partner Manager",
+			         path);
+		if (rc)
+			return rc;
+		ea = pws__atom_intern(im->mem, m, email);
+		da = ea == PWS__NONE ? PWS__NONE
+		                     : pws__atom_intern(im->mem, m, pws__email_domain(email));
+		if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+		    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
+		    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)))
+			return PWS_ENOMEM;
+		u = m->users.n++;
+		U = USER(m, u);
+		memset(U, 0, sizeof(*U));
+		U->email = ea;
+		U->domain = da;
+		U->team = t;
+		U->alive = 1;
+		if (t != PWS__NONE) {
+			U->team_role = (uint8_t)role;
+			U->pm = (uint8_t)pm;
+			U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
+		}
+		pws__umap_put(&m->user_by_email, ea, u);
+		if (put_id(im, &m->user_ids, id, u, &U->id))
+			return PWS_ENOMEM;
+	}
+	return PWS_OK;
+}
+
+static int i_workspaces(importer *im, const json_t *arr)
+{
+	static const char *const keys[] = { "id", "name", "summary", "description", "note", "team",
+	                                    "visibility", "mode", "model", "lifecycle",
+	                                    "was_partner", "request", "requester", "integration",
+	                                    "n_updates", NULL };
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+	size_t i;
+
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o, *rq;
+		const char *id, *name, *summary, *desc, *note;
+		int vis, mode, model, lc, was, req, integ, rc;
+		uint32_t t, requester = PWS__NONE, n_upd, w;
+		pws__ws *W;
+
+		rc = record(im, arr, "workspaces", i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = get_id(im, o, path, "id", REQ, 0, &id);
+		if (!rc && pws__ws_find(m, id) != PWS__NONE)
+			rc = bad(im, "%s.id: duplicate workspace '" Q "'", path, id);
+		if (!rc)
+			rc = get_text(im, o, path, "name", REQ, &name);
+		if (!rc)
+			rc = get_text(im, o, path, "summary", OPT, &summary);
+		if (!rc)
+			rc = get_text(im, o, path, "description", OPT, &desc);
+		if (!rc)
+			rc = get_text(im, o, path, "note", OPT, &note);
+		if (!rc)
+			rc = get_enum(im, o, path, "visibility", REQ, VIS_NAMES, &vis);
+		if (!rc)
+			rc = get_enum(im, o, path, "mode", OPT, MODE_NAMES, &mode);
+		if (!rc)
+			rc = get_enum(im, o, path, "model", OPT, MODEL_NAMES, &model);
+		if (!rc && vis == PWS_VIS_PARTNER && (!mode || !model))
+			rc = bad(im, "%s.%s: missing (a partner workspace has a mode and a model)",
+			         path, mode ? "model" : "mode");
+		if (!rc)
+			rc = get_enum(im, o, path, "lifecycle", REQ, LC_NAMES, &lc);
+		if (!rc)
+			rc = get_bool(im, o, path, "was_partner", &was);
+		if (!rc)
+			rc = get_bool(im, o, path, "integration", &integ);
+		if (!rc)
+			rc = get_enum(im, o, path, "request", OPT, REQ_NAMES, &req);
+		if (!rc)
+			rc = member(im, o, path, "requester", OPT, &rq);
+		if (!rc && req && !rq)
+			rc = bad(im, "%s.requester: missing (the workspace has a request)", path);
+		if (!rc && !req && rq)
+			rc = bad(im, "%s.requester: set but the workspace has no request", path);
+		if (!rc)
+			rc = get_u32(im, o, path, "n_updates", OPT, &n_upd);
+		/* last: these may create a "removed" slot */
+		if (!rc)
+			rc = ref_team(im, o, path, "team", REQ, 1, &t);
+		if (!rc && req)
+			rc = ref_user(im, o, path, "requester", REQ, 1, &requester);
+		if (rc)
+			return rc;
+		if (pws__vec_reserve(im->mem, &m->wss, sizeof(pws__ws), 1) ||
+		    pws__ids_reserve(im->mem, &TEAM(m, t)->workspaces, 1))
+			return PWS_ENOMEM;
+		w = m->wss.n++;
+		W = WS(m, w);
+		memset(W, 0, sizeof(*W));
+		W->team = t;
+		W->mode = (uint8_t)mode;
+		W->model = (uint8_t)model;
+		W->lc = (uint8_t)lc;
+		W->was_partner = (uint8_t)was;
+		W->request = (uint8_t)req;
+		W->requester = requester;
+		W->integration = (uint8_t)integ;
+		W->n_updates = n_upd;
+		pws__ids_push(&TEAM(m, t)->workspaces, w);
+		if (dup_opt(im, name, &W->name) || dup_opt(im, summary, &W->summary) ||
+		    dup_opt(im, desc, &W->description) || dup_opt(im, note, &W->note) ||
+		    pws__public_reserve(im->mem, m, w, vis) || put_id(im, &m->ws_ids, id, w, &W->id))
+			return PWS_ENOMEM;
+		pws__set_vis(m, w, vis);
+	}
+	return PWS_OK;
+}
+
+static int i_memberships(importer *im, const json_t *arr)
+{
+	static const char *const keys[] = { "workspace", "user", "role", "lead", "organization",
+	                                    "seen", NULL };
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+	size_t i;
+
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o, *jo;
+		int role, lead, rc;
+		uint32_t w, u, seen, org, mi;
+		const pws__ws *W;
+
+		rc = record(im, arr, "memberships", i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = ref_ws(im, o, path, "workspace", &w);
+		if (!rc)
+			rc = ref_user(im, o, path, "user", REQ, 0, &u);
+		if (!rc && pws__member_rec(m, w, u) != PWS__NONE)
+			rc = bad(im, "%s: duplicate membership of '" Q "' in '" Q "'", path,
+			         USER(m, u)->id, WS(m, w)->id);
+		if (!rc)
+			rc = get_enum(im, o, path, "role", REQ, ROLE_NAMES, &role);
+		if (!rc)
+			rc = get_bool(im, o, path, "lead", &lead);
+		if (!rc)
+			rc = get_u32(im, o, path, "seen", OPT, &seen);
+		if (!rc && seen > WS(m, w)->n_updates)
+			rc = bad(im, "%s.seen: %u is more than the workspace's n_updates (%u)", path,
+			         seen, WS(m, w)->n_updates);
+		if (!rc)
+			rc = member(im, o, path, "organization", OPT, &jo);
+		if (rc)
+			return rc;
+		W = WS(m, w);
+		org = W->team;
+		if (USER(m, u)->team == W->team) {
+			if (jo)
+				return bad(im, "%s.organization: must be null for a member of the "
+				           "owning team", path);
+		} else if (!jo) {
+			return bad(im, "%s.organization: missing (the user is a partner here)", path);
+		} else if (W->model == PWS_MODEL_LEGACY) {
+			if (!json_is_string(jo))
+				return bad(im, "%s.organization: expected a string, got %s", path,
+				           jtype(jo));
+			rc = check_domain(im, json_string_value(jo), path, "organization");
+			if (rc)
+				return rc;
+			org = pws__atom_intern(im->mem, m, json_string_value(jo));
+			if (org == PWS__NONE)
+				return PWS_ENOMEM;
+		} else {
+			rc = ref_team(im, o, path, "organization", REQ, 1, &org);
+			if (rc)
+				return rc;
+		}
+		if (pws__member_reserve(im->mem, m, w, u, org))
+			return PWS_ENOMEM;
+		mi = pws__member_link(m, w, u, role, lead, org);
+		MEMB(m, mi)->seen = seen;
+	}
+	return PWS_OK;
+}
+
+static int i_invites(importer *im, const json_t *arr)
+{
+	static const char *const keys[] = { "workspace", "email", "inviter", "kind", "role", "lead",
+	                                    NULL };
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+	size_t i;
+
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o;
+		const char *email;
+		int kind, role, lead, rc;
+		uint32_t w, ea, inviter;
+		pws__invite *v;
+
+		rc = record(im, arr, "invites", i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = ref_ws(im, o, path, "workspace", &w);
+		if (!rc)
+			rc = get_email(im, o, path, "email", &email);
+		if (!rc) {
+			ea = pws__atom_find(m, email);
+			if (ea != PWS__NONE && pws__umap_get(&m->invite_of, pws__pair(w, ea)) != PWS__NONE)
+				rc = bad(im, "%s: duplicate invite of '" Q "' to '" Q "'", path, email,
+				         WS(m, w)->id);
+		}
+		if (!rc)
+			rc = get_enum(im, o, path, "kind", REQ, INV_KIND_NAMES, &kind);
+		if (!rc)
+			rc = get_enum(im, o, path, "role", REQ, ROLE_NAMES, &role);
+		if (!rc)
+			rc = get_bool(im, o, path, "lead", &lead);
+		if (!rc)
+			rc = ref_user(im, o, path, "inviter", REQ, 1, &inviter);
+		if (rc)
+			return rc;
+		ea = pws__atom_intern(im->mem, m, email);
+		if (ea == PWS__NONE ||
+		    pws__vec_reserve(im->mem, &m->invites, sizeof(pws__invite), 1) ||
+		    pws__umap_reserve(im->mem, &m->invite_of, 1))
+			return PWS_ENOMEM;
+		pws__umap_put(&m->invite_of, pws__pair(w, ea), m->invites.n);
+		v = INVITE(m, m->invites.n++);
+		memset(v, 0, sizeof(*v));
+		v->ws = w;
+		v->email = ea;
+		v->inviter = inviter;
+		v->kind = (uint8_t)kind;
+		v->role = (uint8_t)role;
+		v->lead = (uint8_t)lead;
+		v->status = PWS__INV_OPEN;
+		if (kind == PWS_INVITE_PARTNER)
+			WS(m, w)->n_pinv++;
+	}
+	return PWS_OK;
+}
+
+static int i_elements(importer *im, const json_t *arr)
+{
+	static const char *const keys[] = { "id", "workspace", "kind", "size", "parent", "state",
+	                                    "deleted_at", "editors", NULL };
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+	size_t i, j;
+
+	if (arr && json_array_size(arr)) {
+		im->mark = pws__calloc(im->mem, m->users.n ? m->users.n : 1, sizeof(uint32_t));
+		if (!im->mark)
+			return PWS_ENOMEM;
+	}
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o, *eds;
+		const char *id;
+		int kind, state, rc;
+		uint64_t size;
+		int64_t del;
+		uint32_t w, parent, e;
+		pws__element *E;
+
+		rc = record(im, arr, "elements", i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = get_id(im, o, path, "id", REQ, 0, &id);
+		if (!rc && pws__el_find(m, id) != PWS__NONE)
+			rc = bad(im, "%s.id: duplicate element '" Q "'", path, id);
+		if (!rc)
+			rc = ref_ws(im, o, path, "workspace", &w);
+		if (!rc)
+			rc = get_enum(im, o, path, "kind", REQ, EL_KIND_NAMES, &kind);
+		if (!rc)
+			rc = get_uint(im, o, path, "size", OPT, UINT64_MAX, &size);
+		if (!rc)
+			rc = get_enum(im, o, path, "state", OPT, EL_STATE_NAMES, &state);
+		if (!rc && !state)
+			state = PWS__EL_LIVE;
+		if (!rc)
+			rc = get_i64(im, o, path, "deleted_at", OPT, &del);
+		if (!rc && state == PWS__EL_LIVE && del != 0)
+			rc = bad(im, "%s.deleted_at: must be 0 for a live element", path);
+		if (!rc)
+			rc = member(im, o, path, "editors", OPT, &eds);
+		if (!rc && eds && !json_is_array(eds))
+			rc = bad(im, "%s.editors: expected an array, got %s", path, jtype(eds));
+		if (!rc)
+			rc = ref_el(im, o, path, "parent", OPT, w, &parent);
+		if (rc)
+			return rc;
+		if (pws__vec_reserve(im->mem, &m->elements, sizeof(pws__element), 1) ||
+		    pws__ids_reserve(im->mem, &WS(m, w)->elements, 1))
+			return PWS_ENOMEM;
+		e = m->elements.n++;
+		E = ELEM(m, e);
+		memset(E, 0, sizeof(*E));
+		E->ws = w;
+		E->parent = parent;
+		E->size = size;
+		E->deleted_at = state == PWS__EL_TRASH ? del : 0;
+		E->kind = (uint8_t)kind;
+		E->state = (uint8_t)state;
+		E->ws_pos = pws__ids_push(&WS(m, w)->elements, e);
+		if (put_id(im, &m->el_ids, id, e, &E->id))
+			return PWS_ENOMEM;
+		for (j = 0; eds && j < json_array_size(eds); j++) {
+			const json_t *d = json_array_get(eds, j);
+			char key[32];
+			uint32_t u;
+
+			snprintf(key, sizeof(key), "editors[%zu]", j);
+			if (!json_is_string(d))
+				return bad(im, "%s.%s: expected a string, got %s", path, key, jtype(d));
+			if (json_string_value(d)[0] && !pws__valid_id(json_string_value(d)))
+				return bad(im, "%s.%s: malformed id '" Q "'", path, key,
+				           json_string_value(d));
+			rc = user_ref(im, json_string_value(d), path, key, 1, &u);
+			if (rc)
+				return rc;
+			if (u != im->gone_user) {
+				if (im->mark[u] == e + 1)
+					return bad(im, "%s.%s: duplicate editor '" Q "'", path, key,
+					           json_string_value(d));
+				im->mark[u] = e + 1;
+			}
+			if (pws__ids_reserve(im->mem, &ELEM(m, e)->editors, 1))
+				return PWS_ENOMEM;
+			pws__ids_push(&ELEM(m, e)->editors, u);
+		}
+	}
+	return PWS_OK;
+}
+
+/* Updates, replies, history entries and comments. */
+static int i_posts(importer *im, const json_t *arr, int kind)
+{
+	static const char *const k_update[] = { "id", "workspace", "author", "text", "at", NULL };
+	static const char *const k_reply[] = { "id", "workspace", "author", "text", "at", "update",
+	                                       NULL };
+	static const char *const k_comment[] = { "id", "workspace", "author", "text", "at",
+	                                         "element", NULL };
+	static const char *const names[] = { "updates", "replies", "history", "comments" };
+	pws__model *m = im->m;
+	pws__vec *vec = kind == POST_UPDATE ? &m->updates : kind == POST_REPLY ? &m->replies
+	              : kind == POST_HISTORY ? &m->history : &m->comments;
+	pws__smap *ids = kind == POST_UPDATE ? &m->upd_ids : kind == POST_REPLY ? &m->reply_ids
+	               : kind == POST_HISTORY ? &m->hist_ids : &m->comment_ids;
+	const char *const *keys = kind == POST_REPLY ? k_reply
+	                        : kind == POST_COMMENT ? k_comment : k_update;
+	char path[PATH_SIZE];
+	size_t i;
+
+	for (i = 0; arr && i < json_array_size(arr); i++) {
+		json_t *o;
+		const char *id, *text, *up_id;
+		int64_t at;
+		uint32_t w, author, parent = PWS__NONE, n;
+		pws__ids *list;
+		pws__post *P;
+		int rc;
+
+		rc = record(im, arr, names[kind], i, path, sizeof(path), keys, &o);
+		if (!rc)
+			rc = get_id(im, o, path, "id", REQ, 0, &id);
+		if (!rc && pws__smap_get(ids, id) != PWS__NONE)
+			rc = bad(im, "%s.id: duplicate id '" Q "'", path, id);
+		if (!rc)
+			rc = ref_ws(im, o, path, "workspace", &w);
+		if (!rc)
+			rc = get_text(im, o, path, "text", REQ, &text);
+		if (!rc)
+			rc = get_i64(im, o, path, "at", OPT, &at);
+		if (!rc && kind == POST_REPLY) {
+			rc = get_id(im, o, path, "update", REQ, 0, &up_id);
+			if (!rc && (parent = pws__smap_get(&m->upd_ids, up_id)) == PWS__NONE)
+				rc = bad(im, "%s.update: unknown update '" Q "'", path, up_id);
+			if (!rc && UPDATE(m, parent)->ws != w)
+				rc = bad(im, "%s.workspace: not the workspace of update '" Q "'", path,
+				         up_id);
+		}
+		if (!rc)
+			rc = ref_user(im, o, path, "author", REQ, 1, &author);
+		if (!rc && kind == POST_COMMENT)
+			rc = ref_el(im, o, path, "element", REQ, w, &parent);
+		if (rc)
+			return rc;
+		list = kind == POST_UPDATE ? &WS(m, w)->updates
+		     : kind == POST_REPLY ? &UPDATE(m, parent)->kids
+		     : kind == POST_HISTORY ? &USER(m, author)->history : &ELEM(m, parent)->comments;
+		if (pws__vec_reserve(im->mem, vec, sizeof(pws__post), 1) ||
+		    pws__ids_reserve(im->mem, list, 1))
+			return PWS_ENOMEM;
+		n = vec->n++;
+		P = PWS__AT(*vec, pws__post, n);
+		memset(P, 0, sizeof(*P));
+		P->ws = w;
+		P->author = author;
+		P->parent = parent;
+		P->at = at;
+		pws__ids_push(list, n);
+		if (dup_opt(im, text, &P->text) || put_id(im, ids, id, n, &P->id))
+			return PWS_ENOMEM;
+	}
+	return PWS_OK;
+}
+
+static int i_retention(importer *im, const json_t *root)
+{
+	json_t *r;
+	unsigned i;
+	int rc = member(im, root, "", "retention", OPT, &r);
+
+	if (rc || !r)
+		return rc;
+	if (!json_is_object(r))
+		return bad(im, "retention: expected an object, got %s", jtype(r));
+	rc = check_keys(im, r, "retention", PLAN_NAMES);
+	for (i = 0; !rc && PLAN_NAMES[i]; i++) {
+		static const char *const keys[] = { "days", "bytes", NULL };
+		const json_t *o = json_object_get(r, PLAN_NAMES[i]);
+		char path[PATH_SIZE];
+		uint32_t days;
+		uint64_t bytes;
+
+		if (!o || json_is_null(o))
+			continue;
+		snprintf(path, sizeof(path), "retention.%s", PLAN_NAMES[i]);
+		if (!json_is_object(o))
+			return bad(im, "%s: expected an object, got %s", path, jtype(o));
+		rc = check_keys(im, o, path, keys);
+		if (!rc)
+			rc = get_u32(im, o, path, "days", REQ, &days);
+		if (!rc)
+			rc = get_uint(im, o, path, "bytes", REQ, UINT64_MAX, &bytes);
+		if (!rc) {
+			im->m->retention_days[i + 1] = days;
+			im->m->retention_bytes[i + 1] = bytes;
+		}
+	}
+	return rc;
+}
+
+static int build(importer *im, const json_t *root)
+{
+	static const char *const keys[] = { "format", "teams", "users", "workspaces",
+	                                    "memberships", "invites", "elements", "updates",
+	                                    "replies", "history", "comments", "retention", NULL };
+	json_t *a[10];
+	const json_t *f;
+	int rc, i;
+
+	if (!json_is_object(root))
+		return bad(im, "top level: expected an object, got %s", jtype(root));
+	/* the version first: a newer snapshot is refused as such, not for
+	 * members this version does not know */
+	f = json_object_get(root, "format");
+	if (!f)
+		return bad(im, "format: missing (this library reads format %d)",
+		           PWS_SNAPSHOT_FORMAT);
+	if (!json_is_integer(f))
+		return bad(im, "format: expected an integer, got %s", jtype(f));
+	if (json_integer_value(f) != PWS_SNAPSHOT_FORMAT)
+		return bad(im, "format: unsupported version %lld (this library reads %d)",
+		           (long long)json_integer_value(f), PWS_SNAPSHOT_FORMAT);
+	rc = check_keys(im, root, "top level", keys);
+	for (i = 0; !rc && i < 10; i++)
+		rc = top_array(im, root, keys[i + 1], &a[i]);
+	if (!rc)
+		rc = i_teams(im, a[0]);
+	if (!rc)
+		rc = i_users(im, a[1]);
+	if (!rc)
+		rc = i_workspaces(im, a[2]);
+	if (!rc)
+		rc = i_memberships(im, a[3]);
+	if (!rc)
+		rc = i_invites(im, a[4]);
+	if (!rc)
+		rc = i_elements(im, a[5]);
+	if (!rc)
+		rc = i_posts(im, a[6], POST_UPDATE);
+	if (!rc)
+		rc = i_posts(im, a[7], POST_REPLY);
+	if (!rc)
+		rc = i_posts(im, a[8], POST_HISTORY);
+	if (!rc)
+		rc = i_posts(im, a[9], POST_COMMENT);
+	if (!rc)
+		rc = i_retention(im, root);
+	return rc;
+}
+
 PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, pws_result *res)
 {
-	(void)p;
-	(void)json;
-	(void)len;
-	return pws__result_simple(res, PWS_ERROR, "snapshots are not implemented yet");
+	importer im;
+	pws__model nm, old;
+	pws__op op;
+	json_error_t err;
+	json_t *root;
+	int rc, brc;
+
+	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
+		return PWS_EINVALID;
+	if (!p)
+		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
+
+	/* (1) parse, validate and build a new model; the handle is untouched
+	 * and unlocked meanwhile (the allocator is immutable). */
+	memset(&im, 0, sizeof(im));
+	pws__model_init(&nm);
+	im.mem = &p->mem;
+	im.m = &nm;
+	im.gone_team = im.gone_user = im.gone_el = PWS__NONE;
+	if (!json && len) {
+		brc = bad(&im, "json is NULL");
+	} else {
+		root = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &err);
+		if (!root) {
+			brc = bad(&im, "JSON syntax error at line %d, column %d, byte %d: %s", err.line,
+			          err.column, err.position, err.text);
+		} else {
+			brc = build(&im, root);
+			json_decref(root);
+		}
+	}
+	pws__free(im.mem, im.mark);
+
+	rc = pws__op_begin(&op, p, res);
+	if (rc) {
+		pws__model_free(&p->mem, &nm);
+		return rc;
+	}
+	if (brc) {
+		pws__model_free(&p->mem, &nm);
+		if (brc != PWS_ENOMEM)
+			pws__fail(&op, brc, 0, "%s", im.msg);
+		return pws__op_end(&op, brc);
+	}
+
+	/* (2) PERSISTENCE POINT: the new state is complete and valid and the
+	 * write lock is held. Write it through the storage vtable here; on
+	 * failure: pws__model_free(&p->mem, &nm) and
+	 * return pws__op_end(&op, pws__fail(&op, PWS_ESTORAGE, 0, "...")). */
+
+	/* (3) swap: never fails */
+	old = p->m;
+	p->m = nm;
+	pws__model_free(&p->mem, &old);
+	return pws__op_end(&op, PWS_OK);
 }

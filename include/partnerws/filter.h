@@ -106,8 +106,9 @@ PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *policy,
  *        allowed on each.
  *
  * Rows: ID (element), KIND, ACTIONS (as pws_allowed_actions()), PARENT
- * (for monitors and mock servers, the collection they serve). Sorted by
- * element id. Trashed elements are not listed.
+ * (for monitors and mock servers, the collection they serve), in the
+ * workspace's own order (not sorted: sorting would cost more than the
+ * listing; sort on the host if needed). Trashed elements are not listed.
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param viewer the viewing user.
