@@ -12,8 +12,10 @@
 static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
                    uint32_t *u, uint32_t *w, uint32_t *e)
 {
-	if (!pws__valid_id(actor) || (!ws && !el) || (ws && !pws__valid_id(ws)) ||
-	    (el && !pws__valid_id(el)))
+	/* Only NULL and empty are invalid here: an id the directory could not
+	 * hold (control bytes, over-long) is simply not found, without a
+	 * separate validation pass on the hot path. */
+	if (!actor || !actor[0] || (!ws && !el) || (ws && !ws[0]) || (el && !el[0]))
 		return PWS_EINVALID;
 	*u = pws__user_find(m, actor);
 	if (*u == PWS__NONE)

@@ -73,8 +73,8 @@ void pws__smap_free(const pws__mem *m, pws__smap *map);
 
 /* --- uint64 -> uint32 map, with a 32-bit payload per entry ---------------
  * Any capacity (not only powers of two: the slot is picked by a
- * multiply-shift), load kept between about 0.62 and 0.8, so a million
- * entries cost about 22 bytes each rather than up to 32. The payload lets
+ * multiply-shift), load kept between 0.7 and 0.85, so a million
+ * entries cost about 20 bytes each rather than up to 32. The payload lets
  * a hot path read what it needs from the slot alone (one cache miss). */
 typedef struct pws__umap_slot {
 	uint64_t key;

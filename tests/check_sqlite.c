@@ -44,7 +44,20 @@ static void rm_store(const char *path)
 	}
 }
 
-static void tmp_setup(void)
+static void rm_all(void)
+{
+	char other[700];
+
+	rm_store(db_path);
+	snprintf(other, sizeof other, "%s/other.db", tmp_dir);
+	rm_store(other);
+	snprintf(other, sizeof other, "%s/garbage.db", tmp_dir);
+	unlink(other);
+}
+
+/* Unchecked (runs in the runner process): the directory is removed even
+ * when a test fails, which ends its forked process at once. */
+static void dir_setup(void)
 {
 	const char *base = getenv("TMPDIR");
 
@@ -55,16 +68,22 @@ static void tmp_setup(void)
 	snprintf(db_path, sizeof db_path, "%s/policy.db", tmp_dir);
 }
 
-static void tmp_teardown(void)
+static void dir_teardown(void)
 {
-	char other[700];
-
-	rm_store(db_path);
-	snprintf(other, sizeof other, "%s/other.db", tmp_dir);
-	rm_store(other);
-	snprintf(other, sizeof other, "%s/garbage.db", tmp_dir);
-	unlink(other);
+	rm_all();
 	rmdir(tmp_dir);
+}
+
+/* Checked (before each test): fresh files. */
+static void files_reset(void)
+{
+	rm_all();
+}
+
+static void add_fixtures(TCase *tc)
+{
+	tcase_add_unchecked_fixture(tc, dir_setup, dir_teardown);
+	tcase_add_checked_fixture(tc, files_reset, NULL);
 }
 
 /* ------------------------------------------------------------------ */
@@ -457,7 +476,7 @@ static Suite *adapter_suite(void)
 	Suite *s = suite_create("sqlite-adapter");
 	TCase *tc = tcase_create("vtable");
 
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	add_fixtures(tc);
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, test_bad_args);
 	tcase_add_test(tc, test_put_commit_load_order);
@@ -821,7 +840,7 @@ static Suite *policy_suite(void)
 	Suite *s = suite_create("sqlite-policy");
 	TCase *tc = tcase_create("roundtrip");
 
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	add_fixtures(tc);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_policy_roundtrip);
 	tcase_add_test(tc, test_policy_failed_calls_write_nothing);
@@ -1154,7 +1173,7 @@ static Suite *crash_suite(void)
 	Suite *s = suite_create("sqlite-crash");
 	TCase *tc = tcase_create("sigkill");
 
-	tcase_add_checked_fixture(tc, tmp_setup, tmp_teardown);
+	add_fixtures(tc);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, test_crash_consistency);
 	suite_add_tcase(s, tc);
