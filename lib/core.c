@@ -209,6 +209,43 @@ int pws__op_end(pws__op *op, int rc)
 	return rc;
 }
 
+/* Whether s[0..n) is well-formed UTF-8 (no overlongs, no surrogates). */
+static int utf8_ok(const unsigned char *s, size_t n)
+{
+	size_t i = 0;
+
+	while (i < n) {
+		unsigned c = s[i];
+		size_t k, len;
+		uint32_t cp;
+
+		if (c < 0x80) {
+			i++;
+			continue;
+		}
+		if (c >= 0xc2 && c <= 0xdf)
+			len = 2, cp = c & 0x1f;
+		else if (c >= 0xe0 && c <= 0xef)
+			len = 3, cp = c & 0x0f;
+		else if (c >= 0xf0 && c <= 0xf4)
+			len = 4, cp = c & 0x07;
+		else
+			return 0;
+		if (n - i < len)
+			return 0;
+		for (k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return 0;
+			cp = (cp << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && (cp < 0x800 || (cp >= 0xd800 && cp <= 0xdfff))) ||
+		    (len == 4 && (cp < 0x10000 || cp > 0x10ffff)))
+			return 0;
+		i += len;
+	}
+	return 1;
+}
+
 int pws__valid_id(const char *s)
 {
 	size_t i;
@@ -218,12 +255,17 @@ int pws__valid_id(const char *s)
 	for (i = 0; s[i]; i++)
 		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || i >= 255)
 			return 0;
-	return 1;
+	return utf8_ok((const unsigned char *)s, i);
 }
 
 int pws__valid_text(const char *s)
 {
-	return s && strlen(s) <= (1u << 20);
+	size_t n;
+
+	if (!s)
+		return 0;
+	n = strlen(s);
+	return n <= (1u << 20) && utf8_ok((const unsigned char *)s, n);
 }
 
 /* --- events ----------------------------------------------------------------- */

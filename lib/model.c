@@ -224,6 +224,19 @@ static uint64_t n_atom(const pws__model *m, uint32_t a)
 	return a == PWS__NONE ? 1 : h_str(pws__atom(m, a));
 }
 
+/* A post's parent by id (an update for a reply, an element for a
+ * comment): indexes depend on history, ids do not. */
+static uint64_t n_parent(const pws__model *m, uint64_t kind, uint32_t parent)
+{
+	if (parent == PWS__NONE)
+		return 1;
+	if (kind == 8)
+		return h_str(UPDATE(m, parent)->id);
+	if (kind == 10)
+		return h_str(ELEM(m, parent)->id);
+	return 3;
+}
+
 static void digest_posts(dg *d, const pws__model *m, const pws__vec *v, uint64_t kind)
 {
 	uint32_t i;
@@ -238,7 +251,7 @@ static void digest_posts(dg *d, const pws__model *m, const pws__vec *v, uint64_t
 		f[1] = h_str(p->text);
 		f[2] = p->ws == PWS__NONE ? 1 : h_str(WS(m, p->ws)->id);
 		f[3] = n_user(m, p->author);
-		f[4] = p->parent;
+		f[4] = n_parent(m, kind, p->parent);
 		f[5] = (uint64_t)p->at;
 		add(d, kind, f, 6);
 	}

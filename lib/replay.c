@@ -179,8 +179,10 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	size_t need = 0;
 	int op, i, rc;
 
-	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq <= rp->last)
-		return PWS_ESTORAGE; /* unknown kind, bad key or out of order */
+	/* every change was numbered from 1 without gaps: a missing, repeated or
+	 * misplaced record means the store lost a call; refuse to load it */
+	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq != rp->last + 1)
+		return PWS_ESTORAGE;
 	memset(&r, 0, sizeof(r));
 	if (pws__rec_decode(data, data_len, &op, r.a, &r.n))
 		return PWS_ESTORAGE;

@@ -1512,10 +1512,13 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 		return pws__op_end(&op, brc);
 	}
 
-	/* (2) PERSISTENCE POINT: the new state is complete and valid and the
-	 * write lock is held. Write it through the storage vtable here; on
-	 * failure: pws__model_free(&p->mem, &nm) and
-	 * return pws__op_end(&op, pws__fail(&op, PWS_ESTORAGE, 0, "...")). */
+	/* (2) the new state is complete and valid and the write lock is held:
+	 * write the import through (it replays as one record), or give up */
+	pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json ? json : "", len);
+	if (pws__op_persist(&op)) {
+		pws__model_free(&p->mem, &nm);
+		return pws__op_end(&op, PWS_ESTORAGE);
+	}
 
 	/* (3) swap: never fails */
 	old = p->m;

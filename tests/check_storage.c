@@ -532,6 +532,40 @@ START_TEST(storage_reopen_equivalence_random)
 }
 END_TEST
 
+/* Compaction: a snapshot imported into an empty store is one record, and
+ * the store reloads to the same state. */
+START_TEST(storage_snapshot_import_compacts)
+{
+	mstore s, t;
+	pws_policy *p, *q, *r;
+	char *json = NULL;
+	size_t len = 0;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	memset(&t, 0, sizeof t);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+	q = open_on(&t);
+	OK(pws_snapshot_import(q, json, len, RES));
+	ck_assert_uint_eq(t.n, 1);
+	ck_assert(tw_digest(q) == tw_digest(p));
+	r = open_on(&t);
+	ck_assert(tw_digest(r) == tw_digest(p));
+	/* and the reloaded handle goes on writing after that record */
+	OK(pws_team_add(r, "later", "L", PWS_PLAN_FREE, 0, RES));
+	ck_assert_uint_eq(t.n, 2);
+	pws_snapshot_free(p, json);
+	pws_policy_free(r);
+	pws_policy_free(q);
+	pws_policy_free(p);
+	mstore_free(&t);
+	mstore_free(&s);
+}
+END_TEST
+
 Suite *pws_storage_suite(void)
 {
 	Suite *s = suite_create("storage");
@@ -544,6 +578,7 @@ Suite *pws_storage_suite(void)
 	tcase_add_test(tc, storage_refusals_write_nothing);
 	tcase_add_test(tc, storage_malformed_store_refused);
 	tcase_add_test(tc, storage_reopen_equivalence_random);
+	tcase_add_test(tc, storage_snapshot_import_compacts);
 	suite_add_tcase(s, tc);
 	return s;
 }
