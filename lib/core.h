@@ -103,7 +103,6 @@ int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user);
 int pws__ev_str(pws__op *op, struct pws_event *e, const char *s);
 void pws__ev_free_list(const pws__mem *mem, pws__event_list *l);
 
-#endif
 
 /* Resolve an id or fail the op with a clear message (EINVALID/ENOTFOUND). */
 int pws__need_team(pws__op *op, const char *id, uint32_t *t);
@@ -120,3 +119,5 @@ char *pws__dup(pws__op *op, const char *s);
  * Partner Managers and admins (TT3). */
 int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws);
 int pws__ev_managers(pws__op *op, struct pws_event *e, uint32_t team, int with_pm_to_be);
+
+#endif

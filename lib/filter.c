@@ -479,7 +479,7 @@ static void ws_row(pws_iter *it, const pws__model *m, uint32_t u, uint32_t w)
 	it_int(it, r, PWS_COL_EXTERNAL, W->team != USER(m, u)->team); /* WS3 */
 	it_int(it, r, PWS_COL_VISIBILITY, W->vis);
 	it_int(it, r, PWS_COL_MODE, W->vis == PWS_VIS_PARTNER ? W->mode : 0);
-	it_int(it, r, PWS_COL_UNREAD, mi == PWS__NONE ? 0 : W->n_updates - MEMB(m, mi)->seen);
+	it_int(it, r, PWS_COL_UNREAD, mi == PWS__NONE ? 0 : W->n_updates - pws__seen(m, w, u));
 }
 
 /* A workspace reached without a membership, listed once. */
@@ -770,7 +770,7 @@ PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *p, const char 
 	it = it_new(&p->mem, "AIkJr");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
-	seen = c.mi == PWS__NONE ? c.W->n_updates : MEMB(m, c.mi)->seen;
+	seen = c.mi == PWS__NONE ? c.W->n_updates : pws__seen(m, c.w, c.u);
 	for (i = 0; i < c.W->updates.n; i++) { /* VI5: broadcast */
 		uint64_t *r;
 

@@ -98,6 +98,7 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	pws__umap_free(mem, &m->member_of);
 	pws__umap_free(mem, &m->invite_of);
 	pws__umap_free(mem, &m->seat_of);
+	pws__umap_free(mem, &m->seen_of);
 }
 
 uint32_t pws__team_find(const pws__model *m, const char *id)
@@ -307,7 +308,7 @@ uint64_t pws__model_digest(const pws__model *m)
 		f[2] = pws__morg(m, i) == PWS__GRP_TEAM ? 2
 		       : w->model == PWS_MODEL_LEGACY ? n_atom(m, pws__morg(m, i))
 		                                      : n_team(m, pws__morg(m, i));
-		f[3] = x->seen; f[4] = x->role; f[5] = x->lead;
+		f[3] = pws__seen(m, pws__mws(m, i), x->user); f[4] = x->role; f[5] = x->lead;
 		add(&d, 4, f, 6);
 	}
 	for (i = 0; i < m->invites.n; i++) {
@@ -495,7 +496,6 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 	x->role = (uint8_t)role;
 	x->lead = (uint8_t)lead;
 	x->alive = 1;
-	x->seen = WS(m, ws)->n_updates;
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
 	group_add(m, mi, ws, org);
@@ -514,6 +514,7 @@ void pws__member_unlink(pws__model *m, uint32_t mi)
 	if (moved != PWS__NONE)
 		MEMB(m, moved)->user_pos = x->user_pos;
 	pws__umap_del(&m->member_of, pws__pair(ws, x->user));
+	pws__umap_del(&m->seen_of, pws__pair(ws, x->user));
 	group_remove(m, mi);
 	pws__drop_editor(m, ws, x->user);
 	x->alive = 0;
@@ -571,4 +572,11 @@ void pws__user_seats(pws__model *m, uint32_t u, int delta)
 
 	for (i = 0; i < U->members.n; i++)
 		pws__seat_count(m, U->members.v[i], delta);
+}
+
+void pws__set_seen(pws__model *m, uint32_t ws, uint32_t user, uint32_t n)
+{
+	/* PWS__NONE marks an empty slot: a count that large cannot occur
+	 * before n_updates overflows, which pws_update_post refuses */
+	pws__umap_put(&m->seen_of, pws__pair(ws, user), n);
 }

@@ -69,7 +69,6 @@ typedef struct pws__group {
 typedef struct pws__member {
 	uint32_t user;
 	uint32_t user_pos;
-	uint32_t seen;       /* ws.n_updates at the last visit (VI6) */
 	uint32_t grp, grp_pos; /* its group and position there */
 	uint8_t role, lead, alive;
 } pws__member;
@@ -116,6 +115,8 @@ typedef struct pws__model {
 	pws__umap member_of;       /* pair(ws, user) -> membership */
 	pws__umap invite_of;       /* pair(ws, email atom) -> invite */
 	pws__umap seat_of;         /* pair(team, user) -> Editor partner memberships (PL4) */
+	pws__umap seen_of;         /* pair(ws, user) -> ws.n_updates at the last visit (VI6);
+	                            * absent: never visited, every update unread */
 	uint32_t retention_days[5];     /* per plan (PL3) */
 	uint64_t retention_bytes[5];
 } pws__model;
@@ -214,7 +215,6 @@ int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team);
  * returns PWS__NONE on ENOMEM (nothing changed). */
 uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s);
 
-#endif
 
 /* The group key of a member: PWS__GRP_TEAM for the owning team's members,
  * else the partner organization. */
@@ -248,5 +248,16 @@ void pws__set_vis(pws__model *m, uint32_t w, int vis);
 /* Un-counts (-1) or counts (+1) the seats of all of a user's memberships,
  * around a change of their team (counting needs seat_of reserved). */
 void pws__user_seats(pws__model *m, uint32_t u, int delta);
+/* VI6: updates a member had seen at their last visit (0: never visited). */
+static inline uint32_t pws__seen(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	uint32_t v = pws__umap_get(&m->seen_of, pws__pair(ws, user));
+
+	return v == PWS__NONE ? 0 : v;
+}
+/* Records a visit (room in seen_of must be reserved). */
+void pws__set_seen(pws__model *m, uint32_t ws, uint32_t user, uint32_t n);
 /* Removes a user from every element's editor list of a workspace. */
 void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user);
+
+#endif

@@ -409,12 +409,16 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 		    pws__ev_user(&op, e, MEMB(op.m, mi)->user))
 			return pws__op_end(&op, PWS_ENOMEM);
 	}
+	if (WS(op.m, w)->n_updates >= UINT32_MAX - 1)
+		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0, "too many updates"));
+	if (pws__umap_reserve(op.mem, &op.m->seen_of, 1))
+		return pws__op_end(&op, PWS_ENOMEM);
 	rc = new_post(&op, &op.m->updates, &op.m->upd_ids, update_id, text, w, u, PWS__NONE, now,
 	              &WS(op.m, w)->updates);
 	if (!rc) {
 		WS(op.m, w)->n_updates++;
 		/* the author has read their own update */
-		MEMB(op.m, c.mi)->seen = WS(op.m, w)->n_updates;
+		pws__set_seen(op.m, w, u, WS(op.m, w)->n_updates);
 	}
 	return pws__op_end(&op, rc);
 }
@@ -465,10 +469,12 @@ PWS_EXTERN int pws_workspace_visit(pws_policy *p, const char *user_id, const cha
 	rc = ask_ws(&op, user_id, workspace_id, PWS_ACT_VIEW, &u, &w, &c);
 	if (!rc && c.mi == PWS__NONE)
 		rc = pws__deny(&op, c.pws ? PWS_RULE_WS1 : PWS_RULE_WS2);
+	if (!rc && pws__umap_reserve(op.mem, &op.m->seen_of, 1))
+		rc = PWS_ENOMEM;
 	if (!rc)
 		rc = pws__op_persist(&op);
 	if (!rc) {
-		MEMB(op.m, c.mi)->seen = c.W->n_updates;
+		pws__set_seen(op.m, w, u, c.W->n_updates);
 		op.rule = PWS_RULE_VI6;
 	}
 	return pws__op_end(&op, rc);
@@ -494,7 +500,7 @@ PWS_EXTERN int pws_workspace_unread(const pws_policy *p, uint32_t *unread, const
 		if (mi == PWS__NONE)
 			rc = PWS_EDENIED;
 		else
-			*unread = WS(&p->m, w)->n_updates - MEMB(&p->m, mi)->seen;
+			*unread = WS(&p->m, w)->n_updates - pws__seen(&p->m, w, u);
 	}
 	pws__read_end(p);
 	return rc;

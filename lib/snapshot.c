@@ -257,7 +257,7 @@ static json_t *x_memberships(exporter *x)
 			x_put(x, o, "role", x_enum(x, ROLE_NAMES, mb->role));
 			x_put(x, o, "lead", json_boolean(mb->lead));
 			x_put(x, o, "organization", jorg);
-			x_put(x, o, "seen", json_integer(mb->seen));
+			x_put(x, o, "seen", json_integer(pws__seen(m, i, mb->user)));
 			x_push(x, arr, o);
 		}
 	}
@@ -1149,10 +1149,13 @@ static int i_memberships(importer *im, const json_t *arr)
 			if (rc)
 				return rc;
 		}
-		if (pws__member_reserve(im->mem, m, w, u, org))
+		if (pws__member_reserve(im->mem, m, w, u, org) ||
+		    (seen && pws__umap_reserve(im->mem, &m->seen_of, 1)))
 			return PWS_ENOMEM;
 		mi = pws__member_link(m, w, u, role, lead, org);
-		MEMB(m, mi)->seen = seen;
+		(void)mi;
+		if (seen)
+			pws__set_seen(m, w, u, seen);
 	}
 	return PWS_OK;
 }

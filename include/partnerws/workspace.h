@@ -591,6 +591,9 @@ PWS_EXTERN int pws_workspace_visit(pws_policy *policy, const char *user_id,
 
 /**
  * @brief A member's number of updates posted since their last visit (VI6).
+ *
+ * A member who never visited has every update unread; posting an update
+ * counts as a visit of its author.
  * @param policy the policy handle.
  * @param[out] unread receives the count.
  * @param user_id the member.
