@@ -14,46 +14,6 @@
 /* State helpers                                                       */
 /* ------------------------------------------------------------------ */
 
-static void expect_member(pws_policy *p, const char *ws, const char *user, int role,
-                          int lead, int partner)
-{
-	int r = -1, l = -1, pa = -1, rc;
-
-	rc = pws_member_get(p, &r, &l, &pa, ws, user);
-	ck_assert_msg(rc == PWS_OK, "%s is not a member of %s (%s)", user, ws, pws_strerror(rc));
-	ck_assert_msg(r == role, "%s in %s: role %d, expected %d", user, ws, r, role);
-	ck_assert_msg(l == lead, "%s in %s: lead %d, expected %d", user, ws, l, lead);
-	ck_assert_msg(pa == partner, "%s in %s: is_partner %d, expected %d", user, ws, pa, partner);
-}
-
-static void expect_not_member(pws_policy *p, const char *ws, const char *user)
-{
-	int rc = pws_member_get(p, NULL, NULL, NULL, ws, user);
-
-	ck_assert_msg(rc == PWS_ENOTFOUND, "%s still counts as a member of %s (%s)", user, ws,
-	              pws_strerror(rc));
-}
-
-static void expect_invite(pws_policy *p, const char *ws, const char *email, int kind, int role,
-                          int lead)
-{
-	int k = -1, r = -1, l = -1, rc;
-
-	rc = pws_invite_get(p, &k, &r, &l, ws, email);
-	ck_assert_msg(rc == PWS_OK, "no open invite of %s to %s (%s)", email, ws, pws_strerror(rc));
-	ck_assert_msg(k == kind, "invite %s/%s kind %d, expected %d", ws, email, k, kind);
-	ck_assert_msg(r == role, "invite %s/%s role %d, expected %d", ws, email, r, role);
-	ck_assert_msg(l == lead, "invite %s/%s lead %d, expected %d", ws, email, l, lead);
-}
-
-static void expect_no_invite(pws_policy *p, const char *ws, const char *email)
-{
-	int rc = pws_invite_get(p, NULL, NULL, NULL, ws, email);
-
-	ck_assert_msg(rc == PWS_ENOTFOUND, "open invite of %s to %s exists (%s)", email, ws,
-	              pws_strerror(rc));
-}
-
 static void add_partner(pws_policy *p, const char *actor, const char *ws, const char *user,
                         const char *email, int role, int lead)
 {

@@ -68,4 +68,13 @@ uint64_t tw_digest(pws_policy *p);
  */
 pws_policy *tw_world(void);
 
+/* Assertions on state: a member with role/lead/partner flags, no member,
+ * an open invite with kind/role/lead, no open invite. */
+void expect_member(pws_policy *p, const char *ws, const char *user, int role, int lead,
+                   int partner);
+void expect_not_member(pws_policy *p, const char *ws, const char *user);
+void expect_invite(pws_policy *p, const char *ws, const char *email, int kind, int role,
+                   int lead);
+void expect_no_invite(pws_policy *p, const char *ws, const char *email);
+
 #endif
