@@ -29,7 +29,7 @@
 #define QOK(call) do { int rc_ = (call); if (rc_ != PWS_OK) \
 	ck_abort_msg("%s -> %d (%s) rule %s: %s", #call, rc_, pws_strerror(rc_), \
 	             pws_rule_id(tw_res.rule), tw_res.message); } while (0)
-#define IDLEN 24
+#define IDLEN 32 /* room for two %d: no truncation at any optimization */
 #define EMLEN 48
 #define IU 16   /* users */
 #define IT 5    /* teams */
