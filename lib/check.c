@@ -71,11 +71,18 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
+/* Items are taken in windows: first every id of the window is resolved
+ * and its membership slot prefetched, then the decisions are made, so the
+ * memory misses of a window overlap instead of following each other. */
+#define BATCH_WINDOW 16
+
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
                                size_t n, const char *const *actors, const int *actions,
                                const char *const *workspaces, const char *const *elements)
 {
-	size_t i;
+	uint32_t U[BATCH_WINDOW], W[BATCH_WINDOW], E[BATCH_WINDOW];
+	int C[BATCH_WINDOW];
+	size_t base, i;
 	int rc;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
@@ -83,16 +90,36 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
-	for (i = 0; i < n; i++) {
-		int r = PWS_RULE_NONE, a = 0;
-		int c = check_one(&p->m, &a, &r, actors[i], actions[i], workspaces[i],
-		                  elements ? elements[i] : NULL);
+	for (base = 0; base < n; base += BATCH_WINDOW) {
+		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
 
-		allowed[i] = c ? 0 : a;
-		if (rules)
-			rules[i] = c ? PWS_RULE_NONE : r;
-		if (codes)
-			codes[i] = c;
+		for (i = 0; i < k; i++) {
+			size_t j = base + i;
+			int a = actions[j];
+
+			C[i] = a <= 0 || a >= PWS_ACT_COUNT
+			       ? PWS_EINVALID
+			       : resolve(&p->m, actors[j], workspaces[j], elements ? elements[j] : NULL,
+			                 &U[i], &W[i], &E[i]);
+			if (!C[i])
+				pws__umap_prefetch(&p->m.member_of, pws__pair(W[i], U[i]));
+		}
+		for (i = 0; i < k; i++) {
+			size_t j = base + i;
+			int r = PWS_RULE_NONE, a = 0;
+
+			if (!C[i]) {
+				pws__who c;
+
+				pws__who_init(&c, &p->m, U[i], W[i]);
+				a = pws__decide(&c, actions[j], E[i], &r);
+			}
+			allowed[j] = a;
+			if (rules)
+				rules[j] = r;
+			if (codes)
+				codes[j] = C[i];
+		}
 	}
 	pws__read_end(p);
 	return PWS_OK;

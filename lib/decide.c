@@ -7,13 +7,17 @@
 
 void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 {
+	uint32_t aux;
+	int eff;
+
+	/* the membership slot is the one likely cache miss: start it first so
+	 * that reading the user and the workspace overlaps it */
+	pws__umap_prefetch(&m->member_of, pws__pair(w, u));
 	c->m = m;
 	c->u = u;
 	c->w = w;
 	c->U = USER(m, u);
 	c->W = WS(m, w);
-	uint32_t aux;
-	int eff;
 
 	/* Everything about the membership comes from its map slot (one cache
 	 * miss); the record itself is not read on the check path. */

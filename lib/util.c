@@ -342,6 +342,12 @@ static uint32_t umap_find(const pws__umap *map, uint64_t key)
 	return PWS__NONE;
 }
 
+void pws__umap_prefetch(const pws__umap *map, uint64_t key)
+{
+	if (map->s)
+		__builtin_prefetch(&map->s[umap_home(key, map->cap)]);
+}
+
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key)
 {
 	uint32_t j = umap_find(map, key);

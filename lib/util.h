@@ -91,6 +91,9 @@ int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
 /* As pws__umap_get, also reading the payload (0 when absent). */
 uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux);
+/* Starts loading the slot a key would occupy, so that the miss overlaps
+ * other work before pws__umap_get (a hint; no effect on correctness). */
+void pws__umap_prefetch(const pws__umap *map, uint64_t key);
 /* Inserts or replaces (room must be reserved); the payload becomes 0. */
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
 /* Sets the payload of a present key. */
