@@ -53,6 +53,115 @@ static int check_one(const pws__model *m, int *allowed, int *rule, const char *a
 	return PWS_OK;
 }
 
+/* --- references: (generation + 1) << 34 | kind << 32 | index -------------- */
+
+enum { REF_USER = 1, REF_WS = 2, REF_EL = 3 };
+
+static pws_ref make_ref(const pws_policy *p, int kind, uint32_t i)
+{
+	return ((uint64_t)(p->gen + 1) << 34) | ((uint64_t)kind << 32) | i;
+}
+
+/* The index a reference names, or PWS__NONE when it is of another kind,
+ * of another generation, or names nothing alive. */
+static uint32_t ref_index(const pws_policy *p, pws_ref r, int kind, int *rc)
+{
+	const pws__model *m = &p->m;
+	uint32_t i = (uint32_t)r;
+
+	if ((int)((r >> 32) & 3) != kind) {
+		*rc = PWS_EINVALID;
+		return PWS__NONE;
+	}
+	*rc = PWS_ENOTFOUND;
+	if ((r >> 34) != (uint64_t)p->gen + 1)
+		return PWS__NONE;
+	if (kind == REF_USER)
+		return i < m->users.n && USER(m, i)->alive ? i : PWS__NONE;
+	if (kind == REF_WS)
+		return i < m->wss.n ? i : PWS__NONE;
+	return i < m->elements.n && ELEM(m, i)->state != PWS__EL_GONE ? i : PWS__NONE;
+}
+
+static int ref_of(const pws_policy *p, pws_ref *ref, const char *id, int kind)
+{
+	uint32_t i;
+	int rc;
+
+	if (!p || !ref || !id || !id[0])
+		return PWS_EINVALID;
+	*ref = PWS_REF_NONE;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	i = kind == REF_USER ? pws__user_find(&p->m, id)
+	    : kind == REF_WS ? pws__ws_find(&p->m, id) : pws__el_find(&p->m, id);
+	if (i != PWS__NONE)
+		*ref = make_ref(p, kind, i);
+	pws__read_end(p);
+	return i == PWS__NONE ? PWS_ENOTFOUND : PWS_OK;
+}
+
+PWS_EXTERN int pws_ref_user(const pws_policy *p, pws_ref *ref, const char *user_id)
+{
+	return ref_of(p, ref, user_id, REF_USER);
+}
+
+PWS_EXTERN int pws_ref_workspace(const pws_policy *p, pws_ref *ref, const char *workspace_id)
+{
+	return ref_of(p, ref, workspace_id, REF_WS);
+}
+
+PWS_EXTERN int pws_ref_element(const pws_policy *p, pws_ref *ref, const char *element_id)
+{
+	return ref_of(p, ref, element_id, REF_EL);
+}
+
+PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
+                             int action, pws_ref workspace, pws_ref element)
+{
+	uint32_t u, w = PWS__NONE, e = PWS__NONE;
+	pws__who c;
+	int r = PWS_RULE_NONE, rc;
+
+	if (!p || !allowed)
+		return PWS_EINVALID;
+	*allowed = 0;
+	if (rule)
+		*rule = PWS_RULE_NONE;
+	if (action <= 0 || action >= PWS_ACT_COUNT ||
+	    (workspace == PWS_REF_NONE && element == PWS_REF_NONE))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	u = ref_index(p, actor, REF_USER, &rc);
+	if (u != PWS__NONE && element != PWS_REF_NONE) {
+		e = ref_index(p, element, REF_EL, &rc);
+		if (e != PWS__NONE)
+			w = ELEM(&p->m, e)->ws;
+	}
+	if (u != PWS__NONE && workspace != PWS_REF_NONE && (element == PWS_REF_NONE || e != PWS__NONE)) {
+		uint32_t w2 = ref_index(p, workspace, REF_WS, &rc);
+
+		if (w2 != PWS__NONE && w != PWS__NONE && w2 != w) {
+			rc = PWS_EINVALID; /* the element is not in that workspace */
+			w = PWS__NONE;
+		} else {
+			w = w2;
+		}
+	}
+	if (u != PWS__NONE && w != PWS__NONE) {
+		pws__who_init(&c, &p->m, u, w);
+		*allowed = pws__decide(&c, action, e, &r);
+		if (rule)
+			*rule = r;
+		rc = PWS_OK;
+	}
+	pws__read_end(p);
+	return rc;
+}
+
 PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const char *actor,
                          int action, const char *workspace_id, const char *element_id)
 {

@@ -40,6 +40,7 @@ struct pws_policy {
 	pws__model m;
 	uint64_t seq;        /* sequence number of the last stored change */
 	int replaying;       /* loading the store: no write-through, no events */
+	uint32_t gen;        /* bumped when the whole model is replaced (refs) */
 };
 
 /* One mutating call. */

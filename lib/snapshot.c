@@ -1526,6 +1526,7 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 	/* (3) swap: never fails */
 	old = p->m;
 	p->m = nm;
+	p->gen++; /* references into the old model are void */
 	pws__model_free(&p->mem, &old);
 	return pws__op_end(&op, PWS_OK);
 }

@@ -51,5 +51,6 @@ Suite *pws_filter_suite(void);
 Suite *pws_isolation_suite(void);
 Suite *pws_snapshot_suite(void);
 Suite *pws_storage_suite(void);
+Suite *pws_refs_suite(void);
 
 #endif

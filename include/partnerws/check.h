@@ -83,6 +83,70 @@ PWS_EXTERN int pws_check(const pws_policy *policy, int *allowed, int *rule,
                          const char *element_id);
 
 /**
+ * @brief A resolved reference to a user, workspace or element of one
+ *        handle: the id looked up once, for hot paths and FFI callers.
+ *
+ * A reference keeps naming the same entity for the life of the handle; it
+ * is refused with ::PWS_ENOTFOUND once that entity is removed (a user or
+ * element re-added under the same id gets a new reference) and after
+ * pws_snapshot_import() replaced the whole state. 0 is ::PWS_REF_NONE.
+ */
+typedef uint64_t pws_ref;
+
+/** No reference (for example: no element). */
+#define PWS_REF_NONE ((pws_ref)0)
+
+/**
+ * @brief Resolves a user id to a reference.
+ * @param policy the policy handle.
+ * @param[out] ref receives the reference.
+ * @param user_id the user.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_ref_user(const pws_policy *policy, pws_ref *ref, const char *user_id);
+
+/**
+ * @brief Resolves a workspace id to a reference.
+ * @param policy the policy handle.
+ * @param[out] ref receives the reference.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_ref_workspace(const pws_policy *policy, pws_ref *ref,
+                                 const char *workspace_id);
+
+/**
+ * @brief Resolves an element id to a reference.
+ * @param policy the policy handle.
+ * @param[out] ref receives the reference.
+ * @param element_id the element.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @since 0.1
+ */
+PWS_EXTERN int pws_ref_element(const pws_policy *policy, pws_ref *ref, const char *element_id);
+
+/**
+ * @brief pws_check() on resolved references: the same decision, without
+ *        looking the ids up again.
+ * @param policy the policy handle.
+ * @param[out] allowed receives 1 (allow) or 0 (deny).
+ * @param[out] rule receives the deciding ::pws_rule (may be NULL).
+ * @param actor a user reference.
+ * @param action a ::pws_action.
+ * @param workspace a workspace reference; may be ::PWS_REF_NONE when
+ *        @p element is given.
+ * @param element an element reference, or ::PWS_REF_NONE.
+ * @return ::PWS_OK; ::PWS_EINVALID (a reference of the wrong kind, an
+ *         element not in that workspace, a bad action); ::PWS_ENOTFOUND
+ *         (a stale reference).
+ * @since 0.1
+ */
+PWS_EXTERN int pws_check_ref(const pws_policy *policy, int *allowed, int *rule, pws_ref actor,
+                             int action, pws_ref workspace, pws_ref element);
+
+/**
  * @brief Decides many (actor, action, target) triples under one lock.
  *
  * Item i uses @p actors[i], @p actions[i], @p workspaces[i] and, when
