@@ -54,7 +54,10 @@ void pws__read_end(const pws_policy *p)
 
 int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 {
-	memset(op, 0, sizeof(*op));
+	/* everything but the message buffer, which only needs its first byte */
+	memset(op, 0, offsetof(pws__op, msg));
+	op->msg[0] = '\0';
+	memset(&op->ev, 0, sizeof(*op) - offsetof(pws__op, ev));
 	op->res = res;
 	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
 		return PWS_EINVALID; /* cannot even report into it */

@@ -13,7 +13,8 @@ typedef struct replay {
 	pws_policy *p;
 	uint64_t last;       /* key of the last record */
 	size_t count;
-	pws_result res;
+	char *buf;           /* NUL-terminated copies of a record's strings */
+	size_t cap;
 } replay;
 
 /* Argument accessors over a decoded record copied into NUL-terminated
@@ -188,9 +189,14 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 		return PWS_ESTORAGE;
 	for (i = 0; i < r.n; i++)
 		need += r.a[i].type == 's' ? r.a[i].len + 1 : 0;
-	buf = pws__malloc(&p->mem, need ? need : 1);
-	if (!buf)
-		return PWS_ENOMEM;
+	if (need > rp->cap) { /* one buffer for the whole load */
+		buf = pws__realloc(&p->mem, rp->buf, need);
+		if (!buf)
+			return PWS_ENOMEM;
+		rp->buf = buf;
+		rp->cap = need;
+	}
+	buf = rp->buf;
 	for (i = 0, need = 0; i < r.n; i++) {
 		if (r.a[i].type != 's')
 			continue;
@@ -199,9 +205,8 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 		r.s[i][r.a[i].len] = '\0';
 		need += r.a[i].len + 1;
 	}
-	pws_result_init(&rp->res, PWS_RESULT_VERSION);
-	rc = dispatch(p, op, &r, &rp->res);
-	pws__free(&p->mem, buf);
+	/* no pws_result: a stored call succeeded once on this very state */
+	rc = dispatch(p, op, &r, NULL);
 	if (r.bad)
 		return PWS_ESTORAGE;
 	/* every stored call succeeded once on this very state */
@@ -224,6 +229,7 @@ int pws__replay(pws_policy *p)
 	p->replaying = 1;
 	rc = p->storage.load(p->storage.ctx, sink, &rp);
 	p->replaying = 0;
+	pws__free(&p->mem, rp.buf);
 	if (rc != PWS_OK)
 		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
 	p->seq = rp.last;
