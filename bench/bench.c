@@ -416,9 +416,11 @@ static double pct(const uint32_t *sorted, size_t n, double q)
 	return (double)sorted[i];
 }
 
-/* Times each pws_check individually. */
-static void measure_latency(const world *W, const probes *P, uint32_t overhead, uint32_t *buf,
-                            lat *L)
+/* Times each check individually: pws_check by string ids, or, when ru/rw
+ * are given (ids resolved once beforehand, as a host caching references
+ * would), pws_check_ref. */
+static void measure(const world *W, const probes *P, uint32_t overhead, uint32_t *buf, lat *L,
+                    const pws_ref *ru, const pws_ref *rw)
 {
 	size_t i, n = P->n;
 	double sum = 0;
@@ -427,16 +429,18 @@ static void measure_latency(const world *W, const probes *P, uint32_t overhead, 
 	memset(L, 0, sizeof *L);
 	/* warm-up pass over a slice of the probes */
 	for (i = 0; i < n / 4; i++)
-		CK(pws_check(W->p, &allowed, &rule, P->actor[i], P->action[i], P->ws[i], NULL));
+		CK(ru ? pws_check_ref(W->p, &allowed, &rule, ru[i], P->action[i], rw[i], PWS_REF_NONE)
+		      : pws_check(W->p, &allowed, &rule, P->actor[i], P->action[i], P->ws[i], NULL));
 	for (i = 0; i < n; i++) {
 		uint64_t a, b;
 		int rc;
 
 		a = now_ns();
-		rc = pws_check(W->p, &allowed, &rule, P->actor[i], P->action[i], P->ws[i], NULL);
+		rc = ru ? pws_check_ref(W->p, &allowed, &rule, ru[i], P->action[i], rw[i], PWS_REF_NONE)
+		        : pws_check(W->p, &allowed, &rule, P->actor[i], P->action[i], P->ws[i], NULL);
 		b = now_ns();
 		if (rc != PWS_OK)
-			die("pws_check", rc, __FILE__, __LINE__);
+			die("check", rc, __FILE__, __LINE__);
 		buf[i] = (uint32_t)(b - a);
 		L->allowed += (unsigned long)allowed;
 		if (P->member[i] && P->action[i] == PWS_ACT_VIEW && !allowed)
@@ -457,51 +461,23 @@ static void measure_latency(const world *W, const probes *P, uint32_t overhead, 
 	L->mean = sum / (double)n;
 }
 
+static void measure_latency(const world *W, const probes *P, uint32_t overhead, uint32_t *buf,
+                            lat *L)
+{
+	measure(W, P, overhead, buf, L, NULL, NULL);
+}
 
-/* Times each pws_check_ref individually: the ids resolved once beforehand
- * (pws_ref_user / pws_ref_workspace), as a host caching references would. */
 static void measure_latency_ref(const world *W, const probes *P, uint32_t overhead,
                                 uint32_t *buf, lat *L)
 {
-	size_t i, n = P->n;
-	double sum = 0;
-	int allowed, rule;
-	pws_ref *ru = xcalloc(n, sizeof *ru), *rw = xcalloc(n, sizeof *rw);
+	pws_ref *ru = xcalloc(P->n, sizeof *ru), *rw = xcalloc(P->n, sizeof *rw);
+	size_t i;
 
-	memset(L, 0, sizeof *L);
-	for (i = 0; i < n; i++) {
+	for (i = 0; i < P->n; i++) {
 		CK(pws_ref_user(W->p, &ru[i], P->actor[i]));
 		CK(pws_ref_workspace(W->p, &rw[i], P->ws[i]));
 	}
-	for (i = 0; i < n / 4; i++)
-		CK(pws_check_ref(W->p, &allowed, &rule, ru[i], P->action[i], rw[i], PWS_REF_NONE));
-	for (i = 0; i < n; i++) {
-		uint64_t a, b;
-		int rc;
-
-		a = now_ns();
-		rc = pws_check_ref(W->p, &allowed, &rule, ru[i], P->action[i], rw[i], PWS_REF_NONE);
-		b = now_ns();
-		if (rc != PWS_OK)
-			die("pws_check_ref", rc, __FILE__, __LINE__);
-		buf[i] = (uint32_t)(b - a);
-		L->allowed += (unsigned long)allowed;
-		if (P->member[i] && P->action[i] == PWS_ACT_VIEW && !allowed)
-			L->member_view_denied++;
-		if (!P->member[i] && allowed)
-			L->nonmember_allowed++;
-	}
-	qsort(buf, n, sizeof *buf, cmp_u32);
-	L->raw_p50 = pct(buf, n, 0.50);
-	L->raw_p99 = pct(buf, n, 0.99);
-	for (i = 0; i < n; i++) {
-		buf[i] = buf[i] > overhead ? buf[i] - overhead : 0;
-		sum += buf[i];
-	}
-	L->p50 = pct(buf, n, 0.50);
-	L->p99 = pct(buf, n, 0.99);
-	L->p999 = pct(buf, n, 0.999);
-	L->mean = sum / (double)n;
+	measure(W, P, overhead, buf, L, ru, rw);
 	free(ru);
 	free(rw);
 }
