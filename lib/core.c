@@ -9,6 +9,17 @@
 #include <string.h>
 
 static _Thread_local char thread_token;
+static _Thread_local int thread_shard = -1;
+/* Hands out lock shards to threads round-robin; the only global state
+ * besides thread-locals, and not state of any handle. */
+static atomic_uint next_shard;
+
+static int my_shard(void)
+{
+	if (thread_shard < 0)
+		thread_shard = (int)(atomic_fetch_add(&next_shard, 1u) % PWS__SHARDS);
+	return thread_shard;
+}
 
 static uintptr_t self_token(void)
 {
@@ -42,14 +53,36 @@ int pws__read_begin(const pws_policy *p)
 	if (atomic_load_explicit(&q->owner, memory_order_acquire) == self_token())
 		return PWS_EMISUSE;
 	/* EAGAIN (too many readers) or EDEADLK: report, never proceed unlocked */
-	if (pthread_rwlock_rdlock(&q->lock) != 0)
+	if (pthread_rwlock_rdlock(&q->lock[my_shard()].l) != 0)
 		return PWS_ERROR;
 	return PWS_OK;
 }
 
 void pws__read_end(const pws_policy *p)
 {
-	pthread_rwlock_unlock(&((pws_policy *)p)->lock);
+	pthread_rwlock_unlock(&((pws_policy *)p)->lock[my_shard()].l);
+}
+
+/* A writer takes every shard, always in the same order (no deadlock). */
+static int write_lock(pws_policy *p)
+{
+	int i;
+
+	for (i = 0; i < PWS__SHARDS; i++)
+		if (pthread_rwlock_wrlock(&p->lock[i].l) != 0) {
+			while (i-- > 0)
+				pthread_rwlock_unlock(&p->lock[i].l);
+			return -1;
+		}
+	return 0;
+}
+
+static void write_unlock(pws_policy *p)
+{
+	int i;
+
+	for (i = PWS__SHARDS; i-- > 0;)
+		pthread_rwlock_unlock(&p->lock[i].l);
 }
 
 int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
@@ -66,7 +99,7 @@ int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
 		return pws__result_simple(res, PWS_EMISUSE,
 		                          "re-entered the policy handle from a callback");
-	if (pthread_rwlock_wrlock(&p->lock) != 0)
+	if (write_lock(p) != 0)
 		return pws__result_simple(res, PWS_ERROR, "could not lock the policy handle");
 	atomic_store_explicit(&p->owner, self_token(), memory_order_release);
 	op->p = p;
@@ -202,7 +235,7 @@ int pws__op_end(pws__op *op, int rc)
 		pws__groups_rollback(op->mem, op->m, op->groups_before);
 	}
 	atomic_store_explicit(&p->owner, 0, memory_order_release);
-	pthread_rwlock_unlock(&p->lock);
+	write_unlock(p);
 	/* Events go out after the lock is released, so the host may call back
 	 * in; nothing is sent for a refused or failed call. */
 	if (rc == PWS_OK && p->on_event)

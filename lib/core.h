@@ -26,14 +26,25 @@ struct pws_event {
 	struct pws_event *next;
 };
 
+/* The handle's lock is split in shards, each on its own cache lines: a
+ * reader takes the shard of its thread, a writer takes them all in order.
+ * Readers on different threads then never write the same cache line, so
+ * checks scale with threads instead of bouncing one lock word. */
+#define PWS__SHARDS 8
+
+typedef struct pws__shard {
+	pthread_rwlock_t l;
+	char pad[128 - sizeof(pthread_rwlock_t) % 128];
+} pws__shard;
+
 struct pws_policy {
 	pws__mem mem;
 	pws_storage_ops storage;    /* zeroed when none was given */
 	bool has_storage;
 	pws_event_cb on_event;
 	void *event_payload;
-	/* Checks and listings take it shared; mutations take it exclusive. */
-	pthread_rwlock_t lock;
+	/* Checks and listings take one shard shared; mutations take all. */
+	pws__shard lock[PWS__SHARDS];
 	/* The thread holding the write lock (address of a thread-local), so a
 	 * callback re-entering the handle gets PWS_EMISUSE, not a deadlock. */
 	atomic_uintptr_t owner;

@@ -106,7 +106,7 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	pws_storage_ops st;
 	bool has_st;
 	pws_policy *p;
-	int rc;
+	int rc, i;
 
 	if (!out)
 		return PWS_EINVALID;
@@ -124,10 +124,13 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	p->event_payload = o.event_payload;
 	pws__model_init(&p->m);
 	atomic_init(&p->owner, 0);
-	if (init_lock(&p->lock) != 0) {
-		pws__free(&mem, p);
-		return PWS_ENOMEM;
-	}
+	for (i = 0; i < PWS__SHARDS; i++)
+		if (init_lock(&p->lock[i].l) != 0) {
+			while (i-- > 0)
+				pthread_rwlock_destroy(&p->lock[i].l);
+			pws__free(&mem, p);
+			return PWS_ENOMEM;
+		}
 	/* Rebuild the committed state from the store. If that fails the
 	 * handle is released without calling close: ctx stays the caller's. */
 	rc = pws__replay(p);
@@ -143,12 +146,14 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 PWS_EXTERN void pws_policy_free(pws_policy *p)
 {
 	pws__mem mem;
+	int i;
 
 	if (!p)
 		return;
 	if (p->has_storage)
 		p->storage.close(p->storage.ctx);
-	pthread_rwlock_destroy(&p->lock);
+	for (i = 0; i < PWS__SHARDS; i++)
+		pthread_rwlock_destroy(&p->lock[i].l);
 	mem = p->mem;
 	pws__model_free(&mem, &p->m);
 	pws__free(&mem, p);
