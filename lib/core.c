@@ -9,21 +9,16 @@
 #include <string.h>
 
 static _Thread_local char thread_token;
-static _Thread_local int thread_shard = -1;
-/* Hands out lock shards to threads round-robin; the only global state
- * besides thread-locals, and not state of any handle. */
-static atomic_uint next_shard;
-
-static int my_shard(void)
-{
-	if (thread_shard < 0)
-		thread_shard = (int)(atomic_fetch_add(&next_shard, 1u) % PWS__SHARDS);
-	return thread_shard;
-}
-
 static uintptr_t self_token(void)
 {
 	return (uintptr_t)&thread_token;
+}
+
+/* The lock shard of a thread: a hash of its thread-local's address, so it
+ * costs no more than the one thread-local access the call makes anyway. */
+static int shard_of(uintptr_t token)
+{
+	return (int)(pws__mix64(token) % PWS__SHARDS);
 }
 
 int pws__result_simple(pws_result *res, int code, const char *msg)
@@ -50,17 +45,19 @@ int pws__read_begin(const pws_policy *p)
 {
 	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
 
-	if (atomic_load_explicit(&q->owner, memory_order_acquire) == self_token())
+	uintptr_t me = self_token();
+
+	if (atomic_load_explicit(&q->owner, memory_order_acquire) == me)
 		return PWS_EMISUSE;
 	/* EAGAIN (too many readers) or EDEADLK: report, never proceed unlocked */
-	if (pthread_rwlock_rdlock(&q->lock[my_shard()].l) != 0)
+	if (pthread_rwlock_rdlock(&q->lock[shard_of(me)].l) != 0)
 		return PWS_ERROR;
 	return PWS_OK;
 }
 
 void pws__read_end(const pws_policy *p)
 {
-	pthread_rwlock_unlock(&((pws_policy *)p)->lock[my_shard()].l);
+	pthread_rwlock_unlock(&((pws_policy *)p)->lock[shard_of(self_token())].l);
 }
 
 /* A writer takes every shard, always in the same order (no deadlock). */
