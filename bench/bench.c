@@ -20,11 +20,13 @@
  *    organizations and is then switched to multi-partner mode.
  * SPDX-License-Identifier: MIT
  */
-#define _POSIX_C_SOURCE 200809L
+/* sched_setaffinity: the timed loops stay on one CPU */
+#define _GNU_SOURCE 1
 
 #include <partnerws.h>
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -505,12 +507,18 @@ typedef struct thr_arg {
 	size_t from, count;
 	pthread_barrier_t *bar;
 	unsigned long result;
+	int cpu;
 } thr_arg;
 
 static void *thr_main(void *v)
 {
 	thr_arg *a = v;
+	cpu_set_t set;
 
+	/* one thread per CPU (the main thread is pinned to CPU 0) */
+	CPU_ZERO(&set);
+	CPU_SET(a->cpu, &set);
+	(void)sched_setaffinity(0, sizeof set, &set);
 	pthread_barrier_wait(a->bar);
 	a->result = check_loop(a->W, a->P, a->from, a->count);
 	return NULL;
@@ -533,6 +541,7 @@ static double measure_threads(const world *W, const probes *P, int n_threads, si
 		arg[i].count = per_thread;
 		arg[i].bar = &bar;
 		arg[i].result = 0;
+		arg[i].cpu = i % 2;
 		if (pthread_create(&th[i], NULL, thr_main, &arg[i]) != 0) {
 			fprintf(stderr, "bench: pthread_create failed\n");
 			exit(2);
@@ -849,6 +858,15 @@ int main(int argc, char **argv)
 	       MEMBERS_PER_WS, n_team, n_orgs, USERS_PER_ORG);
 
 	print_loadavg("at start");
+	{
+		/* keep the measuring thread on one CPU: no migration mid-loop */
+		cpu_set_t set;
+
+		CPU_ZERO(&set);
+		CPU_SET(0, &set);
+		if (sched_setaffinity(0, sizeof set, &set) != 0)
+			printf("note: could not pin to CPU 0; figures may vary more\n");
+	}
 	buf = xcalloc(n_samples, sizeof *buf);
 	memset(buf, 1, n_samples * sizeof *buf);
 	overhead = timer_overhead(buf, n_samples);

@@ -17,10 +17,17 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	 * separate validation pass on the hot path. */
 	if (!actor || !actor[0] || (!ws && !el) || (ws && !ws[0]) || (el && !el[0]))
 		return PWS_EINVALID;
+	*e = PWS__NONE;
+	if (!el) {
+		/* the common case: actor and workspace looked up together */
+		pws__smap_get2(&m->user_ids, actor, u, &m->ws_ids, ws, w);
+		if (*u == PWS__NONE || *w == PWS__NONE)
+			return PWS_ENOTFOUND;
+		return PWS_OK;
+	}
 	*u = pws__user_find(m, actor);
 	if (*u == PWS__NONE)
 		return PWS_ENOTFOUND;
-	*e = PWS__NONE;
 	if (el) {
 		*e = pws__el_find(m, el);
 		if (*e == PWS__NONE)

@@ -217,6 +217,23 @@ uint32_t pws__smap_get(const pws__smap *map, const char *key)
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
 }
 
+void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
+                    const pws__smap *m2, const char *k2, uint32_t *v2)
+{
+	skey a = skey_of(k1), b = skey_of(k2);
+	uint32_t j;
+
+	/* start both home slots loading before probing either */
+	if (m1->s)
+		__builtin_prefetch(&m1->s[(uint32_t)a.hash & m1->mask]);
+	if (m2->s)
+		__builtin_prefetch(&m2->s[(uint32_t)b.hash & m2->mask]);
+	j = smap_find(m1, k1, &a);
+	*v1 = j == PWS__NONE ? PWS__NONE : m1->s[j].val;
+	j = smap_find(m2, k2, &b);
+	*v2 = j == PWS__NONE ? PWS__NONE : m2->s[j].val;
+}
+
 const char *pws__smap_key(const pws__smap *map, const char *key)
 {
 	skey k = skey_of(key);

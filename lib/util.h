@@ -61,6 +61,10 @@ typedef struct pws__smap {
 int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
 /* Returns the value for key, or PWS__NONE. */
 uint32_t pws__smap_get(const pws__smap *map, const char *key);
+/* Two lookups in two maps with their memory accesses overlapped (the hot
+ * path resolves an actor and a workspace at once). */
+void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
+                    const pws__smap *m2, const char *k2, uint32_t *v2);
 /* Returns the stored key pointer for key, or NULL. */
 const char *pws__smap_key(const pws__smap *map, const char *key);
 /* Inserts a key that is not present (room must be reserved). */
