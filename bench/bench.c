@@ -34,6 +34,9 @@
 #include <time.h>
 #include <unistd.h>
 
+#define BENCH_NAME "bench"
+#include "bench-util.h"
+
 #define MEMBERS_PER_WS 100u
 #define PARTNERS_PER_WS 10u
 #define TEAM_INVITED (MEMBERS_PER_WS - PARTNERS_PER_WS - 1u) /* pm is the 1st */
@@ -46,57 +49,6 @@
 /* ------------------------------------------------------------------ */
 /* small helpers                                                       */
 
-static void die(const char *what, int rc, const char *file, int line)
-{
-	fprintf(stderr, "bench: %s failed: %s (%d) at %s:%d\n", what, pws_strerror(rc), rc,
-	        file, line);
-	exit(2);
-}
-
-#define CK(call)                                                                   \
-	do {                                                                       \
-		int ck_rc_ = (call);                                               \
-		if (ck_rc_ != PWS_OK)                                              \
-			die(#call, ck_rc_, __FILE__, __LINE__);                    \
-	} while (0)
-
-static void *xcalloc(size_t n, size_t size)
-{
-	void *p = calloc(n ? n : 1, size ? size : 1);
-
-	if (!p) {
-		fprintf(stderr, "bench: out of memory\n");
-		exit(2);
-	}
-	return p;
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
-static double secs(uint64_t a, uint64_t b)
-{
-	return (double)(b - a) / 1e9;
-}
-
-/* Resident set size in bytes (second field of /proc/self/statm). */
-static uint64_t rss_bytes(void)
-{
-	unsigned long size = 0, resident = 0;
-	FILE *f = fopen("/proc/self/statm", "r");
-
-	if (!f)
-		return 0;
-	if (fscanf(f, "%lu %lu", &size, &resident) != 2)
-		resident = 0;
-	fclose(f);
-	return (uint64_t)resident * (uint64_t)sysconf(_SC_PAGESIZE);
-}
 
 /* xorshift64* with a fixed seed. */
 static uint64_t rng_state = 0x9E3779B97F4A7C15ull;
