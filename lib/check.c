@@ -8,9 +8,10 @@
 
 #include <string.h>
 
-/* Resolves (actor, workspace, element); 0 or a status code. */
+/* Resolves (actor, workspace, element); 0 or a status code. *hx receives
+ * the membership's placement input, its slot already loading. */
 static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
-                   uint32_t *u, uint32_t *w, uint32_t *e)
+                   uint32_t *u, uint32_t *w, uint32_t *e, uint64_t *hx)
 {
 	/* Only NULL and empty are invalid here: an id the directory could not
 	 * hold (control bytes, over-long) is simply not found, without a
@@ -19,8 +20,18 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 		return PWS_EINVALID;
 	*e = PWS__NONE;
 	if (!el) {
-		/* the common case: actor and workspace looked up together */
-		pws__smap_get2(&m->user_ids, actor, u, &m->ws_ids, ws, w);
+		/* The common case. The membership slot is placed by the hashes
+		 * of the two id strings, so its load starts together with the
+		 * loads of the two id slots: three cache misses overlap instead
+		 * of the membership's waiting for both ids to resolve. */
+		pws__skey ka = pws__skey_of(actor), kw = pws__skey_of(ws);
+
+		*hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
+		pws__smap_prefetch(&m->user_ids, &ka);
+		pws__smap_prefetch(&m->ws_ids, &kw);
+		pws__umap_prefetch_h(&m->member_of, *hx);
+		*u = pws__smap_get_k(&m->user_ids, actor, &ka);
+		*w = pws__smap_get_k(&m->ws_ids, ws, &kw);
 		if (*u == PWS__NONE || *w == PWS__NONE)
 			return PWS_ENOTFOUND;
 		return PWS_OK;
@@ -28,32 +39,31 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	*u = pws__user_find(m, actor);
 	if (*u == PWS__NONE)
 		return PWS_ENOTFOUND;
-	if (el) {
-		*e = pws__el_find(m, el);
-		if (*e == PWS__NONE)
-			return PWS_ENOTFOUND;
-		*w = ELEM(m, *e)->ws;
-		if (ws && pws__ws_find(m, ws) != *w)
-			return PWS_EINVALID; /* the element is not in that workspace */
-		return PWS_OK;
-	}
-	*w = pws__ws_find(m, ws);
-	return *w == PWS__NONE ? PWS_ENOTFOUND : PWS_OK;
+	*e = pws__el_find(m, el);
+	if (*e == PWS__NONE)
+		return PWS_ENOTFOUND;
+	*w = ELEM(m, *e)->ws;
+	if (ws && pws__ws_find(m, ws) != *w)
+		return PWS_EINVALID; /* the element is not in that workspace */
+	*hx = pws__member_hx(m, *w, *u);
+	pws__umap_prefetch_h(&m->member_of, *hx);
+	return PWS_OK;
 }
 
 static int check_one(const pws__model *m, int *allowed, int *rule, const char *actor,
                      int action, const char *ws, const char *el)
 {
 	uint32_t u, w, e;
+	uint64_t hx;
 	pws__who c;
 	int r, rc;
 
 	if (action <= 0 || action >= PWS_ACT_COUNT)
 		return PWS_EINVALID;
-	rc = resolve(m, actor, ws, el, &u, &w, &e);
+	rc = resolve(m, actor, ws, el, &u, &w, &e, &hx);
 	if (rc)
 		return rc;
-	pws__who_init(&c, m, u, w);
+	pws__who_init_h(&c, m, u, w, hx);
 	*allowed = pws__decide(&c, action, e, &r);
 	if (rule)
 		*rule = r;
@@ -197,6 +207,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
                                const char *const *workspaces, const char *const *elements)
 {
 	uint32_t U[BATCH_WINDOW], W[BATCH_WINDOW], E[BATCH_WINDOW];
+	uint64_t H[BATCH_WINDOW];
 	int C[BATCH_WINDOW];
 	size_t base, i;
 	int rc;
@@ -216,9 +227,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 			C[i] = a <= 0 || a >= PWS_ACT_COUNT
 			       ? PWS_EINVALID
 			       : resolve(&p->m, actors[j], workspaces[j], elements ? elements[j] : NULL,
-			                 &U[i], &W[i], &E[i]);
-			if (!C[i])
-				pws__umap_prefetch(&p->m.member_of, pws__pair(W[i], U[i]));
+			                 &U[i], &W[i], &E[i], &H[i]);
 		}
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
@@ -227,7 +236,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 			if (!C[i]) {
 				pws__who c;
 
-				pws__who_init(&c, &p->m, U[i], W[i]);
+				pws__who_init_h(&c, &p->m, U[i], W[i], H[i]);
 				a = pws__decide(&c, actions[j], E[i], &r);
 			}
 			allowed[j] = a;
@@ -245,6 +254,7 @@ PWS_EXTERN int pws_allowed_actions(const pws_policy *p, uint64_t *mask, const ch
                                    const char *workspace_id, const char *element_id)
 {
 	uint32_t u, w, e;
+	uint64_t hx;
 	pws__who c;
 	int a, r, rc;
 
@@ -254,9 +264,9 @@ PWS_EXTERN int pws_allowed_actions(const pws_policy *p, uint64_t *mask, const ch
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
-	rc = resolve(&p->m, actor, workspace_id, element_id, &u, &w, &e);
+	rc = resolve(&p->m, actor, workspace_id, element_id, &u, &w, &e, &hx);
 	if (!rc) {
-		pws__who_init(&c, &p->m, u, w);
+		pws__who_init_h(&c, &p->m, u, w, hx);
 		for (a = 1; a < PWS_ACT_COUNT; a++)
 			if (pws__decide(&c, a, e, &r))
 				*mask |= (uint64_t)1 << a;

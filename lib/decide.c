@@ -7,12 +7,19 @@
 
 void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 {
-	uint32_t aux;
-	int eff;
+	uint64_t hx = pws__member_hx(m, w, u);
 
 	/* the membership slot is the one likely cache miss: start it first so
 	 * that reading the user and the workspace overlaps it */
-	pws__umap_prefetch(&m->member_of, pws__pair(w, u));
+	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__who_init_h(c, m, u, w, hx);
+}
+
+void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
+{
+	uint32_t aux;
+	int eff;
+
 	c->m = m;
 	c->u = u;
 	c->w = w;
@@ -21,7 +28,7 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 
 	/* Everything about the membership comes from its map slot (one cache
 	 * miss); the record itself is not read on the check path. */
-	c->rec = pws__umap_get2(&m->member_of, pws__pair(w, u), &aux);
+	c->rec = pws__umap_get2_h(&m->member_of, pws__pair(w, u), hx, &aux);
 	c->partner = c->U->team != c->W->team;
 	eff = c->rec != PWS__NONE &&
 	      (!c->partner || c->W->vis != PWS_VIS_PARTNER ||

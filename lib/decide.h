@@ -27,6 +27,10 @@ typedef struct pws__who {
 } pws__who;
 
 void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w);
+/* The same when the caller already has the membership's placement input
+ * (pws__member_hx, or pws__hx of the id strings' hashes) and has started
+ * its slot loading. */
+void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx);
 
 /* Decides action on the workspace (el == PWS__NONE) or on an element of
  * it. Returns 1 to allow, 0 to deny; *rule receives the deciding rule. */

@@ -12,6 +12,13 @@ void pws__model_init(pws__model *m)
 	/* PL3: enterprise keeps collections under 30 MB for 90 days. */
 	m->retention_days[PWS_PLAN_ENTERPRISE] = 90;
 	m->retention_bytes[PWS_PLAN_ENTERPRISE] = 30u * 1024u * 1024u;
+	pws__model_bind(m);
+}
+
+void pws__model_bind(pws__model *m)
+{
+	m->member_of.hi = &m->ws_h;
+	m->member_of.lo = &m->user_h;
 }
 
 static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
@@ -25,8 +32,7 @@ static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
 		pws__ids_free(mem, &p->kids);
 	}
 	for (i = 0; ids->s && i <= ids->mask; i++)
-		if (ids->s[i].key)
-			pws__free(mem, (void *)ids->s[i].key);
+		pws__free(mem, (void *)pws__smap_key_at(ids, i));
 	pws__smap_free(mem, ids);
 	pws__vec_free(mem, v);
 }
@@ -36,8 +42,7 @@ static void free_keys(const pws__mem *mem, pws__smap *ids)
 	uint32_t i;
 
 	for (i = 0; ids->s && i <= ids->mask; i++)
-		if (ids->s[i].key)
-			pws__free(mem, (void *)ids->s[i].key);
+		pws__free(mem, (void *)pws__smap_key_at(ids, i));
 	pws__smap_free(mem, ids);
 }
 
@@ -96,6 +101,8 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	pws__umap_free(mem, &m->user_by_email);
 	pws__umap_free(mem, &m->team_by_domain);
 	pws__umap_free(mem, &m->member_of);
+	pws__ids_free(mem, &m->user_h);
+	pws__ids_free(mem, &m->ws_h);
 	pws__umap_free(mem, &m->invite_of);
 	pws__umap_free(mem, &m->seat_of);
 	pws__umap_free(mem, &m->seen_of);

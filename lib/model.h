@@ -112,7 +112,11 @@ typedef struct pws__model {
 	pws__umap group_of;        /* pair(ws, key) -> group */
 	pws__umap user_by_email;   /* email atom -> user */
 	pws__umap team_by_domain;  /* domain atom -> team */
-	pws__umap member_of;       /* pair(ws, user) -> membership */
+	pws__umap member_of;       /* pair(ws, user) -> membership, placed by the
+	                            * id hashes below (pws__model_bind) */
+	pws__ids user_h, ws_h;     /* pws__id_hash of each user's / workspace's id,
+	                            * fixed at creation: a check by id strings finds
+	                            * the membership slot before resolving them */
 	pws__umap invite_of;       /* pair(ws, email atom) -> invite */
 	pws__umap seat_of;         /* pair(team, user) -> Editor partner memberships (PL4) */
 	pws__umap seen_of;         /* pair(ws, user) -> ws.n_updates at the last visit (VI6);
@@ -143,6 +147,16 @@ typedef struct pws__model {
 		     (((mi) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
 
 void pws__model_init(pws__model *m);
+/* Points member_of at this model's id hashes; call again after copying a
+ * model struct to a new address. */
+void pws__model_bind(pws__model *m);
+/* Records the id hash of a new user or workspace, at the same moment its
+ * slot is counted (room reserved with pws__ids_reserve on user_h / ws_h),
+ * so that user_h.n == users.n and ws_h.n == wss.n always hold. */
+static inline void pws__idh_push(pws__ids *h, const char *id)
+{
+	pws__ids_push(h, pws__id_hash(id));
+}
 void pws__model_free(const pws__mem *mem, pws__model *m);
 uint64_t pws__model_digest(const pws__model *m);
 
@@ -159,6 +173,11 @@ uint32_t pws__el_find(const pws__model *m, const char *id);
 uint32_t pws__atom_find(const pws__model *m, const char *s);
 
 /* The membership record of (ws, user), effective or not; PWS__NONE. */
+static inline uint64_t pws__member_hx(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__hx(m->ws_h.v[ws], m->user_h.v[user]);
+}
+
 static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_t user)
 {
 	return pws__umap_get(&m->member_of, pws__pair(ws, user));

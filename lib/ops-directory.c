@@ -366,7 +366,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	ea = pws__atom_intern(op.mem, m, e);
 	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(op.mem, m, pws__email_domain(e));
 	if (da == PWS__NONE || pws__vec_reserve(op.mem, &m->users, sizeof(pws__user), 1) ||
-	    pws__smap_reserve(op.mem, &m->user_ids, 1) ||
+	    pws__ids_reserve(op.mem, &m->user_h, 1) || pws__smap_reserve(op.mem, &m->user_ids, 1) ||
 	    pws__umap_reserve(op.mem, &m->user_by_email, 1) ||
 	    (t != PWS__NONE && pws__ids_reserve(op.mem, &TEAM(m, t)->users, 1)) ||
 	    !(id = pws__strdup(op.mem, user_id)))
@@ -376,6 +376,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		return pws__op_end(&op, PWS_ESTORAGE);
 	}
 	u = m->users.n++;
+	pws__idh_push(&m->user_h, id);
 	U = USER(m, u);
 	memset(U, 0, sizeof(*U));
 	U->id = id;

@@ -153,7 +153,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	W->lc = PWS_LC_ACTIVE;
 	W->requester = PWS__NONE;
 	W->vis = 0;
-	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
+	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, team) ||
 	    pws__public_reserve(op.mem, m, w, visibility) ||
@@ -175,6 +175,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	else
 		pws__set_vis(m, w, visibility);
 	m->wss.n++;
+	pws__idh_push(&m->ws_h, id);
 	if (cr8)
 		cr8_apply(m, team);
 	if (!direct) {
@@ -234,7 +235,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	W->team = team;
 	W->lc = PWS_LC_ACTIVE;
 	W->requester = PWS__NONE;
-	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) ||
+	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, team) ||
 	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
@@ -245,6 +246,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
 	m->wss.n++;
+	pws__idh_push(&m->ws_h, id);
 	W->id = id;
 	W->name = nm;
 	make_partner(W);

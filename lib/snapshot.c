@@ -680,8 +680,10 @@ static uint32_t gone_user(importer *im)
 
 	if (im->gone_user != PWS__NONE)
 		return im->gone_user;
-	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1))
+	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__ids_reserve(im->mem, &m->user_h, 1))
 		return PWS__NONE;
+	pws__idh_push(&m->user_h, "");
 	u = USER(m, m->users.n);
 	memset(u, 0, sizeof(*u));
 	u->id = ""; /* as pws_user_remove leaves it */
@@ -982,10 +984,12 @@ static int i_users(importer *im, const json_t *arr)
 		da = ea == PWS__NONE ? PWS__NONE
 		                     : pws__atom_intern(im->mem, m, pws__email_domain(email));
 		if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+		    pws__ids_reserve(im->mem, &m->user_h, 1) ||
 		    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
 		    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)))
 			return PWS_ENOMEM;
 		u = m->users.n++;
+		pws__idh_push(&m->user_h, id);
 		U = USER(m, u);
 		memset(U, 0, sizeof(*U));
 		U->email = ea;
@@ -1067,9 +1071,11 @@ static int i_workspaces(importer *im, const json_t *arr)
 		if (rc)
 			return rc;
 		if (pws__vec_reserve(im->mem, &m->wss, sizeof(pws__ws), 1) ||
+		    pws__ids_reserve(im->mem, &m->ws_h, 1) ||
 		    pws__ids_reserve(im->mem, &TEAM(m, t)->workspaces, 1))
 			return PWS_ENOMEM;
 		w = m->wss.n++;
+		pws__idh_push(&m->ws_h, id);
 		W = WS(m, w);
 		memset(W, 0, sizeof(*W));
 		W->team = t;
@@ -1526,6 +1532,7 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 	/* (3) swap: never fails */
 	old = p->m;
 	p->m = nm;
+	pws__model_bind(&p->m); /* member_of pointed into nm */
 	p->gen++; /* references into the old model are void */
 	pws__model_free(&p->mem, &old);
 	return pws__op_end(&op, PWS_OK);

@@ -132,26 +132,36 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 
 static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
-	pws__smap_slot *ns = pws__calloc(m, (size_t)slots, sizeof(*ns));
+	/* slots and key pointers in one block: growing fails or succeeds whole */
+	pws__smap_slot *ns = pws__malloc(m, (size_t)slots * (sizeof(*ns) + sizeof(char *)));
+	const char **nk;
 	uint32_t i, mask = (uint32_t)(slots - 1);
 
 	if (!ns)
 		return PWS_ENOMEM;
+	nk = (const char **)(void *)(ns + slots);
+	for (i = 0; i < slots; i++) {
+		ns[i].val = PWS__NONE;
+		ns[i].hash = 0;
+		ns[i].head = 0;
+		nk[i] = NULL;
+	}
 	if (map->s) {
 		for (i = 0; i <= map->mask; i++) {
-			pws__smap_slot *o = &map->s[i];
 			uint32_t j;
 
-			if (!o->key)
+			if (map->s[i].val == PWS__NONE)
 				continue;
-			j = (uint32_t)o->hash & mask;
-			while (ns[j].key)
+			j = map->s[i].hash & mask;
+			while (ns[j].val != PWS__NONE)
 				j = (j + 1) & mask;
-			ns[j] = *o;
+			ns[j] = map->s[i];
+			nk[j] = map->keys[i];
 		}
 		pws__free(m, map->s);
 	}
 	map->s = ns;
+	map->keys = nk;
 	map->mask = mask;
 	return PWS_OK;
 }
@@ -173,13 +183,9 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 	return smap_grow(m, map, slots);
 }
 
-/* One pass over a key: its length, first 8 bytes and hash. */
-typedef struct skey {
-	uint64_t hash, head;
-	size_t len;
-} skey;
+typedef pws__skey skey;
 
-static skey skey_of(const char *key)
+pws__skey pws__skey_of(const char *key)
 {
 	skey k;
 
@@ -197,12 +203,13 @@ static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
 	if (!map->s)
 		return PWS__NONE;
 	j = (uint32_t)k->hash & map->mask;
-	while (map->s[j].key) {
+	while (map->s[j].val != PWS__NONE) {
 		const pws__smap_slot *s = &map->s[j];
 
-		/* short keys are decided in the slot, without reading the key */
-		if (s->hash == k->hash && s->len == k->len && s->head == k->head &&
-		    (k->len <= 8 || memcmp(s->key + 8, key + 8, k->len - 8) == 0))
+		/* Keys shorter than 8 bytes are decided in the slot: the
+		 * zero-padded head holds all of them (ids hold no NUL). */
+		if (s->hash == (uint32_t)k->hash && s->head == k->head &&
+		    (k->len < 8 || strcmp(map->keys[j] + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -211,8 +218,26 @@ static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
 
 uint32_t pws__smap_get(const pws__smap *map, const char *key)
 {
-	skey k = skey_of(key);
+	skey k = pws__skey_of(key);
 	uint32_t j = smap_find(map, key, &k);
+
+	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
+}
+
+void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
+{
+	if (map->s) {
+		uint32_t j = (uint32_t)k->hash & map->mask;
+
+		__builtin_prefetch(&map->s[j]);
+		if (k->len >= 8)
+			__builtin_prefetch(&map->keys[j]);
+	}
+}
+
+uint32_t pws__smap_get_k(const pws__smap *map, const char *key, const pws__skey *k)
+{
+	uint32_t j = smap_find(map, key, k);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
 }
@@ -220,14 +245,12 @@ uint32_t pws__smap_get(const pws__smap *map, const char *key)
 void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
                     const pws__smap *m2, const char *k2, uint32_t *v2)
 {
-	skey a = skey_of(k1), b = skey_of(k2);
+	skey a = pws__skey_of(k1), b = pws__skey_of(k2);
 	uint32_t j;
 
 	/* start both home slots loading before probing either */
-	if (m1->s)
-		__builtin_prefetch(&m1->s[(uint32_t)a.hash & m1->mask]);
-	if (m2->s)
-		__builtin_prefetch(&m2->s[(uint32_t)b.hash & m2->mask]);
+	pws__smap_prefetch(m1, &a);
+	pws__smap_prefetch(m2, &b);
 	j = smap_find(m1, k1, &a);
 	*v1 = j == PWS__NONE ? PWS__NONE : m1->s[j].val;
 	j = smap_find(m2, k2, &b);
@@ -236,30 +259,29 @@ void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
 
 const char *pws__smap_key(const pws__smap *map, const char *key)
 {
-	skey k = skey_of(key);
+	skey k = pws__skey_of(key);
 	uint32_t j = smap_find(map, key, &k);
 
-	return j == PWS__NONE ? NULL : map->s[j].key;
+	return j == PWS__NONE ? NULL : map->keys[j];
 }
 
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 {
-	skey k = skey_of(key);
+	skey k = pws__skey_of(key);
 	uint32_t j = (uint32_t)k.hash & map->mask;
 
-	while (map->s[j].key)
+	while (map->s[j].val != PWS__NONE)
 		j = (j + 1) & map->mask;
-	map->s[j].hash = k.hash;
-	map->s[j].key = key;
+	map->s[j].hash = (uint32_t)k.hash;
 	map->s[j].head = k.head;
-	map->s[j].len = (uint32_t)k.len;
 	map->s[j].val = val;
+	map->keys[j] = key;
 	map->n++;
 }
 
 void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 {
-	skey k = skey_of(key);
+	skey k = pws__skey_of(key);
 	uint32_t j = smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
@@ -268,28 +290,31 @@ void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 
 const char *pws__smap_del(pws__smap *map, const char *key)
 {
-	skey sk = skey_of(key);
+	skey sk = pws__skey_of(key);
 	uint32_t j = smap_find(map, key, &sk), k;
 	const char *stored;
 
 	if (j == PWS__NONE)
 		return NULL;
-	stored = map->s[j].key;
+	stored = map->keys[j];
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
 		uint32_t home;
 
 		k = (k + 1) & map->mask;
-		if (!map->s[k].key)
+		if (map->s[k].val == PWS__NONE)
 			break;
-		home = (uint32_t)map->s[k].hash & map->mask;
+		home = map->s[k].hash & map->mask;
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
 			map->s[j] = map->s[k];
+			map->keys[j] = map->keys[k];
 			j = k;
 		}
 	}
 	memset(&map->s[j], 0, sizeof(map->s[j]));
+	map->s[j].val = PWS__NONE;
+	map->keys[j] = NULL;
 	map->n--;
 	return stored;
 }
@@ -302,9 +327,22 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 
 /* --- uint64 map ------------------------------------------------------------ */
 
-static uint32_t umap_home(uint64_t key, uint32_t cap)
+static uint32_t home_of(uint64_t hx, uint32_t cap)
 {
-	return (uint32_t)(((unsigned __int128)pws__mix64(key) * cap) >> 64);
+	return (uint32_t)(((unsigned __int128)pws__mix64(hx) * cap) >> 64);
+}
+
+/* The placement input of a key: itself, or its halves' id hashes. */
+static uint64_t umap_hx(const pws__umap *map, uint64_t key)
+{
+	if (!map->hi)
+		return key;
+	return pws__hx(map->hi->v[key >> 32], map->lo->v[(uint32_t)key]);
+}
+
+static uint32_t umap_home(const pws__umap *map, uint64_t key, uint32_t cap)
+{
+	return home_of(umap_hx(map, key), cap);
 }
 
 /* Large tables are read at random: ask for transparent huge pages (before
@@ -344,7 +382,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 
 		if (o->val == PWS__NONE)
 			continue;
-		j = umap_home(o->key, (uint32_t)cap);
+		j = umap_home(map, o->key, (uint32_t)cap);
 		while (ns[j].val != PWS__NONE)
 			j = j + 1 == cap ? 0 : j + 1;
 		ns[j] = *o;
@@ -368,13 +406,13 @@ int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
 	return umap_grow(m, map, need * 10 / 7 + 16);
 }
 
-static uint32_t umap_find(const pws__umap *map, uint64_t key)
+static uint32_t umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
 {
 	uint32_t j;
 
 	if (!map->s)
 		return PWS__NONE;
-	j = umap_home(key, map->cap);
+	j = home_of(hx, map->cap);
 	while (map->s[j].val != PWS__NONE) {
 		if (map->s[j].key == key)
 			return j;
@@ -383,10 +421,33 @@ static uint32_t umap_find(const pws__umap *map, uint64_t key)
 	return PWS__NONE;
 }
 
+static uint32_t umap_find(const pws__umap *map, uint64_t key)
+{
+	return map->s ? umap_find_h(map, key, umap_hx(map, key)) : PWS__NONE;
+}
+
 void pws__umap_prefetch(const pws__umap *map, uint64_t key)
 {
 	if (map->s)
-		__builtin_prefetch(&map->s[umap_home(key, map->cap)]);
+		__builtin_prefetch(&map->s[umap_home(map, key, map->cap)]);
+}
+
+void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx)
+{
+	if (map->s)
+		__builtin_prefetch(&map->s[home_of(hx, map->cap)]);
+}
+
+uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux)
+{
+	uint32_t j = umap_find_h(map, key, hx);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->s[j].aux;
+	return map->s[j].val;
 }
 
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key)
@@ -410,7 +471,7 @@ uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux)
 
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
 {
-	uint32_t j = umap_home(key, map->cap);
+	uint32_t j = umap_home(map, key, map->cap);
 
 	while (map->s[j].val != PWS__NONE) {
 		if (map->s[j].key == key) {
@@ -447,7 +508,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 		k = k + 1 == cap ? 0 : k + 1;
 		if (map->s[k].val == PWS__NONE)
 			break;
-		home = umap_home(map->s[k].key, cap);
+		home = umap_home(map, map->s[k].key, cap);
 		/* move k back into the hole unless its home lies in (j, k] */
 		if ((uint32_t)((k - home + cap) % cap) >= (uint32_t)((k - j + cap) % cap)) {
 			map->s[j] = map->s[k];
@@ -463,5 +524,6 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 void pws__umap_free(const pws__mem *m, pws__umap *map)
 {
 	pws__free(m, map->s);
-	memset(map, 0, sizeof(*map));
+	map->s = NULL;
+	map->n = map->cap = 0;
 }

@@ -45,18 +45,50 @@ uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos);
 void pws__ids_free(const pws__mem *m, pws__ids *l);
 
 /* --- string -> uint32 map (linear probing, backward-shift deletion) ------- */
+/* 16 bytes, so that a lookup of a key shorter than 8 bytes reads one
+ * small slot and nothing else; longer keys also read the stored key. */
 typedef struct pws__smap_slot {
-	uint64_t hash;
-	const char *key;   /* owned by whoever inserted it */
 	uint64_t head;     /* the key's first 8 bytes, zero-padded */
-	uint32_t val;
-	uint32_t len;      /* strlen(key): keys of 8 bytes or less compare in the slot */
+	uint32_t hash;     /* low half of the key's hash (also its placement) */
+	uint32_t val;      /* PWS__NONE marks an empty slot */
 } pws__smap_slot;
 
 typedef struct pws__smap {
 	pws__smap_slot *s;
+	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
 } pws__smap;
+
+/* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
+static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
+{
+	return map->s[i].val == PWS__NONE ? NULL : map->keys[i];
+}
+
+/* One pass over a lookup key: its length, first 8 bytes and hash, so a
+ * caller can prefetch, look up and derive other hashes from one pass. */
+typedef struct pws__skey {
+	uint64_t hash, head;
+	size_t len;
+} pws__skey;
+
+pws__skey pws__skey_of(const char *key);
+/* The 32 bits of a key's hash that no smap uses to place it (its high
+ * half): what other tables may derive their own positions from. */
+static inline uint32_t pws__skey_hi(const pws__skey *k)
+{
+	return (uint32_t)(k->hash >> 32);
+}
+static inline uint32_t pws__id_hash(const char *id)
+{
+	pws__skey k = pws__skey_of(id);
+
+	return pws__skey_hi(&k);
+}
+/* Starts loading the home slot of a key (a hint). */
+void pws__smap_prefetch(const pws__smap *map, const pws__skey *k);
+/* pws__smap_get with the key's pass already made. */
+uint32_t pws__smap_get_k(const pws__smap *map, const char *key, const pws__skey *k);
 
 int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
 /* Returns the value for key, or PWS__NONE. */
@@ -89,6 +121,11 @@ typedef struct pws__umap_slot {
 typedef struct pws__umap {
 	pws__umap_slot *s;
 	uint32_t n, cap;
+	/* Optional placement by the ids' string hashes: when set, a key
+	 * (a << 32 | b) is placed by (hi->v[a] << 32 | lo->v[b]) instead of
+	 * by itself, so a caller holding only the id strings can compute the
+	 * slot before resolving them (see pws__umap_get2_h). */
+	const pws__ids *hi, *lo;
 } pws__umap;
 
 int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
@@ -103,6 +140,14 @@ void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
 /* Sets the payload of a present key. */
 void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux);
 void pws__umap_del(pws__umap *map, uint64_t key);
+/* For a map placed by hashes: the placement input of (a, b) given their
+ * 32-bit id hashes, a prefetch by it, and a lookup that skips deriving it. */
+static inline uint64_t pws__hx(uint32_t ha, uint32_t hb)
+{
+	return ((uint64_t)ha << 32) | hb;
+}
+void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx);
+uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux);
 void pws__umap_free(const pws__mem *m, pws__umap *map);
 
 static inline uint64_t pws__pair(uint32_t a, uint32_t b)
