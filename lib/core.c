@@ -168,12 +168,13 @@ static int st_ok(int rc)
 	return rc == PWS_OK;
 }
 
-int pws__op_persist(pws__op *op)
+static int persist(pws__op *op, int replacing)
 {
 	pws_policy *p = op->p;
 	const pws_storage_ops *st = &p->storage;
 	char key[17];
 	const char *step = "begin";
+	uint64_t k;
 	int rc = PWS_OK;
 
 	if (!p->has_storage || p->replaying)
@@ -182,12 +183,18 @@ int pws__op_persist(pws__op *op)
 		op->persist_rc = PWS_ENOMEM;
 		return PWS_ENOMEM;
 	}
-	snprintf(key, sizeof key, "%016llx", (unsigned long long)(p->seq + 1));
 	if (st->begin)
 		rc = st->begin(st->ctx);
 	if (st_ok(rc)) {
 		step = "put";
+		snprintf(key, sizeof key, "%016llx", (unsigned long long)(p->seq + 1));
 		rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
+	}
+	/* the records the new one replaces go in the same change set */
+	for (k = p->base; replacing && k && k <= p->seq && st_ok(rc); k++) {
+		step = "del";
+		snprintf(key, sizeof key, "%016llx", (unsigned long long)k);
+		rc = st->del(st->ctx, PWS_RECORD_OP, key, 16);
 	}
 	if (st_ok(rc) && st->commit) {
 		step = "commit";
@@ -202,7 +209,19 @@ int pws__op_persist(pws__op *op)
 		return PWS_ESTORAGE;
 	}
 	p->seq++;
+	if (replacing || !p->base)
+		p->base = p->seq;
 	return PWS_OK;
+}
+
+int pws__op_persist(pws__op *op)
+{
+	return persist(op, 0);
+}
+
+int pws__op_persist_replacing(pws__op *op)
+{
+	return persist(op, 1);
 }
 
 int pws__op_end(pws__op *op, int rc)

@@ -50,6 +50,8 @@ struct pws_policy {
 	atomic_uintptr_t owner;
 	pws__model m;
 	uint64_t seq;        /* sequence number of the last stored change */
+	uint64_t base;       /* key of the first stored record (0: none yet);
+	                      * pws_compact() deletes base..seq */
 	int replaying;       /* loading the store: no write-through, no events */
 	uint32_t gen;        /* bumped when the whole model is replaced (refs) */
 };
@@ -81,6 +83,9 @@ void pws__op_log(pws__op *op, int opcode, const char *fmt, ...);
  * the commit point. Returns PWS_OK, or non-zero after a rollback (op_end
  * then reports PWS_ESTORAGE whatever code it is given). */
 int pws__op_persist(pws__op *op);
+/* The same, and in the same change set deletes every older record
+ * (keys base..seq): the record logged must hold the whole state. */
+int pws__op_persist_replacing(pws__op *op);
 /* Ends it: on success delivers the events after unlocking, otherwise
  * discards them. Fills res; returns rc. */
 int pws__op_end(pws__op *op, int rc);

@@ -511,6 +511,34 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 	return mi;
 }
 
+uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
+                               int lead)
+{
+	pws__group *G = GROUP(m, g);
+	uint32_t mi = m->members.n, org = G->key;
+	pws__member *x;
+
+	/* the slot's payload as pws__member_sync writes it, in the same probe
+	 * that finds a duplicate */
+	if (org > PWS__AUX_ORG_MAX)
+		org = PWS__AUX_ORG_MAX;
+	if (pws__umap_put_new(&m->member_of, pws__pair(ws, user), mi,
+	                      (uint32_t)role | ((uint32_t)lead << 2) | (org << 3)))
+		return PWS__NONE;
+	m->members.n++;
+	x = MEMB(m, mi);
+	x->user = user;
+	x->role = (uint8_t)role;
+	x->lead = (uint8_t)lead;
+	x->alive = 1;
+	x->grp = g;
+	x->grp_pos = pws__ids_push(&G->list, mi);
+	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
+	if (role == PWS_ROLE_EDITOR && G->key != PWS__GRP_TEAM)
+		pws__seat_count(m, mi, +1);
+	return mi;
+}
+
 void pws__member_unlink(pws__model *m, uint32_t mi)
 {
 	pws__member *x = MEMB(m, mi);

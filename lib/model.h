@@ -254,6 +254,12 @@ int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_
 /* Adds a membership (room reserved); returns its index. */
 uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
                           uint32_t org);
+/* Bulk loading (state images): adds a membership of (ws, user) to group g,
+ * whose list has room, as do the user's list, members, member_of and
+ * seat_of. Returns its index, or PWS__NONE when (ws, user) already has a
+ * membership (nothing changed). */
+uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
+                               int lead);
 /* Removes a membership; never fails. */
 void pws__member_unlink(pws__model *m, uint32_t mi);
 /* PL4 bookkeeping: call with -1 before and +1 after any change to a

@@ -5,13 +5,14 @@
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
+#include "image.h"
 
 #include <stdio.h>
 #include <string.h>
 
 typedef struct replay {
 	pws_policy *p;
-	uint64_t last;       /* key of the last record */
+	uint64_t first, last; /* keys of the first and last records */
 	size_t count;
 	char *buf;           /* NUL-terminated copies of a record's strings */
 	size_t cap;
@@ -141,6 +142,11 @@ static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 		return pws_integration_enable(p, S(r, 0), S(r, 1), res);
 	case PWS__OP_SNAPSHOT_IMPORT: NARGS(1);
 		return pws_snapshot_import(p, S(r, 0), L(r, 0), res);
+	case PWS__OP_STATE_IMAGE: NARGS(2);
+		if (!S(r, 0) || !S(r, 1))
+			return PWS_EINVALID;
+		return pws__image_import(p, S(r, 0), L(r, 0), (const unsigned char *)S(r, 1),
+		                         L(r, 1), res);
 	default:
 		return PWS_EINVALID; /* an operation this version does not know */
 	}
@@ -180,12 +186,16 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	size_t need = 0;
 	int op, i, rc;
 
-	/* every change was numbered from 1 without gaps: a missing, repeated or
-	 * misplaced record means the store lost a call; refuse to load it */
-	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq != rp->last + 1)
+	/* Every change was numbered from 1 without gaps: a missing, repeated or
+	 * misplaced record means the store lost a call; refuse to load it. The
+	 * one exception is a compacted store, which starts at its state image
+	 * (pws_compact() deleted the records before it). */
+	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq == 0)
 		return PWS_ESTORAGE;
 	memset(&r, 0, sizeof(r));
 	if (pws__rec_decode(data, data_len, &op, r.a, &r.n))
+		return PWS_ESTORAGE;
+	if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE))
 		return PWS_ESTORAGE;
 	for (i = 0; i < r.n; i++)
 		need += r.a[i].type == 's' ? r.a[i].len + 1 : 0;
@@ -212,6 +222,8 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	/* every stored call succeeded once on this very state */
 	if (rc != PWS_OK)
 		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
+	if (!rp->count)
+		rp->first = seq;
 	rp->last = seq;
 	rp->count++;
 	return PWS_OK;
@@ -233,5 +245,6 @@ int pws__replay(pws_policy *p)
 	if (rc != PWS_OK)
 		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
 	p->seq = rp.last;
+	p->base = rp.first;
 	return PWS_OK;
 }

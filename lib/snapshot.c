@@ -19,6 +19,7 @@
  */
 #include "core.h"
 #include "email.h"
+#include "image.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -57,6 +58,7 @@ static unsigned names_count(const char *const *names)
 typedef struct exporter {
 	const pws__model *m;
 	int rc;                /* first failure: PWS_ENOMEM or PWS_EINVALID */
+	int members;           /* 0: memberships go to an image's binary section */
 } exporter;
 
 static void x_fail(exporter *x, int rc)
@@ -112,6 +114,13 @@ static void x_put(exporter *x, json_t *obj, const char *key, json_t *v)
 {
 	if (!v) {
 		x_fail(x, PWS_ENOMEM);
+		return;
+	}
+	/* An image is read back only by this library: it leaves out what
+	 * reads back the same when absent (null, and false, which every
+	 * boolean defaults to), to parse faster. */
+	if (!x->members && (json_is_null(v) || json_is_false(v))) {
+		json_decref(v);
 		return;
 	}
 	if (json_object_set_new(obj, key, v))
@@ -372,7 +381,7 @@ static json_t *x_root(exporter *x)
 	x_put(x, root, "teams", x_teams(x));
 	x_put(x, root, "users", x_users(x));
 	x_put(x, root, "workspaces", x_workspaces(x));
-	x_put(x, root, "memberships", x_memberships(x));
+	x_put(x, root, "memberships", x->members ? x_memberships(x) : json_array());
 	x_put(x, root, "invites", x_invites(x));
 	x_put(x, root, "elements", x_elements(x));
 	x_put(x, root, "updates", x_posts(x, &x->m->updates, POST_UPDATE));
@@ -385,12 +394,44 @@ static json_t *x_root(exporter *x)
 	return root;
 }
 
-PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len)
+int pws__snapshot_json(const pws__mem *mem, const pws__model *m, int with_members, char **json,
+                       size_t *len)
 {
 	exporter x;
 	json_t *root;
 	size_t n = 0;
 	char *buf = NULL;
+
+	x.m = m;
+	x.rc = PWS_OK;
+	x.members = with_members;
+	root = x_root(&x);
+	if (!x.rc) {
+		n = json_dumpb(root, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
+		if (n == 0)
+			x.rc = PWS_ENOMEM;
+	}
+	if (!x.rc) {
+		buf = pws__malloc(mem, n + 1);
+		if (!buf)
+			x.rc = PWS_ENOMEM;
+		else if (json_dumpb(root, buf, n, JSON_COMPACT | JSON_SORT_KEYS) != n)
+			x.rc = PWS_ENOMEM;
+	}
+	json_decref(root);
+	if (x.rc) {
+		pws__free(mem, buf);
+		return x.rc;
+	}
+	buf[n] = '\0';
+	*json = buf;
+	*len = n;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len)
+{
+	size_t n = 0;
 	int rc;
 
 	if (json)
@@ -402,32 +443,11 @@ PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
-	x.m = &p->m;
-	x.rc = PWS_OK;
-	root = x_root(&x);
-	if (!x.rc) {
-		n = json_dumpb(root, NULL, 0, JSON_COMPACT | JSON_SORT_KEYS);
-		if (n == 0)
-			x.rc = PWS_ENOMEM;
-	}
-	if (!x.rc) {
-		buf = pws__malloc(&p->mem, n + 1);
-		if (!buf)
-			x.rc = PWS_ENOMEM;
-		else if (json_dumpb(root, buf, n, JSON_COMPACT | JSON_SORT_KEYS) != n)
-			x.rc = PWS_ENOMEM;
-	}
-	json_decref(root);
+	rc = pws__snapshot_json(&p->mem, &p->m, 1, json, &n);
 	pws__read_end(p);
-	if (x.rc) {
-		pws__free(&p->mem, buf);
-		return x.rc;
-	}
-	buf[n] = '\0';
-	*json = buf;
-	if (len)
+	if (!rc && len)
 		*len = n;
-	return PWS_OK;
+	return rc;
 }
 
 PWS_EXTERN void pws_snapshot_free(const pws_policy *p, char *json)
@@ -448,6 +468,9 @@ typedef struct importer {
 	uint32_t gone_team, gone_user, gone_el;
 	/* duplicate editors: mark[u] = 1 + the element that last listed u */
 	uint32_t *mark;
+	/* a state image: memberships come from this binary section */
+	const unsigned char *bin;
+	size_t bin_len;
 } importer;
 
 #if defined(__GNUC__)
@@ -1424,6 +1447,252 @@ static int i_retention(importer *im, const json_t *root)
 	return rc;
 }
 
+/* --- memberships of a state image (binary section, see image.h) ------------------ */
+
+typedef struct binrd {
+	const unsigned char *p, *end;
+} binrd;
+
+static int rd_u32(binrd *r, uint32_t *v)
+{
+	if (r->end - r->p < 4)
+		return -1;
+	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
+	     (uint32_t)r->p[3] << 24;
+	r->p += 4;
+	return 0;
+}
+
+/* A table of n strings: each is copied NUL-terminated into *buf (one block)
+ * and *tab[i] points at it. */
+static int rd_strings(importer *im, binrd *r, const char *what, uint32_t *n, char ***tab,
+                      char **buf)
+{
+	const unsigned char *start;
+	size_t total = 0, off = 0;
+	uint32_t i, l = 0;
+
+	*tab = NULL;
+	*buf = NULL;
+	if (rd_u32(r, n))
+		return bad(im, "image: %s: truncated", what);
+	start = r->p;
+	for (i = 0; i < *n; i++) {
+		if (rd_u32(r, &l) || (size_t)(r->end - r->p) < l)
+			return bad(im, "image: %s[%u]: truncated", what, i);
+		if (memchr(r->p, 0, l))
+			return bad(im, "image: %s[%u]: holds a NUL byte", what, i);
+		r->p += l;
+		total += (size_t)l + 1;
+	}
+	*tab = pws__malloc(im->mem, (size_t)(*n ? *n : 1) * sizeof(char *));
+	*buf = pws__malloc(im->mem, total ? total : 1);
+	if (!*tab || !*buf)
+		return PWS_ENOMEM;
+	r->p = start;
+	for (i = 0; i < *n; i++) {
+		(void)rd_u32(r, &l);
+		memcpy(*buf + off, r->p, l);
+		(*buf)[off + l] = '\0';
+		(*tab)[i] = *buf + off;
+		off += (size_t)l + 1;
+		r->p += l;
+	}
+	return PWS_OK;
+}
+
+typedef struct binrow {
+	uint32_t ws, user, org, seen;
+	int role, lead;
+} binrow;
+
+static void row_at(const unsigned char *b, binrow *x)
+{
+	binrd r;
+
+	r.p = b;
+	r.end = b + PWS__IMAGE_ROW;
+	(void)rd_u32(&r, &x->ws);
+	(void)rd_u32(&r, &x->user);
+	(void)rd_u32(&r, &x->org);
+	(void)rd_u32(&r, &x->seen);
+	x->role = b[16];
+	x->lead = b[17];
+}
+
+/* The organization of a partner row in workspace w (cached per table
+ * entry and per kind): a team in team-to-team, a domain atom in legacy. */
+static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint32_t *team_of,
+                   uint32_t *atom_of, const char *path, uint32_t *org)
+{
+	pws__model *m = im->m;
+	int rc;
+
+	if (W->model == PWS_MODEL_LEGACY) {
+		if (atom_of[o] == PWS__NONE) {
+			rc = check_domain(im, orgs[o], path, "organization");
+			if (rc)
+				return rc;
+			atom_of[o] = pws__atom_intern(im->mem, m, orgs[o]);
+			if (atom_of[o] == PWS__NONE)
+				return PWS_ENOMEM;
+		}
+		*org = atom_of[o];
+		return PWS_OK;
+	}
+	if (team_of[o] == PWS__NONE) {
+		if (!orgs[o][0])
+			team_of[o] = gone_team(im);
+		else if ((team_of[o] = pws__team_find(m, orgs[o])) == PWS__NONE)
+			return bad(im, "%s.organization: unknown team '" Q "'", path, orgs[o]);
+		if (team_of[o] == PWS__NONE)
+			return PWS_ENOMEM;
+	}
+	*org = team_of[o];
+	return PWS_OK;
+}
+
+#define BIN_AHEAD 16 /* rows whose membership slot is loading ahead of use */
+
+static int i_members_bin(importer *im)
+{
+	pws__model *m = im->m;
+	binrd r;
+	char **wsid = NULL, **uid = NULL, **orgs = NULL, *wbuf = NULL, *ubuf = NULL, *obuf = NULL;
+	uint32_t nw = 0, nu = 0, no = 0, nrows = 0, ver = 0, i;
+	uint32_t *widx = NULL, *uidx = NULL, *team_of = NULL, *atom_of = NULL, *per_user = NULL;
+	uint32_t n_seats = 0, n_seen = 0, cur_w = PWS__NONE, cur_key = PWS__NONE, cur_g = PWS__NONE;
+	const unsigned char *rows;
+	char path[PATH_SIZE];
+	int rc;
+
+	r.p = im->bin;
+	r.end = im->bin + im->bin_len;
+	if (im->bin_len < 8 || memcmp(r.p, PWS__IMAGE_MAGIC, 4) != 0)
+		return bad(im, "image: not a membership section");
+	r.p += 4;
+	(void)rd_u32(&r, &ver);
+	if (ver != PWS__IMAGE_VERSION)
+		return bad(im, "image: unsupported membership section version %u", ver);
+	rc = rd_strings(im, &r, "workspaces", &nw, &wsid, &wbuf);
+	if (!rc)
+		rc = rd_strings(im, &r, "users", &nu, &uid, &ubuf);
+	if (!rc)
+		rc = rd_strings(im, &r, "organizations", &no, &orgs, &obuf);
+	if (!rc && rd_u32(&r, &nrows))
+		rc = bad(im, "image: rows: truncated");
+	if (!rc && (size_t)(r.end - r.p) != (size_t)nrows * PWS__IMAGE_ROW)
+		rc = bad(im, "image: rows: %u rows need %zu bytes, %zu are left", nrows,
+		         (size_t)nrows * PWS__IMAGE_ROW, (size_t)(r.end - r.p));
+	rows = r.p;
+	if (!rc) {
+		widx = pws__malloc(im->mem, ((size_t)nw + 1) * sizeof(uint32_t));
+		uidx = pws__malloc(im->mem, ((size_t)nu + 1) * sizeof(uint32_t));
+		team_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
+		atom_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
+		per_user = pws__calloc(im->mem, (size_t)nu + 1, sizeof(uint32_t));
+		if (!widx || !uidx || !team_of || !atom_of || !per_user)
+			rc = PWS_ENOMEM;
+	}
+	/* the tables resolve once; rows then name entities by position */
+	for (i = 0; !rc && i < nw; i++)
+		if ((widx[i] = pws__ws_find(m, wsid[i])) == PWS__NONE)
+			rc = bad(im, "image: unknown workspace '" Q "'", wsid[i]);
+	for (i = 0; !rc && i < nu; i++)
+		if ((uidx[i] = pws__user_find(m, uid[i])) == PWS__NONE)
+			rc = bad(im, "image: unknown user '" Q "'", uid[i]);
+	for (i = 0; !rc && i < no; i++)
+		team_of[i] = atom_of[i] = PWS__NONE;
+	/* pass 1: the cheap checks, and what to reserve at once */
+	for (i = 0; !rc && i < nrows; i++) {
+		binrow x;
+
+		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
+		if (x.ws >= nw || x.user >= nu || (x.org != PWS__NONE && x.org >= no))
+			rc = bad(im, "image.rows[%u]: a position is out of its table", i);
+		else if (x.role < PWS_ROLE_VIEWER || x.role > PWS_ROLE_ADMIN || x.lead > 1 ||
+		         rows[(size_t)i * PWS__IMAGE_ROW + 18] || rows[(size_t)i * PWS__IMAGE_ROW + 19])
+			rc = bad(im, "image.rows[%u]: bad role, lead or padding", i);
+		else if (x.seen > WS(m, widx[x.ws])->n_updates)
+			rc = bad(im, "image.rows[%u].seen: %u is more than the workspace's n_updates "
+			         "(%u)", i, x.seen, WS(m, widx[x.ws])->n_updates);
+		else
+			per_user[x.user]++;
+		n_seats += x.role == PWS_ROLE_EDITOR && x.org != PWS__NONE;
+		n_seen += x.seen != 0;
+	}
+	/* each user's list of memberships is sized once, not grown row by row */
+	for (i = 0; !rc && i < nu; i++)
+		if (pws__ids_reserve(im->mem, &USER(m, uidx[i])->members, per_user[i]))
+			rc = PWS_ENOMEM;
+	if (!rc && (pws__vec_reserve(im->mem, &m->members, sizeof(pws__member), nrows) ||
+	            pws__umap_reserve(im->mem, &m->member_of, nrows) ||
+	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
+	            pws__umap_reserve(im->mem, &m->seen_of, n_seen)))
+		rc = PWS_ENOMEM;
+	/* pass 2: link, with the membership slots of later rows loading; rows
+	 * come group by group, so a group is looked up once per run */
+	for (i = 0; !rc && i < nrows; i++) {
+		binrow x;
+		const pws__ws *W;
+		uint32_t w, u, org, key;
+
+		if (i + BIN_AHEAD < nrows) {
+			binrow y;
+
+			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
+			pws__umap_prefetch(&m->member_of, pws__pair(widx[y.ws], uidx[y.user]));
+		}
+		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
+		w = widx[x.ws];
+		u = uidx[x.user];
+		W = WS(m, w);
+		org = W->team;
+		if (USER(m, u)->team == W->team) {
+			if (x.org != PWS__NONE)
+				rc = bad(im, "image.rows[%u].organization: must be none for a member of "
+				         "the owning team", i);
+		} else if (x.org == PWS__NONE) {
+			rc = bad(im, "image.rows[%u].organization: missing (the user is a partner "
+			         "here)", i);
+		} else {
+			snprintf(path, sizeof path, "image.rows[%u]", i);
+			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, path, &org);
+		}
+		if (rc)
+			break;
+		key = pws__grp_key(m, w, u, org);
+		if (w != cur_w || key != cur_key) {
+			cur_g = pws__group_prepare(im->mem, m, w, key);
+			cur_w = w;
+			cur_key = key;
+		}
+		if (cur_g == PWS__NONE || pws__ids_reserve(im->mem, &GROUP(m, cur_g)->list, 1)) {
+			rc = PWS_ENOMEM;
+			break;
+		}
+		if (pws__member_link_bulk(m, cur_g, w, u, x.role, x.lead) == PWS__NONE) {
+			rc = bad(im, "image.rows[%u]: duplicate membership of '" Q "' in '" Q "'", i,
+			         USER(m, u)->id, W->id);
+			break;
+		}
+		if (x.seen)
+			pws__set_seen(m, w, u, x.seen);
+	}
+	pws__free(im->mem, wsid);
+	pws__free(im->mem, uid);
+	pws__free(im->mem, orgs);
+	pws__free(im->mem, wbuf);
+	pws__free(im->mem, ubuf);
+	pws__free(im->mem, obuf);
+	pws__free(im->mem, widx);
+	pws__free(im->mem, uidx);
+	pws__free(im->mem, team_of);
+	pws__free(im->mem, atom_of);
+	pws__free(im->mem, per_user);
+	return rc;
+}
+
 static int build(importer *im, const json_t *root)
 {
 	static const char *const keys[] = { "format", "teams", "users", "workspaces",
@@ -1455,8 +1724,10 @@ static int build(importer *im, const json_t *root)
 		rc = i_users(im, a[1]);
 	if (!rc)
 		rc = i_workspaces(im, a[2]);
+	if (!rc && im->bin && json_array_size(a[3]))
+		rc = bad(im, "memberships: an image keeps them in its binary section");
 	if (!rc)
-		rc = i_memberships(im, a[3]);
+		rc = im->bin ? i_members_bin(im) : i_memberships(im, a[3]);
 	if (!rc)
 		rc = i_invites(im, a[4]);
 	if (!rc)
@@ -1474,7 +1745,9 @@ static int build(importer *im, const json_t *root)
 	return rc;
 }
 
-PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, pws_result *res)
+/* A snapshot (bin NULL) or a state image (bin set: replay only). */
+static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
+                        size_t bin_len, pws_result *res)
 {
 	importer im;
 	pws__model nm, old;
@@ -1483,11 +1756,6 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 	json_t *root;
 	int rc, brc;
 
-	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
-		return PWS_EINVALID;
-	if (!p)
-		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
-
 	/* (1) parse, validate and build a new model; the handle is untouched
 	 * and unlocked meanwhile (the allocator is immutable). */
 	memset(&im, 0, sizeof(im));
@@ -1495,6 +1763,8 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 	im.mem = &p->mem;
 	im.m = &nm;
 	im.gone_team = im.gone_user = im.gone_el = PWS__NONE;
+	im.bin = bin;
+	im.bin_len = bin_len;
 	if (!json && len) {
 		brc = bad(&im, "json is NULL");
 	} else {
@@ -1523,7 +1793,8 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 
 	/* (2) the new state is complete and valid and the write lock is held:
 	 * write the import through (it replays as one record), or give up */
-	pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json ? json : "", len);
+	if (!bin)
+		pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json ? json : "", len);
 	if (pws__op_persist(&op)) {
 		pws__model_free(&p->mem, &nm);
 		return pws__op_end(&op, PWS_ESTORAGE);
@@ -1536,4 +1807,23 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 	p->gen++; /* references into the old model are void */
 	pws__model_free(&p->mem, &old);
 	return pws__op_end(&op, PWS_OK);
+}
+
+PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, pws_result *res)
+{
+	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
+		return PWS_EINVALID;
+	if (!p)
+		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
+	return import_state(p, json, len, NULL, 0, res);
+}
+
+int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
+                      size_t blen, pws_result *res)
+{
+	/* an image is written by pws_compact() and read only by the replay,
+	 * which writes nothing */
+	if (!p->replaying)
+		return PWS_EMISUSE;
+	return import_state(p, json, jlen, bin, blen, res);
 }

@@ -487,6 +487,22 @@ void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
 	map->n++;
 }
 
+int pws__umap_put_new(pws__umap *map, uint64_t key, uint32_t val, uint32_t aux)
+{
+	uint32_t j = umap_home(map, key, map->cap);
+
+	while (map->s[j].val != PWS__NONE) {
+		if (map->s[j].key == key)
+			return -1;
+		j = j + 1 == map->cap ? 0 : j + 1;
+	}
+	map->s[j].key = key;
+	map->s[j].val = val;
+	map->s[j].aux = aux;
+	map->n++;
+	return 0;
+}
+
 void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux)
 {
 	uint32_t j = umap_find(map, key);

@@ -137,6 +137,10 @@ uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux);
 void pws__umap_prefetch(const pws__umap *map, uint64_t key);
 /* Inserts or replaces (room must be reserved); the payload becomes 0. */
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
+/* Inserts a key with its payload unless present (room must be reserved);
+ * returns 0, or -1 when the key was present (nothing changed). One probe
+ * where a lookup then an insertion would take two. */
+int pws__umap_put_new(pws__umap *map, uint64_t key, uint32_t val, uint32_t aux);
 /* Sets the payload of a present key. */
 void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux);
 void pws__umap_del(pws__umap *map, uint64_t key);

@@ -648,6 +648,18 @@ static void decide_all(const pws_policy *p, decision *d)
 	}
 }
 
+/* The same answer to every probe, rule included. */
+static void same_decisions(const decision *before, const decision *after)
+{
+	size_t i;
+
+	for (i = 0; i < N_PROBES; i++) {
+		ck_assert_int_eq(after[i].rc, before[i].rc);
+		ck_assert_int_eq(after[i].allowed, before[i].allowed);
+		ck_assert_int_eq(after[i].rule, before[i].rule);
+	}
+}
+
 /* Every record is a PWS_RECORD_OP with a 16-hex-digit key, numbered
  * without a gap, and format byte 1. */
 static void check_record_shape(const char *path, long expected)
@@ -718,11 +730,7 @@ START_TEST(test_policy_roundtrip)
 	ck_assert_msg(d1 == d2, "digest %016" PRIx64 " after reopening, %016" PRIx64 " before",
 	              d2, d1);
 	decide_all(p, after);
-	for (i = 0; i < N_PROBES; i++) {
-		ck_assert_int_eq(after[i].rc, before[i].rc);
-		ck_assert_int_eq(after[i].allowed, before[i].allowed);
-		ck_assert_int_eq(after[i].rule, before[i].rule);
-	}
+	same_decisions(before, after);
 
 	/* more calls after a replay continue the sequence: nothing is
 	 * overwritten */
@@ -735,6 +743,42 @@ START_TEST(test_policy_roundtrip)
 	check_record_shape(db_path, n_ok);
 	p = policy_open_ok(db_path, PWS_SQLITE_SYNC_NORMAL);
 	ck_assert_uint_eq(digest_of(p), d3);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* pws_compact through the adapter: one transaction puts the image and
+ * deletes the log; the file then holds one record and reopens to the
+ * same state and decisions; calls after it continue the sequence. */
+START_TEST(test_policy_compact)
+{
+	pws_policy *p;
+	uint64_t d1, d2;
+	decision before[N_PROBES], after[N_PROBES];
+
+	n_ok = 0;
+	p = policy_open_ok(db_path, 0);
+	scenario(p);
+	d1 = digest_of(p);
+	decide_all(p, before);
+	ck_assert_int_gt(sql_count(db_path), 1);
+	ck_assert_int_eq(pws_compact(p, NULL), PWS_OK);
+	ck_assert_int_eq(sql_count(db_path), 1);
+	ck_assert_uint_eq(digest_of(p), d1);
+	pws_policy_free(p);
+
+	p = policy_open_ok(db_path, 0);
+	d2 = digest_of(p);
+	ck_assert_msg(d1 == d2, "digest %016" PRIx64 " after compacting, %016" PRIx64 " before",
+	              d2, d1);
+	decide_all(p, after);
+	same_decisions(before, after);
+	ck_assert_int_eq(pws_team_add(p, "initech", "Initech", PWS_PLAN_BASIC, 0, NULL), PWS_OK);
+	d1 = digest_of(p);
+	pws_policy_free(p);
+	ck_assert_int_eq(sql_count(db_path), 2);
+	p = policy_open_ok(db_path, PWS_SQLITE_SYNC_NORMAL);
+	ck_assert_uint_eq(digest_of(p), d1);
 	pws_policy_free(p);
 }
 END_TEST
@@ -843,6 +887,7 @@ static Suite *policy_suite(void)
 	add_fixtures(tc);
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, test_policy_roundtrip);
+	tcase_add_test(tc, test_policy_compact);
 	tcase_add_test(tc, test_policy_failed_calls_write_nothing);
 	tcase_add_test(tc, test_policy_bad_store);
 	suite_add_tcase(s, tc);

@@ -17,6 +17,7 @@ typedef struct rec {
 	size_t key_len;
 	void *data;
 	size_t len;
+	int del;           /* staged: a deletion of key, not a record */
 } rec;
 
 typedef struct mstore {
@@ -31,6 +32,7 @@ typedef struct mstore {
 	int closed;
 	pws_policy *reenter; /* if set, put calls pws_check on it */
 	int reenter_rc;
+	int del_noop;      /* del succeeds and deletes nothing */
 } mstore;
 
 static int st_fail(mstore *s)
@@ -76,6 +78,7 @@ static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, cons
 		ck_assert_ptr_nonnull(s->stage);
 	}
 	r = &s->stage[s->sn++];
+	r->del = 0;
 	r->kind = kind;
 	r->key = malloc(key_len);
 	r->key_len = key_len;
@@ -86,6 +89,45 @@ static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, cons
 	return PWS_OK;
 }
 
+/* A deletion is staged like a put and applied at commit. */
+static int m_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
+{
+	mstore *s = ctx;
+	rec *r;
+
+	if (st_fail(s))
+		return s->fail_code;
+	ck_assert_msg(s->open, "del outside a change set");
+	if (s->sn == s->scap) {
+		s->scap = s->scap ? 2 * s->scap : 8;
+		s->stage = realloc(s->stage, s->scap * sizeof(rec));
+		ck_assert_ptr_nonnull(s->stage);
+	}
+	r = &s->stage[s->sn++];
+	memset(r, 0, sizeof(*r));
+	r->del = 1;
+	r->kind = kind;
+	r->key = malloc(key_len);
+	r->key_len = key_len;
+	memcpy(r->key, key, key_len);
+	return PWS_OK;
+}
+
+static void apply_del(mstore *s, const rec *d)
+{
+	size_t i;
+
+	for (i = 0; !s->del_noop && i < s->n; i++)
+		if (s->v[i].kind == d->kind && s->v[i].key_len == d->key_len &&
+		    memcmp(s->v[i].key, d->key, d->key_len) == 0) {
+			rec_free(&s->v[i]);
+			memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(rec));
+			s->n--;
+			return;
+		}
+	ck_assert_msg(s->del_noop, "del of a key that is not stored");
+}
+
 static int m_commit(void *ctx)
 {
 	mstore *s = ctx;
@@ -94,6 +136,11 @@ static int m_commit(void *ctx)
 	if (st_fail(s))
 		return s->fail_code;
 	for (i = 0; i < s->sn; i++) {
+		if (s->stage[i].del) {
+			apply_del(s, &s->stage[i]);
+			rec_free(&s->stage[i]);
+			continue;
+		}
 		if (s->n == s->cap) {
 			s->cap = s->cap ? 2 * s->cap : 64;
 			s->v = realloc(s->v, s->cap * sizeof(rec));
@@ -163,6 +210,7 @@ static pws_policy *open_on(mstore *s)
 	ops.commit = m_commit;
 	ops.rollback = m_rollback;
 	ops.close = m_close;
+	ops.del = m_del;
 	o.storage = &ops;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	return p;
@@ -566,6 +614,440 @@ START_TEST(storage_snapshot_import_compacts)
 }
 END_TEST
 
+/* --- compaction: state images (pws_compact) ----------------------------------- */
+
+/* Whether the store holds exactly these records (kind, key and data). */
+typedef struct store_copy {
+	size_t n;
+	char **keys;
+	void **data;
+	size_t *len;
+} store_copy;
+
+static void store_save(const mstore *s, store_copy *c)
+{
+	size_t i;
+
+	c->n = s->n;
+	c->keys = calloc(s->n + 1, sizeof(char *));
+	c->data = calloc(s->n + 1, sizeof(void *));
+	c->len = calloc(s->n + 1, sizeof(size_t));
+	for (i = 0; i < s->n; i++) {
+		c->keys[i] = malloc(17);
+		memcpy(c->keys[i], s->v[i].key, 16);
+		c->keys[i][16] = '\0';
+		c->data[i] = malloc(s->v[i].len + 1);
+		memcpy(c->data[i], s->v[i].data, s->v[i].len);
+		c->len[i] = s->v[i].len;
+	}
+}
+
+static int store_same(const mstore *s, const store_copy *c)
+{
+	size_t i;
+
+	if (s->n != c->n)
+		return 0;
+	for (i = 0; i < s->n; i++)
+		if (memcmp(s->v[i].key, c->keys[i], 16) != 0 || s->v[i].len != c->len[i] ||
+		    memcmp(s->v[i].data, c->data[i], c->len[i]) != 0)
+			return 0;
+	return 1;
+}
+
+static void store_copy_free(store_copy *c)
+{
+	size_t i;
+
+	for (i = 0; i < c->n; i++) {
+		free(c->keys[i]);
+		free(c->data[i]);
+	}
+	free(c->keys);
+	free(c->data);
+	free(c->len);
+}
+
+/* The exported snapshot of a handle (to compare two states in full). */
+static char *snap(pws_policy *p)
+{
+	char *json = NULL, *copy;
+	size_t len = 0;
+
+	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+	copy = malloc(len + 1);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, json, len + 1);
+	pws_snapshot_free(p, json);
+	return copy;
+}
+
+static void same_state(pws_policy *p, pws_policy *q, const char *what)
+{
+	char *a = snap(p), *b = snap(q);
+
+	ck_assert_msg(tw_digest(p) == tw_digest(q), "%s: digests differ", what);
+	ck_assert_msg(strcmp(a, b) == 0, "%s: snapshots differ", what);
+	free(a);
+	free(b);
+}
+
+START_TEST(storage_compact_replaces_the_log)
+{
+	mstore s;
+	pws_policy *p, *q;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	ck_assert_uint_eq(s.n, STEPS);
+	OK(pws_compact(p, RES));
+	ck_assert_uint_eq(s.n, 1); /* one image, under the next key */
+	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000044", 16), 0);
+	q = open_on(&s);
+	same_state(p, q, "reopened image");
+	pws_policy_free(q);
+	/* the calls made after the image follow it, and load on top of it */
+	OK(pws_team_add(p, "later", "L", PWS_PLAN_FREE, 0, RES));
+	ck_assert_uint_eq(s.n, 2);
+	q = open_on(&s);
+	same_state(p, q, "image + one call");
+	pws_policy_free(q);
+	/* the same handle compacts again: only the image and the call go */
+	OK(pws_compact(p, RES));
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000046", 16), 0);
+	q = open_on(&s);
+	same_state(p, q, "image of an image");
+	/* a handle loaded from a compacted store compacts again */
+	OK(pws_team_add(q, "later2", "L2", PWS_PLAN_FREE, 0, RES));
+	OK(pws_compact(q, RES));
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000048", 16), 0);
+	pws_policy_free(p);
+	p = open_on(&s);
+	same_state(p, q, "second image");
+	pws_policy_free(q);
+	pws_policy_free(p);
+	mstore_free(&s);
+}
+END_TEST
+
+/* Random states: compacting in the middle and going on changes nothing a
+ * check or a listing can tell. */
+START_TEST(storage_compact_reopen_equivalence_random)
+{
+	int world, worlds = 30;
+
+	for (world = 0; world < worlds; world++) {
+		mstore s;
+		pws_policy *p, *q;
+
+		rnd_state = 0x5851f42d4c957f2dULL * (uint64_t)(world + 1);
+		memset(&s, 0, sizeof s);
+		p = open_on(&s);
+		random_world(p, 250);
+		OK(pws_compact(p, RES));
+		ck_assert_uint_eq(s.n, 1);
+		random_world(p, 150);
+		q = open_on(&s);
+		same_state(p, q, "random world");
+		same_answers(p, q);
+		pws_policy_free(q);
+		pws_policy_free(p);
+		mstore_free(&s);
+	}
+}
+END_TEST
+
+/* Every storage call of a compaction (begin, put, one del per record,
+ * commit) failed in turn: PWS_ESTORAGE, memory as before, the store
+ * exactly as before, and it still loads to the same state. */
+START_TEST(storage_compact_fails_whole)
+{
+	static const int codes[] = { PWS_ESTORAGE, PWS_ERROR, 42 };
+	mstore s;
+	pws_policy *p, *q;
+	size_t n, calls, before_calls;
+	int i, c;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	before_calls = s.calls;
+	OK(pws_compact(p, RES));
+	calls = s.calls - before_calls;
+	ck_assert_uint_eq(calls, 3 + STEPS); /* begin, put, STEPS dels, commit */
+	pws_policy_free(p);
+	mstore_free(&s);
+
+	for (c = 0; c < 3; c++)
+		for (n = 1; n <= calls; n++) {
+			store_copy saved;
+			uint64_t d;
+
+			memset(&s, 0, sizeof s);
+			p = open_on(&s);
+			for (i = 0; i < STEPS; i++)
+				ck_assert_int_eq(step(p, i), PWS_OK);
+			store_save(&s, &saved);
+			d = tw_digest(p);
+			s.fail_at = s.calls + n;
+			s.fail_code = codes[c];
+			FAILS(pws_compact(p, RES), PWS_ESTORAGE);
+			ck_assert_msg(tw_digest(p) == d, "call %zu: memory changed", n);
+			ck_assert_msg(store_same(&s, &saved) && !s.open, "call %zu: store changed", n);
+			q = open_on(&s);
+			ck_assert_msg(tw_digest(q) == d, "call %zu: reloaded store differs", n);
+			pws_policy_free(q);
+			/* nothing was lost: the next compaction succeeds */
+			OK(pws_compact(p, RES));
+			ck_assert_uint_eq(s.n, 1);
+			q = open_on(&s);
+			same_state(p, q, "after a failed compaction");
+			pws_policy_free(q);
+			pws_policy_free(p);
+			store_copy_free(&saved);
+			mstore_free(&s);
+		}
+}
+END_TEST
+
+/* Every allocation of a compaction failed in turn: PWS_ENOMEM, nothing
+ * written, memory as before, no leak. */
+START_TEST(storage_compact_out_of_memory)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	mstore s;
+	pws_policy *p;
+	size_t n, allocs, live;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	ops.ctx = &s;
+	ops.load = m_load;
+	ops.begin = m_begin;
+	ops.put = m_put;
+	ops.del = m_del;
+	ops.commit = m_commit;
+	ops.rollback = m_rollback;
+	ops.close = m_close;
+	o.storage = &ops;
+	o.allocator = tc_allocator();
+	tc_alloc_reset();
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	/* count the allocations of one compaction on a throwaway copy */
+	{
+		mstore t;
+		pws_policy *q;
+		size_t c0;
+
+		memset(&t, 0, sizeof t);
+		ops.ctx = &t;
+		ck_assert_int_eq(pws_policy_new(&q, &o), PWS_OK);
+		for (i = 0; i < STEPS; i++)
+			ck_assert_int_eq(step(q, i), PWS_OK);
+		c0 = tc_alloc_stats_get().calls;
+		OK(pws_compact(q, RES));
+		allocs = tc_alloc_stats_get().calls - c0;
+		pws_policy_free(q);
+		mstore_free(&t);
+		ops.ctx = &s;
+	}
+	ck_assert_uint_gt(allocs, 3);
+	for (n = 1; n <= allocs; n++) {
+		store_copy saved;
+		uint64_t d = tw_digest(p);
+
+		store_save(&s, &saved);
+		live = tc_alloc_stats_get().live_blocks;
+		tc_alloc_fail_at(n, 0);
+		FAILS(pws_compact(p, RES), PWS_ENOMEM);
+		tc_alloc_fail_at(0, 0);
+		ck_assert_msg(tw_digest(p) == d, "allocation %zu: memory changed", n);
+		ck_assert_msg(store_same(&s, &saved), "allocation %zu: store changed", n);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == live, "allocation %zu leaks", n);
+		store_copy_free(&saved);
+	}
+	OK(pws_compact(p, RES));
+	ck_assert_uint_eq(s.n, 1);
+	pws_policy_free(p);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+	mstore_free(&s);
+}
+END_TEST
+
+/* Bad input and unsupported stores: a clear code, nothing written. */
+START_TEST(storage_compact_refusals)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	mstore s;
+	pws_policy *p;
+	size_t calls;
+	int i;
+
+	FAILS(pws_compact(NULL, RES), PWS_EINVALID);
+	/* without storage there is nothing to compact */
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	OK(pws_team_add(p, "t", "T", PWS_PLAN_FREE, 0, RES));
+	OK(pws_compact(p, RES));
+	pws_policy_free(p);
+	/* a table without del cannot compact: refused, nothing written */
+	memset(&s, 0, sizeof s);
+	ops.ctx = &s;
+	ops.load = m_load;
+	ops.begin = m_begin;
+	ops.put = m_put;
+	ops.commit = m_commit;
+	ops.rollback = m_rollback;
+	ops.close = m_close;
+	o.storage = &ops;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	OK(pws_compact(p, RES)); /* an empty store */
+	for (i = 0; i < 10; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	calls = s.calls;
+	FAILS(pws_compact(p, RES), PWS_EINVALID);
+	ck_assert_ptr_nonnull(strstr(tw_res.message, "del"));
+	ck_assert_uint_eq(s.calls, calls);
+	ck_assert_uint_eq(s.n, 10);
+	pws_policy_free(p);
+	mstore_free(&s);
+}
+END_TEST
+
+/* A store whose del kept the old records still loads: the image, met in
+ * the middle, replaces everything replayed before it. */
+START_TEST(storage_image_in_the_middle_loads)
+{
+	mstore s;
+	pws_policy *p, *q;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	s.del_noop = 1;
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	OK(pws_compact(p, RES));
+	ck_assert_uint_eq(s.n, STEPS + 1);
+	OK(pws_team_add(p, "later", "L", PWS_PLAN_FREE, 0, RES));
+	q = open_on(&s);
+	same_state(p, q, "image after the log");
+	pws_policy_free(q);
+	pws_policy_free(p);
+	mstore_free(&s);
+}
+END_TEST
+
+/* The binary section of the image record (the second argument). */
+static unsigned char *image_bin(rec *r, size_t *len)
+{
+	unsigned char *d = r->data;
+	uint32_t jl, bl;
+
+	ck_assert_uint_ge(r->len, 6 + 5 + 5);
+	ck_assert_int_eq(d[2] | d[3] << 8, 44); /* PWS__OP_STATE_IMAGE */
+	memcpy(&jl, d + 7, 4);
+	ck_assert_int_eq(d[6 + 5 + jl], 's');
+	memcpy(&bl, d + 6 + 5 + jl + 1, 4);
+	*len = bl;
+	ck_assert_uint_eq(r->len, 6 + 5 + (size_t)jl + 5 + bl);
+	return d + 6 + 5 + jl + 5;
+}
+
+static int opens(mstore *s)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_policy *q = NULL;
+	int rc;
+
+	ops.ctx = s;
+	ops.load = m_load;
+	ops.put = m_put;
+	ops.close = m_close;
+	o.storage = &ops;
+	rc = pws_policy_new(&q, &o);
+	if (rc == PWS_OK) {
+		ck_assert_ptr_nonnull(q);
+		pws_policy_free(q);
+	} else {
+		ck_assert_ptr_null(q);
+	}
+	return rc;
+}
+
+/* A damaged image is refused at open, whatever the damage; it never
+ * crashes (the sanitizer and valgrind runs read every byte of this). */
+START_TEST(storage_image_damage_refused)
+{
+	mstore s;
+	pws_policy *p;
+	unsigned char *bin, *orig;
+	size_t blen, k, full;
+	int i, loaded = 0;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	OK(pws_compact(p, RES));
+	pws_policy_free(p);
+	bin = image_bin(&s.v[0], &blen);
+	orig = malloc(blen);
+	memcpy(orig, bin, blen);
+	ck_assert_int_eq(memcmp(bin, "PWSM", 4), 0);
+	ck_assert_int_eq(opens(&s), PWS_OK);
+	/* named damage: magic, version, a row out of its tables, bad padding,
+	 * a duplicated row */
+	bin[0] = 'X';
+	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	bin[4] = 2;
+	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	bin[blen - 20] = 0xff; bin[blen - 19] = 0xff; /* last row: workspace position */
+	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	bin[blen - 1] = 1;                              /* last row: padding */
+	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	memcpy(bin + blen - 20, bin + blen - 40, 20);   /* last row = the one before */
+	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	/* every single byte flipped in turn: refused, or (a byte of an id or a
+	 * role changed into another valid one) loaded; never a crash */
+	for (k = 0; k < blen; k++) {
+		int rc;
+
+		bin[k] ^= 0x5a;
+		rc = opens(&s);
+		ck_assert_msg(rc == PWS_OK || rc == PWS_ESTORAGE, "byte %zu: %s", k, pws_strerror(rc));
+		loaded += rc == PWS_OK;
+		bin[k] = orig[k];
+	}
+	ck_assert_msg(loaded < (int)blen / 2, "most damage went unnoticed (%d of %zu)", loaded, blen);
+	/* truncated at every length: the record's own framing refuses it */
+	full = s.v[0].len;
+	for (k = 0; k < full; k += 7) {
+		s.v[0].len = k;
+		ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	}
+	s.v[0].len = full;
+	ck_assert_int_eq(opens(&s), PWS_OK);
+	free(orig);
+	mstore_free(&s);
+}
+END_TEST
+
 Suite *pws_storage_suite(void)
 {
 	Suite *s = suite_create("storage");
@@ -579,6 +1061,13 @@ Suite *pws_storage_suite(void)
 	tcase_add_test(tc, storage_malformed_store_refused);
 	tcase_add_test(tc, storage_reopen_equivalence_random);
 	tcase_add_test(tc, storage_snapshot_import_compacts);
+	tcase_add_test(tc, storage_compact_replaces_the_log);
+	tcase_add_test(tc, storage_compact_reopen_equivalence_random);
+	tcase_add_test(tc, storage_compact_fails_whole);
+	tcase_add_test(tc, storage_compact_out_of_memory);
+	tcase_add_test(tc, storage_compact_refusals);
+	tcase_add_test(tc, storage_image_in_the_middle_loads);
+	tcase_add_test(tc, storage_image_damage_refused);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -65,6 +65,31 @@ PWS_EXTERN void pws_snapshot_free(const pws_policy *policy, char *json);
 PWS_EXTERN int pws_snapshot_import(pws_policy *policy, const char *json, size_t len,
                                    pws_result *res);
 
+/**
+ * @brief Compacts the store: writes the whole state as one record and
+ *        deletes every record before it, in one change set.
+ *
+ * A store is a log of calls, and loading replays them all; after
+ * compaction it holds one state image (a record of the same kind and key
+ * scheme, documented in doc/STORAGE.md) followed by the calls made since,
+ * so loading costs what the state holds rather than the history that
+ * built it. The state itself does not change: no event is sent, and the
+ * checks answer as before. Like every write, compaction is all or
+ * nothing: when a callback fails, the library rolls the change set back
+ * and returns ::PWS_ESTORAGE, and the store holds every record it held.
+ * The image is written as @c put under the next key, then each older key
+ * is passed to @c del, then @c commit. Without storage, or with nothing
+ * stored yet, it does nothing and returns ::PWS_OK.
+ * @param policy the policy handle.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EINVALID (NULL handle, a storage table without
+ *         @c del, or a state holding a text that is not valid UTF-8, which
+ *         the image's JSON part cannot carry); ::PWS_ENOMEM;
+ *         ::PWS_ESTORAGE; ::PWS_EMISUSE (from inside a callback).
+ * @since 0.1
+ */
+PWS_EXTERN int pws_compact(pws_policy *policy, pws_result *res);
+
 PWS_END_DECL
 
 /** @} */

@@ -17,7 +17,9 @@
  *
  * At pws_policy_new() the library calls @c load, which must hand every
  * stored record to the sink in ascending key order; the library replays
- * them and so rebuilds exactly the state that was committed.
+ * them and so rebuilds exactly the state that was committed. Keys run
+ * from 1 without gaps, except that a store compacted by pws_compact()
+ * starts at its state image.
  *
  * **Records.** Kind ::PWS_RECORD_OP; the key is the change's sequence
  * number as 16 lowercase hexadecimal digits (so byte order is commit
@@ -88,7 +90,8 @@ typedef struct pws_storage_ops {
 	/** Writes one record of @p kind under @p key. Mandatory. */
 	int (*put)(void *ctx, uint32_t kind, const char *key, size_t key_len,
 	           const void *data, size_t data_len);
-	/** Deletes the record of @p kind under @p key (may be NULL; unused in v1). */
+	/** Deletes the record of @p kind under @p key (may be NULL; used only
+	 *  by pws_compact(), which needs it). */
 	int (*del)(void *ctx, uint32_t kind, const char *key, size_t key_len);
 	/** Makes the open change set durable (may be NULL). */
 	int (*commit)(void *ctx);
