@@ -766,6 +766,18 @@ static int ms_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
 	return PWS_OK;
 }
 
+/* Drops deleted records from the array, as a store reclaims space after a
+ * delete (kept out of the timed load: it is the store's own business). */
+static void ms_vacuum(mstore *s)
+{
+	size_t i, k = 0;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].data)
+			s->v[k++] = s->v[i];
+	s->n = k;
+}
+
 static int ms_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
 {
 	mstore *s = ctx;
@@ -786,6 +798,15 @@ static void ms_close(void *ctx)
 	(void)ctx;
 }
 
+#define IMAGE_LOADS 5
+
+static int cmp_double(const void *a, const void *b)
+{
+	double x = *(const double *)a, y = *(const double *)b;
+
+	return x < y ? -1 : x > y;
+}
+
 static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 {
 	mstore s = {NULL, 0, 0};
@@ -795,7 +816,7 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	world W;
 	uint64_t d1, d2, t0, t1;
 	size_t i, live, image_bytes = 0;
-	double best;
+	double loads[IMAGE_LOADS];
 	int k;
 
 	ops.ctx = &s;
@@ -823,6 +844,7 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	t0 = now_ns();
 	CK(pws_compact(W.p, NULL));
 	t1 = now_ns();
+	ms_vacuum(&s);
 	for (i = 0, live = 0; i < s.n; i++)
 		if (s.v[i].data) {
 			live++;
@@ -830,8 +852,7 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 		}
 	printf("         compacted in %.0f ms to %zu record (a state image of %.1f MiB)\n",
 	       secs(t0, t1) * 1e3, live, (double)image_bytes / (1024.0 * 1024.0));
-	best = 1e9;
-	for (k = 0; k < 3; k++) {
+	for (k = 0; k < IMAGE_LOADS; k++) {
 		t0 = now_ns();
 		CK(pws_policy_new(&q, &o));
 		t1 = now_ns();
@@ -839,11 +860,13 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 		if (d1 != d2)
 			die("state after loading the image", PWS_ERROR, __FILE__, __LINE__);
 		pws_policy_free(q);
-		best = secs(t0, t1) < best ? secs(t0, t1) : best;
+		loads[k] = secs(t0, t1);
 	}
-	printf("         reopened %llu memberships from the compacted in-memory record source in "
-	       "%.0f ms, best of 3 (target <= 200 ms: %s); state identical\n",
-	       (unsigned long long)W.memberships, best * 1e3, best <= 0.2 ? "met" : "NOT met");
+	qsort(loads, IMAGE_LOADS, sizeof loads[0], cmp_double);
+	printf("         reopened %llu memberships from the compacted in-memory record source: "
+	       "best %.0f ms, median %.0f ms of %d (target <= 200 ms: %s); state identical\n",
+	       (unsigned long long)W.memberships, loads[0] * 1e3, loads[IMAGE_LOADS / 2] * 1e3,
+	       IMAGE_LOADS, loads[IMAGE_LOADS / 2] <= 0.2 ? "met" : "NOT met");
 	world_free(&W);
 	for (i = 0; i < s.n; i++)
 		free(s.v[i].data);

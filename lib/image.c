@@ -77,6 +77,23 @@ static void w_part(wbuf *w, uint32_t count, const wbuf *part)
 		memcpy(p, part->b, part->n);
 }
 
+static void w_u8(wbuf *w, unsigned v)
+{
+	unsigned char *p = w_room(w, 1);
+
+	if (p)
+		*p = (unsigned char)v;
+}
+
+/* An optional string: NULL is written as the length 0xffffffff. */
+static void w_ostr(wbuf *w, const char *s)
+{
+	if (s)
+		w_str(w, s);
+	else
+		w_u32(w, UINT32_MAX);
+}
+
 /* Position of entity i in a string table, appending its id when new. */
 static uint32_t ord_of(wbuf *tab, uint32_t *n, uint32_t *ord, uint32_t i, const char *id)
 {
@@ -87,31 +104,73 @@ static uint32_t ord_of(wbuf *tab, uint32_t *n, uint32_t *ord, uint32_t i, const 
 	return ord[i];
 }
 
-int pws__image_members_encode(const pws__mem *mem, const pws__model *m, unsigned char **out,
-                              size_t *len)
+static const char *team_id(const pws__model *m, uint32_t t)
 {
-	wbuf tw, tu, to, rows, all;
-	uint32_t *wo, *uo, *teamo, *atomo;
-	uint32_t nw = 0, nu = 0, no = 0, nrows = 0, i, g, k, mi;
-	int rc = PWS_OK;
+	return TEAM(m, t)->alive ? TEAM(m, t)->id : "";
+}
 
-	memset(&tw, 0, sizeof tw);
-	tw.mem = mem;
-	tu = to = rows = all = tw;
-	wo = pws__malloc(mem, ((size_t)m->wss.n + 1) * sizeof(uint32_t));
-	uo = pws__malloc(mem, ((size_t)m->users.n + 1) * sizeof(uint32_t));
-	teamo = pws__malloc(mem, ((size_t)m->teams.n + 1) * sizeof(uint32_t));
-	atomo = pws__malloc(mem, ((size_t)m->atom_str.n + 1) * sizeof(uint32_t));
-	if (!wo || !uo || !teamo || !atomo) {
-		rc = PWS_ENOMEM;
-		goto out;
+/* Users (the live ones, in index order); uo[u] receives each position. */
+static void enc_users(wbuf *w, const pws__model *m, uint32_t *uo)
+{
+	uint32_t u, n = 0;
+
+	for (u = 0; u < m->users.n; u++)
+		n += USER(m, u)->alive;
+	w_u32(w, n);
+	for (u = 0, n = 0; u < m->users.n; u++) {
+		const pws__user *U = USER(m, u);
+
+		if (!U->alive)
+			continue;
+		uo[u] = n++;
+		w_str(w, U->id);
+		w_str(w, pws__atom(m, U->email));
+		w_ostr(w, U->team == PWS__NONE ? NULL : team_id(m, U->team));
+		w_u8(w, U->team == PWS__NONE ? 0 : U->team_role);
+		w_u8(w, U->team == PWS__NONE ? 0 : U->pm);
 	}
-	memset(wo, 0xff, ((size_t)m->wss.n + 1) * sizeof(uint32_t));
-	memset(uo, 0xff, ((size_t)m->users.n + 1) * sizeof(uint32_t));
-	memset(teamo, 0xff, ((size_t)m->teams.n + 1) * sizeof(uint32_t));
-	memset(atomo, 0xff, ((size_t)m->atom_str.n + 1) * sizeof(uint32_t));
-	/* the order of the JSON snapshot: workspace by workspace, group by
-	 * group, so the import rebuilds the same groups in the same order */
+}
+
+/* Workspaces, every one, in index order (a position is the index). */
+static void enc_workspaces(wbuf *w, const pws__model *m)
+{
+	uint32_t i;
+
+	w_u32(w, m->wss.n);
+	for (i = 0; i < m->wss.n; i++) {
+		const pws__ws *W = WS(m, i);
+
+		w_str(w, W->id);
+		w_str(w, W->name);
+		w_ostr(w, W->summary);
+		w_ostr(w, W->description);
+		w_ostr(w, W->note);
+		w_str(w, team_id(m, W->team));
+		w_ostr(w, !W->request || W->requester == PWS__NONE ? NULL
+		          : USER(m, W->requester)->alive ? USER(m, W->requester)->id : "");
+		w_u8(w, W->vis);
+		w_u8(w, W->mode);
+		w_u8(w, W->model);
+		w_u8(w, W->lc);
+		w_u8(w, W->was_partner);
+		w_u8(w, W->request);
+		w_u8(w, W->integration);
+		w_u8(w, 0);
+		w_u32(w, W->n_updates);
+	}
+}
+
+/* The rows, in the order of the JSON snapshot: workspace by workspace,
+ * group by group, so the load rebuilds the same groups in the same order. */
+static void enc_members(wbuf *w, const pws__model *m, const uint32_t *uo, uint32_t *teamo,
+                        uint32_t *atomo)
+{
+	wbuf to = *w, rows = *w;
+	uint32_t no = 0, nrows = 0, i, g, k, mi;
+
+	to.b = rows.b = NULL;
+	to.n = to.cap = rows.n = rows.cap = 0;
+	to.oom = rows.oom = 0;
 	for (i = 0; i < m->wss.n; i++) {
 		const pws__ws *W = WS(m, i);
 
@@ -127,12 +186,12 @@ int pws__image_members_encode(const pws__mem *mem, const pws__model *m, unsigned
 			else if (W->model == PWS_MODEL_LEGACY)
 				o = ord_of(&to, &no, atomo, org, pws__atom(m, org));
 			else
-				o = ord_of(&to, &no, teamo, org, TEAM(m, org)->alive ? TEAM(m, org)->id : "");
+				o = ord_of(&to, &no, teamo, org, team_id(m, org));
 			p = w_room(&rows, PWS__IMAGE_ROW);
 			if (!p)
 				continue;
-			le32(p, ord_of(&tw, &nw, wo, i, W->id));
-			le32(p + 4, ord_of(&tu, &nu, uo, x->user, USER(m, x->user)->id));
+			le32(p, i);
+			le32(p + 4, uo[x->user]);
 			le32(p + 8, o);
 			le32(p + 12, pws__seen(m, i, x->user));
 			p[16] = x->role;
@@ -141,28 +200,47 @@ int pws__image_members_encode(const pws__mem *mem, const pws__model *m, unsigned
 			nrows++;
 		}
 	}
-	{
-		unsigned char *p = w_room(&all, 4);
+	w_part(w, no, &to);
+	w_part(w, nrows, &rows);
+	if (to.oom || rows.oom)
+		w->oom = 1;
+	pws__free(w->mem, to.b);
+	pws__free(w->mem, rows.b);
+}
 
-		if (p)
-			memcpy(p, PWS__IMAGE_MAGIC, 4);
+int pws__image_encode(const pws__mem *mem, const pws__model *m, unsigned char **out,
+                      size_t *len)
+{
+	wbuf all;
+	uint32_t *uo, *teamo, *atomo;
+	unsigned char *p;
+	int rc = PWS_OK;
+
+	memset(&all, 0, sizeof all);
+	all.mem = mem;
+	uo = pws__malloc(mem, ((size_t)m->users.n + 1) * sizeof(uint32_t));
+	teamo = pws__malloc(mem, ((size_t)m->teams.n + 1) * sizeof(uint32_t));
+	atomo = pws__malloc(mem, ((size_t)m->atom_str.n + 1) * sizeof(uint32_t));
+	if (!uo || !teamo || !atomo) {
+		rc = PWS_ENOMEM;
+		goto out;
 	}
+	memset(uo, 0xff, ((size_t)m->users.n + 1) * sizeof(uint32_t));
+	memset(teamo, 0xff, ((size_t)m->teams.n + 1) * sizeof(uint32_t));
+	memset(atomo, 0xff, ((size_t)m->atom_str.n + 1) * sizeof(uint32_t));
+	p = w_room(&all, 4);
+	if (p)
+		memcpy(p, PWS__IMAGE_MAGIC, 4);
 	w_u32(&all, PWS__IMAGE_VERSION);
-	w_part(&all, nw, &tw);
-	w_part(&all, nu, &tu);
-	w_part(&all, no, &to);
-	w_part(&all, nrows, &rows);
-	if (tw.oom || tu.oom || to.oom || rows.oom || all.oom)
+	enc_users(&all, m, uo);
+	enc_workspaces(&all, m);
+	enc_members(&all, m, uo, teamo, atomo);
+	if (all.oom)
 		rc = PWS_ENOMEM;
 out:
-	pws__free(mem, wo);
 	pws__free(mem, uo);
 	pws__free(mem, teamo);
 	pws__free(mem, atomo);
-	pws__free(mem, tw.b);
-	pws__free(mem, tu.b);
-	pws__free(mem, to.b);
-	pws__free(mem, rows.b);
 	if (rc) {
 		pws__free(mem, all.b);
 		return rc;
@@ -191,7 +269,7 @@ PWS_EXTERN int pws_compact(pws_policy *p, pws_result *res)
 		                                  "compaction needs"));
 	rc = pws__snapshot_json(op.mem, &p->m, 0, &json, &jlen);
 	if (!rc)
-		rc = pws__image_members_encode(op.mem, &p->m, &bin, &blen);
+		rc = pws__image_encode(op.mem, &p->m, &bin, &blen);
 	if (rc) {
 		pws__free(op.mem, json);
 		pws__free(op.mem, bin);

@@ -2,9 +2,9 @@
  * State images: the whole state as one storage record, written by
  * pws_compact() and read back by the replay (doc/STORAGE.md, opcode 44).
  *
- * An image is the JSON snapshot of everything but the memberships, plus
- * the memberships in a compact binary section, because a million of them
- * parse far faster from fixed-size rows than from JSON objects.
+ * An image is the JSON snapshot of everything but the users, workspaces
+ * and memberships, plus those in a compact binary section, because a
+ * million of them load far faster from it than from JSON objects.
  * SPDX-License-Identifier: MIT
  */
 #ifndef PWS_IMAGE_H
@@ -12,29 +12,34 @@
 
 #include "core.h"
 
-/* The binary membership section, version 1 (all integers little-endian):
- *   "PWSM", u32 version (1)
- *   u32 n, then n strings (u32 length, bytes): workspace ids
- *   u32 n, then n strings: user ids
- *   u32 n, then n strings: organizations (a team id, "" for a removed
+/* The binary section, version 1 (doc/STORAGE.md; integers little-endian,
+ * a string is a u32 length and its bytes, an optional one has the length
+ * 0xffffffff when absent):
+ *   "PWSI", u32 version (1)
+ *   users: u32 n, then each: id, email, optional team id ("" a removed
+ *          team), u8 team role (0 none), u8 Partner Manager (0/1)
+ *   workspaces: u32 n, then each: id, name, optional summary, description
+ *          and note, team id ("" removed), optional requester ("" a removed
+ *          user), u8 visibility, mode, model, lifecycle, was_partner,
+ *          request, integration, zero, u32 n_updates
+ *   organizations: u32 n, then n strings (a team id, "" for a removed
  *          team, or a domain in a legacy workspace)
- *   u32 n, then n rows of 20 bytes: u32 workspace, u32 user (positions in
- *          the tables above), u32 organization (position, or 0xffffffff for
- *          a member of the owning team), u32 seen (updates seen at the
- *          last visit), u8 role (1 viewer, 2 editor, 3 admin), u8 lead
- *          (0/1), u16 zero.
- * Rows come workspace by workspace, group by group, as the JSON snapshot
- * orders its memberships; every rule of that section applies. */
-#define PWS__IMAGE_MAGIC "PWSM"
+ *   rows: u32 n, then 20 bytes each: u32 workspace, u32 user (positions in
+ *          the parts above), u32 organization (position, or 0xffffffff for
+ *          a member of the owning team), u32 seen, u8 role, u8 lead, u16 0.
+ * Enum bytes are the library's C values (0 where absent). Every rule of
+ * the JSON snapshot's sections applies. */
+#define PWS__IMAGE_MAGIC "PWSI"
 #define PWS__IMAGE_VERSION 1u
 #define PWS__IMAGE_ROW 20u
 
-/* Encodes the model's memberships (allocates *out; PWS_ENOMEM). */
-int pws__image_members_encode(const pws__mem *mem, const pws__model *m, unsigned char **out,
-                              size_t *len);
+/* Encodes the model's users, workspaces and memberships (allocates *out;
+ * PWS_ENOMEM). */
+int pws__image_encode(const pws__mem *mem, const pws__model *m, unsigned char **out,
+                      size_t *len);
 
-/* The JSON snapshot of a model, without its memberships when
- * with_members is 0 (allocates *json with mem; PWS_ENOMEM or PWS_EINVALID). */
+/* The JSON snapshot of a model, without its users, workspaces and
+ * memberships when with_members is 0 (allocates *json with mem; PWS_ENOMEM or PWS_EINVALID). */
 int pws__snapshot_json(const pws__mem *mem, const pws__model *m, int with_members, char **json,
                        size_t *len);
 

@@ -142,11 +142,6 @@ static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 		return pws_integration_enable(p, S(r, 0), S(r, 1), res);
 	case PWS__OP_SNAPSHOT_IMPORT: NARGS(1);
 		return pws_snapshot_import(p, S(r, 0), L(r, 0), res);
-	case PWS__OP_STATE_IMAGE: NARGS(2);
-		if (!S(r, 0) || !S(r, 1))
-			return PWS_EINVALID;
-		return pws__image_import(p, S(r, 0), L(r, 0), (const unsigned char *)S(r, 1),
-		                         L(r, 1), res);
 	default:
 		return PWS_EINVALID; /* an operation this version does not know */
 	}
@@ -175,6 +170,19 @@ static int hexkey(const char *key, size_t n, uint64_t *out)
 	return 0;
 }
 
+/* A record replayed with rc: every stored call succeeded once on this very
+ * state, so any failure means a damaged store (or no memory). */
+static int done(replay *rp, uint64_t seq, int rc)
+{
+	if (rc != PWS_OK)
+		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
+	if (!rp->count)
+		rp->first = seq;
+	rp->last = seq;
+	rp->count++;
+	return PWS_OK;
+}
+
 static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
                 size_t data_len)
 {
@@ -197,6 +205,14 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 		return PWS_ESTORAGE;
 	if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE))
 		return PWS_ESTORAGE;
+	if (op == PWS__OP_STATE_IMAGE) {
+		/* both parts are read with their lengths: no copy of the image */
+		if (r.n != 2 || r.a[0].type != 's' || r.a[1].type != 's')
+			return PWS_ESTORAGE;
+		rc = pws__image_import(p, r.a[0].s, r.a[0].len, (const unsigned char *)r.a[1].s,
+		                       r.a[1].len, NULL);
+		return done(rp, seq, rc);
+	}
 	for (i = 0; i < r.n; i++)
 		need += r.a[i].type == 's' ? r.a[i].len + 1 : 0;
 	if (need > rp->cap) { /* one buffer for the whole load */
@@ -219,14 +235,7 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	rc = dispatch(p, op, &r, NULL);
 	if (r.bad)
 		return PWS_ESTORAGE;
-	/* every stored call succeeded once on this very state */
-	if (rc != PWS_OK)
-		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
-	if (!rp->count)
-		rp->first = seq;
-	rp->last = seq;
-	rp->count++;
-	return PWS_OK;
+	return done(rp, seq, rc);
 }
 
 int pws__replay(pws_policy *p)

@@ -379,8 +379,8 @@ static json_t *x_root(exporter *x)
 
 	x_put(x, root, "format", json_integer(PWS_SNAPSHOT_FORMAT));
 	x_put(x, root, "teams", x_teams(x));
-	x_put(x, root, "users", x_users(x));
-	x_put(x, root, "workspaces", x_workspaces(x));
+	x_put(x, root, "users", x->members ? x_users(x) : json_array());
+	x_put(x, root, "workspaces", x->members ? x_workspaces(x) : json_array());
 	x_put(x, root, "memberships", x->members ? x_memberships(x) : json_array());
 	x_put(x, root, "invites", x_invites(x));
 	x_put(x, root, "elements", x_elements(x));
@@ -735,6 +735,18 @@ static uint32_t gone_el(importer *im, uint32_t ws)
 
 /* --- references ------------------------------------------------------------------ */
 
+/* A team named by a well-formed id ("" only where removed_ok). */
+static int team_ref(importer *im, const char *s, const char *path, const char *key,
+                    uint32_t *t)
+{
+	if (!s[0])
+		return (*t = gone_team(im)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
+	*t = pws__team_find(im->m, s);
+	if (*t == PWS__NONE)
+		return bad(im, "%s.%s: unknown team '" Q "'", path, key, s);
+	return PWS_OK;
+}
+
 static int ref_team(importer *im, const json_t *obj, const char *path, const char *key,
                     int flags, int removed_ok, uint32_t *t)
 {
@@ -744,12 +756,7 @@ static int ref_team(importer *im, const json_t *obj, const char *path, const cha
 	*t = PWS__NONE;
 	if (rc || !s)
 		return rc;
-	if (!s[0])
-		return (*t = gone_team(im)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
-	*t = pws__team_find(im->m, s);
-	if (*t == PWS__NONE)
-		return bad(im, "%s.%s: unknown team '" Q "'", path, key, s);
-	return PWS_OK;
+	return team_ref(im, s, path, key, t);
 }
 
 static int user_ref(importer *im, const char *s, const char *path, const char *key,
@@ -811,15 +818,12 @@ static int ref_el(importer *im, const json_t *obj, const char *path, const char 
 }
 
 /* An address already in identity-key form (what the library stores). */
-static int get_email(importer *im, const json_t *obj, const char *path, const char *key,
-                     const char **out)
+static int check_email(importer *im, const char *const *out, const char *path,
+                       const char *key)
 {
 	char k[PWS__EMAIL_MAX + 1];
 	const char *why = NULL;
-	int rc = get_str(im, obj, path, key, REQ, out);
 
-	if (rc)
-		return rc;
 	if (pws__email_key(k, *out, strlen(*out), &why) != PWS_OK)
 		return bad(im, "%s.%s: malformed address '" Q "': %s", path, key, *out,
 		           why ? why : "invalid");
@@ -827,6 +831,14 @@ static int get_email(importer *im, const json_t *obj, const char *path, const ch
 		return bad(im, "%s.%s: '" Q "' is not normalized (expected '" Q "')", path, key,
 		           *out, k);
 	return PWS_OK;
+}
+
+static int get_email(importer *im, const json_t *obj, const char *path, const char *key,
+                     const char **out)
+{
+	int rc = get_str(im, obj, path, key, REQ, out);
+
+	return rc ? rc : check_email(im, out, path, key);
 }
 
 static int check_domain(importer *im, const char *s, const char *path, const char *key)
@@ -962,11 +974,58 @@ static int i_teams(importer *im, const json_t *arr)
 	return PWS_OK;
 }
 
+/* Adds a user whose fields are well formed (read from JSON or from an
+ * image); checks what depends on the rest of the state. Returns PWS_OK,
+ * PWS_EINVALID (im->msg) or PWS_ENOMEM; *out receives the index. */
+static int user_add(importer *im, const char *path, const char *id, const char *email,
+                    uint32_t t, int role, int pm, uint32_t *out)
+{
+	pws__model *m = im->m;
+	uint32_t ea, da, u;
+	pws__user *U;
+
+	if (pws__user_find(m, id) != PWS__NONE)
+		return bad(im, "%s.id: duplicate user '" Q "'", path, id);
+	ea = pws__atom_find(m, email);
+	if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
+		return bad(im, "%s.email: '" Q "' belongs to another user", path, email);
+	if (t == PWS__NONE && role)
+		return bad(im, "%s.team_role: a user with no team has no team role", path);
+	if (t == PWS__NONE && pm)
+		return bad(im, "%s.partner_manager: a user with no team is no Partner Manager", path);
+	if (t != PWS__NONE && !role)
+		return bad(im, "%s.team_role: missing (the user has a team)", path);
+	ea = pws__atom_intern(im->mem, m, email);
+	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(im->mem, m, pws__email_domain(email));
+	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
+	    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
+	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)))
+		return PWS_ENOMEM;
+	u = m->users.n++;
+	pws__idh_push(&m->user_h, id);
+	U = USER(m, u);
+	memset(U, 0, sizeof(*U));
+	U->email = ea;
+	U->domain = da;
+	U->team = t;
+	U->alive = 1;
+	if (t != PWS__NONE) {
+		U->team_role = (uint8_t)role;
+		U->pm = (uint8_t)pm;
+		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
+	}
+	pws__umap_put(&m->user_by_email, ea, u);
+	if (put_id(im, &m->user_ids, id, u, &U->id))
+		return PWS_ENOMEM;
+	*out = u;
+	return PWS_OK;
+}
+
 static int i_users(importer *im, const json_t *arr)
 {
 	static const char *const keys[] = { "id", "email", "team", "team_role", "partner_manager",
 	                                    NULL };
-	pws__model *m = im->m;
 	char path[PATH_SIZE];
 	size_t i;
 
@@ -974,21 +1033,13 @@ static int i_users(importer *im, const json_t *arr)
 		json_t *o;
 		const char *id, *email;
 		int role, pm, rc;
-		uint32_t t, ea, da, u;
-		pws__user *U;
+		uint32_t t, u;
 
 		rc = record(im, arr, "users", i, path, sizeof(path), keys, &o);
 		if (!rc)
 			rc = get_id(im, o, path, "id", REQ, 0, &id);
-		if (!rc && pws__user_find(m, id) != PWS__NONE)
-			rc = bad(im, "%s.id: duplicate user '" Q "'", path, id);
 		if (!rc)
 			rc = get_email(im, o, path, "email", &email);
-		if (!rc) {
-			ea = pws__atom_find(m, email);
-			if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
-				rc = bad(im, "%s.email: '" Q "' belongs to another user", path, email);
-		}
 		if (!rc)
 			rc = ref_team(im, o, path, "team", OPT, 0, &t);
 		if (!rc)
@@ -996,38 +1047,68 @@ static int i_users(importer *im, const json_t *arr)
 			              TEAM_ROLE_NAMES, &role);
 		if (!rc)
 			rc = get_bool(im, o, path, "partner_manager", &pm);
-		if (!rc && t == PWS__NONE && role)
-			rc = bad(im, "%s.team_role: a user with no team has no team role", path);
-		if (!rc && t == PWS__NONE && pm)
-			rc = bad(im, "%s.partner_manager: a user with no team is no Partner Manager",
-			         path);
+		if (!rc)
+			rc = user_add(im, path, id, email, t, role, pm, &u);
 		if (rc)
 			return rc;
-		ea = pws__atom_intern(im->mem, m, email);
-		da = ea == PWS__NONE ? PWS__NONE
-		                     : pws__atom_intern(im->mem, m, pws__email_domain(email));
-		if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
-		    pws__ids_reserve(im->mem, &m->user_h, 1) ||
-		    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
-		    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)))
-			return PWS_ENOMEM;
-		u = m->users.n++;
-		pws__idh_push(&m->user_h, id);
-		U = USER(m, u);
-		memset(U, 0, sizeof(*U));
-		U->email = ea;
-		U->domain = da;
-		U->team = t;
-		U->alive = 1;
-		if (t != PWS__NONE) {
-			U->team_role = (uint8_t)role;
-			U->pm = (uint8_t)pm;
-			U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
-		}
-		pws__umap_put(&m->user_by_email, ea, u);
-		if (put_id(im, &m->user_ids, id, u, &U->id))
-			return PWS_ENOMEM;
 	}
+	return PWS_OK;
+}
+
+/* A workspace's fields, well formed (read from JSON or from an image). */
+typedef struct ws_fields {
+	const char *id, *name, *summary, *desc, *note;
+	const char *team, *requester;   /* ids; "" a removed one; requester NULL: none */
+	int vis, mode, model, lc, was, integ, req;
+	uint32_t n_upd;
+} ws_fields;
+
+/* Adds a workspace; checks what depends on other fields or on the state. */
+static int ws_add(importer *im, const char *path, const ws_fields *f)
+{
+	pws__model *m = im->m;
+	uint32_t t, requester = PWS__NONE, w;
+	pws__ws *W;
+	int rc;
+
+	if (pws__ws_find(m, f->id) != PWS__NONE)
+		return bad(im, "%s.id: duplicate workspace '" Q "'", path, f->id);
+	if (f->vis == PWS_VIS_PARTNER && (!f->mode || !f->model))
+		return bad(im, "%s.%s: missing (a partner workspace has a mode and a model)", path,
+		           f->mode ? "model" : "mode");
+	if (f->req && !f->requester)
+		return bad(im, "%s.requester: missing (the workspace has a request)", path);
+	if (!f->req && f->requester)
+		return bad(im, "%s.requester: set but the workspace has no request", path);
+	/* last: these may create a "removed" slot */
+	rc = team_ref(im, f->team, path, "team", &t);
+	if (!rc && f->req)
+		rc = user_ref(im, f->requester, path, "requester", 1, &requester);
+	if (rc)
+		return rc;
+	if (pws__vec_reserve(im->mem, &m->wss, sizeof(pws__ws), 1) ||
+	    pws__ids_reserve(im->mem, &m->ws_h, 1) ||
+	    pws__ids_reserve(im->mem, &TEAM(m, t)->workspaces, 1))
+		return PWS_ENOMEM;
+	w = m->wss.n++;
+	pws__idh_push(&m->ws_h, f->id);
+	W = WS(m, w);
+	memset(W, 0, sizeof(*W));
+	W->team = t;
+	W->mode = (uint8_t)f->mode;
+	W->model = (uint8_t)f->model;
+	W->lc = (uint8_t)f->lc;
+	W->was_partner = (uint8_t)f->was;
+	W->request = (uint8_t)f->req;
+	W->requester = requester;
+	W->integration = (uint8_t)f->integ;
+	W->n_updates = f->n_upd;
+	pws__ids_push(&TEAM(m, t)->workspaces, w);
+	if (dup_opt(im, f->name, &W->name) || dup_opt(im, f->summary, &W->summary) ||
+	    dup_opt(im, f->desc, &W->description) || dup_opt(im, f->note, &W->note) ||
+	    pws__public_reserve(im->mem, m, w, f->vis) || put_id(im, &m->ws_ids, f->id, w, &W->id))
+		return PWS_ENOMEM;
+	pws__set_vis(m, w, f->vis);
 	return PWS_OK;
 }
 
@@ -1037,85 +1118,50 @@ static int i_workspaces(importer *im, const json_t *arr)
 	                                    "visibility", "mode", "model", "lifecycle",
 	                                    "was_partner", "request", "requester", "integration",
 	                                    "n_updates", NULL };
-	pws__model *m = im->m;
 	char path[PATH_SIZE];
 	size_t i;
 
 	for (i = 0; arr && i < json_array_size(arr); i++) {
-		json_t *o, *rq;
-		const char *id, *name, *summary, *desc, *note;
-		int vis, mode, model, lc, was, req, integ, rc;
-		uint32_t t, requester = PWS__NONE, n_upd, w;
-		pws__ws *W;
+		json_t *o;
+		ws_fields f;
+		int rc;
 
+		memset(&f, 0, sizeof f);
 		rc = record(im, arr, "workspaces", i, path, sizeof(path), keys, &o);
 		if (!rc)
-			rc = get_id(im, o, path, "id", REQ, 0, &id);
-		if (!rc && pws__ws_find(m, id) != PWS__NONE)
-			rc = bad(im, "%s.id: duplicate workspace '" Q "'", path, id);
+			rc = get_id(im, o, path, "id", REQ, 0, &f.id);
 		if (!rc)
-			rc = get_text(im, o, path, "name", REQ, &name);
+			rc = get_text(im, o, path, "name", REQ, &f.name);
 		if (!rc)
-			rc = get_text(im, o, path, "summary", OPT, &summary);
+			rc = get_text(im, o, path, "summary", OPT, &f.summary);
 		if (!rc)
-			rc = get_text(im, o, path, "description", OPT, &desc);
+			rc = get_text(im, o, path, "description", OPT, &f.desc);
 		if (!rc)
-			rc = get_text(im, o, path, "note", OPT, &note);
+			rc = get_text(im, o, path, "note", OPT, &f.note);
 		if (!rc)
-			rc = get_enum(im, o, path, "visibility", REQ, VIS_NAMES, &vis);
+			rc = get_enum(im, o, path, "visibility", REQ, VIS_NAMES, &f.vis);
 		if (!rc)
-			rc = get_enum(im, o, path, "mode", OPT, MODE_NAMES, &mode);
+			rc = get_enum(im, o, path, "mode", OPT, MODE_NAMES, &f.mode);
 		if (!rc)
-			rc = get_enum(im, o, path, "model", OPT, MODEL_NAMES, &model);
-		if (!rc && vis == PWS_VIS_PARTNER && (!mode || !model))
-			rc = bad(im, "%s.%s: missing (a partner workspace has a mode and a model)",
-			         path, mode ? "model" : "mode");
+			rc = get_enum(im, o, path, "model", OPT, MODEL_NAMES, &f.model);
 		if (!rc)
-			rc = get_enum(im, o, path, "lifecycle", REQ, LC_NAMES, &lc);
+			rc = get_enum(im, o, path, "lifecycle", REQ, LC_NAMES, &f.lc);
 		if (!rc)
-			rc = get_bool(im, o, path, "was_partner", &was);
+			rc = get_bool(im, o, path, "was_partner", &f.was);
 		if (!rc)
-			rc = get_bool(im, o, path, "integration", &integ);
+			rc = get_bool(im, o, path, "integration", &f.integ);
 		if (!rc)
-			rc = get_enum(im, o, path, "request", OPT, REQ_NAMES, &req);
+			rc = get_enum(im, o, path, "request", OPT, REQ_NAMES, &f.req);
 		if (!rc)
-			rc = member(im, o, path, "requester", OPT, &rq);
-		if (!rc && req && !rq)
-			rc = bad(im, "%s.requester: missing (the workspace has a request)", path);
-		if (!rc && !req && rq)
-			rc = bad(im, "%s.requester: set but the workspace has no request", path);
+			rc = get_id(im, o, path, "requester", OPT, 1, &f.requester);
 		if (!rc)
-			rc = get_u32(im, o, path, "n_updates", OPT, &n_upd);
-		/* last: these may create a "removed" slot */
+			rc = get_u32(im, o, path, "n_updates", OPT, &f.n_upd);
 		if (!rc)
-			rc = ref_team(im, o, path, "team", REQ, 1, &t);
-		if (!rc && req)
-			rc = ref_user(im, o, path, "requester", REQ, 1, &requester);
+			rc = get_id(im, o, path, "team", REQ, 1, &f.team);
+		if (!rc)
+			rc = ws_add(im, path, &f);
 		if (rc)
 			return rc;
-		if (pws__vec_reserve(im->mem, &m->wss, sizeof(pws__ws), 1) ||
-		    pws__ids_reserve(im->mem, &m->ws_h, 1) ||
-		    pws__ids_reserve(im->mem, &TEAM(m, t)->workspaces, 1))
-			return PWS_ENOMEM;
-		w = m->wss.n++;
-		pws__idh_push(&m->ws_h, id);
-		W = WS(m, w);
-		memset(W, 0, sizeof(*W));
-		W->team = t;
-		W->mode = (uint8_t)mode;
-		W->model = (uint8_t)model;
-		W->lc = (uint8_t)lc;
-		W->was_partner = (uint8_t)was;
-		W->request = (uint8_t)req;
-		W->requester = requester;
-		W->integration = (uint8_t)integ;
-		W->n_updates = n_upd;
-		pws__ids_push(&TEAM(m, t)->workspaces, w);
-		if (dup_opt(im, name, &W->name) || dup_opt(im, summary, &W->summary) ||
-		    dup_opt(im, desc, &W->description) || dup_opt(im, note, &W->note) ||
-		    pws__public_reserve(im->mem, m, w, vis) || put_id(im, &m->ws_ids, id, w, &W->id))
-			return PWS_ENOMEM;
-		pws__set_vis(m, w, vis);
 	}
 	return PWS_OK;
 }
@@ -1447,10 +1493,12 @@ static int i_retention(importer *im, const json_t *root)
 	return rc;
 }
 
-/* --- memberships of a state image (binary section, see image.h) ------------------ */
+/* --- the binary section of a state image (see image.h) ---------------------------- */
 
 typedef struct binrd {
 	const unsigned char *p, *end;
+	char *scratch;      /* NUL-terminated copies of the strings of one record */
+	size_t used, cap;
 } binrd;
 
 static int rd_u32(binrd *r, uint32_t *v)
@@ -1463,10 +1511,205 @@ static int rd_u32(binrd *r, uint32_t *v)
 	return 0;
 }
 
-/* A table of n strings: each is copied NUL-terminated into *buf (one block)
- * and *tab[i] points at it. */
-static int rd_strings(importer *im, binrd *r, const char *what, uint32_t *n, char ***tab,
-                      char **buf)
+static int rd_u8(binrd *r, int *v)
+{
+	if (r->end - r->p < 1)
+		return -1;
+	*v = *r->p++;
+	return 0;
+}
+
+/* A string (optional: length 0xffffffff for none, *out NULL), copied
+ * NUL-terminated into the record's scratch space; PWS_EINVALID when
+ * truncated, holding a NUL byte, or longer than any valid field. */
+static int rd_str(binrd *r, int optional, const char **out)
+{
+	uint32_t l;
+
+	*out = NULL;
+	if (rd_u32(r, &l))
+		return PWS_EINVALID;
+	if (l == UINT32_MAX && optional)
+		return PWS_OK;
+	if ((size_t)(r->end - r->p) < l || memchr(r->p, 0, l))
+		return PWS_EINVALID;
+	if (r->cap - r->used < (size_t)l + 1)
+		return PWS_EINVALID; /* longer than any valid field can be */
+	memcpy(r->scratch + r->used, r->p, l);
+	r->scratch[r->used + l] = '\0';
+	*out = r->scratch + r->used;
+	r->used += (size_t)l + 1;
+	r->p += l;
+	return PWS_OK;
+}
+
+/* Room for every string of one record, which valid fields bound: four
+ * texts of at most 1 MiB, ids and an address of at most 255 bytes each.
+ * The space is allocated once and never moves while a record is read. */
+#define BIN_SCRATCH (((size_t)4 << 20) + 8 * 256)
+
+static int rd_record(importer *im, binrd *r)
+{
+	size_t need = (size_t)(r->end - r->p) + 8;
+
+	r->used = 0;
+	if (need > BIN_SCRATCH)
+		need = BIN_SCRATCH;
+	if (r->cap < need) {
+		char *n = pws__realloc(im->mem, r->scratch, need);
+
+		if (!n)
+			return PWS_ENOMEM;
+		r->scratch = n;
+		r->cap = need;
+	}
+	return PWS_OK;
+}
+
+static int rd_id(importer *im, binrd *r, const char *path, const char *key, int optional,
+                 int removed_ok, const char **out)
+{
+	int rc = rd_str(r, optional, out);
+
+	if (rc == PWS_EINVALID)
+		return bad(im, "%s.%s: truncated or malformed", path, key);
+	if (rc || !*out || (removed_ok && !(*out)[0]))
+		return rc;
+	if (!pws__valid_id(*out))
+		return bad(im, "%s.%s: malformed id '" Q "'", path, key, *out);
+	return PWS_OK;
+}
+
+static int rd_text(importer *im, binrd *r, const char *path, const char *key, int optional,
+                   const char **out)
+{
+	int rc = rd_str(r, optional, out);
+
+	if (rc == PWS_EINVALID)
+		return bad(im, "%s.%s: truncated or malformed", path, key);
+	if (!rc && *out && !pws__valid_text(*out))
+		return bad(im, "%s.%s: text longer than 1 MiB", path, key);
+	return rc;
+}
+
+/* An enum byte: 0 (none, where allowed) to the number of names. */
+static int rd_enum(importer *im, binrd *r, const char *path, const char *key, int required,
+                   const char *const *names, int *out)
+{
+	if (rd_u8(r, out))
+		return bad(im, "%s.%s: truncated", path, key);
+	if ((unsigned)*out > names_count(names) || (required && !*out))
+		return bad(im, "%s.%s: bad value %d", path, key, *out);
+	return PWS_OK;
+}
+
+static int rd_flag(importer *im, binrd *r, const char *path, const char *key, int *out)
+{
+	if (rd_u8(r, out) || *out > 1)
+		return bad(im, "%s.%s: truncated or not 0/1", path, key);
+	return PWS_OK;
+}
+
+static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
+{
+	char path[PATH_SIZE];
+	uint32_t i;
+	int rc;
+
+	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 14)
+		return bad(im, "image.users: truncated");
+	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
+	if (!*idx)
+		return PWS_ENOMEM;
+	for (i = 0; i < *n; i++) {
+		const char *id, *email, *team;
+		uint32_t t = PWS__NONE;
+		int role = 0, pm = 0;
+
+		snprintf(path, sizeof path, "image.users[%u]", i);
+		rc = rd_record(im, r);
+		if (!rc)
+			rc = rd_id(im, r, path, "id", 0, 0, &id);
+		if (!rc && (rc = rd_str(r, 0, &email)) == PWS_EINVALID)
+			rc = bad(im, "%s.email: truncated or malformed", path);
+		if (!rc)
+			rc = check_email(im, &email, path, "email");
+		if (!rc)
+			rc = rd_id(im, r, path, "team", 1, 0, &team);
+		if (!rc)
+			rc = rd_enum(im, r, path, "team_role", 0, TEAM_ROLE_NAMES, &role);
+		if (!rc)
+			rc = rd_flag(im, r, path, "partner_manager", &pm);
+		if (!rc && team)
+			rc = team_ref(im, team, path, "team", &t);
+		if (!rc)
+			rc = user_add(im, path, id, email, t, role, pm, &(*idx)[i]);
+		if (rc)
+			return rc;
+	}
+	return PWS_OK;
+}
+
+static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
+{
+	char path[PATH_SIZE];
+	uint32_t i;
+	int rc, zero;
+
+	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 36)
+		return bad(im, "image.workspaces: truncated");
+	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
+	if (!*idx)
+		return PWS_ENOMEM;
+	for (i = 0; i < *n; i++) {
+		ws_fields f;
+
+		memset(&f, 0, sizeof f);
+		snprintf(path, sizeof path, "image.workspaces[%u]", i);
+		rc = rd_record(im, r);
+		if (!rc)
+			rc = rd_id(im, r, path, "id", 0, 0, &f.id);
+		if (!rc)
+			rc = rd_text(im, r, path, "name", 0, &f.name);
+		if (!rc)
+			rc = rd_text(im, r, path, "summary", 1, &f.summary);
+		if (!rc)
+			rc = rd_text(im, r, path, "description", 1, &f.desc);
+		if (!rc)
+			rc = rd_text(im, r, path, "note", 1, &f.note);
+		if (!rc)
+			rc = rd_id(im, r, path, "team", 0, 1, &f.team);
+		if (!rc)
+			rc = rd_id(im, r, path, "requester", 1, 1, &f.requester);
+		if (!rc)
+			rc = rd_enum(im, r, path, "visibility", 1, VIS_NAMES, &f.vis);
+		if (!rc)
+			rc = rd_enum(im, r, path, "mode", 0, MODE_NAMES, &f.mode);
+		if (!rc)
+			rc = rd_enum(im, r, path, "model", 0, MODEL_NAMES, &f.model);
+		if (!rc)
+			rc = rd_enum(im, r, path, "lifecycle", 1, LC_NAMES, &f.lc);
+		if (!rc)
+			rc = rd_flag(im, r, path, "was_partner", &f.was);
+		if (!rc)
+			rc = rd_enum(im, r, path, "request", 0, REQ_NAMES, &f.req);
+		if (!rc)
+			rc = rd_flag(im, r, path, "integration", &f.integ);
+		if (!rc && (rd_u8(r, &zero) || zero))
+			rc = bad(im, "%s: bad padding", path);
+		if (!rc && rd_u32(r, &f.n_upd))
+			rc = bad(im, "%s.n_updates: truncated", path);
+		if (!rc)
+			rc = ws_add(im, path, &f);
+		if (rc)
+			return rc;
+		(*idx)[i] = im->m->wss.n - 1;
+	}
+	return PWS_OK;
+}
+
+/* The organizations table: strings, resolved when a row uses them. */
+static int bin_orgs(importer *im, binrd *r, uint32_t *n, char ***tab, char **buf)
 {
 	const unsigned char *start;
 	size_t total = 0, off = 0;
@@ -1474,14 +1717,14 @@ static int rd_strings(importer *im, binrd *r, const char *what, uint32_t *n, cha
 
 	*tab = NULL;
 	*buf = NULL;
-	if (rd_u32(r, n))
-		return bad(im, "image: %s: truncated", what);
+	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 4)
+		return bad(im, "image.organizations: truncated");
 	start = r->p;
 	for (i = 0; i < *n; i++) {
 		if (rd_u32(r, &l) || (size_t)(r->end - r->p) < l)
-			return bad(im, "image: %s[%u]: truncated", what, i);
+			return bad(im, "image.organizations[%u]: truncated", i);
 		if (memchr(r->p, 0, l))
-			return bad(im, "image: %s[%u]: holds a NUL byte", what, i);
+			return bad(im, "image.organizations[%u]: holds a NUL byte", i);
 		r->p += l;
 		total += (size_t)l + 1;
 	}
@@ -1501,6 +1744,11 @@ static int rd_strings(importer *im, binrd *r, const char *what, uint32_t *n, cha
 	return PWS_OK;
 }
 
+static uint32_t rd_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 typedef struct binrow {
 	uint32_t ws, user, org, seen;
 	int role, lead;
@@ -1508,14 +1756,10 @@ typedef struct binrow {
 
 static void row_at(const unsigned char *b, binrow *x)
 {
-	binrd r;
-
-	r.p = b;
-	r.end = b + PWS__IMAGE_ROW;
-	(void)rd_u32(&r, &x->ws);
-	(void)rd_u32(&r, &x->user);
-	(void)rd_u32(&r, &x->org);
-	(void)rd_u32(&r, &x->seen);
+	x->ws = rd_le32(b);
+	x->user = rd_le32(b + 4);
+	x->org = rd_le32(b + 8);
+	x->seen = rd_le32(b + 12);
 	x->role = b[16];
 	x->lead = b[17];
 }
@@ -1523,13 +1767,15 @@ static void row_at(const unsigned char *b, binrow *x)
 /* The organization of a partner row in workspace w (cached per table
  * entry and per kind): a team in team-to-team, a domain atom in legacy. */
 static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint32_t *team_of,
-                   uint32_t *atom_of, const char *path, uint32_t *org)
+                   uint32_t *atom_of, uint32_t row, uint32_t *org)
 {
 	pws__model *m = im->m;
+	char path[PATH_SIZE];
 	int rc;
 
 	if (W->model == PWS_MODEL_LEGACY) {
 		if (atom_of[o] == PWS__NONE) {
+			snprintf(path, sizeof path, "image.rows[%u]", row);
 			rc = check_domain(im, orgs[o], path, "organization");
 			if (rc)
 				return rc;
@@ -1544,7 +1790,8 @@ static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint
 		if (!orgs[o][0])
 			team_of[o] = gone_team(im);
 		else if ((team_of[o] = pws__team_find(m, orgs[o])) == PWS__NONE)
-			return bad(im, "%s.organization: unknown team '" Q "'", path, orgs[o]);
+			return bad(im, "image.rows[%u].organization: unknown team '" Q "'", row,
+			           orgs[o]);
 		if (team_of[o] == PWS__NONE)
 			return PWS_ENOMEM;
 	}
@@ -1554,64 +1801,45 @@ static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint
 
 #define BIN_AHEAD 16 /* rows whose membership slot is loading ahead of use */
 
-static int i_members_bin(importer *im)
+/* The rows: checked, then linked with the membership slots of later rows
+ * loading and each group's list sized once per run of its rows. */
+static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx, uint32_t nu,
+                       const uint32_t *uidx)
 {
 	pws__model *m = im->m;
-	binrd r;
-	char **wsid = NULL, **uid = NULL, **orgs = NULL, *wbuf = NULL, *ubuf = NULL, *obuf = NULL;
-	uint32_t nw = 0, nu = 0, no = 0, nrows = 0, ver = 0, i;
-	uint32_t *widx = NULL, *uidx = NULL, *team_of = NULL, *atom_of = NULL, *per_user = NULL;
+	char **orgs = NULL, *obuf = NULL;
+	uint32_t no = 0, nrows = 0, i;
+	uint32_t *team_of = NULL, *atom_of = NULL, *per_user = NULL;
 	uint32_t n_seats = 0, n_seen = 0, cur_w = PWS__NONE, cur_key = PWS__NONE, cur_g = PWS__NONE;
 	const unsigned char *rows;
-	char path[PATH_SIZE];
 	int rc;
 
-	r.p = im->bin;
-	r.end = im->bin + im->bin_len;
-	if (im->bin_len < 8 || memcmp(r.p, PWS__IMAGE_MAGIC, 4) != 0)
-		return bad(im, "image: not a membership section");
-	r.p += 4;
-	(void)rd_u32(&r, &ver);
-	if (ver != PWS__IMAGE_VERSION)
-		return bad(im, "image: unsupported membership section version %u", ver);
-	rc = rd_strings(im, &r, "workspaces", &nw, &wsid, &wbuf);
-	if (!rc)
-		rc = rd_strings(im, &r, "users", &nu, &uid, &ubuf);
-	if (!rc)
-		rc = rd_strings(im, &r, "organizations", &no, &orgs, &obuf);
-	if (!rc && rd_u32(&r, &nrows))
-		rc = bad(im, "image: rows: truncated");
-	if (!rc && (size_t)(r.end - r.p) != (size_t)nrows * PWS__IMAGE_ROW)
-		rc = bad(im, "image: rows: %u rows need %zu bytes, %zu are left", nrows,
-		         (size_t)nrows * PWS__IMAGE_ROW, (size_t)(r.end - r.p));
-	rows = r.p;
+	rc = bin_orgs(im, r, &no, &orgs, &obuf);
+	if (!rc && rd_u32(r, &nrows))
+		rc = bad(im, "image.rows: truncated");
+	if (!rc && (size_t)(r->end - r->p) != (size_t)nrows * PWS__IMAGE_ROW)
+		rc = bad(im, "image.rows: %u rows need %zu bytes, %zu are left", nrows,
+		         (size_t)nrows * PWS__IMAGE_ROW, (size_t)(r->end - r->p));
+	rows = r->p;
 	if (!rc) {
-		widx = pws__malloc(im->mem, ((size_t)nw + 1) * sizeof(uint32_t));
-		uidx = pws__malloc(im->mem, ((size_t)nu + 1) * sizeof(uint32_t));
 		team_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
 		atom_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
 		per_user = pws__calloc(im->mem, (size_t)nu + 1, sizeof(uint32_t));
-		if (!widx || !uidx || !team_of || !atom_of || !per_user)
+		if (!team_of || !atom_of || !per_user)
 			rc = PWS_ENOMEM;
 	}
-	/* the tables resolve once; rows then name entities by position */
-	for (i = 0; !rc && i < nw; i++)
-		if ((widx[i] = pws__ws_find(m, wsid[i])) == PWS__NONE)
-			rc = bad(im, "image: unknown workspace '" Q "'", wsid[i]);
-	for (i = 0; !rc && i < nu; i++)
-		if ((uidx[i] = pws__user_find(m, uid[i])) == PWS__NONE)
-			rc = bad(im, "image: unknown user '" Q "'", uid[i]);
 	for (i = 0; !rc && i < no; i++)
 		team_of[i] = atom_of[i] = PWS__NONE;
-	/* pass 1: the cheap checks, and what to reserve at once */
+	/* pass 1: the checks of a row alone, and what to reserve at once */
 	for (i = 0; !rc && i < nrows; i++) {
+		const unsigned char *b = rows + (size_t)i * PWS__IMAGE_ROW;
 		binrow x;
 
-		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
+		row_at(b, &x);
 		if (x.ws >= nw || x.user >= nu || (x.org != PWS__NONE && x.org >= no))
 			rc = bad(im, "image.rows[%u]: a position is out of its table", i);
-		else if (x.role < PWS_ROLE_VIEWER || x.role > PWS_ROLE_ADMIN || x.lead > 1 ||
-		         rows[(size_t)i * PWS__IMAGE_ROW + 18] || rows[(size_t)i * PWS__IMAGE_ROW + 19])
+		else if (x.role < PWS_ROLE_VIEWER || x.role > PWS_ROLE_ADMIN || x.lead > 1 || b[18] ||
+		         b[19])
 			rc = bad(im, "image.rows[%u]: bad role, lead or padding", i);
 		else if (x.seen > WS(m, widx[x.ws])->n_updates)
 			rc = bad(im, "image.rows[%u].seen: %u is more than the workspace's n_updates "
@@ -1630,8 +1858,7 @@ static int i_members_bin(importer *im)
 	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
 	            pws__umap_reserve(im->mem, &m->seen_of, n_seen)))
 		rc = PWS_ENOMEM;
-	/* pass 2: link, with the membership slots of later rows loading; rows
-	 * come group by group, so a group is looked up once per run */
+	/* pass 2: link */
 	for (i = 0; !rc && i < nrows; i++) {
 		binrow x;
 		const pws__ws *W;
@@ -1642,6 +1869,14 @@ static int i_members_bin(importer *im)
 
 			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
 			pws__umap_prefetch(&m->member_of, pws__pair(widx[y.ws], uidx[y.user]));
+			__builtin_prefetch(USER(m, uidx[y.user]));
+		}
+		if (i + BIN_AHEAD / 2 < nrows) {
+			/* its user record has arrived: the end of its list next */
+			const pws__user *Y = USER(m, uidx[rd_le32(rows + (size_t)(i + BIN_AHEAD / 2) *
+			                                                    PWS__IMAGE_ROW + 4)]);
+
+			__builtin_prefetch(Y->members.v + Y->members.n, 1);
 		}
 		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
 		w = widx[x.ws];
@@ -1656,16 +1891,25 @@ static int i_members_bin(importer *im)
 			rc = bad(im, "image.rows[%u].organization: missing (the user is a partner "
 			         "here)", i);
 		} else {
-			snprintf(path, sizeof path, "image.rows[%u]", i);
-			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, path, &org);
+			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, i, &org);
 		}
 		if (rc)
 			break;
 		key = pws__grp_key(m, w, u, org);
 		if (w != cur_w || key != cur_key) {
+			/* a new run of one group: its rows share the workspace and
+			 * the organization field; the list is sized once for all */
+			uint32_t run = 1;
+
+			while (i + run < nrows &&
+			       rd_le32(rows + (size_t)(i + run) * PWS__IMAGE_ROW) == x.ws &&
+			       rd_le32(rows + (size_t)(i + run) * PWS__IMAGE_ROW + 8) == x.org)
+				run++;
 			cur_g = pws__group_prepare(im->mem, m, w, key);
 			cur_w = w;
 			cur_key = key;
+			if (cur_g != PWS__NONE && pws__ids_reserve(im->mem, &GROUP(m, cur_g)->list, run))
+				cur_g = PWS__NONE;
 		}
 		if (cur_g == PWS__NONE || pws__ids_reserve(im->mem, &GROUP(m, cur_g)->list, 1)) {
 			rc = PWS_ENOMEM;
@@ -1679,17 +1923,39 @@ static int i_members_bin(importer *im)
 		if (x.seen)
 			pws__set_seen(m, w, u, x.seen);
 	}
-	pws__free(im->mem, wsid);
-	pws__free(im->mem, uid);
 	pws__free(im->mem, orgs);
-	pws__free(im->mem, wbuf);
-	pws__free(im->mem, ubuf);
 	pws__free(im->mem, obuf);
-	pws__free(im->mem, widx);
-	pws__free(im->mem, uidx);
 	pws__free(im->mem, team_of);
 	pws__free(im->mem, atom_of);
 	pws__free(im->mem, per_user);
+	return rc;
+}
+
+/* Users, workspaces and memberships of a state image, in place of the
+ * JSON sections (which must be empty). */
+static int i_image_bin(importer *im)
+{
+	binrd r;
+	uint32_t ver = 0, nu = 0, nw = 0, *uidx = NULL, *widx = NULL;
+	int rc;
+
+	memset(&r, 0, sizeof r);
+	r.p = im->bin;
+	r.end = im->bin + im->bin_len;
+	if (im->bin_len < 8 || memcmp(r.p, PWS__IMAGE_MAGIC, 4) != 0)
+		return bad(im, "image: not a state image section");
+	r.p += 4;
+	(void)rd_u32(&r, &ver);
+	if (ver != PWS__IMAGE_VERSION)
+		return bad(im, "image: unsupported section version %u", ver);
+	rc = bin_users(im, &r, &nu, &uidx);
+	if (!rc)
+		rc = bin_workspaces(im, &r, &nw, &widx);
+	if (!rc)
+		rc = bin_members(im, &r, nw, widx, nu, uidx);
+	pws__free(im->mem, r.scratch);
+	pws__free(im->mem, uidx);
+	pws__free(im->mem, widx);
 	return rc;
 }
 
@@ -1720,14 +1986,20 @@ static int build(importer *im, const json_t *root)
 		rc = top_array(im, root, keys[i + 1], &a[i]);
 	if (!rc)
 		rc = i_teams(im, a[0]);
-	if (!rc)
-		rc = i_users(im, a[1]);
-	if (!rc)
-		rc = i_workspaces(im, a[2]);
-	if (!rc && im->bin && json_array_size(a[3]))
-		rc = bad(im, "memberships: an image keeps them in its binary section");
-	if (!rc)
-		rc = im->bin ? i_members_bin(im) : i_memberships(im, a[3]);
+	if (!rc && im->bin && (json_array_size(a[1]) || json_array_size(a[2]) ||
+	                       json_array_size(a[3])))
+		rc = bad(im, "users, workspaces, memberships: an image keeps them in its binary "
+		         "section");
+	if (!rc && im->bin) {
+		rc = i_image_bin(im);
+	} else {
+		if (!rc)
+			rc = i_users(im, a[1]);
+		if (!rc)
+			rc = i_workspaces(im, a[2]);
+		if (!rc)
+			rc = i_memberships(im, a[3]);
+	}
 	if (!rc)
 		rc = i_invites(im, a[4]);
 	if (!rc)

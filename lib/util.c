@@ -52,6 +52,24 @@ uint64_t pws__hash_str(const char *s)
 	return pws__hash_bytes(s, strlen(s));
 }
 
+/* Large tables are read at random: ask for transparent huge pages (before
+ * the first touch) so that a lookup costs one cache miss, not also a TLB
+ * walk. A hint only: it changes nothing where it is not supported. */
+static void huge_hint(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
+
+	if (n >= ((size_t)4 << 20) && b > a)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
 int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 {
 	uint64_t need = (uint64_t)v->n + more;
@@ -72,6 +90,8 @@ int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 	nv = pws__realloc(m, v->v, (size_t)cap * size);
 	if (!nv)
 		return PWS_ENOMEM;
+	/* the part past the old items is not touched yet */
+	huge_hint((char *)nv + (size_t)v->n * size, (size_t)(cap - v->n) * size);
 	v->v = nv;
 	v->cap = (uint32_t)cap;
 	return PWS_OK;
@@ -343,24 +363,6 @@ static uint64_t umap_hx(const pws__umap *map, uint64_t key)
 static uint32_t umap_home(const pws__umap *map, uint64_t key, uint32_t cap)
 {
 	return home_of(umap_hx(map, key), cap);
-}
-
-/* Large tables are read at random: ask for transparent huge pages (before
- * the first touch) so that a lookup costs one cache miss, not also a TLB
- * walk. A hint only: it changes nothing where it is not supported. */
-static void huge_hint(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
-
-	if (n >= ((size_t)4 << 20) && b > a)
-		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
 }
 
 static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)

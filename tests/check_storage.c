@@ -1004,7 +1004,7 @@ START_TEST(storage_image_damage_refused)
 	bin = image_bin(&s.v[0], &blen);
 	orig = malloc(blen);
 	memcpy(orig, bin, blen);
-	ck_assert_int_eq(memcmp(bin, "PWSM", 4), 0);
+	ck_assert_int_eq(memcmp(bin, "PWSI", 4), 0);
 	ck_assert_int_eq(opens(&s), PWS_OK);
 	/* named damage: magic, version, a row out of its tables, bad padding,
 	 * a duplicated row */
