@@ -942,6 +942,14 @@ int main(int argc, char **argv)
 	       n_samples);
 	snprintf(label, sizeof label, "%u ws x %u members:", big.n_ws, MEMBERS_PER_WS);
 	print_lat(label, &Lbig, n_samples);
+	{
+		lat Lhot;
+
+		measure_latency_hot(&big, &P, overhead, buf, &Lhot);
+		printf("  the same probes, each id first copied to a request buffer (as a server passes "
+		       "ids it has just parsed):\n");
+		print_lat(label, &Lhot, n_samples);
+	}
 	measure_latency_ref(&big, &P, overhead, buf, &Lref);
 	printf("  the same probes through pws_check_ref (ids resolved once beforehand):\n");
 	print_lat(label, &Lref, n_samples);
