@@ -740,6 +740,9 @@ static void bad_members(void)
 	BAD(pws_invite_decline(p, "a2", NULL, RES), PWS_EINVALID);
 	BAD(pws_invite_decline(p, "a2", "", RES), PWS_EINVALID);
 	BAD(pws_invite_decline(p, "a2", "nope", RES), PWS_ENOTFOUND);
+	/* compaction: only the handle can be bad (without storage it is a no-op;
+	 * a store without del: check_storage.c) */
+	BAD(pws_compact(NULL, RES), PWS_EINVALID);
 	BAD(pws_invite_decline(p, "a2", "pw", RES), PWS_ENOTFOUND);
 	/* with an open invite: wrong team, a stranger, a teamless partner */
 	SETUP(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
