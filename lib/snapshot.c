@@ -1619,7 +1619,13 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 14)
 		return bad(im, "image.users: truncated");
 	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
-	if (!*idx)
+	/* the tables sized once for all of them, not grown user by user */
+	if (!*idx || pws__vec_reserve(im->mem, &im->m->users, sizeof(pws__user), *n) ||
+	    pws__ids_reserve(im->mem, &im->m->user_h, *n) ||
+	    pws__smap_reserve(im->mem, &im->m->user_ids, *n) ||
+	    pws__umap_reserve(im->mem, &im->m->user_by_email, *n) ||
+	    pws__smap_reserve(im->mem, &im->m->atoms, *n + *n / 8) ||
+	    pws__vec_reserve(im->mem, &im->m->atom_str, sizeof(char *), *n + *n / 8))
 		return PWS_ENOMEM;
 	for (i = 0; i < *n; i++) {
 		const char *id, *email, *team;
@@ -1659,7 +1665,9 @@ static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 36)
 		return bad(im, "image.workspaces: truncated");
 	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
-	if (!*idx)
+	if (!*idx || pws__vec_reserve(im->mem, &im->m->wss, sizeof(pws__ws), *n) ||
+	    pws__ids_reserve(im->mem, &im->m->ws_h, *n) ||
+	    pws__smap_reserve(im->mem, &im->m->ws_ids, *n))
 		return PWS_ENOMEM;
 	for (i = 0; i < *n; i++) {
 		ws_fields f;
