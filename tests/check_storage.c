@@ -1048,6 +1048,59 @@ START_TEST(storage_image_damage_refused)
 }
 END_TEST
 
+/* Loading an image with every allocation failed in turn: PWS_ENOMEM, no
+ * handle, nothing leaked, and the store still loads afterwards. */
+START_TEST(storage_image_load_out_of_memory)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	mstore s;
+	pws_policy *p, *q;
+	size_t n, allocs, c0;
+	uint64_t d;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	OK(pws_compact(p, RES));
+	OK(pws_team_add(p, "later", "L", PWS_PLAN_FREE, 0, RES)); /* a call after the image */
+	d = tw_digest(p);
+	pws_policy_free(p);
+	ops.ctx = &s;
+	ops.load = m_load;
+	ops.put = m_put;
+	ops.close = m_close;
+	o.storage = &ops;
+	o.allocator = tc_allocator();
+	tc_alloc_reset();
+	c0 = tc_alloc_stats_get().calls;
+	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_OK);
+	allocs = tc_alloc_stats_get().calls - c0;
+	ck_assert(tw_digest(q) == d);
+	pws_policy_free(q);
+	ck_assert_uint_gt(allocs, 20);
+	for (n = 1; n <= allocs; n++) {
+		int rc;
+
+		tc_alloc_reset();
+		tc_alloc_fail_at(n, 0);
+		q = (pws_policy *)0x1;
+		rc = pws_policy_new(&q, &o);
+		tc_alloc_fail_at(0, 0);
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %s", n, pws_strerror(rc));
+		ck_assert_ptr_null(q);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == 0, "allocation %zu leaks %zu blocks",
+		              n, tc_alloc_stats_get().live_blocks);
+	}
+	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_OK);
+	ck_assert(tw_digest(q) == d);
+	pws_policy_free(q);
+	mstore_free(&s);
+}
+END_TEST
+
 Suite *pws_storage_suite(void)
 {
 	Suite *s = suite_create("storage");
@@ -1068,6 +1121,7 @@ Suite *pws_storage_suite(void)
 	tcase_add_test(tc, storage_compact_refusals);
 	tcase_add_test(tc, storage_image_in_the_middle_loads);
 	tcase_add_test(tc, storage_image_damage_refused);
+	tcase_add_test(tc, storage_image_load_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
