@@ -8,17 +8,35 @@
 
 #include <string.h>
 
-/* Resolves (actor, workspace, element); 0 or a status code. *hx receives
- * the membership's placement input, its slot already loading. */
-static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
-                   uint32_t *u, uint32_t *w, uint32_t *e, uint64_t *hx)
+/* What resolving (actor, workspace, element) gives a decision. */
+typedef struct who_in {
+	uint32_t u, w, e;
+	uint64_t hx;          /* the membership's placement input, slot loading */
+	uint64_t uhot, whot;  /* hot words, when read with the id slots (else 0) */
+} who_in;
+
+static void who_start(pws__who *c, const pws__model *m, const who_in *in)
 {
+	if ((in->uhot & in->whot) & PWS__HOT_SET)
+		pws__who_init_hot(c, m, in->u, in->w, in->hx, in->uhot, in->whot);
+	else
+		pws__who_init_h(c, m, in->u, in->w, in->hx);
+}
+
+/* Resolves (actor, workspace, element); 0 or a status code. */
+static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
+                   who_in *in)
+{
+	uint32_t *u = &in->u, *w = &in->w, *e = &in->e;
+	uint64_t *hx = &in->hx;
+
 	/* Only NULL and empty are invalid here: an id the directory could not
 	 * hold (control bytes, over-long) is simply not found, without a
 	 * separate validation pass on the hot path. */
 	if (!actor || !actor[0] || (!ws && !el) || (ws && !ws[0]) || (el && !el[0]))
 		return PWS_EINVALID;
 	*e = PWS__NONE;
+	in->uhot = in->whot = 0;
 	if (!el) {
 		/* The common case. The membership slot is placed by the hashes
 		 * of the two id strings, so its load starts together with the
@@ -30,8 +48,8 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 		pws__smap_prefetch(&m->user_ids, &ka);
 		pws__smap_prefetch(&m->ws_ids, &kw);
 		pws__umap_prefetch_h(&m->member_of, *hx);
-		*u = pws__smap_get_k(&m->user_ids, actor, &ka);
-		*w = pws__smap_get_k(&m->ws_ids, ws, &kw);
+		*u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
+		*w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
 		if (*u == PWS__NONE || *w == PWS__NONE)
 			return PWS_ENOTFOUND;
 		return PWS_OK;
@@ -53,18 +71,17 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 static int check_one(const pws__model *m, int *allowed, int *rule, const char *actor,
                      int action, const char *ws, const char *el)
 {
-	uint32_t u, w, e;
-	uint64_t hx;
+	who_in in;
 	pws__who c;
 	int r, rc;
 
 	if (action <= 0 || action >= PWS_ACT_COUNT)
 		return PWS_EINVALID;
-	rc = resolve(m, actor, ws, el, &u, &w, &e, &hx);
+	rc = resolve(m, actor, ws, el, &in);
 	if (rc)
 		return rc;
-	pws__who_init_h(&c, m, u, w, hx);
-	*allowed = pws__decide(&c, action, e, &r);
+	who_start(&c, m, &in);
+	*allowed = pws__decide(&c, action, in.e, &r);
 	if (rule)
 		*rule = r;
 	return PWS_OK;
@@ -206,8 +223,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
                                size_t n, const char *const *actors, const int *actions,
                                const char *const *workspaces, const char *const *elements)
 {
-	uint32_t U[BATCH_WINDOW], W[BATCH_WINDOW], E[BATCH_WINDOW];
-	uint64_t H[BATCH_WINDOW];
+	who_in I[BATCH_WINDOW];
 	int C[BATCH_WINDOW];
 	size_t base, i;
 	int rc;
@@ -227,7 +243,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 			C[i] = a <= 0 || a >= PWS_ACT_COUNT
 			       ? PWS_EINVALID
 			       : resolve(&p->m, actors[j], workspaces[j], elements ? elements[j] : NULL,
-			                 &U[i], &W[i], &E[i], &H[i]);
+			                 &I[i]);
 		}
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
@@ -236,8 +252,8 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 			if (!C[i]) {
 				pws__who c;
 
-				pws__who_init_h(&c, &p->m, U[i], W[i], H[i]);
-				a = pws__decide(&c, actions[j], E[i], &r);
+				who_start(&c, &p->m, &I[i]);
+				a = pws__decide(&c, actions[j], I[i].e, &r);
 			}
 			allowed[j] = a;
 			if (rules)
@@ -253,8 +269,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 PWS_EXTERN int pws_allowed_actions(const pws_policy *p, uint64_t *mask, const char *actor,
                                    const char *workspace_id, const char *element_id)
 {
-	uint32_t u, w, e;
-	uint64_t hx;
+	who_in in;
 	pws__who c;
 	int a, r, rc;
 
@@ -264,11 +279,11 @@ PWS_EXTERN int pws_allowed_actions(const pws_policy *p, uint64_t *mask, const ch
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
-	rc = resolve(&p->m, actor, workspace_id, element_id, &u, &w, &e, &hx);
+	rc = resolve(&p->m, actor, workspace_id, element_id, &in);
 	if (!rc) {
-		pws__who_init_h(&c, &p->m, u, w, hx);
+		who_start(&c, &p->m, &in);
 		for (a = 1; a < PWS_ACT_COUNT; a++)
-			if (pws__decide(&c, a, e, &r))
+			if (pws__decide(&c, a, in.e, &r))
 				*mask |= (uint64_t)1 << a;
 	}
 	pws__read_end(p);

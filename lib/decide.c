@@ -15,7 +15,9 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 	pws__who_init_h(c, m, u, w, hx);
 }
 
-void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
+/* Everything else from the hot fields and the membership's slot (one
+ * cache miss); the membership record itself is not read here. */
+static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
 {
 	uint32_t aux;
 	int eff;
@@ -23,24 +25,63 @@ void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->m = m;
 	c->u = u;
 	c->w = w;
-	c->U = USER(m, u);
+	c->U = USER(m, u); /* addresses only: not read on the check path */
 	c->W = WS(m, w);
-
-	/* Everything about the membership comes from its map slot (one cache
-	 * miss); the record itself is not read on the check path. */
 	c->rec = pws__umap_get2_h(&m->member_of, pws__pair(w, u), hx, &aux);
-	c->partner = c->U->team != c->W->team;
+	c->partner = c->uteam != c->wteam;
 	eff = c->rec != PWS__NONE &&
-	      (!c->partner || c->W->vis != PWS_VIS_PARTNER ||
-	       c->W->model != PWS_MODEL_TEAM_TO_TEAM ||
-	       (c->U->team != PWS__NONE && c->U->team == pws__aux_org(aux))); /* WS4 */
+	      (!c->partner || c->vis != PWS_VIS_PARTNER || c->model != PWS_MODEL_TEAM_TO_TEAM ||
+	       (c->uteam != PWS__NONE && c->uteam == pws__aux_org(aux))); /* WS4 */
 	c->mi = eff ? c->rec : PWS__NONE;
 	c->role = eff ? (int)pws__aux_role(aux) : 0;
 	c->lead = eff ? (int)pws__aux_lead(aux) : 0;
-	c->pws = c->W->vis == PWS_VIS_PARTNER;
-	c->pm = c->pws && pws__is_pm(m, u, c->W->team);
-	c->super = !c->partner && c->U->team_role == PWS_TEAM_SUPER_ADMIN;
-	c->multi = c->pws && c->W->mode == PWS_MODE_MULTI;
+	c->pws = c->vis == PWS_VIS_PARTNER;
+	c->pm = c->pws && c->upm && c->uteam == c->wteam && c->wteam != PWS__NONE &&
+	        TEAM(m, c->wteam)->plan == PWS_PLAN_ENTERPRISE; /* pws__is_pm (CR7) */
+	c->super = !c->partner && c->team_role == PWS_TEAM_SUPER_ADMIN;
+	c->multi = c->pws && c->mode == PWS_MODE_MULTI;
+}
+
+void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
+{
+	const pws__user *U = USER(m, u);
+	const pws__ws *W = WS(m, w);
+
+	c->uteam = U->team;
+	c->team_role = U->team_role;
+	c->upm = U->pm;
+	c->wteam = W->team;
+	c->vis = W->vis;
+	c->mode = W->mode;
+	c->model = W->model;
+	c->lc = W->lc;
+	c->request = W->request;
+	c->was_partner = W->was_partner;
+	who_fill(c, m, u, w, hx);
+}
+
+void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx,
+                       uint64_t uhot, uint64_t whot)
+{
+	/* the layout of pws__uhot_of / pws__whot_of */
+	c->uteam = (uint32_t)uhot;
+	c->team_role = (int)(uhot >> 32) & 0xff;
+	c->upm = (int)(uhot >> 40) & 0xff;
+	c->wteam = (uint32_t)whot;
+	c->vis = (int)(whot >> 32) & 7;
+	c->mode = (int)(whot >> 35) & 3;
+	c->model = (int)(whot >> 37) & 3;
+	c->lc = (int)(whot >> 39) & 3;
+	c->request = (int)(whot >> 41) & 3;
+	c->was_partner = (int)(whot >> 43) & 1;
+	who_fill(c, m, u, w, hx);
+}
+
+/* pws__is_pm for the actor and the workspace's team, from the hot fields. */
+static int who_is_pm(const pws__who *c)
+{
+	return c->upm && c->uteam == c->wteam && c->wteam != PWS__NONE &&
+	       TEAM(c->m, c->wteam)->plan == PWS_PLAN_ENTERPRISE;
 }
 
 static int allow(int *rule, int r)
@@ -96,17 +137,17 @@ static int is_el_editor(const pws__model *m, uint32_t el, uint32_t u)
 /* WS2: a non-member reaches a non-partner workspace by its visibility. */
 static int visible_by_visibility(const pws__who *c)
 {
-	if (c->W->vis == PWS_VIS_PUBLIC)
+	if (c->vis == PWS_VIS_PUBLIC)
 		return 1;
-	return c->W->vis == PWS_VIS_TEAM && !c->partner && c->U->team != PWS__NONE;
+	return c->vis == PWS_VIS_TEAM && !c->partner && c->uteam != PWS__NONE;
 }
 
 /* The review of a pending request (CR3), allowed even while pending (LC1). */
 static int decide_review(const pws__who *c, int *rule)
 {
-	if (c->W->request == PWS__REQ_NONE)
+	if (c->request == PWS__REQ_NONE)
 		return deny(rule, PWS_RULE_CR3);
-	if (pws__is_pm(c->m, c->u, c->W->team) || c->super)
+	if (who_is_pm(c) || c->super)
 		return allow(rule, PWS_RULE_CR3);
 	return deny(rule, PWS_RULE_CR3);
 }
@@ -142,9 +183,9 @@ static int decide_fork(const pws__who *c, int *rule)
 
 	if (!c->partner)
 		return allow(rule, PWS_RULE_FK1);
-	if (c->U->team == PWS__NONE)
+	if (c->uteam == PWS__NONE)
 		return deny(rule, PWS_RULE_FK1);
-	if (TEAM(m, c->U->team)->plan != PWS_PLAN_FREE)
+	if (TEAM(m, c->uteam)->plan != PWS_PLAN_FREE)
 		return allow(rule, PWS_RULE_FK1);
 	return c->role >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_FK1)
 	                                  : deny(rule, PWS_RULE_FK1);
@@ -173,7 +214,7 @@ static int decide_manage(const pws__who *c, int action, int *rule)
 	case PWS_ACT_DELETE_WORKSPACE:
 		if (c->pws)
 			return deny(rule, PWS_RULE_DL2);
-		if (admin || (c->W->was_partner && pws__is_pm(c->m, c->u, c->W->team)))
+		if (admin || (c->was_partner && who_is_pm(c)))
 			return allow(rule, PWS_RULE_DL2);
 		return deny(rule, PWS_RULE_DL2);
 	case PWS_ACT_INVITE_PARTNER:
@@ -193,11 +234,11 @@ static int decide_manage(const pws__who *c, int action, int *rule)
 			return allow(rule, PWS_RULE_RO3);
 		return deny(rule, PWS_RULE_RO3);
 	case PWS_ACT_CONVERT:
-		if (c->pws || c->W->request != PWS__REQ_NONE)
+		if (c->pws || c->request != PWS__REQ_NONE)
 			return deny(rule, PWS_RULE_CR2);
-		if (TEAM(c->m, c->W->team)->plan < PWS_PLAN_PROFESSIONAL)
+		if (TEAM(c->m, c->wteam)->plan < PWS_PLAN_PROFESSIONAL)
 			return deny(rule, PWS_RULE_PL1);
-		if (admin || pws__is_pm(c->m, c->u, c->W->team))
+		if (admin || who_is_pm(c))
 			return allow(rule, PWS_RULE_CR2);
 		return deny(rule, PWS_RULE_CR2);
 	default:
@@ -230,15 +271,14 @@ static int not_member_rule(const pws__who *c)
 
 int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
 {
-	const pws__ws *W = c->W;
 	int member = c->mi != PWS__NONE;
 	int reaches;
 
-	if (W->lc == PWS_LC_DELETED)
+	if (c->lc == PWS_LC_DELETED)
 		return deny(rule, PWS_RULE_LC1);
 	if (action == PWS_ACT_REVIEW_REQUEST)
 		return decide_review(c, rule);
-	if (W->lc == PWS_LC_PENDING_APPROVAL)
+	if (c->lc == PWS_LC_PENDING_APPROVAL)
 		return deny(rule, PWS_RULE_LC1);
 	if (el != PWS__NONE && ELEM(c->m, el)->state != PWS__EL_LIVE)
 		return deny(rule, PWS_RULE_PL3);
@@ -258,9 +298,9 @@ int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
 		 * a membership (WS1), convert its workspaces (CR2) and delete
 		 * former partner ones (DL2). */
 		if (is_manage_action(action) &&
-		    (c->pm || (pws__is_pm(c->m, c->u, W->team) &&
+		    (c->pm || (who_is_pm(c) &&
 		               (action == PWS_ACT_CONVERT ||
-		                (W->was_partner && action == PWS_ACT_DELETE_WORKSPACE)))))
+		                (c->was_partner && action == PWS_ACT_DELETE_WORKSPACE)))))
 			return decide_manage(c, action, rule);
 		if ((action == PWS_ACT_MOVE || action == PWS_ACT_DELETE_ELEMENT) && c->super)
 			return decide_move(c, action, el, reaches, rule);

@@ -24,6 +24,10 @@ typedef struct pws__who {
 	int super;        /* super_admin of the owning team */
 	int pws;          /* the workspace has partner visibility */
 	int multi;        /* partner workspace in multi-partner mode */
+	/* the fields of the user and the workspace a decision reads (their
+	 * hot words), so that decisions never read *U or *W themselves */
+	uint32_t uteam, wteam;
+	int team_role, upm, vis, mode, model, lc, request, was_partner;
 } pws__who;
 
 void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w);
@@ -31,6 +35,10 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w);
  * (pws__member_hx, or pws__hx of the id strings' hashes) and has started
  * its slot loading. */
 void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx);
+/* The same from the hot words of the user and the workspace (read with
+ * their id slots), without reading their records. */
+void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx,
+                       uint64_t uhot, uint64_t whot);
 
 /* Decides action on the workspace (el == PWS__NONE) or on an element of
  * it. Returns 1 to allow, 0 to deny; *rule receives the deciding rule. */

@@ -152,6 +152,22 @@ uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s)
 	return a;
 }
 
+void pws__hot_user(pws__model *m, uint32_t u)
+{
+	const pws__user *U = USER(m, u);
+
+	if (U->alive && U->id && U->id[0])
+		pws__smap_set_aux(&m->user_ids, U->id, pws__uhot_of(U));
+}
+
+void pws__hot_ws(pws__model *m, uint32_t w)
+{
+	const pws__ws *W = WS(m, w);
+
+	if (W->id)
+		pws__smap_set_aux(&m->ws_ids, W->id, pws__whot_of(W));
+}
+
 int pws__member_effective(const pws__model *m, uint32_t mi)
 {
 	const pws__member *x = MEMB(m, mi);
@@ -284,24 +300,27 @@ uint64_t pws__model_digest(const pws__model *m)
 	}
 	for (i = 0; i < m->users.n; i++) {
 		const pws__user *u = USER(m, i);
-		uint64_t f[5];
+		uint64_t f[6];
 
 		if (!u->alive)
 			continue;
 		f[0] = h_str(u->id); f[1] = n_atom(m, u->email); f[2] = n_team(m, u->team);
 		f[3] = u->team_role; f[4] = u->pm;
-		add(&d, 2, f, 5);
+		/* a hot word out of date makes the state differ from its reload */
+		f[5] = pws__smap_aux_of(&m->user_ids, u->id) != pws__uhot_of(u);
+		add(&d, 2, f, 6);
 	}
 	for (i = 0; i < m->wss.n; i++) {
 		const pws__ws *w = WS(m, i);
-		uint64_t f[15];
+		uint64_t f[16];
 
 		f[0] = h_str(w->id); f[1] = h_str(w->name); f[2] = h_str(w->summary);
 		f[3] = h_str(w->description); f[4] = h_str(w->note); f[5] = n_team(m, w->team);
 		f[6] = w->vis; f[7] = w->mode; f[8] = w->model; f[9] = w->lc;
 		f[10] = w->was_partner; f[11] = w->request; f[12] = w->integration;
 		f[13] = n_user(m, w->requester); f[14] = w->n_updates;
-		add(&d, 3, f, 15);
+		f[15] = pws__smap_aux_of(&m->ws_ids, w->id) != pws__whot_of(w);
+		add(&d, 3, f, 16);
 	}
 	for (i = 0; i < m->members.n; i++) {
 		const pws__member *x = MEMB(m, i);
@@ -587,6 +606,7 @@ void pws__set_vis(pws__model *m, uint32_t w, int vis)
 		W->in_public = 1;
 		pws__ids_push(&m->public_ws, w);
 	}
+	pws__hot_ws(m, w);
 }
 
 void pws__member_sync(pws__model *m, uint32_t mi)

@@ -228,6 +228,30 @@ uint32_t pws__org_of_user(const pws__model *m, uint32_t ws, uint32_t user);
 /* Effective Partner Manager of the team (CR7: flag and enterprise plan). */
 int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team);
 
+/* --- hot words ----------------------------------------------------------
+ * What a decision reads of a user (team, team role, Partner Manager flag)
+ * and of a workspace (team, visibility, mode, model, lifecycle, request,
+ * was_partner), packed into 64 bits and kept as the payload of the id's
+ * slot in user_ids / ws_ids: a check by id strings then has them as soon
+ * as the slots arrive, without a further dependent read of the records.
+ * Every change to one of these fields calls pws__hot_user / pws__hot_ws;
+ * the digest covers the stored words, so a missed call shows. */
+#define PWS__HOT_SET ((uint64_t)1 << 63)
+static inline uint64_t pws__uhot_of(const pws__user *U)
+{
+	return (uint64_t)U->team | (uint64_t)U->team_role << 32 | (uint64_t)U->pm << 40 |
+	       PWS__HOT_SET;
+}
+static inline uint64_t pws__whot_of(const pws__ws *W)
+{
+	return (uint64_t)W->team | (uint64_t)W->vis << 32 | (uint64_t)W->mode << 35 |
+	       (uint64_t)W->model << 37 | (uint64_t)W->lc << 39 | (uint64_t)W->request << 41 |
+	       (uint64_t)W->was_partner << 43 | PWS__HOT_SET;
+}
+/* Stores the word of user u / workspace w (no-op for a removed one). */
+void pws__hot_user(pws__model *m, uint32_t u);
+void pws__hot_ws(pws__model *m, uint32_t w);
+
 /* --- reserving and applying (see util.h) ------------------------------- */
 
 /* Interns s (reserve first); returns the atom. Allocates; may fail:

@@ -252,6 +252,7 @@ static void leave_team(pws__model *m, uint32_t u)
 	U->team = PWS__NONE;
 	U->team_role = 0;
 	U->pm = 0;
+	pws__hot_user(m, u);
 }
 
 PWS_EXTERN int pws_team_remove(pws_policy *p, const char *team_id, pws_result *res)
@@ -391,6 +392,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	}
 	pws__smap_put(&m->user_ids, id, u);
 	pws__umap_put(&m->user_by_email, ea, u);
+	pws__hot_user(m, u);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -423,6 +425,7 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 	U = USER(op.m, u);
 	if (U->team == t) {
 		U->team_role = t == PWS__NONE ? 0 : (uint8_t)team_role;
+		pws__hot_user(op.m, u);
 		return pws__op_end(&op, PWS_OK);
 	}
 	/* WS4: partner seats follow the memberships that count */
@@ -439,6 +442,7 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 			pws__member_regroup(op.m, U->members.v[i],
 			                    pws__morg(op.m, U->members.v[i]));
 	}
+	pws__hot_user(op.m, u);
 	pws__user_seats(op.m, u, +1);
 	return pws__op_end(&op, PWS_OK);
 }
@@ -460,8 +464,10 @@ PWS_EXTERN int pws_user_set_team_role(pws_policy *p, const char *user_id, int te
 		rc = pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id);
 	if (!rc)
 		rc = pws__op_persist(&op);
-	if (!rc)
+	if (!rc) {
 		USER(op.m, u)->team_role = (uint8_t)team_role;
+		pws__hot_user(op.m, u);
+	}
 	return pws__op_end(&op, rc);
 }
 
@@ -487,6 +493,7 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	U->pm = partner_manager != 0;
+	pws__hot_user(op.m, u);
 	return pws__op_end(&op, PWS_OK);
 }
 

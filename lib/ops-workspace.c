@@ -51,8 +51,10 @@ static void cr8_apply(pws__model *m, uint32_t team)
 	uint32_t i;
 
 	for (i = 0; i < t->users.n; i++)
-		if (USER(m, t->users.v[i])->team_role == PWS_TEAM_ADMIN)
+		if (USER(m, t->users.v[i])->team_role == PWS_TEAM_ADMIN) {
 			USER(m, t->users.v[i])->pm = 1;
+			pws__hot_user(m, t->users.v[i]);
+		}
 }
 
 /* CR1/CR7: whether the actor's partner workspace is created at once. */
@@ -189,6 +191,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 		op.rule = rule;
 	}
 	pws__smap_put(&m->ws_ids, id, w);
+	pws__hot_ws(m, w);
 	pws__ids_push(&TEAM(m, team)->workspaces, w);
 	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, team);
 	return pws__op_end(&op, PWS_OK);
@@ -252,6 +255,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	make_partner(W);
 	W->model = PWS_MODEL_LEGACY;
 	pws__smap_put(&m->ws_ids, id, w);
+	pws__hot_ws(m, w);
 	pws__ids_push(&TEAM(m, team)->workspaces, w);
 	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, team);
 	return pws__op_end(&op, PWS_OK);
@@ -336,6 +340,7 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 		pws__fail(&op, PWS_OK, PWS_RULE_CR2,
 		          "conversion requested; a Partner Manager must approve it (CR2)");
 	}
+	pws__hot_ws(op.m, w);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -377,6 +382,7 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 		make_partner(W);
 	W->request = PWS__REQ_NONE;
 	W->requester = PWS__NONE;
+	pws__hot_ws(op.m, w);
 	pws__free(op.mem, W->note);
 	W->note = NULL;
 	op.rule = PWS_RULE_CR3;
@@ -471,6 +477,7 @@ PWS_EXTERN int pws_workspace_delete(pws_policy *p, const char *actor, const char
 	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	WS(op.m, w)->lc = PWS_LC_DELETED;
+	pws__hot_ws(op.m, w);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -509,6 +516,7 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	W->mode = PWS_MODE_MULTI;
+	pws__hot_ws(op.m, w);
 	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
 		pws__member *x = MEMB(op.m, mi);
 
@@ -603,6 +611,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	for (i = 0; i < n; i++)
 		pws__seat_count(m, mis[i], -1);
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
+	pws__hot_ws(m, w);
 	for (i = 0; i < n; i++) {
 		uint32_t mi2 = mis[i];
 		pws__member *x = MEMB(m, mi2);

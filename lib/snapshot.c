@@ -1018,6 +1018,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	pws__umap_put(&m->user_by_email, ea, u);
 	if (put_id(im, &m->user_ids, id, u, &U->id))
 		return PWS_ENOMEM;
+	pws__hot_user(m, u);
 	*out = u;
 	return PWS_OK;
 }
@@ -1108,7 +1109,7 @@ static int ws_add(importer *im, const char *path, const ws_fields *f)
 	    dup_opt(im, f->desc, &W->description) || dup_opt(im, f->note, &W->note) ||
 	    pws__public_reserve(im->mem, m, w, f->vis) || put_id(im, &m->ws_ids, f->id, w, &W->id))
 		return PWS_ENOMEM;
-	pws__set_vis(m, w, f->vis);
+	pws__set_vis(m, w, f->vis); /* and its hot word */
 	return PWS_OK;
 }
 

@@ -152,18 +152,23 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 
 static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
-	/* slots and key pointers in one block: growing fails or succeeds whole */
-	pws__smap_slot *ns = pws__malloc(m, (size_t)slots * (sizeof(*ns) + sizeof(char *)));
+	/* slots, payloads and key pointers in one block: growing fails or
+	 * succeeds whole */
+	pws__smap_slot *ns =
+	    pws__malloc(m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *)));
+	uint64_t *na;
 	const char **nk;
 	uint32_t i, mask = (uint32_t)(slots - 1);
 
 	if (!ns)
 		return PWS_ENOMEM;
-	nk = (const char **)(void *)(ns + slots);
+	na = (uint64_t *)(void *)(ns + slots);
+	nk = (const char **)(void *)(na + slots);
 	for (i = 0; i < slots; i++) {
 		ns[i].val = PWS__NONE;
 		ns[i].hash = 0;
 		ns[i].head = 0;
+		na[i] = 0;
 		nk[i] = NULL;
 	}
 	if (map->s) {
@@ -176,11 +181,13 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			while (ns[j].val != PWS__NONE)
 				j = (j + 1) & mask;
 			ns[j] = map->s[i];
+			na[j] = map->aux[i];
 			nk[j] = map->keys[i];
 		}
 		pws__free(m, map->s);
 	}
 	map->s = ns;
+	map->aux = na;
 	map->keys = nk;
 	map->mask = mask;
 	return PWS_OK;
@@ -250,6 +257,7 @@ void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 		uint32_t j = (uint32_t)k->hash & map->mask;
 
 		__builtin_prefetch(&map->s[j]);
+		__builtin_prefetch(&map->aux[j]);
 		if (k->len >= 8)
 			__builtin_prefetch(&map->keys[j]);
 	}
@@ -260,6 +268,36 @@ uint32_t pws__smap_get_k(const pws__smap *map, const char *key, const pws__skey 
 	uint32_t j = smap_find(map, key, k);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
+}
+
+uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
+                           uint64_t *aux)
+{
+	uint32_t j = smap_find(map, key, k);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->aux[j];
+	return map->s[j].val;
+}
+
+void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
+{
+	skey k = pws__skey_of(key);
+	uint32_t j = smap_find(map, key, &k);
+
+	if (j != PWS__NONE)
+		map->aux[j] = aux;
+}
+
+uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
+{
+	skey k = pws__skey_of(key);
+	uint32_t j = smap_find(map, key, &k);
+
+	return j == PWS__NONE ? 0 : map->aux[j];
 }
 
 void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
@@ -295,6 +333,7 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 	map->s[j].hash = (uint32_t)k.hash;
 	map->s[j].head = k.head;
 	map->s[j].val = val;
+	map->aux[j] = 0;
 	map->keys[j] = key;
 	map->n++;
 }
@@ -328,12 +367,14 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 		home = map->s[k].hash & map->mask;
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
 			map->s[j] = map->s[k];
+			map->aux[j] = map->aux[k];
 			map->keys[j] = map->keys[k];
 			j = k;
 		}
 	}
 	memset(&map->s[j], 0, sizeof(map->s[j]));
 	map->s[j].val = PWS__NONE;
+	map->aux[j] = 0;
 	map->keys[j] = NULL;
 	map->n--;
 	return stored;

@@ -55,6 +55,8 @@ typedef struct pws__smap_slot {
 
 typedef struct pws__smap {
 	pws__smap_slot *s;
+	uint64_t *aux;     /* per slot: a payload of the owner's (0 when put),
+	                    * loaded with the slot, not after it */
 	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
 } pws__smap;
@@ -85,10 +87,16 @@ static inline uint32_t pws__id_hash(const char *id)
 
 	return pws__skey_hi(&k);
 }
-/* Starts loading the home slot of a key (a hint). */
+/* Starts loading the home slot of a key and its payload (a hint). */
 void pws__smap_prefetch(const pws__smap *map, const pws__skey *k);
 /* pws__smap_get with the key's pass already made. */
 uint32_t pws__smap_get_k(const pws__smap *map, const char *key, const pws__skey *k);
+/* The same, also reading the key's payload (0 when absent). */
+uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
+                           uint64_t *aux);
+/* Sets / reads the payload of a present key (reading an absent one: 0). */
+void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux);
+uint64_t pws__smap_aux_of(const pws__smap *map, const char *key);
 
 int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
 /* Returns the value for key, or PWS__NONE. */

@@ -1,9 +1,12 @@
 /*
  * Resolved references: pws_check_ref agrees with pws_check, and stale or
- * mismatched references are refused.
+ * mismatched references are refused. The hot-word test runs
+ * PWS_HOT_WORLDS random worlds (30; check-valgrind sets 3).
  * SPDX-License-Identifier: MIT
  */
 #include "test-world.h"
+
+#include <stdlib.h>
 
 static const char *const users[] = { "owner", "admin", "pm", "dev", "dev2", "a1", "a2",
                                      "g1", "i1", "solo" };
@@ -117,6 +120,128 @@ START_TEST(refs_check_allocates_nothing)
 }
 END_TEST
 
+/* --- hot words: a check by id strings reads the fields of the user and the
+ * workspace from their id slots; a check by reference reads the records.
+ * Random changes to every one of those fields, and after each the two agree
+ * on every (user, action, workspace): a change that forgot to refresh a
+ * word would show as a disagreement. */
+
+static uint64_t hw_state;
+
+static uint32_t hw_rnd(uint32_t n)
+{
+	hw_state ^= hw_state << 13;
+	hw_state ^= hw_state >> 7;
+	hw_state ^= hw_state << 17;
+	return (uint32_t)(hw_state % n);
+}
+
+static const char *const HU[] = { "u0", "u1", "u2", "u3", "p0", "p1", "q0", "q1" };
+static const char *const HE[] = { "u0@pub.io", "u1@pub.io", "u2@pub.io", "u3@pub.io",
+                                  "p0@pa.io", "p1@pa.io", "q0@qb.io", "q1@qb.io" };
+static const char *const HT[] = { "pub", "pa", "qb" };
+static const char *const HW[] = { "w0", "w1", "w2", "w3", "lg" };
+
+static void hw_agree(pws_policy *p, int world, int step)
+{
+	size_t u, w, len = 0;
+	int a;
+	char *json = NULL;
+	pws_policy *q = NULL;
+
+	/* the digest covers whether each stored word is up to date: a copy
+	 * made through a snapshot has every word fresh */
+	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+	ck_assert_int_eq(pws_snapshot_import(q, json, len, NULL), PWS_OK);
+	ck_assert_msg(tw_digest(p) == tw_digest(q), "world %d step %d: a hot word is out of date",
+	              world, step);
+	pws_policy_free(q);
+	pws_snapshot_free(p, json);
+
+	for (u = 0; u < sizeof HU / sizeof *HU; u++)
+		for (w = 0; w < sizeof HW / sizeof *HW; w++) {
+			pws_ref ru, rw;
+
+			if (pws_ref_user(p, &ru, HU[u]) != PWS_OK ||
+			    pws_ref_workspace(p, &rw, HW[w]) != PWS_OK)
+				continue;
+			for (a = 1; a < PWS_ACT_COUNT; a++) {
+				int a1 = -1, r1 = -1, a2 = -2, r2 = -2;
+
+				ck_assert_int_eq(pws_check(p, &a1, &r1, HU[u], a, HW[w], NULL), PWS_OK);
+				ck_assert_int_eq(pws_check_ref(p, &a2, &r2, ru, a, rw, PWS_REF_NONE), PWS_OK);
+				ck_assert_msg(a1 == a2 && r1 == r2,
+				              "world %d step %d: %s action %d on %s: by id %d (%s), "
+				              "by reference %d (%s)", world, step, HU[u], a, HW[w], a1,
+				              pws_rule_id(r1), a2, pws_rule_id(r2));
+			}
+		}
+}
+
+START_TEST(refs_hot_words_follow_every_change)
+{
+	const char *env = getenv("PWS_HOT_WORLDS"); /* check-valgrind runs fewer */
+	int world, step, worlds = env ? atoi(env) : 30;
+
+	for (world = 0; world < worlds; world++) {
+		pws_policy *p;
+		int i;
+
+		hw_state = 0x2545f4914f6cdd1dULL * (uint64_t)(world + 1);
+		ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+		pws_team_add(p, "pub", "P", PWS_PLAN_ENTERPRISE, 0, NULL);
+		pws_team_add_domain(p, "pub", "pub.io", NULL);
+		pws_team_add(p, "pa", "A", PWS_PLAN_PROFESSIONAL, 0, NULL);
+		pws_team_add_domain(p, "pa", "pa.io", NULL);
+		pws_team_add(p, "qb", "B", PWS_PLAN_FREE, 0, NULL);
+		pws_team_add_domain(p, "qb", "qb.io", NULL);
+		for (i = 0; i < 8; i++)
+			pws_user_add(p, HU[i], HE[i], HT[i < 4 ? 0 : i < 6 ? 1 : 2],
+			             i == 0 ? PWS_TEAM_SUPER_ADMIN : i == 1 ? PWS_TEAM_ADMIN
+			                                                    : PWS_TEAM_MEMBER,
+			             i == 1, NULL);
+		pws_workspace_create(p, "u1", "w0", "W0", PWS_VIS_PARTNER, NULL, NULL);
+		pws_workspace_create(p, "u2", "w1", "W1", PWS_VIS_TEAM, NULL, NULL);
+		pws_workspace_add_legacy(p, "pub", "lg", "L", "u2", NULL);
+		/* CR8: with no Partner Manager left, creating a partner workspace
+		 * makes the team's admins Partner Managers */
+		OK(pws_user_set_partner_manager(p, "u1", 0, RES));
+		OK(pws_workspace_create(p, "u1", "w2", "W2", PWS_VIS_PARTNER, NULL, RES));
+		hw_agree(p, world, -1);
+		for (step = 0; step < 60; step++) {
+			const char *a = hw_rnd(2) ? "u1" : HU[hw_rnd(8)], *w = HW[hw_rnd(5)];
+			int k = (int)hw_rnd(8);
+
+			switch (hw_rnd(18)) {
+			case 0: pws_workspace_create(p, a, w, "W", 1 + (int)hw_rnd(5), NULL, NULL); break;
+			case 1: pws_workspace_convert(p, a, w, NULL, NULL); break;
+			case 2: pws_request_review(p, a, w, (int)hw_rnd(2), NULL); break;
+			case 3: pws_workspace_set_visibility(p, a, w, 1 + (int)hw_rnd(5), NULL); break;
+			case 4: pws_workspace_delete(p, a, w, NULL); break;
+			case 5: pws_workspace_enable_multi_partner(p, a, w, NULL); break;
+			case 6: pws_workspace_migrate(p, a, w, NULL); break;
+			case 7: pws_user_set_team(p, HU[k], hw_rnd(4) ? HT[hw_rnd(3)] : NULL,
+			                          1 + (int)hw_rnd(3), NULL); break;
+			case 8: pws_user_set_team_role(p, HU[k], 1 + (int)hw_rnd(3), NULL); break;
+			case 9: pws_user_set_partner_manager(p, HU[k], (int)hw_rnd(2), NULL); break;
+			case 10: pws_team_set_plan(p, HT[hw_rnd(3)], 1 + (int)hw_rnd(4), NULL); break;
+			case 11: pws_user_remove(p, HU[k], NULL); break;
+			case 12: pws_user_add(p, HU[k], HE[k], hw_rnd(3) ? HT[hw_rnd(3)] : NULL,
+			                      PWS_TEAM_ADMIN, 0, NULL); break;
+			case 13: if (hw_rnd(3) == 0) pws_team_remove(p, HT[1 + hw_rnd(2)], NULL); break;
+			case 14: case 15:
+				pws_invite(p, a, w, HE[k], k < 4 ? PWS_INVITE_MEMBER : PWS_INVITE_PARTNER,
+				           1 + (int)hw_rnd(3), (int)hw_rnd(2), NULL); break;
+			default: pws_invite_accept(p, HU[k], w, NULL, NULL); break;
+			}
+			hw_agree(p, world, step);
+		}
+		pws_policy_free(p);
+	}
+}
+END_TEST
+
 Suite *pws_refs_suite(void)
 {
 	Suite *s = suite_create("refs");
@@ -125,6 +250,8 @@ Suite *pws_refs_suite(void)
 	tcase_add_test(tc, refs_agree_with_check);
 	tcase_add_test(tc, refs_bad_and_stale);
 	tcase_add_test(tc, refs_check_allocates_nothing);
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, refs_hot_words_follow_every_change);
 	suite_add_tcase(s, tc);
 	return s;
 }
