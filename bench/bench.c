@@ -864,9 +864,12 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	}
 	qsort(loads, IMAGE_LOADS, sizeof loads[0], cmp_double);
 	printf("         reopened %llu memberships from the compacted in-memory record source: "
-	       "best %.0f ms, median %.0f ms of %d (target <= 200 ms: %s); state identical\n",
+	       "best %.0f ms, median %.0f ms of %d (target for 1M memberships <= 200 ms%s); "
+	       "state identical\n",
 	       (unsigned long long)W.memberships, loads[0] * 1e3, loads[IMAGE_LOADS / 2] * 1e3,
-	       IMAGE_LOADS, loads[IMAGE_LOADS / 2] <= 0.2 ? "met" : "NOT met");
+	       IMAGE_LOADS,
+	       W.memberships < 1000000u ? ": not this scale"
+	       : loads[IMAGE_LOADS / 2] <= 0.2 ? ": met" : ": NOT met");
 	world_free(&W);
 	for (i = 0; i < s.n; i++)
 		free(s.v[i].data);
