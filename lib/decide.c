@@ -15,6 +15,13 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 	pws__who_init_h(c, m, u, w, hx);
 }
 
+/* pws__is_pm for the actor and the workspace's team, from the hot fields. */
+static int who_is_pm(const pws__who *c)
+{
+	return c->upm && c->uteam == c->wteam && c->wteam != PWS__NONE &&
+	       TEAM(c->m, c->wteam)->plan == PWS_PLAN_ENTERPRISE;
+}
+
 /* Everything else from the hot fields and the membership's slot (one
  * cache miss); the membership record itself is not read here. */
 static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
@@ -36,8 +43,7 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->role = eff ? (int)pws__aux_role(aux) : 0;
 	c->lead = eff ? (int)pws__aux_lead(aux) : 0;
 	c->pws = c->vis == PWS_VIS_PARTNER;
-	c->pm = c->pws && c->upm && c->uteam == c->wteam && c->wteam != PWS__NONE &&
-	        TEAM(m, c->wteam)->plan == PWS_PLAN_ENTERPRISE; /* pws__is_pm (CR7) */
+	c->pm = c->pws && who_is_pm(c); /* CR7 */
 	c->super = !c->partner && c->team_role == PWS_TEAM_SUPER_ADMIN;
 	c->multi = c->pws && c->mode == PWS_MODE_MULTI;
 }
@@ -75,13 +81,6 @@ void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w,
 	c->request = (int)(whot >> 41) & 3;
 	c->was_partner = (int)(whot >> 43) & 1;
 	who_fill(c, m, u, w, hx);
-}
-
-/* pws__is_pm for the actor and the workspace's team, from the hot fields. */
-static int who_is_pm(const pws__who *c)
-{
-	return c->upm && c->uteam == c->wteam && c->wteam != PWS__NONE &&
-	       TEAM(c->m, c->wteam)->plan == PWS_PLAN_ENTERPRISE;
 }
 
 static int allow(int *rule, int r)

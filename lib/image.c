@@ -17,6 +17,15 @@ typedef struct wbuf {
 	int oom;
 } wbuf;
 
+static wbuf w_new(const pws__mem *mem)
+{
+	wbuf w;
+
+	memset(&w, 0, sizeof w);
+	w.mem = mem;
+	return w;
+}
+
 static unsigned char *w_room(wbuf *w, size_t k)
 {
 	if (w->oom)
@@ -165,12 +174,9 @@ static void enc_workspaces(wbuf *w, const pws__model *m)
 static void enc_members(wbuf *w, const pws__model *m, const uint32_t *uo, uint32_t *teamo,
                         uint32_t *atomo)
 {
-	wbuf to = *w, rows = *w;
+	wbuf to = w_new(w->mem), rows = w_new(w->mem);
 	uint32_t no = 0, nrows = 0, i, g, k, mi;
 
-	to.b = rows.b = NULL;
-	to.n = to.cap = rows.n = rows.cap = 0;
-	to.oom = rows.oom = 0;
 	for (i = 0; i < m->wss.n; i++) {
 		const pws__ws *W = WS(m, i);
 
@@ -216,8 +222,7 @@ int pws__image_encode(const pws__mem *mem, const pws__model *m, unsigned char **
 	unsigned char *p;
 	int rc = PWS_OK;
 
-	memset(&all, 0, sizeof all);
-	all.mem = mem;
+	all = w_new(mem);
 	uo = pws__malloc(mem, ((size_t)m->users.n + 1) * sizeof(uint32_t));
 	teamo = pws__malloc(mem, ((size_t)m->teams.n + 1) * sizeof(uint32_t));
 	atomo = pws__malloc(mem, ((size_t)m->atom_str.n + 1) * sizeof(uint32_t));

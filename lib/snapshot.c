@@ -1502,12 +1502,16 @@ typedef struct binrd {
 	size_t used, cap;
 } binrd;
 
+static uint32_t rd_le32(const unsigned char *p)
+{
+	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+}
+
 static int rd_u32(binrd *r, uint32_t *v)
 {
 	if (r->end - r->p < 4)
 		return -1;
-	*v = (uint32_t)r->p[0] | (uint32_t)r->p[1] << 8 | (uint32_t)r->p[2] << 16 |
-	     (uint32_t)r->p[3] << 24;
+	*v = rd_le32(r->p);
 	r->p += 4;
 	return 0;
 }
@@ -1751,11 +1755,6 @@ static int bin_orgs(importer *im, binrd *r, uint32_t *n, char ***tab, char **buf
 		r->p += l;
 	}
 	return PWS_OK;
-}
-
-static uint32_t rd_le32(const unsigned char *p)
-{
-	return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
 }
 
 typedef struct binrow {

@@ -263,13 +263,6 @@ void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 	}
 }
 
-uint32_t pws__smap_get_k(const pws__smap *map, const char *key, const pws__skey *k)
-{
-	uint32_t j = smap_find(map, key, k);
-
-	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
-}
-
 uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
                            uint64_t *aux)
 {
@@ -298,29 +291,6 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 	uint32_t j = smap_find(map, key, &k);
 
 	return j == PWS__NONE ? 0 : map->aux[j];
-}
-
-void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
-                    const pws__smap *m2, const char *k2, uint32_t *v2)
-{
-	skey a = pws__skey_of(k1), b = pws__skey_of(k2);
-	uint32_t j;
-
-	/* start both home slots loading before probing either */
-	pws__smap_prefetch(m1, &a);
-	pws__smap_prefetch(m2, &b);
-	j = smap_find(m1, k1, &a);
-	*v1 = j == PWS__NONE ? PWS__NONE : m1->s[j].val;
-	j = smap_find(m2, k2, &b);
-	*v2 = j == PWS__NONE ? PWS__NONE : m2->s[j].val;
-}
-
-const char *pws__smap_key(const pws__smap *map, const char *key)
-{
-	skey k = pws__skey_of(key);
-	uint32_t j = smap_find(map, key, &k);
-
-	return j == PWS__NONE ? NULL : map->keys[j];
 }
 
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
@@ -498,18 +468,6 @@ uint32_t pws__umap_get(const pws__umap *map, uint64_t key)
 	uint32_t j = umap_find(map, key);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
-}
-
-uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux)
-{
-	uint32_t j = umap_find(map, key);
-
-	if (j == PWS__NONE) {
-		*aux = 0;
-		return PWS__NONE;
-	}
-	*aux = map->s[j].aux;
-	return map->s[j].val;
 }
 
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)

@@ -89,9 +89,8 @@ static inline uint32_t pws__id_hash(const char *id)
 }
 /* Starts loading the home slot of a key and its payload (a hint). */
 void pws__smap_prefetch(const pws__smap *map, const pws__skey *k);
-/* pws__smap_get with the key's pass already made. */
-uint32_t pws__smap_get_k(const pws__smap *map, const char *key, const pws__skey *k);
-/* The same, also reading the key's payload (0 when absent). */
+/* pws__smap_get with the key's pass already made, also reading the key's
+ * payload (0 when absent). */
 uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
                            uint64_t *aux);
 /* Sets / reads the payload of a present key (reading an absent one: 0). */
@@ -101,12 +100,6 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key);
 int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
 /* Returns the value for key, or PWS__NONE. */
 uint32_t pws__smap_get(const pws__smap *map, const char *key);
-/* Two lookups in two maps with their memory accesses overlapped (the hot
- * path resolves an actor and a workspace at once). */
-void pws__smap_get2(const pws__smap *m1, const char *k1, uint32_t *v1,
-                    const pws__smap *m2, const char *k2, uint32_t *v2);
-/* Returns the stored key pointer for key, or NULL. */
-const char *pws__smap_key(const pws__smap *map, const char *key);
 /* Inserts a key that is not present (room must be reserved). */
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* Replaces the value of a present key. */
@@ -138,8 +131,6 @@ typedef struct pws__umap {
 
 int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
-/* As pws__umap_get, also reading the payload (0 when absent). */
-uint32_t pws__umap_get2(const pws__umap *map, uint64_t key, uint32_t *aux);
 /* Starts loading the slot a key would occupy, so that the miss overlaps
  * other work before pws__umap_get (a hint; no effect on correctness). */
 void pws__umap_prefetch(const pws__umap *map, uint64_t key);
