@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
+#include "decide-ops.h"
 
 #include <stdarg.h>
 #include <stdio.h>
@@ -122,6 +123,15 @@ int pws__deny(pws__op *op, int rule)
 {
 	return pws__fail(op, PWS_EDENIED, rule, "denied by %s: %s", pws_rule_id(rule),
 	                 pws_rule_text(rule));
+}
+
+int pws__refuse(pws__op *op, int code, const pws__verdict *v)
+{
+	if (code != PWS_EDENIED)
+		return pws__fail(op, code, v->rule, "%s", v->why ? v->why : pws_strerror(code));
+	if (!v->why)
+		return pws__deny(op, v->rule);
+	return pws__fail(op, code, v->rule, "denied by %s: %s", pws_rule_id(v->rule), v->why);
 }
 
 void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)

@@ -95,6 +95,10 @@ __attribute__((format(printf, 4, 5)))
 #endif
 int pws__fail(pws__op *op, int code, int rule, const char *fmt, ...);
 int pws__deny(pws__op *op, int rule);
+/* Reports what a decision of the policy layer (decide-ops.h) answered:
+ * PWS_EDENIED with its rule, or a non-policy code; returns code. */
+struct pws__verdict;
+int pws__refuse(pws__op *op, int code, const struct pws__verdict *v);
 
 /* Fills a result for calls that fail before an op exists. */
 int pws__result_simple(pws_result *res, int code, const char *msg);

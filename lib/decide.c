@@ -36,9 +36,16 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->W = WS(m, w);
 	c->rec = pws__umap_get2_h(&m->member_of, pws__pair(w, u), hx, &aux);
 	c->partner = c->uteam != c->wteam;
+	/* WS4: a team membership counts while its user is on the owning team;
+	 * a partner membership never counts for a user on the owning team
+	 * (rev12), and in team-to-team only while the user is on the team it
+	 * was granted through (pws__member_effective, from the slot alone) */
 	eff = c->rec != PWS__NONE &&
-	      (!c->partner || c->vis != PWS_VIS_PARTNER || c->model != PWS_MODEL_TEAM_TO_TEAM ||
-	       (c->uteam != PWS__NONE && c->uteam == pws__aux_org(aux))); /* WS4 */
+	      (pws__aux_org(aux) == PWS__AUX_ORG_MAX
+	               ? !c->partner
+	               : c->partner && (c->vis != PWS_VIS_PARTNER ||
+	                                c->model != PWS_MODEL_TEAM_TO_TEAM ||
+	                                c->uteam == pws__aux_org(aux)));
 	c->mi = eff ? c->rec : PWS__NONE;
 	c->role = eff ? (int)pws__aux_role(aux) : 0;
 	c->lead = eff ? (int)pws__aux_lead(aux) : 0;
@@ -270,6 +277,15 @@ static int not_member_rule(const pws__who *c)
 
 int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
 {
+	if (c->lc != PWS_LC_DELETED && action != PWS_ACT_REVIEW_REQUEST &&
+	    c->lc != PWS_LC_PENDING_APPROVAL && el != PWS__NONE &&
+	    ELEM(c->m, el)->state != PWS__EL_LIVE)
+		return deny(rule, PWS_RULE_PL3);
+	return pws__decide_live(c, action, el, rule);
+}
+
+int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule)
+{
 	int member = c->mi != PWS__NONE;
 	int reaches;
 
@@ -279,8 +295,6 @@ int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
 		return decide_review(c, rule);
 	if (c->lc == PWS_LC_PENDING_APPROVAL)
 		return deny(rule, PWS_RULE_LC1);
-	if (el != PWS__NONE && ELEM(c->m, el)->state != PWS__EL_LIVE)
-		return deny(rule, PWS_RULE_PL3);
 	if (action == PWS_ACT_INTEGRATION && c->pws)
 		return deny(rule, PWS_RULE_INT1);
 

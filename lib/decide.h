@@ -44,6 +44,10 @@ void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w,
  * it. Returns 1 to allow, 0 to deny; *rule receives the deciding rule. */
 int pws__decide(const pws__who *c, int action, uint32_t el, int *rule);
 
+/* The same, deciding about the element as if it were live (the restore of
+ * a trashed element is decided like its deletion, RM1/PL3). */
+int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule);
+
 /* Whether the user may reach (VIEW) the workspace. */
 int pws__reaches(const pws__model *m, uint32_t u, uint32_t w);
 

@@ -178,8 +178,12 @@ int pws__member_effective(const pws__model *m, uint32_t mi)
 		return 0;
 	w = WS(m, pws__mws(m, mi));
 	u = USER(m, x->user);
+	if (pws__morg(m, mi) == PWS__GRP_TEAM)
+		return u->team == w->team;
+	/* WS4 (rev12): a partner membership never turns into a team
+	 * membership: it stops counting while its user is on the owning team */
 	if (u->team == w->team)
-		return 1;
+		return 0;
 	if (w->vis == PWS_VIS_PARTNER && w->model == PWS_MODEL_TEAM_TO_TEAM)
 		return u->team == pws__morg(m, mi); /* WS4 */
 	return 1;
@@ -374,10 +378,6 @@ uint64_t pws__model_digest(const pws__model *m)
 	return d.sum;
 }
 
-uint32_t pws__grp_key(const pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
-{
-	return USER(m, user)->team == WS(m, ws)->team ? PWS__GRP_TEAM : org;
-}
 
 uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t key)
 {
@@ -443,9 +443,7 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 static void group_add(pws__model *m, uint32_t mi, uint32_t ws, uint32_t org)
 {
 	pws__member *x = MEMB(m, mi);
-	uint32_t key = pws__grp_key(m, ws, x->user, org);
-
-	x->grp = pws__umap_get(&m->group_of, pws__pair(ws, key));
+	x->grp = pws__umap_get(&m->group_of, pws__pair(ws, org));
 	x->grp_pos = pws__ids_push(&GROUP(m, x->grp)->list, mi);
 }
 
@@ -463,7 +461,7 @@ void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
 	pws__member *x = MEMB(m, mi);
 	uint32_t ws = pws__mws(m, mi);
 
-	if (GROUP(m, x->grp)->key == pws__grp_key(m, ws, x->user, org))
+	if (GROUP(m, x->grp)->key == org)
 		return;
 	group_remove(m, mi);
 	group_add(m, mi, ws, org);
@@ -472,7 +470,7 @@ void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
-	if (pws__group_prepare(mem, m, ws, pws__grp_key(m, ws, user, org)) == PWS__NONE ||
+	if (pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
 	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
 	    pws__umap_reserve(mem, &m->member_of, 1) ||

@@ -259,20 +259,20 @@ void pws__hot_ws(pws__model *m, uint32_t w);
 uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s);
 
 
-/* The group key of a member: PWS__GRP_TEAM for the owning team's members,
- * else the partner organization. */
-uint32_t pws__grp_key(const pws__model *m, uint32_t ws, uint32_t user, uint32_t org);
 /* Finds or creates the group (ws, key) with room for one more member.
  * An empty group is not state. PWS__NONE on ENOMEM. */
 uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t key);
-/* Moves a membership to the group of organization org (or the team group
- * if the user is now on the owning team); the group must be prepared. */
+/* Group keys: PWS__GRP_TEAM for a membership granted as a member of the
+ * owning team, else the partner organization it was granted through (team
+ * index in team-to-team, domain atom in legacy). The key is fixed by the
+ * grant, never recomputed from the user's present team (WS4 rev12).
+ * Moves a membership to the group of key org; the group must be prepared. */
 void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org);
 /* Drops atoms interned after `before` (failure path; nothing refers to them). */
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */
 void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
-/* Reserves room for one new membership of (ws, user) in the group of org. */
+/* Reserves room for one new membership of (ws, user) in the group of key org. */
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org);
 /* Adds a membership (room reserved); returns its index. */

@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
+#include "decide-ops.h"
 #include "decide.h"
 #include "email.h"
 
@@ -213,22 +214,6 @@ PWS_EXTERN int pws_team_editor_seats(const pws_policy *p, uint32_t *used, uint32
 	return rc;
 }
 
-/* Joining team t makes the user a team member of t's workspaces where
- * they were a partner: their groups there must exist. */
-static int prepare_team_groups(const pws__mem *mem, pws__model *m, uint32_t u, uint32_t t)
-{
-	const pws__user *U = USER(m, u);
-	uint32_t i;
-
-	for (i = 0; i < U->members.n; i++) {
-		uint32_t w = pws__mws(m, U->members.v[i]);
-
-		if (WS(m, w)->team == t && pws__group_prepare(mem, m, w, PWS__GRP_TEAM) == PWS__NONE)
-			return PWS_ENOMEM;
-	}
-	return PWS_OK;
-}
-
 /* Takes a user out of their home team (WS4): memberships of the team's own
  * workspaces end; partner memberships stay but stop counting. Never fails. */
 static void leave_team(pws__model *m, uint32_t u)
@@ -334,6 +319,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
                             pws_result *res)
 {
 	pws__op op;
+	pws__verdict v = PWS__VERDICT_INIT;
 	pws__model *m;
 	char e[PWS__EMAIL_MAX + 1];
 	uint32_t t = PWS__NONE, ea, da, u;
@@ -359,9 +345,8 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
 			rc = pws__fail(&op, PWS_EEXISTS, 0, "email '%s' belongs to another user", e);
 	}
-	if (!rc && partner_manager &&
-	    (t == PWS__NONE || TEAM(m, t)->plan != PWS_PLAN_ENTERPRISE))
-		rc = pws__deny(&op, PWS_RULE_CR7);
+	if (!rc && (rc = pws__decide_pm_flag(m, t, partner_manager, &v)))
+		rc = pws__refuse(&op, rc, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	ea = pws__atom_intern(op.mem, m, e);
@@ -413,8 +398,7 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 	if (!rc && t != PWS__NONE && !valid_team_role(team_role))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
 	if (!rc && t != PWS__NONE && t != USER(op.m, u)->team &&
-	    (pws__ids_reserve(op.mem, &TEAM(op.m, t)->users, 1) ||
-	     prepare_team_groups(op.mem, op.m, u, t)))
+	    pws__ids_reserve(op.mem, &TEAM(op.m, t)->users, 1))
 		rc = PWS_ENOMEM;
 	if (!rc && pws__umap_reserve(op.mem, &op.m->seat_of, USER(op.m, u)->members.n))
 		rc = PWS_ENOMEM;
@@ -432,15 +416,12 @@ PWS_EXTERN int pws_user_set_team(pws_policy *p, const char *user_id, const char 
 	pws__user_seats(op.m, u, -1);
 	leave_team(op.m, u);
 	if (t != PWS__NONE) {
-		uint32_t i;
-
+		/* WS4 (rev12): partner memberships keep the organization they
+		 * were granted through; in t's own workspaces they are suspended,
+		 * never turned into team memberships */
 		U->team = t;
 		U->team_role = (uint8_t)team_role;
 		U->team_pos = pws__ids_push(&TEAM(op.m, t)->users, u);
-		/* a partner of t's workspaces is now one of its team members */
-		for (i = 0; i < U->members.n; i++)
-			pws__member_regroup(op.m, U->members.v[i],
-			                    pws__morg(op.m, U->members.v[i]));
 	}
 	pws__hot_user(op.m, u);
 	pws__user_seats(op.m, u, +1);
@@ -475,6 +456,7 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
                                             int partner_manager, pws_result *res)
 {
 	pws__op op;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u;
 	pws__user *U;
 	int rc = pws__op_begin(&op, p, res);
@@ -488,8 +470,8 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
 	U = USER(op.m, u);
 	if (U->team == PWS__NONE)
 		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id));
-	if (partner_manager && TEAM(op.m, U->team)->plan != PWS_PLAN_ENTERPRISE)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_CR7));
+	if ((rc = pws__decide_pm_flag(op.m, U->team, partner_manager, &v)))
+		return pws__op_end(&op, pws__refuse(&op, rc, &v));
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	U->pm = partner_manager != 0;

@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
-#include "decide.h"
+#include "decide-ops.h"
 
 #include <string.h>
 
@@ -12,32 +12,34 @@
 static int ask_el(pws__op *op, const char *actor, const char *el, int action, uint32_t *u,
                   uint32_t *e, pws__who *c)
 {
-	int rule, rc = pws__need_user(op, actor, u);
+	pws__verdict v = PWS__VERDICT_INIT;
+	int rc = pws__need_user(op, actor, u);
 
 	if (!rc)
 		rc = pws__need_el(op, el, e);
 	if (rc)
 		return rc;
 	pws__who_init(c, op->m, *u, ELEM(op->m, *e)->ws);
-	if (!pws__decide(c, action, *e, &rule))
-		return pws__deny(op, rule);
-	op->rule = rule;
+	if ((rc = pws__decide_action(c, action, *e, &v)))
+		return pws__refuse(op, rc, &v);
+	op->rule = v.rule;
 	return PWS_OK;
 }
 
 static int ask_ws(pws__op *op, const char *actor, const char *ws, int action, uint32_t *u,
                   uint32_t *w, pws__who *c)
 {
-	int rule, rc = pws__need_user(op, actor, u);
+	pws__verdict v = PWS__VERDICT_INIT;
+	int rc = pws__need_user(op, actor, u);
 
 	if (!rc)
 		rc = pws__need_ws(op, ws, w);
 	if (rc)
 		return rc;
 	pws__who_init(c, op->m, *u, *w);
-	if (!pws__decide(c, action, PWS__NONE, &rule))
-		return pws__deny(op, rule);
-	op->rule = rule;
+	if ((rc = pws__decide_action(c, action, PWS__NONE, &v)))
+		return pws__refuse(op, rc, &v);
+	op->rule = v.rule;
 	return PWS_OK;
 }
 
@@ -103,13 +105,13 @@ PWS_EXTERN int pws_element_add(pws_policy *p, const char *actor, const char *wor
 		return pws__op_end(&op, rc);
 	served = kind == PWS_EL_MONITOR || kind == PWS_EL_MOCK_SERVER;
 	if (served != (parent_id != NULL))
-		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_MV2,
+		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0,
 		        "monitors and mock servers (and only they) name the collection they serve"));
 	if (parent_id) {
 		rc = pws__need_el(&op, parent_id, &parent);
 		if (!rc && (ELEM(op.m, parent)->kind != PWS_EL_COLLECTION ||
 		            ELEM(op.m, parent)->ws != w))
-			rc = pws__fail(&op, PWS_EINVALID, PWS_RULE_MV2,
+			rc = pws__fail(&op, PWS_EINVALID, 0,
 			               "'%s' is not a collection of this workspace", parent_id);
 		if (rc)
 			return pws__op_end(&op, rc);
@@ -123,6 +125,7 @@ PWS_EXTERN int pws_element_add_editor(pws_policy *p, const char *actor, const ch
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, e, x, i;
 	pws__element *E;
 	int rc = pws__op_begin(&op, p, res);
@@ -132,14 +135,17 @@ PWS_EXTERN int pws_element_add_editor(pws_policy *p, const char *actor, const ch
 	pws__op_log(&op, PWS__OP_ELEMENT_ADD_EDITOR, "sss", actor, element_id, user_id);
 	rc = pws__need_user(&op, user_id, &x);
 	if (!rc)
-		rc = ask_el(&op, actor, element_id, PWS_ACT_EDIT, &u, &e, &c);
+		rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_el(&op, element_id, &e);
+	if (!rc) {
+		pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
+		if ((rc = pws__decide_add_editor(&c, e, x, &v)))
+			rc = pws__refuse(&op, rc, &v);
+	}
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (c.role != PWS_ROLE_ADMIN)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_MV1));
-	if (pws__member_eff(op.m, c.w, x) == PWS__NONE)
-		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, 0,
-		                                  "'%s' is not a member of the workspace", user_id));
+	op.rule = v.rule;
 	E = ELEM(op.m, e);
 	for (i = 0; i < E->editors.n; i++)
 		if (E->editors.v[i] == x)
@@ -165,6 +171,7 @@ PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *el
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, e, t;
 	pws__element *E;
 	int rc = pws__op_begin(&op, p, res);
@@ -172,16 +179,18 @@ PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *el
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_ELEMENT_MOVE, "sss", actor, element_id, target_workspace_id);
-	rc = ask_el(&op, actor, element_id, PWS_ACT_MOVE, &u, &e, &c);
+	rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_el(&op, element_id, &e);
 	if (!rc)
 		rc = pws__need_ws(&op, target_workspace_id, &t);
+	if (!rc) {
+		pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
+		if ((rc = pws__decide_move_to(&c, e, t, &v)))
+			rc = pws__refuse(&op, rc, &v);
+	}
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (t == c.w)
-		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_MV1,
-		                                  "the element is already in '%s'", target_workspace_id));
-	if (!pws__reaches(op.m, u, t) || WS(op.m, t)->lc != PWS_LC_ACTIVE)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_MV1));
 	if (pws__ids_reserve(op.mem, &WS(op.m, t)->elements, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	/* MV2: monitors and mock servers stay; they are separate elements that
@@ -190,7 +199,7 @@ PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *el
 	E = ELEM(op.m, e);
 	E->ws = t;
 	E->ws_pos = pws__ids_push(&WS(op.m, t)->elements, e);
-	op.rule = PWS_RULE_MV1;
+	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -200,7 +209,8 @@ PWS_EXTERN int pws_element_fork(pws_policy *p, const char *actor, const char *el
 {
 	pws__op op;
 	pws__who c;
-	uint32_t u, e, t, f, tm;
+	pws__verdict v = PWS__VERDICT_INIT;
+	uint32_t u, e, t, f;
 	const pws__element *E;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -209,20 +219,21 @@ PWS_EXTERN int pws_element_fork(pws_policy *p, const char *actor, const char *el
 	pws__op_log(&op, PWS__OP_ELEMENT_FORK, "ssss", actor, element_id, new_element_id, target_workspace_id);
 	rc = pws__need_new_id(&op, &op.m->el_ids, new_element_id, "element");
 	if (!rc)
-		rc = ask_el(&op, actor, element_id, PWS_ACT_FORK, &u, &e, &c);
+		rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_el(&op, element_id, &e);
 	if (!rc)
 		rc = pws__need_ws(&op, target_workspace_id, &t);
+	if (!rc) {
+		pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
+		if ((rc = pws__decide_fork_to(&c, e, t, &v)))
+			rc = pws__refuse(&op, rc, &v);
+	}
 	if (rc)
 		return pws__op_end(&op, rc);
-	tm = pws__member_eff(op.m, t, u);
-	if (tm == PWS__NONE || MEMB(op.m, tm)->role < PWS_ROLE_EDITOR ||
-	    WS(op.m, t)->lc != PWS_LC_ACTIVE)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_FK1));
-	if (c.partner && WS(op.m, t)->team != USER(op.m, u)->team)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_FK1));
 	E = ELEM(op.m, e);
 	rc = new_element(&op, t, new_element_id, E->kind, E->size, e, u, &f);
-	op.rule = PWS_RULE_FK1;
+	op.rule = v.rule;
 	return pws__op_end(&op, rc);
 }
 
@@ -275,8 +286,9 @@ PWS_EXTERN int pws_element_restore(pws_policy *p, const char *actor, const char 
 	pws__op op;
 	pws__who c;
 	uint32_t u, e;
+	pws__verdict v = PWS__VERDICT_INIT;
 	pws__element *E;
-	int plan, rule, rc = pws__op_begin(&op, p, res);
+	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
@@ -286,26 +298,15 @@ PWS_EXTERN int pws_element_restore(pws_policy *p, const char *actor, const char 
 		rc = pws__need_el(&op, element_id, &e);
 	if (rc)
 		return pws__op_end(&op, rc);
+	pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
+	if ((rc = pws__decide_restore(&c, e, now, &v)))
+		return pws__op_end(&op, pws__refuse(&op, rc, &v));
 	E = ELEM(op.m, e);
-	if (E->state != PWS__EL_TRASH)
-		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, PWS_RULE_PL3,
-		                                  "'%s' is not in the trash", element_id));
-	/* decide as if it were live: same permission as RM1 */
-	E->state = PWS__EL_LIVE;
-	pws__who_init(&c, op.m, u, E->ws);
-	rc = pws__decide(&c, PWS_ACT_DELETE_ELEMENT, e, &rule);
-	E->state = PWS__EL_TRASH;
-	if (!rc)
-		return pws__op_end(&op, pws__deny(&op, rule));
-	plan = TEAM(op.m, WS(op.m, E->ws)->team)->plan;
-	if (now < E->deleted_at ||
-	    (uint64_t)(now - E->deleted_at) > (uint64_t)op.m->retention_days[plan] * 86400u)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL3));
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	E->state = PWS__EL_LIVE;
 	E->deleted_at = 0;
-	op.rule = PWS_RULE_PL3;
+	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -429,8 +430,9 @@ PWS_EXTERN int pws_update_reply(pws_policy *p, const char *actor, const char *up
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, up;
-	int rule, rc = pws__op_begin(&op, p, res);
+	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
@@ -447,11 +449,11 @@ PWS_EXTERN int pws_update_reply(pws_policy *p, const char *actor, const char *up
 	if (rc)
 		return pws__op_end(&op, rc);
 	pws__who_init(&c, op.m, u, UPDATE(op.m, up)->ws);
-	if (!pws__decide(&c, PWS_ACT_REPLY, PWS__NONE, &rule))
-		return pws__op_end(&op, pws__deny(&op, rule));
+	if ((rc = pws__decide_action(&c, PWS_ACT_REPLY, PWS__NONE, &v)))
+		return pws__op_end(&op, pws__refuse(&op, rc, &v));
 	rc = new_post(&op, &op.m->replies, &op.m->reply_ids, reply_id, text, c.w, u, up, now,
 	              &UPDATE(op.m, up)->kids);
-	op.rule = PWS_RULE_UP2;
+	op.rule = v.rule;
 	return pws__op_end(&op, rc);
 }
 
@@ -460,22 +462,28 @@ PWS_EXTERN int pws_workspace_visit(pws_policy *p, const char *user_id, const cha
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, w;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_WS_VISIT, "ss", user_id, workspace_id);
-	rc = ask_ws(&op, user_id, workspace_id, PWS_ACT_VIEW, &u, &w, &c);
-	if (!rc && c.mi == PWS__NONE)
-		rc = pws__deny(&op, c.pws ? PWS_RULE_WS1 : PWS_RULE_WS2);
+	rc = pws__need_user(&op, user_id, &u);
+	if (!rc)
+		rc = pws__need_ws(&op, workspace_id, &w);
+	if (!rc) {
+		pws__who_init(&c, op.m, u, w);
+		if ((rc = pws__decide_visit(&c, &v)))
+			rc = pws__refuse(&op, rc, &v);
+	}
 	if (!rc && pws__umap_reserve(op.mem, &op.m->seen_of, 1))
 		rc = PWS_ENOMEM;
 	if (!rc)
 		rc = pws__op_persist(&op);
 	if (!rc) {
 		pws__set_seen(op.m, w, u, c.W->n_updates);
-		op.rule = PWS_RULE_VI6;
+		op.rule = v.rule;
 	}
 	return pws__op_end(&op, rc);
 }
@@ -512,6 +520,7 @@ PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *w
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, w;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -522,14 +531,19 @@ PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *w
 	if (!rc)
 		rc = pws__need_new_id(&op, &op.m->hist_ids, entry_id, "history entry");
 	if (!rc)
-		rc = ask_ws(&op, user_id, workspace_id, PWS_ACT_SEND_REQUEST, &u, &w, &c);
-	if (rc == PWS_EDENIED && op.rule != PWS_RULE_LC1)
-		rc = pws__deny(&op, PWS_RULE_AC1); /* history is a member's own activity */
+		rc = pws__need_user(&op, user_id, &u);
+	if (!rc)
+		rc = pws__need_ws(&op, workspace_id, &w);
+	if (!rc) {
+		pws__who_init(&c, op.m, u, w);
+		if ((rc = pws__decide_history(&c, &v)))
+			rc = pws__refuse(&op, rc, &v);
+	}
 	if (!rc)
 		rc = new_post(&op, &op.m->history, &op.m->hist_ids, entry_id, text, w, u, PWS__NONE,
 		              now, &USER(op.m, u)->history);
 	if (!rc)
-		op.rule = PWS_RULE_VI4;
+		op.rule = v.rule;
 	return pws__op_end(&op, rc);
 }
 
@@ -552,8 +566,6 @@ PWS_EXTERN int pws_comment_add(pws_policy *p, const char *actor, const char *ele
 	if (!rc)
 		rc = new_post(&op, &op.m->comments, &op.m->comment_ids, comment_id, text, c.w, u, e, 0,
 		              &ELEM(op.m, e)->comments);
-	if (!rc)
-		op.rule = PWS_RULE_CM1;
 	return pws__op_end(&op, rc);
 }
 

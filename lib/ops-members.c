@@ -4,7 +4,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
-#include "decide.h"
+#include "decide-ops.h"
 #include "email.h"
 #include "bulk.h"
 
@@ -15,74 +15,25 @@ static int valid_role(int r)
 	return r >= PWS_ROLE_VIEWER && r <= PWS_ROLE_ADMIN;
 }
 
-/* The invite decision, shared by single and bulk invites. On success
- * *role_out is the role to record (PL4 may lower it). */
-typedef struct inv_ctx {
-	uint32_t u, w, email_atom; /* email_atom may be PWS__NONE if never seen */
-	int kind, role, lead;
-} inv_ctx;
-
-static int decide_invite(pws__op *op, const pws__who *c, const char *email, int kind,
-                         int role, int lead, int *role_out)
+/* Asks the policy about one invite (shared by single and bulk invites);
+ * on success *role_out is the role to record (PL4 may lower it). */
+static int ask_invite(pws__op *op, const pws__who *c, const char *email, int kind, int role,
+                      int lead, int *role_out)
 {
-	const pws__model *m = op->m;
-	const pws__ws *W = c->W;
-	uint32_t ea = pws__atom_find(m, email), invitee = PWS__NONE;
-	uint32_t dom = pws__atom_find(m, pws__email_domain(email));
-	uint32_t dom_team = dom == PWS__NONE ? PWS__NONE : pws__umap_get(&m->team_by_domain, dom);
-	int rule;
+	pws__verdict v = PWS__VERDICT_INIT;
+	pws__invitee iv;
+	int rc;
 
-	if (ea != PWS__NONE)
-		invitee = pws__umap_get(&m->user_by_email, ea);
-	*role_out = role;
-	if (kind == PWS_INVITE_MEMBER) {
-		if (!pws__decide(c, PWS_ACT_INVITE_MEMBER, PWS__NONE, &rule))
-			return pws__deny(op, rule);
-		if (invitee == PWS__NONE || USER(m, invitee)->team != W->team)
-			return pws__fail(op, PWS_EINVALID, PWS_RULE_IN2,
-			                 "'%s' is not a member of the owning team", email);
-		if (lead)
-			return pws__fail(op, PWS_EINVALID, PWS_RULE_RO3,
-			                 "only partners can be Partner Leads");
-		op->rule = PWS_RULE_IN2;
-	} else {
-		int boss;
-
-		if (!pws__decide(c, PWS_ACT_INVITE_PARTNER, PWS__NONE, &rule))
-			return pws__deny(op, rule);
-		/* IN4: partners must be external */
-		if ((invitee != PWS__NONE && USER(m, invitee)->team == W->team) ||
-		    dom_team == W->team)
-			return pws__deny(op, PWS_RULE_IN4);
-		if (role == PWS_ROLE_ADMIN)
-			return pws__deny(op, PWS_RULE_RO1);
-		if (role == PWS_ROLE_EDITOR && W->mode == PWS_MODE_MULTI)
-			return pws__deny(op, PWS_RULE_RO2);
-		boss = c->role == PWS_ROLE_ADMIN || c->pm;
-		if (!boss) {
-			/* a Partner Lead: own organization only, never the lead flag */
-			if (lead)
-				return pws__deny(op, PWS_RULE_RO3);
-			if (W->model == PWS_MODEL_LEGACY) {
-				if (dom != c->U->domain)
-					return pws__deny(op, PWS_RULE_IN3);
-			} else if (invitee != PWS__NONE ? USER(m, invitee)->team != c->U->team
-			                                : dom_team != c->U->team ||
-			                                  dom_team == PWS__NONE) {
-				return pws__deny(op, PWS_RULE_IN3);
-			}
-		}
-		op->rule = PWS_RULE_IN1;
-		if (role == PWS_ROLE_EDITOR &&
-		    !(invitee != PWS__NONE && pws__holds_seat(m, invitee, W->team)) &&
-		    pws__seats_used(m, W->team) >= TEAM(m, W->team)->seats) {
-			*role_out = PWS_ROLE_VIEWER; /* PL4 */
-			op->flags |= PWS_RESULT_DOWNGRADED;
-			op->rule = PWS_RULE_PL4;
-		}
-	}
-	if (invitee != PWS__NONE && pws__member_eff(m, c->w, invitee) != PWS__NONE)
-		return pws__fail(op, PWS_EEXISTS, 0, "'%s' is already a member", email);
+	pws__invitee_of(op->m, email, &iv);
+	rc = pws__decide_invite(c, &iv, kind, role, lead, &v);
+	if (rc)
+		return pws__refuse(op, rc, &v);
+	*role_out = v.role;
+	op->flags |= v.flags;
+	if (v.why)
+		pws__fail(op, PWS_OK, v.rule, "%s (%s)", v.why, pws_rule_id(v.rule));
+	else
+		op->rule = v.rule;
 	return PWS_OK;
 }
 
@@ -182,7 +133,7 @@ PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspac
 	if (!rc)
 		rc = resolve(&op, actor, workspace_id, &c);
 	if (!rc)
-		rc = decide_invite(&op, &c, e, kind, role, partner_lead, &r);
+		rc = ask_invite(&op, &c, e, kind, role, partner_lead, &r);
 	if (rc)
 		return pws__op_end(&op, rc);
 	ea = pws__atom_intern(op.mem, op.m, e);
@@ -272,7 +223,7 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 		atoms[i] = PWS__NONE;
 		if (line_rc == PWS_OK) {
 			op.msg[0] = 0;
-			line_rc = decide_invite(&op, &c, be->email, kind, role, partner_lead, &rr);
+			line_rc = ask_invite(&op, &c, be->email, kind, role, partner_lead, &rr);
 			roles[i] = (uint32_t)rr;
 		} else {
 			pws__fail(&op, line_rc, PWS_RULE_IN5, "%s", be->error ? be->error : "bad line");
@@ -401,10 +352,10 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
                                  const char *team_id, pws_result *res)
 {
 	pws__op op;
-	uint32_t u, w, inv, t = PWS__NONE, org, mi;
-	const pws__ws *W;
-	pws__invite *v;
-	int partner, role, rc = pws__op_begin(&op, p, res);
+	pws__verdict v = PWS__VERDICT_INIT;
+	uint32_t u, w, inv, t = PWS__NONE, mi;
+	pws__invite *in;
+	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
@@ -412,58 +363,40 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	rc = find_invite(&op, user_id, workspace_id, &u, &w, &inv);
 	if (!rc && team_id)
 		rc = pws__need_team(&op, team_id, &t);
+	if (!rc && (rc = pws__decide_accept(op.m, u, inv, t, &v)))
+		rc = pws__refuse(&op, rc, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
-	W = WS(op.m, w);
-	v = INVITE(op.m, inv);
-	if (W->lc != PWS_LC_ACTIVE)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_LC1));
-	partner = pws__is_partner(op.m, w, u);
-	if (!partner && v->kind == PWS_INVITE_PARTNER)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_IN4));
-	org = USER(op.m, u)->team;
-	if (partner && W->model == PWS_MODEL_TEAM_TO_TEAM) {
-		if (org == PWS__NONE)
-			return pws__op_end(&op, pws__deny(&op, PWS_RULE_IN6));
-		if (t != PWS__NONE && t != org)
-			return pws__op_end(&op, pws__deny(&op, PWS_RULE_WS3));
-	} else if (partner) {
-		org = USER(op.m, u)->domain;
-	}
 	mi = pws__member_rec(op.m, w, u);
-	if (mi != PWS__NONE && pws__member_effective(op.m, mi))
-		return pws__op_end(&op, pws__fail(&op, PWS_EEXISTS, 0, "already a member"));
-	if (mi == PWS__NONE && pws__member_reserve(op.mem, op.m, w, u, org))
+	if (mi == PWS__NONE && pws__member_reserve(op.mem, op.m, w, u, v.org))
 		return pws__op_end(&op, PWS_ENOMEM);
 	if (mi != PWS__NONE && (pws__umap_reserve(op.mem, &op.m->seat_of, 1) ||
-	                        pws__group_prepare(op.mem, op.m, w,
-	                                           pws__grp_key(op.m, w, u, org)) == PWS__NONE))
+	                        pws__group_prepare(op.mem, op.m, w, v.org) == PWS__NONE))
 		return pws__op_end(&op, PWS_ENOMEM);
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
-	role = v->role;
-	if (partner && role == PWS_ROLE_EDITOR && !pws__holds_seat(op.m, u, W->team) &&
-	    pws__seats_used(op.m, W->team) >= TEAM(op.m, W->team)->seats) {
-		role = PWS_ROLE_VIEWER; /* PL4: no seat left since the invite */
-		op.flags |= PWS_RESULT_DOWNGRADED;
-	}
+	in = INVITE(op.m, inv);
 	if (mi != PWS__NONE) {
 		/* a suspended membership (WS4) is replaced by the new grant */
 		pws__member *x = MEMB(op.m, mi);
 
 		pws__seat_count(op.m, mi, -1);
-		x->role = (uint8_t)role;
-		x->lead = v->lead;
-		pws__member_regroup(op.m, mi, org);
+		x->role = (uint8_t)v.role;
+		x->lead = in->lead;
+		pws__member_regroup(op.m, mi, v.org);
 		pws__member_sync(op.m, mi);
 		pws__seat_count(op.m, mi, +1);
 	} else {
-		pws__member_link(op.m, w, u, role, v->lead, org);
+		pws__member_link(op.m, w, u, v.role, in->lead, v.org);
 	}
-	if (v->kind == PWS_INVITE_PARTNER)
+	if (in->kind == PWS_INVITE_PARTNER)
 		WS(op.m, w)->n_pinv--;
 	invite_drop(op.m, inv);
-	op.rule = partner && W->model == PWS_MODEL_TEAM_TO_TEAM ? PWS_RULE_IN6 : PWS_RULE_IN1;
+	op.flags |= v.flags;
+	if (v.why)
+		pws__fail(&op, PWS_OK, PWS_RULE_PL4, "%s (PL4)", v.why);
+	else
+		op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -490,25 +423,67 @@ PWS_EXTERN int pws_invite_decline(pws_policy *p, const char *user_id, const char
 	return pws__op_end(&op, PWS_OK);
 }
 
+static int withdrawn_event(pws__op *op, uint32_t w, uint32_t actor, const char *email)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITE_WITHDRAWN, PWS_RULE_IN7,
+	                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL,
+	                                  WS(op->m, w)->team, actor, email);
+
+	if (!e || pws__ev_ws(op, e, w) || pws__ev_str(op, e, email))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+PWS_EXTERN int pws_invite_withdraw(pws_policy *p, const char *actor, const char *workspace_id,
+                                   const char *email, pws_result *res)
+{
+	pws__op op;
+	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
+	char e[PWS__EMAIL_MAX + 1];
+	uint32_t ea, inv = PWS__NONE;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	pws__op_log(&op, PWS__OP_INVITE_WITHDRAW, "sss", actor, workspace_id, email);
+	rc = norm(&op, email, e);
+	if (!rc)
+		rc = resolve(&op, actor, workspace_id, &c);
+	if (!rc) {
+		ea = pws__atom_find(op.m, e);
+		if (ea != PWS__NONE)
+			inv = pws__umap_get(&op.m->invite_of, pws__pair(c.w, ea));
+		if (inv == PWS__NONE || INVITE(op.m, inv)->status != PWS__INV_OPEN)
+			rc = pws__fail(&op, PWS_ENOTFOUND, 0, "no open invite of '%s' to '%s'", e,
+			               workspace_id);
+	}
+	if (!rc && (rc = pws__decide_withdraw(&c, inv, &v)))
+		rc = pws__refuse(&op, rc, &v);
+	if (!rc && (withdrawn_event(&op, c.w, c.u, e) || pws__op_persist(&op)))
+		rc = PWS_ENOMEM;
+	if (rc)
+		return pws__op_end(&op, rc);
+	if (INVITE(op.m, inv)->kind == PWS_INVITE_PARTNER)
+		WS(op.m, c.w)->n_pinv--;
+	invite_drop(op.m, inv);
+	op.rule = v.rule;
+	return pws__op_end(&op, PWS_OK);
+}
+
 /* --- roles, lead flag, removal ------------------------------------------------ */
 
-/* RO4/RO5: may actor c manage member x at all? */
-static int may_manage(pws__op *op, const pws__who *c, uint32_t x, uint32_t *mi)
+/* Resolves actor, workspace and member; *rec is the member's record. */
+static int resolve_member(pws__op *op, const char *actor, const char *ws, const char *user_id,
+                          pws__who *c, uint32_t *x, uint32_t *rec)
 {
-	const pws__model *m = op->m;
-	int rule;
+	int rc = resolve(op, actor, ws, c);
 
-	if (!pws__decide(c, PWS_ACT_MANAGE_MEMBERS, PWS__NONE, &rule))
-		return pws__deny(op, rule);
-	*mi = pws__member_rec(m, c->w, x);
-	if (*mi == PWS__NONE || !MEMB(m, *mi)->alive)
-		return pws__fail(op, PWS_ENOTFOUND, 0, "'%s' is not a member", USER(m, x)->id);
-	if (!(c->role == PWS_ROLE_ADMIN || c->pm)) {
-		/* a Partner Lead: partners of their own organization only */
-		if (!pws__is_partner(m, c->w, x) || pws__morg(m, *mi) != pws__morg(m, c->mi))
-			return pws__deny(op, PWS_RULE_RO4);
-	}
-	return PWS_OK;
+	if (!rc)
+		rc = pws__need_user(op, user_id, x);
+	if (!rc)
+		*rec = pws__member_rec(op->m, c->w, *x);
+	return rc;
 }
 
 PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char *workspace_id,
@@ -516,47 +491,29 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t x, mi;
 	pws__member *X;
-	int partner, rc = pws__op_begin(&op, p, res);
+	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_MEMBER_SET_ROLE, "sssd", actor, workspace_id, user_id, role);
 	if (!valid_role(role))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown role %d", role));
-	rc = resolve(&op, actor, workspace_id, &c);
-	if (!rc)
-		rc = pws__need_user(&op, user_id, &x);
+	rc = resolve_member(&op, actor, workspace_id, user_id, &c, &x, &mi);
+	if (!rc && (rc = pws__decide_set_role(&c, x, mi, role, &v)))
+		rc = pws__refuse(&op, rc, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (x == c.u)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO5));
-	rc = may_manage(&op, &c, x, &mi);
-	if (rc)
-		return pws__op_end(&op, rc);
-	X = MEMB(op.m, mi);
-	partner = pws__is_partner(op.m, c.w, x);
-	if (partner && role == PWS_ROLE_ADMIN)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO1));
-	if (!(c.role == PWS_ROLE_ADMIN || c.pm) && role == PWS_ROLE_ADMIN)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO4));
-	if (partner && role == PWS_ROLE_EDITOR && c.multi)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO2));
-	if (!partner && X->role == PWS_ROLE_ADMIN && role != PWS_ROLE_ADMIN &&
-	    pws__team_admins(op.m, c.w) <= 1)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO6));
-	if (partner && role == PWS_ROLE_EDITOR && X->role != PWS_ROLE_EDITOR &&
-	    !pws__holds_seat(op.m, x, c.W->team) &&
-	    pws__seats_used(op.m, c.W->team) >= TEAM(op.m, c.W->team)->seats)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL4));
 	if (pws__umap_reserve(op.mem, &op.m->seat_of, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
+	X = MEMB(op.m, mi);
 	pws__seat_count(op.m, mi, -1);
 	X->role = (uint8_t)role;
 	pws__member_sync(op.m, mi);
 	pws__seat_count(op.m, mi, +1);
-	op.rule = PWS_RULE_RO4;
+	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -565,32 +522,23 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char 
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t x, mi;
-	int rule, rc = pws__op_begin(&op, p, res);
+	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_MEMBER_SET_LEAD, "sssd", actor, workspace_id, user_id, partner_lead);
-	rc = resolve(&op, actor, workspace_id, &c);
-	if (!rc)
-		rc = pws__need_user(&op, user_id, &x);
+	rc = resolve_member(&op, actor, workspace_id, user_id, &c, &x, &mi);
+	if (!rc && (rc = pws__decide_set_lead(&c, x, mi, partner_lead, &v)))
+		rc = pws__refuse(&op, rc, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (x == c.u)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO5));
-	if (!pws__decide(&c, PWS_ACT_SET_PARTNER_LEAD, PWS__NONE, &rule))
-		return pws__op_end(&op, pws__deny(&op, rule));
-	mi = pws__member_rec(op.m, c.w, x);
-	if (mi == PWS__NONE || !MEMB(op.m, mi)->alive)
-		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, 0, "'%s' is not a member", user_id));
-	if (!pws__is_partner(op.m, c.w, x))
-		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RO3,
-		                                  "only partners can be Partner Leads"));
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	MEMB(op.m, mi)->lead = partner_lead != 0;
 	pws__member_sync(op.m, mi);
-	op.rule = PWS_RULE_RO3;
+	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -629,27 +577,23 @@ PWS_EXTERN int pws_member_remove(pws_policy *p, const char *actor, const char *w
 {
 	pws__op op;
 	pws__who c;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t x, mi;
 	int ends, rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_MEMBER_REMOVE, "sss", actor, workspace_id, user_id);
-	rc = resolve(&op, actor, workspace_id, &c);
-	if (!rc)
-		rc = pws__need_user(&op, user_id, &x);
-	if (!rc)
-		rc = may_manage(&op, &c, x, &mi);
+	rc = resolve_member(&op, actor, workspace_id, user_id, &c, &x, &mi);
+	if (!rc && (rc = pws__decide_remove(&c, x, mi, &v)))
+		rc = pws__refuse(&op, rc, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (!pws__is_partner(op.m, c.w, x) && MEMB(op.m, mi)->role == PWS_ROLE_ADMIN &&
-	    pws__team_admins(op.m, c.w) <= 1)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RO6));
 	ends = c.pws && last_partner_ws(op.m, mi);
 	if ((ends && access_ended_event(&op, c.W->team, c.u, x)) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	pws__member_unlink(op.m, mi);
-	op.rule = PWS_RULE_RO4;
+	op.rule = v.rule;
 	if (ends) {
 		op.flags |= PWS_RESULT_RELATION_ENDED;
 		op.rule = PWS_RULE_RM2;
@@ -661,7 +605,8 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
                                const char *user_id, pws_result *res)
 {
 	pws__op op;
-	uint32_t a, t, x, i, n = 0;
+	pws__verdict v = PWS__VERDICT_INIT;
+	uint32_t a, t, x, i;
 	pws__user *X;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -675,21 +620,9 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 		rc = pws__need_user(&op, user_id, &x);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (!pws__is_pm(op.m, a, t) &&
-	    !(USER(op.m, a)->team == t && USER(op.m, a)->team_role == PWS_TEAM_SUPER_ADMIN))
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_RM2));
+	if ((rc = pws__decide_partner_end(op.m, a, t, x, &v)))
+		return pws__op_end(&op, pws__refuse(&op, rc, &v));
 	X = USER(op.m, x);
-	if (X->team == t)
-		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, PWS_RULE_RM2,
-		                                  "'%s' is on team '%s', not a partner", user_id, team_id));
-	for (i = 0; i < X->members.n; i++) {
-		const pws__ws *W = WS(op.m, pws__mws(op.m, X->members.v[i]));
-
-		n += W->team == t && W->vis == PWS_VIS_PARTNER;
-	}
-	if (n == 0)
-		return pws__op_end(&op, pws__fail(&op, PWS_ENOTFOUND, PWS_RULE_RM2,
-		                                  "'%s' is not a partner of '%s'", user_id, team_id));
 	if (access_ended_event(&op, t, a, x) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	for (i = X->members.n; i-- > 0;) {

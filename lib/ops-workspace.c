@@ -5,27 +5,13 @@
  * SPDX-License-Identifier: MIT
  */
 #include "core.h"
-#include "decide.h"
+#include "decide-ops.h"
 
 #include <string.h>
 
 static int valid_vis(int v)
 {
 	return v >= PWS_VIS_PERSONAL && v <= PWS_VIS_PUBLIC;
-}
-
-/* CR8: on enterprise with no effective Partner Manager, admins become ones. */
-static int cr8_applies(const pws__model *m, uint32_t team)
-{
-	const pws__team *t = TEAM(m, team);
-	uint32_t i;
-
-	if (t->plan != PWS_PLAN_ENTERPRISE)
-		return 0;
-	for (i = 0; i < t->users.n; i++)
-		if (pws__is_pm(m, t->users.v[i], team))
-			return 0;
-	return 1;
 }
 
 static int cr8_prepare(pws__op *op, uint32_t team, uint32_t actor)
@@ -57,30 +43,37 @@ static void cr8_apply(pws__model *m, uint32_t team)
 		}
 }
 
-/* CR1/CR7: whether the actor's partner workspace is created at once. */
-static int direct_partner(const pws__model *m, uint32_t u, uint32_t team, int cr8, int *rule)
-{
-	const pws__user *U = USER(m, u);
-
-	if (U->team_role == PWS_TEAM_SUPER_ADMIN || pws__is_pm(m, u, team) ||
-	    (cr8 && U->team_role == PWS_TEAM_ADMIN)) {
-		*rule = PWS_RULE_CR1;
-		return 1;
-	}
-	if (TEAM(m, team)->plan == PWS_PLAN_PROFESSIONAL) {
-		*rule = PWS_RULE_CR7;
-		return 1;
-	}
-	*rule = PWS_RULE_CR1;
-	return 0;
-}
-
 static void make_partner(pws__ws *w)
 {
+	w->integration = 0;               /* INT1 (rev12): off in partner ones */
 	w->vis = PWS_VIS_PARTNER;
 	w->mode = PWS_MODE_SINGLE;        /* CR5 */
 	w->model = PWS_MODEL_TEAM_TO_TEAM;
 	w->was_partner = 1;
+}
+
+/* INT1 (rev12): converting to partner visibility turns the workspace's
+ * integration off; its Workspace Admins are told (no event if none was on). */
+static int integration_off_event(pws__op *op, uint32_t w, uint32_t actor)
+{
+	const pws__ws *W = WS(op->m, w);
+	struct pws_event *e;
+	uint32_t g, k, mi;
+
+	if (!W->integration)
+		return PWS_OK;
+	e = pws__ev_new(op, PWS_EV_INTEGRATION_DISABLED, PWS_RULE_INT1, PWS_CHANNEL_IN_APP,
+	                W->team, actor, NULL);
+	if (!e || pws__ev_ws(op, e, w))
+		return PWS_ENOMEM;
+	PWS__EACH_MEMBER(op->m, W, g, k, mi) {
+		const pws__member *x = MEMB(op->m, mi);
+
+		if (x->role == PWS_ROLE_ADMIN && pws__morg(op->m, mi) == PWS__GRP_TEAM &&
+		    pws__member_effective(op->m, mi) && pws__ev_user(op, e, x->user))
+			return PWS_ENOMEM;
+	}
+	return PWS_OK;
 }
 
 static int request_event(pws__op *op, uint32_t team, uint32_t actor, uint32_t w, int cr8)
@@ -113,7 +106,8 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	uint32_t u, team, w;
 	uint32_t groups_before;
 	char *id = NULL, *nm = NULL, *nt = NULL;
-	int cr8 = 0, direct = 1, rule = 0, rc = pws__op_begin(&op, p, res);
+	pws__verdict v = PWS__VERDICT_INIT;
+	int cr8, direct, rule, rc = pws__op_begin(&op, p, res);
 	pws__ws *W;
 
 	if (rc)
@@ -131,15 +125,12 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 		rc = pws__fail(&op, PWS_EINVALID, 0, "note is too long or not UTF-8");
 	if (rc)
 		return pws__op_end(&op, rc);
+	if ((rc = pws__decide_create(m, u, visibility, &v)))
+		return pws__op_end(&op, pws__refuse(&op, rc, &v));
 	team = USER(m, u)->team;
-	if (team == PWS__NONE)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_CR6));
-	if (visibility == PWS_VIS_PARTNER) {
-		if (TEAM(m, team)->plan < PWS_PLAN_PROFESSIONAL)
-			return pws__op_end(&op, pws__deny(&op, PWS_RULE_PL1));
-		cr8 = cr8_applies(m, team);
-		direct = direct_partner(m, u, team, cr8, &rule);
-	}
+	cr8 = v.cr8;
+	direct = v.direct;
+	rule = v.rule;
 	w = m->wss.n;
 	groups_before = m->groups.n;
 	/* reserve everything, then apply; the new slot is initialized first
@@ -157,7 +148,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	W->vis = 0;
 	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
-	    pws__member_reserve(op.mem, m, w, u, team) ||
+	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
 	    pws__public_reserve(op.mem, m, w, visibility) ||
 	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
 	    (!direct && note && !(nt = pws__dup(&op, note))) ||
@@ -193,7 +184,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	pws__smap_put(&m->ws_ids, id, w);
 	pws__hot_ws(m, w);
 	pws__ids_push(&TEAM(m, team)->workspaces, w);
-	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, team);
+	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, PWS__GRP_TEAM);
 	return pws__op_end(&op, PWS_OK);
 fail:
 	pws__free(op.mem, id);
@@ -240,7 +231,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	W->requester = PWS__NONE;
 	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
-	    pws__member_reserve(op.mem, m, w, u, team) ||
+	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
 	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
 	    pws__op_persist(&op)) {
 		pws__free(op.mem, id);
@@ -257,7 +248,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	pws__smap_put(&m->ws_ids, id, w);
 	pws__hot_ws(m, w);
 	pws__ids_push(&TEAM(m, team)->workspaces, w);
-	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, team);
+	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, PWS__GRP_TEAM);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -266,16 +257,36 @@ static int ask(pws__op *op, const char *actor, const char *ws, int action,
                uint32_t *u, uint32_t *w)
 {
 	pws__who c;
-	int rule, rc = pws__need_user(op, actor, u);
+	pws__verdict v = PWS__VERDICT_INIT;
+	int rc = pws__need_user(op, actor, u);
 
 	if (!rc)
 		rc = pws__need_ws(op, ws, w);
 	if (rc)
 		return rc;
 	pws__who_init(&c, op->m, *u, *w);
-	if (!pws__decide(&c, action, PWS__NONE, &rule))
-		return pws__deny(op, rule);
-	op->rule = rule;
+	if ((rc = pws__decide_action(&c, action, PWS__NONE, &v)))
+		return pws__refuse(op, rc, &v);
+	op->rule = v.rule;
+	return PWS_OK;
+}
+
+/* The same with one of the policy's own decisions about the workspace. */
+static int ask_with(pws__op *op, const char *actor, const char *ws,
+                    int (*decide)(const pws__who *, pws__verdict *), uint32_t *u, uint32_t *w,
+                    pws__verdict *v)
+{
+	pws__who c;
+	int rc = pws__need_user(op, actor, u);
+
+	if (!rc)
+		rc = pws__need_ws(op, ws, w);
+	if (rc)
+		return rc;
+	pws__who_init(&c, op->m, *u, *w);
+	if ((rc = decide(&c, v)))
+		return pws__refuse(op, rc, v);
+	op->rule = v->rule;
 	return PWS_OK;
 }
 
@@ -296,7 +307,8 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 	pws__op op;
 	uint32_t u, w, team;
 	char *nt = NULL;
-	int cr8, direct, rule, rc = pws__op_begin(&op, p, res);
+	pws__verdict v = PWS__VERDICT_INIT;
+	int cr8, direct, rc = pws__op_begin(&op, p, res);
 	pws__ws *W;
 
 	if (rc)
@@ -304,24 +316,16 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 	pws__op_log(&op, PWS__OP_WS_CONVERT, "sss", actor, workspace_id, note);
 	if (note && !pws__valid_text(note))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "note is too long or not UTF-8"));
-	rc = pws__need_user(&op, actor, &u);
-	if (!rc)
-		rc = pws__need_ws(&op, workspace_id, &w);
-	if (!rc && WS(op.m, w)->lc == PWS_LC_ACTIVE &&
-	    (WS(op.m, w)->vis == PWS_VIS_PARTNER || WS(op.m, w)->request != PWS__REQ_NONE))
-		rc = pws__fail(&op, PWS_ESTATE, PWS_RULE_CR2,
-		               "'%s' is already a partner workspace or has a pending request",
-		               workspace_id);
-	if (!rc)
-		rc = ask(&op, actor, workspace_id, PWS_ACT_CONVERT, &u, &w);
+	rc = ask_with(&op, actor, workspace_id, pws__decide_convert, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	W = WS(op.m, w);
 	team = W->team;
-	cr8 = cr8_applies(op.m, team);
-	direct = direct_partner(op.m, u, team, cr8, &rule);
+	cr8 = v.cr8;
+	direct = v.direct;
 	if ((cr8 && cr8_prepare(&op, team, u)) ||
-	    (direct ? converted_event(&op, w, u) : request_event(&op, team, u, w, cr8)) ||
+	    (direct ? converted_event(&op, w, u) || integration_off_event(&op, w, u)
+	            : request_event(&op, team, u, w, cr8)) ||
 	    (!direct && note && !(nt = pws__dup(&op, note))) || pws__op_persist(&op)) {
 		pws__free(op.mem, nt);
 		return pws__op_end(&op, PWS_ENOMEM);
@@ -330,14 +334,14 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 		cr8_apply(op.m, team);
 	if (direct) {
 		make_partner(W);
-		op.rule = PWS_RULE_CR2;
+		op.rule = v.rule;
 	} else {
 		W->request = PWS__REQ_CONVERT;
 		W->requester = u;
 		pws__free(op.mem, W->note);
 		W->note = nt;
 		op.flags |= PWS_RESULT_PENDING;
-		pws__fail(&op, PWS_OK, PWS_RULE_CR2,
+		pws__fail(&op, PWS_OK, v.rule,
 		          "conversion requested; a Partner Manager must approve it (CR2)");
 	}
 	pws__hot_ws(op.m, w);
@@ -351,19 +355,13 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 	uint32_t u, w;
 	pws__ws *W;
 	struct pws_event *e;
+	pws__verdict v = PWS__VERDICT_INIT;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_REQUEST_REVIEW, "ssd", actor, workspace_id, approve);
-	rc = pws__need_user(&op, actor, &u);
-	if (!rc)
-		rc = pws__need_ws(&op, workspace_id, &w);
-	if (!rc && WS(op.m, w)->lc != PWS_LC_DELETED && WS(op.m, w)->request == PWS__REQ_NONE)
-		rc = pws__fail(&op, PWS_ESTATE, PWS_RULE_CR3, "'%s' has no pending request",
-		               workspace_id);
-	if (!rc)
-		rc = ask(&op, actor, workspace_id, PWS_ACT_REVIEW_REQUEST, &u, &w);
+	rc = ask_with(&op, actor, workspace_id, pws__decide_review, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	W = WS(op.m, w);
@@ -373,7 +371,8 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 	if (!e || pws__ev_ws(&op, e, w) ||
 	    (W->requester != PWS__NONE && USER(op.m, W->requester)->alive &&
 	     pws__ev_user(&op, e, W->requester)) ||
-	    (approve && W->request == PWS__REQ_CONVERT && converted_event(&op, w, u)) ||
+	    (approve && W->request == PWS__REQ_CONVERT &&
+	     (converted_event(&op, w, u) || integration_off_event(&op, w, u))) ||
 	    pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	if (W->request == PWS__REQ_CREATE)
@@ -385,7 +384,7 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 	pws__hot_ws(op.m, w);
 	pws__free(op.mem, W->note);
 	W->note = NULL;
-	op.rule = PWS_RULE_CR3;
+	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -439,6 +438,7 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
                                             pws_result *res)
 {
 	pws__op op;
+	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, w;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -449,7 +449,7 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0,
 		        "visibility %d is not allowed here (use pws_workspace_convert for partner)",
 		        visibility));
-	rc = ask(&op, actor, workspace_id, PWS_ACT_CHANGE_VISIBILITY, &u, &w);
+	rc = ask_with(&op, actor, workspace_id, pws__decide_set_visibility, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	if (pws__public_reserve(op.mem, op.m, w, visibility) || pws__op_persist(&op))
@@ -545,6 +545,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	uint32_t u = PWS__NONE, w, i, g, k, mi, n, *mis;
 	pws__ws *W;
 	struct pws_event *e;
+	pws__verdict v = PWS__VERDICT_INIT;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -557,16 +558,9 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		rc = pws__need_ws(&op, workspace_id, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
+	if ((rc = pws__decide_migrate(m, u, w, &v)))
+		return pws__op_end(&op, pws__refuse(&op, rc, &v));
 	W = WS(m, w);
-	if (W->lc == PWS_LC_DELETED)
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_LC1));
-	if (W->vis != PWS_VIS_PARTNER || W->model != PWS_MODEL_LEGACY)
-		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, PWS_RULE_TT2,
-		                                  "'%s' is not a legacy partner workspace",
-		                                  workspace_id));
-	if (u != PWS__NONE && !pws__is_pm(m, u, W->team) &&
-	    !(USER(m, u)->team == W->team && USER(m, u)->team_role == PWS_TEAM_SUPER_ADMIN))
-		return pws__op_end(&op, pws__deny(&op, PWS_RULE_TT2));
 	/* TT3: one notice for the team's managers, admins and workspace admins;
 	 * one per workspace for each partner. */
 	e = pws__ev_new(&op, PWS_EV_MIGRATED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL, W->team, u, NULL);
@@ -617,9 +611,11 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		pws__member *x = MEMB(m, mi2);
 		uint32_t home = USER(m, x->user)->team;
 
-		if (home == W->team)
+		if (pws__morg(m, mi2) == PWS__GRP_TEAM)
 			continue;
-		if (home == PWS__NONE)
+		/* a partner with no team, or one now on the owning team (a
+		 * suspended membership, WS4), has no partner team to map to */
+		if (home == PWS__NONE || home == W->team)
 			pws__member_unlink(m, mi2);
 		else {
 			/* TT2: mapped to the home team, role kept */
@@ -631,7 +627,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		if (MEMB(m, mis[i])->alive)
 			pws__seat_count(m, mis[i], +1);
 	pws__free(op.mem, mis);
-	op.rule = PWS_RULE_TT2;
+	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 

@@ -55,7 +55,8 @@ enum pws__opcode {
 	PWS__OP_INTEGRATION_ENABLE = 42,
 	PWS__OP_SNAPSHOT_IMPORT = 43,
 	PWS__OP_STATE_IMAGE = 44,      /* pws_compact(): the whole state (image.h) */
-	PWS__OP_MAX = 44
+	PWS__OP_INVITE_WITHDRAW = 45,
+	PWS__OP_MAX = 45
 };
 
 /* An encoded record under construction (handle's allocator). */

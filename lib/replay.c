@@ -107,6 +107,8 @@ static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 		return pws_invite_accept(p, S(r, 0), S(r, 1), S(r, 2), res);
 	case PWS__OP_INVITE_DECLINE: NARGS(2);
 		return pws_invite_decline(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_INVITE_WITHDRAW: NARGS(3);
+		return pws_invite_withdraw(p, S(r, 0), S(r, 1), S(r, 2), res);
 	case PWS__OP_MEMBER_SET_ROLE: NARGS(4);
 		return pws_member_set_role(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), res);
 	case PWS__OP_MEMBER_SET_LEAD: NARGS(4);

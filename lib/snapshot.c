@@ -1203,13 +1203,15 @@ static int i_memberships(importer *im, const json_t *arr)
 		if (rc)
 			return rc;
 		W = WS(m, w);
-		org = W->team;
-		if (USER(m, u)->team == W->team) {
-			if (jo)
-				return bad(im, "%s.organization: must be null for a member of the "
-				           "owning team", path);
-		} else if (!jo) {
-			return bad(im, "%s.organization: missing (the user is a partner here)", path);
+		org = PWS__GRP_TEAM;
+		if (!jo || json_is_null(jo)) {
+			/* WS4: a team membership needs its user on the owning team */
+			if (USER(m, u)->team != W->team)
+				return bad(im, "%s.organization: missing (the user is not on the "
+				           "owning team, so this is a partner membership)", path);
+		} else if (W->vis != PWS_VIS_PARTNER) {
+			return bad(im, "%s.organization: a partner membership in a workspace "
+			           "that is not a partner one", path);
 		} else if (W->model == PWS_MODEL_LEGACY) {
 			if (!json_is_string(jo))
 				return bad(im, "%s.organization: expected a string, got %s", path,
@@ -1224,6 +1226,9 @@ static int i_memberships(importer *im, const json_t *arr)
 			rc = ref_team(im, o, path, "organization", REQ, 1, &org);
 			if (rc)
 				return rc;
+			if (org == W->team)
+				return bad(im, "%s.organization: the owning team is not a partner "
+				           "organization (use null for a team membership)", path);
 		}
 		if (pws__member_reserve(im->mem, m, w, u, org) ||
 		    (seen && pws__umap_reserve(im->mem, &m->seen_of, 1)))
@@ -1890,20 +1895,24 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 		w = widx[x.ws];
 		u = uidx[x.user];
 		W = WS(m, w);
-		org = W->team;
-		if (USER(m, u)->team == W->team) {
-			if (x.org != PWS__NONE)
-				rc = bad(im, "image.rows[%u].organization: must be none for a member of "
-				         "the owning team", i);
-		} else if (x.org == PWS__NONE) {
-			rc = bad(im, "image.rows[%u].organization: missing (the user is a partner "
-			         "here)", i);
+		org = PWS__GRP_TEAM;
+		if (x.org == PWS__NONE) {
+			/* WS4: a team membership needs its user on the owning team */
+			if (USER(m, u)->team != W->team)
+				rc = bad(im, "image.rows[%u].organization: missing (the user is not on "
+				         "the owning team, so this is a partner membership)", i);
+		} else if (W->vis != PWS_VIS_PARTNER) {
+			rc = bad(im, "image.rows[%u].organization: a partner membership in a "
+			         "workspace that is not a partner one", i);
 		} else {
 			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, i, &org);
+			if (!rc && W->model != PWS_MODEL_LEGACY && org == W->team)
+				rc = bad(im, "image.rows[%u].organization: the owning team is not a "
+				         "partner organization", i);
 		}
 		if (rc)
 			break;
-		key = pws__grp_key(m, w, u, org);
+		key = org;
 		if (w != cur_w || key != cur_key) {
 			/* a new run of one group: its rows share the workspace and
 			 * the organization field; the list is sized once for all */

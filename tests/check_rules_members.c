@@ -498,10 +498,11 @@ START_TEST(IN2_member_invite_needs_owning_team_user)
 	pws_policy *p = tw_world();
 	uint64_t d = tw_digest(p);
 
-	FAILS(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES),
-	      PWS_EINVALID);
-	FAILS(pws_invite(p, "pm", "pw", "nobody@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0,
-	                 RES), PWS_EINVALID);
+	/* a policy answer (IN2, IN7 rev12), not a malformed argument */
+	DENY(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES),
+	     PWS_RULE_IN2);
+	DENY(pws_invite(p, "pm", "pw", "nobody@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0,
+	                RES), PWS_RULE_IN2);
 	expect_no_invite(p, "pw", "a2@acme.com");
 	ck_assert(tw_digest(p) == d);
 	pws_policy_free(p);

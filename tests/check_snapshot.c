@@ -590,9 +590,9 @@ START_TEST(test_hostile_references)
 	refused_edit("\"organization\":\"acme\"", "\"organization\":\"nope\"",
 	             ".organization: unknown team 'nope'");
 	refused_edit("\"organization\":\"acme\"", "\"organization\":null",
-	             ".organization: missing (the user is a partner here)");
+	             ".organization: missing (the user is not on the owning team");
 	refused_edit("\"organization\":null", "\"organization\":\"pub\"",
-	             ".organization: must be null for a member of the owning team");
+	             ".organization: the owning team is not a partner organization");
 	refused_edit("\"parent\":null", "\"parent\":\"col\"",
 	             "elements[0].parent: unknown element 'col' (or listed after this one)");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[\"nobody\"]",

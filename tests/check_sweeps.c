@@ -669,7 +669,7 @@ static void bad_members(void)
 	BAD(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, 0, 0, RES), PWS_EINVALID);
 	BAD(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, 99, 0, RES), PWS_EINVALID);
 	BAD(pws_invite(p, "pm", "pw", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES), PWS_EEXISTS);
-	BAD(pws_invite(p, "pm", "pw", "x@gmail.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES), PWS_EINVALID);
+	BADD(pws_invite(p, "pm", "pw", "x@gmail.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES), PWS_RULE_IN2);
 	BADD(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_ADMIN, 0, RES), PWS_RULE_RO1);
 	BADD(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES), PWS_RULE_IN4);
 	BADD(pws_invite(p, "g1", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES), PWS_RULE_IN1);

@@ -40,7 +40,12 @@ typedef enum pws_event_kind {
 	                                     admins: one per team (TT2, TT3). */
 	PWS_EV_PARTNER_UPGRADED = 10,   /**< Each partner, one per workspace (TT3). */
 	PWS_EV_PARTNER_MANAGER_ASSIGNED = 11, /**< Admins made Partner Managers (CR8). */
-	PWS_EV_ACCESS_ENDED = 12        /**< A partner's relation with a team ended (RM2). */
+	PWS_EV_ACCESS_ENDED = 12,       /**< A partner's relation with a team ended (RM2). */
+	PWS_EV_INVITE_WITHDRAWN = 13,   /**< An open invite was withdrawn (IN7); the
+	                                     recipient is the invitee's email. @since 0.2 */
+	PWS_EV_INTEGRATION_DISABLED = 14 /**< Converting to partner visibility turned
+	                                     the workspace's integration off (INT1);
+	                                     Workspace Admins. @since 0.2 */
 } pws_event_kind;
 
 /** Delivery channels of an event (bits). */

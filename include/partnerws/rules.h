@@ -82,6 +82,8 @@ typedef enum pws_rule {
 	PWS_RULE_TT1,      /**< Partnerships page. */
 	PWS_RULE_TT2,      /**< Migration from legacy to team-to-team. */
 	PWS_RULE_TT3,      /**< Notice coalescing. */
+	PWS_RULE_IN7,      /**< Withdrawing an open invite (rev12). */
+	PWS_RULE_EV1,      /**< One notice never addresses two partner organizations (rev12). */
 	PWS_RULE_COUNT     /**< Number of values; not a rule. */
 } pws_rule;
 

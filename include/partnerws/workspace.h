@@ -368,6 +368,29 @@ PWS_EXTERN int pws_invite_accept(pws_policy *policy, const char *user_id,
                                  pws_result *res);
 
 /**
+ * @brief Withdraws an open invite (IN7), actor-checked.
+ *
+ * Workspace Admins and Partner Managers withdraw any open invite of the
+ * workspace; a Partner Lead withdraws invites to their own partner
+ * organization only. A withdrawn invite is gone: it no longer counts as a
+ * partner left (DL1). The invitee is told through a
+ * ::PWS_EV_INVITE_WITHDRAWN event addressed to their email.
+ * @param policy the policy handle.
+ * @param actor the user withdrawing the invite.
+ * @param workspace_id the workspace.
+ * @param email the invitee's address (compared by its identity key).
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED with the deciding rule (IN7, LC1, ...);
+ *         ::PWS_ENOTFOUND (unknown actor or workspace, or no open invite of
+ *         that address); ::PWS_EINVALID (malformed argument); ::PWS_ENOMEM;
+ *         ::PWS_ESTORAGE.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_invite_withdraw(pws_policy *policy, const char *actor,
+                                   const char *workspace_id, const char *email,
+                                   pws_result *res);
+
+/**
  * @brief Declines the open invite of a workspace addressed to the user.
  * @param policy the policy handle.
  * @param user_id the declining user.
