@@ -533,7 +533,7 @@ START_TEST(test_hostile_types)
 	refused_edit("\"domains\":[\"pub.com\"]", "\"domains\":[\"PUB.com\"]",
 	             "teams[0].domains[0]: 'PUB.com' is not normalized");
 	refused_edit("\"domains\":[\"pub.com\"]", "\"domains\":[\"acme.com\"]",
-	             "teams[1].domains[0]: domain 'acme.com' already belongs to a team");
+	             "teams[1].domains[0]: breaks S3: domain 'acme.com' already belongs to a team");
 	refused_edit("\"email\":\"owner@pub.com\"", "\"email\":\"owner\"",
 	             ".email: malformed address 'owner'");
 	refused_edit("\"email\":\"owner@pub.com\"", "\"email\":\"Owner@pub.com\"",
@@ -544,12 +544,12 @@ START_TEST(test_hostile_types)
 	             "elements[0].size: '18446744073709551616' is not an integer");
 	refused_edit("\"size\":1000", "\"size\":\"\"", "elements[0].size: empty string");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[\"dev\",\"dev\"]",
-	             "elements[0].editors[1]: duplicate editor 'dev'");
+	             "elements[0].editors[1]: breaks S15: duplicate editor 'dev'");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[7]",
 	             "elements[0].editors[0]: expected a string");
 	refused_edit("\"deleted_at\":0", "\"deleted_at\":5",
-	             "elements[0].deleted_at: must be 0 for a live element");
-	refused_edit("\"seen\":0", "\"seen\":1", "seen: 1 is more than the workspace's n_updates");
+	             "elements[0].deleted_at: breaks S15: must be 0 for a live element");
+	refused_edit("\"seen\":0", "\"seen\":1", "seen: breaks S11: 1 is more than the workspace's n_updates");
 	refused_edit("\"retention\":{", "\"retention\":{\"gold\":{},",
 	             "retention: unknown member 'gold'");
 	refused_edit("\"days\":90", "\"days\":\"90\"", "retention.enterprise.days: expected an integer");
@@ -570,57 +570,57 @@ START_TEST(test_hostile_enums)
 	refused_edit("\"lifecycle\":\"active\"", "\"lifecycle\":\"archived\"",
 	             "workspaces[0].lifecycle: unknown value");
 	refused_edit("\"mode\":\"single\"", "\"mode\":\"solo\"", "workspaces[0].mode: unknown value");
-	refused_edit("\"mode\":\"single\"", "\"mode\":null", "workspaces[0].mode: missing");
+	refused_edit("\"mode\":\"single\"", "\"mode\":null", "workspaces[0].mode: breaks S6: missing");
 	refused_edit("\"model\":\"team_to_team\"", "\"model\":1", "workspaces[0].model: expected a string");
-	refused_edit("\"request\":null", "\"request\":\"create\"", "workspaces[0].requester: missing");
+	refused_edit("\"request\":null", "\"request\":\"create\"", "workspaces[0].requester: breaks S7: missing");
 	refused_edit("\"requester\":null", "\"requester\":\"pm\"",
-	             "workspaces[0].requester: set but the workspace has no request");
+	             "workspaces[0].requester: breaks S7: set but the workspace has no request");
 	refused_edit("\"team_role\":null", "\"team_role\":\"member\"",
-	             "team_role: a user with no team has no team role");
+	             "team_role: breaks S4: a user with no team has no team role");
 }
 END_TEST
 
 START_TEST(test_hostile_references)
 {
-	refused_edit("\"user\":\"g1\"", "\"user\":\"ghost\"", ".user: unknown user 'ghost'");
+	refused_edit("\"user\":\"g1\"", "\"user\":\"ghost\"", ".user: breaks S2: unknown user 'ghost'");
 	refused_edit("\"user\":\"g1\"", "\"user\":\"\"", ".user: malformed id ''");
 	refused_edit("\"workspace\":\"pw\"", "\"workspace\":\"nope\"",
-	             "elements[0].workspace: unknown workspace 'nope'");
-	refused_edit("\"team\":\"acme\"", "\"team\":\"nope\"", ".team: unknown team 'nope'");
+	             "elements[0].workspace: breaks S2: unknown workspace 'nope'");
+	refused_edit("\"team\":\"acme\"", "\"team\":\"nope\"", ".team: breaks S2: unknown team 'nope'");
 	refused_edit("\"organization\":\"acme\"", "\"organization\":\"nope\"",
-	             ".organization: unknown team 'nope'");
+	             ".organization: breaks S2: unknown team 'nope'");
 	refused_edit("\"organization\":\"acme\"", "\"organization\":null",
-	             ".organization: missing (the user is a partner here)");
+	             ".organization: breaks S9: missing (the user is a partner here)");
 	refused_edit("\"organization\":null", "\"organization\":\"pub\"",
-	             ".organization: must be null for a member of the owning team");
+	             ".organization: breaks S9: must be null for a member of the owning team");
 	refused_edit("\"parent\":null", "\"parent\":\"col\"",
-	             "elements[0].parent: unknown element 'col' (or listed after this one)");
+	             "elements[0].parent: breaks S2: unknown element 'col' (or listed after this one)");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[\"nobody\"]",
-	             "elements[0].editors[0]: unknown user 'nobody'");
+	             "elements[0].editors[0]: breaks S2: unknown user 'nobody'");
 	/* duplicates */
-	refused_edit("\"id\":\"acme\"", "\"id\":\"pub\"", "teams[1].id: duplicate team 'pub'");
-	refused_edit("\"id\":\"admin\"", "\"id\":\"owner\"", "users[1].id: duplicate user 'owner'");
+	refused_edit("\"id\":\"acme\"", "\"id\":\"pub\"", "teams[1].id: breaks S1: duplicate team 'pub'");
+	refused_edit("\"id\":\"admin\"", "\"id\":\"owner\"", "users[1].id: breaks S1: duplicate user 'owner'");
 	refused_edit("\"email\":\"admin@pub.com\"", "\"email\":\"owner@pub.com\"",
-	             "users[1].email: 'owner@pub.com' belongs to another user");
-	refused_edit("\"id\":\"team-ws\"", "\"id\":\"pw\"", "workspaces[1].id: duplicate workspace");
+	             "users[1].email: breaks S3: 'owner@pub.com' belongs to another user");
+	refused_edit("\"id\":\"team-ws\"", "\"id\":\"pw\"", "workspaces[1].id: breaks S1: duplicate workspace");
 	refused_edit("\"memberships\":[", "\"memberships\":[{\"workspace\":\"pw\",\"user\":\"pm\","
-	             "\"role\":\"viewer\"},", "memberships[1]: duplicate membership of 'pm' in 'pw'");
+	             "\"role\":\"viewer\"},", "memberships[1]: breaks S8: duplicate membership of 'pm' in 'pw'");
 	refused_edit("\"invites\":[", "\"invites\":[{\"workspace\":\"pw\",\"email\":\"x@y.com\","
 	             "\"inviter\":\"pm\",\"kind\":\"partner\",\"role\":\"viewer\"},"
 	             "{\"workspace\":\"pw\",\"email\":\"x@y.com\",\"inviter\":\"pm\","
 	             "\"kind\":\"member\",\"role\":\"viewer\"}",
-	             "invites[1]: duplicate invite of 'x@y.com' to 'pw'");
+	             "invites[1]: breaks S12: duplicate invite of 'x@y.com' to 'pw'");
 	refused_edit("\"updates\":[]", "\"updates\":[{\"id\":\"u\",\"workspace\":\"pw\","
 	             "\"author\":\"pm\",\"text\":\"t\"},{\"id\":\"u\",\"workspace\":\"pw\","
-	             "\"author\":\"pm\",\"text\":\"t\"}]", "updates[1].id: duplicate id 'u'");
+	             "\"author\":\"pm\",\"text\":\"t\"}]", "updates[1].id: breaks S1: duplicate id 'u'");
 	refused_edit("\"replies\":[]", "\"replies\":[{\"id\":\"r\",\"workspace\":\"pw\","
 	             "\"author\":\"pm\",\"text\":\"t\",\"update\":\"u9\"}]",
-	             "replies[0].update: unknown update 'u9'");
+	             "replies[0].update: breaks S2: unknown update 'u9'");
 	refused_edit("\"comments\":[]", "\"comments\":[{\"id\":\"c\",\"workspace\":\"pw\","
 	             "\"author\":\"pm\",\"text\":\"t\",\"element\":\"e9\"}]",
-	             "comments[0].element: unknown element 'e9'");
+	             "comments[0].element: breaks S2: unknown element 'e9'");
 	refused_edit("\"history\":[]", "\"history\":[{\"id\":\"h\",\"workspace\":\"pw\","
-	             "\"author\":\"ghost\",\"text\":\"t\"}]", "history[0].author: unknown user");
+	             "\"author\":\"ghost\",\"text\":\"t\"}]", "history[0].author: breaks S2: unknown user");
 }
 END_TEST
 
