@@ -26,7 +26,23 @@ typedef struct rargs {
 	int n, bad;
 } rargs;
 
+/* A C string argument (an id, a name, an address, a text). The call took
+ * it NUL-terminated, so it cannot hold a NUL: a stored one that does is
+ * damaged, and replaying it cut at the NUL would rebuild another state
+ * (team_add("t\0x") loading as team "t"). */
 static const char *S(rargs *r, int i)
+{
+	if (i >= r->n || (r->a[i].type != 's' && r->a[i].type != 'n') ||
+	    (r->a[i].type == 's' && memchr(r->a[i].s, '\0', r->a[i].len))) {
+		r->bad = 1;
+		return NULL;
+	}
+	return r->s[i];
+}
+
+/* A bytes argument (pointer and length: bulk invite text, snapshot
+ * JSON): any bytes, NUL included, are what the call was given. */
+static const char *B(rargs *r, int i)
 {
 	if (i >= r->n || (r->a[i].type != 's' && r->a[i].type != 'n')) {
 		r->bad = 1;
@@ -101,7 +117,7 @@ static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 		return pws_invite(p, S(r, 0), S(r, 1), S(r, 2), (int)I(r, 3), (int)I(r, 4),
 		                  (int)I(r, 5), res);
 	case PWS__OP_INVITE_BULK: NARGS(8);
-		return pws_invite_bulk(p, NULL, S(r, 0), S(r, 1), S(r, 2), L(r, 2), (int)I(r, 3),
+		return pws_invite_bulk(p, NULL, S(r, 0), S(r, 1), B(r, 2), L(r, 2), (int)I(r, 3),
 		                       (int)I(r, 4), (int)I(r, 5), (int)I(r, 6), (int)I(r, 7), res);
 	case PWS__OP_INVITE_ACCEPT: NARGS(3);
 		return pws_invite_accept(p, S(r, 0), S(r, 1), S(r, 2), res);
@@ -143,7 +159,7 @@ static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 	case PWS__OP_INTEGRATION_ENABLE: NARGS(2);
 		return pws_integration_enable(p, S(r, 0), S(r, 1), res);
 	case PWS__OP_SNAPSHOT_IMPORT: NARGS(1);
-		return pws_snapshot_import(p, S(r, 0), L(r, 0), res);
+		return pws_snapshot_import(p, B(r, 0), L(r, 0), res);
 	default:
 		return PWS_EINVALID; /* an operation this version does not know */
 	}

@@ -743,7 +743,7 @@ static int team_ref(importer *im, const char *s, const char *path, const char *k
 		return (*t = gone_team(im)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
 	*t = pws__team_find(im->m, s);
 	if (*t == PWS__NONE)
-		return bad(im, "%s.%s: unknown team '" Q "'", path, key, s);
+		return bad(im, "%s.%s: breaks S2: unknown team '" Q "'", path, key, s);
 	return PWS_OK;
 }
 
@@ -766,7 +766,7 @@ static int user_ref(importer *im, const char *s, const char *path, const char *k
 		return (*u = gone_user(im)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
 	*u = pws__user_find(im->m, s);
 	if (*u == PWS__NONE)
-		return bad(im, "%s.%s: unknown user '" Q "'", path, key, s);
+		return bad(im, "%s.%s: breaks S2: unknown user '" Q "'", path, key, s);
 	return PWS_OK;
 }
 
@@ -793,7 +793,7 @@ static int ref_ws(importer *im, const json_t *obj, const char *path, const char 
 		return rc;
 	*w = pws__ws_find(im->m, s);
 	if (*w == PWS__NONE)
-		return bad(im, "%s.%s: unknown workspace '" Q "'", path, key, s);
+		return bad(im, "%s.%s: breaks S2: unknown workspace '" Q "'", path, key, s);
 	return PWS_OK;
 }
 
@@ -812,7 +812,7 @@ static int ref_el(importer *im, const json_t *obj, const char *path, const char 
 		return (*e = gone_el(im, ws)) == PWS__NONE ? PWS_ENOMEM : PWS_OK;
 	*e = pws__el_find(im->m, s);
 	if (*e == PWS__NONE)
-		return bad(im, "%s.%s: unknown element '" Q "' (or listed after this one)", path,
+		return bad(im, "%s.%s: breaks S2: unknown element '" Q "' (or listed after this one)", path,
 		           key, s);
 	return PWS_OK;
 }
@@ -921,7 +921,7 @@ static int i_teams(importer *im, const json_t *arr)
 		if (!rc)
 			rc = get_id(im, o, path, "id", REQ, 0, &id);
 		if (!rc && pws__team_find(m, id) != PWS__NONE)
-			rc = bad(im, "%s.id: duplicate team '" Q "'", path, id);
+			rc = bad(im, "%s.id: breaks S1: duplicate team '" Q "'", path, id);
 		if (!rc)
 			rc = get_text(im, o, path, "name", REQ, &name);
 		if (!rc)
@@ -961,7 +961,7 @@ static int i_teams(importer *im, const json_t *arr)
 				return rc;
 			a = pws__atom_find(m, json_string_value(d));
 			if (a != PWS__NONE && pws__umap_get(&m->team_by_domain, a) != PWS__NONE)
-				return bad(im, "%s.%s: domain '" Q "' already belongs to a team", path, key,
+				return bad(im, "%s.%s: breaks S3: domain '" Q "' already belongs to a team", path, key,
 				           json_string_value(d));
 			a = pws__atom_intern(im->mem, m, json_string_value(d));
 			if (a == PWS__NONE || pws__umap_reserve(im->mem, &m->team_by_domain, 1) ||
@@ -985,16 +985,16 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	pws__user *U;
 
 	if (pws__user_find(m, id) != PWS__NONE)
-		return bad(im, "%s.id: duplicate user '" Q "'", path, id);
+		return bad(im, "%s.id: breaks S1: duplicate user '" Q "'", path, id);
 	ea = pws__atom_find(m, email);
 	if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
-		return bad(im, "%s.email: '" Q "' belongs to another user", path, email);
+		return bad(im, "%s.email: breaks S3: '" Q "' belongs to another user", path, email);
 	if (t == PWS__NONE && role)
-		return bad(im, "%s.team_role: a user with no team has no team role", path);
+		return bad(im, "%s.team_role: breaks S4: a user with no team has no team role", path);
 	if (t == PWS__NONE && pm)
-		return bad(im, "%s.partner_manager: a user with no team is no Partner Manager", path);
+		return bad(im, "%s.partner_manager: breaks S4: a user with no team is no Partner Manager", path);
 	if (t != PWS__NONE && !role)
-		return bad(im, "%s.team_role: missing (the user has a team)", path);
+		return bad(im, "%s.team_role: breaks S4: missing (the user has a team)", path);
 	ea = pws__atom_intern(im->mem, m, email);
 	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(im->mem, m, pws__email_domain(email));
 	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
@@ -1064,6 +1064,35 @@ typedef struct ws_fields {
 	uint32_t n_upd;
 } ws_fields;
 
+/* S5-S7 (doc/SNAPSHOT.md): what the operations keep between a workspace's
+ * own fields. Only pws_workspace_create and pws_workspace_add_legacy give
+ * a workspace partner visibility, a mode or a model, and they set
+ * was_partner with them; only a create request leaves it pending, and
+ * its review ends both; a conversion is requested only for a workspace
+ * that is not a partner one; a team is removed only once all its
+ * workspaces are deleted. */
+static int ws_invariants(importer *im, const char *path, const ws_fields *f)
+{
+	if (!f->team[0] && f->lc != PWS_LC_DELETED)
+		return bad(im, "%s.lifecycle: breaks S5: a workspace of a removed team is deleted",
+		           path);
+	if (!f->was && (f->vis == PWS_VIS_PARTNER || f->mode || f->model))
+		return bad(im, "%s.was_partner: breaks S6: false, but the workspace has %s", path,
+		           f->vis == PWS_VIS_PARTNER ? "partner visibility"
+		           : f->mode ? "a mode" : "a model");
+	if ((f->lc == PWS_LC_PENDING_APPROVAL) != (f->req == PWS__REQ_CREATE))
+		return bad(im, "%s.%s: breaks S7: a workspace is pending_approval exactly while "
+		           "it has a create request", path,
+		           f->lc == PWS_LC_PENDING_APPROVAL ? "request" : "lifecycle");
+	if (f->lc == PWS_LC_PENDING_APPROVAL && f->vis != PWS_VIS_PARTNER)
+		return bad(im, "%s.visibility: breaks S7: a pending_approval workspace is a "
+		           "requested partner workspace", path);
+	if (f->req == PWS__REQ_CONVERT && f->vis == PWS_VIS_PARTNER)
+		return bad(im, "%s.request: breaks S7: a partner workspace has no convert request",
+		           path);
+	return PWS_OK;
+}
+
 /* Adds a workspace; checks what depends on other fields or on the state. */
 static int ws_add(importer *im, const char *path, const ws_fields *f)
 {
@@ -1073,14 +1102,17 @@ static int ws_add(importer *im, const char *path, const ws_fields *f)
 	int rc;
 
 	if (pws__ws_find(m, f->id) != PWS__NONE)
-		return bad(im, "%s.id: duplicate workspace '" Q "'", path, f->id);
+		return bad(im, "%s.id: breaks S1: duplicate workspace '" Q "'", path, f->id);
 	if (f->vis == PWS_VIS_PARTNER && (!f->mode || !f->model))
-		return bad(im, "%s.%s: missing (a partner workspace has a mode and a model)", path,
+		return bad(im, "%s.%s: breaks S6: missing (a partner workspace has a mode and a model)", path,
 		           f->mode ? "model" : "mode");
 	if (f->req && !f->requester)
-		return bad(im, "%s.requester: missing (the workspace has a request)", path);
+		return bad(im, "%s.requester: breaks S7: missing (the workspace has a request)", path);
 	if (!f->req && f->requester)
-		return bad(im, "%s.requester: set but the workspace has no request", path);
+		return bad(im, "%s.requester: breaks S7: set but the workspace has no request", path);
+	rc = ws_invariants(im, path, f);
+	if (rc)
+		return rc;
 	/* last: these may create a "removed" slot */
 	rc = team_ref(im, f->team, path, "team", &t);
 	if (!rc && f->req)
@@ -1167,6 +1199,45 @@ static int i_workspaces(importer *im, const json_t *arr)
 	return PWS_OK;
 }
 
+/* S10: a partner membership of a workspace not in the legacy model
+ * records the team it was granted through, which is the partner's home
+ * team then, never the owning team: pws_invite_accept grants through the
+ * accepting partner's own team, pws_workspace_migrate maps to it, and a
+ * member leaving the owning team loses the memberships of its workspaces
+ * (WS4, rev12). Such a record would be a team membership held by someone
+ * no longer on the team, and would grant access outside the workspace's
+ * partner visibility. Both removed ("") do not compare: a deleted
+ * workspace of a removed team keeps the memberships granted through
+ * other teams that were removed since. */
+static int partner_invariants(importer *im, const char *path, const char *key, uint32_t w,
+                              uint32_t org)
+{
+	const pws__ws *W = WS(im->m, w);
+
+	if (org == W->team && org != im->gone_team)
+		return bad(im, "%s%s: breaks S10: a partner membership is never granted through "
+		           "the owning team '" Q "' (a team membership has organization null)",
+		           path, key, TEAM(im->m, org)->id);
+	return PWS_OK;
+}
+
+/* S17: what the operations keep of roles (RO1, RO2, RO3): a partner
+ * membership is never Admin, nor Editor in multi-partner mode; a team
+ * membership never holds the Partner Lead flag. */
+static int role_invariants(importer *im, const char *path, const pws__ws *W, uint32_t org,
+                           int role, int lead)
+{
+	if (org != PWS__GRP_TEAM && role == PWS_ROLE_ADMIN)
+		return bad(im, "%s.role: breaks S17: a partner membership is never admin (RO1)", path);
+	if (org != PWS__GRP_TEAM && role == PWS_ROLE_EDITOR && W->mode == PWS_MODE_MULTI)
+		return bad(im, "%s.role: breaks S17: a partner membership is never editor in a "
+		           "multi-partner workspace (RO2)", path);
+	if (org == PWS__GRP_TEAM && lead)
+		return bad(im, "%s.lead: breaks S17: only partner memberships hold the Partner "
+		           "Lead flag (RO3)", path);
+	return PWS_OK;
+}
+
 static int i_memberships(importer *im, const json_t *arr)
 {
 	static const char *const keys[] = { "workspace", "user", "role", "lead", "organization",
@@ -1187,7 +1258,7 @@ static int i_memberships(importer *im, const json_t *arr)
 		if (!rc)
 			rc = ref_user(im, o, path, "user", REQ, 0, &u);
 		if (!rc && pws__member_rec(m, w, u) != PWS__NONE)
-			rc = bad(im, "%s: duplicate membership of '" Q "' in '" Q "'", path,
+			rc = bad(im, "%s: breaks S8: duplicate membership of '" Q "' in '" Q "'", path,
 			         USER(m, u)->id, WS(m, w)->id);
 		if (!rc)
 			rc = get_enum(im, o, path, "role", REQ, ROLE_NAMES, &role);
@@ -1196,7 +1267,7 @@ static int i_memberships(importer *im, const json_t *arr)
 		if (!rc)
 			rc = get_u32(im, o, path, "seen", OPT, &seen);
 		if (!rc && seen > WS(m, w)->n_updates)
-			rc = bad(im, "%s.seen: %u is more than the workspace's n_updates (%u)", path,
+			rc = bad(im, "%s.seen: breaks S11: %u is more than the workspace's n_updates (%u)", path,
 			         seen, WS(m, w)->n_updates);
 		if (!rc)
 			rc = member(im, o, path, "organization", OPT, &jo);
@@ -1207,11 +1278,11 @@ static int i_memberships(importer *im, const json_t *arr)
 		if (!jo || json_is_null(jo)) {
 			/* WS4: a team membership needs its user on the owning team */
 			if (USER(m, u)->team != W->team)
-				return bad(im, "%s.organization: missing (the user is not on the "
+				return bad(im, "%s.organization: breaks S9: missing (the user is not on the "
 				           "owning team, so this is a partner membership)", path);
 		} else if (W->vis != PWS_VIS_PARTNER) {
-			return bad(im, "%s.organization: a partner membership in a workspace "
-			           "that is not a partner one", path);
+			return bad(im, "%s.organization: breaks S9: a partner membership in a "
+			           "workspace that is not a partner one", path);
 		} else if (W->model == PWS_MODEL_LEGACY) {
 			if (!json_is_string(jo))
 				return bad(im, "%s.organization: expected a string, got %s", path,
@@ -1224,12 +1295,17 @@ static int i_memberships(importer *im, const json_t *arr)
 				return PWS_ENOMEM;
 		} else {
 			rc = ref_team(im, o, path, "organization", REQ, 1, &org);
+			if (!rc)
+				rc = partner_invariants(im, path, ".organization", w, org);
 			if (rc)
 				return rc;
-			if (org == W->team)
-				return bad(im, "%s.organization: the owning team is not a partner "
-				           "organization (use null for a team membership)", path);
 		}
+		if (USER(m, u)->team != W->team && W->lc == PWS_LC_PENDING_APPROVAL)
+			return bad(im, "%s.user: breaks S7: a pending_approval workspace has no "
+			           "partner members", path);
+		rc = role_invariants(im, path, W, org, role, lead);
+		if (rc)
+			return rc;
 		if (pws__member_reserve(im->mem, m, w, u, org) ||
 		    (seen && pws__umap_reserve(im->mem, &m->seen_of, 1)))
 			return PWS_ENOMEM;
@@ -1238,6 +1314,33 @@ static int i_memberships(importer *im, const json_t *arr)
 		if (seen)
 			pws__set_seen(m, w, u, seen);
 	}
+	return PWS_OK;
+}
+
+/* S13, S14: invites are made only in an active workspace, partner ones
+ * only in a partner workspace, which cannot leave partner visibility nor
+ * be deleted while one is open (DL1, DL2); pws_invite refuses a partner
+ * Admin (RO1), a partner Editor in multi-partner mode (RO2, and enabling
+ * the mode downgrades open ones) and a lead flag on a member invite (RO3).
+ * A member invite stays open when its workspace is deleted. */
+static int invite_invariants(importer *im, const char *path, const pws__ws *W, int kind,
+                             int role, int lead)
+{
+	if (W->lc == PWS_LC_PENDING_APPROVAL)
+		return bad(im, "%s.workspace: breaks S13: a pending_approval workspace has no "
+		           "invites", path);
+	if (kind == PWS_INVITE_PARTNER && (W->lc != PWS_LC_ACTIVE || W->vis != PWS_VIS_PARTNER))
+		return bad(im, "%s.kind: breaks S13: a partner invite is open only in an active "
+		           "partner workspace", path);
+	if (kind == PWS_INVITE_PARTNER && role == PWS_ROLE_ADMIN)
+		return bad(im, "%s.role: breaks S14: a partner is never invited as Admin (RO1)",
+		           path);
+	if (kind == PWS_INVITE_PARTNER && role == PWS_ROLE_EDITOR && W->mode == PWS_MODE_MULTI)
+		return bad(im, "%s.role: breaks S14: partners in multi-partner mode are invited as "
+		           "Viewers only (RO2)", path);
+	if (kind == PWS_INVITE_MEMBER && lead)
+		return bad(im, "%s.lead: breaks S14: only partners are invited as Partner Leads "
+		           "(RO3)", path);
 	return PWS_OK;
 }
 
@@ -1264,7 +1367,7 @@ static int i_invites(importer *im, const json_t *arr)
 		if (!rc) {
 			ea = pws__atom_find(m, email);
 			if (ea != PWS__NONE && pws__umap_get(&m->invite_of, pws__pair(w, ea)) != PWS__NONE)
-				rc = bad(im, "%s: duplicate invite of '" Q "' to '" Q "'", path, email,
+				rc = bad(im, "%s: breaks S12: duplicate invite of '" Q "' to '" Q "'", path, email,
 				         WS(m, w)->id);
 		}
 		if (!rc)
@@ -1275,6 +1378,8 @@ static int i_invites(importer *im, const json_t *arr)
 			rc = get_bool(im, o, path, "lead", &lead);
 		if (!rc)
 			rc = ref_user(im, o, path, "inviter", REQ, 1, &inviter);
+		if (!rc)
+			rc = invite_invariants(im, path, WS(m, w), kind, role, lead);
 		if (rc)
 			return rc;
 		ea = pws__atom_intern(im->mem, m, email);
@@ -1324,7 +1429,7 @@ static int i_elements(importer *im, const json_t *arr)
 		if (!rc)
 			rc = get_id(im, o, path, "id", REQ, 0, &id);
 		if (!rc && pws__el_find(m, id) != PWS__NONE)
-			rc = bad(im, "%s.id: duplicate element '" Q "'", path, id);
+			rc = bad(im, "%s.id: breaks S1: duplicate element '" Q "'", path, id);
 		if (!rc)
 			rc = ref_ws(im, o, path, "workspace", &w);
 		if (!rc)
@@ -1338,7 +1443,7 @@ static int i_elements(importer *im, const json_t *arr)
 		if (!rc)
 			rc = get_i64(im, o, path, "deleted_at", OPT, &del);
 		if (!rc && state == PWS__EL_LIVE && del != 0)
-			rc = bad(im, "%s.deleted_at: must be 0 for a live element", path);
+			rc = bad(im, "%s.deleted_at: breaks S15: must be 0 for a live element", path);
 		if (!rc)
 			rc = member(im, o, path, "editors", OPT, &eds);
 		if (!rc && eds && !json_is_array(eds))
@@ -1378,7 +1483,7 @@ static int i_elements(importer *im, const json_t *arr)
 				return rc;
 			if (u != im->gone_user) {
 				if (im->mark[u] == e + 1)
-					return bad(im, "%s.%s: duplicate editor '" Q "'", path, key,
+					return bad(im, "%s.%s: breaks S15: duplicate editor '" Q "'", path, key,
 					           json_string_value(d));
 				im->mark[u] = e + 1;
 			}
@@ -1422,7 +1527,7 @@ static int i_posts(importer *im, const json_t *arr, int kind)
 		if (!rc)
 			rc = get_id(im, o, path, "id", REQ, 0, &id);
 		if (!rc && pws__smap_get(ids, id) != PWS__NONE)
-			rc = bad(im, "%s.id: duplicate id '" Q "'", path, id);
+			rc = bad(im, "%s.id: breaks S1: duplicate id '" Q "'", path, id);
 		if (!rc)
 			rc = ref_ws(im, o, path, "workspace", &w);
 		if (!rc)
@@ -1432,9 +1537,9 @@ static int i_posts(importer *im, const json_t *arr, int kind)
 		if (!rc && kind == POST_REPLY) {
 			rc = get_id(im, o, path, "update", REQ, 0, &up_id);
 			if (!rc && (parent = pws__smap_get(&m->upd_ids, up_id)) == PWS__NONE)
-				rc = bad(im, "%s.update: unknown update '" Q "'", path, up_id);
+				rc = bad(im, "%s.update: breaks S2: unknown update '" Q "'", path, up_id);
 			if (!rc && UPDATE(m, parent)->ws != w)
-				rc = bad(im, "%s.workspace: not the workspace of update '" Q "'", path,
+				rc = bad(im, "%s.workspace: breaks S16: not the workspace of update '" Q "'", path,
 				         up_id);
 		}
 		if (!rc)
@@ -1899,16 +2004,25 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 		if (x.org == PWS__NONE) {
 			/* WS4: a team membership needs its user on the owning team */
 			if (USER(m, u)->team != W->team)
-				rc = bad(im, "image.rows[%u].organization: missing (the user is not on "
+				rc = bad(im, "image.rows[%u].organization: breaks S9: missing (the user is not on "
 				         "the owning team, so this is a partner membership)", i);
 		} else if (W->vis != PWS_VIS_PARTNER) {
-			rc = bad(im, "image.rows[%u].organization: a partner membership in a "
+			rc = bad(im, "image.rows[%u].organization: breaks S9: a partner membership in a "
 			         "workspace that is not a partner one", i);
 		} else {
 			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, i, &org);
-			if (!rc && W->model != PWS_MODEL_LEGACY && org == W->team)
-				rc = bad(im, "image.rows[%u].organization: the owning team is not a "
-				         "partner organization", i);
+			if (!rc && W->model != PWS_MODEL_LEGACY) {
+				char rp[PATH_SIZE];
+
+				snprintf(rp, sizeof(rp), "image.rows[%u]", i);
+				rc = partner_invariants(im, rp, ".organization", w, org);
+			}
+		}
+		if (!rc) {
+			char rp[PATH_SIZE];
+
+			snprintf(rp, sizeof(rp), "image.rows[%u]", i);
+			rc = role_invariants(im, rp, W, org, x.role, x.lead);
 		}
 		if (rc)
 			break;
@@ -2034,6 +2148,27 @@ static int build(importer *im, const json_t *root)
 	return rc;
 }
 
+/* JSON text holds no NUL byte, not even between tokens or at the end,
+ * where the parser would skip it: the first one is a syntax error at its
+ * position (line and column counted as the parser counts them: columns
+ * in characters, from 1; the byte offset from 0). */
+static int nul_byte(importer *im, const char *json, size_t len)
+{
+	const char *z = memchr(json, '\0', len);
+	size_t off = (size_t)(z - json), i, line = 1, col = 1;
+
+	for (i = 0; i < off; i++) {
+		if (json[i] == '\n') {
+			line++;
+			col = 1;
+		} else if (((unsigned char)json[i] & 0xc0) != 0x80) {
+			col++;
+		}
+	}
+	return bad(im, "JSON syntax error at line %zu, column %zu, byte %zu: NUL byte", line, col,
+	           off);
+}
+
 /* A snapshot (bin NULL) or a state image (bin set: replay only). */
 static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
                         size_t bin_len, pws_result *res)
@@ -2056,6 +2191,8 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	im.bin_len = bin_len;
 	if (!json && len) {
 		brc = bad(&im, "json is NULL");
+	} else if (json && memchr(json, '\0', len)) {
+		brc = nul_byte(&im, json, len);
 	} else {
 		root = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &err);
 		if (!root) {

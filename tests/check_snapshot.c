@@ -533,7 +533,7 @@ START_TEST(test_hostile_types)
 	refused_edit("\"domains\":[\"pub.com\"]", "\"domains\":[\"PUB.com\"]",
 	             "teams[0].domains[0]: 'PUB.com' is not normalized");
 	refused_edit("\"domains\":[\"pub.com\"]", "\"domains\":[\"acme.com\"]",
-	             "teams[1].domains[0]: domain 'acme.com' already belongs to a team");
+	             "teams[1].domains[0]: breaks S3: domain 'acme.com' already belongs to a team");
 	refused_edit("\"email\":\"owner@pub.com\"", "\"email\":\"owner\"",
 	             ".email: malformed address 'owner'");
 	refused_edit("\"email\":\"owner@pub.com\"", "\"email\":\"Owner@pub.com\"",
@@ -544,12 +544,12 @@ START_TEST(test_hostile_types)
 	             "elements[0].size: '18446744073709551616' is not an integer");
 	refused_edit("\"size\":1000", "\"size\":\"\"", "elements[0].size: empty string");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[\"dev\",\"dev\"]",
-	             "elements[0].editors[1]: duplicate editor 'dev'");
+	             "elements[0].editors[1]: breaks S15: duplicate editor 'dev'");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[7]",
 	             "elements[0].editors[0]: expected a string");
 	refused_edit("\"deleted_at\":0", "\"deleted_at\":5",
-	             "elements[0].deleted_at: must be 0 for a live element");
-	refused_edit("\"seen\":0", "\"seen\":1", "seen: 1 is more than the workspace's n_updates");
+	             "elements[0].deleted_at: breaks S15: must be 0 for a live element");
+	refused_edit("\"seen\":0", "\"seen\":1", "seen: breaks S11: 1 is more than the workspace's n_updates");
 	refused_edit("\"retention\":{", "\"retention\":{\"gold\":{},",
 	             "retention: unknown member 'gold'");
 	refused_edit("\"days\":90", "\"days\":\"90\"", "retention.enterprise.days: expected an integer");
@@ -570,57 +570,253 @@ START_TEST(test_hostile_enums)
 	refused_edit("\"lifecycle\":\"active\"", "\"lifecycle\":\"archived\"",
 	             "workspaces[0].lifecycle: unknown value");
 	refused_edit("\"mode\":\"single\"", "\"mode\":\"solo\"", "workspaces[0].mode: unknown value");
-	refused_edit("\"mode\":\"single\"", "\"mode\":null", "workspaces[0].mode: missing");
+	refused_edit("\"mode\":\"single\"", "\"mode\":null", "workspaces[0].mode: breaks S6: missing");
 	refused_edit("\"model\":\"team_to_team\"", "\"model\":1", "workspaces[0].model: expected a string");
-	refused_edit("\"request\":null", "\"request\":\"create\"", "workspaces[0].requester: missing");
+	refused_edit("\"request\":null", "\"request\":\"create\"", "workspaces[0].requester: breaks S7: missing");
 	refused_edit("\"requester\":null", "\"requester\":\"pm\"",
-	             "workspaces[0].requester: set but the workspace has no request");
+	             "workspaces[0].requester: breaks S7: set but the workspace has no request");
 	refused_edit("\"team_role\":null", "\"team_role\":\"member\"",
-	             "team_role: a user with no team has no team role");
+	             "team_role: breaks S4: a user with no team has no team role");
 }
 END_TEST
 
 START_TEST(test_hostile_references)
 {
-	refused_edit("\"user\":\"g1\"", "\"user\":\"ghost\"", ".user: unknown user 'ghost'");
+	refused_edit("\"user\":\"g1\"", "\"user\":\"ghost\"", ".user: breaks S2: unknown user 'ghost'");
 	refused_edit("\"user\":\"g1\"", "\"user\":\"\"", ".user: malformed id ''");
 	refused_edit("\"workspace\":\"pw\"", "\"workspace\":\"nope\"",
-	             "elements[0].workspace: unknown workspace 'nope'");
-	refused_edit("\"team\":\"acme\"", "\"team\":\"nope\"", ".team: unknown team 'nope'");
+	             "elements[0].workspace: breaks S2: unknown workspace 'nope'");
+	refused_edit("\"team\":\"acme\"", "\"team\":\"nope\"", ".team: breaks S2: unknown team 'nope'");
 	refused_edit("\"organization\":\"acme\"", "\"organization\":\"nope\"",
-	             ".organization: unknown team 'nope'");
+	             ".organization: breaks S2: unknown team 'nope'");
 	refused_edit("\"organization\":\"acme\"", "\"organization\":null",
-	             ".organization: missing (the user is not on the owning team");
+	             ".organization: breaks S9: missing (the user is not on the owning team");
 	refused_edit("\"organization\":null", "\"organization\":\"pub\"",
-	             ".organization: the owning team is not a partner organization");
+	             ".organization: breaks S10: a partner membership is never granted through");
 	refused_edit("\"parent\":null", "\"parent\":\"col\"",
-	             "elements[0].parent: unknown element 'col' (or listed after this one)");
+	             "elements[0].parent: breaks S2: unknown element 'col' (or listed after this one)");
 	refused_edit("\"editors\":[\"dev\"]", "\"editors\":[\"nobody\"]",
-	             "elements[0].editors[0]: unknown user 'nobody'");
+	             "elements[0].editors[0]: breaks S2: unknown user 'nobody'");
 	/* duplicates */
-	refused_edit("\"id\":\"acme\"", "\"id\":\"pub\"", "teams[1].id: duplicate team 'pub'");
-	refused_edit("\"id\":\"admin\"", "\"id\":\"owner\"", "users[1].id: duplicate user 'owner'");
+	refused_edit("\"id\":\"acme\"", "\"id\":\"pub\"", "teams[1].id: breaks S1: duplicate team 'pub'");
+	refused_edit("\"id\":\"admin\"", "\"id\":\"owner\"", "users[1].id: breaks S1: duplicate user 'owner'");
 	refused_edit("\"email\":\"admin@pub.com\"", "\"email\":\"owner@pub.com\"",
-	             "users[1].email: 'owner@pub.com' belongs to another user");
-	refused_edit("\"id\":\"team-ws\"", "\"id\":\"pw\"", "workspaces[1].id: duplicate workspace");
+	             "users[1].email: breaks S3: 'owner@pub.com' belongs to another user");
+	refused_edit("\"id\":\"team-ws\"", "\"id\":\"pw\"", "workspaces[1].id: breaks S1: duplicate workspace");
 	refused_edit("\"memberships\":[", "\"memberships\":[{\"workspace\":\"pw\",\"user\":\"pm\","
-	             "\"role\":\"viewer\"},", "memberships[1]: duplicate membership of 'pm' in 'pw'");
+	             "\"role\":\"viewer\"},", "memberships[1]: breaks S8: duplicate membership of 'pm' in 'pw'");
 	refused_edit("\"invites\":[", "\"invites\":[{\"workspace\":\"pw\",\"email\":\"x@y.com\","
 	             "\"inviter\":\"pm\",\"kind\":\"partner\",\"role\":\"viewer\"},"
 	             "{\"workspace\":\"pw\",\"email\":\"x@y.com\",\"inviter\":\"pm\","
 	             "\"kind\":\"member\",\"role\":\"viewer\"}",
-	             "invites[1]: duplicate invite of 'x@y.com' to 'pw'");
+	             "invites[1]: breaks S12: duplicate invite of 'x@y.com' to 'pw'");
 	refused_edit("\"updates\":[]", "\"updates\":[{\"id\":\"u\",\"workspace\":\"pw\","
 	             "\"author\":\"pm\",\"text\":\"t\"},{\"id\":\"u\",\"workspace\":\"pw\","
-	             "\"author\":\"pm\",\"text\":\"t\"}]", "updates[1].id: duplicate id 'u'");
+	             "\"author\":\"pm\",\"text\":\"t\"}]", "updates[1].id: breaks S1: duplicate id 'u'");
 	refused_edit("\"replies\":[]", "\"replies\":[{\"id\":\"r\",\"workspace\":\"pw\","
 	             "\"author\":\"pm\",\"text\":\"t\",\"update\":\"u9\"}]",
-	             "replies[0].update: unknown update 'u9'");
+	             "replies[0].update: breaks S2: unknown update 'u9'");
 	refused_edit("\"comments\":[]", "\"comments\":[{\"id\":\"c\",\"workspace\":\"pw\","
 	             "\"author\":\"pm\",\"text\":\"t\",\"element\":\"e9\"}]",
-	             "comments[0].element: unknown element 'e9'");
+	             "comments[0].element: breaks S2: unknown element 'e9'");
 	refused_edit("\"history\":[]", "\"history\":[{\"id\":\"h\",\"workspace\":\"pw\","
-	             "\"author\":\"ghost\",\"text\":\"t\"}]", "history[0].author: unknown user");
+	             "\"author\":\"ghost\",\"text\":\"t\"}]", "history[0].author: breaks S2: unknown user");
+}
+END_TEST
+
+/* --- invariants (doc/SNAPSHOT.md, S1-S16) ------------------------------------- */
+
+/* text with `from` replaced by `to` (and `from2` by `to2` when set) must be
+ * refused naming want; the handle imported into keeps its digest. */
+static void refused_in(const char *text, const char *from, const char *to, const char *from2,
+                       const char *to2, const char *want)
+{
+	char *bad = replace(text, from, to), *bad2 = bad;
+
+	if (from2)
+		bad2 = replace(bad, from2, to2);
+	refused_s(bad2, want);
+	if (bad2 != bad)
+		free(bad2);
+	free(bad);
+}
+
+/* One snapshot per invariant, each a good exported one with exactly one
+ * thing broken: refused with EINVALID, the invariant and the position in
+ * the message, nothing changed. */
+START_TEST(test_invariants_each_refused)
+{
+	pws_policy *p = tw_world();
+	char *tw = snap(p, NULL), *rich;
+
+	pws_policy_free(p);
+	p = rich_world();
+	rich = snap(p, NULL);
+	pws_policy_free(p);
+	/* S1 unique ids */
+	refused_in(tw, "\"id\":\"team-ws\"", "\"id\":\"pw\"", NULL, NULL,
+	           "workspaces[1].id: breaks S1: duplicate workspace 'pw'");
+	/* S2 references */
+	refused_in(tw, "\"user\":\"g1\"", "\"user\":\"ghost\"", NULL, NULL,
+	           "memberships[3].user: breaks S2: unknown user 'ghost'");
+	/* S3 one user per email */
+	refused_in(tw, "\"email\":\"admin@pub.com\"", "\"email\":\"owner@pub.com\"", NULL, NULL,
+	           "users[1].email: breaks S3:");
+	/* S4 a Partner Manager has a team */
+	refused_in(rich, "\"id\":\"solo\",\"partner_manager\":false",
+	           "\"id\":\"solo\",\"partner_manager\":true", NULL, NULL,
+	           "users[11].partner_manager: breaks S4:");
+	/* S5 a workspace of a removed team is deleted */
+	refused_in(rich, "\"lifecycle\":\"deleted\",\"mode\":null,\"model\":null,\"n_updates\":0,"
+	           "\"name\":\"Temp WS\"", "\"lifecycle\":\"active\",\"mode\":null,\"model\":null,"
+	           "\"n_updates\":0,\"name\":\"Temp WS\"", NULL, NULL,
+	           "workspaces[5].lifecycle: breaks S5:");
+	/* S6 partner visibility, a mode or a model only after being a partner one */
+	refused_in(tw, "\"visibility\":\"partner\",\"was_partner\":true",
+	           "\"visibility\":\"partner\",\"was_partner\":false", NULL, NULL,
+	           "workspaces[0].was_partner: breaks S6:");
+	refused_in(tw, "\"mode\":null,\"model\":null,\"n_updates\":0,\"name\":\"Team WS\"",
+	           "\"mode\":\"multi\",\"model\":null,\"n_updates\":0,\"name\":\"Team WS\"", NULL,
+	           NULL, "workspaces[1].was_partner: breaks S6:");
+	refused_in(tw, "\"mode\":\"single\"", "\"mode\":null", NULL, NULL,
+	           "workspaces[0].mode: breaks S6:");
+	/* S7 lifecycle and requests */
+	refused_in(rich, "\"request\":\"create\",\"requester\":\"dev\"",
+	           "\"request\":null,\"requester\":null", NULL, NULL,
+	           "workspaces[7].request: breaks S7:");
+	refused_in(tw, "\"request\":null,\"requester\":null,\"summary\":null,\"team\":\"pub\","
+	           "\"visibility\":\"partner\"", "\"request\":\"create\",\"requester\":\"pm\","
+	           "\"summary\":null,\"team\":\"pub\",\"visibility\":\"partner\"", NULL, NULL,
+	           "workspaces[0].lifecycle: breaks S7:");
+	refused_in(rich, "\"requester\":\"dev\",\"summary\":null,\"team\":\"pub\","
+	           "\"visibility\":\"partner\"", "\"requester\":\"dev\",\"summary\":null,"
+	           "\"team\":\"pub\",\"visibility\":\"team\"", NULL, NULL,
+	           "workspaces[7].visibility: breaks S7:");
+	refused_in(rich, "\"mode\":null,\"model\":null,\"n_updates\":0,\"name\":\"Team WS\","
+	           "\"note\":\"convert it\",\"request\":\"convert\",\"requester\":\"dev2\","
+	           "\"summary\":null,\"team\":\"pub\",\"visibility\":\"team\",\"was_partner\":false",
+	           "\"mode\":\"single\",\"model\":\"team_to_team\",\"n_updates\":0,"
+	           "\"name\":\"Team WS\",\"note\":\"convert it\",\"request\":\"convert\","
+	           "\"requester\":\"dev2\",\"summary\":null,\"team\":\"pub\","
+	           "\"visibility\":\"partner\",\"was_partner\":true", NULL, NULL,
+	           "workspaces[1].request: breaks S7:");
+	refused_in(rich, "\"memberships\":[", "\"memberships\":[{\"workspace\":\"req-ws\","
+	           "\"user\":\"a2\",\"role\":\"viewer\",\"organization\":\"acme\"},", NULL, NULL,
+	           "memberships[0].user: breaks S7:");
+	refused_in(tw, "\"request\":null,\"requester\":null", "\"request\":\"convert\","
+	           "\"requester\":null", NULL, NULL, "workspaces[0].requester: breaks S7:");
+	/* S8 one membership per workspace and user */
+	refused_in(tw, "\"memberships\":[", "\"memberships\":[{\"workspace\":\"pw\",\"user\":\"g1\","
+	           "\"role\":\"viewer\",\"organization\":\"globex\"},", NULL, NULL,
+	           "memberships[4]: breaks S8: duplicate membership of 'g1' in 'pw'");
+	/* S9 organization: none exactly for members of the owning team */
+	refused_in(tw, "\"organization\":\"globex\"", "\"organization\":null", NULL, NULL,
+	           "memberships[3].organization: breaks S9:");
+	/* S10 no team membership held by someone off the team (WS4 rev12) */
+	refused_in(tw, "\"organization\":\"globex\"", "\"organization\":\"pub\"", NULL, NULL,
+	           "memberships[3].organization: breaks S10:");
+	refused_in(tw, "\"id\":\"dev2\",\"partner_manager\":false,\"team\":\"pub\"",
+	           "\"id\":\"dev2\",\"partner_manager\":false,\"team\":\"acme\"",
+	           "\"organization\":null,\"role\":\"admin\",\"seen\":0,\"user\":\"dev2\"",
+	           "\"organization\":\"pub\",\"role\":\"admin\",\"seen\":0,\"user\":\"dev2\"",
+	           "memberships[4].organization: breaks S9: a partner membership in a "
+	           "workspace that is not a partner one");
+	/* S17 roles the operations keep (RO1, RO2, RO3) */
+	refused_in(tw, "\"organization\":\"globex\",\"role\":\"viewer\"",
+	           "\"organization\":\"globex\",\"role\":\"admin\"", NULL, NULL,
+	           "memberships[3].role: breaks S17: a partner membership is never admin");
+	refused_in(tw, "\"mode\":\"single\"", "\"mode\":\"multi\"", NULL, NULL,
+	           ".role: breaks S17: a partner membership is never editor in a multi");
+	refused_in(tw, "\"lead\":false,\"organization\":null,\"role\":\"editor\"",
+	           "\"lead\":true,\"organization\":null,\"role\":\"editor\"", NULL, NULL,
+	           ".lead: breaks S17: only partner memberships hold the Partner Lead flag");
+	/* S11 seen <= n_updates */
+	refused_in(tw, "\"seen\":0", "\"seen\":1", NULL, NULL, "memberships[0].seen: breaks S11:");
+	/* S12 one open invite per workspace and address */
+	refused_in(rich, "\"invites\":[", "\"invites\":[{\"workspace\":\"pw\","
+	           "\"email\":\"a3@acme.com\",\"inviter\":\"pm\",\"kind\":\"partner\","
+	           "\"role\":\"viewer\"},", NULL, NULL, "invites[2]: breaks S12:");
+	/* S13 where invites are open */
+	refused_in(rich, "\"invites\":[", "\"invites\":[{\"workspace\":\"req-ws\","
+	           "\"email\":\"x@pub.com\",\"inviter\":\"dev\",\"kind\":\"member\","
+	           "\"role\":\"viewer\"},", NULL, NULL, "invites[0].workspace: breaks S13:");
+	refused_in(tw, "\"invites\":[]", "\"invites\":[{\"workspace\":\"team-ws\","
+	           "\"email\":\"x@acme.com\",\"inviter\":\"dev2\",\"kind\":\"partner\","
+	           "\"role\":\"viewer\"}]", NULL, NULL, "invites[0].kind: breaks S13:");
+	/* S14 what an invite grants (RO1-RO3) */
+	refused_in(rich, "\"email\":\"a3@acme.com\",\"inviter\":\"pm\",\"kind\":\"partner\","
+	           "\"lead\":false,\"role\":\"viewer\"", "\"email\":\"a3@acme.com\","
+	           "\"inviter\":\"pm\",\"kind\":\"partner\",\"lead\":false,\"role\":\"admin\"",
+	           NULL, NULL, "invites[1].role: breaks S14: a partner is never invited as Admin");
+	refused_in(rich, "\"invites\":[", "\"invites\":[{\"workspace\":\"mw\","
+	           "\"email\":\"x@acme.com\",\"inviter\":\"pm\",\"kind\":\"partner\","
+	           "\"role\":\"editor\"},", NULL, NULL, "invites[0].role: breaks S14: partners in "
+	           "multi-partner mode");
+	refused_in(rich, "\"email\":\"dev2@pub.com\",\"inviter\":\"pm\",\"kind\":\"member\","
+	           "\"lead\":false", "\"email\":\"dev2@pub.com\",\"inviter\":\"pm\","
+	           "\"kind\":\"member\",\"lead\":true", NULL, NULL, "invites[3].lead: breaks S14:");
+	/* S15 elements */
+	refused_in(tw, "\"deleted_at\":0", "\"deleted_at\":5", NULL, NULL,
+	           "elements[0].deleted_at: breaks S15:");
+	refused_in(tw, "\"editors\":[\"dev\"]", "\"editors\":[\"dev\",\"dev\"]", NULL, NULL,
+	           "elements[0].editors[1]: breaks S15:");
+	/* S16 a reply is in its update's workspace */
+	refused_in(rich, "\"update\":\"u1\",\"workspace\":\"pw\"",
+	           "\"update\":\"u1\",\"workspace\":\"mw\"", NULL, NULL,
+	           "replies[0].workspace: breaks S16:");
+	free(tw);
+	free(rich);
+}
+END_TEST
+
+/* The states the operations reach, suspended memberships (WS4) and those
+ * granted through a removed team included, still import: into a handle
+ * with another state, same digest, same text again. */
+START_TEST(test_invariants_good_states_import)
+{
+	pws_policy *a = rich_world(), *b = tw_world();
+	size_t n, n2;
+	char *text = snap(a, &n), *text2;
+
+	OK(pws_snapshot_import(b, text, n, RES));
+	ck_assert(tw_digest(a) == tw_digest(b));
+	text2 = snap(b, &n2);
+	ck_assert_str_eq(text, text2);
+	free(text2);
+	/* a partner who moves to the owning team and back, a partner team
+	 * member moving away: all reachable, all import */
+	OK(pws_user_set_team(a, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	OK(pws_user_set_team(a, "g1", "initech", PWS_TEAM_MEMBER, RES));
+	OK(pws_user_set_team(a, "dev2", "acme", PWS_TEAM_MEMBER, RES));
+	free(text);
+	text = snap(a, &n);
+	OK(pws_snapshot_import(b, text, n, RES));
+	ck_assert(tw_digest(a) == tw_digest(b));
+	free(text);
+	pws_policy_free(a);
+	pws_policy_free(b);
+}
+END_TEST
+
+/* A NUL byte anywhere is a syntax error at its position: between tokens,
+ * inside whitespace, inside a string, at the end. */
+START_TEST(test_hostile_nul_bytes)
+{
+	static const char between[] = "\0{\"format\":1\0}";
+	static const char ws[] = "{\"format\":1 \0}";
+	static const char end[] = "{\"format\":1}\0";
+	static const char in_str[] = "{\"format\":1,\"x-a\":\"a\0b\"}";
+	static const char line2[] = "{\"format\":1,\n  \0}";
+
+	refused(between, sizeof(between) - 1, "line 1, column 1, byte 0: NUL byte");
+	refused(between + 1, sizeof(between) - 2, "line 1, column 12, byte 11: NUL byte");
+	refused(ws, sizeof(ws) - 1, "byte 12: NUL byte");
+	refused(end, sizeof(end) - 1, "byte 12: NUL byte");
+	refused(in_str, sizeof(in_str) - 1, "column 21, byte 20: NUL byte");
+	refused(line2, sizeof(line2) - 1, "line 2, column 3, byte 15: NUL byte");
+	/* without the NUL these are fine, or refused for what they are */
+	refused_s("{\"format\":1} x", "byte");
+	refused_s("{\"format\":1}}", "byte");
 }
 END_TEST
 
@@ -726,6 +922,9 @@ Suite *pws_snapshot_suite(void)
 	tcase_add_test(tc, test_hostile_enums);
 	tcase_add_test(tc, test_hostile_references);
 	tcase_add_test(tc, test_extensions_and_removed);
+	tcase_add_test(tc, test_invariants_each_refused);
+	tcase_add_test(tc, test_invariants_good_states_import);
+	tcase_add_test(tc, test_hostile_nul_bytes);
 	tcase_add_test(tc, test_oom_import_once);
 	tcase_add_test(tc, test_oom_import_persistent);
 	suite_add_tcase(s, tc);

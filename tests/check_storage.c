@@ -1101,6 +1101,46 @@ START_TEST(storage_image_load_out_of_memory)
 }
 END_TEST
 
+/* A stored string argument holding a NUL byte is damage: the call took a
+ * C string, so replaying it cut at the NUL would rebuild another state
+ * (team_add("t\0x") loading as team "t"). The load refuses it, whichever
+ * argument it is; bytes arguments (bulk text) keep any byte. */
+static void nul_in_record(size_t ri, const char *arg, size_t at)
+{
+	mstore s;
+	pws_policy *p;
+	unsigned char *d;
+	size_t i, n = strlen(arg);
+	int found = 0;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < 12; i++)
+		ck_assert_int_eq(step(p, (int)i), PWS_OK);
+	pws_policy_free(p);
+	ck_assert_int_eq(opens(&s), PWS_OK);
+	d = s.v[ri].data;
+	for (i = 0; !found && i + 4 + n <= s.v[ri].len; i++)
+		if (d[i] == 's' && d[i + 1] == n && !d[i + 2] && !d[i + 3] && !d[i + 4] &&
+		    memcmp(d + i + 5, arg, n) == 0) {
+			d[i + 5 + at] = 0;
+			found = 1;
+		}
+	ck_assert_msg(found, "argument '%s' not found in record %zu", arg, ri);
+	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	mstore_free(&s);
+}
+
+START_TEST(storage_nul_in_string_refused)
+{
+	nul_in_record(0, "pub", 1);            /* team_add: the id ("p\0b") */
+	nul_in_record(0, "Publisher", 9 - 1);  /* team_add: the name, at its end */
+	nul_in_record(1, "pub.com", 3);        /* team_add_domain: the domain */
+	nul_in_record(9, "owner@pub.com", 5);  /* user_add: the address */
+}
+END_TEST
+
+
 Suite *pws_storage_suite(void)
 {
 	Suite *s = suite_create("storage");
@@ -1112,6 +1152,7 @@ Suite *pws_storage_suite(void)
 	tcase_add_test(tc, storage_reentry_is_misuse);
 	tcase_add_test(tc, storage_refusals_write_nothing);
 	tcase_add_test(tc, storage_malformed_store_refused);
+	tcase_add_test(tc, storage_nul_in_string_refused);
 	tcase_add_test(tc, storage_reopen_equivalence_random);
 	tcase_add_test(tc, storage_snapshot_import_compacts);
 	tcase_add_test(tc, storage_compact_replaces_the_log);
