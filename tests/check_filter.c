@@ -44,6 +44,26 @@ typedef struct rows {
 	int64_t a[MAXROWS], b[MAXROWS], c[MAXROWS], d[MAXROWS];
 } rows;
 
+/* A column the listing must have: a missing one is an error (NULL, or
+ * PWS_EINVALID from pws_iter_int2), never a silent "" or 0. */
+static const char *col_str(const pws_iter *it, int col)
+{
+	const char *s = pws_iter_str(it, col);
+
+	CHK(s != NULL, "string column %d missing", col);
+	return s;
+}
+
+static int64_t col_int(const pws_iter *it, int col)
+{
+	int64_t v = -1;
+	int rc = pws_iter_int2(it, col, &v);
+
+	CHK(rc == PWS_OK, "integer column %d: %d", col, rc);
+	EQ(v, pws_iter_int(it, col));
+	return v;
+}
+
 /* Reads every row of it: id = column sid, aux = column saux (0: none),
  * a..d = integer columns ia..id (0: none); frees the iterator. */
 static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, int ic,
@@ -60,11 +80,11 @@ static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, 
 		CHK(r->n < MAXROWS, "listing too long: %zu", r->n);
 		snprintf(r->id[r->n], IDLEN, "%s", s);
 		if (saux)
-			snprintf(r->aux[r->n], IDLEN, "%s", pws_iter_str(it, saux));
-		r->a[r->n] = ia ? pws_iter_int(it, ia) : 0;
-		r->b[r->n] = ib ? pws_iter_int(it, ib) : 0;
-		r->c[r->n] = ic ? pws_iter_int(it, ic) : 0;
-		r->d[r->n] = idc ? pws_iter_int(it, idc) : 0;
+			snprintf(r->aux[r->n], IDLEN, "%s", col_str(it, saux));
+		r->a[r->n] = ia ? col_int(it, ia) : 0;
+		r->b[r->n] = ib ? col_int(it, ib) : 0;
+		r->c[r->n] = ic ? col_int(it, ic) : 0;
+		r->d[r->n] = idc ? col_int(it, idc) : 0;
 		r->n++;
 	}
 	EQ(r->n, cnt);
@@ -84,7 +104,8 @@ static int rows_find(const rows *r, const char *id)
 	return -1;
 }
 
-/* Member listing: id = user, aux = ORG, a = ROLE, b = LEAD, c = EXTERNAL. */
+/* Member listing: id = user, aux = ORG, a = ROLE, b = LEAD, c = EXTERNAL,
+ * d = SUSPENDED. */
 static int members_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
 {
 	pws_iter *it = NULL;
@@ -93,7 +114,7 @@ static int members_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	memset(r, 0, sizeof *r);
 	if (rc == PWS_OK)
 		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
-		          PWS_COL_EXTERNAL, 0);
+		          PWS_COL_EXTERNAL, PWS_COL_SUSPENDED);
 	else
 		CHK((it) == NULL, "it is not NULL");
 	return rc;
@@ -107,7 +128,7 @@ static int members_as_org(rows *r, const pws_policy *p, const char *org, const c
 	memset(r, 0, sizeof *r);
 	if (rc == PWS_OK)
 		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
-		          PWS_COL_EXTERNAL, 0);
+		          PWS_COL_EXTERNAL, PWS_COL_SUSPENDED);
 	return rc;
 }
 
@@ -151,13 +172,14 @@ static int workspaces_of(rows *r, const pws_policy *p, const char *user)
 }
 
 /* Posts (history, updates, replies, activity): id, aux = AUTHOR,
- * a = AT, b = UNREAD, c = KIND. */
-static int posts_rows(rows *r, int rc, pws_iter *it)
+ * a = AT, b = UNREAD (updates; else 0), c = KIND (activity; else 0),
+ * d = EXTERNAL (of the author, VI7). */
+static int posts_rows(rows *r, int rc, pws_iter *it, int unread, int kind)
 {
 	memset(r, 0, sizeof *r);
 	if (rc == PWS_OK)
-		rows_read(r, it, PWS_COL_ID, PWS_COL_AUTHOR, PWS_COL_AT, PWS_COL_UNREAD,
-		          PWS_COL_KIND, 0);
+		rows_read(r, it, PWS_COL_ID, PWS_COL_AUTHOR, PWS_COL_AT,
+		          unread ? PWS_COL_UNREAD : 0, kind ? PWS_COL_KIND : 0, PWS_COL_EXTERNAL);
 	else
 		CHK((it) == NULL, "it is not NULL");
 	return rc;
@@ -168,7 +190,7 @@ static int history_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	pws_iter *it = NULL;
 	int rc = pws_list_history(&it, p, viewer, ws);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 0, 0);
 }
 
 static int updates_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
@@ -176,7 +198,7 @@ static int updates_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	pws_iter *it = NULL;
 	int rc = pws_list_updates(&it, p, viewer, ws);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 1, 0);
 }
 
 static int replies_of(rows *r, const pws_policy *p, const char *viewer, const char *up)
@@ -184,7 +206,7 @@ static int replies_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	pws_iter *it = NULL;
 	int rc = pws_list_replies(&it, p, viewer, up);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 0, 0);
 }
 
 static int activity_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
@@ -192,7 +214,7 @@ static int activity_of(rows *r, const pws_policy *p, const char *viewer, const c
 	pws_iter *it = NULL;
 	int rc = pws_list_activity(&it, p, viewer, ws);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 0, 1);
 }
 
 /* Asserts a listing holds exactly the ids given (NULL-terminated), in any
@@ -1675,14 +1697,18 @@ static void fc_members(fw *w, int v, int wi)
 		       "pws_list_members(%s, %s): %s listed=%d but pws_can_see_member=%d", V, ws,
 		       w->uid[x], k >= 0, vis);
 		if (k >= 0) {
-			int role = 0, lead = 0, partner = 0;
+			int role = 0, lead = 0, partner = 0, susp = -1;
 
-			EQ(pws_member_get(w->p, &role, &lead, &partner, ws, w->uid[x]),
+			EQ(pws_member_status(w->p, &role, &lead, &partner, &susp, ws, w->uid[x]),
 			                 PWS_OK);
-			WCHECK(w, r.a[k] == role && r.b[k] == lead && r.c[k] == partner,
-			       "pws_list_members(%s, %s): row %s columns role %d/%d lead %d/%d ext %d/%d",
-			       V, ws, w->uid[x], (int)r.a[k], role, (int)r.b[k], lead, (int)r.c[k],
-			       partner);
+			WCHECK(w, r.a[k] == role && r.b[k] == lead && r.c[k] == partner &&
+			          r.d[k] == susp,
+			       "pws_list_members(%s, %s): row %s columns role %d/%d lead %d/%d ext %d/%d "
+			       "suspended %d/%d", V, ws, w->uid[x], (int)r.a[k], role, (int)r.b[k], lead,
+			       (int)r.c[k], partner, (int)r.d[k], susp);
+			/* pws_member_get agrees, and a suspended one does not count */
+			EQ(pws_member_get(w->p, NULL, NULL, NULL, ws, w->uid[x]),
+			   susp ? PWS_ESTATE : PWS_OK);
 		}
 	}
 	for (i = 0; i < r.n; i++) {
