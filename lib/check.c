@@ -5,6 +5,7 @@
  */
 #include "core.h"
 #include "decide.h"
+#include "visibility.h"
 
 #include <string.h>
 
@@ -317,9 +318,16 @@ PWS_EXTERN int pws_can_see_member(const pws_policy *p, int *visible, int *rule,
 		v = pws__user_find(m, viewer);
 		w = pws__ws_find(m, workspace_id);
 		x = pws__user_find(m, member);
-		if (v == PWS__NONE || w == PWS__NONE || x == PWS__NONE ||
-		    pws__member_eff(m, w, x) == PWS__NONE) {
+		if (v == PWS__NONE || w == PWS__NONE || x == PWS__NONE) {
 			rc = PWS_ENOTFOUND;
+		} else if (pws__member_eff(m, w, x) == PWS__NONE) {
+			/* a suspended membership: the publisher side only (VI1) */
+			if (pws__member_susp(m, w, x) == PWS__NONE)
+				rc = PWS_ENOTFOUND;
+			else
+				*visible = pws__sees_suspended(m, v, w, &r);
+			if (!rc && rule)
+				*rule = r;
 		} else {
 			*visible = pws__sees_member(m, v, w, x, &r);
 			if (rule)
@@ -351,9 +359,14 @@ PWS_EXTERN int pws_org_can_see_member(const pws_policy *p, int *visible, int *ru
 		if (w != PWS__NONE)
 			org = WS(m, w)->model == PWS_MODEL_LEGACY ? pws__atom_find(m, organization)
 			                                          : pws__team_find(m, organization);
-		if (w == PWS__NONE || x == PWS__NONE || org == PWS__NONE ||
-		    pws__member_eff(m, w, x) == PWS__NONE) {
+		if (w == PWS__NONE || x == PWS__NONE || org == PWS__NONE) {
 			rc = PWS_ENOTFOUND;
+		} else if (pws__member_eff(m, w, x) == PWS__NONE) {
+			/* a partner organization never sees a suspended membership (VI1) */
+			if (pws__member_susp(m, w, x) == PWS__NONE)
+				rc = PWS_ENOTFOUND;
+			else if (rule)
+				*rule = PWS_RULE_VI1;
 		} else {
 			*visible = pws__org_sees_member(m, org, w, x, &r);
 			if (rule)

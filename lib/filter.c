@@ -7,6 +7,7 @@
  */
 #include "core.h"
 #include "decide.h"
+#include "visibility.h"
 
 #include <string.h>
 
@@ -196,7 +197,7 @@ PWS_EXTERN const char *pws_iter_str(const pws_iter *it, int column)
 		return NULL;
 	s = slot(it, column, 1);
 	if (s < 0)
-		return "";
+		return NULL; /* a column the listing lacks: an error, not "" */
 	return it->arena + it->cells[(it->cur - 1) * it->ncol + (size_t)s];
 }
 
@@ -208,6 +209,23 @@ PWS_EXTERN int64_t pws_iter_int(const pws_iter *it, int column)
 		return 0;
 	s = slot(it, column, 0);
 	return s < 0 ? 0 : (int64_t)it->cells[(it->cur - 1) * it->ncol + (size_t)s];
+}
+
+PWS_EXTERN int pws_iter_int2(const pws_iter *it, int column, int64_t *out)
+{
+	int s;
+
+	if (out)
+		*out = 0;
+	if (!it || !out)
+		return PWS_EINVALID;
+	s = slot(it, column, 0);
+	if (s < 0)
+		return PWS_EINVALID; /* checked first: a wrong column is wrong on every row */
+	if (it->cur == 0 || it->cur > it->rows)
+		return PWS_ESTATE;
+	*out = (int64_t)it->cells[(it->cur - 1) * it->ncol + (size_t)s];
+	return PWS_OK;
 }
 
 PWS_EXTERN size_t pws_iter_count(const pws_iter *it)
@@ -253,10 +271,11 @@ static const char *org_name(const pws__model *m, uint32_t w, uint32_t org)
 	return WS(m, w)->model == PWS_MODEL_LEGACY ? pws__atom(m, org) : TEAM(m, org)->id;
 }
 
-static void member_row(pws_iter *it, const pws__model *m, uint32_t w, uint32_t mi)
+static void member_row(pws_iter *it, const pws__model *m, uint32_t w, uint32_t mi,
+                       int suspended)
 {
 	const pws__member *x = MEMB(m, mi);
-	int partner = pws__is_partner(m, w, x->user);
+	int partner = pws__member_external(m, mi);
 	uint64_t *r = it_row(it);
 
 	it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
@@ -265,43 +284,54 @@ static void member_row(pws_iter *it, const pws__model *m, uint32_t w, uint32_t m
 	it_int(it, r, PWS_COL_LEAD, x->lead);
 	it_int(it, r, PWS_COL_EXTERNAL, partner); /* VI7 */
 	it_str(it, r, PWS_COL_ORG, partner ? org_name(m, w, pws__morg(m, mi)) : "");
+	it_int(it, r, PWS_COL_SUSPENDED, suspended); /* WS4, VI1 */
 }
 
-static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g)
+/* The rows of one group: its counting members, and its suspended ones
+ * when the viewer is on the publisher side (VI1). */
+static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g,
+                       int with_suspended)
 {
 	const pws__group *G = GROUP(m, g);
 	uint32_t k;
 
 	it_reserve(it, G->list.n, (size_t)G->list.n * 40);
 
-	for (k = 0; k < G->list.n; k++)
-		if (pws__member_effective(m, G->list.v[k]))
-			member_row(it, m, w, G->list.v[k]);
+	for (k = 0; k < G->list.n; k++) {
+		uint32_t mi = G->list.v[k];
+
+		if (pws__member_effective(m, mi))
+			member_row(it, m, w, mi, 0);
+		else if (with_suspended && pws__member_suspended(m, mi))
+			member_row(it, m, w, mi, 1);
+	}
 }
 
 /* The members visible to a viewer whose sight is limited to the team
- * group and one organization (VI2), or to everything (VI1, VI3). */
-static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, uint32_t org)
+ * group and one organization (VI2), or to everything (VI1, VI3);
+ * suspended memberships only for the publisher side (VI1). */
+static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, uint32_t org,
+                        int with_suspended)
 {
 	const pws__ws *W = WS(m, w);
 	uint32_t i, g;
 
 	if (all) {
 		for (i = 0; i < W->groups.n; i++)
-			group_rows(it, m, w, W->groups.v[i]);
+			group_rows(it, m, w, W->groups.v[i], with_suspended);
 		return;
 	}
 	g = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM));
 	if (g != PWS__NONE)
-		group_rows(it, m, w, g);
+		group_rows(it, m, w, g, with_suspended);
 	g = pws__umap_get(&m->group_of, pws__pair(w, org));
 	if (g != PWS__NONE && org != PWS__GRP_TEAM)
-		group_rows(it, m, w, g);
+		group_rows(it, m, w, g, with_suspended);
 }
 
 static void sort_groups(pws_iter *it);
 
-#define MEMBER_SPEC "ABcdeF"
+#define MEMBER_SPEC "ABcdeFt"
 
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,
                                 const char *workspace_id)
@@ -327,10 +357,12 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char 
 	it = it_new(&p->mem, MEMBER_SPEC);
 	if (!it)
 		return finish(p, PWS_ENOMEM);
+	/* VI1: the publisher side also sees suspended memberships; a
+	 * partner never does */
 	if (!c.partner || c.pm || !c.multi)
-		member_rows(it, m, w, 1, 0);
+		member_rows(it, m, w, 1, 0, !c.partner);
 	else
-		member_rows(it, m, w, 0, pws__morg(m, c.mi));
+		member_rows(it, m, w, 0, pws__morg(m, c.mi), 0);
 	sort_groups(it);
 	return finish(p, it_done(it, out));
 }
@@ -380,7 +412,8 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *p,
 	it = it_new(&p->mem, MEMBER_SPEC);
 	if (!it)
 		return finish(p, PWS_ENOMEM);
-	member_rows(it, m, w, W->mode != PWS_MODE_MULTI, org); /* VI8 = a Viewer partner's view */
+	/* VI8 = a Viewer partner's view: no suspended membership (VI1) */
+	member_rows(it, m, w, W->mode != PWS_MODE_MULTI, org, 0);
 	sort_groups(it);
 	return finish(p, it_done(it, out));
 }
@@ -701,6 +734,7 @@ static void post_row(pws_iter *it, const pws__model *m, const pws__post *P, cons
 	it_str(it, r, PWS_COL_TEXT, P->text);
 	it_int(it, r, PWS_COL_AT, P->at);
 	it_str(it, r, PWS_COL_AUTHOR, USER(m, P->author)->id);
+	it_int(it, r, PWS_COL_EXTERNAL, pws__is_partner(m, P->ws, P->author)); /* VI7 */
 	it_str(it, r, PWS_COL_PARENT, parent);
 	it_int(it, r, PWS_COL_KIND, kind);
 }
@@ -739,7 +773,7 @@ PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *p, const char 
 	w = pws__ws_find(m, workspace_id);
 	if (v == PWS__NONE || w == PWS__NONE)
 		return finish(p, PWS_ENOTFOUND);
-	it = it_new(&p->mem, "AIkJ");
+	it = it_new(&p->mem, "AIkJe");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	U = USER(m, v);
@@ -767,7 +801,7 @@ PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *p, const char 
 	rc = viewer_ws(m, viewer, workspace_id, &c);
 	if (rc)
 		return finish(p, rc);
-	it = it_new(&p->mem, "AIkJr");
+	it = it_new(&p->mem, "AIkJre");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	seen = c.mi == PWS__NONE ? c.W->n_updates : pws__seen(m, c.w, c.u);
@@ -817,7 +851,7 @@ PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *p, const char 
 	rc = viewer_ws(m, viewer, WS(m, U->ws)->id, &c);
 	if (rc)
 		return finish(p, rc);
-	it = it_new(&p->mem, "AIkJS");
+	it = it_new(&p->mem, "AIkJSe");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	for (i = 0; i < U->kids.n; i++) {
@@ -844,7 +878,7 @@ PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *p, const char
 	rc = viewer_ws(m, viewer, workspace_id, &c);
 	if (rc)
 		return finish(p, rc);
-	it = it_new(&p->mem, "AIkJSg");
+	it = it_new(&p->mem, "AIkJSge");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	for (i = 0; i < c.W->updates.n; i++) {
@@ -950,7 +984,7 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *t
 	t = pws__team_find(m, team_id);
 	if (t == PWS__NONE)
 		return finish(p, PWS_ENOTFOUND);
-	it = it_new(&p->mem, "AF");
+	it = it_new(&p->mem, "AFe");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	T = TEAM(m, t);
@@ -972,12 +1006,13 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *t
 				r = it_row(it);
 				it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
 				it_str(it, r, PWS_COL_ORG, org_name(m, w, pws__morg(m, G->list.v[k])));
+				it_int(it, r, PWS_COL_EXTERNAL, pws__is_partner(m, w, x->user)); /* VI7 */
 			}
 		}
 	}
 	it_sort(it, PWS_COL_ID, 0);
 	/* one row per partner (PL2 counts people, not memberships) */
-	dedup = it->oom ? NULL : it_new(&p->mem, "AF");
+	dedup = it->oom ? NULL : it_new(&p->mem, "AFe");
 	if (!dedup) {
 		pws_iter_free(it);
 		return finish(p, PWS_ENOMEM);
@@ -994,6 +1029,7 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *t
 		r = it_row(dedup);
 		it_str(dedup, r, PWS_COL_ID, id);
 		it_str(dedup, r, PWS_COL_ORG, pws_iter_str(it, PWS_COL_ORG));
+		it_int(dedup, r, PWS_COL_EXTERNAL, pws_iter_int(it, PWS_COL_EXTERNAL));
 	}
 	dedup->cur = 0;
 	pws_iter_free(it);
@@ -1058,4 +1094,74 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 	}
 	it_sort(it, PWS_COL_WORKSPACE, PWS_COL_ELEMENT);
 	return finish(p, it_done(it, out));
+}
+
+/* --- suspended memberships (WS4, VI1) and the external mark (VI7) ------------- */
+
+int pws__member_suspended(const pws__model *m, uint32_t mi)
+{
+	return MEMB(m, mi)->alive && pws__morg(m, mi) != PWS__GRP_TEAM &&
+	       !pws__member_effective(m, mi);
+}
+
+uint32_t pws__member_susp(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	uint32_t mi = pws__member_rec(m, ws, user);
+
+	return mi != PWS__NONE && pws__member_suspended(m, mi) ? mi : PWS__NONE;
+}
+
+int pws__member_external(const pws__model *m, uint32_t mi)
+{
+	if (pws__member_suspended(m, mi))
+		return 1; /* granted through a partner organization */
+	return pws__is_partner(m, pws__mws(m, mi), MEMB(m, mi)->user);
+}
+
+int pws__sees_suspended(const pws__model *m, uint32_t u, uint32_t w, int *rule)
+{
+	pws__who c;
+
+	pws__who_init(&c, m, u, w);
+	if (!pws__decide(&c, PWS_ACT_VIEW_MEMBERS, PWS__NONE, rule))
+		return 0;
+	*rule = PWS_RULE_VI1;
+	return !c.partner;
+}
+
+PWS_EXTERN int pws_member_status(const pws_policy *p, int *role, int *partner_lead,
+                                 int *is_partner, int *suspended, const char *workspace_id,
+                                 const char *user_id)
+{
+	uint32_t w, u, mi = PWS__NONE;
+	int rc, susp = 0;
+
+	if (!p || !pws__valid_id(workspace_id) || !pws__valid_id(user_id))
+		return PWS_EINVALID;
+	rc = pws__read_begin(p);
+	if (rc)
+		return rc;
+	w = pws__ws_find(&p->m, workspace_id);
+	u = pws__user_find(&p->m, user_id);
+	if (w != PWS__NONE && u != PWS__NONE) {
+		mi = pws__member_eff(&p->m, w, u);
+		if (mi == PWS__NONE) {
+			mi = pws__member_susp(&p->m, w, u);
+			susp = mi != PWS__NONE;
+		}
+	}
+	if (mi == PWS__NONE) {
+		rc = PWS_ENOTFOUND;
+	} else {
+		if (role)
+			*role = MEMB(&p->m, mi)->role;
+		if (partner_lead)
+			*partner_lead = MEMB(&p->m, mi)->lead;
+		if (is_partner)
+			*is_partner = pws__member_external(&p->m, mi); /* VI7 */
+		if (suspended)
+			*suspended = susp;
+	}
+	pws__read_end(p);
+	return rc;
 }

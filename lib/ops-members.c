@@ -640,30 +640,12 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 PWS_EXTERN int pws_member_get(const pws_policy *p, int *role, int *partner_lead, int *is_partner,
                               const char *workspace_id, const char *user_id)
 {
-	uint32_t w, u, mi = PWS__NONE;
-	int rc;
+	int suspended = 0;
+	int rc = pws_member_status(p, role, partner_lead, is_partner, &suspended, workspace_id,
+	                           user_id);
 
-	if (!p || !pws__valid_id(workspace_id) || !pws__valid_id(user_id))
-		return PWS_EINVALID;
-	rc = pws__read_begin(p);
-	if (rc)
-		return rc;
-	w = pws__ws_find(&p->m, workspace_id);
-	u = pws__user_find(&p->m, user_id);
-	if (w != PWS__NONE && u != PWS__NONE)
-		mi = pws__member_eff(&p->m, w, u);
-	if (mi == PWS__NONE) {
-		rc = PWS_ENOTFOUND;
-	} else {
-		if (role)
-			*role = MEMB(&p->m, mi)->role;
-		if (partner_lead)
-			*partner_lead = MEMB(&p->m, mi)->lead;
-		if (is_partner)
-			*is_partner = pws__is_partner(&p->m, w, u); /* VI7 */
-	}
-	pws__read_end(p);
-	return rc;
+	/* a suspended membership answers (VI1) but does not count (WS4) */
+	return rc == PWS_OK && suspended ? PWS_ESTATE : rc;
 }
 
 PWS_EXTERN int pws_invite_get(const pws_policy *p, int *kind, int *role, int *partner_lead,

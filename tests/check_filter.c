@@ -44,6 +44,26 @@ typedef struct rows {
 	int64_t a[MAXROWS], b[MAXROWS], c[MAXROWS], d[MAXROWS];
 } rows;
 
+/* A column the listing must have: a missing one is an error (NULL, or
+ * PWS_EINVALID from pws_iter_int2), never a silent "" or 0. */
+static const char *col_str(const pws_iter *it, int col)
+{
+	const char *s = pws_iter_str(it, col);
+
+	CHK(s != NULL, "string column %d missing", col);
+	return s;
+}
+
+static int64_t col_int(const pws_iter *it, int col)
+{
+	int64_t v = -1;
+	int rc = pws_iter_int2(it, col, &v);
+
+	CHK(rc == PWS_OK, "integer column %d: %d", col, rc);
+	EQ(v, pws_iter_int(it, col));
+	return v;
+}
+
 /* Reads every row of it: id = column sid, aux = column saux (0: none),
  * a..d = integer columns ia..id (0: none); frees the iterator. */
 static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, int ic,
@@ -60,11 +80,11 @@ static void rows_read(rows *r, pws_iter *it, int sid, int saux, int ia, int ib, 
 		CHK(r->n < MAXROWS, "listing too long: %zu", r->n);
 		snprintf(r->id[r->n], IDLEN, "%s", s);
 		if (saux)
-			snprintf(r->aux[r->n], IDLEN, "%s", pws_iter_str(it, saux));
-		r->a[r->n] = ia ? pws_iter_int(it, ia) : 0;
-		r->b[r->n] = ib ? pws_iter_int(it, ib) : 0;
-		r->c[r->n] = ic ? pws_iter_int(it, ic) : 0;
-		r->d[r->n] = idc ? pws_iter_int(it, idc) : 0;
+			snprintf(r->aux[r->n], IDLEN, "%s", col_str(it, saux));
+		r->a[r->n] = ia ? col_int(it, ia) : 0;
+		r->b[r->n] = ib ? col_int(it, ib) : 0;
+		r->c[r->n] = ic ? col_int(it, ic) : 0;
+		r->d[r->n] = idc ? col_int(it, idc) : 0;
 		r->n++;
 	}
 	EQ(r->n, cnt);
@@ -84,7 +104,8 @@ static int rows_find(const rows *r, const char *id)
 	return -1;
 }
 
-/* Member listing: id = user, aux = ORG, a = ROLE, b = LEAD, c = EXTERNAL. */
+/* Member listing: id = user, aux = ORG, a = ROLE, b = LEAD, c = EXTERNAL,
+ * d = SUSPENDED. */
 static int members_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
 {
 	pws_iter *it = NULL;
@@ -93,7 +114,7 @@ static int members_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	memset(r, 0, sizeof *r);
 	if (rc == PWS_OK)
 		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
-		          PWS_COL_EXTERNAL, 0);
+		          PWS_COL_EXTERNAL, PWS_COL_SUSPENDED);
 	else
 		CHK((it) == NULL, "it is not NULL");
 	return rc;
@@ -107,7 +128,7 @@ static int members_as_org(rows *r, const pws_policy *p, const char *org, const c
 	memset(r, 0, sizeof *r);
 	if (rc == PWS_OK)
 		rows_read(r, it, PWS_COL_ID, PWS_COL_ORG, PWS_COL_ROLE, PWS_COL_LEAD,
-		          PWS_COL_EXTERNAL, 0);
+		          PWS_COL_EXTERNAL, PWS_COL_SUSPENDED);
 	return rc;
 }
 
@@ -151,13 +172,14 @@ static int workspaces_of(rows *r, const pws_policy *p, const char *user)
 }
 
 /* Posts (history, updates, replies, activity): id, aux = AUTHOR,
- * a = AT, b = UNREAD, c = KIND. */
-static int posts_rows(rows *r, int rc, pws_iter *it)
+ * a = AT, b = UNREAD (updates; else 0), c = KIND (activity; else 0),
+ * d = EXTERNAL (of the author, VI7). */
+static int posts_rows(rows *r, int rc, pws_iter *it, int unread, int kind)
 {
 	memset(r, 0, sizeof *r);
 	if (rc == PWS_OK)
-		rows_read(r, it, PWS_COL_ID, PWS_COL_AUTHOR, PWS_COL_AT, PWS_COL_UNREAD,
-		          PWS_COL_KIND, 0);
+		rows_read(r, it, PWS_COL_ID, PWS_COL_AUTHOR, PWS_COL_AT,
+		          unread ? PWS_COL_UNREAD : 0, kind ? PWS_COL_KIND : 0, PWS_COL_EXTERNAL);
 	else
 		CHK((it) == NULL, "it is not NULL");
 	return rc;
@@ -168,7 +190,7 @@ static int history_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	pws_iter *it = NULL;
 	int rc = pws_list_history(&it, p, viewer, ws);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 0, 0);
 }
 
 static int updates_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
@@ -176,7 +198,7 @@ static int updates_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	pws_iter *it = NULL;
 	int rc = pws_list_updates(&it, p, viewer, ws);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 1, 0);
 }
 
 static int replies_of(rows *r, const pws_policy *p, const char *viewer, const char *up)
@@ -184,7 +206,7 @@ static int replies_of(rows *r, const pws_policy *p, const char *viewer, const ch
 	pws_iter *it = NULL;
 	int rc = pws_list_replies(&it, p, viewer, up);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 0, 0);
 }
 
 static int activity_of(rows *r, const pws_policy *p, const char *viewer, const char *ws)
@@ -192,7 +214,7 @@ static int activity_of(rows *r, const pws_policy *p, const char *viewer, const c
 	pws_iter *it = NULL;
 	int rc = pws_list_activity(&it, p, viewer, ws);
 
-	return posts_rows(r, rc, it);
+	return posts_rows(r, rc, it, 0, 1);
 }
 
 /* Asserts a listing holds exactly the ids given (NULL-terminated), in any
@@ -688,6 +710,368 @@ START_TEST(VI7_partners_marked_external)
 	enable_multi(p, "pw");
 	for (i = 0; i < 5; i++)
 		external_agrees(p, viewers[i], "pw");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* Content by the team (dev) and by partners of two organizations (a1,
+ * g1) in every listing that names an author. */
+static void authored_content(pws_policy *p)
+{
+	OK(pws_update_post(p, "dev", "pw", "up1", "v2 is out", NOW, RES));
+	OK(pws_update_reply(p, "dev", "up1", "r-dev", "from the team", NOW + 1, RES));
+	OK(pws_update_reply(p, "a1", "up1", "r-a1", "from acme", NOW + 2, RES));
+	OK(pws_update_reply(p, "g1", "up1", "r-g1", "from globex", NOW + 3, RES));
+	OK(pws_comment_add(p, "a1", "col", "c-a1", "acme comment", RES));
+	OK(pws_comment_add(p, "dev", "col", "c-dev", "team comment", RES));
+	OK(pws_history_add(p, "dev", "pw", "h-dev", "sent GET /", NOW, RES));
+	OK(pws_history_add(p, "a1", "pw", "h-a1", "ran col", NOW + 1, RES));
+}
+
+/* Asserts EXTERNAL (d) of every post row equals pws_member_get's
+ * is_partner of its author. */
+static void author_external_agrees(const rows *r, pws_policy *p, const char *ws,
+                                   const char *what)
+{
+	size_t i;
+
+	for (i = 0; i < r->n; i++) {
+		int partner = -1;
+
+		EQ(pws_member_get(p, NULL, NULL, &partner, ws, r->aux[i]), PWS_OK);
+		CHK(r->d[i] == partner, "%s: row %s by %s has EXTERNAL %" PRId64 ", is_partner %d",
+		    what, r->id[i], r->aux[i], r->d[i], partner);
+	}
+}
+
+START_TEST(VI7_replies_mark_partner_authors)
+{
+	pws_policy *p = world6();
+	const char *viewers[] = {"dev", "pm", "a1", "g1", "i1"};
+	rows r;
+	size_t i;
+
+	authored_content(p);
+	for (i = 0; i < 5; i++) {
+		EQ(replies_of(&r, p, viewers[i], "up1"), PWS_OK);
+		EQ(r.n, 3);
+		EQ(r.d[rows_find(&r, "r-dev")], 0);
+		EQ(r.d[rows_find(&r, "r-a1")], 1);
+		EQ(r.d[rows_find(&r, "r-g1")], 1);
+		author_external_agrees(&r, p, "pw", viewers[i]);
+	}
+	/* multi mode: a partner sees fewer replies, each still marked */
+	enable_multi(p, "pw");
+	EQ(replies_of(&r, p, "g1", "up1"), PWS_OK);
+	EQ(r.n, 2);
+	EQ(r.d[rows_find(&r, "r-dev")], 0);
+	EQ(r.d[rows_find(&r, "r-g1")], 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI7_activity_marks_partner_authors)
+{
+	pws_policy *p = world6();
+	const char *viewers[] = {"dev", "pm", "a1", "g1", "i1"};
+	rows r;
+	size_t i;
+
+	authored_content(p);
+	for (i = 0; i < 5; i++) {
+		EQ(activity_of(&r, p, viewers[i], "pw"), PWS_OK);
+		EQ(r.n, 5);
+		EQ(r.d[rows_find(&r, "r-dev")], 0);
+		EQ(r.d[rows_find(&r, "r-a1")], 1);
+		EQ(r.d[rows_find(&r, "c-a1")], 1); /* a comment */
+		EQ(r.d[rows_find(&r, "c-dev")], 0);
+		author_external_agrees(&r, p, "pw", viewers[i]);
+	}
+	enable_multi(p, "pw");
+	EQ(activity_of(&r, p, "a2", "pw"), PWS_OK);
+	EQ(r.d[rows_find(&r, "r-a1")], 1);
+	EQ(r.d[rows_find(&r, "c-dev")], 0);
+	author_external_agrees(&r, p, "pw", "a2 multi");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI7_updates_and_history_mark_authors)
+{
+	pws_policy *p = world6();
+	rows r;
+
+	authored_content(p);
+	EQ(updates_of(&r, p, "g1", "pw"), PWS_OK);
+	EQ(r.n, 1);
+	EQ(r.d[0], 0); /* dev's update */
+	author_external_agrees(&r, p, "pw", "updates");
+	EQ(history_of(&r, p, "a1", "pw"), PWS_OK);
+	EQ(r.n, 1);
+	EQ(r.d[0], 1);
+	EQ(history_of(&r, p, "dev", "pw"), PWS_OK);
+	EQ(r.n, 1);
+	EQ(r.d[0], 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(VI7_seats_mark_partners)
+{
+	pws_policy *p = world6();
+	pws_iter *it = NULL;
+	int64_t ext = -1;
+
+	/* a1 is a Partner Editor of pw: a seat holder, a partner */
+	EQ(pws_list_seats(&it, p, "pub"), PWS_OK);
+	EQ(pws_iter_count(it), 1);
+	EQ(pws_iter_next(it), PWS_OK);
+	ck_assert_str_eq(pws_iter_str(it, PWS_COL_ID), "a1");
+	EQ(pws_iter_int2(it, PWS_COL_EXTERNAL, &ext), PWS_OK);
+	EQ(ext, 1);
+	pws_iter_free(it);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Columns: every listing's own, and an error for any other            */
+/* ------------------------------------------------------------------ */
+
+enum { LS_MEMBERS, LS_MEMBERS_ORG, LS_WORKSPACES, LS_ELEMENTS, LS_ELEMENTS_ORG, LS_HISTORY,
+       LS_UPDATES, LS_REPLIES, LS_ACTIVITY, LS_PARTNERSHIPS, LS_SEATS, LS_REACH, LS_COUNT };
+
+/* Per listing: its string columns and its integer columns (filter.h),
+ * zero-terminated; user: the column naming a user (0: none). */
+static const struct col_table {
+	const char *name;
+	int str[8], num[8];
+	int user;
+} col_tables[LS_COUNT] = {
+	{"members", {PWS_COL_ID, PWS_COL_EMAIL, PWS_COL_ORG},
+	 {PWS_COL_ROLE, PWS_COL_LEAD, PWS_COL_EXTERNAL, PWS_COL_SUSPENDED}, PWS_COL_ID},
+	{"members_as_org", {PWS_COL_ID, PWS_COL_EMAIL, PWS_COL_ORG},
+	 {PWS_COL_ROLE, PWS_COL_LEAD, PWS_COL_EXTERNAL, PWS_COL_SUSPENDED}, PWS_COL_ID},
+	{"workspaces", {PWS_COL_ID, PWS_COL_TEAM},
+	 {PWS_COL_ROLE, PWS_COL_EXTERNAL, PWS_COL_VISIBILITY, PWS_COL_MODE, PWS_COL_UNREAD}, 0},
+	{"elements", {PWS_COL_ID, PWS_COL_PARENT}, {PWS_COL_KIND, PWS_COL_ACTIONS}, 0},
+	{"elements_as_org", {PWS_COL_ID, PWS_COL_PARENT}, {PWS_COL_KIND, PWS_COL_ACTIONS}, 0},
+	{"history", {PWS_COL_ID, PWS_COL_TEXT, PWS_COL_AUTHOR}, {PWS_COL_AT, PWS_COL_EXTERNAL},
+	 PWS_COL_AUTHOR},
+	{"updates", {PWS_COL_ID, PWS_COL_TEXT, PWS_COL_AUTHOR},
+	 {PWS_COL_AT, PWS_COL_UNREAD, PWS_COL_EXTERNAL}, PWS_COL_AUTHOR},
+	{"replies", {PWS_COL_ID, PWS_COL_TEXT, PWS_COL_AUTHOR, PWS_COL_PARENT},
+	 {PWS_COL_AT, PWS_COL_EXTERNAL}, PWS_COL_AUTHOR},
+	{"activity", {PWS_COL_ID, PWS_COL_TEXT, PWS_COL_AUTHOR, PWS_COL_PARENT},
+	 {PWS_COL_AT, PWS_COL_KIND, PWS_COL_EXTERNAL}, PWS_COL_AUTHOR},
+	{"partnerships", {PWS_COL_TEAM, PWS_COL_WORKSPACE}, {PWS_COL_SSO}, 0},
+	{"seats", {PWS_COL_ID, PWS_COL_ORG}, {PWS_COL_EXTERNAL}, PWS_COL_ID},
+	{"partner_reach", {PWS_COL_WORKSPACE, PWS_COL_ELEMENT}, {PWS_COL_ROLE, PWS_COL_ACTIONS},
+	 0},
+};
+
+static pws_iter *open_listing(pws_policy *p, int which)
+{
+	pws_iter *it = NULL;
+	int rc = PWS_ERROR;
+
+	switch (which) {
+	case LS_MEMBERS: rc = pws_list_members(&it, p, "dev", "pw"); break;
+	case LS_MEMBERS_ORG: rc = pws_list_members_as_org(&it, p, "acme", "pw"); break;
+	case LS_WORKSPACES: rc = pws_list_workspaces(&it, p, "a1"); break;
+	case LS_ELEMENTS: rc = pws_list_elements(&it, p, "a1", "pw"); break;
+	case LS_ELEMENTS_ORG: rc = pws_list_elements_as_org(&it, p, "acme", "pw"); break;
+	case LS_HISTORY: rc = pws_list_history(&it, p, "a1", "pw"); break;
+	case LS_UPDATES: rc = pws_list_updates(&it, p, "a1", "pw"); break;
+	case LS_REPLIES: rc = pws_list_replies(&it, p, "a1", "up1"); break;
+	case LS_ACTIVITY: rc = pws_list_activity(&it, p, "a1", "pw"); break;
+	case LS_PARTNERSHIPS: rc = pws_list_partnerships(&it, p, "pm", "pub"); break;
+	case LS_SEATS: rc = pws_list_seats(&it, p, "pub"); break;
+	case LS_REACH: rc = pws_list_partner_reach(&it, p, "pm", "pub", "a1"); break;
+	default: break;
+	}
+	CHK(rc == PWS_OK && it, "listing %s -> %d", col_tables[which].name, rc);
+	CHK(pws_iter_count(it) > 0, "listing %s is empty", col_tables[which].name);
+	return it;
+}
+
+static int in_list(const int *v, int col)
+{
+	int i;
+
+	for (i = 0; i < 8 && v[i]; i++)
+		if (v[i] == col)
+			return 1;
+	return 0;
+}
+
+START_TEST(iter_missing_column_is_an_error_every_listing)
+{
+	pws_policy *p = world6();
+	int which, col;
+
+	authored_content(p);
+	for (which = 0; which < LS_COUNT; which++) {
+		const struct col_table *t = &col_tables[which];
+		pws_iter *it = open_listing(p, which);
+		int64_t v = -1;
+
+		/* no current row yet: a real column answers ESTATE, a wrong one EINVALID */
+		if (t->num[0])
+			CHK(pws_iter_int2(it, t->num[0], &v) == PWS_ESTATE, "%s: before row", t->name);
+		while (pws_iter_next(it) == PWS_OK) {
+			for (col = -1; col <= PWS_COL_SUSPENDED + 2; col++) {
+				int is_str = in_list(t->str, col), is_num = in_list(t->num, col);
+				const char *s = pws_iter_str(it, col);
+				int rc = pws_iter_int2(it, col, &v);
+
+				CHK((s != NULL) == is_str, "%s: pws_iter_str(column %d) %s", t->name, col,
+				    s ? "answers a column the listing lacks" : "is NULL for its column");
+				CHK((rc == PWS_OK) == is_num && (is_num || rc == PWS_EINVALID),
+				    "%s: pws_iter_int2(column %d) -> %d", t->name, col, rc);
+				if (!is_num)
+					CHK(v == 0 && pws_iter_int(it, col) == 0, "%s: column %d",
+					    t->name, col);
+				else
+					EQ(v, pws_iter_int(it, col));
+			}
+			/* VI7: a row that names a user says whether they are external */
+			CHK(!t->user || in_list(t->num, PWS_COL_EXTERNAL),
+			    "%s names a user without EXTERNAL", t->name);
+		}
+		CHK(pws_iter_str(it, t->str[0]) == NULL, "%s: after the last row", t->name);
+		if (t->num[0])
+			CHK(pws_iter_int2(it, t->num[0], &v) == PWS_ESTATE, "%s: after row", t->name);
+		pws_iter_free(it);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* WS4 + VI1: suspended memberships                                    */
+/* ------------------------------------------------------------------ */
+
+/* Row of user id in r, or -1. */
+static int suspended_row(const rows *r, const char *id)
+{
+	int k = rows_find(r, id);
+
+	return k >= 0 && r->d[k] ? k : -1;
+}
+
+START_TEST(WS4_VI1_suspended_membership_listed_to_publisher_side)
+{
+	pws_policy *p = world6();
+	const char *publisher[] = {"dev", "pm"};
+	const char *partners[] = {"a2", "g1", "i1"};
+	rows r;
+	size_t i;
+	int mode, k, role = -1, lead = -1, partner = -1, susp = -1;
+
+	/* a1 (acme Editor, Partner Lead) leaves acme: the membership is suspended */
+	OK(pws_user_set_team(p, "a1", "initech", PWS_TEAM_MEMBER, RES));
+	EQ(pws_member_status(p, &role, &lead, &partner, &susp, "pw", "a1"), PWS_OK);
+	EQ(susp, 1);
+	EQ(role, PWS_ROLE_EDITOR);
+	EQ(lead, 1);
+	EQ(partner, 1);
+	role = lead = partner = -1;
+	EQ(pws_member_get(p, &role, &lead, &partner, "pw", "a1"), PWS_ESTATE); /* it does not count */
+	EQ(role, PWS_ROLE_EDITOR);
+	EQ(lead, 1);
+	EQ(partner, 1);
+	EQ(pws_member_status(p, NULL, NULL, NULL, &susp, "pw", "a2"), PWS_OK);
+	EQ(susp, 0);
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			enable_multi(p, "pw");
+		for (i = 0; i < 2; i++) {
+			int vis = -1, rule = -1;
+
+			EQ(members_of(&r, p, publisher[i], "pw"), PWS_OK);
+			EQ(r.n, 6);
+			k = suspended_row(&r, "a1");
+			CHK(k >= 0, "%s does not see a1 suspended", publisher[i]);
+			/* RO2: multi mode made the Editor a Viewer */
+			EQ(r.a[k], mode ? PWS_ROLE_VIEWER : PWS_ROLE_EDITOR);
+			EQ(r.b[k], 1);
+			EQ(r.c[k], 1);                  /* VI7 */
+			ck_assert_str_eq(r.aux[k], "acme"); /* the organization it was granted through */
+			EQ(r.d[rows_find(&r, "a2")], 0);
+			assert_member_order(&r, publisher[i]);
+			EQ(pws_can_see_member(p, &vis, &rule, publisher[i], "pw", "a1"), PWS_OK);
+			EQ(vis, 1);
+			EQ(rule, PWS_RULE_VI1);
+		}
+		for (i = 0; i < 3; i++) {
+			int vis = -1, rule = -1;
+
+			EQ(members_of(&r, p, partners[i], "pw"), PWS_OK);
+			CHK(rows_find(&r, "a1") < 0, "partner %s sees suspended a1 (mode %d)",
+			    partners[i], mode);
+			for (k = 0; k < (int)r.n; k++)
+				EQ(r.d[k], 0);
+			EQ(pws_can_see_member(p, &vis, &rule, partners[i], "pw", "a1"), PWS_OK);
+			EQ(vis, 0);
+			EQ(rule, PWS_RULE_VI1);
+		}
+		/* VI8: an organization's view never shows one either */
+		EQ(members_as_org(&r, p, "acme", "pw"), PWS_OK);
+		CHK(rows_find(&r, "a1") < 0, "acme's view shows suspended a1");
+		EQ(members_as_org(&r, p, "globex", "pw"), PWS_OK);
+		CHK(rows_find(&r, "a1") < 0, "globex's view shows suspended a1");
+		{
+			int vis = -1, rule = -1;
+
+			EQ(pws_org_can_see_member(p, &vis, &rule, "acme", "pw", "a1"), PWS_OK);
+			EQ(vis, 0);
+			EQ(rule, PWS_RULE_VI1);
+			EQ(pws_org_can_see_member(p, &vis, &rule, "initech", "pw", "a1"), PWS_OK);
+			EQ(vis, 0);
+			/* a non-member of pw sees nothing (WS1) */
+			EQ(pws_can_see_member(p, &vis, &rule, "dev2", "pw", "a1"), PWS_OK);
+			EQ(vis, 0);
+		}
+	}
+	/* coming back restores it: counted, no longer marked */
+	OK(pws_user_set_team(p, "a1", "acme", PWS_TEAM_MEMBER, RES));
+	EQ(members_of(&r, p, "dev", "pw"), PWS_OK);
+	k = rows_find(&r, "a1");
+	CHK(k >= 0 && r.d[k] == 0, "a1 back in acme: row %d", k);
+	EQ(pws_member_get(p, NULL, NULL, NULL, "pw", "a1"), PWS_OK);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS4_VI1_suspended_membership_can_be_removed)
+{
+	pws_policy *p = world6();
+	rows r;
+
+	OK(pws_user_set_team(p, "g1", NULL, PWS_TEAM_MEMBER, RES)); /* leaves globex */
+	EQ(members_of(&r, p, "pm", "pw"), PWS_OK);
+	CHK(suspended_row(&r, "g1") >= 0, "g1 not listed suspended");
+	OK(pws_member_remove(p, "pm", "pw", "g1", RES));
+	EQ(pws_member_status(p, NULL, NULL, NULL, NULL, "pw", "g1"), PWS_ENOTFOUND);
+	EQ(members_of(&r, p, "pm", "pw"), PWS_OK);
+	CHK(rows_find(&r, "g1") < 0, "removed g1 still listed");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS4_member_status_bad_input)
+{
+	pws_policy *p = world6();
+	int susp = -1;
+
+	EQ(pws_member_status(NULL, NULL, NULL, NULL, &susp, "pw", "a1"), PWS_EINVALID);
+	EQ(pws_member_status(p, NULL, NULL, NULL, &susp, NULL, "a1"), PWS_EINVALID);
+	EQ(pws_member_status(p, NULL, NULL, NULL, &susp, "pw", ""), PWS_EINVALID);
+	EQ(pws_member_status(p, NULL, NULL, NULL, &susp, "nope", "a1"), PWS_ENOTFOUND);
+	EQ(pws_member_status(p, NULL, NULL, NULL, &susp, "pw", "a3"), PWS_ENOTFOUND);
+	EQ(susp, -1); /* untouched on failure */
+	EQ(pws_member_status(p, NULL, NULL, NULL, NULL, "pw", "a1"), PWS_OK);
 	pws_policy_free(p);
 }
 END_TEST
@@ -1675,14 +2059,18 @@ static void fc_members(fw *w, int v, int wi)
 		       "pws_list_members(%s, %s): %s listed=%d but pws_can_see_member=%d", V, ws,
 		       w->uid[x], k >= 0, vis);
 		if (k >= 0) {
-			int role = 0, lead = 0, partner = 0;
+			int role = 0, lead = 0, partner = 0, susp = -1;
 
-			EQ(pws_member_get(w->p, &role, &lead, &partner, ws, w->uid[x]),
+			EQ(pws_member_status(w->p, &role, &lead, &partner, &susp, ws, w->uid[x]),
 			                 PWS_OK);
-			WCHECK(w, r.a[k] == role && r.b[k] == lead && r.c[k] == partner,
-			       "pws_list_members(%s, %s): row %s columns role %d/%d lead %d/%d ext %d/%d",
-			       V, ws, w->uid[x], (int)r.a[k], role, (int)r.b[k], lead, (int)r.c[k],
-			       partner);
+			WCHECK(w, r.a[k] == role && r.b[k] == lead && r.c[k] == partner &&
+			          r.d[k] == susp,
+			       "pws_list_members(%s, %s): row %s columns role %d/%d lead %d/%d ext %d/%d "
+			       "suspended %d/%d", V, ws, w->uid[x], (int)r.a[k], role, (int)r.b[k], lead,
+			       (int)r.c[k], partner, (int)r.d[k], susp);
+			/* pws_member_get agrees, and a suspended one does not count */
+			EQ(pws_member_get(w->p, NULL, NULL, NULL, ws, w->uid[x]),
+			   susp ? PWS_ESTATE : PWS_OK);
 		}
 	}
 	for (i = 0; i < r.n; i++) {
@@ -2181,6 +2569,14 @@ Suite *pws_filter_suite(void)
 	tcase_add_test(tc, VI5_replies_listing);
 	tcase_add_test(tc, VI6_unread_column_and_count_agree);
 	tcase_add_test(tc, VI7_partners_marked_external);
+	tcase_add_test(tc, VI7_replies_mark_partner_authors);
+	tcase_add_test(tc, VI7_activity_marks_partner_authors);
+	tcase_add_test(tc, VI7_updates_and_history_mark_authors);
+	tcase_add_test(tc, VI7_seats_mark_partners);
+	tcase_add_test(tc, iter_missing_column_is_an_error_every_listing);
+	tcase_add_test(tc, WS4_VI1_suspended_membership_listed_to_publisher_side);
+	tcase_add_test(tc, WS4_VI1_suspended_membership_can_be_removed);
+	tcase_add_test(tc, WS4_member_status_bad_input);
 	tcase_add_test(tc, VI8_as_org_equals_viewer_partner);
 	tcase_add_test(tc, VI8_as_org_legacy_domain);
 	tcase_add_test(tc, VI8_as_org_listings_agree_when_org_left);

@@ -4,6 +4,8 @@
  * multi-partner workspace learns of a member, reply, comment or history
  * entry of another partner organization through any listing or predicate,
  * and whoever holds no membership and no Partner Manager role is denied.
+ * In every mode, no partner sees a suspended membership (WS4, VI1), and
+ * the publisher side's member listing shows each one, marked.
  *
  * isolation_property_random_worlds runs PWS_ISOLATION_WORLDS worlds
  * (default 10000) from the base seed PWS_ISOLATION_SEED (default 1); a
@@ -72,6 +74,7 @@ typedef struct iw {
 	int eff[IW][IU];        /* effective member */
 	int partner[IW][IU];    /* effective member and partner */
 	int pm_now[IU];         /* an effective Partner Manager of t0 */
+	int susp[IW][IU];       /* a suspended membership (WS4) */
 } iw;
 
 #define ICHECK(w, cond, fmt, ...) \
@@ -419,7 +422,7 @@ static void iw_step(iw *w)
 
 /* counters printed with PWS_ISOLATION_STATS set */
 static unsigned long stat_partner_checks, stat_outsider_checks, stat_rows,
-	stat_update_author_elsewhere;
+	stat_update_author_elsewhere, stat_suspended_checks;
 
 /* --- the property ------------------------------------------------------ */
 
@@ -447,8 +450,17 @@ static void iso_snapshot(iw *w)
 		for (wi = 0; wi < w->nw; wi++) {
 			int partner = 0;
 
+			int suspended = 0, rc;
+
 			w->eff[wi][u] = pws_member_get(w->p, NULL, NULL, &partner, w->wid[wi],
 			                               w->uid[u]) == PWS_OK;
+			rc = pws_member_status(w->p, NULL, NULL, NULL, &suspended, w->wid[wi],
+			                       w->uid[u]);
+			ICHECK(w, (rc == PWS_OK) == (w->eff[wi][u] || suspended) &&
+			          !(w->eff[wi][u] && suspended),
+			       "%s in %s: pws_member_status %d suspended %d, counting %d", w->uid[u],
+			       w->wid[wi], rc, suspended, w->eff[wi][u]);
+			w->susp[wi][u] = rc == PWS_OK && suspended;
 			w->partner[wi][u] = w->eff[wi][u] && partner;
 			if (w->eff[wi][u])
 				ICHECK(w, partner == (w->team_now[u] != 0),
@@ -597,6 +609,73 @@ static void iso_partner(iw *w, int wi, int legacy, int P)
 	       "partner %s lists a partner's reach", PV);
 }
 
+/* WS4, VI1: partners never see a suspended membership, in any mode, by
+ * any listing or predicate; the publisher side's member listing shows
+ * every one of them, marked. */
+static void iso_suspended(iw *w, int wi, int legacy)
+{
+	const pws_policy *p = w->p;
+	const char *ws = w->wid[wi];
+	int v, x;
+
+	for (v = 0; v < w->nu; v++) {
+		pws_iter *it = NULL;
+		int rc, publisher = w->team_now[v] == 0, seen = 0, nsusp = 0;
+
+		if (!w->eff[wi][v] || (!w->partner[wi][v] && !publisher))
+			continue;
+		rc = pws_list_members(&it, p, w->uid[v], ws);
+		ICHECK(w, rc == PWS_OK, "pws_list_members(%s, %s) -> %d", w->uid[v], ws, rc);
+		while (pws_iter_next(it) == PWS_OK) {
+			int64_t s = -1;
+			int xi = user_index(w, pws_iter_str(it, PWS_COL_ID));
+
+			ICHECK(w, xi >= 0 && pws_iter_int2(it, PWS_COL_SUSPENDED, &s) == PWS_OK,
+			       "%s: bad member row", ws);
+			ICHECK(w, s == w->susp[wi][xi], "%s lists %s in %s with SUSPENDED %d (is %d)",
+			       w->uid[v], w->uid[xi], ws, (int)s, w->susp[wi][xi]);
+			ICHECK(w, !s || publisher, "VI1 leak: partner %s sees suspended %s in %s",
+			       w->uid[v], w->uid[xi], ws);
+			seen += (int)s;
+		}
+		pws_iter_free(it);
+		for (x = 0; x < w->nu; x++) {
+			int vis = -1;
+
+			if (!w->susp[wi][x])
+				continue;
+			nsusp++;
+			EQ(pws_can_see_member(p, &vis, NULL, w->uid[v], ws, w->uid[x]), PWS_OK);
+			ICHECK(w, vis == publisher, "pws_can_see_member(%s, %s, suspended %s) = %d",
+			       w->uid[v], ws, w->uid[x], vis);
+			if (!publisher) {
+				rc = pws_org_can_see_member(p, &vis, NULL, org_of(w, legacy, v), ws,
+				                            w->uid[x]);
+				ICHECK(w, rc != PWS_OK || vis == 0,
+				       "VI1 leak: organization %s sees suspended %s in %s",
+				       org_of(w, legacy, v), w->uid[x], ws);
+			}
+		}
+		ICHECK(w, seen == (publisher ? nsusp : 0), "%s sees %d of %d suspended in %s",
+		       w->uid[v], seen, nsusp, ws);
+		if (!publisher) {
+			it = NULL;
+			if (pws_list_members_as_org(&it, p, org_of(w, legacy, v), ws) == PWS_OK) {
+				while (pws_iter_next(it) == PWS_OK) {
+					int xi = user_index(w, pws_iter_str(it, PWS_COL_ID));
+
+					ICHECK(w, xi >= 0 && !w->susp[wi][xi] &&
+					          pws_iter_int(it, PWS_COL_SUSPENDED) == 0,
+					       "VI1 leak: organization %s's view of %s shows a suspended "
+					       "membership", org_of(w, legacy, v), ws);
+				}
+			}
+			pws_iter_free(it);
+		}
+		stat_suspended_checks += nsusp;
+	}
+}
+
 /* WS1 default deny: no membership and no Partner Manager role. */
 static void iso_default_deny(iw *w, int wi)
 {
@@ -631,6 +710,7 @@ static void iso_check(iw *w)
 		EQ(pws_workspace_get(w->p, &vis, &mode, &model, NULL, w->wid[wi]),
 		                 PWS_OK);
 		iso_default_deny(w, wi);
+		iso_suspended(w, wi, model == PWS_MODEL_LEGACY);
 		if (mode != PWS_MODE_MULTI)
 			continue;
 		for (P = 0; P < w->nu; P++)
@@ -676,9 +756,10 @@ START_TEST(isolation_property_random_worlds)
 	}
 	if (getenv("PWS_ISOLATION_STATS"))
 		fprintf(stderr, "isolation: %lu worlds, %lu partner views, %lu rows, %lu outsider "
-		        "checks, %lu update rows by a since-partner (of another organization) of the workspace\n", n,
+		        "checks, %lu update rows by a since-partner (of another organization) of the "
+		        "workspace, %lu suspended memberships looked at\n", n,
 		        stat_partner_checks, stat_rows, stat_outsider_checks,
-		        stat_update_author_elsewhere);
+		        stat_update_author_elsewhere, stat_suspended_checks);
 	if (getenv("PWS_ISOLATION_STATS")) {
 		int k;
 

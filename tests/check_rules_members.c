@@ -873,7 +873,7 @@ START_TEST(IN6_accept_through_home_team)
 	expect_no_invite(p, "pw", "a2@acme.com");
 	/* Granted through acme: leaving acme ends it (WS4). */
 	OK(pws_user_set_team(p, "a2", NULL, PWS_TEAM_MEMBER, RES));
-	expect_not_member(p, "pw", "a2");
+	expect_suspended(p, "pw", "a2", PWS_ROLE_VIEWER, 0);
 	/* Explicitly naming the home team works too. */
 	OK(pinvite(p, "pm", "pw", "a3@acme.com", PWS_ROLE_VIEWER));
 	OK(pws_invite_accept(p, "a3", "pw", "acme", RES));

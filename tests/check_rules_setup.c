@@ -1165,7 +1165,7 @@ START_TEST(WS4_partner_leaving_team_loses_access)
 	ck_assert_int_eq(pws_user_get(p, &role, NULL, team, sizeof team, "a1"), PWS_OK);
 	ck_assert_str_eq(team, "");
 	ck_assert_int_eq(role, 0);
-	expect_not_member(p, "pw", "a1");
+	expect_suspended(p, "pw", "a1", PWS_ROLE_EDITOR, 1);
 	CANNOT(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS4);
 	CANNOT(p, "a1", PWS_ACT_VIEW, NULL, "col", PWS_RULE_WS4);
 	/* Coming back restores the membership as it was. */
@@ -1181,7 +1181,7 @@ START_TEST(WS4_partner_moving_team_loses_access)
 	pws_policy *p = tw_world();
 
 	OK(pws_user_set_team(p, "g1", "initech", PWS_TEAM_MEMBER, RES));
-	expect_not_member(p, "pw", "g1");
+	expect_suspended(p, "pw", "g1", PWS_ROLE_VIEWER, 0);
 	CANNOT(p, "g1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS4);
 	OK(pws_user_set_team(p, "g1", "globex", PWS_TEAM_MEMBER, RES));
 	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
@@ -1330,7 +1330,7 @@ START_TEST(TT2_migrate_maps_partners_to_home_team)
 	CANNOT(p, "solo", PWS_ACT_VIEW, "lw", NULL, PWS_RULE_WS1);
 	/* Now the membership follows the team (WS4). */
 	OK(pws_user_set_team(p, "a2", NULL, PWS_TEAM_MEMBER, RES));
-	expect_not_member(p, "lw", "a2");
+	expect_suspended(p, "lw", "a2", PWS_ROLE_EDITOR, 1);
 	CANNOT(p, "a2", PWS_ACT_VIEW, "lw", NULL, PWS_RULE_WS4);
 	OK(pws_user_set_team(p, "a2", "acme", PWS_TEAM_MEMBER, RES));
 	expect_member(p, "lw", "a2", PWS_ROLE_EDITOR, 1, 1);

@@ -1294,17 +1294,38 @@ static void bad_filter(void)
 	EXPECT(pws_iter_str(it, PWS_COL_ID) == NULL);
 	EXPECT(pws_iter_int(it, PWS_COL_ROLE) == 0);
 	ck_assert_int_eq(pws_iter_next(it), PWS_OK);
-	EXPECT(pws_iter_str(it, 0) != NULL && pws_iter_str(it, 0)[0] == '\0');
-	EXPECT(pws_iter_str(it, 99) != NULL && pws_iter_str(it, 99)[0] == '\0');
-	EXPECT(pws_iter_str(it, PWS_COL_TEXT) != NULL && pws_iter_str(it, PWS_COL_TEXT)[0] == '\0');
+	/* a column the listing lacks is an error the caller sees */
+	EXPECT(pws_iter_str(it, 0) == NULL);
+	EXPECT(pws_iter_str(it, 99) == NULL);
+	EXPECT(pws_iter_str(it, PWS_COL_TEXT) == NULL);
+	EXPECT(pws_iter_str(it, PWS_COL_ROLE) == NULL); /* an integer column */
 	EXPECT(pws_iter_int(it, 0) == 0);
 	EXPECT(pws_iter_int(it, 99) == 0);
+	{
+		int64_t v = -1;
+
+		BADN(pws_iter_int2(it, 0, &v), PWS_EINVALID);
+		EXPECT(v == 0);
+		BADN(pws_iter_int2(it, 99, &v), PWS_EINVALID);
+		BADN(pws_iter_int2(it, PWS_COL_TEXT, &v), PWS_EINVALID);
+		BADN(pws_iter_int2(it, PWS_COL_ID, &v), PWS_EINVALID); /* a string column */
+		BADN(pws_iter_int2(it, PWS_COL_ROLE, NULL), PWS_EINVALID);
+		BADN(pws_iter_int2(NULL, PWS_COL_ROLE, &v), PWS_EINVALID);
+		BADN(pws_iter_int2(it, PWS_COL_ROLE, &v), PWS_OK);
+		EXPECT(v == pws_iter_int(it, PWS_COL_ROLE) && v != 0);
+	}
 	while ((rc = pws_iter_next(it)) == PWS_OK)
 		;
 	EXPECT(rc == PWS_ITEROVER);
 	EXPECT(pws_iter_next(it) == PWS_ITEROVER);
 	EXPECT(pws_iter_str(it, PWS_COL_ID) == NULL);
 	EXPECT(pws_iter_int(it, PWS_COL_ROLE) == 0);
+	{
+		int64_t v = -1;
+
+		BADN(pws_iter_int2(it, PWS_COL_ROLE, &v), PWS_ESTATE); /* no current row */
+		EXPECT(v == 0);
+	}
 	EXPECT(pws_iter_count(it) == 4);
 	pws_iter_free(it);
 	snap(p);

@@ -97,6 +97,20 @@ void expect_not_member(pws_policy *p, const char *ws, const char *user)
 	              pws_strerror(rc));
 }
 
+void expect_suspended(pws_policy *p, const char *ws, const char *user, int role, int lead)
+{
+	int r = -1, l = -1, pa = -1, su = -1, rc;
+
+	rc = pws_member_get(p, &r, &l, &pa, ws, user);
+	ck_assert_msg(rc == PWS_ESTATE, "%s in %s: pws_member_get -> %s, expected suspended", user,
+	              ws, pws_strerror(rc));
+	rc = pws_member_status(p, &r, &l, &pa, &su, ws, user);
+	ck_assert_msg(rc == PWS_OK, "%s in %s: pws_member_status -> %s", user, ws, pws_strerror(rc));
+	ck_assert_msg(su == 1 && pa == 1, "%s in %s: suspended %d, is_partner %d", user, ws, su, pa);
+	ck_assert_msg(r == role && l == lead, "%s in %s: role %d lead %d, expected %d %d", user, ws,
+	              r, l, role, lead);
+}
+
 void expect_invite(pws_policy *p, const char *ws, const char *email, int kind, int role,
                           int lead)
 {

@@ -73,6 +73,9 @@ pws_policy *tw_world(void);
 void expect_member(pws_policy *p, const char *ws, const char *user, int role, int lead,
                    int partner);
 void expect_not_member(pws_policy *p, const char *ws, const char *user);
+/* A suspended membership (WS4): it does not count (pws_member_get says
+ * PWS_ESTATE), and pws_member_status reads it as suspended, external. */
+void expect_suspended(pws_policy *p, const char *ws, const char *user, int role, int lead);
 void expect_invite(pws_policy *p, const char *ws, const char *email, int kind, int role,
                    int lead);
 void expect_no_invite(pws_policy *p, const char *ws, const char *email);

@@ -193,15 +193,17 @@ PWS_EXTERN int pws_allowed_actions(const pws_policy *policy, uint64_t *mask,
  * team's Partner Managers) see every member (VI1); in single-partner mode
  * every member sees every member (VI3); in multi-partner mode a partner
  * sees the publisher's members and their own organization only (VI2).
- * Non-members see nothing (WS1).
+ * Non-members see nothing (WS1). A suspended membership (WS4, see
+ * pws_member_status()) is answered too: the publisher side sees it, a
+ * partner never does (VI1).
  * @param policy the policy handle.
  * @param[out] visible receives 1 or 0.
  * @param[out] rule receives the deciding ::pws_rule (may be NULL).
  * @param viewer the viewing user.
  * @param workspace_id the workspace.
  * @param member the member looked at.
- * @return ::PWS_OK; ::PWS_ENOTFOUND (unknown ids, or @p member is not a
- *         member); ::PWS_EINVALID.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND (unknown ids, or @p member holds no
+ *         membership, counting or suspended); ::PWS_EINVALID.
  * @since 0.1
  */
 PWS_EXTERN int pws_can_see_member(const pws_policy *policy, int *visible, int *rule,
@@ -214,6 +216,7 @@ PWS_EXTERN int pws_can_see_member(const pws_policy *policy, int *visible, int *r
  * Equals what any partner of that organization with no role beyond
  * Viewer sees: the organization is a team id in the team-to-team model and
  * an email domain in the legacy model.
+ * A suspended membership (WS4) is never visible to it (VI1).
  * @param policy the policy handle.
  * @param[out] visible receives 1 or 0.
  * @param[out] rule receives the deciding ::pws_rule (may be NULL).

@@ -16,8 +16,14 @@
  * to what they return.
  *
  * Iterate with pws_iter_next(), read the current row's columns with
- * pws_iter_str() and pws_iter_int() (the @c PWS_COL_* constants each
- * listing documents), release with pws_iter_free().
+ * pws_iter_str() and pws_iter_int2() (the @c PWS_COL_* constants each
+ * listing documents), release with pws_iter_free(). Asking for a column
+ * the listing does not have is an error the caller sees: pws_iter_str()
+ * returns NULL and pws_iter_int2() ::PWS_EINVALID.
+ *
+ * Every row that names a user (a member, an author) carries
+ * ::PWS_COL_EXTERNAL, 1 when that user is a partner of the workspace
+ * (VI7), decided as pws_member_get() decides @c is_partner.
  * @{
  */
 #ifndef PARTNERWS_FILTER_H
@@ -51,15 +57,24 @@ typedef enum pws_column {
 	PWS_COL_MODE = 16,      /**< A ::pws_mode, 0 if not partner (int). */
 	PWS_COL_ELEMENT = 17,   /**< An element id, "" for workspace rows. */
 	PWS_COL_UNREAD = 18,    /**< Unread updates of the viewer (int, VI6). */
-	PWS_COL_PARENT = 19     /**< The update a reply answers, the element a comment is on. */
+	PWS_COL_PARENT = 19,    /**< The update a reply answers, the element a comment is on. */
+	PWS_COL_SUSPENDED = 20  /**< 1 for a suspended membership (int, WS4, VI1; @since 0.2). */
 } pws_column;
 
 /**
  * @brief The members of a workspace as @p viewer sees them (VI1-VI3, VI7).
  *
- * Rows: ID (user), EMAIL, ROLE, LEAD, EXTERNAL, ORG. Team members come
- * first, then partners grouped by organization; within a group by user id.
- * A viewer who may not see the members gets ::PWS_EDENIED.
+ * Rows: ID (user), EMAIL, ROLE, LEAD, EXTERNAL, ORG, SUSPENDED. Team
+ * members come first, then partners grouped by organization; within a
+ * group by user id. A viewer who may not see the members gets
+ * ::PWS_EDENIED.
+ *
+ * The publisher side (viewers on the owning team: Workspace Admins,
+ * Partner Managers, team members) also gets the suspended memberships
+ * (WS4: a team-to-team partner membership whose user's home team is no
+ * longer the team it was granted through), with SUSPENDED 1, EXTERNAL 1
+ * and ORG the organization it was granted through, so that an Admin can
+ * remove them (VI1). Partners never get a suspended membership.
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param viewer the viewing user.
@@ -74,7 +89,8 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *policy,
 /**
  * @brief The members of a workspace as a partner organization sees them (VI8).
  *
- * Equal to the listing of any Viewer partner of that organization.
+ * Equal to the listing of any Viewer partner of that organization: the
+ * same columns, and never a suspended membership (VI1).
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param organization a team id (team-to-team) or an email domain (legacy).
@@ -136,7 +152,8 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *policy
 /**
  * @brief The viewer's own history entries in a workspace (VI4).
  *
- * Rows: ID, TEXT, AT, AUTHOR (always the viewer). In the order added.
+ * Rows: ID, TEXT, AT, AUTHOR (always the viewer), EXTERNAL (of the
+ * author, VI7). In the order added.
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param viewer the viewing user.
@@ -151,7 +168,8 @@ PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *policy,
  * @brief The updates of a workspace (VI5), oldest first.
  *
  * Rows: ID, TEXT, AT, AUTHOR, UNREAD (1 if posted since the viewer's last
- * visit, VI6). Every member sees every update.
+ * visit, VI6), EXTERNAL (of the author, VI7). Every member sees every
+ * update.
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param viewer the viewing user.
@@ -166,7 +184,8 @@ PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *policy,
 /**
  * @brief The replies to an update the viewer sees (VI5, VI2), oldest first.
  *
- * Rows: ID, TEXT, AT, AUTHOR, PARENT (the update).
+ * Rows: ID, TEXT, AT, AUTHOR, PARENT (the update), EXTERNAL (of the
+ * author, VI7).
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param viewer the viewing user.
@@ -183,7 +202,7 @@ PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *policy,
  *        elements and replies to its updates, oldest first (VI2).
  *
  * Rows: ID, TEXT, AT, AUTHOR, PARENT (element or update), KIND (0 for a
- * reply, the element's kind for a comment).
+ * reply, the element's kind for a comment), EXTERNAL (of the author, VI7).
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param viewer the viewing user.
@@ -215,7 +234,8 @@ PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *policy,
 /**
  * @brief The partners holding a Partner Editor seat of a team (PL2, PL4).
  *
- * Rows: ID (user), ORG. Sorted by user id.
+ * Rows: ID (user), ORG, EXTERNAL (VI7: 1, seat holders are partners).
+ * Sorted by user id.
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @param team_id the publisher team.
@@ -255,14 +275,17 @@ PWS_EXTERN int pws_iter_next(pws_iter *it);
  * @brief A string column of the current row.
  * @param it the iterator.
  * @param column a ::pws_column.
- * @return a string borrowed until pws_iter_free(); "" for a column the
- *         listing does not have; NULL before the first or after the last row.
+ * @return a string borrowed until pws_iter_free(); NULL for a column the
+ *         listing does not have as a string (unknown, absent, or an
+ *         integer column), and before the first or after the last row.
  * @since 0.1
  */
 PWS_EXTERN const char *pws_iter_str(const pws_iter *it, int column);
 
 /**
  * @brief An integer column of the current row.
+ *
+ * Cannot tell a 0 from a missing column: prefer pws_iter_int2().
  * @param it the iterator.
  * @param column a ::pws_column.
  * @return the value; 0 for a column the listing does not have or when no
@@ -270,6 +293,20 @@ PWS_EXTERN const char *pws_iter_str(const pws_iter *it, int column);
  * @since 0.1
  */
 PWS_EXTERN int64_t pws_iter_int(const pws_iter *it, int column);
+
+/**
+ * @brief An integer column of the current row, with an error for a column
+ *        the listing does not have.
+ * @param it the iterator.
+ * @param column a ::pws_column.
+ * @param[out] out receives the value; 0 on any error.
+ * @return ::PWS_OK; ::PWS_EINVALID (NULL @p it or @p out, or @p column is
+ *         not an integer column of this listing: unknown, absent, or a
+ *         string column); ::PWS_ESTATE (no row is current: before the
+ *         first pws_iter_next() or after the last).
+ * @since 0.2
+ */
+PWS_EXTERN int pws_iter_int2(const pws_iter *it, int column, int64_t *out);
 
 /**
  * @brief The number of rows of the listing (complete, never capped).

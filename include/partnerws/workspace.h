@@ -690,23 +690,53 @@ PWS_EXTERN int pws_workspace_get(const pws_policy *policy, int *visibility, int 
                                  int *model, int *lifecycle, const char *workspace_id);
 
 /**
- * @brief Reads a user's effective membership of a workspace.
+ * @brief Reads a user's membership of a workspace.
  *
- * A team-to-team partner membership whose granting team the user has left
- * does not count (WS4) and reads as ::PWS_ENOTFOUND.
+ * A team-to-team partner membership whose user's home team is no longer
+ * the team it was granted through is *suspended* (WS4): it does not count,
+ * so the call does not return ::PWS_OK for it, but it still answers with
+ * ::PWS_ESTATE and fills the outputs (its role, lead flag and
+ * @p is_partner 1), so that the publisher side can see and remove it (VI1).
+ * pws_member_status() tells the two apart with ::PWS_OK.
  * @param policy the policy handle.
  * @param[out] role receives the ::pws_ws_role (may be NULL).
  * @param[out] partner_lead receives 1 for a Partner Lead (may be NULL).
  * @param[out] is_partner receives 1 if the member is a partner (may be NULL).
  * @param workspace_id the workspace.
  * @param user_id the user.
- * @return ::PWS_OK; ::PWS_ENOTFOUND (no such workspace, user or
- *         membership); ::PWS_EINVALID.
+ * @return ::PWS_OK (a membership that counts); ::PWS_ESTATE (a suspended
+ *         membership, outputs filled); ::PWS_ENOTFOUND (no such workspace,
+ *         user or membership); ::PWS_EINVALID.
  * @since 0.1
  */
 PWS_EXTERN int pws_member_get(const pws_policy *policy, int *role, int *partner_lead,
                               int *is_partner, const char *workspace_id,
                               const char *user_id);
+
+/**
+ * @brief Reads a user's membership of a workspace, counting or suspended.
+ *
+ * Like pws_member_get(), but a suspended membership (WS4: a team-to-team
+ * partner membership whose user's home team is no longer the team it was
+ * granted through) answers ::PWS_OK with @p suspended 1. Its
+ * @p is_partner is 1: it was granted to a partner, whatever team the user
+ * is on now. A suspended membership grants nothing; the publisher side
+ * sees it in pws_list_members() (VI1), partners never do.
+ * @param policy the policy handle.
+ * @param[out] role receives the ::pws_ws_role (may be NULL).
+ * @param[out] partner_lead receives 1 for a Partner Lead (may be NULL).
+ * @param[out] is_partner receives 1 if the member is a partner (may be NULL).
+ * @param[out] suspended receives 1 for a suspended membership, 0 for one
+ *             that counts (may be NULL).
+ * @param workspace_id the workspace.
+ * @param user_id the user.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND (no such workspace, user or
+ *         membership); ::PWS_EINVALID.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_member_status(const pws_policy *policy, int *role, int *partner_lead,
+                                 int *is_partner, int *suspended, const char *workspace_id,
+                                 const char *user_id);
 
 /**
  * @brief Reads the open invite of an address to a workspace.
