@@ -63,13 +63,53 @@ START_TEST(errors_codes_are_stable)
 }
 END_TEST
 
+/* Rule ids are ABI: a binding copies these numbers. */
+START_TEST(rules_ids_are_stable)
+{
+	ck_assert_int_eq(PWS_RULE_NONE, 0);
+	ck_assert_int_eq(PWS_RULE_PL1, 1);
+	ck_assert_int_eq(PWS_RULE_IN1, 24);
+	ck_assert_int_eq(PWS_RULE_TT3, 56);
+	ck_assert_int_eq(PWS_RULE_IN7, 57);
+	ck_assert_int_eq(PWS_RULE_EV1, 58);
+	ck_assert_int_eq(PWS_RULE_COUNT, 59);
+}
+END_TEST
+
+/* Every rule below the count has a distinct id and a text, and the id
+ * leads back to the rule: a rule added without its text fails here. */
+START_TEST(rules_every_rule_has_id_and_text)
+{
+	int i, j;
+
+	for (i = 1; i < PWS_RULE_COUNT; i++) {
+		ck_assert_ptr_nonnull(pws_rule_id(i));
+		ck_assert_int_gt((int)strlen(pws_rule_id(i)), 1);
+		ck_assert_int_gt((int)strlen(pws_rule_text(i)), 10);
+		ck_assert_int_eq(pws_rule_from_id(pws_rule_id(i)), i);
+		for (j = 1; j < i; j++)
+			ck_assert_str_ne(pws_rule_id(i), pws_rule_id(j));
+	}
+	ck_assert_str_eq(pws_rule_id(PWS_RULE_IN7), "IN7");
+	ck_assert_str_eq(pws_rule_id(PWS_RULE_EV1), "EV1");
+	ck_assert_int_eq(pws_rule_from_id("IN7"), PWS_RULE_IN7);
+	ck_assert_int_eq(pws_rule_from_id("EV1"), PWS_RULE_EV1);
+	ck_assert_str_eq(pws_rule_id(PWS_RULE_COUNT), "");
+	ck_assert_str_eq(pws_rule_text(PWS_RULE_COUNT), "");
+}
+END_TEST
+
 Suite *pws_errors_suite(void)
 {
 	Suite *s = suite_create("errors");
 	TCase *tc = tcase_create("strerror");
+	TCase *tr = tcase_create("rules");
 
 	tcase_add_test(tc, errors_every_code_has_text);
 	tcase_add_test(tc, errors_codes_are_stable);
 	suite_add_tcase(s, tc);
+	tcase_add_test(tr, rules_ids_are_stable);
+	tcase_add_test(tr, rules_every_rule_has_id_and_text);
+	suite_add_tcase(s, tr);
 	return s;
 }

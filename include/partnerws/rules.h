@@ -82,7 +82,9 @@ typedef enum pws_rule {
 	PWS_RULE_TT1 = 54,      /**< Partnerships page. */
 	PWS_RULE_TT2 = 55,      /**< Migration from legacy to team-to-team. */
 	PWS_RULE_TT3 = 56,      /**< Notice coalescing. */
-	PWS_RULE_COUNT = 57     /**< Number of values; not a rule. */
+	PWS_RULE_IN7 = 57,      /**< Withdrawing an open invite; member invites need a team user (since 0.2). */
+	PWS_RULE_EV1 = 58,      /**< Notices never address partners of two organizations (since 0.2). */
+	PWS_RULE_COUNT = 59     /**< Number of values; not a rule. Grows when rules are added. */
 } pws_rule;
 
 /**
