@@ -99,6 +99,48 @@ START_TEST(rules_every_rule_has_id_and_text)
 }
 END_TEST
 
+/* Names of enum values: every value has one, unknown values "". */
+START_TEST(names_of_enum_values)
+{
+	static const char *const ev[] = {
+		"", "request_created", "request_reviewed", "workspace_converted",
+		"workspace_deleted", "invited", "multi_partner_enabled",
+		"roles_downgraded", "update_posted", "migrated", "partner_upgraded",
+		"partner_manager_assigned", "access_ended"
+	};
+	int i;
+
+	for (i = PWS_EV_REQUEST_CREATED; i <= PWS_EV_ACCESS_ENDED; i++)
+		ck_assert_str_eq(pws_event_kind_name(i), ev[i]);
+	ck_assert_str_eq(pws_event_kind_name(PWS_EV_INVITED), "invited");
+	ck_assert_str_eq(pws_event_kind_name(0), "");
+	ck_assert_str_eq(pws_event_kind_name(-1), "");
+	ck_assert_str_eq(pws_event_kind_name(PWS_EV_ACCESS_ENDED + 100), "");
+	ck_assert_str_eq(pws_ws_role_name(PWS_ROLE_VIEWER), "viewer");
+	ck_assert_str_eq(pws_ws_role_name(PWS_ROLE_EDITOR), "editor");
+	ck_assert_str_eq(pws_ws_role_name(PWS_ROLE_ADMIN), "admin");
+	ck_assert_str_eq(pws_ws_role_name(0), "");
+	ck_assert_str_eq(pws_ws_role_name(4), "");
+	ck_assert_str_eq(pws_team_role_name(PWS_TEAM_MEMBER), "member");
+	ck_assert_str_eq(pws_team_role_name(PWS_TEAM_ADMIN), "admin");
+	ck_assert_str_eq(pws_team_role_name(PWS_TEAM_SUPER_ADMIN), "super_admin");
+	ck_assert_str_eq(pws_team_role_name(4), "");
+	ck_assert_str_eq(pws_plan_name(PWS_PLAN_FREE), "free");
+	ck_assert_str_eq(pws_plan_name(PWS_PLAN_BASIC), "basic");
+	ck_assert_str_eq(pws_plan_name(PWS_PLAN_PROFESSIONAL), "professional");
+	ck_assert_str_eq(pws_plan_name(PWS_PLAN_ENTERPRISE), "enterprise");
+	ck_assert_str_eq(pws_plan_name(5), "");
+	ck_assert_str_eq(pws_plan_name(-3), "");
+	ck_assert_str_eq(pws_visibility_name(PWS_VIS_PERSONAL), "personal");
+	ck_assert_str_eq(pws_visibility_name(PWS_VIS_PRIVATE), "private");
+	ck_assert_str_eq(pws_visibility_name(PWS_VIS_TEAM), "team");
+	ck_assert_str_eq(pws_visibility_name(PWS_VIS_PARTNER), "partner");
+	ck_assert_str_eq(pws_visibility_name(PWS_VIS_PUBLIC), "public");
+	ck_assert_str_eq(pws_visibility_name(6), "");
+	ck_assert_str_eq(pws_visibility_name(0), "");
+}
+END_TEST
+
 Suite *pws_errors_suite(void)
 {
 	Suite *s = suite_create("errors");
@@ -110,6 +152,7 @@ Suite *pws_errors_suite(void)
 	suite_add_tcase(s, tc);
 	tcase_add_test(tr, rules_ids_are_stable);
 	tcase_add_test(tr, rules_every_rule_has_id_and_text);
+	tcase_add_test(tr, names_of_enum_values);
 	suite_add_tcase(s, tr);
 	return s;
 }

@@ -304,6 +304,24 @@ PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
 PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partner_manager,
                             char *team_buf, size_t team_size, const char *user_id);
 
+/**
+ * @brief The name of a plan, as the snapshot format spells it.
+ * @param plan a ::pws_plan.
+ * @return a static string: "free", "basic", "professional" or
+ *         "enterprise"; "" for unknown values. Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_plan_name(int plan);
+
+/**
+ * @brief The name of a team role, as the snapshot format spells it.
+ * @param role a ::pws_team_role.
+ * @return a static string: "member", "admin" or "super_admin"; "" for
+ *         unknown values. Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_team_role_name(int role);
+
 PWS_END_DECL
 
 /** @} */
