@@ -3,7 +3,10 @@
  * SPDX-License-Identifier: MIT
  */
 #include "test-common.h"
+#include "test-world.h"
 
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 START_TEST(handle_new_free_defaults)
@@ -56,7 +59,8 @@ START_TEST(handle_options_init_twins)
 	ck_assert_int_eq(pws_policy_options_init(&o, PWS_POLICY_OPTIONS_VERSION), PWS_OK);
 	ck_assert(o.version == m.version && !o.allocator && !o.storage && !o.on_event && !o.event_payload);
 	ck_assert_int_eq(pws_policy_options_init(&o, 0), PWS_EINVALID);
-	ck_assert_int_eq(pws_policy_options_init(&o, 2), PWS_EINVALID);
+	ck_assert_int_eq(pws_policy_options_init(&o, PWS_POLICY_OPTIONS_VERSION + 1), PWS_EINVALID);
+	ck_assert(o.max_name_bytes == 0 && o.max_text_bytes == 0);
 	ck_assert_int_eq(pws_policy_options_init(NULL, 1), PWS_EINVALID);
 
 	memset(&a, 0xff, sizeof a);
@@ -143,10 +147,261 @@ START_TEST(handle_new_oom_sweep)
 }
 END_TEST
 
+/* ---- text limits (pws_policy_options v2) ---------------------------------- */
+
+/* A handle with the given text limits and options version, holding a team
+ * "pub" (enterprise) with "owner" (super admin), team workspaces "ws" and
+ * "wc", element "col" in "ws" and update "u1" in "ws". */
+static pws_policy *lim_world(unsigned int version, uint32_t max_name, uint32_t max_text,
+                             const pws_storage_ops *st)
+{
+	pws_policy *p = NULL;
+	pws_policy_options o;
+
+	memset(&o, 0, sizeof o);
+	o.version = version;
+	o.allocator = tc_allocator();
+	o.storage = st;
+	o.max_name_bytes = max_name;
+	o.max_text_bytes = max_text;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	if (st)
+		return p; /* the store holds the world */
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES));
+	OK(pws_workspace_create(p, "owner", "ws", "W", PWS_VIS_TEAM, NULL, RES));
+	OK(pws_workspace_create(p, "owner", "wc", "C", PWS_VIS_TEAM, NULL, RES));
+	OK(pws_element_add(p, "owner", "ws", "col", PWS_EL_COLLECTION, 10, NULL, RES));
+	OK(pws_update_post(p, "owner", "ws", "u1", "hello", 1, RES));
+	return p;
+}
+
+/* Every text argument of every public call, and whether it is a name. */
+enum { T_TEAM, T_WS_NAME, T_WS_NOTE, T_LEGACY, T_CONVERT, T_DET_NAME, T_DET_SUMMARY,
+       T_DET_DESC, T_UPDATE, T_REPLY, T_HISTORY, T_COMMENT, T_COUNT };
+
+static int is_name(int which)
+{
+	return which == T_TEAM || which == T_WS_NAME || which == T_LEGACY ||
+	       which == T_DET_NAME;
+}
+
+/* Makes call `which` with text s; ids get suffix sfx so calls may repeat. */
+static int text_call(pws_policy *p, int which, const char *s, const char *sfx)
+{
+	char id[32];
+
+	snprintf(id, sizeof id, "n-%d-%s", which, sfx);
+	switch (which) {
+	case T_TEAM: return pws_team_add(p, id, s, PWS_PLAN_FREE, 0, RES);
+	case T_WS_NAME: return pws_workspace_create(p, "owner", id, s, PWS_VIS_TEAM, NULL, RES);
+	case T_WS_NOTE: return pws_workspace_create(p, "owner", id, "N", PWS_VIS_PARTNER, s, RES);
+	case T_LEGACY: return pws_workspace_add_legacy(p, "pub", id, s, "owner", RES);
+	case T_CONVERT: return pws_workspace_convert(p, "owner", "wc", s, RES);
+	case T_DET_NAME: return pws_workspace_set_details(p, "owner", "ws", s, NULL, NULL, RES);
+	case T_DET_SUMMARY: return pws_workspace_set_details(p, "owner", "ws", NULL, s, NULL, RES);
+	case T_DET_DESC: return pws_workspace_set_details(p, "owner", "ws", NULL, NULL, s, RES);
+	case T_UPDATE: return pws_update_post(p, "owner", "ws", id, s, 2, RES);
+	case T_REPLY: return pws_update_reply(p, "owner", "u1", id, s, 2, RES);
+	case T_HISTORY: return pws_history_add(p, "owner", "ws", id, s, 2, RES);
+	case T_COMMENT: return pws_comment_add(p, "owner", "col", id, s, RES);
+	}
+	return PWS_ERROR;
+}
+
+/* A string of n bytes; the caller frees it. */
+static char *text_of(size_t n)
+{
+	char *s = malloc(n + 1);
+
+	ck_assert_ptr_nonnull(s);
+	memset(s, 'x', n);
+	s[n] = '\0';
+	return s;
+}
+
+/* Each call refused one byte over its limit (EINVALID, a message naming the
+ * limit, state unchanged) and accepted at it. */
+static void expect_limits(pws_policy *p, uint32_t name_max, uint32_t text_max)
+{
+	char want[64];
+	int w;
+
+	for (w = 0; w < T_COUNT; w++) {
+		uint32_t lim = is_name(w) ? name_max : text_max;
+		char *over = text_of((size_t)lim + 1), *at = text_of(lim);
+		uint64_t before = tw_digest(p);
+
+		ck_assert_msg(text_call(p, w, over, "over") == PWS_EINVALID,
+		              "call %d accepted %u bytes over a limit of %u", w, lim + 1, lim);
+		ck_assert_int_eq(tw_res.code, PWS_EINVALID);
+		snprintf(want, sizeof want, "limit of %lu bytes (%s)", (unsigned long)lim,
+		         is_name(w) ? "max_name_bytes" : "max_text_bytes");
+		ck_assert_msg(strstr(tw_res.message, want) != NULL, "call %d: message '%s'",
+		              w, tw_res.message);
+		ck_assert_uint_eq(tw_digest(p), before);
+		ck_assert_msg(text_call(p, w, at, "at") == PWS_OK, "call %d refused %u bytes: %s",
+		              w, lim, tw_res.message);
+		free(over);
+		free(at);
+	}
+}
+
+START_TEST(limits_defaults)
+{
+	pws_policy *p = lim_world(PWS_POLICY_OPTIONS_VERSION, 0, 0, NULL);
+
+	expect_limits(p, PWS_DEFAULT_MAX_NAME_BYTES, PWS_DEFAULT_MAX_TEXT_BYTES);
+	pws_policy_free(p);
+	ck_assert_uint_eq(PWS_DEFAULT_MAX_NAME_BYTES, 1024);
+	ck_assert_uint_eq(PWS_DEFAULT_MAX_TEXT_BYTES, 65536);
+}
+END_TEST
+
+START_TEST(limits_custom)
+{
+	pws_policy *p = lim_world(PWS_POLICY_OPTIONS_VERSION, 10, 20, NULL);
+
+	expect_limits(p, 10, 20);
+	pws_policy_free(p);
+	p = lim_world(PWS_POLICY_OPTIONS_VERSION, 3000, 300, NULL);
+	expect_limits(p, 3000, 300);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A version-1 caller never set the limit fields: whatever lies there, the
+ * library uses the defaults. */
+START_TEST(limits_old_options_version_gets_defaults)
+{
+	pws_policy *p = lim_world(1, 5, 5, NULL);
+
+	expect_limits(p, PWS_DEFAULT_MAX_NAME_BYTES, PWS_DEFAULT_MAX_TEXT_BYTES);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(limits_bounded_by_format)
+{
+	pws_policy *p = (pws_policy *)0x1;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+
+	o.max_text_bytes = PWS_TEXT_LIMIT_MAX + 1;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_EINVALID);
+	ck_assert_ptr_null(p);
+	o.max_text_bytes = 0;
+	o.max_name_bytes = PWS_TEXT_LIMIT_MAX + 1;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_EINVALID);
+	o.max_name_bytes = PWS_TEXT_LIMIT_MAX;
+	o.max_text_bytes = PWS_TEXT_LIMIT_MAX;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A NULL or non-UTF-8 text is still refused, with its own message. */
+START_TEST(limits_null_and_bad_utf8)
+{
+	pws_policy *p = lim_world(PWS_POLICY_OPTIONS_VERSION, 0, 0, NULL);
+	uint64_t before = tw_digest(p);
+
+	FAILS(pws_update_post(p, "owner", "ws", "u2", NULL, 2, RES), PWS_EINVALID);
+	ck_assert_str_eq(tw_res.message, "text is NULL");
+	FAILS(pws_update_post(p, "owner", "ws", "u2", "a\xff", 2, RES), PWS_EINVALID);
+	ck_assert_str_eq(tw_res.message, "text is not valid UTF-8");
+	FAILS(pws_team_add(p, "t2", NULL, PWS_PLAN_FREE, 0, RES), PWS_EINVALID);
+	ck_assert_str_eq(tw_res.message, "team name is NULL");
+	ck_assert_uint_eq(tw_digest(p), before);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* An in-memory store that outlives its handles: records in put order. */
+#define MS_MAX 64
+static struct ms {
+	size_t n;
+	char key[MS_MAX][17];
+	void *data[MS_MAX];
+	size_t len[MS_MAX];
+} ms;
+
+static int ms_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
+{
+	size_t i;
+	int rc;
+
+	(void)ctx;
+	for (i = 0; i < ms.n; i++)
+		if ((rc = sink(sink_ctx, PWS_RECORD_OP, ms.key[i], 16, ms.data[i], ms.len[i])))
+			return rc;
+	return PWS_OK;
+}
+
+static int ms_put(void *ctx, uint32_t kind, const char *key, size_t key_len,
+                  const void *data, size_t data_len)
+{
+	(void)ctx; (void)kind;
+	ck_assert_uint_lt(ms.n, MS_MAX);
+	ck_assert_uint_eq(key_len, 16);
+	memcpy(ms.key[ms.n], key, 16);
+	ms.data[ms.n] = malloc(data_len ? data_len : 1);
+	memcpy(ms.data[ms.n], data, data_len);
+	ms.len[ms.n++] = data_len;
+	return PWS_OK;
+}
+
+static void ms_close(void *ctx)
+{
+	(void)ctx;
+}
+
+/* A store written under larger limits loads under smaller ones: limits
+ * apply to new calls, never to what was committed. */
+START_TEST(limits_not_applied_on_replay)
+{
+	pws_storage_ops st = PWS_STORAGE_OPS_INIT;
+	pws_policy *p, *q;
+	char *big = text_of(5000);
+	uint64_t d;
+	size_t i;
+
+	memset(&ms, 0, sizeof ms);
+	st.load = ms_load;
+	st.put = ms_put;
+	st.close = ms_close;
+	p = lim_world(PWS_POLICY_OPTIONS_VERSION, 8000, 8000, &st);
+	OK(pws_team_add(p, "pub", big, PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES));
+	OK(pws_workspace_create(p, "owner", "ws", big, PWS_VIS_TEAM, NULL, RES));
+	OK(pws_update_post(p, "owner", "ws", "u1", big, 1, RES));
+	d = tw_digest(p);
+	pws_policy_free(p);
+
+	q = lim_world(PWS_POLICY_OPTIONS_VERSION, 10, 10, &st);
+	ck_assert_uint_eq(tw_digest(q), d);
+	/* ... while a new call under the small limits is refused */
+	FAILS(pws_update_post(q, "owner", "ws", "u2", big, 2, RES), PWS_EINVALID);
+	ck_assert_uint_eq(tw_digest(q), d);
+	pws_policy_free(q);
+	for (i = 0; i < ms.n; i++)
+		free(ms.data[i]);
+	free(big);
+}
+END_TEST
+
 Suite *pws_handle_suite(void)
 {
 	Suite *s = suite_create("handle");
 	TCase *tc = tcase_create("lifecycle");
+	TCase *tl = tcase_create("limits");
+
+	tcase_add_test(tl, limits_defaults);
+	tcase_add_test(tl, limits_custom);
+	tcase_add_test(tl, limits_old_options_version_gets_defaults);
+	tcase_add_test(tl, limits_bounded_by_format);
+	tcase_add_test(tl, limits_null_and_bad_utf8);
+	tcase_add_test(tl, limits_not_applied_on_replay);
+	suite_add_tcase(s, tl);
 
 	tcase_add_test(tc, handle_new_free_defaults);
 	tcase_add_test(tc, handle_new_rejects_bad_arguments);
