@@ -310,6 +310,13 @@ int pws__valid_id(const char *s)
 	return utf8_ok((const unsigned char *)s, i);
 }
 
+int pws__miss_code(const char *a, const char *b, const char *c)
+{
+	if ((a && !pws__valid_id(a)) || (b && !pws__valid_id(b)) || (c && !pws__valid_id(c)))
+		return PWS_EINVALID;
+	return PWS_ENOTFOUND;
+}
+
 int pws__valid_text(const char *s)
 {
 	size_t n;

@@ -110,6 +110,12 @@ void pws__read_end(const pws_policy *p);
 
 /* Ids: non-empty, at most 255 bytes, no control characters. */
 int pws__valid_id(const char *s);
+/* The code of a query whose ids did not all resolve: PWS_EINVALID if one
+ * of the given ids (NULL ones are skipped) is malformed, else
+ * PWS_ENOTFOUND. Only well-formed ids are ever stored, so an id that
+ * resolves is well formed: queries call this on a miss only, and ids that
+ * resolve pay nothing for the validation. */
+int pws__miss_code(const char *a, const char *b, const char *c);
 /* Free text: not NULL, UTF-8, at most PWS_TEXT_LIMIT_MAX (1 MiB) bytes:
  * the format's hard limit, for what is already stored (snapshots). */
 int pws__valid_text(const char *s);

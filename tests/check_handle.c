@@ -389,11 +389,166 @@ START_TEST(limits_not_applied_on_replay)
 }
 END_TEST
 
+/* ---- one code for a malformed id in every query -------------------------- */
+
+enum { Q_CHECK, Q_CHECK_EL, Q_BATCH, Q_BATCH_EL, Q_ALLOWED, Q_ALLOWED_EL, Q_SEE_MEMBER,
+       Q_ORG_SEE_MEMBER, Q_SEE_HISTORY, Q_SEE_REPLY, Q_REF_USER, Q_REF_WS, Q_REF_EL,
+       Q_L_MEMBERS, Q_L_MEMBERS_ORG, Q_L_WORKSPACES, Q_L_ELEMENTS, Q_L_ELEMENTS_ORG,
+       Q_L_HISTORY, Q_L_UPDATES, Q_L_REPLIES, Q_L_ACTIVITY, Q_L_PARTNERSHIPS, Q_L_SEATS,
+       Q_L_REACH, Q_TEAM_SEATS, Q_USER_GET, Q_UNREAD, Q_WS_GET, Q_MEMBER_GET, Q_INVITE_GET,
+       Q_EL_GET, Q_COUNT };
+
+/* The well-formed ids each query is called with (tw_world plus "u1",
+ * "r1", "h1" and an invite of a2@acme.com); NULL ends a list. */
+static const char *const q_ids[Q_COUNT][4] = {
+	[Q_CHECK] = { "dev", "pw" },
+	[Q_CHECK_EL] = { "dev", "pw", "col" },
+	[Q_BATCH] = { "dev", "pw" },
+	[Q_BATCH_EL] = { "dev", "pw", "col" },
+	[Q_ALLOWED] = { "dev", "pw" },
+	[Q_ALLOWED_EL] = { "dev", "pw", "col" },
+	[Q_SEE_MEMBER] = { "dev", "pw", "a1" },
+	[Q_ORG_SEE_MEMBER] = { "acme", "pw", "a1" },
+	[Q_SEE_HISTORY] = { "dev", "h1" },
+	[Q_SEE_REPLY] = { "dev", "r1" },
+	[Q_REF_USER] = { "dev" },
+	[Q_REF_WS] = { "pw" },
+	[Q_REF_EL] = { "col" },
+	[Q_L_MEMBERS] = { "dev", "pw" },
+	[Q_L_MEMBERS_ORG] = { "acme", "pw" },
+	[Q_L_WORKSPACES] = { "dev" },
+	[Q_L_ELEMENTS] = { "dev", "pw" },
+	[Q_L_ELEMENTS_ORG] = { "acme", "pw" },
+	[Q_L_HISTORY] = { "dev", "pw" },
+	[Q_L_UPDATES] = { "dev", "pw" },
+	[Q_L_REPLIES] = { "dev", "u1" },
+	[Q_L_ACTIVITY] = { "dev", "pw" },
+	[Q_L_PARTNERSHIPS] = { "pm", "pub" },
+	[Q_L_SEATS] = { "pub" },
+	[Q_L_REACH] = { "pm", "pub", "a1" },
+	[Q_TEAM_SEATS] = { "pub" },
+	[Q_USER_GET] = { "dev" },
+	[Q_UNREAD] = { "dev", "pw" },
+	[Q_WS_GET] = { "pw" },
+	[Q_MEMBER_GET] = { "pw", "a1" },
+	[Q_INVITE_GET] = { "pw", "a2@acme.com" },
+	[Q_EL_GET] = { "col" },
+};
+
+static int query(pws_policy *p, int q, const char *const *id)
+{
+	int a = 0, r = 0, code = 99, x1, x2, x3;
+	uint64_t mask;
+	uint32_t u1, u2;
+	pws_ref ref;
+	pws_iter *it = NULL;
+	char buf[300];
+	int rc = PWS_ERROR;
+
+	switch (q) {
+	case Q_CHECK: case Q_CHECK_EL:
+		return pws_check(p, &a, &r, id[0], PWS_ACT_VIEW, id[1], id[2]);
+	case Q_BATCH: case Q_BATCH_EL: {
+		int act = PWS_ACT_VIEW;
+
+		rc = pws_check_batch(p, &a, &r, &code, 1, &id[0], &act, &id[1],
+		                     q == Q_BATCH_EL ? &id[2] : NULL);
+		ck_assert_int_eq(rc, PWS_OK);
+		return code;
+	}
+	case Q_ALLOWED: case Q_ALLOWED_EL:
+		return pws_allowed_actions(p, &mask, id[0], id[1], id[2]);
+	case Q_SEE_MEMBER: return pws_can_see_member(p, &a, &r, id[0], id[1], id[2]);
+	case Q_ORG_SEE_MEMBER: return pws_org_can_see_member(p, &a, &r, id[0], id[1], id[2]);
+	case Q_SEE_HISTORY: return pws_can_see_history(p, &a, &r, id[0], id[1]);
+	case Q_SEE_REPLY: return pws_can_see_reply(p, &a, &r, id[0], id[1]);
+	case Q_REF_USER: return pws_ref_user(p, &ref, id[0]);
+	case Q_REF_WS: return pws_ref_workspace(p, &ref, id[0]);
+	case Q_REF_EL: return pws_ref_element(p, &ref, id[0]);
+	case Q_L_MEMBERS: rc = pws_list_members(&it, p, id[0], id[1]); break;
+	case Q_L_MEMBERS_ORG: rc = pws_list_members_as_org(&it, p, id[0], id[1]); break;
+	case Q_L_WORKSPACES: rc = pws_list_workspaces(&it, p, id[0]); break;
+	case Q_L_ELEMENTS: rc = pws_list_elements(&it, p, id[0], id[1]); break;
+	case Q_L_ELEMENTS_ORG: rc = pws_list_elements_as_org(&it, p, id[0], id[1]); break;
+	case Q_L_HISTORY: rc = pws_list_history(&it, p, id[0], id[1]); break;
+	case Q_L_UPDATES: rc = pws_list_updates(&it, p, id[0], id[1]); break;
+	case Q_L_REPLIES: rc = pws_list_replies(&it, p, id[0], id[1]); break;
+	case Q_L_ACTIVITY: rc = pws_list_activity(&it, p, id[0], id[1]); break;
+	case Q_L_PARTNERSHIPS: rc = pws_list_partnerships(&it, p, id[0], id[1]); break;
+	case Q_L_SEATS: rc = pws_list_seats(&it, p, id[0]); break;
+	case Q_L_REACH: rc = pws_list_partner_reach(&it, p, id[0], id[1], id[2]); break;
+	case Q_TEAM_SEATS: return pws_team_editor_seats(p, &u1, &u2, id[0]);
+	case Q_USER_GET: return pws_user_get(p, &x1, &x2, buf, sizeof buf, id[0]);
+	case Q_UNREAD: return pws_workspace_unread(p, &u1, id[0], id[1]);
+	case Q_WS_GET: return pws_workspace_get(p, &x1, &x2, &x3, &a, id[0]);
+	case Q_MEMBER_GET: return pws_member_get(p, &x1, &x2, &x3, id[0], id[1]);
+	case Q_INVITE_GET: return pws_invite_get(p, &x1, &x2, &x3, id[0], id[1]);
+	case Q_EL_GET: return pws_element_get(p, &x1, &x2, buf, sizeof buf, id[0]);
+	}
+	pws_iter_free(it);
+	return rc;
+}
+
+/* Every query answers PWS_EINVALID for a malformed id in any position (1 MB,
+ * empty, a control byte, 256 bytes) -- not PWS_ENOTFOUND as if it were
+ * merely unknown -- and PWS_ENOTFOUND for a well-formed unknown one. */
+START_TEST(ids_malformed_invalid_in_every_query)
+{
+	pws_policy *p = tw_world();
+	char *huge = text_of(1u << 20), *long_id = text_of(256), *max_id = text_of(255);
+	const char *bad[] = { huge, "", "de\nv", long_id };
+	const char *id[4];
+	int q, k, b;
+
+	OK(pws_update_post(p, "dev", "pw", "u1", "news", 1, RES));
+	OK(pws_update_reply(p, "dev", "u1", "r1", "ok", 2, RES));
+	OK(pws_history_add(p, "dev", "pw", "h1", "ran", 3, RES));
+	OK(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	for (q = 0; q < Q_COUNT; q++) {
+		ck_assert_msg(query(p, q, q_ids[q]) == PWS_OK, "query %d fails with good ids", q);
+		for (k = 0; k < 4 && q_ids[q][k]; k++) {
+			for (b = 0; b < (int)(sizeof bad / sizeof bad[0]); b++) {
+				memcpy(id, q_ids[q], sizeof id);
+				id[k] = bad[b];
+				ck_assert_msg(query(p, q, id) == PWS_EINVALID,
+				              "query %d, id %d, bad id %d: %d, not EINVALID",
+				              q, k, b, query(p, q, id));
+			}
+			if (q == Q_INVITE_GET && k == 1)
+				continue; /* an email, not an id */
+			if ((q == Q_CHECK_EL || q == Q_BATCH_EL || q == Q_ALLOWED_EL) && k == 1)
+				continue; /* a workspace that is not the element's: EINVALID */
+			/* beside an unknown id, a malformed one is still malformed */
+			for (b = 0; b < 4 && q_ids[q][b]; b++) {
+				if (b == k)
+					continue;
+				memcpy(id, q_ids[q], sizeof id);
+				id[k] = huge;
+				id[b] = max_id;
+				ck_assert_msg(query(p, q, id) == PWS_EINVALID,
+				              "query %d, id %d malformed, id %d unknown: %d", q, k, b,
+				              query(p, q, id));
+			}
+			memcpy(id, q_ids[q], sizeof id);
+			id[k] = max_id; /* well formed, unknown */
+			ck_assert_msg(query(p, q, id) == PWS_ENOTFOUND,
+			              "query %d, id %d unknown: %d, not ENOTFOUND", q, k,
+			              query(p, q, id));
+		}
+	}
+	pws_policy_free(p);
+	free(huge);
+	free(long_id);
+	free(max_id);
+}
+END_TEST
+
 Suite *pws_handle_suite(void)
 {
 	Suite *s = suite_create("handle");
 	TCase *tc = tcase_create("lifecycle");
 	TCase *tl = tcase_create("limits");
+	TCase *ti = tcase_create("ids");
 
 	tcase_add_test(tl, limits_defaults);
 	tcase_add_test(tl, limits_custom);
@@ -402,6 +557,8 @@ Suite *pws_handle_suite(void)
 	tcase_add_test(tl, limits_null_and_bad_utf8);
 	tcase_add_test(tl, limits_not_applied_on_replay);
 	suite_add_tcase(s, tl);
+	tcase_add_test(ti, ids_malformed_invalid_in_every_query);
+	suite_add_tcase(s, ti);
 
 	tcase_add_test(tc, handle_new_free_defaults);
 	tcase_add_test(tc, handle_new_rejects_bad_arguments);
