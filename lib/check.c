@@ -31,9 +31,9 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	uint32_t *u = &in->u, *w = &in->w, *e = &in->e;
 	uint64_t *hx = &in->hx;
 
-	/* Only NULL and empty are invalid here: an id the directory could not
-	 * hold (control bytes, over-long) is simply not found, without a
-	 * separate validation pass on the hot path. */
+	/* NULL and empty are refused here; an id the directory could not hold
+	 * (control bytes, over-long) is not found, and only then validated
+	 * (pws__miss_code): ids that resolve pay for no validation pass. */
 	if (!actor || !actor[0] || (!ws && !el) || (ws && !ws[0]) || (el && !el[0]))
 		return PWS_EINVALID;
 	*e = PWS__NONE;
@@ -52,18 +52,16 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 		*u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
 		*w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
 		if (*u == PWS__NONE || *w == PWS__NONE)
-			return PWS_ENOTFOUND;
+			return pws__miss_code(actor, ws, NULL);
 		return PWS_OK;
 	}
 	*u = pws__user_find(m, actor);
-	if (*u == PWS__NONE)
-		return PWS_ENOTFOUND;
-	*e = pws__el_find(m, el);
+	*e = *u == PWS__NONE ? PWS__NONE : pws__el_find(m, el);
 	if (*e == PWS__NONE)
-		return PWS_ENOTFOUND;
+		return pws__miss_code(actor, ws, el);
 	*w = ELEM(m, *e)->ws;
 	if (ws && pws__ws_find(m, ws) != *w)
-		return PWS_EINVALID; /* the element is not in that workspace */
+		return PWS_EINVALID; /* malformed, or the element is not in that workspace */
 	*hx = pws__member_hx(m, *w, *u);
 	pws__umap_prefetch_h(&m->member_of, *hx);
 	return PWS_OK;
@@ -134,7 +132,7 @@ static int ref_of(const pws_policy *p, pws_ref *ref, const char *id, int kind)
 	if (i != PWS__NONE)
 		*ref = make_ref(p, kind, i);
 	pws__read_end(p);
-	return i == PWS__NONE ? PWS_ENOTFOUND : PWS_OK;
+	return i == PWS__NONE ? pws__miss_code(id, NULL, NULL) : PWS_OK;
 }
 
 PWS_EXTERN int pws_ref_user(const pws_policy *p, pws_ref *ref, const char *user_id)

@@ -320,6 +320,13 @@ int pws__valid_id(const char *s)
 	return utf8_ok((const unsigned char *)s, i);
 }
 
+int pws__miss_code(const char *a, const char *b, const char *c)
+{
+	if ((a && !pws__valid_id(a)) || (b && !pws__valid_id(b)) || (c && !pws__valid_id(c)))
+		return PWS_EINVALID;
+	return PWS_ENOTFOUND;
+}
+
 int pws__valid_text(const char *s)
 {
 	size_t n;
@@ -327,7 +334,47 @@ int pws__valid_text(const char *s)
 	if (!s)
 		return 0;
 	n = strlen(s);
-	return n <= (1u << 20) && utf8_ok((const unsigned char *)s, n);
+	return n <= PWS_TEXT_LIMIT_MAX && utf8_ok((const unsigned char *)s, n);
+}
+
+/* strlen, but stops after max bytes: refusing a 1 GB string costs no more
+ * than reading the limit. */
+static size_t bounded_len(const char *s, size_t max)
+{
+	size_t n = 0;
+
+	while (n < max && s[n])
+		n++;
+	return n;
+}
+
+static int need_str(pws__op *op, const char *s, const char *what, uint32_t limit,
+                    const char *option)
+{
+	size_t n;
+
+	if (!s)
+		return pws__fail(op, PWS_EINVALID, 0, "%s is NULL", what);
+	if (op->p->replaying) /* stored under the limits of its day */
+		limit = PWS_TEXT_LIMIT_MAX;
+	n = bounded_len(s, (size_t)limit + 1);
+	if (n > limit)
+		return pws__fail(op, PWS_EINVALID, 0,
+		                 "%s is longer than the limit of %lu bytes (%s)", what,
+		                 (unsigned long)limit, option);
+	if (!utf8_ok((const unsigned char *)s, n))
+		return pws__fail(op, PWS_EINVALID, 0, "%s is not valid UTF-8", what);
+	return PWS_OK;
+}
+
+int pws__need_name(pws__op *op, const char *s, const char *what)
+{
+	return need_str(op, s, what, op->p->max_name, "max_name_bytes");
+}
+
+int pws__need_text(pws__op *op, const char *s, const char *what)
+{
+	return need_str(op, s, what, op->p->max_text, "max_text_bytes");
 }
 
 /* --- events ----------------------------------------------------------------- */

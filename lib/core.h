@@ -54,6 +54,8 @@ struct pws_policy {
 	                      * pws_compact() deletes base..seq */
 	int replaying;       /* loading the store: no write-through, no events */
 	uint32_t gen;        /* bumped when the whole model is replaced (refs) */
+	uint32_t max_name;   /* text limits of new calls (pws_policy_options) */
+	uint32_t max_text;
 };
 
 /* One mutating call. */
@@ -112,8 +114,21 @@ void pws__read_end(const pws_policy *p);
 
 /* Ids: non-empty, at most 255 bytes, no control characters. */
 int pws__valid_id(const char *s);
-/* Free text: not NULL, valid length (<= 1 MiB). */
+/* The code of a query whose ids did not all resolve: PWS_EINVALID if one
+ * of the given ids (NULL ones are skipped) is malformed, else
+ * PWS_ENOTFOUND. Only well-formed ids are ever stored, so an id that
+ * resolves is well formed: queries call this on a miss only, and ids that
+ * resolve pay nothing for the validation. */
+int pws__miss_code(const char *a, const char *b, const char *c);
+/* Free text: not NULL, UTF-8, at most PWS_TEXT_LIMIT_MAX (1 MiB) bytes:
+ * the format's hard limit, for what is already stored (snapshots). */
 int pws__valid_text(const char *s);
+/* A name / a free text brought in by a call: not NULL, UTF-8, within the
+ * handle's max_name_bytes / max_text_bytes. Fails op with a message that
+ * names @what and the limit. Records replayed from the store only meet the
+ * hard limit: they were accepted under the limits of their day. */
+int pws__need_name(pws__op *op, const char *s, const char *what);
+int pws__need_text(pws__op *op, const char *s, const char *what);
 
 /* --- events (built before apply, delivered after commit) ---------------- */
 struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels,

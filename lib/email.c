@@ -302,3 +302,27 @@ int pws__email_key(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
 			*c = (char)(*c - 'A' + 'a');
 	return PWS_OK;
 }
+
+PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
+                             size_t *needed)
+{
+	char buf[PWS__EMAIL_MAX + 1];
+	size_t n;
+
+	if (needed)
+		*needed = 0;
+	if (!out || out_size == 0)
+		return PWS_EINVALID;
+	out[0] = '\0';
+	if (!email || pws__email_key(buf, email, strlen(email), NULL) != PWS_OK)
+		return PWS_EINVALID;
+	n = strlen(buf);
+	/* The size is reported whether or not it fits, so a caller can retry
+	 * with a buffer of exactly that size. */
+	if (needed)
+		*needed = n + 1;
+	if (n >= out_size)
+		return PWS_EINVALID;
+	memcpy(out, buf, n + 1);
+	return PWS_OK;
+}

@@ -842,7 +842,7 @@ PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *p, const char 
 	if (rc)
 		return rc;
 	m = &p->m;
-	if (!pws__valid_id(update_id))
+	if (!pws__valid_id(viewer) || !pws__valid_id(update_id))
 		return finish(p, PWS_EINVALID);
 	up = pws__smap_get(&m->upd_ids, update_id);
 	if (up == PWS__NONE)

@@ -36,8 +36,8 @@ PWS_EXTERN int pws_team_add(pws_policy *p, const char *team_id, const char *name
 	m = op.m;
 	if (!pws__valid_id(team_id))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "team id is NULL, empty or malformed"));
-	if (!name || !pws__valid_text(name))
-		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "team name is NULL, too long or not UTF-8"));
+	if (pws__need_name(&op, name, "team name"))
+		return pws__op_end(&op, PWS_EINVALID);
 	if (!valid_plan(plan))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown plan %d", plan));
 	if (pws__team_find(m, team_id) != PWS__NONE)

@@ -375,9 +375,7 @@ static int new_post(pws__op *op, pws__vec *v, pws__smap *ids, const char *id, co
 
 static int check_text(pws__op *op, const char *text)
 {
-	if (!text || !pws__valid_text(text))
-		return pws__fail(op, PWS_EINVALID, 0, "text is NULL, too long or not UTF-8");
-	return PWS_OK;
+	return pws__need_text(op, text, "text");
 }
 
 PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *workspace_id,

@@ -117,12 +117,12 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	rc = pws__need_user(&op, actor, &u);
 	if (!rc)
 		rc = pws__need_new_id(&op, &m->ws_ids, workspace_id, "workspace");
-	if (!rc && (!name || !pws__valid_text(name)))
-		rc = pws__fail(&op, PWS_EINVALID, 0, "name is NULL, too long or not UTF-8");
+	if (!rc)
+		rc = pws__need_name(&op, name, "name");
 	if (!rc && !valid_vis(visibility))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown visibility %d", visibility);
-	if (!rc && note && !pws__valid_text(note))
-		rc = pws__fail(&op, PWS_EINVALID, 0, "note is too long or not UTF-8");
+	if (!rc && note)
+		rc = pws__need_text(&op, note, "note");
 	if (rc)
 		return pws__op_end(&op, rc);
 	if ((rc = pws__decide_create(m, u, visibility, &v)))
@@ -214,8 +214,8 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 		rc = pws__need_user(&op, admin_user, &u);
 	if (!rc)
 		rc = pws__need_new_id(&op, &m->ws_ids, workspace_id, "workspace");
-	if (!rc && (!name || !pws__valid_text(name)))
-		rc = pws__fail(&op, PWS_EINVALID, 0, "name is NULL, too long or not UTF-8");
+	if (!rc)
+		rc = pws__need_name(&op, name, "name");
 	if (!rc && USER(m, u)->team != team)
 		rc = pws__fail(&op, PWS_EINVALID, 0, "'%s' is not on team '%s'", admin_user, team_id);
 	if (rc)
@@ -314,8 +314,8 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_WS_CONVERT, "sss", actor, workspace_id, note);
-	if (note && !pws__valid_text(note))
-		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "note is too long or not UTF-8"));
+	if (note && pws__need_text(&op, note, "note"))
+		return pws__op_end(&op, PWS_EINVALID);
 	rc = ask_with(&op, actor, workspace_id, pws__decide_convert, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -405,8 +405,9 @@ PWS_EXTERN int pws_workspace_set_details(pws_policy *p, const char *actor,
 		return rc;
 	pws__op_log(&op, PWS__OP_WS_SET_DETAILS, "sssss", actor, workspace_id, name, summary, description);
 	for (i = 0; i < 3; i++)
-		if (in[i] && !pws__valid_text(in[i]))
-			return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "text is too long or not UTF-8"));
+		if (in[i] && (i == 0 ? pws__need_name(&op, in[i], "name")
+		                     : pws__need_text(&op, in[i], i == 1 ? "summary" : "description")))
+			return pws__op_end(&op, PWS_EINVALID);
 	rc = ask(&op, actor, workspace_id, PWS_ACT_EDIT_DETAILS, &u, &w);
 	if (rc)
 		return pws__op_end(&op, rc);

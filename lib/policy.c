@@ -6,11 +6,19 @@
 #define _GNU_SOURCE 1
 #include "core.h"
 
+#include <stddef.h>
 #include <string.h>
 
 size_t pws__policy_options_size(unsigned int version)
 {
-	return version == 1 ? sizeof(pws_policy_options) : 0;
+	switch (version) {
+	case 1:
+		return offsetof(pws_policy_options, max_name_bytes);
+	case 2:
+		return sizeof(pws_policy_options);
+	default:
+		return 0;
+	}
 }
 
 size_t pws__storage_ops_size(unsigned int version)
@@ -76,6 +84,9 @@ static int read_options(const pws_policy_options *in, pws_policy_options *o,
 			return PWS_EINVALID;
 		*has_st = true;
 	}
+	/* Fields a version-1 caller never set stay 0: the defaults. */
+	if (o->max_name_bytes > PWS_TEXT_LIMIT_MAX || o->max_text_bytes > PWS_TEXT_LIMIT_MAX)
+		return PWS_EINVALID;
 	return PWS_OK;
 }
 
@@ -122,6 +133,8 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	p->has_storage = has_st;
 	p->on_event = o.on_event;
 	p->event_payload = o.event_payload;
+	p->max_name = o.max_name_bytes ? o.max_name_bytes : PWS_DEFAULT_MAX_NAME_BYTES;
+	p->max_text = o.max_text_bytes ? o.max_text_bytes : PWS_DEFAULT_MAX_TEXT_BYTES;
 	pws__model_init(&p->m);
 	atomic_init(&p->owner, 0);
 	for (i = 0; i < PWS__SHARDS; i++)

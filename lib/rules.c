@@ -1,5 +1,6 @@
 /*
- * Rule ids and texts (POLICY.md), and action names.
+ * Rule ids and texts (POLICY.md), and the names of actions, event kinds,
+ * roles, plans and visibilities.
  * SPDX-License-Identifier: MIT
  */
 #include "pws-int.h"
@@ -66,8 +67,8 @@ static const struct {
 	[PWS_RULE_TT1] = { "TT1", "The partnerships page lists each partner team, its SSO, and the workspaces it reaches." },
 	[PWS_RULE_TT2] = { "TT2", "Migration turns a legacy partner workspace into a team-to-team one; members keep their roles." },
 	[PWS_RULE_TT3] = { "TT3", "Notices: one per team for managers and admins, one per workspace for partners." },
-	[PWS_RULE_IN7] = { "IN7", "An open invite is withdrawn by Workspace Admins and Partner Managers, or by a Partner Lead for their own organization; a team-member invite needs a user of the owning team." },
-	[PWS_RULE_EV1] = { "EV1", "In a multi-partner workspace one notice never addresses partners of two organizations." },
+	[PWS_RULE_IN7] = { "IN7", "Workspace Admins and Partner Managers withdraw any open invite, a Partner Lead those to their own organization; a team member invite needs a user of the owning team." },
+	[PWS_RULE_EV1] = { "EV1", "In a multi-partner workspace one notice never addresses partners of two organizations: one notice per partner organization and one for the publisher side." },
 };
 
 PWS_EXTERN const char *pws_rule_id(int rule)
@@ -104,4 +105,84 @@ static const char *const actions[PWS_ACT_COUNT] = {
 PWS_EXTERN const char *pws_action_name(int action)
 {
 	return action > 0 && action < PWS_ACT_COUNT ? actions[action] : "";
+}
+
+/* Looks a value up in a table indexed from 1; "" outside it, so a value a
+ * newer library adds prints as nothing rather than crashing an old host. */
+static const char *name_of(const char *const *names, size_t n, int v)
+{
+	return v > 0 && (size_t)v < n && names[v] ? names[v] : "";
+}
+
+#define NAME_OF(tab, v) name_of((tab), sizeof(tab) / sizeof((tab)[0]), (v))
+
+static const char *const event_kinds[] = {
+	[PWS_EV_REQUEST_CREATED] = "request_created",
+	[PWS_EV_REQUEST_REVIEWED] = "request_reviewed",
+	[PWS_EV_WORKSPACE_CONVERTED] = "workspace_converted",
+	[PWS_EV_WORKSPACE_DELETED] = "workspace_deleted",
+	[PWS_EV_INVITED] = "invited",
+	[PWS_EV_MULTI_PARTNER_ENABLED] = "multi_partner_enabled",
+	[PWS_EV_ROLES_DOWNGRADED] = "roles_downgraded",
+	[PWS_EV_UPDATE_POSTED] = "update_posted",
+	[PWS_EV_MIGRATED] = "migrated",
+	[PWS_EV_PARTNER_UPGRADED] = "partner_upgraded",
+	[PWS_EV_PARTNER_MANAGER_ASSIGNED] = "partner_manager_assigned",
+	[PWS_EV_ACCESS_ENDED] = "access_ended",
+	[PWS_EV_INVITE_WITHDRAWN] = "invite_withdrawn",
+	[PWS_EV_INTEGRATION_DISABLED] = "integration_disabled",
+};
+
+PWS_EXTERN const char *pws_event_kind_name(int kind)
+{
+	return NAME_OF(event_kinds, kind);
+}
+
+/* The spellings of doc/SNAPSHOT.md, so a host's logs and its snapshots
+ * name things alike. */
+static const char *const ws_roles[] = {
+	[PWS_ROLE_VIEWER] = "viewer",
+	[PWS_ROLE_EDITOR] = "editor",
+	[PWS_ROLE_ADMIN] = "admin",
+};
+
+PWS_EXTERN const char *pws_ws_role_name(int role)
+{
+	return NAME_OF(ws_roles, role);
+}
+
+static const char *const team_roles[] = {
+	[PWS_TEAM_MEMBER] = "member",
+	[PWS_TEAM_ADMIN] = "admin",
+	[PWS_TEAM_SUPER_ADMIN] = "super_admin",
+};
+
+PWS_EXTERN const char *pws_team_role_name(int role)
+{
+	return NAME_OF(team_roles, role);
+}
+
+static const char *const plans[] = {
+	[PWS_PLAN_FREE] = "free",
+	[PWS_PLAN_BASIC] = "basic",
+	[PWS_PLAN_PROFESSIONAL] = "professional",
+	[PWS_PLAN_ENTERPRISE] = "enterprise",
+};
+
+PWS_EXTERN const char *pws_plan_name(int plan)
+{
+	return NAME_OF(plans, plan);
+}
+
+static const char *const visibilities[] = {
+	[PWS_VIS_PERSONAL] = "personal",
+	[PWS_VIS_PRIVATE] = "private",
+	[PWS_VIS_TEAM] = "team",
+	[PWS_VIS_PARTNER] = "partner",
+	[PWS_VIS_PUBLIC] = "public",
+};
+
+PWS_EXTERN const char *pws_visibility_name(int visibility)
+{
+	return NAME_OF(visibilities, visibility);
 }

@@ -391,6 +391,55 @@ START_TEST(IN3_public_email_normalize)
 }
 END_TEST
 
+/* The identity key (doc/SNAPSHOT.md): the local part is lowercased too, and
+ * the size needed is reported when the buffer is too small. */
+START_TEST(IN3_public_email_key)
+{
+	static const char *const in[] = {
+		"Bob+X@ACME.com.", "bob@acme.com", "A.B-C@Sub.Example.ORG", "x@y.io"
+	};
+	char out[PWS__EMAIL_MAX + 1], want[PWS__EMAIL_MAX + 1], small[13];
+	size_t need = 99, i;
+
+	ck_assert_int_eq(pws_email_key(out, sizeof out, "Bob+X@ACME.com.", &need), PWS_OK);
+	ck_assert_str_eq(out, "bob+x@acme.com");
+	ck_assert_uint_eq(need, strlen("bob+x@acme.com") + 1);
+	/* One person, two spellings, one key; the normalized form differs. */
+	ck_assert_int_eq(pws_email_key(small, sizeof small, "BOB@acme.COM", NULL), PWS_OK);
+	ck_assert_str_eq(small, "bob@acme.com");
+	ck_assert_int_eq(pws_email_normalize(out, sizeof out, "BOB@acme.COM"), PWS_OK);
+	ck_assert_str_eq(out, "BOB@acme.com");
+	/* Too small: refused, cleared, and the size it needs reported. */
+	memset(small, 'x', sizeof small);
+	ck_assert_int_eq(pws_email_key(small, 12, "Bob@ACME.com", &need), PWS_EINVALID);
+	ck_assert_str_eq(small, "");
+	ck_assert_uint_eq(need, 13);
+	ck_assert_int_eq(pws_email_key(small, need, "Bob@ACME.com", &need), PWS_OK);
+	ck_assert_str_eq(small, "bob@acme.com");
+	ck_assert_int_eq(pws_email_key(small, 1, "bob@acme.com", &need), PWS_EINVALID);
+	ck_assert_uint_eq(need, 13);
+	/* Malformed: needed is 0, the buffer cleared. */
+	memset(out, 'x', sizeof out);
+	need = 99;
+	ck_assert_int_eq(pws_email_key(out, sizeof out, "user@\xd0\xb0" "cme.com", &need), PWS_EINVALID);
+	ck_assert_str_eq(out, "");
+	ck_assert_uint_eq(need, 0);
+	need = 99;
+	ck_assert_int_eq(pws_email_key(out, sizeof out, NULL, &need), PWS_EINVALID);
+	ck_assert_uint_eq(need, 0);
+	ck_assert_int_eq(pws_email_key(out, sizeof out, "", NULL), PWS_EINVALID);
+	ck_assert_int_eq(pws_email_key(out, 0, "bob@acme.com", NULL), PWS_EINVALID);
+	ck_assert_int_eq(pws_email_key(NULL, 10, "bob@acme.com", &need), PWS_EINVALID);
+	ck_assert_uint_eq(need, 0);
+	/* The public key is the library's own key. */
+	for (i = 0; i < sizeof in / sizeof in[0]; i++) {
+		ck_assert_int_eq(pws__email_key(want, in[i], strlen(in[i]), NULL), PWS_OK);
+		ck_assert_int_eq(pws_email_key(out, sizeof out, in[i], NULL), PWS_OK);
+		ck_assert_str_eq(out, want);
+	}
+}
+END_TEST
+
 START_TEST(IN3_public_domain_normalize)
 {
 	char out[PWS__EMAIL_MAX + 1], small[9]; /* "acme.com" needs 9 */
@@ -594,6 +643,7 @@ Suite *pws_email_suite(void)
 
 	tcase_add_test(api, IN3_public_email_normalize);
 	tcase_add_test(api, IN3_public_domain_normalize);
+	tcase_add_test(api, IN3_public_email_key);
 	suite_add_tcase(s, api);
 
 	tcase_add_loop_test(table, IN3_table_y_n, 0, (int)(sizeof cases / sizeof cases[0]));

@@ -1342,7 +1342,7 @@ static void probe_cb(const pws_event *e, void *payload)
 	(void)payload;
 	probe_events++;
 	if (pws_event_kind_of(e) < PWS_EV_REQUEST_CREATED ||
-	    pws_event_kind_of(e) > PWS_EV_ACCESS_ENDED)
+	    pws_event_kind_of(e) > PWS_EV_INTEGRATION_DISABLED)
 		soft(__LINE__, "event kind %d out of range", pws_event_kind_of(e));
 	if (pws_event_rule(e) < 0 || pws_event_rule(e) >= PWS_RULE_COUNT)
 		soft(__LINE__, "event rule %d out of range", pws_event_rule(e));

@@ -65,7 +65,9 @@ PWS_EXTERN const char *pws_action_name(int action);
  *        element.
  *
  * Unknown actors, workspaces and elements are reported as ::PWS_ENOTFOUND
- * (a host passing a wrong id learns so), never silently allowed.
+ * (a host passing a wrong id learns so), never silently allowed. A
+ * malformed id (NULL, empty, over 255 bytes, control bytes, not UTF-8) is
+ * ::PWS_EINVALID here as in every call of the library.
  * @param policy the policy handle.
  * @param[out] allowed receives 1 (allow) or 0 (deny).
  * @param[out] rule receives the deciding ::pws_rule (may be NULL).

@@ -266,6 +266,29 @@ PWS_EXTERN int pws_email_normalize(char *out, size_t out_size, const char *email
 PWS_EXTERN int pws_domain_normalize(char *out, size_t out_size, const char *domain);
 
 /**
+ * @brief The identity key of an email address: the address as
+ *        pws_email_normalize() gives it, with the local part lowercased too.
+ *
+ * This is the form a user's and an invite's @c email takes in a snapshot
+ * (doc/SNAPSHOT.md) and in filter columns (::PWS_COL_EMAIL), and the one by
+ * which two addresses name the same person: "Bob@ACME.com" and
+ * "bob@acme.com" have the same key. Show the normalized address to people;
+ * compare and store keys.
+ * @param[out] out receives the key, NUL-terminated; "" on failure.
+ * @param out_size the size of @p out (255 is always enough).
+ * @param email the address.
+ * @param[out] needed receives the size the key needs, terminating NUL
+ *             included, both on success and when @p out is too small; 0
+ *             when @p email is malformed (may be NULL).
+ * @return ::PWS_OK; ::PWS_EINVALID if @p email is malformed (then
+ *         @p needed is 0), if @p out is NULL or @p out_size 0, or if
+ *         @p out is too small (then @p needed is larger than @p out_size).
+ * @since 0.2
+ */
+PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
+                             size_t *needed);
+
+/**
  * @brief Reads a user's directory entry.
  * @param policy the policy handle.
  * @param[out] team_role receives the ::pws_team_role, 0 without a team (may be NULL).
@@ -280,6 +303,24 @@ PWS_EXTERN int pws_domain_normalize(char *out, size_t out_size, const char *doma
  */
 PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partner_manager,
                             char *team_buf, size_t team_size, const char *user_id);
+
+/**
+ * @brief The name of a plan, as the snapshot format spells it.
+ * @param plan a ::pws_plan.
+ * @return a static string: "free", "basic", "professional" or
+ *         "enterprise"; "" for unknown values. Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_plan_name(int plan);
+
+/**
+ * @brief The name of a team role, as the snapshot format spells it.
+ * @param role a ::pws_team_role.
+ * @return a static string: "member", "admin" or "super_admin"; "" for
+ *         unknown values. Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_team_role_name(int role);
 
 PWS_END_DECL
 

@@ -139,6 +139,16 @@ PWS_EXTERN size_t pws_event_recipient_count(const pws_event *event);
  */
 PWS_EXTERN const char *pws_event_recipient(const pws_event *event, size_t index);
 
+/**
+ * @brief The name of an event kind, for logs and bindings.
+ * @param kind a ::pws_event_kind.
+ * @return a static lowercase string, the constant's name without its
+ *         prefix ("invited", "update_posted", ...); "" for unknown values.
+ *         Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_event_kind_name(int kind);
+
 PWS_END_DECL
 
 /** @} */

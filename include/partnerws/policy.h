@@ -76,8 +76,16 @@ typedef struct pws_allocator {
  */
 PWS_EXTERN int pws_allocator_init(pws_allocator *alloc, unsigned int version);
 
-/** Current version of ::pws_policy_options. */
-#define PWS_POLICY_OPTIONS_VERSION 1
+/** Current version of ::pws_policy_options (2 since 0.2: text limits). */
+#define PWS_POLICY_OPTIONS_VERSION 2
+
+/** Default of ::pws_policy_options @c max_name_bytes. */
+#define PWS_DEFAULT_MAX_NAME_BYTES 1024u
+/** Default of ::pws_policy_options @c max_text_bytes. */
+#define PWS_DEFAULT_MAX_TEXT_BYTES 65536u
+/** The largest text limit a handle accepts (1 MiB): the snapshot format
+ *  refuses longer strings, so no call may store one. */
+#define PWS_TEXT_LIMIT_MAX 1048576u
 
 /**
  * @brief Options for pws_policy_new().
@@ -98,11 +106,31 @@ typedef struct pws_policy_options {
 	pws_event_cb on_event;
 	/** Passed unchanged to @c on_event. */
 	void *event_payload;
-	/* v2 and later: fields are appended here. */
+	/* v2 (since 0.2). A caller built against version 1 gets the defaults. */
+	/** Largest name in bytes, terminating NUL not counted: team names
+	 *  (pws_team_add()) and workspace names (pws_workspace_create(),
+	 *  pws_workspace_add_legacy(), pws_workspace_set_details()). 0 means
+	 *  ::PWS_DEFAULT_MAX_NAME_BYTES; at most ::PWS_TEXT_LIMIT_MAX. */
+	uint32_t max_name_bytes;
+	/** Largest free text in bytes, terminating NUL not counted: request
+	 *  notes (pws_workspace_create(), pws_workspace_convert()), summaries
+	 *  and descriptions (pws_workspace_set_details()), updates, replies,
+	 *  history entries and comments. 0 means ::PWS_DEFAULT_MAX_TEXT_BYTES;
+	 *  at most ::PWS_TEXT_LIMIT_MAX.
+	 *
+	 *  Both limits apply to the calls that bring a text in: a longer one is
+	 *  refused with ::PWS_EINVALID and a message naming the limit, and
+	 *  nothing changes. They do not apply to what is already stored: a
+	 *  store written under larger limits still loads (its records are
+	 *  replayed as they were committed), and pws_snapshot_import() only
+	 *  holds strings to ::PWS_TEXT_LIMIT_MAX, so state moves between hosts
+	 *  whatever their limits. Ids keep their own limit (255 bytes). */
+	uint32_t max_text_bytes;
+	/* v3 and later: fields are appended here. */
 } pws_policy_options;
 
 /** Static initializer for ::pws_policy_options (all defaults). */
-#define PWS_POLICY_OPTIONS_INIT {PWS_POLICY_OPTIONS_VERSION, NULL, NULL, NULL, NULL}
+#define PWS_POLICY_OPTIONS_INIT {PWS_POLICY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0}
 
 /**
  * @brief Initializes policy options to their defaults.
@@ -129,7 +157,8 @@ PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int ve
  * called: the caller still owns the storage context.
  * @return ::PWS_OK; ::PWS_EINVALID if @p out is NULL, a version is 0 or
  *         newer than this library, an allocator function is missing, or
- *         the storage table has no @c put or @c close; ::PWS_ESTORAGE if
+ *         the storage table has no @c put or @c close, or a text limit is
+ *         over ::PWS_TEXT_LIMIT_MAX; ::PWS_ESTORAGE if
  *         loading failed or a record is malformed or out of order;
  *         ::PWS_ENOMEM if allocation failed.
  * @since 0.1

@@ -25,66 +25,66 @@ PWS_BEGIN_DECL
  * @brief The rules of POLICY.md. Values are ABI: never renumbered.
  */
 typedef enum pws_rule {
-	PWS_RULE_NONE = 0, /**< No policy rule (bad input, storage...). */
-	PWS_RULE_PL1 = 1,  /**< Partner workspaces need professional or enterprise. */
-	PWS_RULE_PL2,      /**< Partner Viewers free; Partner Editors are billed seats. */
-	PWS_RULE_PL3,      /**< Trash recovery of deleted elements. */
-	PWS_RULE_PL4,      /**< Included Partner Editor seats. */
-	PWS_RULE_CR1,      /**< Creating a partner workspace: directly or by request. */
-	PWS_RULE_CR2,      /**< Converting a workspace to partner visibility. */
-	PWS_RULE_CR3,      /**< Reviewing requests: Partner Managers and super admins. */
-	PWS_RULE_CR4,      /**< Conversion notifies every member. */
-	PWS_RULE_CR5,      /**< New partner workspaces are team-to-team. */
-	PWS_RULE_CR6,      /**< Partners never create workspaces in the publisher team. */
-	PWS_RULE_CR7,      /**< Partner Manager exists on enterprise only. */
-	PWS_RULE_CR8,      /**< First partner workspace makes the team Admin a Partner Manager. */
-	PWS_RULE_WS1,      /**< Partner workspaces: members and Partner Managers only. */
-	PWS_RULE_WS2,      /**< Partners reach only the partner workspaces they joined. */
-	PWS_RULE_WS3,      /**< Team-to-team: reached from the partner's own team, external. */
-	PWS_RULE_WS4,      /**< Access follows team membership. */
-	PWS_RULE_LC1,      /**< Pending and deleted workspaces allow nothing. */
-	PWS_RULE_RO1,      /**< Partners are editor or viewer, never admin. */
-	PWS_RULE_RO2,      /**< Multi-partner mode: partners are viewers. */
-	PWS_RULE_RO3,      /**< Partner Lead flag: Workspace Admins and Partner Managers. */
-	PWS_RULE_RO4,      /**< Who manages members and roles. */
-	PWS_RULE_RO5,      /**< Nobody changes their own role or lead flag. */
-	PWS_RULE_RO6,      /**< A workspace keeps one Admin from the owning team. */
-	PWS_RULE_IN1,      /**< Who invites partners. */
-	PWS_RULE_IN2,      /**< Who invites team members. */
-	PWS_RULE_IN3,      /**< Partner Leads invite their own organization only. */
-	PWS_RULE_IN4,      /**< Partners must be external. */
-	PWS_RULE_IN5,      /**< Bulk invites report bad lines by number. */
-	PWS_RULE_IN6,      /**< Team-to-team partners choose their team on accept. */
-	PWS_RULE_AC1,      /**< Members view, send requests, run, generate code, export. */
-	PWS_RULE_ED1,      /**< Editing and importing. */
-	PWS_RULE_MV1,      /**< Moving an element. */
-	PWS_RULE_MV2,      /**< Monitors and mock servers stay behind. */
-	PWS_RULE_RM1,      /**< Removing or deleting an element. */
-	PWS_RULE_RM2,      /**< Ending a partner relation with a team. */
-	PWS_RULE_FK1,      /**< Forking out of a partner workspace. */
-	PWS_RULE_CM1,      /**< Comments: never in multi-partner mode. */
-	PWS_RULE_UP1,      /**< Posting workspace updates. */
-	PWS_RULE_UP2,      /**< Replying to updates. */
-	PWS_RULE_DT1,      /**< Editing name, summary, description. */
-	PWS_RULE_MP1,      /**< Enabling multi-partner mode, once. */
-	PWS_RULE_INT1,     /**< No Slack/Teams integration in partner workspaces. */
-	PWS_RULE_DL1,      /**< Visibility away from partner once no partner is left. */
-	PWS_RULE_DL2,      /**< Deleting the workspace. */
-	PWS_RULE_VI1,      /**< Publisher members see every member. */
-	PWS_RULE_VI2,      /**< Multi-partner isolation of partner organizations. */
-	PWS_RULE_VI3,      /**< Single-partner: everyone sees everyone. */
-	PWS_RULE_VI4,      /**< History is private. */
-	PWS_RULE_VI5,      /**< Updates are broadcast. */
-	PWS_RULE_VI6,      /**< Unread-updates count. */
-	PWS_RULE_VI7,      /**< Partners are marked external. */
-	PWS_RULE_VI8,      /**< View as a partner organization. */
-	PWS_RULE_VI9,      /**< What one partner reaches across a team. */
-	PWS_RULE_TT1,      /**< Partnerships page. */
-	PWS_RULE_TT2,      /**< Migration from legacy to team-to-team. */
-	PWS_RULE_TT3,      /**< Notice coalescing. */
-	PWS_RULE_IN7,      /**< Withdrawing an open invite (rev12). */
-	PWS_RULE_EV1,      /**< One notice never addresses two partner organizations (rev12). */
-	PWS_RULE_COUNT     /**< Number of values; not a rule. */
+	PWS_RULE_NONE = 0,      /**< No policy rule (bad input, storage...). */
+	PWS_RULE_PL1 = 1,       /**< Partner workspaces need professional or enterprise. */
+	PWS_RULE_PL2 = 2,       /**< Partner Viewers free; Partner Editors are billed seats. */
+	PWS_RULE_PL3 = 3,       /**< Trash recovery of deleted elements. */
+	PWS_RULE_PL4 = 4,       /**< Included Partner Editor seats. */
+	PWS_RULE_CR1 = 5,       /**< Creating a partner workspace: directly or by request. */
+	PWS_RULE_CR2 = 6,       /**< Converting a workspace to partner visibility. */
+	PWS_RULE_CR3 = 7,       /**< Reviewing requests: Partner Managers and super admins. */
+	PWS_RULE_CR4 = 8,       /**< Conversion notifies every member. */
+	PWS_RULE_CR5 = 9,       /**< New partner workspaces are team-to-team. */
+	PWS_RULE_CR6 = 10,      /**< Partners never create workspaces in the publisher team. */
+	PWS_RULE_CR7 = 11,      /**< Partner Manager exists on enterprise only. */
+	PWS_RULE_CR8 = 12,      /**< First partner workspace makes the team Admin a Partner Manager. */
+	PWS_RULE_WS1 = 13,      /**< Partner workspaces: members and Partner Managers only. */
+	PWS_RULE_WS2 = 14,      /**< Partners reach only the partner workspaces they joined. */
+	PWS_RULE_WS3 = 15,      /**< Team-to-team: reached from the partner's own team, external. */
+	PWS_RULE_WS4 = 16,      /**< Access follows team membership. */
+	PWS_RULE_LC1 = 17,      /**< Pending and deleted workspaces allow nothing. */
+	PWS_RULE_RO1 = 18,      /**< Partners are editor or viewer, never admin. */
+	PWS_RULE_RO2 = 19,      /**< Multi-partner mode: partners are viewers. */
+	PWS_RULE_RO3 = 20,      /**< Partner Lead flag: Workspace Admins and Partner Managers. */
+	PWS_RULE_RO4 = 21,      /**< Who manages members and roles. */
+	PWS_RULE_RO5 = 22,      /**< Nobody changes their own role or lead flag. */
+	PWS_RULE_RO6 = 23,      /**< A workspace keeps one Admin from the owning team. */
+	PWS_RULE_IN1 = 24,      /**< Who invites partners. */
+	PWS_RULE_IN2 = 25,      /**< Who invites team members. */
+	PWS_RULE_IN3 = 26,      /**< Partner Leads invite their own organization only. */
+	PWS_RULE_IN4 = 27,      /**< Partners must be external. */
+	PWS_RULE_IN5 = 28,      /**< Bulk invites report bad lines by number. */
+	PWS_RULE_IN6 = 29,      /**< Team-to-team partners choose their team on accept. */
+	PWS_RULE_AC1 = 30,      /**< Members view, send requests, run, generate code, export. */
+	PWS_RULE_ED1 = 31,      /**< Editing and importing. */
+	PWS_RULE_MV1 = 32,      /**< Moving an element. */
+	PWS_RULE_MV2 = 33,      /**< Monitors and mock servers stay behind. */
+	PWS_RULE_RM1 = 34,      /**< Removing or deleting an element. */
+	PWS_RULE_RM2 = 35,      /**< Ending a partner relation with a team. */
+	PWS_RULE_FK1 = 36,      /**< Forking out of a partner workspace. */
+	PWS_RULE_CM1 = 37,      /**< Comments: never in multi-partner mode. */
+	PWS_RULE_UP1 = 38,      /**< Posting workspace updates. */
+	PWS_RULE_UP2 = 39,      /**< Replying to updates. */
+	PWS_RULE_DT1 = 40,      /**< Editing name, summary, description. */
+	PWS_RULE_MP1 = 41,      /**< Enabling multi-partner mode, once. */
+	PWS_RULE_INT1 = 42,     /**< No Slack/Teams integration in partner workspaces. */
+	PWS_RULE_DL1 = 43,      /**< Visibility away from partner once no partner is left. */
+	PWS_RULE_DL2 = 44,      /**< Deleting the workspace. */
+	PWS_RULE_VI1 = 45,      /**< Publisher members see every member. */
+	PWS_RULE_VI2 = 46,      /**< Multi-partner isolation of partner organizations. */
+	PWS_RULE_VI3 = 47,      /**< Single-partner: everyone sees everyone. */
+	PWS_RULE_VI4 = 48,      /**< History is private. */
+	PWS_RULE_VI5 = 49,      /**< Updates are broadcast. */
+	PWS_RULE_VI6 = 50,      /**< Unread-updates count. */
+	PWS_RULE_VI7 = 51,      /**< Partners are marked external. */
+	PWS_RULE_VI8 = 52,      /**< View as a partner organization. */
+	PWS_RULE_VI9 = 53,      /**< What one partner reaches across a team. */
+	PWS_RULE_TT1 = 54,      /**< Partnerships page. */
+	PWS_RULE_TT2 = 55,      /**< Migration from legacy to team-to-team. */
+	PWS_RULE_TT3 = 56,      /**< Notice coalescing. */
+	PWS_RULE_IN7 = 57,      /**< Withdrawing an open invite; member invites need a team user (since 0.2). */
+	PWS_RULE_EV1 = 58,      /**< Notices never address partners of two organizations (since 0.2). */
+	PWS_RULE_COUNT = 59     /**< Number of values; not a rule. Grows when rules are added. */
 } pws_rule;
 
 /**

@@ -768,6 +768,24 @@ PWS_EXTERN int pws_invite_get(const pws_policy *policy, int *kind, int *role,
 PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed,
                                char *ws_buf, size_t ws_size, const char *element_id);
 
+/**
+ * @brief The name of a workspace role, as the snapshot format spells it.
+ * @param role a ::pws_ws_role.
+ * @return a static string: "viewer", "editor" or "admin"; "" for unknown
+ *         values. Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_ws_role_name(int role);
+
+/**
+ * @brief The name of a visibility, as the snapshot format spells it.
+ * @param visibility a ::pws_visibility.
+ * @return a static string: "personal", "private", "team", "partner" or
+ *         "public"; "" for unknown values. Never NULL.
+ * @since 0.2
+ */
+PWS_EXTERN const char *pws_visibility_name(int visibility);
+
 PWS_END_DECL
 
 /** @} */
