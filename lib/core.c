@@ -332,6 +332,7 @@ static void ev_free(const pws__mem *mem, struct pws_event *e)
 		pws__free(mem, e->rcpt[i]);
 	pws__free(mem, e->ws);
 	pws__free(mem, e->rcpt);
+	pws__free(mem, e->seen);
 	pws__free(mem, e->team);
 	pws__free(mem, e->actor);
 	pws__free(mem, e->subject);
@@ -389,48 +390,125 @@ struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels
 	return e;
 }
 
-static int push_str(const pws__mem *mem, char ***arr, size_t *n, const char *s)
+/* Appends a copy of s; the array grows by doubling so n pushes cost O(n). */
+static int push_copy(const pws__mem *mem, struct pws_event *e, const char *s)
 {
-	char **na;
 	char *c;
-	size_t i;
 
-	for (i = 0; i < *n; i++)
-		if (strcmp((*arr)[i], s) == 0)
-			return PWS_OK; /* one notice per recipient */
+	if (e->nrcpt == e->crcpt) {
+		size_t cap = e->crcpt ? e->crcpt * 2 : 8;
+		char **na;
+
+		if (cap > SIZE_MAX / sizeof(char *))
+			return PWS_ENOMEM;
+		na = pws__realloc(mem, e->rcpt, cap * sizeof(char *));
+		if (!na)
+			return PWS_ENOMEM;
+		e->rcpt = na;
+		e->crcpt = cap;
+	}
 	c = pws__strdup(mem, s);
 	if (!c)
 		return PWS_ENOMEM;
-	na = pws__realloc(mem, *arr, (*n + 1) * sizeof(char *));
-	if (!na) {
-		pws__free(mem, c);
+	e->rcpt[e->nrcpt++] = c;
+	return PWS_OK;
+}
+
+static uint32_t seen_slot(const struct pws_event *e, uint32_t user)
+{
+	uint32_t mask = e->cseen - 1, i = (uint32_t)pws__mix64(user) & mask;
+
+	while (e->seen[i] && e->seen[i] != user + 1)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Makes room for one more user in e's set (kept at most half full). */
+static int seen_reserve(const pws__mem *mem, struct pws_event *e)
+{
+	uint32_t *old = e->seen, ocap = e->cseen, cap, i;
+
+	if ((e->nseen + 1) * 2 <= e->cseen)
+		return PWS_OK;
+	cap = ocap ? ocap * 2 : 64;
+	if (cap < ocap || cap > UINT32_MAX / 2)
+		return PWS_ENOMEM;
+	e->seen = pws__calloc(mem, cap, sizeof(uint32_t));
+	if (!e->seen) {
+		e->seen = old;
 		return PWS_ENOMEM;
 	}
-	na[*n] = c;
-	*arr = na;
-	(*n)++;
+	e->cseen = cap;
+	for (i = 0; i < ocap; i++)
+		if (old[i])
+			e->seen[seen_slot(e, old[i] - 1)] = old[i];
+	pws__free(mem, old);
 	return PWS_OK;
+}
+
+int pws__ev_unheard(const struct pws_event *e)
+{
+	return e == &unheard;
 }
 
 int pws__ev_ws(pws__op *op, struct pws_event *e, uint32_t ws)
 {
+	const char *id;
+	size_t i;
+	char **na;
+
 	if (e == &unheard)
 		return PWS_OK;
-	return push_str(op->mem, &e->ws, &e->nws, WS(op->m, ws)->id);
+	id = WS(op->m, ws)->id;
+	for (i = 0; i < e->nws; i++) /* a notice covers a handful of workspaces */
+		if (strcmp(e->ws[i], id) == 0)
+			return PWS_OK;
+	na = pws__realloc(op->mem, e->ws, (e->nws + 1) * sizeof(char *));
+	if (!na)
+		return PWS_ENOMEM;
+	e->ws = na;
+	if (!(e->ws[e->nws] = pws__strdup(op->mem, id)))
+		return PWS_ENOMEM;
+	e->nws++;
+	return PWS_OK;
 }
 
 int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user)
 {
+	uint32_t i;
+
 	if (e == &unheard)
 		return PWS_OK;
-	return push_str(op->mem, &e->rcpt, &e->nrcpt, USER(op->m, user)->id);
+	/* one notice per recipient */
+	if (seen_reserve(op->mem, e))
+		return PWS_ENOMEM;
+	i = seen_slot(e, user);
+	if (e->seen[i])
+		return PWS_OK;
+	if (push_copy(op->mem, e, USER(op->m, user)->id))
+		return PWS_ENOMEM;
+	e->seen[i] = user + 1;
+	e->nseen++;
+	return PWS_OK;
+}
+
+int pws__ev_user_new(pws__op *op, struct pws_event *e, uint32_t user)
+{
+	if (e == &unheard)
+		return PWS_OK;
+	return push_copy(op->mem, e, USER(op->m, user)->id);
 }
 
 int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
 {
+	size_t i;
+
 	if (e == &unheard)
 		return PWS_OK;
-	return push_str(op->mem, &e->rcpt, &e->nrcpt, s);
+	for (i = 0; i < e->nrcpt; i++)
+		if (strcmp(e->rcpt[i], s) == 0)
+			return PWS_OK; /* one notice per recipient */
+	return push_copy(op->mem, e, s);
 }
 
 int pws__need_team(pws__op *op, const char *id, uint32_t *t)

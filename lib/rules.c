@@ -66,6 +66,7 @@ static const struct {
 	[PWS_RULE_TT1] = { "TT1", "The partnerships page lists each partner team, its SSO, and the workspaces it reaches." },
 	[PWS_RULE_TT2] = { "TT2", "Migration turns a legacy partner workspace into a team-to-team one; members keep their roles." },
 	[PWS_RULE_TT3] = { "TT3", "Notices: one per team for managers and admins, one per workspace for partners." },
+	[PWS_RULE_EV1] = { "EV1", "In a multi-partner workspace one notice never addresses partners of two organizations: one per organization, one for the publisher side." },
 };
 
 PWS_EXTERN const char *pws_rule_id(int rule)

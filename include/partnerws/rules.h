@@ -82,6 +82,7 @@ typedef enum pws_rule {
 	PWS_RULE_TT1,      /**< Partnerships page. */
 	PWS_RULE_TT2,      /**< Migration from legacy to team-to-team. */
 	PWS_RULE_TT3,      /**< Notice coalescing. */
+	PWS_RULE_EV1 = 57, /**< Notices never span two partner organizations. */
 	PWS_RULE_COUNT     /**< Number of values; not a rule. */
 } pws_rule;
 
