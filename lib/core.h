@@ -11,8 +11,15 @@
 
 #include <stdatomic.h>
 
+/* The events of one call and the arena holding them (core.c). */
+typedef struct pws__chunk pws__chunk;
 typedef struct pws__event_list {
 	struct pws_event *head, *tail;
+	pws__chunk *chunks;
+	/* The last copy made of the team, actor, subject and workspace ids,
+	 * by source address: the notices of one call share one copy each. */
+	const char *src[4];
+	char *cpy[4];
 } pws__event_list;
 
 struct pws_event {
@@ -20,12 +27,18 @@ struct pws_event {
 	uint32_t channels;
 	char *team, *actor, *subject;
 	char **ws;
-	size_t nws;
-	char **rcpt;
-	size_t nrcpt, crcpt;  /* recipients and room for them */
+	size_t nws, cws;
+	/* Recipients: their strings back to back in one buffer (rbuf, each
+	 * NUL-terminated, recipient i at roff[i]), so a notice to 100,000
+	 * members costs a few allocations, not one per member. */
+	char *rbuf;
+	size_t rlen, rcap;
+	size_t *roff;
+	size_t nrcpt, crcpt;
 	/* Users already among the recipients, so adding one costs O(1)
 	 * (open addressing on user index + 1; 0 marks a free slot). Built
-	 * lazily from the op's allocator and freed with the event. */
+	 * lazily. Like everything an event holds, it lives in the call's
+	 * arena and is freed with it (pws__ev_free_list). */
 	uint32_t *seen;
 	uint32_t nseen, cseen;
 	struct pws_event *next;

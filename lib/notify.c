@@ -24,23 +24,21 @@ int pws__ws_multi(const pws__model *m, uint32_t w)
 }
 
 /* Which members of a group a notice is for. */
-typedef int (*pick_fn)(const pws__model *m, uint32_t w, uint32_t mi, uint32_t except);
+enum { PICK_MEMBERS = 0, PICK_DOWNGRADED = 1 };
 
-static int pick_member(const pws__model *m, uint32_t w, uint32_t mi, uint32_t except)
+/* pws__member_effective() for a member of a group whose key and
+ * workspace the caller holds: reads only the member and the user, so the
+ * walk over 100,000 members stays two reads per member. */
+static int effective_in(const pws__ws *W, uint32_t key, const pws__member *x,
+                        const pws__user *U)
 {
-	(void)w;
-	return MEMB(m, mi)->user != except && pws__member_effective(m, mi);
-}
-
-/* RO2: the partners whose Editor role turns into Viewer. Suspended
- * memberships are downgraded too but not told: they reach nothing. */
-static int pick_downgraded(const pws__model *m, uint32_t w, uint32_t mi, uint32_t except)
-{
-	const pws__member *x = MEMB(m, mi);
-
-	(void)except;
-	return x->role == PWS_ROLE_EDITOR && pws__is_partner(m, w, x->user) &&
-	       pws__member_effective(m, mi);
+	if (!x->alive)
+		return 0;
+	if (U->team == W->team)
+		return 1;
+	if (W->vis == PWS_VIS_PARTNER && W->model == PWS_MODEL_TEAM_TO_TEAM)
+		return U->team == key; /* WS4 */
+	return 1;
 }
 
 typedef struct notice {
@@ -60,21 +58,28 @@ static struct pws_event *notice_new(pws__op *op, const notice *n, uint32_t w)
 }
 
 /* Adds the picked members of group gi to *e, creating it on the first
- * one unless it exists. */
-static int add_group(pws__op *op, const notice *n, uint32_t w, uint32_t gi, pick_fn pick,
+ * one unless it exists. PICK_DOWNGRADED (RO2): the partners whose Editor
+ * role turns into Viewer; suspended memberships are downgraded too but
+ * not told, as they reach nothing. */
+static int add_group(pws__op *op, const notice *n, uint32_t w, uint32_t gi, int pick,
                      uint32_t except, struct pws_event **e)
 {
-	const pws__group *G = GROUP(op->m, gi);
+	const pws__model *m = op->m;
+	const pws__ws *W = WS(m, w);
+	const pws__group *G = GROUP(m, gi);
 	uint32_t k;
 
 	for (k = 0; k < G->list.n; k++) {
-		uint32_t mi = G->list.v[k];
+		const pws__member *x = MEMB(m, G->list.v[k]);
+		const pws__user *U = USER(m, x->user);
 
-		if (!pick(op->m, w, mi, except))
+		if (x->user == except || !effective_in(W, G->key, x, U) ||
+		    (pick == PICK_DOWNGRADED &&
+		     (x->role != PWS_ROLE_EDITOR || U->team == W->team)))
 			continue;
 		if (!*e && !(*e = notice_new(op, n, w)))
 			return PWS_ENOMEM;
-		if (pws__ev_user_new(op, *e, MEMB(op->m, mi)->user))
+		if (pws__ev_user_new(op, *e, x->user))
 			return PWS_ENOMEM;
 	}
 	return PWS_OK;
@@ -83,7 +88,7 @@ static int add_group(pws__op *op, const notice *n, uint32_t w, uint32_t gi, pick
 /* One notice (always_one: even with nobody picked) for the whole
  * workspace, or, split, one for the publisher side (always_one: even when
  * empty) and one per partner organization with somebody picked. */
-static int notify(pws__op *op, const notice *n, uint32_t w, pick_fn pick, uint32_t except,
+static int notify(pws__op *op, const notice *n, uint32_t w, int pick, uint32_t except,
                   int split, int always_one)
 {
 	const pws__ws *W = WS(op->m, w);
@@ -115,7 +120,7 @@ int pws__notify_members(pws__op *op, int kind, int rule, uint32_t channels, uint
 {
 	notice n = { kind, rule, channels, WS(op->m, w)->team, actor, subject };
 
-	return notify(op, &n, w, pick_member, except, split || pws__ws_multi(op->m, w), 1);
+	return notify(op, &n, w, PICK_MEMBERS, except, split || pws__ws_multi(op->m, w), 1);
 }
 
 int pws__notify_downgraded(pws__op *op, uint32_t w, uint32_t actor)
@@ -124,5 +129,5 @@ int pws__notify_downgraded(pws__op *op, uint32_t w, uint32_t actor)
 	             PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, WS(op->m, w)->team, actor, NULL };
 
 	/* RO2 is what makes the workspace multi-partner: always split */
-	return notify(op, &n, w, pick_downgraded, PWS__NONE, 1, 0);
+	return notify(op, &n, w, PICK_DOWNGRADED, PWS__NONE, 1, 0);
 }
