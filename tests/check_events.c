@@ -179,6 +179,75 @@ START_TEST(EV1_converted_and_deleted_name_the_publisher_side)
 }
 END_TEST
 
+/* The organization of a recipient: a user id, or an email (invites). */
+static const char *rcpt_org(const char *r)
+{
+	static const char *const dom[][2] = { { "pub.com", "pub" }, { "acme.com", "acme" },
+	                                      { "globex.com", "globex" },
+	                                      { "initech.com", "initech" }, { "big.com", "big" } };
+	const char *at = strchr(r, '@');
+	size_t i;
+
+	if (!at)
+		return strcmp(r, "ba") == 0 || strcmp(r, "bm") == 0 ? "big" : std_org(r);
+	for (i = 0; i < sizeof dom / sizeof dom[0]; i++)
+		if (strcmp(at + 1, dom[i][0]) == 0)
+			return dom[i][1];
+	return at + 1;
+}
+
+/* Every event of a kind (at least one) names people of one organization. */
+static void expect_one_org_each(int kind)
+{
+	size_t i, j, n = 0;
+
+	for (i = 0; i < ev_count; i++) {
+		const ev_rec *r = &ev_log[i];
+		const char *org = NULL;
+
+		if (r->kind != kind)
+			continue;
+		n++;
+		for (j = 0; j < r->nrcpt; j++) {
+			const char *o = rcpt_org(r->rcpt[j]);
+
+			ck_assert_msg(!org || strcmp(org, o) == 0,
+			              "EV1: event %d names %s (%s) and someone of %s", kind,
+			              r->rcpt[j], o, org);
+			org = o;
+		}
+	}
+	ck_assert_msg(n > 0, "no event of kind %d", kind);
+}
+
+/* The other kinds address one person or the publisher side alone, in a
+ * multi-partner workspace too: requests, reviews, invites, CR8, RM2. */
+START_TEST(EV1_single_audience_events_name_one_organization)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	ev_count = 0;
+	OK(pws_invite(p, "pm", "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+	              RES));
+	expect_one_org_each(PWS_EV_INVITED);
+	OK(pws_partner_end(p, "pm", "pub", "a1", RES));
+	expect_one_org_each(PWS_EV_ACCESS_ENDED);
+	OK(pws_workspace_create(p, "dev", "req", "Requested", PWS_VIS_PARTNER, NULL, RES));
+	expect_one_org_each(PWS_EV_REQUEST_CREATED);
+	OK(pws_request_review(p, "pm", "req", 1, RES));
+	expect_one_org_each(PWS_EV_REQUEST_REVIEWED);
+	/* CR8: a second enterprise team without a Partner Manager */
+	OK(pws_team_add(p, "big", "Big", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "big", "big.com", RES));
+	OK(pws_user_add(p, "ba", "ba@big.com", "big", PWS_TEAM_ADMIN, 0, RES));
+	OK(pws_user_add(p, "bm", "bm@big.com", "big", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, "bm", "bw", "Big", PWS_VIS_PARTNER, NULL, RES));
+	expect_one_org_each(PWS_EV_PARTNER_MANAGER_ASSIGNED);
+	pws_policy_free(p);
+}
+END_TEST
+
 /* --- the property over random worlds ------------------------------------ */
 
 #define CHK(cond, ...) do { if (!(cond)) ck_abort_msg(__VA_ARGS__); } while (0)
@@ -402,8 +471,10 @@ static void rw_step(rw *w)
 		(void)pws_workspace_migrate(p, rnd(w, 2) ? "t0pm" : A, ws, RES);
 	} else if (op < 92) {
 		(void)pws_workspace_convert(p, A, ws, NULL, RES);
-	} else if (op < 96) {
+	} else if (op < 94) {
 		(void)pws_workspace_set_visibility(p, A, ws, PWS_VIS_TEAM, RES);
+	} else if (op < 96) {
+		(void)pws_partner_end(p, A, "t0", w->uid[u], RES);
 	} else {
 		(void)pws_workspace_delete(p, A, ws, RES);
 	}
@@ -484,6 +555,7 @@ Suite *pws_events_suite(void)
 	tcase_add_test(tc, EV1_update_posted_one_event_per_organization);
 	tcase_add_test(tc, EV1_migration_notices_per_organization);
 	tcase_add_test(tc, EV1_converted_and_deleted_name_the_publisher_side);
+	tcase_add_test(tc, EV1_single_audience_events_name_one_organization);
 	tcase_add_test(tc, EV1_property_random_worlds_no_event_spans_two_organizations);
 	suite_add_tcase(s, tc);
 	return s;
