@@ -3,7 +3,7 @@
  * the public API and prints build time, check latency (p50/p99), check
  * throughput (1 and 2 threads, batched) and memory per membership.
  *
- * Run by hand: ./bench/bench [--quick] [--latency] [--storage]. It prints figures and asserts
+ * Run by hand: ./bench/bench [--quick] [--latency] [--storage] [--events]. It prints figures and asserts
  * nothing about time; it aborts only when a library call fails.
  *
  * World (full scale; --quick divides workspaces and directory by 10):
@@ -876,9 +876,111 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	free(s.v);
 }
 
+/* ------------------------------------------------------------------ */
+/* events (issue: building recipient lists under the write lock)       */
+
+/* The listener: counts what it is handed, as a host queueing mail would. */
+typedef struct ev_tally {
+	size_t events, recipients;
+} ev_tally;
+
+static void ev_count_cb(const pws_event *e, void *payload)
+{
+	ev_tally *t = payload;
+
+	t->events++;
+	t->recipients += pws_event_recipient_count(e);
+}
+
+static double ms_since(uint64_t t0)
+{
+	return (double)(now_ns() - t0) / 1e6;
+}
+
+/* One partner workspace of n members (a tenth on the publisher team, the
+ * rest partners of organizations of 10, half of them Editors), a listener
+ * set: the time of pws_update_post (single-partner: one event), of
+ * pws_workspace_enable_multi_partner (one event per organization, and the
+ * downgrade notices) and of pws_update_post again (multi-partner). */
+static void bench_events_one(uint32_t n)
+{
+	pws_policy *p;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	ev_tally t = { 0, 0 };
+	char id[ID_LEN], em[ID_LEN], tid[ID_LEN];
+	uint32_t i, n_team = n / 10, n_part = n - n_team, orgs = (n_part + 9) / 10;
+	uint64_t t0;
+	double build, up1, multi, up2;
+	size_t ev_multi, rc_multi;
+
+	o.on_event = ev_count_cb;
+	o.event_payload = &t;
+	t0 = now_ns();
+	CK(pws_policy_new(&p, &o));
+	CK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, NULL));
+	CK(pws_team_add_domain(p, "pub", "pub.com", NULL));
+	CK(pws_team_set_editor_seats(p, "pub", n, NULL));
+	CK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, NULL));
+	CK(pws_workspace_create(p, "pm", "ws", "Events", PWS_VIS_PARTNER, NULL, NULL));
+	for (i = 1; i < n_team; i++) {
+		snprintf(id, sizeof id, "t%u", i);
+		snprintf(em, sizeof em, "t%u@pub.com", i);
+		CK(pws_user_add(p, id, em, "pub", PWS_TEAM_MEMBER, 0, NULL));
+		CK(pws_invite(p, "pm", "ws", em, PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, NULL));
+		CK(pws_invite_accept(p, id, "ws", NULL, NULL));
+	}
+	for (i = 0; i < n_part; i++) {
+		uint32_t k = i / 10;
+
+		snprintf(tid, sizeof tid, "o%u", k);
+		if (i % 10 == 0) {
+			snprintf(em, sizeof em, "o%u.example", k);
+			CK(pws_team_add(p, tid, tid, PWS_PLAN_PROFESSIONAL, 0, NULL));
+			CK(pws_team_add_domain(p, tid, em, NULL));
+		}
+		snprintf(id, sizeof id, "o%u_%u", k, i % 10);
+		snprintf(em, sizeof em, "o%u_%u@o%u.example", k, i % 10, k);
+		CK(pws_user_add(p, id, em, tid, PWS_TEAM_MEMBER, 0, NULL));
+		CK(pws_invite(p, "pm", "ws", em, PWS_INVITE_PARTNER,
+		              i % 2 ? PWS_ROLE_VIEWER : PWS_ROLE_EDITOR, 0, NULL));
+		CK(pws_invite_accept(p, id, "ws", NULL, NULL));
+	}
+	build = ms_since(t0);
+	t.events = t.recipients = 0;
+	t0 = now_ns();
+	CK(pws_update_post(p, "pm", "ws", "up1", "news", 1, NULL));
+	up1 = ms_since(t0);
+	t.events = t.recipients = 0;
+	t0 = now_ns();
+	CK(pws_workspace_enable_multi_partner(p, "pm", "ws", NULL));
+	multi = ms_since(t0);
+	ev_multi = t.events;
+	rc_multi = t.recipients;
+	t.events = t.recipients = 0;
+	t0 = now_ns();
+	CK(pws_update_post(p, "pm", "ws", "up2", "news", 2, NULL));
+	up2 = ms_since(t0);
+	printf("  %6u members (%u organizations; built in %.1f s): update_post %.1f ms "
+	       "(single-partner, 1 event), enable_multi_partner %.1f ms (%zu events, %zu "
+	       "recipients), update_post %.1f ms (multi-partner, %zu events)%s\n",
+	       n, orgs, build / 1e3, up1, multi, ev_multi, rc_multi, up2, t.events,
+	       n >= 100000u ? (up1 <= 50.0 && multi <= 50.0 && up2 <= 50.0 ? ": target met"
+	                                                                  : ": target NOT met")
+	                    : "");
+	pws_policy_free(p);
+}
+
+static void bench_events(void)
+{
+	printf("events with a listener set (calls timed with the event delivery; target <= 50 ms "
+	       "at 100k members):\n");
+	bench_events_one(10000u);
+	bench_events_one(100000u);
+}
+
 int main(int argc, char **argv)
 {
-	int quick = 0, lat_only = 0, storage_only = 0, i;
+	int quick = 0, lat_only = 0, storage_only = 0, events_only = 0, i;
 	uint32_t scale_ws, n_team, n_orgs, overhead;
 	size_t n_samples, n_tput;
 	world big, small;
@@ -895,8 +997,11 @@ int main(int argc, char **argv)
 			lat_only = 1;
 		} else if (strcmp(argv[i], "--storage") == 0) {
 			storage_only = 1;
+		} else if (strcmp(argv[i], "--events") == 0) {
+			events_only = 1;
 		} else {
-			fprintf(stderr, "usage: %s [--quick] [--latency] [--storage]\n", argv[0]);
+			fprintf(stderr, "usage: %s [--quick] [--latency] [--storage] [--events]\n",
+			        argv[0]);
 			return 2;
 		}
 	}
@@ -914,6 +1019,10 @@ int main(int argc, char **argv)
 	print_loadavg("at start");
 	if (storage_only) { /* --storage: only the load figures */
 		bench_storage_load(scale_ws, n_team, n_orgs);
+		return 0;
+	}
+	if (events_only) { /* --events: only the event figures */
+		bench_events();
 		return 0;
 	}
 	{
@@ -1025,6 +1134,7 @@ int main(int argc, char **argv)
 	       growth_pm <= 64.0 ? "met" : "NOT met", growth_pm);
 
 	bench_listings();
+	bench_events();
 	bench_storage_load(scale_ws, n_team, n_orgs);
 
 	print_loadavg("at end");

@@ -6,6 +6,7 @@
 #include "decide-ops.h"
 
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -379,39 +380,118 @@ int pws__need_text(pws__op *op, const char *s, const char *what)
 
 /* --- events ----------------------------------------------------------------- */
 
-static void ev_free(const pws__mem *mem, struct pws_event *e)
-{
-	size_t i;
+/* Every event of a call, its strings and arrays live in the call's arena
+ * (op->ev.chunks): a few large allocations rather than several per notice,
+ * all freed at once when the call ends. A notice to 100,000 members, or
+ * 18,000 notices split per organization, then cost about what their
+ * bytes cost. */
+struct pws__chunk {
+	pws__chunk *next;
+	size_t used, cap;
+	max_align_t data[];
+};
 
-	for (i = 0; i < e->nws; i++)
-		pws__free(mem, e->ws[i]);
-	for (i = 0; i < e->nrcpt; i++)
-		pws__free(mem, e->rcpt[i]);
-	pws__free(mem, e->ws);
-	pws__free(mem, e->rcpt);
-	pws__free(mem, e->team);
-	pws__free(mem, e->actor);
-	pws__free(mem, e->subject);
-	pws__free(mem, e);
+#define EV_CHUNK ((size_t)64 * 1024)
+
+static void *ev_alloc(pws__op *op, size_t size)
+{
+	pws__chunk *c = op->ev.chunks, *nc;
+	size_t cap;
+
+	if (size > SIZE_MAX / 2)
+		return NULL;
+	size = (size + 15) & ~(size_t)15;
+	if (c && c->cap - c->used >= size) {
+		void *r = (unsigned char *)c->data + c->used;
+
+		c->used += size;
+		return r;
+	}
+	/* a large block gets a chunk of its own, behind the current one */
+	cap = size > EV_CHUNK / 4 ? size : EV_CHUNK;
+	nc = pws__malloc(op->mem, sizeof(*nc) + cap);
+	if (!nc)
+		return NULL;
+	nc->cap = cap;
+	nc->used = size;
+	if (cap == size && c) {
+		nc->next = c->next;
+		c->next = nc;
+	} else {
+		nc->next = c;
+		op->ev.chunks = nc;
+	}
+	return nc->data;
+}
+
+static char *ev_strdup(pws__op *op, const char *s)
+{
+	size_t n = strlen(s) + 1;
+	char *c = ev_alloc(op, n);
+
+	if (c)
+		memcpy(c, s, n);
+	return c;
+}
+
+/* Makes room for need items of size sz in *arr (holding used items):
+ * capacity doubles from first; the old block stays in the arena. */
+static int ev_grow(pws__op *op, void **arr, size_t *cap, size_t need, size_t sz,
+                   size_t first, size_t used)
+{
+	size_t c = *cap ? *cap : first;
+	void *na;
+
+	if (need <= *cap)
+		return PWS_OK;
+	while (c < need) {
+		if (c > SIZE_MAX / 4 / sz)
+			return PWS_ENOMEM;
+		c *= 2;
+	}
+	na = ev_alloc(op, c * sz);
+	if (!na)
+		return PWS_ENOMEM;
+	if (used)
+		memcpy(na, *arr, used * sz);
+	*arr = na;
+	*cap = c;
+	return PWS_OK;
 }
 
 void pws__ev_free_list(const pws__mem *mem, pws__event_list *l)
 {
-	struct pws_event *e = l->head, *n;
+	pws__chunk *c = l->chunks, *n;
 
-	for (; e; e = n) {
-		n = e->next;
-		ev_free(mem, e);
+	for (; c; c = n) {
+		n = c->next;
+		pws__free(mem, c);
 	}
-	l->head = l->tail = NULL;
+	memset(l, 0, sizeof(*l));
 }
 
-static int dup_opt(const pws__mem *mem, char **dst, const char *s)
+/* A copy of s in the arena, shared by the notices of the call that name
+ * the same string in the same role (slot). */
+static char *ev_share(pws__op *op, int slot, const char *s)
+{
+	char *c;
+
+	if (op->ev.src[slot] == s)
+		return op->ev.cpy[slot];
+	c = ev_strdup(op, s);
+	if (c) {
+		op->ev.src[slot] = s;
+		op->ev.cpy[slot] = c;
+	}
+	return c;
+}
+
+static int dup_opt(pws__op *op, int slot, char **dst, const char *s)
 {
 	*dst = NULL;
 	if (!s)
 		return 0;
-	*dst = pws__strdup(mem, s);
+	*dst = ev_share(op, slot, s);
 	return *dst ? 0 : -1;
 }
 
@@ -426,18 +506,17 @@ struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels
 
 	if (!op->p->on_event || op->p->replaying)
 		return &unheard;
-	e = pws__calloc(op->mem, 1, sizeof(*e));
+	e = ev_alloc(op, sizeof(*e));
 	if (!e)
 		return NULL;
+	memset(e, 0, sizeof(*e));
 	e->kind = kind;
 	e->rule = rule;
 	e->channels = channels;
-	if (dup_opt(op->mem, &e->team, team == PWS__NONE ? NULL : TEAM(op->m, team)->id) ||
-	    dup_opt(op->mem, &e->actor, actor == PWS__NONE ? NULL : USER(op->m, actor)->id) ||
-	    dup_opt(op->mem, &e->subject, subject)) {
-		ev_free(op->mem, e);
-		return NULL;
-	}
+	if (dup_opt(op, 0, &e->team, team == PWS__NONE ? NULL : TEAM(op->m, team)->id) ||
+	    dup_opt(op, 1, &e->actor, actor == PWS__NONE ? NULL : USER(op->m, actor)->id) ||
+	    dup_opt(op, 2, &e->subject, subject))
+		return NULL; /* the arena goes with the call */
 	if (op->ev.tail)
 		op->ev.tail->next = e;
 	else
@@ -446,48 +525,120 @@ struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels
 	return e;
 }
 
-static int push_str(const pws__mem *mem, char ***arr, size_t *n, const char *s)
+/* Appends a copy of s to the recipients; both arrays grow by doubling,
+ * so n pushes cost O(n). */
+static int push_copy(pws__op *op, struct pws_event *e, const char *s)
 {
-	char **na;
-	char *c;
-	size_t i;
+	size_t len = strlen(s) + 1;
+	void *buf = e->rbuf, *off = e->roff;
 
-	for (i = 0; i < *n; i++)
-		if (strcmp((*arr)[i], s) == 0)
-			return PWS_OK; /* one notice per recipient */
-	c = pws__strdup(mem, s);
-	if (!c)
+	if (ev_grow(op, &buf, &e->rcap, e->rlen + len, 1, 64, e->rlen))
 		return PWS_ENOMEM;
-	na = pws__realloc(mem, *arr, (*n + 1) * sizeof(char *));
-	if (!na) {
-		pws__free(mem, c);
+	e->rbuf = buf;
+	if (ev_grow(op, &off, &e->crcpt, e->nrcpt + 1, sizeof(size_t), 4, e->nrcpt))
+		return PWS_ENOMEM;
+	e->roff = off;
+	memcpy(e->rbuf + e->rlen, s, len);
+	e->roff[e->nrcpt++] = e->rlen;
+	e->rlen += len;
+	return PWS_OK;
+}
+
+static uint32_t seen_slot(const struct pws_event *e, uint32_t user)
+{
+	uint32_t mask = e->cseen - 1, i = (uint32_t)pws__mix64(user) & mask;
+
+	while (e->seen[i] && e->seen[i] != user + 1)
+		i = (i + 1) & mask;
+	return i;
+}
+
+/* Makes room for one more user in e's set (kept at most half full). */
+static int seen_reserve(pws__op *op, struct pws_event *e)
+{
+	uint32_t *old = e->seen, ocap = e->cseen, cap, i;
+
+	if ((e->nseen + 1) * 2 <= e->cseen)
+		return PWS_OK;
+	cap = ocap ? ocap * 2 : 64;
+	if (cap < ocap || cap > UINT32_MAX / 2)
+		return PWS_ENOMEM;
+	e->seen = ev_alloc(op, (size_t)cap * sizeof(uint32_t));
+	if (!e->seen) {
+		e->seen = old;
 		return PWS_ENOMEM;
 	}
-	na[*n] = c;
-	*arr = na;
-	(*n)++;
+	memset(e->seen, 0, (size_t)cap * sizeof(uint32_t));
+	e->cseen = cap;
+	for (i = 0; i < ocap; i++)
+		if (old[i])
+			e->seen[seen_slot(e, old[i] - 1)] = old[i];
 	return PWS_OK;
+}
+
+int pws__ev_unheard(const struct pws_event *e)
+{
+	return e == &unheard;
 }
 
 int pws__ev_ws(pws__op *op, struct pws_event *e, uint32_t ws)
 {
+	const char *id;
+	size_t i;
+	void *arr;
+
 	if (e == &unheard)
 		return PWS_OK;
-	return push_str(op->mem, &e->ws, &e->nws, WS(op->m, ws)->id);
+	id = WS(op->m, ws)->id;
+	for (i = 0; i < e->nws; i++) /* a notice covers a handful of workspaces */
+		if (strcmp(e->ws[i], id) == 0)
+			return PWS_OK;
+	arr = e->ws;
+	if (ev_grow(op, &arr, &e->cws, e->nws + 1, sizeof(char *), 1, e->nws))
+		return PWS_ENOMEM;
+	e->ws = arr;
+	if (!(e->ws[e->nws] = ev_share(op, 3, id)))
+		return PWS_ENOMEM;
+	e->nws++;
+	return PWS_OK;
 }
 
 int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user)
 {
+	uint32_t i;
+
 	if (e == &unheard)
 		return PWS_OK;
-	return push_str(op->mem, &e->rcpt, &e->nrcpt, USER(op->m, user)->id);
+	/* one notice per recipient */
+	if (seen_reserve(op, e))
+		return PWS_ENOMEM;
+	i = seen_slot(e, user);
+	if (e->seen[i])
+		return PWS_OK;
+	if (push_copy(op, e, USER(op->m, user)->id))
+		return PWS_ENOMEM;
+	e->seen[i] = user + 1;
+	e->nseen++;
+	return PWS_OK;
+}
+
+int pws__ev_user_new(pws__op *op, struct pws_event *e, uint32_t user)
+{
+	if (e == &unheard)
+		return PWS_OK;
+	return push_copy(op, e, USER(op->m, user)->id);
 }
 
 int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
 {
+	size_t i;
+
 	if (e == &unheard)
 		return PWS_OK;
-	return push_str(op->mem, &e->rcpt, &e->nrcpt, s);
+	for (i = 0; i < e->nrcpt; i++)
+		if (strcmp(e->rbuf + e->roff[i], s) == 0)
+			return PWS_OK; /* one notice per recipient */
+	return push_copy(op, e, s);
 }
 
 int pws__need_team(pws__op *op, const char *id, uint32_t *t)

@@ -11,8 +11,15 @@
 
 #include <stdatomic.h>
 
+/* The events of one call and the arena holding them (core.c). */
+typedef struct pws__chunk pws__chunk;
 typedef struct pws__event_list {
 	struct pws_event *head, *tail;
+	pws__chunk *chunks;
+	/* The last copy made of the team, actor, subject and workspace ids,
+	 * by source address: the notices of one call share one copy each. */
+	const char *src[4];
+	char *cpy[4];
 } pws__event_list;
 
 struct pws_event {
@@ -20,9 +27,20 @@ struct pws_event {
 	uint32_t channels;
 	char *team, *actor, *subject;
 	char **ws;
-	size_t nws;
-	char **rcpt;
-	size_t nrcpt;
+	size_t nws, cws;
+	/* Recipients: their strings back to back in one buffer (rbuf, each
+	 * NUL-terminated, recipient i at roff[i]), so a notice to 100,000
+	 * members costs a few allocations, not one per member. */
+	char *rbuf;
+	size_t rlen, rcap;
+	size_t *roff;
+	size_t nrcpt, crcpt;
+	/* Users already among the recipients, so adding one costs O(1)
+	 * (open addressing on user index + 1; 0 marks a free slot). Built
+	 * lazily. Like everything an event holds, it lives in the call's
+	 * arena and is freed with it (pws__ev_free_list). */
+	uint32_t *seen;
+	uint32_t nseen, cseen;
 	struct pws_event *next;
 };
 
@@ -133,10 +151,17 @@ int pws__need_text(pws__op *op, const char *s, const char *what);
 /* --- events (built before apply, delivered after commit) ---------------- */
 struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels,
                               uint32_t team, uint32_t actor, const char *subject);
-/* Adds a workspace / a recipient user / a recipient string; 0 or ENOMEM. */
+/* Adds a workspace / a recipient user / a recipient string; 0 or ENOMEM.
+ * A user already among the recipients is skipped in O(1); a string is
+ * compared with every recipient (meant for the one email of an invite). */
 int pws__ev_ws(pws__op *op, struct pws_event *e, uint32_t ws);
 int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user);
 int pws__ev_str(pws__op *op, struct pws_event *e, const char *s);
+/* Adds a user known not to be among e's recipients yet (each member of a
+ * workspace once): no duplicate check at all. */
+int pws__ev_user_new(pws__op *op, struct pws_event *e, uint32_t user);
+/* Whether e is the placeholder handed out when nobody listens. */
+int pws__ev_unheard(const struct pws_event *e);
 void pws__ev_free_list(const pws__mem *mem, pws__event_list *l);
 
 
@@ -155,5 +180,22 @@ char *pws__dup(pws__op *op, const char *s);
  * Partner Managers and admins (TT3). */
 int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws);
 int pws__ev_managers(pws__op *op, struct pws_event *e, uint32_t team, int with_pm_to_be);
+
+/* --- notices to a workspace's members, split per organization (EV1) -------
+ * Defined in notify.c. */
+/* Whether w is a multi-partner workspace (partner visibility, multi mode). */
+int pws__ws_multi(const pws__model *m, uint32_t w);
+
+/* The notice of a change to w for every effective member but `except`
+ * (PWS__NONE: nobody excepted). One notice when w is not multi-partner and
+ * split is 0; otherwise one for the publisher side (always, even empty)
+ * and one per partner organization that has a recipient. Pass split = 1
+ * when the change itself makes w multi-partner. 0 or PWS_ENOMEM. */
+int pws__notify_members(pws__op *op, int kind, int rule, uint32_t channels, uint32_t w,
+                        uint32_t actor, const char *subject, uint32_t except, int split);
+
+/* RO2: the partners of w whose Editor role becomes Viewer when w turns
+ * multi-partner, one notice per organization (none if nobody is). */
+int pws__notify_downgraded(pws__op *op, uint32_t w, uint32_t actor);
 
 #endif

@@ -51,5 +51,5 @@ PWS_EXTERN size_t pws_event_recipient_count(const pws_event *e)
 
 PWS_EXTERN const char *pws_event_recipient(const pws_event *e, size_t i)
 {
-	return e && i < e->nrcpt ? e->rcpt[i] : NULL;
+	return e && i < e->nrcpt ? e->rbuf + e->roff[i] : NULL;
 }

@@ -384,8 +384,7 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 {
 	pws__op op;
 	pws__who c;
-	uint32_t u, w, g, k, mi;
-	struct pws_event *e;
+	uint32_t u, w;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -399,15 +398,9 @@ PWS_EXTERN int pws_update_post(pws_policy *p, const char *actor, const char *wor
 	if (rc)
 		return pws__op_end(&op, rc);
 	/* VI5: broadcast to every member but the author */
-	e = pws__ev_new(&op, PWS_EV_UPDATE_POSTED, PWS_RULE_VI5, PWS_CHANNEL_IN_APP,
-	                c.W->team, u, update_id);
-	if (!e || pws__ev_ws(&op, e, w))
+	if (pws__notify_members(&op, PWS_EV_UPDATE_POSTED, PWS_RULE_VI5, PWS_CHANNEL_IN_APP, w, u,
+	                        update_id, u, 0))
 		return pws__op_end(&op, PWS_ENOMEM);
-	PWS__EACH_MEMBER(op.m, c.W, g, k, mi) {
-		if (MEMB(op.m, mi)->user != u && pws__member_effective(op.m, mi) &&
-		    pws__ev_user(&op, e, MEMB(op.m, mi)->user))
-			return pws__op_end(&op, PWS_ENOMEM);
-	}
 	if (WS(op.m, w)->n_updates >= UINT32_MAX - 1)
 		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0, "too many updates"));
 	if (pws__umap_reserve(op.mem, &op.m->seen_of, 1))

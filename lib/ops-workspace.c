@@ -292,13 +292,9 @@ static int ask_with(pws__op *op, const char *actor, const char *ws,
 
 static int converted_event(pws__op *op, uint32_t w, uint32_t actor)
 {
-	struct pws_event *e = pws__ev_new(op, PWS_EV_WORKSPACE_CONVERTED, PWS_RULE_CR4,
-	                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL,
-	                                  WS(op->m, w)->team, actor, NULL);
-
-	if (!e || pws__ev_ws(op, e, w) || pws__ev_members(op, e, w))
-		return PWS_ENOMEM;
-	return PWS_OK;
+	return pws__notify_members(op, PWS_EV_WORKSPACE_CONVERTED, PWS_RULE_CR4,
+	                           PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, w, actor, NULL,
+	                           PWS__NONE, 0);
 }
 
 PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const char *workspace_id,
@@ -464,7 +460,6 @@ PWS_EXTERN int pws_workspace_delete(pws_policy *p, const char *actor, const char
 {
 	pws__op op;
 	uint32_t u, w;
-	struct pws_event *e;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -473,9 +468,9 @@ PWS_EXTERN int pws_workspace_delete(pws_policy *p, const char *actor, const char
 	rc = ask(&op, actor, workspace_id, PWS_ACT_DELETE_WORKSPACE, &u, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
-	e = pws__ev_new(&op, PWS_EV_WORKSPACE_DELETED, PWS_RULE_DL2,
-	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, WS(op.m, w)->team, u, NULL);
-	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w) || pws__op_persist(&op))
+	if (pws__notify_members(&op, PWS_EV_WORKSPACE_DELETED, PWS_RULE_DL2,
+	                        PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, w, u, NULL, PWS__NONE, 0) ||
+	    pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	WS(op.m, w)->lc = PWS_LC_DELETED;
 	pws__hot_ws(op.m, w);
@@ -488,7 +483,6 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	pws__op op;
 	uint32_t u, w, i, g, k, mi;
 	pws__ws *W;
-	struct pws_event *e, *down = NULL;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -498,22 +492,11 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	if (rc)
 		return pws__op_end(&op, rc);
 	W = WS(op.m, w);
-	e = pws__ev_new(&op, PWS_EV_MULTI_PARTNER_ENABLED, PWS_RULE_MP1,
-	                PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, W->team, u, NULL);
-	if (!e || pws__ev_ws(&op, e, w) || pws__ev_members(&op, e, w))
+	/* EV1: the workspace becomes multi-partner, so notices are split */
+	if (pws__notify_members(&op, PWS_EV_MULTI_PARTNER_ENABLED, PWS_RULE_MP1,
+	                        PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, w, u, NULL, PWS__NONE, 1) ||
+	    pws__notify_downgraded(&op, w, u))
 		return pws__op_end(&op, PWS_ENOMEM);
-	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
-		pws__member *x = MEMB(op.m, mi);
-
-		if (x->role != PWS_ROLE_EDITOR || !pws__is_partner(op.m, w, x->user))
-			continue;
-		if (!down && !(down = pws__ev_new(&op, PWS_EV_ROLES_DOWNGRADED, PWS_RULE_RO2,
-		                                  PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL,
-		                                  W->team, u, NULL)))
-			return pws__op_end(&op, PWS_ENOMEM);
-		if (pws__ev_user(&op, down, x->user) || (down->nws == 0 && pws__ev_ws(&op, down, w)))
-			return pws__op_end(&op, PWS_ENOMEM);
-	}
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	W->mode = PWS_MODE_MULTI;
@@ -521,7 +504,7 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
 		pws__member *x = MEMB(op.m, mi);
 
-		if (x->role == PWS_ROLE_EDITOR && pws__is_partner(op.m, w, x->user)) {
+		if (x->role == PWS_ROLE_EDITOR && pws__morg(op.m, mi) != PWS__GRP_TEAM) {
 			pws__seat_count(op.m, mi, -1);
 			x->role = PWS_ROLE_VIEWER; /* RO2 */
 			pws__member_sync(op.m, mi);

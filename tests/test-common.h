@@ -52,5 +52,6 @@ Suite *pws_isolation_suite(void);
 Suite *pws_snapshot_suite(void);
 Suite *pws_storage_suite(void);
 Suite *pws_refs_suite(void);
+Suite *pws_events_suite(void);
 
 #endif

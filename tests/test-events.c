@@ -56,6 +56,16 @@ int ev_has_rcpt(const ev_rec *r, const char *who)
 	return 0;
 }
 
+int ev_kind_has_rcpt(int kind, const char *who)
+{
+	size_t i;
+
+	for (i = 0; i < ev_count; i++)
+		if (ev_log[i].kind == kind && ev_has_rcpt(&ev_log[i], who))
+			return 1;
+	return 0;
+}
+
 /* The standard world of test-world.h, built on a handle whose events are
  * recorded (tw_world() has no event callback). */
 pws_policy *ev_world(void)

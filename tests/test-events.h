@@ -31,6 +31,9 @@ void on_event(const pws_event *e, void *payload);
 const ev_rec *ev_find(int kind);
 /* Whether a recorded event names who among its recipients. */
 int ev_has_rcpt(const ev_rec *r, const char *who);
+/* Whether some recorded event of a kind names who (EV1 splits one change
+ * into one event per organization). */
+int ev_kind_has_rcpt(int kind, const char *who);
 /* tw_world() built with on_event, the log cleared afterwards. */
 pws_policy *ev_world(void);
 

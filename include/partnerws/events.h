@@ -13,6 +13,17 @@
  * thread after the handle's lock is released, so it may call back into
  * the library. Events and the strings they return are borrowed for the
  * duration of the callback.
+ *
+ * Isolation holds in notices too (::PWS_RULE_EV1): the recipients of one
+ * event never span two partner organizations of a multi-partner
+ * workspace, nor a partner organization and the publisher side. A change
+ * to a multi-partner workspace that concerns several organizations is
+ * reported as several events of the same kind and rule, one for the
+ * publisher side (team members, Partner Managers, admins; delivered even
+ * with no recipient, like the single event of other workspaces) and one
+ * per partner organization that has a recipient (the team a partner is on
+ * in the team-to-team model, the email domain in the legacy model). So a
+ * host may put one event's recipients on one To: line.
  * @{
  */
 #ifndef PARTNERWS_EVENTS_H
@@ -29,16 +40,25 @@ typedef enum pws_event_kind {
 	                                     Partner Managers and Admins, one notice
 	                                     per team (CR1, TT3). */
 	PWS_EV_REQUEST_REVIEWED = 2,    /**< The requester learns the outcome (CR3). */
-	PWS_EV_WORKSPACE_CONVERTED = 3, /**< Every member (CR4). */
-	PWS_EV_WORKSPACE_DELETED = 4,   /**< Every member (DL2). */
+	PWS_EV_WORKSPACE_CONVERTED = 3, /**< Every member (CR4); never spans two
+	                                     organizations (EV1). */
+	PWS_EV_WORKSPACE_DELETED = 4,   /**< Every member (DL2); never spans two
+	                                     organizations (EV1). */
 	PWS_EV_INVITED = 5,             /**< An invitee, one notice per workspace
 	                                     (IN1, IN2, TT3); the recipient is an email. */
-	PWS_EV_MULTI_PARTNER_ENABLED = 6, /**< Every member (MP1). */
-	PWS_EV_ROLES_DOWNGRADED = 7,    /**< Partners turned into Viewers (RO2, PL4). */
-	PWS_EV_UPDATE_POSTED = 8,       /**< Every member but the author (UP1, VI5). */
+	PWS_EV_MULTI_PARTNER_ENABLED = 6, /**< Every member (MP1): one event for
+	                                     the publisher side and one per partner
+	                                     organization (EV1). */
+	PWS_EV_ROLES_DOWNGRADED = 7,    /**< Partners turned into Viewers (RO2, PL4):
+	                                     one event per partner organization (EV1). */
+	PWS_EV_UPDATE_POSTED = 8,       /**< Every member but the author (UP1, VI5);
+	                                     in a multi-partner workspace one event for
+	                                     the publisher side and one per partner
+	                                     organization (EV1). */
 	PWS_EV_MIGRATED = 9,            /**< Managers, team admins and workspace
 	                                     admins: one per team (TT2, TT3). */
-	PWS_EV_PARTNER_UPGRADED = 10,   /**< Each partner, one per workspace (TT3). */
+	PWS_EV_PARTNER_UPGRADED = 10,   /**< Each partner, one per workspace (TT3):
+	                                     one recipient, so never two organizations. */
 	PWS_EV_PARTNER_MANAGER_ASSIGNED = 11, /**< Admins made Partner Managers (CR8). */
 	PWS_EV_ACCESS_ENDED = 12,       /**< A partner's relation with a team ended (RM2). */
 	PWS_EV_INVITE_WITHDRAWN = 13,   /**< An open invite was withdrawn (IN7); the
