@@ -84,6 +84,22 @@ static void write_unlock(pws_policy *p)
 		pthread_rwlock_unlock(&p->lock[i].l);
 }
 
+int pws__write_begin(pws_policy *p)
+{
+	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
+		return PWS_EMISUSE;
+	if (write_lock(p) != 0)
+		return PWS_ERROR;
+	atomic_store_explicit(&p->owner, self_token(), memory_order_release);
+	return PWS_OK;
+}
+
+void pws__write_end(pws_policy *p)
+{
+	atomic_store_explicit(&p->owner, 0, memory_order_release);
+	write_unlock(p);
+}
+
 int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 {
 	/* everything but the message buffer, which only needs its first byte */
@@ -95,12 +111,19 @@ int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 		return PWS_EINVALID; /* cannot even report into it */
 	if (!p)
 		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
-	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
-		return pws__result_simple(res, PWS_EMISUSE,
-		                          "re-entered the policy handle from a callback");
-	if (write_lock(p) != 0)
-		return pws__result_simple(res, PWS_ERROR, "could not lock the policy handle");
-	atomic_store_explicit(&p->owner, self_token(), memory_order_release);
+	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token()) {
+		/* a record applied while catching up (sync.c) runs in the lock
+		 * its catch-up holds; any other re-entry is a misuse */
+		if (!p->syncing)
+			return pws__result_simple(res, PWS_EMISUSE,
+			                          "re-entered the policy handle from a callback");
+		op->nested = 1;
+	} else {
+		if (write_lock(p) != 0)
+			return pws__result_simple(res, PWS_ERROR,
+			                          "could not lock the policy handle");
+		atomic_store_explicit(&p->owner, self_token(), memory_order_release);
+	}
 	op->p = p;
 	op->m = &p->m;
 	op->mem = &p->mem;
@@ -197,9 +220,16 @@ static int persist(pws__op *op, int replacing)
 	if (st->begin)
 		rc = st->begin(st->ctx);
 	if (st_ok(rc)) {
-		step = "put";
 		snprintf(key, sizeof key, "%016llx", (unsigned long long)(p->seq + 1));
-		rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
+		/* version 2: never overwrite; a conflict means another writer
+		 * took this revision first */
+		if (st->version >= 2 && st->append) {
+			step = "append";
+			rc = st->append(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
+		} else {
+			step = "put";
+			rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
+		}
 	}
 	/* the records the new one replaces go in the same change set */
 	for (k = p->base; replacing && k && k <= p->seq && st_ok(rc); k++) {
@@ -210,6 +240,15 @@ static int persist(pws__op *op, int replacing)
 	if (st_ok(rc) && st->commit) {
 		step = "commit";
 		rc = st->commit(st->ctx);
+	}
+	if (rc == PWS_ECONFLICT && step[0] == 'a') {
+		if (st->rollback)
+			st->rollback(st->ctx);
+		op->persist_rc = PWS_ECONFLICT;
+		pws__fail(op, PWS_ECONFLICT, op->rule,
+		          "another writer appended revision %llu first; nothing was changed",
+		          (unsigned long long)(p->seq + 1));
+		return PWS_ECONFLICT;
 	}
 	if (!st_ok(rc)) {
 		if (st->rollback)
@@ -235,6 +274,32 @@ int pws__op_persist_replacing(pws__op *op)
 	return persist(op, 1);
 }
 
+/* Conflict retries in a row on one thread before the conflict goes back
+ * to the caller. */
+#define PWS__MAX_RETRIES 8
+static _Thread_local int retries;
+
+/* Another writer took the revision this call meant to append: catch up,
+ * then make the same call again on the newer state, where the policy
+ * decides it anew (the answer may change: a second "remove the last
+ * Admin" is then refused with RO6). The retry delivers its own events;
+ * this attempt's are dropped. */
+static int retry(pws_policy *p, pws__op *op)
+{
+	uint64_t applied;
+	int rc;
+
+	if (retries >= PWS__MAX_RETRIES)
+		return PWS_ECONFLICT;
+	rc = pws__catch_up(p, &applied);
+	if (rc != PWS_OK)
+		return pws__result_simple(op->res, rc, "catching up after a conflict failed");
+	retries++;
+	rc = pws__redo(p, op->rec.buf, op->rec.len, op->res);
+	retries--;
+	return rc;
+}
+
 int pws__op_end(pws__op *op, int rc)
 {
 	pws_policy *p = op->p;
@@ -243,7 +308,6 @@ int pws__op_end(pws__op *op, int rc)
 
 	if (op->persist_rc)
 		rc = op->persist_rc;
-	pws__rec_free(op->mem, &op->rec);
 
 	if (rc == PWS_ENOMEM && !op->msg[0])
 		snprintf(op->msg, sizeof(op->msg), "out of memory; nothing was changed");
@@ -253,16 +317,34 @@ int pws__op_end(pws__op *op, int rc)
 		op->res->flags = rc == PWS_OK ? op->flags : 0;
 		snprintf(op->res->message, sizeof(op->res->message), "%s", op->msg);
 	}
-	if (!p)
+	if (!p) {
+		pws__rec_free(op->mem, &op->rec);
 		return rc;
+	}
 	if (rc != PWS_OK) {
 		/* Interned strings and empty groups a failed call created are not
 		 * state, but repeated failures must not pile them up. */
 		pws__atoms_rollback(op->mem, op->m, op->atoms_before);
 		pws__groups_rollback(op->mem, op->m, op->groups_before);
 	}
+	for (e = ev.head; e; e = e->next)
+		e->rev = p->seq;
+	if (op->nested) {
+		/* a record applied while catching up: its events were sent by
+		 * the handle that made the change */
+		pws__rec_free(op->mem, &op->rec);
+		pws__ev_free_list(op->mem, &ev);
+		return rc;
+	}
 	atomic_store_explicit(&p->owner, 0, memory_order_release);
 	write_unlock(p);
+	if (rc == PWS_ECONFLICT && !op->no_retry && op->rec.buf) {
+		rc = retry(p, op); /* the retry delivered its own events */
+		pws__rec_free(op->mem, &op->rec);
+		pws__ev_free_list(op->mem, &ev);
+		return rc;
+	}
+	pws__rec_free(op->mem, &op->rec);
 	/* Events go out after the lock is released, so the host may call back
 	 * in; nothing is sent for a refused or failed call. */
 	if (rc == PWS_OK && p->on_event)

@@ -23,6 +23,7 @@ typedef struct pws__event_list {
 } pws__event_list;
 
 struct pws_event {
+	uint64_t rev;        /* the revision of the change that caused it */
 	int kind, rule;
 	uint32_t channels;
 	char *team, *actor, *subject;
@@ -72,6 +73,12 @@ struct pws_policy {
 	                      * pws_compact() deletes base..seq */
 	int replaying;       /* loading the store: no write-through, no events */
 	uint32_t gen;        /* bumped when the whole model is replaced (refs) */
+	pws_change_cb on_change;   /* others' changes applied (pws_policy_sync) */
+	void *change_payload;
+	int syncing;         /* the write lock's owner is applying others'
+	                      * records: calls it makes nest in its lock */
+	pthread_mutex_t sync_lock; /* one catch-up at a time (held without the
+	                            * write lock, taken before it) */
 	uint32_t max_name;   /* text limits of new calls (pws_policy_options) */
 	uint32_t max_text;
 };
@@ -89,6 +96,10 @@ typedef struct pws__op {
 	uint32_t atoms_before, groups_before; /* undone when the call fails */
 	pws__rec rec;        /* the call, as the record written through */
 	int persist_rc;      /* the storage failure, if write-through failed */
+	int nested;          /* runs inside the lock of a catch-up (sync.c) */
+	int no_retry;        /* a conflict is returned, not retried (calls
+	                      * with out-parameters: the record cannot
+	                      * carry them) */
 } pws__op;
 
 /* Starts a mutation: checks p, takes the write lock. On failure fills res
@@ -125,6 +136,19 @@ int pws__result_simple(pws_result *res, int code, const char *msg);
 
 /* Loads the store into a new handle by replaying its records. */
 int pws__replay(pws_policy *p);
+/* Applies the records after the handle's revision (write lock held by the
+ * caller, p->replaying set): *applied receives how many. */
+int pws__replay_after(pws_policy *p, uint64_t *applied);
+/* Makes the call a stored record holds again, as a live call (the retry
+ * after a conflict). */
+int pws__redo(pws_policy *p, const void *data, size_t len, pws_result *res);
+/* Catches up with the store (sync.c); PWS_OK when nothing to do. */
+int pws__catch_up(pws_policy *p, uint64_t *applied);
+
+/* The write lock without an op (catching up); PWS_EMISUSE inside a
+ * callback. */
+int pws__write_begin(pws_policy *p);
+void pws__write_end(pws_policy *p);
 
 /* Shared lock for queries; PWS_EMISUSE from inside a callback. */
 int pws__read_begin(const pws_policy *p);

@@ -18,6 +18,8 @@ PWS_EXTERN const char *pws_strerror(int code)
 	case PWS_ESTORAGE:  return "storage failure";
 	case PWS_EUSER:     return "stopped by user callback";
 	case PWS_ESTATE:    return "wrong state for this operation";
+	case PWS_ECONFLICT: return "conflict: another writer appended first";
+	case PWS_ETIMEOUT:  return "timed out";
 	case PWS_ITEROVER:  return "iteration over";
 	}
 	return "unknown error code";

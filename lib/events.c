@@ -53,3 +53,8 @@ PWS_EXTERN const char *pws_event_recipient(const pws_event *e, size_t i)
 {
 	return e && i < e->nrcpt ? e->rbuf + e->roff[i] : NULL;
 }
+
+PWS_EXTERN uint64_t pws_event_revision(const pws_event *e)
+{
+	return e ? e->rev : 0;
+}

@@ -255,7 +255,24 @@ out:
 	return PWS_OK;
 }
 
+static int compact_once(pws_policy *p, pws_result *res);
+
 PWS_EXTERN int pws_compact(pws_policy *p, pws_result *res)
+{
+	uint64_t applied;
+	int i, rc = compact_once(p, res);
+
+	/* another writer appended first: the image must hold its change too,
+	 * so catch up and build it again */
+	for (i = 0; rc == PWS_ECONFLICT && i < 8; i++) {
+		rc = pws__catch_up(p, &applied);
+		if (rc == PWS_OK)
+			rc = compact_once(p, res);
+	}
+	return rc;
+}
+
+static int compact_once(pws_policy *p, pws_result *res)
 {
 	pws__op op;
 	char *json = NULL;
@@ -266,6 +283,7 @@ PWS_EXTERN int pws_compact(pws_policy *p, pws_result *res)
 	rc = pws__op_begin(&op, p, res);
 	if (rc)
 		return rc;
+	op.no_retry = 1; /* retried whole by pws_compact() */
 	if (!p->has_storage || p->seq == 0)
 		return pws__op_end(&op, PWS_OK); /* nothing stored: nothing to compact */
 	if (!p->storage.del)

@@ -194,6 +194,7 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 	rc = pws__op_begin(&op, p, res);
 	if (rc)
 		return rc;
+	op.no_retry = 1; /* the report cannot ride along a retry */
 	pws__op_log(&op, PWS__OP_INVITE_BULK, "ssbddddd", actor, workspace_id, text, len, format, mode, kind, role, partner_lead);
 	if (!text || (format != PWS_BULK_TXT && format != PWS_BULK_CSV) ||
 	    (mode != PWS_BULK_ALL_OR_NOTHING && mode != PWS_BULK_BEST_EFFORT))

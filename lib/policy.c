@@ -15,6 +15,8 @@ size_t pws__policy_options_size(unsigned int version)
 	case 1:
 		return offsetof(pws_policy_options, max_name_bytes);
 	case 2:
+		return offsetof(pws_policy_options, on_change);
+	case 3:
 		return sizeof(pws_policy_options);
 	default:
 		return 0;
@@ -23,7 +25,14 @@ size_t pws__policy_options_size(unsigned int version)
 
 size_t pws__storage_ops_size(unsigned int version)
 {
-	return version == 1 ? sizeof(pws_storage_ops) : 0;
+	switch (version) {
+	case 1:
+		return offsetof(pws_storage_ops, append);
+	case 2:
+		return sizeof(pws_storage_ops);
+	default:
+		return 0;
+	}
 }
 
 PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int version)
@@ -133,14 +142,21 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 	p->has_storage = has_st;
 	p->on_event = o.on_event;
 	p->event_payload = o.event_payload;
+	p->on_change = o.on_change;
+	p->change_payload = o.change_payload;
 	p->max_name = o.max_name_bytes ? o.max_name_bytes : PWS_DEFAULT_MAX_NAME_BYTES;
 	p->max_text = o.max_text_bytes ? o.max_text_bytes : PWS_DEFAULT_MAX_TEXT_BYTES;
 	pws__model_init(&p->m);
 	atomic_init(&p->owner, 0);
+	if (pthread_mutex_init(&p->sync_lock, NULL) != 0) {
+		pws__free(&mem, p);
+		return PWS_ENOMEM;
+	}
 	for (i = 0; i < PWS__SHARDS; i++)
 		if (init_lock(&p->lock[i].l) != 0) {
 			while (i-- > 0)
 				pthread_rwlock_destroy(&p->lock[i].l);
+			pthread_mutex_destroy(&p->sync_lock);
 			pws__free(&mem, p);
 			return PWS_ENOMEM;
 		}
@@ -167,6 +183,7 @@ PWS_EXTERN void pws_policy_free(pws_policy *p)
 		p->storage.close(p->storage.ctx);
 	for (i = 0; i < PWS__SHARDS; i++)
 		pthread_rwlock_destroy(&p->lock[i].l);
+	pthread_mutex_destroy(&p->sync_lock);
 	mem = p->mem;
 	pws__model_free(&mem, &p->m);
 	pws__free(&mem, p);

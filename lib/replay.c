@@ -12,6 +12,8 @@
 
 typedef struct replay {
 	pws_policy *p;
+	pws_result *res;     /* NULL while loading; the caller's for a redo */
+	uint64_t image_at;   /* key of a state image applied, or 0 */
 	uint64_t first, last; /* keys of the first and last records */
 	size_t count;
 	char *buf;           /* NUL-terminated copies of a record's strings */
@@ -201,6 +203,8 @@ static int done(replay *rp, uint64_t seq, int rc)
 	return PWS_OK;
 }
 
+static int apply(replay *rp, int op, rargs *rr);
+
 static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
                 size_t data_len)
 {
@@ -208,9 +212,7 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	pws_policy *p = rp->p;
 	rargs r;
 	uint64_t seq;
-	char *buf;
-	size_t need = 0;
-	int op, i, rc;
+	int op, rc;
 
 	/* Every change was numbered from 1 without gaps: a missing, repeated or
 	 * misplaced record means the store lost a call; refuse to load it. The
@@ -223,13 +225,31 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 		return PWS_ESTORAGE;
 	if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE))
 		return PWS_ESTORAGE;
+	/* catching up runs in the caller's write lock: the calls replayed
+	 * nest in it (core.c), nothing else may (a callback's re-entry) */
+	if (op == PWS__OP_STATE_IMAGE)
+		rp->image_at = seq;
+	p->syncing = 1;
+	rc = apply(rp, op, &r);
+	p->syncing = 0;
+	return done(rp, seq, rc);
+}
+
+/* Applies one decoded record (an image, or a call made again). */
+static int apply(replay *rp, int op, rargs *rr)
+{
+	pws_policy *p = rp->p;
+	rargs r = *rr;
+	char *buf;
+	size_t need = 0;
+	int i, rc;
+
 	if (op == PWS__OP_STATE_IMAGE) {
 		/* both parts are read with their lengths: no copy of the image */
 		if (r.n != 2 || r.a[0].type != 's' || r.a[1].type != 's')
 			return PWS_ESTORAGE;
-		rc = pws__image_import(p, r.a[0].s, r.a[0].len, (const unsigned char *)r.a[1].s,
-		                       r.a[1].len, NULL);
-		return done(rp, seq, rc);
+		return pws__image_import(p, r.a[0].s, r.a[0].len, (const unsigned char *)r.a[1].s,
+		                         r.a[1].len, NULL);
 	}
 	for (i = 0; i < r.n; i++)
 		need += r.a[i].type == 's' ? r.a[i].len + 1 : 0;
@@ -250,10 +270,10 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 		need += r.a[i].len + 1;
 	}
 	/* no pws_result: a stored call succeeded once on this very state */
-	rc = dispatch(p, op, &r, NULL);
+	rc = dispatch(p, op, &r, rp->res);
 	if (r.bad)
 		return PWS_ESTORAGE;
-	return done(rp, seq, rc);
+	return rc;
 }
 
 int pws__replay(pws_policy *p)
@@ -274,4 +294,51 @@ int pws__replay(pws_policy *p)
 	p->seq = rp.last;
 	p->base = rp.first;
 	return PWS_OK;
+}
+
+int pws__replay_after(pws_policy *p, uint64_t *applied)
+{
+	replay rp;
+	char key[17];
+	int rc;
+
+	*applied = 0;
+	if (!p->has_storage || p->storage.version < 2 || !p->storage.load_after)
+		return PWS_OK;
+	memset(&rp, 0, sizeof(rp));
+	rp.p = p;
+	rp.last = p->seq;
+	snprintf(key, sizeof key, "%016llx", (unsigned long long)p->seq);
+	rc = p->storage.load_after(p->storage.ctx, key, p->seq ? 16 : 0, sink, &rp);
+	pws__free(&p->mem, rp.buf);
+	if (rp.count) {
+		/* what was applied is applied whole, record by record: the
+		 * revision follows it even if a later record failed */
+		p->seq = rp.last;
+		if (rp.image_at)
+			p->base = rp.image_at; /* a compaction: older keys are gone */
+		else if (!p->base)
+			p->base = rp.first;
+		*applied = rp.count;
+	}
+	if (rc != PWS_OK)
+		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
+	return PWS_OK;
+}
+
+int pws__redo(pws_policy *p, const void *data, size_t len, pws_result *res)
+{
+	replay rp;
+	rargs r;
+	int op, rc;
+
+	memset(&r, 0, sizeof(r));
+	if (pws__rec_decode(data, len, &op, r.a, &r.n) || op == PWS__OP_STATE_IMAGE)
+		return PWS_ECONFLICT;
+	memset(&rp, 0, sizeof(rp));
+	rp.p = p;
+	rp.res = res;
+	rc = apply(&rp, op, &r);
+	pws__free(&p->mem, rp.buf);
+	return rc;
 }

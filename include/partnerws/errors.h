@@ -37,6 +37,12 @@ typedef enum pws_status_code {
 	PWS_EUSER = -9,      /**< A user callback asked to stop. */
 	PWS_ESTATE = -10,    /**< The target is in the wrong state for the
 	                          call (for example already deleted). */
+	PWS_ECONFLICT = -11, /**< Another writer appended to the shared store
+	                          first, and retrying did not get through; the
+	                          handle has caught up and nothing of this call
+	                          was changed: call again. @since 0.2 */
+	PWS_ETIMEOUT = -12,  /**< A wait ended before its condition held.
+	                          @since 0.2 */
 	PWS_ITEROVER = -31   /**< Iteration is over (not an error). */
 } pws_status_code;
 

@@ -142,6 +142,15 @@ PWS_EXTERN size_t pws_event_workspace_count(const pws_event *event);
 PWS_EXTERN const char *pws_event_workspace(const pws_event *event, size_t index);
 
 /**
+ * @brief The revision of the change that caused the event
+ *        (pws_policy_revision()).
+ * @param event the event, or NULL.
+ * @return the revision; 0 for NULL or when the handle has no storage.
+ * @since 0.2
+ */
+PWS_EXTERN uint64_t pws_event_revision(const pws_event *event);
+
+/**
  * @brief Number of recipients.
  * @param event the event.
  * @return the count, 0 for NULL.

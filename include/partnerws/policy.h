@@ -37,6 +37,17 @@ typedef struct pws_event pws_event;
  */
 typedef void (*pws_event_cb)(const pws_event *event, void *payload);
 
+/**
+ * @brief The host's change callback: the handle caught up with changes
+ *        other writers made to the shared store (pws_policy_sync()).
+ * Called after the handle's lock is released; no events are delivered for
+ * other writers' changes (the handle that made them delivered them).
+ * @param revision the handle's revision after catching up.
+ * @param payload the @c change_payload given in ::pws_policy_options.
+ * @since 0.2
+ */
+typedef void (*pws_change_cb)(uint64_t revision, void *payload);
+
 /** Current version of ::pws_allocator. */
 #define PWS_ALLOCATOR_VERSION 1
 
@@ -77,7 +88,7 @@ typedef struct pws_allocator {
 PWS_EXTERN int pws_allocator_init(pws_allocator *alloc, unsigned int version);
 
 /** Current version of ::pws_policy_options (2 since 0.2: text limits). */
-#define PWS_POLICY_OPTIONS_VERSION 2
+#define PWS_POLICY_OPTIONS_VERSION 3
 
 /** Default of ::pws_policy_options @c max_name_bytes. */
 #define PWS_DEFAULT_MAX_NAME_BYTES 1024u
@@ -126,11 +137,17 @@ typedef struct pws_policy_options {
 	 *  holds strings to ::PWS_TEXT_LIMIT_MAX, so state moves between hosts
 	 *  whatever their limits. Ids keep their own limit (255 bytes). */
 	uint32_t max_text_bytes;
-	/* v3 and later: fields are appended here. */
+	/* v3 (since 0.2). */
+	/** Called when pws_policy_sync() (or pws_policy_wait()) applied
+	 *  changes of other writers; may be NULL. */
+	pws_change_cb on_change;
+	/** Passed unchanged to @c on_change. */
+	void *change_payload;
+	/* v4 and later: fields are appended here. */
 } pws_policy_options;
 
 /** Static initializer for ::pws_policy_options (all defaults). */
-#define PWS_POLICY_OPTIONS_INIT {PWS_POLICY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0}
+#define PWS_POLICY_OPTIONS_INIT {PWS_POLICY_OPTIONS_VERSION, NULL, NULL, NULL, NULL, 0, 0, NULL, NULL}
 
 /**
  * @brief Initializes policy options to their defaults.
@@ -186,6 +203,61 @@ PWS_EXTERN void pws_policy_free(pws_policy *policy);
  * @since 0.1
  */
 PWS_EXTERN int pws_policy_digest(const pws_policy *policy, uint64_t *digest);
+
+/**
+ * @brief The handle's revision: the store key of the last change it holds
+ *        (0 for an empty store or no storage).
+ *
+ * Every committed change has the key of its record as its revision; a
+ * handle answers checks and listings from its revision. Events carry the
+ * revision of the change that caused them (pws_event_revision()).
+ * @param policy the policy handle.
+ * @param[out] revision receives the revision.
+ * @return ::PWS_OK; ::PWS_EINVALID if an argument is NULL.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_policy_revision(const pws_policy *policy, uint64_t *revision);
+
+/**
+ * @brief Catches up with the shared store: applies every change other
+ *        writers committed after the handle's revision.
+ *
+ * Needs a version-2 storage table with @c load_after (otherwise there is
+ * nothing to do and it returns ::PWS_OK). The records are applied in
+ * order under the handle's write lock, so readers see each change whole or
+ * not at all; a compaction another writer made is loaded whole. No events
+ * are delivered for them (the handle that made each change delivered
+ * them); the options' @c on_change callback is called once, after the lock
+ * is released, if anything was applied.
+ * @param policy the policy handle.
+ * @param[out] revision receives the revision reached, or NULL.
+ * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ESTORAGE (the store could not be
+ *         read, or a record is damaged: what was applied before it stays,
+ *         and the revision says how far); ::PWS_ENOMEM; ::PWS_EMISUSE from
+ *         inside a callback.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_policy_sync(pws_policy *policy, uint64_t *revision);
+
+/**
+ * @brief Waits until the handle is at least at @p min_revision, catching
+ *        up as the store grows, or until @p timeout_ms passes.
+ *
+ * This is how a host reads its own writes on another server (like a
+ * Zanzibar zookie): the writer hands the revision of its change
+ * (pws_policy_revision() after the call, or the event's revision) to the
+ * reader, which waits for it before checking. Uses the table's @c wait
+ * (a change feed) when there is one, else polls every millisecond.
+ * @param policy the policy handle.
+ * @param min_revision the revision to reach.
+ * @param timeout_ms the longest wait in milliseconds (0: just catch up).
+ * @param[out] revision receives the revision reached, or NULL.
+ * @return ::PWS_OK once reached; ::PWS_ETIMEOUT; ::PWS_EINVALID (NULL
+ *         handle, negative timeout); the errors of pws_policy_sync().
+ * @since 0.2
+ */
+PWS_EXTERN int pws_policy_wait(pws_policy *policy, uint64_t min_revision, int timeout_ms,
+                               uint64_t *revision);
 
 PWS_END_DECL
 

@@ -34,6 +34,13 @@
  * The table is copied when a policy handle is created (bounded by the size
  * its @c version implies), so the caller may discard its copy afterwards.
  * @c ctx stays owned by the caller until the library calls @c close.
+ * **Several writers (version 2).** Every record's key is the revision of
+ * the change it holds. A version-2 table with @c append lets several
+ * handles, in several processes or on several hosts, share one store: each
+ * appends the next revision only if nobody else has, and otherwise catches
+ * up (@c load_after), decides the call again and retries. A version-1
+ * table (or one without @c append) must have a single writer.
+ *
  * Methods are only ever appended, each addition bumping
  * ::PWS_STORAGE_OPS_VERSION; the core checks the version and the slot
  * before each call. @c put and @c close are mandatory; the others may be
@@ -51,7 +58,7 @@
 PWS_BEGIN_DECL
 
 /** Current version of ::pws_storage_ops. */
-#define PWS_STORAGE_OPS_VERSION 1
+#define PWS_STORAGE_OPS_VERSION 2
 
 /** Record kinds. Values are ABI. */
 enum pws_record_kind {
@@ -99,11 +106,40 @@ typedef struct pws_storage_ops {
 	int (*rollback)(void *ctx);
 	/** Releases @c ctx; called once when the handle is freed. Mandatory. */
 	void (*close)(void *ctx);
-	/* v2 and later: methods are appended here. */
+
+	/* --- version 2: one shared log, many writers (doc/DEPLOYMENT.md) --- */
+
+	/** Writes one record of @p kind under @p key, like @c put, but only
+	 *  if no record of that kind exists under that key; if one does, it
+	 *  writes nothing and returns ::PWS_ECONFLICT (the change set is then
+	 *  rolled back). It must never overwrite a record. When set, the
+	 *  library uses it instead of @c put for every change, and a conflict
+	 *  makes the call catch up with @c load_after, decide again on the
+	 *  newer state and retry. May be NULL: the store then has a single
+	 *  writer (version-1 semantics). @since 0.2 */
+	int (*append)(void *ctx, uint32_t kind, const char *key, size_t key_len,
+	              const void *data, size_t data_len);
+	/** Hands every record of kind ::PWS_RECORD_OP whose key sorts after
+	 *  @p key (bytewise; @p key_len 0: all of them) to @p sink in
+	 *  ascending key order, as one consistent read (a compaction
+	 *  committed meanwhile is seen whole or not at all). Used by
+	 *  pws_policy_sync(). May be NULL (nothing to catch up). @since 0.2 */
+	int (*load_after)(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+	                  void *sink_ctx);
+	/** Blocks until the store may have changed (another writer committed)
+	 *  or @p timeout_ms milliseconds passed; returns ::PWS_OK or
+	 *  ::PWS_ETIMEOUT (an early, spurious ::PWS_OK is allowed). Unlike
+	 *  the other methods it is called without the handle's lock, possibly
+	 *  while another thread runs another method of the same table: it must
+	 *  not share a connection with them. May be NULL: pws_policy_wait()
+	 *  then polls. @since 0.2 */
+	int (*wait)(void *ctx, int timeout_ms);
+	/* later versions: methods are appended here. */
 } pws_storage_ops;
 
 /** Static initializer for ::pws_storage_ops. */
-#define PWS_STORAGE_OPS_INIT {PWS_STORAGE_OPS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, NULL}
+#define PWS_STORAGE_OPS_INIT {PWS_STORAGE_OPS_VERSION, NULL, NULL, NULL, NULL, NULL, NULL, NULL, \
+	NULL, NULL, NULL, NULL}
 
 /**
  * @brief Initializes a storage table to its defaults (all slots NULL).
