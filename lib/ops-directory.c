@@ -227,7 +227,11 @@ static void leave_team(pws__model *m, uint32_t u)
 	for (i = U->members.n; i-- > 0;) {
 		uint32_t mi = U->members.v[i];
 
-		if (WS(m, pws__mws(m, mi))->team == U->team)
+		/* WS4 (rev12): only team memberships end; a partner membership
+		 * granted through another team (suspended while the user is on
+		 * the owning team) counts again once they are back there */
+		if (WS(m, pws__mws(m, mi))->team == U->team &&
+		    pws__morg(m, mi) == PWS__GRP_TEAM)
 			pws__member_unlink(m, mi);
 	}
 	T = TEAM(m, U->team);

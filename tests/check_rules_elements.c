@@ -1178,6 +1178,278 @@ END_TEST
 
 /* ------------------------------------------------------------------ */
 
+/* ------------------------------------------------------------------ */
+/* rev12 decisions: ED1/MV1/MV2 moves, INT1 on conversion, DL1 message, */
+/* DL2 for never-partner workspaces                                    */
+/* ------------------------------------------------------------------ */
+
+/* Asserts a refusal by rule r that changed nothing and told nobody. */
+#define DENY_QUIET(p, call, r) do { uint64_t d_ = tw_digest(p); ev_count = 0; \
+	DENY(call, r); \
+	ck_assert_msg(tw_digest(p) == d_, "%s changed the state", #call); \
+	ck_assert_msg(ev_count == 0, "%s emitted %zu event(s)", #call, ev_count); } while (0)
+
+/* Whether the exported snapshot shows the integration of ws on. */
+static int integration_on(pws_policy *p, const char *ws)
+{
+	char *json = NULL, key[300];
+	const char *at, *flag;
+	size_t len = 0;
+	int on;
+
+	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+	snprintf(key, sizeof key, "\"id\":\"%s\"", ws);
+	at = strstr(json, key);
+	ck_assert_msg(at != NULL, "workspace %s not in the snapshot", ws);
+	flag = strstr(at, "\"integration\":");
+	ck_assert_msg(flag != NULL, "no integration flag after %s", ws);
+	flag += strlen("\"integration\":");
+	ck_assert_msg(strncmp(flag, "true", 4) == 0 || strncmp(flag, "false", 5) == 0,
+	              "integration flag of %s is %.8s", ws, flag);
+	on = strncmp(flag, "true", 4) == 0;
+	pws_snapshot_free(p, json);
+	return on;
+}
+
+static size_t ev_kind_count(int kind)
+{
+	size_t i, n = 0;
+
+	for (i = 0; i < ev_count; i++)
+		n += ev_log[i].kind == kind;
+	return n;
+}
+
+START_TEST(ED1_partner_cannot_move_into_multi_partner_workspace)
+{
+	pws_policy *p = ev_world();
+
+	/* a1 is Admin of acme's own workspace and Editor of its collection */
+	OK(pws_workspace_create(p, "a1", "acme-ws", "Acme", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_element_add(p, "a1", "acme-ws", "acol", PWS_EL_COLLECTION, 10, NULL, RES));
+	enable_multi(p);
+	DENY_QUIET(p, pws_element_move(p, "a1", "acol", "pw", RES), PWS_RULE_ED1);
+	assert_element(p, "acol", "acme-ws", 0);
+	/* a team member still moves an element into it */
+	OK(pws_workspace_create(p, "dev", "dev-ws", "Dev", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_element_add(p, "dev", "dev-ws", "dcol", PWS_EL_COLLECTION, 10, NULL, RES));
+	OK(pws_element_move(p, "dev", "dcol", "pw", RES));
+	assert_element(p, "dcol", "pw", 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(ED1_partner_of_single_partner_workspace_moves_into_it)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_workspace_create(p, "a1", "acme-ws", "Acme", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_element_add(p, "a1", "acme-ws", "acol", PWS_EL_COLLECTION, 10, NULL, RES));
+	/* MV1: a1 may move it out of the workspace it leaves, and reaches pw */
+	OK(pws_element_move(p, "a1", "acol", "pw", RES));
+	assert_element(p, "acol", "pw", 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(MV2_mock_server_and_monitor_refused_anywhere)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_element_add(p, "dev2", "team-ws", "tcol", PWS_EL_COLLECTION, 10, NULL, RES));
+	OK(pws_element_add(p, "dev2", "team-ws", "tmon", PWS_EL_MONITOR, 10, "tcol", RES));
+	OK(pws_element_add(p, "dev2", "team-ws", "tmock", PWS_EL_MOCK_SERVER, 10, "tcol", RES));
+	OK(pws_workspace_create(p, "dev2", "d2-ws", "Dev2", PWS_VIS_PRIVATE, NULL, RES));
+	/* between two non-partner workspaces, by their Admin and Editor */
+	CANNOT(p, "dev2", PWS_ACT_MOVE, "team-ws", "tmon", PWS_RULE_MV2);
+	DENY_QUIET(p, pws_element_move(p, "dev2", "tmon", "d2-ws", RES), PWS_RULE_MV2);
+	DENY_QUIET(p, pws_element_move(p, "dev2", "tmock", "d2-ws", RES), PWS_RULE_MV2);
+	/* out of a partner workspace, by the Admin of the workspace it leaves */
+	OK(pws_element_add(p, "dev", "pw", "pmock", PWS_EL_MOCK_SERVER, 10, "col", RES));
+	DENY_QUIET(p, pws_element_move(p, "pm", "pmock", "team-ws", RES), PWS_RULE_MV2);
+	assert_element(p, "tmon", "team-ws", 0);
+	assert_element(p, "tmock", "team-ws", 0);
+	assert_element(p, "pmock", "pw", 0);
+	/* collections, APIs and environments move */
+	OK(pws_element_add(p, "dev2", "team-ws", "tapi", PWS_EL_API, 10, NULL, RES));
+	OK(pws_element_add(p, "dev2", "team-ws", "tenv", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+	OK(pws_element_move(p, "dev2", "tcol", "d2-ws", RES));
+	OK(pws_element_move(p, "dev2", "tapi", "d2-ws", RES));
+	OK(pws_element_move(p, "dev2", "tenv", "d2-ws", RES));
+	assert_element(p, "tapi", "d2-ws", 0);
+	assert_element(p, "tmon", "team-ws", 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(MV1_moves_between_non_partner_workspaces)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_element_add(p, "dev2", "team-ws", "tcol", PWS_EL_COLLECTION, 10, NULL, RES));
+	join(p, "dev2", "team-ws", "dev", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR);
+	OK(pws_workspace_create(p, "dev", "dev-ws", "Dev", PWS_VIS_PRIVATE, NULL, RES));
+	/* a workspace Editor who is not an Editor on the element */
+	CANNOT(p, "dev", PWS_ACT_MOVE, "team-ws", "tcol", PWS_RULE_MV1);
+	DENY_QUIET(p, pws_element_move(p, "dev", "tcol", "dev-ws", RES), PWS_RULE_MV1);
+	/* the source's Admin, but into a workspace they do not reach */
+	DENY_QUIET(p, pws_element_move(p, "dev2", "tcol", "dev-ws", RES), PWS_RULE_MV1);
+	assert_element(p, "tcol", "team-ws", 0);
+	/* an Editor on the element moves it into a workspace they reach */
+	OK(pws_element_add_editor(p, "dev2", "tcol", "dev", RES));
+	CAN(p, "dev", PWS_ACT_MOVE, "team-ws", "tcol", PWS_RULE_MV1);
+	OK(pws_element_move(p, "dev", "tcol", "dev-ws", RES));
+	assert_element(p, "tcol", "dev-ws", 0);
+	/* the Admin of the workspace it leaves, without being its Editor */
+	OK(pws_element_add(p, "dev", "team-ws", "tapi", PWS_EL_API, 10, NULL, RES));
+	OK(pws_workspace_create(p, "dev2", "d2-ws", "Dev2", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_element_move(p, "dev2", "tapi", "d2-ws", RES));
+	assert_element(p, "tapi", "d2-ws", 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(INT1_direct_conversion_turns_integration_off)
+{
+	pws_policy *p = ev_world();
+	const ev_rec *e;
+
+	OK(pws_workspace_create(p, "pm", "pm-ws", "PM", PWS_VIS_TEAM, NULL, RES));
+	join(p, "pm", "pm-ws", "dev", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR);
+	OK(pws_integration_enable(p, "pm", "pm-ws", RES));
+	ck_assert(integration_on(p, "pm-ws"));
+	ev_count = 0;
+	OK(pws_workspace_convert(p, "pm", "pm-ws", NULL, RES));
+	ck_assert_msg(!(tw_res.flags & PWS_RESULT_PENDING), "a Partner Manager's conversion waits");
+	ck_assert_int_eq(ws_visibility(p, "pm-ws"), PWS_VIS_PARTNER);
+	ck_assert_msg(!integration_on(p, "pm-ws"), "integration still on after conversion");
+	CANNOT(p, "pm", PWS_ACT_INTEGRATION, "pm-ws", NULL, PWS_RULE_INT1);
+	ck_assert_uint_eq(ev_kind_count(PWS_EV_INTEGRATION_DISABLED), 1);
+	e = ev_find(PWS_EV_INTEGRATION_DISABLED);
+	ck_assert_int_eq(e->rule, PWS_RULE_INT1);
+	ck_assert_msg(ev_has_rcpt(e, "pm"), "the Workspace Admin is not told");
+	ck_assert_msg(!ev_has_rcpt(e, "dev"), "a non-admin member is told");
+	DENY_QUIET(p, pws_integration_enable(p, "pm", "pm-ws", RES), PWS_RULE_INT1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(INT1_approved_conversion_turns_integration_off)
+{
+	pws_policy *p = ev_world();
+	const ev_rec *e;
+
+	join(p, "dev2", "team-ws", "dev", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR);
+	OK(pws_integration_enable(p, "dev2", "team-ws", RES));
+	OK(pws_workspace_convert(p, "dev2", "team-ws", "for partners", RES));
+	ck_assert(tw_res.flags & PWS_RESULT_PENDING);
+	ev_count = 0;
+	OK(pws_request_review(p, "pm", "team-ws", 1, RES));
+	ck_assert_int_eq(ws_visibility(p, "team-ws"), PWS_VIS_PARTNER);
+	ck_assert_msg(!integration_on(p, "team-ws"), "integration still on after approval");
+	CANNOT(p, "dev2", PWS_ACT_INTEGRATION, "team-ws", NULL, PWS_RULE_INT1);
+	ck_assert_uint_eq(ev_kind_count(PWS_EV_INTEGRATION_DISABLED), 1);
+	e = ev_find(PWS_EV_INTEGRATION_DISABLED);
+	ck_assert_int_eq(e->rule, PWS_RULE_INT1);
+	ck_assert_msg(ev_has_rcpt(e, "dev2"), "the Workspace Admin is not told");
+	ck_assert_msg(!ev_has_rcpt(e, "dev"), "a non-admin member is told");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(INT1_no_event_when_no_integration_was_on)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_workspace_create(p, "pm", "pm-ws", "PM", PWS_VIS_TEAM, NULL, RES));
+	ev_count = 0;
+	OK(pws_workspace_convert(p, "pm", "pm-ws", NULL, RES));
+	ck_assert_int_eq(ws_visibility(p, "pm-ws"), PWS_VIS_PARTNER);
+	ck_assert_uint_eq(ev_kind_count(PWS_EV_INTEGRATION_DISABLED), 0);
+	/* by request and approval */
+	OK(pws_workspace_convert(p, "dev2", "team-ws", NULL, RES));
+	ev_count = 0;
+	OK(pws_request_review(p, "pm", "team-ws", 1, RES));
+	ck_assert_uint_eq(ev_kind_count(PWS_EV_INTEGRATION_DISABLED), 0);
+	/* another workspace's integration is not this conversion's business */
+	OK(pws_workspace_create(p, "dev", "dev-ws", "Dev", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_integration_enable(p, "dev", "dev-ws", RES));
+	OK(pws_workspace_create(p, "pm", "pm-ws2", "PM2", PWS_VIS_PRIVATE, NULL, RES));
+	ev_count = 0;
+	OK(pws_workspace_convert(p, "pm", "pm-ws2", NULL, RES));
+	ck_assert_uint_eq(ev_kind_count(PWS_EV_INTEGRATION_DISABLED), 0);
+	ck_assert(integration_on(p, "dev-ws"));
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(INT1_denied_conversion_keeps_integration)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_integration_enable(p, "dev2", "team-ws", RES));
+	OK(pws_workspace_convert(p, "dev2", "team-ws", NULL, RES));
+	ev_count = 0;
+	OK(pws_request_review(p, "pm", "team-ws", 0, RES));
+	ck_assert_int_eq(ws_visibility(p, "team-ws"), PWS_VIS_TEAM);
+	ck_assert_msg(integration_on(p, "team-ws"), "a denied conversion turned it off");
+	ck_assert_uint_eq(ev_kind_count(PWS_EV_INTEGRATION_DISABLED), 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* Case-insensitive substring. */
+static int mentions(const char *text, const char *word)
+{
+	size_t n = strlen(word), i, j;
+
+	for (i = 0; text[i]; i++) {
+		for (j = 0; j < n && text[i + j]; j++)
+			if ((text[i + j] | 0x20) != (word[j] | 0x20))
+				break;
+		if (j == n)
+			return 1;
+	}
+	return 0;
+}
+
+START_TEST(DL1_open_invite_blocker_named_in_message)
+{
+	pws_policy *p = ev_world();
+
+	remove_partners(p);
+	OK(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	DENY_QUIET(p, pws_workspace_set_visibility(p, "pm", "pw", PWS_VIS_PRIVATE, RES),
+	           PWS_RULE_DL1);
+	ck_assert_msg(mentions(tw_res.message, "invite"), "DL1 message does not name the open "
+	              "invite: \"%s\"", tw_res.message);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(DL2_never_partner_workspace_deleted_by_its_admin)
+{
+	pws_policy *p = ev_world();
+	const ev_rec *e;
+
+	join(p, "dev2", "team-ws", "dev", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR);
+	CANNOT(p, "dev", PWS_ACT_DELETE_WORKSPACE, "team-ws", NULL, PWS_RULE_DL2);
+	DENY_QUIET(p, pws_workspace_delete(p, "dev", "team-ws", RES), PWS_RULE_DL2);
+	CAN(p, "dev2", PWS_ACT_DELETE_WORKSPACE, "team-ws", NULL, PWS_RULE_DL2);
+	ev_count = 0;
+	OK(pws_workspace_delete(p, "dev2", "team-ws", RES));
+	ck_assert_int_eq(ws_lifecycle(p, "team-ws"), PWS_LC_DELETED);
+	e = ev_find(PWS_EV_WORKSPACE_DELETED);
+	ck_assert_msg(e != NULL, "members not told");
+	ck_assert(ev_has_rcpt(e, "dev"));
+	/* a private one, by its creator (its Admin), no Partner Manager involved */
+	OK(pws_workspace_create(p, "dev", "dev-ws", "Dev", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_workspace_delete(p, "dev", "dev-ws", RES));
+	ck_assert_int_eq(ws_lifecycle(p, "dev-ws"), PWS_LC_DELETED);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_rules_elements_suite(void)
 {
 	Suite *s = suite_create("rules_elements");
@@ -1279,6 +1551,19 @@ Suite *pws_rules_elements_suite(void)
 	tc = tcase_create("DT1");
 	tcase_add_test(tc, DT1_admin_and_partner_manager_edit_details);
 	tcase_add_test(tc, DT1_others_cannot_edit_details);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rev12");
+	tcase_add_test(tc, ED1_partner_cannot_move_into_multi_partner_workspace);
+	tcase_add_test(tc, ED1_partner_of_single_partner_workspace_moves_into_it);
+	tcase_add_test(tc, MV2_mock_server_and_monitor_refused_anywhere);
+	tcase_add_test(tc, MV1_moves_between_non_partner_workspaces);
+	tcase_add_test(tc, INT1_direct_conversion_turns_integration_off);
+	tcase_add_test(tc, INT1_approved_conversion_turns_integration_off);
+	tcase_add_test(tc, INT1_no_event_when_no_integration_was_on);
+	tcase_add_test(tc, INT1_denied_conversion_keeps_integration);
+	tcase_add_test(tc, DL1_open_invite_blocker_named_in_message);
+	tcase_add_test(tc, DL2_never_partner_workspace_deleted_by_its_admin);
 	suite_add_tcase(s, tc);
 
 	return s;

@@ -6,8 +6,9 @@
  * deciding rule and that the state (tw_digest) did not change.
  * SPDX-License-Identifier: MIT
  */
-#include "test-world.h"
+#include "test-events.h"
 
+#include <stdlib.h>
 #include <string.h>
 
 /* ------------------------------------------------------------------ */
@@ -1025,6 +1026,481 @@ START_TEST(RM2_partner_end_denied_to_others)
 END_TEST
 
 /* ------------------------------------------------------------------ */
+/* IN7 (rev12): withdrawing an open invite                             */
+/* ------------------------------------------------------------------ */
+
+/* Asserts a refusal by rule r that changed nothing and told nobody. */
+#define DENY_QUIET(p, call, r) do { uint64_t d_ = tw_digest(p); ev_count = 0; \
+	DENY(call, r); \
+	ck_assert_msg(tw_digest(p) == d_, "%s changed the state", #call); \
+	ck_assert_msg(ev_count == 0, "%s emitted %zu event(s)", #call, ev_count); } while (0)
+#define FAILS_QUIET(p, call, code) do { uint64_t d_ = tw_digest(p); ev_count = 0; \
+	FAILS(call, code); \
+	ck_assert_msg(tw_digest(p) == d_, "%s changed the state", #call); \
+	ck_assert_msg(ev_count == 0, "%s emitted %zu event(s)", #call, ev_count); } while (0)
+
+/* The withdrawn invite is gone: not readable, not acceptable. */
+static void expect_withdrawn(pws_policy *p, const char *ws, const char *email,
+                             const char *user)
+{
+	expect_no_invite(p, ws, email);
+	if (user) {
+		FAILS(pws_invite_accept(p, user, ws, NULL, RES), PWS_ENOTFOUND);
+		expect_not_member(p, ws, user);
+	}
+}
+
+START_TEST(IN7_workspace_admin_withdraws_any_invite)
+{
+	pws_policy *p = ev_world();
+
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	/* an invite made by someone else (the Partner Lead) too */
+	OK(pinvite(p, "a1", "pw", "a3@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES));
+	expect_withdrawn(p, "pw", "a2@acme.com", "a2");
+	OK(pws_invite_withdraw(p, "pm", "pw", "dev2@pub.com", RES));
+	expect_withdrawn(p, "pw", "dev2@pub.com", "dev2");
+	OK(pws_invite_withdraw(p, "pm", "pw", "a3@acme.com", RES));
+	expect_withdrawn(p, "pw", "a3@acme.com", "a3");
+	/* members are untouched */
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_partner_manager_withdraws_without_membership)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_user_add(p, "pm2", "pm2@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pinvite(p, "pm", "pw", "i1@initech.com", PWS_ROLE_EDITOR));
+	OK(pws_invite(p, "pm", "pw", "admin@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
+	OK(pws_invite_withdraw(p, "pm2", "pw", "i1@initech.com", RES));
+	expect_withdrawn(p, "pw", "i1@initech.com", "i1");
+	OK(pws_invite_withdraw(p, "pm2", "pw", "admin@pub.com", RES));
+	expect_withdrawn(p, "pw", "admin@pub.com", "admin");
+	expect_not_member(p, "pw", "pm2");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_partner_lead_withdraws_own_org_invite)
+{
+	pws_policy *p = ev_world();
+
+	/* team-to-team: the organization is the invitee's home team, or the
+	 * team holding the address's domain for someone not yet a user */
+	OK(pws_user_add(p, "ag", "ag@gmail.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "a1", "pw", "a3@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw", "ag@gmail.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw", "newcomer@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_withdraw(p, "a1", "pw", "a2@acme.com", RES));
+	expect_withdrawn(p, "pw", "a2@acme.com", "a2");
+	OK(pws_invite_withdraw(p, "a1", "pw", "a3@acme.com", RES));
+	expect_withdrawn(p, "pw", "a3@acme.com", "a3");
+	OK(pws_invite_withdraw(p, "a1", "pw", "ag@gmail.com", RES));
+	expect_withdrawn(p, "pw", "ag@gmail.com", "ag");
+	OK(pws_invite_withdraw(p, "a1", "pw", "newcomer@acme.com", RES));
+	expect_withdrawn(p, "pw", "newcomer@acme.com", NULL);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_partner_lead_cannot_withdraw_other_org_or_member_invite)
+{
+	pws_policy *p = ev_world();
+
+	/* x has an acme.com address but is on initech: in team-to-team the
+	 * organization is the team, so x is not a1's */
+	OK(pws_user_add(p, "x", "x@acme.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	OK(pinvite(p, "pm", "pw", "i1@initech.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw", "g2@globex.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw", "x@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw", "someone@initech.com", PWS_ROLE_VIEWER));
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES));
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "pw", "i1@initech.com", RES), PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "pw", "g2@globex.com", RES), PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "pw", "x@acme.com", RES), PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "pw", "someone@initech.com", RES),
+	           PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "pw", "dev2@pub.com", RES), PWS_RULE_IN7);
+	expect_invite(p, "pw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "x@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0);
+	/* the invitees can still accept */
+	OK(pws_invite_accept(p, "i1", "pw", NULL, RES));
+	expect_member(p, "pw", "i1", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_others_cannot_withdraw)
+{
+	pws_policy *p = ev_world();
+
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "pm", "pw", "g2@globex.com", PWS_ROLE_VIEWER));
+	/* a plain team member (Editor), a partner without the lead flag (even
+	 * for an invite to their own organization), an Admin demoted */
+	DENY_QUIET(p, pws_invite_withdraw(p, "dev", "pw", "a2@acme.com", RES), PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "g1", "pw", "g2@globex.com", RES), PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "g1", "pw", "a2@acme.com", RES), PWS_RULE_IN7);
+	OK(pws_member_set_lead(p, "pm", "pw", "a1", 0, RES));
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "pw", "a2@acme.com", RES), PWS_RULE_IN7);
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_legacy_lead_withdraws_own_domain_invite)
+{
+	pws_policy *p = ev_world();
+
+	/* legacy: the organization is the email domain, whatever the team */
+	OK(pws_user_add(p, "x", "x@acme.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "ag", "ag@gmail.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "admin", RES));
+	add_partner(p, "admin", "lw", "a1", "a1@acme.com", PWS_ROLE_EDITOR, 1);
+	OK(pinvite(p, "admin", "lw", "x@acme.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "admin", "lw", "ag@gmail.com", PWS_ROLE_VIEWER));
+	OK(pinvite(p, "admin", "lw", "i1@initech.com", PWS_ROLE_VIEWER));
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "lw", "ag@gmail.com", RES), PWS_RULE_IN7);
+	DENY_QUIET(p, pws_invite_withdraw(p, "a1", "lw", "i1@initech.com", RES), PWS_RULE_IN7);
+	OK(pws_invite_withdraw(p, "a1", "lw", "x@acme.com", RES));
+	expect_withdrawn(p, "lw", "x@acme.com", "x");
+	expect_invite(p, "lw", "ag@gmail.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "lw", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_withdrawn_invite_no_longer_counts_for_DL1)
+{
+	pws_policy *p = ev_world();
+	int vis = -1;
+
+	OK(pws_member_remove(p, "pm", "pw", "a1", RES));
+	OK(pws_member_remove(p, "pm", "pw", "g1", RES));
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	DENY_QUIET(p, pws_workspace_set_visibility(p, "pm", "pw", PWS_VIS_PRIVATE, RES),
+	           PWS_RULE_DL1);
+	OK(pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES));
+	CAN(p, "pm", PWS_ACT_CHANGE_VISIBILITY, "pw", NULL, PWS_RULE_DL1);
+	OK(pws_workspace_set_visibility(p, "pm", "pw", PWS_VIS_PRIVATE, RES));
+	ck_assert_int_eq(pws_workspace_get(p, &vis, NULL, NULL, NULL, "pw"), PWS_OK);
+	ck_assert_int_eq(vis, PWS_VIS_PRIVATE);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_withdraw_tells_the_invitee)
+{
+	pws_policy *p = ev_world();
+	const ev_rec *e;
+
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	ev_count = 0;
+	/* the address is compared by its identity key */
+	OK(pws_invite_withdraw(p, "a1", "pw", "A2@Acme.COM", RES));
+	ck_assert_uint_eq(ev_count, 1);
+	e = ev_find(PWS_EV_INVITE_WITHDRAWN);
+	ck_assert_msg(e != NULL, "no INVITE_WITHDRAWN event");
+	ck_assert_int_eq(e->rule, PWS_RULE_IN7);
+	ck_assert_str_eq(e->actor, "a1");
+	ck_assert_uint_eq(e->nrcpt, 1);
+	ck_assert_msg(ev_has_rcpt(e, "a2@acme.com"), "event to %s, not the invitee",
+	              e->rcpt[0]);
+	expect_withdrawn(p, "pw", "a2@acme.com", "a2");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(IN7_no_open_invite_not_found)
+{
+	pws_policy *p = ev_world();
+
+	/* never invited, a member (whose invite was accepted), declined,
+	 * withdrawn already */
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES), PWS_ENOTFOUND);
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", "a1@acme.com", RES), PWS_ENOTFOUND);
+	OK(pinvite(p, "pm", "pw", "a3@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_decline(p, "a3", "pw", RES));
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", "a3@acme.com", RES), PWS_ENOTFOUND);
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES));
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES), PWS_ENOTFOUND);
+	/* an invite to another workspace is not this one's */
+	OK(pws_workspace_create(p, "pm", "pw2", "Second", PWS_VIS_PARTNER, NULL, RES));
+	OK(pinvite(p, "pm", "pw2", "i1@initech.com", PWS_ROLE_VIEWER));
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", "i1@initech.com", RES), PWS_ENOTFOUND);
+	expect_invite(p, "pw2", "i1@initech.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	/* malformed arguments */
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", NULL, RES), PWS_EINVALID);
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "pw", "not-an-email", RES), PWS_EINVALID);
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", NULL, "i1@initech.com", RES), PWS_EINVALID);
+	FAILS_QUIET(p, pws_invite_withdraw(NULL, "pm", "pw", "i1@initech.com", RES),
+	            PWS_EINVALID);
+	FAILS_QUIET(p, pws_invite_withdraw(p, "ghost", "pw2", "i1@initech.com", RES),
+	            PWS_ENOTFOUND);
+	FAILS_QUIET(p, pws_invite_withdraw(p, "pm", "nope", "i1@initech.com", RES),
+	            PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A minimal in-memory store (see check_storage.c for the full one): the
+ * committed records in order, replayed on load. */
+typedef struct wstore {
+	char *data[64];
+	size_t len[64];
+	char key[64][17];
+	size_t n, staged;
+	int closed;
+} wstore;
+
+static int ws_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                  size_t len)
+{
+	wstore *s = ctx;
+	size_t i = s->n + s->staged;
+
+	ck_assert_uint_eq(kind, PWS_RECORD_OP);
+	ck_assert_uint_lt(i, 64);
+	ck_assert_uint_le(key_len, 16);
+	memcpy(s->key[i], key, key_len);
+	s->key[i][key_len] = '\0';
+	s->data[i] = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(s->data[i]);
+	memcpy(s->data[i], data, len);
+	s->len[i] = len;
+	s->staged++;
+	return PWS_OK;
+}
+
+static int ws_commit(void *ctx)
+{
+	wstore *s = ctx;
+
+	s->n += s->staged;
+	s->staged = 0;
+	return PWS_OK;
+}
+
+static int ws_rollback(void *ctx)
+{
+	wstore *s = ctx;
+
+	while (s->staged)
+		free(s->data[s->n + --s->staged]);
+	return PWS_OK;
+}
+
+static int ws_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
+{
+	wstore *s = ctx;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->n; i++)
+		if ((rc = sink(sink_ctx, PWS_RECORD_OP, s->key[i], strlen(s->key[i]), s->data[i],
+		               s->len[i])))
+			return rc;
+	return PWS_OK;
+}
+
+static void ws_close(void *ctx)
+{
+	((wstore *)ctx)->closed++;
+}
+
+static pws_policy *ws_open(wstore *s)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_policy *p = NULL;
+
+	ops.ctx = s;
+	ops.load = ws_load;
+	ops.put = ws_put;
+	ops.commit = ws_commit;
+	ops.rollback = ws_rollback;
+	ops.close = ws_close;
+	o.storage = &ops;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	return p;
+}
+
+START_TEST(IN7_withdraw_written_through)
+{
+	wstore s;
+	pws_policy *p, *q;
+	size_t i, before;
+
+	memset(&s, 0, sizeof s);
+	p = ws_open(&s);
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_team_add(p, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 0, RES));
+	OK(pws_team_add_domain(p, "acme", "acme.com", RES));
+	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, "pm", "pw", "Partner", PWS_VIS_PARTNER, NULL, RES));
+	add_partner(p, "pm", "pw", "a1", "a1@acme.com", PWS_ROLE_VIEWER, 1);
+	OK(pinvite(p, "pm", "pw", "a2@acme.com", PWS_ROLE_VIEWER));
+	OK(pws_invite(p, "pm", "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	before = s.n;
+	OK(pws_invite_withdraw(p, "a1", "pw", "a2@acme.com", RES));
+	ck_assert_uint_eq(s.n, before + 1);
+	/* a refusal writes nothing */
+	DENY(pws_invite_withdraw(p, "a1", "pw", "dev@pub.com", RES), PWS_RULE_IN7);
+	FAILS(pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES), PWS_ENOTFOUND);
+	ck_assert_uint_eq(s.n, before + 1);
+	q = ws_open(&s);
+	ck_assert_msg(tw_digest(q) == tw_digest(p), "reopened state differs");
+	expect_no_invite(q, "pw", "a2@acme.com");
+	expect_invite(q, "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0);
+	FAILS(pws_invite_accept(q, "a2", "pw", NULL, RES), PWS_ENOTFOUND);
+	pws_policy_free(q);
+	pws_policy_free(p);
+	ck_assert_int_eq(s.closed, 2);
+	for (i = 0; i < s.n; i++)
+		free(s.data[i]);
+}
+END_TEST
+
+/* IN7's second sentence: a team member invite needs a user of the owning
+ * team; anyone else is refused by IN2, never as malformed. */
+START_TEST(IN7_member_invite_of_non_team_user_denied_IN2)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_user_add(p, "pm2", "pm2@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	/* a user of another team, a teamless user, an address on the
+	 * publisher's domain that is no user, a stranger */
+	DENY_QUIET(p, pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER,
+	                         0, RES), PWS_RULE_IN2);
+	DENY_QUIET(p, pws_invite(p, "pm", "pw", "solo@gmail.com", PWS_INVITE_MEMBER,
+	                         PWS_ROLE_VIEWER, 0, RES), PWS_RULE_IN2);
+	DENY_QUIET(p, pws_invite(p, "pm2", "pw", "ghost@pub.com", PWS_INVITE_MEMBER,
+	                         PWS_ROLE_EDITOR, 0, RES), PWS_RULE_IN2);
+	DENY_QUIET(p, pws_invite(p, "pm", "pw", "who@example.org", PWS_INVITE_MEMBER,
+	                         PWS_ROLE_VIEWER, 0, RES), PWS_RULE_IN2);
+	expect_no_invite(p, "pw", "a2@acme.com");
+	expect_no_invite(p, "pw", "ghost@pub.com");
+	/* a user of the owning team whose address is off its domains is fine */
+	OK(pws_user_add(p, "ext", "ext@gmail.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_invite(p, "pm", "pw", "ext@gmail.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "ext", "pw", NULL, RES));
+	expect_member(p, "pw", "ext", PWS_ROLE_VIEWER, 0, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* Policy refusals are EDENIED with their rule, never EINVALID         */
+/* ------------------------------------------------------------------ */
+
+START_TEST(IN2_member_invite_accepted_after_leaving_owning_team_denied)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_user_set_team(p, "dev2", "acme", PWS_TEAM_MEMBER, RES));
+	DENY_QUIET(p, pws_invite_accept(p, "dev2", "pw", NULL, RES), PWS_RULE_IN2);
+	expect_not_member(p, "pw", "dev2");
+	/* back on the owning team, the invite is good again */
+	OK(pws_user_set_team(p, "dev2", "pub", PWS_TEAM_MEMBER, RES));
+	OK(pws_invite_accept(p, "dev2", "pw", NULL, RES));
+	expect_member(p, "pw", "dev2", PWS_ROLE_EDITOR, 0, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO3_lead_flag_to_team_member_denied)
+{
+	pws_policy *p = ev_world();
+
+	DENY_QUIET(p, pws_member_set_lead(p, "pm", "pw", "dev", 1, RES), PWS_RULE_RO3);
+	DENY_QUIET(p, pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER,
+	                         PWS_ROLE_VIEWER, 1, RES), PWS_RULE_RO3);
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	expect_no_invite(p, "pw", "dev2@pub.com");
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RM2_partner_end_on_non_partner_not_found)
+{
+	pws_policy *p = ev_world();
+
+	/* a team member, a user who never was a partner, a teamless user,
+	 * a partner whose relation already ended */
+	FAILS_QUIET(p, pws_partner_end(p, "pm", "pub", "dev", RES), PWS_ENOTFOUND);
+	FAILS_QUIET(p, pws_partner_end(p, "pm", "pub", "a2", RES), PWS_ENOTFOUND);
+	FAILS_QUIET(p, pws_partner_end(p, "pm", "pub", "solo", RES), PWS_ENOTFOUND);
+	OK(pws_partner_end(p, "pm", "pub", "g1", RES));
+	FAILS_QUIET(p, pws_partner_end(p, "pm", "pub", "g1", RES), PWS_ENOTFOUND);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO2_enabling_multi_without_partner_editor_reports_no_downgrade)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_member_set_role(p, "pm", "pw", "a1", PWS_ROLE_VIEWER, RES));
+	ev_count = 0;
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	ck_assert_msg(!(tw_res.flags & PWS_RESULT_DOWNGRADED), "DOWNGRADED with no Editor");
+	ck_assert_msg(ev_find(PWS_EV_ROLES_DOWNGRADED) == NULL, "ROLES_DOWNGRADED with no Editor");
+	ck_assert_msg(ev_find(PWS_EV_MULTI_PARTNER_ENABLED) != NULL, "no MULTI_PARTNER_ENABLED");
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(RO2_enabling_multi_downgrades_and_reports)
+{
+	pws_policy *p = ev_world();
+	const ev_rec *e;
+
+	add_partner(p, "pm", "pw", "i1", "i1@initech.com", PWS_ROLE_EDITOR, 0);
+	ev_count = 0;
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	ck_assert(tw_res.flags & PWS_RESULT_DOWNGRADED);
+	expect_member(p, "pw", "a1", PWS_ROLE_VIEWER, 1, 1);
+	expect_member(p, "pw", "i1", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "pw", "dev", PWS_ROLE_EDITOR, 0, 0);
+	e = ev_find(PWS_EV_ROLES_DOWNGRADED);
+	ck_assert_msg(e != NULL, "no ROLES_DOWNGRADED event");
+	ck_assert_int_eq(e->rule, PWS_RULE_RO2);
+	{
+		size_t i, n_a1 = 0, n_i1 = 0;
+
+		for (i = 0; i < ev_count; i++) {
+			if (ev_log[i].kind != PWS_EV_ROLES_DOWNGRADED)
+				continue;
+			ck_assert_msg(!ev_has_rcpt(&ev_log[i], "g1"), "viewer g1 told of a downgrade");
+			ck_assert_msg(!ev_has_rcpt(&ev_log[i], "dev"), "team editor dev told");
+			n_a1 += (size_t)ev_has_rcpt(&ev_log[i], "a1");
+			n_i1 += (size_t)ev_has_rcpt(&ev_log[i], "i1");
+		}
+		ck_assert_uint_eq(n_a1, 1);
+		ck_assert_uint_eq(n_i1, 1);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
 /* Bad input                                                           */
 /* ------------------------------------------------------------------ */
 
@@ -1197,6 +1673,28 @@ Suite *pws_rules_members_suite(void)
 	tcase_add_test(tc, RM2_removing_from_one_of_several_keeps_relation);
 	tcase_add_test(tc, RM2_partner_end_removes_from_every_partner_workspace);
 	tcase_add_test(tc, RM2_partner_end_denied_to_others);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("withdraw");
+	tcase_add_test(tc, IN7_workspace_admin_withdraws_any_invite);
+	tcase_add_test(tc, IN7_partner_manager_withdraws_without_membership);
+	tcase_add_test(tc, IN7_partner_lead_withdraws_own_org_invite);
+	tcase_add_test(tc, IN7_partner_lead_cannot_withdraw_other_org_or_member_invite);
+	tcase_add_test(tc, IN7_others_cannot_withdraw);
+	tcase_add_test(tc, IN7_legacy_lead_withdraws_own_domain_invite);
+	tcase_add_test(tc, IN7_withdrawn_invite_no_longer_counts_for_DL1);
+	tcase_add_test(tc, IN7_withdraw_tells_the_invitee);
+	tcase_add_test(tc, IN7_no_open_invite_not_found);
+	tcase_add_test(tc, IN7_withdraw_written_through);
+	tcase_add_test(tc, IN7_member_invite_of_non_team_user_denied_IN2);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("rev12_refusals");
+	tcase_add_test(tc, IN2_member_invite_accepted_after_leaving_owning_team_denied);
+	tcase_add_test(tc, RO3_lead_flag_to_team_member_denied);
+	tcase_add_test(tc, RM2_partner_end_on_non_partner_not_found);
+	tcase_add_test(tc, RO2_enabling_multi_without_partner_editor_reports_no_downgrade);
+	tcase_add_test(tc, RO2_enabling_multi_downgrades_and_reports);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("bad_input");

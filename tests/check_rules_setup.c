@@ -1726,6 +1726,167 @@ START_TEST(badinput_checks)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* WS4 (rev12): moving to the owning team; PL4 downgrade message       */
+/* ------------------------------------------------------------------ */
+
+/* The row of user in ws's member listing as viewer sees it: 1 and its
+ * SUSPENDED and EXTERNAL columns if listed, 0 if not. */
+static int listed(pws_policy *p, const char *viewer, const char *ws, const char *user,
+                  int64_t *suspended, int64_t *external)
+{
+	pws_iter *it = NULL;
+	int found = 0, rc;
+
+	ck_assert_int_eq(pws_list_members(&it, p, viewer, ws), PWS_OK);
+	while ((rc = pws_iter_next(it)) == PWS_OK) {
+		const char *id = pws_iter_str(it, PWS_COL_ID);
+
+		ck_assert_ptr_nonnull(id);
+		if (strcmp(id, user) != 0)
+			continue;
+		found = 1;
+		ck_assert_int_eq(pws_iter_int2(it, PWS_COL_SUSPENDED, suspended), PWS_OK);
+		ck_assert_int_eq(pws_iter_int2(it, PWS_COL_EXTERNAL, external), PWS_OK);
+	}
+	ck_assert_int_eq(rc, PWS_ITEROVER);
+	pws_iter_free(it);
+	return found;
+}
+
+START_TEST(WS4_partner_moving_to_owning_team_stops_counting)
+{
+	pws_policy *p = ev_world();
+	int64_t su = -1, ex = -1;
+
+	OK(pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES));
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	/* suspended: no access, and not turned into a team membership */
+	expect_suspended(p, "pw", "a1", PWS_ROLE_EDITOR, 1);
+	CANNOT(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS4);
+	CANNOT(p, "a1", PWS_ACT_EDIT, "pw", "col", PWS_RULE_WS4);
+	CANNOT(p, "a1", PWS_ACT_VIEW, NULL, "col", PWS_RULE_WS4);
+	/* a team member without membership: the team's team workspaces */
+	CAN(p, "a1", PWS_ACT_VIEW, "team-ws", NULL, PWS_RULE_WS2);
+	/* the publisher side sees it, marked suspended; partners do not */
+	ck_assert(listed(p, "pm", "pw", "a1", &su, &ex));
+	ck_assert_int_eq(su, 1);
+	ck_assert_int_eq(ex, 1);
+	ck_assert(listed(p, "dev", "pw", "a1", &su, &ex));
+	ck_assert_int_eq(su, 1);
+	ck_assert(!listed(p, "g1", "pw", "a1", &su, &ex));
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS4_suspended_owning_team_member_removed_by_admin)
+{
+	pws_policy *p = ev_world();
+	uint64_t d;
+
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	d = tw_digest(p);
+	ev_reset();
+	DENY(pws_member_remove(p, "dev", "pw", "a1", RES), PWS_RULE_RO4);
+	ck_assert(tw_digest(p) == d);
+	ck_assert_uint_eq(nev, 0);
+	OK(pws_member_remove(p, "pm", "pw", "a1", RES));
+	ck_assert_int_eq(pws_member_status(p, NULL, NULL, NULL, NULL, "pw", "a1"), PWS_ENOTFOUND);
+	/* gone for good: going back to acme restores nothing */
+	OK(pws_user_set_team(p, "a1", "acme", PWS_TEAM_MEMBER, RES));
+	expect_not_member(p, "pw", "a1");
+	CANNOT(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS4_owning_team_member_invited_as_team_member_regains_access)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	OK(pws_invite(p, "pm", "pw", "a1@acme.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "a1", "pw", NULL, RES));
+	expect_member(p, "pw", "a1", PWS_ROLE_VIEWER, 0, 0);
+	CAN(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_AC1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS4_partner_back_from_owning_team_restored)
+{
+	pws_policy *p = ev_world();
+
+	OK(pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES));
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_ADMIN, RES));
+	CANNOT(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS4);
+	OK(pws_user_set_team(p, "a1", "acme", PWS_TEAM_MEMBER, RES));
+	expect_member(p, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	CAN(p, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_AC1);
+	CAN(p, "a1", PWS_ACT_EDIT, "pw", "col", PWS_RULE_ED1);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(WS4_states_survive_snapshot_round_trip)
+{
+	pws_policy *p = ev_world(), *q = NULL;
+	char *a = NULL, *b = NULL;
+	size_t na = 0, nb = 0;
+
+	add_team_member(p, "dev2", "team-ws", "dev", "dev@pub.com", PWS_ROLE_EDITOR);
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES)); /* suspended, on pub */
+	OK(pws_user_set_team(p, "g1", NULL, PWS_TEAM_MEMBER, RES));  /* suspended, teamless */
+	OK(pws_user_set_team(p, "dev", "acme", PWS_TEAM_MEMBER, RES)); /* memberships end */
+	expect_not_member(p, "pw", "dev");
+	expect_not_member(p, "team-ws", "dev");
+	ck_assert_int_eq(pws_snapshot_export(p, &a, &na), PWS_OK);
+	ck_assert_int_eq(tc_policy_new(&q), PWS_OK);
+	OK(pws_snapshot_import(q, a, na, RES));
+	ck_assert_msg(tw_digest(q) == tw_digest(p), "digest differs after import");
+	ck_assert_int_eq(pws_snapshot_export(q, &b, &nb), PWS_OK);
+	ck_assert_uint_eq(na, nb);
+	ck_assert_msg(memcmp(a, b, na) == 0, "snapshot differs after import");
+	expect_suspended(q, "pw", "a1", PWS_ROLE_EDITOR, 1);
+	expect_suspended(q, "pw", "g1", PWS_ROLE_VIEWER, 0);
+	expect_not_member(q, "pw", "dev");
+	expect_not_member(q, "team-ws", "dev");
+	CANNOT(q, "a1", PWS_ACT_VIEW, "pw", NULL, PWS_RULE_WS4);
+	CAN(q, "a1", PWS_ACT_VIEW, "team-ws", NULL, PWS_RULE_WS2);
+	/* and they still come back as they were */
+	OK(pws_user_set_team(q, "a1", "acme", PWS_TEAM_MEMBER, RES));
+	expect_member(q, "pw", "a1", PWS_ROLE_EDITOR, 1, 1);
+	pws_snapshot_free(p, a);
+	pws_snapshot_free(q, b);
+	pws_policy_free(q);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(PL4_downgrade_message_says_viewer)
+{
+	pws_policy *p = ev_world();
+	const char *m;
+
+	fill_seats(p);
+	OK(pws_user_add(p, "g3", "g3@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_invite(p, "pm", "pw", "g3@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0, RES));
+	ck_assert(tw_res.flags & PWS_RESULT_DOWNGRADED);
+	ck_assert_int_eq(tw_res.rule, PWS_RULE_PL4);
+	m = tw_res.message;
+	ck_assert_msg(m[0] != '\0', "no message for a downgraded invite");
+	ck_assert_msg(strstr(m, "Viewer") || strstr(m, "viewer"),
+	              "the message does not say Viewer: \"%s\"", m);
+	expect_invite(p, "pw", "g3@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	/* not downgraded: no such message */
+	OK(pws_team_set_editor_seats(p, "pub", 5, RES));
+	OK(pws_invite(p, "pm", "pw", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0, RES));
+	ck_assert(!(tw_res.flags & PWS_RESULT_DOWNGRADED));
+	ck_assert_msg(!strstr(tw_res.message, "Viewer"), "\"%s\"", tw_res.message);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_rules_setup_suite(void)
 {
 	Suite *s = suite_create("rules_setup");
@@ -1744,6 +1905,7 @@ Suite *pws_rules_setup_suite(void)
 	tcase_add_test(tc, PL4_seat_holder_editor_invite_not_downgraded);
 	tcase_add_test(tc, PL4_role_change_to_editor_without_seat_denied);
 	tcase_add_test(tc, PL4_set_editor_seats);
+	tcase_add_test(tc, PL4_downgrade_message_says_viewer);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("create");
@@ -1790,6 +1952,11 @@ Suite *pws_rules_setup_suite(void)
 	tcase_add_test(tc, WS4_partner_moving_team_loses_access);
 	tcase_add_test(tc, WS4_team_member_leaving_loses_own_team_memberships);
 	tcase_add_test(tc, WS4_legacy_membership_belongs_to_individual);
+	tcase_add_test(tc, WS4_partner_moving_to_owning_team_stops_counting);
+	tcase_add_test(tc, WS4_suspended_owning_team_member_removed_by_admin);
+	tcase_add_test(tc, WS4_owning_team_member_invited_as_team_member_regains_access);
+	tcase_add_test(tc, WS4_partner_back_from_owning_team_restored);
+	tcase_add_test(tc, WS4_states_survive_snapshot_round_trip);
 	tcase_add_test(tc, LC1_pending_workspace_allows_only_review);
 	tcase_add_test(tc, LC1_denied_request_workspace_allows_nothing);
 	tcase_add_test(tc, LC1_deleted_workspace_allows_nothing);
