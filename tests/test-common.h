@@ -53,5 +53,6 @@ Suite *pws_snapshot_suite(void);
 Suite *pws_storage_suite(void);
 Suite *pws_refs_suite(void);
 Suite *pws_events_suite(void);
+Suite *pws_shared_suite(void);
 
 #endif

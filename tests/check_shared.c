@@ -1,0 +1,543 @@
+/*
+ * One log, many replicas (DESIGN.md, doc/DEPLOYMENT.md), in one process:
+ * several handles on one in-memory version-2 store. Revisions, appends that
+ * never overwrite, conflicts caught up and decided again (RO6, MP1 under
+ * races), catching up, waiting for a revision, following a compaction.
+ * The multi-process tests on SQLite and PostgreSQL are tests/check_multi.c.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-common.h"
+#include "test-world.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- a shared log: records in key order, change sets staged ------------- */
+
+typedef struct srec {
+	char key[17];
+	unsigned char *data;
+	size_t len;
+} srec;
+
+typedef struct slog {
+	srec *v;
+	size_t n, cap;
+	int appends, conflicts;
+} slog;
+
+/* One connection to the log: its open change set. */
+typedef struct sconn {
+	slog *log;
+	srec staged[4];     /* appends of the open change set */
+	int nstaged;
+	char dels[64][17];  /* deletions of the open change set */
+	int ndels;
+	int closed;
+} sconn;
+
+static int find(const slog *l, const char *key)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		if (memcmp(l->v[i].key, key, 16) == 0)
+			return (int)i;
+	return -1;
+}
+
+static int s_begin(void *ctx)
+{
+	sconn *c = ctx;
+
+	c->nstaged = 0;
+	c->ndels = 0;
+	return PWS_OK;
+}
+
+static int s_append(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                    size_t len)
+{
+	sconn *c = ctx;
+	srec *r;
+
+	ck_assert_uint_eq(kind, PWS_RECORD_OP);
+	ck_assert_uint_eq(key_len, 16);
+	if (find(c->log, key) >= 0) {
+		c->log->conflicts++;
+		return PWS_ECONFLICT; /* never overwrite */
+	}
+	ck_assert_int_lt(c->nstaged, 4);
+	r = &c->staged[c->nstaged++];
+	memcpy(r->key, key, 16);
+	r->key[16] = 0;
+	r->data = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(r->data);
+	memcpy(r->data, data, len);
+	r->len = len;
+	return PWS_OK;
+}
+
+static int s_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                 size_t len)
+{
+	(void)ctx; (void)kind; (void)key; (void)key_len; (void)data; (void)len;
+	ck_abort_msg("a version-2 store is written with append, never put");
+	return PWS_ESTORAGE;
+}
+
+static int s_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
+{
+	sconn *c = ctx;
+
+	(void)kind;
+	ck_assert_uint_eq(key_len, 16);
+	ck_assert_int_lt(c->ndels, 64);
+	memcpy(c->dels[c->ndels], key, 16);
+	c->dels[c->ndels++][16] = 0;
+	return PWS_OK;
+}
+
+static void insert_sorted(slog *l, const srec *r)
+{
+	size_t i = l->n;
+
+	if (l->n == l->cap) {
+		l->cap = l->cap ? 2 * l->cap : 64;
+		l->v = realloc(l->v, l->cap * sizeof(*l->v));
+		ck_assert_ptr_nonnull(l->v);
+	}
+	while (i > 0 && memcmp(l->v[i - 1].key, r->key, 16) > 0) {
+		l->v[i] = l->v[i - 1];
+		i--;
+	}
+	l->v[i] = *r;
+	l->n++;
+}
+
+static int s_commit(void *ctx)
+{
+	sconn *c = ctx;
+	int i;
+
+	for (i = 0; i < c->ndels; i++) {
+		int at = find(c->log, c->dels[i]);
+
+		if (at >= 0) {
+			free(c->log->v[at].data);
+			memmove(&c->log->v[at], &c->log->v[at + 1],
+			        (c->log->n - (size_t)at - 1) * sizeof(srec));
+			c->log->n--;
+		}
+	}
+	for (i = 0; i < c->nstaged; i++) {
+		insert_sorted(c->log, &c->staged[i]);
+		c->log->appends++;
+	}
+	c->nstaged = c->ndels = 0;
+	return PWS_OK;
+}
+
+static int s_rollback(void *ctx)
+{
+	sconn *c = ctx;
+	int i;
+
+	for (i = 0; i < c->nstaged; i++)
+		free(c->staged[i].data);
+	c->nstaged = c->ndels = 0;
+	return PWS_OK;
+}
+
+static int s_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+                        void *sink_ctx)
+{
+	sconn *c = ctx;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < c->log->n; i++) {
+		const srec *r = &c->log->v[i];
+
+		if (key_len && memcmp(r->key, key, 16) <= 0)
+			continue;
+		rc = sink(sink_ctx, PWS_RECORD_OP, r->key, 16, r->data, r->len);
+		if (rc)
+			return rc;
+	}
+	return PWS_OK;
+}
+
+static int s_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
+{
+	return s_load_after(ctx, NULL, 0, sink, sink_ctx);
+}
+
+static void s_close(void *ctx)
+{
+	((sconn *)ctx)->closed = 1;
+}
+
+static void slog_free(slog *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].data);
+	free(l->v);
+	memset(l, 0, sizeof(*l));
+}
+
+typedef struct changes {
+	int calls;
+	uint64_t last;
+} changes;
+
+static void on_change(uint64_t rev, void *payload)
+{
+	changes *c = payload;
+
+	c->calls++;
+	c->last = rev;
+}
+
+/* A handle on the log through its own connection. */
+static pws_policy *attach(slog *l, sconn *c, changes *ch)
+{
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_policy *p = NULL;
+
+	memset(c, 0, sizeof(*c));
+	c->log = l;
+	ops.ctx = c;
+	ops.load = s_load;
+	ops.begin = s_begin;
+	ops.put = s_put;
+	ops.del = s_del;
+	ops.commit = s_commit;
+	ops.rollback = s_rollback;
+	ops.close = s_close;
+	ops.append = s_append;
+	ops.load_after = s_load_after;
+	o.storage = &ops;
+	o.on_change = ch ? on_change : NULL;
+	o.change_payload = ch;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	return p;
+}
+
+static uint64_t rev_of(pws_policy *p)
+{
+	uint64_t r = 99;
+
+	ck_assert_int_eq(pws_policy_revision(p, &r), PWS_OK);
+	return r;
+}
+
+/* The world both handles share, built through A. */
+static void base_world(pws_policy *a)
+{
+	OK(pws_team_add(a, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(a, "pub", "pub.com", RES));
+	OK(pws_user_add(a, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(a, "ad1", "ad1@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(a, "ad2", "ad2@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_team_add(a, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 0, RES));
+	OK(pws_user_add(a, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(a, "ad1", "w", "W", PWS_VIS_TEAM, NULL, RES));
+	OK(pws_invite(a, "ad1", "w", "ad2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
+	OK(pws_invite_accept(a, "ad2", "w", NULL, RES));
+}
+
+/* Every revision is the key of its record; a handle reports it. */
+START_TEST(revisions_are_store_keys)
+{
+	slog l = { 0 };
+	sconn ca;
+	pws_policy *a = attach(&l, &ca, NULL);
+
+	ck_assert_uint_eq(rev_of(a), 0);
+	OK(pws_team_add(a, "t", "T", PWS_PLAN_FREE, 0, RES));
+	ck_assert_uint_eq(rev_of(a), 1);
+	FAILS(pws_team_add(a, "t", "T", PWS_PLAN_FREE, 0, RES), PWS_EEXISTS);
+	ck_assert_uint_eq(rev_of(a), 1); /* a refused call has no revision */
+	OK(pws_team_add(a, "u", "U", PWS_PLAN_FREE, 0, RES));
+	ck_assert_uint_eq(rev_of(a), 2);
+	ck_assert_uint_eq(l.n, 2);
+	ck_assert_int_eq(memcmp(l.v[1].key, "0000000000000002", 16), 0);
+	pws_policy_free(a);
+	ck_assert_int_eq(ca.closed, 1);
+	slog_free(&l);
+}
+END_TEST
+
+/* A second writer behind the log: its append conflicts, it catches up,
+ * the call is decided again and lands at the next revision; nothing is
+ * overwritten and both handles end equal to a fresh load. */
+START_TEST(conflict_catches_up_and_retries)
+{
+	slog l = { 0 };
+	sconn ca, cb, cc;
+	pws_policy *a = attach(&l, &ca, NULL), *b = attach(&l, &cb, NULL), *c;
+	uint64_t da, db, dc;
+
+	base_world(a);
+	ck_assert_uint_eq(rev_of(b), 0);
+	OK(pws_team_add(b, "late", "Late", PWS_PLAN_FREE, 0, RES));
+	ck_assert_int_ge(l.conflicts, 1);
+	ck_assert_uint_eq(rev_of(b), rev_of(a) + 1);
+	ck_assert_uint_eq(l.n, rev_of(b));
+	OK(pws_policy_sync(a, NULL));
+	c = attach(&l, &cc, NULL);
+	ck_assert_int_eq(pws_policy_digest(a, &da), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(b, &db), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(c, &dc), PWS_OK);
+	ck_assert_uint_eq(da, dc);
+	ck_assert_uint_eq(db, dc);
+	pws_policy_free(a);
+	pws_policy_free(b);
+	pws_policy_free(c);
+	slog_free(&l);
+}
+END_TEST
+
+/* RO6 under a race: B decided to demote an Admin on a state where two
+ * Admins were left; A demoted the other one first. B's retry decides on
+ * the newer state and is refused with RO6. */
+START_TEST(RO6_race_second_demotion_refused_on_retry)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	pws_policy *a = attach(&l, &ca, NULL), *b;
+	uint64_t before;
+
+	base_world(a);
+	/* a partner workspace whose last two Admins are ad1 and ad2; the
+	 * Partner Manager manages it without a membership (WS1) */
+	OK(pws_workspace_create(a, "pm", "pw", "P", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_invite(a, "pm", "pw", "ad1@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
+	OK(pws_invite_accept(a, "ad1", "pw", NULL, RES));
+	OK(pws_invite(a, "pm", "pw", "ad2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
+	OK(pws_invite_accept(a, "ad2", "pw", NULL, RES));
+	OK(pws_member_remove(a, "ad1", "pw", "pm", RES));
+	b = attach(&l, &cb, NULL); /* B is up to date: two Admins */
+	OK(pws_member_set_role(a, "pm", "pw", "ad1", PWS_ROLE_EDITOR, RES));
+	before = l.n;
+	DENY(pws_member_set_role(b, "pm", "pw", "ad2", PWS_ROLE_VIEWER, RES), PWS_RULE_RO6);
+	ck_assert_uint_eq(l.n, before); /* nothing written */
+	ck_assert_uint_eq(rev_of(b), rev_of(a)); /* but B caught up */
+	pws_policy_free(a);
+	pws_policy_free(b);
+	slog_free(&l);
+}
+END_TEST
+
+/* MP1 under a race: the second enable is refused once it sees the first. */
+START_TEST(MP1_race_second_enable_refused)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	pws_policy *a = attach(&l, &ca, NULL), *b;
+
+	base_world(a);
+	OK(pws_workspace_create(a, "pm", "pw", "P", PWS_VIS_PARTNER, NULL, RES));
+	b = attach(&l, &cb, NULL);
+	OK(pws_workspace_enable_multi_partner(a, "pm", "pw", RES));
+	DENY(pws_workspace_enable_multi_partner(b, "pm", "pw", RES), PWS_RULE_MP1);
+	pws_policy_free(a);
+	pws_policy_free(b);
+	slog_free(&l);
+}
+END_TEST
+
+/* Catching up applies others' changes without their events, calls the
+ * change callback once, and is a no-op when up to date. */
+START_TEST(sync_applies_others_changes_without_events)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	changes ch = { 0, 0 };
+	pws_policy *a = attach(&l, &ca, NULL), *b = attach(&l, &cb, &ch);
+	uint64_t r = 0;
+	int allowed = -1, rule = 0;
+
+	base_world(a);
+	ck_assert_int_eq(pws_check(b, &allowed, &rule, "ad1", PWS_ACT_VIEW, "w", NULL),
+	                 PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_policy_sync(b, &r), PWS_OK);
+	ck_assert_uint_eq(r, rev_of(a));
+	ck_assert_int_eq(ch.calls, 1);
+	ck_assert_uint_eq(ch.last, r);
+	ck_assert_int_eq(pws_check(b, &allowed, &rule, "ad1", PWS_ACT_VIEW, "w", NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	ck_assert_int_eq(pws_policy_sync(b, NULL), PWS_OK);
+	ck_assert_int_eq(ch.calls, 1); /* nothing new: no callback */
+	pws_policy_free(a);
+	pws_policy_free(b);
+	slog_free(&l);
+}
+END_TEST
+
+/* Read your writes: B waits for A's revision; a revision nobody wrote
+ * times out. */
+START_TEST(wait_for_revision)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	pws_policy *a = attach(&l, &ca, NULL), *b = attach(&l, &cb, NULL);
+	uint64_t r = 0;
+
+	OK(pws_team_add(a, "t", "T", PWS_PLAN_FREE, 0, RES));
+	ck_assert_int_eq(pws_policy_wait(b, rev_of(a), 1000, &r), PWS_OK);
+	ck_assert_uint_eq(r, 1);
+	ck_assert_int_eq(pws_policy_wait(b, 5, 20, &r), PWS_ETIMEOUT);
+	ck_assert_uint_eq(r, 1);
+	ck_assert_int_eq(pws_policy_wait(b, 1, -1, &r), PWS_EINVALID);
+	ck_assert_int_eq(pws_policy_wait(NULL, 1, 0, &r), PWS_EINVALID);
+	ck_assert_int_eq(pws_policy_sync(NULL, &r), PWS_EINVALID);
+	ck_assert_int_eq(pws_policy_revision(NULL, &r), PWS_EINVALID);
+	ck_assert_int_eq(pws_policy_revision(a, NULL), PWS_EINVALID);
+	pws_policy_free(a);
+	pws_policy_free(b);
+	slog_free(&l);
+}
+END_TEST
+
+typedef struct evrev {
+	uint64_t rev;
+	int n;
+} evrev;
+
+static void on_event(const pws_event *e, void *payload)
+{
+	evrev *r = payload;
+
+	r->rev = pws_event_revision(e);
+	r->n++;
+}
+
+/* Events carry the revision of the change that caused them. */
+START_TEST(events_carry_revision)
+{
+	slog l = { 0 };
+	sconn ca;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_policy *a = NULL;
+	evrev er = { 0, 0 };
+
+	memset(&ca, 0, sizeof(ca));
+	ca.log = &l;
+	ops.ctx = &ca;
+	ops.load = s_load;
+	ops.begin = s_begin;
+	ops.put = s_put;
+	ops.commit = s_commit;
+	ops.rollback = s_rollback;
+	ops.close = s_close;
+	ops.append = s_append;
+	ops.load_after = s_load_after;
+	o.storage = &ops;
+	o.on_event = on_event;
+	o.event_payload = &er;
+	ck_assert_int_eq(pws_policy_new(&a, &o), PWS_OK);
+	base_world(a);
+	er.n = 0;
+	OK(pws_workspace_create(a, "ad1", "pw", "P", PWS_VIS_PARTNER, NULL, RES)); /* a request */
+	ck_assert_int_ge(er.n, 1);
+	ck_assert_uint_eq(er.rev, rev_of(a));
+	ck_assert_uint_eq(pws_event_revision(NULL), 0);
+	pws_policy_free(a);
+	slog_free(&l);
+}
+END_TEST
+
+/* A follower behind a compaction made by another writer loads the image
+ * (the records it needed are gone) and ends equal. */
+START_TEST(follower_loads_compaction)
+{
+	slog l = { 0 };
+	sconn ca, cb, cc;
+	pws_policy *a = attach(&l, &ca, NULL), *b = attach(&l, &cb, NULL), *c;
+	uint64_t da, db, dc;
+
+	base_world(a);
+	OK(pws_compact(a, RES));
+	ck_assert_uint_eq(l.n, 1); /* the image alone */
+	OK(pws_team_add(a, "after", "After", PWS_PLAN_FREE, 0, RES));
+	ck_assert_int_eq(pws_policy_sync(b, NULL), PWS_OK);
+	ck_assert_uint_eq(rev_of(b), rev_of(a));
+	c = attach(&l, &cc, NULL);
+	ck_assert_int_eq(pws_policy_digest(a, &da), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(b, &db), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(c, &dc), PWS_OK);
+	ck_assert_uint_eq(da, dc);
+	ck_assert_uint_eq(db, dc);
+	/* and compaction by a writer that is behind catches up first */
+	OK(pws_team_add(c, "more", "More", PWS_PLAN_FREE, 0, RES));
+	OK(pws_compact(b, RES));
+	ck_assert_int_eq(pws_policy_sync(a, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(a, &da), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(b, &db), PWS_OK);
+	ck_assert_uint_eq(da, db);
+	pws_policy_free(a);
+	pws_policy_free(b);
+	pws_policy_free(c);
+	slog_free(&l);
+}
+END_TEST
+
+/* Many interleaved writers on one log: every accepted call is in it once,
+ * and every handle converges. */
+START_TEST(interleaved_writers_converge)
+{
+	enum { H = 4, N = 60 };
+	slog l = { 0 };
+	sconn cs[H], cf;
+	pws_policy *h[H], *f;
+	uint64_t d[H], df;
+	int i, k, ok = 0;
+	char id[32];
+
+	for (i = 0; i < H; i++)
+		h[i] = attach(&l, &cs[i], NULL);
+	for (k = 0; k < N; k++) {
+		i = (k * 7 + k / 3) % H; /* a writer that is often behind */
+		snprintf(id, sizeof id, "t%d", k);
+		if (pws_team_add(h[i], id, "T", PWS_PLAN_FREE, 0, RES) == PWS_OK)
+			ok++;
+	}
+	ck_assert_int_eq(ok, N);
+	ck_assert_uint_eq(l.n, N);
+	f = attach(&l, &cf, NULL);
+	ck_assert_int_eq(pws_policy_digest(f, &df), PWS_OK);
+	for (i = 0; i < H; i++) {
+		ck_assert_int_eq(pws_policy_sync(h[i], NULL), PWS_OK);
+		ck_assert_int_eq(pws_policy_digest(h[i], &d[i]), PWS_OK);
+		ck_assert_uint_eq(d[i], df);
+		pws_policy_free(h[i]);
+	}
+	pws_policy_free(f);
+	slog_free(&l);
+}
+END_TEST
+
+Suite *pws_shared_suite(void)
+{
+	Suite *s = suite_create("shared");
+	TCase *tc = tcase_create("log");
+
+	tcase_add_test(tc, revisions_are_store_keys);
+	tcase_add_test(tc, conflict_catches_up_and_retries);
+	tcase_add_test(tc, RO6_race_second_demotion_refused_on_retry);
+	tcase_add_test(tc, MP1_race_second_enable_refused);
+	tcase_add_test(tc, sync_applies_others_changes_without_events);
+	tcase_add_test(tc, wait_for_revision);
+	tcase_add_test(tc, events_carry_revision);
+	tcase_add_test(tc, follower_loads_compaction);
+	tcase_add_test(tc, interleaved_writers_converge);
+	suite_add_tcase(s, tc);
+	return s;
+}
