@@ -159,6 +159,7 @@ int pws__decide_accept(const pws__model *m, uint32_t u, uint32_t i, uint32_t t,
 	    pws__seats_used(m, W->team) >= TEAM(m, W->team)->seats) {
 		v->role = PWS_ROLE_VIEWER; /* PL4: no seat left since the invite */
 		v->flags |= PWS_RESULT_DOWNGRADED;
+		v->rule = PWS_RULE_PL4;
 		v->why = "no Partner Editor seat is free any more: joined as Viewer instead of Editor";
 	}
 	return PWS_OK;

@@ -395,7 +395,7 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	invite_drop(op.m, inv);
 	op.flags |= v.flags;
 	if (v.why)
-		pws__fail(&op, PWS_OK, PWS_RULE_PL4, "%s (PL4)", v.why);
+		pws__fail(&op, PWS_OK, v.rule, "%s (%s)", v.why, pws_rule_id(v.rule));
 	else
 		op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
