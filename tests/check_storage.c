@@ -293,11 +293,13 @@ static int step(pws_policy *p, int i)
 	case 64: return pws_workspace_delete(p, "dev", "gone", RES);
 	case 65: return pws_team_add(p, "tmpteam", "T", PWS_PLAN_FREE, 0, RES);
 	case 66: return pws_team_remove(p, "tmpteam", RES);
+	case 67: return pws_invite(p, "admin", "pw", "w1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+	case 68: return pws_invite_withdraw(p, "admin", "pw", "w1@acme.com", RES);
 	default: return -1000;
 	}
 }
 
-#define STEPS 67
+#define STEPS 69
 
 START_TEST(storage_scenario_succeeds_and_reloads)
 {
@@ -705,7 +707,12 @@ START_TEST(storage_compact_replaces_the_log)
 	ck_assert_uint_eq(s.n, STEPS);
 	OK(pws_compact(p, RES));
 	ck_assert_uint_eq(s.n, 1); /* one image, under the next key */
-	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000044", 16), 0);
+	{
+		char want[17];
+
+		snprintf(want, sizeof want, "%016x", (unsigned)STEPS + 1);
+		ck_assert_int_eq(memcmp(s.v[0].key, want, 16), 0);
+	}
 	q = open_on(&s);
 	same_state(p, q, "reopened image");
 	pws_policy_free(q);
@@ -718,14 +725,14 @@ START_TEST(storage_compact_replaces_the_log)
 	/* the same handle compacts again: only the image and the call go */
 	OK(pws_compact(p, RES));
 	ck_assert_uint_eq(s.n, 1);
-	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000046", 16), 0);
+	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000048", 16), 0);
 	q = open_on(&s);
 	same_state(p, q, "image of an image");
 	/* a handle loaded from a compacted store compacts again */
 	OK(pws_team_add(q, "later2", "L2", PWS_PLAN_FREE, 0, RES));
 	OK(pws_compact(q, RES));
 	ck_assert_uint_eq(s.n, 1);
-	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000048", 16), 0);
+	ck_assert_int_eq(memcmp(s.v[0].key, "000000000000004a", 16), 0);
 	pws_policy_free(p);
 	p = open_on(&s);
 	same_state(p, q, "second image");

@@ -755,6 +755,17 @@ static void bad_members(void)
 	BADD(pws_invite_accept(p, "solo", "pw", NULL, RES), PWS_RULE_IN6);
 	BADVER(pws_invite_accept(p, "a2", "pw", NULL, VR));
 	BADVER(pws_invite_decline(p, "a2", "pw", VR));
+	/* pws_invite_withdraw (IN7): malformed, unknown, not allowed */
+	BAD(pws_invite_withdraw(NULL, "pm", "pw", "a2@acme.com", RES), PWS_EINVALID);
+	BAD(pws_invite_withdraw(p, NULL, "pw", "a2@acme.com", RES), PWS_EINVALID);
+	BAD(pws_invite_withdraw(p, "pm", "", "a2@acme.com", RES), PWS_EINVALID);
+	BAD(pws_invite_withdraw(p, "pm", "pw", NULL, RES), PWS_EINVALID);
+	BAD(pws_invite_withdraw(p, "pm", "pw", "not an email", RES), PWS_EINVALID);
+	BAD(pws_invite_withdraw(p, "nope", "pw", "a2@acme.com", RES), PWS_ENOTFOUND);
+	BAD(pws_invite_withdraw(p, "pm", "nope", "a2@acme.com", RES), PWS_ENOTFOUND);
+	BAD(pws_invite_withdraw(p, "pm", "pw", "zz@acme.com", RES), PWS_ENOTFOUND);
+	BADD(pws_invite_withdraw(p, "g1", "pw", "a2@acme.com", RES), PWS_RULE_IN7);
+	BADVER(pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", VR));
 	BADN(pws_invite_get(NULL, &k, &r, &l, "pw", "a2@acme.com"), PWS_EINVALID);
 	BADN(pws_invite_get(p, &k, &r, &l, NULL, "a2@acme.com"), PWS_EINVALID);
 	BADN(pws_invite_get(p, &k, &r, &l, "", "a2@acme.com"), PWS_EINVALID);
@@ -1706,6 +1717,8 @@ static int st_accept_legacy(pws_policy *p)
 { return pws_invite_accept(p, "solo", "lw", NULL, RES); }
 static int st_decline(pws_policy *p)
 { return pws_invite_decline(p, "a2", "pw", RES); }
+static int st_withdraw(pws_policy *p)
+{ return pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES); }
 static int st_set_role(pws_policy *p)
 { return pws_member_set_role(p, "pm", "pw", "g1", PWS_ROLE_EDITOR, RES); }
 static int st_set_role_down(pws_policy *p)
@@ -1811,6 +1824,7 @@ static const oom_step oom_steps[] = {
 	STEP(su_inv_dev2, st_accept_member),
 	STEP(su_legacy_invite, st_accept_legacy),
 	STEP(su_inv_a2, st_decline),
+	STEP(su_inv_a2, st_withdraw),
 	STEP(NULL, st_set_role),
 	STEP(NULL, st_set_role_down),
 	STEP(NULL, st_set_lead),
