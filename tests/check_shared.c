@@ -9,6 +9,7 @@
 #include "test-common.h"
 #include "test-world.h"
 
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,7 +26,21 @@ typedef struct slog {
 	srec *v;
 	size_t n, cap;
 	int appends, conflicts;
+	pthread_mutex_t mu; /* handles on other threads share the log */
+	int mu_ready;
 } slog;
+
+static void lock_log(slog *l)
+{
+	if (l->mu_ready)
+		pthread_mutex_lock(&l->mu);
+}
+
+static void unlock_log(slog *l)
+{
+	if (l->mu_ready)
+		pthread_mutex_unlock(&l->mu);
+}
 
 /* One connection to the log: its open change set. */
 typedef struct sconn {
@@ -64,10 +79,13 @@ static int s_append(void *ctx, uint32_t kind, const char *key, size_t key_len, c
 
 	ck_assert_uint_eq(kind, PWS_RECORD_OP);
 	ck_assert_uint_eq(key_len, 16);
+	lock_log(c->log);
 	if (find(c->log, key) >= 0) {
 		c->log->conflicts++;
+		unlock_log(c->log);
 		return PWS_ECONFLICT; /* never overwrite */
 	}
+	unlock_log(c->log);
 	ck_assert_int_lt(c->nstaged, 4);
 	r = &c->staged[c->nstaged++];
 	memcpy(r->key, key, 16);
@@ -121,6 +139,14 @@ static int s_commit(void *ctx)
 	sconn *c = ctx;
 	int i;
 
+	lock_log(c->log);
+	/* the commit point: an append whose key was taken meanwhile fails */
+	for (i = 0; i < c->nstaged; i++)
+		if (find(c->log, c->staged[i].key) >= 0) {
+			c->log->conflicts++;
+			unlock_log(c->log);
+			return PWS_ECONFLICT;
+		}
 	for (i = 0; i < c->ndels; i++) {
 		int at = find(c->log, c->dels[i]);
 
@@ -136,6 +162,7 @@ static int s_commit(void *ctx)
 		c->log->appends++;
 	}
 	c->nstaged = c->ndels = 0;
+	unlock_log(c->log);
 	return PWS_OK;
 }
 
@@ -155,18 +182,19 @@ static int s_load_after(void *ctx, const char *key, size_t key_len, pws_storage_
 {
 	sconn *c = ctx;
 	size_t i;
-	int rc;
+	int rc = PWS_OK;
 
-	for (i = 0; i < c->log->n; i++) {
+	/* one consistent read: the log cannot change while it is handed out */
+	lock_log(c->log);
+	for (i = 0; i < c->log->n && !rc; i++) {
 		const srec *r = &c->log->v[i];
 
 		if (key_len && memcmp(r->key, key, 16) <= 0)
 			continue;
 		rc = sink(sink_ctx, PWS_RECORD_OP, r->key, 16, r->data, r->len);
-		if (rc)
-			return rc;
 	}
-	return PWS_OK;
+	unlock_log(c->log);
+	return rc;
 }
 
 static int s_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
@@ -183,6 +211,8 @@ static void slog_free(slog *l)
 {
 	size_t i;
 
+	if (l->mu_ready)
+		pthread_mutex_destroy(&l->mu);
 	for (i = 0; i < l->n; i++)
 		free(l->v[i].data);
 	free(l->v);
@@ -524,6 +554,92 @@ START_TEST(interleaved_writers_converge)
 }
 END_TEST
 
+/* Threads: a writer on handle A, a follower syncing handle B and readers
+ * checking on B at once (run under ThreadSanitizer in CI). A reader never
+ * sees a half-applied change: the number of teams it lists only grows and
+ * the check it makes is always answered. */
+typedef struct race {
+	pws_policy *a, *b;
+	volatile int stop;
+	int reads, syncs, bad;
+} race;
+
+static void *writer(void *arg)
+{
+	race *r = arg;
+	char id[32];
+	int k;
+
+	for (k = 0; k < 150; k++) {
+		snprintf(id, sizeof id, "tt%d", k);
+		if (pws_team_add(r->a, id, "T", PWS_PLAN_FREE, 0, NULL) != PWS_OK)
+			r->bad++;
+	}
+	return NULL;
+}
+
+static void *follower(void *arg)
+{
+	race *r = arg;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		if (pws_policy_sync(r->b, NULL) != PWS_OK)
+			__atomic_add_fetch(&r->bad, 1, __ATOMIC_RELAXED);
+		__atomic_add_fetch(&r->syncs, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+static void *reader(void *arg)
+{
+	race *r = arg;
+	uint64_t last = 0, rev;
+	int allowed, rule, rc;
+
+	while (!__atomic_load_n(&r->stop, __ATOMIC_ACQUIRE)) {
+		rc = pws_check(r->b, &allowed, &rule, "ad1", PWS_ACT_VIEW, "w", NULL);
+		if (rc != PWS_OK || !allowed)
+			__atomic_add_fetch(&r->bad, 1, __ATOMIC_RELAXED);
+		if (pws_policy_revision(r->b, &rev) != PWS_OK || rev < last)
+			__atomic_add_fetch(&r->bad, 1, __ATOMIC_RELAXED);
+		last = rev;
+		__atomic_add_fetch(&r->reads, 1, __ATOMIC_RELAXED);
+	}
+	return NULL;
+}
+
+START_TEST(threads_write_follow_and_read)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	race r;
+	pthread_t tw, tf, tr;
+	uint64_t da, db;
+
+	pthread_mutex_init(&l.mu, NULL);
+	l.mu_ready = 1;
+	memset(&r, 0, sizeof r);
+	r.a = attach(&l, &ca, NULL);
+	base_world(r.a);
+	r.b = attach(&l, &cb, NULL);
+	ck_assert_int_eq(pthread_create(&tw, NULL, writer, &r), 0);
+	ck_assert_int_eq(pthread_create(&tf, NULL, follower, &r), 0);
+	ck_assert_int_eq(pthread_create(&tr, NULL, reader, &r), 0);
+	pthread_join(tw, NULL);
+	__atomic_store_n(&r.stop, 1, __ATOMIC_RELEASE);
+	pthread_join(tf, NULL);
+	pthread_join(tr, NULL);
+	ck_assert_int_eq(r.bad, 0);
+	ck_assert_int_eq(pws_policy_sync(r.b, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(r.a, &da), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(r.b, &db), PWS_OK);
+	ck_assert_uint_eq(da, db);
+	pws_policy_free(r.a);
+	pws_policy_free(r.b);
+	slog_free(&l);
+}
+END_TEST
+
 Suite *pws_shared_suite(void)
 {
 	Suite *s = suite_create("shared");
@@ -538,6 +654,10 @@ Suite *pws_shared_suite(void)
 	tcase_add_test(tc, events_carry_revision);
 	tcase_add_test(tc, follower_loads_compaction);
 	tcase_add_test(tc, interleaved_writers_converge);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("threads");
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, threads_write_follow_and_read);
 	suite_add_tcase(s, tc);
 	return s;
 }
