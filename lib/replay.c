@@ -285,9 +285,15 @@ int pws__replay(pws_policy *p)
 		return PWS_OK;
 	memset(&rp, 0, sizeof(rp));
 	rp.p = p;
+	/* the whole load in one write lock, as a catch-up: the store's locks
+	 * are then always taken inside the handle's, never around it */
+	rc = pws__write_begin(p);
+	if (rc != PWS_OK)
+		return rc;
 	p->replaying = 1;
 	rc = p->storage.load(p->storage.ctx, sink, &rp);
 	p->replaying = 0;
+	pws__write_end(p);
 	pws__free(&p->mem, rp.buf);
 	if (rc != PWS_OK)
 		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
