@@ -34,11 +34,17 @@ int pws__result_simple(pws_result *res, int code, const char *msg)
 	return code;
 }
 
+/* The size of a result of the given version: never touch more. */
+static size_t result_size(unsigned int version)
+{
+	return version >= 2 ? sizeof(pws_result) : offsetof(pws_result, request);
+}
+
 PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version)
 {
 	if (!res || version == 0 || version > PWS_RESULT_VERSION)
 		return PWS_EINVALID;
-	memset(res, 0, sizeof(*res));
+	memset(res, 0, result_size(version));
 	res->version = version;
 	return PWS_OK;
 }
@@ -109,6 +115,7 @@ int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 	op->res = res;
 	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
 		return PWS_EINVALID; /* cannot even report into it */
+	op->ask = res && res->version >= 2 && (res->request & PWS_REQUEST_ASK);
 	if (!p)
 		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
 	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token()) {
@@ -156,6 +163,17 @@ int pws__refuse(pws__op *op, int code, const pws__verdict *v)
 	if (!v->why)
 		return pws__deny(op, v->rule);
 	return pws__fail(op, code, v->rule, "denied by %s: %s", pws_rule_id(v->rule), v->why);
+}
+
+int pws__answer(pws__op *op, int code, const pws__verdict *v)
+{
+	if (code != PWS_OK)
+		return pws__refuse(op, code, v);
+	/* allowed: the rule and flags are known now, before the commit point,
+	 * so an asked call (PWS_REQUEST_ASK) reports what the call would */
+	op->rule = v->rule;
+	op->flags |= v->flags;
+	return PWS_OK;
 }
 
 void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)
@@ -211,6 +229,14 @@ static int persist(pws__op *op, int replacing)
 	uint64_t k;
 	int rc = PWS_OK;
 
+	if (op->ask) {
+		/* asked, not made: every check and allocation the change needs
+		 * has passed; stop at the commit point, before memory changes,
+		 * exactly where a failed write-through stops (op_end reports the
+		 * answer) */
+		op->persist_rc = PWS__ASKED;
+		return PWS__ASKED;
+	}
 	if (!p->has_storage || p->replaying)
 		return PWS_OK;
 	if (op->rec.oom || !op->rec.buf) {
@@ -308,6 +334,27 @@ int pws__op_end(pws__op *op, int rc)
 
 	if (op->persist_rc)
 		rc = op->persist_rc;
+	if (op->ask && (rc == PWS__ASKED || rc == PWS_OK)) {
+		/* the call would be allowed: report it as made, change nothing */
+		op->flags |= PWS_RESULT_ASKED;
+		if (op->res) {
+			op->res->code = PWS_OK;
+			op->res->rule = op->rule;
+			op->res->flags = op->flags;
+			snprintf(op->res->message, sizeof(op->res->message), "%s", op->msg);
+		}
+		if (p) {
+			pws__atoms_rollback(op->mem, op->m, op->atoms_before);
+			pws__groups_rollback(op->mem, op->m, op->groups_before);
+			if (!op->nested) {
+				atomic_store_explicit(&p->owner, 0, memory_order_release);
+				write_unlock(p);
+			}
+		}
+		pws__rec_free(op->mem, &op->rec);
+		pws__ev_free_list(op->mem, &op->ev);
+		return PWS_OK;
+	}
 
 	if (rc == PWS_ENOMEM && !op->msg[0])
 		snprintf(op->msg, sizeof(op->msg), "out of memory; nothing was changed");

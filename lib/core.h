@@ -97,10 +97,14 @@ typedef struct pws__op {
 	pws__rec rec;        /* the call, as the record written through */
 	int persist_rc;      /* the storage failure, if write-through failed */
 	int nested;          /* runs inside the lock of a catch-up (sync.c) */
+	int ask;             /* PWS_REQUEST_ASK: decide and report, change nothing */
 	int no_retry;        /* a conflict is returned, not retried (calls
 	                      * with out-parameters: the record cannot
 	                      * carry them) */
 } pws__op;
+
+/* persist()'s answer to an asked call (never returned to the host). */
+#define PWS__ASKED 1
 
 /* Starts a mutation: checks p, takes the write lock. On failure fills res
  * and returns the code (no lock held). */
@@ -130,6 +134,9 @@ int pws__deny(pws__op *op, int rule);
  * PWS_EDENIED with its rule, or a non-policy code; returns code. */
 struct pws__verdict;
 int pws__refuse(pws__op *op, int code, const struct pws__verdict *v);
+/* The same for any answer: a refusal as above, or, allowed, the decision's
+ * rule and flags recorded in op; returns code. */
+int pws__answer(pws__op *op, int code, const struct pws__verdict *v);
 
 /* Fills a result for calls that fail before an op exists. */
 int pws__result_simple(pws_result *res, int code, const char *msg);

@@ -349,8 +349,8 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
 			rc = pws__fail(&op, PWS_EEXISTS, 0, "email '%s' belongs to another user", e);
 	}
-	if (!rc && (rc = pws__decide_pm_flag(m, t, partner_manager, &v)))
-		rc = pws__refuse(&op, rc, &v);
+	if (!rc)
+		rc = pws__answer(&op, pws__decide_pm_flag(m, t, partner_manager, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	ea = pws__atom_intern(op.mem, m, e);
@@ -474,8 +474,8 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *p, const char *user_id,
 	U = USER(op.m, u);
 	if (U->team == PWS__NONE)
 		return pws__op_end(&op, pws__fail(&op, PWS_ESTATE, 0, "user '%s' has no team", user_id));
-	if ((rc = pws__decide_pm_flag(op.m, U->team, partner_manager, &v)))
-		return pws__op_end(&op, pws__refuse(&op, rc, &v));
+	if ((rc = pws__answer(&op, pws__decide_pm_flag(op.m, U->team, partner_manager, &v), &v)))
+		return pws__op_end(&op, rc);
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	U->pm = partner_manager != 0;

@@ -20,8 +20,8 @@ static int ask_el(pws__op *op, const char *actor, const char *el, int action, ui
 	if (rc)
 		return rc;
 	pws__who_init(c, op->m, *u, ELEM(op->m, *e)->ws);
-	if ((rc = pws__decide_action(c, action, *e, &v)))
-		return pws__refuse(op, rc, &v);
+	if ((rc = pws__answer(op, pws__decide_action(c, action, *e, &v), &v)))
+		return rc;
 	op->rule = v.rule;
 	return PWS_OK;
 }
@@ -37,8 +37,8 @@ static int ask_ws(pws__op *op, const char *actor, const char *ws, int action, ui
 	if (rc)
 		return rc;
 	pws__who_init(c, op->m, *u, *w);
-	if ((rc = pws__decide_action(c, action, PWS__NONE, &v)))
-		return pws__refuse(op, rc, &v);
+	if ((rc = pws__answer(op, pws__decide_action(c, action, PWS__NONE, &v), &v)))
+		return rc;
 	op->rule = v.rule;
 	return PWS_OK;
 }
@@ -140,8 +140,7 @@ PWS_EXTERN int pws_element_add_editor(pws_policy *p, const char *actor, const ch
 		rc = pws__need_el(&op, element_id, &e);
 	if (!rc) {
 		pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
-		if ((rc = pws__decide_add_editor(&c, e, x, &v)))
-			rc = pws__refuse(&op, rc, &v);
+		rc = pws__answer(&op, pws__decide_add_editor(&c, e, x, &v), &v);
 	}
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -186,8 +185,7 @@ PWS_EXTERN int pws_element_move(pws_policy *p, const char *actor, const char *el
 		rc = pws__need_ws(&op, target_workspace_id, &t);
 	if (!rc) {
 		pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
-		if ((rc = pws__decide_move_to(&c, e, t, &v)))
-			rc = pws__refuse(&op, rc, &v);
+		rc = pws__answer(&op, pws__decide_move_to(&c, e, t, &v), &v);
 	}
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -226,8 +224,7 @@ PWS_EXTERN int pws_element_fork(pws_policy *p, const char *actor, const char *el
 		rc = pws__need_ws(&op, target_workspace_id, &t);
 	if (!rc) {
 		pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
-		if ((rc = pws__decide_fork_to(&c, e, t, &v)))
-			rc = pws__refuse(&op, rc, &v);
+		rc = pws__answer(&op, pws__decide_fork_to(&c, e, t, &v), &v);
 	}
 	if (rc)
 		return pws__op_end(&op, rc);
@@ -253,7 +250,7 @@ PWS_EXTERN int pws_element_delete(pws_policy *p, const char *actor, const char *
 	pws__who c;
 	uint32_t u, e;
 	pws__element *E;
-	int rc = pws__op_begin(&op, p, res);
+	int trash, rc = pws__op_begin(&op, p, res);
 
 	if (rc)
 		return rc;
@@ -261,14 +258,20 @@ PWS_EXTERN int pws_element_delete(pws_policy *p, const char *actor, const char *
 	rc = ask_el(&op, actor, element_id, PWS_ACT_DELETE_ELEMENT, &u, &e, &c);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if (pws__op_persist(&op))
-		return pws__op_end(&op, PWS_ESTORAGE);
 	E = ELEM(op.m, e);
-	if (retained(op.m, E)) {
-		E->state = PWS__EL_TRASH;
-		E->deleted_at = now;
+	trash = retained(op.m, E);
+	/* what happens is said before the commit point (asked calls too) */
+	if (trash) {
 		op.flags |= PWS_RESULT_TRASHED;
 		pws__fail(&op, PWS_OK, PWS_RULE_PL3, "moved to the trash; recoverable (PL3)");
+	} else {
+		pws__fail(&op, PWS_OK, PWS_RULE_PL3, "deleted for good; not recoverable (PL3)");
+	}
+	if (pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ESTORAGE);
+	if (trash) {
+		E->state = PWS__EL_TRASH;
+		E->deleted_at = now;
 		return pws__op_end(&op, PWS_OK);
 	}
 	unlist(op.m, e);
@@ -276,7 +279,6 @@ PWS_EXTERN int pws_element_delete(pws_policy *p, const char *actor, const char *
 	pws__ids_free(op.mem, &E->editors);
 	pws__free(op.mem, (void *)pws__smap_del(&op.m->el_ids, element_id));
 	E->id = "";
-	pws__fail(&op, PWS_OK, PWS_RULE_PL3, "deleted for good; not recoverable (PL3)");
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -299,8 +301,8 @@ PWS_EXTERN int pws_element_restore(pws_policy *p, const char *actor, const char 
 	if (rc)
 		return pws__op_end(&op, rc);
 	pws__who_init(&c, op.m, u, ELEM(op.m, e)->ws);
-	if ((rc = pws__decide_restore(&c, e, now, &v)))
-		return pws__op_end(&op, pws__refuse(&op, rc, &v));
+	if ((rc = pws__answer(&op, pws__decide_restore(&c, e, now, &v), &v)))
+		return pws__op_end(&op, rc);
 	E = ELEM(op.m, e);
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
@@ -440,8 +442,8 @@ PWS_EXTERN int pws_update_reply(pws_policy *p, const char *actor, const char *up
 	if (rc)
 		return pws__op_end(&op, rc);
 	pws__who_init(&c, op.m, u, UPDATE(op.m, up)->ws);
-	if ((rc = pws__decide_action(&c, PWS_ACT_REPLY, PWS__NONE, &v)))
-		return pws__op_end(&op, pws__refuse(&op, rc, &v));
+	if ((rc = pws__answer(&op, pws__decide_action(&c, PWS_ACT_REPLY, PWS__NONE, &v), &v)))
+		return pws__op_end(&op, rc);
 	rc = new_post(&op, &op.m->replies, &op.m->reply_ids, reply_id, text, c.w, u, up, now,
 	              &UPDATE(op.m, up)->kids);
 	op.rule = v.rule;
@@ -465,8 +467,7 @@ PWS_EXTERN int pws_workspace_visit(pws_policy *p, const char *user_id, const cha
 		rc = pws__need_ws(&op, workspace_id, &w);
 	if (!rc) {
 		pws__who_init(&c, op.m, u, w);
-		if ((rc = pws__decide_visit(&c, &v)))
-			rc = pws__refuse(&op, rc, &v);
+		rc = pws__answer(&op, pws__decide_visit(&c, &v), &v);
 	}
 	if (!rc && pws__umap_reserve(op.mem, &op.m->seen_of, 1))
 		rc = PWS_ENOMEM;
@@ -527,8 +528,7 @@ PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *w
 		rc = pws__need_ws(&op, workspace_id, &w);
 	if (!rc) {
 		pws__who_init(&c, op.m, u, w);
-		if ((rc = pws__decide_history(&c, &v)))
-			rc = pws__refuse(&op, rc, &v);
+		rc = pws__answer(&op, pws__decide_history(&c, &v), &v);
 	}
 	if (!rc)
 		rc = new_post(&op, &op.m->history, &op.m->hist_ids, entry_id, text, w, u, PWS__NONE,

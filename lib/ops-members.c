@@ -247,11 +247,14 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 		for (i = 0; !rc && i < l.n; i++)
 			if (atoms[i] != PWS__NONE)
 				rc = invited_event(&op, c.w, c.u, l.v[i].email);
-		if (!rc && good && pws__op_persist(&op))
+		if (!rc && good && pws__op_persist(&op) && !op.ask)
 			rc = PWS_ESTORAGE;
 		for (i = 0; !rc && i < l.n; i++)
 			if (atoms[i] != PWS__NONE) {
-				put_invite(op.m, c.w, atoms[i], c.u, kind, (int)roles[i], partner_lead);
+				/* asked (PWS_REQUEST_ASK): the report says what would be */
+				if (!op.ask)
+					put_invite(op.m, c.w, atoms[i], c.u, kind, (int)roles[i],
+					           partner_lead);
 				r->invited++;
 			}
 	}
@@ -364,8 +367,8 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	rc = find_invite(&op, user_id, workspace_id, &u, &w, &inv);
 	if (!rc && team_id)
 		rc = pws__need_team(&op, team_id, &t);
-	if (!rc && (rc = pws__decide_accept(op.m, u, inv, t, &v)))
-		rc = pws__refuse(&op, rc, &v);
+	if (!rc)
+		rc = pws__answer(&op, pws__decide_accept(op.m, u, inv, t, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	mi = pws__member_rec(op.m, w, u);
@@ -374,6 +377,8 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	if (mi != PWS__NONE && (pws__umap_reserve(op.mem, &op.m->seat_of, 1) ||
 	                        pws__group_prepare(op.mem, op.m, w, v.org) == PWS__NONE))
 		return pws__op_end(&op, PWS_ENOMEM);
+	if (v.why) /* PL4: said before the commit point (asked calls too) */
+		pws__fail(&op, PWS_OK, v.rule, "%s (%s)", v.why, pws_rule_id(v.rule));
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	in = INVITE(op.m, inv);
@@ -393,11 +398,6 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	if (in->kind == PWS_INVITE_PARTNER)
 		WS(op.m, w)->n_pinv--;
 	invite_drop(op.m, inv);
-	op.flags |= v.flags;
-	if (v.why)
-		pws__fail(&op, PWS_OK, v.rule, "%s (%s)", v.why, pws_rule_id(v.rule));
-	else
-		op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -459,8 +459,8 @@ PWS_EXTERN int pws_invite_withdraw(pws_policy *p, const char *actor, const char 
 			rc = pws__fail(&op, PWS_ENOTFOUND, 0, "no open invite of '%s' to '%s'", e,
 			               workspace_id);
 	}
-	if (!rc && (rc = pws__decide_withdraw(&c, inv, &v)))
-		rc = pws__refuse(&op, rc, &v);
+	if (!rc)
+		rc = pws__answer(&op, pws__decide_withdraw(&c, inv, &v), &v);
 	if (!rc && (withdrawn_event(&op, c.w, c.u, e) || pws__op_persist(&op)))
 		rc = PWS_ENOMEM;
 	if (rc)
@@ -503,8 +503,8 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 	if (!valid_role(role))
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0, "unknown role %d", role));
 	rc = resolve_member(&op, actor, workspace_id, user_id, &c, &x, &mi);
-	if (!rc && (rc = pws__decide_set_role(&c, x, mi, role, &v)))
-		rc = pws__refuse(&op, rc, &v);
+	if (!rc)
+		rc = pws__answer(&op, pws__decide_set_role(&c, x, mi, role, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	if (pws__umap_reserve(op.mem, &op.m->seat_of, 1) || pws__op_persist(&op))
@@ -531,8 +531,8 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char 
 		return rc;
 	pws__op_log(&op, PWS__OP_MEMBER_SET_LEAD, "sssd", actor, workspace_id, user_id, partner_lead);
 	rc = resolve_member(&op, actor, workspace_id, user_id, &c, &x, &mi);
-	if (!rc && (rc = pws__decide_set_lead(&c, x, mi, partner_lead, &v)))
-		rc = pws__refuse(&op, rc, &v);
+	if (!rc)
+		rc = pws__answer(&op, pws__decide_set_lead(&c, x, mi, partner_lead, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	if (pws__op_persist(&op))
@@ -586,19 +586,18 @@ PWS_EXTERN int pws_member_remove(pws_policy *p, const char *actor, const char *w
 		return rc;
 	pws__op_log(&op, PWS__OP_MEMBER_REMOVE, "sss", actor, workspace_id, user_id);
 	rc = resolve_member(&op, actor, workspace_id, user_id, &c, &x, &mi);
-	if (!rc && (rc = pws__decide_remove(&c, x, mi, &v)))
-		rc = pws__refuse(&op, rc, &v);
+	if (!rc)
+		rc = pws__answer(&op, pws__decide_remove(&c, x, mi, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	ends = c.pws && last_partner_ws(op.m, mi);
-	if ((ends && access_ended_event(&op, c.W->team, c.u, x)) || pws__op_persist(&op))
-		return pws__op_end(&op, PWS_ENOMEM);
-	pws__member_unlink(op.m, mi);
-	op.rule = v.rule;
 	if (ends) {
 		op.flags |= PWS_RESULT_RELATION_ENDED;
 		op.rule = PWS_RULE_RM2;
 	}
+	if ((ends && access_ended_event(&op, c.W->team, c.u, x)) || pws__op_persist(&op))
+		return pws__op_end(&op, PWS_ENOMEM);
+	pws__member_unlink(op.m, mi);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -621,9 +620,10 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 		rc = pws__need_user(&op, user_id, &x);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if ((rc = pws__decide_partner_end(op.m, a, t, x, &v)))
-		return pws__op_end(&op, pws__refuse(&op, rc, &v));
+	if ((rc = pws__answer(&op, pws__decide_partner_end(op.m, a, t, x, &v), &v)))
+		return pws__op_end(&op, rc);
 	X = USER(op.m, x);
+	op.flags |= PWS_RESULT_RELATION_ENDED;
 	if (access_ended_event(&op, t, a, x) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	for (i = X->members.n; i-- > 0;) {
@@ -633,8 +633,6 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 		if (W->team == t && W->vis == PWS_VIS_PARTNER)
 			pws__member_unlink(op.m, mi);
 	}
-	op.flags |= PWS_RESULT_RELATION_ENDED;
-	op.rule = PWS_RULE_RM2;
 	return pws__op_end(&op, PWS_OK);
 }
 

@@ -125,8 +125,8 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 		rc = pws__need_text(&op, note, "note");
 	if (rc)
 		return pws__op_end(&op, rc);
-	if ((rc = pws__decide_create(m, u, visibility, &v)))
-		return pws__op_end(&op, pws__refuse(&op, rc, &v));
+	if ((rc = pws__answer(&op, pws__decide_create(m, u, visibility, &v), &v)))
+		return pws__op_end(&op, rc);
 	team = USER(m, u)->team;
 	cr8 = v.cr8;
 	direct = v.direct;
@@ -158,6 +158,11 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	}
 	W->id = id;
 	W->name = nm;
+	/* said before the commit point (asked calls too) */
+	if (!direct) {
+		op.flags |= PWS_RESULT_PENDING;
+		pws__fail(&op, PWS_OK, rule, "request created; a Partner Manager must approve it (CR1)");
+	}
 	/* the notice names the workspace: build it once the slot has an id */
 	if ((!direct && request_event(&op, team, u, w, cr8)) || pws__op_persist(&op)) {
 		rc = PWS_ENOMEM;
@@ -176,10 +181,6 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 		W->request = PWS__REQ_CREATE;
 		W->requester = u;
 		W->note = nt;
-		op.flags |= PWS_RESULT_PENDING;
-		pws__fail(&op, PWS_OK, rule, "request created; a Partner Manager must approve it (CR1)");
-	} else {
-		op.rule = rule;
 	}
 	pws__smap_put(&m->ws_ids, id, w);
 	pws__hot_ws(m, w);
@@ -265,8 +266,8 @@ static int ask(pws__op *op, const char *actor, const char *ws, int action,
 	if (rc)
 		return rc;
 	pws__who_init(&c, op->m, *u, *w);
-	if ((rc = pws__decide_action(&c, action, PWS__NONE, &v)))
-		return pws__refuse(op, rc, &v);
+	if ((rc = pws__answer(op, pws__decide_action(&c, action, PWS__NONE, &v), &v)))
+		return rc;
 	op->rule = v.rule;
 	return PWS_OK;
 }
@@ -284,8 +285,8 @@ static int ask_with(pws__op *op, const char *actor, const char *ws,
 	if (rc)
 		return rc;
 	pws__who_init(&c, op->m, *u, *w);
-	if ((rc = decide(&c, v)))
-		return pws__refuse(op, rc, v);
+	if ((rc = pws__answer(op, decide(&c, v), v)))
+		return rc;
 	op->rule = v->rule;
 	return PWS_OK;
 }
@@ -319,6 +320,9 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 	team = W->team;
 	cr8 = v.cr8;
 	direct = v.direct;
+	if (!direct) /* said before the commit point (asked calls too) */
+		pws__fail(&op, PWS_OK, v.rule,
+		          "conversion requested; a Partner Manager must approve it (CR2)");
 	if ((cr8 && cr8_prepare(&op, team, u)) ||
 	    (direct ? converted_event(&op, w, u) || integration_off_event(&op, w, u)
 	            : request_event(&op, team, u, w, cr8)) ||
@@ -330,15 +334,11 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 		cr8_apply(op.m, team);
 	if (direct) {
 		make_partner(W);
-		op.rule = v.rule;
 	} else {
 		W->request = PWS__REQ_CONVERT;
 		W->requester = u;
 		pws__free(op.mem, W->note);
 		W->note = nt;
-		op.flags |= PWS_RESULT_PENDING;
-		pws__fail(&op, PWS_OK, v.rule,
-		          "conversion requested; a Partner Manager must approve it (CR2)");
 	}
 	pws__hot_ws(op.m, w);
 	return pws__op_end(&op, PWS_OK);
@@ -497,6 +497,9 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	                        PWS_CHANNEL_IN_APP | PWS_CHANNEL_EMAIL, w, u, NULL, PWS__NONE, 1) ||
 	    pws__notify_downgraded(&op, w, u))
 		return pws__op_end(&op, PWS_ENOMEM);
+	PWS__EACH_MEMBER(op.m, W, g, k, mi) /* RO2, said before the commit point */
+		if (MEMB(op.m, mi)->role == PWS_ROLE_EDITOR && pws__morg(op.m, mi) != PWS__GRP_TEAM)
+			op.flags |= PWS_RESULT_DOWNGRADED;
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	W->mode = PWS_MODE_MULTI;
@@ -508,7 +511,6 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 			pws__seat_count(op.m, mi, -1);
 			x->role = PWS_ROLE_VIEWER; /* RO2 */
 			pws__member_sync(op.m, mi);
-			op.flags |= PWS_RESULT_DOWNGRADED;
 		}
 	}
 	for (i = 0; i < op.m->invites.n; i++) {
@@ -542,8 +544,8 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 		rc = pws__need_ws(&op, workspace_id, &w);
 	if (rc)
 		return pws__op_end(&op, rc);
-	if ((rc = pws__decide_migrate(m, u, w, &v)))
-		return pws__op_end(&op, pws__refuse(&op, rc, &v));
+	if ((rc = pws__answer(&op, pws__decide_migrate(m, u, w, &v), &v)))
+		return pws__op_end(&op, rc);
 	W = WS(m, w);
 	/* TT3: one notice for the team's managers, admins and workspace admins;
 	 * one per workspace for each partner. */

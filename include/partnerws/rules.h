@@ -114,7 +114,7 @@ PWS_EXTERN const char *pws_rule_text(int rule);
 PWS_EXTERN int pws_rule_from_id(const char *id);
 
 /** Current version of ::pws_result. */
-#define PWS_RESULT_VERSION 1
+#define PWS_RESULT_VERSION 2
 
 /** Bits of ::pws_result @c flags. */
 enum pws_result_flag {
@@ -126,7 +126,28 @@ enum pws_result_flag {
 	/** A deleted element went to the trash and can be restored (PL3). */
 	PWS_RESULT_TRASHED = 1u << 2,
 	/** A partner relation with a team ended (RM2). */
-	PWS_RESULT_RELATION_ENDED = 1u << 3
+	PWS_RESULT_RELATION_ENDED = 1u << 3,
+	/** The call was only asked (::PWS_REQUEST_ASK): nothing was changed.
+	 *  @since 0.2 */
+	PWS_RESULT_ASKED = 1u << 4
+};
+
+/** Bits of ::pws_result @c request (version 2), set by the caller before
+ *  the call. @since 0.2 */
+enum pws_request_flag {
+	/** Ask before doing: the call is decided exactly as it would be made
+	 *  (the same argument checks, the same decision of the policy layer,
+	 *  the same rule id, on the handle's present state) and reported, and
+	 *  nothing is changed: no state, no store record, no event. ::PWS_OK
+	 *  (with ::PWS_RESULT_ASKED in @c flags, and the other flags and the
+	 *  message the call would report, e.g. ::PWS_RESULT_DOWNGRADED) means
+	 *  the call would be allowed; ::PWS_EDENIED and the rule mean it would
+	 *  be refused; any other code is the failure the call would meet
+	 *  (::PWS_ENOTFOUND, ::PWS_EEXISTS, ::PWS_ESTATE, ::PWS_EINVALID).
+	 *  Every mutating call that takes a ::pws_result honours it; a UI asks
+	 *  with the very arguments it would pass (this member, that role, this
+	 *  target workspace) to grey out what the user may not do. */
+	PWS_REQUEST_ASK = 1u << 0
 };
 
 /** Size of ::pws_result @c message, terminating NUL included. */
@@ -150,11 +171,15 @@ typedef struct pws_result {
 	uint32_t flags;
 	/** A NUL-terminated English message; "" on plain success. */
 	char message[PWS_RESULT_MESSAGE_SIZE];
-	/* v2 and later: fields are appended here. */
+	/* v2 (since 0.2). */
+	/** ::pws_request_flag bits: what the caller asks of the call. Set by
+	 *  the caller, never changed by the library. */
+	uint32_t request;
+	/* v3 and later: fields are appended here. */
 } pws_result;
 
 /** Static initializer for ::pws_result. */
-#define PWS_RESULT_INIT {PWS_RESULT_VERSION, 0, 0, 0, {0}}
+#define PWS_RESULT_INIT {PWS_RESULT_VERSION, 0, 0, 0, {0}, 0}
 
 /**
  * @brief Initializes a result (function twin of ::PWS_RESULT_INIT).
