@@ -34,9 +34,9 @@
  * keyed by revision, next to <tt>pws_meta(name text PRIMARY KEY, value text)</tt>
  * holding <tt>schema_version</tt> (::PWS_PG_SCHEMA_VERSION). Both are
  * created if missing, in the first schema of the connection's
- * @c search_path (so <tt>options='-c search_path=tenant1'</tt> in the
- * connection string keeps several logs in one database). Keys compare
- * bytewise (@c bytea order).
+ * @c search_path, itself created if missing (so
+ * <tt>options='-c search_path=tenant1'</tt> in the connection string keeps
+ * several logs in one database). Keys compare bytewise (@c bytea order).
  *
  * **Several writers.** @c append is a plain @c INSERT: when another writer
  * already holds the key, PostgreSQL's unique violation (SQLSTATE 23505)

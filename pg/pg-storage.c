@@ -632,6 +632,15 @@ static int setup_schema(pg_store *s)
 	static const char sql[] =
 	        "BEGIN;"
 	        "SELECT pg_advisory_xact_lock(hashtext('partnerws-pg schema'));"
+	        /* the first schema of search_path, when it does not exist yet
+	         * (one log per schema: options='-c search_path=tenant1') */
+	        "DO $$ DECLARE s text := trim(split_part(current_setting('search_path'), ',', 1));"
+	        " BEGIN IF current_schema() IS NULL AND s <> '' THEN"
+	        "  IF s = '\"$user\"' OR s = '$user' THEN s := current_user;"
+	        "  ELSIF left(s, 1) = '\"' THEN s := replace(btrim(s, '\"'), '\"\"', '\"');"
+	        "  ELSE s := lower(s); END IF;"
+	        "  EXECUTE format('CREATE SCHEMA IF NOT EXISTS %I', s);"
+	        " END IF; END $$;"
 	        "CREATE TABLE IF NOT EXISTS pws_log("
 	        " kind bigint NOT NULL, key bytea NOT NULL, data bytea NOT NULL,"
 	        " PRIMARY KEY(kind, key));"

@@ -35,14 +35,11 @@ rc=0
 "$top_builddir/tests/check_pg" || rc=1
 multi="$top_builddir/tests/check_multi"
 if [ -x "$multi" ]; then
-	# HOOK (multi-process driver, tests/check_multi.c + tests/multi-store.c
-	# of the SQLite branch): every test of the driver must start from an
-	# empty log; it gets a fresh database here, and may make more with
-	# "CREATE DATABASE" on PWS_PG_CONNINFO.
-	"$PWS_PG_BINDIR/createdb" -h "$PWS_PG_DIR" -p "${PWS_PG_PORT:-5432}" -U pws pws_multi ||
-		exit 99
-	PWS_MULTI_STORE="pg:host=$PWS_PG_DIR port=${PWS_PG_PORT:-5432} dbname=pws_multi user=pws" \
-		"$multi" || rc=1
+	# The multi-process driver (tests/check_multi.c, tests/multi-store.c):
+	# every round of its tests replaces {name} by a name of its own, so each
+	# starts on an empty log in a schema of its own (the adapter creates the
+	# first schema of search_path when missing).
+	PWS_MULTI_STORE="pg:$PWS_PG_CONNINFO options=-csearch_path={name}" "$multi" || rc=1
 else
 	echo "tests/check_multi is not built: the multi-process driver did not run on PostgreSQL"
 fi
