@@ -14,7 +14,7 @@ NM=${NM:-nm}
 
 # Exactly the PWS_EXTERN functions of partnerws-pg.h are exported.
 so=$(ls "$top_builddir"/pg/.libs/libpartnerws-pg.so.[0-9]* 2>/dev/null | head -n 1)
-if [ -n "$so" ]; then
+if [ -n "$so" ] && [ "${1:-}" != "--under-cluster" ]; then
 	hdr=$(perl -0777 -ne 's{/\*.*?\*/}{}gs; s{^\s*#[^\n]*}{}gm;
 		while (/PWS_EXTERN\b([^;]*?)\(/g) { my $d = $1; print "$1\n" if $d =~ /(\w+)\s*$/ }' \
 		"$srcdir/include/partnerws-pg.h" | sort -u | tr '\n' ' ')
