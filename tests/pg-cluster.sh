@@ -121,8 +121,12 @@ run)
 	[ $# -gt 0 ] || { echo "usage: $0 run CMD [ARG...]" >&2; exit 2; }
 	cluster_start
 	trap 'cluster_stop "$PWS_PG_DIR"' EXIT
-	trap 'exit 130' INT TERM HUP
-	"$@"
+	# in the background, so that a signal stops the cluster at once even
+	# when CMD hangs (stdin passed on explicitly)
+	"$@" <&0 &
+	child=$!
+	trap 'kill "$child" 2>/dev/null; exit 130' INT TERM HUP
+	wait "$child"
 	exit $?
 	;;
 start)
