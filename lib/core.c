@@ -9,6 +9,7 @@
 #include <stddef.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 static _Thread_local char thread_token;
 static uintptr_t self_token(void)
@@ -302,8 +303,32 @@ int pws__op_persist_replacing(pws__op *op)
 
 /* Conflict retries in a row on one thread before the conflict goes back
  * to the caller. */
-#define PWS__MAX_RETRIES 8
+#define PWS__MAX_RETRIES 16
 static _Thread_local int retries;
+static _Thread_local uint64_t backoff_rng;
+
+/* Writers that keep colliding spread out: before retry n, a random pause
+ * of up to 50 us * 2^n, at most about 13 ms (the one that lost a race
+ * must not lose the next one to the same rival). */
+static void backoff(int n)
+{
+	struct timespec ts;
+	uint64_t x = backoff_rng, cap;
+
+	if (!x) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		x = (uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 32) ^ self_token();
+		x |= 1;
+	}
+	x ^= x << 13;
+	x ^= x >> 7;
+	x ^= x << 17;
+	backoff_rng = x;
+	cap = (uint64_t)50000 << (n < 8 ? n : 8);
+	ts.tv_sec = 0;
+	ts.tv_nsec = (long)(x % cap);
+	nanosleep(&ts, NULL);
+}
 
 /* Another writer took the revision this call meant to append: catch up,
  * then make the same call again on the newer state, where the policy
@@ -317,6 +342,8 @@ static int retry(pws_policy *p, pws__op *op)
 
 	if (retries >= PWS__MAX_RETRIES)
 		return PWS_ECONFLICT;
+	if (retries > 0)
+		backoff(retries);
 	rc = pws__catch_up(p, &applied);
 	if (rc != PWS_OK)
 		return pws__result_simple(op->res, rc, "catching up after a conflict failed");
