@@ -17,7 +17,7 @@ PWS_EXTERN void pws_string_free(char *s)
 
 /* --- integration (INT1) --------------------------------------------------------- */
 
-PWS_EXTERN int pws_integration_get(const pws_policy *p, const char *workspace_id, int *enabled)
+PWS_EXTERN int pws_integration_get(const pws_policy *p, int *enabled, const char *workspace_id)
 {
 	uint32_t w;
 	int rc;
@@ -81,8 +81,8 @@ static char *dup_plain(const char *s)
 	return d;
 }
 
-PWS_EXTERN int pws_request_get(const pws_policy *p, const char *viewer, const char *workspace_id,
-                               int *kind, char **requester, char **note, int *rule)
+PWS_EXTERN int pws_request_get(const pws_policy *p, int *kind, char **requester, char **note,
+                               int *rule, const char *viewer, const char *workspace_id)
 {
 	pws__who c;
 	pws__verdict v = PWS__VERDICT_INIT;
@@ -151,8 +151,8 @@ static int copy_out(const char *s, char *buf, size_t size, size_t *needed)
 	return PWS_OK;
 }
 
-PWS_EXTERN int pws_user_get_team(const pws_policy *p, const char *user_id, char *buf,
-                                 size_t size, size_t *needed)
+PWS_EXTERN int pws_user_get_team(const pws_policy *p, char *buf, size_t size,
+                                 const char *user_id, size_t *needed)
 {
 	uint32_t u;
 	int rc;
@@ -176,8 +176,8 @@ PWS_EXTERN int pws_user_get_team(const pws_policy *p, const char *user_id, char 
 	return rc;
 }
 
-PWS_EXTERN int pws_element_get_workspace(const pws_policy *p, const char *element_id, char *buf,
-                                         size_t size, size_t *needed)
+PWS_EXTERN int pws_element_get_workspace(const pws_policy *p, char *buf, size_t size,
+                                         const char *element_id, size_t *needed)
 {
 	uint32_t e;
 	int rc;

@@ -1169,8 +1169,8 @@ PWS_EXTERN int pws_member_status(const pws_policy *p, int *role, int *partner_le
 
 /* --- open invites, the directory (0.2) ----------------------------------------- */
 
-PWS_EXTERN int pws_list_invites(pws_iter **out, const pws_policy *p, const char *viewer,
-                                const char *workspace_id, int *rule)
+PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *p,
+                                const char *viewer, const char *workspace_id)
 {
 	const pws__model *m;
 	pws__verdict v = PWS__VERDICT_INIT;

@@ -312,10 +312,10 @@ PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partn
  * size it must have: call once with @p buf NULL and @p size 0 to learn
  * it, or retry with *needed bytes.
  * @param policy the policy handle.
- * @param user_id the user.
  * @param[out] buf receives the team id, "" for a user without a team
  *             (may be NULL when @p size is 0).
  * @param size the size of @p buf.
+ * @param user_id the user.
  * @param[out] needed receives the size the id needs, terminating NUL
  *             included, on success and when @p buf is too small; 0 on
  *             any other error.
@@ -324,8 +324,8 @@ PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partn
  *         @p buf too small: then *needed > @p size); ::PWS_ENOTFOUND.
  * @since 0.2
  */
-PWS_EXTERN int pws_user_get_team(const pws_policy *policy, const char *user_id, char *buf,
-                                 size_t size, size_t *needed);
+PWS_EXTERN int pws_user_get_team(const pws_policy *policy, char *buf, size_t size,
+                                 const char *user_id, size_t *needed);
 
 /**
  * @brief The name of a plan, as the snapshot format spells it.

@@ -283,17 +283,17 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
  * them all once, so it costs in proportion to the open invites of the
  * handle, not only of this workspace.
  * @param[out] out receives the iterator.
+ * @param[out] rule receives the deciding rule, allowed or refused; 0 when
+ *             not decided (may be NULL).
  * @param policy the policy handle.
  * @param viewer the user asking.
  * @param workspace_id the workspace.
- * @param[out] rule receives the deciding rule, allowed or refused; 0 when
- *             not decided (may be NULL).
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
  * @since 0.2
  */
-PWS_EXTERN int pws_list_invites(pws_iter **out, const pws_policy *policy, const char *viewer,
-                                const char *workspace_id, int *rule);
+PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *policy,
+                                const char *viewer, const char *workspace_id);
 
 /**
  * @brief The teams of the directory (host level, not actor-checked).

@@ -278,8 +278,6 @@ typedef enum pws_request_kind {
  * Who may: the requester, the owning team's Partner Managers and
  * super_admins; anyone else is refused with ::PWS_RULE_CR3.
  * @param policy the policy handle.
- * @param viewer the user asking.
- * @param workspace_id the workspace.
  * @param[out] kind receives the ::pws_request_kind (may be NULL).
  * @param[out] requester receives the requester's user id, "" if that user
  *             was removed, as a string owned by the caller: allocated with
@@ -288,15 +286,17 @@ typedef enum pws_request_kind {
  *             like @p requester (may be NULL).
  * @param[out] rule receives the deciding rule (CR3, LC1), 0 when not
  *             decided (may be NULL).
+ * @param viewer the user asking.
+ * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED (CR3; LC1 for a deleted workspace);
  *         ::PWS_ENOTFOUND (no such viewer or workspace, or no pending
  *         request); ::PWS_EINVALID; ::PWS_ENOMEM. On any error the
  *         outputs are 0 / NULL.
  * @since 0.2
  */
-PWS_EXTERN int pws_request_get(const pws_policy *policy, const char *viewer,
-                               const char *workspace_id, int *kind, char **requester,
-                               char **note, int *rule);
+PWS_EXTERN int pws_request_get(const pws_policy *policy, int *kind, char **requester,
+                               char **note, int *rule, const char *viewer,
+                               const char *workspace_id);
 
 /**
  * @brief Invites one person to a workspace (IN1-IN4, RO1-RO4, PL4).
@@ -756,14 +756,14 @@ PWS_EXTERN int pws_integration_disable(pws_policy *policy, const char *actor,
 /**
  * @brief Reads whether a workspace's integration is on (INT1).
  * @param policy the policy handle.
- * @param workspace_id the workspace.
  * @param[out] enabled receives 1 when on, 0 when off (0 on any error).
+ * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (NULL @p policy or
  *         @p enabled, malformed id).
  * @since 0.2
  */
-PWS_EXTERN int pws_integration_get(const pws_policy *policy, const char *workspace_id,
-                                   int *enabled);
+PWS_EXTERN int pws_integration_get(const pws_policy *policy, int *enabled,
+                                   const char *workspace_id);
 
 /**
  * @brief Reads a workspace's state.
@@ -866,9 +866,9 @@ PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed
  * the size it must have: call once with @p buf NULL and @p size 0 to
  * learn it, or retry with *needed bytes.
  * @param policy the policy handle.
- * @param element_id the element.
  * @param[out] buf receives the workspace id (may be NULL when @p size is 0).
  * @param size the size of @p buf.
+ * @param element_id the element.
  * @param[out] needed receives the size the id needs, terminating NUL
  *             included, on success and when @p buf is too small; 0 on
  *             any other error.
@@ -877,8 +877,8 @@ PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed
  *         or @p buf too small: then *needed > @p size); ::PWS_ENOTFOUND.
  * @since 0.2
  */
-PWS_EXTERN int pws_element_get_workspace(const pws_policy *policy, const char *element_id,
-                                         char *buf, size_t size, size_t *needed);
+PWS_EXTERN int pws_element_get_workspace(const pws_policy *policy, char *buf, size_t size,
+                                         const char *element_id, size_t *needed);
 
 /**
  * @brief The name of a workspace role, as the snapshot format spells it.
