@@ -54,5 +54,6 @@ Suite *pws_storage_suite(void);
 Suite *pws_refs_suite(void);
 Suite *pws_events_suite(void);
 Suite *pws_shared_suite(void);
+Suite *pws_calls_suite(void);
 
 #endif
