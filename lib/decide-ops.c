@@ -515,11 +515,14 @@ int pws__decide_read_request(const pws__who *c, pws__verdict *v)
 {
 	if (c->lc == PWS_LC_DELETED)
 		return no(v, PWS_RULE_LC1, NULL);
+	/* who is neither a reviewer nor the requester is refused whether or
+	 * not a request is pending: the answer must not tell them */
+	if (!pws__is_pm(c->m, c->u, c->wteam) && !c->super &&
+	    (c->request == PWS__REQ_NONE || c->u != c->W->requester))
+		return no(v, PWS_RULE_CR3, "only the requester, Partner Managers and super admins read a request");
 	if (c->request == PWS__REQ_NONE)
 		return fail(v, PWS_ENOTFOUND, "the workspace has no pending request");
-	if (c->u == c->W->requester || pws__is_pm(c->m, c->u, c->wteam) || c->super)
-		return ok(v, PWS_RULE_CR3);
-	return no(v, PWS_RULE_CR3, "only the requester, Partner Managers and super admins read a request");
+	return ok(v, PWS_RULE_CR3);
 }
 
 int pws__decide_integration_off(const pws__who *c, pws__verdict *v)

@@ -103,7 +103,8 @@ int pws__decide_list_invites(const pws__who *c, pws__verdict *v);
 int pws__sees_invite(const pws__who *c, uint32_t i);
 /* CR3: reading the workspace's pending request and its note (the
  * requester, the owning team's Partner Managers and super_admins);
- * PWS_ENOTFOUND when none is pending. */
+ * PWS_ENOTFOUND when none is pending, told to reviewers only (anyone else
+ * is refused either way, so learns nothing). */
 int pws__decide_read_request(const pws__who *c, pws__verdict *v);
 /* INT1: turning the integration off (who may turn it on: its Workspace
  * Admins; in a partner workspace, where it is off already, its Admins

@@ -271,9 +271,12 @@ START_TEST(CR3_request_get_requester_partner_managers_super_admins)
 	ck_assert_int_eq(rule, PWS_RULE_CR3);
 	ck_assert_int_eq(request_of(p, "a1", "req", &kind, who, note, &rule), PWS_EDENIED);
 	ck_assert_int_eq(rule, PWS_RULE_CR3);
-	/* reviewed: no pending request any more */
+	/* reviewed: no pending request any more; only reviewers are told */
 	OK(pws_request_review(p, "pm", "req", 1, RES));
-	ck_assert_int_eq(request_of(p, "dev", "req", &kind, who, note, &rule), PWS_ENOTFOUND);
+	ck_assert_int_eq(request_of(p, "pm", "req", &kind, who, note, &rule), PWS_ENOTFOUND);
+	ck_assert_int_eq(request_of(p, "owner", "req", &kind, who, note, &rule), PWS_ENOTFOUND);
+	ck_assert_int_eq(request_of(p, "dev", "req", &kind, who, note, &rule), PWS_EDENIED);
+	ck_assert_int_eq(rule, PWS_RULE_CR3);
 	pws_policy_free(p);
 }
 END_TEST
@@ -292,8 +295,11 @@ START_TEST(CR3_request_get_conversion_and_no_note)
 	ck_assert_str_eq(note, "");
 	/* outputs may be NULL */
 	OK(pws_request_get(p, NULL, NULL, NULL, NULL, "pm", "team-ws"));
-	/* a workspace with no pending request */
+	/* a workspace with no pending request: reviewers are told, others
+	 * refused as when one is pending (they learn nothing) */
 	ck_assert_int_eq(request_of(p, "pm", "pw", &kind, who, note, NULL), PWS_ENOTFOUND);
+	ck_assert_int_eq(request_of(p, "a1", "pw", &kind, who, note, NULL), PWS_EDENIED);
+	ck_assert_int_eq(request_of(p, "dev", "team-ws", &kind, who, note, NULL), PWS_EDENIED);
 	pws_policy_free(p);
 }
 END_TEST
@@ -317,6 +323,8 @@ START_TEST(request_get_bad_input)
 	ck_assert_int_eq(pws_request_get(p, &kind, &rq, &nt, &rule, "nobody", "req"),
 	                 PWS_ENOTFOUND);
 	ck_assert_int_eq(pws_request_get(p, &kind, &rq, &nt, &rule, "dev", "nows"), PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_request_get(p, &kind, &rq, &nt, &rule, "dev", "pw"), PWS_EDENIED);
+	ck_assert_int_eq(rule, PWS_RULE_CR3);
 	ck_assert_ptr_null(rq);
 	ck_assert_ptr_null(nt);
 	ck_assert_uint_eq(tw_digest(p), d);

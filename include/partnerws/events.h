@@ -168,8 +168,9 @@ PWS_EXTERN uint64_t pws_event_revision(const pws_event *event);
 PWS_EXTERN size_t pws_event_recipient_count(const pws_event *event);
 
 /**
- * @brief One recipient: a user id (an email address for
- *        ::PWS_EV_INVITED).
+ * @brief One recipient: a user id, or an email address for
+ *        ::PWS_EV_INVITED and ::PWS_EV_INVITE_WITHDRAWN
+ *        (pws_event_recipient_kind() tells which).
  * @param event the event.
  * @param index 0 to pws_event_recipient_count() - 1.
  * @return a borrowed string, or NULL for a bad index.

@@ -276,7 +276,10 @@ typedef enum pws_request_kind {
  * @brief Reads the pending request of a workspace and its note (CR3).
  *
  * Who may: the requester, the owning team's Partner Managers and
- * super_admins; anyone else is refused with ::PWS_RULE_CR3.
+ * super_admins; anyone else is refused with ::PWS_RULE_CR3, whether or
+ * not a request is pending (the answer does not tell them). So when none
+ * is pending, Partner Managers and super_admins get ::PWS_ENOTFOUND and
+ * everyone else, the former requester included, ::PWS_EDENIED.
  * @param policy the policy handle.
  * @param[out] kind receives the ::pws_request_kind (may be NULL).
  * @param[out] requester receives the requester's user id, "" if that user
@@ -290,7 +293,7 @@ typedef enum pws_request_kind {
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED (CR3; LC1 for a deleted workspace);
  *         ::PWS_ENOTFOUND (no such viewer or workspace, or no pending
- *         request); ::PWS_EINVALID; ::PWS_ENOMEM. On any error the
+ *         request, for reviewers); ::PWS_EINVALID; ::PWS_ENOMEM. On any error the
  *         outputs are 0 / NULL.
  * @since 0.2
  */
