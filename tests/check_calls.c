@@ -862,6 +862,7 @@ START_TEST(element_get_workspace_reports_the_size_it_needs)
 	ck_assert_int_eq(pws_element_get_workspace(p, buf, sizeof buf, "col", NULL), PWS_EINVALID);
 	ck_assert_int_eq(pws_element_get_workspace(p, NULL, 4, "col", &need), PWS_EINVALID);
 	ck_assert_uint_eq(need, 0);
+	ck_assert_uint_eq(tw_digest(p), d);
 	/* a trashed element still has its workspace */
 	OK(pws_element_delete(p, "dev", "col", NOW, RES));
 	ck_assert_int_eq(pws_element_get_workspace(p, buf, sizeof buf, "col", &need), PWS_OK);
