@@ -681,19 +681,21 @@ struct pws_event *pws__ev_new(pws__op *op, int kind, int rule, uint32_t channels
 	return e;
 }
 
-/* Appends a copy of s to the recipients; both arrays grow by doubling,
- * so n pushes cost O(n). */
-static int push_copy(pws__op *op, struct pws_event *e, const char *s)
+/* Appends a copy of s to the recipients, preceded by one byte saying
+ * what it is (a pws_recipient_kind: pws_event_recipient_kind reads it at
+ * roff[i] - 1); both arrays grow by doubling, so n pushes cost O(n). */
+static int push_copy(pws__op *op, struct pws_event *e, const char *s, int kind)
 {
 	size_t len = strlen(s) + 1;
 	void *buf = e->rbuf, *off = e->roff;
 
-	if (ev_grow(op, &buf, &e->rcap, e->rlen + len, 1, 64, e->rlen))
+	if (ev_grow(op, &buf, &e->rcap, e->rlen + 1 + len, 1, 64, e->rlen))
 		return PWS_ENOMEM;
 	e->rbuf = buf;
 	if (ev_grow(op, &off, &e->crcpt, e->nrcpt + 1, sizeof(size_t), 4, e->nrcpt))
 		return PWS_ENOMEM;
 	e->roff = off;
+	e->rbuf[e->rlen++] = (char)kind;
 	memcpy(e->rbuf + e->rlen, s, len);
 	e->roff[e->nrcpt++] = e->rlen;
 	e->rlen += len;
@@ -771,7 +773,7 @@ int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user)
 	i = seen_slot(e, user);
 	if (e->seen[i])
 		return PWS_OK;
-	if (push_copy(op, e, USER(op->m, user)->id))
+	if (push_copy(op, e, USER(op->m, user)->id, PWS_RECIPIENT_USER))
 		return PWS_ENOMEM;
 	e->seen[i] = user + 1;
 	e->nseen++;
@@ -782,7 +784,7 @@ int pws__ev_user_new(pws__op *op, struct pws_event *e, uint32_t user)
 {
 	if (e == &unheard)
 		return PWS_OK;
-	return push_copy(op, e, USER(op->m, user)->id);
+	return push_copy(op, e, USER(op->m, user)->id, PWS_RECIPIENT_USER);
 }
 
 int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
@@ -794,7 +796,7 @@ int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
 	for (i = 0; i < e->nrcpt; i++)
 		if (strcmp(e->rbuf + e->roff[i], s) == 0)
 			return PWS_OK; /* one notice per recipient */
-	return push_copy(op, e, s);
+	return push_copy(op, e, s, PWS_RECIPIENT_EMAIL); /* an invitee's address */
 }
 
 int pws__need_team(pws__op *op, const char *id, uint32_t *t)

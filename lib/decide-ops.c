@@ -482,3 +482,54 @@ int pws__decide_pm_flag(const pws__model *m, uint32_t t, int pm, pws__verdict *v
 		return no(v, PWS_RULE_CR7, "the Partner Manager role exists on enterprise only");
 	return ok(v, pm ? PWS_RULE_CR7 : PWS_RULE_NONE);
 }
+
+/* --- queries and calls of 0.2 ------------------------------------------------ */
+
+int pws__decide_list_invites(const pws__who *c, pws__verdict *v)
+{
+	int rule;
+
+	/* who manages members sees the invites (RO4): Workspace Admins,
+	 * Partner Managers, Partner Leads (theirs only, pws__sees_invite) */
+	if (!pws__decide(c, PWS_ACT_MANAGE_MEMBERS, PWS__NONE, &rule))
+		return no(v, rule, "only those who manage members see the open invites");
+	return ok(v, PWS_RULE_IN7);
+}
+
+int pws__sees_invite(const pws__who *c, uint32_t i)
+{
+	const pws__invite *in = INVITE(c->m, i);
+	pws__invitee iv;
+
+	if (boss(c))
+		return 1;
+	/* IN3, IN7, VI2: a Partner Lead, partner invites to their own
+	 * organization only (never another organization's, in any mode) */
+	if (in->kind != PWS_INVITE_PARTNER || !c->lead || !c->partner)
+		return 0;
+	pws__invitee_of(c->m, pws__atom(c->m, in->email), &iv);
+	return lead_org_has(c, &iv);
+}
+
+int pws__decide_read_request(const pws__who *c, pws__verdict *v)
+{
+	if (c->lc == PWS_LC_DELETED)
+		return no(v, PWS_RULE_LC1, NULL);
+	/* who is neither a reviewer nor the requester is refused whether or
+	 * not a request is pending: the answer must not tell them */
+	if (!pws__is_pm(c->m, c->u, c->wteam) && !c->super &&
+	    (c->request == PWS__REQ_NONE || c->u != c->W->requester))
+		return no(v, PWS_RULE_CR3, "only the requester, Partner Managers and super admins read a request");
+	if (c->request == PWS__REQ_NONE)
+		return fail(v, PWS_ENOTFOUND, "the workspace has no pending request");
+	return ok(v, PWS_RULE_CR3);
+}
+
+int pws__decide_integration_off(const pws__who *c, pws__verdict *v)
+{
+	if (c->lc != PWS_LC_ACTIVE)
+		return no(v, PWS_RULE_LC1, NULL);
+	if (c->mi != PWS__NONE && c->role == PWS_ROLE_ADMIN)
+		return ok(v, PWS_RULE_INT1);
+	return no(v, PWS_RULE_INT1, "only Workspace Admins turn an integration off");
+}

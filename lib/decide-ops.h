@@ -91,4 +91,24 @@ int pws__decide_pm_flag(const pws__model *m, uint32_t t, int pm, pws__verdict *v
 /* The simple case: action on the workspace or one of its elements. */
 int pws__decide_action(const pws__who *c, int action, uint32_t el, pws__verdict *v);
 
+/* --- queries and calls of 0.2 (pws_list_invites, pws_request_get,
+ * pws_integration_disable) --------------------------------------------- */
+
+/* IN7, RO4: listing the open invites of the workspace (those who manage
+ * members); then pws__sees_invite says which rows. */
+int pws__decide_list_invites(const pws__who *c, pws__verdict *v);
+/* IN3, IN7, VI2: whether c (allowed by pws__decide_list_invites) sees
+ * invite i: Workspace Admins and Partner Managers all, a Partner Lead the
+ * partner invites to their own organization only. */
+int pws__sees_invite(const pws__who *c, uint32_t i);
+/* CR3: reading the workspace's pending request and its note (the
+ * requester, the owning team's Partner Managers and super_admins);
+ * PWS_ENOTFOUND when none is pending, told to reviewers only (anyone else
+ * is refused either way, so learns nothing). */
+int pws__decide_read_request(const pws__who *c, pws__verdict *v);
+/* INT1: turning the integration off (who may turn it on: its Workspace
+ * Admins; in a partner workspace, where it is off already, its Admins
+ * too: a no-op). */
+int pws__decide_integration_off(const pws__who *c, pws__verdict *v);
+
 #endif

@@ -58,3 +58,9 @@ PWS_EXTERN uint64_t pws_event_revision(const pws_event *e)
 {
 	return e ? e->rev : 0;
 }
+
+PWS_EXTERN int pws_event_recipient_kind(const pws_event *e, size_t i)
+{
+	/* the byte before each recipient's string (core.c, push_copy) */
+	return e && i < e->nrcpt ? (unsigned char)e->rbuf[e->roff[i] - 1] : 0;
+}

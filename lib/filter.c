@@ -7,6 +7,7 @@
  */
 #include "core.h"
 #include "decide.h"
+#include "decide-ops.h"
 #include "visibility.h"
 
 #include <string.h>
@@ -1164,4 +1165,134 @@ PWS_EXTERN int pws_member_status(const pws_policy *p, int *role, int *partner_le
 	}
 	pws__read_end(p);
 	return rc;
+}
+
+/* --- open invites, the directory (0.2) ----------------------------------------- */
+
+PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *p,
+                                const char *viewer, const char *workspace_id)
+{
+	const pws__model *m;
+	pws__verdict v = PWS__VERDICT_INIT;
+	uint32_t u, w, i;
+	pws__who c;
+	pws_iter *it;
+	int rc;
+
+	if (rule)
+		*rule = 0;
+	rc = begin(out, p);
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (!pws__valid_id(viewer) || !pws__valid_id(workspace_id))
+		return finish(p, PWS_EINVALID);
+	u = pws__user_find(m, viewer);
+	w = pws__ws_find(m, workspace_id);
+	if (u == PWS__NONE || w == PWS__NONE)
+		return finish(p, PWS_ENOTFOUND);
+	pws__who_init(&c, m, u, w);
+	rc = pws__decide_list_invites(&c, &v);
+	if (rule)
+		*rule = v.rule;
+	if (rc)
+		return finish(p, rc);
+	it = it_new(&p->mem, "BgcdU");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	/* the open invites of every workspace are one array (invites leave it
+	 * when accepted, declined or withdrawn): one pass over it */
+	for (i = 0; i < m->invites.n; i++) {
+		const pws__invite *in = INVITE(m, i);
+		uint64_t *r;
+
+		if (in->ws != w || in->status != PWS__INV_OPEN || !pws__sees_invite(&c, i))
+			continue; /* IN3, IN7, VI2: a Partner Lead, their organization's */
+		r = it_row(it);
+		it_str(it, r, PWS_COL_EMAIL, pws__atom(m, in->email));
+		it_int(it, r, PWS_COL_KIND, in->kind);
+		it_int(it, r, PWS_COL_ROLE, in->role);
+		it_int(it, r, PWS_COL_LEAD, in->lead);
+		it_str(it, r, PWS_COL_INVITER,
+		       in->inviter == PWS__NONE || !USER(m, in->inviter)->alive
+		               ? "" : USER(m, in->inviter)->id);
+	}
+	it_sort(it, PWS_COL_EMAIL, 0);
+	return finish(p, it_done(it, out));
+}
+
+PWS_EXTERN int pws_list_teams(pws_iter **out, const pws_policy *p)
+{
+	const pws__model *m;
+	uint32_t i;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	it = it_new(&p->mem, "AVwnx");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	for (i = 0; i < m->teams.n; i++) {
+		const pws__team *T = TEAM(m, i);
+		uint64_t *r;
+
+		if (!T->alive)
+			continue;
+		r = it_row(it);
+		it_str(it, r, PWS_COL_ID, T->id);
+		it_str(it, r, PWS_COL_NAME, T->name);
+		it_int(it, r, PWS_COL_PLAN, T->plan);
+		it_int(it, r, PWS_COL_SSO, T->sso);
+		it_int(it, r, PWS_COL_SEATS, T->seats);
+	}
+	it_sort(it, PWS_COL_ID, 0);
+	return finish(p, it_done(it, out));
+}
+
+static void user_row(pws_iter *it, const pws__model *m, uint32_t u)
+{
+	const pws__user *U = USER(m, u);
+	uint64_t *r = it_row(it);
+
+	it_str(it, r, PWS_COL_ID, U->id);
+	it_str(it, r, PWS_COL_EMAIL, pws__atom(m, U->email));
+	it_str(it, r, PWS_COL_TEAM, U->team == PWS__NONE ? "" : TEAM(m, U->team)->id);
+	it_int(it, r, PWS_COL_TEAM_ROLE, U->team == PWS__NONE ? 0 : U->team_role);
+	it_int(it, r, PWS_COL_PARTNER_MANAGER, U->team != PWS__NONE && pws__is_pm(m, u, U->team));
+}
+
+PWS_EXTERN int pws_list_users(pws_iter **out, const pws_policy *p, const char *team_id)
+{
+	const pws__model *m;
+	uint32_t i, t = PWS__NONE;
+	pws_iter *it;
+	int rc = begin(out, p);
+
+	if (rc)
+		return rc;
+	m = &p->m;
+	if (team_id) {
+		if (!pws__valid_id(team_id))
+			return finish(p, PWS_EINVALID);
+		t = pws__team_find(m, team_id);
+		if (t == PWS__NONE)
+			return finish(p, PWS_ENOTFOUND);
+	}
+	it = it_new(&p->mem, "ABMyz");
+	if (!it)
+		return finish(p, PWS_ENOMEM);
+	if (t != PWS__NONE) {
+		const pws__team *T = TEAM(m, t);
+
+		for (i = 0; i < T->users.n; i++)
+			user_row(it, m, T->users.v[i]);
+	} else {
+		for (i = 0; i < m->users.n; i++)
+			if (USER(m, i)->alive)
+				user_row(it, m, i);
+	}
+	it_sort(it, PWS_COL_ID, 0);
+	return finish(p, it_done(it, out));
 }

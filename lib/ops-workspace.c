@@ -523,71 +523,67 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	return pws__op_end(&op, PWS_OK);
 }
 
-PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const char *workspace_id,
-                                     pws_result *res)
+/* TT3: the notices of migrating w: the workspace and its Admins on the
+ * team notice `team_notice` (one per team), and one PARTNER_UPGRADED per
+ * partner of w. *n receives the number of memberships of w. */
+static int migrate_notices(pws__op *op, uint32_t w, uint32_t u, struct pws_event *team_notice,
+                           uint32_t *n)
 {
-	pws__op op;
-	pws__model *m;
-	uint32_t u = PWS__NONE, w, i, g, k, mi, n, *mis;
-	pws__ws *W;
-	struct pws_event *e;
-	pws__verdict v = PWS__VERDICT_INIT;
-	int rc = pws__op_begin(&op, p, res);
+	pws__model *m = op->m;
+	const pws__ws *W = WS(m, w);
+	uint32_t g, k, mi;
 
-	if (rc)
-		return rc;
-	pws__op_log(&op, PWS__OP_WS_MIGRATE, "ss", actor, workspace_id);
-	m = op.m;
-	if (actor)
-		rc = pws__need_user(&op, actor, &u);
-	if (!rc)
-		rc = pws__need_ws(&op, workspace_id, &w);
-	if (rc)
-		return pws__op_end(&op, rc);
-	if ((rc = pws__answer(&op, pws__decide_migrate(m, u, w, &v), &v)))
-		return pws__op_end(&op, rc);
-	W = WS(m, w);
-	/* TT3: one notice for the team's managers, admins and workspace admins;
-	 * one per workspace for each partner. */
-	e = pws__ev_new(&op, PWS_EV_MIGRATED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL, W->team, u, NULL);
-	if (!e || pws__ev_ws(&op, e, w) || pws__ev_managers(&op, e, W->team, 0))
-		return pws__op_end(&op, PWS_ENOMEM);
-	n = 0;
+	if (pws__ev_ws(op, team_notice, w))
+		return PWS_ENOMEM;
+	*n = 0;
 	PWS__EACH_MEMBER(m, W, g, k, mi) {
 		const pws__member *x = MEMB(m, mi);
 		struct pws_event *pe;
 
-		n++;
+		(*n)++;
 		if (x->role == PWS_ROLE_ADMIN && !pws__is_partner(m, w, x->user) &&
-		    pws__ev_user(&op, e, x->user))
-			return pws__op_end(&op, PWS_ENOMEM);
+		    pws__ev_user(op, team_notice, x->user))
+			return PWS_ENOMEM;
 		if (!pws__is_partner(m, w, x->user) || USER(m, x->user)->team == PWS__NONE)
 			continue;
-		pe = pws__ev_new(&op, PWS_EV_PARTNER_UPGRADED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL,
+		pe = pws__ev_new(op, PWS_EV_PARTNER_UPGRADED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL,
 		                 W->team, u, NULL);
-		if (!pe || pws__ev_ws(&op, pe, w) || pws__ev_user(&op, pe, x->user))
-			return pws__op_end(&op, PWS_ENOMEM);
+		if (!pe || pws__ev_ws(op, pe, w) || pws__ev_user(op, pe, x->user))
+			return PWS_ENOMEM;
 	}
-	/* regrouping moves memberships between groups: work from a copy */
-	mis = pws__calloc(op.mem, n ? n : 1, sizeof(*mis));
-	if (!mis)
-		return pws__op_end(&op, PWS_ENOMEM);
-	n = 0;
-	PWS__EACH_MEMBER(m, W, g, k, mi) {
-		const pws__member *x = MEMB(m, mi);
-		uint32_t home = USER(m, x->user)->team;
+	return PWS_OK;
+}
 
-		mis[n++] = mi;
+/* Everything migrating w needs, reserved before the commit point: a copy
+ * of its n memberships (regrouping moves them between groups) in *mis
+ * (freed by the caller, also on failure) and the groups of the home
+ * teams. */
+static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
+{
+	pws__model *m = op->m;
+	const pws__ws *W = WS(m, w);
+	uint32_t g, k, mi, i = 0;
+
+	*mis = pws__calloc(op->mem, n ? n : 1, sizeof(**mis));
+	if (!*mis)
+		return PWS_ENOMEM;
+	PWS__EACH_MEMBER(m, W, g, k, mi) {
+		uint32_t home = USER(m, MEMB(m, mi)->user)->team;
+
+		(*mis)[i++] = mi;
 		if (home != W->team && home != PWS__NONE &&
-		    pws__group_prepare(op.mem, m, w, home) == PWS__NONE) {
-			pws__free(op.mem, mis);
-			return pws__op_end(&op, PWS_ENOMEM);
-		}
+		    pws__group_prepare(op->mem, m, w, home) == PWS__NONE)
+			return PWS_ENOMEM;
 	}
-	if (pws__umap_reserve(op.mem, &m->seat_of, n) || pws__op_persist(&op)) {
-		pws__free(op.mem, mis);
-		return pws__op_end(&op, PWS_ENOMEM);
-	}
+	return pws__umap_reserve(op->mem, &m->seat_of, n) ? PWS_ENOMEM : PWS_OK;
+}
+
+/* TT2: applies the migration of w (after the commit point; never fails). */
+static void migrate_apply(pws__model *m, uint32_t w, const uint32_t *mis, uint32_t n)
+{
+	pws__ws *W = WS(m, w);
+	uint32_t i;
+
 	for (i = 0; i < n; i++)
 		pws__seat_count(m, mis[i], -1);
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
@@ -612,6 +608,48 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	for (i = 0; i < n; i++)
 		if (MEMB(m, mis[i])->alive)
 			pws__seat_count(m, mis[i], +1);
+}
+
+/* TT3: the team notice of a migration ("your partner workspaces have been
+ * migrated"): the team's managers and admins; workspace admins are added
+ * per workspace (migrate_notices). */
+static struct pws_event *migrated_notice(pws__op *op, uint32_t team, uint32_t u)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_MIGRATED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL,
+	                                  team, u, NULL);
+
+	return !e || pws__ev_managers(op, e, team, 0) ? NULL : e;
+}
+
+PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const char *workspace_id,
+                                     pws_result *res)
+{
+	pws__op op;
+	uint32_t u = PWS__NONE, w, n, *mis = NULL;
+	struct pws_event *e;
+	pws__verdict v = PWS__VERDICT_INIT;
+	int rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	pws__op_log(&op, PWS__OP_WS_MIGRATE, "ss", actor, workspace_id);
+	if (actor)
+		rc = pws__need_user(&op, actor, &u);
+	if (!rc)
+		rc = pws__need_ws(&op, workspace_id, &w);
+	if (rc)
+		return pws__op_end(&op, rc);
+	if ((rc = pws__answer(&op, pws__decide_migrate(op.m, u, w, &v), &v)))
+		return pws__op_end(&op, rc);
+	/* TT3: one notice for the team's managers, admins and workspace admins;
+	 * one per workspace for each partner. */
+	e = migrated_notice(&op, WS(op.m, w)->team, u);
+	if (!e || migrate_notices(&op, w, u, e, &n) || migrate_prepare(&op, w, n, &mis) ||
+	    pws__op_persist(&op)) {
+		pws__free(op.mem, mis);
+		return pws__op_end(&op, PWS_ENOMEM);
+	}
+	migrate_apply(op.m, w, mis, n);
 	pws__free(op.mem, mis);
 	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
@@ -645,4 +683,149 @@ PWS_EXTERN int pws_workspace_get(const pws_policy *p, int *visibility, int *mode
 		*lifecycle = W->lc;
 	pws__read_end(p);
 	return PWS_OK;
+}
+
+/* --- migrating several workspaces at once (TT2, TT3) -------------------------- */
+
+/* The ids of a multi-workspace migration as one record argument: joined
+ * with '\n', which no id can hold (ids have no control characters). */
+static char *join_ids(pws__op *op, const char *const *ids, size_t n)
+{
+	size_t i, len = 1;
+	char *s, *d;
+
+	for (i = 0; i < n; i++)
+		len += strlen(ids[i]) + 1;
+	s = d = pws__malloc(op->mem, len);
+	if (!s)
+		return NULL;
+	for (i = 0; i < n; i++) {
+		size_t k = strlen(ids[i]);
+
+		memcpy(d, ids[i], k);
+		d += k;
+		if (i + 1 < n)
+			*d++ = '\n';
+	}
+	*d = '\0';
+	return s;
+}
+
+/* The arguments of pws_workspace_migrate_many: every id well formed,
+ * none twice (a workspace is migrated once). */
+static int migrate_many_args(pws__op *op, const char *const *ids, size_t n)
+{
+	size_t i, j;
+
+	if (!ids || n == 0)
+		return pws__fail(op, PWS_EINVALID, 0, "no workspace to migrate");
+	if (n > UINT32_MAX / 2)
+		return pws__fail(op, PWS_EINVALID, 0, "too many workspaces");
+	for (i = 0; i < n; i++)
+		if (!pws__valid_id(ids[i]))
+			return pws__fail(op, PWS_EINVALID, 0,
+			                 "workspace id %zu is NULL, empty or malformed", i);
+	/* quadratic, but a host migrates a team's handful of workspaces */
+	for (i = 0; i < n; i++)
+		for (j = i + 1; j < n; j++)
+			if (strcmp(ids[i], ids[j]) == 0)
+				return pws__fail(op, PWS_EINVALID, 0, "workspace '%s' is named twice",
+				                 ids[i]);
+	return PWS_OK;
+}
+
+/* The team notice of team t among those built so far (one per team, TT3). */
+static struct pws_event *team_notice(pws__op *op, struct pws_event **notices, uint32_t *teams,
+                                     size_t *nt, uint32_t t, uint32_t u)
+{
+	size_t i;
+
+	for (i = 0; i < *nt; i++)
+		if (teams[i] == t)
+			return notices[i];
+	notices[*nt] = migrated_notice(op, t, u);
+	teams[*nt] = t;
+	return notices[(*nt)++];
+}
+
+/* Decides, notifies and reserves every workspace of a multi-workspace
+ * migration; all before the commit point. */
+static int migrate_many_prepare(pws__op *op, uint32_t u, const char *const *ids, size_t n,
+                                uint32_t *ws, uint32_t *cnt, uint32_t **mis, int *rule)
+{
+	struct pws_event **notices;
+	uint32_t *teams;
+	size_t i, nt = 0;
+	int rc = PWS_OK;
+
+	for (i = 0; i < n && !rc; i++) {
+		pws__verdict v = PWS__VERDICT_INIT;
+
+		rc = pws__need_ws(op, ids[i], &ws[i]);
+		if (!rc && (rc = pws__answer(op, pws__decide_migrate(op->m, u, ws[i], &v), &v)))
+			return rc; /* one refusal refuses all */
+		*rule = v.rule;
+	}
+	if (rc)
+		return rc;
+	notices = pws__calloc(op->mem, n, sizeof(*notices));
+	teams = pws__calloc(op->mem, n, sizeof(*teams));
+	if (!notices || !teams)
+		rc = PWS_ENOMEM;
+	for (i = 0; i < n && !rc; i++) {
+		struct pws_event *e = team_notice(op, notices, teams, &nt, WS(op->m, ws[i])->team, u);
+
+		if (!e || migrate_notices(op, ws[i], u, e, &cnt[i]) ||
+		    migrate_prepare(op, ws[i], cnt[i], &mis[i]))
+			rc = PWS_ENOMEM;
+	}
+	pws__free(op->mem, notices);
+	pws__free(op->mem, teams);
+	return rc;
+}
+
+PWS_EXTERN int pws_workspace_migrate_many(pws_policy *p, const char *actor,
+                                          const char *const *workspace_ids, size_t n,
+                                          pws_result *res)
+{
+	pws__op op;
+	uint32_t u = PWS__NONE, *ws = NULL, *cnt = NULL, **mis = NULL;
+	char *joined = NULL;
+	size_t i;
+	int rule = 0, rc = pws__op_begin(&op, p, res);
+
+	if (rc)
+		return rc;
+	rc = migrate_many_args(&op, workspace_ids, n);
+	if (!rc && !(joined = join_ids(&op, workspace_ids, n)))
+		rc = PWS_ENOMEM;
+	if (rc)
+		return pws__op_end(&op, rc);
+	/* one record for the whole call: replayed, it migrates all again */
+	pws__op_log(&op, PWS__OP_WS_MIGRATE_MANY, "ss", actor, joined);
+	pws__free(op.mem, joined);
+	if (actor)
+		rc = pws__need_user(&op, actor, &u);
+	if (rc)
+		return pws__op_end(&op, rc);
+	ws = pws__calloc(op.mem, n, sizeof(*ws));
+	cnt = pws__calloc(op.mem, n, sizeof(*cnt));
+	mis = pws__calloc(op.mem, n, sizeof(*mis));
+	if (!ws || !cnt || !mis)
+		rc = PWS_ENOMEM;
+	if (!rc)
+		rc = migrate_many_prepare(&op, u, workspace_ids, n, ws, cnt, mis, &rule);
+	if (!rc)
+		op.rule = rule;
+	if (!rc && pws__op_persist(&op))
+		rc = PWS_ENOMEM;
+	if (!rc)
+		for (i = 0; i < n; i++)
+			migrate_apply(op.m, ws[i], mis[i], cnt[i]);
+	for (i = 0; mis && i < n; i++)
+		pws__free(op.mem, mis[i]);
+	pws__free(op.mem, mis);
+	pws__free(op.mem, cnt);
+	pws__free(op.mem, ws);
+	return pws__op_end(&op, rc);
 }

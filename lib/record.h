@@ -56,7 +56,9 @@ enum pws__opcode {
 	PWS__OP_SNAPSHOT_IMPORT = 43,
 	PWS__OP_STATE_IMAGE = 44,      /* pws_compact(): the whole state (image.h) */
 	PWS__OP_INVITE_WITHDRAW = 45,
-	PWS__OP_MAX = 45
+	PWS__OP_INTEGRATION_DISABLE = 46,
+	PWS__OP_WS_MIGRATE_MANY = 47,  /* the ids joined with '\n' (one string) */
+	PWS__OP_MAX = 47
 };
 
 /* An encoded record under construction (handle's allocator). */

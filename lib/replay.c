@@ -67,6 +67,41 @@ static size_t L(rargs *r, int i)
 	return i < r->n && r->a[i].type == 's' ? r->a[i].len : 0;
 }
 
+/* pws_workspace_migrate_many from its record: the ids were joined with
+ * '\n', which no id holds. */
+static int redo_migrate_many(pws_policy *p, const char *actor, const char *joined,
+                             pws_result *res)
+{
+	size_t n = 1, i = 0, len;
+	const char **ids;
+	char *copy, *s;
+	int rc;
+
+	if (!joined)
+		return PWS_EINVALID;
+	for (s = (char *)joined; *s; s++)
+		n += *s == '\n';
+	len = (size_t)(s - joined) + 1;
+	ids = pws__calloc(&p->mem, n, sizeof(*ids));
+	copy = pws__malloc(&p->mem, len);
+	if (!ids || !copy) {
+		pws__free(&p->mem, ids);
+		pws__free(&p->mem, copy);
+		return PWS_ENOMEM;
+	}
+	memcpy(copy, joined, len);
+	ids[i++] = copy;
+	for (s = copy; *s; s++)
+		if (*s == '\n') {
+			*s = '\0';
+			ids[i++] = s + 1;
+		}
+	rc = pws_workspace_migrate_many(p, actor, ids, n, res);
+	pws__free(&p->mem, copy);
+	pws__free(&p->mem, ids);
+	return rc;
+}
+
 static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 {
 #define NARGS(k) do { if (r->n != (k)) return PWS_EINVALID; } while (0)
@@ -160,6 +195,10 @@ static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
 		return pws_comment_add(p, S(r, 0), S(r, 1), S(r, 2), S(r, 3), res);
 	case PWS__OP_INTEGRATION_ENABLE: NARGS(2);
 		return pws_integration_enable(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_INTEGRATION_DISABLE: NARGS(2);
+		return pws_integration_disable(p, S(r, 0), S(r, 1), res);
+	case PWS__OP_WS_MIGRATE_MANY: NARGS(2);
+		return redo_migrate_many(p, S(r, 0), S(r, 1), res);
 	case PWS__OP_SNAPSHOT_IMPORT: NARGS(1);
 		return pws_snapshot_import(p, B(r, 0), L(r, 0), res);
 	default:

@@ -429,9 +429,14 @@ int pws__snapshot_json(const pws__mem *mem, const pws__model *m, int with_member
 	return PWS_OK;
 }
 
+/* The exported text is preceded by a hidden header holding the allocator
+ * that made it, so pws_snapshot_release() frees it without the handle. */
+#define SNAP_HDR ((sizeof(pws__mem) + 15) / 16 * 16)
+
 PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len)
 {
 	size_t n = 0;
+	char *text = NULL, *blk;
 	int rc;
 
 	if (json)
@@ -443,17 +448,38 @@ PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
-	rc = pws__snapshot_json(&p->mem, &p->m, 1, json, &n);
+	rc = pws__snapshot_json(&p->mem, &p->m, 1, &text, &n);
 	pws__read_end(p);
-	if (!rc && len)
+	if (rc)
+		return rc;
+	/* room for the header in front: grown in place when it can be */
+	blk = n <= SIZE_MAX - SNAP_HDR - 1 ? pws__realloc(&p->mem, text, SNAP_HDR + n + 1) : NULL;
+	if (!blk) {
+		pws__free(&p->mem, text);
+		return PWS_ENOMEM;
+	}
+	memmove(blk + SNAP_HDR, blk, n + 1);
+	memcpy(blk, &p->mem, sizeof(pws__mem));
+	*json = blk + SNAP_HDR;
+	if (len)
 		*len = n;
-	return rc;
+	return PWS_OK;
+}
+
+PWS_EXTERN void pws_snapshot_release(char *json)
+{
+	pws__mem mem;
+
+	if (!json)
+		return;
+	memcpy(&mem, json - SNAP_HDR, sizeof(mem));
+	pws__free(&mem, json - SNAP_HDR);
 }
 
 PWS_EXTERN void pws_snapshot_free(const pws_policy *p, char *json)
 {
-	if (p && json)
-		pws__free(&p->mem, json);
+	if (p)
+		pws_snapshot_release(json); /* the text knows its allocator */
 }
 
 /* ============================================================================

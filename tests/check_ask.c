@@ -95,6 +95,14 @@ static int c_set_team(pws_policy *p, const args *a, pws_result *r)
 { return pws_user_set_team(p, a->user, a->flag ? a->team : NULL, PWS_TEAM_MEMBER, r); }
 static int c_pm_flag(pws_policy *p, const args *a, pws_result *r)
 { return pws_user_set_partner_manager(p, a->user, a->flag, r); }
+static int c_integration_off(pws_policy *p, const args *a, pws_result *r)
+{ return pws_integration_disable(p, a->actor, a->ws, r); }
+static int c_migrate_many(pws_policy *p, const args *a, pws_result *r)
+{
+	const char *ids[2] = { a->ws, a->ws2 };
+
+	return pws_workspace_migrate_many(p, a->actor, ids, a->flag ? 2 : 1, r);
+}
 
 static const struct {
 	const char *name;
@@ -115,6 +123,7 @@ static const struct {
 	{ "workspace_visit", c_visit }, { "history_add", c_history },
 	{ "comment_add", c_comment }, { "integration_enable", c_integration },
 	{ "user_set_team", c_set_team }, { "user_set_partner_manager", c_pm_flag },
+	{ "integration_disable", c_integration_off }, { "workspace_migrate_many", c_migrate_many },
 };
 #define NCALLS (sizeof CALLS / sizeof CALLS[0])
 

@@ -307,8 +307,12 @@ static void rw_cb(const pws_event *e, void *payload)
 	         pws_event_workspace_count(e) ? pws_event_workspace(e, 0) : "");
 	r->n = pws_event_recipient_count(e);
 	CHK(r->n <= RRC, "too many recipients");
-	for (i = 0; i < r->n; i++)
+	for (i = 0; i < r->n; i++) {
 		snprintf(r->rc[i], IDLEN, "%s", pws_event_recipient(e, i));
+		CHK(pws_event_recipient_kind(e, i) == ev_recipient_kind_of(r->kind),
+		    "recipient %zu of an event of kind %d is of kind %d", i, r->kind,
+		    pws_event_recipient_kind(e, i));
+	}
 }
 
 static void rw_user(rw *w, const char *id, int team, int role, int pm, const char *dom)

@@ -295,11 +295,21 @@ static int step(pws_policy *p, int i)
 	case 66: return pws_team_remove(p, "tmpteam", RES);
 	case 67: return pws_invite(p, "admin", "pw", "w1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
 	case 68: return pws_invite_withdraw(p, "admin", "pw", "w1@acme.com", RES);
+	case 69: return pws_integration_disable(p, "dev", "tw", RES);
+	case 70: return pws_workspace_add_legacy(p, "pub", "leg2", "Legacy 2", "admin", RES);
+	case 71: return pws_workspace_add_legacy(p, "pub", "leg3", "Legacy 3", "admin", RES);
+	case 72: return pws_invite(p, "admin", "leg2", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+	case 73: return pws_invite_accept(p, "a1", "leg2", NULL, RES);
+	case 74: {
+		static const char *const ids[] = { "leg2", "leg3" };
+
+		return pws_workspace_migrate_many(p, "admin", ids, 2, RES);
+	}
 	default: return -1000;
 	}
 }
 
-#define STEPS 69
+#define STEPS 75
 
 START_TEST(storage_scenario_succeeds_and_reloads)
 {
@@ -725,14 +735,24 @@ START_TEST(storage_compact_replaces_the_log)
 	/* the same handle compacts again: only the image and the call go */
 	OK(pws_compact(p, RES));
 	ck_assert_uint_eq(s.n, 1);
-	ck_assert_int_eq(memcmp(s.v[0].key, "0000000000000048", 16), 0);
+	{
+		char want[17];
+
+		snprintf(want, sizeof want, "%016x", (unsigned)STEPS + 3);
+		ck_assert_int_eq(memcmp(s.v[0].key, want, 16), 0);
+	}
 	q = open_on(&s);
 	same_state(p, q, "image of an image");
 	/* a handle loaded from a compacted store compacts again */
 	OK(pws_team_add(q, "later2", "L2", PWS_PLAN_FREE, 0, RES));
 	OK(pws_compact(q, RES));
 	ck_assert_uint_eq(s.n, 1);
-	ck_assert_int_eq(memcmp(s.v[0].key, "000000000000004a", 16), 0);
+	{
+		char want[17];
+
+		snprintf(want, sizeof want, "%016x", (unsigned)STEPS + 5);
+		ck_assert_int_eq(memcmp(s.v[0].key, want, 16), 0);
+	}
 	pws_policy_free(p);
 	p = open_on(&s);
 	same_state(p, q, "second image");

@@ -580,6 +580,37 @@ static void bad_workspace(void)
 	BAD(pws_integration_enable(p, "dev2", "nope", RES), PWS_ENOTFOUND);
 	BADD(pws_integration_enable(p, "pm", "pw", RES), PWS_RULE_INT1);
 	BADVER(pws_integration_enable(p, "dev2", "team-ws", VR));
+	/* pws_integration_disable, pws_integration_get (0.2) */
+	BAD(pws_integration_disable(NULL, "dev2", "team-ws", RES), PWS_EINVALID);
+	BAD(pws_integration_disable(p, NULL, "team-ws", RES), PWS_EINVALID);
+	BAD(pws_integration_disable(p, "", "team-ws", RES), PWS_EINVALID);
+	BAD(pws_integration_disable(p, "nope", "team-ws", RES), PWS_ENOTFOUND);
+	BAD(pws_integration_disable(p, "dev2", NULL, RES), PWS_EINVALID);
+	BAD(pws_integration_disable(p, "dev2", "", RES), PWS_EINVALID);
+	BAD(pws_integration_disable(p, "dev2", "nope", RES), PWS_ENOTFOUND);
+	BADD(pws_integration_disable(p, "dev", "team-ws", RES), PWS_RULE_INT1);
+	BADD(pws_integration_disable(p, "g1", "pw", RES), PWS_RULE_INT1);
+	BADVER(pws_integration_disable(p, "dev2", "team-ws", VR));
+	BADN(pws_integration_get(NULL, &v, "pw"), PWS_EINVALID);
+	BADN(pws_integration_get(p, NULL, "pw"), PWS_EINVALID);
+	BADN(pws_integration_get(p, &v, NULL), PWS_EINVALID);
+	BADN(pws_integration_get(p, &v, "nope"), PWS_ENOTFOUND);
+	/* pws_workspace_migrate_many: nothing legacy here */
+	{
+		static const char *const one[] = { "pw" }, *const two[] = { "pw", "pw" };
+		static const char *const nul[] = { NULL }, *const unk[] = { "nope" };
+
+		BAD(pws_workspace_migrate_many(NULL, "pm", one, 1, RES), PWS_EINVALID);
+		BAD(pws_workspace_migrate_many(p, "pm", NULL, 1, RES), PWS_EINVALID);
+		BAD(pws_workspace_migrate_many(p, "pm", one, 0, RES), PWS_EINVALID);
+		BAD(pws_workspace_migrate_many(p, "pm", two, 2, RES), PWS_EINVALID);
+		BAD(pws_workspace_migrate_many(p, "pm", nul, 1, RES), PWS_EINVALID);
+		BAD(pws_workspace_migrate_many(p, "", one, 1, RES), PWS_EINVALID);
+		BAD(pws_workspace_migrate_many(p, "nope", one, 1, RES), PWS_ENOTFOUND);
+		BAD(pws_workspace_migrate_many(p, "pm", unk, 1, RES), PWS_ENOTFOUND);
+		BAD(pws_workspace_migrate_many(p, "pm", one, 1, RES), PWS_ESTATE);
+		BADVER(pws_workspace_migrate_many(p, "pm", one, 1, VR));
+	}
 	/* pws_workspace_get */
 	BADN(pws_workspace_get(NULL, &v, &m, &md, &lc, "pw"), PWS_EINVALID);
 	BADN(pws_workspace_get(p, &v, &m, &md, &lc, NULL), PWS_EINVALID);
@@ -1295,6 +1326,22 @@ static void bad_filter(void)
 	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "pub", ""), PWS_EINVALID);
 	LIST_BAD(pws_list_partner_reach(&it, p, "pm", "pub", "nope"), PWS_ENOTFOUND);
 	LIST_BAD(pws_list_partner_reach(&it, p, "g1", "pub", "a1"), PWS_EDENIED);
+	/* pws_list_invites, pws_list_teams, pws_list_users (0.2) */
+	LIST_BAD(pws_list_invites(NULL, NULL, p, "pm", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_invites(&it, NULL, NULL, "pm", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_invites(&it, NULL, p, NULL, "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_invites(&it, NULL, p, "", "pw"), PWS_EINVALID);
+	LIST_BAD(pws_list_invites(&it, NULL, p, "nope", "pw"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_invites(&it, NULL, p, "pm", NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_invites(&it, NULL, p, "pm", ""), PWS_EINVALID);
+	LIST_BAD(pws_list_invites(&it, NULL, p, "pm", "nope"), PWS_ENOTFOUND);
+	LIST_BAD(pws_list_invites(&it, NULL, p, "g1", "pw"), PWS_EDENIED);
+	LIST_BAD(pws_list_teams(NULL, p), PWS_EINVALID);
+	LIST_BAD(pws_list_teams(&it, NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_users(NULL, p, NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_users(&it, NULL, NULL), PWS_EINVALID);
+	LIST_BAD(pws_list_users(&it, p, ""), PWS_EINVALID);
+	LIST_BAD(pws_list_users(&it, p, "nope"), PWS_ENOTFOUND);
 
 	/* a real iterator: no row current before the first next and after the
 	 * end; unknown columns give "" / 0 on a current row */
@@ -1361,6 +1408,13 @@ static void probe_cb(const pws_event *e, void *payload)
 		soft(__LINE__, "pws_event_workspace with a bad index is not NULL");
 	if (pws_event_recipient(e, nr) != NULL || pws_event_recipient(e, (size_t)-1) != NULL)
 		soft(__LINE__, "pws_event_recipient with a bad index is not NULL");
+	if (pws_event_recipient_kind(e, nr) != 0 || pws_event_recipient_kind(e, (size_t)-1) != 0)
+		soft(__LINE__, "pws_event_recipient_kind with a bad index is not 0");
+	for (i = 0; i < nr; i++)
+		if (pws_event_recipient_kind(e, i) != PWS_RECIPIENT_USER &&
+		    pws_event_recipient_kind(e, i) != PWS_RECIPIENT_EMAIL)
+			soft(__LINE__, "pws_event_recipient_kind(%zu) is %d", i,
+			     pws_event_recipient_kind(e, i));
 	for (i = 0; i < nw; i++)
 		if (!pws_event_workspace(e, i))
 			soft(__LINE__, "pws_event_workspace(%zu) of %zu is NULL", i, nw);
@@ -1511,6 +1565,20 @@ static void su_legacy(pws_policy *p)
 	OK(pws_invite_accept(p, "i1", "lw", NULL, RES));
 }
 
+/* Two legacy workspaces with partners (pws_workspace_migrate_many). */
+static void su_legacy2(pws_policy *p)
+{
+	su_legacy(p);
+	OK(pws_workspace_add_legacy(p, "pub", "lw2", "Legacy 2", "dev2", RES));
+	OK(pws_invite(p, "dev2", "lw2", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "a2", "lw2", NULL, RES));
+}
+
+static void su_integration(pws_policy *p)
+{
+	OK(pws_integration_enable(p, "dev2", "team-ws", RES));
+}
+
 static void su_legacy_invite(pws_policy *p)
 {
 	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "pm", RES));
@@ -1655,6 +1723,12 @@ static int st_migrate(pws_policy *p)
 { return pws_workspace_migrate(p, "pm", "lw", RES); }
 static int st_migrate_host(pws_policy *p)
 { return pws_workspace_migrate(p, NULL, "lw", RES); }
+static int st_migrate_many(pws_policy *p)
+{
+	static const char *const ids[] = { "lw", "lw2" };
+
+	return pws_workspace_migrate_many(p, "pm", ids, 2, RES);
+}
 
 static int st_invite_member(pws_policy *p)
 { return pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES); }
@@ -1765,6 +1839,8 @@ static int st_comment(pws_policy *p)
 { return pws_comment_add(p, "g1", "col", "c9", "looks good", RES); }
 static int st_integration(pws_policy *p)
 { return pws_integration_enable(p, "dev2", "team-ws", RES); }
+static int st_integration_off(pws_policy *p)
+{ return pws_integration_disable(p, "dev2", "team-ws", RES); }
 
 #define STEP(setup, run) {#run, setup, run}
 
@@ -1807,6 +1883,7 @@ static const oom_step oom_steps[] = {
 	STEP(NULL, st_enable_multi),
 	STEP(su_legacy, st_migrate),
 	STEP(su_legacy, st_migrate_host),
+	STEP(su_legacy2, st_migrate_many),
 	/* members */
 	STEP(NULL, st_invite_member),
 	STEP(NULL, st_invite_partner),
@@ -1848,6 +1925,7 @@ static const oom_step oom_steps[] = {
 	STEP(NULL, st_history),
 	STEP(NULL, st_comment),
 	STEP(NULL, st_integration),
+	STEP(su_integration, st_integration_off),
 	/* in multi-partner mode */
 	STEP(su_multi, st_invite_multi_viewer),
 	STEP(su_multi, st_remove_partner),
@@ -2023,6 +2101,10 @@ static int ls_activity(pws_policy *p, pws_iter **o) { return pws_list_activity(o
 static int ls_partnerships(pws_policy *p, pws_iter **o) { return pws_list_partnerships(o, p, "pm", "pub"); }
 static int ls_seats(pws_policy *p, pws_iter **o) { return pws_list_seats(o, p, "pub"); }
 static int ls_reach(pws_policy *p, pws_iter **o) { return pws_list_partner_reach(o, p, "pm", "pub", "a1"); }
+static int ls_invites(pws_policy *p, pws_iter **o) { return pws_list_invites(o, NULL, p, "pm", "pw"); }
+static int ls_teams(pws_policy *p, pws_iter **o) { return pws_list_teams(o, p); }
+static int ls_users(pws_policy *p, pws_iter **o) { return pws_list_users(o, p, NULL); }
+static int ls_users_team(pws_policy *p, pws_iter **o) { return pws_list_users(o, p, "pub"); }
 
 #define LSTEP(run) {#run, run}
 
@@ -2030,6 +2112,7 @@ static const oom_list oom_lists[] = {
 	LSTEP(ls_members), LSTEP(ls_members_org), LSTEP(ls_workspaces), LSTEP(ls_elements),
 	LSTEP(ls_elements_org), LSTEP(ls_history), LSTEP(ls_updates), LSTEP(ls_replies),
 	LSTEP(ls_activity), LSTEP(ls_partnerships), LSTEP(ls_seats), LSTEP(ls_reach),
+	LSTEP(ls_invites), LSTEP(ls_teams), LSTEP(ls_users), LSTEP(ls_users_team),
 };
 
 #define N_LISTS (sizeof(oom_lists) / sizeof(oom_lists[0]))

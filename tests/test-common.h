@@ -55,5 +55,6 @@ Suite *pws_refs_suite(void);
 Suite *pws_events_suite(void);
 Suite *pws_shared_suite(void);
 Suite *pws_ask_suite(void);
+Suite *pws_calls_suite(void);
 
 #endif

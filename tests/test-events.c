@@ -33,7 +33,16 @@ void on_event(const pws_event *e, void *payload)
 	n = pws_event_recipient_count(e);
 	for (i = 0; i < n && i < EV_RCPT; i++)
 		ev_copy(r->rcpt[i], pws_event_recipient(e, i));
+	for (i = 0; i < n; i++)
+		ck_assert_int_eq(pws_event_recipient_kind(e, i), ev_recipient_kind_of(r->kind));
 	r->nrcpt = n < EV_RCPT ? n : EV_RCPT;
+}
+
+int ev_recipient_kind_of(int kind)
+{
+	/* the invitee of an invite may not be a user yet: an address */
+	return kind == PWS_EV_INVITED || kind == PWS_EV_INVITE_WITHDRAWN ? PWS_RECIPIENT_EMAIL
+	                                                                 : PWS_RECIPIENT_USER;
 }
 
 const ev_rec *ev_find(int kind)

@@ -27,6 +27,9 @@ extern size_t ev_count;
 
 /* The callback to put in pws_policy_options.on_event. */
 void on_event(const pws_event *e, void *payload);
+/* What every recipient of an event of a kind is (a pws_recipient_kind):
+ * on_event asserts it of every recipient it sees. */
+int ev_recipient_kind_of(int kind);
 /* The first recorded event of a kind, or NULL. */
 const ev_rec *ev_find(int kind);
 /* Whether a recorded event names who among its recipients. */

@@ -305,6 +305,29 @@ PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partn
                             char *team_buf, size_t team_size, const char *user_id);
 
 /**
+ * @brief Reads a user's home team id into a caller buffer, saying the
+ *        size it needs.
+ *
+ * Unlike pws_user_get(), a buffer that is too small is answered with the
+ * size it must have: call once with @p buf NULL and @p size 0 to learn
+ * it, or retry with *needed bytes.
+ * @param policy the policy handle.
+ * @param[out] buf receives the team id, "" for a user without a team
+ *             (may be NULL when @p size is 0).
+ * @param size the size of @p buf.
+ * @param user_id the user.
+ * @param[out] needed receives the size the id needs, terminating NUL
+ *             included, on success and when @p buf is too small; 0 on
+ *             any other error.
+ * @return ::PWS_OK; ::PWS_EINVALID (NULL @p policy or @p needed,
+ *         malformed @p user_id, @p buf NULL with a non-zero @p size, or
+ *         @p buf too small: then *needed > @p size); ::PWS_ENOTFOUND.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_user_get_team(const pws_policy *policy, char *buf, size_t size,
+                                 const char *user_id, size_t *needed);
+
+/**
  * @brief The name of a plan, as the snapshot format spells it.
  * @param plan a ::pws_plan.
  * @return a static string: "free", "basic", "professional" or

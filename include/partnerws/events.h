@@ -68,6 +68,15 @@ typedef enum pws_event_kind {
 	                                     Workspace Admins. @since 0.2 */
 } pws_event_kind;
 
+/** What a recipient of an event is (pws_event_recipient_kind()). Values
+ *  are ABI. @since 0.2 */
+typedef enum pws_recipient_kind {
+	PWS_RECIPIENT_USER = 1, /**< A user id of the directory. */
+	PWS_RECIPIENT_EMAIL = 2 /**< An email address (the invitee of ::PWS_EV_INVITED
+	                             and ::PWS_EV_INVITE_WITHDRAWN), who may not be a
+	                             user yet: the host mails it. */
+} pws_recipient_kind;
+
 /** Delivery channels of an event (bits). */
 enum pws_event_channel {
 	PWS_CHANNEL_IN_APP = 1u << 0, /**< In-app notice. */
@@ -159,14 +168,29 @@ PWS_EXTERN uint64_t pws_event_revision(const pws_event *event);
 PWS_EXTERN size_t pws_event_recipient_count(const pws_event *event);
 
 /**
- * @brief One recipient: a user id (an email address for
- *        ::PWS_EV_INVITED).
+ * @brief One recipient: a user id, or an email address for
+ *        ::PWS_EV_INVITED and ::PWS_EV_INVITE_WITHDRAWN
+ *        (pws_event_recipient_kind() tells which).
  * @param event the event.
  * @param index 0 to pws_event_recipient_count() - 1.
  * @return a borrowed string, or NULL for a bad index.
  * @since 0.1
  */
 PWS_EXTERN const char *pws_event_recipient(const pws_event *event, size_t index);
+
+/**
+ * @brief What one recipient is: a user id or an email address.
+ *
+ * Lets a host address every recipient without knowing, per event kind,
+ * which kinds carry addresses: ::PWS_RECIPIENT_USER for a user id,
+ * ::PWS_RECIPIENT_EMAIL for an address (an invitee, possibly not a user
+ * yet).
+ * @param event the event.
+ * @param index 0 to pws_event_recipient_count() - 1.
+ * @return a ::pws_recipient_kind; 0 for NULL or a bad index.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_event_recipient_kind(const pws_event *event, size_t index);
 
 /**
  * @brief The name of an event kind, for logs and bindings.

@@ -58,7 +58,13 @@ typedef enum pws_column {
 	PWS_COL_ELEMENT = 17,   /**< An element id, "" for workspace rows. */
 	PWS_COL_UNREAD = 18,    /**< Unread updates of the viewer (int, VI6). */
 	PWS_COL_PARENT = 19,    /**< The update a reply answers, the element a comment is on. */
-	PWS_COL_SUSPENDED = 20  /**< 1 for a suspended membership (int, WS4, VI1; @since 0.2). */
+	PWS_COL_SUSPENDED = 20, /**< 1 for a suspended membership (int, WS4, VI1; @since 0.2). */
+	PWS_COL_INVITER = 21,   /**< User id of who invited, "" for the host or a removed user (@since 0.2). */
+	PWS_COL_NAME = 22,      /**< A team's name (@since 0.2). */
+	PWS_COL_PLAN = 23,      /**< A ::pws_plan (int, @since 0.2). */
+	PWS_COL_SEATS = 24,     /**< Included Partner Editor seats of a team (int, PL4, @since 0.2). */
+	PWS_COL_TEAM_ROLE = 25, /**< A ::pws_team_role, 0 without a team (int, @since 0.2). */
+	PWS_COL_PARTNER_MANAGER = 26 /**< 1 for an effective Partner Manager (int, CR7, @since 0.2). */
 } pws_column;
 
 /**
@@ -261,6 +267,60 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *policy, const ch
 PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
                                       const char *actor, const char *team_id,
                                       const char *partner);
+
+/**
+ * @brief The open invites of a workspace (IN7), for those who manage its
+ *        members.
+ *
+ * Rows: EMAIL (the invitee's address key), KIND (a ::pws_invite_kind),
+ * ROLE, LEAD, INVITER. Sorted by address. Workspace Admins and Partner
+ * Managers get every open invite; a Partner Lead only the partner invites
+ * to their own organization (IN3, IN7): in multi-partner mode never an
+ * invite of another organization (VI2). Anyone else is refused with the
+ * rule of managing members (RO4; WS1 for a non-member; LC1).
+ *
+ * Open invites of all workspaces are kept together: the listing reads
+ * them all once, so it costs in proportion to the open invites of the
+ * handle, not only of this workspace.
+ * @param[out] out receives the iterator.
+ * @param[out] rule receives the deciding rule, allowed or refused; 0 when
+ *             not decided (may be NULL).
+ * @param policy the policy handle.
+ * @param viewer the user asking.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *policy,
+                                const char *viewer, const char *workspace_id);
+
+/**
+ * @brief The teams of the directory (host level, not actor-checked).
+ *
+ * Rows: ID, NAME, PLAN, SSO, SEATS. Sorted by id.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_list_teams(pws_iter **out, const pws_policy *policy);
+
+/**
+ * @brief The users of the directory, or of one team (host level, not
+ *        actor-checked).
+ *
+ * Rows: ID, EMAIL, TEAM ("" without a team), TEAM_ROLE, PARTNER_MANAGER
+ * (effective, CR7). Sorted by id.
+ * @param[out] out receives the iterator.
+ * @param policy the policy handle.
+ * @param team_id a team, whose members (home team) are listed; NULL for
+ *                every user.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND (no such team); ::PWS_EINVALID;
+ *         ::PWS_ENOMEM.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_list_users(pws_iter **out, const pws_policy *policy, const char *team_id);
 
 /**
  * @brief Advances to the next row.

@@ -192,6 +192,20 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts);
 PWS_EXTERN void pws_policy_free(pws_policy *policy);
 
 /**
+ * @brief Frees a string the library handed over as owned by the caller
+ *        (pws_request_get()). Accepts NULL.
+ *
+ * Such strings are allocated with the C library's plain malloc(), not
+ * with the handle's allocator, so they outlive the handle and this is
+ * the same as free(): it exists for bindings and for hosts whose free()
+ * is not the library's (another C runtime).
+ * Not for snapshot texts: use pws_snapshot_release().
+ * @param s the string.
+ * @since 0.2
+ */
+PWS_EXTERN void pws_string_free(char *s);
+
+/**
  * @brief A 64-bit digest of the whole policy state.
  *
  * Equal states give equal digests whatever order they were built in; tests

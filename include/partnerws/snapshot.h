@@ -30,8 +30,12 @@ PWS_BEGIN_DECL
  * @brief Exports the whole state as JSON text.
  * @param policy the policy handle.
  * @param[out] json receives a NUL-terminated UTF-8 JSON text, allocated
- *             with the handle's allocator; release it with
- *             pws_snapshot_free() before freeing the handle.
+ *             with the handle's allocator (which the text remembers);
+ *             release it with pws_snapshot_release() (no handle needed:
+ *             it may outlive the handle, as long as the allocator given
+ *             to pws_policy_new() still works) or pws_snapshot_free().
+ *             Not with free() nor pws_string_free(): the allocation
+ *             starts before the text.
  * @param[out] len receives the text's length without the NUL (may be NULL).
  * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM.
  * @since 0.1
@@ -45,6 +49,19 @@ PWS_EXTERN int pws_snapshot_export(const pws_policy *policy, char **json, size_t
  * @since 0.1
  */
 PWS_EXTERN void pws_snapshot_free(const pws_policy *policy, char *json);
+
+/**
+ * @brief Releases a text returned by pws_snapshot_export(), without the
+ *        handle. Accepts NULL.
+ *
+ * The text carries, in a hidden header before its first byte, the
+ * allocator that made it, and is freed with it: it may be released after
+ * pws_policy_free(), as long as that allocator (and its context) still
+ * works. Pass only texts from pws_snapshot_export().
+ * @param json the text.
+ * @since 0.2
+ */
+PWS_EXTERN void pws_snapshot_release(char *json);
 
 /**
  * @brief Replaces the whole state with a snapshot.

@@ -239,6 +239,69 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *policy, const char *actor,
                                      const char *workspace_id, pws_result *res);
 
 /**
+ * @brief Migrates several legacy partner workspaces at once, with
+ *        coalesced notices (TT2, TT3).
+ *
+ * All or nothing: every workspace is decided as pws_workspace_migrate()
+ * decides it (TT2, LC1); one refusal refuses the whole call and nothing
+ * changes. On success every workspace is migrated and the notices are
+ * coalesced: one ::PWS_EV_MIGRATED per owning team, for its Partner
+ * Managers, team admins and the Workspace Admins of the migrated
+ * workspaces, listing all of that team's migrated workspaces; one
+ * ::PWS_EV_PARTNER_UPGRADED per workspace per partner. Written through as
+ * one record.
+ * @param policy the policy handle.
+ * @param actor a Partner Manager or super_admin of each owning team, or
+ *              NULL for the host.
+ * @param workspace_ids the workspaces (each named once).
+ * @param n their number (at least 1).
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED (TT2, LC1); ::PWS_ESTATE (one is not a
+ *         legacy partner workspace); ::PWS_ENOTFOUND; ::PWS_EINVALID (no
+ *         ids, a NULL or malformed id, an id named twice); ::PWS_ENOMEM;
+ *         ::PWS_ESTORAGE.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_workspace_migrate_many(pws_policy *policy, const char *actor,
+                                          const char *const *workspace_ids, size_t n,
+                                          pws_result *res);
+
+/** Kinds of a pending request (pws_request_get()). Values are ABI. @since 0.2 */
+typedef enum pws_request_kind {
+	PWS_REQUEST_CREATE = 1, /**< Creating a partner workspace (CR1). */
+	PWS_REQUEST_CONVERT = 2 /**< Converting a workspace to partner (CR2). */
+} pws_request_kind;
+
+/**
+ * @brief Reads the pending request of a workspace and its note (CR3).
+ *
+ * Who may: the requester, the owning team's Partner Managers and
+ * super_admins; anyone else is refused with ::PWS_RULE_CR3, whether or
+ * not a request is pending (the answer does not tell them). So when none
+ * is pending, Partner Managers and super_admins get ::PWS_ENOTFOUND and
+ * everyone else, the former requester included, ::PWS_EDENIED.
+ * @param policy the policy handle.
+ * @param[out] kind receives the ::pws_request_kind (may be NULL).
+ * @param[out] requester receives the requester's user id, "" if that user
+ *             was removed, as a string owned by the caller: allocated with
+ *             plain malloc(), free it with pws_string_free() (may be NULL).
+ * @param[out] note receives the request's note, "" without one, owned
+ *             like @p requester (may be NULL).
+ * @param[out] rule receives the deciding rule (CR3, LC1), 0 when not
+ *             decided (may be NULL).
+ * @param viewer the user asking.
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_EDENIED (CR3; LC1 for a deleted workspace);
+ *         ::PWS_ENOTFOUND (no such viewer or workspace, or no pending
+ *         request, for reviewers); ::PWS_EINVALID; ::PWS_ENOMEM. On any error the
+ *         outputs are 0 / NULL.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_request_get(const pws_policy *policy, int *kind, char **requester,
+                               char **note, int *rule, const char *viewer,
+                               const char *workspace_id);
+
+/**
  * @brief Invites one person to a workspace (IN1-IN4, RO1-RO4, PL4).
  *
  * A partner invite of an Editor when no Partner Editor seat is free is
@@ -676,6 +739,36 @@ PWS_EXTERN int pws_integration_enable(pws_policy *policy, const char *actor,
                                       const char *workspace_id, pws_result *res);
 
 /**
+ * @brief Turns a workspace's Slack or Teams integration off (INT1).
+ *
+ * Who may turn it on may turn it off: its Workspace Admins. In a partner
+ * workspace it is off already (INT1): its Admins may still call this, a
+ * no-op. Others are refused with ::PWS_RULE_INT1; a pending or deleted
+ * workspace with ::PWS_RULE_LC1.
+ * @param policy the policy handle.
+ * @param actor the user asking.
+ * @param workspace_id the workspace.
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
+ *         ::PWS_ENOMEM; ::PWS_ESTORAGE.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_integration_disable(pws_policy *policy, const char *actor,
+                                       const char *workspace_id, pws_result *res);
+
+/**
+ * @brief Reads whether a workspace's integration is on (INT1).
+ * @param policy the policy handle.
+ * @param[out] enabled receives 1 when on, 0 when off (0 on any error).
+ * @param workspace_id the workspace.
+ * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (NULL @p policy or
+ *         @p enabled, malformed id).
+ * @since 0.2
+ */
+PWS_EXTERN int pws_integration_get(const pws_policy *policy, int *enabled,
+                                   const char *workspace_id);
+
+/**
  * @brief Reads a workspace's state.
  * @param policy the policy handle.
  * @param[out] visibility receives the ::pws_visibility (may be NULL).
@@ -767,6 +860,28 @@ PWS_EXTERN int pws_invite_get(const pws_policy *policy, int *kind, int *role,
  */
 PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed,
                                char *ws_buf, size_t ws_size, const char *element_id);
+
+/**
+ * @brief Reads an element's workspace id into a caller buffer, saying the
+ *        size it needs.
+ *
+ * Unlike pws_element_get(), a buffer that is too small is answered with
+ * the size it must have: call once with @p buf NULL and @p size 0 to
+ * learn it, or retry with *needed bytes.
+ * @param policy the policy handle.
+ * @param[out] buf receives the workspace id (may be NULL when @p size is 0).
+ * @param size the size of @p buf.
+ * @param element_id the element.
+ * @param[out] needed receives the size the id needs, terminating NUL
+ *             included, on success and when @p buf is too small; 0 on
+ *             any other error.
+ * @return ::PWS_OK; ::PWS_EINVALID (NULL @p policy or @p needed,
+ *         malformed @p element_id, @p buf NULL with a non-zero @p size,
+ *         or @p buf too small: then *needed > @p size); ::PWS_ENOTFOUND.
+ * @since 0.2
+ */
+PWS_EXTERN int pws_element_get_workspace(const pws_policy *policy, char *buf, size_t size,
+                                         const char *element_id, size_t *needed);
 
 /**
  * @brief The name of a workspace role, as the snapshot format spells it.
