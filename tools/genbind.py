@@ -41,518 +41,518 @@ COMPANIONS = [("partnerws-sqlite.h", "partnerws-sqlite"), ("partnerws-pg.h", "pa
 # --- parsing ----------------------------------------------------------------
 
 def strip_comments(text):
-	text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
-	return re.sub(r"//[^\n]*", " ", text)
+    text = re.sub(r"/\*.*?\*/", " ", text, flags=re.S)
+    return re.sub(r"//[^\n]*", " ", text)
 
 
 def doc_comments(text):
-	"""Maps a constant name to the first sentence of its trailing doc comment."""
-	docs = {}
-	for m in re.finditer(r"\b(PWS_[A-Z0-9_]+)\s*=[^,}]*?[,]?\s*/\*\*<\s*(.*?)\*/", text, re.S):
-		docs[m.group(1)] = " ".join(m.group(2).split())
-	return docs
+    """Maps a constant name to the first sentence of its trailing doc comment."""
+    docs = {}
+    for m in re.finditer(r"\b(PWS_[A-Z0-9_]+)\s*=[^,}]*?[,]?\s*/\*\*<\s*(.*?)\*/", text, re.S):
+        docs[m.group(1)] = " ".join(m.group(2).split())
+    return docs
 
 
 def header_files(incdir):
-	"""The umbrella header's includes in its order, then any other
-	partnerws/*.h (sorted), then the companion headers."""
-	umbrella = open(os.path.join(incdir, "partnerws.h"), encoding="utf-8").read()
-	order = re.findall(r'#include\s+"(partnerws/[a-z_-]+\.h)"', umbrella)
-	rest = sorted("partnerws/" + f for f in os.listdir(os.path.join(incdir, "partnerws"))
-	              if f.endswith(".h") and "partnerws/" + f not in order)
-	files = [(p, "partnerws") for p in order + rest]
-	for name, lib in COMPANIONS:
-		if os.path.exists(os.path.join(incdir, name)):
-			files.append((name, lib))
-	return files
+    """The umbrella header's includes in its order, then any other
+    partnerws/*.h (sorted), then the companion headers."""
+    umbrella = open(os.path.join(incdir, "partnerws.h"), encoding="utf-8").read()
+    order = re.findall(r'#include\s+"(partnerws/[a-z_-]+\.h)"', umbrella)
+    rest = sorted("partnerws/" + f for f in os.listdir(os.path.join(incdir, "partnerws"))
+                  if f.endswith(".h") and "partnerws/" + f not in order)
+    files = [(p, "partnerws") for p in order + rest]
+    for name, lib in COMPANIONS:
+        if os.path.exists(os.path.join(incdir, name)):
+            files.append((name, lib))
+    return files
 
 
 class Expr:
-	"""Evaluates the integer expressions of enum values and #defines."""
+    """Evaluates the integer expressions of enum values and #defines."""
 
-	TOKEN = re.compile(r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(<<|>>|[-+*|&~()]))")
+    TOKEN = re.compile(r"\s*(?:(0[xX][0-9a-fA-F]+|\d+)[uUlL]*|([A-Za-z_]\w*)|(<<|>>|[-+*|&~()]))")
 
-	def __init__(self, known):
-		self.known = known
+    def __init__(self, known):
+        self.known = known
 
-	def eval(self, text):
-		# Casts to the headers' integer typedefs: ((pws_ref)0).
-		text = re.sub(r"\(\s*(?:pws_\w+|u?int\d+_t|size_t|unsigned|int)\s*\)", " ", text)
-		out = []
-		pos = 0
-		text = text.strip()
-		while pos < len(text):
-			m = self.TOKEN.match(text, pos)
-			if not m or m.end() == pos:
-				raise ValueError("cannot parse %r" % text)
-			pos = m.end()
-			if m.group(1):
-				out.append(str(int(m.group(1), 0)))
-			elif m.group(2):
-				if m.group(2) not in self.known:
-					raise ValueError("unknown name %s in %r" % (m.group(2), text))
-				out.append(str(self.known[m.group(2)]))
-			else:
-				out.append(m.group(3))
-		return int(eval(" ".join(out), {"__builtins__": {}}))  # digits and operators only
+    def eval(self, text):
+        # Casts to the headers' integer typedefs: ((pws_ref)0).
+        text = re.sub(r"\(\s*(?:pws_\w+|u?int\d+_t|size_t|unsigned|int)\s*\)", " ", text)
+        out = []
+        pos = 0
+        text = text.strip()
+        while pos < len(text):
+            m = self.TOKEN.match(text, pos)
+            if not m or m.end() == pos:
+                raise ValueError("cannot parse %r" % text)
+            pos = m.end()
+            if m.group(1):
+                out.append(str(int(m.group(1), 0)))
+            elif m.group(2):
+                if m.group(2) not in self.known:
+                    raise ValueError("unknown name %s in %r" % (m.group(2), text))
+                out.append(str(self.known[m.group(2)]))
+            else:
+                out.append(m.group(3))
+        return int(eval(" ".join(out), {"__builtins__": {}}))  # digits and operators only
 
 
 class Enum:
-	def __init__(self, cname, members, docs, header):
-		self.cname = cname          # pws_rule
-		self.members = members      # [(C name, value)]
-		self.docs = docs
-		self.header = header
-		self.flags = False          # bit flags (values written as 1u << n)
-		names = [n for n, _ in members]
-		self.prefix = common_prefix(names)
+    def __init__(self, cname, members, docs, header):
+        self.cname = cname          # pws_rule
+        self.members = members      # [(C name, value)]
+        self.docs = docs
+        self.header = header
+        self.flags = False          # bit flags (values written as 1u << n)
+        names = [n for n, _ in members]
+        self.prefix = common_prefix(names)
 
-	def short(self, cname):
-		return cname[len(self.prefix):]
+    def short(self, cname):
+        return cname[len(self.prefix):]
 
-	@property
-	def pyname(self):
-		return camel(self.cname[4:] if self.cname.startswith("pws_") else self.cname)
+    @property
+    def pyname(self):
+        return camel(self.cname[4:] if self.cname.startswith("pws_") else self.cname)
 
 
 def common_prefix(names):
-	"""The longest common prefix of whole underscore-separated words that
-	leaves every name a non-empty identifier not starting with a digit."""
-	parts = [n.split("_") for n in names]
-	k = 0
-	while all(len(p) > k + 1 for p in parts) and len({p[k] for p in parts}) == 1:
-		k += 1
-	while k > 0 and any(p[k][0].isdigit() for p in parts):
-		k -= 1
-	return "_".join(parts[0][:k]) + "_" if k else ""
+    """The longest common prefix of whole underscore-separated words that
+    leaves every name a non-empty identifier not starting with a digit."""
+    parts = [n.split("_") for n in names]
+    k = 0
+    while all(len(p) > k + 1 for p in parts) and len({p[k] for p in parts}) == 1:
+        k += 1
+    while k > 0 and any(p[k][0].isdigit() for p in parts):
+        k -= 1
+    return "_".join(parts[0][:k]) + "_" if k else ""
 
 
 def camel(snake):
-	return "".join(w[:1].upper() + w[1:] for w in snake.split("_"))
+    return "".join(w[:1].upper() + w[1:] for w in snake.split("_"))
 
 
 class Param:
-	def __init__(self, ctype, name):
-		self.ctype = ctype
-		self.name = name
+    def __init__(self, ctype, name):
+        self.ctype = ctype
+        self.name = name
 
 
 class Function:
-	def __init__(self, ret, name, params, header, library, decl):
-		self.ret = ret
-		self.name = name
-		self.params = params
-		self.header = header
-		self.library = library
-		self.decl = decl
+    def __init__(self, ret, name, params, header, library, decl):
+        self.ret = ret
+        self.name = name
+        self.params = params
+        self.header = header
+        self.library = library
+        self.decl = decl
 
 
 class Field:
-	def __init__(self, name, ctype, array=None, fnptr=None):
-		self.name = name
-		self.ctype = ctype          # scalar or pointer type, or the return type of fnptr
-		self.array = array          # constant name or number of a char array
-		self.fnptr = fnptr          # [Param] of a function pointer field
+    def __init__(self, name, ctype, array=None, fnptr=None):
+        self.name = name
+        self.ctype = ctype          # scalar or pointer type, or the return type of fnptr
+        self.array = array          # constant name or number of a char array
+        self.fnptr = fnptr          # [Param] of a function pointer field
 
 
 class Struct:
-	def __init__(self, cname, fields, header):
-		self.cname = cname
-		self.fields = fields
-		self.header = header
+    def __init__(self, cname, fields, header):
+        self.cname = cname
+        self.fields = fields
+        self.header = header
 
-	@property
-	def pyname(self):
-		return camel(self.cname[4:])
+    @property
+    def pyname(self):
+        return camel(self.cname[4:])
 
 
 class Api:
-	def __init__(self):
-		self.enums = []
-		self.defines = []           # [(name, value, header)]
-		self.strings = []           # [(name, value, header)]
-		self.functions = []
-		self.structs = []
-		self.callbacks = {}         # typedef name -> (ret, [Param])
-		self.scalars = {}           # typedef name -> C scalar
-		self.opaque = set()         # typedef struct X X; without a body
-		self.known = {}             # every constant's value
+    def __init__(self):
+        self.enums = []
+        self.defines = []           # [(name, value, header)]
+        self.strings = []           # [(name, value, header)]
+        self.functions = []
+        self.structs = []
+        self.callbacks = {}         # typedef name -> (ret, [Param])
+        self.scalars = {}           # typedef name -> C scalar
+        self.opaque = set()         # typedef struct X X; without a body
+        self.known = {}             # every constant's value
 
 
 def normalize_type(t):
-	t = " ".join(t.replace("*", " * ").split())
-	return t.replace("* *", "**").replace(" *", "*").replace("*", " *").strip()
+    t = " ".join(t.replace("*", " * ").split())
+    return t.replace("* *", "**").replace(" *", "*").replace("*", " *").strip()
 
 
 def split_param(text):
-	text = " ".join(text.split())
-	m = re.match(r"^(.*?[\s*])([A-Za-z_]\w*)$", text)
-	if not m:
-		raise ValueError("cannot parse parameter %r" % text)
-	return Param(normalize_type(m.group(1)), m.group(2))
+    text = " ".join(text.split())
+    m = re.match(r"^(.*?[\s*])([A-Za-z_]\w*)$", text)
+    if not m:
+        raise ValueError("cannot parse parameter %r" % text)
+    return Param(normalize_type(m.group(1)), m.group(2))
 
 
 def parse_params(text):
-	text = text.strip()
-	if text in ("", "void"):
-		return []
-	return [split_param(p) for p in text.split(",")]
+    text = text.strip()
+    if text in ("", "void"):
+        return []
+    return [split_param(p) for p in text.split(",")]
 
 
 def parse_header(api, path, rel, library):
-	raw = open(path, encoding="utf-8").read()
-	docs = doc_comments(raw)
-	text = strip_comments(raw)
-	text = re.sub(r"\\\n", " ", text)
-	pos_items = []
-	# #define NAME value
-	for m in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(PWS_[A-Z0-9_]+)[ \t]+(.+)$", text, re.M):
-		pos_items.append((m.start(), "define", m))
-	for m in re.finditer(r"\b(typedef\s+)?enum\s+(\w+)\s*\{(.*?)\}\s*(\w*)\s*;", text, re.S):
-		pos_items.append((m.start(), "enum", m))
-	for m in re.finditer(r"\btypedef\s+struct\s+(\w+)\s*\{(.*?)\}\s*(\w+)\s*;", text, re.S):
-		pos_items.append((m.start(), "struct", m))
-	for m in re.finditer(r"\btypedef\s+struct\s+(\w+)\s+(\w+)\s*;", text):
-		api.opaque.add(m.group(2))
-	for m in re.finditer(r"\btypedef\s+([\w\s]+?\**)\s*\(\s*\*\s*(\w+)\s*\)\s*\((.*?)\)\s*;", text, re.S):
-		api.callbacks[m.group(2)] = (normalize_type(m.group(1)), parse_params(m.group(3)))
-	for m in re.finditer(r"\btypedef\s+((?:unsigned\s+)?(?:u?int\d+_t|int|size_t))\s+(\w+)\s*;", text):
-		api.scalars[m.group(2)] = m.group(1)
-	for m in re.finditer(r"\bPWS_EXTERN\s+([^;(]+?)\b(\w+)\s*\(([^;]*?)\)\s*;", text, re.S):
-		pos_items.append((m.start(), "function", m))
-	for _, kind, m in sorted(pos_items, key=lambda x: x[0]):
-		if kind == "define":
-			name, value = m.group(1), m.group(2).strip()
-			if name.startswith("PARTNERWS_") or value.startswith("{") or name in (
-					"PWS_EXTERN", "PWS_BEGIN_DECL", "PWS_END_DECL"):
-				continue
-			sm = re.match(r'^"((?:[^"\\]|\\.)*)"$', value)
-			if sm:
-				api.strings.append((name, sm.group(1), rel))
-				continue
-			try:
-				v = Expr(api.known).eval(value)
-			except ValueError:
-				continue        # not an integer constant (a macro, an attribute)
-			api.known[name] = v
-			api.defines.append((name, v, rel))
-		elif kind == "enum":
-			cname = m.group(4) or m.group(2)
-			members = []
-			flags = False
-			for item in m.group(3).split(","):
-				item = item.strip()
-				if not item:
-					continue
-				im = re.match(r"^(\w+)\s*=\s*(.+)$", item, re.S)
-				if not im:
-					raise SystemExit("%s: %s: enum constant %s has no explicit value"
-					                 % (rel, cname, item))
-				v = Expr(api.known).eval(im.group(2))
-				flags = flags or "<<" in im.group(2)
-				api.known[im.group(1)] = v
-				members.append((im.group(1), v))
-			e = Enum(cname, members, docs, rel)
-			e.flags = flags
-			api.enums.append(e)
-		elif kind == "struct":
-			api.structs.append(Struct(m.group(3), parse_fields(m.group(2), rel), rel))
-		else:
-			ret = normalize_type(m.group(1))
-			decl = " ".join(m.group(0)[len("PWS_EXTERN"):].split())
-			api.functions.append(Function(ret, m.group(2), parse_params(m.group(3)), rel,
-			                              library, decl))
+    raw = open(path, encoding="utf-8").read()
+    docs = doc_comments(raw)
+    text = strip_comments(raw)
+    text = re.sub(r"\\\n", " ", text)
+    pos_items = []
+    # #define NAME value
+    for m in re.finditer(r"^[ \t]*#[ \t]*define[ \t]+(PWS_[A-Z0-9_]+)[ \t]+(.+)$", text, re.M):
+        pos_items.append((m.start(), "define", m))
+    for m in re.finditer(r"\b(typedef\s+)?enum\s+(\w+)\s*\{(.*?)\}\s*(\w*)\s*;", text, re.S):
+        pos_items.append((m.start(), "enum", m))
+    for m in re.finditer(r"\btypedef\s+struct\s+(\w+)\s*\{(.*?)\}\s*(\w+)\s*;", text, re.S):
+        pos_items.append((m.start(), "struct", m))
+    for m in re.finditer(r"\btypedef\s+struct\s+(\w+)\s+(\w+)\s*;", text):
+        api.opaque.add(m.group(2))
+    for m in re.finditer(r"\btypedef\s+([\w\s]+?\**)\s*\(\s*\*\s*(\w+)\s*\)\s*\((.*?)\)\s*;", text, re.S):
+        api.callbacks[m.group(2)] = (normalize_type(m.group(1)), parse_params(m.group(3)))
+    for m in re.finditer(r"\btypedef\s+((?:unsigned\s+)?(?:u?int\d+_t|int|size_t))\s+(\w+)\s*;", text):
+        api.scalars[m.group(2)] = m.group(1)
+    for m in re.finditer(r"\bPWS_EXTERN\s+([^;(]+?)\b(\w+)\s*\(([^;]*?)\)\s*;", text, re.S):
+        pos_items.append((m.start(), "function", m))
+    for _, kind, m in sorted(pos_items, key=lambda x: x[0]):
+        if kind == "define":
+            name, value = m.group(1), m.group(2).strip()
+            if name.startswith("PARTNERWS_") or value.startswith("{") or name in (
+                    "PWS_EXTERN", "PWS_BEGIN_DECL", "PWS_END_DECL"):
+                continue
+            sm = re.match(r'^"((?:[^"\\]|\\.)*)"$', value)
+            if sm:
+                api.strings.append((name, sm.group(1), rel))
+                continue
+            try:
+                v = Expr(api.known).eval(value)
+            except ValueError:
+                continue        # not an integer constant (a macro, an attribute)
+            api.known[name] = v
+            api.defines.append((name, v, rel))
+        elif kind == "enum":
+            cname = m.group(4) or m.group(2)
+            members = []
+            flags = False
+            for item in m.group(3).split(","):
+                item = item.strip()
+                if not item:
+                    continue
+                im = re.match(r"^(\w+)\s*=\s*(.+)$", item, re.S)
+                if not im:
+                    raise SystemExit("%s: %s: enum constant %s has no explicit value"
+                                     % (rel, cname, item))
+                v = Expr(api.known).eval(im.group(2))
+                flags = flags or "<<" in im.group(2)
+                api.known[im.group(1)] = v
+                members.append((im.group(1), v))
+            e = Enum(cname, members, docs, rel)
+            e.flags = flags
+            api.enums.append(e)
+        elif kind == "struct":
+            api.structs.append(Struct(m.group(3), parse_fields(m.group(2), rel), rel))
+        else:
+            ret = normalize_type(m.group(1))
+            decl = " ".join(m.group(0)[len("PWS_EXTERN"):].split())
+            api.functions.append(Function(ret, m.group(2), parse_params(m.group(3)), rel,
+                                          library, decl))
 
 
 def parse_fields(body, rel):
-	fields = []
-	for decl in body.split(";"):
-		decl = " ".join(decl.split())
-		if not decl:
-			continue
-		fm = re.match(r"^(.+?)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$", decl)
-		if fm:
-			fields.append(Field(fm.group(2), normalize_type(fm.group(1)),
-			                    fnptr=parse_params(fm.group(3))))
-			continue
-		am = re.match(r"^(.+?)\s*(\w+)\s*\[\s*(\w+)\s*\]$", decl)
-		if am:
-			fields.append(Field(am.group(2), normalize_type(am.group(1)), array=am.group(3)))
-			continue
-		p = split_param(decl)
-		fields.append(Field(p.name, p.ctype))
-	return fields
+    fields = []
+    for decl in body.split(";"):
+        decl = " ".join(decl.split())
+        if not decl:
+            continue
+        fm = re.match(r"^(.+?)\(\s*\*\s*(\w+)\s*\)\s*\((.*)\)$", decl)
+        if fm:
+            fields.append(Field(fm.group(2), normalize_type(fm.group(1)),
+                                fnptr=parse_params(fm.group(3))))
+            continue
+        am = re.match(r"^(.+?)\s*(\w+)\s*\[\s*(\w+)\s*\]$", decl)
+        if am:
+            fields.append(Field(am.group(2), normalize_type(am.group(1)), array=am.group(3)))
+            continue
+        p = split_param(decl)
+        fields.append(Field(p.name, p.ctype))
+    return fields
 
 
 def parse(incdir):
-	api = Api()
-	for rel, library in header_files(incdir):
-		parse_header(api, os.path.join(incdir, rel), rel, library)
-	return api
+    api = Api()
+    for rel, library in header_files(incdir):
+        parse_header(api, os.path.join(incdir, rel), rel, library)
+    return api
 
 
 # --- Python ------------------------------------------------------------------
 
 PY_SCALARS = {
-	"void": "None", "int": "c_int", "unsigned int": "c_uint", "uint32_t": "c_uint32",
-	"uint64_t": "c_uint64", "int64_t": "c_int64", "int32_t": "c_int32", "size_t": "c_size_t",
-	"char": "c_char", "unsigned": "c_uint",
+    "void": "None", "int": "c_int", "unsigned int": "c_uint", "uint32_t": "c_uint32",
+    "uint64_t": "c_uint64", "int64_t": "c_int64", "int32_t": "c_int32", "size_t": "c_size_t",
+    "char": "c_char", "unsigned": "c_uint",
 }
 
 
 def py_type(api, t, callback=False):
-	"""The ctypes expression for C type t. In a callback's parameters a char
-	pointer is POINTER(c_char): storage keys and data come with a length
-	and no terminating NUL, so c_char_p would read past them."""
-	base = t.replace("const ", "").replace(" const", "").strip()
-	stars = base.count("*")
-	base = base.replace("*", "").strip()
-	if base in api.scalars:
-		base = api.scalars[base]
-	if stars == 0:
-		if base in PY_SCALARS:
-			return PY_SCALARS[base]
-		if base in api.callbacks:
-			return camel(base[4:])
-		raise SystemExit("genbind: no ctypes mapping for C type %r" % t)
-	if base == "char" and stars == 1 and callback:
-		return "POINTER(c_char)"
-	if base == "char" and stars == 1:
-		# const char * in: bytes; char * is a caller's buffer (an array of c_char).
-		return "c_char_p" if t.startswith("const") or "const char" in t else "POINTER(c_char)"
-	if base == "char" and stars == 2:
-		# const char ** receives a borrowed string; char ** an owned one to free later;
-		# const char *const * is an array of strings.
-		return "POINTER(c_char_p)" if t.startswith("const") else "POINTER(POINTER(c_char))"
-	if base == "void" and stars == 1:
-		return "c_void_p"
-	struct = next((s for s in api.structs if s.cname == base), None)
-	if struct:
-		inner = struct.pyname
-	elif base in api.opaque or base.startswith("pws_"):
-		inner = "c_void_p"          # opaque handles travel as addresses
-		stars -= 1
-	elif base in PY_SCALARS:
-		inner = PY_SCALARS[base]
-	else:
-		raise SystemExit("genbind: no ctypes mapping for C type %r" % t)
-	for _ in range(stars):
-		inner = "POINTER(%s)" % inner
-	return inner
+    """The ctypes expression for C type t. In a callback's parameters a char
+    pointer is POINTER(c_char): storage keys and data come with a length
+    and no terminating NUL, so c_char_p would read past them."""
+    base = t.replace("const ", "").replace(" const", "").strip()
+    stars = base.count("*")
+    base = base.replace("*", "").strip()
+    if base in api.scalars:
+        base = api.scalars[base]
+    if stars == 0:
+        if base in PY_SCALARS:
+            return PY_SCALARS[base]
+        if base in api.callbacks:
+            return camel(base[4:])
+        raise SystemExit("genbind: no ctypes mapping for C type %r" % t)
+    if base == "char" and stars == 1 and callback:
+        return "POINTER(c_char)"
+    if base == "char" and stars == 1:
+        # const char * in: bytes; char * is a caller's buffer (an array of c_char).
+        return "c_char_p" if t.startswith("const") or "const char" in t else "POINTER(c_char)"
+    if base == "char" and stars == 2:
+        # const char ** receives a borrowed string; char ** an owned one to free later;
+        # const char *const * is an array of strings.
+        return "POINTER(c_char_p)" if t.startswith("const") else "POINTER(POINTER(c_char))"
+    if base == "void" and stars == 1:
+        return "c_void_p"
+    struct = next((s for s in api.structs if s.cname == base), None)
+    if struct:
+        inner = struct.pyname
+    elif base in api.opaque or base.startswith("pws_"):
+        inner = "c_void_p"          # opaque handles travel as addresses
+        stars -= 1
+    elif base in PY_SCALARS:
+        inner = PY_SCALARS[base]
+    else:
+        raise SystemExit("genbind: no ctypes mapping for C type %r" % t)
+    for _ in range(stars):
+        inner = "POINTER(%s)" % inner
+    return inner
 
 
 def py_cfunctype(api, ret, params):
-	return "CFUNCTYPE(%s)" % ", ".join([py_type(api, ret, True)] +
-	                                   [py_type(api, p.ctype, True) for p in params])
+    return "CFUNCTYPE(%s)" % ", ".join([py_type(api, ret, True)] +
+                                       [py_type(api, p.ctype, True) for p in params])
 
 
 def gen_python(api):
-	out = ['"""Constants and raw ctypes declarations of libpartnerws.',
-	       "", HEADER, '"""', "# SPDX-License-Identifier: MIT",
-	       "from enum import IntEnum, IntFlag",
-	       "from typing import Dict, List, Optional, Tuple",
-	       "from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32,",
-	       "                    c_int64, c_size_t, c_uint, c_uint32, c_uint64, c_void_p)",
-	       "", ""]
-	for name, value, rel in api.defines:
-		out.append("%s = %d  # %s" % (name, value, rel))
-	for name, value, rel in api.strings:
-		out.append("%s = %r  # %s" % (name, value, rel))
-	out += ["", ""]
-	for e in api.enums:
-		base = "IntFlag" if e.flags else "IntEnum"
-		out.append("class %s(%s):" % (e.pyname, base))
-		out.append('    """C enum %s (%s)."""' % (e.cname, e.header))
-		for n, v in e.members:
-			doc = e.docs.get(n)
-			out.append("    %s = %d%s" % (e.short(n), v, "  #: " + doc if doc else ""))
-		out += ["", ""]
-	out.append("# The C names, for code that mirrors C.")
-	for e in api.enums:
-		for n, _ in e.members:
-			out.append("%s = %s.%s" % (n, e.pyname, e.short(n)))
-	out += ["", ""]
-	out.append("# Callback types.")
-	for name, (ret, params) in api.callbacks.items():
-		out.append("%s = %s" % (camel(name[4:]), py_cfunctype(api, ret, params)))
-	out += ["", ""]
-	for s in api.structs:
-		out.append("class %s(Structure):" % s.pyname)
-		out.append('    """C struct %s (%s)."""' % (s.cname, s.header))
-		out.append("")
-	for s in api.structs:
-		out.append("%s._fields_ = [" % s.pyname)
-		for f in s.fields:
-			if f.fnptr is not None:
-				t = py_cfunctype(api, f.ctype, f.fnptr)
-			elif f.array:
-				t = "%s * %s" % (py_type(api, f.ctype), f.array)
-			else:
-				t = py_type(api, f.ctype)
-			out.append("    (%r, %s)," % (f.name, t))
-		out.append("]")
-	out += ["", ""]
-	out.append("# Every exported function: library -> name -> (restype, [(parameter, argtype)]).")
-	out.append("PROTOTYPES: Dict[str, Dict[str, Tuple[object, List[Tuple[str, object]]]]] = {")
-	for lib in sorted({f.library for f in api.functions}, key=lambda l: (l != "partnerws", l)):
-		out.append("    %r: {" % lib)
-		for f in api.functions:
-			if f.library != lib:
-				continue
-			params = ", ".join("(%r, %s)" % (p.name, py_type(api, p.ctype)) for p in f.params)
-			out.append("        %r: (%s, [%s])," % (f.name, py_type(api, f.ret), params))
-		out.append("    },")
-	out.append("}")
-	out.append("")
-	out.append("# The C declarations, for error messages and documentation.")
-	out.append("DECLARATIONS: Dict[str, str] = {")
-	for f in api.functions:
-		out.append("    %r: %r," % (f.name, f.decl))
-	out.append("}")
-	return "\n".join(out) + "\n"
+    out = ['"""Constants and raw ctypes declarations of libpartnerws.',
+           "", HEADER, '"""', "# SPDX-License-Identifier: MIT",
+           "from enum import IntEnum, IntFlag",
+           "from typing import Dict, List, Optional, Tuple",
+           "from ctypes import (CFUNCTYPE, POINTER, Structure, c_char, c_char_p, c_int, c_int32,",
+           "                    c_int64, c_size_t, c_uint, c_uint32, c_uint64, c_void_p)",
+           "", ""]
+    for name, value, rel in api.defines:
+        out.append("%s = %d  # %s" % (name, value, rel))
+    for name, value, rel in api.strings:
+        out.append("%s = %r  # %s" % (name, value, rel))
+    out += ["", ""]
+    for e in api.enums:
+        base = "IntFlag" if e.flags else "IntEnum"
+        out.append("class %s(%s):" % (e.pyname, base))
+        out.append('    """C enum %s (%s)."""' % (e.cname, e.header))
+        for n, v in e.members:
+            doc = e.docs.get(n)
+            out.append("    %s = %d%s" % (e.short(n), v, "  #: " + doc if doc else ""))
+        out += ["", ""]
+    out.append("# The C names, for code that mirrors C.")
+    for e in api.enums:
+        for n, _ in e.members:
+            out.append("%s = %s.%s" % (n, e.pyname, e.short(n)))
+    out += ["", ""]
+    out.append("# Callback types.")
+    for name, (ret, params) in api.callbacks.items():
+        out.append("%s = %s" % (camel(name[4:]), py_cfunctype(api, ret, params)))
+    out += ["", ""]
+    for s in api.structs:
+        out.append("class %s(Structure):" % s.pyname)
+        out.append('    """C struct %s (%s)."""' % (s.cname, s.header))
+        out.append("")
+    for s in api.structs:
+        out.append("%s._fields_ = [" % s.pyname)
+        for f in s.fields:
+            if f.fnptr is not None:
+                t = py_cfunctype(api, f.ctype, f.fnptr)
+            elif f.array:
+                t = "%s * %s" % (py_type(api, f.ctype), f.array)
+            else:
+                t = py_type(api, f.ctype)
+            out.append("    (%r, %s)," % (f.name, t))
+        out.append("]")
+    out += ["", ""]
+    out.append("# Every exported function: library -> name -> (restype, [(parameter, argtype)]).")
+    out.append("PROTOTYPES: Dict[str, Dict[str, Tuple[object, List[Tuple[str, object]]]]] = {")
+    for lib in sorted({f.library for f in api.functions}, key=lambda l: (l != "partnerws", l)):
+        out.append("    %r: {" % lib)
+        for f in api.functions:
+            if f.library != lib:
+                continue
+            params = ", ".join("(%r, %s)" % (p.name, py_type(api, p.ctype)) for p in f.params)
+            out.append("        %r: (%s, [%s])," % (f.name, py_type(api, f.ret), params))
+        out.append("    },")
+    out.append("}")
+    out.append("")
+    out.append("# The C declarations, for error messages and documentation.")
+    out.append("DECLARATIONS: Dict[str, str] = {")
+    for f in api.functions:
+        out.append("    %r: %r," % (f.name, f.decl))
+    out.append("}")
+    return "\n".join(out) + "\n"
 
 
 # --- Node --------------------------------------------------------------------
 
 def gen_node_js(api):
-	out = ["// " + HEADER, "// SPDX-License-Identifier: MIT", "'use strict';", ""]
-	for name, value, rel in api.defines:
-		out.append("exports.%s = %d;" % (name, value))
-	for name, value, rel in api.strings:
-		out.append("exports.%s = %s;" % (name, js_str(value)))
-	out.append("")
-	for e in api.enums:
-		out.append("/** C enum %s (%s). */" % (e.cname, e.header))
-		out.append("exports.%s = Object.freeze({" % e.pyname)
-		for n, v in e.members:
-			out.append("  %s: %d," % (e.short(n), v))
-		out.append("});")
-	out.append("")
-	out.append("/** Struct layouts: [field, C type] in declaration order (koffi.struct). */")
-	out.append("exports.structs = Object.freeze({")
-	for s in api.structs:
-		out.append("  %s: [" % s.cname)
-		for f in s.fields:
-			if f.fnptr is not None:
-				t = "%s (*)(%s)" % (f.ctype, ", ".join(p.ctype for p in f.fnptr) or "void")
-			elif f.array:
-				t = "%s[%s]" % (f.ctype, api.known.get(f.array, f.array))
-			else:
-				t = f.ctype
-			out.append("    [%s, %s]," % (js_str(f.name), js_str(t)))
-		out.append("  ],")
-	out.append("});")
-	out.append("")
-	out.append("/** Callback typedefs as C prototypes (koffi.proto). */")
-	out.append("exports.callbacks = Object.freeze({")
-	for name, (ret, params) in api.callbacks.items():
-		proto = "%s %s(%s)" % (ret, name, ", ".join("%s %s" % (p.ctype, p.name) for p in params) or "void")
-		out.append("  %s: %s," % (name, js_str(proto)))
-	out.append("});")
-	out.append("")
-	out.append("/** Every exported function: library -> name -> C prototype (koffi lib.func). */")
-	out.append("exports.functions = Object.freeze({")
-	for lib in sorted({f.library for f in api.functions}, key=lambda l: (l != "partnerws", l)):
-		out.append("  %s: Object.freeze({" % js_str(lib))
-		for f in api.functions:
-			if f.library == lib:
-				out.append("    %s: %s," % (f.name, js_str(f.decl.rstrip(";"))))
-		out.append("  }),")
-	out.append("});")
-	return "\n".join(out) + "\n"
+    out = ["// " + HEADER, "// SPDX-License-Identifier: MIT", "'use strict';", ""]
+    for name, value, rel in api.defines:
+        out.append("exports.%s = %d;" % (name, value))
+    for name, value, rel in api.strings:
+        out.append("exports.%s = %s;" % (name, js_str(value)))
+    out.append("")
+    for e in api.enums:
+        out.append("/** C enum %s (%s). */" % (e.cname, e.header))
+        out.append("exports.%s = Object.freeze({" % e.pyname)
+        for n, v in e.members:
+            out.append("  %s: %d," % (e.short(n), v))
+        out.append("});")
+    out.append("")
+    out.append("/** Struct layouts: [field, C type] in declaration order (koffi.struct). */")
+    out.append("exports.structs = Object.freeze({")
+    for s in api.structs:
+        out.append("  %s: [" % s.cname)
+        for f in s.fields:
+            if f.fnptr is not None:
+                t = "%s (*)(%s)" % (f.ctype, ", ".join(p.ctype for p in f.fnptr) or "void")
+            elif f.array:
+                t = "%s[%s]" % (f.ctype, api.known.get(f.array, f.array))
+            else:
+                t = f.ctype
+            out.append("    [%s, %s]," % (js_str(f.name), js_str(t)))
+        out.append("  ],")
+    out.append("});")
+    out.append("")
+    out.append("/** Callback typedefs as C prototypes (koffi.proto). */")
+    out.append("exports.callbacks = Object.freeze({")
+    for name, (ret, params) in api.callbacks.items():
+        proto = "%s %s(%s)" % (ret, name, ", ".join("%s %s" % (p.ctype, p.name) for p in params) or "void")
+        out.append("  %s: %s," % (name, js_str(proto)))
+    out.append("});")
+    out.append("")
+    out.append("/** Every exported function: library -> name -> C prototype (koffi lib.func). */")
+    out.append("exports.functions = Object.freeze({")
+    for lib in sorted({f.library for f in api.functions}, key=lambda l: (l != "partnerws", l)):
+        out.append("  %s: Object.freeze({" % js_str(lib))
+        for f in api.functions:
+            if f.library == lib:
+                out.append("    %s: %s," % (f.name, js_str(f.decl.rstrip(";"))))
+        out.append("  }),")
+    out.append("});")
+    return "\n".join(out) + "\n"
 
 
 def js_str(s):
-	return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
+    return '"' + s.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 def gen_node_dts(api):
-	out = ["// " + HEADER, "// SPDX-License-Identifier: MIT", ""]
-	for name, value, rel in api.defines:
-		out.append("export declare const %s: %d;" % (name, value))
-	for name, value, rel in api.strings:
-		out.append("export declare const %s: string;" % name)
-	out.append("")
-	for e in api.enums:
-		out.append("/** C enum %s (%s). */" % (e.cname, e.header))
-		out.append("export declare const %s: {" % e.pyname)
-		for n, v in e.members:
-			out.append("  readonly %s: %d;" % (e.short(n), v))
-		out.append("};")
-		out.append("export type %s = (typeof %s)[keyof typeof %s];" % (e.pyname, e.pyname, e.pyname))
-	out.append("")
-	out.append("export declare const structs: Readonly<Record<string, ReadonlyArray<[string, string]>>>;")
-	out.append("export declare const callbacks: Readonly<Record<string, string>>;")
-	out.append("export declare const functions: Readonly<Record<string, Readonly<Record<string, string>>>>;")
-	return "\n".join(out) + "\n"
+    out = ["// " + HEADER, "// SPDX-License-Identifier: MIT", ""]
+    for name, value, rel in api.defines:
+        out.append("export declare const %s: %d;" % (name, value))
+    for name, value, rel in api.strings:
+        out.append("export declare const %s: string;" % name)
+    out.append("")
+    for e in api.enums:
+        out.append("/** C enum %s (%s). */" % (e.cname, e.header))
+        out.append("export declare const %s: {" % e.pyname)
+        for n, v in e.members:
+            out.append("  readonly %s: %d;" % (e.short(n), v))
+        out.append("};")
+        out.append("export type %s = (typeof %s)[keyof typeof %s];" % (e.pyname, e.pyname, e.pyname))
+    out.append("")
+    out.append("export declare const structs: Readonly<Record<string, ReadonlyArray<[string, string]>>>;")
+    out.append("export declare const callbacks: Readonly<Record<string, string>>;")
+    out.append("export declare const functions: Readonly<Record<string, Readonly<Record<string, string>>>>;")
+    return "\n".join(out) + "\n"
 
 
 # --- Go ----------------------------------------------------------------------
 
 def go_member(e, n):
-	"""RulePL1, ActionSendRequest, StatusCodeEnotfound: the enum's name then
-	each word capitalized (words with digits, rule ids, kept upper case)."""
-	words = e.short(n).split("_")
-	return e.pyname + "".join(w if any(c.isdigit() for c in w) else w[:1] + w[1:].lower()
-	                          for w in words)
+    """RulePL1, ActionSendRequest, StatusCodeEnotfound: the enum's name then
+    each word capitalized (words with digits, rule ids, kept upper case)."""
+    words = e.short(n).split("_")
+    return e.pyname + "".join(w if any(c.isdigit() for c in w) else w[:1] + w[1:].lower()
+                              for w in words)
 
 
 def go_const_block(rows):
-	"""A const block laid out as gofmt does: every cell but the last padded
-	to its column's width, so the file is gofmt-clean as generated."""
-	widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
-	lines = ["const ("]
-	for r in rows:
-		lines.append("\t" + " ".join([c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]))
-	return lines + [")"]
+    """A const block laid out as gofmt does: every cell but the last padded
+    to its column's width, so the file is gofmt-clean as generated."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]) - 1)]
+    lines = ["const ("]
+    for r in rows:
+        lines.append("\t" + " ".join([c.ljust(w) for c, w in zip(r, widths)] + [r[-1]]))
+    return lines + [")"]
 
 
 def gen_go(api):
-	out = ["// Code generated by tools/genbind.py from include/*.h. DO NOT EDIT.",
-	       "// Run `make bindings` to regenerate.", "// SPDX-License-Identifier: MIT", "",
-	       "package partnerws", ""]
-	out.append("// The #define constants of the headers (the C name in the comment).")
-	rows = [[camel(name[4:].lower()), "= %d" % value, "// " + name]
-	        for name, value, rel in api.defines]
-	rows += [[camel(name[4:].lower()), "= " + js_str(value), "// " + name]
-	         for name, value, rel in api.strings]
-	out += go_const_block(rows)
-	out.append("")
-	for e in api.enums:
-		out.append("// %s is the C enum %s (%s)." % (e.pyname, e.cname, e.header))
-		out.append("type %s int32" % e.pyname)
-		out.append("")
-		out += go_const_block([[go_member(e, n), e.pyname, "= %d" % v, "// " + n]
-		                       for n, v in e.members])
-		out.append("")
-	return "\n".join(out)
+    out = ["// Code generated by tools/genbind.py from include/*.h. DO NOT EDIT.",
+           "// Run `make bindings` to regenerate.", "// SPDX-License-Identifier: MIT", "",
+           "package partnerws", ""]
+    out.append("// The #define constants of the headers (the C name in the comment).")
+    rows = [[camel(name[4:].lower()), "= %d" % value, "// " + name]
+            for name, value, rel in api.defines]
+    rows += [[camel(name[4:].lower()), "= " + js_str(value), "// " + name]
+             for name, value, rel in api.strings]
+    out += go_const_block(rows)
+    out.append("")
+    for e in api.enums:
+        out.append("// %s is the C enum %s (%s)." % (e.pyname, e.cname, e.header))
+        out.append("type %s int32" % e.pyname)
+        out.append("")
+        out += go_const_block([[go_member(e, n), e.pyname, "= %d" % v, "// " + n]
+                               for n, v in e.members])
+        out.append("")
+    return "\n".join(out)
 
 
 # --- main ----------------------------------------------------------------------
 
 def outputs(api):
-	return {
-		"bindings/python/partnerws/_generated.py": gen_python(api),
-		"bindings/node/lib/generated.js": gen_node_js(api),
-		"bindings/node/lib/generated.d.ts": gen_node_dts(api),
-		"bindings/go/generated.go": gen_go(api),
-	}
+    return {
+        "bindings/python/partnerws/_generated.py": gen_python(api),
+        "bindings/node/lib/generated.js": gen_node_js(api),
+        "bindings/node/lib/generated.d.ts": gen_node_dts(api),
+        "bindings/go/generated.go": gen_go(api),
+    }
 
 
 def main():
-	here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-	ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-	ap.add_argument("--include", default=os.path.join(here, "include"))
-	ap.add_argument("--out", default=here)
-	args = ap.parse_args()
-	api = parse(args.include)
-	for rel, text in outputs(api).items():
-		path = os.path.join(args.out, rel)
-		os.makedirs(os.path.dirname(path), exist_ok=True)
-		with open(path, "w", encoding="utf-8") as f:
-			f.write(text)
-	return 0
+    here = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--include", default=os.path.join(here, "include"))
+    ap.add_argument("--out", default=here)
+    args = ap.parse_args()
+    api = parse(args.include)
+    for rel, text in outputs(api).items():
+        path = os.path.join(args.out, rel)
+        os.makedirs(os.path.dirname(path), exist_ok=True)
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(text)
+    return 0
 
 
 if __name__ == "__main__":
-	sys.exit(main())
+    sys.exit(main())
