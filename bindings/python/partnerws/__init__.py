@@ -148,7 +148,7 @@ class Outcome(NamedTuple):
 class Answer(NamedTuple):
     """The answer to a call made with ``ask=True``: nothing was changed."""
     allowed: bool
-    code: StatusCode
+    code: int            # a StatusCode
     rule: str
     flags: ResultFlag
     message: str
@@ -468,7 +468,8 @@ class Policy:
         rc = getattr(self._lib, fn)(self.handle, *args, byref(res))
         msg = res.message.decode("utf-8", "replace")
         if ask:
-            return Answer(rc == 0, StatusCode(rc), rule_id(res.rule), ResultFlag(res.flags), msg)
+            code = StatusCode(rc) if rc in StatusCode._value2member_map_ else rc
+            return Answer(rc == 0, code, rule_id(res.rule), ResultFlag(res.flags), msg)
         self._reraise_callback()
         if rc:
             raise self._storage_cause(error(rc, res.rule, msg))
