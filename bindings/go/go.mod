@@ -1,0 +1,3 @@
+module libpartnerws/bindings/go/partnerws
+
+go 1.17
