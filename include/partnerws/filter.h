@@ -81,6 +81,17 @@ typedef enum pws_column {
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_members(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s %s%s\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_EMAIL),
+ *	       pws_iter_int(it, PWS_COL_EXTERNAL) ? " (external)" : "");
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *policy,
@@ -96,6 +107,17 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *policy,
  * @param organization a team id (team-to-team) or an email domain (legacy).
  * @param workspace_id the workspace.
  * @return as pws_list_members().
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * // "View as": what Globex, as an organization, sees of the member list.
+ * if (pws_list_members_as_org(&it, p, "globex", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s (%s)\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_ORG));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *policy,
@@ -112,6 +134,17 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *policy,
  * @param policy the policy handle.
  * @param user_id the user.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_workspaces(&it, p, "alice") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s%s\n", pws_iter_str(it, PWS_COL_ID),
+ *	       pws_iter_int(it, PWS_COL_EXTERNAL) ? " (external)" : "");
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *policy,
@@ -131,6 +164,20 @@ PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED (may not view); ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_elements(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK) {
+ *	uint64_t acts = (uint64_t)pws_iter_int(it, PWS_COL_ACTIONS);
+ *
+ *	printf("%s%s\n", pws_iter_str(it, PWS_COL_ID),
+ *	       (acts & ((uint64_t)1 << PWS_ACT_EDIT)) ? "" : " (read-only)");
+ * }
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *policy,
@@ -144,6 +191,15 @@ PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *policy,
  * @param organization a team id (team-to-team) or an email domain (legacy).
  * @param workspace_id the workspace.
  * @return as pws_list_elements().
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_elements_as_org(&it, p, "acme", "api-hub") != PWS_OK)
+ *	return -1;
+ * printf("acme sees %zu element(s)\n", pws_iter_count(it));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *policy,
@@ -159,6 +215,17 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *policy
  * @param viewer the viewing user.
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_history(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)	// only alice's own entries (VI4)
+ *	printf("%lld %s\n", (long long)pws_iter_int(it, PWS_COL_AT),
+ *	       pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *policy,
@@ -176,6 +243,16 @@ PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED (may not view); ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_updates(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s: %s\n", pws_iter_str(it, PWS_COL_AUTHOR), pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *policy,
@@ -192,6 +269,17 @@ PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *policy,
  * @param update_id the update.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * // In multi-partner mode alice does not see the other partners' replies.
+ * if (pws_list_replies(&it, p, "alice", "u1") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("  %s: %s\n", pws_iter_str(it, PWS_COL_AUTHOR), pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *policy,
@@ -209,6 +297,17 @@ PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_activity(&it, p, "dev", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s on %s: %s\n", pws_iter_str(it, PWS_COL_AUTHOR),
+ *	       pws_iter_str(it, PWS_COL_PARENT), pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *policy,
@@ -226,6 +325,18 @@ PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *policy,
  * @param team_id the publisher team.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_partnerships(&it, p, "pam", "publisher") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s%s reaches %s\n", pws_iter_str(it, PWS_COL_TEAM),
+ *	       pws_iter_int(it, PWS_COL_SSO) ? " (SSO)" : "",
+ *	       pws_iter_str(it, PWS_COL_WORKSPACE));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *policy,
@@ -240,6 +351,16 @@ PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *policy,
  * @param policy the policy handle.
  * @param team_id the publisher team.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_seats(&it, p, "publisher") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("seat: %s of %s\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_ORG));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *policy, const char *team_id);
@@ -256,6 +377,18 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *policy, const ch
  * @param partner the partner user.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_partner_reach(&it, p, "pam", "publisher", "alice") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s %s %s\n", pws_iter_str(it, PWS_COL_WORKSPACE),
+ *	       pws_iter_str(it, PWS_COL_ELEMENT),
+ *	       pws_ws_role_name((int)pws_iter_int(it, PWS_COL_ROLE)));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
@@ -267,6 +400,20 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
  * @param it the iterator.
  * @return ::PWS_OK when a row is current; ::PWS_ITEROVER at the end;
  *         ::PWS_EINVALID for NULL.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ * int rc = pws_list_members(&it, p, "dev", "api-hub");
+ *
+ * if (rc != PWS_OK)
+ *	return rc;
+ * printf("%zu member(s)\n", pws_iter_count(it));
+ * while ((rc = pws_iter_next(it)) == PWS_OK)
+ *	printf("%s %s\n", pws_iter_str(it, PWS_COL_ID),
+ *	       pws_ws_role_name((int)pws_iter_int(it, PWS_COL_ROLE)));
+ * pws_iter_free(it);
+ * return rc == PWS_ITEROVER ? PWS_OK : rc;
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_iter_next(pws_iter *it);
@@ -304,6 +451,18 @@ PWS_EXTERN int64_t pws_iter_int(const pws_iter *it, int column);
  *         not an integer column of this listing: unknown, absent, or a
  *         string column); ::PWS_ESTATE (no row is current: before the
  *         first pws_iter_next() or after the last).
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ * int64_t unread;
+ *
+ * if (pws_list_workspaces(&it, p, "alice") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	if (pws_iter_int2(it, PWS_COL_UNREAD, &unread) == PWS_OK && unread > 0)
+ *		printf("%s: %lld unread\n", pws_iter_str(it, PWS_COL_ID), (long long)unread);
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_iter_int2(const pws_iter *it, int column, int64_t *out);
