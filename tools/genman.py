@@ -184,13 +184,18 @@ def calls(code, names):
 
 def see_also(name, s, fn, funcs):
     """Functions named in the text, siblings sharing the prefix up to the
-    second underscore in the same header, and functions the example calls."""
+    second underscore in the same header (else the header's other
+    functions), and functions the example calls."""
     text = ' '.join(s['brief'] + s['desc'] + s['return'] + s['note'] +
                     [' '.join(t) for _, t in s['params']])
     named = [n for n in re.findall(r'\b(pws_[a-z0-9_]+)\(\)', text) if n in funcs]
     m = re.match(r'(pws_[a-z0-9]+_)', name)
     prefix = m.group(1) if m else name
-    siblings = [n for n in funcs if n.startswith(prefix) and funcs[n]['header'] == fn['header']]
+    siblings = [n for n in funcs if (n.startswith(prefix) or n == prefix[:-1]) and
+                funcs[n]['header'] == fn['header']]
+    if len(siblings) < 2:
+        # no family of its own: the functions of its header (its group)
+        siblings = [n for n in funcs if funcs[n]['header'] == fn['header']]
     used = calls(fn['shown'] or [], funcs)
     out = []
     for n in named + siblings[:10] + used:
