@@ -4,7 +4,8 @@
 # against the built libraries. Fragments are compiled as the body of
 # int ex_NAME(pws_policy *p) with a pws_result res in scope, all in one
 # translation unit; whole programs (they define main) are built and run.
-# Skips without python3.
+# The quick example of doc/mainpage.md is built and run as well. Skips
+# without python3.
 set -u
 top_srcdir=${top_srcdir:-.}
 top_builddir=${top_builddir:-.}
@@ -17,6 +18,8 @@ sqlite_la="$top_builddir/sqlite/libpartnerws-sqlite.la"
 tmp=$(mktemp -d) || exit 99
 trap 'rm -rf "$tmp"' EXIT
 python3 "$top_srcdir/tools/genman.py" --examples "$top_srcdir/include" "$tmp/ex" || exit 99
+# The quick example of the HTML reference's main page is a program too.
+sed -n '/^```c$/,/^```$/p' "$top_srcdir/doc/mainpage.md" | sed '1d;$d' > "$tmp/ex/mainpage.c"
 
 flags="-std=c99 -pedantic -Wall -Wextra -Werror -Wno-unused-variable
  -Wno-unused-but-set-variable -Wno-unused-parameter -I$top_srcdir/include"
@@ -67,9 +70,9 @@ for f in "$tmp"/ex/*.c; do
 	n=$((n + 1))
 	# shellcheck disable=SC2086
 	if ! build "$name" "$f" $libs; then
-		echo "FAIL: the example of $name(3) does not compile or link"; rc=1
+		echo "FAIL: the example of $name does not compile or link"; rc=1
 	elif ! (cd "$tmp" && ./"$name" >/dev/null); then
-		echo "FAIL: the example program of $name(3) fails"; rc=1
+		echo "FAIL: the example program of $name fails"; rc=1
 	fi
 done
 [ $n -gt 0 ] || { echo "FAIL: no example found"; rc=1; }
