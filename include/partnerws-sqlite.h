@@ -92,6 +92,35 @@ enum pws_sqlite_flag {
  *         SQLite cannot open the file, WAL mode cannot be set, the schema
  *         cannot be created (or is missing in read-only mode), or the file
  *         was written by a newer schema version.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <partnerws-sqlite.h>
+ * #include <stdio.h>
+ *
+ * int main(void)
+ * {
+ *	pws_storage_ops ops;
+ *	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+ *	pws_policy *p = NULL;
+ *	int rc = pws_sqlite_storage_open(&ops, "policy.db", 0);
+ *
+ *	if (rc != PWS_OK) {
+ *		fprintf(stderr, "policy.db: %s\n", pws_strerror(rc));
+ *		return 1;
+ *	}
+ *	o.storage = &ops;
+ *	rc = pws_policy_new(&p, &o);	// replays the stored records
+ *	if (rc != PWS_OK) {
+ *		fprintf(stderr, "policy.db: %s\n", pws_sqlite_storage_errmsg(&ops));
+ *		ops.close(ops.ctx);	// the policy did not take it
+ *		return 1;
+ *	}
+ *	// ... every committed change is now in policy.db ...
+ *	pws_policy_free(p);	// closes the database
+ *	return 0;
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_sqlite_storage_open(pws_storage_ops *ops, const char *path,

@@ -6,12 +6,11 @@
  * @file partnerws.h
  * @brief The umbrella header: include this one.
  *
- * @mainpage libpartnerws
- *
  * libpartnerws enforces the access policy of Partner Workspaces: a
  * publisher team shares API workspaces with external partner organizations.
  * It answers "may this user do this?" and "what can this user see?", and
- * keeps the policy state in memory while the host persists it.
+ * keeps the policy state in memory while the host persists it. The main
+ * page (doc/mainpage.md) gives a tour.
  *
  * Conventions: every fallible function returns 0 (::PWS_OK) or a negative
  * ::pws_status_code; outputs come first; input strings are copied;

@@ -1,5 +1,6 @@
 #!/bin/sh
-# Every exported symbol has a man(3) page, the overview page exists, and
+# Every exported symbol has a man(3) page with an EXAMPLES section, the
+# overview page exists, no doxygen or HTML markup leaked into a page, and
 # the committed generated pages match the headers (when python3 is there to
 # regenerate them).
 set -u
@@ -13,8 +14,18 @@ for s in $(sed -e 's,/\*.*\*/,,' "$srcdir/lib/libpartnerws.sym" | tr -d ' \t;' |
 	elif ! grep -q "^\.TH $(echo "$s" | tr a-z A-Z) 3" "$srcdir/man/$s.3"; then
 		echo "FAIL: man/$s.3 does not document $s"; rc=1
 	fi
+	[ -f "$srcdir/man/$s.3" ] && ! grep -q '^\.SH EXAMPLES' "$srcdir/man/$s.3" &&
+		{ echo "FAIL: man/$s.3 has no EXAMPLES section"; rc=1; }
 	grep -qw "$s" "$srcdir/man/partnerws.7" ||
 		{ echo "FAIL: partnerws(7) does not list $s"; rc=1; }
+done
+# Doxygen commands, HTML tags and entities, and C++-style "::" references
+# are markup the generator must translate; none may reach a page.
+for f in "$srcdir"/man/*.3 "$srcdir"/man/*.7; do
+	leak=$(grep -nE '</?(tt|b|i|em|code|br|p|a)>|&(lt|gt|amp|quot|apos|nbsp|ndash|mdash|copy);|&#[0-9]+;|(^|[^A-Za-z0-9])@(p|c|a|b|e|ref|code|endcode|par|brief|param|return|since|note|see|li|def|defgroup|file|mainpage|ingroup)\b|::' "$f")
+	if [ -n "$leak" ]; then
+		echo "FAIL: markup leaked into $f:"; printf '%s\n' "$leak"; rc=1
+	fi
 done
 if command -v python3 >/dev/null 2>&1; then
 	tmp=$(mktemp -d) || exit 99

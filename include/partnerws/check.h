@@ -78,6 +78,16 @@ PWS_EXTERN const char *pws_action_name(int action);
  * @return ::PWS_OK when a decision was made; ::PWS_EINVALID;
  *         ::PWS_ENOTFOUND; ::PWS_EMISUSE if called from a storage callback
  *         on the same handle.
+ * @par Example
+ * @code
+ * int allowed = 0, rule = 0;
+ * int rc = pws_check(p, &allowed, &rule, "alice", PWS_ACT_EDIT, NULL, "payments-api");
+ *
+ * if (rc != PWS_OK)
+ *	fprintf(stderr, "cannot decide: %s\n", pws_strerror(rc));
+ * else if (!allowed)
+ *	printf("alice may not edit payments-api (%s)\n", pws_rule_id(rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_check(const pws_policy *policy, int *allowed, int *rule,
@@ -143,6 +153,19 @@ PWS_EXTERN int pws_ref_element(const pws_policy *policy, pws_ref *ref, const cha
  * @return ::PWS_OK; ::PWS_EINVALID (a reference of the wrong kind, an
  *         element not in that workspace, a bad action); ::PWS_ENOTFOUND
  *         (a stale reference).
+ * @par Example
+ * @code
+ * pws_ref alice, ws, el;
+ * int allowed = 0;
+ *
+ * // Resolve the ids once, then decide on the hot path without look-ups.
+ * if (pws_ref_user(p, &alice, "alice") != PWS_OK ||
+ *     pws_ref_workspace(p, &ws, "api-hub") != PWS_OK ||
+ *     pws_ref_element(p, &el, "payments-api") != PWS_OK)
+ *	return -1;
+ * if (pws_check_ref(p, &allowed, NULL, alice, PWS_ACT_RUN, ws, el) == PWS_OK && allowed)
+ *	printf("alice may run payments-api\n");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_check_ref(const pws_policy *policy, int *allowed, int *rule, pws_ref actor,
@@ -164,6 +187,20 @@ PWS_EXTERN int pws_check_ref(const pws_policy *policy, int *allowed, int *rule, 
  * @param workspaces n workspace ids (entries may be NULL when the element is given).
  * @param elements n element ids or NULL entries, or NULL altogether.
  * @return ::PWS_OK; ::PWS_EINVALID if a mandatory array is NULL.
+ * @par Example
+ * @code
+ * const char *actors[] = {"alice", "gina", "dev"};
+ * const int actions[] = {PWS_ACT_VIEW, PWS_ACT_COMMENT, PWS_ACT_EDIT};
+ * const char *workspaces[] = {"api-hub", "api-hub", "api-hub"};
+ * int allowed[3], rules[3];
+ * size_t i;
+ *
+ * if (pws_check_batch(p, allowed, rules, NULL, 3, actors, actions, workspaces, NULL) != PWS_OK)
+ *	return -1;
+ * for (i = 0; i < 3; i++)
+ *	printf("%s %s: %s %s\n", actors[i], pws_action_name(actions[i]),
+ *	       allowed[i] ? "yes" : "no", pws_rule_id(rules[i]));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_check_batch(const pws_policy *policy, int *allowed, int *rules,
@@ -182,6 +219,17 @@ PWS_EXTERN int pws_check_batch(const pws_policy *policy, int *allowed, int *rule
  * @param workspace_id the workspace; may be NULL when @p element_id is given.
  * @param element_id the element, or NULL.
  * @return as pws_check().
+ * @par Example
+ * @code
+ * uint64_t mask = 0;
+ * int a;
+ *
+ * if (pws_allowed_actions(p, &mask, "alice", "api-hub", NULL) != PWS_OK)
+ *	return -1;
+ * for (a = 1; a < PWS_ACT_COUNT; a++)	// grey out what is not allowed
+ *	printf("%-16s %s\n", pws_action_name(a),
+ *	       (mask & ((uint64_t)1 << a)) ? "enabled" : "greyed out");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_allowed_actions(const pws_policy *policy, uint64_t *mask,
@@ -206,6 +254,14 @@ PWS_EXTERN int pws_allowed_actions(const pws_policy *policy, uint64_t *mask,
  * @param member the member looked at.
  * @return ::PWS_OK; ::PWS_ENOTFOUND (unknown ids, or @p member holds no
  *         membership, counting or suspended); ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int visible = 0, rule = 0;
+ *
+ * if (pws_can_see_member(p, &visible, &rule, "alice", "api-hub", "gina") == PWS_OK &&
+ *     !visible)
+ *	printf("alice does not see gina (%s)\n", pws_rule_id(rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_can_see_member(const pws_policy *policy, int *visible, int *rule,
@@ -226,6 +282,13 @@ PWS_EXTERN int pws_can_see_member(const pws_policy *policy, int *visible, int *r
  * @param workspace_id the workspace.
  * @param member the member looked at.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int visible = 0;
+ *
+ * if (pws_org_can_see_member(p, &visible, NULL, "acme", "api-hub", "gina") == PWS_OK)
+ *	printf("acme %s gina\n", visible ? "sees" : "does not see");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_org_can_see_member(const pws_policy *policy, int *visible, int *rule,
@@ -240,6 +303,14 @@ PWS_EXTERN int pws_org_can_see_member(const pws_policy *policy, int *visible, in
  * @param viewer the viewing user.
  * @param entry_id the history entry.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int visible = 0, rule = 0;
+ *
+ * // Only the author sees a history entry (VI4).
+ * if (pws_can_see_history(p, &visible, &rule, "dev", "h1") == PWS_OK && !visible)
+ *	printf("hidden by %s\n", pws_rule_id(rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_can_see_history(const pws_policy *policy, int *visible, int *rule,
@@ -253,6 +324,13 @@ PWS_EXTERN int pws_can_see_history(const pws_policy *policy, int *visible, int *
  * @param viewer the viewing user.
  * @param reply_id the reply.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int visible = 0;
+ *
+ * if (pws_can_see_reply(p, &visible, NULL, "alice", "r7") == PWS_OK && visible)
+ *	printf("show reply r7 to alice\n");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_can_see_reply(const pws_policy *policy, int *visible, int *rule,

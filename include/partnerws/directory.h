@@ -49,6 +49,12 @@ typedef enum pws_team_role {
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EEXISTS if the id is taken; ::PWS_EINVALID on a
  *         bad argument; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_team_add(p, "acme", "Acme Corp", PWS_PLAN_PROFESSIONAL, 1, &res) != PWS_OK ||
+ *     pws_team_add_domain(p, "acme", "acme.com", &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_team_add(pws_policy *policy, const char *team_id, const char *name,
@@ -64,6 +70,14 @@ PWS_EXTERN int pws_team_add(pws_policy *policy, const char *team_id, const char 
  * @param plan a ::pws_plan.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * // Acme upgrades, turns on SSO and gives up an old domain.
+ * if (pws_team_set_plan(p, "acme", PWS_PLAN_ENTERPRISE, &res) != PWS_OK ||
+ *     pws_team_set_sso(p, "acme", 1, &res) != PWS_OK ||
+ *     pws_team_remove_domain(p, "acme", "acme-old.com", &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_team_set_plan(pws_policy *policy, const char *team_id, int plan,
@@ -117,6 +131,14 @@ PWS_EXTERN int pws_team_remove_domain(pws_policy *policy, const char *team_id,
  * @param seats the number of seats.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * uint32_t used, included;
+ *
+ * if (pws_team_set_editor_seats(p, "publisher", 10, &res) == PWS_OK &&
+ *     pws_team_editor_seats(p, &used, &included, "publisher") == PWS_OK)
+ *	printf("%u of %u Partner Editor seats used\n", (unsigned)used, (unsigned)included);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_team_set_editor_seats(pws_policy *policy, const char *team_id,
@@ -144,6 +166,13 @@ PWS_EXTERN int pws_team_editor_seats(const pws_policy *policy, uint32_t *used,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_ESTATE if it owns workspaces;
  *         ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int rc = pws_team_remove(p, "initech", &res);
+ *
+ * if (rc != PWS_OK)
+ *	fprintf(stderr, "pws_team_remove: %s\n", pws_strerror(rc));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_team_remove(pws_policy *policy, const char *team_id, pws_result *res);
@@ -159,6 +188,12 @@ PWS_EXTERN int pws_team_remove(pws_policy *policy, const char *team_id, pws_resu
  * @param max_bytes collections of this size or more are not kept.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * // Enterprise teams get deleted collections back for 90 days, 1 GiB at most.
+ * if (pws_plan_set_retention(p, PWS_PLAN_ENTERPRISE, 90, (uint64_t)1 << 30, &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_plan_set_retention(pws_policy *policy, int plan, uint32_t days,
@@ -178,6 +213,15 @@ PWS_EXTERN int pws_plan_set_retention(pws_policy *policy, int plan, uint32_t day
  * @return ::PWS_OK; ::PWS_EEXISTS if the id or the email is taken;
  *         ::PWS_ENOTFOUND if the team is unknown; ::PWS_EINVALID (bad
  *         email, role); ::PWS_EDENIED (CR7); ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_user_add(p, "ada", "ada@publisher.io", "publisher", PWS_TEAM_SUPER_ADMIN, 0,
+ *                  &res) != PWS_OK ||
+ *     pws_user_add(p, "alice", "alice@acme.com", "acme", PWS_TEAM_MEMBER, 0, &res) != PWS_OK ||
+ *     // a legacy individual partner: no team
+ *     pws_user_add(p, "bob", "bob@example.org", NULL, 0, 0, &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_user_add(pws_policy *policy, const char *user_id, const char *email,
@@ -197,6 +241,12 @@ PWS_EXTERN int pws_user_add(pws_policy *policy, const char *user_id, const char 
  * @param team_role the role in the new team (::pws_team_role).
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * // Alice leaves Acme for Globex: her Acme-granted memberships stop counting.
+ * if (pws_user_set_team(p, "alice", "globex", PWS_TEAM_MEMBER, &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_user_set_team(pws_policy *policy, const char *user_id,
@@ -210,6 +260,12 @@ PWS_EXTERN int pws_user_set_team(pws_policy *policy, const char *user_id,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_ESTATE if the user has no team;
  *         ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * if (pws_user_set_team_role(p, "dev", PWS_TEAM_ADMIN, &res) != PWS_OK ||
+ *     pws_user_set_partner_manager(p, "dev", 1, &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_user_set_team_role(pws_policy *policy, const char *user_id,
@@ -235,6 +291,11 @@ PWS_EXTERN int pws_user_set_partner_manager(pws_policy *policy, const char *user
  * @param user_id the user.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * if (pws_user_remove(p, "aaron", &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_user_remove(pws_policy *policy, const char *user_id, pws_result *res);
@@ -251,6 +312,14 @@ PWS_EXTERN int pws_user_remove(pws_policy *policy, const char *user_id, pws_resu
  * @param out_size the size of @p out (255 is always enough).
  * @param email the address.
  * @return ::PWS_OK; ::PWS_EINVALID if malformed or @p out too small.
+ * @par Example
+ * @code
+ * char email[255], domain[255];
+ *
+ * if (pws_email_normalize(email, sizeof email, "Bob@ACME.com.") == PWS_OK &&
+ *     pws_domain_normalize(domain, sizeof domain, "ACME.com") == PWS_OK)
+ *	printf("%s %s\n", email, domain);	// Bob@acme.com acme.com
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_email_normalize(char *out, size_t out_size, const char *email);
@@ -283,6 +352,14 @@ PWS_EXTERN int pws_domain_normalize(char *out, size_t out_size, const char *doma
  * @return ::PWS_OK; ::PWS_EINVALID if @p email is malformed (then
  *         @p needed is 0), if @p out is NULL or @p out_size 0, or if
  *         @p out is too small (then @p needed is larger than @p out_size).
+ * @par Example
+ * @code
+ * char a[255], b[255];
+ *
+ * if (pws_email_key(a, sizeof a, "Bob@ACME.com", NULL) == PWS_OK &&
+ *     pws_email_key(b, sizeof b, "bob@acme.com", NULL) == PWS_OK && strcmp(a, b) == 0)
+ *	printf("the same person\n");
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
@@ -299,6 +376,15 @@ PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
  * @param user_id the user.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (also when @p team_buf
  *         is too small).
+ * @par Example
+ * @code
+ * int role = 0, pm = 0;
+ * char team[256];
+ *
+ * if (pws_user_get(p, &role, &pm, team, sizeof team, "dev") == PWS_OK)
+ *	printf("dev: team \"%s\", %s%s\n", team, pws_team_role_name(role),
+ *	       pm ? ", Partner Manager" : "");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partner_manager,
@@ -332,6 +418,14 @@ PWS_EXTERN int pws_user_get_team(const pws_policy *policy, char *buf, size_t siz
  * @param plan a ::pws_plan.
  * @return a static string: "free", "basic", "professional" or
  *         "enterprise"; "" for unknown values. Never NULL.
+ * @par Example
+ * @code
+ * int plan;
+ *
+ * for (plan = PWS_PLAN_FREE; plan <= PWS_PLAN_ENTERPRISE; plan++)
+ *	printf("%d %s\n", plan, pws_plan_name(plan));
+ * printf("%s\n", pws_team_role_name(PWS_TEAM_SUPER_ADMIN));
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN const char *pws_plan_name(int plan);

@@ -51,6 +51,13 @@ typedef enum pws_status_code {
  * @param code a value of ::pws_status_code (any int is accepted).
  * @return a static string, never NULL; unknown codes give
  *         "unknown error code".
+ * @par Example
+ * @code
+ * int rc = pws_team_add(p, "acme", "Acme Corp", PWS_PLAN_PROFESSIONAL, 0, &res);
+ *
+ * if (rc != PWS_OK)
+ *	fprintf(stderr, "pws_team_add: %s (%s)\n", pws_strerror(rc), res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN const char *pws_strerror(int code);

@@ -87,6 +87,39 @@ enum pws_event_channel {
  * @brief The kind of an event.
  * @param event the event.
  * @return a ::pws_event_kind, 0 for NULL.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <stdio.h>
+ *
+ * // Sends each email notice: one line per recipient.
+ * static void on_event(const pws_event *ev, void *payload)
+ * {
+ *	size_t i;
+ *
+ *	(void)payload;
+ *	if (!(pws_event_channels(ev) & PWS_CHANNEL_EMAIL))
+ *		return;
+ *	for (i = 0; i < pws_event_recipient_count(ev); i++)
+ *		printf("to %s: %s by %s in team %s (rule %s, revision %llu)\n",
+ *		       pws_event_recipient(ev, i), pws_event_kind_name(pws_event_kind_of(ev)),
+ *		       pws_event_actor(ev), pws_event_team(ev), pws_rule_id(pws_event_rule(ev)),
+ *		       (unsigned long long)pws_event_revision(ev));
+ * }
+ *
+ * int main(void)
+ * {
+ *	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+ *	pws_policy *p = NULL;
+ *
+ *	o.on_event = on_event;
+ *	if (pws_policy_new(&p, &o) != PWS_OK)
+ *		return 1;
+ *	// ... every committed change now calls on_event ...
+ *	pws_policy_free(p);
+ *	return 0;
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_event_kind_of(const pws_event *event);
@@ -137,6 +170,37 @@ PWS_EXTERN const char *pws_event_subject(const pws_event *event);
  *        cover several).
  * @param event the event.
  * @return the count, 0 for NULL.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <stdio.h>
+ *
+ * // One invitation mail per notice, naming every workspace it covers.
+ * static void on_event(const pws_event *ev, void *payload)
+ * {
+ *	size_t i;
+ *
+ *	(void)payload;
+ *	if (pws_event_kind_of(ev) != PWS_EV_INVITED)
+ *		return;
+ *	printf("%s, you are invited to:", pws_event_subject(ev));
+ *	for (i = 0; i < pws_event_workspace_count(ev); i++)
+ *		printf(" %s", pws_event_workspace(ev, i));
+ *	printf("\n");
+ * }
+ *
+ * int main(void)
+ * {
+ *	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+ *	pws_policy *p = NULL;
+ *
+ *	o.on_event = on_event;
+ *	if (pws_policy_new(&p, &o) != PWS_OK)
+ *		return 1;
+ *	pws_policy_free(p);
+ *	return 0;
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN size_t pws_event_workspace_count(const pws_event *event);

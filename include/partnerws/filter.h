@@ -87,6 +87,17 @@ typedef enum pws_column {
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_members(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s %s%s\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_EMAIL),
+ *	       pws_iter_int(it, PWS_COL_EXTERNAL) ? " (external)" : "");
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *policy,
@@ -102,6 +113,17 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *policy,
  * @param organization a team id (team-to-team) or an email domain (legacy).
  * @param workspace_id the workspace.
  * @return as pws_list_members().
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * // "View as": what Globex, as an organization, sees of the member list.
+ * if (pws_list_members_as_org(&it, p, "globex", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s (%s)\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_ORG));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *policy,
@@ -118,6 +140,17 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *policy,
  * @param policy the policy handle.
  * @param user_id the user.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_workspaces(&it, p, "alice") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s%s\n", pws_iter_str(it, PWS_COL_ID),
+ *	       pws_iter_int(it, PWS_COL_EXTERNAL) ? " (external)" : "");
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *policy,
@@ -137,6 +170,20 @@ PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED (may not view); ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_elements(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK) {
+ *	uint64_t acts = (uint64_t)pws_iter_int(it, PWS_COL_ACTIONS);
+ *
+ *	printf("%s%s\n", pws_iter_str(it, PWS_COL_ID),
+ *	       (acts & ((uint64_t)1 << PWS_ACT_EDIT)) ? "" : " (read-only)");
+ * }
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *policy,
@@ -150,6 +197,15 @@ PWS_EXTERN int pws_list_elements(pws_iter **out, const pws_policy *policy,
  * @param organization a team id (team-to-team) or an email domain (legacy).
  * @param workspace_id the workspace.
  * @return as pws_list_elements().
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_elements_as_org(&it, p, "acme", "api-hub") != PWS_OK)
+ *	return -1;
+ * printf("acme sees %zu element(s)\n", pws_iter_count(it));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *policy,
@@ -165,6 +221,17 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *policy
  * @param viewer the viewing user.
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_history(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)	// only alice's own entries (VI4)
+ *	printf("%lld %s\n", (long long)pws_iter_int(it, PWS_COL_AT),
+ *	       pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *policy,
@@ -182,6 +249,16 @@ PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED (may not view); ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_updates(&it, p, "alice", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s: %s\n", pws_iter_str(it, PWS_COL_AUTHOR), pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *policy,
@@ -198,6 +275,17 @@ PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *policy,
  * @param update_id the update.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * // In multi-partner mode alice does not see the other partners' replies.
+ * if (pws_list_replies(&it, p, "alice", "u1") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("  %s: %s\n", pws_iter_str(it, PWS_COL_AUTHOR), pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *policy,
@@ -215,6 +303,17 @@ PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_activity(&it, p, "dev", "api-hub") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s on %s: %s\n", pws_iter_str(it, PWS_COL_AUTHOR),
+ *	       pws_iter_str(it, PWS_COL_PARENT), pws_iter_str(it, PWS_COL_TEXT));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *policy,
@@ -232,6 +331,18 @@ PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *policy,
  * @param team_id the publisher team.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_partnerships(&it, p, "pam", "publisher") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s%s reaches %s\n", pws_iter_str(it, PWS_COL_TEAM),
+ *	       pws_iter_int(it, PWS_COL_SSO) ? " (SSO)" : "",
+ *	       pws_iter_str(it, PWS_COL_WORKSPACE));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *policy,
@@ -246,6 +357,16 @@ PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *policy,
  * @param policy the policy handle.
  * @param team_id the publisher team.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_seats(&it, p, "publisher") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("seat: %s of %s\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_ORG));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *policy, const char *team_id);
@@ -262,6 +383,18 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *policy, const ch
  * @param partner the partner user.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_partner_reach(&it, p, "pam", "publisher", "alice") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	printf("%s %s %s\n", pws_iter_str(it, PWS_COL_WORKSPACE),
+ *	       pws_iter_str(it, PWS_COL_ELEMENT),
+ *	       pws_ws_role_name((int)pws_iter_int(it, PWS_COL_ROLE)));
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
@@ -327,6 +460,20 @@ PWS_EXTERN int pws_list_users(pws_iter **out, const pws_policy *policy, const ch
  * @param it the iterator.
  * @return ::PWS_OK when a row is current; ::PWS_ITEROVER at the end;
  *         ::PWS_EINVALID for NULL.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ * int rc = pws_list_members(&it, p, "dev", "api-hub");
+ *
+ * if (rc != PWS_OK)
+ *	return rc;
+ * printf("%zu member(s)\n", pws_iter_count(it));
+ * while ((rc = pws_iter_next(it)) == PWS_OK)
+ *	printf("%s %s\n", pws_iter_str(it, PWS_COL_ID),
+ *	       pws_ws_role_name((int)pws_iter_int(it, PWS_COL_ROLE)));
+ * pws_iter_free(it);
+ * return rc == PWS_ITEROVER ? PWS_OK : rc;
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_iter_next(pws_iter *it);
@@ -364,6 +511,18 @@ PWS_EXTERN int64_t pws_iter_int(const pws_iter *it, int column);
  *         not an integer column of this listing: unknown, absent, or a
  *         string column); ::PWS_ESTATE (no row is current: before the
  *         first pws_iter_next() or after the last).
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ * int64_t unread;
+ *
+ * if (pws_list_workspaces(&it, p, "alice") != PWS_OK)
+ *	return -1;
+ * while (pws_iter_next(it) == PWS_OK)
+ *	if (pws_iter_int2(it, PWS_COL_UNREAD, &unread) == PWS_OK && unread > 0)
+ *		printf("%s: %lld unread\n", pws_iter_str(it, PWS_COL_ID), (long long)unread);
+ * pws_iter_free(it);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_iter_int2(const pws_iter *it, int column, int64_t *out);

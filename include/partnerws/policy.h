@@ -83,6 +83,47 @@ typedef struct pws_allocator {
  * @param version the version the caller was built against.
  * @return ::PWS_OK, or ::PWS_EINVALID if @p alloc is NULL or @p version is
  *         0 or newer than this library.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <stdlib.h>
+ *
+ * // Counts the bytes asked for, then uses the C library.
+ * static void *count_malloc(void *ctx, size_t size)
+ * {
+ *	*(size_t *)ctx += size;
+ *	return malloc(size);
+ * }
+ * static void *count_realloc(void *ctx, void *ptr, size_t size)
+ * {
+ *	*(size_t *)ctx += size;
+ *	return realloc(ptr, size);
+ * }
+ * static void count_free(void *ctx, void *ptr)
+ * {
+ *	(void)ctx;
+ *	free(ptr);
+ * }
+ *
+ * int main(void)
+ * {
+ *	size_t asked = 0;
+ *	pws_allocator a;
+ *	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+ *	pws_policy *p = NULL;
+ *
+ *	pws_allocator_init(&a, PWS_ALLOCATOR_VERSION);
+ *	a.ctx = &asked;
+ *	a.malloc_fn = count_malloc;
+ *	a.realloc_fn = count_realloc;
+ *	a.free_fn = count_free;
+ *	o.allocator = &a;
+ *	if (pws_policy_new(&p, &o) != PWS_OK)
+ *		return 1;
+ *	pws_policy_free(p);
+ *	return 0;
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_allocator_init(pws_allocator *alloc, unsigned int version);
@@ -157,6 +198,19 @@ typedef struct pws_policy_options {
  * @param version the version the caller was built against.
  * @return ::PWS_OK, or ::PWS_EINVALID if @p opts is NULL or @p version is
  *         0 or newer than this library.
+ * @par Example
+ * @code
+ * pws_policy_options o;
+ * pws_policy *q = NULL;
+ *
+ * if (pws_policy_options_init(&o, PWS_POLICY_OPTIONS_VERSION) != PWS_OK)
+ *	return -1;
+ * o.max_text_bytes = 4096;	// updates, replies, comments: 4 KiB at most
+ * if (pws_policy_new(&q, &o) != PWS_OK)
+ *	return -1;
+ * // ...
+ * pws_policy_free(q);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int version);
@@ -178,6 +232,25 @@ PWS_EXTERN int pws_policy_options_init(pws_policy_options *opts, unsigned int ve
  *         over ::PWS_TEXT_LIMIT_MAX; ::PWS_ESTORAGE if
  *         loading failed or a record is malformed or out of order;
  *         ::PWS_ENOMEM if allocation failed.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <stdio.h>
+ *
+ * int main(void)
+ * {
+ *	pws_policy *p = NULL;
+ *	int rc = pws_policy_new(&p, NULL);	// in memory, no events
+ *
+ *	if (rc != PWS_OK) {
+ *		fprintf(stderr, "pws_policy_new: %s\n", pws_strerror(rc));
+ *		return 1;
+ *	}
+ *	// ... teams, users, workspaces; checks and listings ...
+ *	pws_policy_free(p);
+ *	return 0;
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts);
@@ -214,6 +287,17 @@ PWS_EXTERN void pws_string_free(char *s);
  * @param policy the policy handle.
  * @param[out] digest receives the digest.
  * @return ::PWS_OK; ::PWS_EINVALID if an argument is NULL.
+ * @par Example
+ * @code
+ * uint64_t before, after;
+ *
+ * pws_policy_digest(p, &before);
+ * if (pws_member_remove(p, "alice", "api-hub", "dev", &res) != PWS_OK) {
+ *	pws_policy_digest(p, &after);
+ *	if (before != after)
+ *		abort();	// a refused call changes nothing
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_policy_digest(const pws_policy *policy, uint64_t *digest);
@@ -228,6 +312,15 @@ PWS_EXTERN int pws_policy_digest(const pws_policy *policy, uint64_t *digest);
  * @param policy the policy handle.
  * @param[out] revision receives the revision.
  * @return ::PWS_OK; ::PWS_EINVALID if an argument is NULL.
+ * @par Example
+ * @code
+ * uint64_t rev;
+ *
+ * // The writer hands the revision of its change to the reader (a "zookie").
+ * if (pws_invite(p, "pam", "api-hub", "bob@acme.com", PWS_INVITE_PARTNER,
+ *                PWS_ROLE_VIEWER, 0, &res) == PWS_OK && pws_policy_revision(p, &rev) == PWS_OK)
+ *	printf("invited at revision %" PRIu64 "\n", rev);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_policy_revision(const pws_policy *policy, uint64_t *revision);
@@ -249,6 +342,14 @@ PWS_EXTERN int pws_policy_revision(const pws_policy *policy, uint64_t *revision)
  *         read, or a record is damaged: what was applied before it stays,
  *         and the revision says how far); ::PWS_ENOMEM; ::PWS_EMISUSE from
  *         inside a callback.
+ * @par Example
+ * @code
+ * uint64_t rev = 0;
+ *
+ * // Before a batch of checks, apply what the other writers committed.
+ * if (pws_policy_sync(p, &rev) != PWS_OK)
+ *	fprintf(stderr, "caught up only to revision %" PRIu64 "\n", rev);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_policy_sync(pws_policy *policy, uint64_t *revision);
@@ -268,6 +369,17 @@ PWS_EXTERN int pws_policy_sync(pws_policy *policy, uint64_t *revision);
  * @param[out] revision receives the revision reached, or NULL.
  * @return ::PWS_OK once reached; ::PWS_ETIMEOUT; ::PWS_EINVALID (NULL
  *         handle, negative timeout); the errors of pws_policy_sync().
+ * @par Example
+ * @code
+ * uint64_t zookie = 42;	// the revision the writer handed over
+ * int allowed = 0;
+ * int rc = pws_policy_wait(p, zookie, 2000, NULL);
+ *
+ * if (rc != PWS_OK)
+ *	return rc;	// PWS_ETIMEOUT: the change has not reached this store
+ * // this handle now holds the writer's change: the check sees it
+ * pws_check(p, &allowed, NULL, "bob", PWS_ACT_VIEW, "api-hub", NULL);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_policy_wait(pws_policy *policy, uint64_t min_revision, int timeout_ms,

@@ -92,6 +92,14 @@ typedef enum pws_rule {
  * @param rule a ::pws_rule value.
  * @return a static string such as "IN3"; "" for ::PWS_RULE_NONE and for
  *         unknown values. Never NULL.
+ * @par Example
+ * @code
+ * int allowed, rule;
+ *
+ * if (pws_check(p, &allowed, &rule, "gina", PWS_ACT_COMMENT, NULL, "payments-api") == PWS_OK &&
+ *     !allowed)
+ *	printf("denied by %s: %s\n", pws_rule_id(rule), pws_rule_text(rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN const char *pws_rule_id(int rule);
@@ -109,6 +117,13 @@ PWS_EXTERN const char *pws_rule_text(int rule);
  * @param id a short id such as "IN3" (exact, case-sensitive).
  * @return the ::pws_rule value, or ::PWS_RULE_NONE if @p id is NULL or
  *         unknown.
+ * @par Example
+ * @code
+ * int rule = pws_rule_from_id("RO2");
+ *
+ * if (rule != PWS_RULE_NONE)
+ *	printf("RO2 says: %s\n", pws_rule_text(rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_rule_from_id(const char *id);
@@ -187,6 +202,16 @@ typedef struct pws_result {
  * @param version the version the caller was built against.
  * @return ::PWS_OK, or ::PWS_EINVALID if @p res is NULL or @p version is
  *         0 or newer than this library.
+ * @par Example
+ * @code
+ * pws_result r;
+ *
+ * if (pws_result_init(&r, PWS_RESULT_VERSION) != PWS_OK)
+ *	return -1;
+ * if (pws_invite(p, "pam", "api-hub", "bob@acme.com", PWS_INVITE_PARTNER,
+ *                PWS_ROLE_EDITOR, 0, &r) == PWS_OK && (r.flags & PWS_RESULT_DOWNGRADED))
+ *	printf("invited as a Viewer: %s\n", r.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version);

@@ -38,6 +38,16 @@ PWS_BEGIN_DECL
  *             starts before the text.
  * @param[out] len receives the text's length without the NUL (may be NULL).
  * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * char *json = NULL;
+ * size_t len = 0;
+ *
+ * if (pws_snapshot_export(p, &json, &len) == PWS_OK) {
+ *	fwrite(json, 1, len, stdout);
+ *	pws_snapshot_free(p, json);
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_snapshot_export(const pws_policy *policy, char **json, size_t *len);
@@ -77,6 +87,21 @@ PWS_EXTERN void pws_snapshot_release(char *json);
  * @param len its length in bytes.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM; ::PWS_ESTORAGE.
+ * @par Example
+ * @code
+ * char *json = NULL;
+ * size_t len = 0;
+ * pws_policy *copy = NULL;
+ *
+ * // Copies the state of p into a new handle.
+ * if (pws_snapshot_export(p, &json, &len) != PWS_OK)
+ *	return -1;
+ * if (pws_policy_new(&copy, NULL) == PWS_OK &&
+ *     pws_snapshot_import(copy, json, len, &res) != PWS_OK)
+ *	fprintf(stderr, "import: %s\n", res.message);
+ * pws_snapshot_free(p, json);
+ * pws_policy_free(copy);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_snapshot_import(pws_policy *policy, const char *json, size_t len,
@@ -103,6 +128,12 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *policy, const char *json, size_t 
  *         @c del, or a state holding a text that is not valid UTF-8, which
  *         the image's JSON part cannot carry); ::PWS_ENOMEM;
  *         ::PWS_ESTORAGE; ::PWS_EMISUSE (from inside a callback).
+ * @par Example
+ * @code
+ * // Nightly: one record for the whole state instead of a long log.
+ * if (pws_compact(p, &res) != PWS_OK)
+ *	fprintf(stderr, "compaction failed (nothing changed): %s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_compact(pws_policy *policy, pws_result *res);

@@ -149,6 +149,44 @@ typedef struct pws_storage_ops {
  * @param version the version the caller was built against.
  * @return ::PWS_OK, or ::PWS_EINVALID if @p ops is NULL or @p version is
  *         0 or newer than this library.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <stdio.h>
+ *
+ * // A write-only journal: prints every record the library commits.
+ * static int put(void *ctx, uint32_t kind, const char *key, size_t key_len,
+ *                const void *data, size_t data_len)
+ * {
+ *	(void)key;
+ *	(void)data;
+ *	fprintf(ctx, "record of kind %u: %zu-byte key, %zu bytes\n",
+ *	        (unsigned)kind, key_len, data_len);
+ *	return PWS_OK;
+ * }
+ * static void close_journal(void *ctx)
+ * {
+ *	fflush(ctx);
+ * }
+ *
+ * int main(void)
+ * {
+ *	pws_storage_ops ops;
+ *	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+ *	pws_policy *p = NULL;
+ *
+ *	pws_storage_ops_init(&ops, PWS_STORAGE_OPS_VERSION);
+ *	ops.ctx = stdout;
+ *	ops.put = put;
+ *	ops.close = close_journal;
+ *	o.storage = &ops;
+ *	if (pws_policy_new(&p, &o) != PWS_OK)
+ *		return 1;
+ *	pws_team_add(p, "acme", "Acme Corp", PWS_PLAN_PROFESSIONAL, 0, NULL);
+ *	pws_policy_free(p);	// calls close_journal
+ *	return 0;
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_storage_ops_init(pws_storage_ops *ops, unsigned int version);

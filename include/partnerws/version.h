@@ -32,6 +32,12 @@ PWS_BEGIN_DECL
  *
  * Compare with PWS_VERSION_NUMBER to detect a header/library mismatch.
  * @return the run-time version number.
+ * @par Example
+ * @code
+ * if (pws_version_number() != PWS_VERSION_NUMBER)
+ *	fprintf(stderr, "built against libpartnerws %s, running %s\n",
+ *	        PWS_VERSION_STRING, pws_version_string());
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN uint32_t pws_version_number(void);

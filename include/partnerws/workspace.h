@@ -93,6 +93,14 @@ typedef enum pws_invite_kind {
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_workspace_create(p, "pam", "api-hub", "Public API hub", PWS_VIS_PARTNER, NULL,
+ *                          &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * else if (res.flags & PWS_RESULT_PENDING)
+ *	printf("api-hub awaits a Partner Manager's approval\n");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_create(pws_policy *policy, const char *actor,
@@ -149,6 +157,15 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ESTATE (no pending request);
  *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * // dev asks for a partner workspace; pam, a Partner Manager, approves.
+ * if (pws_workspace_convert(p, "dev", "team-ws", "for the Acme launch", &res) != PWS_OK)
+ *	return -1;
+ * if ((res.flags & PWS_RESULT_PENDING) &&
+ *     pws_request_review(p, "pam", "team-ws", 1, &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_request_review(pws_policy *policy, const char *actor,
@@ -165,6 +182,13 @@ PWS_EXTERN int pws_request_review(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_workspace_set_details(p, "pam", "api-hub", "Payments API hub",
+ *                               "Payments for partners", "Collections and environments "
+ *                               "for the payments API.", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_set_details(pws_policy *policy, const char *actor,
@@ -184,6 +208,12 @@ PWS_EXTERN int pws_workspace_set_details(pws_policy *policy, const char *actor,
  * @param visibility the new ::pws_visibility (not ::PWS_VIS_PARTNER).
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * // Refused with DL1 while a partner is still a member.
+ * if (pws_workspace_set_visibility(p, "pam", "api-hub", PWS_VIS_TEAM, &res) == PWS_EDENIED)
+ *	printf("%s: %s\n", pws_rule_id(res.rule), res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_set_visibility(pws_policy *policy, const char *actor,
@@ -199,6 +229,11 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *policy, const char *acto
  * @param workspace_id the workspace.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * if (pws_workspace_delete(p, "pam", "api-hub", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_delete(pws_policy *policy, const char *actor,
@@ -215,6 +250,13 @@ PWS_EXTERN int pws_workspace_delete(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED (also when already on); ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * // For good: partners become Viewers and stop seeing each other.
+ * if (pws_workspace_enable_multi_partner(p, "pam", "api-hub", &res) == PWS_OK &&
+ *     (res.flags & PWS_RESULT_DOWNGRADED))
+ *	printf("%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *policy, const char *actor,
@@ -233,6 +275,13 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *policy, const char
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ESTATE (not legacy);
  *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * // A workspace from before team-to-team, then its migration (TT2).
+ * if (pws_workspace_add_legacy(p, "publisher", "old-hub", "Old hub", "pam", &res) != PWS_OK ||
+ *     pws_workspace_migrate(p, "pam", "old-hub", &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_migrate(pws_policy *policy, const char *actor,
@@ -317,6 +366,14 @@ PWS_EXTERN int pws_request_get(const pws_policy *policy, int *kind, char **reque
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS (already a member);
  *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * // pam invites alice of Acme as Partner Lead; alice accepts for Acme.
+ * if (pws_invite(p, "pam", "api-hub", "alice@acme.com", PWS_INVITE_PARTNER,
+ *                PWS_ROLE_VIEWER, 1, &res) != PWS_OK ||
+ *     pws_invite_accept(p, "alice", "api-hub", NULL, &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_invite(pws_policy *policy, const char *actor, const char *workspace_id,
@@ -365,6 +422,25 @@ typedef struct pws_bulk_report pws_bulk_report;
  *         ::PWS_OK when some lines were bad (see the report); in
  *         all-or-nothing mode the first bad line's code and nothing
  *         invited; ::PWS_ENOMEM; ::PWS_ENOTFOUND.
+ * @par Example
+ * @code
+ * static const char csv[] = "name,email\nBob,bob@acme.com\nEve,eve@\n";
+ * pws_bulk_report *rep = NULL;
+ * size_t i;
+ *
+ * pws_invite_bulk(p, &rep, "pam", "api-hub", csv, strlen(csv), PWS_BULK_CSV,
+ *                 PWS_BULK_BEST_EFFORT, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, &res);
+ * printf("%zu invited, %zu bad line(s)\n", pws_bulk_report_invited(rep),
+ *        pws_bulk_report_errors(rep));
+ * for (i = 0; i < pws_bulk_report_errors(rep); i++) {
+ *	uint32_t line;
+ *	const char *msg;
+ *
+ *	if (pws_bulk_report_get(rep, i, &line, NULL, NULL, &msg) == PWS_OK)
+ *		printf("line %u: %s\n", (unsigned)line, msg);
+ * }
+ * pws_bulk_report_free(rep);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_invite_bulk(pws_policy *policy, pws_bulk_report **report,
@@ -447,6 +523,11 @@ PWS_EXTERN int pws_invite_accept(pws_policy *policy, const char *user_id,
  *         ::PWS_ENOTFOUND (unknown actor or workspace, or no open invite of
  *         that address); ::PWS_EINVALID (malformed argument); ::PWS_ENOMEM;
  *         ::PWS_ESTORAGE.
+ * @par Example
+ * @code
+ * if (pws_invite_withdraw(p, "pam", "api-hub", "bob@acme.com", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_invite_withdraw(pws_policy *policy, const char *actor,
@@ -460,6 +541,11 @@ PWS_EXTERN int pws_invite_withdraw(pws_policy *policy, const char *actor,
  * @param workspace_id the workspace.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * if (pws_invite_decline(p, "bob", "api-hub", &res) == PWS_ENOTFOUND)
+ *	printf("bob has no open invite to api-hub\n");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_invite_decline(pws_policy *policy, const char *user_id,
@@ -474,6 +560,13 @@ PWS_EXTERN int pws_invite_decline(pws_policy *policy, const char *user_id,
  * @param role the new ::pws_ws_role.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int rc = pws_member_set_role(p, "pam", "api-hub", "alice", PWS_ROLE_EDITOR, &res);
+ *
+ * if (rc == PWS_EDENIED)	// RO2 in multi-partner mode, PL4 without a seat...
+ *	printf("refused by %s: %s\n", pws_rule_id(res.rule), res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_member_set_role(pws_policy *policy, const char *actor,
@@ -489,6 +582,11 @@ PWS_EXTERN int pws_member_set_role(pws_policy *policy, const char *actor,
  * @param partner_lead non-zero to give, zero to take.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * if (pws_member_set_lead(p, "pam", "api-hub", "aaron", 1, &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_member_set_lead(pws_policy *policy, const char *actor,
@@ -506,6 +604,11 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *policy, const char *actor,
  * @param user_id the member.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * if (pws_member_remove(p, "pam", "api-hub", "gina", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_member_remove(pws_policy *policy, const char *actor,
@@ -521,6 +624,12 @@ PWS_EXTERN int pws_member_remove(pws_policy *policy, const char *actor,
  * @param user_id the partner.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * // Gina leaves every workspace of the publisher team at once (RM2).
+ * if (pws_partner_end(p, "pam", "publisher", "gina", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_partner_end(pws_policy *policy, const char *actor, const char *team_id,
@@ -542,6 +651,14 @@ PWS_EXTERN int pws_partner_end(pws_policy *policy, const char *actor, const char
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_element_add(p, "dev", "api-hub", "payments-api", PWS_EL_COLLECTION, 4096, NULL,
+ *                     &res) != PWS_OK ||
+ *     pws_element_add(p, "dev", "api-hub", "payments-mock", PWS_EL_MOCK_SERVER, 0,
+ *                     "payments-api", &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_element_add(pws_policy *policy, const char *actor,
@@ -558,6 +675,11 @@ PWS_EXTERN int pws_element_add(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_element_add_editor(p, "dev", "payments-api", "alice", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_element_add_editor(pws_policy *policy, const char *actor,
@@ -575,6 +697,12 @@ PWS_EXTERN int pws_element_add_editor(pws_policy *policy, const char *actor,
  * @param target_workspace_id the destination, a workspace the actor reaches.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * // Monitors and mock servers of the collection stay behind (MV2).
+ * if (pws_element_move(p, "dev", "payments-api", "internal", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_element_move(pws_policy *policy, const char *actor,
@@ -592,6 +720,11 @@ PWS_EXTERN int pws_element_move(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_element_fork(p, "alice", "payments-api", "acme-payments", "acme-ws", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_element_fork(pws_policy *policy, const char *actor,
@@ -609,6 +742,15 @@ PWS_EXTERN int pws_element_fork(pws_policy *policy, const char *actor,
  * @param now the current time, in seconds since the Unix epoch.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int64_t now = (int64_t)time(NULL);
+ *
+ * if (pws_element_delete(p, "dev", "payments-api", now, &res) == PWS_OK &&
+ *     (res.flags & PWS_RESULT_TRASHED))
+ *	// changed one's mind: back from the trash
+ *	pws_element_restore(p, "dev", "payments-api", now + 60, &res);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_element_delete(pws_policy *policy, const char *actor,
@@ -639,6 +781,15 @@ PWS_EXTERN int pws_element_restore(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * int64_t now = (int64_t)time(NULL);
+ *
+ * if (pws_update_post(p, "dev", "api-hub", "u1", "v2 of the payments API is live", now,
+ *                     &res) != PWS_OK ||
+ *     pws_update_reply(p, "alice", "u1", "r1", "Thanks!", now + 5, &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_update_post(pws_policy *policy, const char *actor,
@@ -670,6 +821,15 @@ PWS_EXTERN int pws_update_reply(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED (not a member); ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * uint32_t unread = 0;
+ *
+ * if (pws_workspace_unread(p, &unread, "alice", "api-hub") == PWS_OK && unread > 0) {
+ *	printf("%u new update(s)\n", (unsigned)unread);
+ *	pws_workspace_visit(p, "alice", "api-hub", &res);	// back to 0
+ * }
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_visit(pws_policy *policy, const char *user_id,
@@ -702,6 +862,12 @@ PWS_EXTERN int pws_workspace_unread(const pws_policy *policy, uint32_t *unread,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED (AC1: not a member); ::PWS_EEXISTS;
  *         ::PWS_ENOTFOUND; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * if (pws_history_add(p, "alice", "api-hub", "h1", "ran payments-api", (int64_t)time(NULL),
+ *                     &res) != PWS_OK)
+ *	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_history_add(pws_policy *policy, const char *user_id,
@@ -718,6 +884,12 @@ PWS_EXTERN int pws_history_add(pws_policy *policy, const char *user_id,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_EEXISTS; ::PWS_ENOTFOUND;
  *         ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * // Refused with CM1 in multi-partner mode.
+ * if (pws_comment_add(p, "alice", "payments-api", "c1", "Is v1 deprecated?", &res) != PWS_OK)
+ *	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_comment_add(pws_policy *policy, const char *actor,
@@ -733,6 +905,12 @@ PWS_EXTERN int pws_comment_add(pws_policy *policy, const char *actor,
  * @param workspace_id the workspace.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * // Refused with INT1 in a partner workspace.
+ * if (pws_integration_enable(p, "pam", "api-hub", &res) == PWS_EDENIED)
+ *	printf("%s: %s\n", pws_rule_id(res.rule), res.message);
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_integration_enable(pws_policy *policy, const char *actor,
@@ -777,6 +955,15 @@ PWS_EXTERN int pws_integration_get(const pws_policy *policy, int *enabled,
  * @param[out] lifecycle receives the ::pws_lifecycle (may be NULL).
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int vis, mode, model, lc;
+ *
+ * if (pws_workspace_get(p, &vis, &mode, &model, &lc, "api-hub") == PWS_OK)
+ *	printf("api-hub: %s%s%s\n", pws_visibility_name(vis),
+ *	       mode == PWS_MODE_MULTI ? ", multi-partner" : "",
+ *	       lc == PWS_LC_PENDING_APPROVAL ? ", awaiting approval" : "");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_workspace_get(const pws_policy *policy, int *visibility, int *mode,
@@ -800,6 +987,14 @@ PWS_EXTERN int pws_workspace_get(const pws_policy *policy, int *visibility, int 
  * @return ::PWS_OK (a membership that counts); ::PWS_ESTATE (a suspended
  *         membership, outputs filled); ::PWS_ENOTFOUND (no such workspace,
  *         user or membership); ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int role, lead, partner;
+ *
+ * if (pws_member_get(p, &role, &lead, &partner, "api-hub", "alice") == PWS_OK)
+ *	printf("alice: %s%s%s\n", pws_ws_role_name(role), lead ? ", Partner Lead" : "",
+ *	       partner ? ", partner" : "");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_member_get(const pws_policy *policy, int *role, int *partner_lead,
@@ -825,6 +1020,14 @@ PWS_EXTERN int pws_member_get(const pws_policy *policy, int *role, int *partner_
  * @param user_id the user.
  * @return ::PWS_OK; ::PWS_ENOTFOUND (no such workspace, user or
  *         membership); ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int role, lead, partner, suspended;
+ *
+ * if (pws_member_status(p, &role, &lead, &partner, &suspended, "api-hub", "alice") == PWS_OK &&
+ *     suspended)
+ *	printf("alice's membership does not count while she is not on her team\n");
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_member_status(const pws_policy *policy, int *role, int *partner_lead,
@@ -840,6 +1043,14 @@ PWS_EXTERN int pws_member_status(const pws_policy *policy, int *role, int *partn
  * @param workspace_id the workspace.
  * @param email the invitee's address (normalized before lookup).
  * @return ::PWS_OK; ::PWS_ENOTFOUND (no open invite); ::PWS_EINVALID.
+ * @par Example
+ * @code
+ * int kind, role, lead;
+ *
+ * if (pws_invite_get(p, &kind, &role, &lead, "api-hub", "bob@acme.com") == PWS_OK)
+ *	printf("bob is invited as %s %s\n", kind == PWS_INVITE_PARTNER ? "partner" : "member",
+ *	       pws_ws_role_name(role));
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_invite_get(const pws_policy *policy, int *kind, int *role,
@@ -856,6 +1067,14 @@ PWS_EXTERN int pws_invite_get(const pws_policy *policy, int *kind, int *role,
  * @param element_id the element (deleted-for-good elements are not found).
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (also when @p ws_buf is
  *         too small).
+ * @par Example
+ * @code
+ * int kind, trashed;
+ * char ws[256];
+ *
+ * if (pws_element_get(p, &kind, &trashed, ws, sizeof ws, "payments-api") == PWS_OK)
+ *	printf("payments-api is in %s%s\n", ws, trashed ? " (in the trash)" : "");
+ * @endcode
  * @since 0.1
  */
 PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed,
@@ -897,6 +1116,10 @@ PWS_EXTERN const char *pws_ws_role_name(int role);
  * @param visibility a ::pws_visibility.
  * @return a static string: "personal", "private", "team", "partner" or
  *         "public"; "" for unknown values. Never NULL.
+ * @par Example
+ * @code
+ * printf("%s %s\n", pws_visibility_name(PWS_VIS_PARTNER), pws_ws_role_name(PWS_ROLE_EDITOR));
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN const char *pws_visibility_name(int visibility);
