@@ -906,6 +906,37 @@ static void counting_close(void *ctx)
 	inner.close(ctx);
 }
 
+/* Two handles on one file: B is behind when A compacts. pws_compact()
+ * deletes the records before its image, so B's next revision is absent
+ * again; B's call must still see the conflict, catch up through the
+ * image and be decided again, never take a revision that was taken. */
+START_TEST(test_policy_stale_writer_after_compaction)
+{
+	pws_policy *a = policy_open_ok(db_path, 0), *b = policy_open_ok(db_path, 0), *c;
+	uint64_t ra, rb;
+
+	ck_assert_int_eq(pws_team_add(a, "t", "T", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add(a, "u", "U", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_compact(a, NULL), PWS_OK); /* deletes revisions 1 and 2 */
+	ck_assert_int_eq(pws_policy_revision(a, &ra), PWS_OK);
+	ck_assert_uint_eq(ra, 3);
+	/* B is at revision 0: it decides on the empty state, appends 1 (free
+	 * again), finds the image after it, catches up and decides again */
+	ck_assert_int_eq(pws_team_add(b, "t", "T", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_EEXISTS);
+	ck_assert_int_eq(pws_team_add(b, "v", "V", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_revision(b, &rb), PWS_OK);
+	ck_assert_uint_eq(rb, 4);
+	ck_assert_int_eq(pws_policy_sync(a, &ra), PWS_OK);
+	ck_assert_uint_eq(ra, 4);
+	c = policy_open_ok(db_path, 0);
+	ck_assert_uint_eq(digest_of(a), digest_of(c));
+	ck_assert_uint_eq(digest_of(b), digest_of(c));
+	pws_policy_free(a);
+	pws_policy_free(b);
+	pws_policy_free(c);
+}
+END_TEST
+
 START_TEST(test_policy_bad_store)
 {
 	pws_policy *p = NULL;
@@ -954,6 +985,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_policy_compact);
 	tcase_add_test(tc, test_policy_failed_calls_write_nothing);
 	tcase_add_test(tc, test_policy_bad_store);
+	tcase_add_test(tc, test_policy_stale_writer_after_compaction);
 	suite_add_tcase(s, tc);
 	return s;
 }
