@@ -1142,8 +1142,11 @@ static void pl4_inv_check(pws_policy *p, const rpt out[2])
 	ck_assert_msg(out[0].rc == PWS_OK && out[1].rc == PWS_OK, "invites: %d (%s), %d (%s)",
 	              out[0].rc, out[0].sig, out[1].rc, out[1].sig);
 	seats_kept(p);
-	(void)pws_member_get(p, &ra, NULL, NULL, "pw", "a2");
-	(void)pws_member_get(p, &rg, NULL, NULL, "pw", "g2");
+	/* both accepted invites are in the store: neither write was lost */
+	ck_assert_int_eq(pws_member_get(p, &ra, NULL, NULL, "pw", "a2"),
+	                 out[0].rc2 == PWS_OK ? PWS_OK : PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_member_get(p, &rg, NULL, NULL, "pw", "g2"),
+	                 out[1].rc2 == PWS_OK ? PWS_OK : PWS_ENOTFOUND);
 	ck_assert_msg(!(ra == PWS_ROLE_EDITOR && rg == PWS_ROLE_EDITOR),
 	              "both invited Editors hold a seat");
 	/* at least one was told: downgraded invite or a refused/downgraded accept */
