@@ -42,12 +42,28 @@
  * leaves no part of it. ::PWS_SQLITE_SYNC_NORMAL trades the last commits
  * on power loss (never on a process crash) for speed.
  *
+ * **Records are never overwritten.** The table is version 2
+ * (::PWS_STORAGE_OPS_VERSION): @c append and @c put are both a plain
+ * <tt>INSERT</tt>; a record already stored under that kind and key is
+ * left as it is and the method returns ::PWS_ECONFLICT. @c load_after
+ * reads the operations after a key in one read transaction (a compaction
+ * committed meanwhile is seen whole or not at all).
+ *
  * **Concurrency.** The table's methods may be called from any thread, one
- * at a time (the policy handle's lock guarantees it). Any number of
- * handles may read one file, but only one policy may write it: two
- * policies writing the same file would interleave their sequence numbers
- * and overwrite each other's records. A writer blocked by another
- * connection waits up to 5 seconds, then fails with ::PWS_ESTORAGE.
+ * at a time (the policy handle's lock guarantees it), except @c wait,
+ * which runs on a second SQLite connection of its own (opened with the
+ * table, behind its own mutex) and so may block in one thread while
+ * another thread uses the handle. Several processes, each with its own
+ * policy handle and table, may read and write one file at once: each
+ * change takes the next revision only if nobody else has (otherwise the
+ * policy catches up and decides the call again, see pws_policy_sync()),
+ * and pws_policy_wait() wakes within about a millisecond of another
+ * process's commit (@c wait polls <tt>PRAGMA data_version</tt>). Writers
+ * take turns: a writer blocked by another connection waits up to 5
+ * seconds, then fails with ::PWS_ESTORAGE, changing nothing. The file must
+ * be on a local file system (SQLite's WAL needs shared memory between the
+ * processes: not over NFS, and not across hosts; several hosts need a
+ * server database).
  * @{
  */
 #ifndef PARTNERWS_SQLITE_H
@@ -77,7 +93,11 @@ enum pws_sqlite_flag {
  *        storage table that keeps the policy's records in it.
  *
  * Puts the database in WAL mode, creates the tables if they are missing
- * and checks the schema version. Every method of the table is set. The
+ * and checks the schema version. Every method of the table is set,
+ * version 2 included (@c append, @c load_after, @c wait): no record is
+ * ever overwritten, and several processes may each open the same file and
+ * write it at once (see Concurrency above); @c wait uses a second
+ * connection the adapter opens on the file. The
  * table's @c ctx is the adapter's state: it is released by the table's
  * @c close, which pws_policy_free() calls. If the table is never handed to
  * a policy, or pws_policy_new() fails, call <tt>ops->close(ops->ctx)</tt>

@@ -221,6 +221,32 @@ static int st_ok(int rc)
 	return rc == PWS_OK;
 }
 
+/* Stops a load_after at its first record: there is one. */
+static int any_record(void *ctx, uint32_t kind, const char *key, size_t key_len,
+                      const void *data, size_t data_len)
+{
+	(void)ctx, (void)kind, (void)key, (void)key_len, (void)data, (void)data_len;
+	return PWS_ECONFLICT;
+}
+
+/*
+ * pws_compact() deletes the records before its image, so their keys are
+ * absent again and an append under one of them succeeds: a writer still
+ * behind the compaction would take a revision that was already taken (and
+ * fork its state from everyone else's). The image (at least) is stored
+ * after any deleted key, so a record after the one just appended, read in
+ * the same change set, says the writer is behind: a conflict.
+ */
+static int appended_last(const pws_storage_ops *st, const char *key)
+{
+	int rc;
+
+	if (!st->load_after)
+		return PWS_OK;
+	rc = st->load_after(st->ctx, key, 16, any_record, NULL);
+	return rc == PWS_OK || rc == PWS_ECONFLICT ? rc : PWS_ESTORAGE;
+}
+
 static int persist(pws__op *op, int replacing)
 {
 	pws_policy *p = op->p;
@@ -253,6 +279,8 @@ static int persist(pws__op *op, int replacing)
 		if (st->version >= 2 && st->append) {
 			step = "append";
 			rc = st->append(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
+			if (st_ok(rc))
+				rc = appended_last(st, key);
 		} else {
 			step = "put";
 			rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);

@@ -2,25 +2,35 @@
  * libpartnerws-sqlite: the SQLite storage adapter, written only against the
  * public storage vtable (include/partnerws/storage.h), as a host would.
  *
- * One SQLite connection per adapter; the change sets of the core map to
- * SQLite transactions one to one (begin = BEGIN IMMEDIATE, put = INSERT OR
- * REPLACE, commit = COMMIT), so SQLite's WAL gives atomicity and crash
- * consistency. The hot statements are prepared once and cached in the
- * adapter's state.
+ * One SQLite connection per adapter for the core's methods; the change
+ * sets of the core map to SQLite transactions one to one (begin = BEGIN
+ * IMMEDIATE, append/put = a plain INSERT, commit = COMMIT), so SQLite's WAL
+ * gives atomicity and crash consistency. A record is never overwritten:
+ * the primary key (kind, key) makes a second INSERT of a revision fail,
+ * which is how several processes writing one file learn that another took
+ * that revision first (PWS_ECONFLICT). A second connection, used only by
+ * @c wait, polls PRAGMA data_version, which changes whenever another
+ * connection commits. The hot statements are prepared once and cached in
+ * the adapter's state.
  * SPDX-License-Identifier: MIT
  */
 #include <partnerws-sqlite.h>
 
 #include <sqlite3.h>
 
+#include <errno.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 
 /* How long a writer waits for another connection's lock before failing. */
 #define BUSY_TIMEOUT_MS 5000
 #define ERRMSG_SIZE 256
+/* How often wait() looks at PRAGMA data_version. */
+#define WAIT_POLL_NS 1000000L
 
 /* A marker telling our tables from others (pws_sqlite_storage_errmsg). */
 static const char adapter_tag[] = "partnerws-sqlite";
@@ -33,6 +43,7 @@ enum stmt_id {
 	ST_DEL,
 	ST_NEXT_KIND,
 	ST_LOAD_KIND,
+	ST_LOAD_AFTER,
 	ST_COUNT
 };
 
@@ -40,12 +51,15 @@ static const char *const stmt_sql[ST_COUNT] = {
 	"BEGIN IMMEDIATE",
 	"COMMIT",
 	"ROLLBACK",
-	"INSERT OR REPLACE INTO pws_records(kind, key, data) VALUES (?1, ?2, ?3)",
+	/* never OR REPLACE: an existing (kind, key) is a conflict */
+	"INSERT INTO pws_records(kind, key, data) VALUES (?1, ?2, ?3)",
 	"DELETE FROM pws_records WHERE kind = ?1 AND key = ?2",
 	/* The kinds present, by index seeks (no full scan). */
 	"SELECT kind FROM pws_records WHERE kind > ?1 ORDER BY kind LIMIT 1",
 	/* One kind in key order: a walk of the primary key, no sort. */
 	"SELECT key, data FROM pws_records WHERE kind = ?1 ORDER BY key",
+	/* The operations after a revision, in key order (a range seek). */
+	"SELECT key, data FROM pws_records WHERE kind = 1 AND key > ?1 ORDER BY key",
 };
 
 typedef struct sqlite_store {
@@ -54,6 +68,13 @@ typedef struct sqlite_store {
 	sqlite3_stmt *st[ST_COUNT];
 	unsigned int flags;
 	char errmsg[ERRMSG_SIZE];
+	/* wait(): its own connection, called from another thread than the
+	 * core's methods, so it never touches db or errmsg */
+	pthread_mutex_t wait_lock;
+	int wait_lock_ok;
+	sqlite3 *wait_db;
+	sqlite3_stmt *wait_q;      /* PRAGMA data_version */
+	sqlite3_int64 wait_seen;   /* the last data_version wait() saw */
 } sqlite_store;
 
 /* ------------------------------------------------------------------ */
@@ -319,15 +340,17 @@ static int st_begin(void *ctx)
 	return run(s, ST_BEGIN, "begin");
 }
 
-static int st_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                  size_t data_len)
+/* One plain INSERT: a record already stored under (kind, key) is never
+ * overwritten; the insert then fails and the caller hears PWS_ECONFLICT. */
+static int insert(sqlite_store *s, uint32_t kind, const char *key, size_t key_len,
+                  const void *data, size_t data_len, const char *step)
 {
-	sqlite_store *s = store_of(ctx);
 	sqlite3_stmt *q;
+	int rc;
 
 	if (!s || (!key && key_len) || (!data && data_len))
 		return PWS_EINVALID;
-	if (read_only(s, "put"))
+	if (read_only(s, step))
 		return PWS_ESTORAGE;
 	q = stmt(s, ST_PUT);
 	if (!q)
@@ -335,11 +358,143 @@ static int st_put(void *ctx, uint32_t kind, const char *key, size_t key_len, con
 	if (sqlite3_bind_int64(q, 1, (sqlite3_int64)kind) != SQLITE_OK ||
 	    bind_bytes(q, 2, key, key_len) != SQLITE_OK ||
 	    bind_bytes(q, 3, data, data_len) != SQLITE_OK) {
-		db_fail(s, "put: bind");
+		db_fail(s, step);
 		sqlite3_clear_bindings(q);
 		return PWS_ESTORAGE;
 	}
-	return run(s, ST_PUT, "put");
+	rc = sqlite3_step(q);
+	if (rc == SQLITE_DONE) {
+		rc = PWS_OK;
+	} else if (rc == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		set_err(s, "%s: a record is already stored under this key", step);
+		rc = PWS_ECONFLICT;
+	} else {
+		rc = db_fail(s, step);
+	}
+	sqlite3_reset(q);
+	sqlite3_clear_bindings(q);
+	return rc;
+}
+
+static int st_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                  size_t data_len)
+{
+	return insert(store_of(ctx), kind, key, key_len, data, data_len, "put");
+}
+
+static int st_append(void *ctx, uint32_t kind, const char *key, size_t key_len,
+                     const void *data, size_t data_len)
+{
+	return insert(store_of(ctx), kind, key, key_len, data, data_len, "append");
+}
+
+/* The operations after key, in key order, inside one read transaction so a
+ * compaction committed meanwhile is seen whole or not at all. */
+static int st_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+                         void *sink_ctx)
+{
+	static const char empty[1] = "";
+	sqlite_store *s = store_of(ctx);
+	sqlite3_stmt *q;
+	int rc = PWS_OK, step, own_txn = 0;
+
+	if (!s || !sink || (!key && key_len))
+		return PWS_EINVALID;
+	if (sqlite3_get_autocommit(s->db)) {
+		if (sqlite3_exec(s->db, "BEGIN", NULL, NULL, NULL) != SQLITE_OK)
+			return db_fail(s, "load_after: begin");
+		own_txn = 1;
+	}
+	q = stmt(s, ST_LOAD_AFTER);
+	if (!q) {
+		rc = PWS_ESTORAGE;
+	} else if (bind_bytes(q, 1, key, key_len) != SQLITE_OK) {
+		rc = db_fail(s, "load_after: bind");
+	} else {
+		while ((step = sqlite3_step(q)) == SQLITE_ROW) {
+			const void *k = sqlite3_column_blob(q, 0), *d = sqlite3_column_blob(q, 1);
+			int kl = sqlite3_column_bytes(q, 0), dl = sqlite3_column_bytes(q, 1);
+
+			rc = sink(sink_ctx, PWS_RECORD_OP, k ? (const char *)k : empty, (size_t)kl,
+			          d ? d : (const void *)empty, (size_t)dl);
+			if (rc != PWS_OK)
+				break; /* the sink's code, unchanged */
+		}
+		if (rc == PWS_OK && step != SQLITE_DONE)
+			rc = db_fail(s, "load_after");
+	}
+	if (q) {
+		sqlite3_reset(q);
+		sqlite3_clear_bindings(q);
+	}
+	if (own_txn && sqlite3_exec(s->db, "COMMIT", NULL, NULL, NULL) != SQLITE_OK) {
+		int frc = db_fail(s, "load_after: end");
+
+		sqlite3_exec(s->db, "ROLLBACK", NULL, NULL, NULL);
+		if (rc == PWS_OK)
+			rc = frc;
+	}
+	return rc;
+}
+
+static int64_t now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* PRAGMA data_version on the wait connection: it changes when any other
+ * connection (another process, or this adapter's own) commits. */
+static int data_version(sqlite_store *s, sqlite3_int64 *v)
+{
+	int rc = sqlite3_step(s->wait_q);
+
+	if (rc == SQLITE_ROW)
+		*v = sqlite3_column_int64(s->wait_q, 0);
+	sqlite3_reset(s->wait_q);
+	return rc == SQLITE_ROW ? PWS_OK : PWS_ESTORAGE;
+}
+
+/*
+ * Blocks until data_version differs from the last value seen, polling
+ * every millisecond. The value seen is kept across calls (and first read
+ * at open), so a commit made between the core's catch-up and this call is
+ * never missed: it shows as a change at once (an early return the
+ * contract allows, never a late one).
+ */
+static int st_wait(void *ctx, int timeout_ms)
+{
+	sqlite_store *s = ctx;
+	int64_t deadline;
+	sqlite3_int64 v;
+	int rc;
+
+	if (!s || s->tag != adapter_tag || !s->wait_q || timeout_ms < 0)
+		return PWS_EINVALID;
+	deadline = now_ms() + timeout_ms;
+	if (pthread_mutex_lock(&s->wait_lock) != 0)
+		return PWS_ESTORAGE;
+	for (;;) {
+		struct timespec ts = {0, WAIT_POLL_NS};
+
+		rc = data_version(s, &v);
+		if (rc != PWS_OK)
+			break;
+		if (v != s->wait_seen) {
+			s->wait_seen = v;
+			break;
+		}
+		if (now_ms() >= deadline) {
+			rc = PWS_ETIMEOUT;
+			break;
+		}
+		while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+			;
+	}
+	pthread_mutex_unlock(&s->wait_lock);
+	return rc;
 }
 
 static int st_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
@@ -395,6 +550,10 @@ static void store_free(sqlite_store *s)
 		return;
 	for (i = 0; i < ST_COUNT; i++)
 		sqlite3_finalize(s->st[i]);
+	sqlite3_finalize(s->wait_q);
+	sqlite3_close_v2(s->wait_db);
+	if (s->wait_lock_ok)
+		pthread_mutex_destroy(&s->wait_lock);
 	/* An open transaction is rolled back by the close. sqlite3_close_v2
 	 * never fails with SQLITE_BUSY: nothing is leaked even if a
 	 * statement were still alive. */
@@ -529,6 +688,28 @@ static int setup_ro(sqlite_store *s)
 	return check_schema(s);
 }
 
+/* The connection wait() polls, with the first data_version it compares to. */
+static int open_wait(sqlite_store *s, const char *path, int oflags)
+{
+	oflags &= ~SQLITE_OPEN_CREATE; /* the main connection made the file */
+	if (sqlite3_open_v2(path, &s->wait_db, oflags, NULL) != SQLITE_OK) {
+		set_err(s, "wait connection: %s",
+		        s->wait_db ? sqlite3_errmsg(s->wait_db) : "out of memory");
+		return PWS_ESTORAGE;
+	}
+	sqlite3_busy_timeout(s->wait_db, BUSY_TIMEOUT_MS);
+	if (sqlite3_prepare_v2(s->wait_db, "PRAGMA data_version", -1, &s->wait_q, NULL) !=
+	            SQLITE_OK ||
+	    data_version(s, &s->wait_seen) != PWS_OK) {
+		set_err(s, "wait connection: %s", sqlite3_errmsg(s->wait_db));
+		return PWS_ESTORAGE;
+	}
+	if (pthread_mutex_init(&s->wait_lock, NULL) != 0)
+		return PWS_ESTORAGE;
+	s->wait_lock_ok = 1;
+	return PWS_OK;
+}
+
 PWS_EXTERN int pws_sqlite_storage_open(pws_storage_ops *ops, const char *path,
                                        unsigned int flags)
 {
@@ -558,6 +739,8 @@ PWS_EXTERN int pws_sqlite_storage_open(pws_storage_ops *ops, const char *path,
 	sqlite3_extended_result_codes(s->db, 1);
 	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
 	rc = (flags & PWS_SQLITE_READONLY) ? setup_ro(s) : setup_rw(s);
+	if (rc == PWS_OK)
+		rc = open_wait(s, path, oflags);
 	if (rc != PWS_OK) {
 		store_free(s);
 		return rc;
@@ -571,6 +754,9 @@ PWS_EXTERN int pws_sqlite_storage_open(pws_storage_ops *ops, const char *path,
 	ops->commit = st_commit;
 	ops->rollback = st_rollback;
 	ops->close = st_close;
+	ops->append = st_append;
+	ops->load_after = st_load_after;
+	ops->wait = st_wait;
 	return PWS_OK;
 }
 

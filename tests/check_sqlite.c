@@ -256,7 +256,7 @@ START_TEST(test_put_commit_load_order)
 	static const char *const keys[] = {"0000000000000003", "b", "0000000000000001", "ab",
 	                                   "\xff", "abc", "0000000000000002", "a"};
 	static const char *const sorted[] = {"0000000000000001", "0000000000000002",
-	                                     "0000000000000003", "a", "ab", "abc", "b",
+	                                     "0000000000000003", "a", "ab", "abc", "ac", "b",
 	                                     "\xff"};
 	size_t i;
 
@@ -266,33 +266,39 @@ START_TEST(test_put_commit_load_order)
 	ck_assert_int_eq(ops.begin(ops.ctx), PWS_OK);
 	for (i = 0; i < 8; i++)
 		ck_assert_int_eq(put_str(&ops, PWS_RECORD_OP, keys[i], keys[i]), PWS_OK);
-	/* an empty data and a replaced record */
-	ck_assert_int_eq(ops.put(ops.ctx, PWS_RECORD_OP, "ab", 2, NULL, 0), PWS_OK);
-	ck_assert_int_eq(put_str(&ops, PWS_RECORD_OP, "abc", "second"), PWS_OK);
+	/* a stored record is never overwritten, by put or append: a conflict,
+	 * and the change set goes on */
+	ck_assert_int_eq(ops.put(ops.ctx, PWS_RECORD_OP, "ab", 2, NULL, 0), PWS_ECONFLICT);
+	ck_assert_str_ne(pws_sqlite_storage_errmsg(&ops), "");
+	ck_assert_int_eq(ops.append(ops.ctx, PWS_RECORD_OP, "abc", 3, "second", 6),
+	                 PWS_ECONFLICT);
+	/* an empty data */
+	ck_assert_int_eq(ops.append(ops.ctx, PWS_RECORD_OP, "ac", 2, NULL, 0), PWS_OK);
 	ck_assert_int_eq(ops.commit(ops.ctx), PWS_OK);
 
 	load_all(&ops, &c);
-	ck_assert_uint_eq(c.n, 8);
-	for (i = 0; i < 8; i++) {
+	ck_assert_uint_eq(c.n, 9);
+	for (i = 0; i < 9; i++) {
 		ck_assert_uint_eq(c.r[i].kind, PWS_RECORD_OP);
 		ck_assert_uint_eq(c.r[i].key_len, strlen(sorted[i]));
 		ck_assert(memcmp(c.r[i].key, sorted[i], c.r[i].key_len) == 0);
 		ck_assert(!c.r[i].data_null);
 	}
-	ck_assert_uint_eq(c.r[4].data_len, 0);
-	ck_assert_uint_eq(c.r[5].data_len, 6);
-	ck_assert(memcmp(c.r[5].data, "second", 6) == 0);
+	ck_assert_uint_eq(c.r[4].data_len, 2); /* kept: "ab" */
+	ck_assert_uint_eq(c.r[5].data_len, 3);
+	ck_assert(memcmp(c.r[5].data, "abc", 3) == 0);
+	ck_assert_uint_eq(c.r[6].data_len, 0);
 	ck_assert(memcmp(c.r[0].data, sorted[0], 16) == 0);
 
 	/* records of another kind merge in by key (then kind) */
 	ck_assert_int_eq(put_str(&ops, 7, "0000000000000002", "seven"), PWS_OK); /* autocommit */
 	ck_assert_int_eq(put_str(&ops, 7, "aa", "seven"), PWS_OK);
 	load_all(&ops, &c);
-	ck_assert_uint_eq(c.n, 10);
+	ck_assert_uint_eq(c.n, 11);
 	ck_assert(c.r[1].kind == PWS_RECORD_OP && memcmp(c.r[1].key, "0000000000000002", 16) == 0);
 	ck_assert(c.r[2].kind == 7 && memcmp(c.r[2].key, "0000000000000002", 16) == 0);
 	ck_assert(c.r[5].kind == 7 && c.r[5].key_len == 2 && memcmp(c.r[5].key, "aa", 2) == 0);
-	ck_assert(c.r[9].kind == PWS_RECORD_OP && c.r[9].key[0] == '\xff');
+	ck_assert(c.r[10].kind == PWS_RECORD_OP && c.r[10].key[0] == '\xff');
 
 	/* del */
 	ck_assert_int_eq(ops.begin(ops.ctx), PWS_OK);
@@ -300,7 +306,7 @@ START_TEST(test_put_commit_load_order)
 	ck_assert_int_eq(ops.del(ops.ctx, 7, "nope", 4), PWS_OK); /* absent: fine */
 	ck_assert_int_eq(ops.commit(ops.ctx), PWS_OK);
 	load_all(&ops, &c);
-	ck_assert_uint_eq(c.n, 9);
+	ck_assert_uint_eq(c.n, 10);
 	ck_assert(!has_key(&c, 7, "aa") && has_key(&c, 7, "0000000000000002"));
 	ops.close(ops.ctx);
 }
@@ -317,7 +323,7 @@ START_TEST(test_rollback_discards)
 	ck_assert_int_eq(ops.commit(ops.ctx), PWS_OK);
 	ck_assert_int_eq(ops.begin(ops.ctx), PWS_OK);
 	ck_assert_int_eq(put_str(&ops, 1, "0000000000000002", "dropped"), PWS_OK);
-	ck_assert_int_eq(put_str(&ops, 1, "0000000000000001", "overwritten"), PWS_OK);
+	ck_assert_int_eq(put_str(&ops, 1, "0000000000000001", "overwritten"), PWS_ECONFLICT);
 	ck_assert_int_eq(ops.del(ops.ctx, 1, "0000000000000001", 16), PWS_OK);
 	ck_assert_int_eq(ops.rollback(ops.ctx), PWS_OK);
 	load_all(&ops, &c);
@@ -438,6 +444,63 @@ START_TEST(test_second_handle)
 }
 END_TEST
 
+/* Version 2: append never overwrites (a second writer of a revision gets
+ * PWS_ECONFLICT), load_after reads the operations after a key in order,
+ * wait wakes when another connection commits and times out otherwise. */
+START_TEST(test_append_load_after_wait)
+{
+	pws_storage_ops a, b;
+	collect c;
+
+	open_ok(&a, db_path, 0);
+	open_ok(&b, db_path, 0);
+	ck_assert_uint_eq(a.version, 2);
+	ck_assert(a.append && a.load_after && a.wait);
+	ck_assert_int_eq(a.begin(a.ctx), PWS_OK);
+	ck_assert_int_eq(a.append(a.ctx, 1, "0000000000000001", 16, "one", 3), PWS_OK);
+	ck_assert_int_eq(a.append(a.ctx, 1, "0000000000000002", 16, "two", 3), PWS_OK);
+	ck_assert_int_eq(a.commit(a.ctx), PWS_OK);
+	/* B raced for revision 2: refused, nothing overwritten */
+	ck_assert_int_eq(b.begin(b.ctx), PWS_OK);
+	ck_assert_int_eq(b.append(b.ctx, 1, "0000000000000002", 16, "TWO", 3), PWS_ECONFLICT);
+	ck_assert_int_eq(b.rollback(b.ctx), PWS_OK);
+	ck_assert_int_eq(b.append(b.ctx, 7, "0000000000000003", 16, "other", 5), PWS_OK);
+	ck_assert_int_eq(b.append(b.ctx, 1, "0000000000000003", 16, "three", 5), PWS_OK);
+
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(a.load_after(a.ctx, "", 0, collect_sink, &c), PWS_OK);
+	ck_assert_uint_eq(c.n, 3); /* kind 1 only */
+	ck_assert(memcmp(c.r[1].data, "two", 3) == 0);
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(a.load_after(a.ctx, "0000000000000001", 16, collect_sink, &c), PWS_OK);
+	ck_assert_uint_eq(c.n, 2);
+	ck_assert(c.r[0].kind == 1 && memcmp(c.r[0].key, "0000000000000002", 16) == 0);
+	ck_assert(memcmp(c.r[1].key, "0000000000000003", 16) == 0);
+	memset(&c, 0, sizeof c);
+	ck_assert_int_eq(a.load_after(a.ctx, "0000000000000003", 16, collect_sink, &c), PWS_OK);
+	ck_assert_uint_eq(c.n, 0);
+	memset(&c, 0, sizeof c);
+	c.stop_after = 1;
+	c.stop_code = PWS_ENOMEM;
+	ck_assert_int_eq(a.load_after(a.ctx, "", 0, collect_sink, &c), PWS_ENOMEM);
+	ck_assert_int_eq(a.load_after(NULL, "", 0, collect_sink, &c), PWS_EINVALID);
+	ck_assert_int_eq(a.load_after(a.ctx, "", 0, NULL, &c), PWS_EINVALID);
+
+	/* B's commits since A's wait connection last looked: a change at once */
+	ck_assert_int_eq(a.wait(a.ctx, 0), PWS_OK);
+	/* nothing new: a timeout, after about the time asked */
+	ck_assert_int_eq(a.wait(a.ctx, 0), PWS_ETIMEOUT);
+	ck_assert_int_eq(a.wait(a.ctx, 20), PWS_ETIMEOUT);
+	ck_assert_int_eq(b.append(b.ctx, 1, "0000000000000004", 16, "four", 4), PWS_OK);
+	ck_assert_int_eq(a.wait(a.ctx, 5000), PWS_OK);
+	ck_assert_int_eq(a.wait(a.ctx, 0), PWS_ETIMEOUT);
+	ck_assert_int_eq(a.wait(NULL, 0), PWS_EINVALID);
+	ck_assert_int_eq(a.wait(a.ctx, -1), PWS_EINVALID);
+	a.close(a.ctx);
+	b.close(b.ctx);
+}
+END_TEST
+
 START_TEST(test_wal_and_schema)
 {
 	pws_storage_ops ops;
@@ -484,6 +547,7 @@ static Suite *adapter_suite(void)
 	tcase_add_test(tc, test_reopen_committed_only);
 	tcase_add_test(tc, test_sink_stops_load);
 	tcase_add_test(tc, test_second_handle);
+	tcase_add_test(tc, test_append_load_after_wait);
 	tcase_add_test(tc, test_wal_and_schema);
 	suite_add_tcase(s, tc);
 	return s;
@@ -842,6 +906,37 @@ static void counting_close(void *ctx)
 	inner.close(ctx);
 }
 
+/* Two handles on one file: B is behind when A compacts. pws_compact()
+ * deletes the records before its image, so B's next revision is absent
+ * again; B's call must still see the conflict, catch up through the
+ * image and be decided again, never take a revision that was taken. */
+START_TEST(test_policy_stale_writer_after_compaction)
+{
+	pws_policy *a = policy_open_ok(db_path, 0), *b = policy_open_ok(db_path, 0), *c;
+	uint64_t ra, rb;
+
+	ck_assert_int_eq(pws_team_add(a, "t", "T", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add(a, "u", "U", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_compact(a, NULL), PWS_OK); /* deletes revisions 1 and 2 */
+	ck_assert_int_eq(pws_policy_revision(a, &ra), PWS_OK);
+	ck_assert_uint_eq(ra, 3);
+	/* B is at revision 0: it decides on the empty state, appends 1 (free
+	 * again), finds the image after it, catches up and decides again */
+	ck_assert_int_eq(pws_team_add(b, "t", "T", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_EEXISTS);
+	ck_assert_int_eq(pws_team_add(b, "v", "V", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_revision(b, &rb), PWS_OK);
+	ck_assert_uint_eq(rb, 4);
+	ck_assert_int_eq(pws_policy_sync(a, &ra), PWS_OK);
+	ck_assert_uint_eq(ra, 4);
+	c = policy_open_ok(db_path, 0);
+	ck_assert_uint_eq(digest_of(a), digest_of(c));
+	ck_assert_uint_eq(digest_of(b), digest_of(c));
+	pws_policy_free(a);
+	pws_policy_free(b);
+	pws_policy_free(c);
+}
+END_TEST
+
 START_TEST(test_policy_bad_store)
 {
 	pws_policy *p = NULL;
@@ -890,6 +985,7 @@ static Suite *policy_suite(void)
 	tcase_add_test(tc, test_policy_compact);
 	tcase_add_test(tc, test_policy_failed_calls_write_nothing);
 	tcase_add_test(tc, test_policy_bad_store);
+	tcase_add_test(tc, test_policy_stale_writer_after_compaction);
 	suite_add_tcase(s, tc);
 	return s;
 }

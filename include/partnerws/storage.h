@@ -115,8 +115,13 @@ typedef struct pws_storage_ops {
 	 *  rolled back). It must never overwrite a record. When set, the
 	 *  library uses it instead of @c put for every change, and a conflict
 	 *  makes the call catch up with @c load_after, decide again on the
-	 *  newer state and retry. May be NULL: the store then has a single
-	 *  writer (version-1 semantics). @since 0.2 */
+	 *  newer state and retry. Right after a successful append, in the
+	 *  same change set, the library calls @c load_after with the appended
+	 *  key: any record after it (a compaction deleted the older keys, so
+	 *  a writer behind it finds its key absent) is a conflict too; so
+	 *  @c load_after must work inside an open change set and see it. May
+	 *  be NULL: the store then has a single writer (version-1
+	 *  semantics). @since 0.2 */
 	int (*append)(void *ctx, uint32_t kind, const char *key, size_t key_len,
 	              const void *data, size_t data_len);
 	/** Hands every record of kind ::PWS_RECORD_OP whose key sorts after
