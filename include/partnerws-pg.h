@@ -105,6 +105,32 @@ enum pws_pg_flag {
  *         refuses the connection, the tables cannot be created, or the
  *         database was written by a newer schema version; the reason
  *         is then given by pws_pg_storage_errmsg() on the reset table.
+ * @par Example
+ * @code
+ * #include <partnerws.h>
+ * #include <partnerws-pg.h>
+ * #include <stdio.h>
+ *
+ * int main(void)
+ * {
+ * 	pws_storage_ops ops;
+ * 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+ * 	pws_policy *p = NULL;
+ *
+ * 	if (pws_pg_storage_open(&ops, "host=/nonexistent dbname=policy connect_timeout=1",
+ * 	                        0) != PWS_OK) {
+ * 		fprintf(stderr, "%s\n", pws_pg_storage_errmsg(&ops));
+ * 		return 0; // no server in this example
+ * 	}
+ * 	o.storage = &ops;
+ * 	if (pws_policy_new(&p, &o) != PWS_OK) {
+ * 		ops.close(ops.ctx);
+ * 		return 1;
+ * 	}
+ * 	pws_policy_free(p); // closes the connections
+ * 	return 0;
+ * }
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_pg_storage_open(pws_storage_ops *ops, const char *conninfo,

@@ -74,6 +74,10 @@ for f in "$tmp"/ex/*.c; do
 		[ -n "$sqlite_la" ] || { echo "SKIP: $name example (no SQLite adapter)"; continue; }
 		libs="$sqlite_la $libs"
 	fi
+	if [ -f "$tmp/ex/$name.pg" ]; then
+		[ -n "$pg_la" ] || { echo "SKIP: $name example (no PostgreSQL adapter)"; continue; }
+		libs="$pg_la $libs"
+	fi
 	n=$((n + 1))
 	# shellcheck disable=SC2086
 	if ! build "$name" "$f" $libs; then

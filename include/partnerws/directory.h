@@ -408,6 +408,14 @@ PWS_EXTERN int pws_user_get(const pws_policy *policy, int *team_role, int *partn
  * @return ::PWS_OK; ::PWS_EINVALID (NULL @p policy or @p needed,
  *         malformed @p user_id, @p buf NULL with a non-zero @p size, or
  *         @p buf too small: then *needed > @p size); ::PWS_ENOTFOUND.
+ * @par Example
+ * @code
+ * char team[256];
+ * size_t need = 0;
+ *
+ * if (pws_user_get_team(p, team, sizeof team, "alice", &need) == PWS_OK)
+ * 	printf("alice is on %s\n", team[0] ? team : "no team");
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_user_get_team(const pws_policy *policy, char *buf, size_t size,

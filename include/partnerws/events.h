@@ -252,6 +252,18 @@ PWS_EXTERN const char *pws_event_recipient(const pws_event *event, size_t index)
  * @param event the event.
  * @param index 0 to pws_event_recipient_count() - 1.
  * @return a ::pws_recipient_kind; 0 for NULL or a bad index.
+ * @par Example
+ * @code
+ * // in the host's event callback: address each recipient without switching
+ * // on the event kind
+ * const pws_event *e = NULL; // the callback's argument
+ * size_t i;
+ *
+ * for (i = 0; e && i < pws_event_recipient_count(e); i++)
+ * 	printf("%s %s\n",
+ * 	       pws_event_recipient_kind(e, i) == PWS_RECIPIENT_EMAIL ? "mail" : "user",
+ * 	       pws_event_recipient(e, i));
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_event_recipient_kind(const pws_event *event, size_t index);

@@ -423,6 +423,20 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *policy,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ * int rule = 0;
+ *
+ * if (pws_list_invites(&it, &rule, p, "pam", "api-hub") == PWS_OK) {
+ * 	while (pws_iter_next(it) == PWS_OK)
+ * 		printf("%s invited by %s\n", pws_iter_str(it, PWS_COL_EMAIL),
+ * 		       pws_iter_str(it, PWS_COL_INVITER));
+ * 	pws_iter_free(it);
+ * } else {
+ * 	printf("refused by %s\n", pws_rule_id(rule));
+ * }
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *policy,
@@ -435,6 +449,16 @@ PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *pol
  * @param[out] out receives the iterator.
  * @param policy the policy handle.
  * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_teams(&it, p) == PWS_OK) {
+ * 	while (pws_iter_next(it) == PWS_OK)
+ * 		printf("%s (%s)\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_NAME));
+ * 	pws_iter_free(it);
+ * }
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_list_teams(pws_iter **out, const pws_policy *policy);
@@ -451,6 +475,16 @@ PWS_EXTERN int pws_list_teams(pws_iter **out, const pws_policy *policy);
  *                every user.
  * @return ::PWS_OK; ::PWS_ENOTFOUND (no such team); ::PWS_EINVALID;
  *         ::PWS_ENOMEM.
+ * @par Example
+ * @code
+ * pws_iter *it = NULL;
+ *
+ * if (pws_list_users(&it, p, "pub") == PWS_OK) {
+ * 	while (pws_iter_next(it) == PWS_OK)
+ * 		printf("%s <%s>\n", pws_iter_str(it, PWS_COL_ID), pws_iter_str(it, PWS_COL_EMAIL));
+ * 	pws_iter_free(it);
+ * }
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_list_users(pws_iter **out, const pws_policy *policy, const char *team_id);

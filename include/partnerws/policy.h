@@ -274,6 +274,13 @@ PWS_EXTERN void pws_policy_free(pws_policy *policy);
  * is not the library's (another C runtime).
  * Not for snapshot texts: use pws_snapshot_release().
  * @param s the string.
+ * @par Example
+ * @code
+ * char *requester = NULL;
+ *
+ * if (pws_request_get(p, NULL, &requester, NULL, NULL, "pam", "team-ws") == PWS_OK)
+ * 	pws_string_free(requester);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN void pws_string_free(char *s);

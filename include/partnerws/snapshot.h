@@ -69,6 +69,16 @@ PWS_EXTERN void pws_snapshot_free(const pws_policy *policy, char *json);
  * pws_policy_free(), as long as that allocator (and its context) still
  * works. Pass only texts from pws_snapshot_export().
  * @param json the text.
+ * @par Example
+ * @code
+ * char *json = NULL;
+ * size_t len = 0;
+ *
+ * if (pws_snapshot_export(p, &json, &len) == PWS_OK) {
+ * 	fwrite(json, 1, len, stdout);
+ * 	pws_snapshot_release(json); // no handle needed
+ * }
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN void pws_snapshot_release(char *json);

@@ -309,6 +309,14 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *policy, const char *actor,
  *         legacy partner workspace); ::PWS_ENOTFOUND; ::PWS_EINVALID (no
  *         ids, a NULL or malformed id, an id named twice); ::PWS_ENOMEM;
  *         ::PWS_ESTORAGE.
+ * @par Example
+ * @code
+ * const char *legacy[] = { "old-1", "old-2" };
+ *
+ * // one "your partner workspaces have been migrated" notice per team (TT3)
+ * if (pws_workspace_migrate_many(p, "pam", legacy, 2, &res) != PWS_OK)
+ * 	fprintf(stderr, "%s (%s)\n", res.message, pws_rule_id(res.rule));
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_workspace_migrate_many(pws_policy *policy, const char *actor,
@@ -344,6 +352,17 @@ typedef enum pws_request_kind {
  *         ::PWS_ENOTFOUND (no such viewer or workspace, or no pending
  *         request, for reviewers); ::PWS_EINVALID; ::PWS_ENOMEM. On any error the
  *         outputs are 0 / NULL.
+ * @par Example
+ * @code
+ * int kind = 0, rule = 0;
+ * char *requester = NULL, *note = NULL;
+ *
+ * if (pws_request_get(p, &kind, &requester, &note, &rule, "pam", "team-ws") == PWS_OK) {
+ * 	printf("%s asks: %s\n", requester, note ? note : "(no note)");
+ * 	pws_string_free(requester);
+ * 	pws_string_free(note);
+ * }
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_request_get(const pws_policy *policy, int *kind, char **requester,
@@ -929,6 +948,14 @@ PWS_EXTERN int pws_integration_enable(pws_policy *policy, const char *actor,
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EDENIED; ::PWS_ENOTFOUND; ::PWS_EINVALID;
  *         ::PWS_ENOMEM; ::PWS_ESTORAGE.
+ * @par Example
+ * @code
+ * int on = 0;
+ *
+ * if (pws_integration_get(p, &on, "team-ws") == PWS_OK && on &&
+ *     pws_integration_disable(p, "dev", "team-ws", &res) != PWS_OK)
+ * 	fprintf(stderr, "%s\n", res.message);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_integration_disable(pws_policy *policy, const char *actor,
@@ -941,6 +968,13 @@ PWS_EXTERN int pws_integration_disable(pws_policy *policy, const char *actor,
  * @param workspace_id the workspace.
  * @return ::PWS_OK; ::PWS_ENOTFOUND; ::PWS_EINVALID (NULL @p policy or
  *         @p enabled, malformed id).
+ * @par Example
+ * @code
+ * int on = 0;
+ *
+ * if (pws_integration_get(p, &on, "team-ws") == PWS_OK)
+ * 	printf("integration %s\n", on ? "on" : "off");
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_integration_get(const pws_policy *policy, int *enabled,
@@ -1097,6 +1131,16 @@ PWS_EXTERN int pws_element_get(const pws_policy *policy, int *kind, int *trashed
  * @return ::PWS_OK; ::PWS_EINVALID (NULL @p policy or @p needed,
  *         malformed @p element_id, @p buf NULL with a non-zero @p size,
  *         or @p buf too small: then *needed > @p size); ::PWS_ENOTFOUND.
+ * @par Example
+ * @code
+ * char ws[256];
+ * size_t need = 0;
+ *
+ * if (pws_element_get_workspace(p, ws, sizeof ws, "col", &need) == PWS_OK)
+ * 	printf("col is in %s\n", ws);
+ * else if (need > sizeof ws)
+ * 	fprintf(stderr, "needs %zu bytes\n", need);
+ * @endcode
  * @since 0.2
  */
 PWS_EXTERN int pws_element_get_workspace(const pws_policy *policy, char *buf, size_t size,
