@@ -181,9 +181,20 @@ class Policy {
           try { fn(toNumber(rev)); } catch (e) { this._keep(e); }
         }, n.changeCb);
       }
-      if (options.storage) opts.storage = this._storageTable(options.storage);
+      let table = null;
+      if (options.storage) {
+        // The library copies the table at creation: a temporary native copy.
+        table = n.koffi.alloc(n.structs.pws_storage_ops, 1);
+        n.koffi.encode(table, n.structs.pws_storage_ops, this._storageTable(options.storage));
+        opts.storage = table;
+      }
       const out = [null];
-      const rc = n.fns.pws_policy_new(out, opts);
+      let rc;
+      try {
+        rc = n.fns.pws_policy_new(out, opts);
+      } finally {
+        if (table) n.koffi.free(table);
+      }
       this._failIf(rc);
       this._handle = out[0];
       this._storage = options.storage || null;
@@ -277,6 +288,29 @@ class Policy {
     return table;
   }
 
+  /** The native handle's address (a BigInt), for Policy.borrow() in a
+   *  worker thread. */
+  get address() { return BigInt(this.handle); }
+
+  /**
+   * A view of a handle another thread owns (its `address`): every call
+   * works, close() only forgets the address. The owner must not close the
+   * handle while a borrower uses it. The library locks the handle, so
+   * concurrent calls from several workers are safe. A borrowed handle only
+   * reads (check, allowedActions, listings, digest, revision): mutating
+   * calls throw MisuseError, because the owner's storage and event
+   * callbacks are JS functions of the owner's thread.
+   */
+  static borrow(address) {
+    const p = Object.create(Policy.prototype);
+    p._n = native();
+    p._cbs = [];
+    p._pending = null;
+    p._handle = BigInt(address);
+    p._borrowed = true;
+    return p;
+  }
+
   get handle() {
     if (this._handle === null) throw new MisuseError(StatusCode.EMISUSE, null, 'partnerws: the policy is closed');
     return this._handle;
@@ -288,7 +322,7 @@ class Policy {
     if (this._handle !== null) {
       const h = this._handle;
       this._handle = null;
-      this._n.fns.pws_policy_free(h);
+      if (!this._borrowed) this._n.fns.pws_policy_free(h);
     }
     this._unregister();
     this._rethrow();
@@ -302,6 +336,10 @@ class Policy {
     const ask = !!(opts && opts.ask);
     const res = { version: gen.PWS_RESULT_VERSION, code: 0, rule: 0, flags: 0, message: '',
       request: ask ? RequestFlag.ASK : 0 };
+    if (this._borrowed) {
+      // The owner's JS callbacks (events, store) live in the owner's thread.
+      throw new MisuseError(StatusCode.EMISUSE, null, 'partnerws: a borrowed handle only reads; mutate it from its owner');
+    }
     const fn = this._n.fns[name];
     if (!fn) throw new Error(`partnerws: ${name} is not in the loaded library`);
     const rc = fn(this.handle, ...args, res);
@@ -438,12 +476,14 @@ class Policy {
   }
   /** Catches up with other writers of a shared store; returns the revision. */
   sync() {
+    if (this._borrowed) throw new MisuseError(StatusCode.EMISUSE, null, 'partnerws: a borrowed handle only reads');
     const r = [0];
     this._failIf(this._n.fns.pws_policy_sync(this.handle, r));
     return toNumber(r[0]);
   }
   /** Blocks until the revision reaches minRevision (TimeoutError after timeoutMs). */
   wait(minRevision, timeoutMs) {
+    if (this._borrowed) throw new MisuseError(StatusCode.EMISUSE, null, 'partnerws: a borrowed handle only reads');
     const r = [0];
     this._failIf(this._n.fns.pws_policy_wait(this.handle, minRevision, timeoutMs, r));
     return toNumber(r[0]);
