@@ -247,7 +247,9 @@ class Policy {
     const guard = (fn) => (...args) => {
       try {
         const rc = fn(...args);
-        return typeof rc === 'number' ? rc : StatusCode.OK;
+        // A negative number is a status (StatusCode.ECONFLICT from append);
+        // anything else returned means success.
+        return typeof rc === 'number' && rc < 0 ? rc : StatusCode.OK;
       } catch (e) {
         if (e instanceof PartnerwsError) return e.status; // e.g. ConflictError from append
         this._keep(e);
