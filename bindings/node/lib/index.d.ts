@@ -134,7 +134,6 @@ export declare class Policy {
   constructor(options?: PolicyOptions);
   /** Frees the handle and unregisters its callbacks. Idempotent. */
   close(): void;
-  [Symbol.dispose](): void;
   /** The native handle's address, for Policy.borrow() in a worker. */
   readonly address: bigint;
   /** A read-only view of a handle owned elsewhere (another worker). */

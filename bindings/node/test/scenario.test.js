@@ -151,15 +151,20 @@ test('an onEvent callback that throws: the error surfaces after the commit', () 
 
 test('close: idempotent, unregisters its callbacks, later calls throw', () => {
   const { koffi } = pw.native();
-  const before = koffi.stats ? koffi.stats() : null;
+  const before = koffi.stats().callbacks;
   for (let i = 0; i < 50; i++) {
     const p = new pw.Policy({ onEvent: () => {}, onChange: () => {}, storage: new pw.MapStore() });
+    assert.ok(koffi.stats().callbacks > before);
     p.teamAdd('t', 'T');
     p.close();
     p.close();
+    assert.equal(koffi.stats().callbacks, before, 'clean unregistration');
     assert.throws(() => p.revision(), pw.MisuseError);
   }
-  if (before) assert.deepEqual(koffi.stats(), before);
+  // pws_policy_new failing (a text limit over PWS_TEXT_LIMIT_MAX): nothing stays registered.
+  assert.throws(() => new pw.Policy({ onEvent: () => {}, storage: new pw.MapStore(), maxTextBytes: 1 << 30 }),
+    { code: 'EINVALID' });
+  assert.equal(koffi.stats().callbacks, before);
 });
 
 test('constants come from the generated module and match the library', () => {
