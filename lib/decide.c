@@ -277,8 +277,9 @@ static int not_member_rule(const pws__who *c)
 
 int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
 {
-	if (c->lc != PWS_LC_DELETED && action != PWS_ACT_REVIEW_REQUEST &&
-	    c->lc != PWS_LC_PENDING_APPROVAL && el != PWS__NONE &&
+	/* an element in the trash allows nothing (PL3), once the lifecycle
+	 * (LC1) and the review of a request have had their say */
+	if (el != PWS__NONE && c->lc == PWS_LC_ACTIVE && action != PWS_ACT_REVIEW_REQUEST &&
 	    ELEM(c->m, el)->state != PWS__EL_LIVE)
 		return deny(rule, PWS_RULE_PL3);
 	return pws__decide_live(c, action, el, rule);
