@@ -23,8 +23,9 @@ python3 "$top_srcdir/tools/genman.py" --examples "$top_srcdir/include" "$tmp/ex"
 # The quick example of the HTML reference's main page is a program too.
 sed -n '/^```c$/,/^```$/p' "$top_srcdir/doc/mainpage.md" | sed '1d;$d' > "$tmp/ex/mainpage.c"
 
+# the build's own CFLAGS/LDFLAGS too: a sanitized library needs sanitized programs
 flags="-std=c99 -pedantic -Wall -Wextra -Werror -Wno-unused-variable
- -Wno-unused-but-set-variable -Wno-unused-parameter -I$top_srcdir/include"
+ -Wno-unused-but-set-variable -Wno-unused-parameter -I$top_srcdir/include ${CFLAGS:-}"
 rc=0 n=0
 
 # build NAME SOURCE [LIBS...]: compiles and links one program.
@@ -33,7 +34,7 @@ build() {
 	shift 2
 	# shellcheck disable=SC2086
 	$CC $flags -c -o "$tmp/$name.o" "$src" &&
-	$LIBTOOL --tag=CC --mode=link --quiet $CC -o "$tmp/$name" "$tmp/$name.o" "$@"
+	$LIBTOOL --tag=CC --mode=link --quiet $CC ${LDFLAGS:-} -o "$tmp/$name" "$tmp/$name.o" "$@"
 }
 
 {
