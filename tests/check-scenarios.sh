@@ -1,0 +1,45 @@
+#!/bin/sh
+# partnerws(1) runs every scenario of tests/scenarios (all must hold), and
+# each deliberately bad one of tests/scenarios/bad gives the exit status and
+# the line number its header names ("# expect-exit:", "# expect-line:"),
+# and never crashes. Skips (77) only when the command was not built (no
+# libyaml at configure time).
+set -u
+srcdir=${srcdir:-.}
+top_builddir=${top_builddir:-.}
+prog=$top_builddir/cli/partnerws
+[ -x "$prog" ] || { echo "SKIP: cli/partnerws not built (configure found no libyaml)"; exit 77; }
+run() { ${LIBTOOL:-$top_builddir/libtool} --mode=execute "$prog" "$@"; }
+rc=0
+out=$(run test "$srcdir"/tests/scenarios/*.yaml 2>&1); st=$?
+printf '%s\n' "$out"
+if [ $st -ne 0 ] || printf '%s\n' "$out" | grep -q '^not ok'; then
+	echo "FAIL: the scenarios of tests/scenarios do not all hold (exit $st)"; rc=1
+fi
+printf '%s\n' "$out" | grep -q '^1\.\.[1-9]' || { echo "FAIL: no TAP plan"; rc=1; }
+for f in "$srcdir"/tests/scenarios/bad/*.yaml; do
+	want=$(sed -n 's/^# expect-exit: *//p' "$f")
+	line=$(sed -n 's/^# expect-line: *//p' "$f")
+	out=$(run test "$f" 2>&1); st=$?
+	if [ "$st" != "$want" ]; then
+		echo "FAIL: $f: exit $st, expected $want"; printf '%s\n' "$out"; rc=1
+	elif ! printf '%s\n' "$out" | grep -q "^# .*line $line:"; then
+		echo "FAIL: $f: no 'line $line:' in the diagnostic"; printf '%s\n' "$out"; rc=1
+	else
+		echo "ok: $f: exit $st, line $line"
+	fi
+done
+# Every file at once: the worst status wins (2), each file is reported.
+run test "$srcdir"/tests/scenarios/bad/*.yaml "$srcdir"/tests/scenarios/*.yaml >/dev/null 2>&1
+st=$?
+[ $st -eq 2 ] || { echo "FAIL: a mix of good and bad files exits $st, expected 2"; rc=1; }
+# A missing file is a bad file, not a crash.
+run test "$srcdir"/tests/scenarios/no-such-file.yaml >/dev/null 2>&1
+[ $? -eq 2 ] || { echo "FAIL: a missing file does not exit 2"; rc=1; }
+# Every scenario file is distributed (listed in Makefile.am's EXTRA_DIST).
+for f in "$srcdir"/tests/scenarios/*.yaml "$srcdir"/tests/scenarios/bad/*.yaml; do
+	rel=tests/scenarios/${f#"$srcdir"/tests/scenarios/}
+	grep -q "^[[:space:]]*$rel" "$srcdir/Makefile.am" ||
+		{ echo "FAIL: $rel is not in Makefile.am's EXTRA_DIST"; rc=1; }
+done
+exit $rc
