@@ -31,4 +31,12 @@ const char *cli_code_name(int code);
 /* partnerws test FILE... */
 int cli_test(int argc, char **argv);
 
+/* partnerws snapshot world FILE [OUT]: a scenario's world, as a snapshot. */
+int cli_world_snapshot(const char *path, const char *out);
+/* partnerws store world SPEC FILE: a scenario's world, made on a store. */
+int cli_world_store(const char *spec, const char *path);
+
+/* Opens the storage table of SPEC (sqlite:PATH, pg:CONNINFO); says why not. */
+int cli_open_ops(pws_storage_ops *ops, const char *spec, int readonly);
+
 #endif

@@ -27,8 +27,10 @@ static void usage(FILE *f)
 	        "       partnerws list members|elements SOURCE VIEWER WORKSPACE\n"
 	        "       partnerws list workspaces SOURCE USER\n"
 	        "       partnerws store info|dump|compact|verify SPEC\n"
+	        "       partnerws store world SPEC SCENARIO\n"
 	        "       partnerws snapshot export SPEC [FILE]\n"
 	        "       partnerws snapshot import SPEC FILE\n"
+	        "       partnerws snapshot world SCENARIO [FILE]\n"
 	        "SOURCE is --store SPEC or --snapshot FILE; SPEC is sqlite:PATH"
 #ifdef HAVE_PG
 	        " or pg:CONNINFO"
@@ -38,7 +40,7 @@ static void usage(FILE *f)
 
 /* ---- opening stores and snapshots ----------------------------------------- */
 
-static int open_ops(pws_storage_ops *ops, const char *spec, int readonly)
+int cli_open_ops(pws_storage_ops *ops, const char *spec, int readonly)
 {
 	int rc = PWS_EINVALID;
 	pws_storage_ops_init(ops, PWS_STORAGE_OPS_VERSION);
@@ -83,7 +85,7 @@ static int new_policy(pws_policy **p, pws_storage_ops *ops, const char *what)
 static int open_store(pws_policy **p, const char *spec, int readonly)
 {
 	pws_storage_ops ops;
-	if (open_ops(&ops, spec, readonly) != PWS_OK)
+	if (cli_open_ops(&ops, spec, readonly) != PWS_OK)
 		return -1;
 	return new_policy(p, &ops, spec) == PWS_OK ? 0 : -1;
 }
@@ -192,7 +194,7 @@ static int cmd_check(int argc, char **argv, int explain)
 			for (int a = 1; a < PWS_ACT_COUNT; a++)
 				if (mask & ((uint64_t)1 << a))
 					printf(" %s", pws_action_name(a));
-			printf("\n");
+			printf("%s\n", mask ? "" : " (none)");
 		}
 	}
 	pws_policy_free(p);
@@ -384,7 +386,7 @@ static int store_info(const char *spec, int dump)
 	struct scan sc;
 	memset(&sc, 0, sizeof sc);
 	sc.dump = dump;
-	if (open_ops(&ops, spec, 1) != PWS_OK)
+	if (cli_open_ops(&ops, spec, 1) != PWS_OK)
 		return CLI_BAD;
 	int rc = scan_store(&ops, &sc);
 	if (rc != PWS_OK) {
@@ -452,7 +454,7 @@ static int store_verify(const char *spec)
 	for (int i = 0; i < 2; i++) {
 		pws_storage_ops ops;
 		pws_policy *p;
-		if (open_ops(&ops, spec, 1) != PWS_OK)
+		if (cli_open_ops(&ops, spec, 1) != PWS_OK)
 			return CLI_BAD;
 		if (i == 0 && scan_store(&ops, &sc) != PWS_OK) {
 			fprintf(stderr, "partnerws: %s: load failed\n", spec);
@@ -481,6 +483,8 @@ static int store_verify(const char *spec)
 
 static int cmd_store(int argc, char **argv)
 {
+	if (argc == 3 && !strcmp(argv[0], "world"))
+		return cli_world_store(argv[1], argv[2]);
 	if (argc != 2) {
 		usage(stderr);
 		return CLI_BAD;
@@ -548,6 +552,8 @@ static int cmd_snapshot(int argc, char **argv)
 {
 	if (argc >= 2 && argc <= 3 && !strcmp(argv[0], "export"))
 		return snapshot_export(argv[1], argc == 3 ? argv[2] : NULL);
+	if (argc >= 2 && argc <= 3 && !strcmp(argv[0], "world"))
+		return cli_world_snapshot(argv[1], argc == 3 ? argv[2] : NULL);
 	if (argc == 3 && !strcmp(argv[0], "import"))
 		return snapshot_import(argv[1], argv[2]);
 	usage(stderr);

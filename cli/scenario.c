@@ -39,6 +39,7 @@ struct sc {
 	int ev_lost;         /* events past MAX_EVENTS or copies that failed */
 	unsigned *testno;    /* the TAP counter, across files */
 	int failed;          /* an assertion failed in this file */
+	int world_only;      /* build the world, check nothing (snapshot world) */
 };
 
 /* ---- events -------------------------------------------------------------- */
@@ -1024,6 +1025,8 @@ static void walk(struct sc *s)
 			if (*s->testno != before)
 				return; /* the world is not as written: expectations mean nothing */
 		}
+	if (s->world_only)
+		return;
 	for (yaml_node_item_t *i = e->data.sequence.items.start; i < e->data.sequence.items.top; i++)
 		expectation(s, node(s, *i));
 }
@@ -1046,8 +1049,29 @@ static int load(struct sc *s, FILE *f)
 	return ok ? 0 : -1;
 }
 
-/* Runs one file: 0 all held, 1 an assertion failed, 2 a bad file. */
-static int run_file(const char *path, unsigned *testno)
+static int export_to(pws_policy *p, const char *out)
+{
+	char *json = NULL;
+	size_t len = 0;
+	int rc = pws_snapshot_export(p, &json, &len);
+	if (rc != PWS_OK) {
+		fprintf(stderr, "partnerws: export: %s\n", pws_strerror(rc));
+		return CLI_BAD;
+	}
+	FILE *f = out ? fopen(out, "wb") : stdout;
+	int ok = f && fwrite(json, 1, len, f) == len;
+	if (f && f != stdout)
+		ok = fclose(f) == 0 && ok;
+	if (!ok)
+		fprintf(stderr, "partnerws: %s: cannot write\n", out ? out : "stdout");
+	pws_snapshot_free(p, json);
+	return ok ? CLI_OK : CLI_BAD;
+}
+
+/* Runs one file: 0 all held, 1 an assertion failed, 2 a bad file. With
+ * @p snapshot_out (or "-"), only its world is built and exported as JSON. */
+static int run_file2(const char *path, unsigned *testno, const char *snapshot_out,
+                     const char *store)
 {
 	struct sc *s = calloc(1, sizeof *s);
 	if (!s) {
@@ -1056,6 +1080,7 @@ static int run_file(const char *path, unsigned *testno)
 	}
 	s->file = path;
 	s->testno = testno;
+	s->world_only = snapshot_out != NULL || store != NULL;
 	int status = CLI_OK;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
@@ -1067,10 +1092,20 @@ static int run_file(const char *path, unsigned *testno)
 	if (!loaded)
 		goto bad_file;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops;
 	o.on_event = on_event;
 	o.event_payload = s;
+	if (store && cli_open_ops(&ops, store, 0) != PWS_OK) {
+		yaml_document_delete(&s->doc);
+		free(s);
+		return CLI_BAD;
+	}
+	o.storage = store ? &ops : NULL;
 	if (pws_policy_new(&s->p, &o) != PWS_OK) {
-		snprintf(s->msg, sizeof s->msg, "cannot create a policy handle");
+		if (store)
+			ops.close(ops.ctx); /* not closed by a failed pws_policy_new */
+		snprintf(s->msg, sizeof s->msg, "cannot create a policy handle%s%s",
+		         store ? " on " : "", store ? store : "");
 		yaml_document_delete(&s->doc);
 		goto bad_file;
 	}
@@ -1085,9 +1120,11 @@ static int run_file(const char *path, unsigned *testno)
 	s->dry = 0;
 	walk(s);
 	ev_clear(s);
+	status = s->failed ? CLI_FAILED : CLI_OK;
+	if (snapshot_out && status == CLI_OK)
+		status = export_to(s->p, strcmp(snapshot_out, "-") ? snapshot_out : NULL);
 	pws_policy_free(s->p);
 	yaml_document_delete(&s->doc);
-	status = s->failed ? CLI_FAILED : CLI_OK;
 	free(s);
 	return status;
 
@@ -1096,6 +1133,29 @@ bad_file:
 	fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
 	free(s);
 	return CLI_BAD;
+}
+
+static int run_file(const char *path, unsigned *testno)
+{
+	return run_file2(path, testno, NULL, NULL);
+}
+
+int cli_world_snapshot(const char *path, const char *out)
+{
+	unsigned testno = 0;
+	int rc = run_file2(path, &testno, out ? out : "-", NULL);
+	if (rc != CLI_OK)
+		fprintf(stderr, "partnerws: %s: the world was not built\n", path);
+	return rc;
+}
+
+int cli_world_store(const char *spec, const char *path)
+{
+	unsigned testno = 0;
+	int rc = run_file2(path, &testno, NULL, spec);
+	if (rc != CLI_OK)
+		fprintf(stderr, "partnerws: %s: the world was not built\n", path);
+	return rc;
 }
 
 int cli_test(int argc, char **argv)
