@@ -86,7 +86,7 @@ static void on_event(const pws_event *e, void *payload)
 
 static unsigned long line_of(const yaml_node_t *n)
 {
-	return n ? (unsigned long)n->start_mark.line + 1 : 0;
+	return n ? (unsigned long)n->start_mark.line + 1 : 1;
 }
 
 #if defined(__GNUC__)
