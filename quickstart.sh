@@ -3,7 +3,7 @@
 # packages, build, and run the demo. Re-running it is cheap.
 set -eu
 cd "$(dirname "$0")"
-PKGS="build-essential autoconf automake libtool pkg-config check libjansson-dev libsqlite3-dev doxygen abigail-tools valgrind python3"
+PKGS="build-essential autoconf automake libtool pkg-config check libjansson-dev libsqlite3-dev libyaml-dev doxygen abigail-tools valgrind python3"
 missing=""
 for p in $PKGS; do
 	dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

@@ -7,6 +7,12 @@ set -u
 srcdir=${srcdir:-.}
 rc=0
 [ -f "$srcdir/man/partnerws.7" ] || { echo "FAIL: man/partnerws.7 missing"; rc=1; }
+# partnerws(1), the command's hand-written page, is in section 1.
+if [ ! -f "$srcdir/man/partnerws.1" ]; then
+	echo "FAIL: man/partnerws.1 missing"; rc=1
+elif ! grep -q '^\.TH PARTNERWS 1 ' "$srcdir/man/partnerws.1"; then
+	echo "FAIL: man/partnerws.1 is not a section 1 page"; rc=1
+fi
 for s in $(sed -e 's,/\*.*\*/,,' "$srcdir/lib/libpartnerws.sym" | tr -d ' \t;' |
 		grep -E '^pws_[a-z0-9_]+$'); do
 	if [ ! -f "$srcdir/man/$s.3" ]; then
@@ -21,7 +27,7 @@ for s in $(sed -e 's,/\*.*\*/,,' "$srcdir/lib/libpartnerws.sym" | tr -d ' \t;' |
 done
 # Doxygen commands, HTML tags and entities, and C++-style "::" references
 # are markup the generator must translate; none may reach a page.
-for f in "$srcdir"/man/*.3 "$srcdir"/man/*.7; do
+for f in "$srcdir"/man/*.1 "$srcdir"/man/*.3 "$srcdir"/man/*.7; do
 	leak=$(grep -nE '</?(tt|b|i|em|code|br|p|a)>|&(lt|gt|amp|quot|apos|nbsp|ndash|mdash|copy);|&#[0-9]+;|(^|[^A-Za-z0-9])@(p|c|a|b|e|ref|code|endcode|par|brief|param|return|since|note|see|li|def|defgroup|file|mainpage|ingroup)\b|::' "$f")
 	if [ -n "$leak" ]; then
 		echo "FAIL: markup leaked into $f:"; printf '%s\n' "$leak"; rc=1

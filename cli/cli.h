@@ -1,0 +1,42 @@
+/*
+ * partnerws(1): the command. Built on the public API only (partnerws.h and
+ * the storage adapters' headers); nothing here reaches into lib/.
+ */
+#ifndef PARTNERWS_CLI_H
+#define PARTNERWS_CLI_H
+
+#include <partnerws.h>
+#include <stdio.h>
+
+/* Exit statuses shared by every subcommand. */
+enum cli_exit {
+	CLI_OK = 0,       /* success, every assertion held */
+	CLI_FAILED = 1,   /* an assertion failed, a check was denied */
+	CLI_BAD = 2       /* bad usage, a bad file, a store that does not open */
+};
+
+/* Name <-> value tables for the enums the library names (the spellings of
+ * pws_action_name(), pws_ws_role_name()... and of doc/SNAPSHOT.md). */
+int cli_action_from_name(const char *name);
+int cli_role_from_name(const char *name);
+int cli_team_role_from_name(const char *name);
+int cli_plan_from_name(const char *name);
+int cli_visibility_from_name(const char *name);
+int cli_event_kind_from_name(const char *name);
+int cli_element_kind_from_name(const char *name);
+const char *cli_element_kind_name(int kind);
+int cli_code_from_name(const char *name);
+const char *cli_code_name(int code);
+
+/* partnerws test FILE... */
+int cli_test(int argc, char **argv);
+
+/* partnerws snapshot world FILE [OUT]: a scenario's world, as a snapshot. */
+int cli_world_snapshot(const char *path, const char *out);
+/* partnerws store world SPEC FILE: a scenario's world, made on a store. */
+int cli_world_store(const char *spec, const char *path);
+
+/* Opens the storage table of SPEC (sqlite:PATH, pg:CONNINFO); says why not. */
+int cli_open_ops(pws_storage_ops *ops, const char *spec, int readonly);
+
+#endif
