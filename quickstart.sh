@@ -20,3 +20,10 @@ fi
 make -j"$(nproc 2>/dev/null || echo 2)"
 echo
 ./examples/demo
+# The same kind of world as a scenario file a security reviewer can read
+# (doc/SCENARIOS.md), run by the `partnerws` command (TAP output).
+if [ -x cli/partnerws ]; then
+	echo
+	echo "\$ ./cli/partnerws test tests/scenarios/VI2-isolation.yaml"
+	./cli/partnerws test tests/scenarios/VI2-isolation.yaml
+fi
