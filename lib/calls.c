@@ -44,7 +44,6 @@ PWS_EXTERN int pws_integration_disable(pws_policy *p, const char *actor, const c
                                        pws_result *res)
 {
 	pws__op op;
-	pws__who c;
 	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t u, w;
 	int rc = pws__op_begin(&op, p, res);
@@ -52,13 +51,7 @@ PWS_EXTERN int pws_integration_disable(pws_policy *p, const char *actor, const c
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_INTEGRATION_DISABLE, "ss", actor, workspace_id);
-	rc = pws__need_user(&op, actor, &u);
-	if (!rc)
-		rc = pws__need_ws(&op, workspace_id, &w);
-	if (!rc) {
-		pws__who_init(&c, op.m, u, w);
-		rc = pws__answer(&op, pws__decide_integration_off(&c, &v), &v);
-	}
+	rc = pws__ask_ws(&op, actor, workspace_id, pws__decide_integration_off, &u, &w, &v);
 	if (!rc)
 		rc = pws__op_persist(&op);
 	if (!rc)

@@ -177,6 +177,21 @@ int pws__answer(pws__op *op, int code, const pws__verdict *v)
 	return PWS_OK;
 }
 
+int pws__ask_ws(pws__op *op, const char *actor, const char *ws,
+                int (*decide)(const pws__who *, pws__verdict *), uint32_t *u, uint32_t *w,
+                pws__verdict *v)
+{
+	pws__who c;
+	int rc = pws__need_user(op, actor, u);
+
+	if (!rc)
+		rc = pws__need_ws(op, ws, w);
+	if (rc)
+		return rc;
+	pws__who_init(&c, op->m, *u, *w);
+	return pws__answer(op, decide(&c, v), v);
+}
+
 void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)
 {
 	va_list ap;

@@ -137,6 +137,12 @@ int pws__refuse(pws__op *op, int code, const struct pws__verdict *v);
 /* The same for any answer: a refusal as above, or, allowed, the decision's
  * rule and flags recorded in op; returns code. */
 int pws__answer(pws__op *op, int code, const struct pws__verdict *v);
+/* Resolves actor and workspace and asks one of the policy layer's
+ * decisions about them (decide-ops.h); the answer as pws__answer. */
+struct pws__who;
+int pws__ask_ws(pws__op *op, const char *actor, const char *ws,
+                int (*decide)(const struct pws__who *, struct pws__verdict *), uint32_t *u,
+                uint32_t *w, struct pws__verdict *v);
 
 /* Fills a result for calls that fail before an op exists. */
 int pws__result_simple(pws_result *res, int code, const char *msg);

@@ -272,25 +272,6 @@ static int ask(pws__op *op, const char *actor, const char *ws, int action,
 	return PWS_OK;
 }
 
-/* The same with one of the policy's own decisions about the workspace. */
-static int ask_with(pws__op *op, const char *actor, const char *ws,
-                    int (*decide)(const pws__who *, pws__verdict *), uint32_t *u, uint32_t *w,
-                    pws__verdict *v)
-{
-	pws__who c;
-	int rc = pws__need_user(op, actor, u);
-
-	if (!rc)
-		rc = pws__need_ws(op, ws, w);
-	if (rc)
-		return rc;
-	pws__who_init(&c, op->m, *u, *w);
-	if ((rc = pws__answer(op, decide(&c, v), v)))
-		return rc;
-	op->rule = v->rule;
-	return PWS_OK;
-}
-
 static int converted_event(pws__op *op, uint32_t w, uint32_t actor)
 {
 	return pws__notify_members(op, PWS_EV_WORKSPACE_CONVERTED, PWS_RULE_CR4,
@@ -313,7 +294,7 @@ PWS_EXTERN int pws_workspace_convert(pws_policy *p, const char *actor, const cha
 	pws__op_log(&op, PWS__OP_WS_CONVERT, "sss", actor, workspace_id, note);
 	if (note && pws__need_text(&op, note, "note"))
 		return pws__op_end(&op, PWS_EINVALID);
-	rc = ask_with(&op, actor, workspace_id, pws__decide_convert, &u, &w, &v);
+	rc = pws__ask_ws(&op, actor, workspace_id, pws__decide_convert, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	W = WS(op.m, w);
@@ -357,7 +338,7 @@ PWS_EXTERN int pws_request_review(pws_policy *p, const char *actor, const char *
 	if (rc)
 		return rc;
 	pws__op_log(&op, PWS__OP_REQUEST_REVIEW, "ssd", actor, workspace_id, approve);
-	rc = ask_with(&op, actor, workspace_id, pws__decide_review, &u, &w, &v);
+	rc = pws__ask_ws(&op, actor, workspace_id, pws__decide_review, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	W = WS(op.m, w);
@@ -446,7 +427,7 @@ PWS_EXTERN int pws_workspace_set_visibility(pws_policy *p, const char *actor,
 		return pws__op_end(&op, pws__fail(&op, PWS_EINVALID, 0,
 		        "visibility %d is not allowed here (use pws_workspace_convert for partner)",
 		        visibility));
-	rc = ask_with(&op, actor, workspace_id, pws__decide_set_visibility, &u, &w, &v);
+	rc = pws__ask_ws(&op, actor, workspace_id, pws__decide_set_visibility, &u, &w, &v);
 	if (rc)
 		return pws__op_end(&op, rc);
 	if (pws__public_reserve(op.mem, op.m, w, visibility) || pws__op_persist(&op))
