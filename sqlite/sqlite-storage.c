@@ -28,6 +28,39 @@
 
 /* How long a writer waits for another connection's lock before failing. */
 #define BUSY_TIMEOUT_MS 5000
+
+/*
+ * How a connection waits for a lock another process holds. SQLite's own
+ * busy_timeout sleeps 1, 2, 5 ... then 100 ms between tries, so a process
+ * waiting behind a writer that commits back to back almost never finds the
+ * lock free and times out although the store is healthy (seen: an open, or a
+ * write, starved for 5 s by one busy writer). Trying again after a short
+ * random sleep (50 us to 1 ms) gives every waiter a fair chance at the
+ * moment between two transactions; the deadline is the same 5 s.
+ */
+static int busy_wait(void *arg, int tries)
+{
+	const struct timespec *start = arg;
+	struct timespec now, nap;
+	long long elapsed_us;
+	unsigned r;
+
+	clock_gettime(CLOCK_MONOTONIC, &now);
+	elapsed_us = (long long)(now.tv_sec - start->tv_sec) * 1000000 +
+	             (now.tv_nsec - start->tv_nsec) / 1000;
+	if (tries == 0) {
+		/* a new wait: its deadline counts from now */
+		*(struct timespec *)arg = now;
+		elapsed_us = 0;
+	}
+	if (elapsed_us >= (long long)BUSY_TIMEOUT_MS * 1000)
+		return 0; /* give up: SQLITE_BUSY */
+	r = (unsigned)now.tv_nsec ^ (unsigned)tries * 2654435761u;
+	nap.tv_sec = 0;
+	nap.tv_nsec = 50000 + (long)(r % 950000u);
+	nanosleep(&nap, NULL);
+	return 1;
+}
 #define ERRMSG_SIZE 256
 /* How often wait() looks at PRAGMA data_version. */
 #define WAIT_POLL_NS 1000000L
@@ -68,6 +101,8 @@ typedef struct sqlite_store {
 	sqlite3_stmt *st[ST_COUNT];
 	unsigned int flags;
 	char errmsg[ERRMSG_SIZE];
+	struct timespec busy_since;      /* busy_wait(): when db began waiting */
+	struct timespec wait_busy_since; /* the same for wait_db */
 	/* wait(): its own connection, called from another thread than the
 	 * core's methods, so it never touches db or errmsg */
 	pthread_mutex_t wait_lock;
@@ -655,6 +690,18 @@ static int setup_rw(sqlite_store *s)
 	                                                   : "PRAGMA synchronous=FULL");
 	if (rc != PWS_OK)
 		return rc;
+	/*
+	 * Opening a store that exists takes no write lock: a process opening
+	 * while others write must not queue behind them (nor they behind it).
+	 */
+	rc = query_text(s,
+	                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND"
+	                " name IN ('pws_records', 'pws_meta')",
+	                mode, sizeof mode);
+	if (rc != PWS_OK)
+		return rc;
+	if (strcmp(mode, "2") == 0)
+		return check_schema(s);
 	rc = exec(s, "BEGIN IMMEDIATE;"
 	             "CREATE TABLE IF NOT EXISTS pws_records("
 	             " kind INTEGER NOT NULL, key BLOB NOT NULL, data BLOB NOT NULL,"
@@ -697,7 +744,7 @@ static int open_wait(sqlite_store *s, const char *path, int oflags)
 		        s->wait_db ? sqlite3_errmsg(s->wait_db) : "out of memory");
 		return PWS_ESTORAGE;
 	}
-	sqlite3_busy_timeout(s->wait_db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->wait_db, busy_wait, &s->wait_busy_since);
 	if (sqlite3_prepare_v2(s->wait_db, "PRAGMA data_version", -1, &s->wait_q, NULL) !=
 	            SQLITE_OK ||
 	    data_version(s, &s->wait_seen) != PWS_OK) {
@@ -737,7 +784,7 @@ PWS_EXTERN int pws_sqlite_storage_open(pws_storage_ops *ops, const char *path,
 		return rc;
 	}
 	sqlite3_extended_result_codes(s->db, 1);
-	sqlite3_busy_timeout(s->db, BUSY_TIMEOUT_MS);
+	sqlite3_busy_handler(s->db, busy_wait, &s->busy_since);
 	rc = (flags & PWS_SQLITE_READONLY) ? setup_ro(s) : setup_rw(s);
 	if (rc == PWS_OK)
 		rc = open_wait(s, path, oflags);

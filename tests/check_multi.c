@@ -357,6 +357,9 @@ static void reap(proc *ps, int n)
 /* ------------------------------------------------------------------ */
 /* handles on the store                                                */
 
+/* The store's own words for the last failed open, for the report. */
+static char open_why[256];
+
 static int open_policy(const char *spec, pws_policy **p)
 {
 	pws_storage_ops ops;
@@ -364,12 +367,17 @@ static int open_policy(const char *spec, pws_policy **p)
 	int rc = ms_open(&ops, spec);
 
 	*p = NULL;
-	if (rc != PWS_OK)
+	open_why[0] = 0;
+	if (rc != PWS_OK) {
+		snprintf(open_why, sizeof open_why, "the adapter refused to open");
 		return rc;
+	}
 	o.storage = &ops;
 	rc = pws_policy_new(p, &o);
-	if (rc != PWS_OK)
+	if (rc != PWS_OK) {
+		snprintf(open_why, sizeof open_why, "load: %s", ms_errmsg(&ops));
 		ops.close(ops.ctx);
+	}
 	return rc;
 }
 
@@ -380,7 +388,7 @@ static pws_policy *child_policy(const char *spec)
 	int rc = open_policy(spec, &p);
 
 	if (rc != PWS_OK)
-		child_fail("open %s: %s", spec, pws_strerror(rc));
+		child_fail("open %s: %s (%s)", spec, pws_strerror(rc), open_why);
 	return p;
 }
 
@@ -390,7 +398,7 @@ static pws_policy *fresh(const char *spec)
 	pws_policy *p;
 	int rc = open_policy(spec, &p);
 
-	ck_assert_msg(rc == PWS_OK, "open %s: %s", spec, pws_strerror(rc));
+	ck_assert_msg(rc == PWS_OK, "open %s: %s (%s)", spec, pws_strerror(rc), open_why);
 	return p;
 }
 
