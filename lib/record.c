@@ -107,7 +107,9 @@ int pws__rec_decode(const void *data, size_t len, int *opcode, pws__arg *args, i
 	size_t off = 6;
 	int n, i;
 
-	if (!b || len < 6 || b[0] != PWS__REC_FORMAT)
+	/* the reserved byte is 0: anything else is damage (or a later format
+	 * this version cannot read) */
+	if (!b || len < 6 || b[0] != PWS__REC_FORMAT || b[1] != 0)
 		return PWS_EINVALID;
 	*opcode = b[2] | (b[3] << 8);
 	n = b[4] | (b[5] << 8);

@@ -308,6 +308,14 @@ static int apply(replay *rp, int op, rargs *rr)
 		r.s[i][r.a[i].len] = '\0';
 		need += r.a[i].len + 1;
 	}
+	/* A C string argument holding a NUL is damage (see S()): refused
+	 * before the call, which would otherwise run with it read as absent
+	 * (a valid call for an optional one: a note, a parent) and change the
+	 * state of a handle catching up, which keeps its state on a refusal. */
+	for (i = 0; i < r.n; i++)
+		if (r.a[i].type == 's' && memchr(r.a[i].s, '\0', r.a[i].len) &&
+		    !(op == PWS__OP_INVITE_BULK && i == 2) && op != PWS__OP_SNAPSHOT_IMPORT)
+			return PWS_ESTORAGE;
 	/* no pws_result: a stored call succeeded once on this very state */
 	rc = dispatch(p, op, &r, rp->res);
 	if (r.bad)

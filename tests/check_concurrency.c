@@ -3,7 +3,9 @@
  * visibility predicates, getters) and a writer thread (a long scripted
  * sequence of mutations), as partnerws(7) THREAD SAFETY promises; event
  * callbacks re-entering the handle; allocator callbacks re-entering it
- * (PWS_EMISUSE, never a deadlock).
+ * (PWS_EMISUSE, never a deadlock); and changes seen whole: readers that
+ * check every answer against the states the writer's calls build, so that
+ * a broken read lock fails here and not only under ThreadSanitizer.
  *
  * Check's assertions are not thread-safe: worker threads only count
  * failures (keeping the first message) and the main thread asserts after
@@ -815,6 +817,362 @@ START_TEST(concurrency_allocator_reentry_is_misuse)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Change sets seen whole: readers on one handle check that every read */
+/* answers from a state some prefix of the writer's calls built         */
+/* ------------------------------------------------------------------ */
+
+/*
+ * A writer runs a script of calls that each change several things at once
+ * (an invite accepted: the invite goes and a membership comes; an element
+ * moved out of one workspace into another; a bulk invite of two people;
+ * multi-partner mode enabled; a partner's team changed; the Partner Lead
+ * flag given with a role). Before the threads start, the same script runs
+ * on a reference handle, and for every state k (after call k) each kind of
+ * read below is recorded as a hash. Readers then read the shared handle in
+ * one call each and hash the answer: between the calls the writer had
+ * finished before the read (done) and the calls it had begun after it
+ * (started), the answer must be that of one of the states done .. started.
+ * A call applied in part, or a state seen out of order, answers with a hash
+ * of no state in that window. So a read lock that does not exclude the
+ * writer fails here (in make check), not only under ThreadSanitizer. Uses
+ * the public API only; no assertion on time. PWS_ATOMIC_CYCLES sets the
+ * script's length (cycles of ATOMIC_PER_CYCLE calls), PWS_ATOMIC_ROUNDS how
+ * many times it runs under the readers (each on a fresh handle). With the
+ * read lock made a no-op (pws__read_begin returning at once), this test
+ * failed in 52 runs of 55 with 6 to 8 rounds (in round 0 about half the
+ * time), and so did make check, on a 2-core machine at load 15 to 25,
+ * where reader and writer seldom run at the same moment.
+ */
+
+#define ATOMIC_READERS 3
+#define ATOMIC_CYCLES 10
+#define ATOMIC_ROUNDS 8
+#define ATOMIC_PER_CYCLE 19
+#define ATOMIC_BULK 12
+#define ATOMIC_KINDS 8
+
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+	const unsigned char *b = p;
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		h ^= b[i];
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+/* Every column of every row of a listing (absent columns hash their
+ * error), and the listing's own status. */
+static uint64_t hash_iter(int rc, pws_iter **itp)
+{
+	pws_iter *it = *itp; /* read after the listing's call set it */
+	uint64_t h = fnv(0xcbf29ce484222325ull, &rc, sizeof rc);
+	int col;
+
+	if (rc != PWS_OK)
+		return h;
+	while (pws_iter_next(it) == PWS_OK)
+		for (col = PWS_COL_ID; col <= PWS_COL_PARENT; col++) {
+			const char *s = pws_iter_str(it, col);
+			int64_t v = 0;
+			int r = pws_iter_int2(it, col, &v);
+
+			h = s ? fnv(h, s, strlen(s) + 1) : fnv(h, "-", 1);
+			h = fnv(h, &r, sizeof r);
+			h = fnv(h, &v, sizeof v);
+		}
+	pws_iter_free(it);
+	return h;
+}
+
+/* Read kind k of p, in one library call; *rc its status. */
+static uint64_t atomic_read(const pws_policy *p, int k, int *rc)
+{
+	static const char *const actors[] = { "pm", "dev", "a1", "a3", "g1", "i1", "solo",
+	                                      "a2", "g2", "dev2" };
+	enum { NA = sizeof actors / sizeof actors[0] };
+	pws_iter *it = NULL;
+	uint64_t h = 0;
+	int r = 0;
+
+	*rc = PWS_OK;
+	switch (k) {
+	case 0:
+		*rc = pws_policy_digest(p, &h);
+		return h;
+	case 1: {
+		char *json = NULL;
+		size_t len = 0;
+
+		*rc = pws_snapshot_export(p, &json, &len);
+		if (*rc != PWS_OK)
+			return 0;
+		h = fnv(0xcbf29ce484222325ull, json, len);
+		pws_snapshot_free(p, json);
+		return h;
+	}
+	case 2: return hash_iter(pws_list_members(&it, p, "pm", "single"), &it);
+	case 3: return hash_iter(pws_list_invites(&it, &r, p, "pm", "single"), &it);
+	case 4: return hash_iter(pws_list_elements(&it, p, "pm", "single"), &it);
+	case 5: return hash_iter(pws_list_workspaces(&it, p, "a2"), &it);
+	case 6: return hash_iter(pws_list_seats(&it, p, "pub"), &it);
+	default: {
+		/* every action of every actor on both workspaces and elements */
+		const char *ac[NA * 4 * 3], *ws[NA * 4 * 3], *el[NA * 4 * 3];
+		int act[NA * 4 * 3], allowed[NA * 4 * 3], rules[NA * 4 * 3], codes[NA * 4 * 3];
+		size_t n = 0, i;
+
+		for (i = 0; i < NA; i++) {
+			static const int acts[] = { PWS_ACT_VIEW, PWS_ACT_EDIT, PWS_ACT_MANAGE_MEMBERS,
+			                            PWS_ACT_INVITE_PARTNER };
+			static const char *const wss[] = { "multi", "single", NULL };
+			static const char *const els[] = { NULL, NULL, "m-col" };
+			size_t a, t;
+
+			for (a = 0; a < 4; a++)
+				for (t = 0; t < 3; t++) {
+					ac[n] = actors[i];
+					act[n] = acts[a];
+					ws[n] = wss[t];
+					el[n] = els[t];
+					n++;
+				}
+		}
+		*rc = pws_check_batch(p, allowed, rules, codes, n, ac, act, ws, el);
+		h = fnv(0xcbf29ce484222325ull, allowed, n * sizeof(int));
+		h = fnv(h, rules, n * sizeof(int));
+		return fnv(h, codes, n * sizeof(int));
+	}
+	}
+}
+
+/* Call i of the script (0-based): every call succeeds, and no two states
+ * are equal (fresh ids each cycle). */
+static int atomic_call(pws_policy *p, int i, pws_result *res)
+{
+	int c = i / ATOMIC_PER_CYCLE, j;
+	char x[32], xe[48], el[32], up[32], bulk[ATOMIC_BULK * 48 + 16], ye[48], ze[48], ws[32];
+	size_t len;
+
+	snprintf(x, sizeof x, "x%d", c);
+	snprintf(xe, sizeof xe, "x%d@acme.com", c);
+	snprintf(el, sizeof el, "e%d", c);
+	snprintf(up, sizeof up, "u%d", c);
+	snprintf(ye, sizeof ye, "y%d@acme.com", c);
+	snprintf(ze, sizeof ze, "z%d@acme.com", c);
+	switch (i % ATOMIC_PER_CYCLE) {
+	case 0: return pws_user_add(p, x, xe, "acme", PWS_TEAM_MEMBER, 0, res);
+	case 1: return pws_invite(p, "pm", "single", xe, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, res);
+	/* the invite goes, the membership comes */
+	case 2: return pws_invite_accept(p, x, "single", "acme", res);
+	/* role and Partner Lead flag */
+	case 3: return pws_member_set_role(p, "pm", "single", x, PWS_ROLE_EDITOR, res);
+	case 4: return pws_member_set_lead(p, "pm", "single", x, 1, res);
+	/* an element leaves "multi" for "single" */
+	case 5: return pws_element_add(p, "dev", "multi", el, PWS_EL_COLLECTION, 10, NULL, res);
+	case 6: return pws_element_move(p, "dev", el, "single", res);
+	case 7: return pws_update_post(p, "pm", "single", up, "news", NOW + i, res);
+	/* two invites at once, withdrawn one by one */
+	case 8:
+		snprintf(bulk, sizeof bulk, "email\n%s\n%s\n", ye, ze);
+		return pws_invite_bulk(p, NULL, "pm", "single", bulk, strlen(bulk), PWS_BULK_CSV,
+		                       PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+		                       res);
+	case 9: return pws_invite_withdraw(p, "pm", "single", ye, res);
+	case 10: return pws_invite_withdraw(p, "pm", "single", ze, res);
+	/* a partner workspace with two organizations, then multi-partner mode */
+	case 11:
+		snprintf(ws, sizeof ws, "mp%d", c);
+		return pws_workspace_create(p, "pm", ws, "MP", PWS_VIS_PARTNER, NULL, res);
+	case 12:
+		snprintf(ws, sizeof ws, "mp%d", c);
+		return pws_invite(p, "pm", ws, "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 1, res);
+	case 13:
+		snprintf(ws, sizeof ws, "mp%d", c);
+		return pws_invite_accept(p, "a2", ws, "acme", res);
+	case 14:
+		snprintf(ws, sizeof ws, "mp%d", c);
+		return pws_workspace_enable_multi_partner(p, "pm", ws, res);
+	/* many invites at once; a partner's access to the team's workspaces
+	 * ended at once */
+	case 15:
+		snprintf(ws, sizeof ws, "b%d", c);
+		return pws_workspace_create(p, "pm", ws, "Bulk", PWS_VIS_PARTNER, NULL, res);
+	case 16:
+		snprintf(ws, sizeof ws, "b%d", c);
+		len = (size_t)snprintf(bulk, sizeof bulk, "email\n");
+		for (j = 0; j < ATOMIC_BULK; j++)
+			len += (size_t)snprintf(bulk + len, sizeof bulk - len, "b%d-%d@acme.com\n", c, j);
+		return pws_invite_bulk(p, NULL, "pm", ws, bulk, len, PWS_BULK_CSV,
+		                       PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+		                       res);
+	case 17: return pws_partner_end(p, "pm", "pub", "a2", res);
+	/* the member leaves: membership, lead flag and seat go at once */
+	default: return pws_member_remove(p, "pm", "single", x, res);
+	}
+}
+
+typedef struct atomic_run {
+	pws_policy *p;
+	int ncalls;
+	uint64_t *vals[ATOMIC_KINDS]; /* [k][state 0 .. ncalls] */
+	atomic_int started, done, finished;
+	failures wf;
+	struct atomic_reader {
+		struct atomic_run *run;
+		int id;
+		atomic_int seen;  /* calls done before its last read began */
+		atomic_int gone;  /* the reader has stopped */
+		long reads, overlapped;
+		failures f;
+	} rd[ATOMIC_READERS];
+} atomic_run;
+
+/* The writer starts each call once every reader has read the state after
+ * the one before: the readers, reading back to back, are then likely in
+ * the middle of a read as the call begins (a long one: a snapshot or a
+ * digest walks the whole state). With a lock that holds the writer off,
+ * one waits for the other; with a broken one they overlap. */
+static void *atomic_writer(void *arg)
+{
+	atomic_run *a = arg;
+	int i;
+
+	for (i = 0; i < a->ncalls; i++) {
+		pws_result res = PWS_RESULT_INIT;
+		int rc, j;
+
+		for (j = 0; j < ATOMIC_READERS; j++)
+			while (atomic_load(&a->rd[j].seen) < i && !atomic_load(&a->rd[j].gone))
+				sched_yield();
+		atomic_store(&a->started, i + 1);
+		rc = atomic_call(a->p, i, &res);
+		atomic_store(&a->done, i + 1);
+		if (rc != PWS_OK)
+			fail_note(&a->wf, "writer call %d -> %s: %s", i, pws_strerror(rc), res.message);
+	}
+	atomic_store(&a->finished, 1);
+	return NULL;
+}
+
+static void *atomic_reader(void *arg)
+{
+	struct atomic_reader *r = arg;
+	atomic_run *a = r->run;
+	int last_done = -1, same = 0, n = r->id;
+
+	while (!atomic_load(&a->finished)) {
+		int d0, s1, rc, j, seen = 0;
+		/* mostly the long reads, a snapshot and a digest; every fourth
+		 * read one of the others */
+		int k = n % 4 == 3 ? 2 + (n / 4) % (ATOMIC_KINDS - 2) : n % 2;
+		uint64_t v;
+
+		n++;
+		d0 = atomic_load(&a->done);
+		v = atomic_read(a->p, k, &rc);
+		s1 = atomic_load(&a->started);
+		atomic_store(&r->seen, d0);
+		r->reads++;
+		r->overlapped += s1 > d0;
+		if (rc != PWS_OK) {
+			fail_note(&r->f, "read kind %d -> %s", k, pws_strerror(rc));
+			continue;
+		}
+		for (j = d0; j <= s1 && !seen; j++)
+			seen = a->vals[k][j] == v;
+		if (!seen)
+			fail_note(&r->f, "read kind %d, made after call %d was done and before call %d "
+			          "began, answers from no state in between: a change seen in part",
+			          k, d0, s1 + 1);
+		/* a few reads per call, so that the writer is not starved
+		 * (glibc's rwlock favours readers) */
+		if (d0 != last_done) {
+			last_done = d0;
+			same = 0;
+		} else if (++same >= 4) {
+			while (atomic_load(&a->done) == d0 && !atomic_load(&a->finished))
+				sched_yield();
+		}
+	}
+	atomic_store(&r->gone, 1);
+	return NULL;
+}
+
+START_TEST(concurrency_changes_seen_whole)
+{
+	static atomic_run a; /* large: kept off the stack */
+	pthread_t wt, rt[ATOMIC_READERS];
+	pws_policy *ref;
+	long reads = 0, overlapped = 0, rounds = env_long("PWS_ATOMIC_ROUNDS", ATOMIC_ROUNDS);
+	int i, k, rc, round;
+
+	memset(&a, 0, sizeof a);
+	a.ncalls = (int)env_long("PWS_ATOMIC_CYCLES", ATOMIC_CYCLES) * ATOMIC_PER_CYCLE;
+	for (k = 0; k < ATOMIC_KINDS; k++) {
+		a.vals[k] = calloc((size_t)a.ncalls + 1, sizeof(uint64_t));
+		ck_assert_ptr_nonnull(a.vals[k]);
+	}
+	/* the states of the script, on a reference handle */
+	ref = new_world();
+	for (i = 0; i <= a.ncalls; i++) {
+		if (i > 0) {
+			rc = atomic_call(ref, i - 1, RES);
+			ck_assert_msg(rc == PWS_OK, "script call %d -> %s: %s", i - 1, pws_strerror(rc),
+			              tw_res.message);
+		}
+		for (k = 0; k < ATOMIC_KINDS; k++) {
+			a.vals[k][i] = atomic_read(ref, k, &rc);
+			ck_assert_int_eq(rc, PWS_OK);
+		}
+		/* every call changes the state: no state repeats */
+		if (i > 0)
+			ck_assert_msg(a.vals[0][i] != a.vals[0][i - 1], "call %d changed nothing", i - 1);
+	}
+	/* the script again on a shared handle, under the readers; several
+	 * rounds, each on a fresh handle */
+	for (round = 0; round < rounds; round++) {
+		a.p = new_world();
+		ck_assert(tw_digest(a.p) == a.vals[0][0]);
+		atomic_init(&a.started, 0);
+		atomic_init(&a.done, 0);
+		atomic_init(&a.finished, 0);
+		for (i = 0; i < ATOMIC_READERS; i++) {
+			a.rd[i].run = &a;
+			a.rd[i].id = i;
+			atomic_init(&a.rd[i].seen, -1);
+			atomic_init(&a.rd[i].gone, 0);
+			ck_assert_int_eq(pthread_create(&rt[i], NULL, atomic_reader, &a.rd[i]), 0);
+		}
+		ck_assert_int_eq(pthread_create(&wt, NULL, atomic_writer, &a), 0);
+		ck_assert_int_eq(pthread_join(wt, NULL), 0);
+		for (i = 0; i < ATOMIC_READERS; i++)
+			ck_assert_int_eq(pthread_join(rt[i], NULL), 0);
+		ck_assert_msg(a.wf.count == 0, "round %d, writer: %ld failures, first: %s", round,
+		              a.wf.count, a.wf.first);
+		for (i = 0; i < ATOMIC_READERS; i++)
+			ck_assert_msg(a.rd[i].f.count == 0, "round %d, reader %d: %ld of %ld reads wrong, "
+			              "first: %s", round, i, a.rd[i].f.count, a.rd[i].reads,
+			              a.rd[i].f.first);
+		ck_assert(tw_digest(a.p) == a.vals[0][a.ncalls]);
+		pws_policy_free(a.p);
+	}
+	for (i = 0; i < ATOMIC_READERS; i++) {
+		reads += a.rd[i].reads;
+		overlapped += a.rd[i].overlapped;
+	}
+	printf("changes seen whole: %ld rounds of %d calls, %ld reads (%ld while a call was under "
+	       "way), each from a whole state\n", rounds, a.ncalls, reads, overlapped);
+	ck_assert_int_gt(reads, 0);
+	pws_policy_free(ref);
+	for (k = 0; k < ATOMIC_KINDS; k++)
+		free(a.vals[k]);
+}
+END_TEST
+
 Suite *pws_concurrency_suite(void)
 {
 	Suite *s = suite_create("concurrency");
@@ -824,6 +1182,11 @@ Suite *pws_concurrency_suite(void)
 	/* Seconds natively; minutes under ThreadSanitizer or valgrind. */
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, concurrency_readers_and_writer);
+	suite_add_tcase(s, tc);
+
+	tc = tcase_create("changes_seen_whole");
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, concurrency_changes_seen_whole);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("reentry");

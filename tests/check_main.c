@@ -28,6 +28,7 @@ int main(void)
 	srunner_add_suite(sr, pws_isolation_suite());
 	srunner_add_suite(sr, pws_snapshot_suite());
 	srunner_add_suite(sr, pws_storage_suite());
+	srunner_add_suite(sr, pws_powerloss_suite());
 	srunner_add_suite(sr, pws_refs_suite());
 	srunner_add_suite(sr, pws_events_suite());
 	srunner_add_suite(sr, pws_shared_suite());

@@ -51,6 +51,7 @@ Suite *pws_filter_suite(void);
 Suite *pws_isolation_suite(void);
 Suite *pws_snapshot_suite(void);
 Suite *pws_storage_suite(void);
+Suite *pws_powerloss_suite(void);
 Suite *pws_refs_suite(void);
 Suite *pws_events_suite(void);
 Suite *pws_shared_suite(void);

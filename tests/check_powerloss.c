@@ -1,0 +1,377 @@
+/*
+ * Power loss and torn writes, through tests/torn-store.c: every mutation
+ * of the storage scenario (tests/storage-scenario.c: every operation code
+ * but 43 and 44), two compactions (44, several writes in one change set)
+ * and a snapshot import (43) are cut by a power loss at their commit, and
+ * the disk is rebuilt at every point the change set may have reached:
+ * none of it written, each prefix of its writes, all of it; and with the
+ * last record written torn: cut at every length, its tail zeroed from
+ * every offset, every byte flipped. Reopening must give the state before
+ * the change or, when the whole change set reached the disk intact, the
+ * state after it (the commit was under way: either is the last committed
+ * state), or fail with PWS_ESTORAGE; never another state.
+ *
+ * The record format has no checksum of its own (doc/STORAGE.md, "Crash
+ * safety"): a store must not hand over a record other than the one
+ * written. So the guarantee is checked on a framed store (a checksum per
+ * record, as SQLite's WAL has per frame); on an unframed one the test
+ * checks what the library detects alone (every truncation, every zeroed
+ * tail that reaches a string or the framing) and counts the damage it
+ * cannot tell from a real call (a changed byte inside an id or an
+ * integer).
+ *
+ * PWS_POWERLOSS_STRIDE (default 1) tests one damage offset in that many.
+ * SPDX-License-Identifier: MIT
+ */
+#include "storage-scenario.h"
+#include "test-world.h"
+#include "torn-store.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+typedef struct tally {
+	size_t loads;        /* reopened disks */
+	size_t before;       /* loaded the state before the change */
+	size_t after;        /* loaded the state after it */
+	size_t refused;      /* PWS_ESTORAGE */
+	size_t torn_dropped; /* (framed) a torn last record dropped by the store */
+	size_t undetected;   /* (unframed) loaded a third state: damage read as another call */
+} tally;
+
+static size_t stride_base(void)
+{
+	const char *s = getenv("PWS_POWERLOSS_STRIDE");
+
+	return s && atoi(s) > 0 ? (size_t)atoi(s) : 1;
+}
+
+/* The damage offsets of a record of len bytes: all of them (a long record,
+ * an image or a snapshot: about 200 spread over it, and its last 8 bytes). */
+static size_t next_at(size_t at, size_t len)
+{
+	size_t stride = stride_base();
+
+	if (len > 256 && stride < len / 200)
+		stride = len / 200;
+	if (at + 8 >= len)
+		return at + 1;
+	return at + stride < len - 8 ? at + stride : len - 8;
+}
+
+/* Whether zeroing the record's bytes from at changes nothing. */
+static int zeros_from(const torn_rec *r, size_t at)
+{
+	size_t i;
+
+	for (i = at; i < r->len; i++)
+		if (r->data[i])
+			return 0;
+	return 1;
+}
+
+/* Reopens the disk left by the power loss with k writes of the change set
+ * made, the k-th damaged, and checks the outcome. */
+static void reboot(const torn_store *s, int v2, size_t k, int damage, size_t at, uint64_t before,
+                   uint64_t after, const char *what, tally *t)
+{
+	torn_store d;
+	pws_policy *q;
+	size_t n = s->n_lost;
+	uint64_t dg = 0;
+	int rc, intact;
+
+	if (torn_store_reboot(s, &d, k, damage, at) != 0)
+		return;
+	rc = torn_store_open(&d, v2, &q);
+	ck_assert_msg(rc == PWS_OK || rc == PWS_ESTORAGE, "%s, %zu of %zu writes, damage %d at %zu: %s",
+	              what, k, n, damage, at, pws_strerror(rc));
+	if (rc == PWS_OK) {
+		dg = tw_digest(q);
+		pws_policy_free(q);
+		ck_assert_int_eq(d.closes, 1);
+	} else {
+		ck_assert_int_eq(d.closes, 0); /* close is not called: the host keeps its context */
+	}
+	t->loads++;
+	t->refused += rc != PWS_OK;
+	t->before += rc == PWS_OK && dg == before;
+	t->after += rc == PWS_OK && dg == after && dg != before;
+	t->torn_dropped += d.torn_dropped;
+	intact = damage == TORN_NONE || (damage == TORN_ZERO_TAIL && zeros_from(&s->lost[k - 1], at));
+	if (intact && k == 0)
+		ck_assert_msg(rc == PWS_OK && dg == before,
+		              "%s: the change set lost whole, the store does not load the state before "
+		              "it (%s)", what, pws_strerror(rc));
+	else if (intact && k == n)
+		ck_assert_msg(rc == PWS_OK && dg == after,
+		              "%s: the change set written whole, the store does not load the state "
+		              "after it (%s)", what, pws_strerror(rc));
+	else if (intact || s->framed)
+		ck_assert_msg(rc != PWS_OK || dg == before,
+		              "%s: %zu of %zu writes, damage %d at %zu: loaded another state", what, k,
+		              n, damage, at);
+	else if (damage == TORN_TRUNCATE)
+		ck_assert_msg(rc == PWS_ESTORAGE, "%s: a record cut to %zu bytes was loaded", what, at);
+	else if (rc == PWS_OK && dg != before && dg != after)
+		t->undetected++;
+	torn_store_free(&d);
+}
+
+/* Every point a power loss may leave the change set cut at its commit. */
+static void every_cut(const torn_store *s, int v2, int damage_too, uint64_t before,
+                      uint64_t after, const char *what, tally *t)
+{
+	size_t k, at;
+
+	ck_assert_uint_ge(s->n_lost, 1);
+	for (k = 0; k <= s->n_lost; k++) {
+		const torn_rec *last = k ? &s->lost[k - 1] : NULL;
+
+		reboot(s, v2, k, TORN_NONE, 0, before, after, what, t);
+		if (!damage_too || !last || last->del)
+			continue;
+		for (at = 0; at < last->len; at = next_at(at, last->len)) {
+			reboot(s, v2, k, TORN_TRUNCATE, at, before, after, what, t);
+			reboot(s, v2, k, TORN_ZERO_TAIL, at, before, after, what, t);
+			reboot(s, v2, k, TORN_FLIP, at, before, after, what, t);
+		}
+	}
+}
+
+/* The actions: the scenario's steps, a compaction after step 40 and one
+ * at the end, then one more call (after an image). */
+#define ACTS (STORAGE_STEPS + 3)
+#define COMPACT_1 41
+#define COMPACT_2 (STORAGE_STEPS + 1)
+
+static int act(pws_policy *p, int a)
+{
+	if (a == COMPACT_1 || a == COMPACT_2)
+		return pws_compact(p, RES);
+	if (a == ACTS - 1)
+		return pws_team_add(p, "later", "Later", PWS_PLAN_FREE, 0, RES);
+	return storage_step(p, a < COMPACT_1 ? a : a - 1);
+}
+
+static void print_tally(const char *what, const tally *t)
+{
+	printf("power loss (%s): %zu reopened disks: %zu the state before, %zu after, %zu refused "
+	       "(PWS_ESTORAGE), %zu torn last records dropped by the store, %zu damaged records "
+	       "loaded as another call\n",
+	       what, t->loads, t->before, t->after, t->refused, t->torn_dropped, t->undetected);
+}
+
+static void scenario_cut(int v2, int framed, int damage_too, tally *t)
+{
+	torn_store s;
+	pws_policy *p, *ref;
+	char *json = NULL;
+	size_t len = 0;
+	uint64_t empty;
+	int a;
+
+	torn_store_init(&s, framed);
+	ck_assert_int_eq(torn_store_open(&s, v2, &p), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&ref, NULL), PWS_OK);
+	empty = tw_digest(ref);
+	for (a = 0; a < ACTS; a++) {
+		uint64_t before = tw_digest(ref), after = before;
+		char what[64];
+		int rc;
+
+		snprintf(what, sizeof what, "action %d (v%d%s)", a, v2 ? 2 : 1, framed ? ", framed" : "");
+		if (a != COMPACT_1 && a != COMPACT_2) {
+			rc = act(ref, a);
+			ck_assert_msg(rc == PWS_OK, "%s -> %s: %s", what, pws_strerror(rc), tw_res.message);
+			after = tw_digest(ref);
+			ck_assert_msg(after != before, "%s changed nothing", what);
+		}
+		/* the power goes at the commit: the call fails, memory unchanged */
+		torn_store_cut(&s);
+		FAILS(act(p, a), PWS_ESTORAGE);
+		ck_assert_msg(tw_digest(p) == before, "%s: a failed commit changed memory", what);
+		if (a == COMPACT_1 || a == COMPACT_2)
+			ck_assert_uint_gt(s.n_lost, 2); /* the image and the deletions */
+		else
+			ck_assert_uint_eq(s.n_lost, 1);
+		every_cut(&s, v2, damage_too, before, after, what, t);
+		/* the process "restarts" with the same store: the call succeeds */
+		OK(act(p, a));
+		ck_assert_msg(tw_digest(p) == after, "%s: redone, another state", what);
+	}
+	/* a snapshot import into an empty store (operation 43) */
+	ck_assert_int_eq(pws_snapshot_export(ref, &json, &len), PWS_OK);
+	{
+		torn_store e;
+		pws_policy *q;
+
+		torn_store_init(&e, framed);
+		ck_assert_int_eq(torn_store_open(&e, v2, &q), PWS_OK);
+		torn_store_cut(&e);
+		FAILS(pws_snapshot_import(q, json, len, RES), PWS_ESTORAGE);
+		ck_assert(tw_digest(q) == empty);
+		every_cut(&e, v2, damage_too, empty, tw_digest(ref), "snapshot import", t);
+		OK(pws_snapshot_import(q, json, len, RES));
+		ck_assert(tw_digest(q) == tw_digest(ref));
+		pws_policy_free(q);
+		torn_store_free(&e);
+	}
+	pws_snapshot_free(ref, json);
+	/* and the store holds every call, once */
+	{
+		pws_policy *q;
+
+		ck_assert_int_eq(torn_store_open(&s, v2, &q), PWS_OK);
+		ck_assert(tw_digest(q) == tw_digest(ref));
+		pws_policy_free(q);
+	}
+	pws_policy_free(ref);
+	pws_policy_free(p);
+	torn_store_free(&s);
+}
+
+/* A store that checks its records (framed): whatever the cut and the
+ * damage, the state before, the state after (whole change set), or
+ * PWS_ESTORAGE; never another state. */
+START_TEST(powerloss_framed_store_never_loads_another_state)
+{
+	tally t;
+
+	memset(&t, 0, sizeof t);
+	scenario_cut(1, 1, 1, &t);
+	print_tally("framed store, version 2", &t);
+	ck_assert_uint_gt(t.torn_dropped, 0);
+	ck_assert_uint_eq(t.undetected, 0);
+}
+END_TEST
+
+/* A store that hands over whatever bytes it has: the library itself
+ * refuses every truncated record, and loads a change set lost whole or
+ * written whole exactly; the damage it cannot tell from a real call is
+ * counted (it needs a store that checks its records). */
+START_TEST(powerloss_unframed_store_library_checks)
+{
+	tally t;
+
+	memset(&t, 0, sizeof t);
+	scenario_cut(1, 0, 1, &t);
+	print_tally("unframed store, version 2", &t);
+	ck_assert_uint_gt(t.refused, t.undetected * 3); /* most damage is refused */
+}
+END_TEST
+
+/* The same cuts through a version-1 table (put, no append). */
+START_TEST(powerloss_version1_table)
+{
+	tally t;
+
+	memset(&t, 0, sizeof t);
+	scenario_cut(0, 1, 0, &t);
+	print_tally("version 1, no damage", &t);
+	ck_assert_uint_eq(t.undetected, 0);
+}
+END_TEST
+
+/* Builds steps 0 .. n - 1 of the scenario on s (a version-2 table). */
+static void build(torn_store *s, int n)
+{
+	pws_policy *p;
+	int i;
+
+	ck_assert_int_eq(torn_store_open(s, 1, &p), PWS_OK);
+	for (i = 0; i < n; i++)
+		OK(storage_step(p, i));
+	pws_policy_free(p);
+}
+
+/* Puts a NUL in the middle of the string argument arg of a record. */
+static void nul_in_arg(torn_rec *r, const char *arg)
+{
+	size_t i, n = strlen(arg);
+
+	for (i = 0; i + 5 + n <= r->len; i++)
+		if (r->data[i] == 's' && r->data[i + 1] == n && !r->data[i + 2] && !r->data[i + 3] &&
+		    !r->data[i + 4] && memcmp(r->data + i + 5, arg, n) == 0) {
+			r->data[i + 5 + n / 2] = 0;
+			return;
+		}
+	ck_abort_msg("argument '%s' not found", arg);
+}
+
+/* The reserved byte of a record is 0 (doc/STORAGE.md): a record with
+ * another value there is damaged, and the load refuses it. */
+START_TEST(powerloss_reserved_byte_refused)
+{
+	torn_store s;
+	pws_policy *p;
+
+	torn_store_init(&s, 0);
+	build(&s, 12);
+	ck_assert_int_eq(torn_store_open(&s, 1, &p), PWS_OK);
+	pws_policy_free(p);
+	ck_assert_int_eq(s.disk[3].data[1], 0);
+	s.disk[3].data[1] = 1;
+	ck_assert_int_eq(torn_store_open(&s, 1, &p), PWS_ESTORAGE);
+	s.disk[3].data[1] = 0x80;
+	ck_assert_int_eq(torn_store_open(&s, 0, &p), PWS_ESTORAGE);
+	s.disk[3].data[1] = 0;
+	ck_assert_int_eq(torn_store_open(&s, 1, &p), PWS_OK);
+	pws_policy_free(p);
+	torn_store_free(&s);
+}
+END_TEST
+
+/* A handle catching up (pws_policy_sync) with a damaged record refuses it
+ * whole: PWS_ESTORAGE, its state and revision unchanged. The damage here
+ * is a NUL in an optional string (the note of pws_workspace_create, step
+ * 20), which read as absent would make a valid call. */
+START_TEST(powerloss_sync_refuses_a_damaged_record_whole)
+{
+	torn_store s;
+	pws_policy *writer, *follower;
+	uint64_t d, rev0 = 0, rev = 0;
+	int i;
+
+	torn_store_init(&s, 0);
+	ck_assert_int_eq(torn_store_open(&s, 1, &writer), PWS_OK);
+	ck_assert_int_eq(torn_store_open(&s, 1, &follower), PWS_OK);
+	for (i = 0; i < 20; i++)
+		OK(storage_step(writer, i));
+	ck_assert_int_eq(pws_policy_sync(follower, &rev0), PWS_OK);
+	ck_assert_uint_eq(rev0, 20);
+	d = tw_digest(follower);
+	ck_assert(d == tw_digest(writer));
+	OK(storage_step(writer, 20)); /* pws_workspace_create(..., note "pls") */
+	nul_in_arg(&s.disk[s.n - 1], "pls");
+	ck_assert_int_eq(pws_policy_sync(follower, &rev), PWS_ESTORAGE);
+	ck_assert_msg(tw_digest(follower) == d, "a refused record changed the state");
+	ck_assert_int_eq(pws_policy_revision(follower, &rev), PWS_OK);
+	ck_assert_uint_eq(rev, rev0);
+	/* and the same record refused at a load */
+	{
+		pws_policy *q;
+
+		ck_assert_int_eq(torn_store_open(&s, 1, &q), PWS_ESTORAGE);
+	}
+	pws_policy_free(follower);
+	pws_policy_free(writer);
+	torn_store_free(&s);
+}
+END_TEST
+
+Suite *pws_powerloss_suite(void)
+{
+	Suite *s = suite_create("powerloss");
+	TCase *tc = tcase_create("torn");
+
+	tcase_set_timeout(tc, 600);
+	tcase_add_test(tc, powerloss_framed_store_never_loads_another_state);
+	tcase_add_test(tc, powerloss_unframed_store_library_checks);
+	tcase_add_test(tc, powerloss_version1_table);
+	tcase_add_test(tc, powerloss_reserved_byte_refused);
+	tcase_add_test(tc, powerloss_sync_refuses_a_damaged_record_whole);
+	suite_add_tcase(s, tc);
+	return s;
+}
