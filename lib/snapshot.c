@@ -2037,14 +2037,17 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			         "workspace that is not a partner one", i);
 		} else {
 			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, i, &org);
-			if (!rc && W->model != PWS_MODEL_LEGACY) {
+			/* the row's path is formatted only for a message: checked
+			 * without it, a failure is checked again with it */
+			if (!rc && W->model != PWS_MODEL_LEGACY &&
+			    partner_invariants(im, "", ".organization", w, org)) {
 				char rp[PATH_SIZE];
 
 				snprintf(rp, sizeof(rp), "image.rows[%u]", i);
 				rc = partner_invariants(im, rp, ".organization", w, org);
 			}
 		}
-		if (!rc) {
+		if (!rc && role_invariants(im, "", W, org, x.role, x.lead)) {
 			char rp[PATH_SIZE];
 
 			snprintf(rp, sizeof(rp), "image.rows[%u]", i);
