@@ -17,13 +17,6 @@ static uintptr_t self_token(void)
 	return (uintptr_t)&thread_token;
 }
 
-/* The lock shard of a thread: a hash of its thread-local's address, so it
- * costs no more than the one thread-local access the call makes anyway. */
-static int shard_of(uintptr_t token)
-{
-	return (int)(pws__mix64(token) % PWS__SHARDS);
-}
-
 int pws__result_simple(pws_result *res, int code, const char *msg)
 {
 	if (res && res->version >= 1 && res->version <= PWS_RESULT_VERSION) {
@@ -50,45 +43,98 @@ PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version)
 	return PWS_OK;
 }
 
+/* The reader slot of this thread (index + 1; 0 until its first read).
+ * Slots are dealt in turn, process-wide, so up to PWS__READERS threads
+ * each have one of their own in every handle. */
+static _Thread_local unsigned int my_slot;
+static atomic_uint slots_dealt;
+
+static unsigned int slot_of_thread(void)
+{
+	if (!my_slot)
+		my_slot = atomic_fetch_add_explicit(&slots_dealt, 1, memory_order_seq_cst) %
+		                  PWS__READERS +
+		          1u;
+	return my_slot - 1u;
+}
+
+/* How many slots can be in use: a thread takes its slot number before it
+ * first enters its slot, so a writer that raised `writing` before reading
+ * this either sees the slot or is seen by the reader. */
+static unsigned int slots_in_use(void)
+{
+	unsigned int n = atomic_load_explicit(&slots_dealt, memory_order_seq_cst);
+
+	return n < PWS__READERS ? n : PWS__READERS;
+}
+
+/* Leaves the slot; wakes a writer waiting for the slots to empty. */
+static void slot_leave(pws_policy *q, atomic_uint *slot)
+{
+	atomic_fetch_sub_explicit(slot, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&q->writing, memory_order_seq_cst)) {
+		pthread_mutex_lock(&q->wl);
+		pthread_cond_broadcast(&q->wcv);
+		pthread_mutex_unlock(&q->wl);
+	}
+}
+
 int pws__read_begin(const pws_policy *p)
 {
 	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
-
 	uintptr_t me = self_token();
+	atomic_uint *slot;
 
 	if (atomic_load_explicit(&q->owner, memory_order_acquire) == me)
 		return PWS_EMISUSE;
-	/* EAGAIN (too many readers) or EDEADLK: report, never proceed unlocked */
-	if (pthread_rwlock_rdlock(&q->lock[shard_of(me)].l) != 0)
-		return PWS_ERROR;
-	return PWS_OK;
+	slot = &q->readers[slot_of_thread()].n;
+	for (;;) {
+		/* enter, then look for a writer (both seq_cst: a writer raising
+		 * `writing` and then reading the slots sees us, or we see it) */
+		atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
+		if (!atomic_load_explicit(&q->writing, memory_order_seq_cst))
+			return PWS_OK;
+		/* a writer is in or waiting: step out and wait for it */
+		slot_leave(q, slot);
+		pthread_mutex_lock(&q->wl);
+		while (atomic_load_explicit(&q->writing, memory_order_seq_cst))
+			pthread_cond_wait(&q->wcv, &q->wl);
+		pthread_mutex_unlock(&q->wl);
+	}
 }
 
 void pws__read_end(const pws_policy *p)
 {
-	pthread_rwlock_unlock(&((pws_policy *)p)->lock[shard_of(self_token())].l);
+	pws_policy *q = (pws_policy *)p;
+
+	slot_leave(q, &q->readers[slot_of_thread()].n);
 }
 
-/* A writer takes every shard, always in the same order (no deadlock). */
+/* A writer waits for the previous one, raises `writing`, then waits until
+ * no reader is inside. */
 static int write_lock(pws_policy *p)
 {
-	int i;
+	unsigned int i, n;
 
-	for (i = 0; i < PWS__SHARDS; i++)
-		if (pthread_rwlock_wrlock(&p->lock[i].l) != 0) {
-			while (i-- > 0)
-				pthread_rwlock_unlock(&p->lock[i].l);
-			return -1;
-		}
+	if (pthread_mutex_lock(&p->wl) != 0)
+		return -1;
+	while (atomic_load_explicit(&p->writing, memory_order_seq_cst))
+		pthread_cond_wait(&p->wcv, &p->wl);
+	atomic_store_explicit(&p->writing, 1, memory_order_seq_cst);
+	n = slots_in_use();
+	for (i = 0; i < n; i++)
+		while (atomic_load_explicit(&p->readers[i].n, memory_order_seq_cst))
+			pthread_cond_wait(&p->wcv, &p->wl);
+	pthread_mutex_unlock(&p->wl);
 	return 0;
 }
 
 static void write_unlock(pws_policy *p)
 {
-	int i;
-
-	for (i = PWS__SHARDS; i-- > 0;)
-		pthread_rwlock_unlock(&p->lock[i].l);
+	pthread_mutex_lock(&p->wl);
+	atomic_store_explicit(&p->writing, 0, memory_order_seq_cst);
+	pthread_cond_broadcast(&p->wcv);
+	pthread_mutex_unlock(&p->wl);
 }
 
 int pws__write_begin(pws_policy *p)

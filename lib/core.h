@@ -45,16 +45,21 @@ struct pws_event {
 	struct pws_event *next;
 };
 
-/* The handle's lock is split in shards, each on its own cache lines: a
- * reader takes the shard of its thread, a writer takes them all in order.
- * Readers on different threads then never write the same cache line, so
- * checks scale with threads instead of bouncing one lock word. */
-#define PWS__SHARDS 8
+/* The handle's lock. A reader announces itself in a slot of its own (a
+ * counter on its own cache lines, picked once per thread), then checks
+ * that no writer is in: a check writes no cache line another thread
+ * reads or writes (no shared write), so checks scale with threads. A
+ * writer raises `writing` (writers one at a time, under `wl`), then waits
+ * until every slot reads 0; a reader that finds `writing` raised steps
+ * back out of its slot and waits for the writer to finish (writers are
+ * preferred: a stream of checks cannot starve them). Threads beyond
+ * PWS__READERS share slots (still correct, merely sharing a line). */
+#define PWS__READERS 64
 
-typedef struct pws__shard {
-	pthread_rwlock_t l;
-	char pad[128 - sizeof(pthread_rwlock_t) % 128];
-} pws__shard;
+typedef struct pws__rslot {
+	atomic_uint n; /* readers inside on this slot */
+	char pad[128 - sizeof(atomic_uint)];
+} pws__rslot;
 
 struct pws_policy {
 	pws__mem mem;
@@ -62,8 +67,13 @@ struct pws_policy {
 	bool has_storage;
 	pws_event_cb on_event;
 	void *event_payload;
-	/* Checks and listings take one shard shared; mutations take all. */
-	pws__shard lock[PWS__SHARDS];
+	/* Checks and listings count themselves in their thread's slot;
+	 * mutations raise `writing` and wait for the slots to empty. */
+	char guard[128];             /* no field of ours next to slot 0 */
+	pws__rslot readers[PWS__READERS];
+	atomic_int writing;          /* a writer is in or waiting for readers */
+	pthread_mutex_t wl;          /* guards the hand-over; with wcv */
+	pthread_cond_t wcv;          /* writers and waiting readers sleep here */
 	/* The thread holding the write lock (address of a thread-local), so a
 	 * callback re-entering the handle gets PWS_EMISUSE, not a deadlock. */
 	atomic_uintptr_t owner;

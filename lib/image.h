@@ -47,4 +47,9 @@ int pws__snapshot_json(const pws__mem *mem, const pws__model *m, int with_member
 int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
                       size_t blen, pws_result *res);
 
+/* Replaces the state with an image built by a bulk load (pws_load_state),
+ * written through as one state image record (nothing when replaying). */
+int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
+                    size_t blen, pws_result *res);
+
 #endif

@@ -2,8 +2,6 @@
  * The policy handle: option validation, creation and release.
  * SPDX-License-Identifier: MIT
  */
-/* glibc: writer-preferring rwlocks (pthread_rwlockattr_setkind_np) */
-#define _GNU_SOURCE 1
 #include "core.h"
 
 #include <stddef.h>
@@ -99,26 +97,6 @@ static int read_options(const pws_policy_options *in, pws_policy_options *o,
 	return PWS_OK;
 }
 
-/* Mutations must not starve behind a steady stream of checks: glibc's
- * default rwlock prefers readers, so ask for writer preference (reads
- * never nest, so the non-recursive kind is safe). */
-static int init_lock(pthread_rwlock_t *lock)
-{
-#if defined(__GLIBC__) && defined(PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP)
-	pthread_rwlockattr_t a;
-	int rc;
-
-	if (pthread_rwlockattr_init(&a) != 0)
-		return -1;
-	pthread_rwlockattr_setkind_np(&a, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
-	rc = pthread_rwlock_init(lock, &a);
-	pthread_rwlockattr_destroy(&a);
-	return rc;
-#else
-	return pthread_rwlock_init(lock, NULL);
-#endif
-}
-
 PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 {
 	pws_policy_options o;
@@ -152,14 +130,20 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 		pws__free(&mem, p);
 		return PWS_ENOMEM;
 	}
-	for (i = 0; i < PWS__SHARDS; i++)
-		if (init_lock(&p->lock[i].l) != 0) {
-			while (i-- > 0)
-				pthread_rwlock_destroy(&p->lock[i].l);
-			pthread_mutex_destroy(&p->sync_lock);
-			pws__free(&mem, p);
-			return PWS_ENOMEM;
-		}
+	atomic_init(&p->writing, 0);
+	for (i = 0; i < PWS__READERS; i++)
+		atomic_init(&p->readers[i].n, 0);
+	if (pthread_mutex_init(&p->wl, NULL) != 0) {
+		pthread_mutex_destroy(&p->sync_lock);
+		pws__free(&mem, p);
+		return PWS_ENOMEM;
+	}
+	if (pthread_cond_init(&p->wcv, NULL) != 0) {
+		pthread_mutex_destroy(&p->wl);
+		pthread_mutex_destroy(&p->sync_lock);
+		pws__free(&mem, p);
+		return PWS_ENOMEM;
+	}
 	/* Rebuild the committed state from the store. If that fails the
 	 * handle is released without calling close: ctx stays the caller's. */
 	rc = pws__replay(p);
@@ -175,14 +159,13 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 PWS_EXTERN void pws_policy_free(pws_policy *p)
 {
 	pws__mem mem;
-	int i;
 
 	if (!p)
 		return;
 	if (p->has_storage)
 		p->storage.close(p->storage.ctx);
-	for (i = 0; i < PWS__SHARDS; i++)
-		pthread_rwlock_destroy(&p->lock[i].l);
+	pthread_cond_destroy(&p->wcv);
+	pthread_mutex_destroy(&p->wl);
 	pthread_mutex_destroy(&p->sync_lock);
 	mem = p->mem;
 	pws__model_free(&mem, &p->m);

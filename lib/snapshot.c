@@ -2037,14 +2037,17 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			         "workspace that is not a partner one", i);
 		} else {
 			rc = bin_org(im, W, x.org, orgs, team_of, atom_of, i, &org);
-			if (!rc && W->model != PWS_MODEL_LEGACY) {
+			/* the row's path is formatted only for a message: checked
+			 * without it, a failure is checked again with it */
+			if (!rc && W->model != PWS_MODEL_LEGACY &&
+			    partner_invariants(im, "", ".organization", w, org)) {
 				char rp[PATH_SIZE];
 
 				snprintf(rp, sizeof(rp), "image.rows[%u]", i);
 				rc = partner_invariants(im, rp, ".organization", w, org);
 			}
 		}
-		if (!rc) {
+		if (!rc && role_invariants(im, "", W, org, x.role, x.lead)) {
 			char rp[PATH_SIZE];
 
 			snprintf(rp, sizeof(rp), "image.rows[%u]", i);
@@ -2195,9 +2198,10 @@ static int nul_byte(importer *im, const char *json, size_t len)
 	           off);
 }
 
-/* A snapshot (bin NULL) or a state image (bin set: replay only). */
+/* A snapshot (bin NULL) or a state image (bin set: the replay's, or a
+ * bulk load's when log_image, written through as a state image record). */
 static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
-                        size_t bin_len, pws_result *res)
+                        size_t bin_len, int log_image, pws_result *res)
 {
 	importer im;
 	pws__model nm, old;
@@ -2247,6 +2251,8 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	 * write the import through (it replays as one record), or give up */
 	if (!bin)
 		pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json ? json : "", len);
+	else if (log_image)
+		pws__op_log(&op, PWS__OP_STATE_IMAGE, "bb", json, len, (const char *)bin, bin_len);
 	if (pws__op_persist(&op)) {
 		pws__model_free(&p->mem, &nm);
 		return pws__op_end(&op, PWS_ESTORAGE);
@@ -2267,7 +2273,7 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 		return PWS_EINVALID;
 	if (!p)
 		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
-	return import_state(p, json, len, NULL, 0, res);
+	return import_state(p, json, len, NULL, 0, 0, res);
 }
 
 int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
@@ -2277,5 +2283,11 @@ int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsign
 	 * which writes nothing */
 	if (!p->replaying)
 		return PWS_EMISUSE;
-	return import_state(p, json, jlen, bin, blen, res);
+	return import_state(p, json, jlen, bin, blen, 0, res);
+}
+
+int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
+                    size_t blen, pws_result *res)
+{
+	return import_state(p, json, jlen, bin, blen, !p->replaying, res);
 }

@@ -1173,6 +1173,81 @@ START_TEST(concurrency_changes_seen_whole)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* More reader threads than reader slots (core.h: PWS__READERS)        */
+/* ------------------------------------------------------------------ */
+
+#define MANY_READERS 72 /* > 64 slots: some threads share one */
+#define MANY_ROUNDS 100
+
+typedef struct many_ctx {
+	pws_policy *p;
+	atomic_int *done;
+	long calls, disagree, errors;
+} many_ctx;
+
+/* Reads until the writer is done (a starved writer hangs the test into
+ * its timeout): two identical checks in one batch run under one read
+ * lock, so they must agree whatever the writer is doing. */
+static void *many_reader(void *arg)
+{
+	many_ctx *c = arg;
+	const char *actors[2] = {"x", "x"}, *wss[2] = {"w", "w"};
+	int actions[2] = {PWS_ACT_VIEW, PWS_ACT_VIEW}, allowed[2], codes[2];
+
+	do {
+		if (pws_check_batch(c->p, allowed, NULL, codes, 2, actors, actions, wss, NULL) !=
+		        PWS_OK ||
+		    codes[0] != PWS_OK || codes[1] != PWS_OK)
+			c->errors++;
+		else if (allowed[0] != allowed[1])
+			c->disagree++;
+		c->calls++;
+		sched_yield();
+	} while (!atomic_load(c->done));
+	return NULL;
+}
+
+START_TEST(concurrency_more_threads_than_reader_slots)
+{
+	static many_ctx c[MANY_READERS];
+	pthread_t t[MANY_READERS];
+	atomic_int done;
+	pws_policy *p = NULL;
+	int i, allowed = 0;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(p, "x", "x@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, "pm", "w", "W", PWS_VIS_PARTNER, NULL, RES));
+	atomic_init(&done, 0);
+	for (i = 0; i < MANY_READERS; i++) {
+		memset(&c[i], 0, sizeof c[i]);
+		c[i].p = p;
+		c[i].done = &done;
+		ck_assert_int_eq(pthread_create(&t[i], NULL, many_reader, &c[i]), 0);
+	}
+	for (i = 0; i < MANY_ROUNDS; i++) {
+		OK(pws_invite(p, "pm", "w", "x@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES));
+		OK(pws_invite_accept(p, "x", "w", NULL, RES));
+		OK(pws_member_remove(p, "pm", "w", "x", RES));
+	}
+	atomic_store(&done, 1);
+	for (i = 0; i < MANY_READERS; i++) {
+		ck_assert_int_eq(pthread_join(t[i], NULL), 0);
+		ck_assert_msg(c[i].errors == 0 && c[i].disagree == 0,
+		              "reader %d: %ld errors, %ld disagreements in %ld calls", i, c[i].errors,
+		              c[i].disagree, c[i].calls);
+		ck_assert_int_gt(c[i].calls, 0);
+	}
+	ck_assert_int_eq(pws_check(p, &allowed, NULL, "x", PWS_ACT_VIEW, "w", NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_concurrency_suite(void)
 {
 	Suite *s = suite_create("concurrency");
@@ -1182,6 +1257,7 @@ Suite *pws_concurrency_suite(void)
 	/* Seconds natively; minutes under ThreadSanitizer or valgrind. */
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, concurrency_readers_and_writer);
+	tcase_add_test(tc, concurrency_more_threads_than_reader_slots);
 	suite_add_tcase(s, tc);
 
 	tc = tcase_create("changes_seen_whole");

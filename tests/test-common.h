@@ -57,5 +57,6 @@ Suite *pws_events_suite(void);
 Suite *pws_shared_suite(void);
 Suite *pws_ask_suite(void);
 Suite *pws_calls_suite(void);
+Suite *pws_load_suite(void);
 
 #endif

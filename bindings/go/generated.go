@@ -20,6 +20,7 @@ const (
 	ResultMessageSize    = 256     // PWS_RESULT_MESSAGE_SIZE
 	RefNone              = 0       // PWS_REF_NONE
 	SnapshotFormat       = 1       // PWS_SNAPSHOT_FORMAT
+	LoadVersion          = 1       // PWS_LOAD_VERSION
 	SqliteSchemaVersion  = 1       // PWS_SQLITE_SCHEMA_VERSION
 	PgSchemaVersion      = 1       // PWS_PG_SCHEMA_VERSION
 	VersionString        = "0.1.0" // PWS_VERSION_STRING

@@ -148,6 +148,96 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *policy, const char *json, size_t 
  */
 PWS_EXTERN int pws_compact(pws_policy *policy, pws_result *res);
 
+/** A user of a bulk load (pws_load_state()). */
+typedef struct pws_load_user {
+	const char *id;      /**< User id. */
+	const char *email;   /**< Email address. */
+	const char *team_id; /**< Team (defined in the load's JSON part), or NULL: none. */
+	int team_role;       /**< A ::pws_team_role when team_id is set, else 0. */
+	int partner_manager; /**< 1: Partner Manager of its team. */
+} pws_load_user;
+
+/** A workspace of a bulk load (pws_load_state()); active, no texts but its name. */
+typedef struct pws_load_workspace {
+	const char *id;      /**< Workspace id. */
+	const char *name;    /**< Display name. */
+	const char *team_id; /**< The owning team. */
+	int visibility;      /**< A ::pws_visibility. */
+	int mode;            /**< A ::pws_mode; 0: single-partner for a partner workspace. */
+	int model;           /**< A ::pws_model; 0: team-to-team for a partner workspace. */
+} pws_load_workspace;
+
+/** A membership of a bulk load (pws_load_state()). */
+typedef struct pws_load_membership {
+	uint32_t workspace; /**< Position in pws_load::workspaces. */
+	uint32_t user;      /**< Position in pws_load::users. */
+	const char *org;    /**< NULL for a member of the owning team; for a partner, the id of
+	                         its organization (a team; a domain in a legacy workspace). */
+	int role;           /**< A ::pws_ws_role. */
+	int lead;           /**< 1: Partner Lead. */
+} pws_load_membership;
+
+/** Version of ::pws_load understood by this library. */
+#define PWS_LOAD_VERSION 1
+
+/** A host's whole state for pws_load_state(). */
+typedef struct pws_load {
+	/** Must be ::PWS_LOAD_VERSION. */
+	unsigned int version;
+	/** The rest of the state as a snapshot text (pws_snapshot_import()'s
+	 *  format) whose users, workspaces and memberships are empty or absent:
+	 *  its teams, and any invites, elements or posts; NULL: none. */
+	const char *json;
+	size_t json_len;                        /**< Length of json in bytes. */
+	const pws_load_user *users;             /**< n_users users. */
+	size_t n_users;                         /**< Number of users. */
+	const pws_load_workspace *workspaces;   /**< n_workspaces workspaces. */
+	size_t n_workspaces;                    /**< Number of workspaces. */
+	const pws_load_membership *memberships; /**< n_memberships memberships. */
+	size_t n_memberships;                   /**< Number of memberships. */
+} pws_load;
+
+/**
+ * @brief Loads a host's whole state at once (its first load from its own
+ *        database): teams, users, workspaces and memberships, validated,
+ *        written through as one record, all or nothing.
+ *
+ * The bulk path: much faster than the calls that would build the same
+ * state (pws_user_add(), pws_workspace_create(), pws_invite() and
+ * pws_invite_accept() for each membership), because the tables are sized
+ * once, no event is sent and one record is stored. The new state replaces
+ * the handle's state, as pws_snapshot_import() does, and every rule a
+ * snapshot must keep (doc/SNAPSHOT.md, S1-S17) is checked: bad input is
+ * refused with ::PWS_EINVALID and a message naming the offending item,
+ * and nothing changes. With storage, the state is written as one state
+ * image (the record pws_compact() writes; @c put then @c commit), and a
+ * storage failure returns ::PWS_ESTORAGE with nothing changed in memory
+ * or in the store.
+ * @param policy the policy handle.
+ * @param load the state (::PWS_LOAD_VERSION).
+ * @param res the call's result, or NULL.
+ * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM; ::PWS_ESTORAGE;
+ *         ::PWS_EMISUSE (from inside a callback).
+ * @par Example
+ * @code
+ * static const char teams[] = "{\"format\": 1, \"teams\": [{\"id\": \"acme\", "
+ *                             "\"name\": \"Acme\", \"plan\": \"enterprise\", "
+ *                             "\"domains\": [\"acme.com\"]}]}";
+ * pws_load_user u[2] = {{"pam", "pam@acme.com", "acme", PWS_TEAM_ADMIN, 1},
+ *                       {"ann", "ann@acme.com", "acme", PWS_TEAM_MEMBER, 0}};
+ * pws_load_workspace w[1] = {{"api-hub", "API hub", "acme", PWS_VIS_TEAM, 0, 0}};
+ * pws_load_membership m[2] = {{0, 0, NULL, PWS_ROLE_ADMIN, 0},
+ *                             {0, 1, NULL, PWS_ROLE_EDITOR, 0}};
+ * pws_load l = {PWS_LOAD_VERSION, teams, sizeof teams - 1, u, 2, w, 1, m, 2};
+ *
+ * // The first load of a host: its directory and memberships at once.
+ * if (pws_load_state(p, &l, &res) != PWS_OK)
+ *	fprintf(stderr, "load refused, nothing changed: %s\n", res.message);
+ * @endcode
+ * @since 0.1
+ */
+PWS_EXTERN int pws_load_state(pws_policy *policy, const pws_load *load, pws_result *res);
+
 PWS_END_DECL
 
 /** @} */

@@ -15,6 +15,7 @@ export declare const PWS_RESULT_VERSION: 2;
 export declare const PWS_RESULT_MESSAGE_SIZE: 256;
 export declare const PWS_REF_NONE: 0;
 export declare const PWS_SNAPSHOT_FORMAT: 1;
+export declare const PWS_LOAD_VERSION: 1;
 export declare const PWS_SQLITE_SCHEMA_VERSION: 1;
 export declare const PWS_PG_SCHEMA_VERSION: 1;
 export declare const PWS_VERSION_STRING: string;

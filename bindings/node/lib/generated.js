@@ -16,6 +16,7 @@ exports.PWS_RESULT_VERSION = 2;
 exports.PWS_RESULT_MESSAGE_SIZE = 256;
 exports.PWS_REF_NONE = 0;
 exports.PWS_SNAPSHOT_FORMAT = 1;
+exports.PWS_LOAD_VERSION = 1;
 exports.PWS_SQLITE_SCHEMA_VERSION = 1;
 exports.PWS_PG_SCHEMA_VERSION = 1;
 exports.PWS_VERSION_STRING = "0.1.0";
@@ -324,6 +325,39 @@ exports.structs = Object.freeze({
     ["message", "char[256]"],
     ["request", "uint32_t"],
   ],
+  pws_load_user: [
+    ["id", "const char *"],
+    ["email", "const char *"],
+    ["team_id", "const char *"],
+    ["team_role", "int"],
+    ["partner_manager", "int"],
+  ],
+  pws_load_workspace: [
+    ["id", "const char *"],
+    ["name", "const char *"],
+    ["team_id", "const char *"],
+    ["visibility", "int"],
+    ["mode", "int"],
+    ["model", "int"],
+  ],
+  pws_load_membership: [
+    ["workspace", "uint32_t"],
+    ["user", "uint32_t"],
+    ["org", "const char *"],
+    ["role", "int"],
+    ["lead", "int"],
+  ],
+  pws_load: [
+    ["version", "unsigned int"],
+    ["json", "const char *"],
+    ["json_len", "size_t"],
+    ["users", "const pws_load_user *"],
+    ["n_users", "size_t"],
+    ["workspaces", "const pws_load_workspace *"],
+    ["n_workspaces", "size_t"],
+    ["memberships", "const pws_load_membership *"],
+    ["n_memberships", "size_t"],
+  ],
 });
 
 /** Callback typedefs as C prototypes (koffi.proto). */
@@ -472,6 +506,7 @@ exports.functions = Object.freeze({
     pws_snapshot_release: "void pws_snapshot_release(char *json)",
     pws_snapshot_import: "int pws_snapshot_import(pws_policy *policy, const char *json, size_t len, pws_result *res)",
     pws_compact: "int pws_compact(pws_policy *policy, pws_result *res)",
+    pws_load_state: "int pws_load_state(pws_policy *policy, const pws_load *load, pws_result *res)",
   }),
   "partnerws-pg": Object.freeze({
     pws_pg_storage_open: "int pws_pg_storage_open(pws_storage_ops *ops, const char *conninfo, unsigned int flags)",

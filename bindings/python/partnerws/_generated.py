@@ -23,6 +23,7 @@ PWS_RESULT_VERSION = 2  # partnerws/rules.h
 PWS_RESULT_MESSAGE_SIZE = 256  # partnerws/rules.h
 PWS_REF_NONE = 0  # partnerws/check.h
 PWS_SNAPSHOT_FORMAT = 1  # partnerws/snapshot.h
+PWS_LOAD_VERSION = 1  # partnerws/snapshot.h
 PWS_SQLITE_SCHEMA_VERSION = 1  # partnerws-sqlite.h
 PWS_PG_SCHEMA_VERSION = 1  # partnerws-pg.h
 PWS_VERSION_STRING = '0.1.0'  # partnerws/version.h
@@ -523,6 +524,18 @@ class PolicyOptions(Structure):
 class Result(Structure):
     """C struct pws_result (partnerws/rules.h)."""
 
+class LoadUser(Structure):
+    """C struct pws_load_user (partnerws/snapshot.h)."""
+
+class LoadWorkspace(Structure):
+    """C struct pws_load_workspace (partnerws/snapshot.h)."""
+
+class LoadMembership(Structure):
+    """C struct pws_load_membership (partnerws/snapshot.h)."""
+
+class Load(Structure):
+    """C struct pws_load (partnerws/snapshot.h)."""
+
 StorageOps._fields_ = [
     ('version', c_uint),
     ('ctx', c_void_p),
@@ -562,6 +575,39 @@ Result._fields_ = [
     ('flags', c_uint32),
     ('message', c_char * PWS_RESULT_MESSAGE_SIZE),
     ('request', c_uint32),
+]
+LoadUser._fields_ = [
+    ('id', c_char_p),
+    ('email', c_char_p),
+    ('team_id', c_char_p),
+    ('team_role', c_int),
+    ('partner_manager', c_int),
+]
+LoadWorkspace._fields_ = [
+    ('id', c_char_p),
+    ('name', c_char_p),
+    ('team_id', c_char_p),
+    ('visibility', c_int),
+    ('mode', c_int),
+    ('model', c_int),
+]
+LoadMembership._fields_ = [
+    ('workspace', c_uint32),
+    ('user', c_uint32),
+    ('org', c_char_p),
+    ('role', c_int),
+    ('lead', c_int),
+]
+Load._fields_ = [
+    ('version', c_uint),
+    ('json', c_char_p),
+    ('json_len', c_size_t),
+    ('users', POINTER(LoadUser)),
+    ('n_users', c_size_t),
+    ('workspaces', POINTER(LoadWorkspace)),
+    ('n_workspaces', c_size_t),
+    ('memberships', POINTER(LoadMembership)),
+    ('n_memberships', c_size_t),
 ]
 
 
@@ -704,6 +750,7 @@ PROTOTYPES: Dict[str, Dict[str, Tuple[object, List[Tuple[str, object]]]]] = {
         'pws_snapshot_release': (None, [('json', POINTER(c_char))]),
         'pws_snapshot_import': (c_int, [('policy', c_void_p), ('json', c_char_p), ('len', c_size_t), ('res', POINTER(Result))]),
         'pws_compact': (c_int, [('policy', c_void_p), ('res', POINTER(Result))]),
+        'pws_load_state': (c_int, [('policy', c_void_p), ('load', POINTER(Load)), ('res', POINTER(Result))]),
     },
     'partnerws-pg': {
         'pws_pg_storage_open': (c_int, [('ops', POINTER(StorageOps)), ('conninfo', c_char_p), ('flags', c_uint)]),
@@ -853,6 +900,7 @@ DECLARATIONS: Dict[str, str] = {
     'pws_snapshot_release': 'void pws_snapshot_release(char *json);',
     'pws_snapshot_import': 'int pws_snapshot_import(pws_policy *policy, const char *json, size_t len, pws_result *res);',
     'pws_compact': 'int pws_compact(pws_policy *policy, pws_result *res);',
+    'pws_load_state': 'int pws_load_state(pws_policy *policy, const pws_load *load, pws_result *res);',
     'pws_sqlite_storage_open': 'int pws_sqlite_storage_open(pws_storage_ops *ops, const char *path, unsigned int flags);',
     'pws_sqlite_storage_errmsg': 'const char *pws_sqlite_storage_errmsg(const pws_storage_ops *ops);',
     'pws_pg_storage_open': 'int pws_pg_storage_open(pws_storage_ops *ops, const char *conninfo, unsigned int flags);',

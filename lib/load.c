@@ -1,0 +1,280 @@
+/*
+ * Bulk loading (pws_load_state): a host's whole state from arrays, encoded
+ * as a state image (image.h) and imported as the replay imports one, so
+ * it is validated by the same code as a snapshot (S1-S17), written
+ * through as one record and swapped in all or nothing.
+ * SPDX-License-Identifier: MIT
+ */
+#include "image.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static void put32(unsigned char **q, uint32_t v)
+{
+	unsigned char *p = *q;
+
+	p[0] = (unsigned char)v;
+	p[1] = (unsigned char)(v >> 8);
+	p[2] = (unsigned char)(v >> 16);
+	p[3] = (unsigned char)(v >> 24);
+	*q = p + 4;
+}
+
+static void put_str(unsigned char **q, const char *s, size_t l)
+{
+	put32(q, (uint32_t)l);
+	memcpy(*q, s, l);
+	*q += l;
+}
+
+/* An optional string (NULL: the length 0xffffffff). */
+static void put_ostr(unsigned char **q, const char *s)
+{
+	if (s)
+		put_str(q, s, strlen(s));
+	else
+		put32(q, UINT32_MAX);
+}
+
+static void put8(unsigned char **q, int v)
+{
+	*(*q)++ = (unsigned char)v;
+}
+
+/* The distinct organization strings of the memberships, in order of first
+ * use: open addressing on an FNV-1a hash, positions + 1 (0: free). */
+typedef struct orgtab {
+	const pws__mem *mem;
+	uint32_t *slot;
+	uint32_t cap, n;
+	const char **str; /* [n], the first pointer seen for each */
+	size_t bytes;     /* sum of 4 + length */
+} orgtab;
+
+static uint64_t fnv(const char *s)
+{
+	uint64_t h = 1469598103934665603ull;
+
+	while (*s)
+		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
+	return h;
+}
+
+static int org_grow(orgtab *t)
+{
+	uint32_t cap = t->cap ? t->cap * 2 : 64, i, *ns;
+	const char **nstr;
+
+	ns = pws__calloc(t->mem, cap, sizeof *ns);
+	nstr = pws__realloc(t->mem, t->str, (size_t)(cap / 2) * sizeof *nstr);
+	if (!ns || !nstr) {
+		pws__free(t->mem, ns);
+		if (nstr)
+			t->str = nstr;
+		return PWS_ENOMEM;
+	}
+	t->str = nstr;
+	for (i = 0; i < t->n; i++) {
+		uint32_t k = (uint32_t)fnv(t->str[i]) & (cap - 1);
+
+		while (ns[k])
+			k = (k + 1) & (cap - 1);
+		ns[k] = i + 1;
+	}
+	pws__free(t->mem, t->slot);
+	t->slot = ns;
+	t->cap = cap;
+	return PWS_OK;
+}
+
+/* The position of org s (added when new); UINT32_MAX on ENOMEM. */
+static uint32_t org_pos(orgtab *t, const char *s)
+{
+	uint32_t k;
+
+	if ((t->n + 1) * 2 > t->cap && org_grow(t))
+		return UINT32_MAX;
+	k = (uint32_t)fnv(s) & (t->cap - 1);
+	while (t->slot[k]) {
+		if (strcmp(t->str[t->slot[k] - 1], s) == 0)
+			return t->slot[k] - 1;
+		k = (k + 1) & (t->cap - 1);
+	}
+	t->str[t->n] = s;
+	t->slot[k] = ++t->n;
+	t->bytes += 4 + strlen(s);
+	return t->n - 1;
+}
+
+/* A byte field: 0..255, else the whole load is refused. */
+static int byte_ok(int v)
+{
+	return v >= 0 && v <= 255;
+}
+
+#define BAD(...) (snprintf(msg, msz, __VA_ARGS__), PWS_EINVALID)
+
+/* Checks what the image cannot carry (NULL strings, positions, counts,
+ * values beyond a byte) and sizes the image; the importer checks the rest. */
+static int measure(const pws_load *l, orgtab *ot, uint32_t *orgs, size_t *size, char *msg,
+                   size_t msz)
+{
+	size_t i, n = 8 + 4 + 4 + 4 + 4;
+
+	if (l->n_users >= UINT32_MAX || l->n_workspaces >= UINT32_MAX ||
+	    l->n_memberships >= UINT32_MAX)
+		return BAD("more than 4294967294 users, workspaces or memberships");
+	if ((l->n_users && !l->users) || (l->n_workspaces && !l->workspaces) ||
+	    (l->n_memberships && !l->memberships))
+		return BAD("an array is NULL but its count is not 0");
+	for (i = 0; i < l->n_users; i++) {
+		const pws_load_user *u = &l->users[i];
+
+		if (!u->id || !u->email)
+			return BAD("users[%zu]: id and email must not be NULL", i);
+		if (!byte_ok(u->team_role) || !byte_ok(u->partner_manager))
+			return BAD("users[%zu]: team_role or partner_manager out of range", i);
+		n += 4 + strlen(u->id) + 4 + strlen(u->email) + 4 +
+		     (u->team_id ? strlen(u->team_id) : 0) + 2;
+	}
+	for (i = 0; i < l->n_workspaces; i++) {
+		const pws_load_workspace *w = &l->workspaces[i];
+
+		if (!w->id || !w->name || !w->team_id)
+			return BAD("workspaces[%zu]: id, name and team_id must not be NULL", i);
+		if (!byte_ok(w->visibility) || !byte_ok(w->mode) || !byte_ok(w->model))
+			return BAD("workspaces[%zu]: visibility, mode or model out of range", i);
+		n += 4 + strlen(w->id) + 4 + strlen(w->name) + 4 * 3 + 4 + strlen(w->team_id) + 4 +
+		     8 + 4;
+	}
+	for (i = 0; i < l->n_memberships; i++) {
+		const pws_load_membership *m = &l->memberships[i];
+
+		if (m->workspace >= l->n_workspaces)
+			return BAD("memberships[%zu].workspace: %u is not a position in workspaces "
+			           "(%zu)", i, m->workspace, l->n_workspaces);
+		if (m->user >= l->n_users)
+			return BAD("memberships[%zu].user: %u is not a position in users (%zu)", i,
+			           m->user, l->n_users);
+		if (!byte_ok(m->role) || !byte_ok(m->lead))
+			return BAD("memberships[%zu]: role or lead out of range", i);
+		orgs[i] = UINT32_MAX;
+		if (m->org) {
+			/* consecutive memberships often share their organization */
+			if (i && l->memberships[i - 1].org == m->org)
+				orgs[i] = orgs[i - 1];
+			else if ((orgs[i] = org_pos(ot, m->org)) == UINT32_MAX)
+				return PWS_ENOMEM;
+		}
+	}
+	n += ot->bytes + (size_t)l->n_memberships * PWS__IMAGE_ROW;
+	*size = n;
+	return PWS_OK;
+}
+
+static void encode(const pws_load *l, const orgtab *ot, const uint32_t *orgs, unsigned char *q)
+{
+	size_t i;
+
+	memcpy(q, PWS__IMAGE_MAGIC, 4);
+	q += 4;
+	put32(&q, PWS__IMAGE_VERSION);
+	put32(&q, (uint32_t)l->n_users);
+	for (i = 0; i < l->n_users; i++) {
+		const pws_load_user *u = &l->users[i];
+
+		put_str(&q, u->id, strlen(u->id));
+		put_str(&q, u->email, strlen(u->email));
+		put_ostr(&q, u->team_id);
+		put8(&q, u->team_role);
+		put8(&q, u->partner_manager);
+	}
+	put32(&q, (uint32_t)l->n_workspaces);
+	for (i = 0; i < l->n_workspaces; i++) {
+		const pws_load_workspace *w = &l->workspaces[i];
+		int partner = w->visibility == PWS_VIS_PARTNER;
+
+		put_str(&q, w->id, strlen(w->id));
+		put_str(&q, w->name, strlen(w->name));
+		put_ostr(&q, NULL); /* summary */
+		put_ostr(&q, NULL); /* description */
+		put_ostr(&q, NULL); /* note */
+		put_str(&q, w->team_id, strlen(w->team_id));
+		put_ostr(&q, NULL); /* requester */
+		put8(&q, w->visibility);
+		put8(&q, w->mode ? w->mode : partner ? PWS_MODE_SINGLE : 0);
+		put8(&q, w->model ? w->model : partner ? PWS_MODEL_TEAM_TO_TEAM : 0);
+		put8(&q, PWS_LC_ACTIVE);
+		put8(&q, partner);
+		put8(&q, 0); /* request */
+		put8(&q, 0); /* integration */
+		put8(&q, 0);
+		put32(&q, 0); /* n_updates */
+	}
+	put32(&q, ot->n);
+	for (i = 0; i < ot->n; i++)
+		put_str(&q, ot->str[i], strlen(ot->str[i]));
+	put32(&q, (uint32_t)l->n_memberships);
+	for (i = 0; i < l->n_memberships; i++) {
+		const pws_load_membership *m = &l->memberships[i];
+
+		put32(&q, m->workspace);
+		put32(&q, m->user);
+		put32(&q, orgs[i]);
+		put32(&q, 0); /* seen */
+		put8(&q, m->role);
+		put8(&q, m->lead);
+		put8(&q, 0);
+		put8(&q, 0);
+	}
+}
+
+PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
+{
+	static const char no_json[] = "{\"format\": 1}";
+	char msg[PWS_RESULT_MESSAGE_SIZE];
+	orgtab ot;
+	uint32_t *orgs = NULL;
+	unsigned char *bin = NULL;
+	size_t size = 0;
+	int rc;
+
+	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
+		return PWS_EINVALID;
+	if (!p)
+		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
+	if (!l || l->version != PWS_LOAD_VERSION)
+		return pws__result_simple(res, PWS_EINVALID,
+		                          "load is NULL or its version is not PWS_LOAD_VERSION");
+	if (!l->json && l->json_len)
+		return pws__result_simple(res, PWS_EINVALID, "json is NULL but json_len is not 0");
+	memset(&ot, 0, sizeof ot);
+	ot.mem = &p->mem;
+	msg[0] = 0;
+	orgs = pws__malloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs);
+	rc = orgs ? measure(l, &ot, orgs, &size, msg, sizeof msg) : PWS_ENOMEM;
+	if (!rc && !(bin = pws__malloc(&p->mem, size)))
+		rc = PWS_ENOMEM;
+	if (!rc) {
+		encode(l, &ot, orgs, bin);
+		rc = pws__image_load(p, l->json ? l->json : no_json,
+		                     l->json ? l->json_len : sizeof no_json - 1, bin, size, res);
+		/* the image's positions are the arrays' ones: name the arrays */
+		if (rc && res && strncmp(res->message, "image.", 6) == 0)
+			memmove(res->message, res->message + 6, strlen(res->message + 6) + 1);
+		if (rc && res && strncmp(res->message, "rows[", 5) == 0) {
+			char t[PWS_RESULT_MESSAGE_SIZE];
+
+			snprintf(t, sizeof t, "memberships%s", res->message + 4);
+			memcpy(res->message, t, sizeof t);
+		}
+	} else {
+		rc = pws__result_simple(res, rc, rc == PWS_ENOMEM ? "out of memory" : msg);
+	}
+	pws__free(&p->mem, bin);
+	pws__free(&p->mem, orgs);
+	pws__free(&p->mem, ot.slot);
+	pws__free(&p->mem, ot.str);
+	return rc;
+}

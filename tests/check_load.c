@@ -1,0 +1,409 @@
+/*
+ * pws_load_state: the bulk path of a host's first load (issue 15).
+ * Success (decisions, reload from the store), refusals change nothing in
+ * memory or in the store, storage failures change nothing, OOM sweep.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-world.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* --- a small in-memory store with failure injection -------------------------- */
+
+typedef struct lrec {
+	char *key, *data;
+	size_t key_len, len;
+	uint32_t kind;
+} lrec;
+
+typedef struct lstore {
+	lrec v[64], stage[64];
+	size_t n, sn;
+	size_t calls, fail_at; /* fail call fail_at (1-based; 0 never) */
+} lstore;
+
+static int l_fail(lstore *s)
+{
+	return s->fail_at && ++s->calls == s->fail_at;
+}
+
+static int l_begin(void *ctx)
+{
+	return l_fail(ctx) ? PWS_ESTORAGE : PWS_OK;
+}
+
+static int l_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                 size_t len)
+{
+	lstore *s = ctx;
+	lrec *r;
+
+	if (l_fail(s))
+		return PWS_ESTORAGE;
+	ck_assert_uint_lt(s->sn, 64);
+	r = &s->stage[s->sn++];
+	r->kind = kind;
+	r->key = malloc(key_len + 1);
+	r->data = malloc(len + 1);
+	memcpy(r->key, key, key_len);
+	memcpy(r->data, data, len);
+	r->key_len = key_len;
+	r->len = len;
+	return PWS_OK;
+}
+
+static int l_commit(void *ctx)
+{
+	lstore *s = ctx;
+	size_t i;
+
+	if (l_fail(s))
+		return PWS_ESTORAGE;
+	for (i = 0; i < s->sn; i++) {
+		ck_assert_uint_lt(s->n, 64);
+		s->v[s->n++] = s->stage[i];
+	}
+	s->sn = 0;
+	return PWS_OK;
+}
+
+static int l_rollback(void *ctx)
+{
+	lstore *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->sn; i++) {
+		free(s->stage[i].key);
+		free(s->stage[i].data);
+	}
+	s->sn = 0;
+	return PWS_OK;
+}
+
+static int l_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
+{
+	lstore *s = ctx;
+	size_t i;
+	int rc;
+
+	for (i = 0; i < s->n; i++)
+		if ((rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].key_len, s->v[i].data,
+		               s->v[i].len)))
+			return rc;
+	return PWS_OK;
+}
+
+static void l_close(void *ctx)
+{
+	(void)ctx;
+}
+
+static void lstore_free(lstore *s)
+{
+	size_t i;
+
+	l_rollback(s);
+	for (i = 0; i < s->n; i++) {
+		free(s->v[i].key);
+		free(s->v[i].data);
+	}
+	memset(s, 0, sizeof *s);
+}
+
+static pws_policy *open_on(lstore *s)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_policy *p = NULL;
+
+	ops.ctx = s;
+	ops.load = l_load;
+	ops.begin = l_begin;
+	ops.put = l_put;
+	ops.commit = l_commit;
+	ops.rollback = l_rollback;
+	ops.close = l_close;
+	o.storage = &ops;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	return p;
+}
+
+static uint64_t digest(const pws_policy *p)
+{
+	uint64_t d = 0;
+
+	ck_assert_int_eq(pws_policy_digest(p, &d), PWS_OK);
+	return d;
+}
+
+/* --- the state loaded -------------------------------------------------------- */
+
+static const char TEAMS[] =
+	"{\"format\": 1, \"teams\": ["
+	"{\"id\": \"pub\", \"name\": \"Pub\", \"plan\": \"enterprise\", \"domains\": [\"pub.com\"]},"
+	"{\"id\": \"beta\", \"name\": \"Beta\", \"plan\": \"professional\", "
+	"\"domains\": [\"beta.io\"]}]}";
+
+static pws_load_user U[4];
+static pws_load_workspace W[2];
+static pws_load_membership M[5];
+static pws_load L;
+
+static void load_reset(void)
+{
+	static const pws_load_user u[4] = {
+		{"pam", "pam@pub.com", "pub", PWS_TEAM_ADMIN, 1},
+		{"ann", "ann@pub.com", "pub", PWS_TEAM_MEMBER, 0},
+		{"bob", "bob@beta.io", "beta", PWS_TEAM_MEMBER, 0},
+		{"cid", "cid@beta.io", "beta", PWS_TEAM_MEMBER, 0}};
+	static const pws_load_workspace w[2] = {
+		{"hub", "Hub", "pub", PWS_VIS_PARTNER, 0, 0},
+		{"team", "Team", "pub", PWS_VIS_TEAM, 0, 0}};
+	static const pws_load_membership m[5] = {
+		{0, 0, NULL, PWS_ROLE_ADMIN, 0},
+		{0, 1, NULL, PWS_ROLE_EDITOR, 0},
+		{0, 2, "beta", PWS_ROLE_VIEWER, 0},
+		{1, 0, NULL, PWS_ROLE_ADMIN, 0},
+		{1, 1, NULL, PWS_ROLE_VIEWER, 0}};
+
+	memcpy(U, u, sizeof U);
+	memcpy(W, w, sizeof W);
+	memcpy(M, m, sizeof M);
+	memset(&L, 0, sizeof L);
+	L.version = PWS_LOAD_VERSION;
+	L.json = TEAMS;
+	L.json_len = sizeof TEAMS - 1;
+	L.users = U;
+	L.n_users = 4;
+	L.workspaces = W;
+	L.n_workspaces = 2;
+	L.memberships = M;
+	L.n_memberships = 5;
+}
+
+static void assert_loaded(pws_policy *p)
+{
+	int a = 0;
+
+	ck_assert_int_eq(tw_can(p, "ann", PWS_ACT_EDIT, "hub", NULL, NULL), 1);
+	ck_assert_int_eq(tw_can(p, "bob", PWS_ACT_VIEW, "hub", NULL, NULL), 1);
+	ck_assert_int_eq(pws_check(p, &a, NULL, "bob", PWS_ACT_EDIT, "hub", NULL), PWS_OK);
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(pws_check(p, &a, NULL, "bob", PWS_ACT_VIEW, "team", NULL), PWS_OK);
+	ck_assert_int_eq(a, 0);
+	ck_assert_int_eq(pws_check(p, &a, NULL, "cid", PWS_ACT_VIEW, "hub", NULL), PWS_OK);
+	ck_assert_int_eq(a, 0);
+}
+
+/* A handle with some state of its own, built by calls. */
+static void small_state(pws_policy *p)
+{
+	OK(pws_team_add(p, "old", "Old", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "old", "old.com", RES));
+	OK(pws_user_add(p, "olga", "olga@old.com", "old", PWS_TEAM_ADMIN, 1, RES));
+	OK(pws_workspace_create(p, "olga", "ows", "Ows", PWS_VIS_PARTNER, NULL, RES));
+}
+
+START_TEST(load_state_builds_and_reloads)
+{
+	lstore s;
+	pws_policy *p, *q, *r;
+
+	memset(&s, 0, sizeof s);
+	load_reset();
+	p = open_on(&s);
+	small_state(p);
+	OK(pws_load_state(p, &L, RES));
+	assert_loaded(p);
+	/* the old state is replaced */
+	{
+		int a = 1;
+
+		ck_assert_int_ne(pws_check(p, &a, NULL, "olga", PWS_ACT_VIEW, "ows", NULL), PWS_OK);
+		ck_assert_int_eq(a, 0);
+	}
+	/* one record written for the whole load, and it reloads the same */
+	q = open_on(&s);
+	ck_assert(digest(q) == digest(p));
+	assert_loaded(q);
+	/* the same state imported as a snapshot gives the same digest */
+	{
+		char *json = NULL;
+		size_t len = 0;
+
+		ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+		ck_assert_int_eq(pws_policy_new(&r, NULL), PWS_OK);
+		OK(pws_snapshot_import(r, json, len, RES));
+		ck_assert(digest(r) == digest(p));
+		pws_snapshot_free(p, json);
+		pws_policy_free(r);
+	}
+	/* calls go on after a load */
+	OK(pws_invite(p, "pam", "hub", "cid@beta.io", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "cid", "hub", NULL, RES));
+	ck_assert_int_eq(tw_can(p, "cid", PWS_ACT_VIEW, "hub", NULL, NULL), 1);
+	pws_policy_free(q);
+	pws_policy_free(p);
+	/* no JSON part and no rows: an empty state */
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	memset(&L, 0, sizeof L);
+	L.version = PWS_LOAD_VERSION;
+	OK(pws_load_state(p, &L, RES));
+	pws_policy_free(p);
+	lstore_free(&s);
+}
+END_TEST
+
+/* Each bad load: PWS_EINVALID, a message, memory and store unchanged. */
+static void refused(pws_policy *p, lstore *s, const char *what)
+{
+	uint64_t d = digest(p);
+	size_t n = s->n;
+	int rc = pws_load_state(p, &L, RES);
+
+	ck_assert_msg(rc == PWS_EINVALID, "%s: %d (%s)", what, rc, tw_res.message);
+	ck_assert_msg(tw_res.message[0], "%s: no message", what);
+	ck_assert(digest(p) == d);
+	ck_assert_uint_eq(s->n, n);
+	load_reset();
+}
+
+START_TEST(load_state_bad_input_changes_nothing)
+{
+	lstore s;
+	pws_policy *p;
+
+	memset(&s, 0, sizeof s);
+	load_reset();
+	p = open_on(&s);
+	small_state(p);
+	ck_assert_int_eq(pws_load_state(NULL, &L, RES), PWS_EINVALID);
+	ck_assert_int_eq(pws_load_state(p, NULL, RES), PWS_EINVALID);
+	L.version = 99;
+	refused(p, &s, "version");
+	U[1].id = NULL;
+	refused(p, &s, "NULL id");
+	U[2].id = "ann";
+	refused(p, &s, "duplicate user (S1)");
+	ck_assert_ptr_nonnull(strstr(tw_res.message, "users[2]"));
+	U[0].team_id = "nope";
+	refused(p, &s, "unknown team (S2)");
+	M[3].workspace = 7;
+	refused(p, &s, "workspace position");
+	ck_assert_ptr_nonnull(strstr(tw_res.message, "memberships[3]"));
+	M[1].user = 4;
+	refused(p, &s, "user position");
+	M[2].role = 9;
+	refused(p, &s, "role");
+	ck_assert_ptr_nonnull(strstr(tw_res.message, "memberships[2]"));
+	M[2].org = "gamma";
+	refused(p, &s, "unknown organization");
+	M[4] = M[3];
+	refused(p, &s, "duplicate membership");
+	W[0].visibility = 42;
+	refused(p, &s, "visibility");
+	W[1].id = "hub";
+	refused(p, &s, "duplicate workspace");
+	U[3].email = "not an address";
+	refused(p, &s, "email");
+	L.json = "{\"format\": 1, \"teams\": [";
+	L.json_len = strlen(L.json);
+	refused(p, &s, "JSON syntax");
+	L.json = NULL;
+	refused(p, &s, "no teams");
+	L.users = NULL;
+	refused(p, &s, "NULL array");
+	M[0].role = -1;
+	refused(p, &s, "negative role");
+	pws_policy_free(p);
+	lstore_free(&s);
+}
+END_TEST
+
+START_TEST(load_state_storage_failure_changes_nothing)
+{
+	lstore s;
+	pws_policy *p, *q;
+	size_t k;
+
+	memset(&s, 0, sizeof s);
+	load_reset();
+	p = open_on(&s);
+	small_state(p);
+	for (k = 1; k <= 3; k++) { /* begin, put, commit */
+		uint64_t d = digest(p);
+		size_t n = s.n;
+
+		s.calls = 0;
+		s.fail_at = k;
+		FAILS(pws_load_state(p, &L, RES), PWS_ESTORAGE);
+		s.fail_at = 0;
+		ck_assert(digest(p) == d);
+		ck_assert_uint_eq(s.n, n);
+		q = open_on(&s);
+		ck_assert(digest(q) == d);
+		pws_policy_free(q);
+	}
+	OK(pws_load_state(p, &L, RES));
+	assert_loaded(p);
+	pws_policy_free(p);
+	lstore_free(&s);
+}
+END_TEST
+
+static void oom_sweep(int persistent)
+{
+	pws_policy *p;
+	size_t k, blocks;
+	uint64_t d;
+	int rc = PWS_ENOMEM;
+
+	tc_alloc_reset();
+	load_reset();
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	small_state(p);
+	d = digest(p);
+	blocks = tc_alloc_stats_get().live_blocks;
+	for (k = 1; rc != PWS_OK; k++) {
+		tc_alloc_fail_at(k, persistent);
+		rc = pws_load_state(p, &L, RES);
+		tc_alloc_fail_at(0, 0);
+		if (rc == PWS_OK)
+			break;
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d (%s)", k, rc, tw_res.message);
+		ck_assert(digest(p) == d);
+		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, blocks);
+	}
+	ck_assert_uint_gt(k, 10);
+	assert_loaded(p);
+	pws_policy_free(p);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+}
+
+START_TEST(load_state_oom_once)
+{
+	oom_sweep(0);
+}
+END_TEST
+
+START_TEST(load_state_oom_persistent)
+{
+	oom_sweep(1);
+}
+END_TEST
+
+Suite *pws_load_suite(void)
+{
+	Suite *s = suite_create("load");
+	TCase *tc = tcase_create("load");
+
+	tcase_set_timeout(tc, 60);
+	tcase_add_test(tc, load_state_builds_and_reloads);
+	tcase_add_test(tc, load_state_bad_input_changes_nothing);
+	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
+	tcase_add_test(tc, load_state_oom_once);
+	tcase_add_test(tc, load_state_oom_persistent);
+	suite_add_tcase(s, tc);
+	return s;
+}
