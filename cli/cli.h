@@ -31,6 +31,14 @@ const char *cli_code_name(int code);
 /* partnerws test FILE... */
 int cli_test(int argc, char **argv);
 
+/* Reads a scenario file's bytes and checks it without running it: the YAML,
+ * the version, every key, call, action, role and rule name (what
+ * `partnerws test` refuses before running anything). Makes no library call
+ * and prints nothing: for the parser's fuzz target. Returns CLI_OK for a
+ * good file, CLI_BAD with "line L: why" in @p msg (may be NULL) for a bad
+ * one. Files over 4 MiB and nesting deeper than 32 levels are refused. */
+int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize);
+
 /* partnerws snapshot world FILE [OUT]: a scenario's world, as a snapshot. */
 int cli_world_snapshot(const char *path, const char *out);
 /* partnerws store world SPEC FILE: a scenario's world, made on a store. */

@@ -123,6 +123,9 @@ static const char *scalar(struct sc *s, yaml_node_t *n, const char *what)
 {
 	if (n->type != YAML_SCALAR_NODE)
 		bad(s, n, "%s must be a scalar", what);
+	/* "a\0b" would silently be "a" for every C string that follows */
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		bad(s, n, "%s holds a NUL byte", what);
 	return (const char *)n->data.scalar.value;
 }
 
@@ -1330,7 +1333,11 @@ static void ex_list(struct sc *s, yaml_node_t *a, const struct listing *L)
 	}
 	static const char *got[4096], *marked[3][4096];
 	size_t ng = 0, nmk[3] = {0};
-	while (pws_iter_next(it) == PWS_OK && ng < sizeof got / sizeof got[0]) {
+	while (pws_iter_next(it) == PWS_OK) {
+		if (ng == sizeof got / sizeof got[0]) {
+			nm.lost = 1;
+			break;
+		}
 		const char *r = row_name(L, it, &nm);
 		if (!r)
 			break;
@@ -1759,6 +1766,65 @@ static void walk(struct sc *s)
 /* A scenario file is small: a bigger one is refused before it is parsed. */
 #define MAX_FILE (4u << 20)
 
+/* A scenario nests a few levels (file, expectation, call, arguments, a
+ * list); libyaml's scanner slows down quadratically with the depth of flow
+ * collections, so a deeper file is refused on the way down, before the
+ * document is built. */
+#define MAX_DEPTH 32
+
+static void syntax_error(struct sc *s, const yaml_parser_t *parser, const char *buf, size_t len)
+{
+	unsigned long line = (unsigned long)parser->problem_mark.line + 1;
+	if (parser->error == YAML_READER_ERROR) { /* bad encoding: an offset, no mark */
+		line = 1;
+		for (size_t i = 0; i < parser->problem_offset && i < len; i++)
+			line += buf[i] == '\n';
+	}
+	if (parser->error == YAML_MEMORY_ERROR)
+		snprintf(s->msg, sizeof s->msg, "line %lu: out of memory", line);
+	else
+		snprintf(s->msg, sizeof s->msg, "line %lu: syntax error: %s%s%s", line,
+		         parser->problem ? parser->problem : "unknown",
+		         parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/* The events of the first document, for their depth only. */
+static int prescan(struct sc *s, const char *buf, size_t len)
+{
+	yaml_parser_t parser;
+	yaml_event_t e;
+	int depth = 0, rc = 0;
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(s->msg, sizeof s->msg, "line 1: out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &e)) {
+			syntax_error(s, &parser, buf, len);
+			rc = -1;
+			break;
+		}
+		yaml_event_type_t t = e.type;
+		unsigned long line = (unsigned long)e.start_mark.line + 1;
+		yaml_event_delete(&e);
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+			if (++depth > MAX_DEPTH) {
+				snprintf(s->msg, sizeof s->msg, "line %lu: nested deeper than %d levels",
+				         line, MAX_DEPTH);
+				rc = -1;
+				break;
+			}
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (t == YAML_DOCUMENT_END_EVENT || t == YAML_STREAM_END_EVENT) {
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
 static int load_buffer(struct sc *s, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
@@ -1767,6 +1833,8 @@ static int load_buffer(struct sc *s, const char *buf, size_t len)
 		         len, MAX_FILE);
 		return -1;
 	}
+	if (prescan(s, buf, len))
+		return -1;
 	if (!yaml_parser_initialize(&parser)) {
 		snprintf(s->msg, sizeof s->msg, "line 1: out of memory");
 		return -1;
@@ -1774,10 +1842,7 @@ static int load_buffer(struct sc *s, const char *buf, size_t len)
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	int ok = yaml_parser_load(&parser, &s->doc);
 	if (!ok)
-		snprintf(s->msg, sizeof s->msg, "line %lu: syntax error: %s%s%s",
-		         (unsigned long)parser.problem_mark.line + 1,
-		         parser.problem ? parser.problem : "unknown",
-		         parser.context ? " " : "", parser.context ? parser.context : "");
+		syntax_error(s, &parser, buf, len);
 	yaml_parser_delete(&parser);
 	return ok ? 0 : -1;
 }
@@ -1912,6 +1977,34 @@ bad_file:
 static int run_file(const char *path, unsigned *testno)
 {
 	return run_file2(path, testno, NULL, NULL);
+}
+
+int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize)
+{
+	struct sc *s = calloc(1, sizeof *s);
+	unsigned testno = 0;
+	volatile int status = CLI_BAD;
+	if (!s) {
+		if (msg && msgsize)
+			snprintf(msg, msgsize, "line 1: out of memory");
+		return CLI_BAD;
+	}
+	s->file = "buffer";
+	s->testno = &testno;
+	s->dry = 1;
+	if (load_buffer(s, buf, len) == 0) {
+		if (!setjmp(s->bad)) {
+			walk(s);
+			status = CLI_OK;
+			s->msg[0] = 0;
+		}
+		ev_clear(s);
+		yaml_document_delete(&s->doc);
+	}
+	if (msg && msgsize)
+		snprintf(msg, msgsize, "%s", s->msg);
+	free(s);
+	return status;
 }
 
 int cli_world_snapshot(const char *path, const char *out)
