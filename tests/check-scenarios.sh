@@ -116,39 +116,13 @@ st=$?
 # A missing file is a bad file, not a crash.
 run test "$srcdir"/tests/scenarios/no-such-file.yaml >/dev/null 2>&1
 [ $? -eq 2 ] || { echo "FAIL: a missing file does not exit 2"; rc=1; }
-# The store and snapshot commands, on a SQLite store built from a world.
-st() { run "$@" >"$tmp/out" 2>&1; echo $?; }
-o() { cat "$tmp/out"; }
-if run store world "sqlite:$tmp/w.db" "$srcdir/tests/scenarios/IN7-withdraw.yaml" >/dev/null 2>&1; then
-	db=sqlite:$tmp/w.db
-	[ "$(st check --store "$db" a1 edit hub)" = 0 ] && [ "$(o)" = "allow ED1" ] ||
-		{ echo "FAIL: check a1 edit hub: $(o)"; rc=1; }
-	[ "$(st check --store "$db" dev view hub)" = 1 ] && [ "$(o)" = "deny WS1" ] ||
-		{ echo "FAIL: check dev view hub: $(o)"; rc=1; }
-	st explain --store "$db" dev view hub >/dev/null
-	o | grep -q '^rule: WS1: ' || { echo "FAIL: explain: $(o)"; rc=1; }
-	[ "$(st check --store "$db" a1 fly hub)" = 2 ] || { echo "FAIL: unknown action: $(o)"; rc=1; }
-	st list members --store "$db" pm hub >/dev/null
-	[ "$(o | cut -f1 | sort | tr '\n' ' ')" = "a1 pm " ] ||
-		{ echo "FAIL: list members: $(o)"; rc=1; }
-	st store info "$db" >/dev/null
-	o | grep -q '^records: 17 ' || { echo "FAIL: store info: $(o)"; rc=1; }
-	st store dump "$db" >/dev/null
-	o | grep -q '^000000000000000e invite "pm" "hub" "a1@acme.com" 1 2 1$' ||
-		{ echo "FAIL: store dump: $(o)"; rc=1; }
-	digest=$(run store info "$db" | sed -n 's/^digest: //p')
-	[ "$(st store verify "$db")" = 0 ] || { echo "FAIL: verify: $(o)"; rc=1; }
-	[ "$(st store compact "$db")" = 0 ] || { echo "FAIL: compact: $(o)"; rc=1; }
-	[ "$(st store verify "$db")" = 0 ] || { echo "FAIL: verify after compact: $(o)"; rc=1; }
-	[ "$(run store info "$db" | sed -n 's/^digest: //p')" = "$digest" ] ||
-		{ echo "FAIL: compaction changed the state"; rc=1; }
-	[ "$(st snapshot export "$db" "$tmp/s.json")" = 0 ] || { echo "FAIL: export: $(o)"; rc=1; }
-	[ "$(st snapshot import "sqlite:$tmp/c.db" "$tmp/s.json")" = 0 ] || { echo "FAIL: import: $(o)"; rc=1; }
-	[ "$(run store info "sqlite:$tmp/c.db" | sed -n 's/^digest: //p')" = "$digest" ] ||
-		{ echo "FAIL: export/import changed the state"; rc=1; }
-	[ "$(st check --snapshot "$tmp/s.json" a1 edit hub)" = 0 ] || { echo "FAIL: --snapshot: $(o)"; rc=1; }
-	[ "$(st store info "sqlite:$tmp/none/x.db")" = 2 ] || { echo "FAIL: a missing store: $(o)"; rc=1; }
-	echo "ok: check, explain, list, store info/dump/verify/compact, snapshot export/import"
+# The store and snapshot commands, on a SQLite store built from a world
+# (tests/check-cli-pg.sh runs the same on PostgreSQL).
+. "$srcdir/tests/cli-store.sh"
+if run store world "sqlite:$tmp/probe.db" "$srcdir/tests/scenarios/RO6-last-admin.yaml" >/dev/null 2>&1; then
+	cli_store_checks "sqlite:$tmp/w.db" "sqlite:$tmp/c.db" sqlite
+	[ "$(run store info "sqlite:$tmp/none/x.db" >/dev/null 2>&1; echo $?)" = 2 ] ||
+		{ echo "FAIL: a store in a missing directory does not exit 2"; rc=1; }
 else
 	echo "note: no SQLite adapter: store commands not tested"
 fi
