@@ -39,6 +39,29 @@ int cli_test(int argc, char **argv);
  * one. Files over 4 MiB and nesting deeper than 32 levels are refused. */
 int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize);
 
+/* Fault-injection sweeps (tests/check_scenario_sweep.c): a scenario run with
+ * the host's allocator and store, checking that every call failing with
+ * PWS_ENOMEM or PWS_ESTORAGE changes nothing (the state digest) and sends
+ * no event. */
+typedef struct scen_hooks {
+	const pws_allocator *allocator; /* NULL: malloc */
+	pws_storage_ops *storage;       /* NULL: in memory; else closed with the handle */
+	int quiet;                      /* no TAP output */
+	void *ctx;
+	/* Pauses (1) and resumes (0) the injection, around the runner's own
+	 * digests and checks. May be NULL. */
+	void (*pause)(void *ctx, int on);
+	/* Around every call made: after_call returns non-zero when the store
+	 * disagrees with the call's outcome. May be NULL. */
+	void (*before_call)(void *ctx);
+	int (*after_call)(void *ctx, int rc);
+	unsigned failed_calls;          /* out: calls that failed with ENOMEM or ESTORAGE */
+	unsigned violations;            /* out: failed calls that changed something */
+} scen_hooks;
+
+/* Runs a scenario held in a buffer: CLI_OK, CLI_FAILED, CLI_BAD. */
+int scen_run_buffer(const char *buf, size_t len, const char *name, scen_hooks *hooks);
+
 /* partnerws snapshot world FILE [OUT]: a scenario's world, as a snapshot. */
 int cli_world_snapshot(const char *path, const char *out);
 /* partnerws store world SPEC FILE: a scenario's world, made on a store. */

@@ -42,6 +42,8 @@ struct sc {
 	int world_only;      /* build the world, check nothing (snapshot world) */
 	int version;         /* the file's format version (1 or 2) */
 	pws_bulk_report *bulk; /* the report of the last invite_bulk call */
+	scen_hooks *hooks;   /* fault-injection sweeps (tests/check_scenario_sweep.c) */
+	int quiet;           /* no TAP output */
 };
 
 /* ---- events -------------------------------------------------------------- */
@@ -683,7 +685,44 @@ static int do_call(struct sc *s, yaml_node_t *n, int ask, pws_result *r, const c
 	pws_result_init(r, PWS_RESULT_VERSION);
 	r->request = ask ? PWS_REQUEST_ASK : 0;
 	ev_clear(s);
-	return calls[i].fn(s, args, r);
+	scen_hooks *h = s->dry ? NULL : s->hooks;
+	if (!h)
+		return calls[i].fn(s, args, r);
+	/* Under fault injection: a call that fails for lack of memory or of
+	 * storage must change nothing and tell nothing (the digest and the
+	 * events are taken with the injection paused). */
+	uint64_t d0 = 0, d1 = 0;
+	if (h->pause)
+		h->pause(h->ctx, 1);
+	int have0 = pws_policy_digest(s->p, &d0) == PWS_OK;
+	if (h->before_call)
+		h->before_call(h->ctx);
+	if (h->pause)
+		h->pause(h->ctx, 0);
+	int rc = calls[i].fn(s, args, r);
+	if (h->pause)
+		h->pause(h->ctx, 1);
+	if (rc == PWS_ENOMEM || rc == PWS_ESTORAGE) {
+		h->failed_calls++;
+		if (have0 && pws_policy_digest(s->p, &d1) == PWS_OK && d1 != d0) {
+			h->violations++;
+			fprintf(stderr, "%s: line %lu: %s failed (%s) and changed the state\n", s->file,
+			        line_of(n), cname, cli_code_name(rc));
+		}
+		if (s->nev) {
+			h->violations++;
+			fprintf(stderr, "%s: line %lu: %s failed (%s) and sent %zu event(s)\n", s->file,
+			        line_of(n), cname, cli_code_name(rc), s->nev);
+		}
+	}
+	if (h->after_call && h->after_call(h->ctx, rc)) {
+		h->violations++;
+		fprintf(stderr, "%s: line %lu: %s (%s): the store disagrees\n", s->file, line_of(n),
+		        cname, cli_code_name(rc));
+	}
+	if (h->pause)
+		h->pause(h->ctx, 0);
+	return rc;
 }
 
 /* ---- TAP ---------------------------------------------------------------------- */
@@ -719,6 +758,10 @@ static void tap_escaped(const char *t, int in_desc)
 static void tap(struct sc *s, int ok, const char *desc, const yaml_node_t *at, const char *fmt, ...)
 {
 	unsigned n = ++*s->testno;
+	if (s->quiet) {
+		s->failed |= !ok;
+		return;
+	}
 	printf("%s %u - ", ok ? "ok" : "not ok", n);
 	tap_escaped(s->file, 1);
 	fputs(": ", stdout);
@@ -1901,6 +1944,8 @@ static int export_to(pws_policy *p, const char *out)
 	return ok ? CLI_OK : CLI_BAD;
 }
 
+static int run_loaded(struct sc *s, const char *snapshot_out, const char *store);
+
 /* Runs one file: 0 all held, 1 an assertion failed, 2 a bad file. With
  * @p snapshot_out (or "-"), only its world is built and exported as JSON. */
 static int run_file2(const char *path, unsigned *testno, const char *snapshot_out,
@@ -1914,7 +1959,6 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	s->file = path;
 	s->testno = testno;
 	s->world_only = snapshot_out != NULL || store != NULL;
-	int status = CLI_OK;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(s->msg, sizeof s->msg, "cannot open: %s", strerror(errno));
@@ -1924,6 +1968,27 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	fclose(f);
 	if (!loaded)
 		goto bad_file;
+	return run_loaded(s, snapshot_out, store);
+
+bad_file:
+	printf("not ok %u - ", ++*testno);
+	tap_escaped(path, 1);
+	fputs(": bad scenario file\n# ", stdout);
+	tap_escaped(path, 0);
+	fputs(": ", stdout);
+	tap_escaped(s->msg, 0);
+	putchar('\n');
+	fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
+	free(s);
+	return CLI_BAD;
+}
+
+/* Runs the loaded document of @p s (and frees @p s). */
+static int run_loaded(struct sc *s, const char *snapshot_out, const char *store)
+{
+	int status = CLI_OK;
+	unsigned *testno = s->testno;
+	const char *path = s->file;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops;
 	o.on_event = on_event;
@@ -1934,6 +1999,11 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 		return CLI_BAD;
 	}
 	o.storage = store ? &ops : NULL;
+	if (s->hooks) {
+		o.allocator = s->hooks->allocator;
+		if (s->hooks->storage)
+			o.storage = s->hooks->storage;
+	}
 	if (pws_policy_new(&s->p, &o) != PWS_OK) {
 		if (store)
 			ops.close(ops.ctx); /* not closed by a failed pws_policy_new */
@@ -1962,14 +2032,17 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	return status;
 
 bad_file:
-	printf("not ok %u - ", ++*testno);
-	tap_escaped(path, 1);
-	fputs(": bad scenario file\n# ", stdout);
-	tap_escaped(path, 0);
-	fputs(": ", stdout);
-	tap_escaped(s->msg, 0);
-	putchar('\n');
-	fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
+	++*testno;
+	if (!s->quiet) {
+		printf("not ok %u - ", *testno);
+		tap_escaped(path, 1);
+		fputs(": bad scenario file\n# ", stdout);
+		tap_escaped(path, 0);
+		fputs(": ", stdout);
+		tap_escaped(s->msg, 0);
+		putchar('\n');
+		fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
+	}
 	free(s);
 	return CLI_BAD;
 }
@@ -2005,6 +2078,25 @@ int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize)
 		snprintf(msg, msgsize, "%s", s->msg);
 	free(s);
 	return status;
+}
+
+int scen_run_buffer(const char *buf, size_t len, const char *name, scen_hooks *hooks)
+{
+	static unsigned testno;
+	struct sc *s = calloc(1, sizeof *s);
+	if (!s)
+		return CLI_BAD;
+	s->file = name;
+	s->testno = &testno;
+	s->hooks = hooks;
+	s->quiet = hooks && hooks->quiet;
+	if (load_buffer(s, buf, len)) {
+		if (!s->quiet)
+			fprintf(stderr, "partnerws: %s: %s\n", name, s->msg);
+		free(s);
+		return CLI_BAD;
+	}
+	return run_loaded(s, NULL, NULL);
 }
 
 int cli_world_snapshot(const char *path, const char *out)
