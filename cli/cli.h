@@ -42,14 +42,17 @@ int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize);
 /* Fault-injection sweeps (tests/check_scenario_sweep.c): a scenario run with
  * the host's allocator and store, checking that every call failing with
  * PWS_ENOMEM or PWS_ESTORAGE changes nothing (the state digest) and sends
- * no event. */
+ * no event; the call is then made again with the injection paused, so that
+ * the file must still hold. The injection is resumed (pause(ctx, 0)) only
+ * for the library calls of the file's steps, never for the runner's own
+ * checks, listings and digests. */
 typedef struct scen_hooks {
 	const pws_allocator *allocator; /* NULL: malloc */
 	pws_storage_ops *storage;       /* NULL: in memory; else closed with the handle */
 	int quiet;                      /* no TAP output */
 	void *ctx;
-	/* Pauses (1) and resumes (0) the injection, around the runner's own
-	 * digests and checks. May be NULL. */
+	/* Pauses (1) and resumes (0) the injection; the injector starts
+	 * paused. May be NULL. */
 	void (*pause)(void *ctx, int on);
 	/* Around every call made: after_call returns non-zero when the store
 	 * disagrees with the call's outcome. May be NULL. */

@@ -43,6 +43,10 @@ struct sc {
 	int version;         /* the file's format version (1 or 2) */
 	pws_bulk_report *bulk; /* the report of the last invite_bulk call */
 	scen_hooks *hooks;   /* fault-injection sweeps (tests/check_scenario_sweep.c) */
+	uint64_t d0;         /* the digest before the current library call */
+	int have0;
+	int retrying;        /* a failed call made again, injection paused */
+	size_t skip, done;   /* sub-calls of a step: to skip on a retry, done */
 	int quiet;           /* no TAP output */
 };
 
@@ -271,6 +275,23 @@ typedef int (*call_fn)(struct sc *s, yaml_node_t *a, pws_result *r);
 #define O(k) opt_str(s, a, k)
 #define NOW opt_int(s, a, "now", 1000)
 
+/* Under fault injection (scen_hooks): the state before the library call
+ * about to be made, to which a failed call must leave it. A step made of
+ * several calls (team with domains and seats) rebases before each. */
+static void rebase(struct sc *s)
+{
+	scen_hooks *h = s->dry ? NULL : s->hooks;
+	if (!h)
+		return;
+	if (h->pause)
+		h->pause(h->ctx, 1);
+	s->have0 = pws_policy_digest(s->p, &s->d0) == PWS_OK;
+	if (h->before_call)
+		h->before_call(h->ctx);
+	if (h->pause && !s->retrying)
+		h->pause(h->ctx, 0);
+}
+
 static int c_team_add(struct sc *s, yaml_node_t *a, pws_result *r)
 {
 	KEYS("id", "name", "plan", "sso", "domains", "seats");
@@ -284,11 +305,22 @@ static int c_team_add(struct sc *s, yaml_node_t *a, pws_result *r)
 	if (s->dry)
 		return 0;
 	/* One step of the scenario, several calls: the first failure is its result. */
-	int rc = pws_team_add(s->p, id, name ? name : id, plan, sso, r);
+	/* Sub-calls done before an injected failure are not made again by the
+	 * retry (s->skip). */
+	int rc = PWS_OK;
+	size_t k = 0;
+	if (k++ >= s->skip && (rc = pws_team_add(s->p, id, name ? name : id, plan, sso, r)) == PWS_OK)
+		s->done = k;
 	for (size_t i = 0; rc == PWS_OK && i < nd; i++)
-		rc = pws_team_add_domain(s->p, id, dom[i], r);
-	if (rc == PWS_OK && seats >= 0)
+		if (k++ >= s->skip) {
+			rebase(s);
+			if ((rc = pws_team_add_domain(s->p, id, dom[i], r)) == PWS_OK)
+				s->done = k;
+		}
+	if (rc == PWS_OK && seats >= 0 && k++ >= s->skip) {
+		rebase(s);
 		rc = pws_team_set_editor_seats(s->p, id, (uint32_t)seats, r);
+	}
 	return rc;
 }
 
@@ -691,20 +723,15 @@ static int do_call(struct sc *s, yaml_node_t *n, int ask, pws_result *r, const c
 	/* Under fault injection: a call that fails for lack of memory or of
 	 * storage must change nothing and tell nothing (the digest and the
 	 * events are taken with the injection paused). */
-	uint64_t d0 = 0, d1 = 0;
-	if (h->pause)
-		h->pause(h->ctx, 1);
-	int have0 = pws_policy_digest(s->p, &d0) == PWS_OK;
-	if (h->before_call)
-		h->before_call(h->ctx);
-	if (h->pause)
-		h->pause(h->ctx, 0);
+	uint64_t d1 = 0;
+	s->skip = s->done = 0;
+	rebase(s);
 	int rc = calls[i].fn(s, args, r);
 	if (h->pause)
 		h->pause(h->ctx, 1);
 	if (rc == PWS_ENOMEM || rc == PWS_ESTORAGE) {
 		h->failed_calls++;
-		if (have0 && pws_policy_digest(s->p, &d1) == PWS_OK && d1 != d0) {
+		if (s->have0 && pws_policy_digest(s->p, &d1) == PWS_OK && d1 != s->d0) {
 			h->violations++;
 			fprintf(stderr, "%s: line %lu: %s failed (%s) and changed the state\n", s->file,
 			        line_of(n), cname, cli_code_name(rc));
@@ -720,9 +747,24 @@ static int do_call(struct sc *s, yaml_node_t *n, int ask, pws_result *r, const c
 		fprintf(stderr, "%s: line %lu: %s (%s): the store disagrees\n", s->file, line_of(n),
 		        cname, cli_code_name(rc));
 	}
-	if (h->pause)
-		h->pause(h->ctx, 0);
-	return rc;
+	if (rc == PWS_ENOMEM || rc == PWS_ESTORAGE) {
+		/* the failure was injected: the same call again, injection paused,
+		 * must do what the file says (so the file still holds) */
+		pws_result_init(r, PWS_RESULT_VERSION);
+		r->request = ask ? PWS_REQUEST_ASK : 0;
+		ev_clear(s);
+		s->skip = s->done;
+		s->retrying = 1;
+		rebase(s);
+		rc = calls[i].fn(s, args, r);
+		s->retrying = 0;
+		if (h->after_call && h->after_call(h->ctx, rc)) {
+			h->violations++;
+			fprintf(stderr, "%s: line %lu: %s retried (%s): the store disagrees\n", s->file,
+			        line_of(n), cname, cli_code_name(rc));
+		}
+	}
+	return rc; /* injection stays paused until the next call */
 }
 
 /* ---- TAP ---------------------------------------------------------------------- */
