@@ -1431,8 +1431,10 @@ static void ex_list(struct sc *s, yaml_node_t *a, const struct listing *L)
 			if (!pws_iter_int(it, L->flag_cols[f]))
 				continue;
 			const char *id = pws_iter_str(it, L->flag_col);
-			if (id && !contains(marked[f], nmk[f], id) && nmk[f] < 4096)
-				marked[f][nmk[f]++] = keep(&nm, id);
+			const char *k = id && !contains(marked[f], nmk[f], id) && nmk[f] < 4096
+			                ? keep(&nm, id) : NULL;
+			if (k)
+				marked[f][nmk[f]++] = k;
 		}
 	}
 	pws_iter_free(it);
