@@ -16,7 +16,10 @@
  * exactly the committed records (no record of a failed call, one per
  * success) and reloads to the same state, that no block is leaked when
  * the handle is freed, and that each run completes (a crash fails the
- * test). Bounded: PWS_SWEEP_PERIODS (default 24) periods per file.
+ * test). The random worlds (PWS_SWEEP_WORLDS, default 20, of 60 random
+ * calls each) are written as scenario text and swept the same way, the
+ * clean run's status as the reference. Bounded: PWS_SWEEP_PERIODS
+ * (default 24) periods per file.
  * SPDX-License-Identifier: MIT
  */
 #include "cli.h"
@@ -348,6 +351,82 @@ static size_t run(const char *name, const char *buf, size_t len, size_t alloc_ev
 	return injected;
 }
 
+/* ---- random worlds, written as scenarios ------------------------------- */
+
+static unsigned long rnd_state;
+
+static unsigned rnd(unsigned n)
+{
+	rnd_state = rnd_state * 6364136223846793005UL + 1442695040888963407UL;
+	return (unsigned)((rnd_state >> 33) % n);
+}
+
+#define PICK(v) (v[rnd(sizeof v / sizeof v[0])])
+
+/* A fixed cast, then random calls as "succeeds" expectations: whether each
+ * holds does not matter (the file's status is compared between the clean
+ * run and the runs under injection); every call goes through the runner's
+ * checks whatever its outcome. */
+static size_t random_world(char *buf, size_t size, unsigned long seed, int steps)
+{
+	static const char *const users[] = {"pm", "dev", "a1", "a2", "g1", "x"};
+	static const char *const emails[] = {"dev@pub.com", "a1@acme.com", "a2@acme.com",
+	                                     "g1@globex.com", "n1@acme.com", "bad@"};
+	static const char *const wss[] = {"hub", "ws2", "tw"};
+	static const char *const els[] = {"e1", "e2", "e3"};
+	static const char *const roles[] = {"viewer", "editor", "admin"};
+	static const char *const teams[] = {"pub", "acme", "globex", "null"};
+	static const char *const bools[] = {"true", "false"};
+	size_t k = 0;
+	rnd_state = seed;
+#define OUT(...) (k += (size_t)snprintf(buf + k, k < size ? size - k : 0, __VA_ARGS__))
+	OUT("version: 2\nworld:\n"
+	    "  - team: {id: pub, plan: enterprise, domains: [pub.com]}\n"
+	    "  - team: {id: acme, plan: professional, domains: [acme.com]}\n"
+	    "  - team: {id: globex, plan: free, domains: [globex.com]}\n"
+	    "  - user: {id: pm, email: pm@pub.com, team: pub, partner_manager: true}\n"
+	    "  - user: {id: dev, email: dev@pub.com, team: pub}\n"
+	    "  - user: {id: a1, email: a1@acme.com, team: acme}\n"
+	    "  - user: {id: a2, email: a2@acme.com, team: acme}\n"
+	    "  - user: {id: g1, email: g1@globex.com, team: globex}\n"
+	    "  - user: {id: x, email: x@else.org}\n"
+	    "  - workspace: {actor: pm, id: hub}\nexpect:\n");
+	for (int i = 0; i < steps && k < size; i++) {
+		const char *u = PICK(users), *w = PICK(wss), *e = PICK(els);
+		OUT("  - succeeds: {call: {");
+		switch (rnd(19)) {
+		case 0: OUT("invite: {actor: %s, workspace: %s, email: %s, role: %s, lead: %s}", u, w,
+		            PICK(emails), PICK(roles), PICK(bools)); break;
+		case 1: OUT("accept: {user: %s, workspace: %s}", u, w); break;
+		case 2: OUT("member_set_role: {actor: %s, workspace: %s, user: %s, role: %s}", u, w,
+		            PICK(users), PICK(roles)); break;
+		case 3: OUT("member_set_lead: {actor: %s, workspace: %s, user: %s, lead: %s}", u, w,
+		            PICK(users), PICK(bools)); break;
+		case 4: OUT("member_remove: {actor: %s, workspace: %s, user: %s}", u, w, PICK(users)); break;
+		case 5: OUT("element: {actor: %s, workspace: %s, id: %s}", u, w, e); break;
+		case 6: OUT("element_move: {actor: %s, element: %s, to: %s}", u, e, PICK(wss)); break;
+		case 7: OUT("element_delete: {actor: %s, element: %s}", u, e); break;
+		case 8: OUT("update_post: {actor: %s, workspace: %s, id: u%d}", u, w, i); break;
+		case 9: OUT("update_reply: {actor: %s, update: u%u, id: r%d}", u, rnd((unsigned)i + 1), i); break;
+		case 10: OUT("comment: {actor: %s, element: %s, id: c%d}", u, e, i); break;
+		case 11: OUT("enable_multi_partner: {actor: %s, workspace: %s}", u, w); break;
+		case 12: OUT("workspace: {actor: %s, id: %s, visibility: %s}", u, w,
+		             rnd(2) ? "partner" : "team"); break;
+		case 13: OUT("user_move: {user: %s, team: %s}", u, PICK(teams)); break;
+		case 14: OUT("withdraw: {actor: %s, workspace: %s, email: %s}", u, w, PICK(emails)); break;
+		case 15: OUT("history_add: {user: %s, workspace: %s, id: h%d}", u, w, i); break;
+		case 16: OUT("workspace_visit: {user: %s, workspace: %s}", u, w); break;
+		case 17: OUT("invite_bulk: {actor: %s, workspace: %s, format: txt, mode: %s, "
+		             "text: \"%s\\n%s\\n\"}", u, w, rnd(2) ? "best_effort" : "all_or_nothing",
+		             PICK(emails), PICK(emails)); break;
+		default: OUT("partner_end: {actor: %s, team: pub, user: %s}", u, PICK(users)); break;
+		}
+		OUT("}}\n");
+	}
+#undef OUT
+	return k < size ? k : 0;
+}
+
 static int cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -416,7 +495,38 @@ int main(int argc, char **argv)
 		free(buf);
 		free(files[i]);
 	}
-	printf("scenario sweep: %zu files, %zu runs, %zu injected failures, %u divergences\n", nf,
-	       runs, injected, bad + store_violations);
+	/* the random worlds: the same sweep, the clean run's status as reference */
+	e = getenv("PWS_SWEEP_WORLDS");
+	size_t worlds = e ? strtoul(e, NULL, 10) : 20;
+	static char wbuf[1 << 16];
+	for (size_t w = 0; w < worlds; w++) {
+		char name[64];
+		size_t len = random_world(wbuf, sizeof wbuf, 0x5eed0000UL + w, 60);
+		int st0, st;
+		snprintf(name, sizeof name, "random world %zu", w);
+		if (!len) {
+			printf("FAIL: %s does not fit its buffer\n", name);
+			bad++;
+			continue;
+		}
+		run(name, wbuf, len, 0, 0, &st0);
+		if (st0 == CLI_BAD) {
+			printf("FAIL: %s is a bad file\n%s", name, wbuf);
+			bad++;
+			continue;
+		}
+		for (size_t n = 1; n <= periods; n++)
+			for (int kind = 0; kind < 2; kind++) {
+				injected += run(name, wbuf, len, kind ? 0 : n, kind ? n : 0, &st);
+				runs++;
+				if (st != st0) {
+					printf("FAIL: %s: status %d under injection (every %zu %s), %d without\n",
+					       name, st, n, kind ? "storage call" : "allocation", st0);
+					bad++;
+				}
+			}
+	}
+	printf("scenario sweep: %zu files and %zu random worlds, %zu runs, %zu injected failures, "
+	       "%u divergences\n", nf, worlds, runs, injected, bad + store_violations);
 	return bad || store_violations || !nf ? 1 : 0;
 }
