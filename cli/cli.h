@@ -31,6 +31,40 @@ const char *cli_code_name(int code);
 /* partnerws test FILE... */
 int cli_test(int argc, char **argv);
 
+/* Reads a scenario file's bytes and checks it without running it: the YAML,
+ * the version, every key, call, action, role and rule name (what
+ * `partnerws test` refuses before running anything). Makes no library call
+ * and prints nothing: for the parser's fuzz target. Returns CLI_OK for a
+ * good file, CLI_BAD with "line L: why" in @p msg (may be NULL) for a bad
+ * one. Files over 4 MiB and nesting deeper than 32 levels are refused. */
+int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize);
+
+/* Fault-injection sweeps (tests/check_scenario_sweep.c): a scenario run with
+ * the host's allocator and store, checking that every call failing with
+ * PWS_ENOMEM or PWS_ESTORAGE changes nothing (the state digest) and sends
+ * no event; the call is then made again with the injection paused, so that
+ * the file must still hold. The injection is resumed (pause(ctx, 0)) only
+ * for the library calls of the file's steps, never for the runner's own
+ * checks, listings and digests. */
+typedef struct scen_hooks {
+	const pws_allocator *allocator; /* NULL: malloc */
+	pws_storage_ops *storage;       /* NULL: in memory; else closed with the handle */
+	int quiet;                      /* no TAP output */
+	void *ctx;
+	/* Pauses (1) and resumes (0) the injection; the injector starts
+	 * paused. May be NULL. */
+	void (*pause)(void *ctx, int on);
+	/* Around every call made: after_call returns non-zero when the store
+	 * disagrees with the call's outcome. May be NULL. */
+	void (*before_call)(void *ctx);
+	int (*after_call)(void *ctx, int rc);
+	unsigned failed_calls;          /* out: calls that failed with ENOMEM or ESTORAGE */
+	unsigned violations;            /* out: failed calls that changed something */
+} scen_hooks;
+
+/* Runs a scenario held in a buffer: CLI_OK, CLI_FAILED, CLI_BAD. */
+int scen_run_buffer(const char *buf, size_t len, const char *name, scen_hooks *hooks);
+
 /* partnerws snapshot world FILE [OUT]: a scenario's world, as a snapshot. */
 int cli_world_snapshot(const char *path, const char *out);
 /* partnerws store world SPEC FILE: a scenario's world, made on a store. */

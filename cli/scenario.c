@@ -40,6 +40,14 @@ struct sc {
 	unsigned *testno;    /* the TAP counter, across files */
 	int failed;          /* an assertion failed in this file */
 	int world_only;      /* build the world, check nothing (snapshot world) */
+	int version;         /* the file's format version (1 or 2) */
+	pws_bulk_report *bulk; /* the report of the last invite_bulk call */
+	scen_hooks *hooks;   /* fault-injection sweeps (tests/check_scenario_sweep.c) */
+	uint64_t d0;         /* the digest before the current library call */
+	int have0;
+	int retrying;        /* a failed call made again, injection paused */
+	size_t skip, done;   /* sub-calls of a step: to skip on a retry, done */
+	int quiet;           /* no TAP output */
 };
 
 /* ---- events -------------------------------------------------------------- */
@@ -53,6 +61,8 @@ static void ev_clear(struct sc *s)
 	}
 	s->nev = 0;
 	s->ev_lost = 0;
+	pws_bulk_report_free(s->bulk);
+	s->bulk = NULL;
 }
 
 static void on_event(const pws_event *e, void *payload)
@@ -119,6 +129,9 @@ static const char *scalar(struct sc *s, yaml_node_t *n, const char *what)
 {
 	if (n->type != YAML_SCALAR_NODE)
 		bad(s, n, "%s must be a scalar", what);
+	/* "a\0b" would silently be "a" for every C string that follows */
+	if (strlen((const char *)n->data.scalar.value) != n->data.scalar.length)
+		bad(s, n, "%s holds a NUL byte", what);
 	return (const char *)n->data.scalar.value;
 }
 
@@ -262,6 +275,23 @@ typedef int (*call_fn)(struct sc *s, yaml_node_t *a, pws_result *r);
 #define O(k) opt_str(s, a, k)
 #define NOW opt_int(s, a, "now", 1000)
 
+/* Under fault injection (scen_hooks): the state before the library call
+ * about to be made, to which a failed call must leave it. A step made of
+ * several calls (team with domains and seats) rebases before each. */
+static void rebase(struct sc *s)
+{
+	scen_hooks *h = s->dry ? NULL : s->hooks;
+	if (!h)
+		return;
+	if (h->pause)
+		h->pause(h->ctx, 1);
+	s->have0 = pws_policy_digest(s->p, &s->d0) == PWS_OK;
+	if (h->before_call)
+		h->before_call(h->ctx);
+	if (h->pause && !s->retrying)
+		h->pause(h->ctx, 0);
+}
+
 static int c_team_add(struct sc *s, yaml_node_t *a, pws_result *r)
 {
 	KEYS("id", "name", "plan", "sso", "domains", "seats");
@@ -275,11 +305,22 @@ static int c_team_add(struct sc *s, yaml_node_t *a, pws_result *r)
 	if (s->dry)
 		return 0;
 	/* One step of the scenario, several calls: the first failure is its result. */
-	int rc = pws_team_add(s->p, id, name ? name : id, plan, sso, r);
+	/* Sub-calls done before an injected failure are not made again by the
+	 * retry (s->skip). */
+	int rc = PWS_OK;
+	size_t k = 0;
+	if (k++ >= s->skip && (rc = pws_team_add(s->p, id, name ? name : id, plan, sso, r)) == PWS_OK)
+		s->done = k;
 	for (size_t i = 0; rc == PWS_OK && i < nd; i++)
-		rc = pws_team_add_domain(s->p, id, dom[i], r);
-	if (rc == PWS_OK && seats >= 0)
+		if (k++ >= s->skip) {
+			rebase(s);
+			if ((rc = pws_team_add_domain(s->p, id, dom[i], r)) == PWS_OK)
+				s->done = k;
+		}
+	if (rc == PWS_OK && seats >= 0 && k++ >= s->skip) {
+		rebase(s);
 		rc = pws_team_set_editor_seats(s->p, id, (uint32_t)seats, r);
+	}
 	return rc;
 }
 
@@ -435,6 +476,42 @@ static int c_invite(struct sc *s, yaml_node_t *a, pws_result *r)
 	int role = opt_enum(s, a, "role", cli_role_from_name, PWS_ROLE_VIEWER);
 	int lead = opt_bool(s, a, "lead", 0);
 	return s->dry ? 0 : pws_invite(s->p, actor, ws, email, kind, role, lead, r);
+}
+
+static int bulk_format(const char *name)
+{
+	return !strcmp(name, "csv") ? PWS_BULK_CSV : !strcmp(name, "txt") ? PWS_BULK_TXT : 0;
+}
+
+static int bulk_mode(const char *name)
+{
+	return !strcmp(name, "all_or_nothing") ? PWS_BULK_ALL_OR_NOTHING
+	       : !strcmp(name, "best_effort") ? PWS_BULK_BEST_EFFORT : 0;
+}
+
+static void need_v2(struct sc *s, yaml_node_t *at, const char *what);
+
+/* IN5: the text of a CSV or TXT file of contacts, invited in one call; the
+ * report is kept for the expectation that made the call. */
+static int c_invite_bulk(struct sc *s, yaml_node_t *a, pws_result *r)
+{
+	need_v2(s, a, "invite_bulk");
+	KEYS("actor", "workspace", "format", "mode", "text", "kind", "role", "lead");
+	const char *actor = S("actor"), *ws = S("workspace");
+	int format = opt_enum(s, a, "format", bulk_format, 0);
+	int mode = opt_enum(s, a, "mode", bulk_mode, 0);
+	yaml_node_t *t = get(s, a, "text");
+	if (!t)
+		bad(s, a, "missing key 'text'");
+	const char *text = scalar(s, t, "text");
+	size_t len = t->data.scalar.length;
+	int kind = opt_enum(s, a, "kind", invite_kind, PWS_INVITE_PARTNER);
+	int role = opt_enum(s, a, "role", cli_role_from_name, PWS_ROLE_VIEWER);
+	int lead = opt_bool(s, a, "lead", 0);
+	if (s->dry)
+		return 0;
+	return pws_invite_bulk(s->p, &s->bulk, actor, ws, text, len, format, mode, kind, role,
+	                       lead, r);
 }
 
 static int c_invite_accept(struct sc *s, yaml_node_t *a, pws_result *r)
@@ -604,6 +681,7 @@ static const struct {
 	{"integration_enable", c_integration_enable},
 	{"integration_disable", c_integration_disable},
 	{"invite", c_invite},
+	{"invite_bulk", c_invite_bulk},
 	{"invite_accept", c_invite_accept}, {"accept", c_invite_accept},
 	{"invite_decline", c_invite_decline}, {"decline", c_invite_decline},
 	{"invite_withdraw", c_invite_withdraw}, {"withdraw", c_invite_withdraw},
@@ -639,7 +717,54 @@ static int do_call(struct sc *s, yaml_node_t *n, int ask, pws_result *r, const c
 	pws_result_init(r, PWS_RESULT_VERSION);
 	r->request = ask ? PWS_REQUEST_ASK : 0;
 	ev_clear(s);
-	return calls[i].fn(s, args, r);
+	scen_hooks *h = s->dry ? NULL : s->hooks;
+	if (!h)
+		return calls[i].fn(s, args, r);
+	/* Under fault injection: a call that fails for lack of memory or of
+	 * storage must change nothing and tell nothing (the digest and the
+	 * events are taken with the injection paused). */
+	uint64_t d1 = 0;
+	s->skip = s->done = 0;
+	rebase(s);
+	int rc = calls[i].fn(s, args, r);
+	if (h->pause)
+		h->pause(h->ctx, 1);
+	if (rc == PWS_ENOMEM || rc == PWS_ESTORAGE) {
+		h->failed_calls++;
+		if (s->have0 && pws_policy_digest(s->p, &d1) == PWS_OK && d1 != s->d0) {
+			h->violations++;
+			fprintf(stderr, "%s: line %lu: %s failed (%s) and changed the state\n", s->file,
+			        line_of(n), cname, cli_code_name(rc));
+		}
+		if (s->nev) {
+			h->violations++;
+			fprintf(stderr, "%s: line %lu: %s failed (%s) and sent %zu event(s)\n", s->file,
+			        line_of(n), cname, cli_code_name(rc), s->nev);
+		}
+	}
+	if (h->after_call && h->after_call(h->ctx, rc)) {
+		h->violations++;
+		fprintf(stderr, "%s: line %lu: %s (%s): the store disagrees\n", s->file, line_of(n),
+		        cname, cli_code_name(rc));
+	}
+	if (rc == PWS_ENOMEM || rc == PWS_ESTORAGE) {
+		/* the failure was injected: the same call again, injection paused,
+		 * must do what the file says (so the file still holds) */
+		pws_result_init(r, PWS_RESULT_VERSION);
+		r->request = ask ? PWS_REQUEST_ASK : 0;
+		ev_clear(s);
+		s->skip = s->done;
+		s->retrying = 1;
+		rebase(s);
+		rc = calls[i].fn(s, args, r);
+		s->retrying = 0;
+		if (h->after_call && h->after_call(h->ctx, rc)) {
+			h->violations++;
+			fprintf(stderr, "%s: line %lu: %s retried (%s): the store disagrees\n", s->file,
+			        line_of(n), cname, cli_code_name(rc));
+		}
+	}
+	return rc; /* injection stays paused until the next call */
 }
 
 /* ---- TAP ---------------------------------------------------------------------- */
@@ -650,17 +775,49 @@ static void tap(struct sc *s, int ok, const char *desc, const yaml_node_t *at, c
 #endif
 	;
 
+/* Prints @p t as one line of a TAP description: a '#' would start a
+ * directive, so it is written "\\#"; a backslash is doubled; a newline or
+ * another control character never reaches the output raw ("\\n", "\\xHH"). */
+static void tap_escaped(const char *t, int in_desc)
+{
+	for (; *t; t++) {
+		unsigned char c = (unsigned char)*t;
+		if (c == '#' && in_desc)
+			fputs("\\#", stdout);
+		else if (c == '\\' && in_desc)
+			fputs("\\\\", stdout);
+		else if (c == '\n')
+			fputs("\\n", stdout);
+		else if (c == '\r')
+			fputs("\\r", stdout);
+		else if (c < 0x20 || c == 0x7f)
+			printf("\\x%02x", c);
+		else
+			putchar(c);
+	}
+}
+
 static void tap(struct sc *s, int ok, const char *desc, const yaml_node_t *at, const char *fmt, ...)
 {
 	unsigned n = ++*s->testno;
-	printf("%s %u - %s: %s\n", ok ? "ok" : "not ok", n, s->file, desc);
+	if (s->quiet) {
+		s->failed |= !ok;
+		return;
+	}
+	printf("%s %u - ", ok ? "ok" : "not ok", n);
+	tap_escaped(s->file, 1);
+	fputs(": ", stdout);
+	tap_escaped(desc, 1);
+	putchar('\n');
 	if (!ok) {
+		char diag[4096];
 		va_list ap;
-		printf("# line %lu: ", line_of(at));
 		va_start(ap, fmt);
-		vprintf(fmt, ap);
+		vsnprintf(diag, sizeof diag, fmt, ap);
 		va_end(ap);
-		printf("\n");
+		printf("# line %lu: ", line_of(at));
+		tap_escaped(diag, 0);
+		putchar('\n');
 		s->failed = 1;
 	}
 }
@@ -719,10 +876,138 @@ static void ex_check(struct sc *s, yaml_node_t *a, int want, const char *what)
 	    rule >= 0 ? rule_name(rule) : "", allowed ? "allow" : "deny", rule_name(got));
 }
 
+static const struct {
+	const char *name;
+	uint32_t bit;
+} result_flags[] = {
+	{"pending", PWS_RESULT_PENDING},
+	{"downgraded", PWS_RESULT_DOWNGRADED},
+	{"trashed", PWS_RESULT_TRASHED},
+	{"relation_ended", PWS_RESULT_RELATION_ENDED},
+};
+
+/* flags: what the caller is told besides the status (pws_result flags). */
+static int parse_flags(struct sc *s, yaml_node_t *n, uint32_t *out)
+{
+	const char *v[MAX_LIST];
+	size_t k = str_list(s, n, "flags", v);
+	*out = 0;
+	for (size_t i = 0; i < k; i++) {
+		size_t j;
+		for (j = 0; j < sizeof result_flags / sizeof result_flags[0]; j++)
+			if (!strcmp(result_flags[j].name, v[i]))
+				break;
+		if (j == sizeof result_flags / sizeof result_flags[0])
+			bad(s, n, "unknown flag '%s' (pending, downgraded, trashed, relation_ended)",
+			    v[i]);
+		*out |= result_flags[j].bit;
+	}
+	return 1;
+}
+
+static void flags_text(char *buf, size_t size, uint32_t f)
+{
+	size_t k = (size_t)snprintf(buf, size, "[");
+	for (size_t j = 0; j < sizeof result_flags / sizeof result_flags[0] && k < size; j++)
+		if (f & result_flags[j].bit)
+			k += (size_t)snprintf(buf + k, size - k, "%s%s", k > 1 ? ", " : "",
+			                      result_flags[j].name);
+	if (k < size)
+		snprintf(buf + k, size - k, "]");
+}
+
+/* One expected bad line of a bulk invite: {line, code, rule}. */
+struct bad_line {
+	long long line;
+	int code; /* 1: any */
+	int rule; /* -1: any */
+	const yaml_node_t *at;
+};
+
+static size_t parse_bad_lines(struct sc *s, yaml_node_t *n, struct bad_line *out)
+{
+	if (n->type == YAML_SCALAR_NODE && is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		bad(s, n, "%s", "'bad_lines' must be a list of {line, code, rule}");
+	size_t k = 0;
+	static const char *const keys[] = {"line", "code", "rule", NULL};
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		yaml_node_t *m = node(s, *i);
+		if (k == MAX_LIST)
+			bad(s, n, "bad_lines has more than %d items", MAX_LIST);
+		check_keys(s, m, "a bad line", keys);
+		out[k].at = m;
+		out[k].line = opt_int(s, m, "line", -1);
+		if (out[k].line < 1)
+			bad(s, m, "%s", "a bad line needs 'line', 1 or more");
+		const char *c = opt_str(s, m, "code");
+		out[k].code = c ? cli_code_from_name(c) : 1;
+		if (c && out[k].code == 1)
+			bad(s, get(s, m, "code"), "unknown code '%s'", c);
+		out[k].rule = opt_rule(s, m);
+		k++;
+	}
+	return k;
+}
+
+/* Compares a bulk report with invited / bad_lines; prints a failed test. */
+static int check_bulk(struct sc *s, yaml_node_t *a, const char *d, long long invited,
+                      const struct bad_line *want, size_t nw, int has_lines)
+{
+	const pws_bulk_report *rep = s->bulk;
+	if (!rep) {
+		tap(s, 0, d, a, "%s", "the call gave no report");
+		return 0;
+	}
+	if (invited >= 0 && pws_bulk_report_invited(rep) != (size_t)invited) {
+		tap(s, 0, d, a, "expected %lld invited, got %zu", invited, pws_bulk_report_invited(rep));
+		return 0;
+	}
+	if (!has_lines)
+		return 1;
+	size_t ng = pws_bulk_report_errors(rep);
+	char got[2048];
+	size_t k = 0;
+	got[0] = 0;
+	for (size_t i = 0; i < ng && k < sizeof got; i++) {
+		uint32_t line = 0;
+		int code = 0, rule = 0;
+		pws_bulk_report_get(rep, i, &line, &code, &rule, NULL);
+		k += (size_t)snprintf(got + k, sizeof got - k, "%sline %u %s (%s)", i ? ", " : "",
+		                      (unsigned)line, cli_code_name(code), rule_name(rule));
+	}
+	if (ng != nw) {
+		tap(s, 0, d, a, "expected %zu bad line(s), got %zu: [%s]", nw, ng, got);
+		return 0;
+	}
+	for (size_t j = 0; j < nw; j++) {
+		size_t i;
+		for (i = 0; i < ng; i++) {
+			uint32_t line = 0;
+			int code = 0, rule = 0;
+			pws_bulk_report_get(rep, i, &line, &code, &rule, NULL);
+			if (line == want[j].line && (want[j].code == 1 || code == want[j].code) &&
+			    (want[j].rule < 0 || rule == want[j].rule))
+				break;
+		}
+		if (i == ng) {
+			tap(s, 0, d, want[j].at,
+			    "expected bad line %lld%s%s%s%s, got [%s]", want[j].line,
+			    want[j].code != 1 ? " " : "", want[j].code != 1 ? cli_code_name(want[j].code) : "",
+			    want[j].rule >= 0 ? " " : "", want[j].rule >= 0 ? rule_name(want[j].rule) : "",
+			    got);
+			return 0;
+		}
+	}
+	return 1;
+}
+
 /* succeeds / refused / fails: a call, made or only asked. */
 static void ex_call(struct sc *s, yaml_node_t *a, const char *what)
 {
-	static const char *const keys[] = {"call", "ask", "rule", "code", "desc", NULL};
+	static const char *const keys[] = {"call", "ask", "rule", "code", "desc", "flags",
+	                                   "invited", "bad_lines", NULL};
 	check_keys(s, a, what, keys);
 	yaml_node_t *c = get(s, a, "call");
 	if (!c)
@@ -741,6 +1026,25 @@ static void ex_call(struct sc *s, yaml_node_t *a, const char *what)
 	}
 	if (want == 1)
 		bad(s, a, "'fails' needs a 'code' (denied, notfound, exists, state, invalid...)");
+	yaml_node_t *fl = get(s, a, "flags"), *bl = get(s, a, "bad_lines");
+	uint32_t want_flags = 0;
+	if (fl) {
+		need_v2(s, fl, "'flags'");
+		parse_flags(s, fl, &want_flags);
+	}
+	long long invited = opt_int(s, a, "invited", -1);
+	static struct bad_line lines[MAX_LIST];
+	size_t nl = bl ? parse_bad_lines(s, bl, lines) : 0;
+	int is_bulk = 0;
+	if (bl || get(s, a, "invited")) {
+		yaml_node_t *args;
+		is_bulk = !strcmp(single(s, c, "a call", &args), "invite_bulk");
+		if (!is_bulk)
+			bad(s, bl ? bl : get(s, a, "invited"), "%s",
+			    "'invited' and 'bad_lines' go with an invite_bulk call");
+		if (ask)
+			bad(s, a, "%s", "'invited' and 'bad_lines' need the call made, not asked");
+	}
 	pws_result r;
 	const char *name;
 	int rc = do_call(s, c, ask, &r, &name);
@@ -754,8 +1058,22 @@ static void ex_call(struct sc *s, yaml_node_t *a, const char *what)
 		         rule >= 0 ? " " : "", rule >= 0 ? rule_name(rule) : "");
 	outcome(got, sizeof got, rc, &r);
 	int ok = rc == want && (rule < 0 || r.rule == rule);
-	tap(s, ok, d, a, "expected %s%s%s, got %s", cli_code_name(want), rule >= 0 ? " " : "",
-	    rule >= 0 ? rule_name(rule) : "", got);
+	if (!ok) {
+		tap(s, 0, d, a, "expected %s%s%s, got %s", cli_code_name(want), rule >= 0 ? " " : "",
+		    rule >= 0 ? rule_name(rule) : "", got);
+		return;
+	}
+	uint32_t got_flags = r.flags & ~(uint32_t)PWS_RESULT_ASKED;
+	if (fl && got_flags != want_flags) {
+		char wf[200], gf[200];
+		flags_text(wf, sizeof wf, want_flags);
+		flags_text(gf, sizeof gf, got_flags);
+		tap(s, 0, d, a, "expected flags %s, got %s", wf, gf);
+		return;
+	}
+	if (is_bulk && !check_bulk(s, a, d, invited, lines, nl, bl != NULL))
+		return;
+	tap(s, 1, d, a, "%s", "");
 }
 
 static int cmp_str(const void *x, const void *y)
@@ -780,84 +1098,382 @@ static int contains(const char **v, size_t n, const char *x)
 	return 0;
 }
 
-/* Compares the ids @p got against equals / includes / excludes of @p a. */
-static void compare_list(struct sc *s, yaml_node_t *a, const char *d, const char **got,
-                         size_t ng, const char **eq, size_t ne, int has_eq, const char **in,
-                         size_t ni, const char **ex, size_t nx)
+/* Compares the rows @p got against equals / includes / excludes of @p a;
+ * on a difference prints the failed test and returns 0. @p mark names the
+ * mark compared (NULL: the rows themselves). */
+static int compare_list(struct sc *s, yaml_node_t *a, const char *d, const char **got,
+                        size_t ng, const char **eq, size_t ne, int has_eq, const char **in,
+                        size_t ni, const char **ex, size_t nx, const char *mark)
 {
 	char gs[2048], ws[2048];
 	qsort(got, ng, sizeof *got, cmp_str);
 	join(gs, sizeof gs, got, ng);
+	const char *m1 = mark ? "rows marked " : "", *m2 = mark ? mark : "", *m3 = mark ? " " : "";
 	if (has_eq) {
-		qsort(eq, ne, sizeof *eq, cmp_str);
-		int ok = ne == ng;
-		for (size_t i = 0; ok && i < ne; i++)
-			ok = !strcmp(eq[i], got[i]);
-		join(ws, sizeof ws, eq, ne);
+		const char *w[MAX_LIST];
+		size_t nw = 0;
+		for (size_t i = 0; i < ne; i++) /* as sets: a row written twice counts once */
+			if (!contains(w, nw, eq[i]))
+				w[nw++] = eq[i];
+		qsort(w, nw, sizeof *w, cmp_str);
+		int ok = nw == ng;
+		for (size_t i = 0; ok && i < nw; i++)
+			ok = !strcmp(w[i], got[i]);
+		join(ws, sizeof ws, w, nw);
 		if (!ok) {
-			tap(s, 0, d, a, "expected %s, got %s", ws, gs);
-			return;
+			tap(s, 0, d, a, "expected %s%s%s%s, got %s", m1, m2, m3, ws, gs);
+			return 0;
 		}
 	}
 	for (size_t i = 0; i < ni; i++)
 		if (!contains(got, ng, in[i])) {
 			tap(s, 0, d, a, "expected to include %s, got %s", in[i], gs);
-			return;
+			return 0;
 		}
 	for (size_t i = 0; i < nx; i++)
 		if (contains(got, ng, ex[i])) {
 			tap(s, 0, d, a, "expected to exclude %s, got %s", ex[i], gs);
-			return;
+			return 0;
 		}
-	tap(s, 1, d, a, "%s", "");
+	return 1;
 }
 
-/* members / elements / workspaces: a listing, as one viewer sees it. */
-static void ex_list(struct sc *s, yaml_node_t *a, const char *what)
+/* ---- listings ---------------------------------------------------------------- */
+
+enum { L_MEMBERS, L_ELEMENTS, L_WORKSPACES, L_HISTORY, L_UPDATES, L_REPLIES, L_ACTIVITY,
+       L_INVITES, L_SEATS, L_PARTNERSHIPS, L_REACH };
+
+/* One listing: the keys naming what is listed, how a row is named, and the
+ * marks (flag columns) a file may assert. A row is named by one column
+ * (id_col) or, for listings of pairs, by its fields ("team=acme
+ * workspace=hub"), which a file writes as mappings. */
+static const struct listing {
+	const char *name;
+	int v2;                    /* needs version: 2 */
+	const char *keys[4];       /* the listing's arguments, in call order */
+	int org;                   /* "organization" may replace "viewer" (VI8) */
+	int id_col;                /* names a row; 0: the fields do */
+	const char *fields[3];     /* the fields of a pair row */
+	int field_cols[3];
+	const char *flags[3];      /* marks: the rows (named by flag_col) with a non-zero column */
+	int flag_cols[3];
+	int flag_col;
+} listings[] = {
+	{"members", 0, {"viewer", "workspace"}, 1, PWS_COL_ID, {0}, {0},
+	 {"external", "lead", "suspended"}, {PWS_COL_EXTERNAL, PWS_COL_LEAD, PWS_COL_SUSPENDED}, PWS_COL_ID},
+	{"elements", 0, {"viewer", "workspace"}, 1, PWS_COL_ID, {0}, {0}, {0}, {0}, PWS_COL_ID},
+	{"workspaces", 0, {"user"}, 0, PWS_COL_ID, {0}, {0},
+	 {"external"}, {PWS_COL_EXTERNAL}, PWS_COL_ID},
+	{"history", 1, {"viewer", "workspace"}, 0, PWS_COL_ID, {0}, {0},
+	 {"external"}, {PWS_COL_EXTERNAL}, PWS_COL_ID},
+	{"updates", 1, {"viewer", "workspace"}, 0, PWS_COL_ID, {0}, {0},
+	 {"external", "unread"}, {PWS_COL_EXTERNAL, PWS_COL_UNREAD}, PWS_COL_ID},
+	{"replies", 1, {"viewer", "update"}, 0, PWS_COL_ID, {0}, {0},
+	 {"external"}, {PWS_COL_EXTERNAL}, PWS_COL_ID},
+	{"activity", 1, {"viewer", "workspace"}, 0, PWS_COL_ID, {0}, {0},
+	 {"external"}, {PWS_COL_EXTERNAL}, PWS_COL_ID},
+	{"invites", 1, {"viewer", "workspace"}, 0, PWS_COL_EMAIL, {0}, {0},
+	 {"lead"}, {PWS_COL_LEAD}, PWS_COL_EMAIL},
+	{"seats", 1, {"team"}, 0, PWS_COL_ID, {0}, {0},
+	 {"external"}, {PWS_COL_EXTERNAL}, PWS_COL_ID},
+	{"partnerships", 1, {"actor", "team"}, 0, 0, {"team", "workspace"},
+	 {PWS_COL_TEAM, PWS_COL_WORKSPACE}, {"sso"}, {PWS_COL_SSO}, PWS_COL_TEAM},
+	{"reach", 1, {"actor", "team", "partner"}, 0, 0, {"workspace", "element", "role"},
+	 {PWS_COL_WORKSPACE, PWS_COL_ELEMENT, PWS_COL_ROLE}, {0}, {0}, 0},
+};
+
+static const struct listing *listing_find(const char *name)
 {
-	int ws_list = !strcmp(what, "workspaces");
-	static const char *const k1[] = {"viewer", "workspace", "equals", "includes", "excludes",
-	                                 "desc", NULL};
-	static const char *const k2[] = {"user", "equals", "includes", "excludes", "desc", NULL};
-	check_keys(s, a, what, ws_list ? k2 : k1);
-	const char *viewer = req_str(s, a, ws_list ? "user" : "viewer");
-	const char *ws = ws_list ? NULL : req_str(s, a, "workspace");
-	const char *desc = opt_str(s, a, "desc");
-	static const char *eq[MAX_LIST], *in[MAX_LIST], *ex[MAX_LIST], *got[4096];
+	for (size_t i = 0; i < sizeof listings / sizeof listings[0]; i++)
+		if (!strcmp(listings[i].name, name))
+			return &listings[i];
+	return NULL;
+}
+
+static void need_v2(struct sc *s, yaml_node_t *at, const char *what)
+{
+	if (s->version < 2)
+		bad(s, at, "%s needs 'version: 2'", what);
+}
+
+/* A string that lives as long as the run: the listing's and the file's
+ * names of rows are built in one arena, freed after each expectation. */
+struct names {
+	char *v[4096];
+	size_t n;
+	int lost;
+};
+
+static const char *keep(struct names *nm, const char *t)
+{
+	if (nm->n == sizeof nm->v / sizeof nm->v[0] || !(nm->v[nm->n] = strdup(t))) {
+		nm->lost = 1;
+		return NULL;
+	}
+	return nm->v[nm->n++];
+}
+
+static void names_free(struct names *nm)
+{
+	for (size_t i = 0; i < nm->n; i++)
+		free(nm->v[i]);
+	nm->n = 0;
+}
+
+/* A pair row as written in a file: a mapping of the listing's fields. */
+static const char *pair_name(struct sc *s, const struct listing *L, yaml_node_t *n,
+                             struct names *nm)
+{
+	if (n->type != YAML_MAPPING_NODE)
+		bad(s, n, "a row of %s is a mapping of %s%s%s%s%s", L->name, L->fields[0],
+		    L->fields[1] ? ", " : "", L->fields[1] ? L->fields[1] : "",
+		    L->fields[2] ? ", " : "", L->fields[2] ? L->fields[2] : "");
+	const char *allowed[4] = {L->fields[0], L->fields[1], L->fields[2], NULL};
+	check_keys(s, n, L->name, allowed);
+	char buf[1024];
+	size_t k = 0;
+	for (int i = 0; i < 3 && L->fields[i]; i++) {
+		const char *v = L->field_cols[i] == PWS_COL_ELEMENT ? opt_str(s, n, L->fields[i])
+		                                                     : req_str(s, n, L->fields[i]);
+		if (L->field_cols[i] == PWS_COL_ROLE && !cli_role_from_name(v))
+			bad(s, get(s, n, L->fields[i]), "unknown role '%s'", v);
+		if (v && k < sizeof buf)
+			k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s=%s", k ? " " : "",
+			                      L->fields[i], v);
+	}
+	if (k >= sizeof buf)
+		bad(s, n, "%s", "row too long");
+	return s->dry ? "" : keep(nm, buf);
+}
+
+/* The rows written in the file under @p key (scalars, or pair mappings). */
+static size_t row_list(struct sc *s, const struct listing *L, yaml_node_t *n, const char *key,
+                       int pairs, const char **out, struct names *nm)
+{
+	if (!pairs)
+		return str_list(s, n, key, out);
+	if (n->type == YAML_SCALAR_NODE && is_null(n))
+		return 0;
+	if (n->type != YAML_SEQUENCE_NODE)
+		bad(s, n, "%s must be a list", key);
+	size_t k = 0;
+	for (yaml_node_item_t *i = n->data.sequence.items.start; i < n->data.sequence.items.top; i++) {
+		if (k == MAX_LIST)
+			bad(s, n, "%s has more than %d items", key, MAX_LIST);
+		out[k++] = pair_name(s, L, node(s, *i), nm);
+	}
+	return k;
+}
+
+/* The name of the current row of @p it (as pair_name() writes it). */
+static const char *row_name(const struct listing *L, pws_iter *it, struct names *nm)
+{
+	if (L->id_col) {
+		const char *id = pws_iter_str(it, L->id_col);
+		return keep(nm, id ? id : "");
+	}
+	char buf[1024];
+	size_t k = 0;
+	for (int i = 0; i < 3 && L->fields[i]; i++) {
+		char num[32];
+		const char *v;
+		if (L->field_cols[i] == PWS_COL_ROLE) {
+			v = pws_ws_role_name((int)pws_iter_int(it, PWS_COL_ROLE));
+		} else if (L->field_cols[i] == PWS_COL_SSO) {
+			snprintf(num, sizeof num, "%lld", (long long)pws_iter_int(it, L->field_cols[i]));
+			v = num;
+		} else {
+			v = pws_iter_str(it, L->field_cols[i]);
+		}
+		if (!v || (!*v && L->field_cols[i] == PWS_COL_ELEMENT))
+			continue;
+		if (k < sizeof buf)
+			k += (size_t)snprintf(buf + k, sizeof buf - k, "%s%s=%s", k ? " " : "",
+			                      L->fields[i], v);
+	}
+	return keep(nm, buf);
+}
+
+static int open_listing(struct sc *s, const struct listing *L, pws_iter **it, const char **arg,
+                        int as_org, int *rule)
+{
+	*rule = -1;
+	switch ((int)(L - listings)) {
+	case L_MEMBERS:
+		return as_org ? pws_list_members_as_org(it, s->p, arg[0], arg[1])
+		              : pws_list_members(it, s->p, arg[0], arg[1]);
+	case L_ELEMENTS:
+		return as_org ? pws_list_elements_as_org(it, s->p, arg[0], arg[1])
+		              : pws_list_elements(it, s->p, arg[0], arg[1]);
+	case L_WORKSPACES: return pws_list_workspaces(it, s->p, arg[0]);
+	case L_HISTORY: return pws_list_history(it, s->p, arg[0], arg[1]);
+	case L_UPDATES: return pws_list_updates(it, s->p, arg[0], arg[1]);
+	case L_REPLIES: return pws_list_replies(it, s->p, arg[0], arg[1]);
+	case L_ACTIVITY: return pws_list_activity(it, s->p, arg[0], arg[1]);
+	case L_INVITES: return pws_list_invites(it, rule, s->p, arg[0], arg[1]);
+	case L_SEATS: return pws_list_seats(it, s->p, arg[0]);
+	case L_PARTNERSHIPS: return pws_list_partnerships(it, s->p, arg[0], arg[1]);
+	default: return pws_list_partner_reach(it, s->p, arg[0], arg[1], arg[2]);
+	}
+}
+
+/* A listing, as one viewer (or one partner organization) gets it: its rows
+ * (equals / includes / excludes), its marks (external, lead, unread...),
+ * or its refusal (code, rule). */
+static void ex_list(struct sc *s, yaml_node_t *a, const struct listing *L)
+{
+	if (L->v2)
+		need_v2(s, a, L->name);
+	const char *keys[24];
+	size_t nk = 0;
+	for (int i = 0; i < 4 && L->keys[i]; i++)
+		keys[nk++] = L->keys[i];
+	if (L->org)
+		keys[nk++] = "organization";
+	static const char *const common[] = {"equals", "includes", "excludes", "code", "rule", "desc"};
+	for (size_t i = 0; i < sizeof common / sizeof common[0]; i++)
+		keys[nk++] = common[i];
+	for (int i = 0; i < 3 && L->flags[i]; i++)
+		keys[nk++] = L->flags[i];
+	if (L - listings == L_SEATS) {
+		keys[nk++] = "used";
+		keys[nk++] = "included";
+	}
+	keys[nk] = NULL;
+	check_keys(s, a, L->name, keys);
+
+	/* the arguments; "organization" instead of "viewer" asks the VI8 view */
+	int as_org = L->org && get(s, a, "organization") != NULL;
+	if (as_org) {
+		need_v2(s, get(s, a, "organization"), "'organization'");
+		if (get(s, a, "viewer"))
+			bad(s, a, "%s takes 'viewer' or 'organization', not both", L->name);
+	}
+	const char *arg[4] = {0};
+	for (int i = 0; i < 4 && L->keys[i]; i++)
+		arg[i] = req_str(s, a, i == 0 && as_org ? "organization" : L->keys[i]);
+	const char *desc = opt_str(s, a, "desc"), *code_name = opt_str(s, a, "code");
+	int code = PWS_OK, rule = opt_rule(s, a);
+	if (code_name && (code = cli_code_from_name(code_name)) == 1)
+		bad(s, get(s, a, "code"), "unknown code '%s'", code_name);
+	if (code_name || rule >= 0)
+		need_v2(s, a, "a listing's 'code' or 'rule'");
+	if (rule >= 0 && L - listings != L_INVITES)
+		bad(s, get(s, a, "rule"), "%s reports no rule: give 'code' only", L->name);
+	if (rule >= 0 && code == PWS_OK)
+		bad(s, get(s, a, "rule"), "%s", "'rule' goes with 'code' (denied)");
+
+	struct names nm = {.n = 0};
+	static const char *eq[MAX_LIST], *in[MAX_LIST], *ex[MAX_LIST], *fl[3][MAX_LIST];
+	size_t nfl[3] = {0};
+	int pairs = L->id_col == 0, asserted = 0;
 	yaml_node_t *e = get(s, a, "equals"), *i = get(s, a, "includes"), *x = get(s, a, "excludes");
-	size_t ne = e ? str_list(s, e, "equals", eq) : 0;
-	size_t ni = i ? str_list(s, i, "includes", in) : 0;
-	size_t nx = x ? str_list(s, x, "excludes", ex) : 0;
-	if (!e && !i && !x)
-		bad(s, a, "%s needs 'equals', 'includes' or 'excludes'", what);
-	if (s->dry)
+	size_t ne = e ? row_list(s, L, e, "equals", pairs, eq, &nm) : 0;
+	size_t ni = i ? row_list(s, L, i, "includes", pairs, in, &nm) : 0;
+	size_t nx = x ? row_list(s, L, x, "excludes", pairs, ex, &nm) : 0;
+	asserted = e || i || x;
+	for (int f = 0; f < 3 && L->flags[f]; f++) {
+		yaml_node_t *fn = get(s, a, L->flags[f]);
+		if (!fn)
+			continue;
+		need_v2(s, fn, "a listing's marks");
+		nfl[f] = str_list(s, fn, L->flags[f], fl[f]);
+		asserted = 1;
+	}
+	long long used = -1, included = -1;
+	if (L - listings == L_SEATS) {
+		used = opt_int(s, a, "used", -1);
+		included = opt_int(s, a, "included", -1);
+		asserted |= used >= 0 || included >= 0;
+	}
+	if (code != PWS_OK && asserted)
+		bad(s, a, "a refused %s listing has no rows to compare", L->name);
+	if (code == PWS_OK && !asserted)
+		bad(s, a, "%s needs 'equals', 'includes', 'excludes', a mark or 'code'", L->name);
+	if (s->dry) {
+		names_free(&nm);
 		return;
+	}
+
 	char d[400];
 	if (desc)
 		snprintf(d, sizeof d, "%s", desc);
-	else if (ws_list)
-		snprintf(d, sizeof d, "workspaces of %s", viewer);
 	else
-		snprintf(d, sizeof d, "%s of %s seen by %s", what, ws, viewer);
+		snprintf(d, sizeof d, "%s%s%s%s%s%s%s%s", L->name, arg[1] ? " of " : "",
+		         arg[1] ? arg[1] : "", as_org ? " as organization " : " seen by ", arg[0],
+		         arg[2] ? " for " : "", arg[2] ? arg[2] : "",
+		         code != PWS_OK ? (code == PWS_EDENIED ? " refused" : " fails") : "");
 	pws_iter *it = NULL;
-	int rc = ws_list ? pws_list_workspaces(&it, s->p, viewer)
-	         : !strcmp(what, "members") ? pws_list_members(&it, s->p, viewer, ws)
-	         : pws_list_elements(&it, s->p, viewer, ws);
-	if (rc != PWS_OK) {
-		tap(s, 0, d, a, "listing failed: %s", cli_code_name(rc));
+	int got_rule = -1;
+	int rc = open_listing(s, L, &it, arg, as_org, &got_rule);
+	if (code != PWS_OK || rc != PWS_OK) {
+		if (rc == PWS_OK)
+			pws_iter_free(it);
+		int ok = rc == code && (rule < 0 || got_rule == rule);
+		tap(s, ok, d, a, "expected %s%s%s, got %s%s%s", cli_code_name(code),
+		    rule >= 0 ? " " : "", rule >= 0 ? rule_name(rule) : "", cli_code_name(rc),
+		    got_rule >= 0 ? " " : "", got_rule >= 0 ? rule_name(got_rule) : "");
+		names_free(&nm);
 		return;
 	}
-	size_t ng = 0;
-	while (ng < sizeof got / sizeof got[0] && pws_iter_next(it) == PWS_OK) {
-		const char *id = pws_iter_str(it, PWS_COL_ID);
-		got[ng++] = id ? strdup(id) : NULL;
-		if (!got[ng - 1])
-			ng--;
+	static const char *got[4096], *marked[3][4096];
+	size_t ng = 0, nmk[3] = {0};
+	while (pws_iter_next(it) == PWS_OK) {
+		if (ng == sizeof got / sizeof got[0]) {
+			nm.lost = 1;
+			break;
+		}
+		const char *r = row_name(L, it, &nm);
+		if (!r)
+			break;
+		got[ng++] = r;
+		for (int f = 0; f < 3 && L->flags[f]; f++) {
+			if (!pws_iter_int(it, L->flag_cols[f]))
+				continue;
+			const char *id = pws_iter_str(it, L->flag_col);
+			const char *k = id && !contains(marked[f], nmk[f], id) && nmk[f] < 4096
+			                ? keep(&nm, id) : NULL;
+			if (k)
+				marked[f][nmk[f]++] = k;
+		}
 	}
 	pws_iter_free(it);
-	compare_list(s, a, d, got, ng, eq, ne, e != NULL, in, ni, ex, nx);
-	for (size_t k = 0; k < ng; k++)
-		free((void *)got[k]);
+	if (nm.lost) {
+		tap(s, 0, d, a, "%s", "the listing is too long to compare");
+		names_free(&nm);
+		return;
+	}
+	if (!compare_list(s, a, d, got, ng, eq, ne, e != NULL, in, ni, ex, nx, NULL)) {
+		names_free(&nm);
+		return;
+	}
+	for (int f = 0; f < 3 && L->flags[f]; f++) {
+		if (!get(s, a, L->flags[f]))
+			continue;
+		if (!compare_list(s, a, d, marked[f], nmk[f], fl[f], nfl[f], 1, NULL, 0, NULL, 0,
+		                  L->flags[f])) {
+			names_free(&nm);
+			return;
+		}
+	}
+	if (used >= 0 || included >= 0) {
+		uint32_t u = 0, inc = 0;
+		int r2 = pws_team_editor_seats(s->p, &u, &inc, arg[0]);
+		if (r2 != PWS_OK || (used >= 0 && u != used) || (included >= 0 && inc != included)) {
+			tap(s, 0, d, a, "expected %lld seat(s) used of %lld, got %u of %u (%s)", used,
+			    included, (unsigned)u, (unsigned)inc, cli_code_name(r2));
+			names_free(&nm);
+			return;
+		}
+		if (u != ng) {
+			tap(s, 0, d, a, "the seat count (%u) and the seat holders listed (%zu) differ",
+			    (unsigned)u, ng);
+			names_free(&nm);
+			return;
+		}
+	}
+	tap(s, 1, d, a, "%s", "");
+	names_free(&nm);
 }
 
 /* member: one membership's role and lead flag ("none": not a member). */
@@ -962,6 +1578,201 @@ static void ex_events(struct sc *s, yaml_node_t *a)
 	tap(s, 1, d, a, "%s", "");
 }
 
+/* unread: a member's unread-updates count (VI6), the same in the count
+ * and in the workspace listing. */
+static void ex_unread(struct sc *s, yaml_node_t *a)
+{
+	need_v2(s, a, "unread");
+	static const char *const keys[] = {"user", "workspace", "count", "code", "desc", NULL};
+	check_keys(s, a, "unread", keys);
+	const char *u = req_str(s, a, "user"), *ws = req_str(s, a, "workspace");
+	const char *desc = opt_str(s, a, "desc"), *code_name = opt_str(s, a, "code");
+	long long count = opt_int(s, a, "count", -1);
+	int code = PWS_OK;
+	if (code_name && (code = cli_code_from_name(code_name)) == 1)
+		bad(s, get(s, a, "code"), "unknown code '%s'", code_name);
+	if ((count < 0) == (code == PWS_OK))
+		bad(s, a, "%s", "unread needs 'count' (0 or more) or, for a refusal, 'code'");
+	if (s->dry)
+		return;
+	char d[400];
+	if (desc)
+		snprintf(d, sizeof d, "%s", desc);
+	else if (code == PWS_OK)
+		snprintf(d, sizeof d, "%s has %lld unread update(s) in %s", u, count, ws);
+	else
+		snprintf(d, sizeof d, "unread count of %s in %s: %s", u, ws, cli_code_name(code));
+	uint32_t n = 0;
+	int rc = pws_workspace_unread(s->p, &n, u, ws);
+	if (rc != code || (code == PWS_OK && n != count)) {
+		if (code == PWS_OK && rc == PWS_OK)
+			tap(s, 0, d, a, "expected %lld, got %u", count, (unsigned)n);
+		else
+			tap(s, 0, d, a, "expected %s, got %s", code == PWS_OK ? "a count" :
+			    cli_code_name(code), rc == PWS_OK ? "a count" : cli_code_name(rc));
+		return;
+	}
+	if (code == PWS_OK) { /* the workspace listing says the same */
+		pws_iter *it = NULL;
+		long long listed = -1;
+		if (pws_list_workspaces(&it, s->p, u) == PWS_OK) {
+			while (pws_iter_next(it) == PWS_OK)
+				if (!strcmp(pws_iter_str(it, PWS_COL_ID), ws))
+					listed = pws_iter_int(it, PWS_COL_UNREAD);
+			pws_iter_free(it);
+		}
+		if (listed != count) {
+			tap(s, 0, d, a, "the count is %lld, the workspace listing says %lld", count, listed);
+			return;
+		}
+	}
+	tap(s, 1, d, a, "%s", "");
+}
+
+/* sees: whether a viewer (or a partner organization) sees one member, or a
+ * viewer one history entry. */
+static void ex_sees(struct sc *s, yaml_node_t *a)
+{
+	need_v2(s, a, "sees");
+	static const char *const keys[] = {"viewer", "organization", "workspace", "member",
+	                                   "history", "visible", "rule", "desc", NULL};
+	check_keys(s, a, "sees", keys);
+	int as_org = get(s, a, "organization") != NULL, hist = get(s, a, "history") != NULL;
+	if (as_org == (get(s, a, "viewer") != NULL))
+		bad(s, a, "%s", "sees takes 'viewer' or 'organization'");
+	if (hist == (get(s, a, "member") != NULL))
+		bad(s, a, "%s", "sees takes 'member' (with 'workspace') or 'history' (an entry)");
+	if (hist && as_org)
+		bad(s, a, "%s", "a history entry is seen by a viewer, not an organization");
+	const char *who = req_str(s, a, as_org ? "organization" : "viewer");
+	const char *ws = hist ? NULL : req_str(s, a, "workspace");
+	if (hist && get(s, a, "workspace"))
+		bad(s, get(s, a, "workspace"), "%s", "a history entry names its workspace itself");
+	const char *what = req_str(s, a, hist ? "history" : "member");
+	if (!get(s, a, "visible"))
+		bad(s, a, "%s", "missing key 'visible'");
+	int want = opt_bool(s, a, "visible", 0), rule = opt_rule(s, a);
+	const char *desc = opt_str(s, a, "desc");
+	if (s->dry)
+		return;
+	char d[400];
+	if (desc)
+		snprintf(d, sizeof d, "%s", desc);
+	else
+		snprintf(d, sizeof d, "%s%s %s %s%s%s%s%s", as_org ? "organization " : "", who,
+		         want ? "sees" : "does not see", hist ? "history entry " : "", what,
+		         ws ? " in " : "", ws ? ws : "", "");
+	int visible = 0, got = 0;
+	int rc = hist ? pws_can_see_history(s->p, &visible, &got, who, what)
+	         : as_org ? pws_org_can_see_member(s->p, &visible, &got, who, ws, what)
+	                  : pws_can_see_member(s->p, &visible, &got, who, ws, what);
+	if (rc != PWS_OK) {
+		tap(s, 0, d, a, "the question failed: %s", cli_code_name(rc));
+		return;
+	}
+	int ok = !visible == !want && (rule < 0 || got == rule);
+	tap(s, ok, d, a, "expected %s%s%s, got %s (%s)", want ? "visible" : "hidden",
+	    rule >= 0 ? " " : "", rule >= 0 ? rule_name(rule) : "", visible ? "visible" : "hidden",
+	    rule_name(got));
+}
+
+/* One listing's rows, every column, as text lines (sorted), for same_view. */
+static int view_text(pws_iter *it, const int *cols, size_t ncols, char **out)
+{
+	size_t cap = 256, len = 0, nrows = 0;
+	char **rows = NULL;
+	int rc = PWS_OK;
+	while (pws_iter_next(it) == PWS_OK) {
+		char line[1024];
+		size_t k = 0;
+		for (size_t c = 0; c < ncols && k < sizeof line; c++) {
+			const char *v = pws_iter_str(it, cols[c]);
+			if (v)
+				k += (size_t)snprintf(line + k, sizeof line - k, "%s%s", c ? " " : "", v);
+			else
+				k += (size_t)snprintf(line + k, sizeof line - k, "%s%lld", c ? " " : "",
+				                      (long long)pws_iter_int(it, cols[c]));
+		}
+		char **nr = realloc(rows, (nrows + 1) * sizeof *rows);
+		if (!nr || !(nr[nrows] = strdup(line))) {
+			rows = nr ? nr : rows;
+			rc = PWS_ENOMEM;
+			break;
+		}
+		rows = nr;
+		nrows++;
+	}
+	qsort(rows, nrows, sizeof *rows, cmp_str);
+	char *t = malloc(cap);
+	for (size_t i = 0; t && i < nrows; i++) {
+		size_t l = strlen(rows[i]);
+		while (t && len + l + 3 > cap) {
+			char *nt = realloc(t, cap *= 2);
+			if (!nt)
+				free(t);
+			t = nt;
+		}
+		if (t) {
+			memcpy(t + len, rows[i], l);
+			len += l;
+			memcpy(t + len, "; ", 2);
+			len += 2;
+		}
+	}
+	if (t)
+		t[len] = 0;
+	for (size_t i = 0; i < nrows; i++)
+		free(rows[i]);
+	free(rows);
+	*out = t;
+	return t ? rc : PWS_ENOMEM;
+}
+
+/* same_view (VI8): the view "as partner organization D" of a workspace (its
+ * members and its elements, every column) equals that of one partner of D. */
+static void ex_same_view(struct sc *s, yaml_node_t *a)
+{
+	need_v2(s, a, "same_view");
+	static const char *const keys[] = {"organization", "workspace", "as", "desc", NULL};
+	check_keys(s, a, "same_view", keys);
+	const char *org = req_str(s, a, "organization"), *ws = req_str(s, a, "workspace");
+	const char *as = req_str(s, a, "as"), *desc = opt_str(s, a, "desc");
+	if (s->dry)
+		return;
+	char d[400];
+	if (desc)
+		snprintf(d, sizeof d, "%s", desc);
+	else
+		snprintf(d, sizeof d, "%s as organization %s is what %s sees", ws, org, as);
+	static const int mcols[] = {PWS_COL_ID, PWS_COL_EMAIL, PWS_COL_ROLE, PWS_COL_LEAD,
+	                            PWS_COL_EXTERNAL, PWS_COL_ORG, PWS_COL_SUSPENDED};
+	static const int ecols[] = {PWS_COL_ID, PWS_COL_KIND, PWS_COL_ACTIONS, PWS_COL_PARENT};
+	for (int part = 0; part < 2; part++) {
+		pws_iter *i1 = NULL, *i2 = NULL;
+		int r1 = part ? pws_list_elements_as_org(&i1, s->p, org, ws)
+		              : pws_list_members_as_org(&i1, s->p, org, ws);
+		int r2 = part ? pws_list_elements(&i2, s->p, as, ws)
+		              : pws_list_members(&i2, s->p, as, ws);
+		char *t1 = NULL, *t2 = NULL;
+		if (r1 == PWS_OK)
+			r1 = view_text(i1, part ? ecols : mcols, part ? 4 : 7, &t1);
+		if (r2 == PWS_OK)
+			r2 = view_text(i2, part ? ecols : mcols, part ? 4 : 7, &t2);
+		pws_iter_free(i1);
+		pws_iter_free(i2);
+		int ok = r1 == PWS_OK && r2 == PWS_OK && !strcmp(t1, t2);
+		if (!ok)
+			tap(s, 0, d, a, "%s differ: as organization %s [%s], as %s %s [%s]",
+			    part ? "elements" : "members", r1 == PWS_OK ? "" : cli_code_name(r1),
+			    t1 ? t1 : "", as, r2 == PWS_OK ? "" : cli_code_name(r2), t2 ? t2 : "");
+		free(t1);
+		free(t2);
+		if (!ok)
+			return;
+	}
+	tap(s, 1, d, a, "%s", "");
+}
+
 static void expectation(struct sc *s, yaml_node_t *n)
 {
 	yaml_node_t *a;
@@ -972,16 +1783,23 @@ static void expectation(struct sc *s, yaml_node_t *n)
 		ex_check(s, a, 0, kind);
 	else if (!strcmp(kind, "succeeds") || !strcmp(kind, "refused") || !strcmp(kind, "fails"))
 		ex_call(s, a, kind);
-	else if (!strcmp(kind, "members") || !strcmp(kind, "elements") ||
-	         !strcmp(kind, "workspaces"))
-		ex_list(s, a, kind);
+	else if (listing_find(kind))
+		ex_list(s, a, listing_find(kind));
 	else if (!strcmp(kind, "member"))
 		ex_member(s, a);
 	else if (!strcmp(kind, "events"))
 		ex_events(s, a);
+	else if (!strcmp(kind, "unread"))
+		ex_unread(s, a);
+	else if (!strcmp(kind, "sees"))
+		ex_sees(s, a);
+	else if (!strcmp(kind, "same_view"))
+		ex_same_view(s, a);
 	else
 		bad(s, n, "unknown expectation '%s' (allow, deny, succeeds, refused, fails, "
-		    "members, elements, workspaces, member, events)", kind);
+		    "members, elements, workspaces, member, events; version 2: history, updates, "
+		    "replies, activity, invites, seats, partnerships, reach, unread, sees, same_view)",
+		    kind);
 }
 
 /* ---- a file ----------------------------------------------------------------------- */
@@ -1010,9 +1828,10 @@ static void walk(struct sc *s)
 	yaml_node_t *v = get(s, root, "version");
 	if (!v)
 		bad(s, root, "%s", "missing 'version: 1'");
-	if (strcmp(scalar(s, v, "version"), "1"))
-		bad(s, v, "unsupported version '%s' (this program reads 1)",
-		    (const char *)v->data.scalar.value);
+	const char *vt = scalar(s, v, "version");
+	if (strcmp(vt, "1") && strcmp(vt, "2"))
+		bad(s, v, "unsupported version '%s' (this program reads 1 and 2)", vt);
+	s->version = vt[0] - '0';
 	yaml_node_t *w = get(s, root, "world"), *e = get(s, root, "expect");
 	if (w && w->type != YAML_SEQUENCE_NODE && !is_null(w))
 		bad(s, w, "%s", "'world' must be a list of calls");
@@ -1031,22 +1850,123 @@ static void walk(struct sc *s)
 		expectation(s, node(s, *i));
 }
 
-static int load(struct sc *s, FILE *f)
+/* A scenario file is small: a bigger one is refused before it is parsed. */
+#define MAX_FILE (4u << 20)
+
+/* A scenario nests a few levels (file, expectation, call, arguments, a
+ * list); libyaml's scanner slows down quadratically with the depth of flow
+ * collections, so a deeper file is refused on the way down, before the
+ * document is built. */
+#define MAX_DEPTH 32
+
+static void syntax_error(struct sc *s, const yaml_parser_t *parser, const char *buf, size_t len)
+{
+	unsigned long line = (unsigned long)parser->problem_mark.line + 1;
+	if (parser->error == YAML_READER_ERROR) { /* bad encoding: an offset, no mark */
+		line = 1;
+		for (size_t i = 0; i < parser->problem_offset && i < len; i++)
+			line += buf[i] == '\n';
+	}
+	if (parser->error == YAML_MEMORY_ERROR)
+		snprintf(s->msg, sizeof s->msg, "line %lu: out of memory", line);
+	else
+		snprintf(s->msg, sizeof s->msg, "line %lu: syntax error: %s%s%s", line,
+		         parser->problem ? parser->problem : "unknown",
+		         parser->context ? " " : "", parser->context ? parser->context : "");
+}
+
+/* The events of the first document, for their depth only. */
+static int prescan(struct sc *s, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
+	yaml_event_t e;
+	int depth = 0, rc = 0;
 	if (!yaml_parser_initialize(&parser)) {
-		snprintf(s->msg, sizeof s->msg, "out of memory");
+		snprintf(s->msg, sizeof s->msg, "line 1: out of memory");
 		return -1;
 	}
-	yaml_parser_set_input_file(&parser, f);
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
+	for (;;) {
+		if (!yaml_parser_parse(&parser, &e)) {
+			syntax_error(s, &parser, buf, len);
+			rc = -1;
+			break;
+		}
+		yaml_event_type_t t = e.type;
+		unsigned long line = (unsigned long)e.start_mark.line + 1;
+		yaml_event_delete(&e);
+		if (t == YAML_SEQUENCE_START_EVENT || t == YAML_MAPPING_START_EVENT) {
+			if (++depth > MAX_DEPTH) {
+				snprintf(s->msg, sizeof s->msg, "line %lu: nested deeper than %d levels",
+				         line, MAX_DEPTH);
+				rc = -1;
+				break;
+			}
+		} else if (t == YAML_SEQUENCE_END_EVENT || t == YAML_MAPPING_END_EVENT) {
+			depth--;
+		} else if (t == YAML_DOCUMENT_END_EVENT || t == YAML_STREAM_END_EVENT) {
+			break;
+		}
+	}
+	yaml_parser_delete(&parser);
+	return rc;
+}
+
+static int load_buffer(struct sc *s, const char *buf, size_t len)
+{
+	yaml_parser_t parser;
+	if (len > MAX_FILE) {
+		snprintf(s->msg, sizeof s->msg, "line 1: file too large (%zu bytes, at most %u)",
+		         len, MAX_FILE);
+		return -1;
+	}
+	if (prescan(s, buf, len))
+		return -1;
+	if (!yaml_parser_initialize(&parser)) {
+		snprintf(s->msg, sizeof s->msg, "line 1: out of memory");
+		return -1;
+	}
+	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	int ok = yaml_parser_load(&parser, &s->doc);
 	if (!ok)
-		snprintf(s->msg, sizeof s->msg, "line %lu: syntax error: %s%s%s",
-		         (unsigned long)parser.problem_mark.line + 1,
-		         parser.problem ? parser.problem : "unknown",
-		         parser.context ? " " : "", parser.context ? parser.context : "");
+		syntax_error(s, &parser, buf, len);
 	yaml_parser_delete(&parser);
 	return ok ? 0 : -1;
+}
+
+/* Reads the whole file (at most MAX_FILE + 1 bytes: enough to refuse it). */
+static int load(struct sc *s, FILE *f)
+{
+	size_t cap = 1 << 16, len = 0;
+	char *buf = malloc(cap);
+	if (!buf) {
+		snprintf(s->msg, sizeof s->msg, "line 1: out of memory");
+		return -1;
+	}
+	for (;;) {
+		size_t n = fread(buf + len, 1, cap - len, f);
+		len += n;
+		if (len > MAX_FILE || (n == 0 && (feof(f) || ferror(f))))
+			break;
+		if (len == cap) {
+			char *b = realloc(buf, cap * 2);
+			if (!b) {
+				free(buf);
+				snprintf(s->msg, sizeof s->msg, "line 1: out of memory");
+				return -1;
+			}
+			buf = b;
+			cap *= 2;
+		}
+	}
+	if (ferror(f)) {
+		free(buf);
+		snprintf(s->msg, sizeof s->msg, "line 1: read error");
+		return -1;
+	}
+	int rc = load_buffer(s, buf, len);
+	free(buf);
+	return rc;
 }
 
 static int export_to(pws_policy *p, const char *out)
@@ -1068,6 +1988,8 @@ static int export_to(pws_policy *p, const char *out)
 	return ok ? CLI_OK : CLI_BAD;
 }
 
+static int run_loaded(struct sc *s, const char *snapshot_out, const char *store);
+
 /* Runs one file: 0 all held, 1 an assertion failed, 2 a bad file. With
  * @p snapshot_out (or "-"), only its world is built and exported as JSON. */
 static int run_file2(const char *path, unsigned *testno, const char *snapshot_out,
@@ -1081,7 +2003,6 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	s->file = path;
 	s->testno = testno;
 	s->world_only = snapshot_out != NULL || store != NULL;
-	int status = CLI_OK;
 	FILE *f = fopen(path, "rb");
 	if (!f) {
 		snprintf(s->msg, sizeof s->msg, "cannot open: %s", strerror(errno));
@@ -1091,6 +2012,27 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	fclose(f);
 	if (!loaded)
 		goto bad_file;
+	return run_loaded(s, snapshot_out, store);
+
+bad_file:
+	printf("not ok %u - ", ++*testno);
+	tap_escaped(path, 1);
+	fputs(": bad scenario file\n# ", stdout);
+	tap_escaped(path, 0);
+	fputs(": ", stdout);
+	tap_escaped(s->msg, 0);
+	putchar('\n');
+	fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
+	free(s);
+	return CLI_BAD;
+}
+
+/* Runs the loaded document of @p s (and frees @p s). */
+static int run_loaded(struct sc *s, const char *snapshot_out, const char *store)
+{
+	int status = CLI_OK;
+	unsigned *testno = s->testno;
+	const char *path = s->file;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops;
 	o.on_event = on_event;
@@ -1101,6 +2043,11 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 		return CLI_BAD;
 	}
 	o.storage = store ? &ops : NULL;
+	if (s->hooks) {
+		o.allocator = s->hooks->allocator;
+		if (s->hooks->storage)
+			o.storage = s->hooks->storage;
+	}
 	if (pws_policy_new(&s->p, &o) != PWS_OK) {
 		if (store)
 			ops.close(ops.ctx); /* not closed by a failed pws_policy_new */
@@ -1129,8 +2076,17 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	return status;
 
 bad_file:
-	printf("not ok %u - %s: bad scenario file\n# %s: %s\n", ++*testno, path, path, s->msg);
-	fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
+	++*testno;
+	if (!s->quiet) {
+		printf("not ok %u - ", *testno);
+		tap_escaped(path, 1);
+		fputs(": bad scenario file\n# ", stdout);
+		tap_escaped(path, 0);
+		fputs(": ", stdout);
+		tap_escaped(s->msg, 0);
+		putchar('\n');
+		fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
+	}
 	free(s);
 	return CLI_BAD;
 }
@@ -1138,6 +2094,53 @@ bad_file:
 static int run_file(const char *path, unsigned *testno)
 {
 	return run_file2(path, testno, NULL, NULL);
+}
+
+int scen_parse_buffer(const char *buf, size_t len, char *msg, size_t msgsize)
+{
+	struct sc *s = calloc(1, sizeof *s);
+	unsigned testno = 0;
+	volatile int status = CLI_BAD;
+	if (!s) {
+		if (msg && msgsize)
+			snprintf(msg, msgsize, "line 1: out of memory");
+		return CLI_BAD;
+	}
+	s->file = "buffer";
+	s->testno = &testno;
+	s->dry = 1;
+	if (load_buffer(s, buf, len) == 0) {
+		if (!setjmp(s->bad)) {
+			walk(s);
+			status = CLI_OK;
+			s->msg[0] = 0;
+		}
+		ev_clear(s);
+		yaml_document_delete(&s->doc);
+	}
+	if (msg && msgsize)
+		snprintf(msg, msgsize, "%s", s->msg);
+	free(s);
+	return status;
+}
+
+int scen_run_buffer(const char *buf, size_t len, const char *name, scen_hooks *hooks)
+{
+	static unsigned testno;
+	struct sc *s = calloc(1, sizeof *s);
+	if (!s)
+		return CLI_BAD;
+	s->file = name;
+	s->testno = &testno;
+	s->hooks = hooks;
+	s->quiet = hooks && hooks->quiet;
+	if (load_buffer(s, buf, len)) {
+		if (!s->quiet)
+			fprintf(stderr, "partnerws: %s: %s\n", name, s->msg);
+		free(s);
+		return CLI_BAD;
+	}
+	return run_loaded(s, NULL, NULL);
 }
 
 int cli_world_snapshot(const char *path, const char *out)
