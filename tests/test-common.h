@@ -56,5 +56,7 @@ Suite *pws_events_suite(void);
 Suite *pws_shared_suite(void);
 Suite *pws_ask_suite(void);
 Suite *pws_calls_suite(void);
+/* Coverage of the branches the module suites leave (tests/coverage.sh). */
+Suite *pws_cover_replay_suite(void);
 
 #endif
