@@ -119,6 +119,40 @@ START_TEST(CR7_downgrade_ends_partner_manager_reach)
 }
 END_TEST
 
+/* WS4: a team member of a partner workspace who moves to another team no
+ * longer reaches it through the team membership. */
+START_TEST(WS4_team_member_moved_away_loses_access)
+{
+	pws_policy *p = tw_world();
+	int allowed = -1, rule = -1;
+
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "dev", PWS_ACT_EDIT, "pw", "col"), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	OK(pws_user_set_team(p, "dev", "initech", PWS_TEAM_MEMBER, RES));
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "dev", PWS_ACT_VIEW, "pw", NULL), PWS_OK);
+	ck_assert_msg(allowed == 0, "dev reaches pw from initech (rule %s)", pws_rule_id(rule));
+	pws_policy_free(p);
+}
+END_TEST
+
+/* WS4 (rev12): a partner who joins the owning team keeps no partner
+ * access: the partner membership never counts for a user on the owning
+ * team, and a partner workspace is not visible to the team (WS1). */
+START_TEST(WS4_partner_joining_owner_team_gets_no_partner_access)
+{
+	pws_policy *p = tw_world();
+	int allowed = -1, rule = -1;
+
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "g1", PWS_ACT_VIEW, "pw", NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	OK(pws_user_set_team(p, "g1", "pub", PWS_TEAM_MEMBER, RES));
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "g1", PWS_ACT_VIEW, "pw", NULL), PWS_OK);
+	ck_assert_msg(allowed == 0, "g1 reaches pw through a partner membership from pub (rule %s)",
+	              pws_rule_id(rule));
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_policy_suite(void)
 {
 	Suite *s = suite_create("cover_policy");
@@ -132,6 +166,8 @@ Suite *pws_cover_policy_suite(void)
 	tc = tcase_create("decide");
 	tcase_add_test(tc, CR7_partner_manager_needs_an_enterprise_team);
 	tcase_add_test(tc, CR7_downgrade_ends_partner_manager_reach);
+	tcase_add_test(tc, WS4_team_member_moved_away_loses_access);
+	tcase_add_test(tc, WS4_partner_joining_owner_team_gets_no_partner_access);
 	suite_add_tcase(s, tc);
 	return s;
 }
