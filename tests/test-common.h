@@ -60,5 +60,6 @@ Suite *pws_calls_suite(void);
 Suite *pws_cover_replay_suite(void);
 Suite *pws_cover_policy_suite(void);
 Suite *pws_cover_utf8_suite(void);
+Suite *pws_cover_snapshot_suite(void);
 
 #endif
