@@ -40,11 +40,11 @@ static int is_ldh(unsigned char c)
 }
 
 /* Printable ASCII minus the RFC 5322 specials that only make sense in
- * quoted strings, comments or domain literals, which we refuse. */
+ * quoted strings, comments or domain literals, which we refuse. Space,
+ * control and non-ASCII bytes never get here: scan_bytes refused them
+ * (and a NUL would match strchr's terminator: refused too). */
 static int is_local_char(unsigned char c)
 {
-	if (c <= 0x20 || c >= 0x7f)
-		return 0;
 	return strchr("@\"(),:;<>[\\]", c) == NULL;
 }
 
@@ -155,7 +155,8 @@ static const char *local_check(const char *s, size_t len)
 	for (i = 0; i < len; i++) {
 		if (!is_local_char((unsigned char)s[i]))
 			return "invalid character in local part";
-		if (s[i] == '.' && i + 1 < len && s[i + 1] == '.')
+		/* s[len - 1] is not a dot (above): a dot has a next byte */
+		if (s[i] == '.' && s[i + 1] == '.')
 			return "consecutive dots in local part";
 	}
 	return NULL;
@@ -297,7 +298,8 @@ int pws__email_key(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
 
 	if (rc != PWS_OK)
 		return rc;
-	for (c = out; *c && *c != '@'; c++)
+	/* a normalized address holds exactly one '@' */
+	for (c = out; *c != '@'; c++)
 		if (*c >= 'A' && *c <= 'Z')
 			*c = (char)(*c - 'A' + 'a');
 	return PWS_OK;

@@ -78,13 +78,12 @@ static json_t *x_str(exporter *x, const char *s)
 	if (!s)
 		return json_null();
 	v = json_string(s);
-	if (!v) {
-		/* jansson refuses text that is not UTF-8; tell that from ENOMEM */
-		json_t *probe = json_string_nocheck(s);
-
-		x_fail(x, probe ? PWS_EINVALID : PWS_ENOMEM);
-		json_decref(probe);
-	}
+	/* Every stored string was checked as UTF-8 when it came in (ids,
+	 * names, texts, addresses), so jansson can only fail for memory. (A
+	 * probe with json_string_nocheck told ENOMEM for EINVALID whenever
+	 * only the first allocation failed.) */
+	if (!v)
+		x_fail(x, PWS_ENOMEM);
 	return v;
 }
 
@@ -2225,7 +2224,11 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 		brc = nul_byte(&im, json, len);
 	} else {
 		root = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &err);
-		if (!root) {
+		/* not the text's fault: out of memory, or jansson's lexer could
+		 * not even start (its one failure that leaves no error text) */
+		if (!root && (json_error_code(&err) == json_error_out_of_memory || !err.text[0])) {
+			brc = PWS_ENOMEM;
+		} else if (!root) {
 			brc = bad(&im, "JSON syntax error at line %d, column %d, byte %d: %s", err.line,
 			          err.column, err.position, err.text);
 		} else {

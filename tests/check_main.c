@@ -35,6 +35,10 @@ int main(void)
 	srunner_add_suite(sr, pws_ask_suite());
 	srunner_add_suite(sr, pws_calls_suite());
 	srunner_add_suite(sr, pws_load_suite());
+	srunner_add_suite(sr, pws_cover_replay_suite());
+	srunner_add_suite(sr, pws_cover_policy_suite());
+	srunner_add_suite(sr, pws_cover_utf8_suite());
+	srunner_add_suite(sr, pws_cover_snapshot_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

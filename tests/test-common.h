@@ -58,5 +58,10 @@ Suite *pws_shared_suite(void);
 Suite *pws_ask_suite(void);
 Suite *pws_calls_suite(void);
 Suite *pws_load_suite(void);
+/* Coverage of the branches the module suites leave (tests/coverage.sh). */
+Suite *pws_cover_replay_suite(void);
+Suite *pws_cover_policy_suite(void);
+Suite *pws_cover_utf8_suite(void);
+Suite *pws_cover_snapshot_suite(void);
 
 #endif
