@@ -12,7 +12,23 @@ void pws__model_init(pws__model *m)
 	/* PL3: enterprise keeps collections under 30 MB for 90 days. */
 	m->retention_days[PWS_PLAN_ENTERPRISE] = 90;
 	m->retention_bytes[PWS_PLAN_ENTERPRISE] = 30u * 1024u * 1024u;
+	pws__model_seed(m, pws__seed_random());
 	pws__model_bind(m);
+}
+
+void pws__model_seed(pws__model *m, uint64_t seed)
+{
+	pws__smap *sm[] = {&m->atoms,   &m->team_ids,  &m->user_ids, &m->ws_ids,     &m->el_ids,
+	                   &m->upd_ids, &m->reply_ids, &m->hist_ids, &m->comment_ids};
+	pws__umap *um[] = {&m->group_of,  &m->user_by_email, &m->team_by_domain, &m->member_of,
+	                   &m->invite_of, &m->seat_of,       &m->seen_of};
+	size_t i;
+
+	m->seed = seed;
+	for (i = 0; i < sizeof sm / sizeof sm[0]; i++)
+		pws__smap_seed(sm[i], seed);
+	for (i = 0; i < sizeof um / sizeof um[0]; i++)
+		pws__umap_seed(um[i], seed);
 }
 
 void pws__model_bind(pws__model *m)

@@ -6,9 +6,12 @@
 #define _DEFAULT_SOURCE 1
 #include "util.h"
 
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <sys/random.h>
 #endif
 
 uint64_t pws__mix64(uint64_t x)
@@ -50,6 +53,24 @@ uint64_t pws__hash_bytes(const void *p, size_t n)
 uint64_t pws__hash_str(const char *s)
 {
 	return pws__hash_bytes(s, strlen(s));
+}
+
+uint64_t pws__seed_random(void)
+{
+	static atomic_uint_fast64_t counter;
+	uint64_t r = 0, n = atomic_fetch_add(&counter, 1) + 1;
+	struct timespec ts;
+
+#if defined(__linux__)
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = 0;
+#endif
+	/* whatever the kernel gave, mixed with what differs between calls
+	 * (the counter makes two handles' seeds differ in any case) */
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	r ^= pws__mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+	                ((uint64_t)(uintptr_t)&ts << 7));
+	return pws__mix64(r + n * 0x9e3779b97f4a7c15ULL);
 }
 
 /* Large tables are read at random: ask for transparent huge pages (before
@@ -212,17 +233,6 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 
 typedef pws__skey skey;
 
-pws__skey pws__skey_of(const char *key)
-{
-	skey k;
-
-	k.len = strlen(key);
-	k.head = 0;
-	memcpy(&k.head, key, k.len < 8 ? k.len : 8);
-	k.hash = pws__hash_bytes(key, k.len);
-	return k;
-}
-
 static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
 {
 	uint32_t j;
@@ -245,7 +255,7 @@ static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
 
 uint32_t pws__smap_get(const pws__smap *map, const char *key)
 {
-	skey k = pws__skey_of(key);
+	skey k = pws__skey_of(map, key);
 	uint32_t j = smap_find(map, key, &k);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
@@ -278,7 +288,7 @@ uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__ske
 
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 {
-	skey k = pws__skey_of(key);
+	skey k = pws__skey_of(map, key);
 	uint32_t j = smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
@@ -287,7 +297,7 @@ void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 {
-	skey k = pws__skey_of(key);
+	skey k = pws__skey_of(map, key);
 	uint32_t j = smap_find(map, key, &k);
 
 	return j == PWS__NONE ? 0 : map->aux[j];
@@ -295,7 +305,7 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 {
-	skey k = pws__skey_of(key);
+	skey k = pws__skey_of(map, key);
 	uint32_t j = (uint32_t)k.hash & map->mask;
 
 	while (map->s[j].val != PWS__NONE)
@@ -310,7 +320,7 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 
 void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 {
-	skey k = pws__skey_of(key);
+	skey k = pws__skey_of(map, key);
 	uint32_t j = smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
@@ -319,7 +329,7 @@ void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 
 const char *pws__smap_del(pws__smap *map, const char *key)
 {
-	skey sk = pws__skey_of(key);
+	skey sk = pws__skey_of(map, key);
 	uint32_t j = smap_find(map, key, &sk), k;
 	const char *stored;
 
@@ -352,16 +362,29 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 
 void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
+	uint64_t seed = map->seed;
+
 	pws__free(m, map->s);
 	memset(map, 0, sizeof(*map));
+	map->seed = seed;
+}
+
+void pws__smap_seed(pws__smap *map, uint64_t seed)
+{
+	map->seed = seed;
 }
 
 /* --- uint64 map ------------------------------------------------------------ */
 
-static uint32_t home_of(uint64_t hx, uint32_t cap)
+void pws__umap_seed(pws__umap *map, uint64_t seed)
 {
-	return (uint32_t)(((unsigned __int128)pws__mix64(hx) * cap) >> 64);
+	/* two words: the input is offset by one and multiplied by the other
+	 * (odd), both secret */
+	map->seed = pws__mix64(seed ^ PWS__K0);
+	map->mul = pws__mix64(seed ^ PWS__K2) | 1u;
 }
+
+#define home_of(hx, cap) pws__umap_home_of(map, (hx), (cap))
 
 /* The placement input of a key: itself, or its halves' id hashes. */
 static uint64_t umap_hx(const pws__umap *map, uint64_t key)

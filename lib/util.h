@@ -13,12 +13,87 @@
 
 #include "pws-int.h"
 
+#include <string.h>
+
 #define PWS__NONE UINT32_MAX
 
 /* --- hashing ------------------------------------------------------------ */
+/* Unkeyed: for digests and anything else that must not vary between
+ * handles or runs. Never for placing keys in a table. */
 uint64_t pws__hash_bytes(const void *p, size_t n);
 uint64_t pws__hash_str(const char *s);
 uint64_t pws__mix64(uint64_t x);
+
+/* Keyed: every table places its keys by a hash keyed with its handle's
+ * random seed (pws__seed_random), so that ids and emails chosen by
+ * outsiders cannot be made to collide (no hash flooding). A wyhash-style
+ * keyed mix: 64x64->128-bit multiplications folded, the seed entering
+ * every block. The seed is never written anywhere: snapshots, records,
+ * state images and digests do not depend on it. */
+#define PWS__K0 0xa0761d6478bd642fULL
+#define PWS__K1 0xe7037ed1a0b428dbULL
+#define PWS__K2 0x8ebc6af09c88c6e3ULL
+
+static inline uint64_t pws__mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t pws__rd8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t pws__rd4(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
+{
+	const unsigned char *p = key;
+	uint64_t a, b;
+	unsigned __int128 r;
+
+	if (n <= 16) {
+		if (n >= 4) {
+			size_t d = (n >> 3) << 2;
+
+			a = pws__rd4(p) << 32 | pws__rd4(p + d);
+			b = pws__rd4(p + n - 4) << 32 | pws__rd4(p + n - 4 - d);
+		} else if (n) {
+			a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
+			b = 0;
+		} else {
+			a = b = 0;
+		}
+	} else {
+		size_t i = n;
+
+		do {
+			seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
+			p += 16;
+			i -= 16;
+		} while (i > 16);
+		a = pws__rd8(p + i - 16);
+		b = pws__rd8(p + i - 8);
+	}
+	r = (unsigned __int128)(a ^ PWS__K1) * (b ^ seed);
+	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
+}
+
+/* A fresh random seed (the kernel's random source; failing that, the
+ * clock, an address and a counter, mixed). Never the same twice in a
+ * process. */
+uint64_t pws__seed_random(void);
 
 /* --- growable array of fixed-size items ----------------------------------- */
 typedef struct pws__vec {
@@ -59,7 +134,12 @@ typedef struct pws__smap {
 	                    * loaded with the slot, not after it */
 	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
+	uint64_t seed;     /* keys its hash (pws__smap_seed); kept by smap_free */
 } pws__smap;
+
+/* Sets the seed of an empty map (its keys are placed by hashes keyed
+ * with it). */
+void pws__smap_seed(pws__smap *map, uint64_t seed);
 
 /* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
@@ -74,16 +154,26 @@ typedef struct pws__skey {
 	size_t len;
 } pws__skey;
 
-pws__skey pws__skey_of(const char *key);
+static inline pws__skey pws__skey_of(const pws__smap *map, const char *key)
+{
+	pws__skey k;
+
+	k.len = strlen(key);
+	k.head = 0;
+	memcpy(&k.head, key, k.len < 8 ? k.len : 8);
+	k.hash = pws__khash(key, k.len, map->seed);
+	return k;
+}
 /* The 32 bits of a key's hash that no smap uses to place it (its high
  * half): what other tables may derive their own positions from. */
 static inline uint32_t pws__skey_hi(const pws__skey *k)
 {
 	return (uint32_t)(k->hash >> 32);
 }
-static inline uint32_t pws__id_hash(const char *id)
+/* The id hash of a key of map (keyed with its seed). */
+static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
 {
-	pws__skey k = pws__skey_of(id);
+	pws__skey k = pws__skey_of(map, id);
 
 	return pws__skey_hi(&k);
 }
@@ -127,7 +217,16 @@ typedef struct pws__umap {
 	 * by itself, so a caller holding only the id strings can compute the
 	 * slot before resolving them (see pws__umap_get2_h). */
 	const pws__ids *hi, *lo;
+	uint64_t seed, mul; /* key the placement (pws__umap_seed); kept by umap_free */
 } pws__umap;
+
+/* Sets the seed of an empty map. */
+void pws__umap_seed(pws__umap *map, uint64_t seed);
+/* The slot a placement input hx has as home in a table of cap slots. */
+static inline uint32_t pws__umap_home_of(const pws__umap *map, uint64_t hx, uint32_t cap)
+{
+	return (uint32_t)(((unsigned __int128)pws__mum(hx ^ map->seed, map->mul) * cap) >> 64);
+}
 
 int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key);

@@ -33,6 +33,7 @@ int main(void)
 	srunner_add_suite(sr, pws_shared_suite());
 	srunner_add_suite(sr, pws_ask_suite());
 	srunner_add_suite(sr, pws_calls_suite());
+	srunner_add_suite(sr, pws_hash_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -56,5 +56,6 @@ Suite *pws_events_suite(void);
 Suite *pws_shared_suite(void);
 Suite *pws_ask_suite(void);
 Suite *pws_calls_suite(void);
+Suite *pws_hash_suite(void);
 
 #endif
