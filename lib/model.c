@@ -6,6 +6,8 @@
 
 #include <string.h>
 
+_Static_assert(sizeof(pws__member) == 16, "a membership record is 16 bytes");
+
 void pws__model_init(pws__model *m)
 {
 	memset(m, 0, sizeof(*m));
@@ -486,7 +488,8 @@ void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
-	if (pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
+	if (USER(m, user)->members.n >= PWS__USER_MEMB_MAX ||
+	    pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
 	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
 	    pws__umap_reserve(mem, &m->member_of, 1) ||
@@ -533,8 +536,8 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 
 	memset(x, 0, sizeof(*x));
 	x->user = user;
-	x->role = (uint8_t)role;
-	x->lead = (uint8_t)lead;
+	x->role = (uint32_t)role & 3u;
+	x->lead = lead != 0;
 	x->alive = 1;
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
@@ -561,8 +564,8 @@ uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t 
 	m->members.n++;
 	x = MEMB(m, mi);
 	x->user = user;
-	x->role = (uint8_t)role;
-	x->lead = (uint8_t)lead;
+	x->role = (uint32_t)role & 3u;
+	x->lead = lead != 0;
 	x->alive = 1;
 	x->grp = g;
 	x->grp_pos = pws__ids_push(&G->list, mi);

@@ -64,13 +64,16 @@ typedef struct pws__group {
 	pws__ids list;       /* membership indexes */
 } pws__group;
 
-/* 24 bytes: the workspace and the partner organization are those of the
- * member's group (pws__mws, pws__morg), not stored twice. */
+/* 16 bytes: the workspace and the partner organization are those of the
+ * member's group (pws__mws, pws__morg), not stored twice; the flags share
+ * a word with the position in the user's list, so a user holds at most
+ * PWS__USER_MEMB_MAX memberships (pws__member_reserve refuses more). */
+#define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
 typedef struct pws__member {
 	uint32_t user;
-	uint32_t user_pos;
 	uint32_t grp, grp_pos; /* its group and position there */
-	uint8_t role, lead, alive;
+	uint32_t user_pos : 28; /* position in the user's list */
+	uint32_t role : 2, lead : 1, alive : 1;
 } pws__member;
 
 enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
