@@ -233,63 +233,18 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 
 typedef pws__skey skey;
 
-static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
-{
-	uint32_t j;
-
-	if (!map->s)
-		return PWS__NONE;
-	j = (uint32_t)k->hash & map->mask;
-	while (map->s[j].val != PWS__NONE) {
-		const pws__smap_slot *s = &map->s[j];
-
-		/* Keys shorter than 8 bytes are decided in the slot: the
-		 * zero-padded head holds all of them (ids hold no NUL). */
-		if (s->hash == (uint32_t)k->hash && s->head == k->head &&
-		    (k->len < 8 || strcmp(map->keys[j] + 8, key + 8) == 0))
-			return j;
-		j = (j + 1) & map->mask;
-	}
-	return PWS__NONE;
-}
-
 uint32_t pws__smap_get(const pws__smap *map, const char *key)
 {
 	skey k = pws__skey_of(map, key);
-	uint32_t j = smap_find(map, key, &k);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
-}
-
-void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
-{
-	if (map->s) {
-		uint32_t j = (uint32_t)k->hash & map->mask;
-
-		__builtin_prefetch(&map->s[j]);
-		__builtin_prefetch(&map->aux[j]);
-		if (k->len >= 8)
-			__builtin_prefetch(&map->keys[j]);
-	}
-}
-
-uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
-                           uint64_t *aux)
-{
-	uint32_t j = smap_find(map, key, k);
-
-	if (j == PWS__NONE) {
-		*aux = 0;
-		return PWS__NONE;
-	}
-	*aux = map->aux[j];
-	return map->s[j].val;
 }
 
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 {
 	skey k = pws__skey_of(map, key);
-	uint32_t j = smap_find(map, key, &k);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
 		map->aux[j] = aux;
@@ -298,7 +253,7 @@ void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 {
 	skey k = pws__skey_of(map, key);
-	uint32_t j = smap_find(map, key, &k);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	return j == PWS__NONE ? 0 : map->aux[j];
 }
@@ -310,7 +265,7 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 
 	while (map->s[j].val != PWS__NONE)
 		j = (j + 1) & map->mask;
-	map->s[j].hash = (uint32_t)k.hash;
+	map->s[j].hash = pws__skey_tag(&k);
 	map->s[j].head = k.head;
 	map->s[j].val = val;
 	map->aux[j] = 0;
@@ -321,7 +276,7 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 {
 	skey k = pws__skey_of(map, key);
-	uint32_t j = smap_find(map, key, &k);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
 		map->s[j].val = val;
@@ -330,7 +285,7 @@ void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 const char *pws__smap_del(pws__smap *map, const char *key)
 {
 	skey sk = pws__skey_of(map, key);
-	uint32_t j = smap_find(map, key, &sk), k;
+	uint32_t j = pws__smap_find(map, key, &sk), k;
 	const char *stored;
 
 	if (j == PWS__NONE)
@@ -442,48 +397,15 @@ int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
 	return umap_grow(m, map, need * 10 / 7 + 16);
 }
 
-static uint32_t umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
-{
-	uint32_t j;
-
-	if (!map->s)
-		return PWS__NONE;
-	j = home_of(hx, map->cap);
-	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key)
-			return j;
-		j = j + 1 == map->cap ? 0 : j + 1;
-	}
-	return PWS__NONE;
-}
-
 static uint32_t umap_find(const pws__umap *map, uint64_t key)
 {
-	return map->s ? umap_find_h(map, key, umap_hx(map, key)) : PWS__NONE;
+	return map->s ? pws__umap_find_h(map, key, umap_hx(map, key)) : PWS__NONE;
 }
 
 void pws__umap_prefetch(const pws__umap *map, uint64_t key)
 {
 	if (map->s)
 		__builtin_prefetch(&map->s[umap_home(map, key, map->cap)]);
-}
-
-void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx)
-{
-	if (map->s)
-		__builtin_prefetch(&map->s[home_of(hx, map->cap)]);
-}
-
-uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux)
-{
-	uint32_t j = umap_find_h(map, key, hx);
-
-	if (j == PWS__NONE) {
-		*aux = 0;
-		return PWS__NONE;
-	}
-	*aux = map->s[j].aux;
-	return map->s[j].val;
 }
 
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key)

@@ -120,11 +120,13 @@ uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos);
 void pws__ids_free(const pws__mem *m, pws__ids *l);
 
 /* --- string -> uint32 map (linear probing, backward-shift deletion) ------- */
-/* 16 bytes, so that a lookup of a key shorter than 8 bytes reads one
+/* 16 bytes, so that a lookup of a key of up to 8 bytes reads one
  * small slot and nothing else; longer keys also read the stored key. */
 typedef struct pws__smap_slot {
 	uint64_t head;     /* the key's first 8 bytes, zero-padded */
-	uint32_t hash;     /* low half of the key's hash (also its placement) */
+	uint32_t hash;     /* its tag (pws__skey_tag): low 31 bits of the key's
+	                    * hash (also its placement: a map has at most 2^31
+	                    * slots), top bit set for a key longer than 8 bytes */
 	uint32_t val;      /* PWS__NONE marks an empty slot */
 } pws__smap_slot;
 
@@ -164,6 +166,11 @@ static inline pws__skey pws__skey_of(const pws__smap *map, const char *key)
 	k.hash = pws__khash(key, k.len, map->seed);
 	return k;
 }
+/* What a slot stores of a key besides its head (see pws__smap_slot). */
+static inline uint32_t pws__skey_tag(const pws__skey *k)
+{
+	return ((uint32_t)k->hash & 0x7fffffffu) | (k->len > 8 ? 0x80000000u : 0u);
+}
 /* The 32 bits of a key's hash that no smap uses to place it (its high
  * half): what other tables may derive their own positions from. */
 static inline uint32_t pws__skey_hi(const pws__skey *k)
@@ -177,12 +184,58 @@ static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
 
 	return pws__skey_hi(&k);
 }
-/* Starts loading the home slot of a key and its payload (a hint). */
-void pws__smap_prefetch(const pws__smap *map, const pws__skey *k);
-/* pws__smap_get with the key's pass already made, also reading the key's
- * payload (0 when absent). */
-uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
-                           uint64_t *aux);
+/* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
+ * are the prefetch and the lookup below: the check path calls nothing. */
+static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
+                                      const pws__skey *k)
+{
+	uint32_t j, tag = pws__skey_tag(k);
+
+	if (!map->s)
+		return PWS__NONE;
+	j = (uint32_t)k->hash & map->mask;
+	while (map->s[j].val != PWS__NONE) {
+		const pws__smap_slot *s = &map->s[j];
+
+		/* Keys of up to 8 bytes are decided in the slot: the
+		 * zero-padded head holds all of them (ids hold no NUL) and
+		 * the tag's top bit tells them from longer keys. */
+		if (s->hash == tag && s->head == k->head &&
+		    (k->len <= 8 || strcmp(map->keys[j] + 8, key + 8) == 0))
+			return j;
+		j = (j + 1) & map->mask;
+	}
+	return PWS__NONE;
+}
+
+/* Starts loading the home slot of a key and its payload (a hint).
+ * pws__smap_get_aux: pws__smap_get with the key's pass already made, also
+ * reading the key's payload (0 when absent). */
+static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
+{
+	if (map->s) {
+		uint32_t j = (uint32_t)k->hash & map->mask;
+
+		__builtin_prefetch(&map->s[j]);
+		__builtin_prefetch(&map->aux[j]);
+		if (k->len > 8)
+			__builtin_prefetch(&map->keys[j]);
+	}
+}
+
+static inline uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
+                                         const pws__skey *k, uint64_t *aux)
+{
+	uint32_t j = pws__smap_find(map, key, k);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->aux[j];
+	return map->s[j].val;
+}
+
 /* Sets / reads the payload of a present key (reading an absent one: 0). */
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux);
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key);
@@ -248,8 +301,39 @@ static inline uint64_t pws__hx(uint32_t ha, uint32_t hb)
 {
 	return ((uint64_t)ha << 32) | hb;
 }
-void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx);
-uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux);
+static inline uint32_t pws__umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
+{
+	uint32_t j;
+
+	if (!map->s)
+		return PWS__NONE;
+	j = pws__umap_home_of(map, hx, map->cap);
+	while (map->s[j].val != PWS__NONE) {
+		if (map->s[j].key == key)
+			return j;
+		j = j + 1 == map->cap ? 0 : j + 1;
+	}
+	return PWS__NONE;
+}
+
+static inline void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx)
+{
+	if (map->s)
+		__builtin_prefetch(&map->s[pws__umap_home_of(map, hx, map->cap)]);
+}
+
+static inline uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux)
+{
+	uint32_t j = pws__umap_find_h(map, key, hx);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->s[j].aux;
+	return map->s[j].val;
+}
+
 void pws__umap_free(const pws__mem *m, pws__umap *map);
 
 static inline uint64_t pws__pair(uint32_t a, uint32_t b)

@@ -143,6 +143,34 @@ START_TEST(HF_pairs_colliding_under_one_seed_spread_under_another)
 }
 END_TEST
 
+/* Keys of up to 8 bytes are decided in the slot: an 8-byte key and the
+ * longer keys it is a prefix of stay apart, and absent ones are absent. */
+START_TEST(HF_eight_byte_keys_decided_in_the_slot)
+{
+	static const char *keys[] = {"abcdefg", "abcdefgh", "abcdefghi", "abcdefghij", "a", ""};
+	const char *absent[] = {"abcdefgx", "abcdefghx", "abcdef", "b"};
+	pws__mem mem;
+	pws__smap m;
+	uint32_t i;
+
+	pws__mem_default(&mem);
+	memset(&m, 0, sizeof m);
+	pws__smap_seed(&m, SEED_A);
+	ck_assert_int_eq(pws__smap_reserve(&mem, &m, 6), PWS_OK);
+	for (i = 0; i < 6; i++)
+		pws__smap_put(&m, keys[i], i);
+	for (i = 0; i < 6; i++)
+		ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i);
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(pws__smap_get(&m, absent[i]), PWS__NONE);
+	ck_assert_ptr_eq(pws__smap_del(&m, "abcdefgh"), keys[1]);
+	ck_assert_uint_eq(pws__smap_get(&m, "abcdefgh"), PWS__NONE);
+	ck_assert_uint_eq(pws__smap_get(&m, "abcdefghi"), 2);
+	ck_assert_uint_eq(pws__smap_get(&m, "abcdefg"), 0);
+	pws__smap_free(&mem, &m);
+}
+END_TEST
+
 /* A small world built the same way in two handles. */
 static void build(pws_policy *p)
 {
@@ -224,6 +252,7 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_ids_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_pairs_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
+	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	suite_add_tcase(s, t);
 	return s;
 }
