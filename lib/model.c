@@ -15,6 +15,9 @@ void pws__model_init(pws__model *m)
 	m->retention_days[PWS_PLAN_ENTERPRISE] = 90;
 	m->retention_bytes[PWS_PLAN_ENTERPRISE] = 30u * 1024u * 1024u;
 	pws__model_seed(m, pws__seed_random());
+	/* the two maps a check by id strings reads: UUIDs decided in the slot */
+	pws__smap_keep_tails(&m->user_ids);
+	pws__smap_keep_tails(&m->ws_ids);
 	pws__model_bind(m);
 }
 

@@ -175,15 +175,22 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
 	/* slots, payloads and key pointers in one block: growing fails or
 	 * succeeds whole */
-	pws__smap_slot *ns =
-	    pws__malloc(m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *)));
+	size_t tb = map->tails ? PWS__SMAP_TAIL : 0;
+	pws__smap_slot *ns = pws__malloc(
+	    m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *) + tb));
 	uint64_t *na;
 	const char **nk;
+	unsigned char(*nt)[PWS__SMAP_TAIL] = NULL;
 	uint32_t i, mask = (uint32_t)(slots - 1);
 
 	if (!ns)
 		return PWS_ENOMEM;
-	na = (uint64_t *)(void *)(ns + slots);
+	/* slots, tails, payloads, key pointers */
+	if (tb) {
+		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
+		memset(nt, 0, (size_t)slots * tb);
+	}
+	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
 	nk = (const char **)(void *)(na + slots);
 	for (i = 0; i < slots; i++) {
 		ns[i].val = PWS__NONE;
@@ -204,12 +211,15 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			ns[j] = map->s[i];
 			na[j] = map->aux[i];
 			nk[j] = map->keys[i];
+			if (nt)
+				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
 		pws__free(m, map->s);
 	}
 	map->s = ns;
 	map->aux = na;
 	map->keys = nk;
+	map->tail = nt;
 	map->mask = mask;
 	return PWS_OK;
 }
@@ -226,8 +236,8 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 		slots = 16;
 	while (need * 4 > slots * 3)
 		slots *= 2;
-	if (slots > (1ULL << 31))
-		return PWS_ENOMEM;
+	if (slots > (1ULL << 30))
+		return PWS_ENOMEM; /* the tag keeps 30 bits of placement */
 	return smap_grow(m, map, slots);
 }
 
@@ -270,6 +280,12 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 	map->s[j].val = val;
 	map->aux[j] = 0;
 	map->keys[j] = key;
+	if (map->tail) {
+		memset(map->tail[j], 0, PWS__SMAP_TAIL);
+		if (k.len > 8)
+			memcpy(map->tail[j], key + 8,
+			       k.len - 8 < PWS__SMAP_TAIL ? k.len - 8 : PWS__SMAP_TAIL);
+	}
 	map->n++;
 }
 
@@ -304,6 +320,8 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 			map->s[j] = map->s[k];
 			map->aux[j] = map->aux[k];
 			map->keys[j] = map->keys[k];
+			if (map->tail)
+				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
 		}
 	}
@@ -311,6 +329,8 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
 	map->keys[j] = NULL;
+	if (map->tail)
+		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 	map->n--;
 	return stored;
 }
@@ -318,10 +338,17 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
 	uint64_t seed = map->seed;
+	int tails = map->tails;
 
 	pws__free(m, map->s);
 	memset(map, 0, sizeof(*map));
 	map->seed = seed;
+	map->tails = tails;
+}
+
+void pws__smap_keep_tails(pws__smap *map)
+{
+	map->tails = 1;
 }
 
 void pws__smap_seed(pws__smap *map, uint64_t seed)

@@ -124,9 +124,10 @@ void pws__ids_free(const pws__mem *m, pws__ids *l);
  * small slot and nothing else; longer keys also read the stored key. */
 typedef struct pws__smap_slot {
 	uint64_t head;     /* the key's first 8 bytes, zero-padded */
-	uint32_t hash;     /* its tag (pws__skey_tag): low 31 bits of the key's
-	                    * hash (also its placement: a map has at most 2^31
-	                    * slots), top bit set for a key longer than 8 bytes */
+	uint32_t hash;     /* its tag (pws__skey_tag): low 30 bits of the key's
+	                    * hash (also its placement: a map has at most 2^30
+	                    * slots), bit 31 set for a key longer than 8 bytes,
+	                    * bit 30 for one longer than 8 + PWS__SMAP_TAIL */
 	uint32_t val;      /* PWS__NONE marks an empty slot */
 } pws__smap_slot;
 
@@ -137,7 +138,17 @@ typedef struct pws__smap {
 	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
 	uint64_t seed;     /* keys its hash (pws__smap_seed); kept by smap_free */
+	/* Optional (pws__smap_keep_tails): per slot, bytes 8 to 8 + PWS__SMAP_TAIL
+	 * of the key, zero-padded, so that keys up to that length (UUIDs) are
+	 * decided by the slot and its tail, loaded together, without the
+	 * dependent reads of the key pointer and the key. */
+	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
+	int tails;         /* kept by smap_free */
 } pws__smap;
+#define PWS__SMAP_TAIL 32u
+
+/* Makes an empty map keep key tails (see pws__smap.tail). */
+void pws__smap_keep_tails(pws__smap *map);
 
 /* Sets the seed of an empty map (its keys are placed by hashes keyed
  * with it). */
@@ -169,7 +180,8 @@ static inline pws__skey pws__skey_of(const pws__smap *map, const char *key)
 /* What a slot stores of a key besides its head (see pws__smap_slot). */
 static inline uint32_t pws__skey_tag(const pws__skey *k)
 {
-	return ((uint32_t)k->hash & 0x7fffffffu) | (k->len > 8 ? 0x80000000u : 0u);
+	return ((uint32_t)k->hash & 0x3fffffffu) | (k->len > 8 ? 0x80000000u : 0u) |
+	       (k->len > 8 + PWS__SMAP_TAIL ? 0x40000000u : 0u);
 }
 /* The 32 bits of a key's hash that no smap uses to place it (its high
  * half): what other tables may derive their own positions from. */
@@ -199,9 +211,15 @@ static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
 
 		/* Keys of up to 8 bytes are decided in the slot: the
 		 * zero-padded head holds all of them (ids hold no NUL) and
-		 * the tag's top bit tells them from longer keys. */
+		 * the tag's top bit tells them from longer keys; keys of up
+		 * to 8 + PWS__SMAP_TAIL bytes by the slot and its tail, when
+		 * kept (the tag's bit 30 tells them from longer keys). */
 		if (s->hash == tag && s->head == k->head &&
-		    (k->len <= 8 || strcmp(map->keys[j] + 8, key + 8) == 0))
+		    (k->len <= 8 ||
+		     (map->tail && k->len <= 8 + PWS__SMAP_TAIL
+		          ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
+		                (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
+		          : strcmp(map->keys[j] + 8, key + 8) == 0)))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -218,8 +236,15 @@ static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 
 		__builtin_prefetch(&map->s[j]);
 		__builtin_prefetch(&map->aux[j]);
-		if (k->len > 8)
-			__builtin_prefetch(&map->keys[j]);
+		if (k->len > 8) {
+			if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
+				/* both ends: a tail may straddle two lines */
+				__builtin_prefetch(map->tail[j]);
+				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+			} else {
+				__builtin_prefetch(&map->keys[j]);
+			}
+		}
 	}
 }
 

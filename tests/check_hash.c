@@ -171,6 +171,59 @@ START_TEST(HF_eight_byte_keys_decided_in_the_slot)
 }
 END_TEST
 
+/* Keys of up to 40 bytes are decided by the slot and its tail when the
+ * map keeps tails: keys of every length around 8 and 40 that share
+ * prefixes stay apart, with tails kept and without, through deletions
+ * and growth. */
+START_TEST(HF_keys_around_the_tail_length_stay_apart)
+{
+	static const char base[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static char keys[48][64];
+	pws__mem mem;
+	pws__smap m;
+	uint32_t i, n = 0, len;
+	int tails;
+
+	pws__mem_default(&mem);
+	for (len = 1; len <= 48; len++) {
+		memcpy(keys[n], base, len);
+		keys[n++][len] = '\0';
+	}
+	for (tails = 0; tails < 2; tails++) {
+		memset(&m, 0, sizeof m);
+		pws__smap_seed(&m, SEED_B);
+		if (tails)
+			pws__smap_keep_tails(&m);
+		/* the even lengths first, then the odd ones (the map grows) */
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 24), PWS_OK);
+		for (i = 1; i < n; i += 2)
+			pws__smap_put(&m, keys[i], i);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i % 2 ? i : PWS__NONE);
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 24), PWS_OK);
+		for (i = 0; i < n; i += 2)
+			pws__smap_put(&m, keys[i], i);
+		ck_assert(tails ? m.tail != NULL : m.tail == NULL);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i);
+		/* keys that differ from a present one only in the last byte */
+		for (i = 0; i < n; i++) {
+			char k[64];
+
+			memcpy(k, keys[i], i + 2);
+			k[i] = '#';
+			ck_assert_uint_eq(pws__smap_get(&m, k), PWS__NONE);
+		}
+		for (i = 0; i < n; i += 3)
+			ck_assert_ptr_eq(pws__smap_del(&m, keys[i]), keys[i]);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i % 3 ? i : PWS__NONE);
+		pws__smap_free(&mem, &m);
+		ck_assert_int_eq(m.tails, tails);
+	}
+}
+END_TEST
+
 /* A small world built the same way in two handles. */
 static void build(pws_policy *p)
 {
@@ -253,6 +306,7 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_pairs_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
+	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
 	suite_add_tcase(s, t);
 	return s;
 }
