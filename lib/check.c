@@ -43,7 +43,7 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 		 * of the two id strings, so its load starts together with the
 		 * loads of the two id slots: three cache misses overlap instead
 		 * of the membership's waiting for both ids to resolve. */
-		pws__skey ka = pws__skey_of(actor), kw = pws__skey_of(ws);
+		pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
 
 		*hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
 		pws__smap_prefetch(&m->user_ids, &ka);

@@ -57,32 +57,35 @@ static pws_iter *it_new(const pws__mem *mem, const char *spec)
 	return it;
 }
 
-/* Makes room for `rows` more rows and `bytes` more arena bytes at once, so
- * a listing that knows its size grows its buffers once, not by doubling. */
+/* Makes room for `rows` more rows and `bytes` more arena bytes at once
+ * (at least doubling what is there when it must grow). */
 static void it_reserve(pws_iter *it, size_t rows, size_t bytes)
 {
 	if (it->oom)
 		return;
+	/* geometric: a listing reserving group by group reallocates (and
+	 * copies) O(log n) times, not once per group */
 	if (it->rows + rows > it->cap) {
-		uint64_t *n = pws__realloc(&it->mem, it->cells,
-		                           (it->rows + rows) * it->ncol * sizeof(uint64_t));
+		size_t nc = it->rows + rows > 2 * it->cap ? it->rows + rows : 2 * it->cap;
+		uint64_t *n = pws__realloc(&it->mem, it->cells, nc * it->ncol * sizeof(uint64_t));
 
 		if (!n) {
 			it->oom = 1;
 			return;
 		}
 		it->cells = n;
-		it->cap = it->rows + rows;
+		it->cap = nc;
 	}
 	if (it->alen + bytes > it->acap) {
-		char *a = pws__realloc(&it->mem, it->arena, it->alen + bytes);
+		size_t nc = it->alen + bytes > 2 * it->acap ? it->alen + bytes : 2 * it->acap;
+		char *a = pws__realloc(&it->mem, it->arena, nc);
 
 		if (!a) {
 			it->oom = 1;
 			return;
 		}
 		it->arena = a;
-		it->acap = it->alen + bytes;
+		it->acap = nc;
 	}
 }
 
@@ -272,20 +275,32 @@ static const char *org_name(const pws__model *m, uint32_t w, uint32_t org)
 	return WS(m, w)->model == PWS_MODEL_LEGACY ? pws__atom(m, org) : TEAM(m, org)->id;
 }
 
-static void member_row(pws_iter *it, const pws__model *m, uint32_t w, uint32_t mi,
-                       int suspended)
+/* Member rows have the fixed layout of MEMBER_SPEC: written slot by slot,
+ * without looking columns up. */
+#define MEMBER_SPEC "ABcdeFt"
+enum { MS_ID, MS_EMAIL, MS_ROLE, MS_LEAD, MS_EXT, MS_ORG, MS_SUSP, MS_N };
+
+/* One member row; org_off: the arena offset of the group's organization
+ * name (every row of a group has the same one). A counting membership is
+ * external when its user is a partner, a suspended one always (VI7, as
+ * pws__member_external). */
+static void member_row(pws_iter *it, const pws__model *m, const pws__ws *W, uint32_t mi,
+                       int suspended, uint64_t org_off)
 {
 	const pws__member *x = MEMB(m, mi);
-	int partner = pws__member_external(m, mi);
+	const pws__user *U = USER(m, x->user);
+	int partner = suspended || U->team != W->team;
 	uint64_t *r = it_row(it);
 
-	it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
-	it_str(it, r, PWS_COL_EMAIL, pws__atom(m, USER(m, x->user)->email));
-	it_int(it, r, PWS_COL_ROLE, x->role);
-	it_int(it, r, PWS_COL_LEAD, x->lead);
-	it_int(it, r, PWS_COL_EXTERNAL, partner); /* VI7 */
-	it_str(it, r, PWS_COL_ORG, partner ? org_name(m, w, pws__morg(m, mi)) : "");
-	it_int(it, r, PWS_COL_SUSPENDED, suspended); /* WS4, VI1 */
+	if (!r)
+		return;
+	r[MS_ID] = it_intern(it, U->id);
+	r[MS_EMAIL] = it_intern(it, pws__atom(m, U->email));
+	r[MS_ROLE] = x->role;
+	r[MS_LEAD] = x->lead;
+	r[MS_EXT] = (uint64_t)partner;
+	r[MS_ORG] = partner ? org_off : 0;
+	r[MS_SUSP] = (uint64_t)suspended; /* WS4, VI1 */
 }
 
 /* The rows of one group: its counting members, and its suspended ones
@@ -294,17 +309,22 @@ static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g
                        int with_suspended)
 {
 	const pws__group *G = GROUP(m, g);
+	const pws__ws *W = WS(m, w);
+	uint64_t org_off = 0;
 	uint32_t k;
 
 	it_reserve(it, G->list.n, (size_t)G->list.n * 40);
-
+	/* a team member is never external; a partner group's name is interned
+	 * once for all its rows */
+	if (G->key != PWS__GRP_TEAM && G->list.n)
+		org_off = it_intern(it, org_name(m, w, G->key));
 	for (k = 0; k < G->list.n; k++) {
 		uint32_t mi = G->list.v[k];
 
 		if (pws__member_effective(m, mi))
-			member_row(it, m, w, mi, 0);
+			member_row(it, m, W, mi, 0, org_off);
 		else if (with_suspended && pws__member_suspended(m, mi))
-			member_row(it, m, w, mi, 1);
+			member_row(it, m, W, mi, 1, org_off);
 	}
 }
 
@@ -331,8 +351,6 @@ static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, 
 }
 
 static void sort_groups(pws_iter *it);
-
-#define MEMBER_SPEC "ABcdeFt"
 
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,
                                 const char *workspace_id)
@@ -422,13 +440,36 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *p,
 /* --- sorting rows by a string column (stable merge sort, no qsort: it
  * may allocate behind the host's allocator) ----------------------------- */
 
-static int row_cmp(const pws_iter *it, int s1, int s2, size_t a, size_t b)
-{
-	const uint64_t *ra = it->cells + a * it->ncol, *rb = it->cells + b * it->ncol;
-	int c = strcmp(it->arena + ra[s1], it->arena + rb[s1]);
+/* A row to sort: the first 8 bytes of its first key, big-endian and
+ * zero-padded, so that most comparisons are one integer comparison with
+ * the order of strcmp (ids hold no NUL). */
+typedef struct sort_key {
+	uint64_t pre;
+	size_t row;
+} sort_key;
 
-	if (c || s2 < 0)
+static uint64_t str_prefix(const char *s)
+{
+	uint64_t v = 0;
+	int i;
+
+	for (i = 0; i < 8 && s[i]; i++)
+		v |= (uint64_t)(unsigned char)s[i] << (56 - 8 * i);
+	return v;
+}
+
+static int row_cmp(const pws_iter *it, int s1, int s2, const sort_key *a, const sort_key *b)
+{
+	const uint64_t *ra = it->cells + a->row * it->ncol, *rb = it->cells + b->row * it->ncol;
+	int c;
+
+	if (a->pre != b->pre)
+		return a->pre < b->pre ? -1 : 1;
+	/* equal first 8 bytes: equal strings unless both go on */
+	if ((a->pre & 0xff) && (c = strcmp(it->arena + ra[s1] + 8, it->arena + rb[s1] + 8)) != 0)
 		return c;
+	if (s2 < 0)
+		return 0;
 	return strcmp(it->arena + ra[s2], it->arena + rb[s2]);
 }
 
@@ -437,13 +478,13 @@ static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int co
 {
 	int s1 = slot(it, col1, 1), s2 = col2 ? slot(it, col2, 1) : -1;
 	size_t w, i, j, k, lo, mid, hi;
-	size_t *a, *b, *t;
+	sort_key *a, *b, *t;
 	uint64_t *cells;
 
 	if (it->oom || n < 2 || s1 < 0)
 		return;
-	a = pws__malloc(&it->mem, n * sizeof(size_t));
-	b = pws__malloc(&it->mem, n * sizeof(size_t));
+	a = pws__malloc(&it->mem, n * sizeof(sort_key));
+	b = pws__malloc(&it->mem, n * sizeof(sort_key));
 	cells = pws__malloc(&it->mem, n * it->ncol * sizeof(uint64_t));
 	if (!a || !b || !cells) {
 		pws__free(&it->mem, a);
@@ -452,14 +493,16 @@ static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int co
 		it->oom = 1;
 		return;
 	}
-	for (i = 0; i < n; i++)
-		a[i] = first + i;
+	for (i = 0; i < n; i++) {
+		a[i].row = first + i;
+		a[i].pre = str_prefix(it->arena + it->cells[(first + i) * it->ncol + (size_t)s1]);
+	}
 	for (w = 1; w < n; w *= 2) {
 		for (lo = 0; lo < n; lo += 2 * w) {
 			mid = lo + w < n ? lo + w : n;
 			hi = lo + 2 * w < n ? lo + 2 * w : n;
 			for (i = lo, j = mid, k = lo; k < hi; k++)
-				b[k] = (i < mid && (j >= hi || row_cmp(it, s1, s2, a[i], a[j]) <= 0))
+				b[k] = (i < mid && (j >= hi || row_cmp(it, s1, s2, &a[i], &a[j]) <= 0))
 				       ? a[i++] : a[j++];
 		}
 		t = a;
@@ -467,7 +510,7 @@ static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int co
 		b = t;
 	}
 	for (i = 0; i < n; i++)
-		memcpy(cells + i * it->ncol, it->cells + a[i] * it->ncol,
+		memcpy(cells + i * it->ncol, it->cells + a[i].row * it->ncol,
 		       it->ncol * sizeof(uint64_t));
 	memcpy(it->cells + first * it->ncol, cells, n * it->ncol * sizeof(uint64_t));
 	pws__free(&it->mem, cells);

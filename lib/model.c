@@ -6,13 +6,34 @@
 
 #include <string.h>
 
+_Static_assert(sizeof(pws__member) == 16, "a membership record is 16 bytes");
+
 void pws__model_init(pws__model *m)
 {
 	memset(m, 0, sizeof(*m));
 	/* PL3: enterprise keeps collections under 30 MB for 90 days. */
 	m->retention_days[PWS_PLAN_ENTERPRISE] = 90;
 	m->retention_bytes[PWS_PLAN_ENTERPRISE] = 30u * 1024u * 1024u;
+	pws__model_seed(m, pws__seed_random());
+	/* the two maps a check by id strings reads: UUIDs decided in the slot */
+	pws__smap_keep_tails(&m->user_ids);
+	pws__smap_keep_tails(&m->ws_ids);
 	pws__model_bind(m);
+}
+
+void pws__model_seed(pws__model *m, uint64_t seed)
+{
+	pws__smap *sm[] = {&m->atoms,   &m->team_ids,  &m->user_ids, &m->ws_ids,     &m->el_ids,
+	                   &m->upd_ids, &m->reply_ids, &m->hist_ids, &m->comment_ids};
+	pws__umap *um[] = {&m->group_of,  &m->user_by_email, &m->team_by_domain, &m->member_of,
+	                   &m->invite_of, &m->seat_of,       &m->seen_of};
+	size_t i;
+
+	m->seed = seed;
+	for (i = 0; i < sizeof sm / sizeof sm[0]; i++)
+		pws__smap_seed(sm[i], seed);
+	for (i = 0; i < sizeof um / sizeof um[0]; i++)
+		pws__umap_seed(um[i], seed);
 }
 
 void pws__model_bind(pws__model *m)
@@ -470,7 +491,8 @@ void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
-	if (pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
+	if (USER(m, user)->members.n >= PWS__USER_MEMB_MAX ||
+	    pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
 	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
 	    pws__umap_reserve(mem, &m->member_of, 1) ||
@@ -517,8 +539,8 @@ uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, i
 
 	memset(x, 0, sizeof(*x));
 	x->user = user;
-	x->role = (uint8_t)role;
-	x->lead = (uint8_t)lead;
+	x->role = (uint32_t)role & 3u;
+	x->lead = lead != 0;
 	x->alive = 1;
 	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
 	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
@@ -545,8 +567,8 @@ uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t 
 	m->members.n++;
 	x = MEMB(m, mi);
 	x->user = user;
-	x->role = (uint8_t)role;
-	x->lead = (uint8_t)lead;
+	x->role = (uint32_t)role & 3u;
+	x->lead = lead != 0;
 	x->alive = 1;
 	x->grp = g;
 	x->grp_pos = pws__ids_push(&G->list, mi);

@@ -64,13 +64,16 @@ typedef struct pws__group {
 	pws__ids list;       /* membership indexes */
 } pws__group;
 
-/* 24 bytes: the workspace and the partner organization are those of the
- * member's group (pws__mws, pws__morg), not stored twice. */
+/* 16 bytes: the workspace and the partner organization are those of the
+ * member's group (pws__mws, pws__morg), not stored twice; the flags share
+ * a word with the position in the user's list, so a user holds at most
+ * PWS__USER_MEMB_MAX memberships (pws__member_reserve refuses more). */
+#define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
 typedef struct pws__member {
 	uint32_t user;
-	uint32_t user_pos;
 	uint32_t grp, grp_pos; /* its group and position there */
-	uint8_t role, lead, alive;
+	uint32_t user_pos : 28; /* position in the user's list */
+	uint32_t role : 2, lead : 1, alive : 1;
 } pws__member;
 
 enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
@@ -123,6 +126,8 @@ typedef struct pws__model {
 	                            * absent: never visited, every update unread */
 	uint32_t retention_days[5];     /* per plan (PL3) */
 	uint64_t retention_bytes[5];
+	uint64_t seed;             /* keys every table's hash (pws__model_seed);
+	                            * random per model, never stored */
 } pws__model;
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])
@@ -146,16 +151,20 @@ typedef struct pws__model {
 		for ((k) = 0; (k) < GROUP(M, (W)->groups.v[g])->list.n && \
 		     (((mi) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
 
+/* An empty model whose tables are keyed with a fresh random seed. */
 void pws__model_init(pws__model *m);
+/* Keys every table of an empty model with seed (tests use a fixed one). */
+void pws__model_seed(pws__model *m, uint64_t seed);
 /* Points member_of at this model's id hashes; call again after copying a
  * model struct to a new address. */
 void pws__model_bind(pws__model *m);
 /* Records the id hash of a new user or workspace, at the same moment its
  * slot is counted (room reserved with pws__ids_reserve on user_h / ws_h),
+ * hashed as a key of ids (user_ids / ws_ids, whose seed keys the hash),
  * so that user_h.n == users.n and ws_h.n == wss.n always hold. */
-static inline void pws__idh_push(pws__ids *h, const char *id)
+static inline void pws__idh_push(const pws__smap *ids, pws__ids *h, const char *id)
 {
-	pws__ids_push(h, pws__id_hash(id));
+	pws__ids_push(h, pws__id_hash(ids, id));
 }
 void pws__model_free(const pws__mem *mem, pws__model *m);
 uint64_t pws__model_digest(const pws__model *m);

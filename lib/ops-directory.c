@@ -366,7 +366,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		return pws__op_end(&op, PWS_ESTORAGE);
 	}
 	u = m->users.n++;
-	pws__idh_push(&m->user_h, id);
+	pws__idh_push(&m->user_ids, &m->user_h, id);
 	U = USER(m, u);
 	memset(U, 0, sizeof(*U));
 	U->id = id;

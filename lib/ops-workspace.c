@@ -173,7 +173,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	else
 		pws__set_vis(m, w, visibility);
 	m->wss.n++;
-	pws__idh_push(&m->ws_h, id);
+	pws__idh_push(&m->ws_ids, &m->ws_h, id);
 	if (cr8)
 		cr8_apply(m, team);
 	if (!direct) {
@@ -241,7 +241,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
 	m->wss.n++;
-	pws__idh_push(&m->ws_h, id);
+	pws__idh_push(&m->ws_ids, &m->ws_h, id);
 	W->id = id;
 	W->name = nm;
 	make_partner(W);

@@ -731,7 +731,7 @@ static uint32_t gone_user(importer *im)
 	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1))
 		return PWS__NONE;
-	pws__idh_push(&m->user_h, "");
+	pws__idh_push(&m->user_ids, &m->user_h, "");
 	u = USER(m, m->users.n);
 	memset(u, 0, sizeof(*u));
 	u->id = ""; /* as pws_user_remove leaves it */
@@ -1028,7 +1028,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)))
 		return PWS_ENOMEM;
 	u = m->users.n++;
-	pws__idh_push(&m->user_h, id);
+	pws__idh_push(&m->user_ids, &m->user_h, id);
 	U = USER(m, u);
 	memset(U, 0, sizeof(*U));
 	U->email = ea;
@@ -1149,7 +1149,7 @@ static int ws_add(importer *im, const char *path, const ws_fields *f)
 	    pws__ids_reserve(im->mem, &TEAM(m, t)->workspaces, 1))
 		return PWS_ENOMEM;
 	w = m->wss.n++;
-	pws__idh_push(&m->ws_h, f->id);
+	pws__idh_push(&m->ws_ids, &m->ws_h, f->id);
 	W = WS(m, w);
 	memset(W, 0, sizeof(*W));
 	W->team = t;
@@ -1994,7 +1994,8 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 	}
 	/* each user's list of memberships is sized once, not grown row by row */
 	for (i = 0; !rc && i < nu; i++)
-		if (pws__ids_reserve(im->mem, &USER(m, uidx[i])->members, per_user[i]))
+		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n ||
+		    pws__ids_reserve(im->mem, &USER(m, uidx[i])->members, per_user[i]))
 			rc = PWS_ENOMEM;
 	if (!rc && (pws__vec_reserve(im->mem, &m->members, sizeof(pws__member), nrows) ||
 	            pws__umap_reserve(im->mem, &m->member_of, nrows) ||

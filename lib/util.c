@@ -6,9 +6,12 @@
 #define _DEFAULT_SOURCE 1
 #include "util.h"
 
+#include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <sys/random.h>
 #endif
 
 uint64_t pws__mix64(uint64_t x)
@@ -50,6 +53,24 @@ uint64_t pws__hash_bytes(const void *p, size_t n)
 uint64_t pws__hash_str(const char *s)
 {
 	return pws__hash_bytes(s, strlen(s));
+}
+
+uint64_t pws__seed_random(void)
+{
+	static atomic_uint_fast64_t counter;
+	uint64_t r = 0, n = atomic_fetch_add(&counter, 1) + 1;
+	struct timespec ts;
+
+#if defined(__linux__)
+	if (getrandom(&r, sizeof r, GRND_NONBLOCK) != (ssize_t)sizeof r)
+		r = 0;
+#endif
+	/* whatever the kernel gave, mixed with what differs between calls
+	 * (the counter makes two handles' seeds differ in any case) */
+	(void)clock_gettime(CLOCK_MONOTONIC, &ts);
+	r ^= pws__mix64((uint64_t)ts.tv_nsec ^ ((uint64_t)ts.tv_sec << 30) ^
+	                ((uint64_t)(uintptr_t)&ts << 7));
+	return pws__mix64(r + n * 0x9e3779b97f4a7c15ULL);
 }
 
 /* Large tables are read at random: ask for transparent huge pages (before
@@ -154,15 +175,22 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
 	/* slots, payloads and key pointers in one block: growing fails or
 	 * succeeds whole */
-	pws__smap_slot *ns =
-	    pws__malloc(m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *)));
+	size_t tb = map->tails ? PWS__SMAP_TAIL : 0;
+	pws__smap_slot *ns = pws__malloc(
+	    m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *) + tb));
 	uint64_t *na;
 	const char **nk;
+	unsigned char(*nt)[PWS__SMAP_TAIL] = NULL;
 	uint32_t i, mask = (uint32_t)(slots - 1);
 
 	if (!ns)
 		return PWS_ENOMEM;
-	na = (uint64_t *)(void *)(ns + slots);
+	/* slots, tails, payloads, key pointers */
+	if (tb) {
+		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
+		memset(nt, 0, (size_t)slots * tb);
+	}
+	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
 	nk = (const char **)(void *)(na + slots);
 	for (i = 0; i < slots; i++) {
 		ns[i].val = PWS__NONE;
@@ -183,12 +211,15 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			ns[j] = map->s[i];
 			na[j] = map->aux[i];
 			nk[j] = map->keys[i];
+			if (nt)
+				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
 		pws__free(m, map->s);
 	}
 	map->s = ns;
 	map->aux = na;
 	map->keys = nk;
+	map->tail = nt;
 	map->mask = mask;
 	return PWS_OK;
 }
@@ -205,81 +236,25 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 		slots = 16;
 	while (need * 4 > slots * 3)
 		slots *= 2;
-	if (slots > (1ULL << 31))
-		return PWS_ENOMEM;
+	if (slots > (1ULL << 30))
+		return PWS_ENOMEM; /* the tag keeps 30 bits of placement */
 	return smap_grow(m, map, slots);
 }
 
 typedef pws__skey skey;
 
-pws__skey pws__skey_of(const char *key)
-{
-	skey k;
-
-	k.len = strlen(key);
-	k.head = 0;
-	memcpy(&k.head, key, k.len < 8 ? k.len : 8);
-	k.hash = pws__hash_bytes(key, k.len);
-	return k;
-}
-
-static uint32_t smap_find(const pws__smap *map, const char *key, const skey *k)
-{
-	uint32_t j;
-
-	if (!map->s)
-		return PWS__NONE;
-	j = (uint32_t)k->hash & map->mask;
-	while (map->s[j].val != PWS__NONE) {
-		const pws__smap_slot *s = &map->s[j];
-
-		/* Keys shorter than 8 bytes are decided in the slot: the
-		 * zero-padded head holds all of them (ids hold no NUL). */
-		if (s->hash == (uint32_t)k->hash && s->head == k->head &&
-		    (k->len < 8 || strcmp(map->keys[j] + 8, key + 8) == 0))
-			return j;
-		j = (j + 1) & map->mask;
-	}
-	return PWS__NONE;
-}
-
 uint32_t pws__smap_get(const pws__smap *map, const char *key)
 {
-	skey k = pws__skey_of(key);
-	uint32_t j = smap_find(map, key, &k);
+	skey k = pws__skey_of(map, key);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
 }
 
-void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
-{
-	if (map->s) {
-		uint32_t j = (uint32_t)k->hash & map->mask;
-
-		__builtin_prefetch(&map->s[j]);
-		__builtin_prefetch(&map->aux[j]);
-		if (k->len >= 8)
-			__builtin_prefetch(&map->keys[j]);
-	}
-}
-
-uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
-                           uint64_t *aux)
-{
-	uint32_t j = smap_find(map, key, k);
-
-	if (j == PWS__NONE) {
-		*aux = 0;
-		return PWS__NONE;
-	}
-	*aux = map->aux[j];
-	return map->s[j].val;
-}
-
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 {
-	skey k = pws__skey_of(key);
-	uint32_t j = smap_find(map, key, &k);
+	skey k = pws__skey_of(map, key);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
 		map->aux[j] = aux;
@@ -287,31 +262,37 @@ void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 {
-	skey k = pws__skey_of(key);
-	uint32_t j = smap_find(map, key, &k);
+	skey k = pws__skey_of(map, key);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	return j == PWS__NONE ? 0 : map->aux[j];
 }
 
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 {
-	skey k = pws__skey_of(key);
+	skey k = pws__skey_of(map, key);
 	uint32_t j = (uint32_t)k.hash & map->mask;
 
 	while (map->s[j].val != PWS__NONE)
 		j = (j + 1) & map->mask;
-	map->s[j].hash = (uint32_t)k.hash;
+	map->s[j].hash = pws__skey_tag(&k);
 	map->s[j].head = k.head;
 	map->s[j].val = val;
 	map->aux[j] = 0;
 	map->keys[j] = key;
+	if (map->tail) {
+		memset(map->tail[j], 0, PWS__SMAP_TAIL);
+		if (k.len > 8)
+			memcpy(map->tail[j], key + 8,
+			       k.len - 8 < PWS__SMAP_TAIL ? k.len - 8 : PWS__SMAP_TAIL);
+	}
 	map->n++;
 }
 
 void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 {
-	skey k = pws__skey_of(key);
-	uint32_t j = smap_find(map, key, &k);
+	skey k = pws__skey_of(map, key);
+	uint32_t j = pws__smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
 		map->s[j].val = val;
@@ -319,8 +300,8 @@ void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
 
 const char *pws__smap_del(pws__smap *map, const char *key)
 {
-	skey sk = pws__skey_of(key);
-	uint32_t j = smap_find(map, key, &sk), k;
+	skey sk = pws__skey_of(map, key);
+	uint32_t j = pws__smap_find(map, key, &sk), k;
 	const char *stored;
 
 	if (j == PWS__NONE)
@@ -339,6 +320,8 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 			map->s[j] = map->s[k];
 			map->aux[j] = map->aux[k];
 			map->keys[j] = map->keys[k];
+			if (map->tail)
+				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
 		}
 	}
@@ -346,22 +329,44 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
 	map->keys[j] = NULL;
+	if (map->tail)
+		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 	map->n--;
 	return stored;
 }
 
 void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
+	uint64_t seed = map->seed;
+	int tails = map->tails;
+
 	pws__free(m, map->s);
 	memset(map, 0, sizeof(*map));
+	map->seed = seed;
+	map->tails = tails;
+}
+
+void pws__smap_keep_tails(pws__smap *map)
+{
+	map->tails = 1;
+}
+
+void pws__smap_seed(pws__smap *map, uint64_t seed)
+{
+	map->seed = seed;
 }
 
 /* --- uint64 map ------------------------------------------------------------ */
 
-static uint32_t home_of(uint64_t hx, uint32_t cap)
+void pws__umap_seed(pws__umap *map, uint64_t seed)
 {
-	return (uint32_t)(((unsigned __int128)pws__mix64(hx) * cap) >> 64);
+	/* two words: the input is offset by one and multiplied by the other
+	 * (odd), both secret */
+	map->seed = pws__mix64(seed ^ PWS__K0);
+	map->mul = pws__mix64(seed ^ PWS__K2) | 1u;
 }
+
+#define home_of(hx, cap) pws__umap_home_of(map, (hx), (cap))
 
 /* The placement input of a key: itself, or its halves' id hashes. */
 static uint64_t umap_hx(const pws__umap *map, uint64_t key)
@@ -419,48 +424,15 @@ int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
 	return umap_grow(m, map, need * 10 / 7 + 16);
 }
 
-static uint32_t umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
-{
-	uint32_t j;
-
-	if (!map->s)
-		return PWS__NONE;
-	j = home_of(hx, map->cap);
-	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key)
-			return j;
-		j = j + 1 == map->cap ? 0 : j + 1;
-	}
-	return PWS__NONE;
-}
-
 static uint32_t umap_find(const pws__umap *map, uint64_t key)
 {
-	return map->s ? umap_find_h(map, key, umap_hx(map, key)) : PWS__NONE;
+	return map->s ? pws__umap_find_h(map, key, umap_hx(map, key)) : PWS__NONE;
 }
 
 void pws__umap_prefetch(const pws__umap *map, uint64_t key)
 {
 	if (map->s)
 		__builtin_prefetch(&map->s[umap_home(map, key, map->cap)]);
-}
-
-void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx)
-{
-	if (map->s)
-		__builtin_prefetch(&map->s[home_of(hx, map->cap)]);
-}
-
-uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux)
-{
-	uint32_t j = umap_find_h(map, key, hx);
-
-	if (j == PWS__NONE) {
-		*aux = 0;
-		return PWS__NONE;
-	}
-	*aux = map->s[j].aux;
-	return map->s[j].val;
 }
 
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key)

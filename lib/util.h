@@ -13,12 +13,87 @@
 
 #include "pws-int.h"
 
+#include <string.h>
+
 #define PWS__NONE UINT32_MAX
 
 /* --- hashing ------------------------------------------------------------ */
+/* Unkeyed: for digests and anything else that must not vary between
+ * handles or runs. Never for placing keys in a table. */
 uint64_t pws__hash_bytes(const void *p, size_t n);
 uint64_t pws__hash_str(const char *s);
 uint64_t pws__mix64(uint64_t x);
+
+/* Keyed: every table places its keys by a hash keyed with its handle's
+ * random seed (pws__seed_random), so that ids and emails chosen by
+ * outsiders cannot be made to collide (no hash flooding). A wyhash-style
+ * keyed mix: 64x64->128-bit multiplications folded, the seed entering
+ * every block. The seed is never written anywhere: snapshots, records,
+ * state images and digests do not depend on it. */
+#define PWS__K0 0xa0761d6478bd642fULL
+#define PWS__K1 0xe7037ed1a0b428dbULL
+#define PWS__K2 0x8ebc6af09c88c6e3ULL
+
+static inline uint64_t pws__mum(uint64_t a, uint64_t b)
+{
+	unsigned __int128 r = (unsigned __int128)a * b;
+
+	return (uint64_t)r ^ (uint64_t)(r >> 64);
+}
+
+static inline uint64_t pws__rd8(const unsigned char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+static inline uint64_t pws__rd4(const unsigned char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
+{
+	const unsigned char *p = key;
+	uint64_t a, b;
+	unsigned __int128 r;
+
+	if (n <= 16) {
+		if (n >= 4) {
+			size_t d = (n >> 3) << 2;
+
+			a = pws__rd4(p) << 32 | pws__rd4(p + d);
+			b = pws__rd4(p + n - 4) << 32 | pws__rd4(p + n - 4 - d);
+		} else if (n) {
+			a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
+			b = 0;
+		} else {
+			a = b = 0;
+		}
+	} else {
+		size_t i = n;
+
+		do {
+			seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
+			p += 16;
+			i -= 16;
+		} while (i > 16);
+		a = pws__rd8(p + i - 16);
+		b = pws__rd8(p + i - 8);
+	}
+	r = (unsigned __int128)(a ^ PWS__K1) * (b ^ seed);
+	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
+}
+
+/* A fresh random seed (the kernel's random source; failing that, the
+ * clock, an address and a counter, mixed). Never the same twice in a
+ * process. */
+uint64_t pws__seed_random(void);
 
 /* --- growable array of fixed-size items ----------------------------------- */
 typedef struct pws__vec {
@@ -45,11 +120,14 @@ uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos);
 void pws__ids_free(const pws__mem *m, pws__ids *l);
 
 /* --- string -> uint32 map (linear probing, backward-shift deletion) ------- */
-/* 16 bytes, so that a lookup of a key shorter than 8 bytes reads one
+/* 16 bytes, so that a lookup of a key of up to 8 bytes reads one
  * small slot and nothing else; longer keys also read the stored key. */
 typedef struct pws__smap_slot {
 	uint64_t head;     /* the key's first 8 bytes, zero-padded */
-	uint32_t hash;     /* low half of the key's hash (also its placement) */
+	uint32_t hash;     /* its tag (pws__skey_tag): low 30 bits of the key's
+	                    * hash (also its placement: a map has at most 2^30
+	                    * slots), bit 31 set for a key longer than 8 bytes,
+	                    * bit 30 for one longer than 8 + PWS__SMAP_TAIL */
 	uint32_t val;      /* PWS__NONE marks an empty slot */
 } pws__smap_slot;
 
@@ -59,7 +137,22 @@ typedef struct pws__smap {
 	                    * loaded with the slot, not after it */
 	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
+	uint64_t seed;     /* keys its hash (pws__smap_seed); kept by smap_free */
+	/* Optional (pws__smap_keep_tails): per slot, bytes 8 to 8 + PWS__SMAP_TAIL
+	 * of the key, zero-padded, so that keys up to that length (UUIDs) are
+	 * decided by the slot and its tail, loaded together, without the
+	 * dependent reads of the key pointer and the key. */
+	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
+	int tails;         /* kept by smap_free */
 } pws__smap;
+#define PWS__SMAP_TAIL 32u
+
+/* Makes an empty map keep key tails (see pws__smap.tail). */
+void pws__smap_keep_tails(pws__smap *map);
+
+/* Sets the seed of an empty map (its keys are placed by hashes keyed
+ * with it). */
+void pws__smap_seed(pws__smap *map, uint64_t seed);
 
 /* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
@@ -74,25 +167,100 @@ typedef struct pws__skey {
 	size_t len;
 } pws__skey;
 
-pws__skey pws__skey_of(const char *key);
+static inline pws__skey pws__skey_of(const pws__smap *map, const char *key)
+{
+	pws__skey k;
+
+	k.len = strlen(key);
+	k.head = 0;
+	memcpy(&k.head, key, k.len < 8 ? k.len : 8);
+	k.hash = pws__khash(key, k.len, map->seed);
+	return k;
+}
+/* What a slot stores of a key besides its head (see pws__smap_slot). */
+static inline uint32_t pws__skey_tag(const pws__skey *k)
+{
+	return ((uint32_t)k->hash & 0x3fffffffu) | (k->len > 8 ? 0x80000000u : 0u) |
+	       (k->len > 8 + PWS__SMAP_TAIL ? 0x40000000u : 0u);
+}
 /* The 32 bits of a key's hash that no smap uses to place it (its high
  * half): what other tables may derive their own positions from. */
 static inline uint32_t pws__skey_hi(const pws__skey *k)
 {
 	return (uint32_t)(k->hash >> 32);
 }
-static inline uint32_t pws__id_hash(const char *id)
+/* The id hash of a key of map (keyed with its seed). */
+static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
 {
-	pws__skey k = pws__skey_of(id);
+	pws__skey k = pws__skey_of(map, id);
 
 	return pws__skey_hi(&k);
 }
-/* Starts loading the home slot of a key and its payload (a hint). */
-void pws__smap_prefetch(const pws__smap *map, const pws__skey *k);
-/* pws__smap_get with the key's pass already made, also reading the key's
- * payload (0 when absent). */
-uint32_t pws__smap_get_aux(const pws__smap *map, const char *key, const pws__skey *k,
-                           uint64_t *aux);
+/* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
+ * are the prefetch and the lookup below: the check path calls nothing. */
+static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
+                                      const pws__skey *k)
+{
+	uint32_t j, tag = pws__skey_tag(k);
+
+	if (!map->s)
+		return PWS__NONE;
+	j = (uint32_t)k->hash & map->mask;
+	while (map->s[j].val != PWS__NONE) {
+		const pws__smap_slot *s = &map->s[j];
+
+		/* Keys of up to 8 bytes are decided in the slot: the
+		 * zero-padded head holds all of them (ids hold no NUL) and
+		 * the tag's top bit tells them from longer keys; keys of up
+		 * to 8 + PWS__SMAP_TAIL bytes by the slot and its tail, when
+		 * kept (the tag's bit 30 tells them from longer keys). */
+		if (s->hash == tag && s->head == k->head &&
+		    (k->len <= 8 ||
+		     (map->tail && k->len <= 8 + PWS__SMAP_TAIL
+		          ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
+		                (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
+		          : strcmp(map->keys[j] + 8, key + 8) == 0)))
+			return j;
+		j = (j + 1) & map->mask;
+	}
+	return PWS__NONE;
+}
+
+/* Starts loading the home slot of a key and its payload (a hint).
+ * pws__smap_get_aux: pws__smap_get with the key's pass already made, also
+ * reading the key's payload (0 when absent). */
+static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
+{
+	if (map->s) {
+		uint32_t j = (uint32_t)k->hash & map->mask;
+
+		__builtin_prefetch(&map->s[j]);
+		__builtin_prefetch(&map->aux[j]);
+		if (k->len > 8) {
+			if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
+				/* both ends: a tail may straddle two lines */
+				__builtin_prefetch(map->tail[j]);
+				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+			} else {
+				__builtin_prefetch(&map->keys[j]);
+			}
+		}
+	}
+}
+
+static inline uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
+                                         const pws__skey *k, uint64_t *aux)
+{
+	uint32_t j = pws__smap_find(map, key, k);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->aux[j];
+	return map->s[j].val;
+}
+
 /* Sets / reads the payload of a present key (reading an absent one: 0). */
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux);
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key);
@@ -127,7 +295,16 @@ typedef struct pws__umap {
 	 * by itself, so a caller holding only the id strings can compute the
 	 * slot before resolving them (see pws__umap_get2_h). */
 	const pws__ids *hi, *lo;
+	uint64_t seed, mul; /* key the placement (pws__umap_seed); kept by umap_free */
 } pws__umap;
+
+/* Sets the seed of an empty map. */
+void pws__umap_seed(pws__umap *map, uint64_t seed);
+/* The slot a placement input hx has as home in a table of cap slots. */
+static inline uint32_t pws__umap_home_of(const pws__umap *map, uint64_t hx, uint32_t cap)
+{
+	return (uint32_t)(((unsigned __int128)pws__mum(hx ^ map->seed, map->mul) * cap) >> 64);
+}
 
 int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more);
 uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
@@ -149,8 +326,39 @@ static inline uint64_t pws__hx(uint32_t ha, uint32_t hb)
 {
 	return ((uint64_t)ha << 32) | hb;
 }
-void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx);
-uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux);
+static inline uint32_t pws__umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
+{
+	uint32_t j;
+
+	if (!map->s)
+		return PWS__NONE;
+	j = pws__umap_home_of(map, hx, map->cap);
+	while (map->s[j].val != PWS__NONE) {
+		if (map->s[j].key == key)
+			return j;
+		j = j + 1 == map->cap ? 0 : j + 1;
+	}
+	return PWS__NONE;
+}
+
+static inline void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx)
+{
+	if (map->s)
+		__builtin_prefetch(&map->s[pws__umap_home_of(map, hx, map->cap)]);
+}
+
+static inline uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux)
+{
+	uint32_t j = pws__umap_find_h(map, key, hx);
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = map->s[j].aux;
+	return map->s[j].val;
+}
+
 void pws__umap_free(const pws__mem *m, pws__umap *map);
 
 static inline uint64_t pws__pair(uint32_t a, uint32_t b)

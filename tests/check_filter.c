@@ -376,6 +376,33 @@ START_TEST(VI1_members_sorted_by_id_within_group)
 }
 END_TEST
 
+/* The order within a group is strcmp's also for ids sharing their first
+ * 8 bytes or more (the sort compares those as one integer first). */
+START_TEST(VI1_members_sorted_by_id_with_long_shared_prefixes)
+{
+	pws_policy *p = world6();
+	const char *ids[] = {"longprefix-b", "longprefiy", "longprefix", "longpref",
+	                     "longprefix-a", "longpre", "longprefix-ab"};
+	const char *sorted[] = {"longpre", "longpref", "longprefix", "longprefix-a",
+	                        "longprefix-ab", "longprefix-b", "longprefiy"};
+	char em[64];
+	rows r;
+	size_t i, at;
+
+	for (i = 0; i < 7; i++) {
+		snprintf(em, sizeof em, "%s@pub.com", ids[i]);
+		OK(pws_user_add(p, ids[i], em, "pub", PWS_TEAM_MEMBER, 0, RES));
+		join(p, "pm", "pw", ids[i], em, PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0);
+	}
+	EQ(members_of(&r, p, "pm", "pw"), PWS_OK);
+	assert_member_order(&r, "pm");
+	at = (size_t)rows_find(&r, "longpre");
+	for (i = 0; i < 7; i++)
+		ck_assert_str_eq(r.id[at + i], sorted[i]);
+	pws_policy_free(p);
+}
+END_TEST
+
 START_TEST(VI1_non_member_gets_denied)
 {
 	pws_policy *p = world6();
@@ -2560,6 +2587,7 @@ Suite *pws_filter_suite(void)
 	tc = tcase_create("VI");
 	tcase_add_test(tc, VI1_publisher_member_sees_every_member_grouped);
 	tcase_add_test(tc, VI1_members_sorted_by_id_within_group);
+	tcase_add_test(tc, VI1_members_sorted_by_id_with_long_shared_prefixes);
 	tcase_add_test(tc, VI1_non_member_gets_denied);
 	tcase_add_test(tc, VI2_multi_partner_sees_team_and_own_org);
 	tcase_add_test(tc, VI2_multi_replies_and_activity_hide_other_orgs);

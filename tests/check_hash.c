@@ -1,0 +1,312 @@
+/*
+ * Keyed table hashes (issue 15, point 8: no hash flooding). Ids and emails
+ * come from hosts and from outsiders (bulk invite files), so every table
+ * places its keys by a hash keyed with its handle's random seed: keys made
+ * to collide under one seed do not collide under another, and the seed
+ * stays off the store format (snapshots and digests are seed-free).
+ * White-box: the tables are reached through lib/util.h and lib/core.h.
+ * SPDX-License-Identifier: MIT
+ */
+/* pthread_rwlock_t in lib/core.h */
+#define _DEFAULT_SOURCE 1
+#include "test-common.h"
+#include "../lib/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SEED_A 0x0123456789abcdefULL
+#define SEED_B 0xfedcba9876543210ULL
+#define N_COLL 64u
+#define RMASK 0x3ffu /* the reduced bucket mask the collisions are built on */
+
+/* Brute force: N_COLL ids whose seed-A hashes share their low RMASK bits
+ * with the first id's (about N_COLL * 1024 tries). */
+static void collide_ids(char ids[N_COLL][24], uint64_t seed)
+{
+	uint32_t n = 0, i, target = 0;
+
+	for (i = 0; n < N_COLL; i++) {
+		char b[24];
+		uint32_t h;
+
+		ck_assert_uint_lt(i, 10000000u);
+		snprintf(b, sizeof b, "attacker-%u", i);
+		h = (uint32_t)pws__khash(b, strlen(b), seed) & RMASK;
+		if (n == 0)
+			target = h;
+		if (h == target)
+			memcpy(ids[n++], b, sizeof b);
+	}
+}
+
+/* The largest number of ids sharing one bucket of the reduced mask. */
+static uint32_t worst_bucket(char ids[N_COLL][24], uint64_t seed)
+{
+	static uint32_t count[RMASK + 1];
+	uint32_t i, worst = 0;
+
+	memset(count, 0, sizeof count);
+	for (i = 0; i < N_COLL; i++) {
+		uint32_t h = (uint32_t)pws__khash(ids[i], strlen(ids[i]), seed) & RMASK;
+
+		if (++count[h] > worst)
+			worst = count[h];
+	}
+	return worst;
+}
+
+/* Sum over the keys of a string map of their distance from their home
+ * slot: the probing work the keys cost (N_COLL * (N_COLL - 1) / 2 when they
+ * all share one home). */
+static uint64_t smap_displacement(const pws__smap *m)
+{
+	uint64_t d = 0;
+	uint32_t i;
+
+	for (i = 0; i <= m->mask; i++)
+		if (m->s[i].val != PWS__NONE)
+			d += (i - (m->s[i].hash & m->mask)) & m->mask;
+	return d;
+}
+
+static uint64_t smap_cost(char ids[N_COLL][24], uint64_t seed)
+{
+	pws__mem mem;
+	pws__smap m;
+	uint64_t d;
+	uint32_t i;
+
+	pws__mem_default(&mem);
+	memset(&m, 0, sizeof m);
+	pws__smap_seed(&m, seed);
+	ck_assert_int_eq(pws__smap_reserve(&mem, &m, N_COLL), PWS_OK);
+	ck_assert_uint_le(m.mask, RMASK); /* the reduced mask's collisions hold here too */
+	for (i = 0; i < N_COLL; i++)
+		pws__smap_put(&m, ids[i], i);
+	for (i = 0; i < N_COLL; i++)
+		ck_assert_uint_eq(pws__smap_get(&m, ids[i]), i);
+	d = smap_displacement(&m);
+	pws__smap_free(&mem, &m);
+	return d;
+}
+
+START_TEST(HF_ids_colliding_under_one_seed_spread_under_another)
+{
+	static char ids[N_COLL][24];
+	uint64_t da, db;
+
+	collide_ids(ids, SEED_A);
+	ck_assert_uint_eq(worst_bucket(ids, SEED_A), N_COLL);
+	/* 64 keys in 1024 buckets: a random spread puts at most a few together */
+	ck_assert_uint_le(worst_bucket(ids, SEED_B), 6);
+	/* and the string maps use the seed: the same keys cost a full
+	 * quadratic probe chain under A, almost nothing under B */
+	da = smap_cost(ids, SEED_A);
+	db = smap_cost(ids, SEED_B);
+	ck_assert_uint_ge(da, (uint64_t)N_COLL * (N_COLL - 1) / 2);
+	ck_assert_uint_le(db, 200);
+}
+END_TEST
+
+START_TEST(HF_pairs_colliding_under_one_seed_spread_under_another)
+{
+	pws__umap a, b;
+	static uint32_t count[RMASK + 1];
+	uint64_t keys[N_COLL];
+	uint32_t n = 0, i, worst = 0, target = 0;
+
+	memset(&a, 0, sizeof a);
+	memset(&b, 0, sizeof b);
+	pws__umap_seed(&a, SEED_A);
+	pws__umap_seed(&b, SEED_B);
+	ck_assert(a.seed != b.seed && a.mul != b.mul);
+	for (i = 0; n < N_COLL; i++) {
+		uint64_t k = pws__pair(i >> 10, i & 1023u);
+		uint32_t h = pws__umap_home_of(&a, k, RMASK + 1);
+
+		ck_assert_uint_lt(i, 10000000u);
+		if (n == 0)
+			target = h;
+		if (h == target)
+			keys[n++] = k;
+	}
+	memset(count, 0, sizeof count);
+	for (i = 0; i < N_COLL; i++) {
+		uint32_t h = pws__umap_home_of(&b, keys[i], RMASK + 1);
+
+		if (++count[h] > worst)
+			worst = count[h];
+	}
+	ck_assert_uint_le(worst, 6);
+}
+END_TEST
+
+/* Keys of up to 8 bytes are decided in the slot: an 8-byte key and the
+ * longer keys it is a prefix of stay apart, and absent ones are absent. */
+START_TEST(HF_eight_byte_keys_decided_in_the_slot)
+{
+	static const char *keys[] = {"abcdefg", "abcdefgh", "abcdefghi", "abcdefghij", "a", ""};
+	const char *absent[] = {"abcdefgx", "abcdefghx", "abcdef", "b"};
+	pws__mem mem;
+	pws__smap m;
+	uint32_t i;
+
+	pws__mem_default(&mem);
+	memset(&m, 0, sizeof m);
+	pws__smap_seed(&m, SEED_A);
+	ck_assert_int_eq(pws__smap_reserve(&mem, &m, 6), PWS_OK);
+	for (i = 0; i < 6; i++)
+		pws__smap_put(&m, keys[i], i);
+	for (i = 0; i < 6; i++)
+		ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i);
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(pws__smap_get(&m, absent[i]), PWS__NONE);
+	ck_assert_ptr_eq(pws__smap_del(&m, "abcdefgh"), keys[1]);
+	ck_assert_uint_eq(pws__smap_get(&m, "abcdefgh"), PWS__NONE);
+	ck_assert_uint_eq(pws__smap_get(&m, "abcdefghi"), 2);
+	ck_assert_uint_eq(pws__smap_get(&m, "abcdefg"), 0);
+	pws__smap_free(&mem, &m);
+}
+END_TEST
+
+/* Keys of up to 40 bytes are decided by the slot and its tail when the
+ * map keeps tails: keys of every length around 8 and 40 that share
+ * prefixes stay apart, with tails kept and without, through deletions
+ * and growth. */
+START_TEST(HF_keys_around_the_tail_length_stay_apart)
+{
+	static const char base[] = "0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ";
+	static char keys[48][64];
+	pws__mem mem;
+	pws__smap m;
+	uint32_t i, n = 0, len;
+	int tails;
+
+	pws__mem_default(&mem);
+	for (len = 1; len <= 48; len++) {
+		memcpy(keys[n], base, len);
+		keys[n++][len] = '\0';
+	}
+	for (tails = 0; tails < 2; tails++) {
+		memset(&m, 0, sizeof m);
+		pws__smap_seed(&m, SEED_B);
+		if (tails)
+			pws__smap_keep_tails(&m);
+		/* the even lengths first, then the odd ones (the map grows) */
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 24), PWS_OK);
+		for (i = 1; i < n; i += 2)
+			pws__smap_put(&m, keys[i], i);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i % 2 ? i : PWS__NONE);
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 24), PWS_OK);
+		for (i = 0; i < n; i += 2)
+			pws__smap_put(&m, keys[i], i);
+		ck_assert(tails ? m.tail != NULL : m.tail == NULL);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i);
+		/* keys that differ from a present one only in the last byte */
+		for (i = 0; i < n; i++) {
+			char k[64];
+
+			memcpy(k, keys[i], i + 2);
+			k[i] = '#';
+			ck_assert_uint_eq(pws__smap_get(&m, k), PWS__NONE);
+		}
+		for (i = 0; i < n; i += 3)
+			ck_assert_ptr_eq(pws__smap_del(&m, keys[i]), keys[i]);
+		for (i = 0; i < n; i++)
+			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i % 3 ? i : PWS__NONE);
+		pws__smap_free(&mem, &m);
+		ck_assert_int_eq(m.tails, tails);
+	}
+}
+END_TEST
+
+/* A small world built the same way in two handles. */
+static void build(pws_policy *p)
+{
+	char id[32], em[48];
+	uint32_t i;
+
+	ck_assert_int_eq(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add_domain(p, "pub", "pub.com", NULL), PWS_OK);
+	ck_assert_int_eq(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(pws_workspace_create(p, "pm", "ws", "W", PWS_VIS_PARTNER, NULL, NULL),
+	                 PWS_OK);
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof id, "u%u", i);
+		snprintf(em, sizeof em, "u%u@pub.com", i);
+		ck_assert_int_eq(pws_user_add(p, id, em, "pub", PWS_TEAM_MEMBER, 0, NULL), PWS_OK);
+		if (i % 2)
+			continue;
+		ck_assert_int_eq(pws_invite(p, "pm", "ws", em, PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0,
+		                            NULL),
+		                 PWS_OK);
+		ck_assert_int_eq(pws_invite_accept(p, id, "ws", NULL, NULL), PWS_OK);
+	}
+}
+
+START_TEST(HF_seed_per_handle_and_off_the_store_format)
+{
+	pws_policy *p, *q, *r;
+	char *ja, *jb, *jc;
+	size_t la, lb, lc;
+	uint64_t da, db, dc;
+	int allowed;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&r, NULL), PWS_OK);
+	/* every handle draws its own seed, and every table is keyed with it */
+	ck_assert(p->m.seed != q->m.seed);
+	ck_assert(p->m.user_ids.seed == p->m.seed && p->m.ws_ids.seed == p->m.seed);
+	ck_assert(p->m.member_of.seed != q->m.member_of.seed);
+	build(p);
+	build(q);
+	/* the same id hashes differently in the two handles */
+	ck_assert(p->m.user_h.v[1] != q->m.user_h.v[1] || p->m.user_h.v[2] != q->m.user_h.v[2]);
+	/* the state is the same: same digest, byte-identical snapshot */
+	ck_assert_int_eq(pws_policy_digest(p, &da), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(q, &db), PWS_OK);
+	ck_assert_uint_eq(da, db);
+	ck_assert_int_eq(pws_snapshot_export(p, &ja, &la), PWS_OK);
+	ck_assert_int_eq(pws_snapshot_export(q, &jb, &lb), PWS_OK);
+	ck_assert_uint_eq(la, lb);
+	ck_assert(memcmp(ja, jb, la) == 0);
+	/* imported into a third handle (its own seed): same state again */
+	ck_assert_int_eq(pws_snapshot_import(r, ja, la, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_digest(r, &dc), PWS_OK);
+	ck_assert_uint_eq(dc, da);
+	ck_assert_int_eq(pws_snapshot_export(r, &jc, &lc), PWS_OK);
+	ck_assert_uint_eq(lc, la);
+	ck_assert(memcmp(jc, ja, la) == 0);
+	/* and the checks by id agree */
+	ck_assert_int_eq(pws_check(r, &allowed, NULL, "u4", PWS_ACT_EDIT, "ws", NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	ck_assert_int_eq(pws_check(r, &allowed, NULL, "u5", PWS_ACT_VIEW, "ws", NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 0);
+	pws_snapshot_free(p, ja);
+	pws_snapshot_free(q, jb);
+	pws_snapshot_free(r, jc);
+	pws_policy_free(p);
+	pws_policy_free(q);
+	pws_policy_free(r);
+}
+END_TEST
+
+Suite *pws_hash_suite(void)
+{
+	Suite *s = suite_create("hash");
+	TCase *t = tcase_create("keyed");
+
+	tcase_add_test(t, HF_ids_colliding_under_one_seed_spread_under_another);
+	tcase_add_test(t, HF_pairs_colliding_under_one_seed_spread_under_another);
+	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
+	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
+	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
+	suite_add_tcase(s, t);
+	return s;
+}
