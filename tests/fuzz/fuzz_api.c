@@ -302,6 +302,8 @@ static const struct {
 
 /* --- the promises ------------------------------------------------------------ */
 
+static unsigned long stat_partners, stat_events_multi; /* FZ_STATS */
+
 static char trail[8192]; /* the calls made so far, printed with a finding */
 static size_t trail_len;
 
@@ -426,6 +428,7 @@ static void isolation(const char *ws, const char *owner, int model)
 			continue;
 		org = org_of(V, model, ob, sizeof ob);
 		PROMISE(org, "partner %s of %s is no user", V, ws);
+		stat_partners++;
 		if (pws_list_members(&it, P, V, ws) == PWS_OK)
 			rows_allowed(it, PWS_COL_ID, ws, owner, model, V, org, "pws_list_members");
 		it = NULL;
@@ -508,6 +511,7 @@ static void check_events(const char *call)
 			if (!ws_info(v->ws[k], &wi) || wi.mode != PWS_MODE_MULTI)
 				continue;
 			owner_of(v->ws[k], owner);
+			stat_events_multi++;
 			for (i = 0; i < v->nrc && i < MAXRC; i++) {
 				char t[IDL], ob[IDL];
 				const char *ht, *org;
@@ -598,6 +602,8 @@ static void print_stats(void)
 {
 	size_t c;
 
+	fprintf(stderr, "partners of multi-partner workspaces checked: %lu; events about "
+	        "multi-partner workspaces checked: %lu\n", stat_partners, stat_events_multi);
 	for (c = 0; c < NCALLS; c++)
 		fprintf(stderr, "%-26s %8lu made %8lu OK\n", CALLS[c].name,
 		        stat_calls[c][0] + stat_calls[c][1], stat_calls[c][1]);
@@ -708,7 +714,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	trail[0] = '\0';
 	now = FZ_NOW;
 	FZ_ASSERT(pws_policy_new(&P, &o) == PWS_OK, "pws_policy_new");
-	fz_world(P, fz_u8(&in));
+	rc = (int)fz_u8(&in);
+	fz_world(P, (unsigned)rc);
+	/* most runs start with partner workspaces in multi-partner mode, so
+	 * that isolation is at stake from the first call */
+	if (rc % 4 != 3)
+		FZ_OK(pws_workspace_enable_multi_partner(P, "pm", "pw", &r_));
+	if (rc % 3 == 0)
+		FZ_OK(pws_workspace_enable_multi_partner(P, "ad", "lw", &r_));
+	if (rc % 5 == 0)
+		FZ_OK(pws_workspace_enable_multi_partner(P, "sa", "pw2", &r_));
+	nev = 0;
 	while (in.n && steps++ < 48)
 		step(&in);
 	/* the store reloads and the snapshot re-imports to the same digest */
