@@ -609,8 +609,19 @@ static void print_stats(void)
 		        stat_calls[c][0] + stat_calls[c][1], stat_calls[c][1]);
 }
 
+static char *export_state(size_t *len)
+{
+	char *json = NULL;
+	int rc = pws_snapshot_export(P, &json, len);
+
+	FZ_ASSERT(rc == PWS_OK, "pws_snapshot_export -> %d", rc);
+	return json;
+}
+
 static void step(fz_in *in)
 {
+	char *snap0;
+	size_t snap0_len = 0;
 	size_t c = fz_pick(in, (unsigned)NCALLS);
 	unsigned mb = fz_u8(in), fail = 1 + fz_u8(in) % 48;
 	int mode = (int)(mb % 4), rc, rc2, allowed = -1, crule = 0, crc = -1;
@@ -622,6 +633,7 @@ static void step(fz_in *in)
 	if (CALLS[c].fn == c_invite_accept && mode == M_ASK)
 		mode = M_DO; /* two calls: asked, the second would answer on no invite */
 	compound_changed = 0;
+	snap0 = export_state(&snap0_len);
 	d0 = fz_digest(P);
 	h0 = fz_store_hash(&ST);
 	if (mode == M_ASK && CALLS[c].action)
@@ -649,7 +661,18 @@ static void step(fz_in *in)
 		        CALLS[c].name, rc, mode);
 		PROMISE(nev == 0, "%s -> %d (mode %d) emitted %zu events", CALLS[c].name, rc, mode,
 		        nev);
+		/* the whole state, not only its digest: the snapshot is the same text */
+		{
+			size_t n1 = 0;
+			char *snap1 = export_state(&n1);
+
+			PROMISE(n1 == snap0_len && memcmp(snap0, snap1, n1) == 0,
+			        "%s -> %d (mode %d) changed the snapshot (the digest did not)",
+			        CALLS[c].name, rc, mode);
+			pws_snapshot_release(snap1);
+		}
 	}
+	pws_snapshot_release(snap0);
 	if (rc != PWS_OK && mode != M_DO && mode != M_ASK)
 		PROMISE(rc == PWS_ESTORAGE || rc == PWS_ENOMEM || rc == PWS_EDENIED ||
 		        rc == PWS_EINVALID || rc == PWS_ENOTFOUND || rc == PWS_EEXISTS ||
