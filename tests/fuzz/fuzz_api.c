@@ -37,6 +37,7 @@ typedef struct fev {
 	int kind;
 	size_t nws, nrc;
 	char ws[4][IDL];
+	char actor[IDL], subject[IDL];
 	char rc[MAXRC][IDL];
 	int rck[MAXRC];
 } fev;
@@ -64,6 +65,8 @@ static void on_event(const pws_event *e, void *payload)
 	v = &evs[nev++];
 	memset(v, 0, sizeof *v);
 	v->kind = pws_event_kind_of(e);
+	cp(v->actor, pws_event_actor(e));
+	cp(v->subject, pws_event_subject(e));
 	v->nws = pws_event_workspace_count(e);
 	for (i = 0; i < v->nws && i < 4; i++)
 		cp(v->ws[i], pws_event_workspace(e, i));
@@ -494,12 +497,31 @@ static void check_isolation_all(void)
 	}
 }
 
-/* EV1: an event about a multi-partner workspace never addresses partners
- * of two organizations (recipients off the owning team, organization from
- * the directory). */
+/* A name that is only a user's in the alphabets (the subject of an event
+ * may be a workspace, an element, an address...). */
+static int only_user(const char *s)
+{
+	size_t k;
+	int user = 0;
+
+	for (k = 0; k < FZ_N(FZ_USERS); k++)
+		user |= strcmp(s, FZ_USERS[k]) == 0;
+	for (k = 0; k < FZ_N(FZ_WSS); k++)
+		user &= strcmp(s, FZ_WSS[k]) != 0;
+	for (k = 0; k < FZ_N(FZ_ELS); k++)
+		user &= strcmp(s, FZ_ELS[k]) != 0;
+	for (k = 0; k < FZ_N(FZ_IDS); k++)
+		user &= strcmp(s, FZ_IDS[k]) != 0;
+	return user;
+}
+
+/* EV1, VI2: an event about a multi-partner workspace never addresses
+ * partners of two organizations (recipients off the owning team,
+ * organization from the directory), and never tells a partner of one
+ * organization about a partner of another (its actor, its subject). */
 static void check_events(const char *call)
 {
-	size_t e, i, k;
+	size_t e, i, k, j;
 
 	for (e = 0; e < nev && e < MAXEV; e++) {
 		const fev *v = &evs[e];
@@ -507,11 +529,14 @@ static void check_events(const char *call)
 		for (k = 0; k < v->nws && k < 4; k++) {
 			wsinfo wi;
 			char owner[IDL], first[IDL] = "", firstu[IDL] = "";
+			const char *about[2];
 
 			if (!ws_info(v->ws[k], &wi) || wi.mode != PWS_MODE_MULTI)
 				continue;
 			owner_of(v->ws[k], owner);
 			stat_events_multi++;
+			about[0] = v->actor;
+			about[1] = v->subject;
 			for (i = 0; i < v->nrc && i < MAXRC; i++) {
 				char t[IDL], ob[IDL];
 				const char *ht, *org;
@@ -532,6 +557,22 @@ static void check_events(const char *call)
 					        "EV1: %s: event %s about %s addresses %s (%s) and %s (%s)", call,
 					        pws_event_kind_name(v->kind), v->ws[k], firstu, first,
 					        v->rc[i], org);
+				}
+				for (j = 0; j < 2; j++) {
+					char t2[IDL], ob2[IDL];
+					const char *ht2, *org2;
+
+					if (!about[j][0] || !only_user(about[j]) ||
+					    strcmp(about[j], v->rc[i]) == 0 || !is_partner(v->ws[k], about[j]))
+						continue;
+					ht2 = home_team(about[j], t2, sizeof t2);
+					if (!ht2 || (owner[0] && strcmp(ht2, owner) == 0))
+						continue;
+					org2 = org_of(about[j], wi.model, ob2, sizeof ob2);
+					PROMISE(org2 && strcmp(org2, org) == 0,
+					        "VI2/EV1: %s: event %s about %s tells %s (%s) of its %s %s (%s)",
+					        call, pws_event_kind_name(v->kind), v->ws[k], v->rc[i], org,
+					        j ? "subject" : "actor", about[j], org2 ? org2 : "?");
 				}
 			}
 		}
