@@ -15,6 +15,8 @@ typedef struct replay {
 	pws_policy *p;
 	pws_result *res;     /* NULL while loading; the caller's for a redo */
 	uint64_t image_at;   /* key of a state image applied, or 0 */
+	uint64_t skipped;    /* key of the first record skipped before an
+	                      * image (a compaction cut part way), or 0 */
 	uint64_t first, last; /* keys of the first and last records */
 	size_t count;
 	char *buf;           /* NUL-terminated copies of a record's strings */
@@ -370,7 +372,19 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 		                               : "malformed (unknown format, reserved byte or framing)");
 		return PWS_ESTORAGE;
 	}
-	if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE)) {
+	/* A compaction cut part way by a store that is not atomic (its image
+	 * written, only the oldest of the records before it deleted) leaves
+	 * the newest of those records in front of the image, out of sequence:
+	 * the image replaces all of them, so they are skipped (nothing of them
+	 * applied), and an image must come (else the load is refused: a gap). */
+	if ((rp->skipped && !rp->image_at) ||
+	    (rp->count == 0 && seq != rp->last + 1 && op != PWS__OP_STATE_IMAGE)) {
+		if (op != PWS__OP_STATE_IMAGE) {
+			if (!rp->skipped)
+				rp->skipped = seq;
+			return PWS_OK;
+		}
+	} else if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE)) {
 		snprintf(rp->why, sizeof rp->why, "record %016llx: expected revision %llu (a gap)",
 		         (unsigned long long)seq, (unsigned long long)rp->last + 1);
 		return PWS_ESTORAGE;
@@ -459,10 +473,13 @@ int pws__replay(pws_policy *p)
 	p->replaying = 0;
 	pws__write_end(p);
 	pws__free(&p->mem, rp.buf);
+	if (rc == PWS_OK && rp.skipped && !rp.image_at)
+		rc = PWS_ESTORAGE; /* records out of sequence and no image: a gap */
 	if (rc != PWS_OK)
 		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
 	p->seq = rp.last;
-	p->base = rp.first;
+	/* the next compaction deletes from the first key still stored */
+	p->base = rp.skipped ? rp.skipped : rp.first;
 	return PWS_OK;
 }
 
@@ -481,6 +498,11 @@ int pws__replay_after(pws_policy *p, uint64_t *applied, char *why, size_t why_le
 	snprintf(key, sizeof key, "%016llx", (unsigned long long)p->seq);
 	rc = p->storage.load_after(p->storage.ctx, key, p->seq ? 16 : 0, sink, &rp);
 	pws__free(&p->mem, rp.buf);
+	if (rc == PWS_OK && rp.skipped && !rp.image_at) {
+		snprintf(rp.why, sizeof rp.why, "record %016llx: expected revision %llu (a gap)",
+		         (unsigned long long)rp.skipped, (unsigned long long)p->seq + 1);
+		rc = PWS_ESTORAGE;
+	}
 	if (rc != PWS_OK && why && why_len)
 		snprintf(why, why_len, "%s", rp.why);
 	if (rp.count) {
@@ -488,7 +510,8 @@ int pws__replay_after(pws_policy *p, uint64_t *applied, char *why, size_t why_le
 		 * revision follows it even if a later record failed */
 		p->seq = rp.last;
 		if (rp.image_at)
-			p->base = rp.image_at; /* a compaction: older keys are gone */
+			/* a compaction: older keys are gone (but those skipped) */
+			p->base = rp.skipped ? rp.skipped : rp.image_at;
 		else if (!p->base)
 			p->base = rp.first;
 		*applied = rp.count;
