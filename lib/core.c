@@ -274,6 +274,7 @@ void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)
 		}
 	}
 	va_end(ap);
+	pws__rec_seal(op->mem, &op->rec);
 }
 
 /* A storage callback's answer: PWS_OK or a failure. */
@@ -427,15 +428,21 @@ static void backoff(int n)
 static int retry(pws_policy *p, pws__op *op)
 {
 	uint64_t applied;
+	char why[160] = "";
 	int rc;
 
 	if (retries >= PWS__MAX_RETRIES)
 		return PWS_ECONFLICT;
 	if (retries > 0)
 		backoff(retries);
-	rc = pws__catch_up(p, &applied);
-	if (rc != PWS_OK)
-		return pws__result_simple(op->res, rc, "catching up after a conflict failed");
+	rc = pws__catch_up(p, &applied, why, sizeof why);
+	if (rc != PWS_OK) {
+		char msg[PWS_RESULT_MESSAGE_SIZE];
+
+		snprintf(msg, sizeof msg, "catching up after a conflict failed%s%s",
+		         why[0] ? ": " : "", why);
+		return pws__result_simple(op->res, rc, msg);
+	}
 	retries++;
 	rc = pws__redo(p, op->rec.buf, op->rec.len, op->res);
 	retries--;

@@ -161,12 +161,14 @@ int pws__result_simple(pws_result *res, int code, const char *msg);
 int pws__replay(pws_policy *p);
 /* Applies the records after the handle's revision (write lock held by the
  * caller, p->replaying set): *applied receives how many. */
-int pws__replay_after(pws_policy *p, uint64_t *applied);
+/* why (why_len bytes, may be NULL): on failure, which record was refused
+ * and why. */
+int pws__replay_after(pws_policy *p, uint64_t *applied, char *why, size_t why_len);
 /* Makes the call a stored record holds again, as a live call (the retry
  * after a conflict). */
 int pws__redo(pws_policy *p, const void *data, size_t len, pws_result *res);
 /* Catches up with the store (sync.c); PWS_OK when nothing to do. */
-int pws__catch_up(pws_policy *p, uint64_t *applied);
+int pws__catch_up(pws_policy *p, uint64_t *applied, char *why, size_t why_len);
 
 /* The write lock without an op (catching up); PWS_EMISUSE inside a
  * callback. */

@@ -265,7 +265,7 @@ PWS_EXTERN int pws_compact(pws_policy *p, pws_result *res)
 	/* another writer appended first: the image must hold its change too,
 	 * so catch up and build it again */
 	for (i = 0; rc == PWS_ECONFLICT && i < 8; i++) {
-		rc = pws__catch_up(p, &applied);
+		rc = pws__catch_up(p, &applied, NULL, 0);
 		if (rc == PWS_OK)
 			rc = compact_once(p, res);
 	}

@@ -1,10 +1,13 @@
 /*
- * Encoding and decoding of storage records (doc/STORAGE.md, format 1):
- *   u8 format (1), u8 reserved (0), u16 opcode, u16 argc   (little-endian)
+ * Encoding and decoding of storage records (doc/STORAGE.md, format 2):
+ *   u8 format (2), u8 reserved (0), u16 opcode, u16 argc   (little-endian)
  *   then argc arguments: 's' u32 len + bytes | 'n' | 'i' i64
+ *   then u32 CRC-32C of every byte before it
+ * Format 1 is the same without the checksum; it is still read.
  * SPDX-License-Identifier: MIT
  */
 #include "record.h"
+#include "crc32c.h"
 
 #include <string.h>
 
@@ -96,6 +99,13 @@ void pws__rec_int(const pws__mem *m, pws__rec *r, int64_t v)
 	count_arg(r);
 }
 
+void pws__rec_seal(const pws__mem *m, pws__rec *r)
+{
+	if (r->oom || !r->buf)
+		return;
+	put_u32(m, r, pws__crc32c(0, r->buf, r->len));
+}
+
 void pws__rec_free(const pws__mem *m, pws__rec *r)
 {
 	pws__free(m, r->buf);
@@ -110,8 +120,22 @@ int pws__rec_decode(const void *data, size_t len, int *opcode, pws__arg *args, i
 
 	/* the reserved byte is 0: anything else is damage (or a later format
 	 * this version cannot read) */
-	if (!b || len < 6 || b[0] != PWS__REC_FORMAT || b[1] != 0)
+	if (!b || len < 6 || (b[0] != PWS__REC_FORMAT && b[0] != PWS__REC_FORMAT_1) || b[1] != 0)
 		return PWS_EINVALID;
+	if (b[0] == PWS__REC_FORMAT) {
+		/* checked before anything of the record is read: a byte changed
+		 * anywhere is refused, not read as another call (the format byte
+		 * changed to 1 leaves four bytes no argument accounts for) */
+		const unsigned char *t;
+
+		if (len < 6 + PWS__REC_CRC_LEN)
+			return PWS_EINVALID;
+		len -= PWS__REC_CRC_LEN;
+		t = b + len;
+		if (pws__crc32c(0, b, len) != ((uint32_t)t[0] | ((uint32_t)t[1] << 8) |
+		                               ((uint32_t)t[2] << 16) | ((uint32_t)t[3] << 24)))
+			return PWS__REC_BADSUM;
+	}
 	*opcode = b[2] | (b[3] << 8);
 	n = b[4] | (b[5] << 8);
 	if (n > PWS__REC_MAXARGS)

@@ -8,7 +8,11 @@
 
 #include "pws-int.h"
 
-#define PWS__REC_FORMAT 1
+/* The format written: 2, a CRC-32C trailer over every byte before it.
+ * Format 1 (no trailer) is still read. */
+#define PWS__REC_FORMAT 2
+#define PWS__REC_FORMAT_1 1
+#define PWS__REC_CRC_LEN 4
 
 enum pws__opcode {
 	PWS__OP_TEAM_ADD = 1,
@@ -74,6 +78,8 @@ void pws__rec_start(const pws__mem *m, pws__rec *r, int opcode);
 void pws__rec_str(const pws__mem *m, pws__rec *r, const char *s);          /* NULL -> 'n' */
 void pws__rec_bytes(const pws__mem *m, pws__rec *r, const char *s, size_t n);
 void pws__rec_int(const pws__mem *m, pws__rec *r, int64_t v);
+/* Ends a record: appends its checksum. No argument may follow. */
+void pws__rec_seal(const pws__mem *m, pws__rec *r);
 void pws__rec_free(const pws__mem *m, pws__rec *r);
 
 /* A decoded argument. */
@@ -86,7 +92,10 @@ typedef struct pws__arg {
 
 #define PWS__REC_MAXARGS 16
 
-/* Decodes a record; returns PWS_OK or PWS_EINVALID for a malformed one. */
+/* Decodes a record (format 2, or 1); returns PWS_OK, PWS__REC_BADSUM for
+ * a format-2 record whose checksum does not match, or PWS_EINVALID for a
+ * malformed one. */
+#define PWS__REC_BADSUM 1
 int pws__rec_decode(const void *data, size_t len, int *opcode, pws__arg *args, int *argc);
 
 #endif

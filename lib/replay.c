@@ -7,6 +7,7 @@
 #include "core.h"
 #include "image.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -14,10 +15,13 @@ typedef struct replay {
 	pws_policy *p;
 	pws_result *res;     /* NULL while loading; the caller's for a redo */
 	uint64_t image_at;   /* key of a state image applied, or 0 */
+	uint64_t skipped;    /* key of the first record skipped before an
+	                      * image (a compaction cut part way), or 0 */
 	uint64_t first, last; /* keys of the first and last records */
 	size_t count;
 	char *buf;           /* NUL-terminated copies of a record's strings */
 	size_t cap;
+	char why[160];       /* why a record was refused (key and reason) */
 } replay;
 
 /* Argument accessors over a decoded record copied into NUL-terminated
@@ -102,6 +106,103 @@ static int redo_migrate_many(pws_policy *p, const char *actor, const char *joine
 	pws__free(&p->mem, copy);
 	pws__free(&p->mem, ids);
 	return rc;
+}
+
+/*
+ * Each operation's arguments, as pws__op_log() wrote them: 's' a C string
+ * (or absent), 'b' bytes, 'd' an int, 'u' a uint32_t, 'U' a uint64_t, 'I'
+ * an int64_t. A record is checked against it whole before its call runs,
+ * so a damaged one is refused before anything of it is applied (a handle
+ * catching up keeps its state).
+ */
+static const char *const sig[PWS__OP_MAX + 1] = {
+	[PWS__OP_INTEGRATION_DISABLE] = "ss",
+	[PWS__OP_TEAM_ADD] = "ssdd",
+	[PWS__OP_TEAM_SET_PLAN] = "sd",
+	[PWS__OP_TEAM_SET_SSO] = "sd",
+	[PWS__OP_TEAM_SET_SEATS] = "su",
+	[PWS__OP_TEAM_ADD_DOMAIN] = "ss",
+	[PWS__OP_TEAM_REMOVE_DOMAIN] = "ss",
+	[PWS__OP_TEAM_REMOVE] = "s",
+	[PWS__OP_PLAN_SET_RETENTION] = "duU",
+	[PWS__OP_USER_ADD] = "sssdd",
+	[PWS__OP_USER_SET_TEAM] = "ssd",
+	[PWS__OP_USER_SET_TEAM_ROLE] = "sd",
+	[PWS__OP_USER_SET_PM] = "sd",
+	[PWS__OP_USER_REMOVE] = "s",
+	[PWS__OP_ELEMENT_ADD] = "sssdUs",
+	[PWS__OP_ELEMENT_ADD_EDITOR] = "sss",
+	[PWS__OP_ELEMENT_MOVE] = "sss",
+	[PWS__OP_ELEMENT_FORK] = "ssss",
+	[PWS__OP_ELEMENT_DELETE] = "ssI",
+	[PWS__OP_ELEMENT_RESTORE] = "ssI",
+	[PWS__OP_UPDATE_POST] = "ssssI",
+	[PWS__OP_UPDATE_REPLY] = "ssssI",
+	[PWS__OP_WS_VISIT] = "ss",
+	[PWS__OP_HISTORY_ADD] = "ssssI",
+	[PWS__OP_COMMENT_ADD] = "ssss",
+	[PWS__OP_INTEGRATION_ENABLE] = "ss",
+	[PWS__OP_INVITE] = "sssddd",
+	[PWS__OP_INVITE_BULK] = "ssbddddd",
+	[PWS__OP_INVITE_ACCEPT] = "sss",
+	[PWS__OP_INVITE_DECLINE] = "ss",
+	[PWS__OP_INVITE_WITHDRAW] = "sss",
+	[PWS__OP_MEMBER_SET_ROLE] = "sssd",
+	[PWS__OP_MEMBER_SET_LEAD] = "sssd",
+	[PWS__OP_MEMBER_REMOVE] = "sss",
+	[PWS__OP_PARTNER_END] = "sss",
+	[PWS__OP_WS_CREATE] = "sssds",
+	[PWS__OP_WS_ADD_LEGACY] = "ssss",
+	[PWS__OP_WS_CONVERT] = "sss",
+	[PWS__OP_REQUEST_REVIEW] = "ssd",
+	[PWS__OP_WS_SET_DETAILS] = "sssss",
+	[PWS__OP_WS_SET_VISIBILITY] = "ssd",
+	[PWS__OP_WS_DELETE] = "ss",
+	[PWS__OP_WS_ENABLE_MULTI] = "ss",
+	[PWS__OP_WS_MIGRATE] = "ss",
+	[PWS__OP_WS_MIGRATE_MANY] = "ss",
+	[PWS__OP_SNAPSHOT_IMPORT] = "b",
+};
+
+/* Whether the decoded arguments of op match its signature; else a
+ * message (what is wrong) in why. */
+static int args_ok(int op, const rargs *r, char *why, size_t why_len)
+{
+	const char *g = op > 0 && op <= PWS__OP_MAX ? sig[op] : NULL;
+	int i;
+
+	if (!g) {
+		snprintf(why, why_len, "unknown operation code %d", op);
+		return 0;
+	}
+	if (r->n != (int)strlen(g)) {
+		snprintf(why, why_len, "operation %d has %d arguments, not %d", op, r->n,
+		         (int)strlen(g));
+		return 0;
+	}
+	for (i = 0; i < r->n; i++) {
+		const pws__arg *a = &r->a[i];
+		int str = g[i] == 's' || g[i] == 'b';
+
+		if (str != (a->type == 's' || a->type == 'n')) {
+			snprintf(why, why_len, "operation %d, argument %d: wrong type '%c'", op, i,
+			         a->type);
+			return 0;
+		}
+		if (g[i] == 's' && a->type == 's' && memchr(a->s, '\0', a->len)) {
+			snprintf(why, why_len, "operation %d, argument %d: a NUL byte in a string", op,
+			         i);
+			return 0;
+		}
+		if ((g[i] == 'd' && (a->i < INT_MIN || a->i > INT_MAX)) ||
+		    (g[i] == 'u' && (a->i < 0 || a->i > (int64_t)UINT32_MAX))) {
+			snprintf(why, why_len,
+			         "operation %d, argument %d: %lld is out of the range of its type", op,
+			         i, (long long)a->i);
+			return 0;
+		}
+	}
+	return 1;
 }
 
 static int dispatch(pws_policy *p, int op, rargs *r, pws_result *res)
@@ -259,13 +360,37 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	 * misplaced record means the store lost a call; refuse to load it. The
 	 * one exception is a compacted store, which starts at its state image
 	 * (pws_compact() deleted the records before it). */
-	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq == 0)
+	if (kind != PWS_RECORD_OP || !key || hexkey(key, key_len, &seq) || seq == 0) {
+		snprintf(rp->why, sizeof rp->why, "a record of kind %lu or with a malformed key",
+		         (unsigned long)kind);
 		return PWS_ESTORAGE;
+	}
 	memset(&r, 0, sizeof(r));
-	if (pws__rec_decode(data, data_len, &op, r.a, &r.n))
+	rc = pws__rec_decode(data, data_len, &op, r.a, &r.n);
+	if (rc) {
+		snprintf(rp->why, sizeof rp->why, "record %016llx (revision %llu): %s",
+		         (unsigned long long)seq, (unsigned long long)seq,
+		         rc == PWS__REC_BADSUM ? "checksum mismatch (a damaged record)"
+		                               : "malformed (unknown format, reserved byte or framing)");
 		return PWS_ESTORAGE;
-	if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE))
+	}
+	/* A compaction cut part way by a store that is not atomic (its image
+	 * written, only the oldest of the records before it deleted) leaves
+	 * the newest of those records in front of the image, out of sequence:
+	 * the image replaces all of them, so they are skipped (nothing of them
+	 * applied), and an image must come (else the load is refused: a gap). */
+	if ((rp->skipped && !rp->image_at) ||
+	    (rp->count == 0 && seq != rp->last + 1 && op != PWS__OP_STATE_IMAGE)) {
+		if (op != PWS__OP_STATE_IMAGE) {
+			if (!rp->skipped)
+				rp->skipped = seq;
+			return PWS_OK;
+		}
+	} else if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE)) {
+		snprintf(rp->why, sizeof rp->why, "record %016llx: expected revision %llu (a gap)",
+		         (unsigned long long)seq, (unsigned long long)rp->last + 1);
 		return PWS_ESTORAGE;
+	}
 	/* catching up runs in the caller's write lock: the calls replayed
 	 * nest in it (core.c), nothing else may (a callback's re-entry) */
 	if (op == PWS__OP_STATE_IMAGE)
@@ -273,6 +398,15 @@ static int sink(void *ctx, uint32_t kind, const char *key, size_t key_len, const
 	p->syncing = 1;
 	rc = apply(rp, op, &r);
 	p->syncing = 0;
+	if (rc != PWS_OK && !rp->why[0])
+		snprintf(rp->why, sizeof rp->why, "record %016llx (revision %llu): replay failed: %s",
+		         (unsigned long long)seq, (unsigned long long)seq, pws_strerror(rc));
+	else if (rc != PWS_OK && strncmp(rp->why, "record ", 7)) {
+		char w[sizeof rp->why];
+
+		snprintf(w, sizeof w, "%s", rp->why);
+		snprintf(rp->why, sizeof rp->why, "record %016llx: %.120s", (unsigned long long)seq, w);
+	}
 	return done(rp, seq, rc);
 }
 
@@ -287,11 +421,16 @@ static int apply(replay *rp, int op, rargs *rr)
 
 	if (op == PWS__OP_STATE_IMAGE) {
 		/* both parts are read with their lengths: no copy of the image */
-		if (r.n != 2 || r.a[0].type != 's' || r.a[1].type != 's')
+		if (r.n != 2 || r.a[0].type != 's' || r.a[1].type != 's') {
+			snprintf(rp->why, sizeof rp->why, "a malformed state image");
 			return PWS_ESTORAGE;
+		}
 		return pws__image_import(p, r.a[0].s, r.a[0].len, (const unsigned char *)r.a[1].s,
 		                         r.a[1].len, NULL);
 	}
+	/* the whole record checked before its call runs (see sig) */
+	if (!args_ok(op, &r, rp->why, sizeof rp->why))
+		return PWS_ESTORAGE;
 	for (i = 0; i < r.n; i++)
 		need += r.a[i].type == 's' ? r.a[i].len + 1 : 0;
 	if (need > rp->cap) { /* one buffer for the whole load */
@@ -310,14 +449,6 @@ static int apply(replay *rp, int op, rargs *rr)
 		r.s[i][r.a[i].len] = '\0';
 		need += r.a[i].len + 1;
 	}
-	/* A C string argument holding a NUL is damage (see S()): refused
-	 * before the call, which would otherwise run with it read as absent
-	 * (a valid call for an optional one: a note, a parent) and change the
-	 * state of a handle catching up, which keeps its state on a refusal. */
-	for (i = 0; i < r.n; i++)
-		if (r.a[i].type == 's' && memchr(r.a[i].s, '\0', r.a[i].len) &&
-		    !(op == PWS__OP_INVITE_BULK && i == 2) && op != PWS__OP_SNAPSHOT_IMPORT)
-			return PWS_ESTORAGE;
 	/* no pws_result: a stored call succeeded once on this very state */
 	rc = dispatch(p, op, &r, rp->res);
 	if (r.bad)
@@ -346,14 +477,17 @@ int pws__replay(pws_policy *p)
 	p->replaying = 0;
 	pws__write_end(p);
 	pws__free(&p->mem, rp.buf);
+	if (rc == PWS_OK && rp.skipped && !rp.image_at)
+		rc = PWS_ESTORAGE; /* records out of sequence and no image: a gap */
 	if (rc != PWS_OK)
 		return rc == PWS_ENOMEM ? PWS_ENOMEM : PWS_ESTORAGE;
 	p->seq = rp.last;
-	p->base = rp.first;
+	/* the next compaction deletes from the first key still stored */
+	p->base = rp.skipped ? rp.skipped : rp.first;
 	return PWS_OK;
 }
 
-int pws__replay_after(pws_policy *p, uint64_t *applied)
+int pws__replay_after(pws_policy *p, uint64_t *applied, char *why, size_t why_len)
 {
 	replay rp;
 	char key[17];
@@ -368,12 +502,20 @@ int pws__replay_after(pws_policy *p, uint64_t *applied)
 	snprintf(key, sizeof key, "%016llx", (unsigned long long)p->seq);
 	rc = p->storage.load_after(p->storage.ctx, key, p->seq ? 16 : 0, sink, &rp);
 	pws__free(&p->mem, rp.buf);
+	if (rc == PWS_OK && rp.skipped && !rp.image_at) {
+		snprintf(rp.why, sizeof rp.why, "record %016llx: expected revision %llu (a gap)",
+		         (unsigned long long)rp.skipped, (unsigned long long)p->seq + 1);
+		rc = PWS_ESTORAGE;
+	}
+	if (rc != PWS_OK && why && why_len)
+		snprintf(why, why_len, "%s", rp.why);
 	if (rp.count) {
 		/* what was applied is applied whole, record by record: the
 		 * revision follows it even if a later record failed */
 		p->seq = rp.last;
 		if (rp.image_at)
-			p->base = rp.image_at; /* a compaction: older keys are gone */
+			/* a compaction: older keys are gone (but those skipped) */
+			p->base = rp.skipped ? rp.skipped : rp.image_at;
 		else if (!p->base)
 			p->base = rp.first;
 		*applied = rp.count;

@@ -9,7 +9,7 @@
 #include <errno.h>
 #include <time.h>
 
-int pws__catch_up(pws_policy *p, uint64_t *applied)
+int pws__catch_up(pws_policy *p, uint64_t *applied, char *why, size_t why_len)
 {
 	int rc;
 
@@ -22,7 +22,7 @@ int pws__catch_up(pws_policy *p, uint64_t *applied)
 	rc = pws__write_begin(p);
 	if (rc == PWS_OK) {
 		p->replaying = 1;
-		rc = pws__replay_after(p, applied);
+		rc = pws__replay_after(p, applied, why, why_len);
 		p->replaying = 0;
 		pws__write_end(p);
 	}
@@ -51,7 +51,7 @@ PWS_EXTERN int pws_policy_sync(pws_policy *p, uint64_t *revision)
 
 	if (!p)
 		return PWS_EINVALID;
-	rc = pws__catch_up(p, &applied);
+	rc = pws__catch_up(p, &applied, NULL, 0);
 	if (pws_policy_revision(p, &rev) != PWS_OK)
 		rev = 0;
 	if (rc == PWS_OK && applied && p->on_change)

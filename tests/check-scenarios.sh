@@ -123,6 +123,22 @@ if run store world "sqlite:$tmp/probe.db" "$srcdir/tests/scenarios/RO6-last-admi
 	cli_store_checks "sqlite:$tmp/w.db" "sqlite:$tmp/c.db" sqlite
 	[ "$(run store info "sqlite:$tmp/none/x.db" >/dev/null 2>&1; echo $?)" = 2 ] ||
 		{ echo "FAIL: a store in a missing directory does not exit 2"; rc=1; }
+	# a byte changed in a stored record: its checksum (format 2) refuses it
+	if command -v sqlite3 >/dev/null 2>&1; then
+		st() { run "$@" >"$tmp/out" 2>&1; echo $?; }
+		o() { cat "$tmp/out"; }
+		sqlite3 "$tmp/c.db" "UPDATE pws_records SET data = substr(data, 1, 10) || X'7a' ||
+			substr(data, 12) WHERE key = CAST('0000000000000001' AS BLOB);" ||
+			{ echo "FAIL: sqlite3 could not damage a record"; rc=1; }
+		[ "$(st store verify "sqlite:$tmp/c.db")" = 1 ] &&
+			o | grep -q 'under key 0000000000000001: checksum mismatch$' ||
+			{ echo "FAIL: verify of a damaged record: $(o)"; rc=1; }
+		st store dump "sqlite:$tmp/c.db" >/dev/null
+		o | grep -q '^0000000000000001 <checksum mismatch: stored [0-9a-f]*, computed [0-9a-f]*>$' ||
+			{ echo "FAIL: dump of a damaged record: $(o)"; rc=1; }
+		[ "$(st store info "sqlite:$tmp/c.db")" = 2 ] || { echo "FAIL: info of a damaged store: $(o)"; rc=1; }
+		echo "ok: a damaged record is named by verify, dump and info"
+	fi
 else
 	echo "note: no SQLite adapter: store commands not tested"
 fi

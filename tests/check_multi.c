@@ -423,7 +423,7 @@ static void seed(const char *spec, void (*setup)(pws_policy *p))
 }
 
 /* ------------------------------------------------------------------ */
-/* the stored records (doc/STORAGE.md, format 1)                       */
+/* the stored records (doc/STORAGE.md, format 2: a checksum at the end) */
 
 typedef struct srec {
 	uint64_t rev;

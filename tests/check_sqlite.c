@@ -726,7 +726,7 @@ static void same_decisions(const decision *before, const decision *after)
 }
 
 /* Every record is a PWS_RECORD_OP with a 16-hex-digit key, numbered
- * without a gap, and format byte 1. */
+ * without a gap, and format byte 2 (a CRC-32C trailer). */
 static void check_record_shape(const char *path, long expected)
 {
 	sqlite3 *db;
@@ -756,8 +756,8 @@ static void check_record_shape(const char *path, long expected)
 		if (n > 0)
 			ck_assert_msg(seq == prev + 1, "sequence gap: %llu after %llu", seq, prev);
 		prev = seq;
-		ck_assert_int_ge(sqlite3_column_bytes(q, 2), 6);
-		ck_assert_int_eq(d[0], 1);
+		ck_assert_int_ge(sqlite3_column_bytes(q, 2), 6 + 4);
+		ck_assert_int_eq(d[0], 2);
 		n++;
 	}
 	sqlite3_finalize(q);

@@ -5,6 +5,7 @@
  */
 #include "storage-scenario.h"
 #include "test-world.h"
+#include "torn-store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -375,7 +376,7 @@ START_TEST(storage_malformed_store_refused)
 	((unsigned char *)s.v[3].data)[0] = 99;     /* unknown record format */
 	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_ESTORAGE);
 	ck_assert_ptr_null(q);
-	((unsigned char *)s.v[3].data)[0] = 1;
+	((unsigned char *)s.v[3].data)[0] = 2;
 	memcpy(s.v[5].key, "0000000000000001", 16); /* out of order */
 	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_ESTORAGE);
 	ck_assert_int_eq(s.closed, 0);
@@ -898,7 +899,8 @@ static unsigned char *image_bin(rec *r, size_t *len)
 	ck_assert_int_eq(d[6 + 5 + jl], 's');
 	memcpy(&bl, d + 6 + 5 + jl + 1, 4);
 	*len = bl;
-	ck_assert_uint_eq(r->len, 6 + 5 + (size_t)jl + 5 + bl);
+	ck_assert_int_eq(d[0], 2); /* format 2: a CRC-32C trailer */
+	ck_assert_uint_eq(r->len, 6 + 5 + (size_t)jl + 5 + bl + 4);
 	return d + 6 + 5 + jl + 5;
 }
 
@@ -924,6 +926,14 @@ static int opens(mstore *s)
 	return rc;
 }
 
+/* opens() with the image record's checksum made right again: a damaged
+ * image reaches the image's own checks. */
+static int sealed_opens(mstore *s)
+{
+	torn_reseal((unsigned char *)s->v[0].data, s->v[0].len);
+	return opens(s);
+}
+
 /* A damaged image is refused at open, whatever the damage; it never
  * crashes (the sanitizer and valgrind runs read every byte of this). */
 START_TEST(storage_image_damage_refused)
@@ -944,23 +954,23 @@ START_TEST(storage_image_damage_refused)
 	orig = malloc(blen);
 	memcpy(orig, bin, blen);
 	ck_assert_int_eq(memcmp(bin, "PWSI", 4), 0);
-	ck_assert_int_eq(opens(&s), PWS_OK);
+	ck_assert_int_eq(sealed_opens(&s), PWS_OK);
 	/* named damage: magic, version, a row out of its tables, bad padding,
 	 * a duplicated row */
 	bin[0] = 'X';
-	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
 	bin[4] = 2;
-	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
 	bin[blen - 20] = 0xff; bin[blen - 19] = 0xff; /* last row: workspace position */
-	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
 	bin[blen - 1] = 1;                              /* last row: padding */
-	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
 	memcpy(bin + blen - 20, bin + blen - 40, 20);   /* last row = the one before */
-	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
 	/* every single byte flipped in turn: refused, or (a byte of an id or a
 	 * role changed into another valid one) loaded; never a crash */
@@ -968,11 +978,16 @@ START_TEST(storage_image_damage_refused)
 		int rc;
 
 		bin[k] ^= 0x5a;
-		rc = opens(&s);
+		/* the record's checksum refuses it; behind it, the image's
+		 * own checks */
+		ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
+		rc = sealed_opens(&s);
 		ck_assert_msg(rc == PWS_OK || rc == PWS_ESTORAGE, "byte %zu: %s", k, pws_strerror(rc));
 		loaded += rc == PWS_OK;
 		bin[k] = orig[k];
 	}
+	memcpy(bin, orig, blen);
+	torn_reseal((unsigned char *)s.v[0].data, s.v[0].len);
 	ck_assert_msg(loaded < (int)blen / 2, "most damage went unnoticed (%d of %zu)", loaded, blen);
 	/* truncated at every length: the record's own framing refuses it */
 	full = s.v[0].len;

@@ -373,3 +373,16 @@ int torn_store_reboot(const torn_store *s, torn_store *out, size_t k, int damage
 	}
 	return 0;
 }
+
+void torn_reseal(unsigned char *data, size_t len)
+{
+	uint32_t c;
+
+	if (len < 10 || data[0] != 2)
+		return;
+	c = pws__crc32c(0, data, len - 4);
+	data[len - 4] = (unsigned char)c;
+	data[len - 3] = (unsigned char)(c >> 8);
+	data[len - 2] = (unsigned char)(c >> 16);
+	data[len - 1] = (unsigned char)(c >> 24);
+}

@@ -24,12 +24,14 @@
  * **Records.** Kind ::PWS_RECORD_OP; the key is the change's sequence
  * number as 16 lowercase hexadecimal digits (so byte order is commit
  * order); the data is one encoded call, in a versioned format documented
- * in doc/STORAGE.md: a byte 1 (format version), a reserved byte, the
+ * in doc/STORAGE.md: a byte 2 (format version), a reserved byte, the
  * operation code and the argument count (little-endian 16-bit each), then
  * each argument as a type byte ('s' string with a 32-bit little-endian
- * length, 'n' absent string, 'i' 64-bit little-endian integer). Operation
- * codes are never renumbered; a store written by this version loads in
- * every later one.
+ * length, 'n' absent string, 'i' 64-bit little-endian integer), then a
+ * CRC-32C of all the bytes before it (32-bit little-endian); a record
+ * whose checksum does not match is refused. Records of format 1 (the same
+ * without the checksum) are still read. Operation codes are never
+ * renumbered; a store written by this version loads in every later one.
  *
  * The table is copied when a policy handle is created (bounded by the size
  * its @c version implies), so the caller may discard its copy afterwards.
