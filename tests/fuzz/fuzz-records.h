@@ -5,7 +5,10 @@
  *   u8 key length, u16 data length (little-endian), key, data;
  * a key length 0 stands for the next key of the library's own form (16
  * lowercase hex digits, counting from 1), so most records are in sequence.
- * A truncated last record is dropped. The harness hands them to the
+ * A record whose data starts with format byte 2 gets its checksum trailer
+ * recomputed (so mutations reach the decoder behind the CRC-32C) unless
+ * bit 0x40 of its kind byte asks for the bytes as they are (so a wrong
+ * checksum is fuzzed too). A truncated last record is dropped. The harness hands them to the
  * library sorted by key (a store's contract), keeping their order on ties.
  * SPDX-License-Identifier: MIT
  */
@@ -13,6 +16,7 @@
 #define PWS_FUZZ_RECORDS_H
 
 #include "fuzz-common.h"
+#include "crc32c.h"
 
 static FZ_UNUSED int fz_rec_cmp(const void *x, const void *y)
 {
@@ -40,11 +44,25 @@ static FZ_UNUSED void fz_records_parse(fz_store *st, const uint8_t *d, size_t n)
 
 		if (n - 4 < kl + dl)
 			break;
+		const uint8_t *data = d + 4 + kl;
+		uint8_t sealed[65536];
+
+		if (d[0] < 0x80 && !(d[0] & 0x40) && dl >= 6 && data[0] == 2) {
+			uint32_t c;
+
+			memcpy(sealed, data, dl);
+			c = pws__crc32c(0, sealed, dl - 4);
+			sealed[dl - 4] = (uint8_t)c;
+			sealed[dl - 3] = (uint8_t)(c >> 8);
+			sealed[dl - 2] = (uint8_t)(c >> 16);
+			sealed[dl - 1] = (uint8_t)(c >> 24);
+			data = sealed;
+		}
 		if (kl) {
-			fz_store_add(st, kind, d + 4, kl, d + 4 + kl, dl);
+			fz_store_add(st, kind, d + 4, kl, data, dl);
 		} else {
 			snprintf(key, sizeof key, "%016llx", ++seq);
-			fz_store_add(st, kind, key, 16, d + 4, dl);
+			fz_store_add(st, kind, key, 16, data, dl);
 		}
 		d += 4 + kl + dl;
 		n -= 4 + kl + dl;

@@ -28,6 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pws__rec_start(&m, &rec, PWS__OP_STATE_IMAGE);
 	pws__rec_bytes(&m, &rec, (const char *)data + 2, jl);
 	pws__rec_bytes(&m, &rec, (const char *)data + 2 + jl, size - 2 - jl);
+	pws__rec_seal(&m, &rec); /* format 2: the CRC-32C trailer */
 	FZ_ASSERT(!rec.oom, "building the image record");
 	memset(&st, 0, sizeof st);
 	fz_store_add(&st, PWS_RECORD_OP, "0000000000000001", 16, rec.buf, rec.len);
