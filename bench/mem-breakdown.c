@@ -1,0 +1,54 @@
+/*
+ * White-box breakdown of the bytes a membership costs (issue 15 point 3):
+ * builds the bench's world shape (N workspaces x 100 members: the Partner
+ * Manager, 89 team members, 10 partners of one organization; 10,000 team
+ * users, 1,000 partner organizations x 10 users) through the API, then
+ * prints each membership structure's capacity per membership and the RSS
+ * growth. Not built by make (it reads internal headers); build it by hand
+ * after `make`:
+ *
+ *   gcc -O2 -std=gnu11 -Ilib -Iinclude -I. bench/mem-breakdown.c \
+ *       lib/.libs/libpartnerws.a -ljansson -lpthread -lm -o mem-breakdown
+ *   ./mem-breakdown 10000     # 1M memberships; 100000 for 10M (~600 MB)
+ *
+ * "cap" figures count reserved capacity; RSS counts only touched pages
+ * (the doubled tail of a large array is not resident until used).
+ * SPDX-License-Identifier: MIT
+ */
+#include "core.h"
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+static long rss(void){FILE*f=fopen("/proc/self/statm","r");long a,b;if(fscanf(f,"%ld %ld",&a,&b)!=2)b=0;fclose(f);return b*4096;}
+#define CK(x) do{int r_=(x);if(r_){fprintf(stderr,"%s: %d\n",#x,r_);exit(1);}}while(0)
+static unsigned long long s=88172645463325252ULL;static unsigned rnd(unsigned n){s^=s<<13;s^=s>>7;s^=s<<17;return (unsigned)(s%n);}
+int main(int argc,char**argv){
+ unsigned NWS=argc>1?atoi(argv[1]):10000,NT=10000,NO=1000,w,i,j,k;
+ char id[64],em[96],t[64],d[64],wid[64];
+ long r0=rss(); pws_policy*p; CK(pws_policy_new(&p,NULL));
+ CK(pws_team_add(p,"pub","Publisher",PWS_PLAN_ENTERPRISE,0,NULL));CK(pws_team_add_domain(p,"pub","pub.com",NULL));
+ CK(pws_team_set_editor_seats(p,"pub",100000000u,NULL));
+ CK(pws_user_add(p,"pm","pm@pub.com","pub",PWS_TEAM_MEMBER,1,NULL));
+ for(i=0;i<NT;i++){snprintf(id,64,"t%u",i);snprintf(em,sizeof em,"t%u@pub.com",i);CK(pws_user_add(p,id,em,"pub",PWS_TEAM_MEMBER,0,NULL));}
+ for(k=0;k<NO;k++){snprintf(t,64,"org%u",k);snprintf(d,64,"org%u.example",k);CK(pws_team_add(p,t,t,PWS_PLAN_PROFESSIONAL,0,NULL));CK(pws_team_add_domain(p,t,d,NULL));
+  for(j=0;j<10;j++){snprintf(id,64,"p%u_%u",k,j);snprintf(em,sizeof em,"p%u@%s",j,d);CK(pws_user_add(p,id,em,t,PWS_TEAM_MEMBER,0,NULL));}}
+ long r1=rss(); unsigned long long nm=0;
+ for(w=0;w<NWS;w++){snprintf(wid,64,"w%u",w);CK(pws_workspace_create(p,"pm",wid,wid,PWS_VIS_PARTNER,NULL,NULL));nm++;
+  unsigned base=rnd(NT);
+  for(i=0;i<89;i++){unsigned u=(base+i*97)%NT;snprintf(id,64,"t%u",u);snprintf(em,sizeof em,"t%u@pub.com",u);
+   CK(pws_invite(p,"pm",wid,em,PWS_INVITE_MEMBER,PWS_ROLE_VIEWER,0,NULL));CK(pws_invite_accept(p,id,wid,NULL,NULL));nm++;}
+  unsigned org=rnd(NO);
+  for(j=0;j<10;j++){snprintf(id,64,"p%u_%u",org,j);snprintf(em,sizeof em,"p%u@org%u.example",j,org);
+   CK(pws_invite(p,"pm",wid,em,PWS_INVITE_PARTNER,PWS_ROLE_VIEWER,0,NULL));CK(pws_invite_accept(p,id,wid,NULL,NULL));nm++;}}
+ long r2=rss(); pws__model*m=&p->m; double N=(double)m->members.n;
+ unsigned long long ul=0,gl=0,ulc=0,glc=0;
+ for(i=0;i<m->users.n;i++){ul+=USER(m,i)->members.cap*4ull;ulc++;}
+ for(i=0;i<m->groups.n;i++){gl+=GROUP(m,i)->list.cap*4ull;glc++;}
+ printf("memberships %.0f (counted %llu) users %u ws %u groups %u\n",N,nm,m->users.n,m->wss.n,m->groups.n);
+ printf("record     %.2f B (cap %u x16)\n",m->members.cap*16.0/N,m->members.cap);
+ printf("member_of  %.2f B (cap %u x16, load %.3f)\n",m->member_of.cap*16.0/N,m->member_of.cap,m->member_of.n/(double)m->member_of.cap);
+ printf("user lists %.2f B (+malloc hdr %.2f)\n",ul/N,ulc*16/N);
+ printf("grp lists  %.2f B (+malloc hdr %.2f)\n",gl/N,glc*16/N);
+ printf("seat_of    %.2f B  seen_of %.2f B invite_of %.2f B invites %.2f B\n",m->seat_of.cap*16.0/N,m->seen_of.cap*16.0/N,m->invite_of.cap*16.0/N,m->invites.cap*16.0/N);
+ printf("RSS directory %.1f MiB, growth over memberships %.2f B/memb, whole policy %.2f B/memb\n",(r1-r0)/1048576.0,(r2-r1)/N,(r2-r0)/N);
+ pws_policy_free(p); return 0;}
