@@ -75,16 +75,25 @@ static int no_seat(const pws__who *c, uint32_t x)
 	       pws__seats_used(m, c->wteam) >= TEAM(m, c->wteam)->seats;
 }
 
+int pws__decide_may_invite(const pws__who *c, int kind, pws__verdict *v)
+{
+	int rule;
+
+	if (!pws__decide(c, kind == PWS_INVITE_MEMBER ? PWS_ACT_INVITE_MEMBER : PWS_ACT_INVITE_PARTNER,
+	                 PWS__NONE, &rule))
+		return no(v, rule, NULL);
+	return ok(v, rule);
+}
+
 int pws__decide_invite(const pws__who *c, const pws__invitee *iv, int kind, int role, int lead,
                        pws__verdict *v)
 {
 	const pws__model *m = c->m;
-	int rule;
 
 	v->role = role;
+	if (pws__decide_may_invite(c, kind, v))
+		return PWS_EDENIED;
 	if (kind == PWS_INVITE_MEMBER) {
-		if (!pws__decide(c, PWS_ACT_INVITE_MEMBER, PWS__NONE, &rule))
-			return no(v, rule, NULL);
 		/* IN2/IN7 (rev12): a team-member invite names a user of the
 		 * owning team */
 		if (iv->user == PWS__NONE || USER(m, iv->user)->team != c->wteam)
@@ -93,8 +102,6 @@ int pws__decide_invite(const pws__who *c, const pws__invitee *iv, int kind, int 
 			return no(v, PWS_RULE_RO3, "only partners can be Partner Leads");
 		v->rule = PWS_RULE_IN2;
 	} else {
-		if (!pws__decide(c, PWS_ACT_INVITE_PARTNER, PWS__NONE, &rule))
-			return no(v, rule, NULL);
 		if ((iv->user != PWS__NONE && USER(m, iv->user)->team == c->wteam) ||
 		    (iv->dom_team != PWS__NONE && iv->dom_team == c->wteam))
 			return no(v, PWS_RULE_IN4, "the address belongs to the publisher team");
@@ -175,8 +182,9 @@ int pws__decide_withdraw(const pws__who *c, uint32_t i, pws__verdict *v)
 		return no(v, PWS_RULE_LC1, NULL);
 	if (boss(c))
 		return ok(v, PWS_RULE_IN7);
-	if (c->mi != PWS__NONE && c->lead && c->partner && c->pws &&
-	    in->kind == PWS_INVITE_PARTNER) {
+	/* c->lead: an effective partner membership (RO3) of this partner
+	 * workspace */
+	if (c->lead && in->kind == PWS_INVITE_PARTNER) {
 		pws__invitee_of(m, pws__atom(m, in->email), &iv);
 		if (lead_org_has(c, &iv))
 			return ok(v, PWS_RULE_IN7);
@@ -193,7 +201,8 @@ static int may_manage(const pws__who *c, uint32_t x, uint32_t rec, pws__verdict 
 
 	if (!pws__decide(c, PWS_ACT_MANAGE_MEMBERS, PWS__NONE, &rule))
 		return no(v, rule, NULL);
-	if (rec == PWS__NONE || !MEMB(m, rec)->alive)
+	/* a record of member_of is alive (pws__member_unlink takes it out) */
+	if (rec == PWS__NONE)
 		return fail(v, PWS_ENOTFOUND, "the user is not a member of the workspace");
 	if (!boss(c)) {
 		/* a Partner Lead: counting partners of their own organization */
@@ -218,14 +227,14 @@ int pws__decide_set_role(const pws__who *c, uint32_t x, uint32_t rec, int role,
 		return rc;
 	X = MEMB(m, rec);
 	partner = pws__morg(m, rec) != PWS__GRP_TEAM;
+	/* a Partner Lead manages partners only (may_manage): RO1 is their
+	 * answer to admin too */
 	if (partner && role == PWS_ROLE_ADMIN)
 		return no(v, PWS_RULE_RO1, NULL);
-	if (!boss(c) && role == PWS_ROLE_ADMIN)
-		return no(v, PWS_RULE_RO4, "a Partner Lead never grants admin");
 	if (partner && role == PWS_ROLE_EDITOR && c->multi)
 		return no(v, PWS_RULE_RO2, NULL);
 	if (!partner && X->role == PWS_ROLE_ADMIN && role != PWS_ROLE_ADMIN &&
-	    pws__team_admins(m, c->w) <= 1)
+	    pws__group_admins(m, rec) <= 1)
 		return no(v, PWS_RULE_RO6, "this is the last Admin from the owning team");
 	if (partner && role == PWS_ROLE_EDITOR && X->role != PWS_ROLE_EDITOR && no_seat(c, x))
 		return no(v, PWS_RULE_PL4, "no Partner Editor seat is free");
@@ -244,7 +253,8 @@ int pws__decide_set_lead(const pws__who *c, uint32_t x, uint32_t rec, int lead,
 		return no(v, PWS_RULE_RO5, NULL);
 	if (!pws__decide(c, PWS_ACT_SET_PARTNER_LEAD, PWS__NONE, &rule))
 		return no(v, rule, NULL);
-	if (rec == PWS__NONE || !MEMB(m, rec)->alive)
+	/* a record of member_of is alive (pws__member_unlink takes it out) */
+	if (rec == PWS__NONE)
 		return fail(v, PWS_ENOTFOUND, "the user is not a member of the workspace");
 	if (pws__morg(m, rec) == PWS__GRP_TEAM)
 		return no(v, PWS_RULE_RO3, "only partners can be Partner Leads");
@@ -259,7 +269,7 @@ int pws__decide_remove(const pws__who *c, uint32_t x, uint32_t rec, pws__verdict
 	if (rc)
 		return rc;
 	if (pws__morg(m, rec) == PWS__GRP_TEAM && MEMB(m, rec)->role == PWS_ROLE_ADMIN &&
-	    pws__team_admins(m, c->w) <= 1)
+	    pws__group_admins(m, rec) <= 1)
 		return no(v, PWS_RULE_RO6, "this is the last Admin from the owning team");
 	return ok(v, PWS_RULE_RO4);
 }
@@ -273,13 +283,12 @@ int pws__decide_partner_end(const pws__model *m, uint32_t a, uint32_t t, uint32_
 	if (!pws__is_pm(m, a, t) &&
 	    !(USER(m, a)->team == t && USER(m, a)->team_role == PWS_TEAM_SUPER_ADMIN))
 		return no(v, PWS_RULE_RM2, "only the team's Partner Managers and super admins end a partner relation");
+	/* a membership of a team-t workspace held by a user not on t is a
+	 * partner one, so of a partner workspace (S9) */
 	if (X->team != t)
-		for (i = 0; i < X->members.n; i++) {
-			const pws__ws *W = WS(m, pws__mws(m, X->members.v[i]));
-
-			if (W->team == t && W->vis == PWS_VIS_PARTNER)
+		for (i = 0; i < X->members.n; i++)
+			if (WS(m, pws__mws(m, X->members.v[i]))->team == t)
 				return ok(v, PWS_RULE_RM2);
-		}
 	return fail(v, PWS_ENOTFOUND, "the user is not a partner of the team");
 }
 
@@ -462,6 +471,24 @@ int pws__decide_set_visibility(const pws__who *c, pws__verdict *v)
 	return ok(v, rule);
 }
 
+int pws__decide_list_partnerships(const pws__model *m, uint32_t a, uint32_t t, pws__verdict *v)
+{
+	const pws__user *A = USER(m, a);
+
+	if (A->team == t && (pws__is_pm(m, a, t) || A->team_role >= PWS_TEAM_ADMIN))
+		return ok(v, PWS_RULE_TT1);
+	return no(v, PWS_RULE_TT1, "only the team's Partner Managers and admins see its partnerships");
+}
+
+int pws__decide_partner_reach(const pws__model *m, uint32_t a, uint32_t t, pws__verdict *v)
+{
+	const pws__user *A = USER(m, a);
+
+	if (pws__is_pm(m, a, t) || (A->team == t && A->team_role == PWS_TEAM_SUPER_ADMIN))
+		return ok(v, PWS_RULE_VI9);
+	return no(v, PWS_RULE_VI9, "only the team's Partner Managers and super admins list a partner's reach");
+}
+
 int pws__decide_migrate(const pws__model *m, uint32_t u, uint32_t w, pws__verdict *v)
 {
 	const pws__ws *W = WS(m, w);
@@ -503,9 +530,10 @@ int pws__sees_invite(const pws__who *c, uint32_t i)
 
 	if (boss(c))
 		return 1;
-	/* IN3, IN7, VI2: a Partner Lead, partner invites to their own
-	 * organization only (never another organization's, in any mode) */
-	if (in->kind != PWS_INVITE_PARTNER || !c->lead || !c->partner)
+	/* IN3, IN7, VI2: a Partner Lead (allowed by pws__decide_list_invites
+	 * and not a boss), partner invites to their own organization only
+	 * (never another organization's, in any mode) */
+	if (in->kind != PWS_INVITE_PARTNER)
 		return 0;
 	pws__invitee_of(c->m, pws__atom(c->m, in->email), &iv);
 	return lead_org_has(c, &iv);

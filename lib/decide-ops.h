@@ -39,6 +39,9 @@ typedef struct pws__invitee {
 
 void pws__invitee_of(const pws__model *m, const char *email_key, pws__invitee *iv);
 
+/* IN1, IN2 (WS2, LC1 through decide): whether c may invite anyone of this
+ * kind to the workspace at all (the whole of a bulk invite, IN5). */
+int pws__decide_may_invite(const pws__who *c, int kind, pws__verdict *v);
 /* IN1-IN4, IN7 (team-member invites), RO1-RO3, PL4; LC1 through decide. */
 int pws__decide_invite(const pws__who *c, const pws__invitee *iv, int kind, int role, int lead,
                        pws__verdict *v);
@@ -83,6 +86,12 @@ int pws__decide_review(const pws__who *c, pws__verdict *v);
 /* DL1: leaving partner visibility; v->why says when open invites are all
  * that is left. */
 int pws__decide_set_visibility(const pws__who *c, pws__verdict *v);
+/* TT1: the partnerships page of team t, for user a (its Partner Managers
+ * and admins). */
+int pws__decide_list_partnerships(const pws__model *m, uint32_t a, uint32_t t, pws__verdict *v);
+/* VI9: one partner's reach across team t's partner workspaces, for user a
+ * (the team's Partner Managers and super admins). */
+int pws__decide_partner_reach(const pws__model *m, uint32_t a, uint32_t t, pws__verdict *v);
 /* TT2, LC1: migrating legacy workspace w; u is PWS__NONE for the host. */
 int pws__decide_migrate(const pws__model *m, uint32_t u, uint32_t w, pws__verdict *v);
 /* CR7: the Partner Manager flag for a user of team t (PWS__NONE: none). */

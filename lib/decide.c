@@ -15,10 +15,11 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 	pws__who_init_h(c, m, u, w, hx);
 }
 
-/* pws__is_pm for the actor and the workspace's team, from the hot fields. */
+/* pws__is_pm for the actor and the workspace's team, from the hot fields
+ * (a workspace always has a team, never PWS__NONE: CR6, snapshot S-refs). */
 static int who_is_pm(const pws__who *c)
 {
-	return c->upm && c->uteam == c->wteam && c->wteam != PWS__NONE &&
+	return c->upm && c->uteam == c->wteam &&
 	       TEAM(c->m, c->wteam)->plan == PWS_PLAN_ENTERPRISE;
 }
 
@@ -39,13 +40,15 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	/* WS4: a team membership counts while its user is on the owning team;
 	 * a partner membership never counts for a user on the owning team
 	 * (rev12), and in team-to-team only while the user is on the team it
-	 * was granted through (pws__member_effective, from the slot alone) */
+	 * was granted through (pws__member_effective, from the slot alone).
+	 * A team membership exists only while its user is on the owning team
+	 * (leaving the team ends it; snapshot S9), and a partner membership
+	 * only in a partner workspace (DL1 waits for the last one; S9): neither
+	 * is asked again here. */
 	eff = c->rec != PWS__NONE &&
-	      (pws__aux_org(aux) == PWS__AUX_ORG_MAX
-	               ? !c->partner
-	               : c->partner && (c->vis != PWS_VIS_PARTNER ||
-	                                c->model != PWS_MODEL_TEAM_TO_TEAM ||
-	                                c->uteam == pws__aux_org(aux)));
+	      (pws__aux_org(aux) == PWS__AUX_ORG_MAX ||
+	       (c->partner && (c->model != PWS_MODEL_TEAM_TO_TEAM ||
+	                       c->uteam == pws__aux_org(aux))));
 	c->mi = eff ? c->rec : PWS__NONE;
 	c->role = eff ? (int)pws__aux_role(aux) : 0;
 	c->lead = eff ? (int)pws__aux_lead(aux) : 0;
@@ -115,14 +118,11 @@ uint32_t pws__partners_left(const pws__model *m, uint32_t w)
 	return n;
 }
 
-uint32_t pws__team_admins(const pws__model *m, uint32_t w)
+uint32_t pws__group_admins(const pws__model *m, uint32_t mi)
 {
-	uint32_t g = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM)), k, n = 0;
-	const pws__group *G;
+	const pws__group *G = GROUP(m, MEMB(m, mi)->grp);
+	uint32_t k, n = 0;
 
-	if (g == PWS__NONE)
-		return 0;
-	G = GROUP(m, g);
 	for (k = 0; k < G->list.n; k++)
 		if (MEMB(m, G->list.v[k])->role == PWS_ROLE_ADMIN)
 			n++;
@@ -140,12 +140,13 @@ static int is_el_editor(const pws__model *m, uint32_t el, uint32_t u)
 	return 0;
 }
 
-/* WS2: a non-member reaches a non-partner workspace by its visibility. */
+/* WS2: a non-member reaches a non-partner workspace by its visibility
+ * (not a partner: on the workspace's team, which is never PWS__NONE). */
 static int visible_by_visibility(const pws__who *c)
 {
 	if (c->vis == PWS_VIS_PUBLIC)
 		return 1;
-	return c->vis == PWS_VIS_TEAM && !c->partner && c->uteam != PWS__NONE;
+	return c->vis == PWS_VIS_TEAM && !c->partner;
 }
 
 /* The review of a pending request (CR3), allowed even while pending (LC1). */
@@ -198,13 +199,17 @@ static int decide_fork(const pws__who *c, int *rule)
 }
 
 /* Settings a Workspace Admin or (in partner workspaces) a Partner Manager
- * controls, member or not (WS1 decision). */
+ * controls, member or not (WS1 decision). Called for the actions of
+ * is_manage_action() only. */
 static int decide_manage(const pws__who *c, int action, int *rule)
 {
 	int admin = c->role == PWS_ROLE_ADMIN;
 	int boss = admin || c->pm;
 
-	switch (action) {
+	/* the default cannot be taken: the callers pass the actions of
+	 * is_manage_action() only (and the api layer refuses an unknown one);
+	 * it stays, denying, so that no action is ever allowed by mistake */
+	switch (action) { /* GCOVR_EXCL_BR_LINE */
 	case PWS_ACT_EDIT_DETAILS:
 		return boss ? allow(rule, PWS_RULE_DT1) : deny(rule, PWS_RULE_DT1);
 	case PWS_ACT_ENABLE_MULTI:
@@ -226,13 +231,15 @@ static int decide_manage(const pws__who *c, int action, int *rule)
 	case PWS_ACT_INVITE_PARTNER:
 		if (!c->pws)
 			return deny(rule, PWS_RULE_WS2);
-		if (boss || (c->lead && c->partner))
+		/* c->lead: an effective partner membership (RO3), so a partner */
+		if (boss || c->lead)
 			return allow(rule, PWS_RULE_IN1);
 		return deny(rule, PWS_RULE_IN1);
 	case PWS_ACT_INVITE_MEMBER:
 		return boss ? allow(rule, PWS_RULE_IN2) : deny(rule, PWS_RULE_IN2);
 	case PWS_ACT_MANAGE_MEMBERS:
-		if (boss || (c->lead && c->partner && c->pws))
+		/* c->lead: a partner membership (RO3), of a partner workspace */
+		if (boss || c->lead)
 			return allow(rule, PWS_RULE_RO4);
 		return deny(rule, PWS_RULE_RO4);
 	case PWS_ACT_SET_PARTNER_LEAD:
@@ -326,7 +333,8 @@ int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule)
 	case PWS_ACT_GENERATE_CODE: case PWS_ACT_EXPORT:
 		return allow(rule, PWS_RULE_AC1);
 	case PWS_ACT_VIEW_MEMBERS:
-		if (!c->partner || c->pm)
+		/* a Partner Manager is on the owning team: not a partner (VI1) */
+		if (!c->partner)
 			return allow(rule, PWS_RULE_VI1);
 		return allow(rule, c->multi ? PWS_RULE_VI2 : PWS_RULE_VI3);
 	case PWS_ACT_EDIT: case PWS_ACT_IMPORT:
@@ -350,9 +358,10 @@ int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule)
 		return c->role == PWS_ROLE_ADMIN ? allow(rule, PWS_RULE_INT1)
 		                                 : deny(rule, PWS_RULE_INT1);
 	default:
-		if (is_manage_action(action))
-			return decide_manage(c, action, rule);
-		return deny(rule, PWS_RULE_NONE);
+		/* the actions left are those of is_manage_action(): the api
+		 * layer refuses any other (PWS_EINVALID), and decide_manage
+		 * denies it all the same */
+		return decide_manage(c, action, rule);
 	}
 }
 
@@ -365,12 +374,11 @@ int pws__reaches(const pws__model *m, uint32_t u, uint32_t w)
 	return pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rule);
 }
 
-/* VI2: same partner organization. */
+/* VI2: same partner organization; x is a member of w (the callers of
+ * pws__sees_member and pws__org_sees_member pass effective members only). */
 static int same_org(const pws__model *m, uint32_t w, uint32_t org, uint32_t x)
 {
-	uint32_t mi = pws__member_rec(m, w, x);
-
-	return mi != PWS__NONE && pws__morg(m, mi) == org;
+	return pws__morg(m, pws__member_rec(m, w, x)) == org;
 }
 
 int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule)
@@ -381,7 +389,7 @@ int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, in
 	pws__who_init(&c, m, u, w);
 	if (!pws__decide(&c, PWS_ACT_VIEW_MEMBERS, PWS__NONE, rule))
 		return 0;
-	if (!c.partner || c.pm)
+	if (!c.partner) /* a Partner Manager is on the owning team (VI1) */
 		return allow(rule, PWS_RULE_VI1);
 	if (!c.multi)
 		return allow(rule, PWS_RULE_VI3);

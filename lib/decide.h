@@ -51,7 +51,8 @@ int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule);
 /* Whether the user may reach (VIEW) the workspace. */
 int pws__reaches(const pws__model *m, uint32_t u, uint32_t w);
 
-/* Member visibility (VI1-VI3): may viewer u see member x of w? */
+/* Member visibility (VI1-VI3): may viewer u see member x of w? x must be
+ * an effective member of w (pws__member_eff), as for pws__org_sees_member. */
 int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule);
 
 /* The same as a partner organization (VI8). org: team idx or domain atom. */
@@ -67,7 +68,8 @@ uint32_t pws__seats_used(const pws__model *m, uint32_t team);
 /* Number of partner membership records and open partner invites (DL1). */
 uint32_t pws__partners_left(const pws__model *m, uint32_t w);
 
-/* Number of effective team-member Admins (RO6). */
-uint32_t pws__team_admins(const pws__model *m, uint32_t w);
+/* Number of Admins in the group of membership mi: with mi a team
+ * membership, the owning team's Admins of its workspace (RO6). */
+uint32_t pws__group_admins(const pws__model *m, uint32_t mi);
 
 #endif

@@ -952,18 +952,11 @@ PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *p, const char
 
 /* --- partnerships, seats, one partner's reach -------------------------------- */
 
-/* Team Partner Managers and admins manage partnerships (TT1, VI9). */
-static int team_manager(const pws__model *m, uint32_t a, uint32_t t)
-{
-	const pws__user *A = USER(m, a);
-
-	return A->team == t && (pws__is_pm(m, a, t) || A->team_role >= PWS_TEAM_ADMIN);
-}
-
 PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *p, const char *actor,
                                      const char *team_id)
 {
 	const pws__model *m;
+	pws__verdict v = PWS__VERDICT_INIT;
 	const pws__team *T;
 	uint32_t a, t, i, j;
 	pws_iter *it;
@@ -978,8 +971,8 @@ PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *p, const 
 	t = pws__team_find(m, team_id);
 	if (a == PWS__NONE || t == PWS__NONE)
 		return finish(p, PWS_ENOTFOUND);
-	if (!team_manager(m, a, t))
-		return finish(p, PWS_EDENIED);
+	if (pws__decide_list_partnerships(m, a, t, &v))
+		return finish(p, PWS_EDENIED); /* TT1 (v.rule) */
 	it = it_new(&p->mem, "MnL");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
@@ -1084,6 +1077,7 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
                                       const char *team_id, const char *partner)
 {
 	const pws__model *m;
+	pws__verdict v = PWS__VERDICT_INIT;
 	const pws__user *X;
 	uint32_t a, t, x, i, k;
 	pws_iter *it;
@@ -1099,9 +1093,8 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 	x = pws__user_find(m, partner);
 	if (a == PWS__NONE || t == PWS__NONE || x == PWS__NONE)
 		return finish(p, PWS_ENOTFOUND);
-	if (!pws__is_pm(m, a, t) &&
-	    !(USER(m, a)->team == t && USER(m, a)->team_role == PWS_TEAM_SUPER_ADMIN))
-		return finish(p, PWS_EDENIED); /* VI9: a Partner Manager's view */
+	if (pws__decide_partner_reach(m, a, t, &v))
+		return finish(p, PWS_EDENIED); /* VI9 (v.rule) */
 	it = it_new(&p->mem, "LQch");
 	if (!it)
 		return finish(p, PWS_ENOMEM);

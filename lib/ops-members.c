@@ -37,6 +37,16 @@ static int ask_invite(pws__op *op, const pws__who *c, const char *email, int kin
 	return PWS_OK;
 }
 
+/* IN5: an actor who may invite nobody of this kind to the workspace (IN1,
+ * IN2; WS2, LC1) has the whole bulk call refused, in both modes. */
+static int ask_may_invite(pws__op *op, const pws__who *c, int kind)
+{
+	pws__verdict v = PWS__VERDICT_INIT;
+	int rc = pws__decide_may_invite(c, kind, &v);
+
+	return rc ? pws__refuse(op, rc, &v) : PWS_OK;
+}
+
 /* Records (or replaces) the open invite; room must be reserved. */
 static void put_invite(pws__model *m, uint32_t w, uint32_t ea, uint32_t inviter, int kind,
                        int role, int lead)
@@ -203,6 +213,8 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 	rc = check_invite_args(&op, kind, role);
 	if (!rc)
 		rc = resolve(&op, actor, workspace_id, &c);
+	if (!rc)
+		rc = ask_may_invite(&op, &c, kind);
 	if (rc)
 		return pws__op_end(&op, rc);
 	r = pws__calloc(op.mem, 1, sizeof(*r));

@@ -422,7 +422,10 @@ typedef struct pws_bulk_report pws_bulk_report;
  *
  * Every address is invited as pws_invite() would, with @p kind, @p role
  * and @p partner_lead. Every bad line (malformed, refused by the policy,
- * duplicate) is reported with its 1-based line number.
+ * duplicate) is reported with its 1-based line number. An actor who may
+ * invite nobody of @p kind to the workspace (IN1, IN2; LC1, WS2) has the
+ * whole call refused with ::PWS_EDENIED and that rule, in both modes, with
+ * no report.
  * @param policy the policy handle.
  * @param[out] report receives the report (may be NULL when not wanted);
  *             set even when the call fails with ::PWS_EDENIED or
@@ -440,7 +443,8 @@ typedef struct pws_bulk_report pws_bulk_report;
  * @return ::PWS_OK if every line was good; in best-effort mode also
  *         ::PWS_OK when some lines were bad (see the report); in
  *         all-or-nothing mode the first bad line's code and nothing
- *         invited; ::PWS_ENOMEM; ::PWS_ENOTFOUND.
+ *         invited; ::PWS_EDENIED when the actor may invite nobody;
+ *         ::PWS_ENOMEM; ::PWS_ENOTFOUND.
  * @par Example
  * @code
  * static const char csv[] = "name,email\nBob,bob@acme.com\nEve,eve@\n";
