@@ -320,7 +320,7 @@ static void mut_walk(mut_ctx *c, json_t *node, const char *path)
 		}
 		for (j = 0; j < nk; j++) {
 			v = json_object_get(node, keys[j]);
-			snprintf(sub, sizeof sub, "%s.%s", path, keys[j]);
+			snprintf(sub, sizeof sub, "%.400s.%.60s", path, keys[j]);
 			json_incref(v);
 			/* removed */
 			json_object_del(node, keys[j]);
@@ -339,7 +339,7 @@ static void mut_walk(mut_ctx *c, json_t *node, const char *path)
 		for (i = 0; i < json_array_size(node) && i < 3; i++) {
 			json_t *v = json_array_get(node, i);
 
-			snprintf(sub, sizeof sub, "%s[%zu]", path, i);
+			snprintf(sub, sizeof sub, "%.400s[%zu]", path, i);
 			json_incref(v);
 			for (k = 0; k < n; k++) {
 				json_array_set(node, i, subst[k]);
