@@ -50,6 +50,12 @@ typedef struct sconn {
 	char dels[64][17];  /* deletions of the open change set */
 	int ndels;
 	int closed;
+	/* hooks of the sync tests: a failing load_after, a change feed */
+	int load_after_rc;  /* returned instead of reading, when not 0 */
+	int wait_rc;        /* what wait returns */
+	int waits;          /* wait calls seen */
+	pws_policy *writer; /* wait lets it write one team first, once */
+	int v1;             /* a version-1 table: written with put */
 } sconn;
 
 static int find(const slog *l, const char *key)
@@ -100,7 +106,9 @@ static int s_append(void *ctx, uint32_t kind, const char *key, size_t key_len, c
 static int s_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
                  size_t len)
 {
-	(void)ctx; (void)kind; (void)key; (void)key_len; (void)data; (void)len;
+	(void)kind; (void)key; (void)key_len; (void)data; (void)len;
+	if (((sconn *)ctx)->v1)
+		return PWS_OK; /* a version-1 table is never read back here */
 	ck_abort_msg("a version-2 store is written with append, never put");
 	return PWS_ESTORAGE;
 }
@@ -184,6 +192,8 @@ static int s_load_after(void *ctx, const char *key, size_t key_len, pws_storage_
 	size_t i;
 	int rc = PWS_OK;
 
+	if (c->load_after_rc)
+		return c->load_after_rc;
 	/* one consistent read: the log cannot change while it is handed out */
 	lock_log(c->log);
 	for (i = 0; i < c->log->n && !rc; i++) {
@@ -232,8 +242,30 @@ static void on_change(uint64_t rev, void *payload)
 	c->last = rev;
 }
 
-/* A handle on the log through its own connection. */
-static pws_policy *attach(slog *l, sconn *c, changes *ch)
+/* The change feed: another writer commits meanwhile (once), or nothing
+ * happens and the wait reports what the test set. */
+static int s_wait(void *ctx, int timeout_ms)
+{
+	sconn *c = ctx;
+
+	ck_assert_int_ge(timeout_ms, 0);
+	c->waits++;
+	if (c->writer) {
+		pws_policy *w = c->writer;
+
+		c->writer = NULL;
+		OK(pws_team_add(w, "late", "Late", PWS_PLAN_FREE, 0, RES));
+		return PWS_OK;
+	}
+	return c->wait_rc;
+}
+
+enum { AT_V1 = 1, AT_NO_LOAD_AFTER = 2, AT_WAIT = 4 };
+
+/* A handle on the log through its own connection; flags make it a
+ * version-1 table, a version-2 table without load_after, or one with a
+ * change feed. */
+static pws_policy *attach_ex(slog *l, sconn *c, changes *ch, int flags)
 {
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
@@ -251,11 +283,26 @@ static pws_policy *attach(slog *l, sconn *c, changes *ch)
 	ops.close = s_close;
 	ops.append = s_append;
 	ops.load_after = s_load_after;
+	if (flags & AT_V1) {
+		c->v1 = 1;
+		ops.version = 1;
+		ops.append = NULL;
+		ops.load_after = NULL;
+	}
+	if (flags & AT_NO_LOAD_AFTER)
+		ops.load_after = NULL;
+	if (flags & AT_WAIT)
+		ops.wait = s_wait;
 	o.storage = &ops;
 	o.on_change = ch ? on_change : NULL;
 	o.change_payload = ch;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	return p;
+}
+
+static pws_policy *attach(slog *l, sconn *c, changes *ch)
+{
+	return attach_ex(l, c, ch, 0);
 }
 
 static uint64_t rev_of(pws_policy *p)
@@ -640,6 +687,104 @@ START_TEST(threads_write_follow_and_read)
 }
 END_TEST
 
+/* pws_policy_wait on a store with a change feed sleeps in the store's wait,
+ * not by polling, and wakes when another writer committed; the revision is
+ * then read. */
+START_TEST(wait_sleeps_in_the_store_change_feed)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	changes ch = { 0, 0 };
+	pws_policy *a = attach(&l, &ca, NULL), *b = attach_ex(&l, &cb, &ch, AT_WAIT);
+	uint64_t r = 0;
+
+	OK(pws_team_add(a, "t", "T", PWS_PLAN_FREE, 0, RES));
+	cb.writer = a;
+	ck_assert_int_eq(pws_policy_wait(b, 2, 5000, &r), PWS_OK);
+	ck_assert_uint_eq(r, 2);
+	ck_assert_int_eq(cb.waits, 1);
+	ck_assert_int_eq(ch.calls, 2); /* record 1, then after the wait record 2 */
+	ck_assert_uint_eq(ch.last, 2);
+	/* the feed says nothing came: the wait ends at its deadline */
+	cb.wait_rc = PWS_ETIMEOUT;
+	ck_assert_int_eq(pws_policy_wait(b, 3, 30, NULL), PWS_ETIMEOUT);
+	ck_assert_int_ge(cb.waits, 2);
+	/* the feed fails: the wait reports the store's error */
+	cb.wait_rc = PWS_ESTORAGE;
+	cb.waits = 0;
+	r = 0;
+	ck_assert_int_eq(pws_policy_wait(b, 3, 5000, &r), PWS_ESTORAGE);
+	ck_assert_int_eq(cb.waits, 1);
+	ck_assert_uint_eq(r, 2);
+	pws_policy_free(a);
+	pws_policy_free(b);
+	slog_free(&l);
+}
+END_TEST
+
+/* A store that cannot read what others appended: sync and wait report its
+ * error and the revision the handle has; nothing is applied, no callback. */
+START_TEST(sync_reports_a_failing_catch_up)
+{
+	slog l = { 0 };
+	sconn ca, cb;
+	changes ch = { 0, 0 };
+	pws_policy *a = attach(&l, &ca, NULL), *b = attach(&l, &cb, &ch);
+	uint64_t r = 99, d;
+
+	OK(pws_team_add(a, "t", "T", PWS_PLAN_FREE, 0, RES));
+	cb.load_after_rc = PWS_ESTORAGE;
+	d = tw_digest(b);
+	ck_assert_int_eq(pws_policy_sync(b, &r), PWS_ESTORAGE);
+	ck_assert_uint_eq(r, 0);
+	ck_assert_int_eq(pws_policy_wait(b, 1, 1000, &r), PWS_ESTORAGE);
+	ck_assert_uint_eq(r, 0);
+	ck_assert_int_eq(ch.calls, 0);
+	ck_assert(tw_digest(b) == d);
+	cb.load_after_rc = 0;
+	ck_assert_int_eq(pws_policy_sync(b, &r), PWS_OK);
+	ck_assert_uint_eq(r, 1);
+	ck_assert_int_eq(ch.calls, 1);
+	pws_policy_free(a);
+	pws_policy_free(b);
+	slog_free(&l);
+}
+END_TEST
+
+/* Single-writer stores (version 1, or version 2 without load_after) and a
+ * handle without a store have nothing to catch up: sync succeeds at the
+ * handle's own revision, and wait polls until its deadline. */
+START_TEST(sync_single_writer_stores_have_nothing_to_catch_up)
+{
+	static const int kinds[] = { AT_V1, AT_NO_LOAD_AFTER, -1 };
+	size_t i;
+
+	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++) {
+		slog l = { 0 };
+		sconn c;
+		changes ch = { 0, 0 };
+		pws_policy *p = NULL;
+		uint64_t r = 99, r0;
+
+		if (kinds[i] < 0)
+			ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+		else
+			p = attach_ex(&l, &c, &ch, kinds[i]);
+		OK(pws_team_add(p, "t", "T", PWS_PLAN_FREE, 0, RES));
+		r0 = rev_of(p);
+		ck_assert_int_eq(pws_policy_sync(p, &r), PWS_OK);
+		ck_assert_uint_eq(r, r0);
+		ck_assert_int_eq(pws_policy_sync(p, NULL), PWS_OK);
+		ck_assert_int_eq(pws_policy_wait(p, r0, 0, NULL), PWS_OK);
+		ck_assert_int_eq(pws_policy_wait(p, r0 + 1, 5, &r), PWS_ETIMEOUT);
+		ck_assert_uint_eq(r, r0);
+		ck_assert_int_eq(ch.calls, 0);
+		pws_policy_free(p);
+		slog_free(&l);
+	}
+}
+END_TEST
+
 Suite *pws_shared_suite(void)
 {
 	Suite *s = suite_create("shared");
@@ -651,6 +796,9 @@ Suite *pws_shared_suite(void)
 	tcase_add_test(tc, MP1_race_second_enable_refused);
 	tcase_add_test(tc, sync_applies_others_changes_without_events);
 	tcase_add_test(tc, wait_for_revision);
+	tcase_add_test(tc, wait_sleeps_in_the_store_change_feed);
+	tcase_add_test(tc, sync_reports_a_failing_catch_up);
+	tcase_add_test(tc, sync_single_writer_stores_have_nothing_to_catch_up);
 	tcase_add_test(tc, events_carry_revision);
 	tcase_add_test(tc, follower_loads_compaction);
 	tcase_add_test(tc, interleaved_writers_converge);
