@@ -2224,6 +2224,9 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	} else if (json && memchr(json, '\0', len)) {
 		brc = nul_byte(&im, json, len);
 	} else {
+		/* jansson leaves err unwritten on some of its allocation
+		 * failures: read as "no error text" below, never as garbage */
+		memset(&err, 0, sizeof(err));
 		root = json_loadb(json ? json : "", len, JSON_REJECT_DUPLICATES, &err);
 		/* not the text's fault: out of memory, or jansson's lexer could
 		 * not even start (its one failure that leaves no error text) */
