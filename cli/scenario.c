@@ -1702,7 +1702,8 @@ static int view_text(pws_iter *it, const int *cols, size_t ncols, char **out)
 		rows = nr;
 		nrows++;
 	}
-	qsort(rows, nrows, sizeof *rows, cmp_str);
+	if (nrows) /* rows is NULL when the view is empty: qsort wants an array */
+		qsort(rows, nrows, sizeof *rows, cmp_str);
 	char *t = malloc(cap);
 	for (size_t i = 0; t && i < nrows; i++) {
 		size_t l = strlen(rows[i]);
