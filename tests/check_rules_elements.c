@@ -725,6 +725,27 @@ START_TEST(PL3_trashed_collection_not_restorable_after_90_days)
 }
 END_TEST
 
+/* A restore dated before the deletion (a host clock that went back) is
+ * not inside the retention window that starts at the deletion: refused by
+ * PL3, nothing changed; the extreme date cannot overflow the difference. */
+START_TEST(PL3_restore_dated_before_the_deletion_refused)
+{
+	pws_policy *p = tw_world();
+	uint64_t d;
+
+	OK(pws_element_delete(p, "dev", "col", NOW, RES));
+	ck_assert(tw_res.flags & PWS_RESULT_TRASHED);
+	d = tw_digest(p);
+	DENY(pws_element_restore(p, "dev", "col", NOW - 1, RES), PWS_RULE_PL3);
+	DENY(pws_element_restore(p, "dev", "col", INT64_MIN, RES), PWS_RULE_PL3);
+	ck_assert(tw_digest(p) == d);
+	assert_element(p, "col", "pw", 1);
+	OK(pws_element_restore(p, "dev", "col", NOW, RES));
+	assert_element(p, "col", "pw", 0);
+	pws_policy_free(p);
+}
+END_TEST
+
 START_TEST(PL3_api_and_environment_not_recoverable)
 {
 	pws_policy *p = tw_world();
@@ -1510,6 +1531,7 @@ Suite *pws_rules_elements_suite(void)
 	tc = tcase_create("PL3");
 	tcase_add_test(tc, PL3_enterprise_small_collection_trashed_and_restorable);
 	tcase_add_test(tc, PL3_trashed_collection_not_restorable_after_90_days);
+	tcase_add_test(tc, PL3_restore_dated_before_the_deletion_refused);
 	tcase_add_test(tc, PL3_api_and_environment_not_recoverable);
 	tcase_add_test(tc, PL3_collection_of_30_mb_or_more_not_recoverable);
 	tcase_add_test(tc, PL3_non_enterprise_not_recoverable_by_default);
