@@ -668,9 +668,9 @@ static void bench_listings(void)
 	}
 	t1 = now_ns();
 	printf("  one partner's member view of 'big' (%u rows): %.2f us per listing "
-	       "(target <= 20 us: %s)\n",
+	       "(target <= 8 us, issue 15: %s)\n",
 	       rows_one, (double)(t1 - t0) / 1e3 / (double)reps,
-	       (double)(t1 - t0) / 1e3 / (double)reps <= 20.0 ? "met" : "NOT met");
+	       (double)(t1 - t0) / 1e3 / (double)reps <= 8.0 ? "met" : "NOT met");
 
 	/* the publisher's view: every member, grouped by organization */
 	reps = 200;
@@ -681,9 +681,12 @@ static void bench_listings(void)
 		pws_iter_free(it);
 	}
 	t1 = now_ns();
-	printf("  publisher's member view of 'big' (%u rows): %.1f us, %.1f M items/s\n", rows_all,
-	       (double)(t1 - t0) / 1e3 / (double)reps,
-	       (double)rows_all * (double)reps / ((double)(t1 - t0) / 1e9) / 1e6);
+	printf("  publisher's member view of 'big' (%u rows): %.1f us, %.1f M items/s "
+	       "(target >= 50 M rows/s, issue 15: %s)\n",
+	       rows_all, (double)(t1 - t0) / 1e3 / (double)reps,
+	       (double)rows_all * (double)reps / ((double)(t1 - t0) / 1e9) / 1e6,
+	       (double)rows_all * (double)reps / ((double)(t1 - t0) / 1e9) / 1e6 >= 50.0 ? "met"
+	                                                                               : "NOT met");
 
 	/* elements with the actions allowed on each: decided per element */
 	reps = 20;
@@ -1475,6 +1478,7 @@ static void bench_bulk_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, dou
 int main(int argc, char **argv)
 {
 	int quick = 0, lat_only = 0, storage_only = 0, events_only = 0, peer_only = 0, load_only = 0, i;
+	int listings_only = 0;
 	uint32_t scale_ws, n_team, n_orgs, overhead;
 	size_t n_samples, n_tput;
 	world big, small;
@@ -1498,9 +1502,12 @@ int main(int argc, char **argv)
 			peer_only = 1;
 		} else if (strcmp(argv[i], "--load") == 0) {
 			load_only = 1;
+		} else if (strcmp(argv[i], "--listings") == 0) {
+			listings_only = 1;
 		} else {
 			fprintf(stderr,
-			        "usage: %s [--quick] [--latency] [--storage] [--events] [--peer] [--load]\n",
+			        "usage: %s [--quick] [--latency] [--storage] [--events] [--peer] [--load] "
+			        "[--listings]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -1524,6 +1531,10 @@ int main(int argc, char **argv)
 	}
 	if (load_only) { /* --load: only the bulk load */
 		bench_bulk_load(scale_ws, n_team, n_orgs, 0);
+		return 0;
+	}
+	if (listings_only) { /* --listings: only the member and element views */
+		bench_listings();
 		return 0;
 	}
 	if (events_only) { /* --events: only the event figures */

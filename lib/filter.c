@@ -108,27 +108,33 @@ static uint64_t *it_row(pws_iter *it)
 	return it->cells + it->rows++ * it->ncol;
 }
 
-static uint64_t it_intern(pws_iter *it, const char *s)
+/* Grows the arena to hold n more bytes; 0 on failure (it->oom set). */
+static int it_arena_grow(pws_iter *it, size_t n)
+{
+	size_t nc = it->acap ? it->acap : 1024;
+	char *a;
+
+	while (nc < it->alen + n)
+		nc *= 2;
+	a = pws__realloc(&it->mem, it->arena, nc);
+	if (!a) {
+		it->oom = 1;
+		return 0;
+	}
+	it->arena = a;
+	it->acap = nc;
+	return 1;
+}
+
+static inline uint64_t it_intern(pws_iter *it, const char *s)
 {
 	size_t n = strlen(s) + 1;
 	uint64_t off;
 
 	if (it->oom || n == 1)
 		return 0;
-	if (it->alen + n > it->acap) {
-		size_t nc = it->acap ? it->acap : 1024;
-		char *a;
-
-		while (nc < it->alen + n)
-			nc *= 2;
-		a = pws__realloc(&it->mem, it->arena, nc);
-		if (!a) {
-			it->oom = 1;
-			return 0;
-		}
-		it->arena = a;
-		it->acap = nc;
-	}
+	if (it->alen + n > it->acap && !it_arena_grow(it, n))
+		return 0;
 	off = it->alen;
 	memcpy(it->arena + off, s, n);
 	it->alen += n;
@@ -280,17 +286,35 @@ static const char *org_name(const pws__model *m, uint32_t w, uint32_t org)
 #define MEMBER_SPEC "ABcdeFt"
 enum { MS_ID, MS_EMAIL, MS_ROLE, MS_LEAD, MS_EXT, MS_ORG, MS_SUSP, MS_N };
 
+/* A row whose every slot the caller writes: no zeroing. */
+static uint64_t *it_row_raw(pws_iter *it)
+{
+	if (it->oom)
+		return NULL;
+	if (it->rows == it->cap) {
+		size_t nc = it->cap ? it->cap * 2 : 64;
+		uint64_t *n = pws__realloc(&it->mem, it->cells, nc * it->ncol * sizeof(uint64_t));
+
+		if (!n) {
+			it->oom = 1;
+			return NULL;
+		}
+		it->cells = n;
+		it->cap = nc;
+	}
+	return it->cells + it->rows++ * it->ncol;
+}
+
+static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int col2);
+
 /* One member row; org_off: the arena offset of the group's organization
  * name (every row of a group has the same one). A counting membership is
  * external when its user is a partner, a suspended one always (VI7, as
  * pws__member_external). */
-static void member_row(pws_iter *it, const pws__model *m, const pws__ws *W, uint32_t mi,
-                       int suspended, uint64_t org_off)
+static void member_row(pws_iter *it, const pws__model *m, const pws__member *x,
+                       const pws__user *U, int partner, int suspended, uint64_t org_off)
 {
-	const pws__member *x = MEMB(m, mi);
-	const pws__user *U = USER(m, x->user);
-	int partner = suspended || U->team != W->team;
-	uint64_t *r = it_row(it);
+	uint64_t *r = it_row_raw(it);
 
 	if (!r)
 		return;
@@ -303,14 +327,18 @@ static void member_row(pws_iter *it, const pws__model *m, const pws__ws *W, uint
 	r[MS_SUSP] = (uint64_t)suspended; /* WS4, VI1 */
 }
 
-/* The rows of one group: its counting members, and its suspended ones
- * when the viewer is on the publisher side (VI1). */
+/* The rows of one group, sorted by user id: its counting members, and its
+ * suspended ones when the viewer is on the publisher side (VI1). The
+ * group's workspace and organization are the same for every row, so
+ * whether a membership counts is decided from the user's record alone
+ * (pws__member_counts, as pws__member_effective). */
 static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g,
                        int with_suspended)
 {
 	const pws__group *G = GROUP(m, g);
 	const pws__ws *W = WS(m, w);
 	uint64_t org_off = 0;
+	size_t first = it->rows;
 	uint32_t k;
 
 	it_reserve(it, G->list.n, (size_t)G->list.n * 40);
@@ -319,13 +347,19 @@ static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g
 	if (G->key != PWS__GRP_TEAM && G->list.n)
 		org_off = it_intern(it, org_name(m, w, G->key));
 	for (k = 0; k < G->list.n; k++) {
-		uint32_t mi = G->list.v[k];
+		const pws__member *x = MEMB(m, G->list.v[k]);
+		const pws__user *U;
 
-		if (pws__member_effective(m, mi))
-			member_row(it, m, W, mi, 0, org_off);
-		else if (with_suspended && pws__member_suspended(m, mi))
-			member_row(it, m, W, mi, 1, org_off);
+		if (!x->alive)
+			continue;
+		U = USER(m, x->user);
+		if (pws__member_counts(U, W, G->key))
+			member_row(it, m, x, U, U->team != W->team, 0, org_off);
+		else if (with_suspended && G->key != PWS__GRP_TEAM) /* pws__member_suspended */
+			member_row(it, m, x, U, 1, 1, org_off);
 	}
+	/* member listings come group by group (VI1); within a group, by id */
+	it_sort_range(it, first, it->rows - first, PWS_COL_ID, 0);
 }
 
 /* The members visible to a viewer whose sight is limited to the team
@@ -338,6 +372,13 @@ static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, 
 	uint32_t i, g;
 
 	if (all) {
+		size_t rows = 0;
+
+		/* room for every row at once: growing the iterator group by
+		 * group copied it again at each doubling */
+		for (i = 0; i < W->groups.n; i++)
+			rows += GROUP(m, W->groups.v[i])->list.n;
+		it_reserve(it, rows, rows * 40);
 		for (i = 0; i < W->groups.n; i++)
 			group_rows(it, m, w, W->groups.v[i], with_suspended);
 		return;
@@ -349,8 +390,6 @@ static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, 
 	if (g != PWS__NONE && org != PWS__GRP_TEAM)
 		group_rows(it, m, w, g, with_suspended);
 }
-
-static void sort_groups(pws_iter *it);
 
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,
                                 const char *workspace_id)
@@ -382,7 +421,6 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char 
 		member_rows(it, m, w, 1, 0, !c.partner);
 	else
 		member_rows(it, m, w, 0, pws__morg(m, c.mi), 0);
-	sort_groups(it);
 	return finish(p, it_done(it, out));
 }
 
@@ -433,7 +471,6 @@ PWS_EXTERN int pws_list_members_as_org(pws_iter **out, const pws_policy *p,
 		return finish(p, PWS_ENOMEM);
 	/* VI8 = a Viewer partner's view: no suspended membership (VI1) */
 	member_rows(it, m, w, W->mode != PWS_MODE_MULTI, org, 0);
-	sort_groups(it);
 	return finish(p, it_done(it, out));
 }
 
@@ -458,7 +495,34 @@ static uint64_t str_prefix(const char *s)
 	return v;
 }
 
-static int row_cmp(const pws_iter *it, int s1, int s2, const sort_key *a, const sort_key *b)
+/* The same for the string at arena offset off: one 8-byte read when the
+ * arena holds 8 written bytes there, the bytes from the terminating NUL on
+ * cleared (the first zero byte is the lowest one the borrow trick marks;
+ * bytes after it may be marked falsely, never before). */
+static inline uint64_t arena_prefix(const pws_iter *it, uint64_t off)
+{
+	uint64_t v, z;
+	int k;
+
+	if (off + 8 > it->alen) /* only written bytes: valgrind sees no undefined read */
+		return str_prefix(it->arena + off);
+	memcpy(&v, it->arena + off, 8);
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__ && defined(__GNUC__)
+	z = (v - 0x0101010101010101ull) & ~v & 0x8080808080808080ull;
+	if (z) {
+		k = __builtin_ctzll(z) / 8; /* bytes before the NUL */
+		v = k ? v & (~0ull >> (64 - 8 * k)) : 0;
+	}
+	return __builtin_bswap64(v);
+#else
+	(void)z;
+	(void)k;
+	return str_prefix(it->arena + off);
+#endif
+}
+
+static inline int row_cmp(const pws_iter *it, int s1, int s2, const sort_key *a,
+                          const sort_key *b)
 {
 	const uint64_t *ra = it->cells + a->row * it->ncol, *rb = it->cells + b->row * it->ncol;
 	int c;
@@ -473,31 +537,48 @@ static int row_cmp(const pws_iter *it, int s1, int s2, const sort_key *a, const 
 	return strcmp(it->arena + ra[s2], it->arena + rb[s2]);
 }
 
-/* Sorts rows [first, first + n) by string columns col1 then col2 (0: none). */
+/* Ranges up to this many rows are sorted in buffers on the stack (about
+ * 6 KiB): member groups and most listings then allocate nothing to sort. */
+#define SORT_STACK 64
+
+/* Sorts rows [first, first + n) by string columns col1 then col2 (0: none):
+ * runs of 8 by insertion, then bottom-up merges; stable. */
 static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int col2)
 {
 	int s1 = slot(it, col1, 1), s2 = col2 ? slot(it, col2, 1) : -1;
 	size_t w, i, j, k, lo, mid, hi;
-	sort_key *a, *b, *t;
-	uint64_t *cells;
+	sort_key sa[SORT_STACK], sb[SORT_STACK], *a = sa, *b = sb, *t;
+	uint64_t sc[SORT_STACK * MAXCOL], *cells = sc;
 
 	if (it->oom || n < 2 || s1 < 0)
 		return;
-	a = pws__malloc(&it->mem, n * sizeof(sort_key));
-	b = pws__malloc(&it->mem, n * sizeof(sort_key));
-	cells = pws__malloc(&it->mem, n * it->ncol * sizeof(uint64_t));
-	if (!a || !b || !cells) {
-		pws__free(&it->mem, a);
-		pws__free(&it->mem, b);
-		pws__free(&it->mem, cells);
-		it->oom = 1;
-		return;
+	if (n > SORT_STACK) {
+		a = pws__malloc(&it->mem, n * sizeof(sort_key));
+		b = pws__malloc(&it->mem, n * sizeof(sort_key));
+		cells = pws__malloc(&it->mem, n * it->ncol * sizeof(uint64_t));
+		if (!a || !b || !cells) {
+			pws__free(&it->mem, a);
+			pws__free(&it->mem, b);
+			pws__free(&it->mem, cells);
+			it->oom = 1;
+			return;
+		}
 	}
 	for (i = 0; i < n; i++) {
 		a[i].row = first + i;
-		a[i].pre = str_prefix(it->arena + it->cells[(first + i) * it->ncol + (size_t)s1]);
+		a[i].pre = arena_prefix(it, it->cells[(first + i) * it->ncol + (size_t)s1]);
 	}
-	for (w = 1; w < n; w *= 2) {
+	for (lo = 0; lo < n; lo += 8) {
+		hi = lo + 8 < n ? lo + 8 : n;
+		for (i = lo + 1; i < hi; i++) {
+			sort_key x = a[i];
+
+			for (j = i; j > lo && row_cmp(it, s1, s2, &a[j - 1], &x) > 0; j--)
+				a[j] = a[j - 1];
+			a[j] = x;
+		}
+	}
+	for (w = 8; w < n; w *= 2) {
 		for (lo = 0; lo < n; lo += 2 * w) {
 			mid = lo + w < n ? lo + w : n;
 			hi = lo + 2 * w < n ? lo + 2 * w : n;
@@ -509,37 +590,28 @@ static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int co
 		a = b;
 		b = t;
 	}
-	for (i = 0; i < n; i++)
-		memcpy(cells + i * it->ncol, it->cells + a[i].row * it->ncol,
-		       it->ncol * sizeof(uint64_t));
-	memcpy(it->cells + first * it->ncol, cells, n * it->ncol * sizeof(uint64_t));
-	pws__free(&it->mem, cells);
-	pws__free(&it->mem, a);
-	pws__free(&it->mem, b);
+	for (i = 0; i < n && a[i].row == first + i; i++)
+		; /* already in order: nothing to move */
+	if (i < n) {
+		size_t nc = it->ncol, c;
+
+		for (k = i; k < n; k++) /* rows of at most MAXCOL cells: no memcpy call */
+			for (c = 0; c < nc; c++)
+				cells[k * nc + c] = it->cells[a[k].row * nc + c];
+		memcpy(it->cells + (first + i) * it->ncol, cells + i * it->ncol,
+		       (n - i) * it->ncol * sizeof(uint64_t));
+	}
+	if (n > SORT_STACK) {
+		/* a and b were swapped an unknown number of times: free both */
+		pws__free(&it->mem, a);
+		pws__free(&it->mem, b);
+		pws__free(&it->mem, cells);
+	}
 }
 
 static void it_sort(pws_iter *it, int col1, int col2)
 {
 	it_sort_range(it, 0, it->rows, col1, col2);
-}
-
-/* Member listings come group by group (VI1); within a group, by user id. */
-static void sort_groups(pws_iter *it)
-{
-	int so = slot(it, PWS_COL_ORG, 1);
-	size_t lo = 0, hi;
-
-	if (it->oom || so < 0)
-		return;
-	while (lo < it->rows) {
-		const char *org = it->arena + it->cells[lo * it->ncol + (size_t)so];
-
-		for (hi = lo + 1; hi < it->rows &&
-		     strcmp(it->arena + it->cells[hi * it->ncol + (size_t)so], org) == 0; hi++)
-			;
-		it_sort_range(it, lo, hi - lo, PWS_COL_ID, 0);
-		lo = hi;
-	}
 }
 
 /* --- workspaces -------------------------------------------------------------- */

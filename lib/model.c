@@ -192,22 +192,12 @@ void pws__hot_ws(pws__model *m, uint32_t w)
 int pws__member_effective(const pws__model *m, uint32_t mi)
 {
 	const pws__member *x = MEMB(m, mi);
-	const pws__ws *w;
-	const pws__user *u;
+	const pws__group *G;
 
 	if (!x->alive)
 		return 0;
-	w = WS(m, pws__mws(m, mi));
-	u = USER(m, x->user);
-	if (pws__morg(m, mi) == PWS__GRP_TEAM)
-		return u->team == w->team;
-	/* WS4 (rev12): a partner membership never turns into a team
-	 * membership: it stops counting while its user is on the owning team */
-	if (u->team == w->team)
-		return 0;
-	if (w->vis == PWS_VIS_PARTNER && w->model == PWS_MODEL_TEAM_TO_TEAM)
-		return u->team == pws__morg(m, mi); /* WS4 */
-	return 1;
+	G = GROUP(m, x->grp);
+	return pws__member_counts(USER(m, x->user), WS(m, G->ws), G->key);
 }
 
 uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user)

@@ -222,9 +222,25 @@ static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t use
 	return USER(m, user)->team != WS(m, ws)->team;
 }
 
-/* Whether a membership counts now (WS4: team-to-team partner memberships
- * count only while the user's home team is the team they were granted
- * through). */
+/* Whether a live membership of user U in workspace W, granted through
+ * organization org (its group's key), counts now. WS4: a team membership
+ * counts while the user is on the owning team; a partner membership never
+ * turns into a team membership (it stops counting while its user is on
+ * the owning team), and in team-to-team partner workspaces it counts only
+ * while the user's home team is the team it was granted through. Inline,
+ * with the records passed in, for listings that walk a group's members. */
+static inline int pws__member_counts(const pws__user *U, const pws__ws *W, uint32_t org)
+{
+	if (org == PWS__GRP_TEAM)
+		return U->team == W->team;
+	if (U->team == W->team)
+		return 0;
+	if (W->vis == PWS_VIS_PARTNER && W->model == PWS_MODEL_TEAM_TO_TEAM)
+		return U->team == org;
+	return 1;
+}
+
+/* Whether a membership counts now (pws__member_counts, and alive). */
 int pws__member_effective(const pws__model *m, uint32_t mi);
 
 /* The effective membership of (ws, user), or PWS__NONE. */
