@@ -424,18 +424,10 @@ PWS_EXTERN int pws_can_see_reply(const pws_policy *p, int *visible, int *rule,
 			pws__who c;
 
 			pws__who_init(&c, m, v, R->ws);
-			if (!pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rr)) {
+			if (!pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rr))
 				*visible = 0;
-			} else if (v == R->author ||
-			           pws__member_eff(m, R->ws, R->author) == PWS__NONE) {
-				/* own reply; an author who left: team replies stay, partner ones go */
-				*visible = v == R->author || !pws__is_partner(m, R->ws, R->author) ||
-				           !c.partner || c.pm || !c.multi;
-				rr = *visible ? PWS_RULE_VI5 : PWS_RULE_VI2;
-			} else {
-				*visible = pws__sees_member(m, v, R->ws, R->author, &rr);
-				rr = *visible ? PWS_RULE_VI5 : PWS_RULE_VI2;
-			}
+			else
+				*visible = pws__sees_author(&c, R->author, &rr);
 			if (rule)
 				*rule = rr;
 		}

@@ -399,6 +399,24 @@ int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, in
 	return same_org(m, w, vi, x) ? allow(rule, PWS_RULE_VI2) : deny(rule, PWS_RULE_VI2);
 }
 
+/* One's own post, every post for the publisher side (a Partner Manager is
+ * on it) and in a single-partner workspace, a post of the team in every
+ * mode; a partner of a multi-partner workspace sees the posts of their own
+ * organization's members only (VI2: never another organization's
+ * activity), and not the post of a partner who has left, whose
+ * organization is unknown now. */
+int pws__sees_author(const pws__who *c, uint32_t author, int *rule)
+{
+	const pws__model *m = c->m;
+
+	if (author == c->u || !c->partner || !c->multi || !pws__is_partner(m, c->w, author))
+		return allow(rule, PWS_RULE_VI5);
+	if (pws__member_eff(m, c->w, author) == PWS__NONE)
+		return deny(rule, PWS_RULE_VI2);
+	return pws__sees_member(m, c->u, c->w, author, rule) ? allow(rule, PWS_RULE_VI5)
+	                                                     : deny(rule, PWS_RULE_VI2);
+}
+
 int pws__org_sees_member(const pws__model *m, uint32_t org, uint32_t w, uint32_t x,
                          int *rule)
 {

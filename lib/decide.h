@@ -55,6 +55,11 @@ int pws__reaches(const pws__model *m, uint32_t u, uint32_t w);
  * an effective member of w (pws__member_eff), as for pws__org_sees_member. */
 int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule);
 
+/* Whether the viewer of c, who may VIEW c's workspace, sees a post
+ * (update reply, comment) written there by author (VI2, VI5): VI5 when
+ * shown, VI2 when hidden. */
+int pws__sees_author(const pws__who *c, uint32_t author, int *rule);
+
 /* The same as a partner organization (VI8). org: team idx or domain atom. */
 int pws__org_sees_member(const pws__model *m, uint32_t org, uint32_t w, uint32_t x,
                          int *rule);

@@ -931,18 +931,13 @@ PWS_EXTERN int pws_list_updates(pws_iter **out, const pws_policy *p, const char 
 	return finish(p, it_done(it, out));
 }
 
-/* Whether the viewer sees a post's author's activity (VI2, VI5). */
-static int sees_author(const pws__model *m, const pws__who *c, uint32_t author)
+/* Whether the viewer sees a post's author's activity: the policy layer's
+ * answer (VI2, VI5). */
+static int sees_author(const pws__who *c, uint32_t author)
 {
 	int r;
 
-	if (author == c->u || !c->partner || c->pm || !c->multi)
-		return 1;
-	if (!pws__is_partner(m, c->w, author))
-		return 1;
-	if (pws__member_eff(m, c->w, author) == PWS__NONE)
-		return 0; /* a partner who left: their organization is unknown now */
-	return pws__sees_member(m, c->u, c->w, author, &r);
+	return pws__sees_author(c, author, &r);
 }
 
 PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *p, const char *viewer,
@@ -973,7 +968,7 @@ PWS_EXTERN int pws_list_replies(pws_iter **out, const pws_policy *p, const char 
 	for (i = 0; i < U->kids.n; i++) {
 		const pws__post *R = REPLY(m, U->kids.v[i]);
 
-		if (sees_author(m, &c, R->author))
+		if (sees_author(&c, R->author))
 			post_row(it, m, R, U->id, 0);
 	}
 	return finish(p, it_done(it, out));
@@ -1003,7 +998,7 @@ PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *p, const char
 		for (k = 0; k < U->kids.n; k++) {
 			const pws__post *R = REPLY(m, U->kids.v[k]);
 
-			if (sees_author(m, &c, R->author))
+			if (sees_author(&c, R->author))
 				post_row(it, m, R, U->id, 0);
 		}
 	}
@@ -1015,7 +1010,7 @@ PWS_EXTERN int pws_list_activity(pws_iter **out, const pws_policy *p, const char
 		for (k = 0; k < E->comments.n; k++) {
 			const pws__post *C = COMMENT(m, E->comments.v[k]);
 
-			if (sees_author(m, &c, C->author))
+			if (sees_author(&c, C->author))
 				post_row(it, m, C, E->id, E->kind);
 		}
 	}

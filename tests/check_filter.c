@@ -496,6 +496,68 @@ START_TEST(VI2_multi_replies_and_activity_hide_other_orgs)
 }
 END_TEST
 
+/* The reply listing and the reply predicate give one answer for every
+ * viewer and reply (both ask the policy layer, VI2/VI5), through the
+ * cases that differ: one's own reply, the team's, one's organization's,
+ * another organization's, the reply of a partner who has left, a
+ * non-member; in both modes. */
+START_TEST(VI2_VI5_reply_listing_and_predicate_agree)
+{
+	pws_policy *p = world6();
+	const char *viewers[] = {"dev", "pm", "a1", "a2", "g1", "i1", "a3"};
+	const char *replies[] = {"r-dev", "r-a1", "r-a2", "r-g1", "r-i1"};
+	size_t i, j;
+	int mode, shown = 0, hidden = 0;
+	rows r;
+
+	OK(pws_update_post(p, "dev", "pw", "up1", "v2 is out", NOW, RES));
+	OK(pws_update_reply(p, "dev", "up1", "r-dev", "from the team", NOW + 1, RES));
+	OK(pws_update_reply(p, "a1", "up1", "r-a1", "from acme", NOW + 2, RES));
+	OK(pws_update_reply(p, "a2", "up1", "r-a2", "from acme too", NOW + 3, RES));
+	OK(pws_update_reply(p, "g1", "up1", "r-g1", "from globex", NOW + 4, RES));
+	OK(pws_update_reply(p, "i1", "up1", "r-i1", "from initech", NOW + 5, RES));
+	OK(pws_member_remove(p, "pm", "pw", "i1", RES)); /* i1 has left */
+	for (mode = 0; mode < 2; mode++) {
+		if (mode)
+			enable_multi(p, "pw");
+		for (i = 0; i < sizeof viewers / sizeof *viewers; i++) {
+			int lrc = replies_of(&r, p, viewers[i], "up1");
+
+			for (j = 0; j < sizeof replies / sizeof *replies; j++) {
+				int vis = -1, rule = -1;
+
+				EQ(pws_can_see_reply(p, &vis, &rule, viewers[i], replies[j]), PWS_OK);
+				ck_assert_msg(vis == (lrc == PWS_OK && rows_find(&r, replies[j]) >= 0),
+				              "mode %d: %s and %s: predicate %d, listing disagrees",
+				              mode, viewers[i], replies[j], vis);
+				if (vis)
+					ck_assert_msg(rule == PWS_RULE_VI5, "%s sees %s by rule %s",
+					              viewers[i], replies[j], pws_rule_id(rule));
+				shown += vis;
+				hidden += !vis;
+			}
+		}
+	}
+	/* multi mode: a1 sees the team's and acme's, not globex's nor i1's */
+	{
+		int vis = -1, rule = -1;
+
+		EQ(pws_can_see_reply(p, &vis, &rule, "a1", "r-g1"), PWS_OK);
+		EQ(vis, 0);
+		EQ(rule, PWS_RULE_VI2);
+		EQ(pws_can_see_reply(p, &vis, &rule, "a1", "r-i1"), PWS_OK);
+		EQ(vis, 0);
+		EQ(rule, PWS_RULE_VI2);
+		EQ(pws_can_see_reply(p, &vis, &rule, "a1", "r-a2"), PWS_OK);
+		EQ(vis, 1);
+		EQ(pws_can_see_reply(p, &vis, &rule, "dev", "r-i1"), PWS_OK);
+		EQ(vis, 1);
+	}
+	ck_assert(shown > 0 && hidden > 0);
+	pws_policy_free(p);
+}
+END_TEST
+
 /* ------------------------------------------------------------------ */
 /* VI3: single mode                                                    */
 /* ------------------------------------------------------------------ */
@@ -2591,6 +2653,7 @@ Suite *pws_filter_suite(void)
 	tcase_add_test(tc, VI1_non_member_gets_denied);
 	tcase_add_test(tc, VI2_multi_partner_sees_team_and_own_org);
 	tcase_add_test(tc, VI2_multi_replies_and_activity_hide_other_orgs);
+	tcase_add_test(tc, VI2_VI5_reply_listing_and_predicate_agree);
 	tcase_add_test(tc, VI3_single_mode_everyone_sees_everyone);
 	tcase_add_test(tc, VI4_history_lists_only_own_entries);
 	tcase_add_test(tc, VI5_updates_broadcast_to_every_member);
