@@ -89,7 +89,8 @@ static void it_reserve(pws_iter *it, size_t rows, size_t bytes)
 	}
 }
 
-static uint64_t *it_row(pws_iter *it)
+/* A row whose every slot the caller writes: no zeroing. */
+static uint64_t *it_row_raw(pws_iter *it)
 {
 	if (it->oom)
 		return NULL;
@@ -104,8 +105,17 @@ static uint64_t *it_row(pws_iter *it)
 		it->cells = n;
 		it->cap = nc;
 	}
-	memset(it->cells + it->rows * it->ncol, 0, it->ncol * sizeof(uint64_t));
 	return it->cells + it->rows++ * it->ncol;
+}
+
+/* A row with every slot 0 (empty string, 0), to be filled by column. */
+static uint64_t *it_row(pws_iter *it)
+{
+	uint64_t *r = it_row_raw(it);
+
+	if (r)
+		memset(r, 0, it->ncol * sizeof(uint64_t));
+	return r;
 }
 
 /* Grows the arena to hold n more bytes; 0 on failure (it->oom set). */
@@ -285,25 +295,6 @@ static const char *org_name(const pws__model *m, uint32_t w, uint32_t org)
  * without looking columns up. */
 #define MEMBER_SPEC "ABcdeFt"
 enum { MS_ID, MS_EMAIL, MS_ROLE, MS_LEAD, MS_EXT, MS_ORG, MS_SUSP, MS_N };
-
-/* A row whose every slot the caller writes: no zeroing. */
-static uint64_t *it_row_raw(pws_iter *it)
-{
-	if (it->oom)
-		return NULL;
-	if (it->rows == it->cap) {
-		size_t nc = it->cap ? it->cap * 2 : 64;
-		uint64_t *n = pws__realloc(&it->mem, it->cells, nc * it->ncol * sizeof(uint64_t));
-
-		if (!n) {
-			it->oom = 1;
-			return NULL;
-		}
-		it->cells = n;
-		it->cap = nc;
-	}
-	return it->cells + it->rows++ * it->ncol;
-}
 
 static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int col2);
 
