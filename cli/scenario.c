@@ -1991,6 +1991,25 @@ static int export_to(pws_policy *p, const char *out)
 
 static int run_loaded(struct sc *s, const char *snapshot_out, const char *store);
 
+/* Reports a file that could not be run (a TAP "not ok" naming it and the
+ * reason, unless quiet), frees @p s, and gives the bad-file status. */
+static int bad_file(struct sc *s)
+{
+	++*s->testno;
+	if (!s->quiet) {
+		printf("not ok %u - ", *s->testno);
+		tap_escaped(s->file, 1);
+		fputs(": bad scenario file\n# ", stdout);
+		tap_escaped(s->file, 0);
+		fputs(": ", stdout);
+		tap_escaped(s->msg, 0);
+		putchar('\n');
+		fprintf(stderr, "partnerws: %s: %s\n", s->file, s->msg);
+	}
+	free(s);
+	return CLI_BAD;
+}
+
 /* Runs one file: 0 all held, 1 an assertion failed, 2 a bad file. With
  * @p snapshot_out (or "-"), only its world is built and exported as JSON. */
 static int run_file2(const char *path, unsigned *testno, const char *snapshot_out,
@@ -2016,24 +2035,13 @@ static int run_file2(const char *path, unsigned *testno, const char *snapshot_ou
 	return run_loaded(s, snapshot_out, store);
 
 bad_file:
-	printf("not ok %u - ", ++*testno);
-	tap_escaped(path, 1);
-	fputs(": bad scenario file\n# ", stdout);
-	tap_escaped(path, 0);
-	fputs(": ", stdout);
-	tap_escaped(s->msg, 0);
-	putchar('\n');
-	fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
-	free(s);
-	return CLI_BAD;
+	return bad_file(s);
 }
 
 /* Runs the loaded document of @p s (and frees @p s). */
 static int run_loaded(struct sc *s, const char *snapshot_out, const char *store)
 {
 	int status = CLI_OK;
-	unsigned *testno = s->testno;
-	const char *path = s->file;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops;
 	o.on_event = on_event;
@@ -2077,19 +2085,7 @@ static int run_loaded(struct sc *s, const char *snapshot_out, const char *store)
 	return status;
 
 bad_file:
-	++*testno;
-	if (!s->quiet) {
-		printf("not ok %u - ", *testno);
-		tap_escaped(path, 1);
-		fputs(": bad scenario file\n# ", stdout);
-		tap_escaped(path, 0);
-		fputs(": ", stdout);
-		tap_escaped(s->msg, 0);
-		putchar('\n');
-		fprintf(stderr, "partnerws: %s: %s\n", path, s->msg);
-	}
-	free(s);
-	return CLI_BAD;
+	return bad_file(s);
 }
 
 static int run_file(const char *path, unsigned *testno)
