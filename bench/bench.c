@@ -1389,6 +1389,56 @@ static void host_state(hoststate *H, uint32_t n_ws, uint32_t n_team, uint32_t n_
 	H->l.n_memberships = nm;
 }
 
+/* The peer scenario's state as a host's own database holds it: D
+ * workspaces, each with the pm (Admin) and PEER_USERS users of its own,
+ * Admin/Editor/Viewer in turn; every user distinct (peer_build's world). */
+static void host_state_peer(hoststate *H, uint32_t D)
+{
+	static const int roles[3] = {PWS_ROLE_ADMIN, PWS_ROLE_EDITOR, PWS_ROLE_VIEWER};
+	world *W = &H->W;
+	size_t nm = 0;
+	uint32_t d, k;
+
+	memset(H, 0, sizeof *H);
+	W->n_ws = D;
+	W->n_users = D * PEER_USERS;
+	W->user_id = xcalloc(W->n_users, sizeof(idbuf));
+	W->user_email = xcalloc(W->n_users, sizeof(idbuf));
+	W->ws_id = xcalloc(D, sizeof(idbuf));
+	H->json = xcalloc(256, 1);
+	H->l.json_len = (size_t)snprintf(H->json, 256,
+	                                 "{\"format\": 1, \"teams\": [{\"id\": \"pub\", \"name\": "
+	                                 "\"Publisher\", \"plan\": \"enterprise\", \"seats\": 1000000, "
+	                                 "\"domains\": [\"pub.com\"]}]}");
+	H->u = xcalloc((size_t)W->n_users + 1, sizeof *H->u);
+	H->u[0] = (pws_load_user){"pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1};
+	H->w = xcalloc(D, sizeof *H->w);
+	H->m = xcalloc((size_t)D * (PEER_USERS + 1), sizeof *H->m);
+	for (d = 0; d < D; d++) {
+		snprintf(W->ws_id[d], ID_LEN, "w%u", d);
+		H->w[d] = (pws_load_workspace){W->ws_id[d], W->ws_id[d], "pub", PWS_VIS_PARTNER,
+		                               PWS_MODE_SINGLE, 0};
+		H->m[nm++] = (pws_load_membership){d, 0, NULL, PWS_ROLE_ADMIN, 0};
+		for (k = 0; k < PEER_USERS; k++) {
+			uint32_t u = d * PEER_USERS + k;
+
+			snprintf(W->user_id[u], ID_LEN, "q%u_%u", d, k);
+			snprintf(W->user_email[u], ID_LEN, "q%u_%u@pub.com", d, k);
+			H->u[u + 1] = (pws_load_user){W->user_id[u], W->user_email[u], "pub",
+			                              PWS_TEAM_MEMBER, 0};
+			H->m[nm++] = (pws_load_membership){d, u + 1, NULL, roles[k % 3], 0};
+		}
+	}
+	H->l.version = PWS_LOAD_VERSION;
+	H->l.json = H->json;
+	H->l.users = H->u;
+	H->l.n_users = (size_t)W->n_users + 1;
+	H->l.workspaces = H->w;
+	H->l.n_workspaces = D;
+	H->l.memberships = H->m;
+	H->l.n_memberships = nm;
+}
+
 static void host_state_free(hoststate *H)
 {
 	free(H->json);
@@ -1403,9 +1453,13 @@ static void host_state_free(hoststate *H)
 	memset(H, 0, sizeof *H);
 }
 
-static void bench_bulk_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, double api_build)
+/* Loads H's state LOAD_RUNS times in memory and written through, and
+ * reopens the written store; prints the medians. shape names the world;
+ * api_build: the seconds the same shape took through the API (0: not
+ * built in this run). */
+static void bench_bulk_load(hoststate *H_, const char *shape, uint32_t n_teams, double api_build)
 {
-	hoststate H;
+	hoststate H = *H_;
 	pws_policy *p;
 	pws_result res;
 	double mem_t[LOAD_RUNS], st_t[LOAD_RUNS], reopen_t[LOAD_RUNS];
@@ -1413,7 +1467,6 @@ static void bench_bulk_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, dou
 	int k;
 	size_t i;
 
-	host_state(&H, n_ws, n_team, n_orgs);
 	pws_result_init(&res, PWS_RESULT_VERSION);
 	for (k = 0; k < LOAD_RUNS; k++) {
 		mstore s = {NULL, 0, 0};
@@ -1459,9 +1512,9 @@ static void bench_bulk_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, dou
 	qsort(mem_t, LOAD_RUNS, sizeof mem_t[0], cmp_dbl);
 	qsort(st_t, LOAD_RUNS, sizeof st_t[0], cmp_dbl);
 	qsort(reopen_t, LOAD_RUNS, sizeof reopen_t[0], cmp_dbl);
-	printf("bulk load (pws_load_state: %zu users, %zu workspaces, %zu memberships, %u teams; "
-	       "median of %d):\n",
-	       H.l.n_users, H.l.n_workspaces, H.l.n_memberships, n_orgs + 1u, LOAD_RUNS);
+	printf("bulk load, %s (pws_load_state: %zu users, %zu workspaces, %zu memberships, %u "
+	       "teams; median of %d):\n",
+	       shape, H.l.n_users, H.l.n_workspaces, H.l.n_memberships, n_teams, LOAD_RUNS);
 	printf("  in memory                          %6.0f ms\n", mem_t[LOAD_RUNS / 2] * 1e3);
 	printf("  written through (one state image)  %6.0f ms; reopened from it in %.0f ms, "
 	       "state identical\n",
@@ -1472,6 +1525,19 @@ static void bench_bulk_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, dou
 	printf("  vs the fastest peer's load of 1M (node-casbin 1.90 s, issue 15, not run here): "
 	       "%.1fx faster%s\n",
 	       1.90 / st_t[LOAD_RUNS / 2], H.l.n_memberships < 1000000u ? " (not this scale)" : "");
+}
+
+/* The bulk load of the bench's world and of the peer scenario's. */
+static void bench_bulk_loads(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, double api_build,
+                             int quick)
+{
+	hoststate H;
+
+	host_state(&H, n_ws, n_team, n_orgs);
+	bench_bulk_load(&H, "the bench's world", n_orgs + 1u, api_build);
+	host_state_free(&H);
+	host_state_peer(&H, quick ? 1000u : 10000u);
+	bench_bulk_load(&H, "the peer scenario (every user distinct)", 1u, 0);
 	host_state_free(&H);
 }
 
@@ -1530,7 +1596,7 @@ int main(int argc, char **argv)
 		return 0;
 	}
 	if (load_only) { /* --load: only the bulk load */
-		bench_bulk_load(scale_ws, n_team, n_orgs, 0);
+		bench_bulk_loads(scale_ws, n_team, n_orgs, 0, quick);
 		return 0;
 	}
 	if (listings_only) { /* --listings: only the member and element views */
@@ -1671,7 +1737,7 @@ int main(int argc, char **argv)
 	bench_listings();
 	bench_events();
 	bench_storage_load(scale_ws, n_team, n_orgs);
-	bench_bulk_load(scale_ws, n_team, n_orgs, big.t_total);
+	bench_bulk_loads(scale_ws, n_team, n_orgs, big.t_total, quick);
 	bench_peer(overhead, buf, n_samples, quick);
 
 	print_loadavg("at end");

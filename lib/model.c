@@ -154,13 +154,15 @@ uint32_t pws__atom_find(const pws__model *m, const char *s)
 	return s ? pws__smap_get(&m->atoms, s) : PWS__NONE;
 }
 
-uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s)
+uint32_t pws__atom_intern_k(const pws__mem *mem, pws__model *m, const char *s,
+                            const pws__skey *k)
 {
-	uint32_t a = pws__smap_get(&m->atoms, s);
+	uint32_t j = pws__smap_find(&m->atoms, s, k), a;
 	char *copy;
 
-	if (a != PWS__NONE)
-		return a;
+	if (j != PWS__NONE)
+		return m->atoms.s[j].val;
+	/* the reservation may move the slots; k stays valid (the seed does not change) */
 	if (pws__smap_reserve(mem, &m->atoms, 1) ||
 	    pws__vec_reserve(mem, &m->atom_str, sizeof(char *), 1))
 		return PWS__NONE;
@@ -169,8 +171,15 @@ uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s)
 		return PWS__NONE;
 	a = m->atom_str.n++;
 	((const char **)m->atom_str.v)[a] = copy;
-	pws__smap_put(&m->atoms, copy, a);
+	(void)pws__smap_put_k(&m->atoms, copy, k, a);
 	return a;
+}
+
+uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s)
+{
+	pws__skey k = pws__skey_of(&m->atoms, s);
+
+	return pws__atom_intern_k(mem, m, s, &k);
 }
 
 void pws__hot_user(pws__model *m, uint32_t u)

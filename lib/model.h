@@ -282,6 +282,10 @@ void pws__hot_ws(pws__model *m, uint32_t w);
 /* Interns s (reserve first); returns the atom. Allocates; may fail:
  * returns PWS__NONE on ENOMEM (nothing changed). */
 uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s);
+/* The same with the string's pass over the atom map made (importers that
+ * also looked the string up). */
+uint32_t pws__atom_intern_k(const pws__mem *mem, pws__model *m, const char *s,
+                            const pws__skey *k);
 
 
 /* Finds or creates the group (ws, key) with room for one more member.

@@ -496,6 +496,9 @@ typedef struct importer {
 	/* a state image: memberships come from this binary section */
 	const unsigned char *bin;
 	size_t bin_len;
+	/* the domain atom of the last user added (PWS__NONE: none yet): users
+	 * come in runs of one domain, whose atom is then not looked up again */
+	uint32_t last_domain;
 } importer;
 
 #if defined(__GNUC__)
@@ -926,6 +929,26 @@ static int record(importer *im, const json_t *arr, const char *name, size_t i, c
 
 #define PATH_SIZE 48
 
+/* path = prefix "[" i "]": the name of the i-th record of an image
+ * section, written for every record (it names the record in any error
+ * message), so without snprintf, which cost more than reading the
+ * record. prefix is a literal well under PATH_SIZE - 12 bytes. */
+static void path_idx(char path[PATH_SIZE], const char *prefix, uint32_t i)
+{
+	char digits[10];
+	size_t n = strlen(prefix), k = 0;
+
+	memcpy(path, prefix, n);
+	path[n++] = '[';
+	do
+		digits[k++] = (char)('0' + i % 10);
+	while ((i /= 10) != 0);
+	while (k)
+		path[n++] = digits[--k];
+	path[n++] = ']';
+	path[n] = '\0';
+}
+
 /* --- the sections ------------------------------------------------------------------ */
 
 static int i_teams(importer *im, const json_t *arr)
@@ -1006,12 +1029,19 @@ static int user_add(importer *im, const char *path, const char *id, const char *
                     uint32_t t, int role, int pm, uint32_t *out)
 {
 	pws__model *m = im->m;
-	uint32_t ea, da, u;
+	/* one pass over each string: the id's and the email's hashes serve
+	 * the duplicate checks, the insertions and the id hash (a host's
+	 * first load adds a million users here) */
+	pws__skey ki = pws__skey_of(&m->user_ids, id), ke = pws__skey_of(&m->atoms, email);
+	uint32_t ea, da, u, j;
+	const char *dom;
 	pws__user *U;
+	char *idc;
 
-	if (pws__user_find(m, id) != PWS__NONE)
+	if (pws__smap_find(&m->user_ids, id, &ki) != PWS__NONE)
 		return bad(im, "%s.id: breaks S1: duplicate user '" Q "'", path, id);
-	ea = pws__atom_find(m, email);
+	j = pws__smap_find(&m->atoms, email, &ke);
+	ea = j == PWS__NONE ? PWS__NONE : m->atoms.s[j].val;
 	if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
 		return bad(im, "%s.email: breaks S3: '" Q "' belongs to another user", path, email);
 	if (t == PWS__NONE && role)
@@ -1020,15 +1050,22 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 		return bad(im, "%s.partner_manager: breaks S4: a user with no team is no Partner Manager", path);
 	if (t != PWS__NONE && !role)
 		return bad(im, "%s.team_role: breaks S4: missing (the user has a team)", path);
-	ea = pws__atom_intern(im->mem, m, email);
-	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(im->mem, m, pws__email_domain(email));
+	ea = pws__atom_intern_k(im->mem, m, email, &ke);
+	dom = pws__email_domain(email);
+	if (ea == PWS__NONE)
+		da = PWS__NONE;
+	else if (im->last_domain != PWS__NONE && strcmp(pws__atom(m, im->last_domain), dom) == 0)
+		da = im->last_domain;
+	else
+		da = im->last_domain = pws__atom_intern(im->mem, m, dom);
 	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
 	    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
-	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)))
+	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
+	    pws__smap_reserve(im->mem, &m->user_ids, 1) || !(idc = pws__strdup(im->mem, id)))
 		return PWS_ENOMEM;
 	u = m->users.n++;
-	pws__idh_push(&m->user_ids, &m->user_h, id);
+	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
 	U = USER(m, u);
 	memset(U, 0, sizeof(*U));
 	U->email = ea;
@@ -1041,9 +1078,9 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
 	}
 	pws__umap_put(&m->user_by_email, ea, u);
-	if (put_id(im, &m->user_ids, id, u, &U->id))
-		return PWS_ENOMEM;
-	pws__hot_user(m, u);
+	U->id = idc;
+	j = pws__smap_put_k(&m->user_ids, idc, &ki, u);
+	m->user_ids.aux[j] = pws__uhot_of(U); /* pws__hot_user, slot at hand */
 	*out = u;
 	return PWS_OK;
 }
@@ -1772,7 +1809,7 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 		uint32_t t = PWS__NONE;
 		int role = 0, pm = 0;
 
-		snprintf(path, sizeof path, "image.users[%u]", i);
+		path_idx(path, "image.users", i);
 		rc = rd_record(im, r);
 		if (!rc)
 			rc = rd_id(im, r, path, "id", 0, 0, &id);
@@ -1813,7 +1850,7 @@ static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 		ws_fields f;
 
 		memset(&f, 0, sizeof f);
-		snprintf(path, sizeof path, "image.workspaces[%u]", i);
+		path_idx(path, "image.workspaces", i);
 		rc = rd_record(im, r);
 		if (!rc)
 			rc = rd_id(im, r, path, "id", 0, 0, &f.id);
@@ -2217,6 +2254,7 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	im.mem = &p->mem;
 	im.m = &nm;
 	im.gone_team = im.gone_user = im.gone_el = PWS__NONE;
+	im.last_domain = PWS__NONE;
 	im.bin = bin;
 	im.bin_len = bin_len;
 	if (!json && len) {

@@ -268,25 +268,32 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 	return j == PWS__NONE ? 0 : map->aux[j];
 }
 
-void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
+uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val)
 {
-	skey k = pws__skey_of(map, key);
-	uint32_t j = (uint32_t)k.hash & map->mask;
+	uint32_t j = (uint32_t)k->hash & map->mask;
 
 	while (map->s[j].val != PWS__NONE)
 		j = (j + 1) & map->mask;
-	map->s[j].hash = pws__skey_tag(&k);
-	map->s[j].head = k.head;
+	map->s[j].hash = pws__skey_tag(k);
+	map->s[j].head = k->head;
 	map->s[j].val = val;
 	map->aux[j] = 0;
 	map->keys[j] = key;
 	if (map->tail) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
-		if (k.len > 8)
+		if (k->len > 8)
 			memcpy(map->tail[j], key + 8,
-			       k.len - 8 < PWS__SMAP_TAIL ? k.len - 8 : PWS__SMAP_TAIL);
+			       k->len - 8 < PWS__SMAP_TAIL ? k->len - 8 : PWS__SMAP_TAIL);
 	}
 	map->n++;
+	return j;
+}
+
+void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
+{
+	skey k = pws__skey_of(map, key);
+
+	(void)pws__smap_put_k(map, key, &k, val);
 }
 
 void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
