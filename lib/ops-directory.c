@@ -326,7 +326,8 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	pws__verdict v = PWS__VERDICT_INIT;
 	pws__model *m;
 	char e[PWS__EMAIL_MAX + 1];
-	uint32_t t = PWS__NONE, ea, da, u;
+	uint32_t t = PWS__NONE, ea = PWS__NONE, da, u;
+	pws__skey ki, ke;
 	char *id;
 	pws__user *U;
 	int rc = pws__op_begin(&op, p, res);
@@ -342,10 +343,18 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		rc = pws__need_team(&op, team_id, &t);
 	if (!rc && t != PWS__NONE && !valid_team_role(team_role))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
-	if (!rc && pws__user_find(m, user_id) != PWS__NONE)
+	if (rc)
+		return pws__op_end(&op, rc);
+	/* one pass over the id and the address: their hashes serve the
+	 * lookups, the insertions, the id hash and the hot word */
+	ki = pws__skey_of(&m->user_ids, user_id);
+	ke = pws__skey_of(&m->atoms, e);
+	if (pws__smap_find(&m->user_ids, user_id, &ki) != PWS__NONE)
 		rc = pws__fail(&op, PWS_EEXISTS, 0, "user '%s' exists", user_id);
 	if (!rc) {
-		ea = pws__atom_find(m, e);
+		uint32_t j = pws__smap_find(&m->atoms, e, &ke);
+
+		ea = j == PWS__NONE ? PWS__NONE : m->atoms.s[j].val;
 		if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
 			rc = pws__fail(&op, PWS_EEXISTS, 0, "email '%s' belongs to another user", e);
 	}
@@ -353,7 +362,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		rc = pws__answer(&op, pws__decide_pm_flag(m, t, partner_manager, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
-	ea = pws__atom_intern(op.mem, m, e);
+	ea = pws__atom_intern_k(op.mem, m, e, &ke);
 	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(op.mem, m, pws__email_domain(e));
 	if (da == PWS__NONE || pws__vec_reserve(op.mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__ids_reserve(op.mem, &m->user_h, 1) || pws__smap_reserve(op.mem, &m->user_ids, 1) ||
@@ -366,7 +375,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		return pws__op_end(&op, PWS_ESTORAGE);
 	}
 	u = m->users.n++;
-	pws__idh_push(&m->user_ids, &m->user_h, id);
+	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
 	U = USER(m, u);
 	memset(U, 0, sizeof(*U));
 	U->id = id;
@@ -379,9 +388,9 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		U->pm = partner_manager != 0;
 		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
 	}
-	pws__smap_put(&m->user_ids, id, u);
 	pws__umap_put(&m->user_by_email, ea, u);
-	pws__hot_user(m, u);
+	/* pws__hot_user, slot at hand */
+	m->user_ids.aux[pws__smap_put_k(&m->user_ids, id, &ki, u)] = pws__uhot_of(U);
 	return pws__op_end(&op, PWS_OK);
 }
 
