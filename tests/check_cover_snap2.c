@@ -444,6 +444,477 @@ START_TEST(snapshot_from_a_storage_callback_is_misuse)
 }
 END_TEST
 
+/* --- state images: the binary section, hand-built ---------------------------------- */
+
+typedef struct bbuf {
+	unsigned char *b;
+	size_t n, cap;
+} bbuf;
+
+static void b_raw(bbuf *w, const void *p, size_t k)
+{
+	if (w->cap - w->n < k) {
+		w->cap = (w->n + k) * 2;
+		w->b = realloc(w->b, w->cap);
+		ck_assert_ptr_nonnull(w->b);
+	}
+	memcpy(w->b + w->n, p, k);
+	w->n += k;
+}
+
+static void b_u32(bbuf *w, uint32_t v)
+{
+	unsigned char p[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
+	                       (unsigned char)(v >> 24) };
+
+	b_raw(w, p, 4);
+}
+
+static void b_u8(bbuf *w, unsigned v)
+{
+	unsigned char c = (unsigned char)v;
+
+	b_raw(w, &c, 1);
+}
+
+/* A string; NULL: the optional string absent. */
+static void b_str(bbuf *w, const char *s)
+{
+	if (!s) {
+		b_u32(w, UINT32_MAX);
+		return;
+	}
+	b_u32(w, (uint32_t)strlen(s));
+	b_raw(w, s, strlen(s));
+}
+
+static void b_head(bbuf *w)
+{
+	memset(w, 0, sizeof *w);
+	b_raw(w, "PWSI", 4);
+	b_u32(w, 1);
+}
+
+static void b_user(bbuf *w, const char *id, const char *email, const char *team, int role, int pm)
+{
+	b_str(w, id);
+	b_str(w, email);
+	b_str(w, team);
+	b_u8(w, (unsigned)role);
+	b_u8(w, (unsigned)pm);
+}
+
+typedef struct bws {
+	const char *id, *name, *team, *requester;
+	int vis, mode, model, lc, was, req, integ, pad;
+	uint32_t n_upd;
+} bws;
+
+static void b_ws(bbuf *w, const bws *f)
+{
+	b_str(w, f->id);
+	b_str(w, f->name);
+	b_str(w, NULL);
+	b_str(w, NULL);
+	b_str(w, NULL);
+	b_str(w, f->team);
+	b_str(w, f->requester);
+	b_u8(w, (unsigned)f->vis);
+	b_u8(w, (unsigned)f->mode);
+	b_u8(w, (unsigned)f->model);
+	b_u8(w, (unsigned)f->lc);
+	b_u8(w, (unsigned)f->was);
+	b_u8(w, (unsigned)f->req);
+	b_u8(w, (unsigned)f->integ);
+	b_u8(w, (unsigned)f->pad);
+	b_u32(w, f->n_upd);
+}
+
+static void b_row(bbuf *w, uint32_t ws, uint32_t user, uint32_t org, uint32_t seen, int role,
+                  int lead)
+{
+	b_u32(w, ws);
+	b_u32(w, user);
+	b_u32(w, org);
+	b_u32(w, seen);
+	b_u8(w, (unsigned)role);
+	b_u8(w, (unsigned)lead);
+	b_u8(w, 0);
+	b_u8(w, 0);
+}
+
+/* The JSON part of the images below: two teams, nothing else. */
+#define IMG_JSON "{\"format\":1,\"teams\":[{\"id\":\"t\",\"name\":\"T\",\"plan\":\"free\"," \
+	"\"domains\":[\"t.com\"]},{\"id\":\"o\",\"name\":\"O\",\"plan\":\"free\",\"domains\":[\"o.com\"]}]}"
+
+static const bws WS_PARTNER = { "w", "W", "t", NULL, PWS_VIS_PARTNER, PWS_MODE_SINGLE,
+                                PWS_MODEL_TEAM_TO_TEAM, PWS_LC_ACTIVE, 1, 0, 0, 0, 3 };
+
+/* Users u (team t) and v (team o); workspace f; the organizations and
+ * rows are the caller's. */
+static void b_base(bbuf *w, const bws *f)
+{
+	b_head(w);
+	b_u32(w, 2);
+	b_user(w, "u", "u@t.com", "t", PWS_TEAM_MEMBER, 0);
+	b_user(w, "v", "v@o.com", "o", PWS_TEAM_MEMBER, 0);
+	b_u32(w, 1);
+	b_ws(w, f);
+}
+
+/* The standard base with organizations ["o"] and two good rows. */
+static void b_good(bbuf *w)
+{
+	b_base(w, &WS_PARTNER);
+	b_u32(w, 1);
+	b_str(w, "o");
+	b_u32(w, 2);
+	b_row(w, 0, 0, UINT32_MAX, 2, PWS_ROLE_ADMIN, 0);
+	b_row(w, 0, 1, 0, 1, PWS_ROLE_VIEWER, 1);
+}
+
+/* Loads the image (json, w's first len bytes) into the standard world:
+ * refused with EINVALID, a message holding want, nothing changed. */
+static void img_refused_n(const char *json, const bbuf *w, size_t len, const char *want)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+	int rc = pws__image_load(p, json, strlen(json), w->b, len, RES);
+
+	ck_assert_msg(rc == PWS_EINVALID, "image (%s) -> %d (%s)", want, rc, tw_res.message);
+	ck_assert_msg(strstr(tw_res.message, want) != NULL, "message '%s', expected '%s'",
+	              tw_res.message, want);
+	ck_assert_msg(tw_digest(p) == d, "a refused image changed the state (%s)", want);
+	pws_policy_free(p);
+}
+
+static void img_refused(bbuf *w, const char *want)
+{
+	img_refused_n(IMG_JSON, w, w->n, want);
+	free(w->b);
+	memset(w, 0, sizeof *w);
+}
+
+START_TEST(image_loads_a_hand_built_section)
+{
+	pws_policy *p = tw_world();
+	bbuf w;
+
+	b_good(&w);
+	OK(pws__image_load(p, IMG_JSON, strlen(IMG_JSON), w.b, w.n, RES));
+	expect_member(p, "w", "u", PWS_ROLE_ADMIN, 0, 0);
+	expect_member(p, "w", "v", PWS_ROLE_VIEWER, 1, 1);
+	expect_not_member(p, "pw", "dev"); /* the world before is gone */
+	free(w.b);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* The section's frame: magic, version and counts. */
+START_TEST(image_refuses_truncated_counts)
+{
+	bbuf w;
+
+	b_head(&w);
+	img_refused_n(IMG_JSON, &w, 7, "image: not a state image section");
+	img_refused(&w, "image.users: truncated"); /* magic and version only */
+	b_head(&w);
+	b_u32(&w, 1000);
+	b_user(&w, "u", "u@t.com", "t", PWS_TEAM_MEMBER, 0);
+	img_refused(&w, "image.users: truncated"); /* more users than bytes */
+	b_head(&w);
+	b_u32(&w, 0);
+	b_u32(&w, 1000);
+	b_ws(&w, &WS_PARTNER);
+	img_refused(&w, "image.workspaces: truncated");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1000);
+	b_str(&w, "o");
+	img_refused(&w, "image.organizations: truncated");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_u32(&w, 100);
+	b_raw(&w, "o", 1);
+	img_refused(&w, "image.organizations[0]: truncated");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 0);
+	img_refused(&w, "image.rows: truncated");
+}
+END_TEST
+
+/* A record cut in a string's length, before an enum byte or a flag. */
+START_TEST(image_refuses_truncated_user_records)
+{
+	bbuf w;
+	size_t full;
+
+	b_head(&w);
+	b_u32(&w, 2);
+	b_user(&w, "u", "u1234567@t.com", "t", PWS_TEAM_MEMBER, 0);
+	full = w.n;
+	b_user(&w, "v", "v@o.com", "o", PWS_TEAM_MEMBER, 0);
+	/* users[1]: its id's length cut after 2 bytes (still 14 bytes a user) */
+	img_refused_n(IMG_JSON, &w, full + 2, "image.users[1].id: truncated or malformed");
+	/* before its team role, before its Partner Manager flag */
+	img_refused_n(IMG_JSON, &w, w.n - 2, "image.users[1].team_role: truncated");
+	img_refused_n(IMG_JSON, &w, w.n - 1, "image.users[1].partner_manager: truncated or not 0/1");
+	free(w.b);
+	/* an id whose length is the "absent" value, where it is required */
+	b_head(&w);
+	b_u32(&w, 1);
+	b_u32(&w, UINT32_MAX);
+	b_raw(&w, "0123456789abcdef", 16);
+	img_refused(&w, "image.users[0].id: truncated or malformed");
+	/* a malformed id */
+	b_head(&w);
+	b_u32(&w, 1);
+	b_user(&w, "u\tu", "u@t.com", "t", PWS_TEAM_MEMBER, 0);
+	img_refused(&w, "image.users[0].id: malformed id 'u\tu'");
+}
+END_TEST
+
+/* S4: a user with a team has a team role (the JSON section requires the
+ * member; the binary one holds 0 for none). */
+START_TEST(image_refuses_S4_a_team_user_without_a_role)
+{
+	bbuf w;
+
+	b_head(&w);
+	b_u32(&w, 1);
+	b_user(&w, "u", "u@t.com", "t", 0, 0);
+	img_refused(&w, "image.users[0].team_role: breaks S4: missing");
+}
+END_TEST
+
+START_TEST(image_refuses_bad_workspace_records)
+{
+	bbuf w;
+	bws f;
+
+	f = WS_PARTNER;
+	f.vis = 0;
+	b_base(&w, &f);
+	img_refused(&w, "image.workspaces[0].visibility: bad value 0");
+	f = WS_PARTNER;
+	f.pad = 1;
+	b_base(&w, &f);
+	img_refused(&w, "image.workspaces[0]: bad padding");
+	/* cut inside n_updates (still 36 bytes a workspace) */
+	b_base(&w, &WS_PARTNER);
+	w.n -= 2;
+	img_refused(&w, "image.workspaces[0].n_updates: truncated");
+}
+END_TEST
+
+/* A text of more than 1 MiB is refused as in JSON; a string longer than
+ * the strings of any valid record (past the record's scratch space) is
+ * refused before it is copied. */
+START_TEST(image_refuses_texts_too_long)
+{
+	size_t sizes[2] = { ((size_t)1 << 20) + 1, (size_t)5 << 20 };
+	const char *want[2] = { "image.workspaces[0].name: text longer than 1 MiB",
+	                        "image.workspaces[0].name: truncated or malformed" };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		char *name = malloc(sizes[i] + 1);
+		bws f = WS_PARTNER;
+		bbuf w;
+
+		ck_assert_ptr_nonnull(name);
+		memset(name, 'n', sizes[i]);
+		name[sizes[i]] = '\0';
+		f.name = name;
+		b_base(&w, &f);
+		b_u32(&w, 0);
+		b_u32(&w, 0);
+		img_refused(&w, want[i]);
+		free(name);
+	}
+}
+END_TEST
+
+/* Rows: positions in their tables; S9 (a team row's user is on the
+ * owning team, a partner row is in a partner workspace), S10 (never
+ * through the owning team), S17 (a partner is never Admin). */
+START_TEST(image_refuses_bad_rows)
+{
+	bws f;
+	bbuf w;
+
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_str(&w, "o");
+	b_u32(&w, 1);
+	b_row(&w, 0, 2, 0, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0]: a position is out of its table");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 0);
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, UINT32_MAX, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0].organization: breaks S9: missing");
+	f = WS_PARTNER;
+	f.vis = PWS_VIS_TEAM;
+	f.mode = f.model = 0;
+	f.was = 0;
+	b_base(&w, &f);
+	b_u32(&w, 1);
+	b_str(&w, "o");
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0].organization: breaks S9: a partner membership in a workspace");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_str(&w, "t");
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0].organization: breaks S10");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_str(&w, "o");
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, 0, 0, PWS_ROLE_ADMIN, 0);
+	img_refused(&w, "image.rows[0].role: breaks S17");
+	f = WS_PARTNER;
+	f.model = PWS_MODEL_LEGACY;
+	b_base(&w, &f);
+	b_u32(&w, 1);
+	b_str(&w, "not a domain");
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0].organization: malformed domain 'not a domain'");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_str(&w, "nope");
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0].organization: unknown team 'nope'");
+}
+END_TEST
+
+/* An image keeps users, workspaces and memberships in its binary
+ * section: the JSON ones must be empty. */
+START_TEST(image_refuses_members_in_its_json)
+{
+	static const char *const json[] = {
+		"{\"format\":1,\"users\":[{}]}",
+		"{\"format\":1,\"workspaces\":[{}]}",
+		"{\"format\":1,\"memberships\":[{}]}",
+	};
+	bbuf w;
+	size_t i;
+
+	b_good(&w);
+	for (i = 0; i < 3; i++)
+		img_refused_n(json[i], &w, w.n, "an image keeps them in its binary section");
+	free(w.b);
+}
+END_TEST
+
+/* Only the replay imports an image record (it writes nothing). */
+START_TEST(image_import_outside_the_replay_is_misuse)
+{
+	pws_policy *p = tw_world();
+	uint64_t d = tw_digest(p);
+	bbuf w;
+
+	b_good(&w);
+	ck_assert_int_eq(pws__image_import(p, IMG_JSON, strlen(IMG_JSON), w.b, w.n, RES),
+	                 PWS_EMISUSE);
+	ck_assert(tw_digest(p) == d);
+	free(w.b);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A section with removed references and a legacy workspace: a deleted
+ * workspace of a removed team with a partner of a removed team, a
+ * request whose requester was removed, partners by domain (cached per
+ * organization). */
+static void b_removed(bbuf *w)
+{
+	bws gone = { "gone", "G", "", NULL, PWS_VIS_PARTNER, PWS_MODE_SINGLE,
+	             PWS_MODEL_TEAM_TO_TEAM, PWS_LC_DELETED, 1, 0, 0, 0, 0 };
+	bws lw = { "lw", "L", "t", NULL, PWS_VIS_PARTNER, PWS_MODE_SINGLE, PWS_MODEL_LEGACY,
+	           PWS_LC_ACTIVE, 1, 0, 0, 0, 0 };
+	bws cv = { "cv", "C", "t", "", PWS_VIS_TEAM, 0, 0, PWS_LC_ACTIVE, 0, 2, 0, 0, 0 };
+
+	b_head(w);
+	b_u32(w, 3);
+	b_user(w, "u", "u@t.com", "t", PWS_TEAM_MEMBER, 0);
+	b_user(w, "v", "v@o.com", "o", PWS_TEAM_MEMBER, 0);
+	b_user(w, "x", "x@o.com", "o", PWS_TEAM_MEMBER, 0);
+	b_u32(w, 3);
+	b_ws(w, &gone);
+	b_ws(w, &lw);
+	b_ws(w, &cv);
+	b_u32(w, 2);
+	b_str(w, "");
+	b_str(w, "o.com");
+	b_u32(w, 5);
+	b_row(w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
+	b_row(w, 0, 2, 0, 0, PWS_ROLE_VIEWER, 0);
+	b_row(w, 1, 0, UINT32_MAX, 0, PWS_ROLE_ADMIN, 0);
+	b_row(w, 1, 1, 1, 0, PWS_ROLE_VIEWER, 1);
+	b_row(w, 1, 2, 1, 0, PWS_ROLE_EDITOR, 0);
+}
+
+START_TEST(image_loads_removed_references_and_legacy_partners)
+{
+	pws_policy *p;
+	bbuf w;
+	char *a;
+
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	b_removed(&w);
+	OK(pws__image_load(p, IMG_JSON, strlen(IMG_JSON), w.b, w.n, RES));
+	expect_member(p, "lw", "v", PWS_ROLE_VIEWER, 1, 1);
+	expect_member(p, "lw", "x", PWS_ROLE_EDITOR, 0, 1);
+	a = snap_text(p);
+	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"o.com\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"requester\":\"\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"team\":\"\""));
+	free(a);
+	free(w.b);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* Every allocation of that load failed in turn: PWS_ENOMEM, nothing
+ * changed, nothing leaked. */
+START_TEST(image_load_out_of_memory)
+{
+	pws_policy *p;
+	uint64_t empty;
+	size_t k;
+	bbuf w;
+
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	empty = tw_digest(p);
+	b_removed(&w);
+	for (k = 1;; k++) {
+		size_t live = tc_alloc_stats_get().live_blocks, fails = tc_alloc_stats_get().failures;
+		int rc;
+
+		tc_alloc_fail_at(k, 0);
+		rc = pws__image_load(p, IMG_JSON, strlen(IMG_JSON), w.b, w.n, RES);
+		tc_alloc_fail_at(0, 0);
+		if (rc == PWS_OK) {
+			ck_assert_uint_eq(tc_alloc_stats_get().failures, fails);
+			break;
+		}
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d (%s)", k, rc, tw_res.message);
+		ck_assert_msg(tw_digest(p) == empty, "allocation %zu: state changed", k);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == live, "allocation %zu leaks", k);
+	}
+	ck_assert_uint_gt(k, 20);
+	expect_member(p, "lw", "x", PWS_ROLE_EDITOR, 0, 1);
+	free(w.b);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_snap2_suite(void)
 {
 	Suite *s = suite_create("cover_snap2");
@@ -464,6 +935,20 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_add_test(tc, snapshot_import_removed_references_out_of_memory);
 	tcase_add_test(tc, snapshot_import_refuses_bad_result_versions);
 	tcase_add_test(tc, snapshot_from_a_storage_callback_is_misuse);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("image");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, image_loads_a_hand_built_section);
+	tcase_add_test(tc, image_refuses_truncated_counts);
+	tcase_add_test(tc, image_refuses_truncated_user_records);
+	tcase_add_test(tc, image_refuses_S4_a_team_user_without_a_role);
+	tcase_add_test(tc, image_refuses_bad_workspace_records);
+	tcase_add_test(tc, image_refuses_texts_too_long);
+	tcase_add_test(tc, image_refuses_bad_rows);
+	tcase_add_test(tc, image_refuses_members_in_its_json);
+	tcase_add_test(tc, image_import_outside_the_replay_is_misuse);
+	tcase_add_test(tc, image_loads_removed_references_and_legacy_partners);
+	tcase_add_test(tc, image_load_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
