@@ -258,6 +258,11 @@ START_TEST(snapshot_import_refuses_S13_a_partner_invite_outside_a_partner_worksp
 	            "'team':'t','visibility':'team','lifecycle':'active'}],'invites':[{'workspace':"
 	            "'w','email':'x@o.com','inviter':'u','kind':'partner','role':'viewer'}]}",
 	            "invites[0].kind: breaks S13: a partner invite is open only in an active partner");
+	refused_doc("{'format':1," T_TEAMS "," T_USERS ",'workspaces':[{'id':'w','name':'W',"
+	            "'team':'t','visibility':'partner','mode':'single','model':'team_to_team',"
+	            "'was_partner':true,'lifecycle':'deleted'}],'invites':[{'workspace':"
+	            "'w','email':'x@o.com','inviter':'u','kind':'partner','role':'viewer'}]}",
+	            "invites[0].kind: breaks S13: a partner invite is open only in an active partner");
 }
 END_TEST
 
@@ -338,15 +343,71 @@ START_TEST(snapshot_import_elements_without_users)
 	ck_assert_ptr_nonnull(strstr(a, "\"editors\":[\"\",\"\"]"));
 	free(a);
 	pws_policy_free(p);
+	/* an editor's id is well formed, or "" */
+	refused_doc("{'format':1," T_TEAMS ",'workspaces':[{'id':'w','name':'W','team':'t',"
+	            "'visibility':'team','lifecycle':'active'}],'elements':[{'id':'e',"
+	            "'workspace':'w','kind':'api','editors':['a\\tb']}]}",
+	            "elements[0].editors[0]: malformed id 'a\tb'");
 }
 END_TEST
 
+/* REMOVED_DOC's kind of document with nt teams and nu users before the
+ * first removed reference, so that the "removed" slot is the one that
+ * grows a table (tables grow by steps: 8 16 ... slots, 4 6 9 ... ids). */
+static char *removed_doc_sized(int nt, int nu)
+{
+	size_t cap = 16384, n = 0;
+	char *d = malloc(cap);
+	int i;
+
+	ck_assert_ptr_nonnull(d);
+	n += (size_t)snprintf(d + n, cap - n, "{\"format\":1,\"teams\":[");
+	for (i = 0; i < nt; i++)
+		n += (size_t)snprintf(d + n, cap - n, "%s{\"id\":\"t%d\",\"name\":\"T\","
+		                      "\"plan\":\"free\",\"domains\":[\"t%d.com\"]}", i ? "," : "", i, i);
+	n += (size_t)snprintf(d + n, cap - n, "],\"users\":[");
+	for (i = 0; i < nu; i++)
+		n += (size_t)snprintf(d + n, cap - n, "%s{\"id\":\"u%d\",\"email\":\"u%d@t%d.com\","
+		                      "\"team\":\"t%d\",\"team_role\":\"member\"}", i ? "," : "", i, i,
+		                      i % 2, i % 2);
+	/* a legacy workspace of t0 whose partner u1 (of t1) came through a
+	 * domain no team holds; a deleted workspace of a removed team; an
+	 * element whose parent was deleted for good, edited and commented by
+	 * a removed user */
+	n += (size_t)snprintf(d + n, cap - n, "],\"workspaces\":["
+	                      "{\"id\":\"lw\",\"name\":\"L\",\"team\":\"t0\",\"visibility\":\"partner\","
+	                      "\"mode\":\"single\",\"model\":\"legacy\",\"was_partner\":true,"
+	                      "\"lifecycle\":\"active\"},"
+	                      "{\"id\":\"gone\",\"name\":\"G\",\"team\":\"\",\"visibility\":\"team\","
+	                      "\"lifecycle\":\"deleted\",\"request\":\"convert\",\"requester\":\"\"}],"
+	                      "\"memberships\":[{\"workspace\":\"lw\",\"user\":\"u1\",\"role\":\"viewer\","
+	                      "\"organization\":\"zz.com\"}],"
+	                      "\"elements\":[{\"id\":\"e\",\"workspace\":\"lw\",\"kind\":\"api\","
+	                      "\"parent\":\"\",\"editors\":[\"\"]}],"
+	                      "\"comments\":[{\"id\":\"c\",\"workspace\":\"lw\",\"author\":\"\","
+	                      "\"text\":\"x\",\"element\":\"\"}]}");
+	ck_assert_uint_lt(n, cap);
+	return d;
+}
+
 START_TEST(snapshot_import_removed_references_out_of_memory)
 {
+	static const int sizes[][2] = { { 2, 2 }, { 8, 8 }, { 8, 6 } };
 	char *d = doc(REMOVED_DOC);
+	size_t i;
 
 	import_oom_sweep(d);
 	free(d);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		pws_policy *p;
+
+		d = removed_doc_sized(sizes[i][0], sizes[i][1]);
+		p = accepted_doc(d);
+		expect_member(p, "lw", "u1", PWS_ROLE_VIEWER, 0, 1);
+		pws_policy_free(p);
+		import_oom_sweep(d);
+		free(d);
+	}
 }
 END_TEST
 
@@ -639,6 +700,14 @@ START_TEST(image_refuses_truncated_counts)
 	b_base(&w, &WS_PARTNER);
 	b_u32(&w, 0);
 	img_refused(&w, "image.rows: truncated");
+	b_base(&w, &WS_PARTNER);
+	b_raw(&w, "\1\0", 2);
+	img_refused(&w, "image.organizations: truncated"); /* its count cut */
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 2);
+	b_str(&w, "ab");
+	b_raw(&w, "\1\0", 2);
+	img_refused(&w, "image.organizations[1]: truncated"); /* a length cut */
 }
 END_TEST
 
@@ -699,7 +768,11 @@ START_TEST(image_refuses_bad_workspace_records)
 	f.pad = 1;
 	b_base(&w, &f);
 	img_refused(&w, "image.workspaces[0]: bad padding");
-	/* cut inside n_updates (still 36 bytes a workspace) */
+	/* cut before the padding byte, inside n_updates (still 36 bytes a
+	 * workspace) */
+	b_base(&w, &WS_PARTNER);
+	w.n -= 5;
+	img_refused(&w, "image.workspaces[0]: bad padding");
 	b_base(&w, &WS_PARTNER);
 	w.n -= 2;
 	img_refused(&w, "image.workspaces[0].n_updates: truncated");
@@ -748,6 +821,18 @@ START_TEST(image_refuses_bad_rows)
 	b_u32(&w, 1);
 	b_row(&w, 0, 2, 0, 0, PWS_ROLE_VIEWER, 0);
 	img_refused(&w, "image.rows[0]: a position is out of its table");
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_str(&w, "o");
+	b_u32(&w, 1);
+	b_row(&w, 1, 1, 0, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0]: a position is out of its table"); /* workspace */
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 1);
+	b_str(&w, "o");
+	b_u32(&w, 1);
+	b_row(&w, 0, 1, 1, 0, PWS_ROLE_VIEWER, 0);
+	img_refused(&w, "image.rows[0]: a position is out of its table"); /* organization */
 	b_base(&w, &WS_PARTNER);
 	b_u32(&w, 0);
 	b_u32(&w, 1);
@@ -881,6 +966,112 @@ START_TEST(image_loads_removed_references_and_legacy_partners)
 }
 END_TEST
 
+/* The JSON part with 8 teams (the removed team's slot grows the table). */
+#define IMG_JSON8 "{\"format\":1,\"teams\":[{\"id\":\"t\",\"name\":\"T\",\"plan\":\"free\"}," \
+	"{\"id\":\"o\",\"name\":\"O\",\"plan\":\"free\"},{\"id\":\"a\",\"name\":\"A\",\"plan\":\"free\"}," \
+	"{\"id\":\"b\",\"name\":\"B\",\"plan\":\"free\"},{\"id\":\"c\",\"name\":\"C\",\"plan\":\"free\"}," \
+	"{\"id\":\"d\",\"name\":\"D\",\"plan\":\"free\"},{\"id\":\"e\",\"name\":\"E\",\"plan\":\"free\"}," \
+	"{\"id\":\"f\",\"name\":\"F\",\"plan\":\"free\"}]}"
+
+/* Many users and workspaces (tables reserved once for all), a legacy
+ * workspace whose partners came through a domain no team holds, a run of
+ * 8 team members of one workspace (its group sized once), partners of
+ * team o listed under two organization entries (the group grows row by
+ * row) and a partner of a removed team. */
+static void b_many(bbuf *w)
+{
+	bws tw = { "tw", "TW", "t", NULL, PWS_VIS_PARTNER, PWS_MODE_SINGLE, PWS_MODEL_TEAM_TO_TEAM,
+	           PWS_LC_ACTIVE, 1, 0, 0, 0, 0 };
+	bws lw = { "lw", "L", "t", NULL, PWS_VIS_PARTNER, PWS_MODE_SINGLE, PWS_MODEL_LEGACY,
+	           PWS_LC_ACTIVE, 1, 0, 0, 0, 0 };
+	char id[16], email[32];
+	int i;
+
+	b_head(w);
+	b_u32(w, 40);
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof id, "u%d", i);
+		snprintf(email, sizeof email, "u%d@%s.com", i, i < 20 ? "t" : "o");
+		b_user(w, id, email, i < 20 ? "t" : "o", PWS_TEAM_MEMBER, 0);
+	}
+	b_u32(w, 20);
+	b_ws(w, &tw);
+	b_ws(w, &lw);
+	for (i = 2; i < 20; i++) {
+		bws f = { NULL, "X", "t", NULL, PWS_VIS_TEAM, 0, 0, PWS_LC_ACTIVE, 0, 0, 0, 0, 0 };
+
+		snprintf(id, sizeof id, "w%d", i);
+		f.id = id;
+		b_ws(w, &f);
+	}
+	b_u32(w, 4);
+	b_str(w, "o");
+	b_str(w, "o");
+	b_str(w, "zz.com");
+	b_str(w, "");
+	b_u32(w, 8 + 6 + 3 + 1);
+	for (i = 0; i < 8; i++)
+		b_row(w, 0, (uint32_t)i, UINT32_MAX, 0, PWS_ROLE_EDITOR, 0);
+	b_row(w, 0, 20, 0, 0, PWS_ROLE_VIEWER, 0);
+	for (i = 21; i < 26; i++)
+		b_row(w, 0, (uint32_t)i, 1, 0, PWS_ROLE_VIEWER, 0);
+	for (i = 26; i < 29; i++)
+		b_row(w, 1, (uint32_t)i, 2, 0, PWS_ROLE_VIEWER, 0);
+	b_row(w, 0, 29, 3, 0, PWS_ROLE_VIEWER, 0);
+}
+
+/* Loads json + w's section into a fresh policy with every allocation
+ * failed in turn: PWS_ENOMEM, nothing changed, nothing leaked; then it
+ * loads. The policy is returned. */
+static pws_policy *image_oom_sweep(const char *json, const bbuf *w)
+{
+	pws_policy *p;
+	uint64_t empty;
+	size_t k;
+
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	empty = tw_digest(p);
+	for (k = 1;; k++) {
+		size_t live = tc_alloc_stats_get().live_blocks, fails = tc_alloc_stats_get().failures;
+		int rc;
+
+		tc_alloc_fail_at(k, 0);
+		rc = pws__image_load(p, json, strlen(json), w->b, w->n, RES);
+		tc_alloc_fail_at(0, 0);
+		if (rc == PWS_OK) {
+			ck_assert_uint_eq(tc_alloc_stats_get().failures, fails);
+			break;
+		}
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d (%s)", k, rc, tw_res.message);
+		ck_assert_msg(tw_digest(p) == empty, "allocation %zu: state changed", k);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == live, "allocation %zu leaks", k);
+	}
+	ck_assert_uint_gt(k, 20);
+	return p;
+}
+
+START_TEST(image_load_many_out_of_memory)
+{
+	pws_policy *p;
+	bbuf w;
+
+	b_many(&w);
+	p = image_oom_sweep(IMG_JSON8, &w);
+	expect_member(p, "tw", "u7", PWS_ROLE_EDITOR, 0, 0);
+	expect_member(p, "tw", "u25", PWS_ROLE_VIEWER, 0, 1);
+	expect_member(p, "lw", "u28", PWS_ROLE_VIEWER, 0, 1);
+	{
+		char *a = snap_text(p); /* u29's organization is the removed team */
+
+		ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"\",\"role\":\"viewer\","
+		                                "\"seen\":0,\"user\":\"u29\""));
+		free(a);
+	}
+	pws_policy_free(p);
+	free(w.b);
+}
+END_TEST
+
 /* Every allocation of that load failed in turn: PWS_ENOMEM, nothing
  * changed, nothing leaked. */
 START_TEST(image_load_out_of_memory)
@@ -949,6 +1140,7 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_add_test(tc, image_import_outside_the_replay_is_misuse);
 	tcase_add_test(tc, image_loads_removed_references_and_legacy_partners);
 	tcase_add_test(tc, image_load_out_of_memory);
+	tcase_add_test(tc, image_load_many_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
 }
