@@ -688,6 +688,10 @@ START_TEST(image_refuses_truncated_counts)
 	b_u32(&w, 1000);
 	b_ws(&w, &WS_PARTNER);
 	img_refused(&w, "image.workspaces: truncated");
+	b_head(&w);
+	b_u32(&w, 0);
+	b_raw(&w, "\1", 1);
+	img_refused(&w, "image.workspaces: truncated"); /* its count cut */
 	b_base(&w, &WS_PARTNER);
 	b_u32(&w, 1000);
 	b_str(&w, "o");
@@ -833,6 +837,11 @@ START_TEST(image_refuses_bad_rows)
 	b_u32(&w, 1);
 	b_row(&w, 0, 1, 1, 0, PWS_ROLE_VIEWER, 0);
 	img_refused(&w, "image.rows[0]: a position is out of its table"); /* organization */
+	b_base(&w, &WS_PARTNER);
+	b_u32(&w, 0);
+	b_u32(&w, 1);
+	b_row(&w, 0, 0, UINT32_MAX, 0, 0, 0);
+	img_refused(&w, "image.rows[0]: bad role, lead or padding"); /* role 0 */
 	b_base(&w, &WS_PARTNER);
 	b_u32(&w, 0);
 	b_u32(&w, 1);
@@ -994,10 +1003,10 @@ static void b_many(bbuf *w)
 		snprintf(email, sizeof email, "u%d@%s.com", i, i < 20 ? "t" : "o");
 		b_user(w, id, email, i < 20 ? "t" : "o", PWS_TEAM_MEMBER, 0);
 	}
-	b_u32(w, 20);
+	b_u32(w, 40);
 	b_ws(w, &tw);
 	b_ws(w, &lw);
-	for (i = 2; i < 20; i++) {
+	for (i = 2; i < 40; i++) {
 		bws f = { NULL, "X", "t", NULL, PWS_VIS_TEAM, 0, 0, PWS_LC_ACTIVE, 0, 0, 0, 0, 0 };
 
 		snprintf(id, sizeof id, "w%d", i);
@@ -1106,6 +1115,135 @@ START_TEST(image_load_out_of_memory)
 }
 END_TEST
 
+/* --- pws_compact(): images of states with removed and legacy references ------------ */
+
+/* The standard world plus: a legacy workspace with a partner (by domain)
+ * and a member invite accepted, an invite withdrawn; a partner invite
+ * open; a pending request whose requester was removed; a team removed
+ * after its workspace was deleted; enough users for an image of more
+ * than 4 KiB. */
+static void compact_world(pws_policy *p)
+{
+	char id[16], email[32];
+	int i;
+
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_team_add(p, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 0, RES));
+	OK(pws_team_add_domain(p, "acme", "acme.com", RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 1, RES));
+	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	for (i = 0; i < 150; i++) {
+		snprintf(id, sizeof id, "many%d", i);
+		snprintf(email, sizeof email, "many%d@pub.com", i);
+		OK(pws_user_add(p, id, email, "pub", PWS_TEAM_MEMBER, 0, RES));
+	}
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "pm", RES));
+	OK(pws_invite(p, "pm", "lw", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "a1", "lw", NULL, RES));
+	OK(pws_invite(p, "pm", "lw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite_accept(p, "dev", "lw", NULL, RES));
+	OK(pws_invite(p, "pm", "lw", "x@nowhere.org", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_withdraw(p, "pm", "lw", "x@nowhere.org", RES));
+	OK(pws_invite(p, "pm", "lw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	/* a pending request of a user removed since */
+	OK(pws_user_add(p, "asker", "asker@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, "asker", "req", "Req", PWS_VIS_PARTNER, "please", RES));
+	OK(pws_user_remove(p, "asker", RES));
+	/* a team removed after its workspace was deleted */
+	OK(pws_team_add(p, "gone", "Gone", PWS_PLAN_FREE, 0, RES));
+	OK(pws_user_add(p, "gu", "gu@gone.org", "gone", PWS_TEAM_SUPER_ADMIN, 0, RES));
+	OK(pws_workspace_create(p, "gu", "gw", "GW", PWS_VIS_TEAM, NULL, RES));
+	OK(pws_workspace_delete(p, "gu", "gw", RES));
+	OK(pws_user_remove(p, "gu", RES));
+	OK(pws_team_remove(p, "gone", RES));
+}
+
+START_TEST(compact_image_keeps_removed_and_legacy_references)
+{
+	torn_store s;
+	pws_policy *p, *q;
+	char *a, *b;
+
+	torn_store_init(&s, 0);
+	ck_assert_int_eq(torn_store_open(&s, 1, &p), PWS_OK);
+	compact_world(p);
+	OK(pws_compact(p, RES));
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_uint_gt(s.disk[0].len, 4096);
+	ck_assert_int_eq(torn_store_open(&s, 1, &q), PWS_OK);
+	a = snap_text(p);
+	b = snap_text(q);
+	ck_assert_str_eq(a, b);
+	ck_assert(tw_digest(p) == tw_digest(q));
+	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"acme.com\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"requester\":\"\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"team\":\"\""));
+	ck_assert_ptr_null(strstr(a, "nowhere.org")); /* a withdrawn invite is not state */
+	expect_member(q, "lw", "a1", PWS_ROLE_VIEWER, 0, 1);
+	expect_invite(q, "lw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	free(a);
+	free(b);
+	pws_policy_free(q);
+	pws_policy_free(p);
+	torn_store_free(&s);
+}
+END_TEST
+
+/* pws_compact with every allocation failed in turn: PWS_ENOMEM, the store
+ * and the state as they were, nothing leaked; then it compacts. */
+START_TEST(compact_out_of_memory_changes_nothing)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops;
+	torn_store s;
+	pws_policy *p;
+	uint64_t d;
+	size_t k, n0, i;
+	uint32_t *crc;
+
+	torn_store_init(&s, 0);
+	torn_store_ops(&s, &ops, 1);
+	o.storage = &ops;
+	o.allocator = tc_allocator();
+	tc_alloc_reset();
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	compact_world(p);
+	d = tw_digest(p);
+	n0 = s.n;
+	crc = malloc(n0 * sizeof *crc);
+	ck_assert_ptr_nonnull(crc);
+	for (i = 0; i < n0; i++)
+		crc[i] = s.disk[i].crc;
+	for (k = 1;; k++) {
+		size_t live = tc_alloc_stats_get().live_blocks, fails = tc_alloc_stats_get().failures;
+		int rc;
+
+		tc_alloc_fail_at(k, 0);
+		rc = pws_compact(p, RES);
+		tc_alloc_fail_at(0, 0);
+		if (rc == PWS_OK) {
+			ck_assert_uint_eq(tc_alloc_stats_get().failures, fails);
+			break;
+		}
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d (%s)", k, rc, tw_res.message);
+		ck_assert_msg(tw_digest(p) == d, "allocation %zu: state changed", k);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == live, "allocation %zu leaks", k);
+		ck_assert_uint_eq(s.n, n0);
+		for (i = 0; i < n0; i++)
+			ck_assert_uint_eq(s.disk[i].crc, crc[i]);
+	}
+	ck_assert_uint_gt(k, 5);
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert(tw_digest(p) == d);
+	free(crc);
+	pws_policy_free(p);
+	torn_store_free(&s);
+}
+END_TEST
+
 Suite *pws_cover_snap2_suite(void)
 {
 	Suite *s = suite_create("cover_snap2");
@@ -1141,6 +1279,11 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_add_test(tc, image_loads_removed_references_and_legacy_partners);
 	tcase_add_test(tc, image_load_out_of_memory);
 	tcase_add_test(tc, image_load_many_out_of_memory);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("compact");
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, compact_image_keeps_removed_and_legacy_references);
+	tcase_add_test(tc, compact_out_of_memory_changes_nothing);
 	suite_add_tcase(s, tc);
 	return s;
 }
