@@ -428,6 +428,10 @@ START_TEST(snapshot_import_refuses_bad_result_versions)
 	ck_assert_ptr_nonnull(strstr(r.message, "NULL"));
 	OK(pws_snapshot_import(p, "{\"format\":1}", 12, &r));
 	ck_assert(tw_digest(p) != d);
+	/* no text at all (NULL, 0) is an empty document: refused */
+	ck_assert_int_eq(pws_snapshot_import(p, NULL, 0, &r), PWS_EINVALID);
+	ck_assert_int_eq(pws_snapshot_import(p, NULL, 5, &r), PWS_EINVALID);
+	ck_assert_ptr_nonnull(strstr(r.message, "json is NULL"));
 	/* pws_snapshot_free with no handle frees nothing (and does not crash) */
 	pws_snapshot_free(NULL, NULL);
 	pws_policy_free(p);
@@ -1148,7 +1152,8 @@ static void compact_world(pws_policy *p)
 	OK(pws_invite(p, "pm", "lw", "x@nowhere.org", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
 	OK(pws_invite_withdraw(p, "pm", "lw", "x@nowhere.org", RES));
 	OK(pws_invite(p, "pm", "lw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
-	/* a pending request of a user removed since */
+	/* a pending request, and one of a user removed since */
+	OK(pws_workspace_create(p, "dev", "req2", "Req2", PWS_VIS_PARTNER, "also", RES));
 	OK(pws_user_add(p, "asker", "asker@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
 	OK(pws_workspace_create(p, "asker", "req", "Req", PWS_VIS_PARTNER, "please", RES));
 	OK(pws_user_remove(p, "asker", RES));
@@ -1180,6 +1185,7 @@ START_TEST(compact_image_keeps_removed_and_legacy_references)
 	ck_assert(tw_digest(p) == tw_digest(q));
 	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"acme.com\""));
 	ck_assert_ptr_nonnull(strstr(a, "\"requester\":\"\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"requester\":\"dev\""));
 	ck_assert_ptr_nonnull(strstr(a, "\"team\":\"\""));
 	ck_assert_ptr_null(strstr(a, "nowhere.org")); /* a withdrawn invite is not state */
 	expect_member(q, "lw", "a1", PWS_ROLE_VIEWER, 0, 1);
@@ -1244,6 +1250,80 @@ START_TEST(compact_out_of_memory_changes_nothing)
 }
 END_TEST
 
+/* A shared store where another writer always appends first (append says
+ * PWS_ECONFLICT), or whose catch-up read fails. */
+static pws_storage_ops c_inner;
+static int c_conflict, c_after_rc;
+static size_t c_appends, c_afters;
+
+static int c_append(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                    size_t len)
+{
+	if (c_conflict) {
+		c_appends++;
+		return PWS_ECONFLICT;
+	}
+	return c_inner.append(ctx, kind, key, key_len, data, len);
+}
+
+static int c_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+                        void *sink_ctx)
+{
+	c_afters++;
+	if (c_after_rc)
+		return c_after_rc;
+	return c_inner.load_after(ctx, key, key_len, sink, sink_ctx);
+}
+
+/* pws_compact catches up and builds the image again while another
+ * writer appends first; after 8 such retries it gives up with
+ * PWS_ECONFLICT, and a failed catch-up ends it with that failure; the
+ * store and the state are unchanged either way. */
+START_TEST(compact_gives_up_after_repeated_conflicts)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops;
+	torn_store s;
+	pws_policy *p;
+	uint64_t d;
+	size_t n0;
+
+	torn_store_init(&s, 0);
+	torn_store_ops(&s, &c_inner, 1);
+	ops = c_inner;
+	ops.append = c_append;
+	ops.load_after = c_load_after;
+	o.storage = &ops;
+	c_conflict = 0;
+	c_after_rc = 0;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	OK(pws_team_add(p, "t", "T", PWS_PLAN_FREE, 0, RES));
+	OK(pws_user_add(p, "u", "u@t.com", "t", PWS_TEAM_MEMBER, 0, RES));
+	d = tw_digest(p);
+	n0 = s.n;
+	c_conflict = 1;
+	c_appends = c_afters = 0;
+	FAILS(pws_compact(p, RES), PWS_ECONFLICT);
+	ck_assert_uint_eq(c_appends, 9); /* the first attempt and 8 retries */
+	ck_assert_uint_eq(c_afters, 8);
+	ck_assert_uint_eq(s.n, n0);
+	ck_assert(tw_digest(p) == d);
+	c_after_rc = PWS_ESTORAGE;
+	c_appends = c_afters = 0;
+	FAILS(pws_compact(p, RES), PWS_ESTORAGE);
+	ck_assert_uint_eq(c_appends, 1);
+	ck_assert_uint_eq(c_afters, 1);
+	ck_assert_uint_eq(s.n, n0);
+	ck_assert(tw_digest(p) == d);
+	c_conflict = 0;
+	c_after_rc = 0;
+	OK(pws_compact(p, RES));
+	ck_assert_uint_eq(s.n, 1);
+	pws_policy_free(p);
+	torn_store_free(&s);
+}
+END_TEST
+
 Suite *pws_cover_snap2_suite(void)
 {
 	Suite *s = suite_create("cover_snap2");
@@ -1284,6 +1364,7 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, compact_image_keeps_removed_and_legacy_references);
 	tcase_add_test(tc, compact_out_of_memory_changes_nothing);
+	tcase_add_test(tc, compact_gives_up_after_repeated_conflicts);
 	suite_add_tcase(s, tc);
 	return s;
 }
