@@ -42,6 +42,14 @@ static const char *const EL_KIND_NAMES[] = { "collection", "environment", "api",
                                              "mock_server", NULL };
 static const char *const EL_STATE_NAMES[] = { "live", "trash", NULL };
 
+/* jansson's json_is_* without their test for NULL, for values known to be
+ * there (a member found, an element within its array's size): that test
+ * could never fail, so it is left out. */
+static int jis(const json_t *v, json_type t)
+{
+	return json_typeof(v) == t;
+}
+
 static unsigned names_count(const char *const *names)
 {
 	unsigned n = 0;
@@ -119,7 +127,7 @@ static void x_put(exporter *x, json_t *obj, const char *key, json_t *v)
 	/* An image is read back only by this library: it leaves out what
 	 * reads back the same when absent (null, and false, which every
 	 * boolean defaults to), to parse faster. */
-	if (!x->members && (json_is_null(v) || json_is_false(v))) {
+	if (!x->members && (jis(v, JSON_NULL) || jis(v, JSON_FALSE))) {
 		json_decref(v);
 		return;
 	}
@@ -561,7 +569,7 @@ static int member(importer *im, const json_t *obj, const char *path, const char 
 {
 	json_t *v = json_object_get(obj, key);
 
-	*out = v && !json_is_null(v) ? v : NULL;
+	*out = v && !jis(v, JSON_NULL) ? v : NULL;
 	if (!*out && (flags & REQ))
 		return bad(im, "%s.%s: missing", path, key);
 	return PWS_OK;
@@ -576,7 +584,7 @@ static int get_str(importer *im, const json_t *obj, const char *path, const char
 	*out = NULL;
 	if (rc || !v)
 		return rc;
-	if (!json_is_string(v))
+	if (!jis(v, JSON_STRING))
 		return bad(im, "%s.%s: expected a string, got %s", path, key, jtype(v));
 	*out = json_string_value(v);
 	return PWS_OK;
@@ -635,9 +643,9 @@ static int get_bool(importer *im, const json_t *obj, const char *path, const cha
 	*out = 0;
 	if (rc || !v)
 		return rc;
-	if (!json_is_boolean(v))
+	if (!(jis(v, JSON_TRUE) || jis(v, JSON_FALSE)))
 		return bad(im, "%s.%s: expected a boolean, got %s", path, key, jtype(v));
-	*out = json_is_true(v);
+	*out = jis(v, JSON_TRUE);
 	return PWS_OK;
 }
 
@@ -652,7 +660,7 @@ static int get_uint(importer *im, const json_t *obj, const char *path, const cha
 	*out = 0;
 	if (rc || !v)
 		return rc;
-	if (json_is_integer(v)) {
+	if (jis(v, JSON_INTEGER)) {
 		json_int_t i = json_integer_value(v);
 
 		if (i < 0 || (uint64_t)i > max)
@@ -661,7 +669,7 @@ static int get_uint(importer *im, const json_t *obj, const char *path, const cha
 		*out = (uint64_t)i;
 		return PWS_OK;
 	}
-	if (json_is_string(v) && max == UINT64_MAX) {
+	if (jis(v, JSON_STRING) && max == UINT64_MAX) {
 		const char *s = json_string_value(v);
 		uint64_t x = 0;
 		size_t k;
@@ -702,7 +710,7 @@ static int get_i64(importer *im, const json_t *obj, const char *path, const char
 	*out = 0;
 	if (rc || !v)
 		return rc;
-	if (!json_is_integer(v))
+	if (!jis(v, JSON_INTEGER))
 		return bad(im, "%s.%s: expected an integer, got %s", path, key, jtype(v));
 	*out = (int64_t)json_integer_value(v);
 	return PWS_OK;
@@ -912,7 +920,7 @@ static int top_array(importer *im, const json_t *root, const char *key, json_t *
 {
 	int rc = member(im, root, "", key, OPT, out);
 
-	if (!rc && *out && !json_is_array(*out))
+	if (!rc && *out && !jis(*out, JSON_ARRAY))
 		return bad(im, "%s: expected an array, got %s", key, jtype(*out));
 	return rc;
 }
@@ -923,7 +931,7 @@ static int record(importer *im, const json_t *arr, const char *name, size_t i, c
 {
 	*out = json_array_get(arr, i);
 	snprintf(path, size, "%s[%zu]", name, i);
-	if (!json_is_object(*out))
+	if (!jis(*out, JSON_OBJECT))
 		return bad(im, "%s: expected an object, got %s", path, jtype(*out));
 	return check_keys(im, *out, path, allowed);
 }
@@ -958,11 +966,11 @@ static int i_teams(importer *im, const json_t *arr)
 		if (!rc)
 			rc = get_bool(im, o, path, "sso", &sso);
 		seats = PWS__DEFAULT_SEATS;
-		if (!rc && json_object_get(o, "seats") && !json_is_null(json_object_get(o, "seats")))
+		if (!rc && json_object_get(o, "seats") && !jis(json_object_get(o, "seats"), JSON_NULL))
 			rc = get_u32(im, o, path, "seats", OPT, &seats);
 		if (!rc)
 			rc = member(im, o, path, "domains", OPT, &doms);
-		if (!rc && doms && !json_is_array(doms))
+		if (!rc && doms && !jis(doms, JSON_ARRAY))
 			rc = bad(im, "%s.domains: expected an array, got %s", path, jtype(doms));
 		if (rc)
 			return rc;
@@ -983,7 +991,7 @@ static int i_teams(importer *im, const json_t *arr)
 			uint32_t a;
 
 			snprintf(key, sizeof(key), "domains[%zu]", j);
-			if (!json_is_string(d))
+			if (!jis(d, JSON_STRING))
 				return bad(im, "%s.%s: expected a string, got %s", path, key, jtype(d));
 			rc = check_domain(im, json_string_value(d), path, key);
 			if (rc)
@@ -1317,7 +1325,7 @@ static int i_memberships(importer *im, const json_t *arr)
 			return bad(im, "%s.organization: breaks S9: a partner membership in a "
 			           "workspace that is not a partner one", path);
 		} else if (W->model == PWS_MODEL_LEGACY) {
-			if (!json_is_string(jo))
+			if (!jis(jo, JSON_STRING))
 				return bad(im, "%s.organization: expected a string, got %s", path,
 				           jtype(jo));
 			rc = check_domain(im, json_string_value(jo), path, "organization");
@@ -1479,7 +1487,7 @@ static int i_elements(importer *im, const json_t *arr)
 			rc = bad(im, "%s.deleted_at: breaks S15: must be 0 for a live element", path);
 		if (!rc)
 			rc = member(im, o, path, "editors", OPT, &eds);
-		if (!rc && eds && !json_is_array(eds))
+		if (!rc && eds && !jis(eds, JSON_ARRAY))
 			rc = bad(im, "%s.editors: expected an array, got %s", path, jtype(eds));
 		if (!rc)
 			rc = ref_el(im, o, path, "parent", OPT, w, &parent);
@@ -1506,7 +1514,7 @@ static int i_elements(importer *im, const json_t *arr)
 			uint32_t u;
 
 			snprintf(key, sizeof(key), "editors[%zu]", j);
-			if (!json_is_string(d))
+			if (!jis(d, JSON_STRING))
 				return bad(im, "%s.%s: expected a string, got %s", path, key, jtype(d));
 			if (json_string_value(d)[0] && !pws__valid_id(json_string_value(d)))
 				return bad(im, "%s.%s: malformed id '" Q "'", path, key,
@@ -1609,7 +1617,7 @@ static int i_retention(importer *im, const json_t *root)
 
 	if (rc || !r)
 		return rc;
-	if (!json_is_object(r))
+	if (!jis(r, JSON_OBJECT))
 		return bad(im, "retention: expected an object, got %s", jtype(r));
 	rc = check_keys(im, r, "retention", PLAN_NAMES);
 	for (i = 0; !rc && PLAN_NAMES[i]; i++) {
@@ -1619,10 +1627,10 @@ static int i_retention(importer *im, const json_t *root)
 		uint32_t days;
 		uint64_t bytes;
 
-		if (!o || json_is_null(o))
+		if (!o || jis(o, JSON_NULL))
 			continue;
 		snprintf(path, sizeof(path), "retention.%s", PLAN_NAMES[i]);
-		if (!json_is_object(o))
+		if (!jis(o, JSON_OBJECT))
 			return bad(im, "%s: expected an object, got %s", path, jtype(o));
 		rc = check_keys(im, o, path, keys);
 		if (!rc)
@@ -2136,7 +2144,7 @@ static int build(importer *im, const json_t *root)
 	const json_t *f;
 	int rc, i;
 
-	if (!json_is_object(root))
+	if (!jis(root, JSON_OBJECT))
 		return bad(im, "top level: expected an object, got %s", jtype(root));
 	/* the version first: a newer snapshot is refused as such, not for
 	 * members this version does not know */
@@ -2144,7 +2152,7 @@ static int build(importer *im, const json_t *root)
 	if (!f)
 		return bad(im, "format: missing (this library reads format %d)",
 		           PWS_SNAPSHOT_FORMAT);
-	if (!json_is_integer(f))
+	if (!jis(f, JSON_INTEGER))
 		return bad(im, "format: expected an integer, got %s", jtype(f));
 	if (json_integer_value(f) != PWS_SNAPSHOT_FORMAT)
 		return bad(im, "format: unsupported version %lld (this library reads %d)",

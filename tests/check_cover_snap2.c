@@ -1082,6 +1082,21 @@ START_TEST(image_load_many_out_of_memory)
 	}
 	pws_policy_free(p);
 	free(w.b);
+	/* no users: the first workspace makes the record's scratch space */
+	{
+		bws f = { "w0", "W", "t", NULL, PWS_VIS_TEAM, 0, 0, PWS_LC_ACTIVE, 0, 0, 0, 0, 0 };
+
+		b_head(&w);
+		b_u32(&w, 0);
+		b_u32(&w, 1);
+		b_ws(&w, &f);
+		b_u32(&w, 0);
+		b_u32(&w, 0);
+		p = image_oom_sweep(IMG_JSON, &w);
+		ck_assert_int_eq(pws_workspace_get(p, NULL, NULL, NULL, NULL, "w0"), PWS_OK);
+		pws_policy_free(p);
+		free(w.b);
+	}
 }
 END_TEST
 
