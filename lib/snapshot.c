@@ -562,14 +562,19 @@ static int check_keys(importer *im, const json_t *obj, const char *path,
 
 enum { OPT = 0, REQ = 1 };
 
-/* The member, or NULL when absent or null (which mean the same); an absent
- * required member is an error. */
-static int member(importer *im, const json_t *obj, const char *path, const char *key,
-                  int flags, json_t **out)
+/* An optional member: NULL when absent or null (which mean the same). */
+static json_t *opt_member(const json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 
-	*out = v && !jis(v, JSON_NULL) ? v : NULL;
+	return v && !jis(v, JSON_NULL) ? v : NULL;
+}
+
+/* The member (opt_member); an absent required member is an error. */
+static int member(importer *im, const json_t *obj, const char *path, const char *key,
+                  int flags, json_t **out)
+{
+	*out = opt_member(obj, key);
 	if (!*out && (flags & REQ))
 		return bad(im, "%s.%s: missing", path, key);
 	return PWS_OK;
@@ -637,12 +642,11 @@ static int get_enum(importer *im, const json_t *obj, const char *path, const cha
 static int get_bool(importer *im, const json_t *obj, const char *path, const char *key,
                     int *out)
 {
-	json_t *v;
-	int rc = member(im, obj, path, key, OPT, &v);
+	json_t *v = opt_member(obj, key);
 
 	*out = 0;
-	if (rc || !v)
-		return rc;
+	if (!v)
+		return PWS_OK;
 	if (!(jis(v, JSON_TRUE) || jis(v, JSON_FALSE)))
 		return bad(im, "%s.%s: expected a boolean, got %s", path, key, jtype(v));
 	*out = jis(v, JSON_TRUE);
@@ -701,15 +705,15 @@ static int get_u32(importer *im, const json_t *obj, const char *path, const char
 	return rc;
 }
 
+/* Optional; default 0. */
 static int get_i64(importer *im, const json_t *obj, const char *path, const char *key,
-                   int flags, int64_t *out)
+                   int64_t *out)
 {
-	json_t *v;
-	int rc = member(im, obj, path, key, flags, &v);
+	json_t *v = opt_member(obj, key);
 
 	*out = 0;
-	if (rc || !v)
-		return rc;
+	if (!v)
+		return PWS_OK;
 	if (!jis(v, JSON_INTEGER))
 		return bad(im, "%s.%s: expected an integer, got %s", path, key, jtype(v));
 	*out = (int64_t)json_integer_value(v);
@@ -918,11 +922,10 @@ static int put_id(importer *im, pws__smap *map, const char *s, uint32_t val, con
 /* The array `key` of the top level (absent or null: empty). */
 static int top_array(importer *im, const json_t *root, const char *key, json_t **out)
 {
-	int rc = member(im, root, "", key, OPT, out);
-
-	if (!rc && *out && !jis(*out, JSON_ARRAY))
+	*out = opt_member(root, key);
+	if (*out && !jis(*out, JSON_ARRAY))
 		return bad(im, "%s: expected an array, got %s", key, jtype(*out));
-	return rc;
+	return PWS_OK;
 }
 
 /* Starts record i of array `name`: an object with only known members. */
@@ -1482,7 +1485,7 @@ static int i_elements(importer *im, const json_t *arr)
 		if (!rc && !state)
 			state = PWS__EL_LIVE;
 		if (!rc)
-			rc = get_i64(im, o, path, "deleted_at", OPT, &del);
+			rc = get_i64(im, o, path, "deleted_at", &del);
 		if (!rc && state == PWS__EL_LIVE && del != 0)
 			rc = bad(im, "%s.deleted_at: breaks S15: must be 0 for a live element", path);
 		if (!rc)
@@ -1574,7 +1577,7 @@ static int i_posts(importer *im, const json_t *arr, int kind)
 		if (!rc)
 			rc = get_text(im, o, path, "text", REQ, &text);
 		if (!rc)
-			rc = get_i64(im, o, path, "at", OPT, &at);
+			rc = get_i64(im, o, path, "at", &at);
 		if (!rc && kind == POST_REPLY) {
 			rc = get_id(im, o, path, "update", REQ, 0, &up_id);
 			if (!rc && (parent = pws__smap_get(&m->upd_ids, up_id)) == PWS__NONE)
@@ -1611,12 +1614,12 @@ static int i_posts(importer *im, const json_t *arr, int kind)
 
 static int i_retention(importer *im, const json_t *root)
 {
-	json_t *r;
+	json_t *r = opt_member(root, "retention");
 	unsigned i;
-	int rc = member(im, root, "", "retention", OPT, &r);
+	int rc;
 
-	if (rc || !r)
-		return rc;
+	if (!r)
+		return PWS_OK;
 	if (!jis(r, JSON_OBJECT))
 		return bad(im, "retention: expected an object, got %s", jtype(r));
 	rc = check_keys(im, r, "retention", PLAN_NAMES);
