@@ -83,7 +83,8 @@ static void huge_hint(void *p, size_t n)
 	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
 	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
 
-	if (n >= ((size_t)4 << 20) && b > a)
+	/* 4 MiB hold at least one whole aligned 2 MiB page: b > a */
+	if (n >= ((size_t)4 << 20))
 		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
 #else
 	(void)p;
@@ -287,15 +288,6 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val)
 			       k.len - 8 < PWS__SMAP_TAIL ? k.len - 8 : PWS__SMAP_TAIL);
 	}
 	map->n++;
-}
-
-void pws__smap_set(pws__smap *map, const char *key, uint32_t val)
-{
-	skey k = pws__skey_of(map, key);
-	uint32_t j = pws__smap_find(map, key, &k);
-
-	if (j != PWS__NONE)
-		map->s[j].val = val;
 }
 
 const char *pws__smap_del(pws__smap *map, const char *key)

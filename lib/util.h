@@ -270,8 +270,6 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
 uint32_t pws__smap_get(const pws__smap *map, const char *key);
 /* Inserts a key that is not present (room must be reserved). */
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
-/* Replaces the value of a present key. */
-void pws__smap_set(pws__smap *map, const char *key, uint32_t val);
 /* Removes key; returns the stored key pointer (for freeing) or NULL. */
 const char *pws__smap_del(pws__smap *map, const char *key);
 void pws__smap_free(const pws__mem *m, pws__smap *map);

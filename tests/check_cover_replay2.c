@@ -1,0 +1,380 @@
+/*
+ * Replaying stores, continued (doc/STORAGE.md): a store that goes on
+ * after the library refused one of its records, allocation failures at
+ * every point of a load and of a catch-up (PWS_ENOMEM, no handle or no
+ * change, no leak), and the guards of the tables a load grows (util.c:
+ * a reservation past what a 32-bit index can hold is refused, nothing
+ * changed).
+ * SPDX-License-Identifier: MIT
+ */
+/* pthread_rwlock_t in lib/core.h */
+#define _DEFAULT_SOURCE 1
+#include "test-common.h"
+#include "test-world.h"
+#include "storage-scenario.h"
+#include "../lib/core.h"
+#include "../lib/record.h"
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+/* --- a store in memory ---------------------------------------------------- */
+
+typedef struct mrec {
+	uint32_t kind;
+	char key[17];
+	unsigned char *data;
+	size_t len;
+} mrec;
+
+typedef struct mstore {
+	mrec *v;
+	size_t n, cap;
+	int ignore_sink; /* a store that goes on after the sink refused */
+	int puts;        /* records written */
+} mstore;
+
+static void m_free(mstore *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].data);
+	free(s->v);
+	memset(s, 0, sizeof(*s));
+}
+
+static int m_feed(mstore *s, const char *after, size_t after_len, pws_storage_sink sink,
+                  void *sink_ctx)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++) {
+		int rc;
+
+		if (after_len && memcmp(s->v[i].key, after, 16) <= 0)
+			continue;
+		rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, 16, s->v[i].data, s->v[i].len);
+		if (rc && !s->ignore_sink)
+			return rc;
+	}
+	return PWS_OK;
+}
+
+static int m_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
+{
+	return m_feed(ctx, NULL, 0, sink, sink_ctx);
+}
+
+static int m_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+                        void *sink_ctx)
+{
+	return m_feed(ctx, key, key_len, sink, sink_ctx);
+}
+
+static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                 size_t len)
+{
+	mstore *s = ctx;
+	mrec *r;
+
+	ck_assert_uint_eq(key_len, 16);
+	if (s->n == s->cap) {
+		s->cap = s->cap ? 2 * s->cap : 64;
+		s->v = realloc(s->v, s->cap * sizeof(*s->v));
+		ck_assert_ptr_nonnull(s->v);
+	}
+	r = &s->v[s->n++];
+	r->kind = kind;
+	memcpy(r->key, key, 16);
+	r->key[16] = '\0';
+	r->data = malloc(len ? len : 1);
+	ck_assert_ptr_nonnull(r->data);
+	memcpy(r->data, data, len);
+	r->len = len;
+	s->puts++;
+	return PWS_OK;
+}
+
+static void m_close(void *ctx)
+{
+	(void)ctx;
+}
+
+/* Options opening a handle on s (with load_after when sync is set). */
+static void m_options(mstore *s, pws_storage_ops *ops, pws_policy_options *o, int sync)
+{
+	*ops = (pws_storage_ops)PWS_STORAGE_OPS_INIT;
+	*o = (pws_policy_options)PWS_POLICY_OPTIONS_INIT;
+	ops->ctx = s;
+	ops->load = m_load;
+	ops->put = m_put;
+	ops->close = m_close;
+	if (sync)
+		ops->load_after = m_load_after;
+	o->storage = ops;
+}
+
+/* Records into s the first `steps` steps of the storage scenario (one
+ * call of every mutating kind); returns the digest of the state built. */
+static uint64_t m_record(mstore *s, int steps)
+{
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *p = NULL;
+	uint64_t d;
+	int i;
+
+	m_options(s, &ops, &o, 0);
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	for (i = 0; i < steps; i++)
+		ck_assert_msg(storage_step(p, i) == PWS_OK, "scenario step %d", i);
+	d = tw_digest(p);
+	pws_policy_free(p);
+	return d;
+}
+
+/* Opens s; returns the code, the digest of the state loaded in *d. */
+static int m_open(mstore *s, uint64_t *d, int fault_alloc)
+{
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *p = (pws_policy *)0x1;
+	int rc;
+
+	m_options(s, &ops, &o, 0);
+	if (fault_alloc)
+		o.allocator = tc_allocator();
+	rc = pws_policy_new(&p, &o);
+	if (rc == PWS_OK) {
+		ck_assert_ptr_nonnull(p);
+		if (d)
+			*d = tw_digest(p);
+		pws_policy_free(p);
+	} else {
+		ck_assert_ptr_null(p);
+	}
+	return rc;
+}
+
+/* --- a store going on after a refusal ---------------------------------------- */
+
+/* The sink's refusal ends a load (storage.h: "any other value stops the
+ * load, which then fails with that code"). A store that goes on anyway,
+ * and then returns PWS_OK, must not get a handle on the state before the
+ * damaged record: its next change would be written over that record
+ * (and over every record after it). Refused, as by a store that stops. */
+START_TEST(store_going_on_after_a_refusal_still_refused)
+{
+	mstore s;
+	uint64_t d;
+	int damaged;
+
+	for (damaged = 0; damaged < 6; damaged++) {
+		memset(&s, 0, sizeof s);
+		m_record(&s, 8);
+		ck_assert_uint_eq(s.n, 8);
+		/* a byte of record `damaged` changed: its checksum fails */
+		s.v[damaged].data[s.v[damaged].len / 2] ^= 0x20;
+		ck_assert_int_eq(m_open(&s, NULL, 0), PWS_ESTORAGE);
+		s.ignore_sink = 1;
+		ck_assert_msg(m_open(&s, &d, 0) == PWS_ESTORAGE,
+		              "record %d damaged: a store going on opened", damaged);
+		ck_assert_int_eq(s.puts, 8); /* nothing written */
+		m_free(&s);
+	}
+	/* the record the refusal is about may also be the last one */
+	memset(&s, 0, sizeof s);
+	m_record(&s, 3);
+	s.v[2].key[15] = '7'; /* a gap */
+	s.ignore_sink = 1;
+	ck_assert_int_eq(m_open(&s, NULL, 0), PWS_ESTORAGE);
+	m_free(&s);
+}
+END_TEST
+
+/* The same for a catch-up (pws_policy_sync): records another writer
+ * appended, one of them damaged, a store going on past it. The sync
+ * fails, what came before the damaged record is applied, and the handle
+ * does not move past it. */
+START_TEST(sync_going_on_after_a_refusal_stops_at_it)
+{
+	mstore s;
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *p = NULL, *w = NULL;
+	uint64_t rev = 99;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 1);
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK); /* the reader */
+	ck_assert_int_eq(pws_policy_new(&w, &o), PWS_OK); /* the writer */
+	for (i = 0; i < 6; i++)
+		ck_assert_int_eq(storage_step(w, i), PWS_OK);
+	ck_assert_uint_eq(s.n, 6);
+	s.v[3].data[s.v[3].len - 1] ^= 1; /* record 4's checksum */
+	s.ignore_sink = 1;
+	ck_assert_int_eq(pws_policy_sync(p, &rev), PWS_ESTORAGE);
+	ck_assert_int_eq(pws_policy_sync(p, &rev), PWS_ESTORAGE);
+	s.v[3].data[s.v[3].len - 1] ^= 1;
+	OK(pws_policy_sync(p, &rev));
+	ck_assert_uint_eq(rev, 6);
+	ck_assert_uint_eq(tw_digest(p), tw_digest(w));
+	pws_policy_free(w);
+	pws_policy_free(p);
+	m_free(&s);
+}
+END_TEST
+
+/* --- allocation failures --------------------------------------------------- */
+
+/* Loading the whole scenario (every operation code, migrate_many's
+ * joined list included), the Nth allocation failing, for every N: the
+ * open fails with PWS_ENOMEM (not PWS_ESTORAGE: the store is sound), no
+ * handle, nothing leaked; then it loads the state recorded. */
+START_TEST(store_load_out_of_memory_at_every_allocation)
+{
+	mstore s;
+	uint64_t want, got = 0;
+	size_t n, allocs;
+
+	memset(&s, 0, sizeof s);
+	want = m_record(&s, STORAGE_STEPS);
+	tc_alloc_reset();
+	ck_assert_int_eq(m_open(&s, &got, 1), PWS_OK);
+	ck_assert_uint_eq(got, want);
+	allocs = tc_alloc_stats_get().calls;
+	ck_assert_uint_gt(allocs, 10);
+	for (n = 1; n <= allocs; n++) {
+		tc_alloc_reset();
+		tc_alloc_fail_at(n, 0);
+		ck_assert_msg(m_open(&s, NULL, 1) == PWS_ENOMEM, "allocation %zu: not ENOMEM", n);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == 0, "allocation %zu leaks", n);
+	}
+	tc_alloc_reset();
+	ck_assert_int_eq(m_open(&s, &got, 1), PWS_OK);
+	ck_assert_uint_eq(got, want);
+	ck_assert_uint_eq(s.puts, STORAGE_STEPS); /* a load writes nothing */
+	m_free(&s);
+}
+END_TEST
+
+/* A catch-up of the whole scenario, the Nth allocation failing, for
+ * every N: the sync fails with PWS_ENOMEM, nothing leaks, and a later
+ * sync finishes it to the state the writer built. */
+START_TEST(sync_out_of_memory_at_every_allocation)
+{
+	mstore s, view;
+	pws_storage_ops ops, vops;
+	pws_policy_options o, vo;
+	pws_policy *w = NULL;
+	uint64_t want;
+	size_t n;
+	int i, failed = 0;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 1);
+	ck_assert_int_eq(pws_policy_new(&w, &o), PWS_OK);
+	for (i = 0; i < STORAGE_STEPS; i++)
+		ck_assert_int_eq(storage_step(w, i), PWS_OK);
+	want = tw_digest(w);
+	/* the reader opens on an empty view of the store, then sees it whole */
+	memset(&view, 0, sizeof view);
+	m_options(&view, &vops, &vo, 1);
+	vo.allocator = tc_allocator();
+	for (n = 1;; n++) {
+		pws_policy *p = NULL;
+		uint64_t rev = 0;
+		int rc;
+
+		tc_alloc_reset();
+		view.v = NULL;
+		view.n = 0;
+		ck_assert_int_eq(pws_policy_new(&p, &vo), PWS_OK);
+		view.v = s.v;
+		view.n = s.n;
+		tc_alloc_fail_at(n, 0);
+		rc = pws_policy_sync(p, &rev);
+		tc_alloc_fail_at(0, 0);
+		if (rc == PWS_OK && tc_alloc_stats_get().failures == 0) {
+			ck_assert_uint_eq(rev, STORAGE_STEPS);
+			ck_assert_uint_eq(tw_digest(p), want);
+			pws_policy_free(p);
+			break;
+		}
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d, not ENOMEM", n, rc);
+		failed++;
+		OK(pws_policy_sync(p, &rev));
+		ck_assert_uint_eq(rev, STORAGE_STEPS);
+		ck_assert_msg(tw_digest(p) == want, "allocation %zu: another state", n);
+		pws_policy_free(p);
+		ck_assert_msg(tc_alloc_stats_get().live_blocks == 0, "allocation %zu leaks", n);
+	}
+	ck_assert_int_gt(failed, 10);
+	ck_assert_int_eq(s.puts, STORAGE_STEPS);
+	pws_policy_free(w);
+	m_free(&s);
+}
+END_TEST
+
+/* --- table guards (util.c) ---------------------------------------------------- */
+
+/* A reservation past what a 32-bit index holds is refused with
+ * PWS_ENOMEM, the table unchanged; the allocator is not even asked. */
+START_TEST(tables_refuse_reservations_past_32_bits)
+{
+	pws__mem m;
+	pws__vec v;
+	pws__ids l;
+	pws__smap sm;
+	pws__umap um;
+
+	memset(&v, 0, sizeof v);
+	memset(&l, 0, sizeof l);
+	memset(&sm, 0, sizeof sm);
+	memset(&um, 0, sizeof um);
+	tc_alloc_reset();
+	m.a = *tc_allocator();
+	/* vec: more items than UINT32_MAX - 1 */
+	ck_assert_int_eq(pws__vec_reserve(&m, &v, 8, UINT32_MAX), PWS_ENOMEM);
+	ck_assert_ptr_null(v.v);
+	ck_assert_uint_eq(v.cap, 0);
+	/* vec: items of a size whose table would pass SIZE_MAX */
+	ck_assert_int_eq(pws__vec_reserve(&m, &v, SIZE_MAX / 4, 8), PWS_ENOMEM);
+	ck_assert_ptr_null(v.v);
+	/* vec: a count that doubling would carry past the limit is capped
+	 * at it (and here the 4 GiB allocation is refused) */
+	tc_alloc_fail_at(1, 0);
+	ck_assert_int_eq(pws__vec_reserve(&m, &v, 1, UINT32_MAX - 1), PWS_ENOMEM);
+	ck_assert_uint_eq(tc_alloc_stats_get().failures, 1);
+	ck_assert_ptr_null(v.v);
+	ck_assert_uint_eq(v.cap, 0);
+	/* ids, smap, umap */
+	ck_assert_int_eq(pws__ids_reserve(&m, &l, UINT32_MAX / 2 + 1), PWS_ENOMEM);
+	ck_assert_ptr_null(l.v);
+	ck_assert_int_eq(pws__smap_reserve(&m, &sm, (1u << 30)), PWS_ENOMEM);
+	ck_assert_ptr_null(sm.s);
+	ck_assert_int_eq(pws__umap_reserve(&m, &um, UINT32_MAX - 16), PWS_ENOMEM);
+	ck_assert_ptr_null(um.s);
+	ck_assert_uint_eq(tc_alloc_stats_get().calls, 1);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+}
+END_TEST
+
+Suite *pws_cover_replay2_suite(void)
+{
+	Suite *s = suite_create("cover_replay2");
+	TCase *tc = tcase_create("replay2");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, store_going_on_after_a_refusal_still_refused);
+	tcase_add_test(tc, sync_going_on_after_a_refusal_stops_at_it);
+	tcase_add_test(tc, store_load_out_of_memory_at_every_allocation);
+	tcase_add_test(tc, sync_out_of_memory_at_every_allocation);
+	tcase_add_test(tc, tables_refuse_reservations_past_32_bits);
+	suite_add_tcase(s, tc);
+	return s;
+}
