@@ -369,7 +369,9 @@ static int sink_one(replay *rp, uint32_t kind, const char *key, size_t key_len,
 				rp->skipped = seq;
 			return PWS_OK;
 		}
-	} else if (seq != rp->last + 1 && !(rp->count == 0 && op == PWS__OP_STATE_IMAGE)) {
+	} else if (rp->count && seq != rp->last + 1) {
+		/* (before any record applied, one out of sequence comes here only
+		 * if it is an image, which may stand under any key) */
 		snprintf(rp->why, sizeof rp->why, "record %016llx: expected revision %llu (a gap)",
 		         (unsigned long long)seq, (unsigned long long)rp->last + 1);
 		return PWS_ESTORAGE;
@@ -509,7 +511,7 @@ int pws__replay_after(pws_policy *p, uint64_t *applied, char *why, size_t why_le
 		         (unsigned long long)rp.skipped, (unsigned long long)p->seq + 1);
 		rc = PWS_ESTORAGE;
 	}
-	if (rc != PWS_OK && why && why_len)
+	if (rc != PWS_OK && why) /* why_len may be 0 */
 		snprintf(why, why_len, "%s", rp.why);
 	if (rp.count) {
 		/* what was applied is applied whole, record by record: the
@@ -534,7 +536,13 @@ int pws__redo(pws_policy *p, const void *data, size_t len, pws_result *res)
 	int op, rc;
 
 	memset(&r, 0, sizeof(r));
-	if (pws__rec_decode(data, len, &op, r.a, &r.n) || op == PWS__OP_STATE_IMAGE)
+	/* the record this call has just encoded and sealed (op->rec): it
+	 * decodes */
+	if (pws__rec_decode(data, len, &op, r.a, &r.n)) /* GCOVR_EXCL_BR_LINE: see above */
+		return PWS_ECONFLICT;
+	/* pws_load_state's image was built on the state before the other
+	 * writer's change: made again it would undo that change */
+	if (op == PWS__OP_STATE_IMAGE)
 		return PWS_ECONFLICT;
 	memset(&rp, 0, sizeof(rp));
 	rp.p = p;

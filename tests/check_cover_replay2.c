@@ -34,6 +34,8 @@ typedef struct mstore {
 	size_t n, cap;
 	int ignore_sink; /* a store that goes on after the sink refused */
 	int puts;        /* records written */
+	uint64_t keep_from; /* del keeps the keys from this one on (0: none):
+	                     * a compaction cut part way */
 } mstore;
 
 static void m_free(mstore *s)
@@ -98,12 +100,43 @@ static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, cons
 	return PWS_OK;
 }
 
+static int m_append(void *ctx, uint32_t kind, const char *key, size_t key_len,
+                    const void *data, size_t len)
+{
+	mstore *s = ctx;
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == kind && !memcmp(s->v[i].key, key, 16))
+			return PWS_ECONFLICT;
+	return m_put(ctx, kind, key, key_len, data, len);
+}
+
+static int m_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
+{
+	mstore *s = ctx;
+	size_t i;
+
+	ck_assert_uint_eq(key_len, 16);
+	if (s->keep_from && strtoull(key, NULL, 16) >= s->keep_from)
+		return PWS_OK;
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == kind && !memcmp(s->v[i].key, key, 16)) {
+			free(s->v[i].data);
+			memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
+			s->n--;
+			return PWS_OK;
+		}
+	return PWS_OK;
+}
+
 static void m_close(void *ctx)
 {
 	(void)ctx;
 }
 
-/* Options opening a handle on s (with load_after when sync is set). */
+/* Options opening a handle on s (with load_after when sync is set, and
+ * append, for many writers, when it is 2). */
 static void m_options(mstore *s, pws_storage_ops *ops, pws_policy_options *o, int sync)
 {
 	*ops = (pws_storage_ops)PWS_STORAGE_OPS_INIT;
@@ -112,8 +145,11 @@ static void m_options(mstore *s, pws_storage_ops *ops, pws_policy_options *o, in
 	ops->load = m_load;
 	ops->put = m_put;
 	ops->close = m_close;
+	ops->del = m_del;
 	if (sync)
 		ops->load_after = m_load_after;
+	if (sync == 2)
+		ops->append = m_append;
 	o->storage = ops;
 }
 
@@ -225,6 +261,196 @@ START_TEST(sync_going_on_after_a_refusal_stops_at_it)
 	ck_assert_uint_eq(tw_digest(p), tw_digest(w));
 	pws_policy_free(w);
 	pws_policy_free(p);
+	m_free(&s);
+}
+END_TEST
+
+/* --- compactions cut part way, conflicts ----------------------------------- */
+
+/* A compaction cut part way (doc/STORAGE.md, crash safety): the image
+ * written, only the oldest records before it deleted. A handle catching
+ * up meets the newest of them out of sequence, skips them and applies
+ * the image: it reaches the writer's state and revision. Opened afresh,
+ * the store loads too. */
+START_TEST(sync_over_a_compaction_cut_part_way)
+{
+	mstore s;
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *r0 = NULL, *r2 = NULL, *w = NULL;
+	uint64_t rev = 0, d = 0;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 1);
+	ck_assert_int_eq(pws_policy_new(&w, &o), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&r0, &o), PWS_OK); /* at revision 0 */
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(storage_step(w, i), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&r2, &o), PWS_OK); /* at revision 2 */
+	for (; i < 8; i++)
+		ck_assert_int_eq(storage_step(w, i), PWS_OK);
+	s.keep_from = 6; /* records 6..8 survive the compaction */
+	OK(pws_compact(w, RES));
+	ck_assert_uint_eq(s.n, 4);
+	ck_assert_str_eq(s.v[0].key, "0000000000000006");
+	ck_assert_str_eq(s.v[3].key, "0000000000000009");
+	OK(pws_policy_sync(r2, &rev));
+	ck_assert_uint_eq(rev, 9);
+	ck_assert_uint_eq(tw_digest(r2), tw_digest(w));
+	OK(pws_policy_sync(r0, &rev));
+	ck_assert_uint_eq(rev, 9);
+	ck_assert_uint_eq(tw_digest(r0), tw_digest(w));
+	/* the writer goes on; the readers follow it record by record */
+	ck_assert_int_eq(storage_step(w, 8), PWS_OK);
+	OK(pws_policy_sync(r2, &rev));
+	ck_assert_uint_eq(rev, 10);
+	ck_assert_uint_eq(tw_digest(r2), tw_digest(w));
+	ck_assert_int_eq(m_open(&s, &d, 0), PWS_OK);
+	ck_assert_uint_eq(d, tw_digest(w));
+	/* the records in front of the image without it: a gap, refused */
+	free(s.v[3].data);
+	s.v[3] = s.v[4];
+	s.n = 3; /* 6, 7, 8 only */
+	ck_assert_int_eq(m_open(&s, NULL, 0), PWS_ESTORAGE);
+	pws_policy_free(r0);
+	pws_policy_free(r2);
+	pws_policy_free(w);
+	m_free(&s);
+}
+END_TEST
+
+/* A whole compaction: the store starts at its image, under the key after
+ * the last record. It loads, and a handle behind it catches up through
+ * it. Records deleted without an image (a gap) are refused by a catch-up
+ * too: the handle keeps its state and revision. */
+START_TEST(sync_over_a_whole_compaction_and_a_gap)
+{
+	mstore s;
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *r = NULL, *g = NULL, *w = NULL;
+	uint64_t rev = 0, d = 0, dg;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 1);
+	ck_assert_int_eq(pws_policy_new(&w, &o), PWS_OK);
+	for (i = 0; i < 2; i++)
+		ck_assert_int_eq(storage_step(w, i), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&r, &o), PWS_OK); /* at revision 2 */
+	ck_assert_int_eq(pws_policy_new(&g, &o), PWS_OK); /* at revision 2 */
+	dg = tw_digest(g);
+	for (; i < 6; i++)
+		ck_assert_int_eq(storage_step(w, i), PWS_OK);
+	/* records 3 and 4 lost: g sees 5 and 6 out of sequence, no image */
+	{
+		mrec *all = s.v;
+
+		s.v = all + 4;
+		s.n = 2;
+		ck_assert_int_eq(pws_policy_sync(g, &rev), PWS_ESTORAGE);
+		s.v = all;
+		s.n = 6;
+	}
+	OK(pws_policy_revision(g, &rev));
+	ck_assert_uint_eq(rev, 2);
+	ck_assert_uint_eq(tw_digest(g), dg);
+	OK(pws_compact(w, RES));
+	ck_assert_uint_eq(s.n, 1);
+	ck_assert_str_eq(s.v[0].key, "0000000000000007");
+	OK(pws_policy_sync(r, &rev));
+	ck_assert_uint_eq(rev, 7);
+	ck_assert_uint_eq(tw_digest(r), tw_digest(w));
+	ck_assert_int_eq(m_open(&s, &d, 0), PWS_OK);
+	ck_assert_uint_eq(d, tw_digest(w));
+	pws_policy_free(r);
+	pws_policy_free(g);
+	pws_policy_free(w);
+	m_free(&s);
+}
+END_TEST
+
+/* Many writers: a call whose append conflicts catches up first; when the
+ * records it catches up with are damaged, the call fails with
+ * PWS_ESTORAGE, its result says why (the catch-up and the record), and
+ * nothing of it is written or applied. */
+START_TEST(conflict_catch_up_meeting_damage_fails_the_call)
+{
+	mstore s;
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *a = NULL, *b = NULL;
+	pws_result *res;
+	uint64_t rev = 0;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 2);
+	ck_assert_int_eq(pws_policy_new(&a, &o), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&b, &o), PWS_OK);
+	for (i = 0; i < 5; i++)
+		ck_assert_int_eq(storage_step(a, i), PWS_OK);
+	s.v[3].data[s.v[3].len - 1] ^= 1; /* record 4's checksum */
+	res = RES;
+	ck_assert_int_eq(pws_team_add(b, "late", "Late", PWS_PLAN_FREE, 0, res), PWS_ESTORAGE);
+	ck_assert_msg(strstr(res->message, "catching up after a conflict failed: ") != NULL &&
+	              strstr(res->message, "0000000000000004") != NULL, "message: %s",
+	              res->message);
+	ck_assert_int_eq(s.puts, 5);
+	ck_assert_uint_eq(s.n, 5);
+	OK(pws_policy_revision(b, &rev));
+	ck_assert_uint_eq(rev, 3); /* the records before the damaged one */
+	/* repaired, the call goes through after the five */
+	s.v[3].data[s.v[3].len - 1] ^= 1;
+	OK(pws_team_add(b, "late", "Late", PWS_PLAN_FREE, 0, RES));
+	ck_assert_str_eq(s.v[5].key, "0000000000000006");
+	OK(pws_policy_sync(a, &rev));
+	ck_assert_uint_eq(tw_digest(a), tw_digest(b));
+	pws_policy_free(a);
+	pws_policy_free(b);
+	m_free(&s);
+}
+END_TEST
+
+/* pws_load_state with many writers, another writer having appended
+ * first: the state image it built on the older state is not made again
+ * on the newer one (it would undo the other writer's change): the call
+ * fails with PWS_ECONFLICT, writes nothing, and the handle holds the
+ * other writer's state, caught up. */
+START_TEST(load_state_losing_a_race_is_not_redone)
+{
+	static const char teams[] = "{\"format\": 1, \"teams\": [{\"id\": \"acme\", "
+	                            "\"name\": \"Acme\", \"plan\": \"enterprise\", "
+	                            "\"domains\": [\"acme.com\"]}]}";
+	pws_load_user u[1] = {{"pam", "pam@acme.com", "acme", PWS_TEAM_ADMIN, 1}};
+	pws_load_workspace ws[1] = {{"api-hub", "API hub", "acme", PWS_VIS_TEAM, 0, 0}};
+	pws_load_membership m[1] = {{0, 0, NULL, PWS_ROLE_ADMIN, 0}};
+	pws_load l = {PWS_LOAD_VERSION, teams, sizeof teams - 1, u, 1, ws, 1, m, 1};
+	mstore s;
+	pws_storage_ops ops;
+	pws_policy_options o;
+	pws_policy *a = NULL, *b = NULL;
+	uint64_t rev = 0;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 2);
+	ck_assert_int_eq(pws_policy_new(&a, &o), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&b, &o), PWS_OK);
+	ck_assert_int_eq(storage_step(a, 0), PWS_OK);
+	ck_assert_int_eq(pws_load_state(b, &l, RES), PWS_ECONFLICT);
+	ck_assert_int_eq(s.puts, 1);
+	OK(pws_policy_revision(b, &rev));
+	ck_assert_uint_eq(rev, 1);
+	ck_assert_uint_eq(tw_digest(b), tw_digest(a));
+	/* caught up, it goes through */
+	OK(pws_load_state(b, &l, RES));
+	ck_assert_int_eq(s.puts, 2);
+	OK(pws_policy_sync(a, &rev));
+	ck_assert_uint_eq(rev, 2);
+	ck_assert_uint_eq(tw_digest(a), tw_digest(b));
+	pws_policy_free(a);
+	pws_policy_free(b);
 	m_free(&s);
 }
 END_TEST
@@ -372,6 +598,10 @@ Suite *pws_cover_replay2_suite(void)
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, store_going_on_after_a_refusal_still_refused);
 	tcase_add_test(tc, sync_going_on_after_a_refusal_stops_at_it);
+	tcase_add_test(tc, sync_over_a_compaction_cut_part_way);
+	tcase_add_test(tc, sync_over_a_whole_compaction_and_a_gap);
+	tcase_add_test(tc, conflict_catch_up_meeting_damage_fails_the_call);
+	tcase_add_test(tc, load_state_losing_a_race_is_not_redone);
 	tcase_add_test(tc, store_load_out_of_memory_at_every_allocation);
 	tcase_add_test(tc, sync_out_of_memory_at_every_allocation);
 	tcase_add_test(tc, tables_refuse_reservations_past_32_bits);
