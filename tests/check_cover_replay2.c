@@ -590,6 +590,177 @@ START_TEST(tables_refuse_reservations_past_32_bits)
 }
 END_TEST
 
+/* A table of 4 MiB or more is hinted for huge pages (a hint only): it is
+ * usable whole. */
+START_TEST(tables_large_table_usable)
+{
+	pws__mem m;
+	pws__vec v;
+	size_t i, n = (size_t)5 << 20;
+	unsigned char *b;
+
+	pws__mem_default(&m);
+	memset(&v, 0, sizeof v);
+	ck_assert_int_eq(pws__vec_reserve(&m, &v, 1, (uint32_t)n), PWS_OK);
+	ck_assert_uint_ge(v.cap, n);
+	b = v.v;
+	memset(b, 0xa5, v.cap);
+	for (i = 0; i < v.cap; i += 4096)
+		ck_assert_uint_eq(b[i], 0xa5);
+	pws__vec_free(&m, &v);
+	ck_assert_ptr_null(v.v);
+}
+END_TEST
+
+/* Reading, setting and deleting keys a table does not hold: nothing
+ * found, nothing changed. */
+START_TEST(tables_absent_keys_change_nothing)
+{
+	pws__mem m;
+	pws__smap sm;
+	pws__umap um;
+	pws__skey k;
+	uint64_t aux = 7;
+
+	pws__mem_default(&m);
+	memset(&sm, 0, sizeof sm);
+	memset(&um, 0, sizeof um);
+	/* empty tables: nothing allocated yet */
+	pws__umap_prefetch(&um, 5);
+	ck_assert_uint_eq(pws__umap_find_h(&um, 5, 5), PWS__NONE);
+	ck_assert_uint_eq(pws__umap_get(&um, 5), PWS__NONE);
+	k = pws__skey_of(&sm, "a-key-longer-than-forty-bytes-------------");
+	pws__smap_prefetch(&sm, &k);
+	ck_assert_uint_eq(pws__smap_get(&sm, "x"), PWS__NONE);
+	/* one key each */
+	ck_assert_int_eq(pws__smap_reserve(&m, &sm, 1), PWS_OK);
+	pws__smap_put(&sm, "present", 3);
+	pws__smap_set_aux(&sm, "present", 11);
+	ck_assert_int_eq(pws__umap_reserve(&m, &um, 1), PWS_OK);
+	pws__umap_put(&um, 9, 4);
+	pws__umap_set_aux(&um, 9, 12);
+	/* absent ones */
+	ck_assert_uint_eq(pws__smap_aux_of(&sm, "absent"), 0);
+	pws__smap_set_aux(&sm, "absent", 5);
+	ck_assert_ptr_null(pws__smap_del(&sm, "absent"));
+	pws__umap_set_aux(&um, 10, 6);
+	pws__umap_del(&um, 10);
+	/* the present ones as they were */
+	ck_assert_uint_eq(sm.n, 1);
+	ck_assert_uint_eq(pws__smap_aux_of(&sm, "present"), 11);
+	k = pws__skey_of(&sm, "present");
+	ck_assert_uint_eq(pws__smap_get_aux(&sm, "present", &k, &aux), 3);
+	ck_assert_uint_eq(aux, 11);
+	ck_assert_uint_eq(um.n, 1);
+	ck_assert_uint_eq(pws__umap_get(&um, 9), 4);
+	pws__smap_free(&m, &sm);
+	pws__umap_free(&m, &um);
+}
+END_TEST
+
+/* Keys that share a slot's tag (30 bits of hash: two keys in a billion)
+ * and their first 8 bytes are told apart by the rest: by the tail kept in
+ * the slot (keys up to 8 + PWS__SMAP_TAIL bytes, when kept), else by the
+ * stored key. The collision is forged: the lookup key's tag is written
+ * into the stored key's slot, on a seed placing both at the same home. */
+static void forged_collision(int tails, const char *stored, const char *lookup)
+{
+	pws__mem m;
+	pws__skey ks, kl;
+	uint64_t seed;
+	uint32_t j;
+
+	pws__mem_default(&m);
+	for (seed = 1;; seed++) {
+		pws__smap sm;
+
+		ck_assert_uint_lt(seed, 100000);
+		memset(&sm, 0, sizeof sm);
+		pws__smap_seed(&sm, seed);
+		if (tails)
+			pws__smap_keep_tails(&sm);
+		ck_assert_int_eq(pws__smap_reserve(&m, &sm, 1), PWS_OK);
+		ks = pws__skey_of(&sm, stored);
+		kl = pws__skey_of(&sm, lookup);
+		if (((uint32_t)ks.hash & sm.mask) != ((uint32_t)kl.hash & sm.mask)) {
+			pws__smap_free(&m, &sm);
+			continue;
+		}
+		ck_assert(tails ? sm.tail != NULL : sm.tail == NULL);
+		pws__smap_put(&sm, stored, 1);
+		j = pws__smap_find(&sm, stored, &ks);
+		ck_assert_uint_ne(j, PWS__NONE);
+		sm.s[j].hash = pws__skey_tag(&kl);
+		ck_assert_uint_eq(sm.s[j].head, kl.head);
+		ck_assert_msg(pws__smap_get(&sm, lookup) == PWS__NONE,
+		              "'%s' found as '%s' (tails %d)", lookup, stored, tails);
+		pws__smap_free(&m, &sm);
+		return;
+	}
+}
+
+START_TEST(tables_keys_sharing_tag_and_head_told_apart)
+{
+	static const char long_a[] = "abcdefgh-a-key-longer-than-forty-bytes-in-all-1";
+	static const char long_b[] = "abcdefgh-a-key-longer-than-forty-bytes-in-all-2";
+
+	/* tails kept: another tail of the same length */
+	forged_collision(1, "abcdefgh-tail-1", "abcdefgh-tail-2");
+	/* tails kept: the lookup key a prefix of the stored one */
+	forged_collision(1, "abcdefgh-tail-12", "abcdefgh-tail-1");
+	/* tails kept, keys longer than a tail; and no tails: the stored key */
+	forged_collision(1, long_a, long_b);
+	forged_collision(0, "abcdefgh-tail-1", "abcdefgh-tail-2");
+	forged_collision(0, long_a, long_b);
+}
+END_TEST
+
+/* A check resolves ids longer than 8 bytes (compared by the tail a slot
+ * keeps) and longer than that tail (compared with the stored key); a
+ * check on a state that has no membership at all (its table not even
+ * allocated: pws_load_state of a workspace without members) finds none. */
+START_TEST(check_long_ids_and_no_memberships)
+{
+	static const char teams[] = "{\"format\": 1, \"teams\": [{\"id\": \"acme\", "
+	                            "\"name\": \"Acme\", \"plan\": \"enterprise\", "
+	                            "\"domains\": [\"acme.com\"]}]}";
+	static const char longu[] = "a-user-id-much-longer-than-the-forty-bytes-of-a-tail";
+	static const char longw[] = "a-workspace-id-much-longer-than-the-forty-bytes-of-a-tail";
+	pws_load_user u[1] = {{"pam", "pam@acme.com", "acme", PWS_TEAM_MEMBER, 0}};
+	pws_load_workspace ws[1] = {{"api-hub", "API hub", "acme", PWS_VIS_PRIVATE, 0, 0}};
+	pws_load l = {PWS_LOAD_VERSION, teams, sizeof teams - 1, u, 1, ws, 1, NULL, 0};
+	pws_policy *p = NULL;
+	int allowed = -1, rule = -1;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	OK(pws_load_state(p, &l, RES)); /* a workspace with no member at all */
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "pam", PWS_ACT_VIEW, "api-hub", NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(allowed, 0);
+	pws_policy_free(p);
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, longu, "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "developer-12", "d12@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, longu, longw, "W", PWS_VIS_PRIVATE, NULL, RES));
+	OK(pws_workspace_create(p, "developer-12", "workspace-12", "W12", PWS_VIS_PRIVATE, NULL,
+	                        RES));
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "developer-12", PWS_ACT_VIEW,
+	                           "workspace-12", NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "developer-12", PWS_ACT_VIEW, longw, NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(allowed, 0);
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, longu, PWS_ACT_VIEW, longw, NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "dev", PWS_ACT_VIEW, longw, NULL), PWS_OK);
+	ck_assert_int_eq(allowed, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_replay2_suite(void)
 {
 	Suite *s = suite_create("cover_replay2");
@@ -605,6 +776,10 @@ Suite *pws_cover_replay2_suite(void)
 	tcase_add_test(tc, store_load_out_of_memory_at_every_allocation);
 	tcase_add_test(tc, sync_out_of_memory_at_every_allocation);
 	tcase_add_test(tc, tables_refuse_reservations_past_32_bits);
+	tcase_add_test(tc, tables_large_table_usable);
+	tcase_add_test(tc, tables_absent_keys_change_nothing);
+	tcase_add_test(tc, tables_keys_sharing_tag_and_head_told_apart);
+	tcase_add_test(tc, check_long_ids_and_no_memberships);
 	suite_add_tcase(s, tc);
 	return s;
 }
