@@ -761,6 +761,128 @@ START_TEST(check_long_ids_and_no_memberships)
 }
 END_TEST
 
+/* --- getters called back from inside a write (calls.c) ------------------- */
+
+static pws_policy *g_in;  /* the handle a store's put calls back into */
+static int g_in_armed;
+static int g_in_rc[4];
+static int g_in_enabled = -1, g_in_kind = -1, g_in_rule = -1;
+static char *g_in_rq = (char *)1, *g_in_nt = (char *)1;
+static size_t g_in_need[2] = {99, 99};
+
+static int reenter_put(void *ctx, uint32_t kind, const char *key, size_t key_len,
+                       const void *data, size_t len)
+{
+	if (g_in_armed) {
+		char buf[64];
+
+		g_in_armed = 0;
+		g_in_rc[0] = pws_integration_get(g_in, &g_in_enabled, "pw");
+		g_in_rc[1] = pws_request_get(g_in, &g_in_kind, &g_in_rq, &g_in_nt, &g_in_rule, "pm",
+		                             "pw");
+		g_in_rc[2] = pws_user_get_team(g_in, buf, sizeof buf, "pm", &g_in_need[0]);
+		g_in_rc[3] = pws_element_get_workspace(g_in, buf, sizeof buf, "col", &g_in_need[1]);
+	}
+	return m_put(ctx, kind, key, key_len, data, len);
+}
+
+/* The getters of calls.c called by a store's callback, inside the write
+ * lock of a call: PWS_EMISUSE (not a deadlock), every output reset. */
+START_TEST(getters_inside_a_write_are_misuse)
+{
+	mstore s;
+	pws_storage_ops ops;
+	pws_policy_options o;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	m_options(&s, &ops, &o, 0);
+	ops.put = reenter_put;
+	ck_assert_int_eq(pws_policy_new(&g_in, &o), PWS_OK);
+	OK(pws_team_add(g_in, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(g_in, "pub", "pub.com", RES));
+	OK(pws_user_add(g_in, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_workspace_create(g_in, "pm", "pw", "PW", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_element_add(g_in, "pm", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES));
+	g_in_armed = 1;
+	OK(pws_team_add(g_in, "acme", "Acme", PWS_PLAN_FREE, 0, RES));
+	ck_assert_int_eq(g_in_armed, 0);
+	for (i = 0; i < 4; i++)
+		ck_assert_msg(g_in_rc[i] == PWS_EMISUSE, "getter %d: %d", i, g_in_rc[i]);
+	ck_assert_int_eq(g_in_enabled, 0);
+	ck_assert_int_eq(g_in_kind, 0);
+	ck_assert_int_eq(g_in_rule, 0);
+	ck_assert_ptr_null(g_in_rq);
+	ck_assert_ptr_null(g_in_nt);
+	ck_assert_uint_eq(g_in_need[0], 0);
+	ck_assert_uint_eq(g_in_need[1], 0);
+	/* outside, they answer */
+	{
+		char buf[16];
+		size_t need = 0;
+
+		OK(pws_user_get_team(g_in, buf, sizeof buf, "pm", &need));
+		ck_assert_str_eq(buf, "pub");
+		OK(pws_element_get_workspace(g_in, buf, sizeof buf, "col", &need));
+		ck_assert_str_eq(buf, "pw");
+	}
+	pws_policy_free(g_in);
+	g_in = NULL;
+	m_free(&s);
+}
+END_TEST
+
+/* pws_request_get with only one of the two strings asked for: the other
+ * is not made (nothing to free), the one asked for is. */
+START_TEST(CR3_request_get_one_string_only)
+{
+	pws_policy *p = tw_world();
+	char *rq = (char *)1, *nt = (char *)1;
+	int kind = -1;
+
+	OK(pws_workspace_convert(p, "dev2", "team-ws", "please", RES));
+	OK(pws_request_get(p, &kind, &rq, NULL, NULL, "dev2", "team-ws"));
+	ck_assert_int_eq(kind, PWS_REQUEST_CONVERT);
+	ck_assert_str_eq(rq, "dev2");
+	free(rq);
+	kind = -1;
+	OK(pws_request_get(p, &kind, NULL, &nt, NULL, "dev2", "team-ws"));
+	ck_assert_int_eq(kind, PWS_REQUEST_CONVERT);
+	ck_assert_str_eq(nt, "please");
+	free(nt);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A request whose requester is gone (a snapshot may say so with ""):
+ * the request is read with an empty requester. */
+START_TEST(CR3_request_get_requester_gone_reads_empty)
+{
+	pws_policy *p = tw_world();
+	char *json = NULL, *at, *rq = NULL, *nt = NULL;
+	size_t len = 0;
+	int kind = -1;
+
+	OK(pws_workspace_convert(p, "dev2", "team-ws", "please", RES));
+	OK(pws_snapshot_export(p, &json, &len));
+	at = strstr(json, "\"requester\": \"dev2\"");
+	if (!at)
+		at = strstr(json, "\"requester\":\"dev2\"");
+	ck_assert_msg(at != NULL, "no requester in %s", json);
+	at = strstr(at, "\"dev2\"");
+	memmove(at + 1, at + 5, strlen(at + 5) + 1); /* "dev2" -> "" */
+	OK(pws_snapshot_import(p, json, strlen(json), RES));
+	pws_snapshot_free(p, json);
+	OK(pws_request_get(p, &kind, &rq, &nt, NULL, "pm", "team-ws")); /* a reviewer */
+	ck_assert_int_eq(kind, PWS_REQUEST_CONVERT);
+	ck_assert_str_eq(rq, "");
+	ck_assert_str_eq(nt, "please");
+	free(rq);
+	free(nt);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_replay2_suite(void)
 {
 	Suite *s = suite_create("cover_replay2");
@@ -780,6 +902,9 @@ Suite *pws_cover_replay2_suite(void)
 	tcase_add_test(tc, tables_absent_keys_change_nothing);
 	tcase_add_test(tc, tables_keys_sharing_tag_and_head_told_apart);
 	tcase_add_test(tc, check_long_ids_and_no_memberships);
+	tcase_add_test(tc, getters_inside_a_write_are_misuse);
+	tcase_add_test(tc, CR3_request_get_one_string_only);
+	tcase_add_test(tc, CR3_request_get_requester_gone_reads_empty);
 	suite_add_tcase(s, tc);
 	return s;
 }
