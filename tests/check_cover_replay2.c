@@ -309,8 +309,9 @@ START_TEST(sync_over_a_compaction_cut_part_way)
 	ck_assert_int_eq(m_open(&s, &d, 0), PWS_OK);
 	ck_assert_uint_eq(d, tw_digest(w));
 	/* the records in front of the image without it: a gap, refused */
-	free(s.v[3].data);
-	s.v[3] = s.v[4];
+	ck_assert_uint_eq(s.n, 5);
+	free(s.v[3].data); /* the image */
+	free(s.v[4].data); /* record 10 */
 	s.n = 3; /* 6, 7, 8 only */
 	ck_assert_int_eq(m_open(&s, NULL, 0), PWS_ESTORAGE);
 	pws_policy_free(r0);
@@ -648,8 +649,14 @@ START_TEST(tables_absent_keys_change_nothing)
 	/* the present ones as they were */
 	ck_assert_uint_eq(sm.n, 1);
 	ck_assert_uint_eq(pws__smap_aux_of(&sm, "present"), 11);
-	k = pws__skey_of(&sm, "present");
-	ck_assert_uint_eq(pws__smap_get_aux(&sm, "present", &k, &aux), 3);
+	{
+		/* an array, not the literal: past its 8th byte GCC's bounds
+		 * check sees the (untaken) long-key compare of the inline */
+		char key[24] = "present";
+
+		k = pws__skey_of(&sm, key);
+		ck_assert_uint_eq(pws__smap_get_aux(&sm, key, &k, &aux), 3);
+	}
 	ck_assert_uint_eq(aux, 11);
 	ck_assert_uint_eq(um.n, 1);
 	ck_assert_uint_eq(pws__umap_get(&um, 9), 4);
