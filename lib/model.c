@@ -216,15 +216,6 @@ uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user)
 	return mi != PWS__NONE && pws__member_effective(m, mi) ? mi : PWS__NONE;
 }
 
-uint32_t pws__org_of_user(const pws__model *m, uint32_t ws, uint32_t user)
-{
-	const pws__ws *w = WS(m, ws);
-
-	if (w->model == PWS_MODEL_LEGACY)
-		return USER(m, user)->domain;
-	return USER(m, user)->team;
-}
-
 int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team)
 {
 	const pws__user *u = USER(m, user);

@@ -246,10 +246,6 @@ int pws__member_effective(const pws__model *m, uint32_t mi);
 /* The effective membership of (ws, user), or PWS__NONE. */
 uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user);
 
-/* The partner organization of a user as seen in a workspace (team idx in
- * team-to-team, domain atom in legacy). */
-uint32_t pws__org_of_user(const pws__model *m, uint32_t ws, uint32_t user);
-
 /* Effective Partner Manager of the team (CR7: flag and enterprise plan). */
 int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team);
 

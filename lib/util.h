@@ -273,8 +273,6 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);
  * returns the slot, whose payload (map->aux) the caller may then set. */
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val);
-/* Replaces the value of a present key. */
-void pws__smap_set(pws__smap *map, const char *key, uint32_t val);
 /* Removes key; returns the stored key pointer (for freeing) or NULL. */
 const char *pws__smap_del(pws__smap *map, const char *key);
 void pws__smap_free(const pws__mem *m, pws__smap *map);

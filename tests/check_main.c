@@ -36,6 +36,7 @@ int main(void)
 	srunner_add_suite(sr, pws_calls_suite());
 	srunner_add_suite(sr, pws_load_suite());
 	srunner_add_suite(sr, pws_cover_replay_suite());
+	srunner_add_suite(sr, pws_cover_replay2_suite());
 	srunner_add_suite(sr, pws_cover_policy_suite());
 	srunner_add_suite(sr, pws_cover_utf8_suite());
 	srunner_add_suite(sr, pws_cover_snapshot_suite());

@@ -60,6 +60,7 @@ Suite *pws_calls_suite(void);
 Suite *pws_load_suite(void);
 /* Coverage of the branches the module suites leave (tests/coverage.sh). */
 Suite *pws_cover_replay_suite(void);
+Suite *pws_cover_replay2_suite(void);
 Suite *pws_cover_policy_suite(void);
 Suite *pws_cover_utf8_suite(void);
 Suite *pws_cover_snapshot_suite(void);
