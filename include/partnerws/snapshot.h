@@ -217,7 +217,10 @@ typedef struct pws_load {
  * @param load the state (::PWS_LOAD_VERSION).
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EINVALID; ::PWS_ENOMEM; ::PWS_ESTORAGE;
- *         ::PWS_EMISUSE (from inside a callback).
+ *         ::PWS_ECONFLICT (a shared store: another writer appended first;
+ *         the load is not applied over a state it did not see — reload
+ *         or sync, then decide again); ::PWS_EMISUSE (from inside a
+ *         callback).
  * @par Example
  * @code
  * static const char teams[] = "{\"format\": 1, \"teams\": [{\"id\": \"acme\", "
