@@ -1,0 +1,375 @@
+/*
+ * Coverage of the operation, listing, check and bulk-parser branches the
+ * module suites leave (lib/filter.c, lib/ops-*.c, lib/check.c, lib/bulk.c):
+ * each test is named after the rule (POLICY.md) or the promise it checks.
+ * Every refused call is also checked to change nothing (digest) and to
+ * deliver no event; every out-of-memory sweep to leak nothing.
+ * SPDX-License-Identifier: MIT
+ */
+#include "test-world.h"
+#include "../lib/bulk.h"
+
+#include <stdatomic.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NOW ((int64_t)1700000000)
+
+/* ------------------------------------------------------------------ */
+/* Reads re-entered under the write lock                                */
+/* ------------------------------------------------------------------ */
+
+/* An allocator that, once armed, calls every read of the handle from
+ * inside the allocation a mutation makes under its write lock: each must
+ * answer PWS_EMISUSE at once (never deadlock, never read a half-made
+ * state) and write nothing to its outputs beyond its documented reset. */
+enum { RE_REF, RE_CHECK_REF, RE_BATCH, RE_ALLOWED, RE_MEMBER_STATUS, RE_INVITE_GET,
+       RE_SEATS, RE_USER_GET, RE_ELEMENT_GET, RE_UNREAD, RE_WS_GET, RE_N };
+static int re_rc[RE_N];
+static atomic_int re_armed;
+static pws_policy *re_p;
+static pws_ref re_user, re_ws;
+
+static void reenter_reads(void)
+{
+	pws_ref r;
+	int allowed, rule, a = PWS_ACT_VIEW, codes[1], k, t, l, s;
+	const char *actors[1] = { "pm" }, *wss[1] = { "pw" };
+	uint64_t mask;
+	uint32_t u32a, u32b;
+	char buf[64];
+
+	re_rc[RE_REF] = pws_ref_user(re_p, &r, "pm");
+	re_rc[RE_CHECK_REF] = pws_check_ref(re_p, &allowed, &rule, re_user, PWS_ACT_VIEW, re_ws,
+	                                    PWS_REF_NONE);
+	re_rc[RE_BATCH] = pws_check_batch(re_p, &allowed, NULL, codes, 1, actors, &a, wss, NULL);
+	re_rc[RE_ALLOWED] = pws_allowed_actions(re_p, &mask, "pm", "pw", NULL);
+	re_rc[RE_MEMBER_STATUS] = pws_member_status(re_p, &k, &t, &l, &s, "pw", "dev");
+	re_rc[RE_INVITE_GET] = pws_invite_get(re_p, &k, &t, &l, "pw", "x@pub.com");
+	re_rc[RE_SEATS] = pws_team_editor_seats(re_p, &u32a, &u32b, "pub");
+	re_rc[RE_USER_GET] = pws_user_get(re_p, &k, &t, buf, sizeof buf, "pm");
+	re_rc[RE_ELEMENT_GET] = pws_element_get(re_p, &k, &t, buf, sizeof buf, "col");
+	re_rc[RE_UNREAD] = pws_workspace_unread(re_p, &u32a, "dev", "pw");
+	re_rc[RE_WS_GET] = pws_workspace_get(re_p, &k, &t, &l, &s, "pw");
+}
+
+static void *re_malloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	if (atomic_exchange(&re_armed, 0))
+		reenter_reads();
+	return malloc(size);
+}
+
+static void *re_realloc(void *ctx, void *ptr, size_t size)
+{
+	(void)ctx;
+	return realloc(ptr, size);
+}
+
+static void re_free(void *ctx, void *ptr)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+START_TEST(reads_reentered_under_the_write_lock_are_misuse)
+{
+	pws_allocator a = PWS_ALLOCATOR_INIT;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_policy *p = NULL;
+	int i;
+
+	a.malloc_fn = re_malloc;
+	a.realloc_fn = re_realloc;
+	a.free_fn = re_free;
+	o.allocator = &a;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	re_p = p;
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_workspace_create(p, "pm", "pw", "PW", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite_accept(p, "dev", "pw", NULL, RES));
+	OK(pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 10, NULL, RES));
+	ck_assert_int_eq(pws_ref_user(p, &re_user, "pm"), PWS_OK);
+	ck_assert_int_eq(pws_ref_workspace(p, &re_ws, "pw"), PWS_OK);
+	for (i = 0; i < RE_N; i++)
+		re_rc[i] = 12345;
+	atomic_store(&re_armed, 1);
+	/* a new team id is interned: the mutation allocates under its lock */
+	OK(pws_team_add(p, "brand-new-team", "B", PWS_PLAN_BASIC, 0, RES));
+	ck_assert_int_eq(atomic_load(&re_armed), 0);
+	for (i = 0; i < RE_N; i++)
+		ck_assert_msg(re_rc[i] == PWS_EMISUSE, "read %d under the write lock -> %d", i,
+		              re_rc[i]);
+	/* afterwards the same reads work */
+	re_rc[0] = 12345;
+	reenter_reads();
+	for (i = 0; i < RE_N; i++)
+		ck_assert_msg(re_rc[i] == PWS_OK || re_rc[i] == PWS_ENOTFOUND,
+		              "read %d after the lock -> %d", i, re_rc[i]);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* References (pws_check_ref)                                           */
+/* ------------------------------------------------------------------ */
+
+/* the index half of a reference replaced by i (kind and generation kept) */
+static pws_ref forged(pws_ref r, uint32_t i)
+{
+	return (r & ~(pws_ref)0xFFFFFFFFu) | i;
+}
+
+START_TEST(check_ref_refuses_malformed_arguments_einvalid)
+{
+	pws_policy *p = tw_world();
+	pws_ref u, w, e;
+	int allowed = 7, rule = 7;
+	uint64_t d;
+
+	ck_assert_int_eq(pws_ref_user(p, &u, "dev"), PWS_OK);
+	ck_assert_int_eq(pws_ref_workspace(p, &w, "pw"), PWS_OK);
+	ck_assert_int_eq(pws_ref_element(p, &e, "col"), PWS_OK);
+	d = tw_digest(p);
+	/* no output for the answer */
+	ck_assert_int_eq(pws_check_ref(p, NULL, &rule, u, PWS_ACT_VIEW, w, e), PWS_EINVALID);
+	/* neither a workspace nor an element to decide on */
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, PWS_REF_NONE,
+	                               PWS_REF_NONE), PWS_EINVALID);
+	ck_assert_int_eq(allowed, 0);
+	ck_assert_int_eq(rule, PWS_RULE_NONE);
+	/* no rule output wanted: still answered */
+	allowed = 7;
+	ck_assert_int_eq(pws_check_ref(p, &allowed, NULL, u, PWS_ACT_EDIT, w, e), PWS_OK);
+	ck_assert_int_eq(allowed, 1);
+	ck_assert_int_eq(pws_check_ref(p, &allowed, NULL, u, 0, w, e), PWS_EINVALID);
+	/* a reference of one kind given for another */
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, w, w), PWS_EINVALID);
+	ck_assert_int_eq(allowed, 0);
+	/* pws_ref_*: an empty id, a NULL output */
+	ck_assert_int_eq(pws_ref_user(p, &u, ""), PWS_EINVALID);
+	ck_assert_int_eq(pws_ref_element(p, NULL, "col"), PWS_EINVALID);
+	ck_assert_int_eq(pws_ref_workspace(NULL, &w, "pw"), PWS_EINVALID);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(check_ref_stale_or_forged_references_enotfound)
+{
+	pws_policy *p = tw_world();
+	pws_ref u, g1, w, e, env;
+	int allowed = 7, rule = 7;
+
+	ck_assert_int_eq(pws_ref_user(p, &u, "dev"), PWS_OK);
+	ck_assert_int_eq(pws_ref_user(p, &g1, "g1"), PWS_OK);
+	ck_assert_int_eq(pws_ref_workspace(p, &w, "pw"), PWS_OK);
+	ck_assert_int_eq(pws_ref_element(p, &e, "col"), PWS_OK);
+	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+	ck_assert_int_eq(pws_ref_element(p, &env, "env"), PWS_OK);
+	/* indices past the tables, with a valid kind and generation */
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, forged(w, 0xFFFFFF),
+	                               PWS_REF_NONE), PWS_ENOTFOUND);
+	ck_assert_int_eq(allowed, 0);
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, PWS_REF_NONE,
+	                               forged(e, 0xFFFFFF)), PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, forged(u, 0xFFFFFF), PWS_ACT_VIEW, w,
+	                               PWS_REF_NONE), PWS_ENOTFOUND);
+	/* an element deleted for good (an environment skips the trash, TR1)
+	 * and a removed user are gone: their old references find nothing */
+	OK(pws_element_delete(p, "dev", "env", NOW, RES));
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, w, env),
+	                 PWS_ENOTFOUND);
+	OK(pws_user_remove(p, "g1", RES));
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, g1, PWS_ACT_VIEW, w, PWS_REF_NONE),
+	                 PWS_ENOTFOUND);
+	ck_assert_int_eq(allowed, 0);
+	ck_assert_int_eq(rule, PWS_RULE_NONE);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(check_batch_refuses_missing_arrays_einvalid)
+{
+	pws_policy *p = tw_world();
+	const char *actors[2] = { "dev", "g1" }, *wss[2] = { "pw", "pw" };
+	int actions[2] = { PWS_ACT_VIEW, PWS_ACT_EDIT }, allowed[2] = { 7, 7 }, rules[2];
+
+	ck_assert_int_eq(pws_check_batch(p, allowed, rules, NULL, 2, actors, NULL, wss, NULL),
+	                 PWS_EINVALID);
+	ck_assert_int_eq(pws_check_batch(p, allowed, rules, NULL, 2, actors, actions, NULL, NULL),
+	                 PWS_EINVALID);
+	ck_assert_int_eq(pws_check_batch(p, NULL, rules, NULL, 2, actors, actions, wss, NULL),
+	                 PWS_EINVALID);
+	ck_assert_int_eq(allowed[0], 7);
+	/* nothing to decide: nothing needed */
+	ck_assert_int_eq(pws_check_batch(p, NULL, NULL, NULL, 0, NULL, NULL, NULL, NULL), PWS_OK);
+	/* no element array: workspace decisions (RO1: a viewer partner may not edit) */
+	ck_assert_int_eq(pws_check_batch(p, allowed, rules, NULL, 2, actors, actions, wss, NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(allowed[0], 1);
+	ck_assert_int_eq(allowed[1], 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* ------------------------------------------------------------------ */
+/* The bulk parser (IN5)                                                */
+/* ------------------------------------------------------------------ */
+
+static pws__mem bulk_mem(void)
+{
+	pws__mem m;
+
+	m.a = *tc_allocator();
+	return m;
+}
+
+/* Parses text; returns the entries' "line:email-or-!reason" joined. */
+static const char *parse(const char *text, size_t len, int format)
+{
+	static char out[2048];
+	pws__mem m = bulk_mem();
+	pws__bulk_list l = { 0 };
+	size_t i, used = 0;
+
+	tc_alloc_reset();
+	ck_assert_int_eq(pws__bulk_parse(&m, text, len, format, &l), PWS_OK);
+	out[0] = '\0';
+	for (i = 0; i < l.n; i++) {
+		int w = snprintf(out + used, sizeof out - used, "%s%u:%s", i ? " " : "",
+		                 (unsigned)l.v[i].line,
+		                 l.v[i].code == PWS_OK ? l.v[i].email : "!");
+
+		if (w > 0 && (size_t)w < sizeof out - used)
+			used += (size_t)w;
+	}
+	pws__bulk_list_free(&m, &l);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+	return out;
+}
+
+#define CSV(lit) parse((lit), sizeof(lit) - 1, PWS_BULK_CSV)
+#define TXT(lit) parse((lit), sizeof(lit) - 1, PWS_BULK_TXT)
+
+START_TEST(in5_bulk_angle_forms_malformed_are_bad_lines)
+{
+	/* a '>' with no '<', a '<' with no '>', '>' before '<', text after
+	 * the '>', two '<': each a bad line, the good ones kept */
+	ck_assert_str_eq(TXT("a@x.com>\n<b@x.com\n>c@x.com<\n<d@x.com> e\nN <<e@x.com>\n"
+	                     "Name <f@x.com>\n"),
+	                 "1:! 2:! 3:! 4:! 5:! 6:f@x.com");
+}
+END_TEST
+
+START_TEST(in5_bulk_csv_header_long_field_is_no_header_name)
+{
+	/* a first-record field longer than any header name cannot be one:
+	 * no header, the record is data (column 0) */
+	ck_assert_str_eq(CSV("a@x.com,this field is far longer than thirty-two bytes\n"
+	                     "b@x.com\n"),
+	                 "1:a@x.com 2:b@x.com");
+	ck_assert_str_eq(CSV("this field is far longer than thirty-two bytes,email\n"
+	                     "x,b@x.com\n"),
+	                 "2:b@x.com");
+}
+END_TEST
+
+START_TEST(in5_bulk_csv_quotes_at_the_end_of_the_text)
+{
+	/* a closing quote as the text's last byte */
+	ck_assert_str_eq(CSV("\"a@x.com\""), "1:a@x.com");
+	/* a lone CR inside quotes is a line break (line numbers follow) */
+	ck_assert_str_eq(CSV("\"a@x.com\rx\",\nb@x.com\n"), "1:! 3:b@x.com");
+	/* a CR as the text's last byte, inside quotes: unterminated */
+	ck_assert_str_eq(CSV("b@x.com\n\"a\r"), "1:b@x.com 2:!");
+}
+END_TEST
+
+START_TEST(in5_bulk_csv_bad_first_record_is_no_header)
+{
+	/* an unterminated quote in the first (blank) record: a bad line, not
+	 * skipped as blank and not taken as a header */
+	ck_assert_str_eq(CSV("\"\n"), "1:!");
+	/* a header-looking first record with a problem is not a header */
+	ck_assert_str_eq(CSV("email,\"x\" y\nb@x.com\n"), "1:! 2:b@x.com");
+	ck_assert_str_eq(CSV("email;\"x\" y\nb@x.com\n"), "1:! 2:b@x.com");
+}
+END_TEST
+
+START_TEST(in5_bulk_out_of_memory_on_a_bad_line_leaves_nothing)
+{
+	/* 16 good lines fill the first entry array; the 17th is bad and must
+	 * grow it: every allocation failed in turn gives ENOMEM and nothing */
+	char text[1024];
+	size_t len = 0, n;
+	int i;
+	pws__mem m = bulk_mem();
+
+	for (i = 0; i < 16; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len, "u%d@x.com\n", i);
+	len += (size_t)snprintf(text + len, sizeof text - len, "not an address\n");
+	for (n = 1;; n++) {
+		pws__bulk_list l = { 0 };
+		int rc;
+
+		tc_alloc_reset();
+		tc_alloc_fail_at(n, 0);
+		rc = pws__bulk_parse(&m, text, len, PWS_BULK_TXT, &l);
+		tc_alloc_fail_at(0, 0);
+		if (tc_alloc_stats_get().failures == 0) {
+			ck_assert_int_eq(rc, PWS_OK);
+			ck_assert_uint_eq(l.n, 17);
+			ck_assert_int_eq(l.v[16].code, PWS_EINVALID);
+			pws__bulk_list_free(&m, &l);
+			break;
+		}
+		ck_assert_int_eq(rc, PWS_ENOMEM);
+		ck_assert(l.v == NULL && l.n == 0);
+		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+	}
+	ck_assert_uint_gt(n, 17);
+}
+END_TEST
+
+START_TEST(in5_bulk_list_free_without_allocator_frees_nothing)
+{
+	pws__mem m = bulk_mem();
+	pws__bulk_list l = { 0 };
+
+	tc_alloc_reset();
+	ck_assert_int_eq(pws__bulk_parse(&m, "a@x.com\n", 8, PWS_BULK_TXT, &l), PWS_OK);
+	pws__bulk_list_free(NULL, &l); /* no allocator: the list is kept */
+	ck_assert_uint_eq(l.n, 1);
+	ck_assert_str_eq(l.v[0].email, "a@x.com");
+	pws__bulk_list_free(&m, &l);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+}
+END_TEST
+
+Suite *pws_cover_ops_suite(void)
+{
+	Suite *s = suite_create("cover_ops");
+	TCase *tc = tcase_create("ops");
+
+	tcase_set_timeout(tc, 300);
+	tcase_add_test(tc, reads_reentered_under_the_write_lock_are_misuse);
+	tcase_add_test(tc, check_ref_refuses_malformed_arguments_einvalid);
+	tcase_add_test(tc, check_ref_stale_or_forged_references_enotfound);
+	tcase_add_test(tc, check_batch_refuses_missing_arrays_einvalid);
+	tcase_add_test(tc, in5_bulk_angle_forms_malformed_are_bad_lines);
+	tcase_add_test(tc, in5_bulk_csv_header_long_field_is_no_header_name);
+	tcase_add_test(tc, in5_bulk_csv_quotes_at_the_end_of_the_text);
+	tcase_add_test(tc, in5_bulk_csv_bad_first_record_is_no_header);
+	tcase_add_test(tc, in5_bulk_out_of_memory_on_a_bad_line_leaves_nothing);
+	tcase_add_test(tc, in5_bulk_list_free_without_allocator_frees_nothing);
+	suite_add_tcase(s, tc);
+	return s;
+}
