@@ -354,6 +354,246 @@ START_TEST(in5_bulk_list_free_without_allocator_frees_nothing)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Listings (lib/filter.c)                                              */
+/* ------------------------------------------------------------------ */
+
+/* A user id of 60 bytes, distinct per n: big rows make the listings
+ * grow their arrays and string arenas past the first allocation. */
+static const char *long_id(char *buf, size_t cap, const char *prefix, int n)
+{
+	snprintf(buf, cap, "%s-%03d-%s", prefix, n,
+	         "padding-padding-padding-padding-padding-padding");
+	return buf;
+}
+
+/* The standard world plus n acme users who are partner viewers of pw
+ * (one group of n + 1 rows) and n teamless users. */
+static pws_policy *crowded_world(int n)
+{
+	pws_policy *p = tw_world();
+	char id[128], mail[160];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		long_id(id, sizeof id, "acme", i);
+		snprintf(mail, sizeof mail, "%s@acme.com", id);
+		OK(pws_user_add(p, id, mail, "acme", PWS_TEAM_MEMBER, 0, RES));
+		OK(pws_invite(p, "pm", "pw", mail, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+		OK(pws_invite_accept(p, id, "pw", NULL, RES));
+		long_id(id, sizeof id, "free", i);
+		snprintf(mail, sizeof mail, "%s@gmail.com", id);
+		OK(pws_user_add(p, id, mail, NULL, 0, 0, RES));
+	}
+	return p;
+}
+
+static size_t count_rows(pws_iter *it)
+{
+	size_t n = 0;
+
+	while (pws_iter_next(it) == PWS_OK)
+		n++;
+	pws_iter_free(it);
+	return n;
+}
+
+typedef int (*list_fn)(pws_iter **out, const pws_policy *p);
+
+/* Every allocation of a listing failed in turn (once, then from then on):
+ * PWS_ENOMEM, *out NULL, nothing leaked or changed; unfailed, nrows rows. */
+static void list_sweep(pws_policy *p, const char *name, list_fn fn, size_t nrows)
+{
+	uint64_t d = tw_digest(p);
+	pws_iter *it = NULL;
+	size_t n, live, fails;
+	int pass, rc;
+
+	ck_assert_int_eq(fn(&it, p), PWS_OK);
+	ck_assert_uint_eq(count_rows(it), nrows);
+	for (pass = 0; pass < 2; pass++) {
+		for (n = 1;; n++) {
+			live = tc_alloc_stats_get().live_blocks;
+			fails = tc_alloc_stats_get().failures;
+			it = (pws_iter *)&it;
+			tc_alloc_fail_at(n, pass);
+			rc = fn(&it, p);
+			tc_alloc_fail_at(0, 0);
+			if (tc_alloc_stats_get().failures == fails) {
+				ck_assert_int_eq(rc, PWS_OK);
+				ck_assert_uint_eq(count_rows(it), nrows);
+				break;
+			}
+			ck_assert_msg(rc == PWS_ENOMEM, "%s: allocation %zu failed -> %d", name, n, rc);
+			ck_assert_ptr_null(it);
+			ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, live);
+			ck_assert(tw_digest(p) == d);
+		}
+		ck_assert_msg(n > 3, "%s: the listing did not grow (%zu allocations)", name, n);
+	}
+}
+
+static int l_members_pm(pws_iter **o, const pws_policy *p)
+{ return pws_list_members(o, p, "pm", "pw"); }
+static int l_members_acme(pws_iter **o, const pws_policy *p)
+{ return pws_list_members_as_org(o, p, "acme", "pw"); }
+static int l_users_all(pws_iter **o, const pws_policy *p)
+{ return pws_list_users(o, p, NULL); }
+
+/* VI1/VI3: a partner group of 41 rows (more than the first reservation
+ * of the string arena holds) lists whole, also when memory runs out. */
+START_TEST(vi1_vi8_large_partner_group_listed_whole_or_enomem)
+{
+	pws_policy *p = crowded_world(40);
+
+	/* pm, dev, a1, g1 and the 40 */
+	list_sweep(p, "members", l_members_pm, 44);
+	/* VI8 in single-partner mode: everyone */
+	list_sweep(p, "members as acme", l_members_acme, 44);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* More users than the first row array and arena hold, listed whole. */
+START_TEST(list_users_many_rows_whole_or_enomem)
+{
+	pws_policy *p = crowded_world(40);
+
+	/* 12 of the standard world + 80 */
+	list_sweep(p, "users", l_users_all, 92);
+	/* a removed user is no longer listed */
+	OK(pws_user_remove(p, "solo", RES));
+	list_sweep(p, "users", l_users_all, 91);
+	pws_policy_free(p);
+}
+END_TEST
+
+START_TEST(iter_reads_outside_a_row_are_null)
+{
+	pws_policy *p = tw_world();
+	pws_iter *it = NULL;
+
+	ck_assert_int_eq(pws_list_users(&it, p, "pub"), PWS_OK);
+	/* before the first pws_iter_next: no row */
+	ck_assert_ptr_null(pws_iter_str(it, PWS_COL_ID));
+	ck_assert_int_eq(pws_iter_next(it), PWS_OK);
+	ck_assert_ptr_nonnull(pws_iter_str(it, PWS_COL_ID));
+	while (pws_iter_next(it) == PWS_OK)
+		;
+	ck_assert_ptr_null(pws_iter_str(it, PWS_COL_ID));
+	pws_iter_free(it);
+	pws_policy_free(p);
+}
+END_TEST
+
+static int lists_ws(pws_policy *p, const char *viewer, const char *ws)
+{
+	pws_iter *it = NULL;
+	int found = 0;
+
+	ck_assert_int_eq(pws_list_workspaces(&it, p, viewer), PWS_OK);
+	while (pws_iter_next(it) == PWS_OK)
+		if (strcmp(pws_iter_str(it, PWS_COL_ID), ws) == 0)
+			found = 1;
+	pws_iter_free(it);
+	return found;
+}
+
+/* WS2: a public workspace is listed to everyone; once it is no longer
+ * public, a partner no longer sees it. */
+START_TEST(ws2_workspace_no_longer_public_unlisted_for_partners)
+{
+	pws_policy *p = tw_world();
+
+	ck_assert(!lists_ws(p, "a1", "team-ws"));
+	OK(pws_workspace_set_visibility(p, "dev2", "team-ws", PWS_VIS_PUBLIC, RES));
+	ck_assert(lists_ws(p, "a1", "team-ws"));
+	OK(pws_workspace_set_visibility(p, "dev2", "team-ws", PWS_VIS_TEAM, RES));
+	ck_assert(!lists_ws(p, "a1", "team-ws"));
+	ck_assert(lists_ws(p, "dev", "team-ws"));
+	pws_policy_free(p);
+}
+END_TEST
+
+/* LC1 / VI8: no view "as an organization" of a workspace that is not an
+ * active partner one: pending approval, no longer partner, deleted. */
+static void as_org_denied(pws_policy *p, const char *org, const char *ws)
+{
+	pws_iter *it = (pws_iter *)&it;
+	uint64_t d = tw_digest(p);
+
+	ck_assert_int_eq(pws_list_members_as_org(&it, p, org, ws), PWS_EDENIED);
+	ck_assert_ptr_null(it);
+	it = (pws_iter *)&it;
+	ck_assert_int_eq(pws_list_elements_as_org(&it, p, org, ws), PWS_EDENIED);
+	ck_assert_ptr_null(it);
+	ck_assert(tw_digest(p) == d);
+}
+
+START_TEST(lc1_vi8_as_org_views_of_inactive_workspaces_denied)
+{
+	pws_policy *p = tw_world();
+
+	OK(pws_workspace_create(p, "dev", "req", "Req", PWS_VIS_PARTNER, "please", RES));
+	ck_assert(tw_res.flags & PWS_RESULT_PENDING);
+	as_org_denied(p, "acme", "req");
+	/* the owning team is no partner organization of its workspace */
+	as_org_denied(p, "pub", "team-ws");
+	as_org_denied(p, "pub", "pw");
+	as_org_denied(p, "acme", "team-ws");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* IN7 listing: an open invite whose inviter was removed says "" as
+ * inviter. */
+START_TEST(in7_invite_of_a_removed_inviter_lists_no_inviter)
+{
+	pws_policy *p = tw_world();
+	pws_iter *it = NULL;
+	int rule = -1, seen = 0;
+
+	OK(pws_invite(p, "a1", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_user_remove(p, "a1", RES));
+	ck_assert_int_eq(pws_list_invites(&it, &rule, p, "pm", "pw"), PWS_OK);
+	while (pws_iter_next(it) == PWS_OK)
+		if (strcmp(pws_iter_str(it, PWS_COL_EMAIL), "a2@acme.com") == 0) {
+			ck_assert_str_eq(pws_iter_str(it, PWS_COL_INVITER), "");
+			seen = 1;
+		}
+	pws_iter_free(it);
+	ck_assert(seen);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* VI1 / WS4: a partner who joins the owning team keeps a suspended
+ * membership: the publisher side lists it as suspended, a partner never. */
+START_TEST(vi1_suspended_membership_listed_to_publisher_only)
+{
+	pws_policy *p = tw_world();
+	pws_iter *it = NULL;
+	int seen = 0;
+
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	expect_suspended(p, "pw", "a1", PWS_ROLE_EDITOR, 1);
+	ck_assert_int_eq(pws_list_members(&it, p, "dev", "pw"), PWS_OK);
+	while (pws_iter_next(it) == PWS_OK)
+		if (strcmp(pws_iter_str(it, PWS_COL_ID), "a1") == 0) {
+			ck_assert_int_eq(pws_iter_int(it, PWS_COL_SUSPENDED), 1);
+			ck_assert_int_eq(pws_iter_int(it, PWS_COL_EXTERNAL), 1);
+			seen = 1;
+		}
+	pws_iter_free(it);
+	ck_assert(seen);
+	ck_assert_int_eq(pws_list_members(&it, p, "g1", "pw"), PWS_OK);
+	while (pws_iter_next(it) == PWS_OK)
+		ck_assert_str_ne(pws_iter_str(it, PWS_COL_ID), "a1");
+	pws_iter_free(it);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_ops_suite(void)
 {
 	Suite *s = suite_create("cover_ops");
@@ -370,6 +610,13 @@ Suite *pws_cover_ops_suite(void)
 	tcase_add_test(tc, in5_bulk_csv_bad_first_record_is_no_header);
 	tcase_add_test(tc, in5_bulk_out_of_memory_on_a_bad_line_leaves_nothing);
 	tcase_add_test(tc, in5_bulk_list_free_without_allocator_frees_nothing);
+	tcase_add_test(tc, vi1_vi8_large_partner_group_listed_whole_or_enomem);
+	tcase_add_test(tc, list_users_many_rows_whole_or_enomem);
+	tcase_add_test(tc, iter_reads_outside_a_row_are_null);
+	tcase_add_test(tc, ws2_workspace_no_longer_public_unlisted_for_partners);
+	tcase_add_test(tc, lc1_vi8_as_org_views_of_inactive_workspaces_denied);
+	tcase_add_test(tc, in7_invite_of_a_removed_inviter_lists_no_inviter);
+	tcase_add_test(tc, vi1_suspended_membership_listed_to_publisher_only);
 	suite_add_tcase(s, tc);
 	return s;
 }
