@@ -1242,7 +1242,7 @@ PWS_EXTERN int pws_list_invites(pws_iter **out, int *rule, const pws_policy *p,
 		const pws__invite *in = INVITE(m, i);
 		uint64_t *r;
 
-		if (in->ws != w || in->status != PWS__INV_OPEN || !pws__sees_invite(&c, i))
+		if (in->ws != w || !pws__sees_invite(&c, i)) /* all open: closed ones are dropped */
 			continue; /* IN3, IN7, VI2: a Partner Lead, their organization's */
 		r = it_row(it);
 		it_str(it, r, PWS_COL_EMAIL, pws__atom(m, in->email));

@@ -594,10 +594,398 @@ START_TEST(vi1_suspended_membership_listed_to_publisher_only)
 }
 END_TEST
 
+/* ------------------------------------------------------------------ */
+/* Operations (lib/ops-*.c)                                             */
+/* ------------------------------------------------------------------ */
+
+static unsigned ev_count;
+
+static void count_cb(const pws_event *e, void *payload)
+{
+	(void)e;
+	(void)payload;
+	ev_count++;
+}
+
+/* The standard world of test-world.h, with an event listener (so every
+ * notice is really built) and the fault allocator. */
+static pws_policy *ops_world(void)
+{
+	pws_policy *p = NULL;
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+
+	o.allocator = tc_allocator();
+	o.on_event = count_cb;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES));
+	OK(pws_user_add(p, "admin", "admin@pub.com", "pub", PWS_TEAM_ADMIN, 0, RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "dev2", "dev2@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_team_add(p, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 1, RES));
+	OK(pws_team_add_domain(p, "acme", "acme.com", RES));
+	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "a3", "a3@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_team_add(p, "globex", "Globex", PWS_PLAN_FREE, 0, RES));
+	OK(pws_team_add_domain(p, "globex", "globex.com", RES));
+	OK(pws_user_add(p, "g1", "g1@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "g2", "g2@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_team_add(p, "initech", "Initech", PWS_PLAN_PROFESSIONAL, 0, RES));
+	OK(pws_team_add_domain(p, "initech", "initech.com", RES));
+	OK(pws_user_add(p, "i1", "i1@initech.com", "initech", PWS_TEAM_MEMBER, 0, RES));
+	OK(pws_user_add(p, "solo", "solo@gmail.com", NULL, 0, 0, RES));
+	OK(pws_workspace_create(p, "pm", "pw", "Partner WS", PWS_VIS_PARTNER, NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite_accept(p, "dev", "pw", NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 1, RES));
+	OK(pws_invite_accept(p, "a1", "pw", NULL, RES));
+	OK(pws_invite(p, "pm", "pw", "g1@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_accept(p, "g1", "pw", NULL, RES));
+	OK(pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES));
+	OK(pws_workspace_create(p, "dev2", "team-ws", "Team WS", PWS_VIS_TEAM, NULL, RES));
+	return p;
+}
+
+/* A refused call: its code (and rule, when not 0), nothing changed, no
+ * event delivered. */
+#define REFUSED(p, call, code, r) do { \
+	uint64_t d_ = tw_digest(p); unsigned e_ = ev_count; int rc_ = (call); \
+	ck_assert_msg(rc_ == (code), "%s -> %d (%s), expected %d: %s", #call, rc_, \
+	              pws_strerror(rc_), (code), tw_res.message); \
+	ck_assert_msg((r) == 0 || tw_res.rule == (r), "%s: rule %s", #call, \
+	              pws_rule_id(tw_res.rule)); \
+	ck_assert_msg(tw_digest(p) == d_, "%s changed the state", #call); \
+	ck_assert_msg(ev_count == e_, "%s delivered an event", #call); } while (0)
+
+/* IN7: only an open invite can be accepted, withdrawn or read; one
+ * already accepted is no longer there (its record stays, closed). */
+START_TEST(in7_closed_invite_cannot_be_accepted_withdrawn_or_read)
+{
+	pws_policy *p = ops_world();
+	int kind = -1;
+
+	REFUSED(p, pws_invite_accept(p, "g1", "pw", NULL, RES), PWS_ENOTFOUND, 0);
+	REFUSED(p, pws_invite_withdraw(p, "pm", "pw", "g1@globex.com", RES), PWS_ENOTFOUND, 0);
+	REFUSED(p, pws_invite_decline(p, "g1", "pw", RES), PWS_ENOTFOUND, 0);
+	ck_assert_int_eq(pws_invite_get(p, &kind, NULL, NULL, "pw", "g1@globex.com"),
+	                 PWS_ENOTFOUND);
+	ck_assert_int_eq(kind, -1);
+	/* a member invite declined: gone, and the partner count untouched */
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite_decline(p, "dev2", "pw", RES));
+	expect_no_invite(p, "pw", "dev2@pub.com");
+	/* a removed partner is invited again: a new open invite next to the
+	 * closed record, and it can be accepted */
+	OK(pws_member_remove(p, "pm", "pw", "g1", RES));
+	expect_not_member(p, "pw", "g1");
+	OK(pws_invite(p, "pm", "pw", "g1@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	expect_invite(p, "pw", "g1@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	OK(pws_invite_accept(p, "g1", "pw", NULL, RES));
+	expect_member(p, "pw", "g1", PWS_ROLE_VIEWER, 0, 1);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* IN5: a bulk text with no address line invites nobody and succeeds. */
+START_TEST(in5_bulk_without_addresses_invites_nobody)
+{
+	pws_policy *p = ops_world();
+	pws_bulk_report *r = NULL;
+	static const char text[] = "# nobody yet\n\n   \n";
+	uint64_t d = tw_digest(p);
+	unsigned e = ev_count;
+
+	OK(pws_invite_bulk(p, &r, "pm", "pw", text, sizeof text - 1, PWS_BULK_TXT,
+	                   PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	ck_assert_ptr_nonnull(r);
+	ck_assert_uint_eq(pws_bulk_report_errors(r), 0);
+	ck_assert_uint_eq(pws_bulk_report_invited(r), 0);
+	pws_bulk_report_free(r);
+	ck_assert(ev_count == e);
+	(void)d;
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A team's second domain can be removed (the first stays), and a domain
+ * once removed can be added again (to any team). */
+START_TEST(team_domains_removed_and_added_again)
+{
+	pws_policy *p = ops_world();
+	char buf[64];
+
+	OK(pws_team_add_domain(p, "acme", "acme.org", RES));
+	OK(pws_team_remove_domain(p, "acme", "acme.org", RES));
+	REFUSED(p, pws_team_remove_domain(p, "acme", "acme.org", RES), PWS_ENOTFOUND, 0);
+	OK(pws_team_add_domain(p, "globex", "acme.org", RES));
+	REFUSED(p, pws_team_add_domain(p, "acme", "acme.org", RES), PWS_EEXISTS, 0);
+	/* acme.com is still acme's: a new acme.com user joins acme */
+	OK(pws_user_add(p, "a4", "a4@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
+	ck_assert_int_eq(pws_user_get(p, NULL, NULL, buf, sizeof buf, "a4"), PWS_OK);
+	ck_assert_str_eq(buf, "acme");
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A monitor serves a collection of its own workspace only. */
+START_TEST(monitor_of_a_collection_in_another_workspace_einvalid)
+{
+	pws_policy *p = ops_world();
+
+	REFUSED(p, pws_element_add(p, "dev2", "team-ws", "mon", PWS_EL_MONITOR, 10, "col", RES),
+	        PWS_EINVALID, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* TT2: a multi-workspace migration refuses an impossible count before
+ * reading the ids. */
+START_TEST(tt2_migrate_many_refuses_an_absurd_count_einvalid)
+{
+	pws_policy *p = ops_world();
+	static const char *const ids[] = { "pw" };
+
+	REFUSED(p, pws_workspace_migrate_many(p, "pm", ids, (size_t)-1, RES), PWS_EINVALID, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* --- out of memory in operations --- */
+
+typedef struct op_case {
+	const char *name;
+	void (*setup)(pws_policy *p);
+	int (*run)(pws_policy *p);
+} op_case;
+
+/* Every allocation of the call failed in turn, once and from then on:
+ * PWS_ENOMEM (or a complete success), nothing changed, no event, and the
+ * same call then succeeds into the reference state. */
+static void op_sweep(const op_case *c)
+{
+	pws_policy *p;
+	uint64_t ref, d;
+	unsigned ref_ev, e;
+	size_t calls, c0, n;
+	int rc, pass;
+
+	tc_alloc_reset();
+	p = ops_world();
+	if (c->setup)
+		c->setup(p);
+	e = ev_count;
+	c0 = tc_alloc_stats_get().calls;
+	rc = c->run(p);
+	ck_assert_msg(rc == PWS_OK, "%s: %d (%s) %s", c->name, rc, pws_strerror(rc),
+	              tw_res.message);
+	calls = tc_alloc_stats_get().calls - c0;
+	ref_ev = ev_count - e;
+	ref = tw_digest(p);
+	pws_policy_free(p);
+	for (pass = 0; pass < 2; pass++)
+		for (n = 1; n <= calls; n++) {
+			size_t f0;
+
+			tc_alloc_reset();
+			p = ops_world();
+			if (c->setup)
+				c->setup(p);
+			d = tw_digest(p);
+			e = ev_count;
+			f0 = tc_alloc_stats_get().failures;
+			if (getenv("OPS_TRACE"))
+				fprintf(stderr, "%s pass %d n %zu of %zu\n", c->name, pass, n, calls);
+			tc_alloc_fail_at(n, pass);
+			rc = c->run(p);
+			tc_alloc_fail_at(0, 0);
+			if (rc == PWS_OK) {
+				ck_assert_msg(tw_digest(p) == ref && ev_count - e == ref_ev,
+				              "%s: allocation %zu failed, OK but incomplete", c->name, n);
+			} else {
+				ck_assert_msg(rc == PWS_ENOMEM, "%s: allocation %zu failed -> %d (%s)",
+				              c->name, n, rc, tw_res.message);
+				ck_assert(tc_alloc_stats_get().failures > f0);
+				ck_assert_msg(tw_digest(p) == d, "%s: allocation %zu: state changed",
+				              c->name, n);
+				ck_assert_msg(ev_count == e, "%s: allocation %zu: event delivered",
+				              c->name, n);
+				OK(c->run(p));
+				ck_assert(tw_digest(p) == ref);
+				ck_assert_uint_eq(ev_count - e, ref_ev);
+			}
+			pws_policy_free(p);
+			ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+		}
+}
+
+/* many users with long ids: the recipient lists of notices outgrow the
+ * event arena's chunks, so their growth allocates */
+static void crowd(pws_policy *p, const char *team, const char *domain, int n, int role)
+{
+	char id[300], mail[400];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%s-%03d-%0200d", team, i, 0);
+		snprintf(mail, sizeof mail, "%s-%03d@%s", team, i, domain);
+		OK(pws_user_add(p, id, mail, team, role, 0, RES));
+	}
+}
+
+static void su_no_pm_admins(pws_policy *p)
+{
+	OK(pws_user_set_partner_manager(p, "pm", 0, RES));
+	crowd(p, "pub", "pub.com", 80, PWS_TEAM_ADMIN);
+	OK(pws_workspace_create(p, "admin", "aw", "Admin WS", PWS_VIS_TEAM, NULL, RES));
+}
+static int run_cr8_convert(pws_policy *p)
+{ return pws_workspace_convert(p, "admin", "aw", NULL, RES); }
+
+static void su_g1_in_team_ws(pws_policy *p)
+{
+	(void)p;
+}
+static int run_team_remove_globex(pws_policy *p)
+{ return pws_team_remove(p, "globex", RES); }
+static int run_g1_to_acme(pws_policy *p)
+{ return pws_user_set_team(p, "g1", "acme", PWS_TEAM_MEMBER, RES); }
+
+#define OP_SWEEP(su, fn) \
+	START_TEST(oom_##fn) { static const op_case c = { #fn, su, fn }; op_sweep(&c); } END_TEST
+
+OP_SWEEP(su_no_pm_admins, run_cr8_convert)
+OP_SWEEP(su_g1_in_team_ws, run_team_remove_globex)
+OP_SWEEP(NULL, run_g1_to_acme)
+
+/* n acme users with long ids invited to ws as partner viewers, accepted */
+static void crowd_partners(pws_policy *p, const char *inviter, const char *ws, int n)
+{
+	char id[300], mail[400];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "acme-%03d-%0200d", i, 0);
+		snprintf(mail, sizeof mail, "acme-%03d@acme.com", i);
+		OK(pws_user_add(p, id, mail, "acme", PWS_TEAM_MEMBER, 0, RES));
+		OK(pws_invite(p, inviter, ws, mail, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+		OK(pws_invite_accept(p, id, ws, NULL, RES));
+	}
+}
+
+/* TT2/TT3: two legacy workspaces of two teams, the first with enough
+ * partners that their notices fill several event chunks */
+static void su_legacy_crowd(pws_policy *p)
+{
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "pm", RES));
+	crowd_partners(p, "pm", "lw", 150);
+	OK(pws_workspace_add_legacy(p, "initech", "lw2", "Legacy 2", "i1", RES));
+	OK(pws_invite(p, "i1", "lw2", "g2@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0,
+	              RES));
+	OK(pws_invite_accept(p, "g2", "lw2", NULL, RES));
+}
+static int run_migrate_crowd(pws_policy *p)
+{ return pws_workspace_migrate(p, "pm", "lw", RES); }
+static int run_migrate_many_two_teams(pws_policy *p)
+{
+	static const char *const ids[] = { "lw", "lw2" };
+
+	return pws_workspace_migrate_many(p, NULL, ids, 2, RES);
+}
+
+/* MP1/RO2/EV1: enabling multi-partner mode notifies every member */
+static void su_pw_crowd(pws_policy *p)
+{
+	crowd_partners(p, "pm", "pw", 100);
+	/* an open member invite keeps its role (RO2 is about partners) */
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+}
+static int run_enable_multi_crowd(pws_policy *p)
+{ return pws_workspace_enable_multi_partner(p, "pm", "pw", RES); }
+
+/* IN5: a long bulk text, one notice per invitee */
+static int run_bulk_crowd(pws_policy *p)
+{
+	static char text[300 * 80];
+	size_t len = 0;
+	int i;
+
+	for (i = 0; i < 300; i++)
+		len += (size_t)snprintf(text + len, sizeof text - len,
+		                        "invitee-%03d-%040d@somewhere.example\n", i, 0);
+	return pws_invite_bulk(p, NULL, "pm", "pw", text, len, PWS_BULK_TXT,
+	                       PWS_BULK_ALL_OR_NOTHING, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES);
+}
+
+OP_SWEEP(su_legacy_crowd, run_migrate_crowd)
+OP_SWEEP(su_legacy_crowd, run_migrate_many_two_teams)
+OP_SWEEP(su_pw_crowd, run_enable_multi_crowd)
+OP_SWEEP(NULL, run_bulk_crowd)
+
+/* RO2: enabling multi-partner mode turns open partner Editor invites into
+ * Viewer ones; member invites and Viewer invites are untouched. */
+START_TEST(ro2_multi_partner_downgrades_only_partner_editor_invites)
+{
+	pws_policy *p = ops_world();
+
+	OK(pws_invite(p, "pm", "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite(p, "pm", "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+	OK(pws_invite(p, "pm", "pw", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0, RES));
+	OK(pws_invite(p, "dev2", "team-ws", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0,
+	              RES));
+	OK(pws_workspace_enable_multi_partner(p, "pm", "pw", RES));
+	expect_invite(p, "pw", "dev2@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0);
+	expect_invite(p, "pw", "a2@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "pw", "a3@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0);
+	expect_invite(p, "team-ws", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* TT2: migrating a legacy workspace maps each partner to their home team,
+ * role kept; many partners of one team all land in that team's group
+ * (the group's list was reserved for one member only: a heap overflow
+ * from the fifth partner of a team on). */
+START_TEST(tt2_migration_maps_many_partners_of_one_team)
+{
+	pws_policy *p = ops_world();
+	pws_iter *it = NULL;
+	size_t rows = 0, acme = 0;
+	char id[300];
+	int i;
+
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "pm", RES));
+	crowd_partners(p, "pm", "lw", 40);
+	OK(pws_workspace_migrate(p, "pm", "lw", RES));
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof id, "acme-%03d-%0200d", i, 0);
+		expect_member(p, "lw", id, PWS_ROLE_VIEWER, 0, 1);
+	}
+	ck_assert_int_eq(pws_list_members(&it, p, "pm", "lw"), PWS_OK);
+	while (pws_iter_next(it) == PWS_OK) {
+		rows++;
+		if (strcmp(pws_iter_str(it, PWS_COL_ORG), "acme") == 0)
+			acme++;
+	}
+	pws_iter_free(it);
+	ck_assert_uint_eq(rows, 41);
+	ck_assert_uint_eq(acme, 40);
+	/* the partners keep working: one is removed, another made Editor */
+	snprintf(id, sizeof id, "acme-%03d-%0200d", 7, 0);
+	OK(pws_member_remove(p, "pm", "lw", id, RES));
+	expect_not_member(p, "lw", id);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_ops_suite(void)
 {
 	Suite *s = suite_create("cover_ops");
 	TCase *tc = tcase_create("ops");
+	TCase *tm = tcase_create("migrate");
 
 	tcase_set_timeout(tc, 300);
 	tcase_add_test(tc, reads_reentered_under_the_write_lock_are_misuse);
@@ -617,6 +1005,22 @@ Suite *pws_cover_ops_suite(void)
 	tcase_add_test(tc, lc1_vi8_as_org_views_of_inactive_workspaces_denied);
 	tcase_add_test(tc, in7_invite_of_a_removed_inviter_lists_no_inviter);
 	tcase_add_test(tc, vi1_suspended_membership_listed_to_publisher_only);
+	tcase_add_test(tc, in7_closed_invite_cannot_be_accepted_withdrawn_or_read);
+	tcase_add_test(tc, in5_bulk_without_addresses_invites_nobody);
+	tcase_add_test(tc, team_domains_removed_and_added_again);
+	tcase_add_test(tc, monitor_of_a_collection_in_another_workspace_einvalid);
+	tcase_add_test(tc, tt2_migrate_many_refuses_an_absurd_count_einvalid);
+	tcase_add_test(tc, oom_run_cr8_convert);
+	tcase_add_test(tc, oom_run_team_remove_globex);
+	tcase_add_test(tc, oom_run_g1_to_acme);
+	tcase_add_test(tc, oom_run_enable_multi_crowd);
+	tcase_add_test(tc, oom_run_bulk_crowd);
+	tcase_add_test(tc, ro2_multi_partner_downgrades_only_partner_editor_invites);
 	suite_add_tcase(s, tc);
+	tcase_set_timeout(tm, 600);
+	tcase_add_test(tm, tt2_migration_maps_many_partners_of_one_team);
+	tcase_add_test(tm, oom_run_migrate_crowd);
+	tcase_add_test(tm, oom_run_migrate_many_two_teams);
+	suite_add_tcase(s, tm);
 	return s;
 }
