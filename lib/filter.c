@@ -116,7 +116,7 @@ static uint64_t it_intern(pws_iter *it, const char *s)
 	if (it->oom || n == 1)
 		return 0;
 	if (it->alen + n > it->acap) {
-		size_t nc = it->acap ? it->acap : 1024;
+		size_t nc = it->acap; /* never 0: it_new gives 1024 bytes */
 		char *a;
 
 		while (nc < it->alen + n)

@@ -102,13 +102,13 @@ static int check_invite_args(pws__op *op, int kind, int role)
 
 static int norm(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
 {
-	const char *why = NULL;
+	const char *why = "invalid"; /* the parser names a reason; this if not */
 
 	if (!email)
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
 	if (pws__email_key(out, email, strlen(email), &why))
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
-		                 why ? why : "invalid");
+		                 why);
 	return PWS_OK;
 }
 

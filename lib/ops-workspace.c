@@ -548,7 +548,7 @@ static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
 
 	*mis = pws__calloc(op->mem, n ? n : 1, sizeof(**mis));
 	/* the members each home team's group receives, counted as they come */
-	per_team = pws__calloc(op->mem, m->teams.n ? m->teams.n : 1, sizeof(*per_team));
+	per_team = pws__calloc(op->mem, m->teams.n, sizeof(*per_team)); /* >= 1: w's team */
 	if (!*mis || !per_team)
 		rc = PWS_ENOMEM;
 	PWS__EACH_MEMBER(m, W, g, k, mi) {

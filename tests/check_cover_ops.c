@@ -157,6 +157,11 @@ START_TEST(check_ref_refuses_malformed_arguments_einvalid)
 	ck_assert_int_eq(pws_ref_user(p, &u, ""), PWS_EINVALID);
 	ck_assert_int_eq(pws_ref_element(p, NULL, "col"), PWS_EINVALID);
 	ck_assert_int_eq(pws_ref_workspace(NULL, &w, "pw"), PWS_EINVALID);
+	ck_assert_int_eq(pws_ref_workspace(p, &w, NULL), PWS_EINVALID);
+	ck_assert_int_eq(pws_check_ref(NULL, &allowed, &rule, u, PWS_ACT_VIEW, w, e),
+	                 PWS_EINVALID);
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_COUNT, w, e), PWS_EINVALID);
+	ck_assert_int_eq(pws_check_ref(p, &allowed, &rule, u, -1, w, e), PWS_EINVALID);
 	ck_assert(tw_digest(p) == d);
 	pws_policy_free(p);
 }
@@ -216,6 +221,19 @@ START_TEST(check_batch_refuses_missing_arrays_einvalid)
 	                 PWS_OK);
 	ck_assert_int_eq(allowed[0], 1);
 	ck_assert_int_eq(allowed[1], 0);
+	ck_assert_int_eq(rules[1], PWS_RULE_ED1);
+	/* with an element array: element decisions (NULL items: the workspace) */
+	{
+		const char *els[2] = { "col", NULL };
+		int codes[2] = { 7, 7 };
+
+		ck_assert_int_eq(pws_check_batch(p, allowed, rules, codes, 2, actors, actions, wss,
+		                                 els), PWS_OK);
+		ck_assert_int_eq(codes[0], PWS_OK);
+		ck_assert_int_eq(codes[1], PWS_OK);
+		ck_assert_int_eq(allowed[0], 1);
+		ck_assert_int_eq(allowed[1], 0);
+	}
 	pws_policy_free(p);
 }
 END_TEST
@@ -301,6 +319,15 @@ START_TEST(in5_bulk_csv_bad_first_record_is_no_header)
 	/* a header-looking first record with a problem is not a header */
 	ck_assert_str_eq(CSV("email,\"x\" y\nb@x.com\n"), "1:! 2:b@x.com");
 	ck_assert_str_eq(CSV("email;\"x\" y\nb@x.com\n"), "1:! 2:b@x.com");
+}
+END_TEST
+
+/* IN5: addresses differing only in case are one address: the later line
+ * is a duplicate, the first one's key is lowercase. */
+START_TEST(in5_bulk_duplicates_differ_only_in_case)
+{
+	ck_assert_str_eq(TXT("Ann.Lee@X.com\nb@x.com\nann.lee@x.COM\nANN.LEE@x.com\n"),
+	                 "1:ann.lee@x.com 2:b@x.com 3:! 4:!");
 }
 END_TEST
 
@@ -996,6 +1023,7 @@ Suite *pws_cover_ops_suite(void)
 	tcase_add_test(tc, in5_bulk_csv_header_long_field_is_no_header_name);
 	tcase_add_test(tc, in5_bulk_csv_quotes_at_the_end_of_the_text);
 	tcase_add_test(tc, in5_bulk_csv_bad_first_record_is_no_header);
+	tcase_add_test(tc, in5_bulk_duplicates_differ_only_in_case);
 	tcase_add_test(tc, in5_bulk_out_of_memory_on_a_bad_line_leaves_nothing);
 	tcase_add_test(tc, in5_bulk_list_free_without_allocator_frees_nothing);
 	tcase_add_test(tc, vi1_vi8_large_partner_group_listed_whole_or_enomem);
