@@ -828,6 +828,8 @@ static void op_sweep(const op_case *c)
 			tc_alloc_fail_at(n, pass);
 			rc = c->run(p);
 			tc_alloc_fail_at(0, 0);
+			if (getenv("OPS_TRACE"))
+				fprintf(stderr, "  -> %d\n", rc);
 			if (rc == PWS_OK) {
 				ck_assert_msg(tw_digest(p) == ref && ev_count - e == ref_ev,
 				              "%s: allocation %zu failed, OK but incomplete", c->name, n);
@@ -881,7 +883,8 @@ static int run_g1_to_acme(pws_policy *p)
 { return pws_user_set_team(p, "g1", "acme", PWS_TEAM_MEMBER, RES); }
 
 #define OP_SWEEP(su, fn) \
-	START_TEST(oom_##fn) { static const op_case c = { #fn, su, fn }; op_sweep(&c); } END_TEST
+	START_TEST(oom_##su##_##fn) \
+	{ static const op_case c = { #su " " #fn, su, fn }; op_sweep(&c); } END_TEST
 
 OP_SWEEP(su_no_pm_admins, run_cr8_convert)
 OP_SWEEP(su_g1_in_team_ws, run_team_remove_globex)
@@ -1008,6 +1011,109 @@ START_TEST(tt2_migration_maps_many_partners_of_one_team)
 }
 END_TEST
 
+/* n pub users with long ids invited to ws by inviter as Workspace
+ * Admins, accepted */
+static void crowd_admins(pws_policy *p, const char *inviter, const char *ws, int n)
+{
+	char id[300], mail[400];
+	int i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "pub-%03d-%0200d", i, 0);
+		snprintf(mail, sizeof mail, "pub-%03d@pub.com", i);
+		OK(pws_user_add(p, id, mail, "pub", PWS_TEAM_MEMBER, 0, RES));
+		OK(pws_invite(p, inviter, ws, mail, PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
+		OK(pws_invite_accept(p, id, ws, NULL, RES));
+	}
+}
+
+/* RO2: many partner Editors, all told they are downgraded */
+static void su_pw_crowd_editors(pws_policy *p)
+{
+	char id[300], mail[400];
+	int i;
+
+	OK(pws_team_set_editor_seats(p, "pub", 200, RES));
+	for (i = 0; i < 90; i++) {
+		snprintf(id, sizeof id, "acme-%03d-%0200d", i, 0);
+		snprintf(mail, sizeof mail, "acme-%03d@acme.com", i);
+		OK(pws_user_add(p, id, mail, "acme", PWS_TEAM_MEMBER, 0, RES));
+		OK(pws_invite(p, "pm", "pw", mail, PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0, RES));
+		OK(pws_invite_accept(p, id, "pw", NULL, RES));
+	}
+}
+
+/* INT1 (rev12): a conversion turns the integration off and tells the
+ * workspace's many Admins; CR2/CR3 through a request */
+static void su_integration_admins_request(pws_policy *p)
+{
+	OK(pws_integration_enable(p, "dev2", "team-ws", RES));
+	crowd_admins(p, "dev2", "team-ws", 80);
+	OK(pws_workspace_convert(p, "dev2", "team-ws", "please", RES));
+	ck_assert(tw_res.flags & PWS_RESULT_PENDING);
+}
+static int run_review_approve_conv(pws_policy *p)
+{ return pws_request_review(p, "pm", "team-ws", 1, RES); }
+
+static void su_integration_admins(pws_policy *p)
+{
+	OK(pws_workspace_create(p, "pm", "iw", "Integrated", PWS_VIS_TEAM, NULL, RES));
+	OK(pws_integration_enable(p, "pm", "iw", RES));
+	crowd_admins(p, "pm", "iw", 80);
+}
+static int run_convert_direct_integration(pws_policy *p)
+{ return pws_workspace_convert(p, "pm", "iw", NULL, RES); }
+
+/* TT3: many team Admins are among the managers told of a request and of
+ * a migration */
+static void su_many_team_admins(pws_policy *p)
+{
+	crowd(p, "pub", "pub.com", 80, PWS_TEAM_ADMIN);
+}
+static int run_create_request(pws_policy *p)
+{ return pws_workspace_create(p, "dev", "pw-req", "Req", PWS_VIS_PARTNER, "note", RES); }
+
+static void su_legacy_many_admins(pws_policy *p)
+{
+	crowd(p, "pub", "pub.com", 80, PWS_TEAM_ADMIN);
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "pm", RES));
+	crowd_partners(p, "pm", "lw", 5);
+}
+static int run_migrate(pws_policy *p)
+{ return pws_workspace_migrate(p, "pm", "lw", RES); }
+
+static void su_legacy_many_ws_admins(pws_policy *p)
+{
+	OK(pws_workspace_add_legacy(p, "pub", "lw", "Legacy", "pm", RES));
+	crowd_admins(p, "pm", "lw", 80);
+	crowd_partners(p, "pm", "lw", 5);
+}
+
+OP_SWEEP(su_pw_crowd_editors, run_enable_multi_crowd)
+OP_SWEEP(su_integration_admins_request, run_review_approve_conv)
+OP_SWEEP(su_integration_admins, run_convert_direct_integration)
+OP_SWEEP(su_many_team_admins, run_create_request)
+OP_SWEEP(su_legacy_many_admins, run_migrate)
+OP_SWEEP(su_legacy_many_ws_admins, run_migrate)
+
+/* CR3: the requester is told of the review, unless they were removed
+ * meanwhile; the review itself goes through. */
+START_TEST(cr3_review_of_a_removed_requester_goes_through)
+{
+	pws_policy *p = ops_world();
+	int vis = 0, lc = 0;
+
+	OK(pws_workspace_create(p, "dev", "req", "Req", PWS_VIS_PARTNER, "please", RES));
+	ck_assert(tw_res.flags & PWS_RESULT_PENDING);
+	OK(pws_user_remove(p, "dev", RES));
+	OK(pws_request_review(p, "pm", "req", 1, RES));
+	ck_assert_int_eq(pws_workspace_get(p, &vis, NULL, NULL, &lc, "req"), PWS_OK);
+	ck_assert_int_eq(vis, PWS_VIS_PARTNER);
+	ck_assert_int_eq(lc, PWS_LC_ACTIVE);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_cover_ops_suite(void)
 {
 	Suite *s = suite_create("cover_ops");
@@ -1038,17 +1144,24 @@ Suite *pws_cover_ops_suite(void)
 	tcase_add_test(tc, team_domains_removed_and_added_again);
 	tcase_add_test(tc, monitor_of_a_collection_in_another_workspace_einvalid);
 	tcase_add_test(tc, tt2_migrate_many_refuses_an_absurd_count_einvalid);
-	tcase_add_test(tc, oom_run_cr8_convert);
-	tcase_add_test(tc, oom_run_team_remove_globex);
-	tcase_add_test(tc, oom_run_g1_to_acme);
-	tcase_add_test(tc, oom_run_enable_multi_crowd);
-	tcase_add_test(tc, oom_run_bulk_crowd);
+	tcase_add_test(tc, oom_su_no_pm_admins_run_cr8_convert);
+	tcase_add_test(tc, oom_su_g1_in_team_ws_run_team_remove_globex);
+	tcase_add_test(tc, oom_NULL_run_g1_to_acme);
+	tcase_add_test(tc, oom_su_pw_crowd_run_enable_multi_crowd);
+	tcase_add_test(tc, oom_NULL_run_bulk_crowd);
 	tcase_add_test(tc, ro2_multi_partner_downgrades_only_partner_editor_invites);
+	tcase_add_test(tc, cr3_review_of_a_removed_requester_goes_through);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tm, 600);
 	tcase_add_test(tm, tt2_migration_maps_many_partners_of_one_team);
-	tcase_add_test(tm, oom_run_migrate_crowd);
-	tcase_add_test(tm, oom_run_migrate_many_two_teams);
+	tcase_add_test(tm, oom_su_legacy_crowd_run_migrate_crowd);
+	tcase_add_test(tm, oom_su_legacy_crowd_run_migrate_many_two_teams);
+	tcase_add_test(tm, oom_su_pw_crowd_editors_run_enable_multi_crowd);
+	tcase_add_test(tm, oom_su_integration_admins_request_run_review_approve_conv);
+	tcase_add_test(tm, oom_su_integration_admins_run_convert_direct_integration);
+	tcase_add_test(tm, oom_su_many_team_admins_run_create_request);
+	tcase_add_test(tm, oom_su_legacy_many_admins_run_migrate);
+	tcase_add_test(tm, oom_su_legacy_many_ws_admins_run_migrate);
 	suite_add_tcase(s, tm);
 	return s;
 }
