@@ -1114,6 +1114,34 @@ START_TEST(cr3_review_of_a_removed_requester_goes_through)
 }
 END_TEST
 
+/* WS4: a partner who moved to another team keeps a suspended membership;
+ * invited again, they accept and count again, now for their new team. */
+static void su_suspended_reinvited(pws_policy *p)
+{
+	OK(pws_user_set_team(p, "g1", "initech", PWS_TEAM_MEMBER, RES));
+	expect_suspended(p, "pw", "g1", PWS_ROLE_VIEWER, 0);
+	OK(pws_invite(p, "pm", "pw", "g1@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+}
+static int run_accept_g1(pws_policy *p)
+{ return pws_invite_accept(p, "g1", "pw", NULL, RES); }
+
+START_TEST(ws4_suspended_partner_invited_again_counts_again)
+{
+	pws_policy *p = ops_world();
+	int role = -1, lead = -1, partner = -1, susp = -1;
+
+	su_suspended_reinvited(p);
+	OK(run_accept_g1(p));
+	ck_assert_int_eq(pws_member_status(p, &role, &lead, &partner, &susp, "pw", "g1"), PWS_OK);
+	ck_assert_int_eq(susp, 0);
+	ck_assert_int_eq(partner, 1);
+	ck_assert_int_eq(role, PWS_ROLE_VIEWER);
+	pws_policy_free(p);
+}
+END_TEST
+
+OP_SWEEP(su_suspended_reinvited, run_accept_g1)
+
 Suite *pws_cover_ops_suite(void)
 {
 	Suite *s = suite_create("cover_ops");
@@ -1151,6 +1179,8 @@ Suite *pws_cover_ops_suite(void)
 	tcase_add_test(tc, oom_NULL_run_bulk_crowd);
 	tcase_add_test(tc, ro2_multi_partner_downgrades_only_partner_editor_invites);
 	tcase_add_test(tc, cr3_review_of_a_removed_requester_goes_through);
+	tcase_add_test(tc, ws4_suspended_partner_invited_again_counts_again);
+	tcase_add_test(tc, oom_su_suspended_reinvited_run_accept_g1);
 	suite_add_tcase(s, tc);
 	tcase_set_timeout(tm, 600);
 	tcase_add_test(tm, tt2_migration_maps_many_partners_of_one_team);
