@@ -509,6 +509,7 @@ START_TEST(iter_reads_outside_a_row_are_null)
 		;
 	ck_assert_ptr_null(pws_iter_str(it, PWS_COL_ID));
 	pws_iter_free(it);
+	ck_assert_ptr_null(pws_iter_str(NULL, PWS_COL_ID));
 	pws_policy_free(p);
 }
 END_TEST
@@ -590,6 +591,28 @@ START_TEST(in7_invite_of_a_removed_inviter_lists_no_inviter)
 		}
 	pws_iter_free(it);
 	ck_assert(seen);
+	/* through a snapshot the removed inviter stays unnamed */
+	{
+		pws_policy *q = NULL;
+		char *json = NULL;
+		size_t len = 0;
+
+		ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+		ck_assert_int_eq(tc_policy_new(&q), PWS_OK);
+		OK(pws_snapshot_import(q, json, len, RES));
+		pws_snapshot_free(p, json);
+		ck_assert(tw_digest(q) == tw_digest(p));
+		seen = 0;
+		ck_assert_int_eq(pws_list_invites(&it, &rule, q, "pm", "pw"), PWS_OK);
+		while (pws_iter_next(it) == PWS_OK)
+			if (strcmp(pws_iter_str(it, PWS_COL_EMAIL), "a2@acme.com") == 0) {
+				ck_assert_str_eq(pws_iter_str(it, PWS_COL_INVITER), "");
+				seen = 1;
+			}
+		pws_iter_free(it);
+		ck_assert(seen);
+		pws_policy_free(q);
+	}
 	pws_policy_free(p);
 }
 END_TEST
