@@ -846,13 +846,9 @@ static void op_sweep(const op_case *c)
 			d = tw_digest(p);
 			e = ev_count;
 			f0 = tc_alloc_stats_get().failures;
-			if (getenv("OPS_TRACE"))
-				fprintf(stderr, "%s pass %d n %zu of %zu\n", c->name, pass, n, calls);
 			tc_alloc_fail_at(n, pass);
 			rc = c->run(p);
 			tc_alloc_fail_at(0, 0);
-			if (getenv("OPS_TRACE"))
-				fprintf(stderr, "  -> %d\n", rc);
 			if (rc == PWS_OK) {
 				ck_assert_msg(tw_digest(p) == ref && ev_count - e == ref_ev,
 				              "%s: allocation %zu failed, OK but incomplete", c->name, n);
