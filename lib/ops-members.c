@@ -54,7 +54,7 @@ static void put_invite(pws__model *m, uint32_t w, uint32_t ea, uint32_t inviter,
 	uint32_t i = pws__umap_get(&m->invite_of, pws__pair(w, ea));
 	pws__invite *v;
 
-	if (i == PWS__NONE || INVITE(m, i)->status != PWS__INV_OPEN) {
+	if (i == PWS__NONE) { /* the table holds open invites only: closed ones are dropped */
 		i = m->invites.n++;
 		pws__umap_put(&m->invite_of, pws__pair(w, ea), i);
 	} else if (INVITE(m, i)->kind == PWS_INVITE_PARTNER) {
@@ -102,13 +102,13 @@ static int check_invite_args(pws__op *op, int kind, int role)
 
 static int norm(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
 {
-	const char *why = NULL;
+	const char *why = "invalid"; /* the parser names a reason; this if not */
 
 	if (!email)
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
 	if (pws__email_key(out, email, strlen(email), &why))
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
-		                 why ? why : "invalid");
+		                 why);
 	return PWS_OK;
 }
 
@@ -359,7 +359,7 @@ static int find_invite(pws__op *op, const char *user_id, const char *ws, uint32_
 	if (rc)
 		return rc;
 	*inv = pws__umap_get(&op->m->invite_of, pws__pair(*w, USER(op->m, *u)->email));
-	if (*inv == PWS__NONE || INVITE(op->m, *inv)->status != PWS__INV_OPEN)
+	if (*inv == PWS__NONE) /* only open invites are kept (put_invite, invite_drop) */
 		return pws__fail(op, PWS_ENOTFOUND, 0, "no open invite of '%s' to '%s'", user_id, ws);
 	return PWS_OK;
 }
@@ -467,7 +467,7 @@ PWS_EXTERN int pws_invite_withdraw(pws_policy *p, const char *actor, const char 
 		ea = pws__atom_find(op.m, e);
 		if (ea != PWS__NONE)
 			inv = pws__umap_get(&op.m->invite_of, pws__pair(c.w, ea));
-		if (inv == PWS__NONE || INVITE(op.m, inv)->status != PWS__INV_OPEN)
+		if (inv == PWS__NONE) /* only open invites are kept (put_invite) */
 			rc = pws__fail(&op, PWS_ENOTFOUND, 0, "no open invite of '%s' to '%s'", e,
 			               workspace_id);
 	}
@@ -676,7 +676,7 @@ PWS_EXTERN int pws_invite_get(const pws_policy *p, int *kind, int *role, int *pa
 	ea = pws__atom_find(&p->m, e);
 	if (w != PWS__NONE && ea != PWS__NONE)
 		inv = pws__umap_get(&p->m.invite_of, pws__pair(w, ea));
-	if (inv == PWS__NONE || INVITE(&p->m, inv)->status != PWS__INV_OPEN) {
+	if (inv == PWS__NONE) { /* only open invites are kept (put_invite) */
 		rc = PWS_ENOTFOUND;
 	} else {
 		const pws__invite *v = INVITE(&p->m, inv);

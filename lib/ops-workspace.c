@@ -497,7 +497,7 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	for (i = 0; i < op.m->invites.n; i++) {
 		pws__invite *v = INVITE(op.m, i);
 
-		if (v->ws == w && v->status == PWS__INV_OPEN && v->kind == PWS_INVITE_PARTNER &&
+		if (v->ws == w && v->kind == PWS_INVITE_PARTNER && /* all open (closed: dropped) */
 		    v->role == PWS_ROLE_EDITOR)
 			v->role = PWS_ROLE_VIEWER;
 	}
@@ -538,25 +538,36 @@ static int migrate_notices(pws__op *op, uint32_t w, uint32_t u, struct pws_event
 /* Everything migrating w needs, reserved before the commit point: a copy
  * of its n memberships (regrouping moves them between groups) in *mis
  * (freed by the caller, also on failure) and the groups of the home
- * teams. */
+ * teams, each with room for every member it will receive (TT2). */
 static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
 {
 	pws__model *m = op->m;
 	const pws__ws *W = WS(m, w);
-	uint32_t g, k, mi, i = 0;
+	uint32_t g, k, mi, i = 0, *per_team;
+	int rc = PWS_OK;
 
 	*mis = pws__calloc(op->mem, n ? n : 1, sizeof(**mis));
-	if (!*mis)
-		return PWS_ENOMEM;
+	/* the members each home team's group receives, counted as they come */
+	per_team = pws__calloc(op->mem, m->teams.n, sizeof(*per_team)); /* >= 1: w's team */
+	if (!*mis || !per_team)
+		rc = PWS_ENOMEM;
 	PWS__EACH_MEMBER(m, W, g, k, mi) {
-		uint32_t home = USER(m, MEMB(m, mi)->user)->team;
+		uint32_t home = USER(m, MEMB(m, mi)->user)->team, hg;
 
+		if (rc)
+			continue; /* (a nested loop) */
 		(*mis)[i++] = mi;
-		if (home != W->team && home != PWS__NONE &&
-		    pws__group_prepare(op->mem, m, w, home) == PWS__NONE)
-			return PWS_ENOMEM;
+		if (home == W->team || home == PWS__NONE)
+			continue;
+		hg = pws__group_prepare(op->mem, m, w, home);
+		if (hg == PWS__NONE ||
+		    pws__ids_reserve(op->mem, &GROUP(m, hg)->list, ++per_team[home]))
+			rc = PWS_ENOMEM;
 	}
-	return pws__umap_reserve(op->mem, &m->seat_of, n) ? PWS_ENOMEM : PWS_OK;
+	pws__free(op->mem, per_team);
+	if (!rc && pws__umap_reserve(op->mem, &m->seat_of, n))
+		rc = PWS_ENOMEM;
+	return rc;
 }
 
 /* TT2: applies the migration of w (after the commit point; never fails). */
