@@ -213,16 +213,27 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
-/* Items are taken in windows: first every id of the window is resolved
- * and its membership slot prefetched, then the decisions are made, so the
- * memory misses of a window overlap instead of following each other. */
-#define BATCH_WINDOW 16
+/* Items are taken in windows, in three passes over a window, so that the
+ * memory misses of the window overlap instead of following each other:
+ * (1) hash both ids of every item and start loading their id slots and
+ * the membership slot (placed by the id hashes, so known before the ids
+ * resolve); (2) look the ids up, their slots now arriving; (3) decide,
+ * reading the membership slots. Items naming an element take the single
+ * path (resolve) in pass 1. */
+#define BATCH_WINDOW 32
+#define BATCH_IDS 1 /* in C[]: ids to look up in pass 2 (status codes are <= 0) */
+
+typedef struct batch_item {
+	pws__skey ka, kw; /* the ids' passes (pass 1 to pass 2) */
+	who_in in;
+} batch_item;
 
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
                                size_t n, const char *const *actors, const int *actions,
                                const char *const *workspaces, const char *const *elements)
 {
-	who_in I[BATCH_WINDOW];
+	const pws__model *m;
+	batch_item I[BATCH_WINDOW];
 	int C[BATCH_WINDOW];
 	size_t base, i;
 	int rc;
@@ -232,27 +243,57 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
+	m = &p->m;
 	for (base = 0; base < n; base += BATCH_WINDOW) {
 		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
 
+		/* (1) hash, prefetch */
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
 			int a = actions[j];
+			const char *actor = actors[j], *ws = workspaces[j];
+			const char *el = elements ? elements[j] : NULL;
+			batch_item *B = &I[i];
 
-			C[i] = a <= 0 || a >= PWS_ACT_COUNT
-			       ? PWS_EINVALID
-			       : resolve(&p->m, actors[j], workspaces[j], elements ? elements[j] : NULL,
-			                 &I[i]);
+			if (a <= 0 || a >= PWS_ACT_COUNT) {
+				C[i] = PWS_EINVALID;
+			} else if (el || !actor || !actor[0] || !ws || !ws[0]) {
+				/* an element, or malformed: the single path, now */
+				C[i] = resolve(m, actor, ws, el, &B->in);
+			} else {
+				B->ka = pws__skey_of(&m->user_ids, actor);
+				B->kw = pws__skey_of(&m->ws_ids, ws);
+				B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+				B->in.e = PWS__NONE;
+				pws__smap_prefetch(&m->user_ids, &B->ka);
+				pws__smap_prefetch(&m->ws_ids, &B->kw);
+				pws__umap_prefetch_h(&m->member_of, B->in.hx);
+				C[i] = BATCH_IDS;
+			}
 		}
+		/* (2) the ids */
+		for (i = 0; i < k; i++) {
+			size_t j = base + i;
+			batch_item *B = &I[i];
+
+			if (C[i] != BATCH_IDS)
+				continue;
+			C[i] = PWS_OK;
+			B->in.u = pws__smap_get_aux(&m->user_ids, actors[j], &B->ka, &B->in.uhot);
+			B->in.w = pws__smap_get_aux(&m->ws_ids, workspaces[j], &B->kw, &B->in.whot);
+			if (B->in.u == PWS__NONE || B->in.w == PWS__NONE)
+				C[i] = pws__miss_code(actors[j], workspaces[j], NULL);
+		}
+		/* (3) decide */
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
 			int r = PWS_RULE_NONE, a = 0;
 
-			if (!C[i]) {
+			if (C[i] == PWS_OK) {
 				pws__who c;
 
-				who_start(&c, &p->m, &I[i]);
-				a = pws__decide(&c, actions[j], I[i].e, &r);
+				who_start(&c, m, &I[i].in);
+				a = pws__decide(&c, actions[j], I[i].in.e, &r);
 			}
 			allowed[j] = a;
 			if (rules)

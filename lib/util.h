@@ -230,7 +230,7 @@ static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
 }
 /* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
  * are the prefetch and the lookup below: the check path calls nothing. */
-static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
+static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
                                       const pws__skey *k)
 {
 	uint32_t j, tag = pws__skey_tag(k);
@@ -238,20 +238,28 @@ static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
 	if (!map->s)
 		return PWS__NONE;
 	j = (uint32_t)k->hash & map->mask;
+	if (k->len <= 8) {
+		/* Keys of up to 8 bytes are decided in the slot: the
+		 * zero-padded head holds all of them (ids hold no NUL) and
+		 * the tag's top bit tells them from longer keys. */
+		while (map->s[j].val != PWS__NONE) {
+			if (map->s[j].hash == tag && map->s[j].head == k->head)
+				return j;
+			j = (j + 1) & map->mask;
+		}
+		return PWS__NONE;
+	}
 	while (map->s[j].val != PWS__NONE) {
 		const pws__smap_slot *s = &map->s[j];
 
-		/* Keys of up to 8 bytes are decided in the slot: the
-		 * zero-padded head holds all of them (ids hold no NUL) and
-		 * the tag's top bit tells them from longer keys; keys of up
-		 * to 8 + PWS__SMAP_TAIL bytes by the slot and its tail, when
-		 * kept (the tag's bit 30 tells them from longer keys). */
+		/* Keys of up to 8 + PWS__SMAP_TAIL bytes are decided by the
+		 * slot and its tail, when kept (the tag's bit 30 tells them
+		 * from longer keys); longer ones by the stored key. */
 		if (s->hash == tag && s->head == k->head &&
-		    (k->len <= 8 ||
-		     (map->tail && k->len <= 8 + PWS__SMAP_TAIL
-		          ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
-		                (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
-		          : strcmp(map->keys[j] + 8, key + 8) == 0)))
+		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
+		         ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
+		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
+		         : strcmp(map->keys[j] + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -280,7 +288,7 @@ static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 	}
 }
 
-static inline uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
+static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
                                          const pws__skey *k, uint64_t *aux)
 {
 	uint32_t j = pws__smap_find(map, key, k);
@@ -360,15 +368,17 @@ static inline uint64_t pws__hx(uint32_t ha, uint32_t hb)
 }
 static inline uint32_t pws__umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
 {
-	uint32_t j;
+	const pws__umap_slot *s, *end;
 
 	if (!map->s)
 		return PWS__NONE;
-	j = pws__umap_home_of(map, hx, map->cap);
-	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key)
-			return j;
-		j = j + 1 == map->cap ? 0 : j + 1;
+	s = map->s + pws__umap_home_of(map, hx, map->cap);
+	end = map->s + map->cap;
+	while (s->val != PWS__NONE) {
+		if (s->key == key)
+			return (uint32_t)(s - map->s);
+		if (++s == end)
+			s = map->s;
 	}
 	return PWS__NONE;
 }
