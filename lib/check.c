@@ -153,7 +153,9 @@ PWS_EXTERN int pws_ref_element(const pws_policy *p, pws_ref *ref, const char *el
 PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
                              int action, pws_ref workspace, pws_ref element)
 {
+	const pws__model *m;
 	uint32_t u, w = PWS__NONE, e = PWS__NONE;
+	uint64_t hx = 0;
 	pws__who c;
 	int r = PWS_RULE_NONE, rc;
 
@@ -168,11 +170,22 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
+	m = &p->m;
+	if (element == PWS_REF_NONE && (uint32_t)actor < m->user_h.n &&
+	    (uint32_t)workspace < m->ws_h.n) {
+		/* The common case: the membership slot is the one likely miss
+		 * and its placement needs only the two ids' hashes (compact
+		 * arrays), so its load starts before the references are
+		 * validated and the user's record is read: they overlap it. A
+		 * reference found invalid below only wasted the hint. */
+		hx = pws__member_hx(m, (uint32_t)workspace, (uint32_t)actor);
+		pws__umap_prefetch_h(&m->member_of, hx);
+	}
 	u = ref_index(p, actor, REF_USER, &rc);
 	if (u != PWS__NONE && element != PWS_REF_NONE) {
 		e = ref_index(p, element, REF_EL, &rc);
 		if (e != PWS__NONE)
-			w = ELEM(&p->m, e)->ws;
+			w = ELEM(m, e)->ws;
 	}
 	if (u != PWS__NONE && workspace != PWS_REF_NONE && (element == PWS_REF_NONE || e != PWS__NONE)) {
 		uint32_t w2 = ref_index(p, workspace, REF_WS, &rc);
@@ -185,7 +198,12 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 		}
 	}
 	if (u != PWS__NONE && w != PWS__NONE) {
-		pws__who_init(&c, &p->m, u, w);
+		/* with no element, (u, w) are the indexes hx was computed from */
+		if (element != PWS_REF_NONE) {
+			hx = pws__member_hx(m, w, u);
+			pws__umap_prefetch_h(&m->member_of, hx);
+		}
+		pws__who_init_h(&c, m, u, w, hx);
 		*allowed = pws__decide(&c, action, e, &r);
 		if (rule)
 			*rule = r;
