@@ -24,6 +24,28 @@ static void who_start(pws__who *c, const pws__model *m, const who_in *in)
 		pws__who_init_h(c, m, in->u, in->w, in->hx);
 }
 
+/* The common case of resolve: (actor, workspace), both non-empty. The
+ * membership slot is placed by the hashes of the two id strings, so its
+ * load starts together with the loads of the two id slots: three cache
+ * misses overlap instead of the membership's waiting for both ids to
+ * resolve. Inline: pws_check's path makes no call before the decision. */
+static PWS__ALWAYS_INLINE int resolve_ws(const pws__model *m, const char *actor, const char *ws,
+                                         who_in *in)
+{
+	pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
+
+	in->e = PWS__NONE;
+	in->hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
+	pws__smap_prefetch(&m->user_ids, &ka);
+	pws__smap_prefetch(&m->ws_ids, &kw);
+	pws__umap_prefetch_h(&m->member_of, in->hx);
+	in->u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
+	in->w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
+	if (in->u == PWS__NONE || in->w == PWS__NONE)
+		return pws__miss_code(actor, ws, NULL);
+	return PWS_OK;
+}
+
 /* Resolves (actor, workspace, element); 0 or a status code. */
 static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
                    who_in *in)
@@ -36,25 +58,10 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	 * (pws__miss_code): ids that resolve pay for no validation pass. */
 	if (!actor || !actor[0] || (!ws && !el) || (ws && !ws[0]) || (el && !el[0]))
 		return PWS_EINVALID;
+	if (!el)
+		return resolve_ws(m, actor, ws, in);
 	*e = PWS__NONE;
 	in->uhot = in->whot = 0;
-	if (!el) {
-		/* The common case. The membership slot is placed by the hashes
-		 * of the two id strings, so its load starts together with the
-		 * loads of the two id slots: three cache misses overlap instead
-		 * of the membership's waiting for both ids to resolve. */
-		pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
-
-		*hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
-		pws__smap_prefetch(&m->user_ids, &ka);
-		pws__smap_prefetch(&m->ws_ids, &kw);
-		pws__umap_prefetch_h(&m->member_of, *hx);
-		*u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
-		*w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
-		if (*u == PWS__NONE || *w == PWS__NONE)
-			return pws__miss_code(actor, ws, NULL);
-		return PWS_OK;
-	}
 	*u = pws__user_find(m, actor);
 	*e = *u == PWS__NONE ? PWS__NONE : pws__el_find(m, el);
 	if (*e == PWS__NONE)
@@ -76,7 +83,8 @@ static int check_one(const pws__model *m, int *allowed, int *rule, const char *a
 
 	if (action <= 0 || action >= PWS_ACT_COUNT)
 		return PWS_EINVALID;
-	rc = resolve(m, actor, ws, el, &in);
+	rc = !el && actor && actor[0] && ws && ws[0] ? resolve_ws(m, actor, ws, &in)
+	                                            : resolve(m, actor, ws, el, &in);
 	if (rc)
 		return rc;
 	who_start(&c, m, &in);
@@ -265,6 +273,12 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	for (base = 0; base < n; base += BATCH_WINDOW) {
 		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
 
+		/* (0) the next window's id strings (a host's ids are seldom
+		 * all in cache) */
+		for (i = base + BATCH_WINDOW; i < base + 2 * BATCH_WINDOW && i < n; i++) {
+			__builtin_prefetch(actors[i]);
+			__builtin_prefetch(workspaces[i]);
+		}
 		/* (1) hash, prefetch */
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
