@@ -24,6 +24,28 @@ static void who_start(pws__who *c, const pws__model *m, const who_in *in)
 		pws__who_init_h(c, m, in->u, in->w, in->hx);
 }
 
+/* The common case of resolve: (actor, workspace), both non-empty. The
+ * membership slot is placed by the hashes of the two id strings, so its
+ * load starts together with the loads of the two id slots: three cache
+ * misses overlap instead of the membership's waiting for both ids to
+ * resolve. Inline: pws_check's path makes no call before the decision. */
+static PWS__ALWAYS_INLINE int resolve_ws(const pws__model *m, const char *actor, const char *ws,
+                                         who_in *in)
+{
+	pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
+
+	in->e = PWS__NONE;
+	in->hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
+	pws__smap_prefetch(&m->user_ids, &ka);
+	pws__smap_prefetch(&m->ws_ids, &kw);
+	pws__umap_prefetch_h(&m->member_of, in->hx);
+	in->u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
+	in->w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
+	if (in->u == PWS__NONE || in->w == PWS__NONE)
+		return pws__miss_code(actor, ws, NULL);
+	return PWS_OK;
+}
+
 /* Resolves (actor, workspace, element); 0 or a status code. */
 static int resolve(const pws__model *m, const char *actor, const char *ws, const char *el,
                    who_in *in)
@@ -36,25 +58,10 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	 * (pws__miss_code): ids that resolve pay for no validation pass. */
 	if (!actor || !actor[0] || (!ws && !el) || (ws && !ws[0]) || (el && !el[0]))
 		return PWS_EINVALID;
+	if (!el)
+		return resolve_ws(m, actor, ws, in);
 	*e = PWS__NONE;
 	in->uhot = in->whot = 0;
-	if (!el) {
-		/* The common case. The membership slot is placed by the hashes
-		 * of the two id strings, so its load starts together with the
-		 * loads of the two id slots: three cache misses overlap instead
-		 * of the membership's waiting for both ids to resolve. */
-		pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
-
-		*hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
-		pws__smap_prefetch(&m->user_ids, &ka);
-		pws__smap_prefetch(&m->ws_ids, &kw);
-		pws__umap_prefetch_h(&m->member_of, *hx);
-		*u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
-		*w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
-		if (*u == PWS__NONE || *w == PWS__NONE)
-			return pws__miss_code(actor, ws, NULL);
-		return PWS_OK;
-	}
 	*u = pws__user_find(m, actor);
 	*e = *u == PWS__NONE ? PWS__NONE : pws__el_find(m, el);
 	if (*e == PWS__NONE)
@@ -76,7 +83,8 @@ static int check_one(const pws__model *m, int *allowed, int *rule, const char *a
 
 	if (action <= 0 || action >= PWS_ACT_COUNT)
 		return PWS_EINVALID;
-	rc = resolve(m, actor, ws, el, &in);
+	rc = !el && actor && actor[0] && ws && ws[0] ? resolve_ws(m, actor, ws, &in)
+	                                            : resolve(m, actor, ws, el, &in);
 	if (rc)
 		return rc;
 	who_start(&c, m, &in);
@@ -153,7 +161,9 @@ PWS_EXTERN int pws_ref_element(const pws_policy *p, pws_ref *ref, const char *el
 PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
                              int action, pws_ref workspace, pws_ref element)
 {
+	const pws__model *m;
 	uint32_t u, w = PWS__NONE, e = PWS__NONE;
+	uint64_t hx = 0;
 	pws__who c;
 	int r = PWS_RULE_NONE, rc;
 
@@ -168,11 +178,22 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
+	m = &p->m;
+	if (element == PWS_REF_NONE && (uint32_t)actor < m->user_h.n &&
+	    (uint32_t)workspace < m->ws_h.n) {
+		/* The common case: the membership slot is the one likely miss
+		 * and its placement needs only the two ids' hashes (compact
+		 * arrays), so its load starts before the references are
+		 * validated and the user's record is read: they overlap it. A
+		 * reference found invalid below only wasted the hint. */
+		hx = pws__member_hx(m, (uint32_t)workspace, (uint32_t)actor);
+		pws__umap_prefetch_h(&m->member_of, hx);
+	}
 	u = ref_index(p, actor, REF_USER, &rc);
 	if (u != PWS__NONE && element != PWS_REF_NONE) {
 		e = ref_index(p, element, REF_EL, &rc);
 		if (e != PWS__NONE)
-			w = ELEM(&p->m, e)->ws;
+			w = ELEM(m, e)->ws;
 	}
 	if (u != PWS__NONE && workspace != PWS_REF_NONE && (element == PWS_REF_NONE || e != PWS__NONE)) {
 		uint32_t w2 = ref_index(p, workspace, REF_WS, &rc);
@@ -185,7 +206,12 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 		}
 	}
 	if (u != PWS__NONE && w != PWS__NONE) {
-		pws__who_init(&c, &p->m, u, w);
+		/* with no element, (u, w) are the indexes hx was computed from */
+		if (element != PWS_REF_NONE) {
+			hx = pws__member_hx(m, w, u);
+			pws__umap_prefetch_h(&m->member_of, hx);
+		}
+		pws__who_init_h(&c, m, u, w, hx);
 		*allowed = pws__decide(&c, action, e, &r);
 		if (rule)
 			*rule = r;
@@ -213,16 +239,27 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
-/* Items are taken in windows: first every id of the window is resolved
- * and its membership slot prefetched, then the decisions are made, so the
- * memory misses of a window overlap instead of following each other. */
-#define BATCH_WINDOW 16
+/* Items are taken in windows, in three passes over a window, so that the
+ * memory misses of the window overlap instead of following each other:
+ * (1) hash both ids of every item and start loading their id slots and
+ * the membership slot (placed by the id hashes, so known before the ids
+ * resolve); (2) look the ids up, their slots now arriving; (3) decide,
+ * reading the membership slots. Items naming an element take the single
+ * path (resolve) in pass 1. */
+#define BATCH_WINDOW 32
+#define BATCH_IDS 1 /* in C[]: ids to look up in pass 2 (status codes are <= 0) */
+
+typedef struct batch_item {
+	pws__skey ka, kw; /* the ids' passes (pass 1 to pass 2) */
+	who_in in;
+} batch_item;
 
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
                                size_t n, const char *const *actors, const int *actions,
                                const char *const *workspaces, const char *const *elements)
 {
-	who_in I[BATCH_WINDOW];
+	const pws__model *m;
+	batch_item I[BATCH_WINDOW];
 	int C[BATCH_WINDOW];
 	size_t base, i;
 	int rc;
@@ -232,27 +269,63 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	rc = pws__read_begin(p);
 	if (rc)
 		return rc;
+	m = &p->m;
 	for (base = 0; base < n; base += BATCH_WINDOW) {
 		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
 
+		/* (0) the next window's id strings (a host's ids are seldom
+		 * all in cache) */
+		for (i = base + BATCH_WINDOW; i < base + 2 * BATCH_WINDOW && i < n; i++) {
+			__builtin_prefetch(actors[i]);
+			__builtin_prefetch(workspaces[i]);
+		}
+		/* (1) hash, prefetch */
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
 			int a = actions[j];
+			const char *actor = actors[j], *ws = workspaces[j];
+			const char *el = elements ? elements[j] : NULL;
+			batch_item *B = &I[i];
 
-			C[i] = a <= 0 || a >= PWS_ACT_COUNT
-			       ? PWS_EINVALID
-			       : resolve(&p->m, actors[j], workspaces[j], elements ? elements[j] : NULL,
-			                 &I[i]);
+			if (a <= 0 || a >= PWS_ACT_COUNT) {
+				C[i] = PWS_EINVALID;
+			} else if (el || !actor || !actor[0] || !ws || !ws[0]) {
+				/* an element, or malformed: the single path, now */
+				C[i] = resolve(m, actor, ws, el, &B->in);
+			} else {
+				B->ka = pws__skey_of(&m->user_ids, actor);
+				B->kw = pws__skey_of(&m->ws_ids, ws);
+				B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+				B->in.e = PWS__NONE;
+				pws__smap_prefetch(&m->user_ids, &B->ka);
+				pws__smap_prefetch(&m->ws_ids, &B->kw);
+				pws__umap_prefetch_h(&m->member_of, B->in.hx);
+				C[i] = BATCH_IDS;
+			}
 		}
+		/* (2) the ids */
+		for (i = 0; i < k; i++) {
+			size_t j = base + i;
+			batch_item *B = &I[i];
+
+			if (C[i] != BATCH_IDS)
+				continue;
+			C[i] = PWS_OK;
+			B->in.u = pws__smap_get_aux(&m->user_ids, actors[j], &B->ka, &B->in.uhot);
+			B->in.w = pws__smap_get_aux(&m->ws_ids, workspaces[j], &B->kw, &B->in.whot);
+			if (B->in.u == PWS__NONE || B->in.w == PWS__NONE)
+				C[i] = pws__miss_code(actors[j], workspaces[j], NULL);
+		}
+		/* (3) decide */
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
 			int r = PWS_RULE_NONE, a = 0;
 
-			if (!C[i]) {
+			if (C[i] == PWS_OK) {
 				pws__who c;
 
-				who_start(&c, &p->m, &I[i]);
-				a = pws__decide(&c, actions[j], I[i].e, &r);
+				who_start(&c, m, &I[i].in);
+				a = pws__decide(&c, actions[j], I[i].in.e, &r);
 			}
 			allowed[j] = a;
 			if (rules)

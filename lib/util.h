@@ -57,27 +57,48 @@ static inline uint64_t pws__rd4(const unsigned char *p)
 	return v;
 }
 
-static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
+#if defined(__GNUC__)
+#define PWS__ALWAYS_INLINE inline __attribute__((always_inline))
+#else
+#define PWS__ALWAYS_INLINE inline
+#endif
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define PWS__LE 1
+#else
+#define PWS__LE 0
+#endif
+
+/* pws__khash, also giving the key's first 8 bytes zero-padded (the head
+ * of pws__skey) from the same loads, so that a lookup reads its key once.
+ * (On a big-endian machine the head is copied instead.) */
+static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, uint64_t seed,
+                                                   uint64_t *head)
 {
 	const unsigned char *p = key;
-	uint64_t a, b;
+	uint64_t a, b, h;
 	unsigned __int128 r;
 
 	if (n <= 16) {
 		if (n >= 4) {
 			size_t d = (n >> 3) << 2;
+			uint64_t lo = pws__rd4(p), hi = pws__rd4(p + n - 4);
 
-			a = pws__rd4(p) << 32 | pws__rd4(p + d);
-			b = pws__rd4(p + n - 4) << 32 | pws__rd4(p + n - 4 - d);
+			a = lo << 32 | pws__rd4(p + d);
+			b = hi << 32 | pws__rd4(p + n - 4 - d);
+			/* up to 8 bytes: bytes 4..n-1 are the top ones of hi */
+			h = n <= 8 ? lo | (hi >> (8 * (8 - n))) << 32 : pws__rd8(p);
 		} else if (n) {
 			a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
 			b = 0;
+			h = (uint64_t)p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
+			    (uint64_t)p[n - 1] << (8 * (n - 1));
 		} else {
-			a = b = 0;
+			a = b = h = 0;
 		}
 	} else {
 		size_t i = n;
 
+		h = pws__rd8(p);
 		do {
 			seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
 			p += 16;
@@ -86,8 +107,21 @@ static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
 		a = pws__rd8(p + i - 16);
 		b = pws__rd8(p + i - 8);
 	}
+	if (PWS__LE) {
+		*head = h;
+	} else {
+		*head = 0;
+		memcpy(head, key, n < 8 ? n : 8);
+	}
 	r = (unsigned __int128)(a ^ PWS__K1) * (b ^ seed);
 	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
+}
+
+static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
+{
+	uint64_t head;
+
+	return pws__khash_head(key, n, seed, &head);
 }
 
 /* A fresh random seed (the kernel's random source; failing that, the
@@ -167,14 +201,12 @@ typedef struct pws__skey {
 	size_t len;
 } pws__skey;
 
-static inline pws__skey pws__skey_of(const pws__smap *map, const char *key)
+static PWS__ALWAYS_INLINE pws__skey pws__skey_of(const pws__smap *map, const char *key)
 {
 	pws__skey k;
 
 	k.len = strlen(key);
-	k.head = 0;
-	memcpy(&k.head, key, k.len < 8 ? k.len : 8);
-	k.hash = pws__khash(key, k.len, map->seed);
+	k.hash = pws__khash_head(key, k.len, map->seed, &k.head);
 	return k;
 }
 /* What a slot stores of a key besides its head (see pws__smap_slot). */
@@ -198,7 +230,7 @@ static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
 }
 /* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
  * are the prefetch and the lookup below: the check path calls nothing. */
-static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
+static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
                                       const pws__skey *k)
 {
 	uint32_t j, tag = pws__skey_tag(k);
@@ -206,20 +238,28 @@ static inline uint32_t pws__smap_find(const pws__smap *map, const char *key,
 	if (!map->s)
 		return PWS__NONE;
 	j = (uint32_t)k->hash & map->mask;
+	if (k->len <= 8) {
+		/* Keys of up to 8 bytes are decided in the slot: the
+		 * zero-padded head holds all of them (ids hold no NUL) and
+		 * the tag's top bit tells them from longer keys. */
+		while (map->s[j].val != PWS__NONE) {
+			if (map->s[j].hash == tag && map->s[j].head == k->head)
+				return j;
+			j = (j + 1) & map->mask;
+		}
+		return PWS__NONE;
+	}
 	while (map->s[j].val != PWS__NONE) {
 		const pws__smap_slot *s = &map->s[j];
 
-		/* Keys of up to 8 bytes are decided in the slot: the
-		 * zero-padded head holds all of them (ids hold no NUL) and
-		 * the tag's top bit tells them from longer keys; keys of up
-		 * to 8 + PWS__SMAP_TAIL bytes by the slot and its tail, when
-		 * kept (the tag's bit 30 tells them from longer keys). */
+		/* Keys of up to 8 + PWS__SMAP_TAIL bytes are decided by the
+		 * slot and its tail, when kept (the tag's bit 30 tells them
+		 * from longer keys); longer ones by the stored key. */
 		if (s->hash == tag && s->head == k->head &&
-		    (k->len <= 8 ||
-		     (map->tail && k->len <= 8 + PWS__SMAP_TAIL
-		          ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
-		                (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
-		          : strcmp(map->keys[j] + 8, key + 8) == 0)))
+		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
+		         ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
+		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
+		         : strcmp(map->keys[j] + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -248,7 +288,7 @@ static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 	}
 }
 
-static inline uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
+static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
                                          const pws__skey *k, uint64_t *aux)
 {
 	uint32_t j = pws__smap_find(map, key, k);
@@ -329,15 +369,17 @@ static inline uint64_t pws__hx(uint32_t ha, uint32_t hb)
 }
 static inline uint32_t pws__umap_find_h(const pws__umap *map, uint64_t key, uint64_t hx)
 {
-	uint32_t j;
+	const pws__umap_slot *s, *end;
 
 	if (!map->s)
 		return PWS__NONE;
-	j = pws__umap_home_of(map, hx, map->cap);
-	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key)
-			return j;
-		j = j + 1 == map->cap ? 0 : j + 1;
+	s = map->s + pws__umap_home_of(map, hx, map->cap);
+	end = map->s + map->cap;
+	while (s->val != PWS__NONE) {
+		if (s->key == key)
+			return (uint32_t)(s - map->s);
+		if (++s == end)
+			s = map->s;
 	}
 	return PWS__NONE;
 }

@@ -297,6 +297,33 @@ START_TEST(HF_seed_per_handle_and_off_the_store_format)
 }
 END_TEST
 
+/* The lookup key's head (its first 8 bytes, zero-padded) is taken from
+ * the loads of the hash: for every length it is what a copy gives, and
+ * the hash is pws__khash's. */
+START_TEST(HF_key_head_from_the_hash_loads)
+{
+	char buf[64];
+	pws__smap map;
+	size_t n, i;
+
+	memset(&map, 0, sizeof map);
+	pws__smap_seed(&map, 0x1234567890abcdefULL);
+	for (n = 0; n < 48; n++) {
+		pws__skey k;
+		uint64_t want = 0;
+
+		for (i = 0; i < n; i++)
+			buf[i] = (char)('A' + (i * 7 + n) % 50);
+		buf[n] = 0;
+		k = pws__skey_of(&map, buf);
+		memcpy(&want, buf, n < 8 ? n : 8);
+		ck_assert_uint_eq(k.len, n);
+		ck_assert_uint_eq(k.head, want);
+		ck_assert_uint_eq(k.hash, pws__khash(buf, n, map.seed));
+	}
+}
+END_TEST
+
 Suite *pws_hash_suite(void)
 {
 	Suite *s = suite_create("hash");
@@ -307,6 +334,7 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
+	tcase_add_test(t, HF_key_head_from_the_hash_loads);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -242,6 +242,55 @@ START_TEST(refs_hot_words_follow_every_change)
 }
 END_TEST
 
+/* pws_check_batch agrees item by item with pws_check, over batches of
+ * every length around its window (32) mixing members, non-members,
+ * unknown, empty and NULL ids, elements and bad actions. */
+START_TEST(refs_batch_agrees_with_check)
+{
+	static const char *const bu[] = { "owner", "admin", "pm", "dev", "dev2", "a1", "a2",
+	                                  "g1", "i1", "solo", "nope", "", NULL };
+	static const char *const bw[] = { "pw", "team-ws", "pw", "team-ws", "nope", "", NULL };
+	static const char *const be[] = { NULL, NULL, NULL, NULL, "col", "tcol", "nope", "" };
+	enum { MAXN = 100 };
+	const char *actors[MAXN], *ws[MAXN], *els[MAXN];
+	int actions[MAXN], allowed[MAXN], rules[MAXN], codes[MAXN];
+	pws_policy *p = tw_world();
+	unsigned int seed = 1234u;
+	size_t n, i, round, with_el = 0, decided = 0;
+
+	OK(pws_element_add(p, "dev2", "team-ws", "tcol", PWS_EL_COLLECTION, 1, NULL, RES));
+	for (round = 0; round < 400; round++) {
+		int use_el = round % 3 != 0;
+
+		n = round < MAXN ? round : 1 + (size_t)(rand_r(&seed) % MAXN);
+		for (i = 0; i < n; i++) {
+			actors[i] = bu[rand_r(&seed) % (sizeof bu / sizeof *bu)];
+			ws[i] = bw[rand_r(&seed) % (sizeof bw / sizeof *bw)];
+			els[i] = be[rand_r(&seed) % (sizeof be / sizeof *be)];
+			actions[i] = (int)(rand_r(&seed) % (PWS_ACT_COUNT + 1)) - (rand_r(&seed) % 50 == 0);
+			allowed[i] = rules[i] = codes[i] = -99;
+		}
+		ck_assert_int_eq(pws_check_batch(p, allowed, rules, codes, n, actors, actions, ws,
+		                                 use_el ? els : NULL),
+		                 PWS_OK);
+		for (i = 0; i < n; i++) {
+			const char *el = use_el ? els[i] : NULL;
+			int a = -99, r = -99;
+			int rc = pws_check(p, &a, &r, actors[i], actions[i], ws[i], el);
+
+			ck_assert_int_eq(codes[i], rc);
+			ck_assert_int_eq(allowed[i], a);
+			ck_assert_int_eq(rules[i], r);
+			with_el += el != NULL && rc == PWS_OK;
+			decided += rc == PWS_OK;
+		}
+	}
+	ck_assert_uint_gt(with_el, 100);
+	ck_assert_uint_gt(decided, 1000);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_refs_suite(void)
 {
 	Suite *s = suite_create("refs");
@@ -250,6 +299,7 @@ Suite *pws_refs_suite(void)
 	tcase_add_test(tc, refs_agree_with_check);
 	tcase_add_test(tc, refs_bad_and_stale);
 	tcase_add_test(tc, refs_check_allocates_nothing);
+	tcase_add_test(tc, refs_batch_agrees_with_check);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, refs_hot_words_follow_every_change);
 	suite_add_tcase(s, tc);
