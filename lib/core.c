@@ -348,8 +348,10 @@ static int persist(pws__op *op, int replacing)
 			rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
 		}
 	}
-	/* the records the new one replaces go in the same change set */
-	for (k = p->base; replacing && k && k <= p->seq && st_ok(rc); k++) {
+	/* the records the new one replaces go in the same change set (only
+	 * pws_compact() replaces, and only when something is stored: then
+	 * base, the first stored key, is at least 1) */
+	for (k = p->base; replacing && k <= p->seq && st_ok(rc); k++) {
 		step = "del";
 		snprintf(key, sizeof key, "%016llx", (unsigned long long)k);
 		rc = st->del(st->ctx, PWS_RECORD_OP, key, 16);

@@ -64,6 +64,7 @@ Suite *pws_cover_policy_suite(void);
 Suite *pws_cover_utf8_suite(void);
 Suite *pws_cover_snapshot_suite(void);
 Suite *pws_cover_filter_suite(void);
+Suite *pws_cover_core_suite(void);
 Suite *pws_hash_suite(void);
 
 #endif
