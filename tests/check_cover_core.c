@@ -11,6 +11,7 @@
 #include "../lib/pws-int.h"
 
 #include <errno.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -193,13 +194,25 @@ static void cstore_free(cstore *s)
 
 /* Events delivered to the listener. */
 static unsigned ev_count;
-static size_t ev_rcpt;
+static size_t ev_rcpt, ev_maxws;
+static const char *ev_watch; /* a recipient to look for */
+static int ev_watch_kind, ev_watch_seen;
 
 static void on_ev(const pws_event *e, void *payload)
 {
 	(void)payload;
 	ev_count++;
 	ev_rcpt += pws_event_recipient_count(e);
+	if (pws_event_workspace_count(e) > ev_maxws)
+		ev_maxws = pws_event_workspace_count(e);
+	if (ev_watch && (!ev_watch_kind || pws_event_kind_of(e) == ev_watch_kind)) {
+		size_t i;
+
+		for (i = 0; i < pws_event_recipient_count(e); i++)
+			if (strcmp(pws_event_recipient(e, i), ev_watch) == 0)
+				ev_watch_seen++;
+	}
+	if (getenv("DBG")) printf("ev kind %d rcpt %zu\n", pws_event_kind_of(e), pws_event_recipient_count(e));
 }
 
 typedef struct copts {
@@ -492,6 +505,21 @@ START_TEST(load_state_refuses_every_malformed_field)
 	LU[3].id = "ann"; /* and a user twice */
 	LU[1].id = "ann";
 	lrefused(p, &s, "duplicate user", "users[");
+	LW[0].id = NULL;
+	lrefused(p, &s, "NULL workspace id", "workspaces[0]");
+	LW[1].visibility = 256;
+	lrefused(p, &s, "visibility 256", "workspaces[1]");
+	LW[1].name = "bad \xff UTF-8";
+	lrefused(p, &s, "name not UTF-8", "workspaces[1]");
+	{
+		char *big = malloc((size_t)PWS_TEXT_LIMIT_MAX + 2);
+
+		memset(big, 'n', (size_t)PWS_TEXT_LIMIT_MAX + 1);
+		big[PWS_TEXT_LIMIT_MAX + 1] = 0;
+		LW[0].name = big;
+		lrefused(p, &s, "name over 1 MiB", "1 MiB");
+		free(big);
+	}
 	ck_assert_uint_eq(s.n, n0);
 	OK(pws_load_state(p, &LL, RES));
 	ck_assert_uint_eq(s.n, n0 + 1); /* one record for the whole load */
@@ -508,7 +536,7 @@ END_TEST
  * some an equal string at another address: each is one organization. */
 static char org_ids[NORG][8], org_mail[NORG][24], org_user[NORG][8];
 static char org_copy[NORG][8];
-static pws_load_user OU[NORG + 1];
+static pws_load_user OU[NORG + 2];
 static pws_load_membership OM[2 * NORG + 1];
 
 static char *orgs_json(void)
@@ -534,6 +562,7 @@ static void orgs_load(pws_load *l, int legacy)
 	int i, k = 0;
 
 	OU[0] = (pws_load_user){"pam", "pam@pub.com", "pub", PWS_TEAM_ADMIN, 1};
+	OU[NORG + 1] = (pws_load_user){"solo", "solo@gmail.com", NULL, 0, 0}; /* no team */
 	for (i = 0; i < NORG; i++) {
 		snprintf(org_ids[i], sizeof org_ids[i], "o%d", i);
 		memcpy(org_copy[i], org_ids[i], sizeof org_copy[i]);
@@ -546,17 +575,17 @@ static void orgs_load(pws_load *l, int legacy)
 		                    legacy ? PWS_MODEL_LEGACY : PWS_MODEL_TEAM_TO_TEAM};
 	w[1] = (pws_load_workspace){"hub2", "Hub 2", "pub", PWS_VIS_PARTNER, PWS_MODE_MULTI,
 		                    legacy ? PWS_MODEL_LEGACY : PWS_MODEL_TEAM_TO_TEAM};
-	OM[k++] = (pws_load_membership){0, 0, NULL, PWS_ROLE_ADMIN, 0};
 	for (i = 0; i < NORG; i++) /* hub: org i's user, org by the shared pointer */
 		OM[k++] = (pws_load_membership){0, (uint32_t)i + 1,
 			                        legacy ? NULL : org_ids[i], PWS_ROLE_VIEWER, 0};
+	OM[k++] = (pws_load_membership){0, 0, NULL, PWS_ROLE_ADMIN, 0};
 	for (i = NORG - 1; i >= 0; i--) /* hub2: the same orgs by equal copies */
 		OM[k++] = (pws_load_membership){1, (uint32_t)i + 1,
 			                        legacy ? NULL : org_copy[i], PWS_ROLE_VIEWER, 0};
 	memset(l, 0, sizeof *l);
 	l->version = PWS_LOAD_VERSION;
 	l->users = OU;
-	l->n_users = NORG + 1;
+	l->n_users = NORG + 2;
 	l->workspaces = w;
 	l->n_workspaces = 2;
 	l->memberships = OM;
@@ -863,6 +892,10 @@ START_TEST(policy_wait_feed_failure_and_signals)
 	ck_assert(r == rev_of(p));
 	s.wait_rc = PWS_ETIMEOUT; /* a feed that times out: waited until the deadline */
 	ck_assert_int_eq(pws_policy_wait(p, rev_of(p) + 5, 20, &r), PWS_ETIMEOUT);
+	s.wait_rc = PWS_OK; /* a feed that wakes for nothing: synced again, then timed out */
+	s.load_afters = 0;
+	ck_assert_int_eq(pws_policy_wait(p, rev_of(p) + 5, 20, &r), PWS_ETIMEOUT);
+	ck_assert_uint_gt(s.load_afters, 1);
 	pws_policy_free(p);
 	cstore_free(&s);
 
@@ -924,7 +957,7 @@ END_TEST
  * globex partners Editors. "single": single-partner, pam and an acme
  * Editor. "l1", "l2": legacy workspaces with a partner each. */
 #define NADM 40
-#define NMEM 2100
+#define NMEM 4200 /* a notice whose recipient arrays outgrow a 64 KiB arena chunk */
 #define NUSERS (1 + NADM + NMEM + 1 + 3 + 2 + NADM + 1)
 #define NTEAMWS 100 /* members of "teamws" */
 
@@ -975,6 +1008,7 @@ static pws_policy *events_world(void)
 	EM[m++] = (pws_load_membership){2, pam, NULL, PWS_ROLE_ADMIN, 0};
 	EM[m++] = (pws_load_membership){3, pam, NULL, PWS_ROLE_ADMIN, 0};
 	EM[m++] = (pws_load_membership){4, pam, NULL, PWS_ROLE_ADMIN, 0};
+	EM[m++] = (pws_load_membership){1, pam + 1 + NADM, NULL, PWS_ROLE_EDITOR, 0}; /* m0 */
 	for (i = 0; i < NADM; i++) {
 		snprintf(id, sizeof id, "ad%zu", i);
 		add_user(&n, id, "pub.com", "pub", PWS_TEAM_ADMIN, 0);
@@ -1109,6 +1143,11 @@ static int migrate_both(pws_policy *p) /* TT3: one team notice naming both */
 	return pws_workspace_migrate_many(p, "pam", ids, 2, RES);
 }
 
+static int post_to_legacy(pws_policy *p) /* VI5 in a legacy workspace */
+{
+	return pws_update_post(p, "pam", "l1", "up2", "hello", 0, RES);
+}
+
 static int remove_partner(pws_policy *p) /* RM2 */
 {
 	return pws_member_remove(p, "pam", "hub", "a1", RES);
@@ -1156,9 +1195,133 @@ START_TEST(events_oom_migrate_many)
 }
 END_TEST
 
+START_TEST(events_oom_post_legacy)
+{
+	ev_sweep(post_to_legacy, 1, 1);
+}
+END_TEST
+
 START_TEST(events_oom_remove)
 {
 	ev_sweep(remove_partner, 1, 1);
+}
+END_TEST
+
+/* A workspace named twice in a migration is refused (nothing changed,
+ * no event); named once each, the team notice names both (TT3). */
+START_TEST(migrate_names_each_workspace_once)
+{
+	static const char *const twice[] = { "l1", "l2", "l1" };
+	pws_policy *p;
+	uint64_t d;
+
+	tc_alloc_reset();
+	p = events_world();
+	d = tw_digest(p);
+	ev_count = 0;
+	ev_maxws = 0;
+	FAILS(pws_workspace_migrate_many(p, "pam", twice, 3, RES), PWS_EINVALID);
+	ck_assert(tw_digest(p) == d);
+	ck_assert_uint_eq(ev_count, 0);
+	OK(migrate_both(p));
+	ck_assert_uint_eq(ev_maxws, 2);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* WS4 (rev 12): a partner who joins the owning team no longer counts as
+ * a partner, nor as a team member through that membership: a notice to
+ * the members does not reach them. */
+START_TEST(ws4_partner_moved_to_owning_team_is_not_told)
+{
+	pws_policy *p;
+
+	tc_alloc_reset();
+	p = events_world();
+	ev_watch = "a1";
+	ev_watch_kind = PWS_EV_UPDATE_POSTED;
+	ev_watch_seen = 0;
+	OK(post_to_hub(p));
+	ck_assert_int_eq(ev_watch_seen, 1);
+	OK(pws_user_set_team(p, "a1", "pub", PWS_TEAM_MEMBER, RES));
+	ev_watch_seen = 0;
+	OK(pws_update_post(p, "pam", "hub", "up9", "again", 0, RES));
+	ck_assert_int_eq(ev_watch_seen, 0);
+	ck_assert_int_eq(tw_can(p, "a1", PWS_ACT_VIEW, "hub", NULL, NULL), 0);
+	ev_watch = NULL;
+	ev_watch_kind = 0;
+	pws_policy_free(p);
+}
+END_TEST
+
+/* RO2: enabling multi-partner mode downgrades partner Editors (told) but
+ * not the owning team's Editors (untold, still Editors). */
+START_TEST(ro2_team_editors_keep_their_role_untold)
+{
+	pws_policy *p;
+	int role = 0;
+
+	tc_alloc_reset();
+	p = events_world();
+	ev_watch = "m0";
+	ev_watch_kind = PWS_EV_ROLES_DOWNGRADED;
+	ev_watch_seen = 0;
+	OK(enable_multi(p));
+	ck_assert_int_eq(ev_watch_seen, 0);
+	ck_assert_int_eq(pws_member_get(p, &role, NULL, NULL, "single", "m0"), PWS_OK);
+	ck_assert_int_eq(role, PWS_ROLE_EDITOR);
+	ck_assert_int_eq(pws_member_get(p, &role, NULL, NULL, "single", "a0"), PWS_OK);
+	ck_assert_int_eq(role, PWS_ROLE_VIEWER);
+	ev_watch = NULL;
+	ev_watch_kind = 0;
+	pws_policy_free(p);
+}
+END_TEST
+
+/* Writers on one handle from two threads wait for each other: every
+ * change is made once. */
+#define NWRITES 400
+
+static void *writer(void *arg)
+{
+	pws_policy *p = ((void **)arg)[0];
+	const char *prefix = ((void **)arg)[1];
+	char id[16];
+	int i;
+
+	for (i = 0; i < NWRITES; i++) {
+		snprintf(id, sizeof id, "%s%d", prefix, i);
+		if (pws_team_add(p, id, id, PWS_PLAN_FREE, 0, NULL) != PWS_OK)
+			return (void *)1;
+	}
+	return NULL;
+}
+
+START_TEST(writers_wait_for_each_other)
+{
+	pws_policy *p;
+	pthread_t a, b;
+	void *aa[2], *ba[2], *ra, *rb;
+	char id[16];
+	int i;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	aa[0] = ba[0] = p;
+	aa[1] = "a";
+	ba[1] = "b";
+	ck_assert_int_eq(pthread_create(&a, NULL, writer, aa), 0);
+	ck_assert_int_eq(pthread_create(&b, NULL, writer, ba), 0);
+	pthread_join(a, &ra);
+	pthread_join(b, &rb);
+	ck_assert_ptr_null(ra);
+	ck_assert_ptr_null(rb);
+	for (i = 0; i < NWRITES; i++) {
+		snprintf(id, sizeof id, "a%d", i);
+		ck_assert_int_eq(pws_team_add(p, id, id, PWS_PLAN_FREE, 0, NULL), PWS_EEXISTS);
+		snprintf(id, sizeof id, "b%d", i);
+		ck_assert_int_eq(pws_team_add(p, id, id, PWS_PLAN_FREE, 0, NULL), PWS_EEXISTS);
+	}
+	pws_policy_free(p);
 }
 END_TEST
 
@@ -1192,6 +1355,11 @@ Suite *pws_cover_core_suite(void)
 	tcase_add_test(tc, events_oom_convert);
 	tcase_add_test(tc, events_oom_migrate_many);
 	tcase_add_test(tc, events_oom_remove);
+	tcase_add_test(tc, events_oom_post_legacy);
+	tcase_add_test(tc, migrate_names_each_workspace_once);
+	tcase_add_test(tc, ws4_partner_moved_to_owning_team_is_not_told);
+	tcase_add_test(tc, ro2_team_editors_keep_their_role_untold);
+	tcase_add_test(tc, writers_wait_for_each_other);
 	suite_add_tcase(s, tc);
 	return s;
 }
