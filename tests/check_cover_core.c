@@ -8,7 +8,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "test-world.h"
-#include "../lib/pws-int.h"
+#include "../lib/core.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -385,6 +385,9 @@ START_TEST(ids_with_del_or_too_long_are_malformed)
 	                 PWS_EINVALID);
 	ck_assert_int_eq(pws_check(p, &a, NULL, "nobody", PWS_ACT_VIEW, "pw", "col"),
 	                 PWS_ENOTFOUND);
+	/* no actor: malformed, with or without an element */
+	ck_assert_int_eq(pws_check(p, &a, NULL, NULL, PWS_ACT_VIEW, "pw", NULL), PWS_EINVALID);
+	ck_assert_int_eq(pws_check(p, &a, NULL, NULL, PWS_ACT_VIEW, "pw", "col"), PWS_EINVALID);
 	longid[254] = 0; /* 254 bytes: well-formed */
 	ck_assert_int_eq(pws_check(p, &a, NULL, longid, PWS_ACT_VIEW, "pw", NULL), PWS_ENOTFOUND);
 	FAILS(pws_team_add(p, "t\x7f", "T", PWS_PLAN_FREE, 0, RES), PWS_EINVALID);
@@ -1280,7 +1283,7 @@ END_TEST
 
 /* Writers on one handle from two threads wait for each other: every
  * change is made once. */
-#define NWRITES 400
+#define NWRITES 5000
 
 static void *writer(void *arg)
 {
@@ -1325,6 +1328,203 @@ START_TEST(writers_wait_for_each_other)
 }
 END_TEST
 
+/* --- the notice arena full at every point ---------------------------------------
+ * A call's notices live in 64 KiB chunks; an allocation fails only when a
+ * chunk is full. These tests fill the current chunk to leave `room`
+ * bytes, then let every further allocation fail, for each room from 0 up:
+ * each notice builder fails cleanly wherever its chunk runs out (or
+ * succeeds when it fits), and the call ends with nothing changed, no
+ * event, no leak. */
+#define EVSZ ((sizeof(struct pws_event) + 15) & ~(size_t)15)
+#define CHUNK ((size_t)64 * 1024)
+#define MAXROOM 4096
+
+typedef int (*builder)(pws__op *op);
+
+static uint32_t uidx(pws__op *op, const char *id)
+{
+	uint32_t u = pws__user_find(op->m, id);
+
+	ck_assert_uint_ne(u, PWS__NONE);
+	return u;
+}
+
+/* Fills the fresh arena of op so that exactly room bytes stay free in its
+ * chunk: notices whose subjects (distinct strings, kept in keep[]) take
+ * the rest, none large enough for a chunk of its own. */
+static size_t fill(pws__op *op, size_t room, char **keep)
+{
+	size_t n = CHUNK - room, k = 0;
+
+	while (n) {
+		size_t sz = n, len;
+
+		if (sz > EVSZ + 16384)
+			sz = EVSZ + 16384;
+		if (n - sz && n - sz < EVSZ + 16)
+			sz = n - EVSZ - 16;
+		len = sz - EVSZ;
+		keep[k] = malloc(len);
+		memset(keep[k], 'f', len - 1);
+		keep[k][len - 1] = 0;
+		ck_assert_ptr_nonnull(pws__ev_new(op, PWS_EV_INVITED, 0, 0, PWS__NONE, PWS__NONE,
+		                                  keep[k]));
+		k++;
+		n -= sz;
+	}
+	return k;
+}
+
+static int b_new(pws__op *op)
+{
+	return pws__ev_new(op, PWS_EV_INVITED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL,
+	                   pws__team_find(op->m, "pub"), uidx(op, "pam"), "subject") ? PWS_OK
+	                                                                          : PWS_ENOMEM;
+}
+
+static int b_ws(pws__op *op)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITED, 0, 0, PWS__NONE, PWS__NONE, NULL);
+
+	if (!e)
+		return PWS_ENOMEM;
+	return pws__ev_ws(op, e, pws__ws_find(op->m, "hub"));
+}
+
+static int b_users(pws__op *op)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITED, 0, 0, PWS__NONE, PWS__NONE, NULL);
+	char id[12];
+	int i, rc;
+
+	if (!e)
+		return PWS_ENOMEM;
+	for (i = 0; i < 80; i++) { /* 40 users, each twice: one notice each */
+		snprintf(id, sizeof id, "m%d", i % 40);
+		if ((rc = pws__ev_user(op, e, uidx(op, id))))
+			return rc;
+	}
+	ck_assert_uint_eq(e->nrcpt, 40);
+	return PWS_OK;
+}
+
+static int b_users_new(pws__op *op)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITED, 0, 0, PWS__NONE, PWS__NONE, NULL);
+	char id[12];
+	int i, rc;
+
+	if (!e)
+		return PWS_ENOMEM;
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof id, "m%d", i);
+		if ((rc = pws__ev_user_new(op, e, uidx(op, id))))
+			return rc;
+	}
+	return pws__ev_str(op, e, "someone@else.com");
+}
+
+static int b_managers(pws__op *op)
+{
+	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITED, 0, 0, PWS__NONE, PWS__NONE, NULL);
+
+	if (!e)
+		return PWS_ENOMEM;
+	return pws__ev_managers(op, e, pws__team_find(op->m, "pub"), 1);
+}
+
+static int b_members_split(pws__op *op)
+{
+	return pws__notify_members(op, PWS_EV_UPDATE_POSTED, PWS_RULE_VI5, PWS_CHANNEL_IN_APP,
+	                           pws__ws_find(op->m, "single"), uidx(op, "pam"), "s",
+	                           PWS__NONE, 1);
+}
+
+static int b_downgraded(pws__op *op)
+{
+	return pws__notify_downgraded(op, pws__ws_find(op->m, "single"), uidx(op, "pam"));
+}
+
+static void room_sweep(builder b)
+{
+	pws_policy *p;
+	uint64_t d;
+	size_t room, fails = 0, oks = 0;
+
+	tc_alloc_reset();
+	p = events_world();
+	d = tw_digest(p);
+	ev_count = 0;
+	for (room = 0; room <= MAXROOM; room += 16) {
+		pws__op op;
+		char *keep[16];
+		size_t k, i;
+		int rc;
+
+		ck_assert_int_eq(pws__op_begin(&op, p, NULL), PWS_OK);
+		k = fill(&op, room, keep);
+		tc_alloc_fail_at(1, 1);
+		rc = b(&op);
+		tc_alloc_fail_at(0, 0);
+		ck_assert_msg(rc == PWS_OK || rc == PWS_ENOMEM, "room %zu: %d", room, rc);
+		if (rc)
+			fails++;
+		else
+			oks++;
+		ck_assert_int_eq(pws__op_end(&op, PWS_ENOMEM), PWS_ENOMEM);
+		for (i = 0; i < k; i++)
+			free(keep[i]);
+	}
+	ck_assert_uint_gt(fails, 0); /* no room: it fails */
+	ck_assert_uint_eq(ev_count, 0);
+	ck_assert(tw_digest(p) == d);
+	pws_policy_free(p);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+	(void)oks;
+}
+
+START_TEST(arena_full_new_notice)
+{
+	room_sweep(b_new);
+}
+END_TEST
+
+START_TEST(arena_full_notice_workspace)
+{
+	room_sweep(b_ws);
+}
+END_TEST
+
+START_TEST(arena_full_notice_users)
+{
+	room_sweep(b_users);
+}
+END_TEST
+
+START_TEST(arena_full_notice_new_users)
+{
+	room_sweep(b_users_new);
+}
+END_TEST
+
+START_TEST(arena_full_managers)
+{
+	room_sweep(b_managers);
+}
+END_TEST
+
+START_TEST(arena_full_members_split)
+{
+	room_sweep(b_members_split);
+}
+END_TEST
+
+START_TEST(arena_full_downgraded)
+{
+	room_sweep(b_downgraded);
+}
+END_TEST
+
 Suite *pws_cover_core_suite(void)
 {
 	Suite *s = suite_create("cover_core");
@@ -1360,6 +1560,13 @@ Suite *pws_cover_core_suite(void)
 	tcase_add_test(tc, ws4_partner_moved_to_owning_team_is_not_told);
 	tcase_add_test(tc, ro2_team_editors_keep_their_role_untold);
 	tcase_add_test(tc, writers_wait_for_each_other);
+	tcase_add_test(tc, arena_full_new_notice);
+	tcase_add_test(tc, arena_full_notice_workspace);
+	tcase_add_test(tc, arena_full_notice_users);
+	tcase_add_test(tc, arena_full_notice_new_users);
+	tcase_add_test(tc, arena_full_managers);
+	tcase_add_test(tc, arena_full_members_split);
+	tcase_add_test(tc, arena_full_downgraded);
 	suite_add_tcase(s, tc);
 	return s;
 }
