@@ -16,7 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/time.h>
+#include <time.h>
 
 /* --- a scripted in-memory store (version 2: append, load_after, wait) ------- */
 
@@ -877,9 +877,24 @@ END_TEST
 
 /* pws_policy_wait: a change feed that fails stops the wait with its
  * code; without a feed, polling survives signals (EINTR). */
-static void on_alarm(int sig)
+static void on_signal(int sig)
 {
 	(void)sig;
+}
+
+/* Interrupts the waiting thread a few times (signals aimed at that thread
+ * only, so nothing else in the process or its group sees them). */
+static void *interrupter(void *arg)
+{
+	pthread_t target = *(pthread_t *)arg;
+	struct timespec ts = { 0, 3000000 };
+	int i;
+
+	for (i = 0; i < 5; i++) {
+		nanosleep(&ts, NULL);
+		pthread_kill(target, SIGUSR1);
+	}
+	return NULL;
 }
 
 START_TEST(policy_wait_feed_failure_and_signals)
@@ -888,7 +903,7 @@ START_TEST(policy_wait_feed_failure_and_signals)
 	pws_policy *p = store_world(&s, &plain);
 	uint64_t r = 99;
 	struct sigaction sa, old;
-	struct itimerval it, oit;
+	pthread_t self = pthread_self(), th;
 
 	s.wait_rc = PWS_ESTORAGE;
 	ck_assert_int_eq(pws_policy_wait(p, rev_of(p) + 5, 1000, &r), PWS_ESTORAGE);
@@ -904,17 +919,13 @@ START_TEST(policy_wait_feed_failure_and_signals)
 
 	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
 	memset(&sa, 0, sizeof sa);
-	sa.sa_handler = on_alarm; /* no SA_RESTART: nanosleep sees EINTR */
+	sa.sa_handler = on_signal; /* no SA_RESTART: nanosleep sees EINTR */
 	sigemptyset(&sa.sa_mask);
-	ck_assert_int_eq(sigaction(SIGALRM, &sa, &old), 0);
-	memset(&it, 0, sizeof it);
-	it.it_interval.tv_usec = 200;
-	it.it_value.tv_usec = 200;
-	ck_assert_int_eq(setitimer(ITIMER_REAL, &it, &oit), 0);
+	ck_assert_int_eq(sigaction(SIGUSR1, &sa, &old), 0);
+	ck_assert_int_eq(pthread_create(&th, NULL, interrupter, &self), 0);
 	ck_assert_int_eq(pws_policy_wait(p, 1, 60, &r), PWS_ETIMEOUT);
-	memset(&it, 0, sizeof it);
-	setitimer(ITIMER_REAL, &it, NULL);
-	sigaction(SIGALRM, &old, NULL);
+	pthread_join(th, NULL);
+	sigaction(SIGUSR1, &old, NULL);
 	ck_assert(r == 0);
 	pws_policy_free(p);
 }
