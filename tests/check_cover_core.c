@@ -503,6 +503,8 @@ START_TEST(load_state_refuses_every_malformed_field)
 	lrefused(p, &s, "model -2", "workspaces[0]");
 	LM[2].lead = 2000;
 	lrefused(p, &s, "lead 2000", "memberships[2]");
+	LM[1].workspace = 1; /* S9: a partner in the team workspace */
+	lrefused(p, &s, "partner in a team workspace (S9)", "S9");
 	LM[3].workspace = 0; /* pam twice in hub: the importer's refusal, named by array */
 	lrefused(p, &s, "duplicate membership", "memberships[");
 	LU[3].id = "ann"; /* and a user twice */
