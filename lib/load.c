@@ -115,6 +115,19 @@ static int byte_ok(int v)
 
 #define BAD(...) (snprintf(msg, msz, __VA_ARGS__), PWS_EINVALID)
 
+/* The counts and arrays, checked before anything is allocated for them
+ * (a hostile count must not size an allocation). */
+static int counts_ok(const pws_load *l, char *msg, size_t msz)
+{
+	if (l->n_users >= UINT32_MAX || l->n_workspaces >= UINT32_MAX ||
+	    l->n_memberships >= UINT32_MAX)
+		return BAD("more than 4294967294 users, workspaces or memberships");
+	if ((l->n_users && !l->users) || (l->n_workspaces && !l->workspaces) ||
+	    (l->n_memberships && !l->memberships))
+		return BAD("an array is NULL but its count is not 0");
+	return PWS_OK;
+}
+
 /* Checks what the image cannot carry (NULL strings, positions, counts,
  * values beyond a byte) and sizes the image; the importer checks the rest. */
 static int measure(const pws_load *l, orgtab *ot, uint32_t *orgs, size_t *size, char *msg,
@@ -122,12 +135,6 @@ static int measure(const pws_load *l, orgtab *ot, uint32_t *orgs, size_t *size, 
 {
 	size_t i, n = 8 + 4 + 4 + 4 + 4;
 
-	if (l->n_users >= UINT32_MAX || l->n_workspaces >= UINT32_MAX ||
-	    l->n_memberships >= UINT32_MAX)
-		return BAD("more than 4294967294 users, workspaces or memberships");
-	if ((l->n_users && !l->users) || (l->n_workspaces && !l->workspaces) ||
-	    (l->n_memberships && !l->memberships))
-		return BAD("an array is NULL but its count is not 0");
 	for (i = 0; i < l->n_users; i++) {
 		const pws_load_user *u = &l->users[i];
 
@@ -252,8 +259,11 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	memset(&ot, 0, sizeof ot);
 	ot.mem = &p->mem;
 	msg[0] = 0;
-	orgs = pws__malloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs);
-	rc = orgs ? measure(l, &ot, orgs, &size, msg, sizeof msg) : PWS_ENOMEM;
+	rc = counts_ok(l, msg, sizeof msg);
+	if (!rc && !(orgs = pws__malloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs)))
+		rc = PWS_ENOMEM;
+	if (!rc)
+		rc = measure(l, &ot, orgs, &size, msg, sizeof msg);
 	if (!rc && !(bin = pws__malloc(&p->mem, size)))
 		rc = PWS_ENOMEM;
 	if (!rc) {

@@ -43,6 +43,7 @@ int main(void)
 	srunner_add_suite(sr, pws_cover_filter_suite());
 	srunner_add_suite(sr, pws_cover_snap2_suite());
 	srunner_add_suite(sr, pws_cover_ops_suite());
+	srunner_add_suite(sr, pws_cover_core_suite());
 	srunner_add_suite(sr, pws_hash_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);

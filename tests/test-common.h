@@ -67,6 +67,7 @@ Suite *pws_cover_snapshot_suite(void);
 Suite *pws_cover_filter_suite(void);
 Suite *pws_cover_snap2_suite(void);
 Suite *pws_cover_ops_suite(void);
+Suite *pws_cover_core_suite(void);
 Suite *pws_hash_suite(void);
 
 #endif
