@@ -661,42 +661,11 @@ static void count_cb(const pws_event *e, void *payload)
  * notice is really built) and the fault allocator. */
 static pws_policy *ops_world(void)
 {
-	pws_policy *p = NULL;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 
 	o.allocator = tc_allocator();
 	o.on_event = count_cb;
-	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
-	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
-	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
-	OK(pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES));
-	OK(pws_user_add(p, "admin", "admin@pub.com", "pub", PWS_TEAM_ADMIN, 0, RES));
-	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
-	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_user_add(p, "dev2", "dev2@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_team_add(p, "acme", "Acme", PWS_PLAN_PROFESSIONAL, 1, RES));
-	OK(pws_team_add_domain(p, "acme", "acme.com", RES));
-	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_user_add(p, "a3", "a3@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_team_add(p, "globex", "Globex", PWS_PLAN_FREE, 0, RES));
-	OK(pws_team_add_domain(p, "globex", "globex.com", RES));
-	OK(pws_user_add(p, "g1", "g1@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_user_add(p, "g2", "g2@globex.com", "globex", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_team_add(p, "initech", "Initech", PWS_PLAN_PROFESSIONAL, 0, RES));
-	OK(pws_team_add_domain(p, "initech", "initech.com", RES));
-	OK(pws_user_add(p, "i1", "i1@initech.com", "initech", PWS_TEAM_MEMBER, 0, RES));
-	OK(pws_user_add(p, "solo", "solo@gmail.com", NULL, 0, 0, RES));
-	OK(pws_workspace_create(p, "pm", "pw", "Partner WS", PWS_VIS_PARTNER, NULL, RES));
-	OK(pws_invite(p, "pm", "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0, RES));
-	OK(pws_invite_accept(p, "dev", "pw", NULL, RES));
-	OK(pws_invite(p, "pm", "pw", "a1@acme.com", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 1, RES));
-	OK(pws_invite_accept(p, "a1", "pw", NULL, RES));
-	OK(pws_invite(p, "pm", "pw", "g1@globex.com", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
-	OK(pws_invite_accept(p, "g1", "pw", NULL, RES));
-	OK(pws_element_add(p, "dev", "pw", "col", PWS_EL_COLLECTION, 1000, NULL, RES));
-	OK(pws_workspace_create(p, "dev2", "team-ws", "Team WS", PWS_VIS_TEAM, NULL, RES));
-	return p;
+	return tw_world_with(&o);
 }
 
 /* A refused call: its code (and rule, when not 0), nothing changed, no
@@ -905,19 +874,27 @@ OP_SWEEP(su_no_pm_admins, run_cr8_convert)
 OP_SWEEP(NULL, run_team_remove_globex)
 OP_SWEEP(NULL, run_g1_to_acme)
 
-/* n acme users with long ids invited to ws as partner viewers, accepted */
-static void crowd_partners(pws_policy *p, const char *inviter, const char *ws, int n)
+/* n users of team (domain team.com) with long ids (their notices fill
+ * event chunks), invited to ws by inviter as kind/role, accepted */
+static void crowd_in(pws_policy *p, const char *inviter, const char *ws, int n, const char *team,
+                     int kind, int role)
 {
 	char id[300], mail[400];
 	int i;
 
 	for (i = 0; i < n; i++) {
-		snprintf(id, sizeof id, "acme-%03d-%0200d", i, 0);
-		snprintf(mail, sizeof mail, "acme-%03d@acme.com", i);
-		OK(pws_user_add(p, id, mail, "acme", PWS_TEAM_MEMBER, 0, RES));
-		OK(pws_invite(p, inviter, ws, mail, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+		snprintf(id, sizeof id, "%s-%03d-%0200d", team, i, 0);
+		snprintf(mail, sizeof mail, "%s-%03d@%s.com", team, i, team);
+		OK(pws_user_add(p, id, mail, team, PWS_TEAM_MEMBER, 0, RES));
+		OK(pws_invite(p, inviter, ws, mail, kind, role, 0, RES));
 		OK(pws_invite_accept(p, id, ws, NULL, RES));
 	}
+}
+
+/* n acme partner viewers */
+static void crowd_partners(pws_policy *p, const char *inviter, const char *ws, int n)
+{
+	crowd_in(p, inviter, ws, n, "acme", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER);
 }
 
 /* TT2/TT3: two legacy workspaces of two teams, the first with enough
@@ -1026,36 +1003,17 @@ START_TEST(tt2_migration_maps_many_partners_of_one_team)
 }
 END_TEST
 
-/* n pub users with long ids invited to ws by inviter as Workspace
- * Admins, accepted */
+/* n pub users as Workspace Admins */
 static void crowd_admins(pws_policy *p, const char *inviter, const char *ws, int n)
 {
-	char id[300], mail[400];
-	int i;
-
-	for (i = 0; i < n; i++) {
-		snprintf(id, sizeof id, "pub-%03d-%0200d", i, 0);
-		snprintf(mail, sizeof mail, "pub-%03d@pub.com", i);
-		OK(pws_user_add(p, id, mail, "pub", PWS_TEAM_MEMBER, 0, RES));
-		OK(pws_invite(p, inviter, ws, mail, PWS_INVITE_MEMBER, PWS_ROLE_ADMIN, 0, RES));
-		OK(pws_invite_accept(p, id, ws, NULL, RES));
-	}
+	crowd_in(p, inviter, ws, n, "pub", PWS_INVITE_MEMBER, PWS_ROLE_ADMIN);
 }
 
 /* RO2: many partner Editors, all told they are downgraded */
 static void su_pw_crowd_editors(pws_policy *p)
 {
-	char id[300], mail[400];
-	int i;
-
 	OK(pws_team_set_editor_seats(p, "pub", 200, RES));
-	for (i = 0; i < 90; i++) {
-		snprintf(id, sizeof id, "acme-%03d-%0200d", i, 0);
-		snprintf(mail, sizeof mail, "acme-%03d@acme.com", i);
-		OK(pws_user_add(p, id, mail, "acme", PWS_TEAM_MEMBER, 0, RES));
-		OK(pws_invite(p, "pm", "pw", mail, PWS_INVITE_PARTNER, PWS_ROLE_EDITOR, 0, RES));
-		OK(pws_invite_accept(p, id, "pw", NULL, RES));
-	}
+	crowd_in(p, "pm", "pw", 90, "acme", PWS_INVITE_PARTNER, PWS_ROLE_EDITOR);
 }
 
 /* INT1 (rev12): a conversion turns the integration off and tells the

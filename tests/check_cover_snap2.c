@@ -660,6 +660,18 @@ static void img_refused(bbuf *w, const char *want)
 	memset(w, 0, sizeof *w);
 }
 
+/* An image whose one workspace f has one organization org and one row
+ * (user 1 of organization 0, role): refused with want. */
+static void one_row_refused(bbuf *w, const bws *f, const char *org, int role, const char *want)
+{
+	b_base(w, f);
+	b_u32(w, 1);
+	b_str(w, org);
+	b_u32(w, 1);
+	b_row(w, 0, 1, 0, 0, role, 0);
+	img_refused(w, want);
+}
+
 START_TEST(image_loads_a_hand_built_section)
 {
 	pws_policy *p = tw_world();
@@ -855,38 +867,17 @@ START_TEST(image_refuses_bad_rows)
 	f.vis = PWS_VIS_TEAM;
 	f.mode = f.model = 0;
 	f.was = 0;
-	b_base(&w, &f);
-	b_u32(&w, 1);
-	b_str(&w, "o");
-	b_u32(&w, 1);
-	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
-	img_refused(&w, "image.rows[0].organization: breaks S9: a partner membership in a workspace");
-	b_base(&w, &WS_PARTNER);
-	b_u32(&w, 1);
-	b_str(&w, "t");
-	b_u32(&w, 1);
-	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
-	img_refused(&w, "image.rows[0].organization: breaks S10");
-	b_base(&w, &WS_PARTNER);
-	b_u32(&w, 1);
-	b_str(&w, "o");
-	b_u32(&w, 1);
-	b_row(&w, 0, 1, 0, 0, PWS_ROLE_ADMIN, 0);
-	img_refused(&w, "image.rows[0].role: breaks S17");
+	one_row_refused(&w, &f, "o", PWS_ROLE_VIEWER,
+	                "image.rows[0].organization: breaks S9: a partner membership in a workspace");
+	one_row_refused(&w, &WS_PARTNER, "t", PWS_ROLE_VIEWER,
+	                "image.rows[0].organization: breaks S10");
+	one_row_refused(&w, &WS_PARTNER, "o", PWS_ROLE_ADMIN, "image.rows[0].role: breaks S17");
 	f = WS_PARTNER;
 	f.model = PWS_MODEL_LEGACY;
-	b_base(&w, &f);
-	b_u32(&w, 1);
-	b_str(&w, "not a domain");
-	b_u32(&w, 1);
-	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
-	img_refused(&w, "image.rows[0].organization: malformed domain 'not a domain'");
-	b_base(&w, &WS_PARTNER);
-	b_u32(&w, 1);
-	b_str(&w, "nope");
-	b_u32(&w, 1);
-	b_row(&w, 0, 1, 0, 0, PWS_ROLE_VIEWER, 0);
-	img_refused(&w, "image.rows[0].organization: unknown team 'nope'");
+	one_row_refused(&w, &f, "not a domain", PWS_ROLE_VIEWER,
+	                "image.rows[0].organization: malformed domain 'not a domain'");
+	one_row_refused(&w, &WS_PARTNER, "nope", PWS_ROLE_VIEWER,
+	                "image.rows[0].organization: unknown team 'nope'");
 }
 END_TEST
 

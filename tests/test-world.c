@@ -36,9 +36,17 @@ uint64_t tw_digest(pws_policy *p)
 
 pws_policy *tw_world(void)
 {
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+
+	o.allocator = tc_allocator();
+	return tw_world_with(&o);
+}
+
+pws_policy *tw_world_with(const pws_policy_options *o)
+{
 	pws_policy *p = NULL;
 
-	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&p, o), PWS_OK);
 	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
 	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
 	OK(pws_user_add(p, "owner", "owner@pub.com", "pub", PWS_TEAM_SUPER_ADMIN, 0, RES));

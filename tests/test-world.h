@@ -67,6 +67,8 @@ uint64_t tw_digest(pws_policy *p);
  *   workspace "team-ws": team visibility, created by "dev2" (its Admin)
  */
 pws_policy *tw_world(void);
+/* The same world on a handle made with options o (e.g. with a listener). */
+pws_policy *tw_world_with(const pws_policy_options *o);
 
 /* Assertions on state: a member with role/lead/partner flags, no member,
  * an open invite with kind/role/lead, no open invite. */
