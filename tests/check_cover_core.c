@@ -539,8 +539,8 @@ END_TEST
 /* Many partner organizations (more than the first table of 32 holds),
  * not consecutive, some sharing the same string pointer in a row and
  * some an equal string at another address: each is one organization. */
-static char org_ids[NORG][8], org_mail[NORG][24], org_user[NORG][8];
-static char org_copy[NORG][8];
+static char org_ids[NORG][16], org_mail[NORG][32], org_user[NORG][16];
+static char org_copy[NORG][16];
 static pws_load_user OU[NORG + 2];
 static pws_load_membership OM[2 * NORG + 1];
 
@@ -1424,7 +1424,7 @@ static int b_users(pws__op *op)
 static int b_users_new(pws__op *op)
 {
 	struct pws_event *e = pws__ev_new(op, PWS_EV_INVITED, 0, 0, PWS__NONE, PWS__NONE, NULL);
-	char id[12];
+	char id[16];
 	int i, rc;
 
 	if (!e)
