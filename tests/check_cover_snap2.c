@@ -40,33 +40,20 @@ static char *doc(const char *s)
 	return d;
 }
 
-static char *snap_text(pws_policy *p)
-{
-	char *json = NULL, *copy;
-	size_t len = 0;
-
-	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
-	copy = malloc(len + 1);
-	ck_assert_ptr_nonnull(copy);
-	memcpy(copy, json, len + 1);
-	pws_snapshot_free(p, json);
-	return copy;
-}
-
 /* The import of text into the standard world is refused with EINVALID, a
  * message holding want, and the world unchanged. */
 static void refused(const char *text, size_t len, const char *want)
 {
 	pws_policy *p = tw_world();
 	uint64_t d = tw_digest(p);
-	char *before = snap_text(p), *after;
+	char *before = tw_snapshot_text(p), *after;
 	int rc = pws_snapshot_import(p, text, len, RES);
 
 	ck_assert_msg(rc == PWS_EINVALID, "'%.80s' -> %d (%s)", text, rc, tw_res.message);
 	ck_assert_msg(strstr(tw_res.message, want) != NULL, "'%.80s': message '%s', expected '%s'",
 	              text, tw_res.message, want);
 	ck_assert_msg(tw_digest(p) == d, "'%.80s': a refused import changed the state", text);
-	after = snap_text(p);
+	after = tw_snapshot_text(p);
 	ck_assert_str_eq(before, after);
 	free(before);
 	free(after);
@@ -90,10 +77,10 @@ static pws_policy *accepted_doc(const char *s)
 
 	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
 	OK(pws_snapshot_import(p, d, strlen(d), RES));
-	a = snap_text(p);
+	a = tw_snapshot_text(p);
 	ck_assert_int_eq(tc_policy_new(&q), PWS_OK);
 	OK(pws_snapshot_import(q, a, strlen(a), RES));
-	b = snap_text(q);
+	b = tw_snapshot_text(q);
 	ck_assert_str_eq(a, b);
 	ck_assert(tw_digest(p) == tw_digest(q));
 	free(a);
@@ -279,10 +266,10 @@ START_TEST(snapshot_import_retention_entries)
 	            "retention.free: expected an object, got an array");
 	/* null: as absent */
 	p = accepted_doc("{'format':1,'retention':{'free':null,'basic':{'days':7,'bytes':9}}}");
-	a = snap_text(p);
+	a = tw_snapshot_text(p);
 	pws_policy_free(p);
 	p = accepted_doc("{'format':1,'retention':{'basic':{'days':7,'bytes':9}}}");
-	b = snap_text(p);
+	b = tw_snapshot_text(p);
 	ck_assert_str_eq(a, b);
 	ck_assert_ptr_nonnull(strstr(a, "\"basic\":{\"bytes\":9,\"days\":7}"));
 	free(a);
@@ -318,7 +305,7 @@ END_TEST
 START_TEST(snapshot_import_accepts_removed_references)
 {
 	pws_policy *p = accepted_doc(REMOVED_DOC);
-	char *a = snap_text(p);
+	char *a = tw_snapshot_text(p);
 
 	expect_member(p, "lw", "v", PWS_ROLE_VIEWER, 0, 1);
 	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"\""));
@@ -338,7 +325,7 @@ START_TEST(snapshot_import_elements_without_users)
 	                             "'team':'t','visibility':'team','lifecycle':'active'}],"
 	                             "'elements':[{'id':'e','workspace':'w','kind':'api',"
 	                             "'editors':['','']}]}");
-	char *a = snap_text(p);
+	char *a = tw_snapshot_text(p);
 
 	ck_assert_ptr_nonnull(strstr(a, "\"editors\":[\"\",\"\"]"));
 	free(a);
@@ -499,7 +486,7 @@ START_TEST(snapshot_from_a_storage_callback_is_misuse)
 		ck_assert_int_eq(s.rc, PWS_EMISUSE);
 		s.hook = 0;
 		{
-			char *a = snap_text(s.p);
+			char *a = tw_snapshot_text(s.p);
 
 			ck_assert_ptr_nonnull(strstr(a, "\"id\":\"t\""));
 			free(a);
@@ -959,7 +946,7 @@ START_TEST(image_loads_removed_references_and_legacy_partners)
 	OK(pws__image_load(p, IMG_JSON, strlen(IMG_JSON), w.b, w.n, RES));
 	expect_member(p, "lw", "v", PWS_ROLE_VIEWER, 1, 1);
 	expect_member(p, "lw", "x", PWS_ROLE_EDITOR, 0, 1);
-	a = snap_text(p);
+	a = tw_snapshot_text(p);
 	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"o.com\""));
 	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"\""));
 	ck_assert_ptr_nonnull(strstr(a, "\"requester\":\"\""));
@@ -1065,7 +1052,7 @@ START_TEST(image_load_many_out_of_memory)
 	expect_member(p, "tw", "u25", PWS_ROLE_VIEWER, 0, 1);
 	expect_member(p, "lw", "u28", PWS_ROLE_VIEWER, 0, 1);
 	{
-		char *a = snap_text(p); /* u29's organization is the removed team */
+		char *a = tw_snapshot_text(p); /* u29's organization is the removed team */
 
 		ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"\",\"role\":\"viewer\","
 		                                "\"seen\":0,\"user\":\"u29\""));
@@ -1185,8 +1172,8 @@ START_TEST(compact_image_keeps_removed_and_legacy_references)
 	ck_assert_uint_eq(s.n, 1);
 	ck_assert_uint_gt(s.disk[0].len, 4096);
 	ck_assert_int_eq(torn_store_open(&s, 1, &q), PWS_OK);
-	a = snap_text(p);
-	b = snap_text(q);
+	a = tw_snapshot_text(p);
+	b = tw_snapshot_text(q);
 	ck_assert_str_eq(a, b);
 	ck_assert(tw_digest(p) == tw_digest(q));
 	ck_assert_ptr_nonnull(strstr(a, "\"organization\":\"acme.com\""));

@@ -593,23 +593,9 @@ static void store_copy_free(store_copy *c)
 	free(c->len);
 }
 
-/* The exported snapshot of a handle (to compare two states in full). */
-static char *snap(pws_policy *p)
-{
-	char *json = NULL, *copy;
-	size_t len = 0;
-
-	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
-	copy = malloc(len + 1);
-	ck_assert_ptr_nonnull(copy);
-	memcpy(copy, json, len + 1);
-	pws_snapshot_free(p, json);
-	return copy;
-}
-
 static void same_state(pws_policy *p, pws_policy *q, const char *what)
 {
-	char *a = snap(p), *b = snap(q);
+	char *a = tw_snapshot_text(p), *b = tw_snapshot_text(q);
 
 	ck_assert_msg(tw_digest(p) == tw_digest(q), "%s: digests differ", what);
 	ck_assert_msg(strcmp(a, b) == 0, "%s: snapshots differ", what);

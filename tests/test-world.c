@@ -4,6 +4,9 @@
  */
 #include "test-world.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 pws_result tw_res = PWS_RESULT_INIT;
 
 pws_result *tw_res_reset(void)
@@ -137,4 +140,17 @@ void expect_no_invite(pws_policy *p, const char *ws, const char *email)
 
 	ck_assert_msg(rc == PWS_ENOTFOUND, "open invite of %s to %s exists (%s)", email, ws,
 	              pws_strerror(rc));
+}
+
+char *tw_snapshot_text(pws_policy *p)
+{
+	char *json = NULL, *copy;
+	size_t len = 0;
+
+	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+	copy = malloc(len + 1);
+	ck_assert_ptr_nonnull(copy);
+	memcpy(copy, json, len + 1);
+	pws_snapshot_free(p, json);
+	return copy;
 }

@@ -70,6 +70,10 @@ pws_policy *tw_world(void);
 /* The same world on a handle made with options o (e.g. with a listener). */
 pws_policy *tw_world_with(const pws_policy_options *o);
 
+/* The exported snapshot of a handle as a NUL-terminated copy the caller
+ * frees with free() (to compare two states in full). */
+char *tw_snapshot_text(pws_policy *p);
+
 /* Assertions on state: a member with role/lead/partner flags, no member,
  * an open invite with kind/role/lead, no open invite. */
 void expect_member(pws_policy *p, const char *ws, const char *user, int role, int lead,
