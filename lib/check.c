@@ -94,29 +94,72 @@ static int check_one(const pws__model *m, int *allowed, int *rule, const char *a
 	return PWS_OK;
 }
 
-/* --- references: (generation + 1) << 34 | kind << 32 | index -------------- */
+/* --- references -----------------------------------------------------------
+ * A user's or a workspace's reference carries its id hash (user_h / ws_h),
+ * so that pws_check_ref places the membership slot from the two
+ * references alone: the slot's load starts before anything is read, and
+ * it is the only load that waits for nothing but the lock.
+ *
+ *   hashed (users, workspaces; generation + 1 <= 63, index < 2^24):
+ *     1 << 63 | is_workspace << 62 | (generation + 1) << 56 | index << 32 | id hash
+ *   plain (elements, and any reference past those bounds):
+ *     ((generation + 1) mod 2^29) << 34 | kind << 32 | index      (bit 63 clear)
+ *
+ * Both forms name the kind, the generation (bumped by a snapshot import)
+ * and the index exactly: a stale reference is refused as before (removed
+ * entities keep their index, a re-added one gets a new index). A hashed
+ * reference whose hash is not its entity's (made by no pws_ref_*) could
+ * only hide a membership: a check that finds none compares the hashes
+ * and refuses it (PWS_ENOTFOUND). */
 
 enum { REF_USER = 1, REF_WS = 2, REF_EL = 3 };
 
+#define REF_H ((uint64_t)1 << 63)
+#define REF_H_WS ((uint64_t)1 << 62)
+#define REF_H_GENS 63u          /* generation + 1 in 6 bits */
+#define REF_H_INDEXES (1u << 24)
+#define REF_GEN_MASK 0x1fffffffu /* plain: generation + 1 in 29 bits */
+
 static pws_ref make_ref(const pws_policy *p, int kind, uint32_t i)
 {
-	return ((uint64_t)(p->gen + 1) << 34) | ((uint64_t)kind << 32) | i;
+	const pws__model *m = &p->m;
+	uint64_t g = (uint64_t)p->gen + 1;
+
+	if (kind != REF_EL && g <= REF_H_GENS && i < REF_H_INDEXES)
+		return REF_H | (kind == REF_WS ? REF_H_WS : 0) | g << 56 | (uint64_t)i << 32 |
+		       (kind == REF_WS ? m->ws_h.v[i] : m->user_h.v[i]);
+	return ((g & REF_GEN_MASK) << 34) | ((uint64_t)kind << 32) | i;
+}
+
+static inline int ref_kind(pws_ref r)
+{
+	if (r & REF_H)
+		return r & REF_H_WS ? REF_WS : REF_USER;
+	return (int)((r >> 32) & 3);
 }
 
 /* The index a reference names, or PWS__NONE when it is of another kind,
  * of another generation, or names nothing alive. */
-static uint32_t ref_index(const pws_policy *p, pws_ref r, int kind, int *rc)
+static inline uint32_t ref_index(const pws_policy *p, pws_ref r, int kind, int *rc)
 {
 	const pws__model *m = &p->m;
-	uint32_t i = (uint32_t)r;
+	uint64_t g = (uint64_t)p->gen + 1;
+	uint32_t i;
 
-	if ((int)((r >> 32) & 3) != kind) {
+	if (ref_kind(r) != kind) {
 		*rc = PWS_EINVALID;
 		return PWS__NONE;
 	}
 	*rc = PWS_ENOTFOUND;
-	if ((r >> 34) != (uint64_t)p->gen + 1)
-		return PWS__NONE;
+	if (r & REF_H) {
+		if (((r >> 56) & REF_H_GENS) != g)
+			return PWS__NONE;
+		i = (uint32_t)(r >> 32) & (REF_H_INDEXES - 1);
+	} else {
+		if (((r >> 34) & REF_GEN_MASK) != (g & REF_GEN_MASK))
+			return PWS__NONE;
+		i = (uint32_t)r;
+	}
 	if (kind == REF_USER)
 		return i < m->users.n && USER(m, i)->alive ? i : PWS__NONE;
 	if (kind == REF_WS)
@@ -158,37 +201,45 @@ PWS_EXTERN int pws_ref_element(const pws_policy *p, pws_ref *ref, const char *el
 	return ref_of(p, ref, element_id, REF_EL);
 }
 
-PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
-                             int action, pws_ref workspace, pws_ref element)
+/* pws_check_ref of a hashed user and a hashed workspace, no element: the
+ * membership slot placed by the references alone, its load started before
+ * the references are checked and the records read. */
+static int check_ref_ws(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
+                        int action, pws_ref workspace)
 {
-	const pws__model *m;
+	const pws__model *m = &p->m;
+	uint64_t hx = pws__hx((uint32_t)workspace, (uint32_t)actor);
+	uint32_t u, w;
+	pws__who c;
+	int r, rc;
+
+	pws__umap_prefetch_h(&m->member_of, hx);
+	u = ref_index(p, actor, REF_USER, &rc);
+	if (u == PWS__NONE)
+		return rc;
+	w = ref_index(p, workspace, REF_WS, &rc);
+	if (w == PWS__NONE)
+		return rc;
+	pws__who_init_h(&c, m, u, w, hx);
+	/* a hash that is not theirs could only have hidden the membership */
+	if (c.rec == PWS__NONE && pws__member_hx(m, w, u) != hx)
+		return PWS_ENOTFOUND;
+	*allowed = pws__decide(&c, action, PWS__NONE, &r);
+	if (rule)
+		*rule = r;
+	return PWS_OK;
+}
+
+/* Every other case of pws_check_ref: an element, plain references. */
+static int check_ref_any(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
+                         int action, pws_ref workspace, pws_ref element)
+{
+	const pws__model *m = &p->m;
 	uint32_t u, w = PWS__NONE, e = PWS__NONE;
-	uint64_t hx = 0;
+	uint64_t hx;
 	pws__who c;
 	int r = PWS_RULE_NONE, rc;
 
-	if (!p || !allowed)
-		return PWS_EINVALID;
-	*allowed = 0;
-	if (rule)
-		*rule = PWS_RULE_NONE;
-	if (action <= 0 || action >= PWS_ACT_COUNT ||
-	    (workspace == PWS_REF_NONE && element == PWS_REF_NONE))
-		return PWS_EINVALID;
-	rc = pws__read_begin(p);
-	if (rc)
-		return rc;
-	m = &p->m;
-	if (element == PWS_REF_NONE && (uint32_t)actor < m->user_h.n &&
-	    (uint32_t)workspace < m->ws_h.n) {
-		/* The common case: the membership slot is the one likely miss
-		 * and its placement needs only the two ids' hashes (compact
-		 * arrays), so its load starts before the references are
-		 * validated and the user's record is read: they overlap it. A
-		 * reference found invalid below only wasted the hint. */
-		hx = pws__member_hx(m, (uint32_t)workspace, (uint32_t)actor);
-		pws__umap_prefetch_h(&m->member_of, hx);
-	}
 	u = ref_index(p, actor, REF_USER, &rc);
 	if (u != PWS__NONE && element != PWS_REF_NONE) {
 		e = ref_index(p, element, REF_EL, &rc);
@@ -205,25 +256,21 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 			w = w2;
 		}
 	}
-	if (u != PWS__NONE && w != PWS__NONE) {
-		/* with no element, (u, w) are the indexes hx was computed from */
-		if (element != PWS_REF_NONE) {
-			hx = pws__member_hx(m, w, u);
-			pws__umap_prefetch_h(&m->member_of, hx);
-		}
-		pws__who_init_h(&c, m, u, w, hx);
-		*allowed = pws__decide(&c, action, e, &r);
-		if (rule)
-			*rule = r;
-		rc = PWS_OK;
-	}
-	pws__read_end(p);
-	return rc;
+	if (u == PWS__NONE || w == PWS__NONE)
+		return rc;
+	hx = pws__member_hx(m, w, u);
+	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__who_init_h(&c, m, u, w, hx);
+	*allowed = pws__decide(&c, action, e, &r);
+	if (rule)
+		*rule = r;
+	return PWS_OK;
 }
 
-PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const char *actor,
-                         int action, const char *workspace_id, const char *element_id)
+PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
+                             int action, pws_ref workspace, pws_ref element)
 {
+	atomic_uint *slot;
 	int rc;
 
 	if (!p || !allowed)
@@ -231,11 +278,37 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	*allowed = 0;
 	if (rule)
 		*rule = PWS_RULE_NONE;
-	rc = pws__read_begin(p);
-	if (rc)
-		return rc;
+	if (action <= 0 || action >= PWS_ACT_COUNT ||
+	    (workspace == PWS_REF_NONE && element == PWS_REF_NONE))
+		return PWS_EINVALID;
+	slot = pws__read_enter(p);
+	if (!slot)
+		return PWS_EMISUSE;
+	if (element == PWS_REF_NONE && (actor & REF_H) && !(actor & REF_H_WS) &&
+	    (workspace & REF_H) && (workspace & REF_H_WS))
+		rc = check_ref_ws(p, allowed, rule, actor, action, workspace);
+	else
+		rc = check_ref_any(p, allowed, rule, actor, action, workspace, element);
+	pws__read_leave(p, slot);
+	return rc;
+}
+
+PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const char *actor,
+                         int action, const char *workspace_id, const char *element_id)
+{
+	atomic_uint *slot;
+	int rc;
+
+	if (!p || !allowed)
+		return PWS_EINVALID;
+	*allowed = 0;
+	if (rule)
+		*rule = PWS_RULE_NONE;
+	slot = pws__read_enter(p);
+	if (!slot)
+		return PWS_EMISUSE;
 	rc = check_one(&p->m, allowed, rule, actor, action, workspace_id, element_id);
-	pws__read_end(p);
+	pws__read_leave(p, slot);
 	return rc;
 }
 
@@ -262,13 +335,13 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	batch_item I[BATCH_WINDOW];
 	int C[BATCH_WINDOW];
 	size_t base, i;
-	int rc;
+	atomic_uint *slot;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
 		return PWS_EINVALID;
-	rc = pws__read_begin(p);
-	if (rc)
-		return rc;
+	slot = pws__read_enter(p);
+	if (!slot)
+		return PWS_EMISUSE;
 	m = &p->m;
 	for (base = 0; base < n; base += BATCH_WINDOW) {
 		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
@@ -334,7 +407,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 				codes[j] = C[i];
 		}
 	}
-	pws__read_end(p);
+	pws__read_leave(p, slot);
 	return PWS_OK;
 }
 

@@ -11,10 +11,14 @@
 #include <string.h>
 #include <time.h>
 
-static _Thread_local char thread_token;
+/* The thread's token (its address) and reader slot (index + 1; 0 until
+ * its first read), in one thread-local block: one access finds both. */
+static _Thread_local struct {
+	unsigned int slot;
+} thread_tls;
 static uintptr_t self_token(void)
 {
-	return (uintptr_t)&thread_token;
+	return (uintptr_t)&thread_tls;
 }
 
 /* Every caller has refused a result of an unknown version before (the
@@ -45,19 +49,18 @@ PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version)
 	return PWS_OK;
 }
 
-/* The reader slot of this thread (index + 1; 0 until its first read).
- * Slots are dealt in turn, process-wide, so up to PWS__READERS threads
- * each have one of their own in every handle. */
-static _Thread_local unsigned int my_slot;
+/* The reader slot of this thread (thread_tls.slot). Slots are dealt in
+ * turn, process-wide, so up to PWS__READERS threads each have one of
+ * their own in every handle. */
 static atomic_uint slots_dealt;
 
 static unsigned int slot_of_thread(void)
 {
-	if (!my_slot)
-		my_slot = atomic_fetch_add_explicit(&slots_dealt, 1, memory_order_seq_cst) %
-		                  PWS__READERS +
-		          1u;
-	return my_slot - 1u;
+	if (!thread_tls.slot)
+		thread_tls.slot = atomic_fetch_add_explicit(&slots_dealt, 1, memory_order_seq_cst) %
+		                          PWS__READERS +
+		                  1u;
+	return thread_tls.slot - 1u;
 }
 
 /* How many slots can be in use: a thread takes its slot number before it
@@ -70,46 +73,64 @@ static unsigned int slots_in_use(void)
 	return n < PWS__READERS ? n : PWS__READERS;
 }
 
+/* Wakes a writer waiting for the slots to empty (the reader has left). */
+void pws__read_wake(const pws_policy *p)
+{
+	pws_policy *q = (pws_policy *)p;
+
+	pthread_mutex_lock(&q->wl);
+	pthread_cond_broadcast(&q->wcv);
+	pthread_mutex_unlock(&q->wl);
+}
+
 /* Leaves the slot; wakes a writer waiting for the slots to empty. */
 static void slot_leave(pws_policy *q, atomic_uint *slot)
 {
-	atomic_fetch_sub_explicit(slot, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&q->writing, memory_order_seq_cst)) {
-		pthread_mutex_lock(&q->wl);
-		pthread_cond_broadcast(&q->wcv);
-		pthread_mutex_unlock(&q->wl);
-	}
+	pws__read_leave(q, slot);
 }
 
-int pws__read_begin(const pws_policy *p)
+/* A writer is in or waiting: step out of the slot and wait for it, then
+ * enter again. Out of line, so that the common path saves no registers. */
+static __attribute__((noinline, cold)) void read_wait(pws_policy *q, atomic_uint *slot)
 {
-	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
-	uintptr_t me = self_token();
-	atomic_uint *slot;
-
-	if (atomic_load_explicit(&q->owner, memory_order_acquire) == me)
-		return PWS_EMISUSE;
-	slot = &q->readers[slot_of_thread()].n;
-	for (;;) {
-		/* enter, then look for a writer (both seq_cst: a writer raising
-		 * `writing` and then reading the slots sees us, or we see it) */
-		atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
-		if (!atomic_load_explicit(&q->writing, memory_order_seq_cst))
-			return PWS_OK;
-		/* a writer is in or waiting: step out and wait for it */
+	do {
 		slot_leave(q, slot);
 		pthread_mutex_lock(&q->wl);
 		while (atomic_load_explicit(&q->writing, memory_order_seq_cst))
 			pthread_cond_wait(&q->wcv, &q->wl);
 		pthread_mutex_unlock(&q->wl);
-	}
+		atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
+	} while (atomic_load_explicit(&q->writing, memory_order_seq_cst));
+}
+
+atomic_uint *pws__read_enter(const pws_policy *p)
+{
+	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
+	atomic_uint *slot;
+
+	/* one thread-local access for the token and the slot (a shared
+	 * library pays a call for each) */
+	if (atomic_load_explicit(&q->owner, memory_order_acquire) == self_token())
+		return NULL;
+	slot = &q->readers[slot_of_thread()].n;
+	/* enter, then look for a writer (both seq_cst: a writer raising
+	 * `writing` and then reading the slots sees us, or we see it) */
+	atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&q->writing, memory_order_seq_cst))
+		read_wait(q, slot);
+	return slot;
+}
+
+int pws__read_begin(const pws_policy *p)
+{
+	return pws__read_enter(p) ? PWS_OK : PWS_EMISUSE;
 }
 
 void pws__read_end(const pws_policy *p)
 {
 	pws_policy *q = (pws_policy *)p;
 
-	slot_leave(q, &q->readers[slot_of_thread()].n);
+	pws__read_leave(q, &q->readers[slot_of_thread()].n);
 }
 
 /* A writer waits for the previous one, raises `writing`, then waits until

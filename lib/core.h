@@ -178,6 +178,18 @@ void pws__write_end(pws_policy *p);
 /* Shared lock for queries; PWS_EMISUSE from inside a callback. */
 int pws__read_begin(const pws_policy *p);
 void pws__read_end(const pws_policy *p);
+/* The same for hot paths: pws__read_enter gives the thread's reader slot
+ * (NULL: PWS_EMISUSE, from inside a callback), which pws__read_leave
+ * takes back without finding it again (inline: no call unless a writer
+ * waits, pws__read_wake). */
+atomic_uint *pws__read_enter(const pws_policy *p);
+void pws__read_wake(const pws_policy *p);
+static inline void pws__read_leave(const pws_policy *p, atomic_uint *slot)
+{
+	atomic_fetch_sub_explicit(slot, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&p->writing, memory_order_seq_cst))
+		pws__read_wake(p);
+}
 
 /* Ids: non-empty, at most 255 bytes, no control characters. */
 int pws__valid_id(const char *s);

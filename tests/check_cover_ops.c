@@ -121,9 +121,12 @@ END_TEST
 /* References (pws_check_ref)                                           */
 /* ------------------------------------------------------------------ */
 
-/* the index half of a reference replaced by i (kind and generation kept) */
+/* the index of a reference replaced by i (kind, generation and, in a
+ * user's or workspace's, the id hash kept: lib/check.c's two forms) */
 static pws_ref forged(pws_ref r, uint32_t i)
 {
+	if (r >> 63)
+		return (r & ~((pws_ref)0xFFFFFFu << 32)) | (pws_ref)(i & 0xFFFFFFu) << 32;
 	return (r & ~(pws_ref)0xFFFFFFFFu) | i;
 }
 

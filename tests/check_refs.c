@@ -100,6 +100,117 @@ START_TEST(refs_bad_and_stale)
 }
 END_TEST
 
+/* The same decision by id and by reference, or a refusal (rc). */
+static void ref_agrees(pws_policy *p, const char *u, const char *w, pws_ref ru, pws_ref rw,
+                       int rc)
+{
+	int a;
+
+	for (a = 1; a < PWS_ACT_COUNT; a++) {
+		int a1 = -1, r1 = -1, a2 = -2, r2 = -2;
+
+		ck_assert_int_eq(pws_check(p, &a1, &r1, u, a, w, NULL), PWS_OK);
+		ck_assert_int_eq(pws_check_ref(p, &a2, &r2, ru, a, rw, PWS_REF_NONE), rc);
+		if (rc == PWS_OK) {
+			ck_assert_int_eq(a1, a2);
+			ck_assert_int_eq(r1, r2);
+		}
+	}
+}
+
+/* References of every kind across generations: each generation's are
+ * refused after the next snapshot import, whatever form they take (users
+ * and workspaces carry their id hash in the first 62 generations, a plain
+ * form after), a re-added user or element gets a new reference and the
+ * old one stays refused, and a reference whose hash was tampered with is
+ * refused where it could hide a membership. */
+START_TEST(refs_stale_of_every_kind_across_generations)
+{
+	pws_policy *p = tw_world();
+	pws_ref ru = 0, rw = 0, re = 0, rs = 0, ou, ow, oe, os;
+	int g, a = 7, r = 7;
+
+	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+	for (g = 0; g < 70; g++) {
+		char *json = NULL;
+		size_t len = 0;
+
+		ou = ru, ow = rw, oe = re, os = rs;
+		ck_assert_int_eq(pws_ref_user(p, &ru, "dev"), PWS_OK);
+		ck_assert_int_eq(pws_ref_workspace(p, &rw, "pw"), PWS_OK);
+		ck_assert_int_eq(pws_ref_element(p, &re, "env"), PWS_OK);
+		ck_assert_int_eq(pws_ref_user(p, &rs, "solo"), PWS_OK);
+		ref_agrees(p, "dev", "pw", ru, rw, PWS_OK);
+		ref_agrees(p, "solo", "pw", rs, rw, PWS_OK);
+		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_EDIT, PWS_REF_NONE, re), PWS_OK);
+		ck_assert_int_eq(a, 1);
+		if (g) {
+			/* the previous generation's: every one refused */
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, ou, PWS_ACT_VIEW, rw, PWS_REF_NONE),
+			                 PWS_ENOTFOUND);
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, ow, PWS_REF_NONE),
+			                 PWS_ENOTFOUND);
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, os, PWS_ACT_VIEW, rw, PWS_REF_NONE),
+			                 PWS_ENOTFOUND);
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, PWS_REF_NONE, oe),
+			                 PWS_ENOTFOUND);
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, oe),
+			                 PWS_ENOTFOUND);
+		}
+		/* kinds are told apart in both forms */
+		ck_assert_int_eq(pws_check_ref(p, &a, &r, rw, PWS_ACT_VIEW, rw, PWS_REF_NONE),
+		                 PWS_EINVALID);
+		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, ru, PWS_REF_NONE),
+		                 PWS_EINVALID);
+		ck_assert_int_eq(pws_check_ref(p, &a, &r, re, PWS_ACT_VIEW, rw, PWS_REF_NONE),
+		                 PWS_EINVALID);
+		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, re, PWS_REF_NONE),
+		                 PWS_EINVALID);
+		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, PWS_REF_NONE, rw),
+		                 PWS_EINVALID);
+		if (ru >> 63) {
+			/* a hashed reference with another hash: a member's check
+			 * decides as by id or is refused; a non-member's, which a
+			 * wrong hash could make, is refused */
+			pws_ref fu = ru ^ 0x5a5a5a5au, fw = rw ^ 0x00010000u;
+			int rc;
+
+			ck_assert(rw >> 63);
+			rc = pws_check_ref(p, &a, &r, fu, PWS_ACT_EDIT, rw, PWS_REF_NONE);
+			ck_assert(rc == PWS_ENOTFOUND || (rc == PWS_OK && a == 1));
+			rc = pws_check_ref(p, &a, &r, ru, PWS_ACT_EDIT, fw, PWS_REF_NONE);
+			ck_assert(rc == PWS_ENOTFOUND || (rc == PWS_OK && a == 1));
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, rs ^ 1u, PWS_ACT_VIEW, rw,
+			                               PWS_REF_NONE), PWS_ENOTFOUND);
+			ck_assert_int_eq(pws_check_ref(p, &a, &r, rs, PWS_ACT_VIEW, fw, PWS_REF_NONE),
+			                 PWS_ENOTFOUND);
+		} else {
+			ck_assert_int_ge(g, 62); /* the plain form once past 62 generations */
+		}
+		ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
+		OK(pws_snapshot_import(p, json, len, RES));
+		pws_snapshot_free(p, json);
+	}
+	/* removed and re-added, in the plain form too: the old reference stays refused */
+	ck_assert_int_eq(pws_ref_user(p, &ru, "solo"), PWS_OK);
+	ck_assert_int_eq(pws_ref_workspace(p, &rw, "pw"), PWS_OK);
+	ck_assert_int_eq(pws_ref_element(p, &re, "env"), PWS_OK);
+	OK(pws_user_remove(p, "solo", RES));
+	OK(pws_user_add(p, "solo", "solo@gmail.com", NULL, 0, 0, RES));
+	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_ref_user(p, &rs, "solo"), PWS_OK);
+	ck_assert(rs != ru);
+	ref_agrees(p, "solo", "pw", rs, rw, PWS_OK);
+	OK(pws_element_delete(p, "dev", "env", (int64_t)1700000000, RES));
+	ck_assert_int_eq(pws_check_ref(p, &a, &r, rs, PWS_ACT_VIEW, rw, re), PWS_ENOTFOUND);
+	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
+	ck_assert_int_eq(pws_check_ref(p, &a, &r, rs, PWS_ACT_VIEW, rw, re), PWS_ENOTFOUND);
+	ck_assert_int_eq(pws_ref_element(p, &oe, "env"), PWS_OK);
+	ck_assert(oe != re);
+	pws_policy_free(p);
+}
+END_TEST
+
 START_TEST(refs_check_allocates_nothing)
 {
 	pws_policy *p = tw_world();
@@ -298,6 +409,7 @@ Suite *pws_refs_suite(void)
 
 	tcase_add_test(tc, refs_agree_with_check);
 	tcase_add_test(tc, refs_bad_and_stale);
+	tcase_add_test(tc, refs_stale_of_every_kind_across_generations);
 	tcase_add_test(tc, refs_check_allocates_nothing);
 	tcase_add_test(tc, refs_batch_agrees_with_check);
 	tcase_set_timeout(tc, 600);
