@@ -27,15 +27,15 @@ static int who_is_pm(const pws__who *c)
  * cache miss); the membership record itself is not read here. */
 static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
 {
-	uint32_t aux;
+	const pws__umap_slot *s = pws__umap_slot_h(&m->member_of, pws__pair(w, u), hx);
+	uint32_t aux = s ? s->aux : 0;
 	int eff;
 
 	c->m = m;
 	c->u = u;
 	c->w = w;
-	c->U = USER(m, u); /* addresses only: not read on the check path */
-	c->W = WS(m, w);
-	c->rec = pws__umap_get2_h(&m->member_of, pws__pair(w, u), hx, &aux);
+	c->W = WS(m, w); /* an address only: not read on the check path */
+	c->rec = s ? s->val : PWS__NONE;
 	c->partner = c->uteam != c->wteam;
 	/* WS4: a team membership counts while its user is on the owning team;
 	 * a partner membership never counts for a user on the owning team

@@ -13,7 +13,6 @@
 typedef struct pws__who {
 	const pws__model *m;
 	uint32_t u, w;
-	const pws__user *U;
 	const pws__ws *W;
 	uint32_t mi;      /* effective membership, or PWS__NONE */
 	uint32_t rec;     /* membership record (maybe not effective), or PWS__NONE */

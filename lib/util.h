@@ -404,6 +404,29 @@ static inline uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint
 
 void pws__umap_free(const pws__mem *m, pws__umap *map);
 
+/* --- check path (h-check): the membership probe by slot pointer ---------
+ * pws__umap_get2_h's probe, giving the slot itself (NULL when absent), so
+ * that a caller reads the value and payload without going back from an
+ * index to the slot. The same walk as pws__umap_find_h. */
+static PWS__ALWAYS_INLINE const pws__umap_slot *pws__umap_slot_h(const pws__umap *map,
+                                                                uint64_t key, uint64_t hx)
+{
+	const pws__umap_slot *s, *end;
+
+	if (!map->s)
+		return NULL;
+	s = map->s + pws__umap_home_of(map, hx, map->cap);
+	end = map->s + map->cap;
+	while (s->val != PWS__NONE) {
+		if (s->key == key)
+			return s;
+		if (++s == end)
+			s = map->s;
+	}
+	return NULL;
+}
+
+
 static inline uint64_t pws__pair(uint32_t a, uint32_t b)
 {
 	return ((uint64_t)a << 32) | b;
