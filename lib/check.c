@@ -320,13 +320,14 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
-/* Items are taken in windows, in three passes over a window, so that the
+/* Items are taken in windows, in passes over a window, so that the
  * memory misses of the window overlap instead of following each other:
- * (1) hash both ids of every item and start loading their id slots and
- * the membership slot (placed by the id hashes, so known before the ids
- * resolve); (2) look the ids up, their slots now arriving; (3) decide,
- * reading the membership slots. Items naming an element take the single
- * path (resolve) in pass 1. */
+ * (0) start loading the next window's id strings; (1) hash both ids of
+ * every item and start loading their id slots and the membership slot
+ * (placed by the id hashes, so known before the ids resolve); (2) look
+ * the ids up and decide, the three lines of each item now arriving
+ * together (the membership slot waits for nothing the ids give). Items
+ * naming an element take the single path (resolve) in pass 1. */
 #define BATCH_WINDOW 32
 #define BATCH_IDS 1 /* in C[]: ids to look up in pass 2 (status codes are <= 0) */
 
@@ -353,10 +354,11 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	m = &p->m;
 	for (base = 0; base < n; base += BATCH_WINDOW) {
 		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
+		size_t next = n - base < 2 * BATCH_WINDOW ? n : base + 2 * BATCH_WINDOW;
 
 		/* (0) the next window's id strings (a host's ids are seldom
 		 * all in cache) */
-		for (i = base + BATCH_WINDOW; i < base + 2 * BATCH_WINDOW && i < n; i++) {
+		for (i = base + BATCH_WINDOW; i < next; i++) {
 			__builtin_prefetch(actors[i]);
 			__builtin_prefetch(workspaces[i]);
 		}
@@ -370,49 +372,58 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 
 			if (a <= 0 || a >= PWS_ACT_COUNT) {
 				C[i] = PWS_EINVALID;
-			} else if (el || !actor || !actor[0] || !ws || !ws[0]) {
-				/* an element, or malformed: the single path, now */
-				C[i] = resolve(m, actor, ws, el, &B->in);
-			} else {
+				continue;
+			}
+			if (!el && actor && ws) {
 				B->ka = pws__skey_of(&m->user_ids, actor);
 				B->kw = pws__skey_of(&m->ws_ids, ws);
-				B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
-				B->in.e = PWS__NONE;
-				pws__smap_prefetch(&m->user_ids, &B->ka);
-				pws__smap_prefetch(&m->ws_ids, &B->kw);
-				pws__umap_prefetch_h(&m->member_of, B->in.hx);
-				C[i] = BATCH_IDS;
+				if (B->ka.len && B->kw.len) {
+					B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+					pws__smap_prefetch(&m->user_ids, &B->ka);
+					pws__smap_prefetch(&m->ws_ids, &B->kw);
+					pws__umap_prefetch_h(&m->member_of, B->in.hx);
+					C[i] = BATCH_IDS;
+					continue;
+				}
 			}
+			/* an element, or malformed: the single path, now */
+			C[i] = resolve(m, actor, ws, el, &B->in);
 		}
-		/* (2) the ids */
+		/* (2) the ids, and the decision */
 		for (i = 0; i < k; i++) {
 			size_t j = base + i;
 			batch_item *B = &I[i];
+			int r = PWS_RULE_NONE, a = 0, rc = C[i];
 
-			if (C[i] != BATCH_IDS)
-				continue;
-			C[i] = PWS_OK;
-			B->in.u = pws__smap_get_aux(&m->user_ids, actors[j], &B->ka, &B->in.uhot);
-			B->in.w = pws__smap_get_aux(&m->ws_ids, workspaces[j], &B->kw, &B->in.whot);
-			if (B->in.u == PWS__NONE || B->in.w == PWS__NONE)
-				C[i] = pws__miss_code(actors[j], workspaces[j], NULL);
-		}
-		/* (3) decide */
-		for (i = 0; i < k; i++) {
-			size_t j = base + i;
-			int r = PWS_RULE_NONE, a = 0;
+			if (rc == BATCH_IDS) {
+				uint64_t uhot, whot;
+				uint32_t u = pws__smap_get_aux(&m->user_ids, actors[j], &B->ka, &uhot);
+				uint32_t w = pws__smap_get_aux(&m->ws_ids, workspaces[j], &B->kw, &whot);
 
-			if (C[i] == PWS_OK) {
+				if (u == PWS__NONE || w == PWS__NONE) {
+					rc = pws__miss_code(actors[j], workspaces[j], NULL);
+				} else {
+					pws__who c;
+
+					if ((uhot & whot) & PWS__HOT_SET)
+						pws__who_init_hot(&c, m, u, w, B->in.hx, uhot, whot);
+					else
+						pws__who_init_h(&c, m, u, w, B->in.hx);
+					/* no element: pws__decide is pws__decide_live */
+					a = pws__decide_live(&c, actions[j], PWS__NONE, &r);
+					rc = PWS_OK;
+				}
+			} else if (rc == PWS_OK) {
 				pws__who c;
 
-				who_start(&c, m, &I[i].in);
-				a = decide(&c, actions[j], I[i].in.e, &r);
+				who_start(&c, m, &B->in);
+				a = pws__decide(&c, actions[j], B->in.e, &r);
 			}
 			allowed[j] = a;
 			if (rules)
 				rules[j] = r;
 			if (codes)
-				codes[j] = C[i];
+				codes[j] = rc;
 		}
 	}
 	pws__read_leave(p, slot);
