@@ -24,14 +24,6 @@ static void who_start(pws__who *c, const pws__model *m, const who_in *in)
 		pws__who_init_h(c, m, in->u, in->w, in->hx);
 }
 
-/* pws__decide; without an element, the same as pws__decide_live (one
- * call less on the check path). */
-static inline int decide(const pws__who *c, int action, uint32_t el, int *rule)
-{
-	return el == PWS__NONE ? pws__decide_live(c, action, el, rule)
-	                       : pws__decide(c, action, el, rule);
-}
-
 /* The common case of resolve: (actor, workspace), both non-empty. The
  * membership slot is placed by the hashes of the two id strings, so its
  * load starts together with the loads of the two id slots: three cache
@@ -82,7 +74,43 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	return PWS_OK;
 }
 
-static int check_one(const pws__model *m, int *allowed, int *rule, const char *actor,
+/* pws_check of (actor, workspace), both non-NULL: the ids hashed once
+ * (an empty one has length 0 and takes the single path, which refuses
+ * it); 1 when the single path must decide, else the status. */
+static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *rule,
+                                       const char *actor, int action, const char *ws)
+{
+	pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
+	uint64_t hx, uhot, whot;
+	uint32_t u, w;
+	pws__who c;
+	int r;
+
+	if (!ka.len || !kw.len)
+		return 1;
+	/* the membership slot is placed by the hashes of the two id strings:
+	 * its load starts together with the loads of the two id slots */
+	hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
+	pws__smap_prefetch(&m->user_ids, &ka);
+	pws__smap_prefetch(&m->ws_ids, &kw);
+	pws__umap_prefetch_h(&m->member_of, hx);
+	u = pws__smap_get_aux(&m->user_ids, actor, &ka, &uhot);
+	w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &whot);
+	if (u == PWS__NONE || w == PWS__NONE)
+		return pws__miss_code(actor, ws, NULL);
+	if ((uhot & whot) & PWS__HOT_SET)
+		pws__who_init_hot(&c, m, u, w, hx, uhot, whot);
+	else
+		pws__who_init_h(&c, m, u, w, hx);
+	/* no element: pws__decide is pws__decide_live */
+	*allowed = pws__decide_live(&c, action, PWS__NONE, &r);
+	if (rule)
+		*rule = r;
+	return PWS_OK;
+}
+
+/* pws_check's other cases: an element, malformed arguments. */
+static __attribute__((noinline)) int check_one(const pws__model *m, int *allowed, int *rule, const char *actor,
                      int action, const char *ws, const char *el)
 {
 	who_in in;
@@ -91,12 +119,11 @@ static int check_one(const pws__model *m, int *allowed, int *rule, const char *a
 
 	if (action <= 0 || action >= PWS_ACT_COUNT)
 		return PWS_EINVALID;
-	rc = !el && actor && actor[0] && ws && ws[0] ? resolve_ws(m, actor, ws, &in)
-	                                            : resolve(m, actor, ws, el, &in);
+	rc = resolve(m, actor, ws, el, &in);
 	if (rc)
 		return rc;
 	who_start(&c, m, &in);
-	*allowed = decide(&c, action, in.e, &r);
+	*allowed = pws__decide(&c, action, in.e, &r);
 	if (rule)
 		*rule = r;
 	return PWS_OK;
@@ -315,7 +342,11 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	slot = pws__read_enter(p);
 	if (!slot)
 		return PWS_EMISUSE;
-	rc = check_one(&p->m, allowed, rule, actor, action, workspace_id, element_id);
+	rc = 1;
+	if (!element_id && actor && workspace_id && action > 0 && action < PWS_ACT_COUNT)
+		rc = check_ws(&p->m, allowed, rule, actor, action, workspace_id);
+	if (rc == 1)
+		rc = check_one(&p->m, allowed, rule, actor, action, workspace_id, element_id);
 	pws__read_leave(p, slot);
 	return rc;
 }
