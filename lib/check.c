@@ -239,22 +239,23 @@ PWS_EXTERN int pws_ref_element(const pws_policy *p, pws_ref *ref, const char *el
 /* pws_check_ref of a hashed user and a hashed workspace, no element: the
  * membership slot placed by the references alone, its load started before
  * the references are checked and the records read. */
-static int check_ref_ws(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
+static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
                         int action, pws_ref workspace)
 {
 	const pws__model *m = &p->m;
-	uint64_t hx = pws__hx((uint32_t)workspace, (uint32_t)actor);
+	uint64_t hx = pws__hx((uint32_t)workspace, (uint32_t)actor), g = (uint64_t)p->gen + 1;
 	uint32_t u, w;
 	pws__who c;
-	int r, rc;
+	int r;
 
 	pws__umap_prefetch_h(&m->member_of, hx);
-	u = ref_index(p, actor, REF_USER, &rc);
-	if (u == PWS__NONE)
-		return rc;
-	w = ref_index(p, workspace, REF_WS, &rc);
-	if (w == PWS__NONE)
-		return rc;
+	/* ref_index of both, their kinds known: a generation or an index
+	 * that names nothing alive is stale */
+	u = (uint32_t)(actor >> 32) & (REF_H_INDEXES - 1);
+	w = (uint32_t)(workspace >> 32) & (REF_H_INDEXES - 1);
+	if (((actor >> 56) & REF_H_GENS) != g || ((workspace >> 56) & REF_H_GENS) != g ||
+	    u >= m->users.n || w >= m->wss.n || !USER(m, u)->alive)
+		return PWS_ENOTFOUND;
 	pws__who_init_h(&c, m, u, w, hx);
 	/* a hash that is not theirs could only have hidden the membership */
 	if (c.rec == PWS__NONE && pws__member_hx(m, w, u) != hx)
@@ -266,7 +267,7 @@ static int check_ref_ws(const pws_policy *p, int *allowed, int *rule, pws_ref ac
 }
 
 /* Every other case of pws_check_ref: an element, plain references. */
-static int check_ref_any(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
+static __attribute__((noinline)) int check_ref_any(const pws_policy *p, int *allowed, int *rule, pws_ref actor,
                          int action, pws_ref workspace, pws_ref element)
 {
 	const pws__model *m = &p->m;
