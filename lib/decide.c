@@ -25,7 +25,8 @@ static int who_is_pm(const pws__who *c)
 
 /* Everything else from the hot fields and the membership's slot (one
  * cache miss); the membership record itself is not read here. */
-static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
+static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx,
+                     const pws__ws *W)
 {
 	const pws__umap_slot *s = pws__umap_slot_h(&m->member_of, pws__pair(w, u), hx);
 	uint32_t aux = s ? s->aux : 0;
@@ -34,7 +35,7 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->m = m;
 	c->u = u;
 	c->w = w;
-	c->W = WS(m, w); /* an address only: not read on the check path */
+	c->W = W; /* an address only: not read on the check path */
 	c->rec = s ? s->val : PWS__NONE;
 	c->partner = c->uteam != c->wteam;
 	/* WS4: a team membership counts while its user is on the owning team;
@@ -73,7 +74,7 @@ void pws__who_init_h(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->lc = W->lc;
 	c->request = W->request;
 	c->was_partner = W->was_partner;
-	who_fill(c, m, u, w, hx);
+	who_fill(c, m, u, w, hx, W);
 }
 
 void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx,
@@ -90,7 +91,7 @@ void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w,
 	c->lc = (int)(whot >> 39) & 3;
 	c->request = (int)(whot >> 41) & 3;
 	c->was_partner = (int)(whot >> 43) & 1;
-	who_fill(c, m, u, w, hx);
+	who_fill(c, m, u, w, hx, WS(m, w));
 }
 
 static int allow(int *rule, int r)
