@@ -102,6 +102,9 @@ PWS_EXTERN int pws_check(const pws_policy *policy, int *allowed, int *rule,
  * is refused with ::PWS_ENOTFOUND once that entity is removed (a user or
  * element re-added under the same id gets a new reference) and after
  * pws_snapshot_import() replaced the whole state. 0 is ::PWS_REF_NONE.
+ * Its bits are the library's own (they may change between releases) and
+ * use all 64: keep it as an unsigned 64-bit value (in JavaScript a
+ * BigInt), never as a double.
  */
 typedef uint64_t pws_ref;
 
