@@ -176,3 +176,37 @@ test('constants come from the generated module and match the library', () => {
   }
   assert.match(pw.ruleText('IN3'), /\w/);
 });
+
+test('references use all 64 bits: pws_ref_user/pws_ref_workspace give BigInts that pws_check_ref takes back', () => {
+  const { fns } = pw.native();
+  const p = new pw.Policy();
+  try {
+    p.teamAdd('t', 'T');
+    p.userAdd('u', 'u@t.example', 't', pw.TeamRole.SUPER_ADMIN);
+    p.userAdd('v', 'v@t.example', 't', pw.TeamRole.MEMBER);
+    p.workspaceCreate('u', 'w', 'W');
+    const ru = [0], rv = [0], rw = [0], allowed = [0], rule = [0];
+    assert.equal(fns.pws_ref_user(p.handle, ru, 'u'), pw.StatusCode.OK);
+    assert.equal(fns.pws_ref_user(p.handle, rv, 'v'), pw.StatusCode.OK);
+    assert.equal(fns.pws_ref_workspace(p.handle, rw, 'w'), pw.StatusCode.OK);
+    // A reference may exceed 2^53: it must travel as a BigInt, not a rounded Number.
+    for (const r of [ru[0], rv[0], rw[0]]) {
+      assert.ok(typeof r === 'bigint' || Number.isSafeInteger(r), `reference ${r} kept exactly`);
+    }
+    assert.equal(typeof ru[0], 'bigint', 'a user reference carries its id hash in the high bits');
+    // Rounded through a Number, a reference is damaged: refused, or (when the damaged
+    // hash still finds the slot) the same user's answer, never another user's.
+    const rc = fns.pws_check_ref(p.handle, allowed, rule, Number(ru[0]), pw.Action.VIEW, rw[0], 0);
+    assert.ok(rc !== pw.StatusCode.OK || allowed[0] === 1, `rounded reference: rc ${rc}`);
+    assert.equal(fns.pws_check_ref(p.handle, allowed, rule, ru[0], pw.Action.VIEW, rw[0], 0),
+      pw.StatusCode.OK);
+    assert.equal(allowed[0], 1, 'the workspace admin may view it');
+    assert.equal(fns.pws_check_ref(p.handle, allowed, rule, rv[0], pw.Action.VIEW, rw[0], 0),
+      pw.StatusCode.OK);
+    assert.equal(allowed[0], 0, 'a team member who is not in the workspace may not (by reference as by id)');
+    const byId = p.check('v', pw.Action.VIEW, 'w');
+    assert.equal(Boolean(allowed[0]), Boolean(byId.allowed ?? byId));
+  } finally {
+    p.close();
+  }
+});
