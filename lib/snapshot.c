@@ -1806,10 +1806,72 @@ static int rd_flag(importer *im, binrd *r, const char *path, const char *key, in
 	return PWS_OK;
 }
 
+/* path_idx's text for i + 1 from the one for i, written in place: the
+ * prefix stays, the digits count up (a bulk load reads a million users;
+ * formatting each path anew cost more than checking the record). path
+ * holds "<prefix>[<digits>]" and pre is the prefix's length. */
+static void path_next(char path[PATH_SIZE], size_t pre)
+{
+	size_t end = pre + 1 + strlen(path + pre + 1) - 1, k = end; /* at ']' */
+
+	while (k > pre + 1 && path[k - 1] == '9')
+		path[--k] = '0';
+	if (k > pre + 1) {
+		path[k - 1]++;
+		return;
+	}
+	/* all nines: one digit more ("[99]" -> "[100]") */
+	path[pre + 1] = '1';
+	path[end] = '0';
+	path[end + 1] = ']';
+	path[end + 2] = '\0';
+}
+
+/* Whether the l bytes at p are all printable ASCII (0x20..0x7e): then an
+ * id made of them holds no NUL, no control byte and no bad UTF-8, and is
+ * valid when 1 to 255 bytes long (pws__valid_id decides every other one).
+ * Eight bytes a step. */
+static int printable_ascii(const unsigned char *p, size_t l)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t w;
+
+	for (; l >= 8; l -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		/* a byte < 0x20, a byte >= 0x80, or a byte 0x7f */
+		if (((w - ones * 0x20) | w | ((w ^ (ones * 0x7f)) - ones)) & high)
+			return 0;
+	}
+	for (; l; l--, p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* rd_id for a required id of a user record, the printable ASCII ids of
+ * a host's directory checked in one pass over their bytes. */
+static int rd_user_id(importer *im, binrd *r, const char *path, const char **out)
+{
+	uint32_t l;
+
+	if (r->end - r->p >= 4 && (l = rd_le32(r->p)) >= 1 && l <= 255 &&
+	    (size_t)(r->end - r->p - 4) >= l && printable_ascii(r->p + 4, l) &&
+	    r->cap - r->used >= (size_t)l + 1) {
+		memcpy(r->scratch + r->used, r->p + 4, l);
+		r->scratch[r->used + l] = '\0';
+		*out = r->scratch + r->used;
+		r->used += (size_t)l + 1;
+		r->p += 4 + (size_t)l;
+		return PWS_OK;
+	}
+	return rd_id(im, r, path, "id", 0, 0, out);
+}
+
 static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 {
-	char path[PATH_SIZE];
-	uint32_t i;
+	static const char prefix[] = "image.users";
+	char path[PATH_SIZE], last_team[256];
+	uint32_t i, last_t = PWS__NONE;
 	int rc;
 
 	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 14)
@@ -1828,10 +1890,13 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 		uint32_t t = PWS__NONE;
 		int role = 0, pm = 0;
 
-		path_idx(path, "image.users", i);
+		if (i == 0)
+			path_idx(path, prefix, 0);
+		else
+			path_next(path, sizeof prefix - 1);
 		rc = rd_record(im, r);
 		if (!rc)
-			rc = rd_id(im, r, path, "id", 0, 0, &id);
+			rc = rd_user_id(im, r, path, &id);
 		if (!rc && (rc = rd_str(r, 0, &email)) == PWS_EINVALID)
 			rc = bad(im, "%s.email: truncated or malformed", path);
 		if (!rc)
@@ -1842,8 +1907,16 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 			rc = rd_enum(im, r, path, "team_role", 0, TEAM_ROLE_NAMES, &role);
 		if (!rc)
 			rc = rd_flag(im, r, path, "partner_manager", &pm);
-		if (!rc && team)
+		/* users come in runs of one team: its id is looked up once a run */
+		if (!rc && team && last_t != PWS__NONE && strcmp(team, last_team) == 0) {
+			t = last_t;
+		} else if (!rc && team) {
 			rc = team_ref(im, team, path, "team", &t);
+			if (!rc && strlen(team) < sizeof last_team) {
+				strcpy(last_team, team);
+				last_t = t;
+			}
+		}
 		if (!rc)
 			rc = user_add(im, path, id, email, t, role, pm, &(*idx)[i]);
 		if (rc)
