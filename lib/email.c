@@ -338,3 +338,22 @@ PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
 	memcpy(out, buf, n + 1);
 	return PWS_OK;
 }
+
+int pws__email_is_key_at(const char *s, size_t len, const char *dom, size_t dom_len)
+{
+	size_t local_len, i;
+
+	if (len <= dom_len + 1 || len > PWS__EMAIL_MAX)
+		return 0;
+	local_len = len - dom_len - 1;
+	if (s[local_len] != '@' || memcmp(s + local_len + 1, dom, dom_len) != 0)
+		return 0;
+	/* what pws__email_norm checks before and of the local part, and
+	 * pws__email_key's lowercase local part */
+	if (scan_bytes(s, local_len) || s[0] == '"' || local_check(s, local_len))
+		return 0;
+	for (i = 0; i < local_len; i++)
+		if (s[i] >= 'A' && s[i] <= 'Z')
+			return 0;
+	return 1;
+}

@@ -511,6 +511,10 @@ typedef struct importer {
 	/* the domain atom of the last user added (PWS__NONE: none yet): users
 	 * come in runs of one domain, whose atom is then not looked up again */
 	uint32_t last_domain;
+	/* the domain of the last address check_email found to be an identity
+	 * key (key_dom_len 0: none yet) */
+	char key_dom[PWS__EMAIL_MAX + 1];
+	size_t key_dom_len;
 } importer;
 
 #if defined(__GNUC__)
@@ -867,13 +871,20 @@ static int check_email(importer *im, const char *const *out, const char *path,
 {
 	char k[PWS__EMAIL_MAX + 1];
 	const char *why = NULL;
+	size_t len = strlen(*out);
 
-	if (pws__email_key(k, *out, strlen(*out), &why) != PWS_OK)
+	/* the domain of the last address found in identity-key form: then
+	 * only the local part is checked (users come in runs of one domain) */
+	if (im->key_dom_len && pws__email_is_key_at(*out, len, im->key_dom, im->key_dom_len))
+		return PWS_OK;
+	if (pws__email_key(k, *out, len, &why) != PWS_OK)
 		return bad(im, "%s.%s: malformed address '" Q "': %s", path, key, *out,
 		           why ? why : "invalid");
 	if (strcmp(k, *out) != 0)
 		return bad(im, "%s.%s: '" Q "' is not normalized (expected '" Q "')", path, key,
 		           *out, k);
+	im->key_dom_len = strlen(pws__email_domain(k));
+	memcpy(im->key_dom, pws__email_domain(k), im->key_dom_len);
 	return PWS_OK;
 }
 

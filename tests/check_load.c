@@ -321,6 +321,42 @@ START_TEST(load_state_bad_input_changes_nothing)
 }
 END_TEST
 
+/* After an address of a domain is checked, the next ones of that domain
+ * are checked by their local part only: every rule still applies to them
+ * (and a different spelling of the domain is checked in full). */
+START_TEST(load_state_addresses_in_a_run_of_one_domain)
+{
+	static const char *const bad_addr[] = {
+		"Ann@pub.com", "a..nn@pub.com", ".ann@pub.com", "ann.@pub.com", "\"ann\"@pub.com",
+		"a nn@pub.com", "a\tnn@pub.com", "a\001nn@pub.com", "a\177nn@pub.com",
+		"a\303\251@pub.com", "a(n)@pub.com", "a,n@pub.com", "a[n]@pub.com", "a@n@pub.com",
+		"@pub.com", "ann@PUB.com", "ann@pub.com.", "ann@pub..com",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@pub.com"};
+	lstore s;
+	pws_policy *p;
+	size_t i;
+
+	memset(&s, 0, sizeof s);
+	load_reset();
+	p = open_on(&s);
+	small_state(p);
+	for (i = 0; i < sizeof bad_addr / sizeof bad_addr[0]; i++) {
+		U[1].email = bad_addr[i];
+		refused(p, &s, bad_addr[i]);
+		ck_assert_msg(strstr(tw_res.message, "users[1].email"), "%s: %s", bad_addr[i],
+		              tw_res.message);
+	}
+	/* a 64-byte local part, a +tag, specials allowed unquoted: loaded */
+	U[1].email = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@pub.com";
+	OK(pws_load_state(p, &L, RES));
+	load_reset();
+	U[1].email = "a.n+n!#$%&'*/=?^_`{|}~-@pub.com";
+	OK(pws_load_state(p, &L, RES));
+	pws_policy_free(p);
+	lstore_free(&s);
+}
+END_TEST
+
 START_TEST(load_state_storage_failure_changes_nothing)
 {
 	lstore s;
@@ -401,6 +437,7 @@ Suite *pws_load_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, load_state_builds_and_reloads);
 	tcase_add_test(tc, load_state_bad_input_changes_nothing);
+	tcase_add_test(tc, load_state_addresses_in_a_run_of_one_domain);
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
 	tcase_add_test(tc, load_state_oom_persistent);
