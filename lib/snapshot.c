@@ -1092,7 +1092,8 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
 	    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
-	    pws__smap_reserve(im->mem, &m->user_ids, 1) || !(idc = pws__strdup(im->mem, id)))
+	    pws__smap_reserve(im->mem, &m->user_ids, 1) ||
+	    !(idc = pws__model_strdup(im->mem, m, id, ki.len)))
 		return PWS_ENOMEM;
 	u = m->users.n++;
 	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
@@ -1878,6 +1879,36 @@ static int rd_user_id(importer *im, binrd *r, const char *path, const char **out
 	return rd_id(im, r, path, "id", 0, 0, out);
 }
 
+/* The bytes the ids and addresses of n user records from p take as C
+ * strings, for the model's string block (one allocation instead of two a
+ * user). Stops at the first record that does not parse: the reading
+ * reports it. */
+static size_t users_str_bytes(const unsigned char *p, const unsigned char *end, uint32_t n)
+{
+	size_t sum = 0;
+	uint32_t i, k, l;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 3; k++) { /* id, email, team */
+			if (end - p < 4)
+				return sum;
+			l = rd_le32(p);
+			p += 4;
+			if (k == 2 && l == UINT32_MAX)
+				break;
+			if ((size_t)(end - p) < l)
+				return sum;
+			p += l;
+			if (k < 2)
+				sum += (size_t)l + 1;
+		}
+		if (end - p < 2)
+			return sum;
+		p += 2;
+	}
+	return sum;
+}
+
 static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 {
 	static const char prefix[] = "image.users";
@@ -1894,7 +1925,8 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	    pws__smap_reserve(im->mem, &im->m->user_ids, *n) ||
 	    pws__umap_reserve(im->mem, &im->m->user_by_email, *n) ||
 	    pws__smap_reserve(im->mem, &im->m->atoms, *n + *n / 8) ||
-	    pws__vec_reserve(im->mem, &im->m->atom_str, sizeof(char *), *n + *n / 8))
+	    pws__vec_reserve(im->mem, &im->m->atom_str, sizeof(char *), *n + *n / 8) ||
+	    pws__model_strs_reserve(im->mem, im->m, users_str_bytes(r->p, r->end, *n)))
 		return PWS_ENOMEM;
 	for (i = 0; i < *n; i++) {
 		const char *id, *email, *team;

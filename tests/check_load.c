@@ -239,6 +239,13 @@ START_TEST(load_state_builds_and_reloads)
 		pws_snapshot_free(p, json);
 		pws_policy_free(r);
 	}
+	/* a loaded user's id and address live in the model's string block:
+	 * removing the user (and failing to add one) frees nothing of it, and
+	 * a new user with the old id and address is allocated as usual */
+	OK(pws_user_remove(p, "ann", RES));
+	ck_assert_int_eq(pws_user_add(p, "pam", "x@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES),
+	                 PWS_EEXISTS);
+	OK(pws_user_add(p, "ann", "ann@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
 	/* calls go on after a load */
 	OK(pws_invite(p, "pam", "hub", "cid@beta.io", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
 	OK(pws_invite_accept(p, "cid", "hub", NULL, RES));
