@@ -2373,7 +2373,7 @@ static int nul_byte(importer *im, const char *json, size_t len)
 /* A snapshot (bin NULL) or a state image (bin set: the replay's, or a
  * bulk load's when log_image, written through as a state image record). */
 static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
-                        size_t bin_len, int log_image, pws_result *res)
+                        size_t bin_len, int log_image, pws__rec *pre, pws_result *res)
 {
 	importer im;
 	pws__model nm, old;
@@ -2431,7 +2431,12 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	 * write the import through (it replays as one record), or give up */
 	if (!bin) /* json is set: NULL (length 0) reads as "", which is refused */
 		pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json, len);
-	else if (log_image)
+	else if (log_image && pre && p->has_storage) {
+		/* the record the image was encoded into: sealed, not copied */
+		op.rec = *pre;
+		memset(pre, 0, sizeof *pre);
+		pws__rec_seal(op.mem, &op.rec);
+	} else if (log_image)
 		pws__op_log(&op, PWS__OP_STATE_IMAGE, "bb", json, len, (const char *)bin, bin_len);
 	if (pws__op_persist(&op)) {
 		pws__model_free(&p->mem, &nm);
@@ -2453,7 +2458,7 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 		return PWS_EINVALID;
 	if (!p)
 		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
-	return import_state(p, json, len, NULL, 0, 0, res);
+	return import_state(p, json, len, NULL, 0, 0, NULL, res);
 }
 
 int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
@@ -2463,11 +2468,17 @@ int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsign
 	 * which writes nothing */
 	if (!p->replaying)
 		return PWS_EMISUSE;
-	return import_state(p, json, jlen, bin, blen, 0, res);
+	return import_state(p, json, jlen, bin, blen, 0, NULL, res);
 }
 
 int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
                     size_t blen, pws_result *res)
 {
-	return import_state(p, json, jlen, bin, blen, !p->replaying, res);
+	return import_state(p, json, jlen, bin, blen, !p->replaying, NULL, res);
+}
+
+int pws__image_load_rec(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
+                        size_t blen, pws__rec *rec, pws_result *res)
+{
+	return import_state(p, json, jlen, bin, blen, !p->replaying, rec, res);
 }
