@@ -1955,8 +1955,8 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 			t = last_t;
 		} else if (!rc && team) {
 			rc = team_ref(im, team, path, "team", &t);
-			if (!rc && strlen(team) < sizeof last_team) {
-				strcpy(last_team, team);
+			if (!rc) { /* a valid id: at most 255 bytes */
+				memcpy(last_team, team, strlen(team) + 1);
 				last_t = t;
 			}
 		}
