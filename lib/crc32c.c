@@ -88,11 +88,10 @@ __attribute__((target("sse4.2"))) static uint32_t crc_hw(uint32_t crc, const voi
 
 uint32_t pws__crc32c(uint32_t crc, const void *data, size_t len)
 {
-	static int hw = -1; /* racing first callers all store the same answer */
-
-	if (hw < 0)
-		hw = __builtin_cpu_supports("sse4.2") ? 1 : 0;
-	return hw ? crc_hw(crc, data, len) : pws__crc32c_soft(crc, data, len);
+	/* a read of the CPU model libgcc filled in at start-up: no state of
+	 * our own, nothing shared written */
+	return __builtin_cpu_supports("sse4.2") ? crc_hw(crc, data, len)
+	                                        : pws__crc32c_soft(crc, data, len);
 }
 #else
 uint32_t pws__crc32c(uint32_t crc, const void *data, size_t len)
