@@ -1867,8 +1867,11 @@ static int rd_user_id(importer *im, binrd *r, const char *path, const char **out
 	uint32_t l;
 
 	if (r->end - r->p >= 4 && (l = rd_le32(r->p)) >= 1 && l <= 255 &&
-	    (size_t)(r->end - r->p - 4) >= l && printable_ascii(r->p + 4, l) &&
-	    r->cap - r->used >= (size_t)l + 1) {
+	    (size_t)(r->end - r->p - 4) >= l && printable_ascii(r->p + 4, l)) {
+		/* the id is a record's first string: rd_record left room for
+		 * the rest of the image, or 4 MiB */
+		if (r->cap - r->used < (size_t)l + 1) /* GCOVR_EXCL_BR_LINE: see above */
+			return rd_id(im, r, path, "id", 0, 0, out);
 		memcpy(r->scratch + r->used, r->p + 4, l);
 		r->scratch[r->used + l] = '\0';
 		*out = r->scratch + r->used;

@@ -423,6 +423,7 @@ START_TEST(load_state_many_users)
 	MU[501].team_id = NULL;
 	MU[501].team_role = 0;
 	MU[502].email = "a.b+c@pub.com";
+	MU[503].id = "abcdefgh\xc3\xa9";        /* 8 printable bytes, then UTF-8 */
 	OK(pws_load_state(p, &L, RES));
 	many_reset();
 	MU[100].id = "u7";
@@ -438,6 +439,10 @@ START_TEST(load_state_many_users)
 	many_refused(p, &s, "control byte in id", "users[10].id");
 	MU[11].id = "a\377b";
 	many_refused(p, &s, "bad UTF-8 in id", "users[11].id");
+	MU[13].id = "abcdefg\001h";
+	many_refused(p, &s, "control byte in an id's first 8 bytes", "users[13].id");
+	MU[14].id = "abcdefgh\177";
+	many_refused(p, &s, "DEL after an id's first 8 bytes", "users[14].id");
 	memset(long_addr, 'x', 250);
 	memcpy(long_addr + 250, "@pub.com", 9);
 	MU[12].email = long_addr;
