@@ -12,4 +12,8 @@
  * "123456789", 9) == 0xe3069283. */
 uint32_t pws__crc32c(uint32_t crc, const void *data, size_t len);
 
+/* The same by table look-up, a byte at a time (what pws__crc32c falls back
+ * to without the SSE 4.2 instruction; tested on its own). */
+uint32_t pws__crc32c_soft(uint32_t crc, const void *data, size_t len);
+
 #endif

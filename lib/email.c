@@ -338,3 +338,38 @@ PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
 	memcpy(out, buf, n + 1);
 	return PWS_OK;
 }
+
+int pws__email_is_key_at(const char *s, size_t len, const char *dom, size_t dom_len)
+{
+	/* the bytes a local part of an identity key may hold: printable ASCII
+	 * but space (scan_bytes), no special (is_local_char), no capital
+	 * letter (pws__email_key lowercases them), as bits of two words */
+	static const uint64_t lo = (~0ull << 33) & ~((1ull << '"') | (1ull << '(') | (1ull << ')') |
+	                                             (1ull << ',') | (1ull << ':') | (1ull << ';') |
+	                                             (1ull << '<') | (1ull << '>'));
+	static const uint64_t hi = ((1ull << 63) - 1) & ~(1ull | (((1ull << 26) - 1) << 1) |
+	                                                  (1ull << ('[' - 64)) |
+	                                                  (1ull << ('\\' - 64)) |
+	                                                  (1ull << (']' - 64)));
+	size_t local_len, i;
+
+	if (len <= dom_len + 1 || len > PWS__EMAIL_MAX)
+		return 0;
+	local_len = len - dom_len - 1;
+	if (local_len > LOCAL_MAX || s[local_len] != '@' ||
+	    memcmp(s + local_len + 1, dom, dom_len) != 0)
+		return 0;
+	/* what local_check refuses besides the bytes: dots first, last or
+	 * doubled ('"' first, a quoted local part, is a byte refused) */
+	if (s[0] == '.' || s[local_len - 1] == '.')
+		return 0;
+	for (i = 0; i < local_len; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 128 || !(((c < 64 ? lo : hi) >> (c & 63)) & 1u))
+			return 0;
+		if (c == '.' && s[i + 1] == '.')
+			return 0;
+	}
+	return 1;
+}

@@ -32,4 +32,11 @@ const char *pws__email_domain(const char *normalized);
 int pws__email_key(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
                    const char **why);
 
+/* Whether s[0..len) is an identity key (pws__email_key gives it back
+ * unchanged) whose domain is dom[0..dom_len), the domain of an address
+ * already found to be an identity key: then only the local part needs
+ * checking. 0 says "not known to be": ask pws__email_key. A host's
+ * directory holds runs of addresses of one domain. */
+int pws__email_is_key_at(const char *s, size_t len, const char *dom, size_t dom_len);
+
 #endif

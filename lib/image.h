@@ -52,4 +52,10 @@ int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsign
 int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
                     size_t blen, pws_result *res);
 
+/* The same, bin encoded in place in rec, a record of PWS__OP_STATE_IMAGE
+ * holding json and bin as its two arguments, not sealed: written through
+ * as it is (then rec is left empty). The caller frees rec either way. */
+int pws__image_load_rec(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
+                        size_t blen, pws__rec *rec, pws_result *res);
+
 #endif

@@ -245,6 +245,11 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	uint32_t *orgs = NULL;
 	unsigned char *bin = NULL;
 	size_t size = 0;
+	pws__rec rec;
+	/* written through: the image is encoded into its record, not copied */
+	int in_rec = p && p->has_storage && !p->replaying;
+	const char *json;
+	size_t jlen;
 	int rc;
 
 	if (res && (res->version == 0 || res->version > PWS_RESULT_VERSION))
@@ -256,6 +261,9 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 		                          "load is NULL or its version is not PWS_LOAD_VERSION");
 	if (!l->json && l->json_len)
 		return pws__result_simple(res, PWS_EINVALID, "json is NULL but json_len is not 0");
+	json = l->json ? l->json : no_json;
+	jlen = l->json ? l->json_len : sizeof no_json - 1;
+	memset(&rec, 0, sizeof rec);
 	memset(&ot, 0, sizeof ot);
 	ot.mem = &p->mem;
 	msg[0] = 0;
@@ -264,12 +272,20 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 		rc = PWS_ENOMEM;
 	if (!rc)
 		rc = measure(l, &ot, orgs, &size, msg, sizeof msg);
-	if (!rc && !(bin = pws__malloc(&p->mem, size)))
+	if (!rc && in_rec) {
+		pws__rec_start(&p->mem, &rec, PWS__OP_STATE_IMAGE);
+		/* header, two bytes arguments ('s', length, bytes), checksum */
+		pws__rec_reserve(&p->mem, &rec, 6 + 5 + jlen + 5 + size + PWS__REC_CRC_LEN);
+		pws__rec_bytes(&p->mem, &rec, json, jlen);
+		if (!(bin = pws__rec_bytes_room(&p->mem, &rec, size)))
+			rc = PWS_ENOMEM;
+	} else if (!rc && !(bin = pws__malloc(&p->mem, size))) {
 		rc = PWS_ENOMEM;
+	}
 	if (!rc) {
 		encode(l, &ot, orgs, bin);
-		rc = pws__image_load(p, l->json ? l->json : no_json,
-		                     l->json ? l->json_len : sizeof no_json - 1, bin, size, res);
+		rc = in_rec ? pws__image_load_rec(p, json, jlen, bin, size, &rec, res)
+		            : pws__image_load(p, json, jlen, bin, size, res);
 		/* the image's positions are the arrays' ones: name the arrays */
 		if (rc && res && strncmp(res->message, "image.", 6) == 0)
 			memmove(res->message, res->message + 6, strlen(res->message + 6) + 1);
@@ -282,7 +298,10 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	} else {
 		rc = pws__result_simple(res, rc, rc == PWS_ENOMEM ? "out of memory" : msg);
 	}
-	pws__free(&p->mem, bin);
+	if (in_rec)
+		pws__rec_free(&p->mem, &rec);
+	else
+		pws__free(&p->mem, bin);
 	pws__free(&p->mem, orgs);
 	pws__free(&p->mem, ot.slot);
 	pws__free(&p->mem, ot.str);

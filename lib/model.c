@@ -58,12 +58,51 @@ static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
 	pws__vec_free(mem, v);
 }
 
-static void free_keys(const pws__mem *mem, pws__smap *ids)
+static int in_strs(const pws__model *m, const char *s)
+{
+	uintptr_t a = (uintptr_t)s, b = (uintptr_t)m->strs;
+
+	return m->strs && a >= b && a - b < m->strs_cap;
+}
+
+int pws__model_strs_reserve(const pws__mem *mem, pws__model *m, size_t bytes)
+{
+	if (m->strs || !bytes)
+		return PWS_OK;
+	if (!(m->strs = pws__malloc(mem, bytes)))
+		return PWS_ENOMEM;
+	m->strs_cap = bytes;
+	m->strs_used = 0;
+	return PWS_OK;
+}
+
+char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_t len)
+{
+	char *c;
+
+	if (m->strs && m->strs_cap - m->strs_used > len) {
+		c = m->strs + m->strs_used;
+		m->strs_used += len + 1;
+	} else if (!(c = pws__malloc(mem, len + 1))) {
+		return NULL;
+	}
+	memcpy(c, s, len);
+	c[len] = '\0';
+	return c;
+}
+
+void pws__model_str_free(const pws__mem *mem, const pws__model *m, const char *s)
+{
+	if (!in_strs(m, s))
+		pws__free(mem, (void *)s);
+}
+
+static void free_keys(const pws__mem *mem, const pws__model *m, pws__smap *ids)
 {
 	uint32_t i;
 
 	for (i = 0; ids->s && i <= ids->mask; i++)
-		pws__free(mem, (void *)pws__smap_key_at(ids, i));
+		pws__model_str_free(mem, m, pws__smap_key_at(ids, i));
 	pws__smap_free(mem, ids);
 }
 
@@ -103,16 +142,18 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 		pws__ids_free(mem, &GROUP(m, i)->list);
 	pws__vec_free(mem, &m->groups);
 	pws__umap_free(mem, &m->group_of);
-	free_keys(mem, &m->team_ids);
-	free_keys(mem, &m->user_ids);
-	free_keys(mem, &m->ws_ids);
-	free_keys(mem, &m->el_ids);
-	free_keys(mem, &m->atoms);
+	free_keys(mem, m, &m->team_ids);
+	free_keys(mem, m, &m->user_ids);
+	free_keys(mem, m, &m->ws_ids);
+	free_keys(mem, m, &m->el_ids);
+	free_keys(mem, m, &m->atoms);
 	free_posts(mem, &m->updates, &m->upd_ids);
 	free_posts(mem, &m->replies, &m->reply_ids);
 	free_posts(mem, &m->history, &m->hist_ids);
 	free_posts(mem, &m->comments, &m->comment_ids);
 	pws__vec_free(mem, &m->atom_str);
+	pws__free(mem, m->strs);
+	m->strs = NULL;
 	pws__vec_free(mem, &m->teams);
 	pws__vec_free(mem, &m->users);
 	pws__vec_free(mem, &m->wss);
@@ -166,7 +207,7 @@ uint32_t pws__atom_intern_k(const pws__mem *mem, pws__model *m, const char *s,
 	if (pws__smap_reserve(mem, &m->atoms, 1) ||
 	    pws__vec_reserve(mem, &m->atom_str, sizeof(char *), 1))
 		return PWS__NONE;
-	copy = pws__strdup(mem, s);
+	copy = pws__model_strdup(mem, m, s, k->len);
 	if (!copy)
 		return PWS__NONE;
 	a = m->atom_str.n++;
@@ -426,7 +467,7 @@ void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 	while (m->atom_str.n > before) {
 		const char *s = ((const char **)m->atom_str.v)[m->atom_str.n - 1];
 
-		pws__free(mem, (void *)pws__smap_del(&m->atoms, s));
+		pws__model_str_free(mem, m, pws__smap_del(&m->atoms, s));
 		m->atom_str.n--;
 	}
 }

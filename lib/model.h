@@ -106,6 +106,11 @@ typedef struct pws__post {     /* an update, a reply, a history entry or a comme
 typedef struct pws__model {
 	pws__smap atoms;       /* interned emails and domains -> atom index */
 	pws__vec atom_str;     /* const char * per atom */
+	/* the strings of a bulk load (user ids, interned addresses) in one
+	 * block [strs, strs + strs_cap), freed with the model: a key is freed
+	 * by pws__model_str_free, which leaves the block's alone */
+	char *strs;
+	size_t strs_used, strs_cap;
 	pws__smap team_ids, user_ids, ws_ids, el_ids;
 	pws__smap upd_ids, reply_ids, hist_ids, comment_ids;
 	pws__vec teams, users, wss, members, invites, elements;
@@ -294,6 +299,18 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
  * Moves a membership to the group of key org; the group must be prepared. */
 void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org);
 /* Drops atoms interned after `before` (failure path; nothing refers to them). */
+/* Allocates the model's string block of bytes bytes (once: PWS_OK
+ * without effect when there is one; PWS_ENOMEM). */
+int pws__model_strs_reserve(const pws__mem *mem, pws__model *m, size_t bytes);
+
+/* A copy of s[0..len) (NUL added) from the string block while it has
+ * room, else from the allocator; NULL on ENOMEM. */
+char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_t len);
+
+/* Frees a string of pws__model_strdup (or of the allocator): nothing for
+ * one in the block, which goes with the model. */
+void pws__model_str_free(const pws__mem *mem, const pws__model *m, const char *s);
+
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */
 void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);

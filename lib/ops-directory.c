@@ -513,7 +513,7 @@ PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *r
 		pws__member_unlink(op.m, U->members.v[U->members.n - 1]);
 	pws__umap_del(&op.m->user_by_email, U->email);
 	U->alive = 0;
-	pws__free(op.mem, (void *)pws__smap_del(&op.m->user_ids, user_id));
+	pws__model_str_free(op.mem, op.m, pws__smap_del(&op.m->user_ids, user_id));
 	U->id = "";
 	return pws__op_end(&op, PWS_OK);
 }

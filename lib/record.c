@@ -11,10 +11,11 @@
 
 #include <string.h>
 
-static void put(const pws__mem *m, pws__rec *r, const void *p, size_t n)
+/* Room for n more bytes (0), or r->oom set (-1). */
+static int room(const pws__mem *m, pws__rec *r, size_t n)
 {
 	if (r->oom)
-		return;
+		return -1;
 	if (r->len + n > r->cap) {
 		size_t cap = r->cap ? r->cap : 64;
 		unsigned char *b;
@@ -24,13 +25,35 @@ static void put(const pws__mem *m, pws__rec *r, const void *p, size_t n)
 		b = pws__realloc(m, r->buf, cap);
 		if (!b) {
 			r->oom = 1;
-			return;
+			return -1;
 		}
 		r->buf = b;
 		r->cap = cap;
 	}
+	return 0;
+}
+
+static void put(const pws__mem *m, pws__rec *r, const void *p, size_t n)
+{
+	if (room(m, r, n))
+		return;
 	memcpy(r->buf + r->len, p, n);
 	r->len += n;
+}
+
+void pws__rec_reserve(const pws__mem *m, pws__rec *r, size_t total)
+{
+	unsigned char *b;
+
+	if (r->oom || total <= r->cap)
+		return;
+	b = pws__realloc(m, r->buf, total);
+	if (!b) {
+		r->oom = 1;
+		return;
+	}
+	r->buf = b;
+	r->cap = total;
 }
 
 static void le16(unsigned char *b, uint16_t v)
@@ -74,6 +97,24 @@ void pws__rec_bytes(const pws__mem *m, pws__rec *r, const char *s, size_t n)
 	put_u32(m, r, (uint32_t)n);
 	put(m, r, s, n);
 	count_arg(r);
+}
+
+unsigned char *pws__rec_bytes_room(const pws__mem *m, pws__rec *r, size_t n)
+{
+	unsigned char *p;
+
+	if (n > UINT32_MAX) { /* GCOVR_EXCL_BR_LINE: as pws__rec_bytes */
+		r->oom = 1;
+		return NULL;
+	}
+	put(m, r, "s", 1);
+	put_u32(m, r, (uint32_t)n);
+	if (room(m, r, n))
+		return NULL;
+	p = r->buf + r->len;
+	r->len += n;
+	count_arg(r);
+	return p;
 }
 
 void pws__rec_str(const pws__mem *m, pws__rec *r, const char *s)

@@ -80,6 +80,15 @@ void pws__rec_bytes(const pws__mem *m, pws__rec *r, const char *s, size_t n);
 void pws__rec_int(const pws__mem *m, pws__rec *r, int64_t v);
 /* Ends a record: appends its checksum. No argument may follow. */
 void pws__rec_seal(const pws__mem *m, pws__rec *r);
+
+/* Sizes the buffer for total bytes of record at least (sets oom on
+ * failure): a record whose size is known is allocated once. */
+void pws__rec_reserve(const pws__mem *m, pws__rec *r, size_t total);
+
+/* A bytes argument of n bytes the caller writes in place: their address
+ * in the buffer (valid until the record grows), NULL when out of memory.
+ * A state image is encoded into its record this way, not copied into it. */
+unsigned char *pws__rec_bytes_room(const pws__mem *m, pws__rec *r, size_t n);
 void pws__rec_free(const pws__mem *m, pws__rec *r);
 
 /* A decoded argument. */

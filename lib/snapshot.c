@@ -511,6 +511,10 @@ typedef struct importer {
 	/* the domain atom of the last user added (PWS__NONE: none yet): users
 	 * come in runs of one domain, whose atom is then not looked up again */
 	uint32_t last_domain;
+	/* the domain of the last address check_email found to be an identity
+	 * key (key_dom_len 0: none yet) */
+	char key_dom[PWS__EMAIL_MAX + 1];
+	size_t key_dom_len;
 } importer;
 
 #if defined(__GNUC__)
@@ -867,13 +871,20 @@ static int check_email(importer *im, const char *const *out, const char *path,
 {
 	char k[PWS__EMAIL_MAX + 1];
 	const char *why = NULL;
+	size_t len = strlen(*out);
 
-	if (pws__email_key(k, *out, strlen(*out), &why) != PWS_OK)
+	/* the domain of the last address found in identity-key form: then
+	 * only the local part is checked (users come in runs of one domain) */
+	if (im->key_dom_len && pws__email_is_key_at(*out, len, im->key_dom, im->key_dom_len))
+		return PWS_OK;
+	if (pws__email_key(k, *out, len, &why) != PWS_OK)
 		return bad(im, "%s.%s: malformed address '" Q "': %s", path, key, *out,
 		           why ? why : "invalid");
 	if (strcmp(k, *out) != 0)
 		return bad(im, "%s.%s: '" Q "' is not normalized (expected '" Q "')", path, key,
 		           *out, k);
+	im->key_dom_len = strlen(pws__email_domain(k));
+	memcpy(im->key_dom, pws__email_domain(k), im->key_dom_len);
 	return PWS_OK;
 }
 
@@ -1081,7 +1092,8 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
 	    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
-	    pws__smap_reserve(im->mem, &m->user_ids, 1) || !(idc = pws__strdup(im->mem, id)))
+	    pws__smap_reserve(im->mem, &m->user_ids, 1) ||
+	    !(idc = pws__model_strdup(im->mem, m, id, ki.len)))
 		return PWS_ENOMEM;
 	u = m->users.n++;
 	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
@@ -1806,10 +1818,105 @@ static int rd_flag(importer *im, binrd *r, const char *path, const char *key, in
 	return PWS_OK;
 }
 
+/* path_idx's text for i + 1 from the one for i, written in place: the
+ * prefix stays, the digits count up (a bulk load reads a million users;
+ * formatting each path anew cost more than checking the record). path
+ * holds "<prefix>[<digits>]" and pre is the prefix's length. */
+static void path_next(char path[PATH_SIZE], size_t pre)
+{
+	size_t end = pre + 1 + strlen(path + pre + 1) - 1, k = end; /* at ']' */
+
+	while (k > pre + 1 && path[k - 1] == '9')
+		path[--k] = '0';
+	if (k > pre + 1) {
+		path[k - 1]++;
+		return;
+	}
+	/* all nines: one digit more ("[99]" -> "[100]") */
+	path[pre + 1] = '1';
+	path[end] = '0';
+	path[end + 1] = ']';
+	path[end + 2] = '\0';
+}
+
+/* Whether the l bytes at p are all printable ASCII (0x20..0x7e): then an
+ * id made of them holds no NUL, no control byte and no bad UTF-8, and is
+ * valid when 1 to 255 bytes long (pws__valid_id decides every other one).
+ * Eight bytes a step. */
+static int printable_ascii(const unsigned char *p, size_t l)
+{
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	uint64_t w;
+
+	for (; l >= 8; l -= 8, p += 8) {
+		memcpy(&w, p, 8);
+		/* a byte < 0x20, a byte >= 0x80, or a byte 0x7f */
+		if (((w - ones * 0x20) | w | ((w ^ (ones * 0x7f)) - ones)) & high)
+			return 0;
+	}
+	for (; l; l--, p++)
+		if (*p < 0x20 || *p >= 0x7f)
+			return 0;
+	return 1;
+}
+
+/* rd_id for a required id of a user record, the printable ASCII ids of
+ * a host's directory checked in one pass over their bytes. */
+static int rd_user_id(importer *im, binrd *r, const char *path, const char **out)
+{
+	uint32_t l;
+
+	if (r->end - r->p >= 4 && (l = rd_le32(r->p)) >= 1 && l <= 255 &&
+	    (size_t)(r->end - r->p - 4) >= l && printable_ascii(r->p + 4, l)) {
+		/* the id is a record's first string: rd_record left room for
+		 * the rest of the image, or 4 MiB */
+		if (r->cap - r->used < (size_t)l + 1) /* GCOVR_EXCL_BR_LINE: see above */
+			return rd_id(im, r, path, "id", 0, 0, out);
+		memcpy(r->scratch + r->used, r->p + 4, l);
+		r->scratch[r->used + l] = '\0';
+		*out = r->scratch + r->used;
+		r->used += (size_t)l + 1;
+		r->p += 4 + (size_t)l;
+		return PWS_OK;
+	}
+	return rd_id(im, r, path, "id", 0, 0, out);
+}
+
+/* The bytes the ids and addresses of n user records from p take as C
+ * strings, for the model's string block (one allocation instead of two a
+ * user). Stops at the first record that does not parse: the reading
+ * reports it. */
+static size_t users_str_bytes(const unsigned char *p, const unsigned char *end, uint32_t n)
+{
+	size_t sum = 0;
+	uint32_t i, k, l;
+
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < 3; k++) { /* id, email, team */
+			if (end - p < 4)
+				return sum;
+			l = rd_le32(p);
+			p += 4;
+			if (k == 2 && l == UINT32_MAX)
+				break;
+			if ((size_t)(end - p) < l)
+				return sum;
+			p += l;
+			if (k < 2)
+				sum += (size_t)l + 1;
+		}
+		if (end - p < 2)
+			return sum;
+		p += 2;
+	}
+	return sum;
+}
+
 static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 {
-	char path[PATH_SIZE];
-	uint32_t i;
+	static const char prefix[] = "image.users";
+	char path[PATH_SIZE], last_team[256];
+	uint32_t i, last_t = PWS__NONE;
 	int rc;
 
 	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 14)
@@ -1821,17 +1928,21 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	    pws__smap_reserve(im->mem, &im->m->user_ids, *n) ||
 	    pws__umap_reserve(im->mem, &im->m->user_by_email, *n) ||
 	    pws__smap_reserve(im->mem, &im->m->atoms, *n + *n / 8) ||
-	    pws__vec_reserve(im->mem, &im->m->atom_str, sizeof(char *), *n + *n / 8))
+	    pws__vec_reserve(im->mem, &im->m->atom_str, sizeof(char *), *n + *n / 8) ||
+	    pws__model_strs_reserve(im->mem, im->m, users_str_bytes(r->p, r->end, *n)))
 		return PWS_ENOMEM;
 	for (i = 0; i < *n; i++) {
 		const char *id, *email, *team;
 		uint32_t t = PWS__NONE;
 		int role = 0, pm = 0;
 
-		path_idx(path, "image.users", i);
+		if (i == 0)
+			path_idx(path, prefix, 0);
+		else
+			path_next(path, sizeof prefix - 1);
 		rc = rd_record(im, r);
 		if (!rc)
-			rc = rd_id(im, r, path, "id", 0, 0, &id);
+			rc = rd_user_id(im, r, path, &id);
 		if (!rc && (rc = rd_str(r, 0, &email)) == PWS_EINVALID)
 			rc = bad(im, "%s.email: truncated or malformed", path);
 		if (!rc)
@@ -1842,8 +1953,16 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 			rc = rd_enum(im, r, path, "team_role", 0, TEAM_ROLE_NAMES, &role);
 		if (!rc)
 			rc = rd_flag(im, r, path, "partner_manager", &pm);
-		if (!rc && team)
+		/* users come in runs of one team: its id is looked up once a run */
+		if (!rc && team && last_t != PWS__NONE && strcmp(team, last_team) == 0) {
+			t = last_t;
+		} else if (!rc && team) {
 			rc = team_ref(im, team, path, "team", &t);
+			if (!rc) { /* a valid id: at most 255 bytes */
+				memcpy(last_team, team, strlen(team) + 1);
+				last_t = t;
+			}
+		}
 		if (!rc)
 			rc = user_add(im, path, id, email, t, role, pm, &(*idx)[i]);
 		if (rc)
@@ -2257,7 +2376,7 @@ static int nul_byte(importer *im, const char *json, size_t len)
 /* A snapshot (bin NULL) or a state image (bin set: the replay's, or a
  * bulk load's when log_image, written through as a state image record). */
 static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
-                        size_t bin_len, int log_image, pws_result *res)
+                        size_t bin_len, int log_image, pws__rec *pre, pws_result *res)
 {
 	importer im;
 	pws__model nm, old;
@@ -2315,7 +2434,12 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	 * write the import through (it replays as one record), or give up */
 	if (!bin) /* json is set: NULL (length 0) reads as "", which is refused */
 		pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json, len);
-	else if (log_image)
+	else if (log_image && pre && p->has_storage) {
+		/* the record the image was encoded into: sealed, not copied */
+		op.rec = *pre;
+		memset(pre, 0, sizeof *pre);
+		pws__rec_seal(op.mem, &op.rec);
+	} else if (log_image)
 		pws__op_log(&op, PWS__OP_STATE_IMAGE, "bb", json, len, (const char *)bin, bin_len);
 	if (pws__op_persist(&op)) {
 		pws__model_free(&p->mem, &nm);
@@ -2337,7 +2461,7 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 		return PWS_EINVALID;
 	if (!p)
 		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
-	return import_state(p, json, len, NULL, 0, 0, res);
+	return import_state(p, json, len, NULL, 0, 0, NULL, res);
 }
 
 int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
@@ -2347,11 +2471,17 @@ int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsign
 	 * which writes nothing */
 	if (!p->replaying)
 		return PWS_EMISUSE;
-	return import_state(p, json, jlen, bin, blen, 0, res);
+	return import_state(p, json, jlen, bin, blen, 0, NULL, res);
 }
 
 int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
                     size_t blen, pws_result *res)
 {
-	return import_state(p, json, jlen, bin, blen, !p->replaying, res);
+	return import_state(p, json, jlen, bin, blen, !p->replaying, NULL, res);
+}
+
+int pws__image_load_rec(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
+                        size_t blen, pws__rec *rec, pws_result *res)
+{
+	return import_state(p, json, jlen, bin, blen, !p->replaying, rec, res);
 }

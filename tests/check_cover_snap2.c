@@ -741,6 +741,12 @@ START_TEST(image_refuses_truncated_user_records)
 	b_u32(&w, UINT32_MAX);
 	b_raw(&w, "0123456789abcdef", 16);
 	img_refused(&w, "image.users[0].id: truncated or malformed");
+	/* an id longer than the bytes left */
+	b_head(&w);
+	b_u32(&w, 1);
+	b_u32(&w, 40);
+	b_raw(&w, "0123456789abcdef", 16);
+	img_refused(&w, "image.users[0].id: truncated or malformed");
 	/* a malformed id */
 	b_head(&w);
 	b_u32(&w, 1);

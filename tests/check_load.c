@@ -6,6 +6,7 @@
  */
 #include "test-world.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -239,6 +240,13 @@ START_TEST(load_state_builds_and_reloads)
 		pws_snapshot_free(p, json);
 		pws_policy_free(r);
 	}
+	/* a loaded user's id and address live in the model's string block:
+	 * removing the user (and failing to add one) frees nothing of it, and
+	 * a new user with the old id and address is allocated as usual */
+	OK(pws_user_remove(p, "ann", RES));
+	ck_assert_int_eq(pws_user_add(p, "pam", "x@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES),
+	                 PWS_EEXISTS);
+	OK(pws_user_add(p, "ann", "ann@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
 	/* calls go on after a load */
 	OK(pws_invite(p, "pam", "hub", "cid@beta.io", PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
 	OK(pws_invite_accept(p, "cid", "hub", NULL, RES));
@@ -316,6 +324,129 @@ START_TEST(load_state_bad_input_changes_nothing)
 	refused(p, &s, "NULL array");
 	M[0].role = -1;
 	refused(p, &s, "negative role");
+	pws_policy_free(p);
+	lstore_free(&s);
+}
+END_TEST
+
+/* After an address of a domain is checked, the next ones of that domain
+ * are checked by their local part only: every rule still applies to them
+ * (and a different spelling of the domain is checked in full). */
+START_TEST(load_state_addresses_in_a_run_of_one_domain)
+{
+	static const char *const bad_addr[] = {
+		"Ann@pub.com", "a..nn@pub.com", ".ann@pub.com", "ann.@pub.com", "\"ann\"@pub.com",
+		"a nn@pub.com", "a\tnn@pub.com", "a\001nn@pub.com", "a\177nn@pub.com",
+		"a\303\251@pub.com", "a(n)@pub.com", "a,n@pub.com", "a[n]@pub.com", "a@n@pub.com",
+		"@pub.com", "ann@PUB.com", "ann@pub.com.", "ann@pub..com",
+		"xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@pub.com"};
+	lstore s;
+	pws_policy *p;
+	size_t i;
+
+	memset(&s, 0, sizeof s);
+	load_reset();
+	p = open_on(&s);
+	small_state(p);
+	for (i = 0; i < sizeof bad_addr / sizeof bad_addr[0]; i++) {
+		U[1].email = bad_addr[i];
+		refused(p, &s, bad_addr[i]);
+		ck_assert_msg(strstr(tw_res.message, "users[1].email"), "%s: %s", bad_addr[i],
+		              tw_res.message);
+	}
+	/* a 64-byte local part, a +tag, specials allowed unquoted: loaded */
+	U[1].email = "xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx@pub.com";
+	OK(pws_load_state(p, &L, RES));
+	load_reset();
+	U[1].email = "a.n+n!#$%&'*/=?^_`{|}~-@pub.com";
+	OK(pws_load_state(p, &L, RES));
+	pws_policy_free(p);
+	lstore_free(&s);
+}
+END_TEST
+
+/* A thousand users: the record paths count up past 9, 99 and 999, runs
+ * of one team and one domain, and the users' ids checked 8 bytes a step
+ * or by pws__valid_id. */
+#define MANY 1000
+
+static pws_load_user MU[MANY];
+static char mu_id[MANY][16], mu_email[MANY][32];
+
+static void many_reset(void)
+{
+	static const char teams[] =
+		"{\"format\": 1, \"teams\": [{\"id\": \"pub\", \"name\": \"Pub\", \"plan\": "
+		"\"enterprise\", \"seats\": 100000, \"domains\": [\"pub.com\"]}]}";
+	int i;
+
+	for (i = 0; i < MANY; i++) {
+		snprintf(mu_id[i], sizeof mu_id[i], "u%d", i);
+		snprintf(mu_email[i], sizeof mu_email[i], "u%d@pub.com", i);
+		MU[i] = (pws_load_user){mu_id[i], mu_email[i], i % 3 ? "pub" : NULL,
+		                        i % 3 ? PWS_TEAM_MEMBER : 0, 0};
+	}
+	memset(&L, 0, sizeof L);
+	L.version = PWS_LOAD_VERSION;
+	L.json = teams;
+	L.json_len = sizeof teams - 1;
+	L.users = MU;
+	L.n_users = MANY;
+}
+
+static void many_refused(pws_policy *p, lstore *s, const char *what, const char *path)
+{
+	uint64_t d = digest(p);
+	size_t n = s->n;
+	int rc = pws_load_state(p, &L, RES);
+
+	ck_assert_msg(rc == PWS_EINVALID, "%s: %d (%s)", what, rc, tw_res.message);
+	ck_assert_msg(strncmp(tw_res.message, path, strlen(path)) == 0, "%s: %s", what,
+	              tw_res.message);
+	ck_assert(digest(p) == d);
+	ck_assert_uint_eq(s->n, n);
+	many_reset();
+}
+
+START_TEST(load_state_many_users)
+{
+	static char long_id[300], long_addr[300];
+	lstore s;
+	pws_policy *p;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	small_state(p);
+	many_reset();
+	MU[500].id = "jos\xc3\xa9";             /* UTF-8: checked by pws__valid_id */
+	MU[501].email = "u501@example.org";       /* no team: another domain */
+	MU[501].team_id = NULL;
+	MU[501].team_role = 0;
+	MU[502].email = "a.b+c@pub.com";
+	MU[503].id = "abcdefgh\xc3\xa9";        /* 8 printable bytes, then UTF-8 */
+	OK(pws_load_state(p, &L, RES));
+	many_reset();
+	MU[100].id = "u7";
+	many_refused(p, &s, "duplicate at 100", "users[100].id");
+	MU[999].email = "U999@pub.com";
+	many_refused(p, &s, "capital at 999", "users[999].email");
+	MU[9].id = "";
+	many_refused(p, &s, "empty id", "users[9].id");
+	memset(long_id, 'i', 256);
+	MU[99].id = long_id;
+	many_refused(p, &s, "256-byte id", "users[99].id");
+	MU[10].id = "a\001b";
+	many_refused(p, &s, "control byte in id", "users[10].id");
+	MU[11].id = "a\377b";
+	many_refused(p, &s, "bad UTF-8 in id", "users[11].id");
+	MU[13].id = "abcdefg\001h";
+	many_refused(p, &s, "control byte in an id's first 8 bytes", "users[13].id");
+	MU[14].id = "abcdefgh\177";
+	many_refused(p, &s, "DEL after an id's first 8 bytes", "users[14].id");
+	memset(long_addr, 'x', 250);
+	memcpy(long_addr + 250, "@pub.com", 9);
+	MU[12].email = long_addr;
+	many_refused(p, &s, "255-byte address", "users[12].email");
 	pws_policy_free(p);
 	lstore_free(&s);
 }
@@ -401,6 +532,8 @@ Suite *pws_load_suite(void)
 	tcase_set_timeout(tc, 60);
 	tcase_add_test(tc, load_state_builds_and_reloads);
 	tcase_add_test(tc, load_state_bad_input_changes_nothing);
+	tcase_add_test(tc, load_state_addresses_in_a_run_of_one_domain);
+	tcase_add_test(tc, load_state_many_users);
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
 	tcase_add_test(tc, load_state_oom_persistent);

@@ -391,6 +391,24 @@ START_TEST(powerloss_crc32c_check_value)
 	ck_assert_uint_eq(pws__crc32c(0, "123456789", 9), 0xe3069283u);
 	ck_assert_uint_eq(pws__crc32c(pws__crc32c(0, "1234", 4), "56789", 5), 0xe3069283u);
 	ck_assert_uint_eq(pws__crc32c(0, "", 0), 0);
+	ck_assert_uint_eq(pws__crc32c_soft(0, "123456789", 9), 0xe3069283u);
+	ck_assert_uint_eq(pws__crc32c_soft(pws__crc32c_soft(0, "1234", 4), "56789", 5), 0xe3069283u);
+}
+END_TEST
+
+/* The instruction path (8 bytes at a time, then the tail) and the table
+ * agree at every length and alignment. */
+START_TEST(powerloss_crc32c_paths_agree)
+{
+	unsigned char b[300];
+	size_t i, off;
+
+	for (i = 0; i < sizeof b; i++)
+		b[i] = (unsigned char)(i * 131 + 7);
+	for (off = 0; off < 8; off++)
+		for (i = 0; off + i <= sizeof b; i += 7)
+			ck_assert_uint_eq(pws__crc32c(0x1234u, b + off, i),
+			                  pws__crc32c_soft(0x1234u, b + off, i));
 }
 END_TEST
 
@@ -737,6 +755,7 @@ Suite *pws_powerloss_suite(void)
 	tcase_add_test(tc, powerloss_unframed_store_never_loads_another_state);
 	tcase_add_test(tc, powerloss_unframed_version1_table);
 	tcase_add_test(tc, powerloss_crc32c_check_value);
+	tcase_add_test(tc, powerloss_crc32c_paths_agree);
 	tcase_add_test(tc, powerloss_format1_records_still_load);
 	tcase_add_test(tc, powerloss_format1_literal_record);
 	tcase_add_test(tc, powerloss_any_changed_byte_refused);

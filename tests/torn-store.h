@@ -80,6 +80,7 @@ int torn_store_reboot(const torn_store *s, torn_store *out, size_t k, int damage
 /* The library's record checksum (lib/crc32c.c; this binary links the
  * library statically). */
 uint32_t pws__crc32c(uint32_t crc, const void *data, size_t len);
+uint32_t pws__crc32c_soft(uint32_t crc, const void *data, size_t len);
 /* Rewrites the CRC-32C trailer of a format-2 record of len bytes after a
  * test changed it on purpose (to reach the checks behind the checksum). */
 void torn_reseal(unsigned char *data, size_t len);
