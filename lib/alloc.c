@@ -3,10 +3,15 @@
  * so tests can count allocations and fail the Nth one.
  * SPDX-License-Identifier: MIT
  */
-#include "pws-int.h"
+/* mmap's MAP_ANONYMOUS, madvise */
+#define _DEFAULT_SOURCE 1
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
 static void *default_malloc(void *ctx, size_t size)
 {
@@ -63,6 +68,79 @@ void pws__free(const pws__mem *m, void *ptr)
 {
 	if (ptr)
 		m->a.free_fn(m->a.ctx, ptr);
+}
+
+/*
+ * Large tables (hash tables of many slots) with the default allocator come
+ * straight from the kernel: its pages are zero, so they need no clearing
+ * pass, they are returned whole when freed (never left on the C heap, where
+ * they would raise glibc's mmap threshold and make later tables heap
+ * chunks that are cleared, copied and consolidated), and a table of some
+ * megabytes is aligned to, and advised onto, 2 MiB pages (one TLB entry
+ * per 2 MiB for the lookups of the check path). A host's own allocator
+ * sees every table as one allocation of its own, as before (the tests'
+ * failure injection counts them).
+ */
+#define BIG_TABLE ((size_t)256 << 10)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+static int from_kernel(const pws__mem *m, size_t size)
+{
+	return size >= BIG_TABLE && m->a.malloc_fn == default_malloc &&
+	       m->a.free_fn == default_free;
+}
+
+/* The length mapped for a table of size bytes (a table of at least two
+ * huge pages is rounded up to whole ones: it is mapped aligned). */
+static size_t mapped_size(size_t size)
+{
+	if (size >= 2 * HUGE_PAGE)
+		return (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
+	return size;
+}
+#endif
+
+void *pws__table_alloc(const pws__mem *m, size_t size)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+	if (from_kernel(m, size)) {
+		size_t len = mapped_size(size), extra = size >= 2 * HUGE_PAGE ? HUGE_PAGE : 0;
+		char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
+		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
+			return NULL;
+		if (extra) {
+			/* keep the aligned part: cut the head and the tail */
+			char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+
+			if (a != p)
+				(void)munmap(p, (size_t)(a - p));
+			if (a + len != p + len + extra)
+				(void)munmap(a + len, (size_t)(p + len + extra - (a + len)));
+			p = a;
+#if defined(MADV_HUGEPAGE)
+			(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+		}
+		return p;
+	}
+#endif
+	return pws__calloc(m, 1, size);
+}
+
+void pws__table_free(const pws__mem *m, void *p, size_t size)
+{
+	if (!p)
+		return;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+	if (from_kernel(m, size)) {
+		(void)munmap(p, mapped_size(size));
+		return;
+	}
+#endif
+	pws__free(m, p);
 }
 
 char *pws__strdup(const pws__mem *m, const char *s)

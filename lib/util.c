@@ -174,13 +174,18 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 
 /* --- string map ------------------------------------------------------------ */
 
+static size_t smap_bytes(const pws__smap *map, uint64_t slots)
+{
+	return (size_t)slots * (sizeof(pws__smap_slot) + sizeof(uint64_t) + sizeof(char *) +
+	                        (map->tails ? PWS__SMAP_TAIL : 0));
+}
+
 static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
-	/* slots, payloads and key pointers in one block: growing fails or
-	 * succeeds whole */
+	/* slots, payloads and key pointers in one zeroed block: growing
+	 * fails or succeeds whole */
 	size_t tb = map->tails ? PWS__SMAP_TAIL : 0;
-	pws__smap_slot *ns = pws__malloc(
-	    m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *) + tb));
+	pws__smap_slot *ns = pws__table_alloc(m, smap_bytes(map, slots));
 	uint64_t *na;
 	const char **nk;
 	unsigned char(*nt)[PWS__SMAP_TAIL] = NULL;
@@ -189,19 +194,12 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 	if (!ns)
 		return PWS_ENOMEM;
 	/* slots, tails, payloads, key pointers */
-	if (tb) {
+	if (tb)
 		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
-		memset(nt, 0, (size_t)slots * tb);
-	}
 	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
 	nk = (const char **)(void *)(na + slots);
-	for (i = 0; i < slots; i++) {
+	for (i = 0; i < slots; i++)
 		ns[i].val = PWS__NONE;
-		ns[i].hash = 0;
-		ns[i].head = 0;
-		na[i] = 0;
-		nk[i] = NULL;
-	}
 	if (map->s) {
 		for (i = 0; i <= map->mask; i++) {
 			uint32_t j;
@@ -217,7 +215,7 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			if (nt)
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
-		pws__free(m, map->s);
+		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	}
 	map->s = ns;
 	map->aux = na;
@@ -341,7 +339,8 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 	uint64_t seed = map->seed;
 	int tails = map->tails;
 
-	pws__free(m, map->s);
+	if (map->s)
+		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	memset(map, 0, sizeof(*map));
 	map->seed = seed;
 	map->tails = tails;
@@ -384,17 +383,13 @@ static uint32_t umap_home(const pws__umap *map, uint64_t key, uint32_t cap)
 
 static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 {
-	pws__umap_slot *ns = pws__malloc(m, (size_t)cap * sizeof(*ns));
+	pws__umap_slot *ns = pws__table_alloc(m, (size_t)cap * sizeof(*ns));
 	uint32_t i;
 
 	if (!ns)
 		return PWS_ENOMEM;
-	huge_hint(ns, (size_t)cap * sizeof(*ns));
-	for (i = 0; i < cap; i++) {
+	for (i = 0; i < cap; i++)
 		ns[i].val = PWS__NONE;
-		ns[i].key = 0;
-		ns[i].aux = 0;
-	}
 	for (i = 0; map->s && i < map->cap; i++) {
 		pws__umap_slot *o = &map->s[i];
 		uint32_t j;
@@ -406,7 +401,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 			j = j + 1 == cap ? 0 : j + 1;
 		ns[j] = *o;
 	}
-	pws__free(m, map->s);
+	pws__table_free(m, map->s, (size_t)map->cap * sizeof(*ns));
 	map->s = ns;
 	map->cap = (uint32_t)cap;
 	return PWS_OK;
@@ -513,7 +508,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 
 void pws__umap_free(const pws__mem *m, pws__umap *map)
 {
-	pws__free(m, map->s);
+	pws__table_free(m, map->s, (size_t)map->cap * sizeof(*map->s));
 	map->s = NULL;
 	map->n = map->cap = 0;
 }

@@ -17,6 +17,13 @@
 
 #define PWS__NONE UINT32_MAX
 
+/* A zeroed table of size bytes, and its release (given the same size).
+ * Large ones come from the kernel when the handle uses the default
+ * allocator (alloc.c); otherwise from the handle's allocator, as any
+ * block (one allocation, which a host's allocator may refuse). */
+void *pws__table_alloc(const pws__mem *m, size_t size);
+void pws__table_free(const pws__mem *m, void *p, size_t size);
+
 /* --- hashing ------------------------------------------------------------ */
 /* Unkeyed: for digests and anything else that must not vary between
  * handles or runs. Never for placing keys in a table. */
