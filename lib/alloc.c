@@ -3,8 +3,8 @@
  * so tests can count allocations and fail the Nth one.
  * SPDX-License-Identifier: MIT
  */
-/* mmap's MAP_ANONYMOUS, madvise */
-#define _DEFAULT_SOURCE 1
+/* mmap's MAP_ANONYMOUS, madvise, mremap */
+#define _GNU_SOURCE 1
 #include "util.h"
 
 #include <stdlib.h>
@@ -101,33 +101,65 @@ static size_t mapped_size(size_t size)
 }
 #endif
 
+/* Large tables are read at random: ask for transparent huge pages (before
+ * the first touch) so that a lookup costs one cache miss, not also a TLB
+ * walk. A hint only: it changes nothing where it is not supported. */
+void pws__huge_hint(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+
+	/* 4 MiB hold at least one whole aligned 2 MiB page: b > a */
+	if (n >= 2 * HUGE_PAGE)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+/* A fresh zeroed mapping of len bytes (mapped_size), 2 MiB-aligned and
+ * advised onto huge pages when it spans two of them or more. */
+static void *map_fresh(size_t len)
+{
+	size_t extra = len >= 2 * HUGE_PAGE ? HUGE_PAGE : 0;
+	char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+
+	if (p == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
+		return NULL;
+	if (extra) {
+		/* keep the aligned part: cut the head and the tail */
+		char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+
+		if (a != p)
+			(void)munmap(p, (size_t)(a - p));
+		if (a + len != p + len + extra)
+			(void)munmap(a + len, (size_t)(p + len + extra - (a + len)));
+		p = a;
+#if defined(MADV_HUGEPAGE)
+		(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	}
+	return p;
+}
+#endif
+
 void *pws__table_alloc(const pws__mem *m, size_t size)
 {
 #if defined(__linux__) && defined(MAP_ANONYMOUS)
-	if (from_kernel(m, size)) {
-		size_t len = mapped_size(size), extra = size >= 2 * HUGE_PAGE ? HUGE_PAGE : 0;
-		char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE,
-		               MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
-			return NULL;
-		if (extra) {
-			/* keep the aligned part: cut the head and the tail */
-			char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
-
-			if (a != p)
-				(void)munmap(p, (size_t)(a - p));
-			if (a + len != p + len + extra)
-				(void)munmap(a + len, (size_t)(p + len + extra - (a + len)));
-			p = a;
-#if defined(MADV_HUGEPAGE)
-			(void)madvise(p, len, MADV_HUGEPAGE);
+	if (from_kernel(m, size))
+		return map_fresh(mapped_size(size));
 #endif
-		}
+	{
+		void *p = pws__calloc(m, 1, size);
+
+		if (p)
+			pws__huge_hint(p, size);
 		return p;
 	}
-#endif
-	return pws__calloc(m, 1, size);
 }
 
 void pws__table_free(const pws__mem *m, void *p, size_t size)
@@ -141,6 +173,61 @@ void pws__table_free(const pws__mem *m, void *p, size_t size)
 	}
 #endif
 	pws__free(m, p);
+}
+
+void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+	if (from_kernel(m, size)) {
+		size_t len = mapped_size(size);
+		char *q;
+
+		if (!p)
+			return map_fresh(len);
+		if (!from_kernel(m, old)) {
+			/* from the heap to the kernel: one copy */
+			q = map_fresh(len);
+			if (q) {
+				memcpy(q, p, old < size ? old : size);
+				pws__free(m, p);
+			}
+			return q;
+		}
+		if (len >= 2 * HUGE_PAGE) {
+			/* the pages move (page tables, not bytes) onto a fresh
+			 * aligned mapping; what lies past the old ones is zero */
+			q = map_fresh(len);
+			if (!q) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
+				return NULL;
+			if (mremap(p, mapped_size(old), len, MREMAP_MAYMOVE | MREMAP_FIXED, q) ==
+			    MAP_FAILED) { /* GCOVR_EXCL_BR_LINE: as above */
+				(void)munmap(q, len);
+				return NULL;
+			}
+			return q;
+		}
+		q = mremap(p, mapped_size(old), len, MREMAP_MAYMOVE);
+		return q == MAP_FAILED ? NULL : q; /* GCOVR_EXCL_BR_LINE: as above */
+	}
+	if (p && from_kernel(m, old)) {
+		/* shrinking below a kernel table: back to the heap */
+		void *q = pws__malloc(m, size);
+
+		if (q) {
+			memcpy(q, p, size);
+			(void)munmap(p, mapped_size(old));
+		}
+		return q;
+	}
+#endif
+	{
+		char *q = pws__realloc(m, p, size);
+
+		/* the part past the old contents is not touched yet */
+		if (q && size > old)
+			pws__huge_hint(q + old, size - old);
+		return q;
+	}
 }
 
 char *pws__strdup(const pws__mem *m, const char *s)

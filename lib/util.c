@@ -75,25 +75,6 @@ uint64_t pws__seed_random(void)
 	return pws__mix64(r + n * 0x9e3779b97f4a7c15ULL);
 }
 
-/* Large tables are read at random: ask for transparent huge pages (before
- * the first touch) so that a lookup costs one cache miss, not also a TLB
- * walk. A hint only: it changes nothing where it is not supported. */
-static void huge_hint(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
-
-	/* 4 MiB hold at least one whole aligned 2 MiB page: b > a */
-	if (n >= ((size_t)4 << 20))
-		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
 int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 {
 	uint64_t need = (uint64_t)v->n + more;
@@ -111,19 +92,18 @@ int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 		cap = UINT32_MAX - 1;
 	if (cap > SIZE_MAX / size)
 		return PWS_ENOMEM;
-	nv = pws__realloc(m, v->v, (size_t)cap * size);
+	nv = pws__table_realloc(m, v->v, (size_t)v->cap * size, (size_t)cap * size);
 	if (!nv)
 		return PWS_ENOMEM;
-	/* the part past the old items is not touched yet */
-	huge_hint((char *)nv + (size_t)v->n * size, (size_t)(cap - v->n) * size);
 	v->v = nv;
 	v->cap = (uint32_t)cap;
+	v->size = (uint32_t)size;
 	return PWS_OK;
 }
 
 void pws__vec_free(const pws__mem *m, pws__vec *v)
 {
-	pws__free(m, v->v);
+	pws__table_free(m, v->v, (size_t)v->cap * v->size);
 	memset(v, 0, sizeof(*v));
 }
 

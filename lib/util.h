@@ -23,6 +23,13 @@
  * block (one allocation, which a host's allocator may refuse). */
 void *pws__table_alloc(const pws__mem *m, size_t size);
 void pws__table_free(const pws__mem *m, void *p, size_t size);
+/* Resizes a table block of old bytes (NULL: none) to size bytes, its
+ * contents kept up to the smaller size, NULL (the block intact) when
+ * refused; what lies past them is undefined. Large blocks of the kernel
+ * are moved by remapping, not copying. */
+void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size);
+/* Advises the 2 MiB pages inside [p, p + n) onto huge pages (a hint). */
+void pws__huge_hint(void *p, size_t n);
 
 /* --- hashing ------------------------------------------------------------ */
 /* Unkeyed: for digests and anything else that must not vary between
@@ -140,6 +147,8 @@ uint64_t pws__seed_random(void);
 typedef struct pws__vec {
 	void *v;
 	uint32_t n, cap;
+	uint32_t size;     /* of an item (set by pws__vec_reserve): the block is
+	                    * cap * size bytes, a table block (pws__table_alloc) */
 } pws__vec;
 
 /* Makes room for `more` items of `size` bytes beyond n. */
@@ -295,6 +304,22 @@ static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 				__builtin_prefetch(&map->keys[j]);
 			}
 		}
+	}
+}
+
+/* The same before an insertion of the key (pws__smap_put_k): every line
+ * of its home slot the insertion writes, so that the misses of several
+ * tables overlap instead of following one another. */
+static inline void pws__smap_prefetch_put(const pws__smap *map, const pws__skey *k)
+{
+	if (map->s) {
+		uint32_t j = (uint32_t)k->hash & map->mask;
+
+		__builtin_prefetch(&map->s[j], 1);
+		__builtin_prefetch(&map->aux[j], 1);
+		__builtin_prefetch(&map->keys[j], 1);
+		if (map->tail)
+			__builtin_prefetch(map->tail[j], 1);
 	}
 }
 
