@@ -307,22 +307,6 @@ static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 	}
 }
 
-/* The same before an insertion of the key (pws__smap_put_k): every line
- * of its home slot the insertion writes, so that the misses of several
- * tables overlap instead of following one another. */
-static inline void pws__smap_prefetch_put(const pws__smap *map, const pws__skey *k)
-{
-	if (map->s) {
-		uint32_t j = (uint32_t)k->hash & map->mask;
-
-		__builtin_prefetch(&map->s[j], 1);
-		__builtin_prefetch(&map->aux[j], 1);
-		__builtin_prefetch(&map->keys[j], 1);
-		if (map->tail)
-			__builtin_prefetch(map->tail[j], 1);
-	}
-}
-
 static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux(const pws__smap *map, const char *key,
                                          const pws__skey *k, uint64_t *aux)
 {
