@@ -178,14 +178,16 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
 	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
 	nk = (const char **)(void *)(na + slots);
+	for (i = 0; i < slots; i++)
+		ns[i].val = PWS__NONE;
 	if (map->s) {
 		for (i = 0; i <= map->mask; i++) {
 			uint32_t j;
 
-			if (!map->s[i].hash)
+			if (map->s[i].val == PWS__NONE)
 				continue;
 			j = map->s[i].hash & mask;
-			while (ns[j].hash)
+			while (ns[j].val != PWS__NONE)
 				j = (j + 1) & mask;
 			ns[j] = map->s[i];
 			na[j] = map->aux[i];
@@ -251,7 +253,7 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 {
 	uint32_t j = (uint32_t)k->hash & map->mask;
 
-	while (map->s[j].hash)
+	while (map->s[j].val != PWS__NONE)
 		j = (j + 1) & map->mask;
 	map->s[j].hash = pws__skey_tag(k);
 	map->s[j].head = k->head;
@@ -290,7 +292,7 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 		uint32_t home;
 
 		k = (k + 1) & map->mask;
-		if (!map->s[k].hash)
+		if (map->s[k].val == PWS__NONE)
 			break;
 		home = map->s[k].hash & map->mask;
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
@@ -302,7 +304,8 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 			j = k;
 		}
 	}
-	memset(&map->s[j], 0, sizeof(map->s[j])); /* empty */
+	memset(&map->s[j], 0, sizeof(map->s[j]));
+	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
 	map->keys[j] = NULL;
 	if (map->tail)

@@ -177,11 +177,8 @@ typedef struct pws__smap_slot {
 	uint32_t hash;     /* its tag (pws__skey_tag): low 30 bits of the key's
 	                    * hash (also its placement: a map has at most 2^30
 	                    * slots), bit 31 set for a key longer than 8 bytes,
-	                    * bit 30 for one of up to 8 or longer than
-	                    * 8 + PWS__SMAP_TAIL: never 0, which marks an empty
-	                    * slot (an all-zero slot: fresh zeroed tables need
-	                    * no clearing pass) */
-	uint32_t val;
+	                    * bit 30 for one longer than 8 + PWS__SMAP_TAIL */
+	uint32_t val;      /* PWS__NONE marks an empty slot */
 } pws__smap_slot;
 
 typedef struct pws__smap {
@@ -210,7 +207,7 @@ void pws__smap_seed(pws__smap *map, uint64_t seed);
 /* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
 {
-	return map->s[i].hash ? map->keys[i] : NULL;
+	return map->s[i].val == PWS__NONE ? NULL : map->keys[i];
 }
 
 /* One pass over a lookup key: its length, first 8 bytes and hash, so a
@@ -231,7 +228,7 @@ static PWS__ALWAYS_INLINE pws__skey pws__skey_of(const pws__smap *map, const cha
 /* What a slot stores of a key besides its head (see pws__smap_slot). */
 static inline uint32_t pws__skey_tag(const pws__skey *k)
 {
-	return ((uint32_t)k->hash & 0x3fffffffu) | (k->len > 8 ? 0x80000000u : 0x40000000u) |
+	return ((uint32_t)k->hash & 0x3fffffffu) | (k->len > 8 ? 0x80000000u : 0u) |
 	       (k->len > 8 + PWS__SMAP_TAIL ? 0x40000000u : 0u);
 }
 /* The 32 bits of a key's hash that no smap uses to place it (its high
@@ -261,14 +258,14 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 		/* Keys of up to 8 bytes are decided in the slot: the
 		 * zero-padded head holds all of them (ids hold no NUL) and
 		 * the tag's top bit tells them from longer keys. */
-		while (map->s[j].hash != 0) {
+		while (map->s[j].val != PWS__NONE) {
 			if (map->s[j].hash == tag && map->s[j].head == k->head)
 				return j;
 			j = (j + 1) & map->mask;
 		}
 		return PWS__NONE;
 	}
-	while (map->s[j].hash != 0) {
+	while (map->s[j].val != PWS__NONE) {
 		const pws__smap_slot *s = &map->s[j];
 
 		/* Keys of up to 8 + PWS__SMAP_TAIL bytes are decided by the

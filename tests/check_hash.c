@@ -66,7 +66,7 @@ static uint64_t smap_displacement(const pws__smap *m)
 	uint32_t i;
 
 	for (i = 0; i <= m->mask; i++)
-		if (pws__smap_key_at(m, i))
+		if (m->s[i].val != PWS__NONE)
 			d += (i - (m->s[i].hash & m->mask)) & m->mask;
 	return d;
 }
