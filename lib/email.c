@@ -32,14 +32,11 @@ static unsigned char ascii_lower(unsigned char c)
 	return (c >= 'A' && c <= 'Z') ? (unsigned char)(c - 'A' + 'a') : c;
 }
 
-/* Letters, digits and '-' (LDH), in either case: bits of two words
- * (bytes 0-63 and 64-127), one shift and mask a byte. */
+/* Letters, digits and '-' (LDH), in either case. */
 static int is_ldh(unsigned char c)
 {
-	static const uint64_t lo = (0x3ffull << '0') | (1ull << '-');
-	static const uint64_t hi = (0x3ffffffull << ('A' - 64)) | (0x3ffffffull << ('a' - 64));
-
-	return c < 128 && (((c < 64 ? lo : hi) >> (c & 63)) & 1u);
+	c = ascii_lower(c);
+	return (c >= 'a' && c <= 'z') || is_digit(c) || c == '-';
 }
 
 /* Printable ASCII minus the RFC 5322 specials that only make sense in
@@ -184,9 +181,8 @@ static void copy_lower(char *out, const char *in, size_t len)
 	out[len] = '\0';
 }
 
-/* pws__email_norm, and pws__email_key when lower_local. */
-static int norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len, const char **why,
-                int lower_local)
+int pws__email_norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
+                    const char **why)
 {
 	const char *at, *reason;
 	size_t local_len, dom_len = 0;
@@ -221,19 +217,10 @@ static int norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len, const 
 		return fail(out, why, "address longer than 254 bytes");
 	/* The local part is kept byte for byte: its case may matter to the
 	 * receiving host, and +tags are never stripped (RELIABILITY 3.1). */
-	if (lower_local)
-		copy_lower(out, in, local_len);
-	else
-		memcpy(out, in, local_len);
+	memcpy(out, in, local_len);
 	out[local_len] = '@';
 	copy_lower(out + local_len + 1, at + 1, dom_len);
 	return PWS_OK;
-}
-
-int pws__email_norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
-                    const char **why)
-{
-	return norm(out, in, len, why, 0);
 }
 
 int pws__domain_norm(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
@@ -316,8 +303,16 @@ PWS_EXTERN int pws_domain_normalize(char *out, size_t out_size, const char *doma
 int pws__email_key(char out[PWS__EMAIL_MAX + 1], const char *in, size_t len,
                    const char **why)
 {
-	/* the normalized address with its local part lowercased too */
-	return norm(out, in, len, why, 1);
+	int rc = pws__email_norm(out, in, len, why);
+	char *c;
+
+	if (rc != PWS_OK)
+		return rc;
+	/* a normalized address holds exactly one '@' */
+	for (c = out; *c != '@'; c++)
+		if (*c >= 'A' && *c <= 'Z')
+			*c = (char)(*c - 'A' + 'a');
+	return PWS_OK;
 }
 
 PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
