@@ -11,6 +11,7 @@
 #include <string.h>
 #if defined(__linux__)
 #include <sys/mman.h>
+#include <unistd.h>
 #endif
 
 static void *default_malloc(void *ctx, size_t size)
@@ -91,13 +92,14 @@ static int from_kernel(const pws__mem *m, size_t size)
 	       m->a.free_fn == default_free;
 }
 
-/* The length mapped for a table of size bytes (a table of at least two
- * huge pages is rounded up to whole ones: it is mapped aligned). */
+/* The length mapped for a table of size bytes: its pages. The last,
+ * partial 2 MiB of a table stays on small pages (a huge page there would
+ * be resident whole, up to 2 MiB of nothing per table). */
 static size_t mapped_size(size_t size)
 {
-	if (size >= 2 * HUGE_PAGE)
-		return (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1);
-	return size;
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (size + page - 1) & ~(page - 1);
 }
 #endif
 
@@ -121,7 +123,8 @@ void pws__huge_hint(void *p, size_t n)
 
 #if defined(__linux__) && defined(MAP_ANONYMOUS)
 /* A fresh zeroed mapping of len bytes (mapped_size), 2 MiB-aligned and
- * advised onto huge pages when it spans two of them or more. */
+ * advised onto huge pages (the whole mapping, so that it stays one area
+ * that mremap can move) when it spans two of them or more. */
 static void *map_fresh(size_t len)
 {
 	size_t extra = len >= 2 * HUGE_PAGE ? HUGE_PAGE : 0;
