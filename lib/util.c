@@ -363,13 +363,21 @@ static uint32_t umap_home(const pws__umap *map, uint64_t key, uint32_t cap)
 
 static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 {
-	pws__umap_slot *ns = pws__table_alloc(m, (size_t)cap * sizeof(*ns));
+	/* From the heap, not the kernel (pws__table_alloc): a umap grows by
+	 * steps of 1.21x, so the blocks of its earlier sizes, freed, hold
+	 * the next one, already faulted in; fresh zero pages at every step
+	 * made the invite + accept phase slower */
+	pws__umap_slot *ns = pws__malloc(m, (size_t)cap * sizeof(*ns));
 	uint32_t i;
 
 	if (!ns)
 		return PWS_ENOMEM;
-	for (i = 0; i < cap; i++)
+	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
+	for (i = 0; i < cap; i++) {
 		ns[i].val = PWS__NONE;
+		ns[i].key = 0;
+		ns[i].aux = 0;
+	}
 	for (i = 0; map->s && i < map->cap; i++) {
 		pws__umap_slot *o = &map->s[i];
 		uint32_t j;
@@ -381,7 +389,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 			j = j + 1 == cap ? 0 : j + 1;
 		ns[j] = *o;
 	}
-	pws__table_free(m, map->s, (size_t)map->cap * sizeof(*ns));
+	pws__free(m, map->s);
 	map->s = ns;
 	map->cap = (uint32_t)cap;
 	return PWS_OK;
@@ -488,7 +496,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 
 void pws__umap_free(const pws__mem *m, pws__umap *map)
 {
-	pws__table_free(m, map->s, (size_t)map->cap * sizeof(*map->s));
+	pws__free(m, map->s);
 	map->s = NULL;
 	map->n = map->cap = 0;
 }
