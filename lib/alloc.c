@@ -196,22 +196,21 @@ void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
 			}
 			return q;
 		}
-		if (len >= 2 * HUGE_PAGE) {
-			/* the pages move (page tables, not bytes) onto a fresh
-			 * aligned mapping; what lies past the old ones is zero */
-			q = map_fresh(len);
-			if (!q) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
-				return NULL;
-			if (mremap(p, mapped_size(old), len, MREMAP_MAYMOVE | MREMAP_FIXED, q) ==
-			    MAP_FAILED) { /* GCOVR_EXCL_BR_LINE: as above */
-				(void)munmap(q, len);
-				return NULL;
-			}
-			return q;
-		}
+		/* the pages move (page tables, not bytes); what lies past the
+		 * old ones is zero. (Not onto a fresh aligned mapping with
+		 * MREMAP_FIXED: valgrind then takes the new part for
+		 * unaddressable.) */
 		q = mremap(p, mapped_size(old), len, MREMAP_MAYMOVE);
-		return q == MAP_FAILED ? NULL : q; /* GCOVR_EXCL_BR_LINE: as above */
+		if (q == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
+			return NULL;
+#if defined(MADV_HUGEPAGE)
+		if (len >= 2 * HUGE_PAGE) /* the whole area: it stays one */
+			(void)madvise(q, len, MADV_HUGEPAGE);
+#endif
+		return q;
 	}
+	/* GCOVR_EXCL_START: no table shrinks (vectors only grow); kept so
+	 * that a kernel block never reaches realloc() */
 	if (p && from_kernel(m, old)) {
 		/* shrinking below a kernel table: back to the heap */
 		void *q = pws__malloc(m, size);
@@ -222,6 +221,7 @@ void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
 		}
 		return q;
 	}
+	/* GCOVR_EXCL_STOP */
 #endif
 	{
 		char *q = pws__realloc(m, p, size);
