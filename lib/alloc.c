@@ -3,10 +3,16 @@
  * so tests can count allocations and fail the Nth one.
  * SPDX-License-Identifier: MIT
  */
-#include "pws-int.h"
+/* mmap's MAP_ANONYMOUS, madvise, mremap */
+#define _GNU_SOURCE 1
+#include "util.h"
 
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#include <unistd.h>
+#endif
 
 static void *default_malloc(void *ctx, size_t size)
 {
@@ -63,6 +69,168 @@ void pws__free(const pws__mem *m, void *ptr)
 {
 	if (ptr)
 		m->a.free_fn(m->a.ctx, ptr);
+}
+
+/*
+ * Large tables (hash tables of many slots) with the default allocator come
+ * straight from the kernel: its pages are zero, so they need no clearing
+ * pass, they are returned whole when freed (never left on the C heap, where
+ * they would raise glibc's mmap threshold and make later tables heap
+ * chunks that are cleared, copied and consolidated), and a table of some
+ * megabytes is aligned to, and advised onto, 2 MiB pages (one TLB entry
+ * per 2 MiB for the lookups of the check path). A host's own allocator
+ * sees every table as one allocation of its own, as before (the tests'
+ * failure injection counts them).
+ */
+#define BIG_TABLE ((size_t)256 << 10)
+#define HUGE_PAGE ((size_t)2 << 20)
+
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+static int from_kernel(const pws__mem *m, size_t size)
+{
+	return size >= BIG_TABLE && m->a.malloc_fn == default_malloc &&
+	       m->a.free_fn == default_free;
+}
+
+/* The length mapped for a table of size bytes: its pages. The last,
+ * partial 2 MiB of a table stays on small pages (a huge page there would
+ * be resident whole, up to 2 MiB of nothing per table). */
+static size_t mapped_size(size_t size)
+{
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	return (size + page - 1) & ~(page - 1);
+}
+#endif
+
+/* Large tables are read at random: ask for transparent huge pages (before
+ * the first touch) so that a lookup costs one cache miss, not also a TLB
+ * walk. A hint only: it changes nothing where it is not supported. */
+void pws__huge_hint(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
+
+	/* 4 MiB hold at least one whole aligned 2 MiB page: b > a */
+	if (n >= 2 * HUGE_PAGE)
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+/* A fresh zeroed mapping of len bytes (mapped_size), 2 MiB-aligned and
+ * advised onto huge pages (the whole mapping, so that it stays one area
+ * that mremap can move) when it spans two of them or more. */
+static void *map_fresh(size_t len)
+{
+	size_t extra = len >= 2 * HUGE_PAGE ? HUGE_PAGE : 0;
+	char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
+	               -1, 0);
+
+	if (p == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
+		return NULL;
+	if (extra) {
+		/* keep the aligned part: cut the head and the tail */
+		char *a = (char *)(((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1));
+
+		if (a != p)
+			(void)munmap(p, (size_t)(a - p));
+		if (a + len != p + len + extra)
+			(void)munmap(a + len, (size_t)(p + len + extra - (a + len)));
+		p = a;
+#if defined(MADV_HUGEPAGE)
+		(void)madvise(p, len, MADV_HUGEPAGE);
+#endif
+	}
+	return p;
+}
+#endif
+
+void *pws__table_alloc(const pws__mem *m, size_t size)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+	if (from_kernel(m, size))
+		return map_fresh(mapped_size(size));
+#endif
+	{
+		void *p = pws__calloc(m, 1, size);
+
+		if (p)
+			pws__huge_hint(p, size);
+		return p;
+	}
+}
+
+void pws__table_free(const pws__mem *m, void *p, size_t size)
+{
+	if (!p)
+		return;
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+	if (from_kernel(m, size)) {
+		(void)munmap(p, mapped_size(size));
+		return;
+	}
+#endif
+	pws__free(m, p);
+}
+
+void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
+	if (from_kernel(m, size)) {
+		size_t len = mapped_size(size);
+		char *q;
+
+		if (!p)
+			return map_fresh(len);
+		if (!from_kernel(m, old)) {
+			/* from the heap to the kernel: one copy */
+			q = map_fresh(len);
+			if (q) {
+				memcpy(q, p, old < size ? old : size);
+				pws__free(m, p);
+			}
+			return q;
+		}
+		/* the pages move (page tables, not bytes); what lies past the
+		 * old ones is zero. (Not onto a fresh aligned mapping with
+		 * MREMAP_FIXED: valgrind then takes the new part for
+		 * unaddressable.) */
+		q = mremap(p, mapped_size(old), len, MREMAP_MAYMOVE);
+		if (q == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
+			return NULL;
+#if defined(MADV_HUGEPAGE)
+		if (len >= 2 * HUGE_PAGE) /* the whole area: it stays one */
+			(void)madvise(q, len, MADV_HUGEPAGE);
+#endif
+		return q;
+	}
+	/* GCOVR_EXCL_START: no table shrinks (vectors only grow); kept so
+	 * that a kernel block never reaches realloc() */
+	if (p && from_kernel(m, old)) {
+		/* shrinking below a kernel table: back to the heap */
+		void *q = pws__malloc(m, size);
+
+		if (q) {
+			memcpy(q, p, size);
+			(void)munmap(p, mapped_size(old));
+		}
+		return q;
+	}
+	/* GCOVR_EXCL_STOP */
+#endif
+	{
+		char *q = pws__realloc(m, p, size);
+
+		/* the part past the old contents is not touched yet */
+		if (q && size > old)
+			pws__huge_hint(q + old, size - old);
+		return q;
+	}
 }
 
 char *pws__strdup(const pws__mem *m, const char *s)

@@ -75,25 +75,6 @@ uint64_t pws__seed_random(void)
 	return pws__mix64(r + n * 0x9e3779b97f4a7c15ULL);
 }
 
-/* Large tables are read at random: ask for transparent huge pages (before
- * the first touch) so that a lookup costs one cache miss, not also a TLB
- * walk. A hint only: it changes nothing where it is not supported. */
-static void huge_hint(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
-
-	/* 4 MiB hold at least one whole aligned 2 MiB page: b > a */
-	if (n >= ((size_t)4 << 20))
-		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
 int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 {
 	uint64_t need = (uint64_t)v->n + more;
@@ -111,19 +92,18 @@ int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 		cap = UINT32_MAX - 1;
 	if (cap > SIZE_MAX / size)
 		return PWS_ENOMEM;
-	nv = pws__realloc(m, v->v, (size_t)cap * size);
+	nv = pws__table_realloc(m, v->v, (size_t)v->cap * size, (size_t)cap * size);
 	if (!nv)
 		return PWS_ENOMEM;
-	/* the part past the old items is not touched yet */
-	huge_hint((char *)nv + (size_t)v->n * size, (size_t)(cap - v->n) * size);
 	v->v = nv;
 	v->cap = (uint32_t)cap;
+	v->size = (uint32_t)size;
 	return PWS_OK;
 }
 
 void pws__vec_free(const pws__mem *m, pws__vec *v)
 {
-	pws__free(m, v->v);
+	pws__table_free(m, v->v, (size_t)v->cap * v->size);
 	memset(v, 0, sizeof(*v));
 }
 
@@ -174,13 +154,18 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 
 /* --- string map ------------------------------------------------------------ */
 
+static size_t smap_bytes(const pws__smap *map, uint64_t slots)
+{
+	return (size_t)slots * (sizeof(pws__smap_slot) + sizeof(uint64_t) + sizeof(char *) +
+	                        (map->tails ? PWS__SMAP_TAIL : 0));
+}
+
 static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
-	/* slots, payloads and key pointers in one block: growing fails or
-	 * succeeds whole */
+	/* slots, payloads and key pointers in one zeroed block: growing
+	 * fails or succeeds whole */
 	size_t tb = map->tails ? PWS__SMAP_TAIL : 0;
-	pws__smap_slot *ns = pws__malloc(
-	    m, (size_t)slots * (sizeof(*ns) + sizeof(uint64_t) + sizeof(char *) + tb));
+	pws__smap_slot *ns = pws__table_alloc(m, smap_bytes(map, slots));
 	uint64_t *na;
 	const char **nk;
 	unsigned char(*nt)[PWS__SMAP_TAIL] = NULL;
@@ -189,19 +174,12 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 	if (!ns)
 		return PWS_ENOMEM;
 	/* slots, tails, payloads, key pointers */
-	if (tb) {
+	if (tb)
 		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
-		memset(nt, 0, (size_t)slots * tb);
-	}
 	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
 	nk = (const char **)(void *)(na + slots);
-	for (i = 0; i < slots; i++) {
+	for (i = 0; i < slots; i++)
 		ns[i].val = PWS__NONE;
-		ns[i].hash = 0;
-		ns[i].head = 0;
-		na[i] = 0;
-		nk[i] = NULL;
-	}
 	if (map->s) {
 		for (i = 0; i <= map->mask; i++) {
 			uint32_t j;
@@ -217,7 +195,7 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			if (nt)
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
-		pws__free(m, map->s);
+		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	}
 	map->s = ns;
 	map->aux = na;
@@ -341,7 +319,8 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 	uint64_t seed = map->seed;
 	int tails = map->tails;
 
-	pws__free(m, map->s);
+	if (map->s)
+		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	memset(map, 0, sizeof(*map));
 	map->seed = seed;
 	map->tails = tails;
@@ -384,12 +363,16 @@ static uint32_t umap_home(const pws__umap *map, uint64_t key, uint32_t cap)
 
 static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 {
+	/* From the heap, not the kernel (pws__table_alloc): a umap grows by
+	 * steps of 1.21x, so the blocks of its earlier sizes, freed, hold
+	 * the next one, already faulted in; fresh zero pages at every step
+	 * made the invite + accept phase slower */
 	pws__umap_slot *ns = pws__malloc(m, (size_t)cap * sizeof(*ns));
 	uint32_t i;
 
 	if (!ns)
 		return PWS_ENOMEM;
-	huge_hint(ns, (size_t)cap * sizeof(*ns));
+	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
 	for (i = 0; i < cap; i++) {
 		ns[i].val = PWS__NONE;
 		ns[i].key = 0;

@@ -17,6 +17,20 @@
 
 #define PWS__NONE UINT32_MAX
 
+/* A zeroed table of size bytes, and its release (given the same size).
+ * Large ones come from the kernel when the handle uses the default
+ * allocator (alloc.c); otherwise from the handle's allocator, as any
+ * block (one allocation, which a host's allocator may refuse). */
+void *pws__table_alloc(const pws__mem *m, size_t size);
+void pws__table_free(const pws__mem *m, void *p, size_t size);
+/* Resizes a table block of old bytes (NULL: none) to size bytes, its
+ * contents kept up to the smaller size, NULL (the block intact) when
+ * refused; what lies past them is undefined. Large blocks of the kernel
+ * are moved by remapping, not copying. */
+void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size);
+/* Advises the 2 MiB pages inside [p, p + n) onto huge pages (a hint). */
+void pws__huge_hint(void *p, size_t n);
+
 /* --- hashing ------------------------------------------------------------ */
 /* Unkeyed: for digests and anything else that must not vary between
  * handles or runs. Never for placing keys in a table. */
@@ -133,6 +147,8 @@ uint64_t pws__seed_random(void);
 typedef struct pws__vec {
 	void *v;
 	uint32_t n, cap;
+	uint32_t size;     /* of an item (set by pws__vec_reserve): the block is
+	                    * cap * size bytes, a table block (pws__table_alloc) */
 } pws__vec;
 
 /* Makes room for `more` items of `size` bytes beyond n. */

@@ -324,6 +324,52 @@ START_TEST(HF_key_head_from_the_hash_loads)
 }
 END_TEST
 
+/* Large tables of a handle with the default allocator come from the
+ * kernel (lib/alloc.c): a vector growing from the heap into a mapping,
+ * through small and huge-page-aligned mappings (moved by mremap), keeps
+ * every item; a string map with key tails grown past 4 MiB keeps and
+ * finds every key; both are released whole (valgrind: no leak). */
+START_TEST(tables_large_from_the_kernel_keep_their_contents)
+{
+	static char keys[60000][12];
+	pws__mem mem;
+	pws__vec v;
+	pws__smap map;
+	uint32_t i, failed = 0, wrong = 0; /* counted: an assertion a item is slow */
+
+	pws__mem_default(&mem);
+	memset(&v, 0, sizeof v);
+	for (i = 0; i < 600000u; i++) {
+		failed += pws__vec_reserve(&mem, &v, sizeof(uint64_t), 1) != PWS_OK;
+		((uint64_t *)v.v)[v.n++] = (uint64_t)i * 0x9e3779b97f4a7c15ULL;
+		if ((i & (i + 1)) == 0) /* after each doubling: all there */
+			for (uint32_t j = 0; j <= i; j++)
+				wrong += ((uint64_t *)v.v)[j] != (uint64_t)j * 0x9e3779b97f4a7c15ULL;
+	}
+	ck_assert_uint_eq(failed, 0);
+	ck_assert_uint_eq(wrong, 0);
+	ck_assert_uint_ge((uint64_t)v.cap * sizeof(uint64_t), (uint64_t)4 << 20);
+	pws__vec_free(&mem, &v);
+	ck_assert_ptr_null(v.v);
+
+	memset(&map, 0, sizeof map);
+	pws__smap_seed(&map, SEED_A);
+	pws__smap_keep_tails(&map);
+	for (i = 0; i < 60000u; i++) {
+		snprintf(keys[i], sizeof keys[i], "k%u", i * 7919u);
+		failed += pws__smap_reserve(&mem, &map, 1) != PWS_OK;
+		pws__smap_put(&map, keys[i], i);
+	}
+	ck_assert_uint_eq(failed, 0);
+	ck_assert_uint_ge(((uint64_t)map.mask + 1) * 64u, (uint64_t)4 << 20);
+	for (i = 0; i < 60000u; i++)
+		wrong += pws__smap_get(&map, keys[i]) != i;
+	ck_assert_uint_eq(wrong, 0);
+	ck_assert_uint_eq(pws__smap_get(&map, "k1"), PWS__NONE);
+	pws__smap_free(&mem, &map);
+}
+END_TEST
+
 Suite *pws_hash_suite(void)
 {
 	Suite *s = suite_create("hash");
@@ -335,6 +381,7 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
 	tcase_add_test(t, HF_key_head_from_the_hash_loads);
+	tcase_add_test(t, tables_large_from_the_kernel_keep_their_contents);
 	suite_add_tcase(s, t);
 	return s;
 }
