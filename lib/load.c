@@ -279,7 +279,7 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 		pws__rec_bytes(&p->mem, &rec, json, jlen);
 		if (!(bin = pws__rec_bytes_room(&p->mem, &rec, size)))
 			rc = PWS_ENOMEM;
-	} else if (!rc && !(bin = pws__malloc(&p->mem, size))) {
+	} else if (!rc && !(bin = pws__table_alloc(&p->mem, size))) {
 		rc = PWS_ENOMEM;
 	}
 	if (!rc) {
@@ -301,7 +301,7 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	if (in_rec)
 		pws__rec_free(&p->mem, &rec);
 	else
-		pws__free(&p->mem, bin);
+		pws__table_free(&p->mem, bin, size);
 	pws__free(&p->mem, orgs);
 	pws__free(&p->mem, ot.slot);
 	pws__free(&p->mem, ot.str);

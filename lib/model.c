@@ -69,7 +69,7 @@ int pws__model_strs_reserve(const pws__mem *mem, pws__model *m, size_t bytes)
 {
 	if (m->strs || !bytes)
 		return PWS_OK;
-	if (!(m->strs = pws__malloc(mem, bytes)))
+	if (!(m->strs = pws__table_alloc(mem, bytes)))
 		return PWS_ENOMEM;
 	m->strs_cap = bytes;
 	m->strs_used = 0;
@@ -152,7 +152,7 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	free_posts(mem, &m->history, &m->hist_ids);
 	free_posts(mem, &m->comments, &m->comment_ids);
 	pws__vec_free(mem, &m->atom_str);
-	pws__free(mem, m->strs);
+	pws__table_free(mem, m->strs, m->strs_cap);
 	m->strs = NULL;
 	pws__vec_free(mem, &m->teams);
 	pws__vec_free(mem, &m->users);

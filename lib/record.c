@@ -8,6 +8,7 @@
  */
 #include "record.h"
 #include "crc32c.h"
+#include "util.h"
 
 #include <string.h>
 
@@ -22,7 +23,7 @@ static int room(const pws__mem *m, pws__rec *r, size_t n)
 
 		while (cap < r->len + n)
 			cap *= 2;
-		b = pws__realloc(m, r->buf, cap);
+		b = r->table ? pws__table_realloc(m, r->buf, r->cap, cap) : pws__realloc(m, r->buf, cap);
 		if (!b) {
 			r->oom = 1;
 			return -1;
@@ -47,10 +48,17 @@ void pws__rec_reserve(const pws__mem *m, pws__rec *r, size_t total)
 
 	if (r->oom || total <= r->cap)
 		return;
-	b = pws__realloc(m, r->buf, total);
+	/* a record sized once and large (a state image) is a table block:
+	 * fresh zeroed pages, huge ones from 4 MiB, returned whole */
+	b = r->table ? pws__table_realloc(m, r->buf, r->cap, total) : pws__table_alloc(m, total);
 	if (!b) {
 		r->oom = 1;
 		return;
+	}
+	if (!r->table) {
+		memcpy(b, r->buf, r->len);
+		pws__free(m, r->buf);
+		r->table = 1;
 	}
 	r->buf = b;
 	r->cap = total;
@@ -149,7 +157,10 @@ void pws__rec_seal(const pws__mem *m, pws__rec *r)
 
 void pws__rec_free(const pws__mem *m, pws__rec *r)
 {
-	pws__free(m, r->buf);
+	if (r->table)
+		pws__table_free(m, r->buf, r->cap);
+	else
+		pws__free(m, r->buf);
 	memset(r, 0, sizeof(*r));
 }
 

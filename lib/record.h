@@ -71,6 +71,7 @@ typedef struct pws__rec {
 	size_t len, cap;
 	uint16_t argc;
 	int oom;
+	int table; /* buf is a table block (pws__rec_reserve), cap its size */
 } pws__rec;
 
 /* Starts a record of opcode; then add arguments in call order. */
