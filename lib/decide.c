@@ -118,13 +118,14 @@ uint32_t pws__partners_left(const pws__model *m, uint32_t w)
 	return n;
 }
 
-uint32_t pws__group_admins(const pws__model *m, uint32_t mi)
+uint32_t pws__group_admins(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	const pws__group *G = GROUP(m, MEMB(m, mi)->grp);
+	const pws__group *G = GROUP(m, pws__umap_get(&m->group_of,
+	                                              pws__pair(ws, pws__morg(m, ws, user))));
 	uint32_t k, n = 0;
 
 	for (k = 0; k < G->list.n; k++)
-		if (MEMB(m, G->list.v[k])->role == PWS_ROLE_ADMIN)
+		if (pws__mrole(m, ws, G->list.v[k]) == PWS_ROLE_ADMIN)
 			n++;
 	return n;
 }
@@ -378,7 +379,7 @@ int pws__reaches(const pws__model *m, uint32_t u, uint32_t w)
  * pws__sees_member and pws__org_sees_member pass effective members only). */
 static int same_org(const pws__model *m, uint32_t w, uint32_t org, uint32_t x)
 {
-	return pws__morg(m, pws__member_rec(m, w, x)) == org;
+	return pws__morg(m, w, x) == org;
 }
 
 int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule)
@@ -395,7 +396,7 @@ int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, in
 		return allow(rule, PWS_RULE_VI3);
 	if (!pws__is_partner(m, w, x))
 		return allow(rule, PWS_RULE_VI2);
-	vi = pws__morg(m, c.mi);
+	vi = pws__morg(m, w, u);
 	return same_org(m, w, vi, x) ? allow(rule, PWS_RULE_VI2) : deny(rule, PWS_RULE_VI2);
 }
 

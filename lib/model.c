@@ -6,7 +6,7 @@
 
 #include <string.h>
 
-_Static_assert(sizeof(pws__member) == 16, "a membership record is 16 bytes");
+_Static_assert(sizeof(pws__umap_slot) == 16, "a membership is a 16-byte slot");
 
 void pws__model_init(pws__model *m)
 {
@@ -116,7 +116,6 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	pws__vec_free(mem, &m->teams);
 	pws__vec_free(mem, &m->users);
 	pws__vec_free(mem, &m->wss);
-	pws__vec_free(mem, &m->members);
 	pws__vec_free(mem, &m->invites);
 	pws__vec_free(mem, &m->elements);
 	pws__umap_free(mem, &m->user_by_email);
@@ -198,22 +197,19 @@ void pws__hot_ws(pws__model *m, uint32_t w)
 		pws__smap_set_aux(&m->ws_ids, W->id, pws__whot_of(W));
 }
 
-int pws__member_effective(const pws__model *m, uint32_t mi)
+int pws__member_effective(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	const pws__member *x = MEMB(m, mi);
-	const pws__group *G;
+	const pws__umap_slot *x = pws__mslot(m, ws, user);
 
-	if (!x->alive)
-		return 0;
-	G = GROUP(m, x->grp);
-	return pws__member_counts(USER(m, x->user), WS(m, G->ws), G->key);
+	return x && pws__member_counts(USER(m, user), WS(m, ws), pws__aux_key(x->aux));
 }
 
 uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	uint32_t mi = pws__member_rec(m, ws, user);
+	const pws__umap_slot *x = pws__mslot(m, ws, user);
 
-	return mi != PWS__NONE && pws__member_effective(m, mi) ? mi : PWS__NONE;
+	return x && pws__member_counts(USER(m, user), WS(m, ws), pws__aux_key(x->aux)) ? x->val
+	                                                                              : PWS__NONE;
 }
 
 int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team)
@@ -337,20 +333,22 @@ uint64_t pws__model_digest(const pws__model *m)
 		f[15] = pws__smap_aux_of(&m->ws_ids, w->id) != pws__whot_of(w);
 		add(&d, 3, f, 16);
 	}
-	for (i = 0; i < m->members.n; i++) {
-		const pws__member *x = MEMB(m, i);
-		const pws__ws *w;
-		uint64_t f[6];
+	for (i = 0; i < m->groups.n; i++) {
+		const pws__group *G = GROUP(m, i);
+		const pws__ws *w = WS(m, G->ws);
 
-		if (!x->alive)
-			continue;
-		w = WS(m, pws__mws(m, i));
-		f[0] = h_str(w->id); f[1] = n_user(m, x->user);
-		f[2] = pws__morg(m, i) == PWS__GRP_TEAM ? 2
-		       : w->model == PWS_MODEL_LEGACY ? n_atom(m, pws__morg(m, i))
-		                                      : n_team(m, pws__morg(m, i));
-		f[3] = pws__seen(m, pws__mws(m, i), x->user); f[4] = x->role; f[5] = x->lead;
-		add(&d, 4, f, 6);
+		for (j = 0; j < G->list.n; j++) {
+			uint32_t x = G->list.v[j], aux = pws__mslot(m, G->ws, x)->aux;
+			uint64_t f[6];
+
+			f[0] = h_str(w->id); f[1] = n_user(m, x);
+			f[2] = G->key == PWS__GRP_TEAM ? 2
+			       : w->model == PWS_MODEL_LEGACY ? n_atom(m, G->key)
+			                                      : n_team(m, G->key);
+			f[3] = pws__seen(m, G->ws, x); f[4] = pws__aux_role(aux);
+			f[5] = pws__aux_lead(aux);
+			add(&d, 4, f, 6);
+		}
 	}
 	for (i = 0; i < m->invites.n; i++) {
 		const pws__invite *v = INVITE(m, i);
@@ -451,39 +449,51 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 	}
 }
 
-static void group_add(pws__model *m, uint32_t mi, uint32_t ws, uint32_t org)
+/* Appends user to the group (ws, org), which must be prepared; returns
+ * the position. */
+static uint32_t group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
 {
-	pws__member *x = MEMB(m, mi);
-	x->grp = pws__umap_get(&m->group_of, pws__pair(ws, org));
-	x->grp_pos = pws__ids_push(&GROUP(m, x->grp)->list, mi);
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, org));
+
+	return pws__ids_push(&GROUP(m, g)->list, user);
 }
 
-static void group_remove(pws__model *m, uint32_t mi)
+/* Takes the membership of slot x out of its group. */
+static void group_remove(pws__model *m, uint32_t ws, const pws__umap_slot *x)
 {
-	pws__member *x = MEMB(m, mi);
-	uint32_t moved = pws__ids_swap_remove(&GROUP(m, x->grp)->list, x->grp_pos);
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, pws__aux_key(x->aux)));
+	uint32_t moved = pws__ids_swap_remove(&GROUP(m, g)->list, x->val);
 
 	if (moved != PWS__NONE)
-		MEMB(m, moved)->grp_pos = x->grp_pos;
+		pws__mslot(m, ws, moved)->val = x->val;
 }
 
-void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
+void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
 {
-	pws__member *x = MEMB(m, mi);
-	uint32_t ws = pws__mws(m, mi);
+	pws__umap_slot *x = pws__mslot(m, ws, user);
 
-	if (GROUP(m, x->grp)->key == org)
+	if (pws__aux_key(x->aux) == org)
 		return;
-	group_remove(m, mi);
-	group_add(m, mi, ws, org);
+	group_remove(m, ws, x);
+	x = pws__mslot(m, ws, user);
+	x->val = group_add(m, ws, user, org);
+	x->aux = pws__aux_make(pws__aux_role(x->aux), pws__aux_lead(x->aux), org);
+}
+
+void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int lead)
+{
+	pws__umap_slot *x = pws__mslot(m, ws, user);
+
+	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, pws__aux_key(x->aux));
 }
 
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
+	/* an organization must fit the slot's payload (29 bits) */
 	if (USER(m, user)->members.n >= PWS__USER_MEMB_MAX ||
+	    (org != PWS__GRP_TEAM && org >= PWS__AUX_ORG_MAX) ||
 	    pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
-	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
 	    pws__umap_reserve(mem, &m->member_of, 1) ||
 	    pws__umap_reserve(mem, &m->seat_of, 1))
@@ -491,19 +501,20 @@ int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_
 	return PWS_OK;
 }
 
-void pws__seat_count(pws__model *m, uint32_t mi, int delta)
+void pws__seat_count(pws__model *m, uint32_t ws, uint32_t user, int delta)
 {
-	const pws__member *x = MEMB(m, mi);
-	const pws__ws *w = WS(m, pws__mws(m, mi));
+	const pws__umap_slot *x = pws__mslot(m, ws, user);
+	const pws__ws *w = WS(m, ws);
 	uint64_t key;
 	uint32_t n;
 
 	/* a seat is held by an Editor partner whose membership counts now
 	 * (WS4: one who left their team holds none) */
-	if (!x->alive || x->role != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
-	    USER(m, x->user)->team == w->team || !pws__member_effective(m, mi))
+	if (!x || pws__aux_role(x->aux) != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
+	    USER(m, user)->team == w->team ||
+	    !pws__member_counts(USER(m, user), w, pws__aux_key(x->aux)))
 		return;
-	key = pws__pair(w->team, x->user);
+	key = pws__pair(w->team, user);
 	n = pws__umap_get(&m->seat_of, key);
 	if (delta > 0) {
 		if (n == PWS__NONE) {
@@ -521,69 +532,50 @@ void pws__seat_count(pws__model *m, uint32_t mi, int delta)
 	}
 }
 
-uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
-                          uint32_t org)
+void pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
+                      uint32_t org)
 {
-	uint32_t mi = m->members.n++;
-	pws__member *x = MEMB(m, mi);
+	uint32_t pos = group_add(m, ws, user, org);
 
-	memset(x, 0, sizeof(*x));
-	x->user = user;
-	x->role = (uint32_t)role & 3u;
-	x->lead = lead != 0;
-	x->alive = 1;
-	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
-	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
-	group_add(m, mi, ws, org);
-	pws__member_sync(m, mi);
-	pws__seat_count(m, mi, +1);
-	return mi;
+	pws__ids_push(&USER(m, user)->members, ws);
+	(void)pws__umap_put_new(&m->member_of, pws__pair(ws, user), pos,
+	                        pws__aux_make((uint32_t)role, (uint32_t)lead, org));
+	pws__seat_count(m, ws, user, +1);
 }
 
-uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
-                               int lead)
+int pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
+                          int lead)
 {
 	pws__group *G = GROUP(m, g);
-	uint32_t mi = m->members.n, org = G->key;
-	pws__member *x;
 
-	/* the slot's payload as pws__member_sync writes it, in the same probe
-	 * that finds a duplicate */
-	if (org > PWS__AUX_ORG_MAX)
-		org = PWS__AUX_ORG_MAX;
-	if (pws__umap_put_new(&m->member_of, pws__pair(ws, user), mi,
-	                      (uint32_t)role | ((uint32_t)lead << 2) | (org << 3)))
-		return PWS__NONE;
-	m->members.n++;
-	x = MEMB(m, mi);
-	x->user = user;
-	x->role = (uint32_t)role & 3u;
-	x->lead = lead != 0;
-	x->alive = 1;
-	x->grp = g;
-	x->grp_pos = pws__ids_push(&G->list, mi);
-	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
+	/* the slot is the membership: one probe finds a duplicate and inserts */
+	if (pws__umap_put_new(&m->member_of, pws__pair(ws, user), G->list.n,
+	                      pws__aux_make((uint32_t)role, (uint32_t)lead, G->key)))
+		return -1;
+	pws__ids_push(&G->list, user);
+	pws__ids_push(&USER(m, user)->members, ws);
 	if (role == PWS_ROLE_EDITOR && G->key != PWS__GRP_TEAM)
-		pws__seat_count(m, mi, +1);
-	return mi;
+		pws__seat_count(m, ws, user, +1);
+	return 0;
 }
 
-void pws__member_unlink(pws__model *m, uint32_t mi)
+void pws__member_unlink(pws__model *m, uint32_t ws, uint32_t user)
 {
-	pws__member *x = MEMB(m, mi);
-	uint32_t moved, ws = pws__mws(m, mi);
+	pws__ids *l = &USER(m, user)->members;
+	uint32_t i;
 
-	pws__seat_count(m, mi, -1);
-	moved = pws__ids_swap_remove(&USER(m, x->user)->members, x->user_pos);
-	if (moved != PWS__NONE)
-		MEMB(m, moved)->user_pos = x->user_pos;
-	pws__umap_del(&m->member_of, pws__pair(ws, x->user));
-	pws__umap_del(&m->seen_of, pws__pair(ws, x->user));
-	group_remove(m, mi);
-	pws__drop_editor(m, ws, x->user);
-	x->alive = 0;
+	pws__seat_count(m, ws, user, -1);
+	/* the user's list is scanned (a removal only: 4 bytes a membership) */
+	for (i = l->n; i-- > 0;)
+		if (l->v[i] == ws) {
+			pws__ids_swap_remove(l, i);
+			break;
+		}
+	group_remove(m, ws, pws__mslot(m, ws, user));
+	pws__umap_del(&m->member_of, pws__pair(ws, user));
+	pws__umap_del(&m->seen_of, pws__pair(ws, user));
+	pws__drop_editor(m, ws, user);
 }
-
 void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user)
 {
 	const pws__ws *w = WS(m, ws);
@@ -619,24 +611,13 @@ void pws__set_vis(pws__model *m, uint32_t w, int vis)
 	pws__hot_ws(m, w);
 }
 
-void pws__member_sync(pws__model *m, uint32_t mi)
-{
-	const pws__member *x = MEMB(m, mi);
-	uint32_t org = pws__morg(m, mi);
-
-	if (org > PWS__AUX_ORG_MAX)
-		org = PWS__AUX_ORG_MAX; /* team members: never compared */
-	pws__umap_set_aux(&m->member_of, pws__pair(pws__mws(m, mi), x->user),
-	                  (uint32_t)x->role | ((uint32_t)x->lead << 2) | (org << 3));
-}
-
 void pws__user_seats(pws__model *m, uint32_t u, int delta)
 {
 	const pws__user *U = USER(m, u);
 	uint32_t i;
 
 	for (i = 0; i < U->members.n; i++)
-		pws__seat_count(m, U->members.v[i], delta);
+		pws__seat_count(m, U->members.v[i], u, delta);
 }
 
 void pws__set_seen(pws__model *m, uint32_t ws, uint32_t user, uint32_t n)

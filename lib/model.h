@@ -32,7 +32,7 @@ typedef struct pws__user {
 	uint32_t team;     /* home team or PWS__NONE */
 	uint32_t team_pos; /* position in team.users */
 	uint8_t team_role, pm, alive;
-	pws__ids members;  /* memberships of this user */
+	pws__ids members;  /* workspaces this user is a member of */
 	pws__ids history;  /* their history entries (VI4) */
 } pws__user;
 
@@ -61,20 +61,17 @@ typedef struct pws__ws {
 
 typedef struct pws__group {
 	uint32_t ws, key;
-	pws__ids list;       /* membership indexes */
+	pws__ids list;       /* user indexes of its members */
 } pws__group;
 
-/* 16 bytes: the workspace and the partner organization are those of the
- * member's group (pws__mws, pws__morg), not stored twice; the flags share
- * a word with the position in the user's list, so a user holds at most
- * PWS__USER_MEMB_MAX memberships (pws__member_reserve refuses more). */
+/* A membership has no record of its own: its slot in model.member_of is
+ * the membership (16 bytes). Key: pair(ws, user); val: its position in
+ * its group's list (never PWS__NONE, the empty marker); payload: role,
+ * lead and organization (pws__aux_*). A membership is named by its
+ * (ws, user) pair; users' lists hold workspace indexes, groups' lists
+ * user indexes. A user holds at most PWS__USER_MEMB_MAX memberships
+ * (pws__member_reserve refuses more). */
 #define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
-typedef struct pws__member {
-	uint32_t user;
-	uint32_t grp, grp_pos; /* its group and position there */
-	uint32_t user_pos : 28; /* position in the user's list */
-	uint32_t role : 2, lead : 1, alive : 1;
-} pws__member;
 
 enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
 
@@ -108,15 +105,16 @@ typedef struct pws__model {
 	pws__vec atom_str;     /* const char * per atom */
 	pws__smap team_ids, user_ids, ws_ids, el_ids;
 	pws__smap upd_ids, reply_ids, hist_ids, comment_ids;
-	pws__vec teams, users, wss, members, invites, elements;
+	pws__vec teams, users, wss, invites, elements;
 	pws__vec updates, replies, history, comments;
 	pws__vec groups;           /* pws__group */
 	pws__ids public_ws;        /* workspaces that were ever public (WS2 listing) */
 	pws__umap group_of;        /* pair(ws, key) -> group */
 	pws__umap user_by_email;   /* email atom -> user */
 	pws__umap team_by_domain;  /* domain atom -> team */
-	pws__umap member_of;       /* pair(ws, user) -> membership, placed by the
-	                            * id hashes below (pws__model_bind) */
+	pws__umap member_of;       /* the memberships: pair(ws, user) -> position in
+	                            * their group, payload role/lead/org; placed by
+	                            * the id hashes below (pws__model_bind) */
 	pws__ids user_h, ws_h;     /* pws__id_hash of each user's / workspace's id,
 	                            * fixed at creation: a check by id strings finds
 	                            * the membership slot before resolving them */
@@ -134,7 +132,6 @@ typedef struct pws__model {
 #define TEAM(M, i) PWS__AT((M)->teams, pws__team, i)
 #define USER(M, i) PWS__AT((M)->users, pws__user, i)
 #define WS(M, i) PWS__AT((M)->wss, pws__ws, i)
-#define MEMB(M, i) PWS__AT((M)->members, pws__member, i)
 #define INVITE(M, i) PWS__AT((M)->invites, pws__invite, i)
 #define ELEM(M, i) PWS__AT((M)->elements, pws__element, i)
 #define UPDATE(M, i) PWS__AT((M)->updates, pws__post, i)
@@ -143,13 +140,13 @@ typedef struct pws__model {
 #define COMMENT(M, i) PWS__AT((M)->comments, pws__post, i)
 #define GROUP(M, i) PWS__AT((M)->groups, pws__group, i)
 
-/* Visits every membership index `mi` of workspace W, group by group (the
+/* Visits every member (user index `x`) of workspace W, group by group (the
  * owning team's members first). g and k are caller-declared uint32_t. The
  * body must not add or remove memberships of W. */
-#define PWS__EACH_MEMBER(M, W, g, k, mi) \
+#define PWS__EACH_MEMBER(M, W, g, k, x) \
 	for ((g) = 0; (g) < (W)->groups.n; (g)++) \
 		for ((k) = 0; (k) < GROUP(M, (W)->groups.v[g])->list.n && \
-		     (((mi) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
+		     (((x) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
 
 /* An empty model whose tables are keyed with a fresh random seed. */
 void pws__model_init(pws__model *m);
@@ -181,40 +178,64 @@ uint32_t pws__ws_find(const pws__model *m, const char *id);
 uint32_t pws__el_find(const pws__model *m, const char *id);
 uint32_t pws__atom_find(const pws__model *m, const char *s);
 
-/* The membership record of (ws, user), effective or not; PWS__NONE. */
 static inline uint64_t pws__member_hx(const pws__model *m, uint32_t ws, uint32_t user)
 {
 	return pws__hx(m->ws_h.v[ws], m->user_h.v[user]);
 }
 
+/* The slot of the membership of (ws, user) in member_of, or NULL. */
+static inline pws__umap_slot *pws__mslot(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	uint32_t j = pws__umap_find_h(&m->member_of, pws__pair(ws, user),
+	                              pws__member_hx(m, ws, user));
+
+	return j == PWS__NONE ? NULL : &m->member_of.s[j];
+}
+
+/* Whether (ws, user) has a membership, effective or not: its position in
+ * its group (any value but PWS__NONE), or PWS__NONE. */
 static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_t user)
 {
 	return pws__umap_get(&m->member_of, pws__pair(ws, user));
 }
 
-/* The payload a membership keeps in its member_of slot, so a check needs
- * no other read: role (2 bits), lead (1 bit), organization (29 bits). */
+/* The payload of a membership's slot: role (2 bits), lead (1 bit),
+ * organization (29 bits; PWS__AUX_ORG_MAX for the owning team's group).
+ * A check reads nothing else. */
 #define PWS__AUX_ORG_MAX 0x1fffffffu
 static inline uint32_t pws__aux_role(uint32_t aux) { return aux & 3u; }
 static inline uint32_t pws__aux_lead(uint32_t aux) { return (aux >> 2) & 1u; }
 static inline uint32_t pws__aux_org(uint32_t aux) { return aux >> 3; }
-/* Writes a membership's role, lead flag and organization to its slot;
- * call after any change to them. */
-void pws__member_sync(pws__model *m, uint32_t mi);
-
-/* The workspace of a membership. */
-static inline uint32_t pws__mws(const pws__model *m, uint32_t mi)
+/* The group key of a payload (PWS__GRP_TEAM or the organization). */
+static inline uint32_t pws__aux_key(uint32_t aux)
 {
-	return GROUP(m, MEMB(m, mi)->grp)->ws;
+	return pws__aux_org(aux) == PWS__AUX_ORG_MAX ? PWS__GRP_TEAM : pws__aux_org(aux);
+}
+static inline uint32_t pws__aux_make(uint32_t role, uint32_t lead, uint32_t key)
+{
+	uint32_t org = key == PWS__GRP_TEAM ? PWS__AUX_ORG_MAX : key;
+
+	return (role & 3u) | ((uint32_t)(lead != 0) << 2) | (org << 3);
 }
 
-/* The partner organization of a membership: the team it was granted
- * through (team-to-team) or the email domain atom (legacy);
- * PWS__GRP_TEAM for a member of the owning team. */
-static inline uint32_t pws__morg(const pws__model *m, uint32_t mi)
+/* The role / lead flag / group key (the partner organization it was
+ * granted through: team index in team-to-team, domain atom in legacy;
+ * PWS__GRP_TEAM for a member of the owning team) of the membership of
+ * (ws, user), which must exist. */
+static inline uint32_t pws__mrole(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	return GROUP(m, MEMB(m, mi)->grp)->key;
+	return pws__aux_role(pws__mslot(m, ws, user)->aux);
 }
+static inline uint32_t pws__mlead(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__aux_lead(pws__mslot(m, ws, user)->aux);
+}
+static inline uint32_t pws__morg(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__aux_key(pws__mslot(m, ws, user)->aux);
+}
+/* Sets the role and lead flag of the membership of (ws, user). */
+void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int lead);
 
 /* Whether the user is a partner of the workspace (not on its team). */
 static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t user)
@@ -240,10 +261,11 @@ static inline int pws__member_counts(const pws__user *U, const pws__ws *W, uint3
 	return 1;
 }
 
-/* Whether a membership counts now (pws__member_counts, and alive). */
-int pws__member_effective(const pws__model *m, uint32_t mi);
+/* Whether (ws, user) has a membership that counts now (pws__member_counts). */
+int pws__member_effective(const pws__model *m, uint32_t ws, uint32_t user);
 
-/* The effective membership of (ws, user), or PWS__NONE. */
+/* Whether (ws, user) has an effective membership: its position in its
+ * group (any value but PWS__NONE), or PWS__NONE. */
 uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user);
 
 /* Effective Partner Manager of the team (CR7: flag and enterprise plan). */
@@ -292,7 +314,7 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
  * index in team-to-team, domain atom in legacy). The key is fixed by the
  * grant, never recomputed from the user's present team (WS4 rev12).
  * Moves a membership to the group of key org; the group must be prepared. */
-void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org);
+void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org);
 /* Drops atoms interned after `before` (failure path; nothing refers to them). */
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */
@@ -300,21 +322,21 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Reserves room for one new membership of (ws, user) in the group of key org. */
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org);
-/* Adds a membership (room reserved); returns its index. */
-uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
-                          uint32_t org);
+/* Adds a membership (room reserved). */
+void pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
+                      uint32_t org);
 /* Bulk loading (state images): adds a membership of (ws, user) to group g,
- * whose list has room, as do the user's list, members, member_of and
- * seat_of. Returns its index, or PWS__NONE when (ws, user) already has a
- * membership (nothing changed). */
-uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
-                               int lead);
+ * whose list has room, as do the user's list, member_of and seat_of.
+ * Returns 0, or -1 when (ws, user) already has a membership (nothing
+ * changed). */
+int pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
+                          int lead);
 /* Removes a membership; never fails. */
-void pws__member_unlink(pws__model *m, uint32_t mi);
+void pws__member_unlink(pws__model *m, uint32_t ws, uint32_t user);
 /* PL4 bookkeeping: call with -1 before and +1 after any change to a
  * membership's role, partner workspace status or existence. Adding needs
  * pws__umap_reserve(&m->seat_of, 1). */
-void pws__seat_count(pws__model *m, uint32_t mi, int delta);
+void pws__seat_count(pws__model *m, uint32_t ws, uint32_t user, int delta);
 /* Sets a workspace's visibility, keeping model.public_ws; going public
  * needs pws__public_reserve first. */
 int pws__public_reserve(const pws__mem *mem, pws__model *m, uint32_t w, int vis);
