@@ -38,7 +38,7 @@ static PWS__ALWAYS_INLINE int resolve_ws(const pws__model *m, const char *actor,
 	in->hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
 	pws__smap_prefetch(&m->user_ids, &ka);
 	pws__smap_prefetch(&m->ws_ids, &kw);
-	pws__umap_prefetch_h(&m->member_of, in->hx);
+	pws__mtab_prefetch_h(&m->member_of, in->hx);
 	in->u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
 	in->w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
 	if (in->u == PWS__NONE || in->w == PWS__NONE)
@@ -70,7 +70,7 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	if (ws && pws__ws_find(m, ws) != *w)
 		return PWS_EINVALID; /* malformed, or the element is not in that workspace */
 	*hx = pws__member_hx(m, *w, *u);
-	pws__umap_prefetch_h(&m->member_of, *hx);
+	pws__mtab_prefetch_h(&m->member_of, *hx);
 	return PWS_OK;
 }
 
@@ -187,7 +187,7 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 		 * validated and the user's record is read: they overlap it. A
 		 * reference found invalid below only wasted the hint. */
 		hx = pws__member_hx(m, (uint32_t)workspace, (uint32_t)actor);
-		pws__umap_prefetch_h(&m->member_of, hx);
+		pws__mtab_prefetch_h(&m->member_of, hx);
 	}
 	u = ref_index(p, actor, REF_USER, &rc);
 	if (u != PWS__NONE && element != PWS_REF_NONE) {
@@ -209,7 +209,7 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 		/* with no element, (u, w) are the indexes hx was computed from */
 		if (element != PWS_REF_NONE) {
 			hx = pws__member_hx(m, w, u);
-			pws__umap_prefetch_h(&m->member_of, hx);
+			pws__mtab_prefetch_h(&m->member_of, hx);
 		}
 		pws__who_init_h(&c, m, u, w, hx);
 		*allowed = pws__decide(&c, action, e, &r);
@@ -299,7 +299,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 				B->in.e = PWS__NONE;
 				pws__smap_prefetch(&m->user_ids, &B->ka);
 				pws__smap_prefetch(&m->ws_ids, &B->kw);
-				pws__umap_prefetch_h(&m->member_of, B->in.hx);
+				pws__mtab_prefetch_h(&m->member_of, B->in.hx);
 				C[i] = BATCH_IDS;
 			}
 		}

@@ -11,7 +11,7 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 
 	/* the membership slot is the one likely cache miss: start it first so
 	 * that reading the user and the workspace overlaps it */
-	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_h(&m->member_of, hx);
 	pws__who_init_h(c, m, u, w, hx);
 }
 
@@ -35,7 +35,7 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->w = w;
 	c->U = USER(m, u); /* addresses only: not read on the check path */
 	c->W = WS(m, w);
-	c->rec = pws__umap_get2_h(&m->member_of, pws__pair(w, u), hx, &aux);
+	c->rec = pws__mtab_get_h(&m->member_of, w, u, hx, &aux);
 	c->partner = c->uteam != c->wteam;
 	/* WS4: a team membership counts while its user is on the owning team;
 	 * a partner membership never counts for a user on the owning team

@@ -341,7 +341,7 @@ static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g
 		/* role and lead are in the membership's slot: one probe a row,
 		 * started a few rows ahead */
 		if (k + 8 < G->list.n)
-			pws__umap_prefetch_h(&m->member_of, pws__member_hx(m, w, G->list.v[k + 8]));
+			pws__member_prefetch(m, w, G->list.v[k + 8]);
 		aux = pws__mslot(m, w, G->list.v[k])->aux;
 		if (pws__member_counts(U, W, G->key))
 			member_row(it, m, aux, U, U->team != W->team, 0, org_off);
@@ -1194,7 +1194,7 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 
 int pws__member_suspended(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	const pws__umap_slot *x = pws__mslot(m, ws, user);
+	const pws__memb *x = pws__mslot(m, ws, user);
 
 	return x && pws__aux_key(x->aux) != PWS__GRP_TEAM &&
 	       !pws__member_counts(USER(m, user), WS(m, ws), pws__aux_key(x->aux));
@@ -1202,7 +1202,7 @@ int pws__member_suspended(const pws__model *m, uint32_t ws, uint32_t user)
 
 uint32_t pws__member_susp(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	return pws__member_suspended(m, ws, user) ? pws__mslot(m, ws, user)->val : PWS__NONE;
+	return pws__member_suspended(m, ws, user) ? 0 : PWS__NONE;
 }
 
 int pws__member_external(const pws__model *m, uint32_t ws, uint32_t user)

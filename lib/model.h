@@ -64,13 +64,29 @@ typedef struct pws__group {
 	pws__ids list;       /* user indexes of its members */
 } pws__group;
 
-/* A membership has no record of its own: its slot in model.member_of is
- * the membership (16 bytes). Key: pair(ws, user); val: its position in
- * its group's list (never PWS__NONE, the empty marker); payload: role,
- * lead and organization (pws__aux_*). A membership is named by its
- * (ws, user) pair; users' lists hold workspace indexes, groups' lists
- * user indexes. A user holds at most PWS__USER_MEMB_MAX memberships
- * (pws__member_reserve refuses more). */
+/* A membership has no record of its own: its 12-byte slot in
+ * model.member_of is the membership: workspace, user (the key; ws ==
+ * PWS__NONE marks an empty slot) and a payload of role, lead and
+ * organization (pws__aux_*). A membership is named by its (ws, user) pair;
+ * users' lists hold workspace indexes, groups' lists user indexes; the
+ * position in either list is found by a scan on removal. A user holds at
+ * most PWS__USER_MEMB_MAX memberships (pws__member_reserve refuses more). */
+typedef struct pws__memb {
+	uint32_t ws, user, aux;
+} pws__memb;
+
+/* The membership table: linear probing, placed by the ids' string hashes
+ * (model.ws_h / user_h) so that a check holding only the id strings can
+ * start the slot's load before resolving them; load 0.7-0.85. */
+typedef struct pws__mtab {
+	pws__memb *s;
+	uint32_t n, cap;
+	uint64_t seed, mul;   /* key the placement (pws__mtab_seed) */
+	pws__umap *gpos;      /* while set (a migration): pair(group, user) ->
+	                       * position in the group, kept up to date, so that
+	                       * removals from big groups need no scan */
+} pws__mtab;
+
 #define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
 
 enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
@@ -112,9 +128,7 @@ typedef struct pws__model {
 	pws__umap group_of;        /* pair(ws, key) -> group */
 	pws__umap user_by_email;   /* email atom -> user */
 	pws__umap team_by_domain;  /* domain atom -> team */
-	pws__umap member_of;       /* the memberships: pair(ws, user) -> position in
-	                            * their group, payload role/lead/org; placed by
-	                            * the id hashes below (pws__model_bind) */
+	pws__mtab member_of;       /* the memberships, placed by the id hashes below */
 	pws__ids user_h, ws_h;     /* pws__id_hash of each user's / workspace's id,
 	                            * fixed at creation: a check by id strings finds
 	                            * the membership slot before resolving them */
@@ -152,8 +166,8 @@ typedef struct pws__model {
 void pws__model_init(pws__model *m);
 /* Keys every table of an empty model with seed (tests use a fixed one). */
 void pws__model_seed(pws__model *m, uint64_t seed);
-/* Points member_of at this model's id hashes; call again after copying a
- * model struct to a new address. */
+/* Kept for the callers that copy a model struct (member_of reads the id
+ * hashes through the model, so nothing is to be done). */
 void pws__model_bind(pws__model *m);
 /* Records the id hash of a new user or workspace, at the same moment its
  * slot is counted (room reserved with pws__ids_reserve on user_h / ws_h),
@@ -183,20 +197,71 @@ static inline uint64_t pws__member_hx(const pws__model *m, uint32_t ws, uint32_t
 	return pws__hx(m->ws_h.v[ws], m->user_h.v[user]);
 }
 
-/* The slot of the membership of (ws, user) in member_of, or NULL. */
-static inline pws__umap_slot *pws__mslot(const pws__model *m, uint32_t ws, uint32_t user)
+/* The home slot of placement input hx in the membership table. */
+static inline uint32_t pws__mtab_home(const pws__mtab *t, uint64_t hx, uint32_t cap)
 {
-	uint32_t j = pws__umap_find_h(&m->member_of, pws__pair(ws, user),
-	                              pws__member_hx(m, ws, user));
+	return (uint32_t)(((unsigned __int128)pws__mum(hx ^ t->seed, t->mul) * cap) >> 64);
+}
+static inline void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t hx)
+{
+	if (t->s)
+		__builtin_prefetch(&t->s[pws__mtab_home(t, hx, t->cap)]);
+}
+/* The slot of (ws, user) given its placement input hx, or NULL. */
+static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint32_t user,
+                                          uint64_t hx)
+{
+	pws__memb *s, *end;
+	const pws__memb k = { ws, user, 0 };
+	uint64_t key, sk;
 
-	return j == PWS__NONE ? NULL : &m->member_of.s[j];
+	if (!t->s)
+		return NULL;
+	memcpy(&key, &k, sizeof key);
+	s = t->s + pws__mtab_home(t, hx, t->cap);
+	end = t->s + t->cap;
+	while (s->ws != PWS__NONE) {
+		memcpy(&sk, s, sizeof sk);
+		if (sk == key)
+			return s;
+		if (++s == end)
+			s = t->s;
+	}
+	return NULL;
+}
+/* A check's lookup: any value but PWS__NONE when (ws, user) is a member,
+ * with *aux its payload; else PWS__NONE and *aux = 0. */
+static inline uint32_t pws__mtab_get_h(const pws__mtab *t, uint32_t ws, uint32_t user,
+                                       uint64_t hx, uint32_t *aux)
+{
+	const pws__memb *s = pws__mtab_find_h(t, ws, user, hx);
+
+	if (!s) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = s->aux;
+	return 0;
+}
+void pws__mtab_seed(pws__mtab *t, uint64_t seed);
+int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more);
+void pws__mtab_free(const pws__mem *mem, pws__mtab *t);
+
+/* The slot of the membership of (ws, user), or NULL. */
+static inline pws__memb *pws__mslot(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__mtab_find_h(&m->member_of, ws, user, pws__member_hx(m, ws, user));
+}
+static inline void pws__member_prefetch(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	pws__mtab_prefetch_h(&m->member_of, pws__member_hx(m, ws, user));
 }
 
-/* Whether (ws, user) has a membership, effective or not: its position in
- * its group (any value but PWS__NONE), or PWS__NONE. */
+/* Whether (ws, user) has a membership, effective or not: any value but
+ * PWS__NONE, or PWS__NONE. */
 static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	return pws__umap_get(&m->member_of, pws__pair(ws, user));
+	return pws__mslot(m, ws, user) ? 0 : PWS__NONE;
 }
 
 /* The payload of a membership's slot: role (2 bits), lead (1 bit),
@@ -315,6 +380,15 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
  * grant, never recomputed from the user's present team (WS4 rev12).
  * Moves a membership to the group of key org; the group must be prepared. */
 void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org);
+/* A loop that moves many members of one workspace between groups (a
+ * migration) reads their group positions from a map instead of scanning
+ * the groups: reserve it for the workspace's n members (before the
+ * commit point; an empty map on failure, to free), fill it and set
+ * member_of.gpos with pws__member_track, clear member_of.gpos after the
+ * loop, free it with pws__umap_free. */
+int pws__member_track_reserve(const pws__mem *mem, const pws__model *m, pws__umap *gp,
+                              uint32_t n);
+void pws__member_track(pws__model *m, pws__umap *gp, uint32_t ws);
 /* Drops atoms interned after `before` (failure path; nothing refers to them). */
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */

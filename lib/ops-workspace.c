@@ -569,11 +569,14 @@ static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
 }
 
 /* TT2: applies the migration of w (after the commit point; never fails). */
-static void migrate_apply(pws__model *m, uint32_t w, const uint32_t *mis, uint32_t n)
+static void migrate_apply(pws__model *m, uint32_t w, const uint32_t *mis, uint32_t n,
+                          pws__umap *gp)
 {
 	pws__ws *W = WS(m, w);
 	uint32_t i;
 
+	/* the moves read the group positions from gp (no scan of big groups) */
+	pws__member_track(m, gp, w);
 	for (i = 0; i < n; i++)
 		pws__seat_count(m, w, mis[i], -1);
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
@@ -594,6 +597,7 @@ static void migrate_apply(pws__model *m, uint32_t w, const uint32_t *mis, uint32
 	for (i = 0; i < n; i++)
 		if (pws__member_rec(m, w, mis[i]) != PWS__NONE)
 			pws__seat_count(m, w, mis[i], +1);
+	m->member_of.gpos = NULL;
 }
 
 /* TT3: the team notice of a migration ("your partner workspaces have been
@@ -613,6 +617,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	pws__op op;
 	uint32_t u = PWS__NONE, w, n, *mis = NULL;
 	struct pws_event *e;
+	pws__umap gp;
 	pws__verdict v = PWS__VERDICT_INIT;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -630,13 +635,16 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	/* TT3: one notice for the team's managers, admins and workspace admins;
 	 * one per workspace for each partner. */
 	e = migrated_notice(&op, WS(op.m, w)->team, u);
+	memset(&gp, 0, sizeof(gp));
 	if (!e || migrate_notices(&op, w, u, e, &n) || migrate_prepare(&op, w, n, &mis) ||
-	    pws__op_persist(&op)) {
+	    pws__member_track_reserve(op.mem, op.m, &gp, n) || pws__op_persist(&op)) {
 		pws__free(op.mem, mis);
+		pws__umap_free(op.mem, &gp);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
-	migrate_apply(op.m, w, mis, n);
+	migrate_apply(op.m, w, mis, n, &gp);
 	pws__free(op.mem, mis);
+	pws__umap_free(op.mem, &gp);
 	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
@@ -775,8 +783,9 @@ PWS_EXTERN int pws_workspace_migrate_many(pws_policy *p, const char *actor,
                                           pws_result *res)
 {
 	pws__op op;
-	uint32_t u = PWS__NONE, *ws = NULL, *cnt = NULL, **mis = NULL;
+	uint32_t u = PWS__NONE, *ws = NULL, *cnt = NULL, **mis = NULL, most = 0;
 	char *joined = NULL;
+	pws__umap gp;
 	size_t i;
 	int rule = 0, rc = pws__op_begin(&op, p, res);
 
@@ -803,11 +812,15 @@ PWS_EXTERN int pws_workspace_migrate_many(pws_policy *p, const char *actor,
 		rc = migrate_many_prepare(&op, u, workspace_ids, n, ws, cnt, mis, &rule);
 	if (!rc)
 		op.rule = rule;
-	if (!rc && pws__op_persist(&op))
+	for (i = 0; !rc && i < n; i++)
+		most = cnt[i] > most ? cnt[i] : most;
+	memset(&gp, 0, sizeof(gp));
+	if (!rc && (pws__member_track_reserve(op.mem, op.m, &gp, most) || pws__op_persist(&op)))
 		rc = PWS_ENOMEM;
 	if (!rc)
 		for (i = 0; i < n; i++)
-			migrate_apply(op.m, ws[i], mis[i], cnt[i]);
+			migrate_apply(op.m, ws[i], mis[i], cnt[i], &gp);
+	pws__umap_free(op.mem, &gp);
 	for (i = 0; mis && i < n; i++)
 		pws__free(op.mem, mis[i]);
 	pws__free(op.mem, mis);

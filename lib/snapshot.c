@@ -2049,7 +2049,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n ||
 		    pws__ids_reserve(im->mem, &USER(m, uidx[i])->members, per_user[i]))
 			rc = PWS_ENOMEM;
-	if (!rc && (pws__umap_reserve(im->mem, &m->member_of, nrows) ||
+	if (!rc && (pws__mtab_reserve(im->mem, m, nrows) ||
 	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
 	            pws__umap_reserve(im->mem, &m->seen_of, n_seen)))
 		rc = PWS_ENOMEM;
@@ -2063,7 +2063,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			binrow y;
 
 			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
-			pws__umap_prefetch(&m->member_of, pws__pair(widx[y.ws], uidx[y.user]));
+			pws__member_prefetch(m, widx[y.ws], uidx[y.user]);
 			__builtin_prefetch(USER(m, uidx[y.user]));
 		}
 		if (i + BIN_AHEAD / 2 < nrows) {
