@@ -201,7 +201,7 @@ static int may_manage(const pws__who *c, uint32_t x, uint32_t rec, pws__verdict 
 
 	if (!pws__decide(c, PWS_ACT_MANAGE_MEMBERS, PWS__NONE, &rule))
 		return no(v, rule, NULL);
-	/* a record of member_of is alive (pws__member_unlink takes it out) */
+	/* a membership in member_of is alive (pws__member_unlink takes it out) */
 	if (rec == PWS__NONE)
 		return fail(v, PWS_ENOTFOUND, "the user is not a member of the workspace");
 	if (!boss(c)) {
@@ -253,7 +253,7 @@ int pws__decide_set_lead(const pws__who *c, uint32_t x, uint32_t rec, int lead,
 		return no(v, PWS_RULE_RO5, NULL);
 	if (!pws__decide(c, PWS_ACT_SET_PARTNER_LEAD, PWS__NONE, &rule))
 		return no(v, rule, NULL);
-	/* a record of member_of is alive (pws__member_unlink takes it out) */
+	/* a membership in member_of is alive (pws__member_unlink takes it out) */
 	if (rec == PWS__NONE)
 		return fail(v, PWS_ENOTFOUND, "the user is not a member of the workspace");
 	if (pws__morg(m, c->w, x) == PWS__GRP_TEAM)

@@ -24,7 +24,7 @@ static int who_is_pm(const pws__who *c)
 }
 
 /* Everything else from the hot fields and the membership's slot (one
- * cache miss); the membership record itself is not read here. */
+ * cache miss), which is the membership itself (pws__memb). */
 static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx)
 {
 	uint32_t aux;

@@ -71,7 +71,7 @@ int pws__holds_seat(const pws__model *m, uint32_t user, uint32_t team);
 /* Partner Editor seats used by a team (PL2). */
 uint32_t pws__seats_used(const pws__model *m, uint32_t team);
 
-/* Number of partner membership records and open partner invites (DL1). */
+/* Number of partner memberships and open partner invites (DL1). */
 uint32_t pws__partners_left(const pws__model *m, uint32_t w);
 
 /* Number of Admins in the group of the membership of (ws, user): for a
