@@ -40,13 +40,12 @@ int main(int argc,char**argv){
   unsigned org=rnd(NO);
   for(j=0;j<10;j++){snprintf(id,64,"p%u_%u",org,j);snprintf(em,sizeof em,"p%u@org%u.example",j,org);
    CK(pws_invite(p,"pm",wid,em,PWS_INVITE_PARTNER,PWS_ROLE_VIEWER,0,NULL));CK(pws_invite_accept(p,id,wid,NULL,NULL));nm++;}}
- long r2=rss(); pws__model*m=&p->m; double N=(double)m->members.n;
+ long r2=rss(); pws__model*m=&p->m; double N=(double)m->member_of.n; /* the slot is the membership */
  unsigned long long ul=0,gl=0,ulc=0,glc=0;
  for(i=0;i<m->users.n;i++){ul+=USER(m,i)->members.cap*4ull;ulc++;}
  for(i=0;i<m->groups.n;i++){gl+=GROUP(m,i)->list.cap*4ull;glc++;}
  printf("memberships %.0f (counted %llu) users %u ws %u groups %u\n",N,nm,m->users.n,m->wss.n,m->groups.n);
- printf("record     %.2f B (cap %u x16)\n",m->members.cap*16.0/N,m->members.cap);
- printf("member_of  %.2f B (cap %u x16, load %.3f)\n",m->member_of.cap*16.0/N,m->member_of.cap,m->member_of.n/(double)m->member_of.cap);
+ printf("member_of  %.2f B (cap %u x%zu, load %.3f)\n",m->member_of.cap*(double)sizeof(*m->member_of.s)/N,m->member_of.cap,sizeof(*m->member_of.s),m->member_of.n/(double)m->member_of.cap);
  printf("user lists %.2f B (+malloc hdr %.2f)\n",ul/N,ulc*16/N);
  printf("grp lists  %.2f B (+malloc hdr %.2f)\n",gl/N,glc*16/N);
  printf("seat_of    %.2f B  seen_of %.2f B invite_of %.2f B invites %.2f B\n",m->seat_of.cap*16.0/N,m->seen_of.cap*16.0/N,m->invite_of.cap*16.0/N,m->invites.cap*16.0/N);

@@ -38,7 +38,7 @@ static PWS__ALWAYS_INLINE int resolve_ws(const pws__model *m, const char *actor,
 	in->hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
 	pws__smap_prefetch(&m->user_ids, &ka);
 	pws__smap_prefetch(&m->ws_ids, &kw);
-	pws__umap_prefetch_h(&m->member_of, in->hx);
+	pws__mtab_prefetch_h(&m->member_of, in->hx);
 	in->u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
 	in->w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
 	if (in->u == PWS__NONE || in->w == PWS__NONE)
@@ -70,7 +70,7 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	if (ws && pws__ws_find(m, ws) != *w)
 		return PWS_EINVALID; /* malformed, or the element is not in that workspace */
 	*hx = pws__member_hx(m, *w, *u);
-	pws__umap_prefetch_h(&m->member_of, *hx);
+	pws__mtab_prefetch_h(&m->member_of, *hx);
 	return PWS_OK;
 }
 
@@ -93,7 +93,7 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 	hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
 	pws__smap_prefetch(&m->user_ids, &ka);
 	pws__smap_prefetch(&m->ws_ids, &kw);
-	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_h(&m->member_of, hx);
 	u = pws__smap_get_aux(&m->user_ids, actor, &ka, &uhot);
 	w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &whot);
 	if (u == PWS__NONE || w == PWS__NONE)
@@ -248,7 +248,7 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	pws__who c;
 	int r;
 
-	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_h(&m->member_of, hx);
 	/* ref_index of both, their kinds known: a generation or an index
 	 * that names nothing alive is stale */
 	u = (uint32_t)(actor >> 32) & (REF_H_INDEXES - 1);
@@ -295,7 +295,7 @@ static __attribute__((noinline)) int check_ref_any(const pws_policy *p, int *all
 	if (u == PWS__NONE || w == PWS__NONE)
 		return rc;
 	hx = pws__member_hx(m, w, u);
-	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_h(&m->member_of, hx);
 	pws__who_init_h(&c, m, u, w, hx);
 	*allowed = pws__decide(&c, action, e, &r);
 	if (rule)
@@ -413,7 +413,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 					B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
 					pws__smap_prefetch(&m->user_ids, &B->ka);
 					pws__smap_prefetch(&m->ws_ids, &B->kw);
-					pws__umap_prefetch_h(&m->member_of, B->in.hx);
+					pws__mtab_prefetch_h(&m->member_of, B->in.hx);
 					C[i] = BATCH_IDS;
 					continue;
 				}

@@ -160,7 +160,7 @@ int pws__decide_accept(const pws__model *m, uint32_t u, uint32_t i, uint32_t t,
 		v->rule = PWS_RULE_IN1;
 	}
 	mi = pws__member_rec(m, in->ws, u);
-	if (mi != PWS__NONE && pws__member_effective(m, mi))
+	if (mi != PWS__NONE && pws__member_effective(m, in->ws, u))
 		return fail(v, PWS_EEXISTS, "already a member");
 	if (partner && in->role == PWS_ROLE_EDITOR && !pws__holds_seat(m, u, W->team) &&
 	    pws__seats_used(m, W->team) >= TEAM(m, W->team)->seats) {
@@ -201,13 +201,13 @@ static int may_manage(const pws__who *c, uint32_t x, uint32_t rec, pws__verdict 
 
 	if (!pws__decide(c, PWS_ACT_MANAGE_MEMBERS, PWS__NONE, &rule))
 		return no(v, rule, NULL);
-	/* a record of member_of is alive (pws__member_unlink takes it out) */
+	/* a membership in member_of is alive (pws__member_unlink takes it out) */
 	if (rec == PWS__NONE)
 		return fail(v, PWS_ENOTFOUND, "the user is not a member of the workspace");
 	if (!boss(c)) {
 		/* a Partner Lead: counting partners of their own organization */
-		if (!pws__member_effective(m, rec) || !pws__is_partner(m, c->w, x) ||
-		    pws__morg(m, rec) != pws__morg(m, c->mi))
+		if (!pws__member_effective(m, c->w, x) || !pws__is_partner(m, c->w, x) ||
+		    pws__morg(m, c->w, x) != pws__morg(m, c->w, c->u))
 			return no(v, PWS_RULE_RO4, "a Partner Lead manages only partners of their own organization");
 	}
 	return PWS_OK;
@@ -217,7 +217,7 @@ int pws__decide_set_role(const pws__who *c, uint32_t x, uint32_t rec, int role,
                          pws__verdict *v)
 {
 	const pws__model *m = c->m;
-	const pws__member *X;
+	uint32_t xrole;
 	int rc, partner;
 
 	if (x == c->u)
@@ -225,18 +225,18 @@ int pws__decide_set_role(const pws__who *c, uint32_t x, uint32_t rec, int role,
 	rc = may_manage(c, x, rec, v);
 	if (rc)
 		return rc;
-	X = MEMB(m, rec);
-	partner = pws__morg(m, rec) != PWS__GRP_TEAM;
+	xrole = pws__mrole(m, c->w, x);
+	partner = pws__morg(m, c->w, x) != PWS__GRP_TEAM;
 	/* a Partner Lead manages partners only (may_manage): RO1 is their
 	 * answer to admin too */
 	if (partner && role == PWS_ROLE_ADMIN)
 		return no(v, PWS_RULE_RO1, NULL);
 	if (partner && role == PWS_ROLE_EDITOR && c->multi)
 		return no(v, PWS_RULE_RO2, NULL);
-	if (!partner && X->role == PWS_ROLE_ADMIN && role != PWS_ROLE_ADMIN &&
-	    pws__group_admins(m, rec) <= 1)
+	if (!partner && xrole == PWS_ROLE_ADMIN && role != PWS_ROLE_ADMIN &&
+	    pws__group_admins(m, c->w, x) <= 1)
 		return no(v, PWS_RULE_RO6, "this is the last Admin from the owning team");
-	if (partner && role == PWS_ROLE_EDITOR && X->role != PWS_ROLE_EDITOR && no_seat(c, x))
+	if (partner && role == PWS_ROLE_EDITOR && xrole != PWS_ROLE_EDITOR && no_seat(c, x))
 		return no(v, PWS_RULE_PL4, "no Partner Editor seat is free");
 	v->role = role;
 	return ok(v, PWS_RULE_RO4);
@@ -253,10 +253,10 @@ int pws__decide_set_lead(const pws__who *c, uint32_t x, uint32_t rec, int lead,
 		return no(v, PWS_RULE_RO5, NULL);
 	if (!pws__decide(c, PWS_ACT_SET_PARTNER_LEAD, PWS__NONE, &rule))
 		return no(v, rule, NULL);
-	/* a record of member_of is alive (pws__member_unlink takes it out) */
+	/* a membership in member_of is alive (pws__member_unlink takes it out) */
 	if (rec == PWS__NONE)
 		return fail(v, PWS_ENOTFOUND, "the user is not a member of the workspace");
-	if (pws__morg(m, rec) == PWS__GRP_TEAM)
+	if (pws__morg(m, c->w, x) == PWS__GRP_TEAM)
 		return no(v, PWS_RULE_RO3, "only partners can be Partner Leads");
 	return ok(v, PWS_RULE_RO3);
 }
@@ -268,8 +268,8 @@ int pws__decide_remove(const pws__who *c, uint32_t x, uint32_t rec, pws__verdict
 
 	if (rc)
 		return rc;
-	if (pws__morg(m, rec) == PWS__GRP_TEAM && MEMB(m, rec)->role == PWS_ROLE_ADMIN &&
-	    pws__group_admins(m, rec) <= 1)
+	if (pws__morg(m, c->w, x) == PWS__GRP_TEAM && pws__mrole(m, c->w, x) == PWS_ROLE_ADMIN &&
+	    pws__group_admins(m, c->w, x) <= 1)
 		return no(v, PWS_RULE_RO6, "this is the last Admin from the owning team");
 	return ok(v, PWS_RULE_RO4);
 }
@@ -287,7 +287,7 @@ int pws__decide_partner_end(const pws__model *m, uint32_t a, uint32_t t, uint32_
 	 * partner one, so of a partner workspace (S9) */
 	if (X->team != t)
 		for (i = 0; i < X->members.n; i++)
-			if (WS(m, pws__mws(m, X->members.v[i]))->team == t)
+			if (WS(m, X->members.v[i])->team == t)
 				return ok(v, PWS_RULE_RM2);
 	return fail(v, PWS_ENOTFOUND, "the user is not a partner of the team");
 }

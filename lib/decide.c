@@ -11,7 +11,7 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 
 	/* the membership slot is the one likely cache miss: start it first so
 	 * that reading the user and the workspace overlaps it */
-	pws__umap_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_h(&m->member_of, hx);
 	pws__who_init_h(c, m, u, w, hx);
 }
 
@@ -24,11 +24,11 @@ static int who_is_pm(const pws__who *c)
 }
 
 /* Everything else from the hot fields and the membership's slot (one
- * cache miss); the membership record itself is not read here. */
+ * cache miss), which is the membership itself (pws__memb). */
 static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, uint64_t hx,
                      const pws__ws *W)
 {
-	const pws__umap_slot *s = pws__umap_slot_h(&m->member_of, pws__pair(w, u), hx);
+	const pws__memb *s = pws__mtab_find_h(&m->member_of, w, u, hx);
 	uint32_t aux = s ? s->aux : 0;
 	int eff;
 
@@ -36,7 +36,7 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->u = u;
 	c->w = w;
 	c->W = W; /* an address only: not read on the check path */
-	c->rec = s ? s->val : PWS__NONE;
+	c->rec = s ? 0 : PWS__NONE; /* a presence value, not an index */
 	c->partner = c->uteam != c->wteam;
 	/* WS4: a team membership counts while its user is on the owning team;
 	 * a partner membership never counts for a user on the owning team
@@ -119,13 +119,14 @@ uint32_t pws__partners_left(const pws__model *m, uint32_t w)
 	return n;
 }
 
-uint32_t pws__group_admins(const pws__model *m, uint32_t mi)
+uint32_t pws__group_admins(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	const pws__group *G = GROUP(m, MEMB(m, mi)->grp);
+	const pws__group *G = GROUP(m, pws__umap_get(&m->group_of,
+	                                              pws__pair(ws, pws__morg(m, ws, user))));
 	uint32_t k, n = 0;
 
 	for (k = 0; k < G->list.n; k++)
-		if (MEMB(m, G->list.v[k])->role == PWS_ROLE_ADMIN)
+		if (pws__mrole(m, ws, G->list.v[k]) == PWS_ROLE_ADMIN)
 			n++;
 	return n;
 }
@@ -379,7 +380,7 @@ int pws__reaches(const pws__model *m, uint32_t u, uint32_t w)
  * pws__sees_member and pws__org_sees_member pass effective members only). */
 static int same_org(const pws__model *m, uint32_t w, uint32_t org, uint32_t x)
 {
-	return pws__morg(m, pws__member_rec(m, w, x)) == org;
+	return pws__morg(m, w, x) == org;
 }
 
 int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, int *rule)
@@ -396,7 +397,7 @@ int pws__sees_member(const pws__model *m, uint32_t u, uint32_t w, uint32_t x, in
 		return allow(rule, PWS_RULE_VI3);
 	if (!pws__is_partner(m, w, x))
 		return allow(rule, PWS_RULE_VI2);
-	vi = pws__morg(m, c.mi);
+	vi = pws__morg(m, w, u);
 	return same_org(m, w, vi, x) ? allow(rule, PWS_RULE_VI2) : deny(rule, PWS_RULE_VI2);
 }
 

@@ -14,8 +14,9 @@ typedef struct pws__who {
 	const pws__model *m;
 	uint32_t u, w;
 	const pws__ws *W;
-	uint32_t mi;      /* effective membership, or PWS__NONE */
-	uint32_t rec;     /* membership record (maybe not effective), or PWS__NONE */
+	uint32_t mi;      /* effective membership of (u, w): any value but PWS__NONE
+	                   * (its group position), or PWS__NONE */
+	uint32_t rec;     /* membership (maybe not effective): likewise */
 	int role;         /* workspace role, 0 if not a member */
 	int lead;         /* Partner Lead */
 	int partner;      /* actor is not on the owning team */
@@ -69,11 +70,11 @@ int pws__holds_seat(const pws__model *m, uint32_t user, uint32_t team);
 /* Partner Editor seats used by a team (PL2). */
 uint32_t pws__seats_used(const pws__model *m, uint32_t team);
 
-/* Number of partner membership records and open partner invites (DL1). */
+/* Number of partner memberships and open partner invites (DL1). */
 uint32_t pws__partners_left(const pws__model *m, uint32_t w);
 
-/* Number of Admins in the group of membership mi: with mi a team
- * membership, the owning team's Admins of its workspace (RO6). */
-uint32_t pws__group_admins(const pws__model *m, uint32_t mi);
+/* Number of Admins in the group of the membership of (ws, user): for a
+ * team membership, the owning team's Admins of its workspace (RO6). */
+uint32_t pws__group_admins(const pws__model *m, uint32_t ws, uint32_t user);
 
 #endif

@@ -299,7 +299,7 @@ static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int co
  * name (every row of a group has the same one). A counting membership is
  * external when its user is a partner, a suspended one always (VI7, as
  * pws__member_external). */
-static void member_row(pws_iter *it, const pws__model *m, const pws__member *x,
+static void member_row(pws_iter *it, const pws__model *m, uint32_t aux,
                        const pws__user *U, int partner, int suspended, uint64_t org_off)
 {
 	uint64_t *r = it_row_raw(it);
@@ -308,8 +308,8 @@ static void member_row(pws_iter *it, const pws__model *m, const pws__member *x,
 		return;
 	r[MS_ID] = it_intern(it, U->id);
 	r[MS_EMAIL] = it_intern(it, pws__atom(m, U->email));
-	r[MS_ROLE] = x->role;
-	r[MS_LEAD] = x->lead;
+	r[MS_ROLE] = pws__aux_role(aux);
+	r[MS_LEAD] = pws__aux_lead(aux);
 	r[MS_EXT] = (uint64_t)partner;
 	r[MS_ORG] = partner ? org_off : 0;
 	r[MS_SUSP] = (uint64_t)suspended; /* WS4, VI1 */
@@ -335,16 +335,18 @@ static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g
 	if (G->key != PWS__GRP_TEAM && G->list.n)
 		org_off = it_intern(it, org_name(m, w, G->key));
 	for (k = 0; k < G->list.n; k++) {
-		const pws__member *x = MEMB(m, G->list.v[k]);
-		const pws__user *U;
+		const pws__user *U = USER(m, G->list.v[k]);
+		uint32_t aux;
 
-		if (!x->alive)
-			continue;
-		U = USER(m, x->user);
+		/* role and lead are in the membership's slot: one probe a row,
+		 * started a few rows ahead */
+		if (k + 8 < G->list.n)
+			pws__member_prefetch(m, w, G->list.v[k + 8]);
+		aux = pws__mslot(m, w, G->list.v[k])->aux;
 		if (pws__member_counts(U, W, G->key))
-			member_row(it, m, x, U, U->team != W->team, 0, org_off);
+			member_row(it, m, aux, U, U->team != W->team, 0, org_off);
 		else if (with_suspended && G->key != PWS__GRP_TEAM) /* pws__member_suspended */
-			member_row(it, m, x, U, 1, 1, org_off);
+			member_row(it, m, aux, U, 1, 1, org_off);
 	}
 	/* member listings come group by group (VI1); within a group, by id */
 	it_sort_range(it, first, it->rows - first, PWS_COL_ID, 0);
@@ -408,7 +410,7 @@ PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char 
 	if (!c.partner || c.pm || !c.multi)
 		member_rows(it, m, w, 1, 0, !c.partner);
 	else
-		member_rows(it, m, w, 0, pws__morg(m, c.mi), 0);
+		member_rows(it, m, w, 0, pws__morg(m, w, v), 0);
 	return finish(p, it_done(it, out));
 }
 
@@ -422,7 +424,7 @@ static int org_present(const pws__model *m, uint32_t w, uint32_t org)
 		return 0;
 	G = GROUP(m, g);
 	for (k = 0; k < G->list.n; k++)
-		if (pws__member_effective(m, G->list.v[k]))
+		if (pws__member_counts(USER(m, G->list.v[k]), WS(m, w), org))
 			return 1;
 	return 0;
 }
@@ -612,7 +614,7 @@ static void ws_row(pws_iter *it, const pws__model *m, uint32_t u, uint32_t w)
 
 	it_str(it, r, PWS_COL_ID, W->id);
 	it_str(it, r, PWS_COL_TEAM, TEAM(m, W->team)->id);
-	it_int(it, r, PWS_COL_ROLE, mi == PWS__NONE ? 0 : MEMB(m, mi)->role);
+	it_int(it, r, PWS_COL_ROLE, mi == PWS__NONE ? 0 : pws__mrole(m, w, u));
 	it_int(it, r, PWS_COL_EXTERNAL, W->team != USER(m, u)->team); /* WS3 */
 	it_int(it, r, PWS_COL_VISIBILITY, W->vis);
 	it_int(it, r, PWS_COL_MODE, W->vis == PWS_VIS_PARTNER ? W->mode : 0);
@@ -649,9 +651,9 @@ PWS_EXTERN int pws_list_workspaces(pws_iter **out, const pws_policy *p, const ch
 		return finish(p, PWS_ENOMEM);
 	U = USER(m, u);
 	for (i = 0; i < U->members.n; i++) {
-		uint32_t w = pws__mws(m, U->members.v[i]);
+		uint32_t w = U->members.v[i];
 
-		if (pws__member_effective(m, U->members.v[i]) && pws__reaches(m, u, w))
+		if (pws__member_effective(m, w, u) && pws__reaches(m, u, w))
 			ws_row(it, m, u, w);
 	}
 	/* WS1, WS2: the home team's workspaces (team visibility, partner ones
@@ -812,12 +814,12 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *p,
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	for (k = 0; k < G->list.n; k++) {
-		uint32_t mi = G->list.v[k];
+		uint32_t x = G->list.v[k];
 
-		if (pws__member_effective(m, mi)) {
+		if (pws__member_effective(m, w, x)) {
 			pws__who c;
 
-			pws__who_init(&c, m, MEMB(m, mi)->user, w);
+			pws__who_init(&c, m, x, w);
 			c.role = PWS_ROLE_VIEWER;
 			c.lead = 0;
 			element_rows(it, m, &c, 1);
@@ -1046,7 +1048,7 @@ PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *p, const 
 			if (G->key == PWS__GRP_TEAM)
 				continue;
 			for (k = 0; k < G->list.n && !any; k++)
-				any = pws__member_effective(m, G->list.v[k]);
+				any = pws__member_effective(m, w, G->list.v[k]);
 			if (!any)
 				continue;
 			r = it_row(it);
@@ -1090,15 +1092,15 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *t
 			const pws__group *G = GROUP(m, W->groups.v[j]);
 
 			for (k = 0; G->key != PWS__GRP_TEAM && k < G->list.n; k++) {
-				const pws__member *x = MEMB(m, G->list.v[k]);
+				uint32_t x = G->list.v[k];
 				uint64_t *r;
 
-				if (x->role != PWS_ROLE_EDITOR || !pws__holds_seat(m, x->user, t))
+				if (pws__mrole(m, w, x) != PWS_ROLE_EDITOR || !pws__holds_seat(m, x, t))
 					continue;
 				r = it_row(it);
-				it_str(it, r, PWS_COL_ID, USER(m, x->user)->id);
-				it_str(it, r, PWS_COL_ORG, org_name(m, w, pws__morg(m, G->list.v[k])));
-				it_int(it, r, PWS_COL_EXTERNAL, pws__is_partner(m, w, x->user)); /* VI7 */
+				it_str(it, r, PWS_COL_ID, USER(m, x)->id);
+				it_str(it, r, PWS_COL_ORG, org_name(m, w, G->key));
+				it_int(it, r, PWS_COL_EXTERNAL, pws__is_partner(m, w, x)); /* VI7 */
 			}
 		}
 	}
@@ -1155,13 +1157,13 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 		return finish(p, PWS_ENOMEM);
 	X = USER(m, x);
 	for (i = 0; i < X->members.n; i++) {
-		uint32_t mi = X->members.v[i], w = pws__mws(m, mi);
+		uint32_t w = X->members.v[i];
 		const pws__ws *W = WS(m, w);
 		pws__who c;
 		uint64_t base, *r;
 		int rule;
 
-		if (W->team != t || W->vis != PWS_VIS_PARTNER || !pws__member_effective(m, mi))
+		if (W->team != t || W->vis != PWS_VIS_PARTNER || !pws__member_effective(m, w, x))
 			continue;
 		pws__who_init(&c, m, x, w);
 		if (!pws__decide(&c, PWS_ACT_VIEW, PWS__NONE, &rule))
@@ -1170,7 +1172,7 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 		r = it_row(it);
 		it_str(it, r, PWS_COL_WORKSPACE, W->id);
 		it_str(it, r, PWS_COL_ELEMENT, "");
-		it_int(it, r, PWS_COL_ROLE, MEMB(m, mi)->role);
+		it_int(it, r, PWS_COL_ROLE, c.role);
 		it_int(it, r, PWS_COL_ACTIONS, (int64_t)base);
 		for (k = 0; k < W->elements.n; k++) {
 			uint32_t e = W->elements.v[k];
@@ -1180,7 +1182,7 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 			r = it_row(it);
 			it_str(it, r, PWS_COL_WORKSPACE, W->id);
 			it_str(it, r, PWS_COL_ELEMENT, ELEM(m, e)->id);
-			it_int(it, r, PWS_COL_ROLE, MEMB(m, mi)->role);
+			it_int(it, r, PWS_COL_ROLE, c.role);
 			it_int(it, r, PWS_COL_ACTIONS, (int64_t)element_mask(&c, base, e));
 		}
 	}
@@ -1190,24 +1192,24 @@ PWS_EXTERN int pws_list_partner_reach(pws_iter **out, const pws_policy *p, const
 
 /* --- suspended memberships (WS4, VI1) and the external mark (VI7) ------------- */
 
-int pws__member_suspended(const pws__model *m, uint32_t mi)
+int pws__member_suspended(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	return MEMB(m, mi)->alive && pws__morg(m, mi) != PWS__GRP_TEAM &&
-	       !pws__member_effective(m, mi);
+	const pws__memb *x = pws__mslot(m, ws, user);
+
+	return x && pws__aux_key(x->aux) != PWS__GRP_TEAM &&
+	       !pws__member_counts(USER(m, user), WS(m, ws), pws__aux_key(x->aux));
 }
 
 uint32_t pws__member_susp(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	uint32_t mi = pws__member_rec(m, ws, user);
-
-	return mi != PWS__NONE && pws__member_suspended(m, mi) ? mi : PWS__NONE;
+	return pws__member_suspended(m, ws, user) ? 0 : PWS__NONE;
 }
 
-int pws__member_external(const pws__model *m, uint32_t mi)
+int pws__member_external(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	if (pws__member_suspended(m, mi))
+	if (pws__member_suspended(m, ws, user))
 		return 1; /* granted through a partner organization */
-	return pws__is_partner(m, pws__mws(m, mi), MEMB(m, mi)->user);
+	return pws__is_partner(m, ws, user);
 }
 
 int pws__sees_suspended(const pws__model *m, uint32_t u, uint32_t w, int *rule)
@@ -1246,11 +1248,11 @@ PWS_EXTERN int pws_member_status(const pws_policy *p, int *role, int *partner_le
 		rc = PWS_ENOTFOUND;
 	} else {
 		if (role)
-			*role = MEMB(&p->m, mi)->role;
+			*role = (int)pws__mrole(&p->m, w, u);
 		if (partner_lead)
-			*partner_lead = MEMB(&p->m, mi)->lead;
+			*partner_lead = (int)pws__mlead(&p->m, w, u);
 		if (is_partner)
-			*is_partner = pws__member_external(&p->m, mi); /* VI7 */
+			*is_partner = pws__member_external(&p->m, w, u); /* VI7 */
 		if (suspended)
 			*suspended = susp;
 	}

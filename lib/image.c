@@ -175,19 +175,16 @@ static void enc_members(wbuf *w, const pws__model *m, const uint32_t *uo, uint32
                         uint32_t *atomo)
 {
 	wbuf to = w_new(w->mem), rows = w_new(w->mem);
-	uint32_t no = 0, nrows = 0, i, g, k, mi;
+	uint32_t no = 0, nrows = 0, i, g, k, x;
 
 	for (i = 0; i < m->wss.n; i++) {
 		const pws__ws *W = WS(m, i);
 
-		PWS__EACH_MEMBER(m, W, g, k, mi) {
-			const pws__member *x = MEMB(m, mi);
-			uint32_t org = pws__morg(m, mi), o;
+		PWS__EACH_MEMBER(m, W, g, k, x) {
+			uint32_t org = GROUP(m, W->groups.v[g])->key, o;
+			uint32_t aux = pws__mslot(m, i, x)->aux;
 			unsigned char *p;
 
-			/* never taken: pws__member_unlink takes it out of its group */
-			if (!x->alive) /* GCOVR_EXCL_BR_LINE */
-				continue;
 			if (org == PWS__GRP_TEAM)
 				o = PWS__NONE;
 			else if (W->model == PWS_MODEL_LEGACY)
@@ -198,11 +195,11 @@ static void enc_members(wbuf *w, const pws__model *m, const uint32_t *uo, uint32
 			if (!p)
 				continue;
 			le32(p, i);
-			le32(p + 4, uo[x->user]);
+			le32(p + 4, uo[x]);
 			le32(p + 8, o);
-			le32(p + 12, pws__seen(m, i, x->user));
-			p[16] = x->role;
-			p[17] = x->lead;
+			le32(p + 12, pws__seen(m, i, x));
+			p[16] = (unsigned char)pws__aux_role(aux);
+			p[17] = (unsigned char)pws__aux_lead(aux);
 			p[18] = p[19] = 0;
 			nrows++;
 		}

@@ -5,8 +5,11 @@
 #include "model.h"
 
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
 
-_Static_assert(sizeof(pws__member) == 16, "a membership record is 16 bytes");
+_Static_assert(sizeof(pws__memb) == 12, "a membership is a 12-byte slot");
 
 void pws__model_init(pws__model *m)
 {
@@ -25,7 +28,7 @@ void pws__model_seed(pws__model *m, uint64_t seed)
 {
 	pws__smap *sm[] = {&m->atoms,   &m->team_ids,  &m->user_ids, &m->ws_ids,     &m->el_ids,
 	                   &m->upd_ids, &m->reply_ids, &m->hist_ids, &m->comment_ids};
-	pws__umap *um[] = {&m->group_of,  &m->user_by_email, &m->team_by_domain, &m->member_of,
+	pws__umap *um[] = {&m->group_of,  &m->user_by_email, &m->team_by_domain,
 	                   &m->invite_of, &m->seat_of,       &m->seen_of};
 	size_t i;
 
@@ -34,12 +37,127 @@ void pws__model_seed(pws__model *m, uint64_t seed)
 		pws__smap_seed(sm[i], seed);
 	for (i = 0; i < sizeof um / sizeof um[0]; i++)
 		pws__umap_seed(um[i], seed);
+	pws__mtab_seed(&m->member_of, seed);
 }
 
 void pws__model_bind(pws__model *m)
 {
-	m->member_of.hi = &m->ws_h;
-	m->member_of.lo = &m->user_h;
+	(void)m;
+}
+
+/* --- the membership table ---------------------------------------------------- */
+
+void pws__mtab_seed(pws__mtab *t, uint64_t seed)
+{
+	/* as pws__umap_seed, with words of its own */
+	t->seed = pws__mix64(seed ^ PWS__K1);
+	t->mul = pws__mix64(seed ^ PWS__K0 ^ PWS__K2) | 1u;
+}
+
+static uint32_t mtab_home(const pws__model *m, const pws__memb *x, uint32_t cap)
+{
+	return pws__mtab_home(&m->member_of, pws__member_hx(m, x->ws, x->user), cap);
+}
+
+static void mtab_hint(void *p, size_t n)
+{
+#if defined(__linux__) && defined(MADV_HUGEPAGE)
+	const uintptr_t huge = (uintptr_t)2 << 20;
+	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
+	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
+
+	if (n >= ((size_t)4 << 20))
+		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
+#else
+	(void)p;
+	(void)n;
+#endif
+}
+
+int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
+{
+	pws__mtab *t = &m->member_of;
+	uint64_t need = (uint64_t)t->n + more, cap;
+	pws__memb *ns;
+	uint32_t i;
+
+	/* the load of pws__umap: at most 0.85, 0.7 after growing */
+	if (need * 20 <= (uint64_t)t->cap * 17)
+		return PWS_OK;
+	cap = need * 10 / 7 + 16;
+	if (cap > UINT32_MAX - 1)
+		return PWS_ENOMEM;
+	ns = pws__malloc(mem, (size_t)cap * sizeof(*ns));
+	if (!ns)
+		return PWS_ENOMEM;
+	mtab_hint(ns, (size_t)cap * sizeof(*ns));
+	memset(ns, 0xff, (size_t)cap * sizeof(*ns)); /* ws = PWS__NONE: empty */
+	for (i = 0; t->s && i < t->cap; i++) {
+		uint32_t j;
+
+		if (t->s[i].ws == PWS__NONE)
+			continue;
+		j = mtab_home(m, &t->s[i], (uint32_t)cap);
+		while (ns[j].ws != PWS__NONE)
+			j = j + 1 == cap ? 0 : j + 1;
+		ns[j] = t->s[i];
+	}
+	pws__free(mem, t->s);
+	t->s = ns;
+	t->cap = (uint32_t)cap;
+	return PWS_OK;
+}
+
+/* Inserts (ws, user) with its payload unless present (room reserved):
+ * 0, or -1 when present (nothing changed). */
+static int mtab_put_new(pws__model *m, uint32_t ws, uint32_t user, uint32_t aux)
+{
+	pws__mtab *t = &m->member_of;
+	uint32_t j = pws__mtab_home(t, pws__member_hx(m, ws, user), t->cap);
+
+	while (t->s[j].ws != PWS__NONE) {
+		if (t->s[j].ws == ws && t->s[j].user == user)
+			return -1;
+		j = j + 1 == t->cap ? 0 : j + 1;
+	}
+	t->s[j].ws = ws;
+	t->s[j].user = user;
+	t->s[j].aux = aux;
+	t->n++;
+	return 0;
+}
+
+static void mtab_del(pws__model *m, uint32_t ws, uint32_t user)
+{
+	pws__mtab *t = &m->member_of;
+	pws__memb *x = pws__mslot(m, ws, user);
+	uint32_t j, k, cap = t->cap;
+
+	if (!x)
+		return;
+	j = k = (uint32_t)(x - t->s);
+	for (;;) {
+		uint32_t home;
+
+		k = k + 1 == cap ? 0 : k + 1;
+		if (t->s[k].ws == PWS__NONE)
+			break;
+		home = mtab_home(m, &t->s[k], cap);
+		/* move k back into the hole unless its home lies in (j, k] */
+		if ((uint32_t)((k - home + cap) % cap) >= (uint32_t)((k - j + cap) % cap)) {
+			t->s[j] = t->s[k];
+			j = k;
+		}
+	}
+	memset(&t->s[j], 0xff, sizeof(t->s[j]));
+	t->n--;
+}
+
+void pws__mtab_free(const pws__mem *mem, pws__mtab *t)
+{
+	pws__free(mem, t->s);
+	t->s = NULL;
+	t->n = t->cap = 0;
 }
 
 static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
@@ -157,12 +275,11 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	pws__vec_free(mem, &m->teams);
 	pws__vec_free(mem, &m->users);
 	pws__vec_free(mem, &m->wss);
-	pws__vec_free(mem, &m->members);
 	pws__vec_free(mem, &m->invites);
 	pws__vec_free(mem, &m->elements);
 	pws__umap_free(mem, &m->user_by_email);
 	pws__umap_free(mem, &m->team_by_domain);
-	pws__umap_free(mem, &m->member_of);
+	pws__mtab_free(mem, &m->member_of);
 	pws__ids_free(mem, &m->user_h);
 	pws__ids_free(mem, &m->ws_h);
 	pws__umap_free(mem, &m->invite_of);
@@ -239,22 +356,19 @@ void pws__hot_ws(pws__model *m, uint32_t w)
 		pws__smap_set_aux(&m->ws_ids, W->id, pws__whot_of(W));
 }
 
-int pws__member_effective(const pws__model *m, uint32_t mi)
+int pws__member_effective(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	const pws__member *x = MEMB(m, mi);
-	const pws__group *G;
+	const pws__memb *x = pws__mslot(m, ws, user);
 
-	if (!x->alive)
-		return 0;
-	G = GROUP(m, x->grp);
-	return pws__member_counts(USER(m, x->user), WS(m, G->ws), G->key);
+	return x && pws__member_counts(USER(m, user), WS(m, ws), pws__aux_key(x->aux));
 }
 
 uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	uint32_t mi = pws__member_rec(m, ws, user);
+	const pws__memb *x = pws__mslot(m, ws, user);
 
-	return mi != PWS__NONE && pws__member_effective(m, mi) ? mi : PWS__NONE;
+	return x && pws__member_counts(USER(m, user), WS(m, ws), pws__aux_key(x->aux)) ? 0
+	                                                                              : PWS__NONE;
 }
 
 int pws__is_pm(const pws__model *m, uint32_t user, uint32_t team)
@@ -378,20 +492,22 @@ uint64_t pws__model_digest(const pws__model *m)
 		f[15] = pws__smap_aux_of(&m->ws_ids, w->id) != pws__whot_of(w);
 		add(&d, 3, f, 16);
 	}
-	for (i = 0; i < m->members.n; i++) {
-		const pws__member *x = MEMB(m, i);
-		const pws__ws *w;
-		uint64_t f[6];
+	for (i = 0; i < m->groups.n; i++) {
+		const pws__group *G = GROUP(m, i);
+		const pws__ws *w = WS(m, G->ws);
 
-		if (!x->alive)
-			continue;
-		w = WS(m, pws__mws(m, i));
-		f[0] = h_str(w->id); f[1] = n_user(m, x->user);
-		f[2] = pws__morg(m, i) == PWS__GRP_TEAM ? 2
-		       : w->model == PWS_MODEL_LEGACY ? n_atom(m, pws__morg(m, i))
-		                                      : n_team(m, pws__morg(m, i));
-		f[3] = pws__seen(m, pws__mws(m, i), x->user); f[4] = x->role; f[5] = x->lead;
-		add(&d, 4, f, 6);
+		for (j = 0; j < G->list.n; j++) {
+			uint32_t x = G->list.v[j], aux = pws__mslot(m, G->ws, x)->aux;
+			uint64_t f[6];
+
+			f[0] = h_str(w->id); f[1] = n_user(m, x);
+			f[2] = G->key == PWS__GRP_TEAM ? 2
+			       : w->model == PWS_MODEL_LEGACY ? n_atom(m, G->key)
+			                                      : n_team(m, G->key);
+			f[3] = pws__seen(m, G->ws, x); f[4] = pws__aux_role(aux);
+			f[5] = pws__aux_lead(aux);
+			add(&d, 4, f, 6);
+		}
 	}
 	for (i = 0; i < m->invites.n; i++) {
 		const pws__invite *v = INVITE(m, i);
@@ -492,59 +608,111 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 	}
 }
 
-static void group_add(pws__model *m, uint32_t mi, uint32_t ws, uint32_t org)
+/* Appends user to the group (ws, org), which must be prepared. */
+static void group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
 {
-	pws__member *x = MEMB(m, mi);
-	x->grp = pws__umap_get(&m->group_of, pws__pair(ws, org));
-	x->grp_pos = pws__ids_push(&GROUP(m, x->grp)->list, mi);
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, org));
+	uint32_t pos = pws__ids_push(&GROUP(m, g)->list, user);
+
+	if (m->member_of.gpos)
+		pws__umap_put(m->member_of.gpos, pws__pair(g, user), pos);
 }
 
-static void group_remove(pws__model *m, uint32_t mi)
+/* Takes user out of the group (ws, key): its position is found by a scan
+ * from the end (or read from member_of.gpos), then the last member takes
+ * its place, as a stored position would have it. */
+static void group_remove(pws__model *m, uint32_t ws, uint32_t user, uint32_t key)
 {
-	pws__member *x = MEMB(m, mi);
-	uint32_t moved = pws__ids_swap_remove(&GROUP(m, x->grp)->list, x->grp_pos);
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key)), pos, moved;
+	pws__ids *l = &GROUP(m, g)->list;
+	pws__umap *gp = m->member_of.gpos;
 
-	if (moved != PWS__NONE)
-		MEMB(m, moved)->grp_pos = x->grp_pos;
+	if (gp) {
+		pos = pws__umap_get(gp, pws__pair(g, user));
+		pws__umap_del(gp, pws__pair(g, user));
+	} else {
+		for (pos = l->n; pos-- > 0 && l->v[pos] != user;)
+			;
+	}
+	moved = pws__ids_swap_remove(l, pos);
+	if (gp && moved != PWS__NONE)
+		pws__umap_put(gp, pws__pair(g, moved), pos);
 }
 
-void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org)
+int pws__member_track_reserve(const pws__mem *mem, const pws__model *m, pws__umap *gp,
+                              uint32_t n)
 {
-	pws__member *x = MEMB(m, mi);
-	uint32_t ws = pws__mws(m, mi);
+	memset(gp, 0, sizeof(*gp));
+	pws__umap_seed(gp, m->seed);
+	return pws__umap_reserve(mem, gp, n);
+}
 
-	if (GROUP(m, x->grp)->key == org)
+void pws__member_track(pws__model *m, pws__umap *gp, uint32_t ws)
+{
+	const pws__ws *W = WS(m, ws);
+	uint32_t i, k;
+
+	if (!gp->s)
+		return; /* no member to move */
+	for (i = 0; i < gp->cap; i++)
+		gp->s[i].val = PWS__NONE;
+	gp->n = 0;
+	for (i = 0; i < W->groups.n; i++) {
+		const pws__group *G = GROUP(m, W->groups.v[i]);
+
+		for (k = 0; k < G->list.n; k++)
+			pws__umap_put(gp, pws__pair(W->groups.v[i], G->list.v[k]), k);
+	}
+	m->member_of.gpos = gp;
+}
+
+void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
+{
+	pws__memb *x = pws__mslot(m, ws, user);
+	uint32_t key = pws__aux_key(x->aux);
+
+	if (key == org)
 		return;
-	group_remove(m, mi);
-	group_add(m, mi, ws, org);
+	x->aux = pws__aux_make(pws__aux_role(x->aux), pws__aux_lead(x->aux), org);
+	group_remove(m, ws, user, key);
+	group_add(m, ws, user, org);
+}
+
+void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int lead)
+{
+	pws__memb *x = pws__mslot(m, ws, user);
+
+	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, pws__aux_key(x->aux));
 }
 
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
+	/* an organization must fit the slot's payload (29 bits) */
 	if (USER(m, user)->members.n >= PWS__USER_MEMB_MAX ||
+	    (org != PWS__GRP_TEAM && org >= PWS__AUX_ORG_MAX) ||
 	    pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
-	    pws__vec_reserve(mem, &m->members, sizeof(pws__member), 1) ||
 	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
-	    pws__umap_reserve(mem, &m->member_of, 1) ||
+	    pws__mtab_reserve(mem, m, 1) ||
 	    pws__umap_reserve(mem, &m->seat_of, 1))
 		return PWS_ENOMEM;
 	return PWS_OK;
 }
 
-void pws__seat_count(pws__model *m, uint32_t mi, int delta)
+void pws__seat_count(pws__model *m, uint32_t ws, uint32_t user, int delta)
 {
-	const pws__member *x = MEMB(m, mi);
-	const pws__ws *w = WS(m, pws__mws(m, mi));
+	const pws__memb *x = pws__mslot(m, ws, user);
+	const pws__ws *w = WS(m, ws);
 	uint64_t key;
 	uint32_t n;
 
 	/* a seat is held by an Editor partner whose membership counts now
 	 * (WS4: one who left their team holds none) */
-	if (!x->alive || x->role != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
-	    USER(m, x->user)->team == w->team || !pws__member_effective(m, mi))
+	if (!x || pws__aux_role(x->aux) != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
+	    USER(m, user)->team == w->team ||
+	    !pws__member_counts(USER(m, user), w, pws__aux_key(x->aux)))
 		return;
-	key = pws__pair(w->team, x->user);
+	key = pws__pair(w->team, user);
 	n = pws__umap_get(&m->seat_of, key);
 	if (delta > 0) {
 		if (n == PWS__NONE) {
@@ -562,69 +730,47 @@ void pws__seat_count(pws__model *m, uint32_t mi, int delta)
 	}
 }
 
-uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
-                          uint32_t org)
+void pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
+                      uint32_t org)
 {
-	uint32_t mi = m->members.n++;
-	pws__member *x = MEMB(m, mi);
-
-	memset(x, 0, sizeof(*x));
-	x->user = user;
-	x->role = (uint32_t)role & 3u;
-	x->lead = lead != 0;
-	x->alive = 1;
-	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
-	pws__umap_put(&m->member_of, pws__pair(ws, user), mi);
-	group_add(m, mi, ws, org);
-	pws__member_sync(m, mi);
-	pws__seat_count(m, mi, +1);
-	return mi;
+	group_add(m, ws, user, org);
+	pws__ids_push(&USER(m, user)->members, ws);
+	(void)mtab_put_new(m, ws, user, pws__aux_make((uint32_t)role, (uint32_t)lead, org));
+	pws__seat_count(m, ws, user, +1);
 }
 
-uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
-                               int lead)
+int pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
+                          int lead)
 {
 	pws__group *G = GROUP(m, g);
-	uint32_t mi = m->members.n, org = G->key;
-	pws__member *x;
 
-	/* the slot's payload as pws__member_sync writes it, in the same probe
-	 * that finds a duplicate */
-	if (org > PWS__AUX_ORG_MAX)
-		org = PWS__AUX_ORG_MAX;
-	if (pws__umap_put_new(&m->member_of, pws__pair(ws, user), mi,
-	                      (uint32_t)role | ((uint32_t)lead << 2) | (org << 3)))
-		return PWS__NONE;
-	m->members.n++;
-	x = MEMB(m, mi);
-	x->user = user;
-	x->role = (uint32_t)role & 3u;
-	x->lead = lead != 0;
-	x->alive = 1;
-	x->grp = g;
-	x->grp_pos = pws__ids_push(&G->list, mi);
-	x->user_pos = pws__ids_push(&USER(m, user)->members, mi);
+	/* the slot is the membership: one probe finds a duplicate and inserts */
+	if (mtab_put_new(m, ws, user, pws__aux_make((uint32_t)role, (uint32_t)lead, G->key)))
+		return -1;
+	pws__ids_push(&G->list, user);
+	pws__ids_push(&USER(m, user)->members, ws);
 	if (role == PWS_ROLE_EDITOR && G->key != PWS__GRP_TEAM)
-		pws__seat_count(m, mi, +1);
-	return mi;
+		pws__seat_count(m, ws, user, +1);
+	return 0;
 }
 
-void pws__member_unlink(pws__model *m, uint32_t mi)
+void pws__member_unlink(pws__model *m, uint32_t ws, uint32_t user)
 {
-	pws__member *x = MEMB(m, mi);
-	uint32_t moved, ws = pws__mws(m, mi);
+	pws__ids *l = &USER(m, user)->members;
+	uint32_t i;
 
-	pws__seat_count(m, mi, -1);
-	moved = pws__ids_swap_remove(&USER(m, x->user)->members, x->user_pos);
-	if (moved != PWS__NONE)
-		MEMB(m, moved)->user_pos = x->user_pos;
-	pws__umap_del(&m->member_of, pws__pair(ws, x->user));
-	pws__umap_del(&m->seen_of, pws__pair(ws, x->user));
-	group_remove(m, mi);
-	pws__drop_editor(m, ws, x->user);
-	x->alive = 0;
+	pws__seat_count(m, ws, user, -1);
+	/* the user's list is scanned (a removal only: 4 bytes a membership) */
+	for (i = l->n; i-- > 0;)
+		if (l->v[i] == ws) {
+			pws__ids_swap_remove(l, i);
+			break;
+		}
+	group_remove(m, ws, user, pws__aux_key(pws__mslot(m, ws, user)->aux));
+	mtab_del(m, ws, user);
+	pws__umap_del(&m->seen_of, pws__pair(ws, user));
+	pws__drop_editor(m, ws, user);
 }
-
 void pws__drop_editor(pws__model *m, uint32_t ws, uint32_t user)
 {
 	const pws__ws *w = WS(m, ws);
@@ -660,24 +806,13 @@ void pws__set_vis(pws__model *m, uint32_t w, int vis)
 	pws__hot_ws(m, w);
 }
 
-void pws__member_sync(pws__model *m, uint32_t mi)
-{
-	const pws__member *x = MEMB(m, mi);
-	uint32_t org = pws__morg(m, mi);
-
-	if (org > PWS__AUX_ORG_MAX)
-		org = PWS__AUX_ORG_MAX; /* team members: never compared */
-	pws__umap_set_aux(&m->member_of, pws__pair(pws__mws(m, mi), x->user),
-	                  (uint32_t)x->role | ((uint32_t)x->lead << 2) | (org << 3));
-}
-
 void pws__user_seats(pws__model *m, uint32_t u, int delta)
 {
 	const pws__user *U = USER(m, u);
 	uint32_t i;
 
 	for (i = 0; i < U->members.n; i++)
-		pws__seat_count(m, U->members.v[i], delta);
+		pws__seat_count(m, U->members.v[i], u, delta);
 }
 
 void pws__set_seen(pws__model *m, uint32_t ws, uint32_t user, uint32_t n)

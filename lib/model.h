@@ -32,7 +32,7 @@ typedef struct pws__user {
 	uint32_t team;     /* home team or PWS__NONE */
 	uint32_t team_pos; /* position in team.users */
 	uint8_t team_role, pm, alive;
-	pws__ids members;  /* memberships of this user */
+	pws__ids members;  /* workspaces this user is a member of */
 	pws__ids history;  /* their history entries (VI4) */
 } pws__user;
 
@@ -61,20 +61,33 @@ typedef struct pws__ws {
 
 typedef struct pws__group {
 	uint32_t ws, key;
-	pws__ids list;       /* membership indexes */
+	pws__ids list;       /* user indexes of its members */
 } pws__group;
 
-/* 16 bytes: the workspace and the partner organization are those of the
- * member's group (pws__mws, pws__morg), not stored twice; the flags share
- * a word with the position in the user's list, so a user holds at most
- * PWS__USER_MEMB_MAX memberships (pws__member_reserve refuses more). */
+/* A membership has no record of its own: its 12-byte slot in
+ * model.member_of is the membership: workspace, user (the key; ws ==
+ * PWS__NONE marks an empty slot) and a payload of role, lead and
+ * organization (pws__aux_*). A membership is named by its (ws, user) pair;
+ * users' lists hold workspace indexes, groups' lists user indexes; the
+ * position in either list is found by a scan on removal. A user holds at
+ * most PWS__USER_MEMB_MAX memberships (pws__member_reserve refuses more). */
+typedef struct pws__memb {
+	uint32_t ws, user, aux;
+} pws__memb;
+
+/* The membership table: linear probing, placed by the ids' string hashes
+ * (model.ws_h / user_h) so that a check holding only the id strings can
+ * start the slot's load before resolving them; load 0.7-0.85. */
+typedef struct pws__mtab {
+	pws__memb *s;
+	uint32_t n, cap;
+	uint64_t seed, mul;   /* key the placement (pws__mtab_seed) */
+	pws__umap *gpos;      /* while set (a migration): pair(group, user) ->
+	                       * position in the group, kept up to date, so that
+	                       * removals from big groups need no scan */
+} pws__mtab;
+
 #define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
-typedef struct pws__member {
-	uint32_t user;
-	uint32_t grp, grp_pos; /* its group and position there */
-	uint32_t user_pos : 28; /* position in the user's list */
-	uint32_t role : 2, lead : 1, alive : 1;
-} pws__member;
 
 enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
 
@@ -113,15 +126,14 @@ typedef struct pws__model {
 	size_t strs_used, strs_cap;
 	pws__smap team_ids, user_ids, ws_ids, el_ids;
 	pws__smap upd_ids, reply_ids, hist_ids, comment_ids;
-	pws__vec teams, users, wss, members, invites, elements;
+	pws__vec teams, users, wss, invites, elements;
 	pws__vec updates, replies, history, comments;
 	pws__vec groups;           /* pws__group */
 	pws__ids public_ws;        /* workspaces that were ever public (WS2 listing) */
 	pws__umap group_of;        /* pair(ws, key) -> group */
 	pws__umap user_by_email;   /* email atom -> user */
 	pws__umap team_by_domain;  /* domain atom -> team */
-	pws__umap member_of;       /* pair(ws, user) -> membership, placed by the
-	                            * id hashes below (pws__model_bind) */
+	pws__mtab member_of;       /* the memberships, placed by the id hashes below */
 	pws__ids user_h, ws_h;     /* pws__id_hash of each user's / workspace's id,
 	                            * fixed at creation: a check by id strings finds
 	                            * the membership slot before resolving them */
@@ -139,7 +151,6 @@ typedef struct pws__model {
 #define TEAM(M, i) PWS__AT((M)->teams, pws__team, i)
 #define USER(M, i) PWS__AT((M)->users, pws__user, i)
 #define WS(M, i) PWS__AT((M)->wss, pws__ws, i)
-#define MEMB(M, i) PWS__AT((M)->members, pws__member, i)
 #define INVITE(M, i) PWS__AT((M)->invites, pws__invite, i)
 #define ELEM(M, i) PWS__AT((M)->elements, pws__element, i)
 #define UPDATE(M, i) PWS__AT((M)->updates, pws__post, i)
@@ -148,20 +159,20 @@ typedef struct pws__model {
 #define COMMENT(M, i) PWS__AT((M)->comments, pws__post, i)
 #define GROUP(M, i) PWS__AT((M)->groups, pws__group, i)
 
-/* Visits every membership index `mi` of workspace W, group by group (the
+/* Visits every member (user index `x`) of workspace W, group by group (the
  * owning team's members first). g and k are caller-declared uint32_t. The
  * body must not add or remove memberships of W. */
-#define PWS__EACH_MEMBER(M, W, g, k, mi) \
+#define PWS__EACH_MEMBER(M, W, g, k, x) \
 	for ((g) = 0; (g) < (W)->groups.n; (g)++) \
 		for ((k) = 0; (k) < GROUP(M, (W)->groups.v[g])->list.n && \
-		     (((mi) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
+		     (((x) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
 
 /* An empty model whose tables are keyed with a fresh random seed. */
 void pws__model_init(pws__model *m);
 /* Keys every table of an empty model with seed (tests use a fixed one). */
 void pws__model_seed(pws__model *m, uint64_t seed);
-/* Points member_of at this model's id hashes; call again after copying a
- * model struct to a new address. */
+/* Kept for the callers that copy a model struct (member_of reads the id
+ * hashes through the model, so nothing is to be done). */
 void pws__model_bind(pws__model *m);
 /* Records the id hash of a new user or workspace, at the same moment its
  * slot is counted (room reserved with pws__ids_reserve on user_h / ws_h),
@@ -186,40 +197,115 @@ uint32_t pws__ws_find(const pws__model *m, const char *id);
 uint32_t pws__el_find(const pws__model *m, const char *id);
 uint32_t pws__atom_find(const pws__model *m, const char *s);
 
-/* The membership record of (ws, user), effective or not; PWS__NONE. */
 static inline uint64_t pws__member_hx(const pws__model *m, uint32_t ws, uint32_t user)
 {
 	return pws__hx(m->ws_h.v[ws], m->user_h.v[user]);
 }
 
-static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_t user)
+/* The home slot of placement input hx in the membership table. */
+static inline uint32_t pws__mtab_home(const pws__mtab *t, uint64_t hx, uint32_t cap)
 {
-	return pws__umap_get(&m->member_of, pws__pair(ws, user));
+	return (uint32_t)(((unsigned __int128)pws__mum(hx ^ t->seed, t->mul) * cap) >> 64);
+}
+static inline void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t hx)
+{
+	if (t->s)
+		__builtin_prefetch(&t->s[pws__mtab_home(t, hx, t->cap)]);
+}
+/* The slot of (ws, user) given its placement input hx, or NULL. */
+static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint32_t user,
+                                          uint64_t hx)
+{
+	pws__memb *s, *end;
+	const pws__memb k = { ws, user, 0 };
+	uint64_t key, sk;
+
+	if (!t->s)
+		return NULL;
+	memcpy(&key, &k, sizeof key);
+	s = t->s + pws__mtab_home(t, hx, t->cap);
+	end = t->s + t->cap;
+	while (s->ws != PWS__NONE) {
+		memcpy(&sk, s, sizeof sk);
+		if (sk == key)
+			return s;
+		if (++s == end)
+			s = t->s;
+	}
+	return NULL;
+}
+/* A check's lookup: any value but PWS__NONE when (ws, user) is a member,
+ * with *aux its payload; else PWS__NONE and *aux = 0. */
+static inline uint32_t pws__mtab_get_h(const pws__mtab *t, uint32_t ws, uint32_t user,
+                                       uint64_t hx, uint32_t *aux)
+{
+	const pws__memb *s = pws__mtab_find_h(t, ws, user, hx);
+
+	if (!s) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	*aux = s->aux;
+	return 0;
+}
+void pws__mtab_seed(pws__mtab *t, uint64_t seed);
+int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more);
+void pws__mtab_free(const pws__mem *mem, pws__mtab *t);
+
+/* The slot of the membership of (ws, user), or NULL. */
+static inline pws__memb *pws__mslot(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__mtab_find_h(&m->member_of, ws, user, pws__member_hx(m, ws, user));
+}
+static inline void pws__member_prefetch(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	pws__mtab_prefetch_h(&m->member_of, pws__member_hx(m, ws, user));
 }
 
-/* The payload a membership keeps in its member_of slot, so a check needs
- * no other read: role (2 bits), lead (1 bit), organization (29 bits). */
+/* Whether (ws, user) has a membership, effective or not: any value but
+ * PWS__NONE, or PWS__NONE. */
+static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__mslot(m, ws, user) ? 0 : PWS__NONE;
+}
+
+/* The payload of a membership's slot: role (2 bits), lead (1 bit),
+ * organization (29 bits; PWS__AUX_ORG_MAX for the owning team's group).
+ * A check reads nothing else. */
 #define PWS__AUX_ORG_MAX 0x1fffffffu
 static inline uint32_t pws__aux_role(uint32_t aux) { return aux & 3u; }
 static inline uint32_t pws__aux_lead(uint32_t aux) { return (aux >> 2) & 1u; }
 static inline uint32_t pws__aux_org(uint32_t aux) { return aux >> 3; }
-/* Writes a membership's role, lead flag and organization to its slot;
- * call after any change to them. */
-void pws__member_sync(pws__model *m, uint32_t mi);
-
-/* The workspace of a membership. */
-static inline uint32_t pws__mws(const pws__model *m, uint32_t mi)
+/* The group key of a payload (PWS__GRP_TEAM or the organization). */
+static inline uint32_t pws__aux_key(uint32_t aux)
 {
-	return GROUP(m, MEMB(m, mi)->grp)->ws;
+	return pws__aux_org(aux) == PWS__AUX_ORG_MAX ? PWS__GRP_TEAM : pws__aux_org(aux);
+}
+static inline uint32_t pws__aux_make(uint32_t role, uint32_t lead, uint32_t key)
+{
+	uint32_t org = key == PWS__GRP_TEAM ? PWS__AUX_ORG_MAX : key;
+
+	return (role & 3u) | ((uint32_t)(lead != 0) << 2) | (org << 3);
 }
 
-/* The partner organization of a membership: the team it was granted
- * through (team-to-team) or the email domain atom (legacy);
- * PWS__GRP_TEAM for a member of the owning team. */
-static inline uint32_t pws__morg(const pws__model *m, uint32_t mi)
+/* The role / lead flag / group key (the partner organization it was
+ * granted through: team index in team-to-team, domain atom in legacy;
+ * PWS__GRP_TEAM for a member of the owning team) of the membership of
+ * (ws, user), which must exist. */
+static inline uint32_t pws__mrole(const pws__model *m, uint32_t ws, uint32_t user)
 {
-	return GROUP(m, MEMB(m, mi)->grp)->key;
+	return pws__aux_role(pws__mslot(m, ws, user)->aux);
 }
+static inline uint32_t pws__mlead(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__aux_lead(pws__mslot(m, ws, user)->aux);
+}
+static inline uint32_t pws__morg(const pws__model *m, uint32_t ws, uint32_t user)
+{
+	return pws__aux_key(pws__mslot(m, ws, user)->aux);
+}
+/* Sets the role and lead flag of the membership of (ws, user). */
+void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int lead);
 
 /* Whether the user is a partner of the workspace (not on its team). */
 static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t user)
@@ -245,10 +331,11 @@ static inline int pws__member_counts(const pws__user *U, const pws__ws *W, uint3
 	return 1;
 }
 
-/* Whether a membership counts now (pws__member_counts, and alive). */
-int pws__member_effective(const pws__model *m, uint32_t mi);
+/* Whether (ws, user) has a membership that counts now (pws__member_counts). */
+int pws__member_effective(const pws__model *m, uint32_t ws, uint32_t user);
 
-/* The effective membership of (ws, user), or PWS__NONE. */
+/* Whether (ws, user) has an effective membership: its position in its
+ * group (any value but PWS__NONE), or PWS__NONE. */
 uint32_t pws__member_eff(const pws__model *m, uint32_t ws, uint32_t user);
 
 /* Effective Partner Manager of the team (CR7: flag and enterprise plan). */
@@ -297,7 +384,16 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
  * index in team-to-team, domain atom in legacy). The key is fixed by the
  * grant, never recomputed from the user's present team (WS4 rev12).
  * Moves a membership to the group of key org; the group must be prepared. */
-void pws__member_regroup(pws__model *m, uint32_t mi, uint32_t org);
+void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org);
+/* A loop that moves many members of one workspace between groups (a
+ * migration) reads their group positions from a map instead of scanning
+ * the groups: reserve it for the workspace's n members (before the
+ * commit point; an empty map on failure, to free), fill it and set
+ * member_of.gpos with pws__member_track, clear member_of.gpos after the
+ * loop, free it with pws__umap_free. */
+int pws__member_track_reserve(const pws__mem *mem, const pws__model *m, pws__umap *gp,
+                              uint32_t n);
+void pws__member_track(pws__model *m, pws__umap *gp, uint32_t ws);
 /* Drops atoms interned after `before` (failure path; nothing refers to them). */
 /* Allocates the model's string block of bytes bytes (once: PWS_OK
  * without effect when there is one; PWS_ENOMEM). */
@@ -317,21 +413,21 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Reserves room for one new membership of (ws, user) in the group of key org. */
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org);
-/* Adds a membership (room reserved); returns its index. */
-uint32_t pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
-                          uint32_t org);
+/* Adds a membership (room reserved). */
+void pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
+                      uint32_t org);
 /* Bulk loading (state images): adds a membership of (ws, user) to group g,
- * whose list has room, as do the user's list, members, member_of and
- * seat_of. Returns its index, or PWS__NONE when (ws, user) already has a
- * membership (nothing changed). */
-uint32_t pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
-                               int lead);
+ * whose list has room, as do the user's list, member_of and seat_of.
+ * Returns 0, or -1 when (ws, user) already has a membership (nothing
+ * changed). */
+int pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user, int role,
+                          int lead);
 /* Removes a membership; never fails. */
-void pws__member_unlink(pws__model *m, uint32_t mi);
+void pws__member_unlink(pws__model *m, uint32_t ws, uint32_t user);
 /* PL4 bookkeeping: call with -1 before and +1 after any change to a
  * membership's role, partner workspace status or existence. Adding needs
  * pws__umap_reserve(&m->seat_of, 1). */
-void pws__seat_count(pws__model *m, uint32_t mi, int delta);
+void pws__seat_count(pws__model *m, uint32_t ws, uint32_t user, int delta);
 /* Sets a workspace's visibility, keeping model.public_ws; going public
  * needs pws__public_reserve first. */
 int pws__public_reserve(const pws__mem *mem, pws__model *m, uint32_t w, int vis);

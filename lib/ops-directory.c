@@ -225,14 +225,13 @@ static void leave_team(pws__model *m, uint32_t u)
 	if (U->team == PWS__NONE)
 		return;
 	for (i = U->members.n; i-- > 0;) {
-		uint32_t mi = U->members.v[i];
+		uint32_t w = U->members.v[i];
 
 		/* WS4 (rev12): only team memberships end; a partner membership
 		 * granted through another team (suspended while the user is on
 		 * the owning team) counts again once they are back there */
-		if (WS(m, pws__mws(m, mi))->team == U->team &&
-		    pws__morg(m, mi) == PWS__GRP_TEAM)
-			pws__member_unlink(m, mi);
+		if (WS(m, w)->team == U->team && pws__morg(m, w, u) == PWS__GRP_TEAM)
+			pws__member_unlink(m, w, u);
 	}
 	T = TEAM(m, U->team);
 	moved = pws__ids_swap_remove(&T->users, U->team_pos);
@@ -510,7 +509,7 @@ PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *r
 	leave_team(op.m, u);
 	U = USER(op.m, u);
 	while (U->members.n)
-		pws__member_unlink(op.m, U->members.v[U->members.n - 1]);
+		pws__member_unlink(op.m, U->members.v[U->members.n - 1], u);
 	pws__umap_del(&op.m->user_by_email, U->email);
 	U->alive = 0;
 	pws__model_str_free(op.mem, op.m, pws__smap_del(&op.m->user_ids, user_id));

@@ -396,14 +396,10 @@ PWS_EXTERN int pws_invite_accept(pws_policy *p, const char *user_id, const char 
 	in = INVITE(op.m, inv);
 	if (mi != PWS__NONE) {
 		/* a suspended membership (WS4) is replaced by the new grant */
-		pws__member *x = MEMB(op.m, mi);
-
-		pws__seat_count(op.m, mi, -1);
-		x->role = (uint8_t)v.role;
-		x->lead = in->lead;
-		pws__member_regroup(op.m, mi, v.org);
-		pws__member_sync(op.m, mi);
-		pws__seat_count(op.m, mi, +1);
+		pws__seat_count(op.m, w, u, -1);
+		pws__member_set(op.m, w, u, v.role, in->lead);
+		pws__member_regroup(op.m, w, u, v.org);
+		pws__seat_count(op.m, w, u, +1);
 	} else {
 		pws__member_link(op.m, w, u, v.role, in->lead, v.org);
 	}
@@ -486,7 +482,8 @@ PWS_EXTERN int pws_invite_withdraw(pws_policy *p, const char *actor, const char 
 
 /* --- roles, lead flag, removal ------------------------------------------------ */
 
-/* Resolves actor, workspace and member; *rec is the member's record. */
+/* Resolves actor, workspace and member; *rec says whether the member has
+ * a membership (pws__member_rec). */
 static int resolve_member(pws__op *op, const char *actor, const char *ws, const char *user_id,
                           pws__who *c, uint32_t *x, uint32_t *rec)
 {
@@ -506,7 +503,6 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 	pws__who c;
 	pws__verdict v = PWS__VERDICT_INIT;
 	uint32_t x, mi;
-	pws__member *X;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -521,11 +517,9 @@ PWS_EXTERN int pws_member_set_role(pws_policy *p, const char *actor, const char 
 		return pws__op_end(&op, rc);
 	if (pws__umap_reserve(op.mem, &op.m->seat_of, 1) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
-	X = MEMB(op.m, mi);
-	pws__seat_count(op.m, mi, -1);
-	X->role = (uint8_t)role;
-	pws__member_sync(op.m, mi);
-	pws__seat_count(op.m, mi, +1);
+	pws__seat_count(op.m, c.w, x, -1);
+	pws__member_set(op.m, c.w, x, role, (int)pws__mlead(op.m, c.w, x));
+	pws__seat_count(op.m, c.w, x, +1);
 	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
@@ -549,25 +543,24 @@ PWS_EXTERN int pws_member_set_lead(pws_policy *p, const char *actor, const char 
 		return pws__op_end(&op, rc);
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
-	MEMB(op.m, mi)->lead = partner_lead != 0;
-	pws__member_sync(op.m, mi);
+	pws__member_set(op.m, c.w, x, (int)pws__mrole(op.m, c.w, x), partner_lead != 0);
 	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
 
-/* RM2: whether removing membership mi ends the partner's relation. */
-static int last_partner_ws(const pws__model *m, uint32_t mi)
+/* RM2: whether removing the membership of (ws, x) ends the partner's
+ * relation. */
+static int last_partner_ws(const pws__model *m, uint32_t ws, uint32_t x)
 {
-	const pws__member *x = MEMB(m, mi);
-	const pws__user *U = USER(m, x->user);
-	uint32_t ws = pws__mws(m, mi), team = WS(m, ws)->team, i;
+	const pws__user *U = USER(m, x);
+	uint32_t team = WS(m, ws)->team, i;
 
-	if (!pws__is_partner(m, ws, x->user))
+	if (!pws__is_partner(m, ws, x))
 		return 0;
 	for (i = 0; i < U->members.n; i++) {
-		const pws__ws *W = WS(m, pws__mws(m, U->members.v[i]));
+		const pws__ws *W = WS(m, U->members.v[i]);
 
-		if (U->members.v[i] != mi && W->team == team && W->vis == PWS_VIS_PARTNER &&
+		if (U->members.v[i] != ws && W->team == team && W->vis == PWS_VIS_PARTNER &&
 		    W->lc != PWS_LC_DELETED)
 			return 0;
 	}
@@ -602,14 +595,14 @@ PWS_EXTERN int pws_member_remove(pws_policy *p, const char *actor, const char *w
 		rc = pws__answer(&op, pws__decide_remove(&c, x, mi, &v), &v);
 	if (rc)
 		return pws__op_end(&op, rc);
-	ends = c.pws && last_partner_ws(op.m, mi);
+	ends = c.pws && last_partner_ws(op.m, c.w, x);
 	if (ends) {
 		op.flags |= PWS_RESULT_RELATION_ENDED;
 		op.rule = PWS_RULE_RM2;
 	}
 	if ((ends && access_ended_event(&op, c.W->team, c.u, x)) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
-	pws__member_unlink(op.m, mi);
+	pws__member_unlink(op.m, c.w, x);
 	return pws__op_end(&op, PWS_OK);
 }
 
@@ -639,11 +632,11 @@ PWS_EXTERN int pws_partner_end(pws_policy *p, const char *actor, const char *tea
 	if (access_ended_event(&op, t, a, x) || pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
 	for (i = X->members.n; i-- > 0;) {
-		uint32_t mi = X->members.v[i];
-		const pws__ws *W = WS(op.m, pws__mws(op.m, mi));
+		uint32_t w = X->members.v[i];
+		const pws__ws *W = WS(op.m, w);
 
 		if (W->team == t && W->vis == PWS_VIS_PARTNER)
-			pws__member_unlink(op.m, mi);
+			pws__member_unlink(op.m, w, x);
 	}
 	return pws__op_end(&op, PWS_OK);
 }

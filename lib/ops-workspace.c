@@ -58,7 +58,7 @@ static int integration_off_event(pws__op *op, uint32_t w, uint32_t actor)
 {
 	const pws__ws *W = WS(op->m, w);
 	struct pws_event *e;
-	uint32_t g, k, mi;
+	uint32_t g, k, x;
 
 	if (!W->integration)
 		return PWS_OK;
@@ -66,11 +66,10 @@ static int integration_off_event(pws__op *op, uint32_t w, uint32_t actor)
 	                W->team, actor, NULL);
 	if (!e || pws__ev_ws(op, e, w))
 		return PWS_ENOMEM;
-	PWS__EACH_MEMBER(op->m, W, g, k, mi) {
-		const pws__member *x = MEMB(op->m, mi);
-
-		if (x->role == PWS_ROLE_ADMIN && pws__morg(op->m, mi) == PWS__GRP_TEAM &&
-		    pws__member_effective(op->m, mi) && pws__ev_user(op, e, x->user))
+	PWS__EACH_MEMBER(op->m, W, g, k, x) {
+		if (pws__mrole(op->m, w, x) == PWS_ROLE_ADMIN &&
+		    GROUP(op->m, W->groups.v[g])->key == PWS__GRP_TEAM &&
+		    pws__member_effective(op->m, w, x) && pws__ev_user(op, e, x))
 			return PWS_ENOMEM;
 	}
 	return PWS_OK;
@@ -479,19 +478,19 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 	    pws__notify_downgraded(&op, w, u))
 		return pws__op_end(&op, PWS_ENOMEM);
 	PWS__EACH_MEMBER(op.m, W, g, k, mi) /* RO2, said before the commit point */
-		if (MEMB(op.m, mi)->role == PWS_ROLE_EDITOR && pws__morg(op.m, mi) != PWS__GRP_TEAM)
+		if (GROUP(op.m, W->groups.v[g])->key != PWS__GRP_TEAM &&
+		    pws__mrole(op.m, w, mi) == PWS_ROLE_EDITOR)
 			op.flags |= PWS_RESULT_DOWNGRADED;
 	if (pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ESTORAGE);
 	W->mode = PWS_MODE_MULTI;
 	pws__hot_ws(op.m, w);
 	PWS__EACH_MEMBER(op.m, W, g, k, mi) {
-		pws__member *x = MEMB(op.m, mi);
-
-		if (x->role == PWS_ROLE_EDITOR && pws__morg(op.m, mi) != PWS__GRP_TEAM) {
-			pws__seat_count(op.m, mi, -1);
-			x->role = PWS_ROLE_VIEWER; /* RO2 */
-			pws__member_sync(op.m, mi);
+		if (GROUP(op.m, W->groups.v[g])->key != PWS__GRP_TEAM &&
+		    pws__mrole(op.m, w, mi) == PWS_ROLE_EDITOR) {
+			pws__seat_count(op.m, w, mi, -1);
+			pws__member_set(op.m, w, mi, PWS_ROLE_VIEWER, /* RO2 */
+			                (int)pws__mlead(op.m, w, mi));
 		}
 	}
 	for (i = 0; i < op.m->invites.n; i++) {
@@ -512,31 +511,30 @@ static int migrate_notices(pws__op *op, uint32_t w, uint32_t u, struct pws_event
 {
 	pws__model *m = op->m;
 	const pws__ws *W = WS(m, w);
-	uint32_t g, k, mi;
+	uint32_t g, k, x;
 
 	if (pws__ev_ws(op, team_notice, w))
 		return PWS_ENOMEM;
 	*n = 0;
-	PWS__EACH_MEMBER(m, W, g, k, mi) {
-		const pws__member *x = MEMB(m, mi);
+	PWS__EACH_MEMBER(m, W, g, k, x) {
 		struct pws_event *pe;
 
 		(*n)++;
-		if (x->role == PWS_ROLE_ADMIN && !pws__is_partner(m, w, x->user) &&
-		    pws__ev_user(op, team_notice, x->user))
+		if (!pws__is_partner(m, w, x) && pws__mrole(m, w, x) == PWS_ROLE_ADMIN &&
+		    pws__ev_user(op, team_notice, x))
 			return PWS_ENOMEM;
-		if (!pws__is_partner(m, w, x->user) || USER(m, x->user)->team == PWS__NONE)
+		if (!pws__is_partner(m, w, x) || USER(m, x)->team == PWS__NONE)
 			continue;
 		pe = pws__ev_new(op, PWS_EV_PARTNER_UPGRADED, PWS_RULE_TT3, PWS_CHANNEL_EMAIL,
 		                 W->team, u, NULL);
-		if (!pe || pws__ev_ws(op, pe, w) || pws__ev_user(op, pe, x->user))
+		if (!pe || pws__ev_ws(op, pe, w) || pws__ev_user(op, pe, x))
 			return PWS_ENOMEM;
 	}
 	return PWS_OK;
 }
 
 /* Everything migrating w needs, reserved before the commit point: a copy
- * of its n memberships (regrouping moves them between groups) in *mis
+ * of its n members' user indexes (regrouping moves them between groups) in *mis
  * (freed by the caller, also on failure) and the groups of the home
  * teams, each with room for every member it will receive (TT2). */
 static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
@@ -552,7 +550,7 @@ static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
 	if (!*mis || !per_team)
 		rc = PWS_ENOMEM;
 	PWS__EACH_MEMBER(m, W, g, k, mi) {
-		uint32_t home = USER(m, MEMB(m, mi)->user)->team, hg;
+		uint32_t home = USER(m, mi)->team, hg;
 
 		if (rc)
 			continue; /* (a nested loop) */
@@ -571,35 +569,35 @@ static int migrate_prepare(pws__op *op, uint32_t w, uint32_t n, uint32_t **mis)
 }
 
 /* TT2: applies the migration of w (after the commit point; never fails). */
-static void migrate_apply(pws__model *m, uint32_t w, const uint32_t *mis, uint32_t n)
+static void migrate_apply(pws__model *m, uint32_t w, const uint32_t *mis, uint32_t n,
+                          pws__umap *gp)
 {
 	pws__ws *W = WS(m, w);
 	uint32_t i;
 
+	/* the moves read the group positions from gp (no scan of big groups) */
+	pws__member_track(m, gp, w);
 	for (i = 0; i < n; i++)
-		pws__seat_count(m, mis[i], -1);
+		pws__seat_count(m, w, mis[i], -1);
 	W->model = PWS_MODEL_TEAM_TO_TEAM;
 	pws__hot_ws(m, w);
 	for (i = 0; i < n; i++) {
-		uint32_t mi2 = mis[i];
-		pws__member *x = MEMB(m, mi2);
-		uint32_t home = USER(m, x->user)->team;
+		uint32_t x = mis[i];
+		uint32_t home = USER(m, x)->team;
 
-		if (pws__morg(m, mi2) == PWS__GRP_TEAM)
+		if (pws__morg(m, w, x) == PWS__GRP_TEAM)
 			continue;
 		/* a partner with no team, or one now on the owning team (a
 		 * suspended membership, WS4), has no partner team to map to */
 		if (home == PWS__NONE || home == W->team)
-			pws__member_unlink(m, mi2);
-		else {
-			/* TT2: mapped to the home team, role kept */
-			pws__member_regroup(m, mi2, home);
-			pws__member_sync(m, mi2);
-		}
+			pws__member_unlink(m, w, x);
+		else /* TT2: mapped to the home team, role kept */
+			pws__member_regroup(m, w, x, home);
 	}
 	for (i = 0; i < n; i++)
-		if (MEMB(m, mis[i])->alive)
-			pws__seat_count(m, mis[i], +1);
+		if (pws__member_rec(m, w, mis[i]) != PWS__NONE)
+			pws__seat_count(m, w, mis[i], +1);
+	m->member_of.gpos = NULL;
 }
 
 /* TT3: the team notice of a migration ("your partner workspaces have been
@@ -619,6 +617,7 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	pws__op op;
 	uint32_t u = PWS__NONE, w, n, *mis = NULL;
 	struct pws_event *e;
+	pws__umap gp;
 	pws__verdict v = PWS__VERDICT_INIT;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -636,13 +635,16 @@ PWS_EXTERN int pws_workspace_migrate(pws_policy *p, const char *actor, const cha
 	/* TT3: one notice for the team's managers, admins and workspace admins;
 	 * one per workspace for each partner. */
 	e = migrated_notice(&op, WS(op.m, w)->team, u);
+	memset(&gp, 0, sizeof(gp));
 	if (!e || migrate_notices(&op, w, u, e, &n) || migrate_prepare(&op, w, n, &mis) ||
-	    pws__op_persist(&op)) {
+	    pws__member_track_reserve(op.mem, op.m, &gp, n) || pws__op_persist(&op)) {
 		pws__free(op.mem, mis);
+		pws__umap_free(op.mem, &gp);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
-	migrate_apply(op.m, w, mis, n);
+	migrate_apply(op.m, w, mis, n, &gp);
 	pws__free(op.mem, mis);
+	pws__umap_free(op.mem, &gp);
 	op.rule = v.rule;
 	return pws__op_end(&op, PWS_OK);
 }
@@ -781,8 +783,9 @@ PWS_EXTERN int pws_workspace_migrate_many(pws_policy *p, const char *actor,
                                           pws_result *res)
 {
 	pws__op op;
-	uint32_t u = PWS__NONE, *ws = NULL, *cnt = NULL, **mis = NULL;
+	uint32_t u = PWS__NONE, *ws = NULL, *cnt = NULL, **mis = NULL, most = 0;
 	char *joined = NULL;
+	pws__umap gp;
 	size_t i;
 	int rule = 0, rc = pws__op_begin(&op, p, res);
 
@@ -809,11 +812,15 @@ PWS_EXTERN int pws_workspace_migrate_many(pws_policy *p, const char *actor,
 		rc = migrate_many_prepare(&op, u, workspace_ids, n, ws, cnt, mis, &rule);
 	if (!rc)
 		op.rule = rule;
-	if (!rc && pws__op_persist(&op))
+	for (i = 0; !rc && i < n; i++)
+		most = cnt[i] > most ? cnt[i] : most;
+	memset(&gp, 0, sizeof(gp));
+	if (!rc && (pws__member_track_reserve(op.mem, op.m, &gp, most) || pws__op_persist(&op)))
 		rc = PWS_ENOMEM;
 	if (!rc)
 		for (i = 0; i < n; i++)
-			migrate_apply(op.m, ws[i], mis[i], cnt[i]);
+			migrate_apply(op.m, ws[i], mis[i], cnt[i], &gp);
+	pws__umap_free(op.mem, &gp);
 	for (i = 0; mis && i < n; i++)
 		pws__free(op.mem, mis[i]);
 	pws__free(op.mem, mis);

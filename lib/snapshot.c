@@ -250,19 +250,16 @@ static json_t *x_memberships(exporter *x)
 {
 	const pws__model *m = x->m;
 	json_t *arr = json_array();
-	uint32_t i, g, k, mi;
+	uint32_t i, g, k, u;
 
 	for (i = 0; i < m->wss.n; i++) {
 		const pws__ws *w = WS(m, i);
 
-		PWS__EACH_MEMBER(m, w, g, k, mi) {
-			const pws__member *mb = MEMB(m, mi);
-			uint32_t org = pws__morg(m, mi);
+		PWS__EACH_MEMBER(m, w, g, k, u) {
+			uint32_t org = GROUP(m, w->groups.v[g])->key;
+			uint32_t aux = pws__mslot(m, i, u)->aux;
 			json_t *o, *jorg;
 
-			/* never taken: pws__member_unlink takes it out of its group */
-			if (!mb->alive) /* GCOVR_EXCL_BR_LINE */
-				continue;
 			if (org == PWS__GRP_TEAM)
 				jorg = json_null();
 			else if (w->model == PWS_MODEL_LEGACY)
@@ -271,11 +268,11 @@ static json_t *x_memberships(exporter *x)
 				jorg = x_team(x, org);
 			o = json_object();
 			x_put(x, o, "workspace", x_str(x, w->id));
-			x_put(x, o, "user", x_user(x, mb->user));
-			x_put(x, o, "role", x_enum(x, ROLE_NAMES, mb->role));
-			x_put(x, o, "lead", json_boolean(mb->lead));
+			x_put(x, o, "user", x_user(x, u));
+			x_put(x, o, "role", x_enum(x, ROLE_NAMES, pws__aux_role(aux)));
+			x_put(x, o, "lead", json_boolean(pws__aux_lead(aux)));
 			x_put(x, o, "organization", jorg);
-			x_put(x, o, "seen", json_integer(pws__seen(m, i, mb->user)));
+			x_put(x, o, "seen", json_integer(pws__seen(m, i, u)));
 			x_push(x, arr, o);
 		}
 	}
@@ -1342,7 +1339,7 @@ static int i_memberships(importer *im, const json_t *arr)
 	for (i = 0; arr && i < json_array_size(arr); i++) {
 		json_t *o, *jo;
 		int role, lead, rc;
-		uint32_t w, u, seen, org, mi;
+		uint32_t w, u, seen, org;
 		const pws__ws *W;
 
 		rc = record(im, arr, "memberships", i, path, sizeof(path), keys, &o);
@@ -1402,8 +1399,7 @@ static int i_memberships(importer *im, const json_t *arr)
 		if (pws__member_reserve(im->mem, m, w, u, org) ||
 		    (seen && pws__umap_reserve(im->mem, &m->seen_of, 1)))
 			return PWS_ENOMEM;
-		mi = pws__member_link(m, w, u, role, lead, org);
-		(void)mi;
+		pws__member_link(m, w, u, role, lead, org);
 		if (seen)
 			pws__set_seen(m, w, u, seen);
 	}
@@ -2172,8 +2168,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n ||
 		    pws__ids_reserve(im->mem, &USER(m, uidx[i])->members, per_user[i]))
 			rc = PWS_ENOMEM;
-	if (!rc && (pws__vec_reserve(im->mem, &m->members, sizeof(pws__member), nrows) ||
-	            pws__umap_reserve(im->mem, &m->member_of, nrows) ||
+	if (!rc && (pws__mtab_reserve(im->mem, m, nrows) ||
 	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
 	            pws__umap_reserve(im->mem, &m->seen_of, n_seen)))
 		rc = PWS_ENOMEM;
@@ -2187,7 +2182,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			binrow y;
 
 			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
-			pws__umap_prefetch(&m->member_of, pws__pair(widx[y.ws], uidx[y.user]));
+			pws__member_prefetch(m, widx[y.ws], uidx[y.user]);
 			__builtin_prefetch(USER(m, uidx[y.user]));
 		}
 		if (i + BIN_AHEAD / 2 < nrows) {
@@ -2250,7 +2245,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			rc = PWS_ENOMEM;
 			break;
 		}
-		if (pws__member_link_bulk(m, cur_g, w, u, x.role, x.lead) == PWS__NONE) {
+		if (pws__member_link_bulk(m, cur_g, w, u, x.role, x.lead)) {
 			rc = bad(im, "image.rows[%u]: duplicate membership of '" Q "' in '" Q "'", i,
 			         USER(m, u)->id, W->id);
 			break;

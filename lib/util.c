@@ -348,12 +348,11 @@ void pws__umap_seed(pws__umap *map, uint64_t seed)
 
 #define home_of(hx, cap) pws__umap_home_of(map, (hx), (cap))
 
-/* The placement input of a key: itself, or its halves' id hashes. */
+/* The placement input of a key: itself. */
 static uint64_t umap_hx(const pws__umap *map, uint64_t key)
 {
-	if (!map->hi)
-		return key;
-	return pws__hx(map->hi->v[key >> 32], map->lo->v[(uint32_t)key]);
+	(void)map;
+	return key;
 }
 
 static uint32_t umap_home(const pws__umap *map, uint64_t key, uint32_t cap)
@@ -442,22 +441,6 @@ void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
 	map->s[j].val = val;
 	map->s[j].aux = 0;
 	map->n++;
-}
-
-int pws__umap_put_new(pws__umap *map, uint64_t key, uint32_t val, uint32_t aux)
-{
-	uint32_t j = umap_home(map, key, map->cap);
-
-	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key)
-			return -1;
-		j = j + 1 == map->cap ? 0 : j + 1;
-	}
-	map->s[j].key = key;
-	map->s[j].val = val;
-	map->s[j].aux = aux;
-	map->n++;
-	return 0;
 }
 
 void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux)

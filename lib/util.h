@@ -347,11 +347,6 @@ typedef struct pws__umap_slot {
 typedef struct pws__umap {
 	pws__umap_slot *s;
 	uint32_t n, cap;
-	/* Optional placement by the ids' string hashes: when set, a key
-	 * (a << 32 | b) is placed by (hi->v[a] << 32 | lo->v[b]) instead of
-	 * by itself, so a caller holding only the id strings can compute the
-	 * slot before resolving them (see pws__umap_get2_h). */
-	const pws__ids *hi, *lo;
 	uint64_t seed, mul; /* key the placement (pws__umap_seed); kept by umap_free */
 } pws__umap;
 
@@ -370,15 +365,12 @@ uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
 void pws__umap_prefetch(const pws__umap *map, uint64_t key);
 /* Inserts or replaces (room must be reserved); the payload becomes 0. */
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
-/* Inserts a key with its payload unless present (room must be reserved);
- * returns 0, or -1 when the key was present (nothing changed). One probe
- * where a lookup then an insertion would take two. */
-int pws__umap_put_new(pws__umap *map, uint64_t key, uint32_t val, uint32_t aux);
 /* Sets the payload of a present key. */
 void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux);
 void pws__umap_del(pws__umap *map, uint64_t key);
-/* For a map placed by hashes: the placement input of (a, b) given their
- * 32-bit id hashes, a prefetch by it, and a lookup that skips deriving it. */
+/* The placement input of a pair (a, b) placed by their 32-bit id hashes
+ * (the membership table, model.h); and a lookup by a map's placement
+ * input hx (for a pws__umap, the key itself). */
 static inline uint64_t pws__hx(uint32_t ha, uint32_t hb)
 {
 	return ((uint64_t)ha << 32) | hb;
@@ -400,48 +392,7 @@ static inline uint32_t pws__umap_find_h(const pws__umap *map, uint64_t key, uint
 	return PWS__NONE;
 }
 
-static inline void pws__umap_prefetch_h(const pws__umap *map, uint64_t hx)
-{
-	if (map->s)
-		__builtin_prefetch(&map->s[pws__umap_home_of(map, hx, map->cap)]);
-}
-
-static inline uint32_t pws__umap_get2_h(const pws__umap *map, uint64_t key, uint64_t hx, uint32_t *aux)
-{
-	uint32_t j = pws__umap_find_h(map, key, hx);
-
-	if (j == PWS__NONE) {
-		*aux = 0;
-		return PWS__NONE;
-	}
-	*aux = map->s[j].aux;
-	return map->s[j].val;
-}
-
 void pws__umap_free(const pws__mem *m, pws__umap *map);
-
-/* --- check path (h-check): the membership probe by slot pointer ---------
- * pws__umap_get2_h's probe, giving the slot itself (NULL when absent), so
- * that a caller reads the value and payload without going back from an
- * index to the slot. The same walk as pws__umap_find_h. */
-static PWS__ALWAYS_INLINE const pws__umap_slot *pws__umap_slot_h(const pws__umap *map,
-                                                                uint64_t key, uint64_t hx)
-{
-	const pws__umap_slot *s, *end;
-
-	if (!map->s)
-		return NULL;
-	s = map->s + pws__umap_home_of(map, hx, map->cap);
-	end = map->s + map->cap;
-	while (s->val != PWS__NONE) {
-		if (s->key == key)
-			return s;
-		if (++s == end)
-			s = map->s;
-	}
-	return NULL;
-}
-
 
 static inline uint64_t pws__pair(uint32_t a, uint32_t b)
 {

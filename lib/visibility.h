@@ -9,17 +9,19 @@
 
 #include "decide.h"
 
-/* Whether membership mi is suspended: a live partner membership (granted
- * through a partner organization) that does not count now (WS4). */
-int pws__member_suspended(const pws__model *m, uint32_t mi);
+/* Whether the membership of (ws, user) is suspended: a live partner
+ * membership (granted through a partner organization) that does not count
+ * now (WS4). */
+int pws__member_suspended(const pws__model *m, uint32_t ws, uint32_t user);
 
-/* The suspended membership of (ws, user), or PWS__NONE. */
+/* Whether (ws, user) has a suspended membership: any value but
+ * PWS__NONE, or PWS__NONE. */
 uint32_t pws__member_susp(const pws__model *m, uint32_t ws, uint32_t user);
 
-/* VI7: whether membership mi is marked external. A counting membership is
+/* VI7: whether the membership of (ws, user) is marked external. A counting membership is
  * external when its user is a partner (pws__is_partner, as pws_member_get
  * says); a suspended one was granted to a partner, so it always is. */
-int pws__member_external(const pws__model *m, uint32_t mi);
+int pws__member_external(const pws__model *m, uint32_t ws, uint32_t user);
 
 /* VI1: whether viewer u sees the suspended memberships of w: the
  * publisher side when it may view members, never a partner. *rule
