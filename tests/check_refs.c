@@ -12,6 +12,15 @@ static const char *const users[] = { "owner", "admin", "pm", "dev", "dev2", "a1"
                                      "g1", "i1", "solo" };
 static const char *const wss[] = { "pw", "team-ws" };
 
+/* A VIEW check by reference that must be refused with `want`. */
+static void view_ref_refused(const pws_policy *p, pws_ref u, pws_ref w, pws_ref e, int want)
+{
+	int a = -1, r;
+
+	ck_assert_int_eq(pws_check_ref(p, &a, &r, u, PWS_ACT_VIEW, w, e), want);
+	ck_assert_int_eq(a, 0);
+}
+
 /* Every (actor, action, workspace or element) decided both ways. */
 START_TEST(refs_agree_with_check)
 {
@@ -67,22 +76,21 @@ START_TEST(refs_bad_and_stale)
 	ck_assert(rold == PWS_REF_NONE);
 	ck_assert_int_eq(pws_check_ref(p, NULL, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_EINVALID);
 	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, 0, rw, PWS_REF_NONE), PWS_EINVALID);
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, PWS_REF_NONE, PWS_REF_NONE),
-	                 PWS_EINVALID);
+	view_ref_refused(p, ru, PWS_REF_NONE, PWS_REF_NONE, PWS_EINVALID);
 	/* a reference of the wrong kind */
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, rw, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_EINVALID);
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, ru, PWS_REF_NONE), PWS_EINVALID);
+	view_ref_refused(p, rw, rw, PWS_REF_NONE, PWS_EINVALID);
+	view_ref_refused(p, ru, ru, PWS_REF_NONE, PWS_EINVALID);
 	ck_assert_int_eq(a, 0);
 	/* an element that is not in that workspace */
 	ck_assert_int_eq(pws_ref_workspace(p, &rold, "team-ws"), PWS_OK);
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rold, re), PWS_EINVALID);
+	view_ref_refused(p, ru, rold, re, PWS_EINVALID);
 	/* a removed user: stale; re-added under the same id: a new reference */
 	OK(pws_user_remove(p, "a1", RES));
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_ENOTFOUND);
+	view_ref_refused(p, ru, rw, PWS_REF_NONE, PWS_ENOTFOUND);
 	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
 	ck_assert_int_eq(pws_ref_user(p, &rnew, "a1"), PWS_OK);
 	ck_assert(rnew != ru);
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_ENOTFOUND);
+	view_ref_refused(p, ru, rw, PWS_REF_NONE, PWS_ENOTFOUND);
 	ck_assert_int_eq(pws_check_ref(p, &a, &r, rnew, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_OK);
 	ck_assert_int_eq(a, 0); /* the new a1 is no member: WS1 */
 	ck_assert_int_eq(r, PWS_RULE_WS1);
@@ -90,8 +98,7 @@ START_TEST(refs_bad_and_stale)
 	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
 	OK(pws_snapshot_import(p, json, len, RES));
 	pws_snapshot_free(p, json);
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, rnew, PWS_ACT_VIEW, rw, PWS_REF_NONE),
-	                 PWS_ENOTFOUND);
+	view_ref_refused(p, rnew, rw, PWS_REF_NONE, PWS_ENOTFOUND);
 	ck_assert_int_eq(pws_ref_user(p, &ru, "dev"), PWS_OK);
 	ck_assert_int_eq(pws_ref_workspace(p, &rw, "pw"), PWS_OK);
 	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_EDIT, rw, PWS_REF_NONE), PWS_OK);
@@ -146,28 +153,18 @@ START_TEST(refs_stale_of_every_kind_across_generations)
 		ck_assert_int_eq(a, 1);
 		if (g) {
 			/* the previous generation's: every one refused */
-			ck_assert_int_eq(pws_check_ref(p, &a, &r, ou, PWS_ACT_VIEW, rw, PWS_REF_NONE),
-			                 PWS_ENOTFOUND);
-			ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, ow, PWS_REF_NONE),
-			                 PWS_ENOTFOUND);
-			ck_assert_int_eq(pws_check_ref(p, &a, &r, os, PWS_ACT_VIEW, rw, PWS_REF_NONE),
-			                 PWS_ENOTFOUND);
-			ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, PWS_REF_NONE, oe),
-			                 PWS_ENOTFOUND);
-			ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, oe),
-			                 PWS_ENOTFOUND);
+			view_ref_refused(p, ou, rw, PWS_REF_NONE, PWS_ENOTFOUND);
+			view_ref_refused(p, ru, ow, PWS_REF_NONE, PWS_ENOTFOUND);
+			view_ref_refused(p, os, rw, PWS_REF_NONE, PWS_ENOTFOUND);
+			view_ref_refused(p, ru, PWS_REF_NONE, oe, PWS_ENOTFOUND);
+			view_ref_refused(p, ru, rw, oe, PWS_ENOTFOUND);
 		}
 		/* kinds are told apart in both forms */
-		ck_assert_int_eq(pws_check_ref(p, &a, &r, rw, PWS_ACT_VIEW, rw, PWS_REF_NONE),
-		                 PWS_EINVALID);
-		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, ru, PWS_REF_NONE),
-		                 PWS_EINVALID);
-		ck_assert_int_eq(pws_check_ref(p, &a, &r, re, PWS_ACT_VIEW, rw, PWS_REF_NONE),
-		                 PWS_EINVALID);
-		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, re, PWS_REF_NONE),
-		                 PWS_EINVALID);
-		ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, PWS_REF_NONE, rw),
-		                 PWS_EINVALID);
+		view_ref_refused(p, rw, rw, PWS_REF_NONE, PWS_EINVALID);
+		view_ref_refused(p, ru, ru, PWS_REF_NONE, PWS_EINVALID);
+		view_ref_refused(p, re, rw, PWS_REF_NONE, PWS_EINVALID);
+		view_ref_refused(p, ru, re, PWS_REF_NONE, PWS_EINVALID);
+		view_ref_refused(p, ru, PWS_REF_NONE, rw, PWS_EINVALID);
 		if (ru >> 63) {
 			/* a hashed reference with another hash: a member's check
 			 * decides as by id or is refused; a non-member's, which a
@@ -182,8 +179,7 @@ START_TEST(refs_stale_of_every_kind_across_generations)
 			ck_assert(rc == PWS_ENOTFOUND || (rc == PWS_OK && a == 1));
 			ck_assert_int_eq(pws_check_ref(p, &a, &r, rs ^ 1u, PWS_ACT_VIEW, rw,
 			                               PWS_REF_NONE), PWS_ENOTFOUND);
-			ck_assert_int_eq(pws_check_ref(p, &a, &r, rs, PWS_ACT_VIEW, fw, PWS_REF_NONE),
-			                 PWS_ENOTFOUND);
+			view_ref_refused(p, rs, fw, PWS_REF_NONE, PWS_ENOTFOUND);
 		} else {
 			ck_assert_int_ge(g, 62); /* the plain form once past 62 generations */
 		}
@@ -197,14 +193,14 @@ START_TEST(refs_stale_of_every_kind_across_generations)
 	ck_assert_int_eq(pws_ref_element(p, &re, "env"), PWS_OK);
 	OK(pws_user_remove(p, "solo", RES));
 	OK(pws_user_add(p, "solo", "solo@gmail.com", NULL, 0, 0, RES));
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_ENOTFOUND);
+	view_ref_refused(p, ru, rw, PWS_REF_NONE, PWS_ENOTFOUND);
 	ck_assert_int_eq(pws_ref_user(p, &rs, "solo"), PWS_OK);
 	ck_assert(rs != ru);
 	ref_agrees(p, "solo", "pw", rs, rw, PWS_OK);
 	OK(pws_element_delete(p, "dev", "env", (int64_t)1700000000, RES));
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, rs, PWS_ACT_VIEW, rw, re), PWS_ENOTFOUND);
+	view_ref_refused(p, rs, rw, re, PWS_ENOTFOUND);
 	OK(pws_element_add(p, "dev", "pw", "env", PWS_EL_ENVIRONMENT, 10, NULL, RES));
-	ck_assert_int_eq(pws_check_ref(p, &a, &r, rs, PWS_ACT_VIEW, rw, re), PWS_ENOTFOUND);
+	view_ref_refused(p, rs, rw, re, PWS_ENOTFOUND);
 	ck_assert_int_eq(pws_ref_element(p, &oe, "env"), PWS_OK);
 	ck_assert(oe != re);
 	pws_policy_free(p);
