@@ -98,7 +98,10 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 	w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &whot);
 	if (u == PWS__NONE || w == PWS__NONE)
 		return pws__miss_code(actor, ws, NULL);
-	if ((uhot & whot) & PWS__HOT_SET)
+	/* every insertion stores the hot words before the lock is released
+	 * (check_refs: refs_hot_words_follow_every_change); the fallback reads
+	 * the records should one be missing */
+	if ((uhot & whot) & PWS__HOT_SET) /* GCOVR_EXCL_BR_LINE: see above */
 		pws__who_init_hot(&c, m, u, w, hx, uhot, whot);
 	else
 		pws__who_init_h(&c, m, u, w, hx);
@@ -160,7 +163,8 @@ static pws_ref make_ref(const pws_policy *p, int kind, uint32_t i)
 	const pws__model *m = &p->m;
 	uint64_t g = (uint64_t)p->gen + 1;
 
-	if (kind != REF_EL && g <= REF_H_GENS && i < REF_H_INDEXES)
+	/* an index of 2^24 and more (16M users or workspaces) takes the plain form */
+	if (kind != REF_EL && g <= REF_H_GENS && i < REF_H_INDEXES) /* GCOVR_EXCL_BR_LINE: 2^24 */
 		return REF_H | (kind == REF_WS ? REF_H_WS : 0) | g << 56 | (uint64_t)i << 32 |
 		       (kind == REF_WS ? m->ws_h.v[i] : m->user_h.v[i]);
 	return ((g & REF_GEN_MASK) << 34) | ((uint64_t)kind << 32) | i;
@@ -437,7 +441,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 				} else {
 					pws__who c;
 
-					if ((uhot & whot) & PWS__HOT_SET)
+					if ((uhot & whot) & PWS__HOT_SET) /* GCOVR_EXCL_BR_LINE: as in check_ws */
 						pws__who_init_hot(&c, m, u, w, B->in.hx, uhot, whot);
 					else
 						pws__who_init_h(&c, m, u, w, B->in.hx);

@@ -329,6 +329,126 @@ END_TEST
  * through small and huge-page-aligned mappings (moved by mremap), keeps
  * every item; a string map with key tails grown past 4 MiB keeps and
  * finds every key; both are released whole (valgrind: no leak). */
+/* A host's allocator: every table is one of its allocations (the failure
+ * sweeps see each), on its heap; fail_next fails the next call. */
+static int host_fail_next;
+static void *host_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	if (host_fail_next) {
+		host_fail_next = 0;
+		return NULL;
+	}
+	return malloc(n);
+}
+static void *host_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	if (host_fail_next) {
+		host_fail_next = 0;
+		return NULL;
+	}
+	return realloc(p, n);
+}
+static void host_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+static void host_mem(pws__mem *m)
+{
+	pws__mem_default(m);
+	m->a.malloc_fn = host_malloc;
+	m->a.realloc_fn = host_realloc;
+	m->a.free_fn = host_free;
+}
+
+START_TEST(tables_of_a_host_allocator_stay_on_its_heap)
+{
+	pws__mem m;
+	const size_t big = (size_t)5 << 20; /* over 4 MiB: a huge-page hint */
+	unsigned char *p, *q;
+
+	host_mem(&m);
+	p = pws__table_alloc(&m, big);
+	ck_assert_ptr_nonnull(p);
+	ck_assert(p[0] == 0 && p[big - 1] == 0); /* zeroed like a kernel table */
+	p[big - 1] = 7;
+	p = pws__table_realloc(&m, p, big, 2 * big); /* grows: the new part hinted */
+	ck_assert_ptr_nonnull(p);
+	ck_assert_int_eq(p[big - 1], 7);
+	q = pws__table_realloc(&m, p, 2 * big, 2 * big); /* same size: nothing new to hint */
+	ck_assert_ptr_nonnull(q);
+	p = q;
+	host_fail_next = 1;
+	ck_assert_ptr_null(pws__table_realloc(&m, p, 2 * big, 3 * big));
+	ck_assert_int_eq(p[big - 1], 7); /* a failed growth keeps the old block */
+	host_fail_next = 1;
+	ck_assert_ptr_null(pws__table_alloc(&m, big));
+	pws__table_free(&m, p, 2 * big);
+	pws__table_free(&m, NULL, big); /* nothing to free */
+}
+END_TEST
+
+/* A record sized once (a state image's) is a table block; growing it
+ * again, past its reservation, and running out of memory at each step. */
+static void record_as_table(const pws__mem *m)
+{
+	pws__rec r;
+	unsigned char *b;
+	const size_t k = 300u << 10; /* over the size of a kernel table */
+
+	pws__rec_start(m, &r, PWS__OP_STATE_IMAGE);
+	pws__rec_str(m, &r, "head");
+	pws__rec_reserve(m, &r, k);     /* a table block, the head copied into it */
+	ck_assert(!r.oom && r.table && r.cap == k);
+	pws__rec_reserve(m, &r, k / 2); /* already large enough */
+	ck_assert_uint_eq(r.cap, k);
+	pws__rec_reserve(m, &r, 2 * k); /* a table grown as a table */
+	ck_assert(!r.oom && r.table && r.cap == 2 * k);
+	b = pws__rec_bytes_room(m, &r, 3 * k); /* past the reservation: room() grows the table */
+	ck_assert_ptr_nonnull(b);
+	memset(b, 0x5a, 3 * k);
+	pws__rec_seal(m, &r);
+	ck_assert(!r.oom && r.len > 3 * k);
+	pws__rec_free(m, &r);
+}
+
+START_TEST(records_as_tables_grow_and_fail_whole)
+{
+	pws__mem def, host;
+	pws__rec r;
+	int step;
+
+	pws__mem_default(&def);
+	host_mem(&host);
+	record_as_table(&def);
+	record_as_table(&host);
+	/* out of memory at each allocation: the record is marked, no bytes
+	 * are handed out, sealing adds nothing, freeing is clean */
+	for (step = 0; step < 3; step++) {
+		pws__rec_start(&host, &r, PWS__OP_STATE_IMAGE);
+		if (step == 0)
+			host_fail_next = 1; /* the first table allocation */
+		pws__rec_reserve(&host, &r, 1000);
+		if (step == 1)
+			host_fail_next = 1; /* growing the table */
+		pws__rec_reserve(&host, &r, 5000);
+		if (step == 2)
+			host_fail_next = 1; /* room() growing it */
+		ck_assert_ptr_null(pws__rec_bytes_room(&host, &r, 10000));
+		ck_assert(r.oom);
+		pws__rec_reserve(&host, &r, 20000); /* marked: nothing more */
+		pws__rec_seal(&host, &r);
+		pws__rec_free(&host, &r);
+	}
+	/* sealing a record with no buffer adds nothing */
+	memset(&r, 0, sizeof r);
+	pws__rec_seal(&host, &r);
+	ck_assert_ptr_null(r.buf);
+}
+END_TEST
+
 START_TEST(tables_large_from_the_kernel_keep_their_contents)
 {
 	static char keys[60000][12];
@@ -382,6 +502,8 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
 	tcase_add_test(t, HF_key_head_from_the_hash_loads);
 	tcase_add_test(t, tables_large_from_the_kernel_keep_their_contents);
+	tcase_add_test(t, tables_of_a_host_allocator_stay_on_its_heap);
+	tcase_add_test(t, records_as_tables_grow_and_fail_whole);
 	suite_add_tcase(s, t);
 	return s;
 }

@@ -112,7 +112,7 @@ static void lstore_free(lstore *s)
 	memset(s, 0, sizeof *s);
 }
 
-static pws_policy *open_on(lstore *s)
+static pws_policy *open_on_with(lstore *s, const pws_allocator *a)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
@@ -126,8 +126,14 @@ static pws_policy *open_on(lstore *s)
 	ops.rollback = l_rollback;
 	ops.close = l_close;
 	o.storage = &ops;
+	o.allocator = a;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	return p;
+}
+
+static pws_policy *open_on(lstore *s)
+{
+	return open_on_with(s, NULL);
 }
 
 static uint64_t digest(const pws_policy *p)
@@ -483,17 +489,27 @@ START_TEST(load_state_storage_failure_changes_nothing)
 }
 END_TEST
 
-static void oom_sweep(int persistent)
+/* Every allocation of a load failing in turn, once or for good: each
+ * failure is PWS_ENOMEM and changes nothing (digest, live blocks, and on
+ * a store its records). On a store the image is encoded into its record
+ * (pws__rec_reserve, pws__rec_bytes_room), so its allocations differ. */
+static void oom_sweep(int persistent, int stored)
 {
 	pws_policy *p;
-	size_t k, blocks;
+	size_t k, blocks, nrec = 0;
 	uint64_t d;
 	int rc = PWS_ENOMEM;
+	lstore st;
 
+	memset(&st, 0, sizeof st);
 	tc_alloc_reset();
 	load_reset();
-	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	if (stored)
+		p = open_on_with(&st, tc_allocator());
+	else
+		ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
 	small_state(p);
+	nrec = st.n;
 	d = digest(p);
 	blocks = tc_alloc_stats_get().live_blocks;
 	for (k = 1; rc != PWS_OK; k++) {
@@ -505,22 +521,31 @@ static void oom_sweep(int persistent)
 		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d (%s)", k, rc, tw_res.message);
 		ck_assert(digest(p) == d);
 		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, blocks);
+		ck_assert_uint_eq(st.n, nrec);
 	}
 	ck_assert_uint_gt(k, 10);
 	assert_loaded(p);
 	pws_policy_free(p);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+	lstore_free(&st);
 }
 
 START_TEST(load_state_oom_once)
 {
-	oom_sweep(0);
+	oom_sweep(0, 0);
 }
 END_TEST
 
 START_TEST(load_state_oom_persistent)
 {
-	oom_sweep(1);
+	oom_sweep(1, 0);
+}
+END_TEST
+
+START_TEST(load_state_oom_written_through)
+{
+	oom_sweep(0, 1);
+	oom_sweep(1, 1);
 }
 END_TEST
 
@@ -537,6 +562,7 @@ Suite *pws_load_suite(void)
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
 	tcase_add_test(tc, load_state_oom_persistent);
+	tcase_add_test(tc, load_state_oom_written_through);
 	suite_add_tcase(s, tc);
 	return s;
 }

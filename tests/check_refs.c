@@ -165,6 +165,19 @@ START_TEST(refs_stale_of_every_kind_across_generations)
 		view_ref_refused(p, re, rw, PWS_REF_NONE, PWS_EINVALID);
 		view_ref_refused(p, ru, re, PWS_REF_NONE, PWS_EINVALID);
 		view_ref_refused(p, ru, PWS_REF_NONE, rw, PWS_EINVALID);
+		{
+			/* an index past the end, in either form: it names nothing */
+			pws_ref bu = ru >> 63 ? ru | (0xfffffeull << 32) : ru | 0xfffffffeull;
+			pws_ref bw = rw >> 63 ? rw | (0xfffffeull << 32) : rw | 0xfffffffeull;
+
+			view_ref_refused(p, bu, PWS_REF_NONE, re, PWS_ENOTFOUND);
+			view_ref_refused(p, ru, bw, re, PWS_ENOTFOUND);
+			view_ref_refused(p, bu, rw, PWS_REF_NONE, PWS_ENOTFOUND);
+			view_ref_refused(p, ru, bw, PWS_REF_NONE, PWS_ENOTFOUND);
+		}
+		/* the rule is optional on every path */
+		ck_assert_int_eq(pws_check_ref(p, &a, NULL, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_OK);
+		ck_assert_int_eq(a, 1);
 		if (ru >> 63) {
 			/* a hashed reference with another hash: a member's check
 			 * decides as by id or is refused; a non-member's, which a
