@@ -5,9 +5,6 @@
 #include "model.h"
 
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
 
 _Static_assert(sizeof(pws__memb) == 12, "a membership is a 12-byte slot");
 
@@ -59,21 +56,6 @@ static uint32_t mtab_home(const pws__model *m, const pws__memb *x, uint32_t cap)
 	return pws__mtab_home(&m->member_of, pws__member_hx(m, x->ws, x->user), cap);
 }
 
-static void mtab_hint(void *p, size_t n)
-{
-#if defined(__linux__) && defined(MADV_HUGEPAGE)
-	const uintptr_t huge = (uintptr_t)2 << 20;
-	uintptr_t a = ((uintptr_t)p + huge - 1) & ~(huge - 1);
-	uintptr_t b = ((uintptr_t)p + n) & ~(huge - 1);
-
-	if (n >= ((size_t)4 << 20))
-		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
-#else
-	(void)p;
-	(void)n;
-#endif
-}
-
 int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 {
 	pws__mtab *t = &m->member_of;
@@ -90,7 +72,7 @@ int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 	ns = pws__malloc(mem, (size_t)cap * sizeof(*ns));
 	if (!ns)
 		return PWS_ENOMEM;
-	mtab_hint(ns, (size_t)cap * sizeof(*ns));
+	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
 	memset(ns, 0xff, (size_t)cap * sizeof(*ns)); /* ws = PWS__NONE: empty */
 	for (i = 0; t->s && i < t->cap; i++) {
 		uint32_t j;
