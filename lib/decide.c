@@ -125,8 +125,9 @@ uint32_t pws__group_admins(const pws__model *m, uint32_t ws, uint32_t user)
 	                                              pws__pair(ws, pws__morg(m, ws, user))));
 	uint32_t k, n = 0;
 
+	/* a decision reads the role in the slot (authoritative) */
 	for (k = 0; k < G->list.n; k++)
-		if (pws__mrole(m, ws, G->list.v[k]) == PWS_ROLE_ADMIN)
+		if (pws__mrole(m, ws, pws__ge_user(G->list.v[k])) == PWS_ROLE_ADMIN)
 			n++;
 	return n;
 }

@@ -335,14 +335,11 @@ static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g
 	if (G->key != PWS__GRP_TEAM && G->list.n)
 		org_off = it_intern(it, org_name(m, w, G->key));
 	for (k = 0; k < G->list.n; k++) {
-		const pws__user *U = USER(m, G->list.v[k]);
-		uint32_t aux;
+		/* role and lead come with the entry (pws__ge_*): no probe of
+		 * the membership's slot */
+		const pws__user *U = USER(m, pws__ge_user(G->list.v[k]));
+		uint32_t aux = pws__ge_aux(G->list.v[k]);
 
-		/* role and lead are in the membership's slot: one probe a row,
-		 * started a few rows ahead */
-		if (k + 8 < G->list.n)
-			pws__member_prefetch(m, w, G->list.v[k + 8]);
-		aux = pws__mslot(m, w, G->list.v[k])->aux;
 		if (pws__member_counts(U, W, G->key))
 			member_row(it, m, aux, U, U->team != W->team, 0, org_off);
 		else if (with_suspended && G->key != PWS__GRP_TEAM) /* pws__member_suspended */
@@ -424,7 +421,7 @@ static int org_present(const pws__model *m, uint32_t w, uint32_t org)
 		return 0;
 	G = GROUP(m, g);
 	for (k = 0; k < G->list.n; k++)
-		if (pws__member_counts(USER(m, G->list.v[k]), WS(m, w), org))
+		if (pws__member_counts(USER(m, pws__ge_user(G->list.v[k])), WS(m, w), org))
 			return 1;
 	return 0;
 }
@@ -814,7 +811,7 @@ PWS_EXTERN int pws_list_elements_as_org(pws_iter **out, const pws_policy *p,
 	if (!it)
 		return finish(p, PWS_ENOMEM);
 	for (k = 0; k < G->list.n; k++) {
-		uint32_t x = G->list.v[k];
+		uint32_t x = pws__ge_user(G->list.v[k]);
 
 		if (pws__member_effective(m, w, x)) {
 			pws__who c;
@@ -1048,7 +1045,7 @@ PWS_EXTERN int pws_list_partnerships(pws_iter **out, const pws_policy *p, const 
 			if (G->key == PWS__GRP_TEAM)
 				continue;
 			for (k = 0; k < G->list.n && !any; k++)
-				any = pws__member_effective(m, w, G->list.v[k]);
+				any = pws__member_effective(m, w, pws__ge_user(G->list.v[k]));
 			if (!any)
 				continue;
 			r = it_row(it);
@@ -1092,10 +1089,11 @@ PWS_EXTERN int pws_list_seats(pws_iter **out, const pws_policy *p, const char *t
 			const pws__group *G = GROUP(m, W->groups.v[j]);
 
 			for (k = 0; G->key != PWS__GRP_TEAM && k < G->list.n; k++) {
-				uint32_t x = G->list.v[k];
+				uint32_t x = pws__ge_user(G->list.v[k]);
 				uint64_t *r;
 
-				if (pws__mrole(m, w, x) != PWS_ROLE_EDITOR || !pws__holds_seat(m, x, t))
+				if (pws__aux_role(pws__ge_aux(G->list.v[k])) != PWS_ROLE_EDITOR ||
+				    !pws__holds_seat(m, x, t))
 					continue;
 				r = it_row(it);
 				it_str(it, r, PWS_COL_ID, USER(m, x)->id);

@@ -479,7 +479,7 @@ uint64_t pws__model_digest(const pws__model *m)
 		const pws__ws *w = WS(m, G->ws);
 
 		for (j = 0; j < G->list.n; j++) {
-			uint32_t x = G->list.v[j], aux = pws__mslot(m, G->ws, x)->aux;
+			uint32_t x = pws__ge_user(G->list.v[j]), aux = pws__mslot(m, G->ws, x)->aux;
 			uint64_t f[6];
 
 			f[0] = h_str(w->id); f[1] = n_user(m, x);
@@ -488,6 +488,9 @@ uint64_t pws__model_digest(const pws__model *m)
 			                                      : n_team(m, G->key);
 			f[3] = pws__seen(m, G->ws, x); f[4] = pws__aux_role(aux);
 			f[5] = pws__aux_lead(aux);
+			/* an entry's copy of role and lead out of date makes the
+			 * state differ from its reload (the same digest otherwise) */
+			f[5] |= (uint64_t)(pws__ge_aux(G->list.v[j]) != (aux & 7u)) << 32;
 			add(&d, 4, f, 6);
 		}
 	}
@@ -590,11 +593,12 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 	}
 }
 
-/* Appends user to the group (ws, org), which must be prepared. */
-static void group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
+/* Appends user to the group (ws, org), which must be prepared, with the
+ * role and lead of payload aux. */
+static void group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org, uint32_t aux)
 {
 	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, org));
-	uint32_t pos = pws__ids_push(&GROUP(m, g)->list, user);
+	uint32_t pos = pws__ids_push(&GROUP(m, g)->list, pws__ge_make(user, aux));
 
 	if (m->member_of.gpos)
 		pws__umap_put(m->member_of.gpos, pws__pair(g, user), pos);
@@ -603,22 +607,32 @@ static void group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org)
 /* Takes user out of the group (ws, key): its position is found by a scan
  * from the end (or read from member_of.gpos), then the last member takes
  * its place, as a stored position would have it. */
+/* The position of user in group g's list: read from member_of.gpos
+ * while set, else found by a scan from the end. */
+static uint32_t group_pos(const pws__model *m, uint32_t g, uint32_t user)
+{
+	const pws__ids *l = &GROUP(m, g)->list;
+	uint32_t pos;
+
+	if (m->member_of.gpos)
+		return pws__umap_get(m->member_of.gpos, pws__pair(g, user));
+	for (pos = l->n; pos-- > 0 && pws__ge_user(l->v[pos]) != user;)
+		;
+	return pos;
+}
+
 static void group_remove(pws__model *m, uint32_t ws, uint32_t user, uint32_t key)
 {
 	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key)), pos, moved;
 	pws__ids *l = &GROUP(m, g)->list;
 	pws__umap *gp = m->member_of.gpos;
 
-	if (gp) {
-		pos = pws__umap_get(gp, pws__pair(g, user));
+	pos = group_pos(m, g, user);
+	if (gp)
 		pws__umap_del(gp, pws__pair(g, user));
-	} else {
-		for (pos = l->n; pos-- > 0 && l->v[pos] != user;)
-			;
-	}
 	moved = pws__ids_swap_remove(l, pos);
 	if (gp && moved != PWS__NONE)
-		pws__umap_put(gp, pws__pair(g, moved), pos);
+		pws__umap_put(gp, pws__pair(g, pws__ge_user(moved)), pos);
 }
 
 int pws__member_track_reserve(const pws__mem *mem, const pws__model *m, pws__umap *gp,
@@ -643,7 +657,7 @@ void pws__member_track(pws__model *m, pws__umap *gp, uint32_t ws)
 		const pws__group *G = GROUP(m, W->groups.v[i]);
 
 		for (k = 0; k < G->list.n; k++)
-			pws__umap_put(gp, pws__pair(W->groups.v[i], G->list.v[k]), k);
+			pws__umap_put(gp, pws__pair(W->groups.v[i], pws__ge_user(G->list.v[k])), k);
 	}
 	m->member_of.gpos = gp;
 }
@@ -657,14 +671,47 @@ void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org
 		return;
 	x->aux = pws__aux_make(pws__aux_role(x->aux), pws__aux_lead(x->aux), org);
 	group_remove(m, ws, user, key);
-	group_add(m, ws, user, org);
+	group_add(m, ws, user, org, x->aux);
 }
 
 void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int lead)
 {
 	pws__memb *x = pws__mslot(m, ws, user);
+	uint32_t key = pws__aux_key(x->aux);
+	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key));
 
-	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, pws__aux_key(x->aux));
+	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, key);
+	/* the group's entry carries a copy (pws__ge_make) */
+	GROUP(m, g)->list.v[group_pos(m, g, user)] = pws__ge_make(user, x->aux);
+}
+
+void pws__member_set_at(pws__model *m, uint32_t g, uint32_t k, int role, int lead)
+{
+	pws__group *G = GROUP(m, g);
+	uint32_t user = pws__ge_user(G->list.v[k]);
+	pws__memb *x = pws__mslot(m, G->ws, user);
+
+	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, G->key);
+	G->list.v[k] = pws__ge_make(user, x->aux);
+}
+
+int pws__groups_consistent(const pws__model *m)
+{
+	uint32_t i, j, n = 0;
+
+	for (i = 0; i < m->groups.n; i++) {
+		const pws__group *G = GROUP(m, i);
+
+		for (j = 0; j < G->list.n; j++) {
+			uint32_t e = G->list.v[j];
+			const pws__memb *x = pws__mslot(m, G->ws, pws__ge_user(e));
+
+			if (!x || pws__aux_key(x->aux) != G->key || pws__ge_aux(e) != (x->aux & 7u))
+				return 0;
+			n++;
+		}
+	}
+	return n == m->member_of.n;
 }
 
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
@@ -715,9 +762,11 @@ void pws__seat_count(pws__model *m, uint32_t ws, uint32_t user, int delta)
 void pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int lead,
                       uint32_t org)
 {
-	group_add(m, ws, user, org);
+	uint32_t aux = pws__aux_make((uint32_t)role, (uint32_t)lead, org);
+
+	group_add(m, ws, user, org, aux);
 	pws__ids_push(&USER(m, user)->members, ws);
-	(void)mtab_put_new(m, ws, user, pws__aux_make((uint32_t)role, (uint32_t)lead, org));
+	(void)mtab_put_new(m, ws, user, aux);
 	pws__seat_count(m, ws, user, +1);
 }
 
@@ -725,11 +774,12 @@ int pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user,
                           int lead)
 {
 	pws__group *G = GROUP(m, g);
+	uint32_t aux = pws__aux_make((uint32_t)role, (uint32_t)lead, G->key);
 
 	/* the slot is the membership: one probe finds a duplicate and inserts */
-	if (mtab_put_new(m, ws, user, pws__aux_make((uint32_t)role, (uint32_t)lead, G->key)))
+	if (mtab_put_new(m, ws, user, aux))
 		return -1;
-	pws__ids_push(&G->list, user);
+	pws__ids_push(&G->list, pws__ge_make(user, aux));
 	pws__ids_push(&USER(m, user)->members, ws);
 	if (role == PWS_ROLE_EDITOR && G->key != PWS__GRP_TEAM)
 		pws__seat_count(m, ws, user, +1);

@@ -61,8 +61,27 @@ typedef struct pws__ws {
 
 typedef struct pws__group {
 	uint32_t ws, key;
-	pws__ids list;       /* user indexes of its members */
+	pws__ids list;       /* its members' entries (pws__ge_*) */
 } pws__group;
+
+/* A group's entry: the member's user index (29 bits) with a copy of the
+ * membership's role (2 bits) and lead flag (1 bit) on top, so that member
+ * listings read no membership slot (4 bytes a membership, as a bare
+ * index). The slot's payload (model.member_of) stays authoritative: the
+ * checks read only it, and every change of role or lead writes both
+ * (pws__member_set / pws__member_set_at, links, regroups, bulk links).
+ * Whatever reads a group's list as user indexes masks (pws__ge_user,
+ * PWS__EACH_MEMBER). A handle holds at most PWS__USERS_MAX users, removed
+ * ones included (their slots are kept): pws_user_add and the imports
+ * refuse more. */
+#define PWS__GE_USER 0x1fffffffu
+#define PWS__USERS_MAX PWS__GE_USER /* user indexes 0 .. 2^29 - 2 */
+static inline uint32_t pws__ge_user(uint32_t e) { return e & PWS__GE_USER; }
+/* role | lead << 2: the low bits of a slot's payload (pws__aux_role / _lead read it) */
+static inline uint32_t pws__ge_aux(uint32_t e) { return e >> 29; }
+static inline uint32_t pws__ge_make(uint32_t user, uint32_t aux) { return user | aux << 29; }
+/* Whether n more users fit in a handle of model m (PWS__USERS_MAX). */
+#define PWS__USERS_ROOM(m, more) ((uint64_t)(m)->users.n + (more) <= PWS__USERS_MAX)
 
 /* A membership has no record of its own: its 12-byte slot in
  * model.member_of is the membership: workspace, user (the key; ws ==
@@ -165,7 +184,7 @@ typedef struct pws__model {
 #define PWS__EACH_MEMBER(M, W, g, k, x) \
 	for ((g) = 0; (g) < (W)->groups.n; (g)++) \
 		for ((k) = 0; (k) < GROUP(M, (W)->groups.v[g])->list.n && \
-		     (((x) = GROUP(M, (W)->groups.v[g])->list.v[k]), 1); (k)++)
+		     (((x) = pws__ge_user(GROUP(M, (W)->groups.v[g])->list.v[k])), 1); (k)++)
 
 /* An empty model whose tables are keyed with a fresh random seed. */
 void pws__model_init(pws__model *m);
@@ -304,8 +323,16 @@ static inline uint32_t pws__morg(const pws__model *m, uint32_t ws, uint32_t user
 {
 	return pws__aux_key(pws__mslot(m, ws, user)->aux);
 }
-/* Sets the role and lead flag of the membership of (ws, user). */
+/* Sets the role and lead flag of the membership of (ws, user), in its
+ * slot and in its group's entry (found by a scan from the end, or read
+ * from member_of.gpos when set). */
 void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int lead);
+/* The same for the member at position k of group g (PWS__EACH_MEMBER's
+ * W->groups.v[g] and k): no scan, for loops over a workspace's members. */
+void pws__member_set_at(pws__model *m, uint32_t g, uint32_t k, int role, int lead);
+/* Whether every group entry's role and lead equal its membership slot's
+ * and every slot has its entry (tests; O(memberships)). */
+int pws__groups_consistent(const pws__model *m);
 
 /* Whether the user is a partner of the workspace (not on its team). */
 static inline int pws__is_partner(const pws__model *m, uint32_t ws, uint32_t user)

@@ -69,12 +69,13 @@ static int add_group(pws__op *op, const notice *n, uint32_t w, uint32_t gi, int 
 	uint32_t k;
 
 	for (k = 0; k < G->list.n; k++) {
-		uint32_t x = G->list.v[k];
+		uint32_t x = pws__ge_user(G->list.v[k]);
 		const pws__user *U = USER(m, x);
 
 		if (x == except || !effective_in(W, G->key, U) ||
 		    (pick == PICK_DOWNGRADED &&
-		     (G->key == PWS__GRP_TEAM || pws__mrole(m, w, x) != PWS_ROLE_EDITOR)))
+		     (G->key == PWS__GRP_TEAM ||
+		      pws__aux_role(pws__ge_aux(G->list.v[k])) != PWS_ROLE_EDITOR)))
 			continue;
 		if (!*e && !(*e = notice_new(op, n, w)))
 			return PWS_ENOMEM;

@@ -489,8 +489,8 @@ PWS_EXTERN int pws_workspace_enable_multi_partner(pws_policy *p, const char *act
 		if (GROUP(op.m, W->groups.v[g])->key != PWS__GRP_TEAM &&
 		    pws__mrole(op.m, w, mi) == PWS_ROLE_EDITOR) {
 			pws__seat_count(op.m, w, mi, -1);
-			pws__member_set(op.m, w, mi, PWS_ROLE_VIEWER, /* RO2 */
-			                (int)pws__mlead(op.m, w, mi));
+			pws__member_set_at(op.m, W->groups.v[g], k, PWS_ROLE_VIEWER, /* RO2 */
+			                   (int)pws__mlead(op.m, w, mi));
 		}
 	}
 	for (i = 0; i < op.m->invites.n; i++) {
