@@ -342,6 +342,11 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		rc = pws__need_team(&op, team_id, &t);
 	if (!rc && t != PWS__NONE && !valid_team_role(team_role))
 		rc = pws__fail(&op, PWS_EINVALID, 0, "unknown team role %d", team_role);
+	/* a user index has 29 bits (a group's entry, model.h pws__ge_*) */
+	if (!rc && !PWS__USERS_ROOM(m, 1))
+		rc = pws__fail(&op, PWS_ENOMEM, 0,
+		               "a handle holds at most %u users (removed ones included)",
+		               PWS__USERS_MAX);
 	if (rc)
 		return pws__op_end(&op, rc);
 	/* one pass over the id and the address: their hashes serve the

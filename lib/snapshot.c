@@ -748,7 +748,8 @@ static uint32_t gone_user(importer *im)
 
 	if (im->gone_user != PWS__NONE)
 		return im->gone_user;
-	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+	if (!PWS__USERS_ROOM(m, 1) || /* GCOVR_EXCL_BR_LINE: 2^29 - 1 users */
+	    pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1))
 		return PWS__NONE;
 	pws__idh_push(&m->user_ids, &m->user_h, "");
@@ -1063,6 +1064,10 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	pws__user *U;
 	char *idc;
 
+	/* a user index has 29 bits (a group's entry, model.h pws__ge_*) */
+	if (!PWS__USERS_ROOM(m, 1)) /* GCOVR_EXCL_BR_LINE: 2^29 - 1 users */
+		return bad(im, "%s: over the limit of %u users a handle holds", path, /* GCOVR_EXCL_LINE */
+		           PWS__USERS_MAX);
 	if (pws__smap_find(&m->user_ids, id, &ki) != PWS__NONE)
 		return bad(im, "%s.id: breaks S1: duplicate user '" Q "'", path, id);
 	j = pws__smap_find(&m->atoms, email, &ke);
@@ -1915,7 +1920,13 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	uint32_t i, last_t = PWS__NONE;
 	int rc;
 
-	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 14)
+	if (rd_u32(r, n))
+		return bad(im, "image.users: truncated");
+	/* a user index has 29 bits (a group's entry, model.h pws__ge_*) */
+	if (!PWS__USERS_ROOM(im->m, *n))
+		return bad(im, "image.users: %u users, over the limit of %u a handle holds", *n,
+		           PWS__USERS_MAX);
+	if (*n > (size_t)(r->end - r->p) / 14)
 		return bad(im, "image.users: truncated");
 	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
 	/* the tables sized once for all of them, not grown user by user */
