@@ -69,5 +69,6 @@ Suite *pws_cover_snap2_suite(void);
 Suite *pws_cover_ops_suite(void);
 Suite *pws_cover_core_suite(void);
 Suite *pws_hash_suite(void);
+Suite *pws_group_entries_suite(void);
 
 #endif
