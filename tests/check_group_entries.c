@@ -17,6 +17,7 @@
 #define _DEFAULT_SOURCE 1
 #include "test-world.h"
 #include "../lib/core.h"
+#include "../lib/image.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -474,6 +475,41 @@ START_TEST(RO_VI_user_index_limit_refused)
 }
 END_TEST
 
+/* A state image (pws_compact, pws_load_state) saying it holds 2^29 users
+ * is refused by its count, before anything is reserved for them. */
+START_TEST(RO_VI_user_index_limit_refused_in_an_image)
+{
+	static const char json[] = "{\"format\": 1}";
+	unsigned char bin[12] = { 0 };
+	uint32_t n = PWS__USERS_MAX + 1u, v = PWS__IMAGE_VERSION;
+	pws_policy *p;
+	uint64_t d;
+	int rc, i;
+
+	memcpy(bin, PWS__IMAGE_MAGIC, 4);
+	for (i = 0; i < 4; i++) { /* little-endian */
+		bin[4 + i] = (unsigned char)(v >> (8 * i));
+		bin[8 + i] = (unsigned char)(n >> (8 * i));
+	}
+	p = tw_world();
+	d = tw_digest(p);
+	rc = pws__image_load(p, json, sizeof json - 1, bin, sizeof bin, RES);
+	ck_assert_int_eq(rc, PWS_EINVALID);
+	ck_assert_msg(strstr(tw_res.message, "536870912 users, over the limit of 536870911") != NULL,
+	              "%s", tw_res.message);
+	ck_assert_uint_eq(tw_digest(p), d);
+	/* one user fewer is refused only as truncated */
+	n = PWS__USERS_MAX;
+	for (i = 0; i < 4; i++)
+		bin[8 + i] = (unsigned char)(n >> (8 * i));
+	rc = pws__image_load(p, json, sizeof json - 1, bin, sizeof bin, RES);
+	ck_assert_int_eq(rc, PWS_EINVALID);
+	ck_assert_msg(strstr(tw_res.message, "truncated") != NULL, "%s", tw_res.message);
+	ck_assert_uint_eq(tw_digest(p), d);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_group_entries_suite(void)
 {
 	Suite *s = suite_create("group_entries");
@@ -484,6 +520,7 @@ Suite *pws_group_entries_suite(void)
 	tcase_add_test(tc, RO_VI_group_entries_after_replay_image_and_import);
 	tcase_add_test(tc, RO_VI_group_entries_of_a_bulk_load);
 	tcase_add_test(tc, RO_VI_user_index_limit_refused);
+	tcase_add_test(tc, RO_VI_user_index_limit_refused_in_an_image);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -212,7 +212,9 @@ PWS_EXTERN int pws_plan_set_retention(pws_policy *policy, int plan, uint32_t day
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EEXISTS if the id or the email is taken;
  *         ::PWS_ENOTFOUND if the team is unknown; ::PWS_EINVALID (bad
- *         email, role); ::PWS_EDENIED (CR7); ::PWS_ENOMEM.
+ *         email, role); ::PWS_EDENIED (CR7); ::PWS_ENOMEM, also when the
+ *         handle holds 536,870,911 users (2^29 - 1, removed ones included:
+ *         the most a handle holds).
  * @par Example
  * @code
  * if (pws_user_add(p, "ada", "ada@publisher.io", "publisher", PWS_TEAM_SUPER_ADMIN, 0,
