@@ -405,6 +405,53 @@ START_TEST(RO_VI_group_entries_after_replay_image_and_import)
 }
 END_TEST
 
+/* The consistency check and the digest see a disagreeing entry: its
+ * role or lead flipped, its user not a member, an entry missing. */
+START_TEST(RO_VI_group_entries_disagreement_shows)
+{
+	pws_policy *p = tw_world();
+	pws__model *m = &p->m;
+	uint32_t w = pws__ws_find(m, "pw"), g, e, n, x;
+	uint64_t d;
+	pws__ids *l;
+
+	ck_assert(pws__groups_consistent(m));
+	d = pws__model_digest(m);
+	/* a1: partner Editor and Partner Lead of acme in pw */
+	x = pws__user_find(m, "a1");
+	g = pws__umap_get(&m->group_of, pws__pair(w, pws__morg(m, w, x)));
+	l = &GROUP(m, g)->list;
+	ck_assert_uint_eq(pws__ge_user(l->v[0]), x);
+	e = l->v[0];
+	ck_assert_uint_eq(pws__aux_role(pws__ge_aux(e)), PWS_ROLE_EDITOR);
+	ck_assert_uint_eq(pws__aux_lead(pws__ge_aux(e)), 1);
+	l->v[0] = pws__ge_make(x, PWS_ROLE_EDITOR); /* the lead flag lost */
+	ck_assert(!pws__groups_consistent(m));
+	ck_assert_uint_ne(pws__model_digest(m), d);
+	l->v[0] = pws__ge_make(x, PWS_ROLE_VIEWER | 4u); /* the role */
+	ck_assert(!pws__groups_consistent(m));
+	ck_assert_uint_ne(pws__model_digest(m), d);
+	l->v[0] = pws__ge_make(pws__user_find(m, "solo"), pws__ge_aux(e)); /* no member */
+	ck_assert(!pws__groups_consistent(m));
+	l->v[0] = e;
+	ck_assert(pws__groups_consistent(m));
+	ck_assert_uint_eq(pws__model_digest(m), d);
+	/* an entry in the wrong group: a1's in the team group of pw */
+	g = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM));
+	l = &GROUP(m, g)->list;
+	n = l->v[0];
+	l->v[0] = e;
+	ck_assert(!pws__groups_consistent(m));
+	l->v[0] = n;
+	/* an entry missing */
+	l->n--;
+	ck_assert(!pws__groups_consistent(m));
+	l->n++;
+	ck_assert(pws__groups_consistent(m));
+	pws_policy_free(p);
+}
+END_TEST
+
 /* A bulk load's memberships carry their roles and lead flags in the
  * entries from the start. */
 START_TEST(RO_VI_group_entries_of_a_bulk_load)
@@ -519,6 +566,7 @@ Suite *pws_group_entries_suite(void)
 	tcase_add_test(tc, RO_VI_group_entries_follow_role_and_lead_changes);
 	tcase_add_test(tc, RO_VI_group_entries_after_replay_image_and_import);
 	tcase_add_test(tc, RO_VI_group_entries_of_a_bulk_load);
+	tcase_add_test(tc, RO_VI_group_entries_disagreement_shows);
 	tcase_add_test(tc, RO_VI_user_index_limit_refused);
 	tcase_add_test(tc, RO_VI_user_index_limit_refused_in_an_image);
 	suite_add_tcase(s, tc);
