@@ -256,11 +256,115 @@ static uint32_t hw_rnd(uint32_t n)
 	return (uint32_t)(hw_state % n);
 }
 
-static const char *const HU[] = { "u0", "u1", "u2", "u3", "p0", "p1", "q0", "q1" };
+static const char *const HU0[] = { "u0", "u1", "u2", "u3", "p0", "p1", "q0", "q1" };
 static const char *const HE[] = { "u0@pub.io", "u1@pub.io", "u2@pub.io", "u3@pub.io",
                                   "p0@pa.io", "p1@pa.io", "q0@qb.io", "q1@qb.io" };
 static const char *const HT[] = { "pub", "pa", "qb" };
-static const char *const HW[] = { "w0", "w1", "w2", "w3", "lg" };
+static const char *const HW0[] = { "w0", "w1", "w2", "w3", "lg" };
+/* The ids of a world, in one of four forms: as above (2 bytes), padded to
+ * exactly 8 bytes (decided in the id slot), to 36 (a UUID's length: the
+ * slot and its key tail) and to 50 (past the tail: the stored key). */
+static char hw_idbuf[13][64];
+static const char *HU[8], *HW[5];
+static int hw_batch;                 /* hw_agree also compares pws_check_batch */
+static pws_ref hw_ru[8], hw_rw[5];   /* references of the previous hw_agree */
+static size_t hw_stale, hw_kept;     /* previous references refused, answering */
+
+static void hw_forms(int form)
+{
+	static const size_t len[4] = { 2, 8, 36, 50 };
+	size_t i, k;
+
+	for (i = 0; i < 13; i++) {
+		const char *id = i < 8 ? HU0[i] : HW0[i - 8];
+
+		memset(hw_idbuf[i], 0, sizeof hw_idbuf[i]);
+		for (k = 0; k < len[form]; k++)
+			hw_idbuf[i][k] = k < 2 ? id[k] : k == 10 || k == 15 ? '-' : (char)('a' + k % 26);
+		if (i < 8)
+			HU[i] = hw_idbuf[i];
+		else
+			HW[i - 8] = hw_idbuf[i];
+	}
+	for (i = 0; i < 8; i++)
+		hw_ru[i] = PWS_REF_NONE;
+	for (i = 0; i < 5; i++)
+		hw_rw[i] = PWS_REF_NONE;
+}
+
+/* pws_check_batch agrees item by item with pws_check on every (user,
+ * action, workspace) of the world, unknown and empty ids and bad actions
+ * mixed in, in a random order; the references of the previous step still
+ * answer as the ids do, or are refused as stale (PWS_ENOTFOUND) when their
+ * entity was removed (or removed and added again). */
+static void hw_agree_batch(pws_policy *p, int world, int step)
+{
+	enum { NU = 10, NW = 6, NA = PWS_ACT_COUNT + 1, N = NU * NW * NA };
+	static const char *actors[N], *bws[N];
+	static int actions[N], allowed[N], rules[N], codes[N];
+	size_t i, u, w;
+	int a;
+
+	for (i = 0; i < N; i++) {
+		u = i / (NW * NA);
+		w = (i / NA) % NW;
+		actors[i] = u < 8 ? HU[u] : u == 8 ? "zz-nobody" : "";
+		bws[i] = w < 5 ? HW[w] : "zz-nowhere";
+		actions[i] = (int)(i % NA);
+		allowed[i] = rules[i] = codes[i] = -99;
+	}
+	for (i = N - 1; i > 0; i--) { /* shuffle */
+		size_t j = hw_rnd((uint32_t)i + 1);
+		const char *t;
+		int x;
+
+		t = actors[i], actors[i] = actors[j], actors[j] = t;
+		t = bws[i], bws[i] = bws[j], bws[j] = t;
+		x = actions[i], actions[i] = actions[j], actions[j] = x;
+	}
+	ck_assert_int_eq(pws_check_batch(p, allowed, rules, codes, N, actors, actions, bws, NULL),
+	                 PWS_OK);
+	for (i = 0; i < N; i++) {
+		int a1 = -1, r1 = -1, rc = pws_check(p, &a1, &r1, actors[i], actions[i], bws[i], NULL);
+
+		ck_assert_msg(codes[i] == rc && allowed[i] == a1 && rules[i] == r1,
+		              "world %d step %d: %s action %d on %s: batch %d %d (%s), "
+		              "single %d %d (%s)", world, step, actors[i], actions[i], bws[i],
+		              codes[i], allowed[i], pws_rule_id(rules[i]), rc, a1, pws_rule_id(r1));
+	}
+	for (u = 0; u < 8; u++)
+		for (w = 0; w < 5; w++) {
+			pws_ref ru = PWS_REF_NONE, rw = PWS_REF_NONE;
+			int same = pws_ref_user(p, &ru, HU[u]) == PWS_OK && ru == hw_ru[u] &&
+			           pws_ref_workspace(p, &rw, HW[w]) == PWS_OK && rw == hw_rw[w];
+
+			if (hw_ru[u] == PWS_REF_NONE || hw_rw[w] == PWS_REF_NONE)
+				continue;
+			for (a = 1; a < PWS_ACT_COUNT; a++) {
+				int a1 = -1, r1 = -1, a2 = -2, r2 = -2;
+				int rc1 = pws_check(p, &a1, &r1, HU[u], a, HW[w], NULL);
+				int rc2 = pws_check_ref(p, &a2, &r2, hw_ru[u], a, hw_rw[w], PWS_REF_NONE);
+
+				hw_kept += same;
+				hw_stale += !same;
+				if (same)
+					ck_assert_msg(rc2 == rc1 && a1 == a2 && r1 == r2,
+					              "world %d step %d: %s action %d on %s: by id %d (%s), "
+					              "by the previous reference %d (%s)", world, step, HU[u], a,
+					              HW[w], a1, pws_rule_id(r1), a2, pws_rule_id(r2));
+				else
+					ck_assert_msg(rc2 == PWS_ENOTFOUND && a2 == 0 && r2 == PWS_RULE_NONE,
+					              "world %d step %d: a stale reference of %s / %s answered",
+					              world, step, HU[u], HW[w]);
+			}
+		}
+	for (u = 0; u < 8; u++)
+		if (pws_ref_user(p, &hw_ru[u], HU[u]) != PWS_OK)
+			hw_ru[u] = PWS_REF_NONE;
+	for (w = 0; w < 5; w++)
+		if (pws_ref_workspace(p, &hw_rw[w], HW[w]) != PWS_OK)
+			hw_rw[w] = PWS_REF_NONE;
+}
 
 static void hw_agree(pws_policy *p, int world, int step)
 {
@@ -269,6 +373,10 @@ static void hw_agree(pws_policy *p, int world, int step)
 	char *json = NULL;
 	pws_policy *q = NULL;
 
+	if (hw_batch) {
+		hw_agree_batch(p, world, step);
+		return;
+	}
 	/* the digest covers whether each stored word is up to date: a copy
 	 * made through a snapshot has every word fresh */
 	ck_assert_int_eq(pws_snapshot_export(p, &json, &len), PWS_OK);
@@ -299,16 +407,19 @@ static void hw_agree(pws_policy *p, int world, int step)
 		}
 }
 
-START_TEST(refs_hot_words_follow_every_change)
+static void hw_worlds(int batch)
 {
 	const char *env = getenv("PWS_HOT_WORLDS"); /* check-valgrind runs fewer */
 	int world, step, worlds = env ? atoi(env) : 30;
+
+	hw_batch = batch;
 
 	for (world = 0; world < worlds; world++) {
 		pws_policy *p;
 		int i;
 
-		hw_state = 0x2545f4914f6cdd1dULL * (uint64_t)(world + 1);
+		hw_state = 0x2545f4914f6cdd1dULL * (uint64_t)(world + 1 + 1000 * batch);
+		hw_forms(world % 4);
 		ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
 		pws_team_add(p, "pub", "P", PWS_PLAN_ENTERPRISE, 0, NULL);
 		pws_team_add_domain(p, "pub", "pub.io", NULL);
@@ -321,16 +432,16 @@ START_TEST(refs_hot_words_follow_every_change)
 			             i == 0 ? PWS_TEAM_SUPER_ADMIN : i == 1 ? PWS_TEAM_ADMIN
 			                                                    : PWS_TEAM_MEMBER,
 			             i == 1, NULL);
-		pws_workspace_create(p, "u1", "w0", "W0", PWS_VIS_PARTNER, NULL, NULL);
-		pws_workspace_create(p, "u2", "w1", "W1", PWS_VIS_TEAM, NULL, NULL);
-		pws_workspace_add_legacy(p, "pub", "lg", "L", "u2", NULL);
+		pws_workspace_create(p, HU[1], HW[0], "W0", PWS_VIS_PARTNER, NULL, NULL);
+		pws_workspace_create(p, HU[2], HW[1], "W1", PWS_VIS_TEAM, NULL, NULL);
+		pws_workspace_add_legacy(p, "pub", HW[4], "L", HU[2], NULL);
 		/* CR8: with no Partner Manager left, creating a partner workspace
 		 * makes the team's admins Partner Managers */
-		OK(pws_user_set_partner_manager(p, "u1", 0, RES));
-		OK(pws_workspace_create(p, "u1", "w2", "W2", PWS_VIS_PARTNER, NULL, RES));
+		OK(pws_user_set_partner_manager(p, HU[1], 0, RES));
+		OK(pws_workspace_create(p, HU[1], HW[2], "W2", PWS_VIS_PARTNER, NULL, RES));
 		hw_agree(p, world, -1);
 		for (step = 0; step < 60; step++) {
-			const char *a = hw_rnd(2) ? "u1" : HU[hw_rnd(8)], *w = HW[hw_rnd(5)];
+			const char *a = hw_rnd(2) ? HU[1] : HU[hw_rnd(8)], *w = HW[hw_rnd(5)];
 			int k = (int)hw_rnd(8);
 
 			switch (hw_rnd(18)) {
@@ -359,6 +470,20 @@ START_TEST(refs_hot_words_follow_every_change)
 		}
 		pws_policy_free(p);
 	}
+}
+
+START_TEST(refs_hot_words_follow_every_change)
+{
+	hw_worlds(0);
+}
+END_TEST
+
+START_TEST(refs_batch_agrees_in_random_worlds)
+{
+	hw_stale = hw_kept = 0;
+	hw_worlds(1);
+	ck_assert_uint_gt(hw_stale, 100);
+	ck_assert_uint_gt(hw_kept, 1000);
 }
 END_TEST
 
@@ -423,6 +548,7 @@ Suite *pws_refs_suite(void)
 	tcase_add_test(tc, refs_batch_agrees_with_check);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, refs_hot_words_follow_every_change);
+	tcase_add_test(tc, refs_batch_agrees_in_random_worlds);
 	suite_add_tcase(s, tc);
 	return s;
 }
