@@ -192,7 +192,7 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			ns[j] = map->s[i];
 			na[j] = map->aux[i];
 			nk[j] = map->keys[i];
-			if (nt)
+			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
 		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
@@ -260,11 +260,10 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	map->s[j].val = val;
 	map->aux[j] = 0;
 	map->keys[j] = key;
-	if (map->tail) {
+	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
-		if (k->len > 8)
-			memcpy(map->tail[j], key + 8,
-			       k->len - 8 < PWS__SMAP_TAIL ? k->len - 8 : PWS__SMAP_TAIL);
+		memcpy(map->tail[j], key + 8,
+		       k->len - 8 < PWS__SMAP_TAIL ? k->len - 8 : PWS__SMAP_TAIL);
 	}
 	map->n++;
 	return j;
@@ -299,7 +298,7 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 			map->s[j] = map->s[k];
 			map->aux[j] = map->aux[k];
 			map->keys[j] = map->keys[k];
-			if (map->tail)
+			if (map->tail && (map->s[k].hash & PWS__SMAP_LONG))
 				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
 		}
@@ -308,8 +307,6 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
 	map->keys[j] = NULL;
-	if (map->tail)
-		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 	map->n--;
 	return stored;
 }
