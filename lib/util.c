@@ -190,7 +190,8 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			while (ns[j].val != PWS__NONE)
 				j = (j + 1) & mask;
 			ns[j] = map->s[i];
-			na[j] = map->aux[i];
+			if (map->aux[i]) /* an empty payload stays untouched (zero) */
+				na[j] = map->aux[i];
 			nk[j] = map->keys[i];
 			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
@@ -258,7 +259,9 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	map->s[j].hash = pws__skey_tag(k);
 	map->s[j].head = k->head;
 	map->s[j].val = val;
-	map->aux[j] = 0;
+	/* aux[j] is 0: a table comes zeroed and a deletion clears the slot
+	 * it frees, so a map whose owner keeps no payloads (atoms, team
+	 * ids) never touches its payload pages */
 	map->keys[j] = key;
 	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
