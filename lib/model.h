@@ -44,6 +44,7 @@ typedef struct pws__ws {
 	uint32_t team;
 	uint8_t vis, mode, model, lc;
 	uint8_t was_partner, request, integration;
+	uint8_t in_public;   /* listed in model.public_ws */
 	uint32_t requester;
 	uint32_t n_updates;  /* updates posted so far (VI6) */
 	uint32_t n_pinv;     /* open partner invites (DL1) */
@@ -51,7 +52,6 @@ typedef struct pws__ws {
 	                      * together they hold every membership (PWS__EACH_MEMBER) */
 	pws__ids elements;   /* live or trashed element indexes */
 	pws__ids updates;    /* its updates, oldest first (VI5) */
-	uint8_t in_public;   /* listed in model.public_ws */
 } pws__ws;
 
 /* Members of one workspace that share a group key: the owning team's

@@ -117,7 +117,12 @@ int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
 	if (need > UINT32_MAX / 2)
 		return PWS_ENOMEM;
 	/* index lists are many and small (a group, a user's memberships):
-	 * grow by half, not double, to keep the slack near a quarter */
+	 * grow by half, not double, to keep the slack near a quarter.
+	 * (Finer steps from 64 items, capacities fitted to 16-byte malloc
+	 * granules, were measured: 0.5 B less per membership at 1M, but at
+	 * 10M the many lists growing together left 14 MiB more of freed
+	 * heap blocks that no later list fits, +1 B per membership; see
+	 * doc/PERFORMANCE-NOTES.md, "Memory (h-mem, third session)".) */
 	cap = l->cap ? l->cap : 4;
 	while (cap < need)
 		cap += cap / 2;
@@ -190,9 +195,10 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			while (ns[j].val != PWS__NONE)
 				j = (j + 1) & mask;
 			ns[j] = map->s[i];
-			na[j] = map->aux[i];
+			if (map->aux[i]) /* an empty payload stays untouched (zero) */
+				na[j] = map->aux[i];
 			nk[j] = map->keys[i];
-			if (nt)
+			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
 		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
@@ -258,13 +264,14 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	map->s[j].hash = pws__skey_tag(k);
 	map->s[j].head = k->head;
 	map->s[j].val = val;
-	map->aux[j] = 0;
+	/* aux[j] is 0: a table comes zeroed and a deletion clears the slot
+	 * it frees, so a map whose owner keeps no payloads (atoms, team
+	 * ids) never touches its payload pages */
 	map->keys[j] = key;
-	if (map->tail) {
+	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
-		if (k->len > 8)
-			memcpy(map->tail[j], key + 8,
-			       k->len - 8 < PWS__SMAP_TAIL ? k->len - 8 : PWS__SMAP_TAIL);
+		memcpy(map->tail[j], key + 8,
+		       k->len - 8 < PWS__SMAP_TAIL ? k->len - 8 : PWS__SMAP_TAIL);
 	}
 	map->n++;
 	return j;
@@ -299,7 +306,7 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 			map->s[j] = map->s[k];
 			map->aux[j] = map->aux[k];
 			map->keys[j] = map->keys[k];
-			if (map->tail)
+			if (map->tail && (map->s[k].hash & PWS__SMAP_LONG))
 				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
 		}
@@ -308,8 +315,6 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
 	map->keys[j] = NULL;
-	if (map->tail)
-		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 	map->n--;
 	return stored;
 }

@@ -191,11 +191,16 @@ typedef struct pws__smap {
 	/* Optional (pws__smap_keep_tails): per slot, bytes 8 to 8 + PWS__SMAP_TAIL
 	 * of the key, zero-padded, so that keys up to that length (UUIDs) are
 	 * decided by the slot and its tail, loaded together, without the
-	 * dependent reads of the key pointer and the key. */
+	 * dependent reads of the key pointer and the key.
+	 * Only the tails of keys longer than 8 bytes are written (a short key
+	 * is decided by its slot): with short keys only, the tails' pages of a
+	 * table from the kernel are never touched, so never resident. A tail
+	 * is read only where the slot's tag has PWS__SMAP_LONG. */
 	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
 	int tails;         /* kept by smap_free */
 } pws__smap;
 #define PWS__SMAP_TAIL 32u
+#define PWS__SMAP_LONG 0x80000000u /* the tag bit of a key longer than 8 bytes */
 
 /* Makes an empty map keep key tails (see pws__smap.tail). */
 void pws__smap_keep_tails(pws__smap *map);
@@ -228,7 +233,7 @@ static PWS__ALWAYS_INLINE pws__skey pws__skey_of(const pws__smap *map, const cha
 /* What a slot stores of a key besides its head (see pws__smap_slot). */
 static inline uint32_t pws__skey_tag(const pws__skey *k)
 {
-	return ((uint32_t)k->hash & 0x3fffffffu) | (k->len > 8 ? 0x80000000u : 0u) |
+	return ((uint32_t)k->hash & 0x3fffffffu) | (k->len > 8 ? PWS__SMAP_LONG : 0u) |
 	       (k->len > 8 + PWS__SMAP_TAIL ? 0x40000000u : 0u);
 }
 /* The 32 bits of a key's hash that no smap uses to place it (its high
