@@ -2361,7 +2361,12 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			binrow y;
 
 			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
-			pws__member_prefetch(m, widx[y.ws], uidx[y.user]);
+			/* pws__member_prefetch, spelled out: GCC 12 -O2 did not
+			 * inline it here and dropped the call (a function of a
+			 * prefetch alone has no effect it knows of) */
+			__builtin_prefetch(&m->member_of.s[pws__mtab_home(
+				&m->member_of, pws__member_hx(m, widx[y.ws], uidx[y.user]),
+				m->member_of.cap)]);
 			__builtin_prefetch(USER(m, uidx[y.user]));
 		}
 		if (i + BIN_AHEAD / 2 < nrows) {
