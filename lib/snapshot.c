@@ -1913,12 +1913,183 @@ static size_t users_str_bytes(const unsigned char *p, const unsigned char *end, 
 	return sum;
 }
 
+/* --- the users of an image, their table inserts pipelined -------------------------
+ * A bulk load adds a million users whose three table inserts (the id
+ * table, the atoms, the address map) each miss the cache at random. The
+ * users are read, checked and recorded in order (stage A, everything
+ * user_add does but the duplicate checks and the inserts), their home
+ * slots start loading, and the inserts of a user are made USERS_AHEAD
+ * users later (stage B, in order: the duplicate found first is the one
+ * user_add finds). A user's S4 errors come after its duplicate checks,
+ * its reading errors before them, so an error in stage A drains the
+ * pending users first, as user_add would have met their errors first.
+ * Until its stage B a user's id and address are in no table; they are
+ * freed if the load stops before it (the tables own what they hold). */
+#define USERS_AHEAD 8
+
+typedef struct upend {
+	uint32_t i, u, ea;     /* image position, user, address atom */
+	const char *id, *email; /* the model's copies */
+	pws__skey ki, ke;
+} upend;
+
+typedef struct upipe {
+	upend v[USERS_AHEAD];
+	uint32_t head, n;      /* the oldest pending one, how many */
+} upipe;
+
+/* Starts loading the slots an insert of k into map reads and writes.
+ * Always inline: GCC 12 at -O2 found a static function of prefetches
+ * alone free of effects and dropped the calls. */
+static PWS__ALWAYS_INLINE void smap_prefetch_put(const pws__smap *map, const pws__skey *k)
+{
+	uint32_t j = (uint32_t)k->hash & map->mask;
+
+	__builtin_prefetch(&map->s[j]);
+	__builtin_prefetch(&map->aux[j]);
+	__builtin_prefetch(&map->keys[j]);
+	if (map->tail)
+		__builtin_prefetch(map->tail[j]);
+}
+
+/* The duplicate checks of user_add (S1, then S3). */
+static int user_dups(importer *im, uint32_t i, const char *id, const pws__skey *ki,
+                     const char *email, const pws__skey *ke)
+{
+	pws__model *m = im->m;
+	char path[PATH_SIZE];
+
+	if (pws__smap_find(&m->user_ids, id, ki) != PWS__NONE) {
+		path_idx(path, "image.users", i);
+		return bad(im, "%s.id: breaks S1: duplicate user '" Q "'", path, id);
+	}
+	/* the atoms are domains (no '@') and users' addresses: an address
+	 * found is a user's */
+	if (pws__smap_find(&m->atoms, email, ke) != PWS__NONE) {
+		path_idx(path, "image.users", i);
+		return bad(im, "%s.email: breaks S3: '" Q "' belongs to another user", path, email);
+	}
+	return PWS_OK;
+}
+
+/* Stage B of the oldest pending user. */
+static int upipe_insert(importer *im, upipe *q)
+{
+	pws__model *m = im->m;
+	upend *e = &q->v[q->head];
+	uint32_t j;
+	int rc = user_dups(im, e->i, e->id, &e->ki, e->email, &e->ke);
+
+	if (rc)
+		return rc;
+	(void)pws__smap_put_k(&m->atoms, e->email, &e->ke, e->ea);
+	pws__umap_put(&m->user_by_email, e->ea, e->u);
+	j = pws__smap_put_k(&m->user_ids, e->id, &e->ki, e->u);
+	m->user_ids.aux[j] = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
+	q->head = (q->head + 1) % USERS_AHEAD;
+	q->n--;
+	return PWS_OK;
+}
+
+/* Stage B of every pending user; on an error, the strings of the users
+ * not inserted are freed. */
+static int upipe_drain(importer *im, upipe *q)
+{
+	int rc = PWS_OK;
+
+	while (q->n && !(rc = upipe_insert(im, q)))
+		;
+	for (; q->n; q->n--, q->head = (q->head + 1) % USERS_AHEAD) {
+		pws__model_str_free(im->mem, im->m, q->v[q->head].id);
+		pws__model_str_free(im->mem, im->m, q->v[q->head].email);
+	}
+	return rc;
+}
+
+/* Stage A of user_add for image position i (q has room for one more). */
+static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, const char *id,
+                      const char *email, uint32_t t, int role, int pm)
+{
+	pws__model *m = im->m;
+	pws__skey ki = pws__skey_of(&m->user_ids, id), ke = pws__skey_of(&m->atoms, email);
+	const char *s4 = NULL, *dom;
+	uint32_t ea, da, u, npend = q->n + 1;
+	char *idc, *ec;
+	pws__user *U;
+	upend *e;
+	int rc;
+
+	if (t == PWS__NONE && role)
+		s4 = "team_role: breaks S4: a user with no team has no team role";
+	else if (t == PWS__NONE && pm)
+		s4 = "partner_manager: breaks S4: a user with no team is no Partner Manager";
+	else if (t != PWS__NONE && !role)
+		s4 = "team_role: breaks S4: missing (the user has a team)";
+	if (s4) {
+		/* after the checks user_add makes before it */
+		rc = upipe_drain(im, q);
+		if (!rc)
+			rc = user_dups(im, i, id, &ki, email, &ke);
+		return rc ? rc : bad(im, "%s.%s", path, s4);
+	}
+	if (pws__vec_reserve(im->mem, &m->atom_str, sizeof(char *), 1) ||
+	    !(ec = pws__model_strdup(im->mem, m, email, ke.len)))
+		return PWS_ENOMEM;
+	ea = m->atom_str.n++;
+	((const char **)m->atom_str.v)[ea] = ec;
+	dom = pws__email_domain(ec);
+	if (im->last_domain != PWS__NONE && strcmp(pws__atom(m, im->last_domain), dom) == 0)
+		da = im->last_domain;
+	else
+		da = im->last_domain = pws__atom_intern(im->mem, m, dom);
+	/* the pending ones are not counted in the tables yet: room for them */
+	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
+	    pws__umap_reserve(im->mem, &m->user_by_email, npend) ||
+	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
+	    pws__smap_reserve(im->mem, &m->user_ids, npend) ||
+	    pws__smap_reserve(im->mem, &m->atoms, npend) ||
+	    !(idc = pws__model_strdup(im->mem, m, id, ki.len))) {
+		pws__model_str_free(im->mem, m, ec);
+		return PWS_ENOMEM;
+	}
+	u = m->users.n++;
+	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
+	U = USER(m, u);
+	memset(U, 0, sizeof(*U));
+	U->email = ea;
+	U->domain = da;
+	U->team = t;
+	U->alive = 1;
+	U->id = idc;
+	if (t != PWS__NONE) {
+		U->team_role = (uint8_t)role;
+		U->pm = (uint8_t)pm;
+		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
+	}
+	smap_prefetch_put(&m->user_ids, &ki);
+	smap_prefetch_put(&m->atoms, &ke);
+	__builtin_prefetch(&m->user_by_email.s[pws__umap_home_of(&m->user_by_email, ea,
+	                                                          m->user_by_email.cap)]);
+	e = &q->v[(q->head + q->n) % USERS_AHEAD];
+	e->i = i;
+	e->u = u;
+	e->ea = ea;
+	e->id = idc;
+	e->email = ec;
+	e->ki = ki;
+	e->ke = ke;
+	q->n++;
+	return PWS_OK;
+}
+
 static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 {
 	static const char prefix[] = "image.users";
 	char path[PATH_SIZE], last_team[256];
 	uint32_t i, last_t = PWS__NONE;
-	int rc;
+	upipe q;
+	int rc, rc2;
 
 	if (rd_u32(r, n))
 		return bad(im, "image.users: truncated");
@@ -1928,6 +2099,7 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 		           PWS__USERS_MAX);
 	if (*n > (size_t)(r->end - r->p) / 14)
 		return bad(im, "image.users: truncated");
+	memset(&q, 0, sizeof q);
 	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
 	/* the tables sized once for all of them, not grown user by user */
 	if (!*idx || pws__vec_reserve(im->mem, &im->m->users, sizeof(pws__user), *n) ||
@@ -1970,12 +2142,19 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 				last_t = t;
 			}
 		}
-		if (!rc)
-			rc = user_add(im, path, id, email, t, role, pm, &(*idx)[i]);
-		if (rc)
-			return rc;
+		if (!rc && q.n == USERS_AHEAD)
+			rc = upipe_insert(im, &q);
+		if (!rc) {
+			(*idx)[i] = im->m->users.n;
+			rc = user_add_a(im, &q, i, path, id, email, t, role, pm);
+		}
+		if (rc) {
+			/* the pending users come first (a no-op when an insert failed) */
+			rc2 = upipe_drain(im, &q);
+			return rc2 ? rc2 : rc;
+		}
 	}
-	return PWS_OK;
+	return upipe_drain(im, &q);
 }
 
 static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
@@ -2193,7 +2372,12 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			binrow y;
 
 			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
-			pws__member_prefetch(m, widx[y.ws], uidx[y.user]);
+			/* pws__member_prefetch, spelled out: GCC 12 -O2 did not
+			 * inline it here and dropped the call (a function of a
+			 * prefetch alone has no effect it knows of) */
+			__builtin_prefetch(&m->member_of.s[pws__mtab_home(
+				&m->member_of, pws__member_hx(m, widx[y.ws], uidx[y.user]),
+				m->member_of.cap)]);
 			__builtin_prefetch(USER(m, uidx[y.user]));
 		}
 		if (i + BIN_AHEAD / 2 < nrows) {
@@ -2201,7 +2385,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			const pws__user *Y = USER(m, uidx[rd_le32(rows + (size_t)(i + BIN_AHEAD / 2) *
 			                                                    PWS__IMAGE_ROW + 4)]);
 
-			__builtin_prefetch(Y->members.v + Y->members.n, 1);
+			__builtin_prefetch(Y->members.v + Y->members.n);
 		}
 		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
 		w = widx[x.ws];
