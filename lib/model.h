@@ -226,7 +226,10 @@ static inline uint32_t pws__mtab_home(const pws__mtab *t, uint64_t hx, uint32_t 
 {
 	return (uint32_t)(((unsigned __int128)pws__mum(hx ^ t->seed, t->mul) * cap) >> 64);
 }
-static inline void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t hx)
+/* The prefetch helpers are always inline: GCC 12 at -O2 drops the call of
+ * one it does not inline (a function of a prefetch alone has no effect
+ * it knows of), and did so in decide.c, filter.c, check.c, snapshot.c. */
+static PWS__ALWAYS_INLINE void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t hx)
 {
 	if (t->s)
 		__builtin_prefetch(&t->s[pws__mtab_home(t, hx, t->cap)]);
@@ -276,7 +279,8 @@ static inline pws__memb *pws__mslot(const pws__model *m, uint32_t ws, uint32_t u
 {
 	return pws__mtab_find_h(&m->member_of, ws, user, pws__member_hx(m, ws, user));
 }
-static inline void pws__member_prefetch(const pws__model *m, uint32_t ws, uint32_t user)
+static PWS__ALWAYS_INLINE void pws__member_prefetch(const pws__model *m, uint32_t ws,
+                                                    uint32_t user)
 {
 	pws__mtab_prefetch_h(&m->member_of, pws__member_hx(m, ws, user));
 }

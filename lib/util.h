@@ -289,8 +289,9 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 
 /* Starts loading the home slot of a key and its payload (a hint).
  * pws__smap_get_aux: pws__smap_get with the key's pass already made, also
- * reading the key's payload (0 when absent). */
-static inline void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
+ * reading the key's payload (0 when absent). The prefetch is always inline
+ * (see pws__mtab_prefetch_h in model.h: GCC drops it otherwise). */
+static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 {
 	if (map->s) {
 		uint32_t j = (uint32_t)k->hash & map->mask;
