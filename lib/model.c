@@ -176,6 +176,27 @@ int pws__model_strs_reserve(const pws__mem *mem, pws__model *m, size_t bytes)
 	return PWS_OK;
 }
 
+uint32_t pws__user_append(pws__model *m, const pws__skey *ki, const char *id, uint32_t ea,
+                          uint32_t da, uint32_t t, int team_role, int pm)
+{
+	uint32_t u = m->users.n++;
+	pws__user *U = USER(m, u);
+
+	pws__ids_push(&m->user_h, pws__skey_hi(ki)); /* pws__idh_push, hash at hand */
+	memset(U, 0, sizeof(*U));
+	U->id = id;
+	U->email = ea;
+	U->domain = da;
+	U->team = t;
+	U->alive = 1;
+	if (t != PWS__NONE) {
+		U->team_role = (uint8_t)team_role;
+		U->pm = pm != 0;
+		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
+	}
+	return u;
+}
+
 char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_t len)
 {
 	char *c;

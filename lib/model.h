@@ -438,6 +438,14 @@ char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_
  * one in the block, which goes with the model. */
 void pws__model_str_free(const pws__mem *mem, const pws__model *m, const char *s);
 
+/* Appends a user record (the one way a user is created: pws_user_add and
+ * both importers): id (owned by the model from here), email and domain
+ * atoms, home team t or PWS__NONE with its team role and Partner Manager
+ * flag, the id's hash in user_h and its place in the team's users. The
+ * caller has reserved users, user_h and the team's users; it inserts the
+ * id and the address in their tables. Returns the user's index. */
+uint32_t pws__user_append(pws__model *m, const pws__skey *ki, const char *id, uint32_t ea,
+                          uint32_t da, uint32_t t, int team_role, int pm);
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */
 void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);

@@ -328,7 +328,6 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	uint32_t t = PWS__NONE, ea = PWS__NONE, da, u;
 	pws__skey ki, ke;
 	char *id;
-	pws__user *U;
 	int rc = pws__op_begin(&op, p, res);
 
 	if (rc)
@@ -378,23 +377,10 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		pws__free(op.mem, id);
 		return pws__op_end(&op, PWS_ESTORAGE);
 	}
-	u = m->users.n++;
-	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
-	U = USER(m, u);
-	memset(U, 0, sizeof(*U));
-	U->id = id;
-	U->email = ea;
-	U->domain = da;
-	U->team = t;
-	U->alive = 1;
-	if (t != PWS__NONE) {
-		U->team_role = (uint8_t)team_role;
-		U->pm = partner_manager != 0;
-		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
-	}
+	u = pws__user_append(m, &ki, id, ea, da, t, team_role, partner_manager);
 	pws__umap_put(&m->user_by_email, ea, u);
 	/* pws__hot_user, slot at hand */
-	m->user_ids.aux[pws__smap_put_k(&m->user_ids, id, &ki, u)] = pws__uhot_of(U);
+	m->user_ids.aux[pws__smap_put_k(&m->user_ids, id, &ki, u)] = pws__uhot_of(USER(m, u));
 	return pws__op_end(&op, PWS_OK);
 }
 

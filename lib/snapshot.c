@@ -1061,7 +1061,6 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	pws__skey ki = pws__skey_of(&m->user_ids, id), ke = pws__skey_of(&m->atoms, email);
 	uint32_t ea, da, u, j;
 	const char *dom;
-	pws__user *U;
 	char *idc;
 
 	/* a user index has 29 bits (a group's entry, model.h pws__ge_*) */
@@ -1097,23 +1096,10 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	    pws__smap_reserve(im->mem, &m->user_ids, 1) ||
 	    !(idc = pws__model_strdup(im->mem, m, id, ki.len)))
 		return PWS_ENOMEM;
-	u = m->users.n++;
-	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
-	U = USER(m, u);
-	memset(U, 0, sizeof(*U));
-	U->email = ea;
-	U->domain = da;
-	U->team = t;
-	U->alive = 1;
-	if (t != PWS__NONE) {
-		U->team_role = (uint8_t)role;
-		U->pm = (uint8_t)pm;
-		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
-	}
+	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);
 	pws__umap_put(&m->user_by_email, ea, u);
-	U->id = idc;
 	j = pws__smap_put_k(&m->user_ids, idc, &ki, u);
-	m->user_ids.aux[j] = pws__uhot_of(U); /* pws__hot_user, slot at hand */
+	m->user_ids.aux[j] = pws__uhot_of(USER(m, u)); /* pws__hot_user, slot at hand */
 	*out = u;
 	return PWS_OK;
 }
@@ -2015,7 +2001,6 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 	const char *s4 = NULL, *dom;
 	uint32_t ea, da, u, npend = q->n + 1;
 	char *idc, *ec;
-	pws__user *U;
 	upend *e;
 	int rc;
 
@@ -2053,20 +2038,7 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 		pws__model_str_free(im->mem, m, ec);
 		return PWS_ENOMEM;
 	}
-	u = m->users.n++;
-	pws__ids_push(&m->user_h, pws__skey_hi(&ki)); /* pws__idh_push, hash at hand */
-	U = USER(m, u);
-	memset(U, 0, sizeof(*U));
-	U->email = ea;
-	U->domain = da;
-	U->team = t;
-	U->alive = 1;
-	U->id = idc;
-	if (t != PWS__NONE) {
-		U->team_role = (uint8_t)role;
-		U->pm = (uint8_t)pm;
-		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
-	}
+	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);
 	smap_prefetch_put(&m->user_ids, &ki);
 	smap_prefetch_put(&m->atoms, &ke);
 	__builtin_prefetch(&m->user_by_email.s[pws__umap_home_of(&m->user_by_email, ea,
