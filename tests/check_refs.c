@@ -536,6 +536,67 @@ START_TEST(refs_batch_agrees_with_check)
 }
 END_TEST
 
+/* Checks before any membership exists: the tables a check starts loading
+ * (ids, memberships) are not allocated yet. On a fresh handle every form
+ * answers "not found" and allows nothing; on an imported workspace with no
+ * member, a member of its owning team sees it and its element (WS2's
+ * decision: `team` workspaces are visible to the owning team's members)
+ * but edits nothing there, not being a member (the refusal names WS2 too),
+ * by ids, by references and in a batch alike. */
+static const char *const EMPTY_WS_SNAPSHOT =
+	"{\"comments\":[],\"elements\":[{\"deleted_at\":0,\"editors\":[],\"id\":\"e\","
+	"\"kind\":\"collection\",\"parent\":null,\"size\":0,\"state\":\"live\",\"workspace\":\"w\"}],"
+	"\"format\":1,\"history\":[],\"invites\":[],\"memberships\":[],\"replies\":[],"
+	"\"retention\":{\"basic\":{\"bytes\":0,\"days\":0},\"enterprise\":{\"bytes\":31457280,"
+	"\"days\":90},\"free\":{\"bytes\":0,\"days\":0},\"professional\":{\"bytes\":0,\"days\":0}},"
+	"\"teams\":[{\"domains\":[\"t.com\"],\"id\":\"t\",\"name\":\"T\",\"plan\":\"enterprise\","
+	"\"seats\":3,\"sso\":false}],\"updates\":[],\"users\":[{\"email\":\"u@t.com\",\"id\":\"u\","
+	"\"partner_manager\":true,\"team\":\"t\",\"team_role\":\"admin\"}],\"workspaces\":[{"
+	"\"description\":null,\"id\":\"w\",\"integration\":false,\"lifecycle\":\"active\","
+	"\"mode\":null,\"model\":null,\"n_updates\":0,\"name\":\"W\",\"note\":null,\"request\":null,"
+	"\"requester\":null,\"summary\":null,\"team\":\"t\",\"visibility\":\"team\","
+	"\"was_partner\":false}]}";
+
+START_TEST(refs_WS2_checks_before_any_membership)
+{
+	const char *A[2] = { "u", "u" }, *W[2] = { "w", "w" };
+	int act[2] = { PWS_ACT_VIEW, PWS_ACT_EDIT }, al[2] = { -1, -1 }, ru[2] = { -1, -1 },
+	    co[2] = { -1, -1 };
+	int allowed = -1, rule = -1;
+	pws_ref u, w, e;
+	pws_policy *p;
+
+	OK(pws_policy_new(&p, NULL));
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "u", PWS_ACT_VIEW, "w", NULL), PWS_ENOTFOUND);
+	ck_assert_int_eq(allowed, 0);
+	ck_assert_int_eq(pws_check(p, &allowed, &rule, "u", PWS_ACT_VIEW, NULL, "e"), PWS_ENOTFOUND);
+	ck_assert_int_eq(allowed, 0);
+	OK(pws_check_batch(p, al, ru, co, 1, A, act, W, NULL));
+	ck_assert_int_eq(co[0], PWS_ENOTFOUND);
+	ck_assert_int_eq(al[0], 0);
+	ck_assert_int_eq(pws_ref_user(p, &u, "u"), PWS_ENOTFOUND);
+
+	OK(pws_snapshot_import(p, EMPTY_WS_SNAPSHOT, strlen(EMPTY_WS_SNAPSHOT), RES));
+	OK(pws_ref_user(p, &u, "u"));
+	OK(pws_ref_workspace(p, &w, "w"));
+	OK(pws_ref_element(p, &e, "e"));
+	OK(pws_check(p, &allowed, &rule, "u", PWS_ACT_VIEW, "w", NULL));
+	ck_assert(allowed == 1 && rule == PWS_RULE_WS2);
+	OK(pws_check(p, &allowed, &rule, "u", PWS_ACT_VIEW, NULL, "e"));
+	ck_assert(allowed == 1 && rule == PWS_RULE_WS2);
+	OK(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, w, PWS_REF_NONE));
+	ck_assert(allowed == 1 && rule == PWS_RULE_WS2);
+	OK(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_VIEW, PWS_REF_NONE, e));
+	ck_assert(allowed == 1 && rule == PWS_RULE_WS2);
+	OK(pws_check_ref(p, &allowed, &rule, u, PWS_ACT_EDIT, w, PWS_REF_NONE));
+	ck_assert(allowed == 0 && rule == PWS_RULE_WS2);
+	OK(pws_check_batch(p, al, ru, co, 2, A, act, W, NULL));
+	ck_assert(co[0] == PWS_OK && al[0] == 1 && ru[0] == PWS_RULE_WS2);
+	ck_assert(co[1] == PWS_OK && al[1] == 0 && ru[1] == PWS_RULE_WS2);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_refs_suite(void)
 {
 	Suite *s = suite_create("refs");
@@ -546,6 +607,7 @@ Suite *pws_refs_suite(void)
 	tcase_add_test(tc, refs_stale_of_every_kind_across_generations);
 	tcase_add_test(tc, refs_check_allocates_nothing);
 	tcase_add_test(tc, refs_batch_agrees_with_check);
+	tcase_add_test(tc, refs_WS2_checks_before_any_membership);
 	tcase_set_timeout(tc, 600);
 	tcase_add_test(tc, refs_hot_words_follow_every_change);
 	tcase_add_test(tc, refs_batch_agrees_in_random_worlds);
