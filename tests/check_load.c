@@ -495,6 +495,11 @@ START_TEST(load_state_first_error_of_the_users)
 	MU[399].team_role = PWS_TEAM_MEMBER; /* no team */
 	MU[402].id = "u1";
 	many_refused(p, &s, "S4 before a later S1", "users[399].team_role: breaks S4");
+	MU[399].partner_manager = 1; /* no team */
+	many_refused(p, &s, "S4: a Partner Manager of no team",
+	             "users[399].partner_manager: breaks S4");
+	MU[401].team_role = 0; /* a team, no role */
+	many_refused(p, &s, "S4: a team member with no role", "users[401].team_role: breaks S4");
 	MU[MANY - 1].id = "u5";
 	many_refused(p, &s, "S1 at the last user", "users[999].id: breaks S1");
 	/* a new domain takes room in the string block: the last address is
@@ -590,6 +595,39 @@ START_TEST(load_state_oom_once)
 }
 END_TEST
 
+/* The same over the thousand users, whose tables and string block grow
+ * while the users' inserts trail their reading (lib/snapshot.c, upipe):
+ * a failure at any point frees the strings of users read but not yet
+ * inserted, and changes nothing. */
+START_TEST(load_state_oom_many_users)
+{
+	pws_policy *p;
+	size_t k, blocks;
+	uint64_t d;
+	int rc = PWS_ENOMEM;
+
+	tc_alloc_reset();
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	small_state(p);
+	many_reset();
+	d = digest(p);
+	blocks = tc_alloc_stats_get().live_blocks;
+	for (k = 1; rc != PWS_OK; k++) {
+		tc_alloc_fail_at(k, 0);
+		rc = pws_load_state(p, &L, RES);
+		tc_alloc_fail_at(0, 0);
+		if (rc == PWS_OK)
+			break;
+		ck_assert_msg(rc == PWS_ENOMEM, "allocation %zu: %d (%s)", k, rc, tw_res.message);
+		ck_assert(digest(p) == d);
+		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, blocks);
+	}
+	ck_assert_uint_gt(k, 10);
+	pws_policy_free(p);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+}
+END_TEST
+
 START_TEST(load_state_oom_persistent)
 {
 	oom_sweep(1, 0);
@@ -616,6 +654,7 @@ Suite *pws_load_suite(void)
 	tcase_add_test(tc, load_state_first_error_of_the_users);
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
+	tcase_add_test(tc, load_state_oom_many_users);
 	tcase_add_test(tc, load_state_oom_persistent);
 	tcase_add_test(tc, load_state_oom_written_through);
 	suite_add_tcase(s, tc);

@@ -593,6 +593,11 @@ START_TEST(refs_WS2_checks_before_any_membership)
 	OK(pws_check_batch(p, al, ru, co, 2, A, act, W, NULL));
 	ck_assert(co[0] == PWS_OK && al[0] == 1 && ru[0] == PWS_RULE_WS2);
 	ck_assert(co[1] == PWS_OK && al[1] == 0 && ru[1] == PWS_RULE_WS2);
+	/* an operation asks the same decision (pws__who_init) */
+	ck_assert_int_eq(pws_element_add(p, "u", "w", "e2", PWS_EL_COLLECTION, 0, NULL, RES),
+	                 PWS_EDENIED);
+	ck_assert_int_eq(tw_res.rule, PWS_RULE_WS2);
+	ck_assert_int_eq(pws_ref_element(p, &e, "e2"), PWS_ENOTFOUND);
 	pws_policy_free(p);
 }
 END_TEST
