@@ -2027,12 +2027,13 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 		da = im->last_domain;
 	else
 		da = im->last_domain = pws__atom_intern(im->mem, m, dom);
-	/* the pending ones are not counted in the tables yet: room for them */
-	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
-	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
-	    pws__umap_reserve(im->mem, &m->user_by_email, npend) ||
+	/* users, user_h, user_ids and user_by_email were sized for all of the
+	 * image's users at once (bin_users); the atoms were sized for one
+	 * address and one domain in eight a user, and a run of new domains
+	 * can pass that. The pending ones are not counted in the tables yet:
+	 * room for them. */
+	if (da == PWS__NONE ||
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
-	    pws__smap_reserve(im->mem, &m->user_ids, npend) ||
 	    pws__smap_reserve(im->mem, &m->atoms, npend) ||
 	    !(idc = pws__model_strdup(im->mem, m, id, ki.len))) {
 		pws__model_str_free(im->mem, m, ec);
