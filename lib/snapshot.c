@@ -1924,18 +1924,15 @@ typedef struct upipe {
 	uint32_t head, n;      /* the oldest pending one, how many */
 } upipe;
 
-/* Starts loading the slots an insert of k into map reads and writes.
- * Always inline: GCC 12 at -O2 found a static function of prefetches
- * alone free of effects and dropped the calls. */
+/* Starts loading the slots an insert of k into map reads and writes: the
+ * ones a lookup reads (pws__smap_prefetch: the slot, its payload, the key's
+ * tail when the key has one) and the key pointer it writes. Always inline:
+ * GCC 12 at -O2 found a static function of prefetches alone free of
+ * effects and dropped the calls. */
 static PWS__ALWAYS_INLINE void smap_prefetch_put(const pws__smap *map, const pws__skey *k)
 {
-	uint32_t j = (uint32_t)k->hash & map->mask;
-
-	__builtin_prefetch(&map->s[j]);
-	__builtin_prefetch(&map->aux[j]);
-	__builtin_prefetch(&map->keys[j]);
-	if (map->tail)
-		__builtin_prefetch(map->tail[j]);
+	pws__smap_prefetch(map, k);
+	__builtin_prefetch(&map->keys[(uint32_t)k->hash & map->mask]);
 }
 
 /* The duplicate checks of user_add (S1, then S3). */
