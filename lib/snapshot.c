@@ -460,8 +460,9 @@ PWS_EXTERN int pws_snapshot_export(const pws_policy *p, char **json, size_t *len
 	pws__read_end(p);
 	if (rc)
 		return rc;
-	/* room for the header in front: grown in place when it can be */
-	blk = n <= SIZE_MAX - SNAP_HDR - 1 ? pws__realloc(&p->mem, text, SNAP_HDR + n + 1) : NULL;
+	/* room for the header in front: grown in place when it can be (n + 1
+	 * bytes are allocated, so n + 1 + SNAP_HDR does not wrap) */
+	blk = pws__realloc(&p->mem, text, SNAP_HDR + n + 1);
 	if (!blk) {
 		pws__free(&p->mem, text);
 		return PWS_ENOMEM;
@@ -1924,15 +1925,18 @@ typedef struct upipe {
 	uint32_t head, n;      /* the oldest pending one, how many */
 } upipe;
 
-/* Starts loading the slots an insert of k into map reads and writes: the
- * ones a lookup reads (pws__smap_prefetch: the slot, its payload, the key's
- * tail when the key has one) and the key pointer it writes. Always inline:
- * GCC 12 at -O2 found a static function of prefetches alone free of
- * effects and dropped the calls. */
+/* Starts loading the slots an insert of k into map writes: the slot, its
+ * payload and its key pointer (a key's tail is written, not read, and a
+ * store does not wait for its line). Always inline: GCC 12 at -O2 found a
+ * static function of prefetches alone free of effects and dropped the
+ * calls. */
 static PWS__ALWAYS_INLINE void smap_prefetch_put(const pws__smap *map, const pws__skey *k)
 {
-	pws__smap_prefetch(map, k);
-	__builtin_prefetch(&map->keys[(uint32_t)k->hash & map->mask]);
+	uint32_t j = (uint32_t)k->hash & map->mask;
+
+	__builtin_prefetch(&map->s[j]);
+	__builtin_prefetch(&map->aux[j]);
+	__builtin_prefetch(&map->keys[j]);
 }
 
 /* The duplicate checks of user_add (S1, then S3). */
