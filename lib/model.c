@@ -625,9 +625,6 @@ static void group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org, u
 		pws__umap_put(m->member_of.gpos, pws__pair(g, user), pos);
 }
 
-/* Takes user out of the group (ws, key): its position is found by a scan
- * from the end (or read from member_of.gpos), then the last member takes
- * its place, as a stored position would have it. */
 /* The position of user in group g's list: read from member_of.gpos
  * while set, else found by a scan from the end. */
 static uint32_t group_pos(const pws__model *m, uint32_t g, uint32_t user)
@@ -642,6 +639,9 @@ static uint32_t group_pos(const pws__model *m, uint32_t g, uint32_t user)
 	return pos;
 }
 
+/* Takes user out of the group (ws, key): its position is group_pos's,
+ * then the last member takes its place, as a stored position would have
+ * it. */
 static void group_remove(pws__model *m, uint32_t ws, uint32_t user, uint32_t key)
 {
 	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key)), pos, moved;
