@@ -16,6 +16,7 @@
 /* pthread_rwlock_t in lib/core.h */
 #define _DEFAULT_SOURCE 1
 #include "test-world.h"
+#include "mem-store.h"
 #include "../lib/core.h"
 #include "../lib/image.h"
 
@@ -23,155 +24,18 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- a plain in-memory store (replay and state images) --------------------- */
+/* --- the in-memory store (tests/mem-store.h: replay and state images) ----- */
 
-typedef struct grec {
-	uint32_t kind;
-	char *key;
-	size_t key_len;
-	void *data;
-	size_t len;
-	int del;
-} grec;
-
-typedef struct gstore {
-	grec *v, *stage;
-	size_t n, sn;
-} gstore;
-
-static int g_begin(void *ctx)
-{
-	(void)ctx;
-	return PWS_OK;
-}
-
-static int g_stage(gstore *s, uint32_t kind, const char *key, size_t key_len, const void *data,
-                   size_t len, int del)
-{
-	grec *r;
-
-	s->stage = realloc(s->stage, (s->sn + 1) * sizeof(grec));
-	ck_assert_ptr_nonnull(s->stage);
-	r = &s->stage[s->sn++];
-	r->kind = kind;
-	r->del = del;
-	r->key = malloc(key_len ? key_len : 1);
-	r->key_len = key_len;
-	memcpy(r->key, key, key_len);
-	r->len = len;
-	r->data = malloc(len ? len : 1);
-	if (len)
-		memcpy(r->data, data, len);
-	return PWS_OK;
-}
-
-static int g_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                 size_t len)
-{
-	return g_stage(ctx, kind, key, key_len, data, len, 0);
-}
-
-static int g_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
-{
-	return g_stage(ctx, kind, key, key_len, NULL, 0, 1);
-}
-
-static void grec_free(grec *r)
-{
-	free(r->key);
-	free(r->data);
-}
-
-static int g_commit(void *ctx)
-{
-	gstore *s = ctx;
-	size_t i, j;
-
-	for (i = 0; i < s->sn; i++) {
-		grec *r = &s->stage[i];
-
-		if (!r->del) {
-			s->v = realloc(s->v, (s->n + 1) * sizeof(grec));
-			ck_assert_ptr_nonnull(s->v);
-			s->v[s->n++] = *r;
-			continue;
-		}
-		for (j = 0; j < s->n; j++)
-			if (s->v[j].kind == r->kind && s->v[j].key_len == r->key_len &&
-			    memcmp(s->v[j].key, r->key, r->key_len) == 0) {
-				grec_free(&s->v[j]);
-				memmove(&s->v[j], &s->v[j + 1], (s->n - j - 1) * sizeof(grec));
-				s->n--;
-				break;
-			}
-		grec_free(r);
-	}
-	s->sn = 0;
-	return PWS_OK;
-}
-
-static int g_rollback(void *ctx)
-{
-	gstore *s = ctx;
-	size_t i;
-
-	for (i = 0; i < s->sn; i++)
-		grec_free(&s->stage[i]);
-	s->sn = 0;
-	return PWS_OK;
-}
-
-static int g_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	gstore *s = ctx;
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		int rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].key_len, s->v[i].data,
-		              s->v[i].len);
-
-		if (rc)
-			return rc;
-	}
-	return PWS_OK;
-}
-
-static void g_close(void *ctx)
-{
-	(void)ctx;
-}
-
-static void gstore_free(gstore *s)
-{
-	size_t i;
-
-	g_rollback(s);
-	for (i = 0; i < s->n; i++)
-		grec_free(&s->v[i]);
-	free(s->v);
-	free(s->stage);
-	memset(s, 0, sizeof(*s));
-}
-
-static pws_policy_options g_options(gstore *s, pws_storage_ops *ops)
+static pws_policy_options g_options(mem_store *s, pws_storage_ops *ops)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops z = PWS_STORAGE_OPS_INIT;
 
-	*ops = z;
-	ops->ctx = s;
-	ops->load = g_load;
-	ops->begin = g_begin;
-	ops->put = g_put;
-	ops->commit = g_commit;
-	ops->rollback = g_rollback;
-	ops->close = g_close;
-	ops->del = g_del;
+	*ops = mem_store_ops(s);
 	o.storage = ops;
 	return o;
 }
 
-static pws_policy *g_open(gstore *s)
+static pws_policy *g_open(mem_store *s)
 {
 	pws_storage_ops ops;
 	pws_policy_options o = g_options(s, &ops);
@@ -359,7 +223,7 @@ START_TEST(RO_VI_group_entries_after_replay_image_and_import)
 	int seed;
 
 	for (seed = 1; seed <= 4; seed++) {
-		gstore s;
+		mem_store s;
 		pws_storage_ops ops;
 		pws_policy_options o;
 		pws_policy *p, *q, *c;
@@ -400,7 +264,7 @@ START_TEST(RO_VI_group_entries_after_replay_image_and_import)
 		pws_policy_free(c);
 		pws_policy_free(p);
 		pws_policy_free(q);
-		gstore_free(&s);
+		mem_store_clear(&s);
 	}
 }
 END_TEST

@@ -6,216 +6,35 @@
 #include "storage-scenario.h"
 #include "test-world.h"
 #include "torn-store.h"
+#include "mem-store.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-/* --- an in-memory store with failure injection ----------------------------- */
+/* --- the in-memory store (tests/mem-store.h) -------------------------------- */
 
-typedef struct rec {
-	uint32_t kind;
-	char *key;
-	size_t key_len;
-	void *data;
-	size_t len;
-	int del;           /* staged: a deletion of key, not a record */
-} rec;
-
-typedef struct mstore {
-	rec *v;            /* committed */
-	size_t n, cap;
-	rec *stage;        /* the open change set */
-	size_t sn, scap;
-	int open;
-	size_t calls;      /* storage calls so far (begin, put, commit) */
-	size_t fail_at;    /* fail this call (1-based), 0: never */
-	int fail_code;
-	int closed;
-	pws_policy *reenter; /* if set, put calls pws_check on it */
-	int reenter_rc;
-	int del_noop;      /* del succeeds and deletes nothing */
-} mstore;
-
-static int st_fail(mstore *s)
-{
-	s->calls++;
-	return s->fail_at && s->calls == s->fail_at;
-}
-
-static void rec_free(rec *r)
-{
-	free(r->key);
-	free(r->data);
-}
-
-static int m_begin(void *ctx)
-{
-	mstore *s = ctx;
-
-	if (st_fail(s))
-		return s->fail_code;
-	ck_assert_msg(!s->open, "begin while a change set is open");
-	s->open = 1;
-	return PWS_OK;
-}
-
-static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                 size_t len)
-{
-	mstore *s = ctx;
-	rec *r;
-
-	if (s->reenter) {
-		int allowed;
-
-		s->reenter_rc = pws_check(s->reenter, &allowed, NULL, "x", PWS_ACT_VIEW, "y", NULL);
-	}
-	if (st_fail(s))
-		return s->fail_code;
-	ck_assert_msg(s->open, "put outside a change set");
-	if (s->sn == s->scap) {
-		s->scap = s->scap ? 2 * s->scap : 8;
-		s->stage = realloc(s->stage, s->scap * sizeof(rec));
-		ck_assert_ptr_nonnull(s->stage);
-	}
-	r = &s->stage[s->sn++];
-	r->del = 0;
-	r->kind = kind;
-	r->key = malloc(key_len);
-	r->key_len = key_len;
-	r->data = malloc(len ? len : 1);
-	r->len = len;
-	memcpy(r->key, key, key_len);
-	memcpy(r->data, data, len);
-	return PWS_OK;
-}
-
-/* A deletion is staged like a put and applied at commit. */
-static int m_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
-{
-	mstore *s = ctx;
-	rec *r;
-
-	if (st_fail(s))
-		return s->fail_code;
-	ck_assert_msg(s->open, "del outside a change set");
-	if (s->sn == s->scap) {
-		s->scap = s->scap ? 2 * s->scap : 8;
-		s->stage = realloc(s->stage, s->scap * sizeof(rec));
-		ck_assert_ptr_nonnull(s->stage);
-	}
-	r = &s->stage[s->sn++];
-	memset(r, 0, sizeof(*r));
-	r->del = 1;
-	r->kind = kind;
-	r->key = malloc(key_len);
-	r->key_len = key_len;
-	memcpy(r->key, key, key_len);
-	return PWS_OK;
-}
-
-static void apply_del(mstore *s, const rec *d)
-{
-	size_t i;
-
-	for (i = 0; !s->del_noop && i < s->n; i++)
-		if (s->v[i].kind == d->kind && s->v[i].key_len == d->key_len &&
-		    memcmp(s->v[i].key, d->key, d->key_len) == 0) {
-			rec_free(&s->v[i]);
-			memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(rec));
-			s->n--;
-			return;
-		}
-	ck_assert_msg(s->del_noop, "del of a key that is not stored");
-}
-
-static int m_commit(void *ctx)
-{
-	mstore *s = ctx;
-	size_t i;
-
-	if (st_fail(s))
-		return s->fail_code;
-	for (i = 0; i < s->sn; i++) {
-		if (s->stage[i].del) {
-			apply_del(s, &s->stage[i]);
-			rec_free(&s->stage[i]);
-			continue;
-		}
-		if (s->n == s->cap) {
-			s->cap = s->cap ? 2 * s->cap : 64;
-			s->v = realloc(s->v, s->cap * sizeof(rec));
-			ck_assert_ptr_nonnull(s->v);
-		}
-		s->v[s->n++] = s->stage[i];
-	}
-	s->sn = 0;
-	s->open = 0;
-	return PWS_OK;
-}
-
-static int m_rollback(void *ctx)
-{
-	mstore *s = ctx;
-	size_t i;
-
-	for (i = 0; i < s->sn; i++)
-		rec_free(&s->stage[i]);
-	s->sn = 0;
-	s->open = 0;
-	return PWS_OK;
-}
-
-static int m_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	mstore *s = ctx;
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		int rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].key_len, s->v[i].data,
-		              s->v[i].len);
-
-		if (rc)
-			return rc;
-	}
-	return PWS_OK;
-}
-
-static void m_close(void *ctx)
-{
-	((mstore *)ctx)->closed++;
-}
-
-static void mstore_free(mstore *s)
-{
-	size_t i;
-
-	m_rollback(s);
-	for (i = 0; i < s->n; i++)
-		rec_free(&s->v[i]);
-	free(s->v);
-	free(s->stage);
-	memset(s, 0, sizeof(*s));
-}
-
-static pws_policy *open_on(mstore *s)
+static pws_policy *open_on(mem_store *s)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_storage_ops ops = mem_store_ops(s);
 	pws_policy *p = NULL;
 
-	ops.ctx = s;
-	ops.load = m_load;
-	ops.begin = m_begin;
-	ops.put = m_put;
-	ops.commit = m_commit;
-	ops.rollback = m_rollback;
-	ops.close = m_close;
-	ops.del = m_del;
 	o.storage = &ops;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	return p;
+}
+
+/* A version-1 table with no change sets: load, put and close only. */
+static pws_storage_ops put_only_ops(mem_store *s)
+{
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+
+	ops.ctx = s;
+	ops.load = mem_store_load;
+	ops.put = mem_store_put;
+	ops.close = mem_store_close;
+	return ops;
 }
 
 /* --- a scripted scenario covering every mutation kind ------------------------ */
@@ -226,7 +45,7 @@ static pws_policy *open_on(mstore *s)
 
 START_TEST(storage_scenario_succeeds_and_reloads)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p, *q;
 	uint64_t d;
 	int i;
@@ -245,7 +64,7 @@ START_TEST(storage_scenario_succeeds_and_reloads)
 	pws_policy_free(q);
 	pws_policy_free(p);
 	ck_assert_int_eq(s.closed, 2);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -257,7 +76,7 @@ START_TEST(storage_every_call_fails_in_turn)
 {
 	static const int codes[] = { PWS_ESTORAGE, PWS_ERROR, 42 };
 	size_t total, n;
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 	int i, c, failures = 0;
 
@@ -267,7 +86,7 @@ START_TEST(storage_every_call_fails_in_turn)
 		ck_assert_int_eq(step(p, i), PWS_OK);
 	total = s.calls;
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 	ck_assert_uint_ge(total, 3 * STEPS);
 
 	for (c = 0; c < 3; c++)
@@ -304,7 +123,7 @@ START_TEST(storage_every_call_fails_in_turn)
 			ck_assert(tw_digest(q) == tw_digest(p));
 			pws_policy_free(q);
 			pws_policy_free(p);
-			mstore_free(&s);
+			mem_store_clear(&s);
 		}
 	printf("storage sweep: %d mutations, %zu storage calls, %d injected failures, 0 divergences\n",
 	       STEPS, total, failures);
@@ -313,26 +132,36 @@ END_TEST
 
 /* A storage callback that calls back into the same handle gets a clear
  * misuse error, not a deadlock. */
+static int reenter_rc;
+
+static void reenter(mem_store *s)
+{
+	int allowed;
+
+	reenter_rc = pws_check(s->hook_ctx, &allowed, NULL, "x", PWS_ACT_VIEW, "y", NULL);
+}
+
 START_TEST(storage_reentry_is_misuse)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 
 	memset(&s, 0, sizeof s);
 	p = open_on(&s);
-	s.reenter = p;
-	s.reenter_rc = 12345;
+	reenter_rc = 12345;
+	s.hook_ctx = p;
+	s.on_put = reenter;
 	OK(pws_team_add(p, "t", "T", PWS_PLAN_FREE, 0, RES));
-	ck_assert_int_eq(s.reenter_rc, PWS_EMISUSE);
+	ck_assert_int_eq(reenter_rc, PWS_EMISUSE);
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
 /* A refused or invalid call writes nothing. */
 START_TEST(storage_refusals_write_nothing)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 	size_t calls;
 	int i;
@@ -348,7 +177,7 @@ START_TEST(storage_refusals_write_nothing)
 	FAILS(pws_user_add(p, NULL, "n@x.io", NULL, 0, 0, RES), PWS_EINVALID);
 	ck_assert_uint_eq(s.calls, calls);
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -356,7 +185,7 @@ END_TEST
  * called (the caller keeps its context). */
 START_TEST(storage_malformed_store_refused)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p = NULL, *q = (pws_policy *)0x1;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
@@ -367,10 +196,7 @@ START_TEST(storage_malformed_store_refused)
 	for (i = 0; i < 12; i++)
 		ck_assert_int_eq(step(p, i), PWS_OK);
 	pws_policy_free(p);
-	ops.ctx = &s;
-	ops.load = m_load;
-	ops.put = m_put;
-	ops.close = m_close;
+	ops = put_only_ops(&s);
 	o.storage = &ops;
 	s.closed = 0;
 	((unsigned char *)s.v[3].data)[0] = 99;     /* unknown record format */
@@ -380,7 +206,7 @@ START_TEST(storage_malformed_store_refused)
 	memcpy(s.v[5].key, "0000000000000001", 16); /* out of order */
 	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_ESTORAGE);
 	ck_assert_int_eq(s.closed, 0);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -486,7 +312,7 @@ START_TEST(storage_reopen_equivalence_random)
 	int world, worlds = 40;
 
 	for (world = 0; world < worlds; world++) {
-		mstore s;
+		mem_store s;
 		pws_policy *p, *q;
 
 		rnd_state = 0x9e3779b97f4a7c15ULL * (uint64_t)(world + 1);
@@ -500,7 +326,7 @@ START_TEST(storage_reopen_equivalence_random)
 		same_answers(p, q);
 		pws_policy_free(q);
 		pws_policy_free(p);
-		mstore_free(&s);
+		mem_store_clear(&s);
 	}
 }
 END_TEST
@@ -509,7 +335,7 @@ END_TEST
  * the store reloads to the same state. */
 START_TEST(storage_snapshot_import_compacts)
 {
-	mstore s, t;
+	mem_store s, t;
 	pws_policy *p, *q, *r;
 	char *json = NULL;
 	size_t len = 0;
@@ -534,8 +360,8 @@ START_TEST(storage_snapshot_import_compacts)
 	pws_policy_free(r);
 	pws_policy_free(q);
 	pws_policy_free(p);
-	mstore_free(&t);
-	mstore_free(&s);
+	mem_store_clear(&t);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -549,7 +375,7 @@ typedef struct store_copy {
 	size_t *len;
 } store_copy;
 
-static void store_save(const mstore *s, store_copy *c)
+static void store_save(const mem_store *s, store_copy *c)
 {
 	size_t i;
 
@@ -567,7 +393,7 @@ static void store_save(const mstore *s, store_copy *c)
 	}
 }
 
-static int store_same(const mstore *s, const store_copy *c)
+static int store_same(const mem_store *s, const store_copy *c)
 {
 	size_t i;
 
@@ -605,7 +431,7 @@ static void same_state(pws_policy *p, pws_policy *q, const char *what)
 
 START_TEST(storage_compact_replaces_the_log)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p, *q;
 	int i;
 
@@ -657,7 +483,7 @@ START_TEST(storage_compact_replaces_the_log)
 	same_state(p, q, "second image");
 	pws_policy_free(q);
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -668,7 +494,7 @@ START_TEST(storage_compact_reopen_equivalence_random)
 	int world, worlds = 30;
 
 	for (world = 0; world < worlds; world++) {
-		mstore s;
+		mem_store s;
 		pws_policy *p, *q;
 
 		rnd_state = 0x5851f42d4c957f2dULL * (uint64_t)(world + 1);
@@ -683,7 +509,7 @@ START_TEST(storage_compact_reopen_equivalence_random)
 		same_answers(p, q);
 		pws_policy_free(q);
 		pws_policy_free(p);
-		mstore_free(&s);
+		mem_store_clear(&s);
 	}
 }
 END_TEST
@@ -694,7 +520,7 @@ END_TEST
 START_TEST(storage_compact_fails_whole)
 {
 	static const int codes[] = { PWS_ESTORAGE, PWS_ERROR, 42 };
-	mstore s;
+	mem_store s;
 	pws_policy *p, *q;
 	size_t n, calls, before_calls;
 	int i, c;
@@ -708,7 +534,7 @@ START_TEST(storage_compact_fails_whole)
 	calls = s.calls - before_calls;
 	ck_assert_uint_eq(calls, 3 + STEPS); /* begin, put, STEPS dels, commit */
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 
 	for (c = 0; c < 3; c++)
 		for (n = 1; n <= calls; n++) {
@@ -737,7 +563,7 @@ START_TEST(storage_compact_fails_whole)
 			pws_policy_free(q);
 			pws_policy_free(p);
 			store_copy_free(&saved);
-			mstore_free(&s);
+			mem_store_clear(&s);
 		}
 }
 END_TEST
@@ -748,20 +574,13 @@ START_TEST(storage_compact_out_of_memory)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 	size_t n, allocs, live;
 	int i;
 
 	memset(&s, 0, sizeof s);
-	ops.ctx = &s;
-	ops.load = m_load;
-	ops.begin = m_begin;
-	ops.put = m_put;
-	ops.del = m_del;
-	ops.commit = m_commit;
-	ops.rollback = m_rollback;
-	ops.close = m_close;
+	ops = mem_store_ops(&s);
 	o.storage = &ops;
 	o.allocator = tc_allocator();
 	tc_alloc_reset();
@@ -770,7 +589,7 @@ START_TEST(storage_compact_out_of_memory)
 		ck_assert_int_eq(step(p, i), PWS_OK);
 	/* count the allocations of one compaction on a throwaway copy */
 	{
-		mstore t;
+		mem_store t;
 		pws_policy *q;
 		size_t c0;
 
@@ -783,7 +602,7 @@ START_TEST(storage_compact_out_of_memory)
 		OK(pws_compact(q, RES));
 		allocs = tc_alloc_stats_get().calls - c0;
 		pws_policy_free(q);
-		mstore_free(&t);
+		mem_store_clear(&t);
 		ops.ctx = &s;
 	}
 	ck_assert_uint_gt(allocs, 3);
@@ -805,7 +624,7 @@ START_TEST(storage_compact_out_of_memory)
 	ck_assert_uint_eq(s.n, 1);
 	pws_policy_free(p);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -814,7 +633,7 @@ START_TEST(storage_compact_refusals)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 	size_t calls;
 	int i;
@@ -827,13 +646,8 @@ START_TEST(storage_compact_refusals)
 	pws_policy_free(p);
 	/* a table without del cannot compact: refused, nothing written */
 	memset(&s, 0, sizeof s);
-	ops.ctx = &s;
-	ops.load = m_load;
-	ops.begin = m_begin;
-	ops.put = m_put;
-	ops.commit = m_commit;
-	ops.rollback = m_rollback;
-	ops.close = m_close;
+	ops = mem_store_ops(&s);
+	ops.del = NULL;
 	o.storage = &ops;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	OK(pws_compact(p, RES)); /* an empty store */
@@ -845,7 +659,7 @@ START_TEST(storage_compact_refusals)
 	ck_assert_uint_eq(s.calls, calls);
 	ck_assert_uint_eq(s.n, 10);
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -853,7 +667,7 @@ END_TEST
  * the middle, replaces everything replayed before it. */
 START_TEST(storage_image_in_the_middle_loads)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p, *q;
 	int i;
 
@@ -869,12 +683,12 @@ START_TEST(storage_image_in_the_middle_loads)
 	same_state(p, q, "image after the log");
 	pws_policy_free(q);
 	pws_policy_free(p);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
 /* The binary section of the image record (the second argument). */
-static unsigned char *image_bin(rec *r, size_t *len)
+static unsigned char *image_bin(mem_rec *r, size_t *len)
 {
 	unsigned char *d = r->data;
 	uint32_t jl, bl;
@@ -890,17 +704,14 @@ static unsigned char *image_bin(rec *r, size_t *len)
 	return d + 6 + 5 + jl + 5;
 }
 
-static int opens(mstore *s)
+static int opens(mem_store *s)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
 	pws_policy *q = NULL;
 	int rc;
 
-	ops.ctx = s;
-	ops.load = m_load;
-	ops.put = m_put;
-	ops.close = m_close;
+	ops = put_only_ops(s);
 	o.storage = &ops;
 	rc = pws_policy_new(&q, &o);
 	if (rc == PWS_OK) {
@@ -914,7 +725,7 @@ static int opens(mstore *s)
 
 /* opens() with the image record's checksum made right again: a damaged
  * image reaches the image's own checks. */
-static int sealed_opens(mstore *s)
+static int sealed_opens(mem_store *s)
 {
 	torn_reseal((unsigned char *)s->v[0].data, s->v[0].len);
 	return opens(s);
@@ -924,7 +735,7 @@ static int sealed_opens(mstore *s)
  * crashes (the sanitizer and valgrind runs read every byte of this). */
 START_TEST(storage_image_damage_refused)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 	unsigned char *bin, *orig;
 	size_t blen, k, full;
@@ -984,7 +795,7 @@ START_TEST(storage_image_damage_refused)
 	s.v[0].len = full;
 	ck_assert_int_eq(opens(&s), PWS_OK);
 	free(orig);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -994,7 +805,7 @@ START_TEST(storage_image_load_out_of_memory)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
-	mstore s;
+	mem_store s;
 	pws_policy *p, *q;
 	size_t n, allocs, c0;
 	uint64_t d;
@@ -1008,10 +819,7 @@ START_TEST(storage_image_load_out_of_memory)
 	OK(pws_team_add(p, "later", "L", PWS_PLAN_FREE, 0, RES)); /* a call after the image */
 	d = tw_digest(p);
 	pws_policy_free(p);
-	ops.ctx = &s;
-	ops.load = m_load;
-	ops.put = m_put;
-	ops.close = m_close;
+	ops = put_only_ops(&s);
 	o.storage = &ops;
 	o.allocator = tc_allocator();
 	tc_alloc_reset();
@@ -1037,7 +845,7 @@ START_TEST(storage_image_load_out_of_memory)
 	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_OK);
 	ck_assert(tw_digest(q) == d);
 	pws_policy_free(q);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -1047,7 +855,7 @@ END_TEST
  * argument it is; bytes arguments (bulk text) keep any byte. */
 static void nul_in_record(size_t ri, const char *arg, size_t at)
 {
-	mstore s;
+	mem_store s;
 	pws_policy *p;
 	unsigned char *d;
 	size_t i, n = strlen(arg);
@@ -1068,7 +876,7 @@ static void nul_in_record(size_t ri, const char *arg, size_t at)
 		}
 	ck_assert_msg(found, "argument '%s' not found in record %zu", arg, ri);
 	ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
-	mstore_free(&s);
+	mem_store_clear(&s);
 }
 
 START_TEST(storage_nul_in_string_refused)
