@@ -45,13 +45,16 @@ for src in "$@"; do
 done
 for p in $pids; do wait "$p"; done
 
+# the tests' in-memory store (fuzz-common.h), linked into every target
+memstore="$srcdir/tests/mem-store.c"
 common="$srcdir/tests/fuzz/fuzz-common.h $srcdir/tests/fuzz/fuzz-world.h \
-	$srcdir/tests/fuzz/fuzz-walk.h $srcdir/tests/fuzz/fuzz-load.h $srcdir/tests/fuzz/fuzz-records.h"
+	$srcdir/tests/fuzz/fuzz-walk.h $srcdir/tests/fuzz/fuzz-load.h $srcdir/tests/fuzz/fuzz-records.h \
+	$memstore $srcdir/tests/mem-store.h"
 for t in email bulk snapshot records image api; do
 	if newer "$out/fuzz_$t" "$srcdir/tests/fuzz/fuzz_$t.c" $common $objs; then
 		echo "  LD (fuzz) $out/fuzz_$t"
 		# shellcheck disable=SC2086
-		"$cc" $cppflags $cflags -fsanitize=fuzzer "$srcdir/tests/fuzz/fuzz_$t.c" $objs \
+		"$cc" $cppflags $cflags -fsanitize=fuzzer "$srcdir/tests/fuzz/fuzz_$t.c" "$memstore" $objs \
 			${JANSSON_LIBS:--ljansson} -lpthread -o "$out/fuzz_$t"
 	fi
 done
@@ -60,16 +63,16 @@ done
 if newer "$out/gen-seeds" "$srcdir/tests/fuzz/gen-seeds.c" $common $objs; then
 	echo "  LD (fuzz) $out/gen-seeds"
 	# shellcheck disable=SC2086
-	"$cc" $cppflags $cflags "$srcdir/tests/fuzz/gen-seeds.c" $objs \
+	"$cc" $cppflags $cflags "$srcdir/tests/fuzz/gen-seeds.c" "$memstore" $objs \
 		${JANSSON_LIBS:--ljansson} -lpthread -o "$out/gen-seeds"
 fi
 if [ -n "${YAML_LIBS:-}" ]; then
 	cli="$srcdir/cli/scenario.c $srcdir/cli/names.c"
-	if newer "$out/fuzz_scenario" "$srcdir/tests/fuzz/fuzz_scenario.c" $cli "$srcdir/cli/cli.h" $objs; then
+	if newer "$out/fuzz_scenario" "$srcdir/tests/fuzz/fuzz_scenario.c" $cli "$srcdir/cli/cli.h" $common $objs; then
 		echo "  LD (fuzz) $out/fuzz_scenario"
 		# shellcheck disable=SC2086
 		"$cc" -I"$srcdir/include" -I"$srcdir/cli" -I"$srcdir/tests/fuzz" -D_POSIX_C_SOURCE=200809L \
-			$cflags -fsanitize=fuzzer ${YAML_CFLAGS:-} "$srcdir/tests/fuzz/fuzz_scenario.c" $cli \
+			$cflags -fsanitize=fuzzer ${YAML_CFLAGS:-} "$srcdir/tests/fuzz/fuzz_scenario.c" "$memstore" $cli \
 			$objs ${JANSSON_LIBS:--ljansson} $YAML_LIBS -lpthread -o "$out/fuzz_scenario"
 	fi
 else

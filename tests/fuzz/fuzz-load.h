@@ -12,7 +12,7 @@
 
 #include "fuzz-walk.h"
 
-static FZ_UNUSED void fz_open_store(fz_store *st)
+static FZ_UNUSED void fz_open_store(mem_store *st)
 {
 	pws_storage_ops ops = fz_store_ops(st);
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;

@@ -20,7 +20,7 @@
 
 static FZ_UNUSED int fz_rec_cmp(const void *x, const void *y)
 {
-	const fz_rec *a = x, *b = y;
+	const mem_rec *a = x, *b = y;
 	size_t n = a->key_len < b->key_len ? a->key_len : b->key_len;
 	int c = memcmp(a->key, b->key, n);
 
@@ -32,7 +32,7 @@ static FZ_UNUSED int fz_rec_cmp(const void *x, const void *y)
 }
 
 /* Parses the bytes into st (empty), sorted by key. */
-static FZ_UNUSED void fz_records_parse(fz_store *st, const uint8_t *d, size_t n)
+static FZ_UNUSED void fz_records_parse(mem_store *st, const uint8_t *d, size_t n)
 {
 	size_t i;
 	unsigned long long seq = 0;
@@ -59,10 +59,10 @@ static FZ_UNUSED void fz_records_parse(fz_store *st, const uint8_t *d, size_t n)
 			data = sealed;
 		}
 		if (kl) {
-			fz_store_add(st, kind, d + 4, kl, data, dl);
+			mem_store_add(st, kind, d + 4, kl, data, dl);
 		} else {
 			snprintf(key, sizeof key, "%016llx", ++seq);
-			fz_store_add(st, kind, key, 16, data, dl);
+			mem_store_add(st, kind, key, 16, data, dl);
 		}
 		d += 4 + kl + dl;
 		n -= 4 + kl + dl;
@@ -70,7 +70,7 @@ static FZ_UNUSED void fz_records_parse(fz_store *st, const uint8_t *d, size_t n)
 	for (i = 0; i < st->n; i++)
 		st->v[i].del = (int)i; /* the input order, for a stable sort */
 	if (st->n)
-		qsort(st->v, st->n, sizeof(fz_rec), fz_rec_cmp);
+		qsort(st->v, st->n, sizeof(mem_rec), fz_rec_cmp);
 	for (i = 0; i < st->n; i++)
 		st->v[i].del = 0;
 }

@@ -86,7 +86,7 @@ typedef struct args {
 } args;
 
 static pws_policy *P;
-static fz_store ST;
+static mem_store ST;
 static int64_t now;
 
 static void draw(fz_in *in, args *a)
@@ -676,7 +676,7 @@ static void step(fz_in *in)
 	compound_changed = 0;
 	snap0 = export_state(&snap0_len);
 	d0 = fz_digest(P);
-	h0 = fz_store_hash(&ST);
+	h0 = mem_store_hash(&ST);
 	if (mode == M_ASK && CALLS[c].action)
 		crc = pws_check(P, &allowed, &crule, a.actor, CALLS[c].action,
 		                CALLS[c].on_el ? NULL : a.ws, CALLS[c].on_el ? a.el : NULL);
@@ -684,11 +684,11 @@ static void step(fz_in *in)
 	if (mode == M_ASK)
 		r.request = PWS_REQUEST_ASK;
 	else if (mode == M_STORE_FAIL)
-		fz_store_arm(&ST, fail % 6 + 1);
+		mem_store_arm(&ST, fail % 6 + 1);
 	else if (mode == M_ALLOC_FAIL)
 		fz_alloc_arm(fail);
 	rc = CALLS[c].fn(&a, &r);
-	fz_store_arm(&ST, 0);
+	mem_store_arm(&ST, 0);
 	fz_alloc_arm(0);
 	note_call(CALLS[c].name, &a, mode, rc, &r);
 	stat_calls[c][rc == PWS_OK]++;
@@ -698,7 +698,7 @@ static void step(fz_in *in)
 	if ((rc != PWS_OK || mode == M_ASK) && !compound_changed) {
 		PROMISE(fz_digest(P) == d0, "%s -> %d (mode %d) changed the digest [%s]",
 		        CALLS[c].name, rc, mode, r.message);
-		PROMISE(fz_store_hash(&ST) == h0, "%s -> %d (mode %d) changed the store",
+		PROMISE(mem_store_hash(&ST) == h0, "%s -> %d (mode %d) changed the store",
 		        CALLS[c].name, rc, mode);
 		PROMISE(nev == 0, "%s -> %d (mode %d) emitted %zu events", CALLS[c].name, rc, mode,
 		        nev);
@@ -733,7 +733,7 @@ static void step(fz_in *in)
 			        pws_rule_id(r.rule), r.message);
 		/* now made: the same answer */
 		d0 = fz_digest(P);
-		h0 = fz_store_hash(&ST);
+		h0 = mem_store_hash(&ST);
 		nev = 0;
 		rc2 = CALLS[c].fn(&a, &r2);
 		note_call(CALLS[c].name, &a, M_DO, rc2, &r2);
@@ -743,7 +743,7 @@ static void step(fz_in *in)
 		        rc, pws_rule_id(r.rule), r.flags, r.message, rc2, pws_rule_id(r2.rule),
 		        r2.flags, r2.message);
 		if (rc2 != PWS_OK)
-			PROMISE(fz_digest(P) == d0 && fz_store_hash(&ST) == h0 && nev == 0,
+			PROMISE(fz_digest(P) == d0 && mem_store_hash(&ST) == h0 && nev == 0,
 			        "%s -> %d changed something", CALLS[c].name, rc2);
 		rc = rc2;
 	}
@@ -801,6 +801,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_check_reimport(P);
 	pws_policy_free(P);
 	P = NULL;
-	fz_store_clear(&ST);
+	mem_store_clear(&ST);
 	return 0;
 }

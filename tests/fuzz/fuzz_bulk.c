@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static const char *const actors[] = {"pm", "sa", "ad", "a1", "dv", "solo"};
 	static const char *const wss[] = {"pw", "lw", "pw2", "tw"};
-	fz_store st;
+	mem_store st;
 	pws_storage_ops ops;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_policy *p = NULL, *q = NULL;
@@ -73,24 +73,24 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz_world(p, b2);
 
 	d0 = fz_digest(p);
-	h0 = fz_store_hash(&st);
+	h0 = mem_store_hash(&st);
 	events = 0;
 	/* b1: 0-127 no failure; then a storage failure (1-8th call) or an
 	 * allocation failure (1st to 56th) */
 	if (b1 >= 128 && b1 < 136)
-		fz_store_arm(&st, b1 - 127);
+		mem_store_arm(&st, b1 - 127);
 	else if (b1 >= 136 && b1 < 192)
 		fz_alloc_arm(b1 - 135);
 	rc = pws_invite_bulk(p, (b2 & 2) ? NULL : &rep, actors[(b2 >> 2) % FZ_N(actors)],
 	                     wss[(b2 >> 5) % FZ_N(wss)], text, len, format, mode, kind, role,
 	                     lead, &r);
-	fz_store_arm(&st, 0);
+	mem_store_arm(&st, 0);
 	fz_alloc_arm(0);
 	FZ_ASSERT(r.code == rc, "result code %d, returned %d", r.code, rc);
 	if (rc != PWS_OK || r.request) {
 		FZ_ASSERT(fz_digest(p) == d0, "bulk invite -> %d (asked %u) changed the digest", rc,
 		          r.request);
-		FZ_ASSERT(fz_store_hash(&st) == h0, "bulk invite -> %d (asked %u) changed the store",
+		FZ_ASSERT(mem_store_hash(&st) == h0, "bulk invite -> %d (asked %u) changed the store",
 		          rc, r.request);
 		FZ_ASSERT(events == 0, "bulk invite -> %d (asked %u) emitted %u events", rc,
 		          r.request, events);
@@ -131,6 +131,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pws_policy_free(q);
 	fz_check_reimport(p);
 	pws_policy_free(p);
-	fz_store_clear(&st);
+	mem_store_clear(&st);
 	return 0;
 }

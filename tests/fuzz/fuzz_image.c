@@ -14,7 +14,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_store st;
+	mem_store st;
 	pws__mem m;
 	pws__rec rec;
 	size_t jl;
@@ -31,9 +31,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pws__rec_seal(&m, &rec); /* format 2: the CRC-32C trailer */
 	FZ_ASSERT(!rec.oom, "building the image record");
 	memset(&st, 0, sizeof st);
-	fz_store_add(&st, PWS_RECORD_OP, "0000000000000001", 16, rec.buf, rec.len);
+	mem_store_add(&st, PWS_RECORD_OP, "0000000000000001", 16, rec.buf, rec.len);
 	pws__rec_free(&m, &rec);
 	fz_open_store(&st);
-	fz_store_clear(&st);
+	mem_store_clear(&st);
 	return 0;
 }

@@ -12,13 +12,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_store st;
+	mem_store st;
 
 	if (size > 65536)
 		return 0;
 	memset(&st, 0, sizeof st);
 	fz_records_parse(&st, data, size);
 	fz_open_store(&st);
-	fz_store_clear(&st);
+	mem_store_clear(&st);
 	return 0;
 }

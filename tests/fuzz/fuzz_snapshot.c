@@ -23,7 +23,7 @@ static void on_event(const pws_event *e, void *payload)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	fz_store st;
+	mem_store st;
 	pws_storage_ops ops;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_policy *p = NULL, *q = NULL;
@@ -40,14 +40,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	FZ_ASSERT(pws_policy_new(&p, &o) == PWS_OK, "pws_policy_new");
 	fz_world(p, 0);
 	d0 = fz_digest(p);
-	h0 = fz_store_hash(&st);
+	h0 = mem_store_hash(&st);
 	events = 0;
 	rc = pws_snapshot_import(p, (const char *)data, size, &r);
 	if (rc != PWS_OK) {
 		FZ_ASSERT(rc == PWS_EINVALID, "a refused snapshot -> %d, not PWS_EINVALID", rc);
 		FZ_ASSERT(fz_digest(p) == d0, "a refused snapshot changed the digest [%s]",
 		          r.message);
-		FZ_ASSERT(fz_store_hash(&st) == h0, "a refused snapshot changed the store");
+		FZ_ASSERT(mem_store_hash(&st) == h0, "a refused snapshot changed the store");
 		FZ_ASSERT(r.message[0], "a refused snapshot without a message");
 	} else {
 		fz_walk(p);
@@ -72,6 +72,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pws_policy_free(q);
 	}
 	pws_policy_free(p);
-	fz_store_clear(&st);
+	mem_store_clear(&st);
 	return 0;
 }

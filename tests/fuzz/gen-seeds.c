@@ -23,7 +23,7 @@ static void put_file(const char *dir, const char *sub, const char *name, const v
 	}
 }
 
-static void put_records(const char *dir, const char *name, const fz_store *st)
+static void put_records(const char *dir, const char *name, const mem_store *st)
 {
 	char path[1024];
 	size_t i;
@@ -52,7 +52,7 @@ static void put_snapshot(const char *dir, const char *name, const pws_policy *p)
 
 int main(int argc, char **argv)
 {
-	fz_store st;
+	mem_store st;
 	pws_storage_ops ops;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_policy *p = NULL;
@@ -96,6 +96,6 @@ int main(int argc, char **argv)
 		}
 	}
 	pws_policy_free(p);
-	fz_store_clear(&st);
+	mem_store_clear(&st);
 	return 0;
 }
