@@ -23,6 +23,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "cli.h"
+#include "mem-store.h"
 
 #include <dirent.h>
 #include <stdint.h>
@@ -88,154 +89,12 @@ static void a_free(void *ctx, void *ptr)
 static const pws_allocator allocator = {PWS_ALLOCATOR_VERSION, NULL, a_malloc, a_realloc,
                                         a_free};
 
-/* ---- an in-memory store that fails every Nth call -------------------- */
-
-typedef struct rec {
-	uint32_t kind;
-	char *key;
-	size_t klen;
-	void *data;
-	size_t dlen;
-} rec;
-
-typedef struct mstore {
-	rec *v, *stage;
-	size_t n, sn, cap, scap;
-	int open;
-	size_t calls, every, failures;
-	int paused;
-	size_t n_before; /* committed records before the current call */
-} mstore;
-
-static int m_fail(mstore *s)
-{
-	if (s->paused || !s->every)
-		return 0;
-	s->calls++;
-	if (s->calls % s->every == 0) {
-		s->failures++;
-		return 1;
-	}
-	return 0;
-}
-
-static void rec_free(rec *r)
-{
-	free(r->key);
-	free(r->data);
-}
-
-static int m_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	mstore *s = ctx;
-	for (size_t i = 0; i < s->n; i++) {
-		int rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].klen, s->v[i].data,
-		              s->v[i].dlen);
-		if (rc)
-			return rc;
-	}
-	return 0;
-}
-
-static int m_begin(void *ctx)
-{
-	mstore *s = ctx;
-	if (m_fail(s))
-		return -1;
-	s->open = 1;
-	return 0;
-}
-
-static int m_put(void *ctx, uint32_t kind, const char *key, size_t klen, const void *data,
-                 size_t dlen)
-{
-	mstore *s = ctx;
-	if (m_fail(s))
-		return -1;
-	rec r = {kind, malloc(klen + 1), klen, malloc(dlen ? dlen : 1), dlen};
-	if (!r.key || !r.data) {
-		rec_free(&r);
-		return -1;
-	}
-	memcpy(r.key, key, klen);
-	if (dlen)
-		memcpy(r.data, data, dlen);
-	rec **v = s->open ? &s->stage : &s->v;
-	size_t *n = s->open ? &s->sn : &s->n, *cap = s->open ? &s->scap : &s->cap;
-	if (*n == *cap) {
-		size_t c = *cap ? *cap * 2 : 16;
-		rec *nv = realloc(*v, c * sizeof *nv);
-		if (!nv) {
-			rec_free(&r);
-			return -1;
-		}
-		*v = nv;
-		*cap = c;
-	}
-	(*v)[(*n)++] = r;
-	return 0;
-}
-
-static int m_rollback(void *ctx)
-{
-	mstore *s = ctx;
-	for (size_t i = 0; i < s->sn; i++)
-		rec_free(&s->stage[i]);
-	s->sn = 0;
-	s->open = 0;
-	return 0;
-}
-
-static int m_commit(void *ctx)
-{
-	mstore *s = ctx;
-	if (m_fail(s))
-		return -1;
-	while (s->n + s->sn > s->cap) {
-		size_t c = s->cap ? s->cap * 2 : 16;
-		rec *nv = realloc(s->v, c * sizeof *nv);
-		if (!nv)
-			return -1;
-		s->v = nv;
-		s->cap = c;
-	}
-	memcpy(s->v + s->n, s->stage, s->sn * sizeof *s->stage);
-	s->n += s->sn;
-	s->sn = 0;
-	s->open = 0;
-	return 0;
-}
-
-static void m_close(void *ctx)
-{
-	(void)ctx; /* the store outlives the handle: it is reloaded after */
-}
-
-static void m_free(mstore *s)
-{
-	m_rollback(s);
-	for (size_t i = 0; i < s->n; i++)
-		rec_free(&s->v[i]);
-	free(s->v);
-	free(s->stage);
-	memset(s, 0, sizeof *s);
-}
-
-static void m_ops(pws_storage_ops *ops, mstore *s)
-{
-	pws_storage_ops_init(ops, PWS_STORAGE_OPS_VERSION);
-	ops->ctx = s;
-	ops->load = m_load;
-	ops->begin = m_begin;
-	ops->put = m_put;
-	ops->commit = m_commit;
-	ops->rollback = m_rollback;
-	ops->close = m_close;
-}
-
 /* ---- hooks ------------------------------------------------------------ */
 
-static mstore *cur_store;
+/* The run's store (tests/mem-store.h, failing every Nth call) and the
+ * records it held before the current call. */
+static mem_store *cur_store;
+static size_t n_before;
 static unsigned store_violations;
 
 static void h_pause(void *ctx, int on)
@@ -250,7 +109,7 @@ static void h_before(void *ctx)
 {
 	(void)ctx;
 	if (cur_store)
-		cur_store->n_before = cur_store->n;
+		n_before = cur_store->n;
 }
 
 /* A failed call leaves no record; a call that succeeds leaves at most one
@@ -264,9 +123,9 @@ static int h_after(void *ctx, int rc)
 		store_violations++;
 		return 1; /* a change set left open */
 	}
-	if (rc != PWS_OK && cur_store->n != cur_store->n_before)
+	if (rc != PWS_OK && cur_store->n != n_before)
 		return 1;
-	return cur_store->n > cur_store->n_before + 1;
+	return cur_store->n > n_before + 1;
 }
 
 /* ---- the sweep --------------------------------------------------------- */
@@ -301,11 +160,12 @@ static char *slurp(const char *path, size_t *len)
 static size_t run(const char *name, const char *buf, size_t len, size_t alloc_every,
                   size_t store_every, int *status)
 {
-	mstore st;
-	pws_storage_ops ops;
+	mem_store st;
 	memset(&st, 0, sizeof st);
-	m_ops(&ops, &st);
-	st.every = store_every;
+	pws_storage_ops ops = mem_store_ops(&st);
+	ops.del = NULL; /* as a table without compaction */
+	st.fail_code = -1;
+	st.fail_every = store_every;
 	cur_store = store_every ? &st : NULL;
 	memset(&A, 0, sizeof A);
 	A.every = alloc_every;
@@ -337,7 +197,7 @@ static size_t run(const char *name, const char *buf, size_t len, size_t alloc_ev
 		/* the store reloads to a state; a clean replay of it must work */
 		pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 		pws_policy *p = NULL;
-		st.every = 0;
+		st.fail_every = 0;
 		o.storage = &ops;
 		if (pws_policy_new(&p, &o) != PWS_OK) {
 			printf("FAIL: %s (every %zu storage call): the store does not reload\n", name,
@@ -346,7 +206,7 @@ static size_t run(const char *name, const char *buf, size_t len, size_t alloc_ev
 		}
 		pws_policy_free(p);
 	}
-	m_free(&st);
+	mem_store_clear(&st);
 	cur_store = NULL;
 	return injected;
 }
