@@ -31,6 +31,8 @@
 
 #include "partnerws.h"
 
+PWS_BEGIN_DECL
+
 typedef struct mem_rec {
 	uint32_t kind;
 	char *key;
@@ -87,5 +89,7 @@ uint64_t mem_store_hash(const mem_store *s);
 
 /* Frees every record (an open change set too) and zeroes s. */
 void mem_store_clear(mem_store *s);
+
+PWS_END_DECL
 
 #endif

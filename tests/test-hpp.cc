@@ -6,6 +6,8 @@
 // SPDX-License-Identifier: MIT
 #include <partnerws.hpp>
 
+#include "mem-store.h"
+
 #include <atomic>
 #include <cstdio>
 #include <cstdlib>
@@ -38,61 +40,6 @@ static void on_event(const pws_event *e, void *payload)
 		r->recipients.emplace_back(pws_event_recipient(e, i));
 }
 
-// A store in memory: the records a policy writes through, in key order.
-struct mem_store {
-	std::vector<std::pair<std::string, std::string>> recs, staged;
-};
-
-static int st_begin(void *ctx)
-{
-	static_cast<mem_store *>(ctx)->staged.clear();
-	return PWS_OK;
-}
-static int st_put(void *ctx, uint32_t, const char *key, std::size_t kl, const void *d,
-                  std::size_t dl)
-{
-	static_cast<mem_store *>(ctx)->staged.emplace_back(
-		std::string(key, kl), std::string(static_cast<const char *>(d), dl));
-	return PWS_OK;
-}
-static int st_commit(void *ctx)
-{
-	auto *s = static_cast<mem_store *>(ctx);
-	for (auto &r : s->staged)
-		s->recs.push_back(r);
-	s->staged.clear();
-	return PWS_OK;
-}
-static int st_rollback(void *ctx)
-{
-	static_cast<mem_store *>(ctx)->staged.clear();
-	return PWS_OK;
-}
-static int st_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	for (auto &r : static_cast<mem_store *>(ctx)->recs) {
-		int rc = sink(sink_ctx, PWS_RECORD_OP, r.first.data(), r.first.size(), r.second.data(),
-		              r.second.size());
-		if (rc != PWS_OK)
-			return rc;
-	}
-	return PWS_OK;
-}
-static void st_close(void *) {}
-
-static pws_storage_ops store_ops(mem_store *s)
-{
-	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
-	ops.ctx = s;
-	ops.load = st_load;
-	ops.begin = st_begin;
-	ops.put = st_put;
-	ops.commit = st_commit;
-	ops.rollback = st_rollback;
-	ops.close = st_close;
-	return ops;
-}
-
 static void build(partnerws::policy &p)
 {
 	p.team_add("pub", "Publisher", PWS_PLAN_ENTERPRISE);
@@ -116,8 +63,8 @@ static void build(partnerws::policy &p)
 int main()
 {
 	recorder rec;
-	mem_store store;
-	pws_storage_ops ops = store_ops(&store);
+	mem_store store = {}; // the tests' in-memory store (tests/mem-store.h)
+	pws_storage_ops ops = mem_store_ops(&store);
 	partnerws::options o;
 	o.on_event = on_event;
 	o.event_payload = &rec;
@@ -182,10 +129,10 @@ int main()
 	EXPECT(p.digest() == before);
 
 	// a store round trip: a handle opened on the records equals this one
-	EXPECT(!store.recs.empty());
+	EXPECT(store.n != 0);
 	{
 		partnerws::options o2;
-		pws_storage_ops ops2 = store_ops(&store);
+		pws_storage_ops ops2 = mem_store_ops(&store);
 		o2.storage = &ops2;
 		partnerws::policy again(o2);
 		EXPECT(again.digest() == p.digest());
@@ -213,6 +160,7 @@ int main()
 	t2.join();
 	EXPECT(bad == 0);
 
+	mem_store_clear(&store); // p only calls close on it from now on
 	if (failures)
 		std::fprintf(stderr, "%d failure(s)\n", failures);
 	else
