@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "test-events.h"
+#include "mem-store.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -1260,83 +1261,13 @@ START_TEST(IN7_no_open_invite_not_found)
 }
 END_TEST
 
-/* A minimal in-memory store (see check_storage.c for the full one): the
- * committed records in order, replayed on load. */
-typedef struct wstore {
-	char *data[64];
-	size_t len[64];
-	char key[64][17];
-	size_t n, staged;
-	int closed;
-} wstore;
-
-static int ws_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                  size_t len)
-{
-	wstore *s = ctx;
-	size_t i = s->n + s->staged;
-
-	ck_assert_uint_eq(kind, PWS_RECORD_OP);
-	ck_assert_uint_lt(i, 64);
-	ck_assert_uint_le(key_len, 16);
-	memcpy(s->key[i], key, key_len);
-	s->key[i][key_len] = '\0';
-	s->data[i] = malloc(len ? len : 1);
-	ck_assert_ptr_nonnull(s->data[i]);
-	memcpy(s->data[i], data, len);
-	s->len[i] = len;
-	s->staged++;
-	return PWS_OK;
-}
-
-static int ws_commit(void *ctx)
-{
-	wstore *s = ctx;
-
-	s->n += s->staged;
-	s->staged = 0;
-	return PWS_OK;
-}
-
-static int ws_rollback(void *ctx)
-{
-	wstore *s = ctx;
-
-	while (s->staged)
-		free(s->data[s->n + --s->staged]);
-	return PWS_OK;
-}
-
-static int ws_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	wstore *s = ctx;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < s->n; i++)
-		if ((rc = sink(sink_ctx, PWS_RECORD_OP, s->key[i], strlen(s->key[i]), s->data[i],
-		               s->len[i])))
-			return rc;
-	return PWS_OK;
-}
-
-static void ws_close(void *ctx)
-{
-	((wstore *)ctx)->closed++;
-}
-
-static pws_policy *ws_open(wstore *s)
+/* A handle on the tests' in-memory store (tests/mem-store.h). */
+static pws_policy *ws_open(mem_store *s)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_storage_ops ops = mem_store_ops(s);
 	pws_policy *p = NULL;
 
-	ops.ctx = s;
-	ops.load = ws_load;
-	ops.put = ws_put;
-	ops.commit = ws_commit;
-	ops.rollback = ws_rollback;
-	ops.close = ws_close;
 	o.storage = &ops;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	return p;
@@ -1344,9 +1275,9 @@ static pws_policy *ws_open(wstore *s)
 
 START_TEST(IN7_withdraw_written_through)
 {
-	wstore s;
+	mem_store s;
 	pws_policy *p, *q;
-	size_t i, before;
+	size_t before;
 
 	memset(&s, 0, sizeof s);
 	p = ws_open(&s);
@@ -1377,8 +1308,7 @@ START_TEST(IN7_withdraw_written_through)
 	pws_policy_free(q);
 	pws_policy_free(p);
 	ck_assert_int_eq(s.closed, 2);
-	for (i = 0; i < s.n; i++)
-		free(s.data[i]);
+	mem_store_clear(&s);
 }
 END_TEST
 
