@@ -37,11 +37,9 @@ static pws_policy_options g_options(mem_store *s, pws_storage_ops *ops)
 
 static pws_policy *g_open(mem_store *s)
 {
-	pws_storage_ops ops;
-	pws_policy_options o = g_options(s, &ops);
 	pws_policy *p = NULL;
 
-	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	ck_assert_int_eq(mem_store_open(s, NULL, &p), PWS_OK);
 	return p;
 }
 

@@ -15,13 +15,9 @@
 
 static pws_policy *open_on_with(mem_store *s, const pws_allocator *a)
 {
-	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops ops = mem_store_ops(s);
 	pws_policy *p = NULL;
 
-	o.storage = &ops;
-	o.allocator = a;
-	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	ck_assert_int_eq(mem_store_open(s, a, &p), PWS_OK);
 	return p;
 }
 

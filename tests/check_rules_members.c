@@ -1261,18 +1261,6 @@ START_TEST(IN7_no_open_invite_not_found)
 }
 END_TEST
 
-/* A handle on the tests' in-memory store (tests/mem-store.h). */
-static pws_policy *ws_open(mem_store *s)
-{
-	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops ops = mem_store_ops(s);
-	pws_policy *p = NULL;
-
-	o.storage = &ops;
-	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
-	return p;
-}
-
 START_TEST(IN7_withdraw_written_through)
 {
 	mem_store s;
@@ -1280,7 +1268,7 @@ START_TEST(IN7_withdraw_written_through)
 	size_t before;
 
 	memset(&s, 0, sizeof s);
-	p = ws_open(&s);
+	ck_assert_int_eq(mem_store_open(&s, NULL, &p), PWS_OK); /* tests/mem-store.h */
 	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
 	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
 	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
@@ -1300,7 +1288,7 @@ START_TEST(IN7_withdraw_written_through)
 	DENY(pws_invite_withdraw(p, "a1", "pw", "dev@pub.com", RES), PWS_RULE_IN7);
 	FAILS(pws_invite_withdraw(p, "pm", "pw", "a2@acme.com", RES), PWS_ENOTFOUND);
 	ck_assert_uint_eq(s.n, before + 1);
-	q = ws_open(&s);
+	ck_assert_int_eq(mem_store_open(&s, NULL, &q), PWS_OK);
 	ck_assert_msg(tw_digest(q) == tw_digest(p), "reopened state differs");
 	expect_no_invite(q, "pw", "a2@acme.com");
 	expect_invite(q, "pw", "dev@pub.com", PWS_INVITE_MEMBER, PWS_ROLE_EDITOR, 0);

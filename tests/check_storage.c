@@ -16,12 +16,9 @@
 
 static pws_policy *open_on(mem_store *s)
 {
-	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops ops = mem_store_ops(s);
 	pws_policy *p = NULL;
 
-	o.storage = &ops;
-	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	ck_assert_int_eq(mem_store_open(s, NULL, &p), PWS_OK);
 	return p;
 }
 

@@ -200,6 +200,16 @@ pws_storage_ops mem_store_ops(mem_store *s)
 	return ops;
 }
 
+int mem_store_open(mem_store *s, const pws_allocator *a, pws_policy **p)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	pws_storage_ops ops = mem_store_ops(s);
+
+	o.storage = &ops;
+	o.allocator = a;
+	return pws_policy_new(p, &o);
+}
+
 void mem_store_arm(mem_store *s, size_t n)
 {
 	s->fail_at = n ? s->calls + n : 0;

@@ -77,6 +77,9 @@ void mem_store_close(void *ctx);
 /* The whole table on s (version PWS_STORAGE_OPS_VERSION, no append). */
 pws_storage_ops mem_store_ops(mem_store *s);
 
+/* pws_policy_new on the whole table (and allocator a, if not NULL). */
+int mem_store_open(mem_store *s, const pws_allocator *a, pws_policy **p);
+
 /* Fails the nth call from now (fail_at); 0 disarms. */
 void mem_store_arm(mem_store *s, size_t n);
 
