@@ -188,7 +188,7 @@ static int bump_grow(const pws__mem *mem, pws__bump *a, size_t room)
 		cap = BUMP_MAX;
 	if (cap < room)
 		cap = room;
-	if (cap > SIZE_MAX - sizeof(bumpblk) || !(b = pws__table_alloc(mem, sizeof(bumpblk) + cap)))
+	if (!(b = pws__table_alloc(mem, sizeof(bumpblk) + cap)))
 		return PWS_ENOMEM;
 	b->prev = a->p ? bump_head(a) : NULL;
 	b->size = sizeof(bumpblk) + cap;
@@ -263,7 +263,7 @@ char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_
 {
 	char *c;
 
-	if (len == SIZE_MAX || !(c = bump_take(mem, &m->strs, len + 1)))
+	if (!(c = bump_take(mem, &m->strs, len + 1)))
 		return NULL;
 	memcpy(c, s, len);
 	c[len] = '\0';
