@@ -210,12 +210,11 @@ static void *bump_take(const pws__mem *mem, pws__bump *a, size_t n)
 	return x;
 }
 
-/* Whether [x, x + n) is the last piece of a's current block. */
-static int bump_is_last(const pws__bump *a, const void *x, size_t n)
+/* Whether the n bytes at x are the last piece of a's current block (a
+ * piece of an older block never ends where the current one's use does). */
+static int bump_is_last(const pws__bump *a, const char *x, size_t n)
 {
-	uintptr_t u = (uintptr_t)x, b = (uintptr_t)a->p;
-
-	return a->p && u >= b && u - b <= a->used && a->used - (u - b) == n;
+	return a->p && x + n == a->p + a->used;
 }
 
 static void bump_free(const pws__mem *mem, pws__bump *a)

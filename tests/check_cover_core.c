@@ -319,6 +319,10 @@ START_TEST(model_string_arena)
 	first = pws__model_strdup(&mem, &m, "u1", 2);
 	ck_assert_str_eq(first, "u1");
 	ck_assert_uint_eq(m.strs.cap, 1024);
+	/* a string elsewhere is left alone */
+	used = m.strs.used;
+	pws__model_str_free(&m, s);
+	ck_assert_uint_eq(m.strs.used, used);
 	a = pws__model_strdup(&mem, &m, s, 255);
 	b = pws__model_strdup(&mem, &m, "u2", 2);
 	ck_assert_str_eq(a, s);
