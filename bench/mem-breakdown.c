@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <malloc.h>
 static long rss(void){FILE*f=fopen("/proc/self/statm","r");long a,b;if(fscanf(f,"%ld %ld",&a,&b)!=2)b=0;fclose(f);return b*4096;}
 #define CK(x) do{int r_=(x);if(r_){fprintf(stderr,"%s: %d\n",#x,r_);exit(1);}}while(0)
 static unsigned long long s=88172645463325252ULL;static unsigned rnd(unsigned n){s^=s<<13;s^=s>>7;s^=s<<17;return (unsigned)(s%n);}
@@ -59,4 +60,6 @@ int main(int argc,char**argv){
   m->wss.n,sizeof(pws__ws),m->groups.n,sizeof(pws__group),m->group_of.cap,m->ws_ids.mask+1,wb/N);
  printf("seat_of    %.2f B  seen_of %.2f B invite_of %.2f B invites %.2f B\n",m->seat_of.cap*16.0/N,m->seen_of.cap*16.0/N,m->invite_of.cap*16.0/N,m->invites.cap*16.0/N);
  printf("RSS directory %.1f MiB, growth over memberships %.2f B/memb, whole policy %.2f B/memb\n",(r1-r0)/1048576.0,(r2-r1)/N,(r2-r0)/N);
+ {struct mallinfo2 mi=mallinfo2();printf("heap: in use %.1f MiB, free %.1f MiB (%.2f B/memb), mmapped %.1f MiB; string arena %.1f KiB used of the current block\n",
+  mi.uordblks/1048576.0,mi.fordblks/1048576.0,mi.fordblks/N,mi.hblkhd/1048576.0,m->strs.used/1024.0);}
  pws_policy_free(p); return 0;}

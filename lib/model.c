@@ -158,22 +158,83 @@ static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
 	pws__vec_free(mem, v);
 }
 
-static int in_strs(const pws__model *m, const char *s)
-{
-	uintptr_t a = (uintptr_t)s, b = (uintptr_t)m->strs;
+/* The string arena (model.strs): blocks, each with a header naming the
+ * block before it, the current one growing from 1 KiB to 1 MiB (a block
+ * of 256 KiB or more comes from the kernel: its untouched tail is not
+ * resident). Without it a user's id and address cost two 32-byte malloc
+ * chunks for 5-20 bytes of text. Nothing is freed string by string: an
+ * entity that is removed keeps its record as well; only the last string
+ * of the current block is given back (failure paths free in reverse
+ * order). */
+typedef struct bumpblk {
+	struct bumpblk *prev;
+	size_t size;       /* of the whole block, header included */
+} bumpblk;
+#define BUMP_MIN ((size_t)1 << 10)
+#define BUMP_MAX ((size_t)1 << 20)
 
-	return m->strs && a >= b && a - b < m->strs_cap;
+static bumpblk *bump_head(const pws__bump *a)
+{
+	return (bumpblk *)(void *)a->p - 1;
+}
+
+/* Starts a new current block with room for at least `room` bytes. */
+static int bump_grow(const pws__mem *mem, pws__bump *a, size_t room)
+{
+	size_t cap = a->p ? a->cap * 2 : BUMP_MIN;
+	bumpblk *b;
+
+	if (cap > BUMP_MAX)
+		cap = BUMP_MAX;
+	if (cap < room)
+		cap = room;
+	if (!(b = pws__table_alloc(mem, sizeof(bumpblk) + cap)))
+		return PWS_ENOMEM;
+	b->prev = a->p ? bump_head(a) : NULL;
+	b->size = sizeof(bumpblk) + cap;
+	a->p = (char *)(b + 1);
+	a->cap = cap;
+	a->used = 0;
+	return PWS_OK;
+}
+
+/* n bytes, NULL on ENOMEM. */
+static void *bump_take(const pws__mem *mem, pws__bump *a, size_t n)
+{
+	void *x;
+
+	if ((!a->p || a->cap - a->used < n) && bump_grow(mem, a, n))
+		return NULL;
+	x = a->p + a->used;
+	a->used += n;
+	return x;
+}
+
+/* Whether the n bytes at x are the last piece of a's current block (a
+ * piece of an older block never ends where the current one's use does). */
+static int bump_is_last(const pws__bump *a, const char *x, size_t n)
+{
+	return a->p && x + n == a->p + a->used;
+}
+
+static void bump_free(const pws__mem *mem, pws__bump *a)
+{
+	bumpblk *b = a->p ? bump_head(a) : NULL;
+
+	while (b) {
+		bumpblk *prev = b->prev;
+
+		pws__table_free(mem, b, b->size);
+		b = prev;
+	}
+	memset(a, 0, sizeof(*a));
 }
 
 int pws__model_strs_reserve(const pws__mem *mem, pws__model *m, size_t bytes)
 {
-	if (m->strs || !bytes)
+	if (!bytes || (m->strs.p && m->strs.cap - m->strs.used >= bytes))
 		return PWS_OK;
-	if (!(m->strs = pws__table_alloc(mem, bytes)))
-		return PWS_ENOMEM;
-	m->strs_cap = bytes;
-	m->strs_used = 0;
-	return PWS_OK;
+	return bump_grow(mem, &m->strs, bytes);
 }
 
 uint32_t pws__user_append(pws__model *m, const pws__skey *ki, const char *id, uint32_t ea,
@@ -201,29 +262,32 @@ char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_
 {
 	char *c;
 
-	if (m->strs && m->strs_cap - m->strs_used > len) {
-		c = m->strs + m->strs_used;
-		m->strs_used += len + 1;
-	} else if (!(c = pws__malloc(mem, len + 1))) {
+	if (!(c = bump_take(mem, &m->strs, len + 1)))
 		return NULL;
-	}
 	memcpy(c, s, len);
 	c[len] = '\0';
 	return c;
 }
 
-void pws__model_str_free(const pws__mem *mem, const pws__model *m, const char *s)
+void pws__model_str_free(pws__model *m, const char *s)
 {
-	if (!in_strs(m, s))
-		pws__free(mem, (void *)s);
+	size_t n;
+
+	if (!s)
+		return;
+	/* the last string of the current block: its room is reused */
+	n = strlen(s) + 1;
+	if (bump_is_last(&m->strs, s, n))
+		m->strs.used -= n;
 }
 
-static void free_keys(const pws__mem *mem, const pws__model *m, pws__smap *ids)
+/* Frees a map's keys, each an allocation of its own. */
+static void free_keys(const pws__mem *mem, pws__smap *ids)
 {
 	uint32_t i;
 
 	for (i = 0; ids->s && i <= ids->mask; i++)
-		pws__model_str_free(mem, m, pws__smap_key_at(ids, i));
+		pws__free(mem, (void *)pws__smap_key_at(ids, i));
 	pws__smap_free(mem, ids);
 }
 
@@ -263,18 +327,18 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 		pws__ids_free(mem, &GROUP(m, i)->list);
 	pws__vec_free(mem, &m->groups);
 	pws__umap_free(mem, &m->group_of);
-	free_keys(mem, m, &m->team_ids);
-	free_keys(mem, m, &m->user_ids);
-	free_keys(mem, m, &m->ws_ids);
-	free_keys(mem, m, &m->el_ids);
-	free_keys(mem, m, &m->atoms);
+	free_keys(mem, &m->team_ids);
+	free_keys(mem, &m->el_ids);
+	/* user and workspace ids and interned addresses live in the string arena */
+	pws__smap_free(mem, &m->user_ids);
+	pws__smap_free(mem, &m->ws_ids);
+	pws__smap_free(mem, &m->atoms);
 	free_posts(mem, &m->updates, &m->upd_ids);
 	free_posts(mem, &m->replies, &m->reply_ids);
 	free_posts(mem, &m->history, &m->hist_ids);
 	free_posts(mem, &m->comments, &m->comment_ids);
 	pws__vec_free(mem, &m->atom_str);
-	pws__table_free(mem, m->strs, m->strs_cap);
-	m->strs = NULL;
+	bump_free(mem, &m->strs);
 	pws__vec_free(mem, &m->teams);
 	pws__vec_free(mem, &m->users);
 	pws__vec_free(mem, &m->wss);
@@ -586,10 +650,11 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
 
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 {
+	(void)mem; /* the strings are the arena's */
 	while (m->atom_str.n > before) {
 		const char *s = ((const char **)m->atom_str.v)[m->atom_str.n - 1];
 
-		pws__model_str_free(mem, m, pws__smap_del(&m->atoms, s));
+		pws__model_str_free(m, pws__smap_del(&m->atoms, s));
 		m->atom_str.n--;
 	}
 }

@@ -135,14 +135,21 @@ typedef struct pws__post {     /* an update, a reply, a history entry or a comme
 	pws__ids kids;       /* replies of an update */
 } pws__post;
 
+/* Blocks of memory handed out by bumping a pointer; nothing is given back
+ * but the last piece (model.c). p: the current block's room [p, p + cap),
+ * used bytes of it taken. */
+typedef struct pws__bump {
+	char *p;
+	size_t used, cap;
+} pws__bump;
+
 typedef struct pws__model {
 	pws__smap atoms;       /* interned emails and domains -> atom index */
 	pws__vec atom_str;     /* const char * per atom */
-	/* the strings of a bulk load (user ids, interned addresses) in one
-	 * block [strs, strs + strs_cap), freed with the model: a key is freed
-	 * by pws__model_str_free, which leaves the block's alone */
-	char *strs;
-	size_t strs_used, strs_cap;
+	/* the string arena (model.c): user and workspace ids and interned
+	 * addresses (pws__model_strdup), each costing its bytes, with no
+	 * allocator header or granule */
+	pws__bump strs;
 	pws__smap team_ids, user_ids, ws_ids, el_ids;
 	pws__smap upd_ids, reply_ids, hist_ids, comment_ids;
 	pws__vec teams, users, wss, invites, elements;
@@ -425,18 +432,20 @@ void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org
 int pws__member_track_reserve(const pws__mem *mem, const pws__model *m, pws__umap *gp,
                               uint32_t n);
 void pws__member_track(pws__model *m, pws__umap *gp, uint32_t ws);
-/* Drops atoms interned after `before` (failure path; nothing refers to them). */
-/* Allocates the model's string block of bytes bytes (once: PWS_OK
- * without effect when there is one; PWS_ENOMEM). */
+/* Makes room for bytes bytes of strings in the string arena (a bulk
+ * load sizes it once for all its users; PWS_ENOMEM). */
 int pws__model_strs_reserve(const pws__mem *mem, pws__model *m, size_t bytes);
 
-/* A copy of s[0..len) (NUL added) from the string block while it has
- * room, else from the allocator; NULL on ENOMEM. */
+/* A copy of s[0..len) (NUL added) in the string arena; NULL on ENOMEM.
+ * User and workspace ids (the keys of model.user_ids and ws_ids) and
+ * interned addresses (model.atoms' keys) are made by it and by nothing
+ * else. */
 char *pws__model_strdup(const pws__mem *mem, pws__model *m, const char *s, size_t len);
 
-/* Frees a string of pws__model_strdup (or of the allocator): nothing for
- * one in the block, which goes with the model. */
-void pws__model_str_free(const pws__mem *mem, const pws__model *m, const char *s);
+/* Frees a string of pws__model_strdup: its bytes are reused when it is
+ * the last one made (failure paths), else they go with the model (a
+ * removed user keeps its record as well). */
+void pws__model_str_free(pws__model *m, const char *s);
 
 /* Appends a user record (the one way a user is created: pws_user_add and
  * both importers): id (owned by the model from here), email and domain
@@ -446,6 +455,7 @@ void pws__model_str_free(const pws__mem *mem, const pws__model *m, const char *s
  * id and the address in their tables. Returns the user's index. */
 uint32_t pws__user_append(pws__model *m, const pws__skey *ki, const char *id, uint32_t ea,
                           uint32_t da, uint32_t t, int team_role, int pm);
+/* Drops atoms interned after `before` (failure path; nothing refers to them). */
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before);
 /* Drops groups created after `before` (failure path; they are empty). */
 void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before);

@@ -371,10 +371,10 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	    pws__ids_reserve(op.mem, &m->user_h, 1) || pws__smap_reserve(op.mem, &m->user_ids, 1) ||
 	    pws__umap_reserve(op.mem, &m->user_by_email, 1) ||
 	    (t != PWS__NONE && pws__ids_reserve(op.mem, &TEAM(m, t)->users, 1)) ||
-	    !(id = pws__strdup(op.mem, user_id)))
+	    !(id = pws__model_strdup(op.mem, m, user_id, ki.len)))
 		return pws__op_end(&op, PWS_ENOMEM);
 	if (pws__op_persist(&op)) {
-		pws__free(op.mem, id);
+		pws__model_str_free(m, id);
 		return pws__op_end(&op, PWS_ESTORAGE);
 	}
 	u = pws__user_append(m, &ki, id, ea, da, t, team_role, partner_manager);
@@ -503,7 +503,7 @@ PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *r
 		pws__member_unlink(op.m, U->members.v[U->members.n - 1], u);
 	pws__umap_del(&op.m->user_by_email, U->email);
 	U->alive = 0;
-	pws__model_str_free(op.mem, op.m, pws__smap_del(&op.m->user_ids, user_id));
+	pws__model_str_free(op.m, pws__smap_del(&op.m->user_ids, user_id));
 	U->id = "";
 	return pws__op_end(&op, PWS_OK);
 }

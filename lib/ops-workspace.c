@@ -149,7 +149,8 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
 	    pws__public_reserve(op.mem, m, w, visibility) ||
-	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
+	    !(id = pws__model_strdup(op.mem, m, workspace_id, strlen(workspace_id))) ||
+	    !(nm = pws__dup(&op, name)) ||
 	    (!direct && note && !(nt = pws__dup(&op, note))) ||
 	    (cr8 && cr8_prepare(&op, team, u))) {
 		rc = PWS_ENOMEM;
@@ -187,7 +188,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, PWS__GRP_TEAM);
 	return pws__op_end(&op, PWS_OK);
 fail:
-	pws__free(op.mem, id);
+	pws__model_str_free(m, id);
 	pws__free(op.mem, nm);
 	pws__free(op.mem, nt);
 	discard_slot(&op, w, groups_before);
@@ -232,9 +233,10 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
-	    !(id = pws__dup(&op, workspace_id)) || !(nm = pws__dup(&op, name)) ||
+	    !(id = pws__model_strdup(op.mem, m, workspace_id, strlen(workspace_id))) ||
+	    !(nm = pws__dup(&op, name)) ||
 	    pws__op_persist(&op)) {
-		pws__free(op.mem, id);
+		pws__model_str_free(m, id);
 		pws__free(op.mem, nm);
 		discard_slot(&op, w, groups_before);
 		return pws__op_end(&op, PWS_ENOMEM);

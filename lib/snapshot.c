@@ -925,7 +925,10 @@ static int put_id(importer *im, pws__smap *map, const char *s, uint32_t val, con
 {
 	char *c;
 
-	if (pws__smap_reserve(im->mem, map, 1) || !(c = pws__strdup(im->mem, s)))
+	/* workspace ids live in the model's string arena (model.h) */
+	if (pws__smap_reserve(im->mem, map, 1) ||
+	    !(c = map == &im->m->ws_ids ? pws__model_strdup(im->mem, im->m, s, strlen(s))
+	                                : pws__strdup(im->mem, s)))
 		return PWS_ENOMEM;
 	pws__smap_put(map, c, val);
 	*out = c;
@@ -1987,8 +1990,8 @@ static int upipe_drain(importer *im, upipe *q)
 	while (q->n && !(rc = upipe_insert(im, q)))
 		;
 	for (; q->n; q->n--, q->head = (q->head + 1) % USERS_AHEAD) {
-		pws__model_str_free(im->mem, im->m, q->v[q->head].id);
-		pws__model_str_free(im->mem, im->m, q->v[q->head].email);
+		pws__model_str_free(im->m, q->v[q->head].id);
+		pws__model_str_free(im->m, q->v[q->head].email);
 	}
 	return rc;
 }
@@ -2037,7 +2040,7 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
 	    pws__smap_reserve(im->mem, &m->atoms, npend) ||
 	    !(idc = pws__model_strdup(im->mem, m, id, ki.len))) {
-		pws__model_str_free(im->mem, m, ec);
+		pws__model_str_free(m, ec);
 		return PWS_ENOMEM;
 	}
 	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);

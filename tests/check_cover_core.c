@@ -284,6 +284,86 @@ START_TEST(alloc_zero_sizes_and_overflow)
 }
 END_TEST
 
+/* The model's string arena (lib/model.c): ids and addresses in blocks that
+ * double from 1 KiB to 1 MiB, a bulk load's reservation as one block of its
+ * size, only the last string given back, a failed block allocation a NULL
+ * with the arena unchanged. */
+static void *fail_malloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	(void)size;
+	return NULL;
+}
+
+START_TEST(model_string_arena)
+{
+	pws__mem mem, bad;
+	pws__model m;
+	char s[256];
+	const char *a, *b, *first;
+	size_t used, i;
+
+	pws__mem_default(&mem);
+	bad = mem;
+	bad.a.malloc_fn = fail_malloc;
+	pws__model_init(&m);
+	memset(s, 'x', sizeof s);
+	s[255] = '\0';
+	/* nothing to reserve: no block */
+	ck_assert_int_eq(pws__model_strs_reserve(&mem, &m, 0), PWS_OK);
+	ck_assert_ptr_null(m.strs.p);
+	ck_assert_ptr_null(pws__model_strdup(&bad, &m, "u1", 2));
+	ck_assert_ptr_null(m.strs.p);
+	pws__model_str_free(&m, NULL);
+	pws__model_str_free(&m, "not the arena's");
+	first = pws__model_strdup(&mem, &m, "u1", 2);
+	ck_assert_str_eq(first, "u1");
+	ck_assert_uint_eq(m.strs.cap, 1024);
+	/* a string elsewhere is left alone */
+	used = m.strs.used;
+	pws__model_str_free(&m, s);
+	ck_assert_uint_eq(m.strs.used, used);
+	a = pws__model_strdup(&mem, &m, s, 255);
+	b = pws__model_strdup(&mem, &m, "u2", 2);
+	ck_assert_str_eq(a, s);
+	used = m.strs.used;
+	/* not the last: nothing given back; the last: its bytes are */
+	pws__model_str_free(&m, a);
+	ck_assert_uint_eq(m.strs.used, used);
+	pws__model_str_free(&m, b);
+	ck_assert_uint_eq(m.strs.used, used - 3);
+	ck_assert_ptr_eq(pws__model_strdup(&mem, &m, "u3", 2), b);
+	/* fill the first block: the next string opens a block twice its size;
+	 * a failed one leaves the arena as it was */
+	while (m.strs.cap - m.strs.used >= 256)
+		ck_assert_ptr_nonnull(pws__model_strdup(&mem, &m, s, 255));
+	used = m.strs.used;
+	ck_assert_ptr_null(pws__model_strdup(&bad, &m, s, 255));
+	ck_assert_uint_eq(m.strs.used, used);
+	ck_assert_uint_eq(m.strs.cap, 1024);
+	ck_assert_ptr_nonnull(pws__model_strdup(&mem, &m, s, 255));
+	ck_assert_uint_eq(m.strs.cap, 2048);
+	/* strings of an older block stay where they are */
+	pws__model_str_free(&m, first);
+	ck_assert_str_eq(first, "u1");
+	/* blocks grow to 1 MiB, not beyond */
+	for (i = 0; i < 8200; i++)
+		ck_assert_ptr_nonnull(pws__model_strdup(&mem, &m, s, 255));
+	ck_assert_uint_eq(m.strs.cap, (size_t)1 << 20);
+	/* a reservation within the current block costs nothing; a larger
+	 * one is a block of its own size */
+	ck_assert_int_eq(pws__model_strs_reserve(&mem, &m, m.strs.cap - m.strs.used), PWS_OK);
+	ck_assert_uint_eq(m.strs.cap, (size_t)1 << 20);
+	ck_assert_int_eq(pws__model_strs_reserve(&bad, &m, (size_t)3 << 20), PWS_ENOMEM);
+	ck_assert_int_eq(pws__model_strs_reserve(&mem, &m, (size_t)3 << 20), PWS_OK);
+	ck_assert_uint_eq(m.strs.cap, (size_t)3 << 20);
+	ck_assert_uint_eq(m.strs.used, 0);
+	ck_assert_str_eq(first, "u1");
+	pws__model_free(&mem, &m);
+	ck_assert_ptr_null(m.strs.p);
+}
+END_TEST
+
 /* Every status code has its own text; an unknown one says so. */
 START_TEST(strerror_every_code_has_text)
 {
@@ -1545,6 +1625,7 @@ Suite *pws_cover_core_suite(void)
 
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, alloc_zero_sizes_and_overflow);
+	tcase_add_test(tc, model_string_arena);
 	tcase_add_test(tc, strerror_every_code_has_text);
 	tcase_add_test(tc, options_versions_and_storage_without_put);
 	tcase_add_test(tc, result_versions);
