@@ -630,19 +630,30 @@ static int utf8_ok(const unsigned char *s, size_t n)
 
 int pws__valid_id(const char *s)
 {
-	size_t i;
-
-	unsigned int high = 0;
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	unsigned int hi = 0;
+	size_t i, n;
+	uint64_t w;
 
 	if (!s || !s[0])
 		return 0;
-	for (i = 0; s[i]; i++) {
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || i >= 255)
+	n = strnlen(s, 256);
+	if (n > 255)
+		return 0;
+	/* printable ASCII, eight bytes a step (a byte < 0x20, >= 0x80 or
+	 * 0x7f stops it); the rest byte by byte */
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (((w - ones * 0x20) | w | ((w ^ (ones * 0x7f)) - ones)) & high)
+			break;
+	}
+	for (; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return 0;
-		high |= (unsigned char)s[i];
+		hi |= (unsigned char)s[i];
 	}
 	/* ASCII is well-formed UTF-8 */
-	return high < 0x80 || utf8_ok((const unsigned char *)s, i);
+	return hi < 0x80 || utf8_ok((const unsigned char *)s, n);
 }
 
 /* a: the id looked up first, always given; b and c: NULL when absent. */
