@@ -4,6 +4,7 @@
  */
 #include "core.h"
 #include "decide-ops.h"
+#include "email.h"
 
 #include <stdarg.h>
 #include <stddef.h>
@@ -96,8 +97,10 @@ static __attribute__((noinline, cold)) void read_wait(pws_policy *q, atomic_uint
 	do {
 		slot_leave(q, slot);
 		pthread_mutex_lock(&q->wl);
+		atomic_fetch_add_explicit(&q->sleepers, 1, memory_order_seq_cst); /* see write_unlock */
 		while (atomic_load_explicit(&q->writing, memory_order_seq_cst))
 			pthread_cond_wait(&q->wcv, &q->wl);
+		atomic_fetch_sub_explicit(&q->sleepers, 1, memory_order_seq_cst);
 		pthread_mutex_unlock(&q->wl);
 		atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
 	} while (atomic_load_explicit(&q->writing, memory_order_seq_cst));
@@ -133,31 +136,72 @@ void pws__read_end(const pws_policy *p)
 	pws__read_leave(q, &q->readers[slot_of_thread()].n);
 }
 
-/* A writer waits for the previous one, raises `writing`, then waits until
- * no reader is inside. */
-static int write_lock(pws_policy *p)
+/* Waits, under wl, until the reader slots from i to n - 1 are empty (the
+ * writer holds `writing`, so readers leave and wake it). */
+static __attribute__((noinline, cold)) void wait_readers(pws_policy *p, unsigned int i,
+                                                         unsigned int n)
 {
-	unsigned int i, n;
+	pthread_mutex_lock(&p->wl);
+	for (; i < n; i++)
+		while (atomic_load_explicit(&p->readers[i].n, memory_order_seq_cst))
+			pthread_cond_wait(&p->wcv, &p->wl);
+	pthread_mutex_unlock(&p->wl);
+}
+
+/* Another writer holds `writing`: sleep until it is free, then take it. */
+static __attribute__((noinline, cold)) int wait_writer(pws_policy *p)
+{
+	int free_ = 0;
 
 	if (pthread_mutex_lock(&p->wl) != 0) /* GCOVR_EXCL_BR_LINE: a default mutex of a live handle, locked by a thread not holding it, cannot fail */
 		return -1;
-	while (atomic_load_explicit(&p->writing, memory_order_seq_cst))
+	/* counted before looking (seq_cst), so the writer that clears
+	 * `writing` after this look sees the count and wakes us */
+	atomic_fetch_add_explicit(&p->sleepers, 1, memory_order_seq_cst);
+	while (!atomic_compare_exchange_strong_explicit(&p->writing, &free_, 1, memory_order_seq_cst,
+	                                                memory_order_seq_cst)) {
 		pthread_cond_wait(&p->wcv, &p->wl);
-	atomic_store_explicit(&p->writing, 1, memory_order_seq_cst);
-	n = slots_in_use();
-	for (i = 0; i < n; i++)
-		while (atomic_load_explicit(&p->readers[i].n, memory_order_seq_cst))
-			pthread_cond_wait(&p->wcv, &p->wl);
+		free_ = 0;
+	}
+	atomic_fetch_sub_explicit(&p->sleepers, 1, memory_order_seq_cst);
 	pthread_mutex_unlock(&p->wl);
 	return 0;
 }
 
+/* A writer takes `writing` (one compare-and-swap when no other writer
+ * holds it, else it sleeps on wcv), then waits until no reader is inside
+ * (both seq_cst: a reader entering its slot then reading `writing` sees
+ * us, or we see it). */
+static int write_lock(pws_policy *p)
+{
+	unsigned int i, n;
+	int free_ = 0;
+
+	if (!atomic_compare_exchange_strong_explicit(&p->writing, &free_, 1, memory_order_seq_cst,
+	                                             memory_order_seq_cst)) {
+		if (wait_writer(p) != 0) /* GCOVR_EXCL_BR_LINE: see wait_writer */
+			return -1;
+	}
+	n = slots_in_use();
+	for (i = 0; i < n; i++)
+		if (atomic_load_explicit(&p->readers[i].n, memory_order_seq_cst)) {
+			wait_readers(p, i, n);
+			break;
+		}
+	return 0;
+}
+
+/* Clears `writing`; takes wl to wake the sleepers only when there are
+ * some (a sleeper counts itself under wl before it looks at `writing`,
+ * and both sides are seq_cst: it sees 0, or we see it). */
 static void write_unlock(pws_policy *p)
 {
-	pthread_mutex_lock(&p->wl);
 	atomic_store_explicit(&p->writing, 0, memory_order_seq_cst);
-	pthread_cond_broadcast(&p->wcv);
-	pthread_mutex_unlock(&p->wl);
+	if (atomic_load_explicit(&p->sleepers, memory_order_seq_cst)) {
+		pthread_mutex_lock(&p->wl);
+		pthread_cond_broadcast(&p->wcv);
+		pthread_mutex_unlock(&p->wl);
+	}
 }
 
 int pws__write_begin(pws_policy *p)
@@ -586,14 +630,30 @@ static int utf8_ok(const unsigned char *s, size_t n)
 
 int pws__valid_id(const char *s)
 {
-	size_t i;
+	const uint64_t ones = 0x0101010101010101ull, high = 0x8080808080808080ull;
+	unsigned int hi = 0;
+	size_t i, n;
+	uint64_t w;
 
 	if (!s || !s[0])
 		return 0;
-	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f || i >= 255)
+	n = strnlen(s, 256);
+	if (n > 255)
+		return 0;
+	/* printable ASCII, eight bytes a step (a byte < 0x20, >= 0x80 or
+	 * 0x7f stops it); the rest byte by byte */
+	for (i = 0; i + 8 <= n; i += 8) {
+		memcpy(&w, s + i, 8);
+		if (((w - ones * 0x20) | w | ((w ^ (ones * 0x7f)) - ones)) & high)
+			break;
+	}
+	for (; i < n; i++) {
+		if ((unsigned char)s[i] < 0x20 || s[i] == 0x7f)
 			return 0;
-	return utf8_ok((const unsigned char *)s, i);
+		hi |= (unsigned char)s[i];
+	}
+	/* ASCII is well-formed UTF-8 */
+	return hi < 0x80 || utf8_ok((const unsigned char *)s, n);
 }
 
 /* a: the id looked up first, always given; b and c: NULL when absent. */
@@ -916,32 +976,35 @@ int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
 
 int pws__need_team(pws__op *op, const char *id, uint32_t *t)
 {
+	/* only well-formed ids are stored: one that resolves is one */
+	*t = pws__team_find(op->m, id);
+	if (*t != PWS__NONE)
+		return PWS_OK;
 	if (!pws__valid_id(id))
 		return pws__fail(op, PWS_EINVALID, 0, "team id is NULL, empty or malformed");
-	*t = pws__team_find(op->m, id);
-	if (*t == PWS__NONE)
-		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown team '%s'", id);
-	return PWS_OK;
+	return pws__fail(op, PWS_ENOTFOUND, 0, "unknown team '%s'", id);
 }
 
 int pws__need_user(pws__op *op, const char *id, uint32_t *u)
 {
+	/* only well-formed ids are stored: one that resolves is one */
+	*u = pws__user_find(op->m, id);
+	if (*u != PWS__NONE)
+		return PWS_OK;
 	if (!pws__valid_id(id))
 		return pws__fail(op, PWS_EINVALID, 0, "user id is NULL, empty or malformed");
-	*u = pws__user_find(op->m, id);
-	if (*u == PWS__NONE)
-		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown user '%s'", id);
-	return PWS_OK;
+	return pws__fail(op, PWS_ENOTFOUND, 0, "unknown user '%s'", id);
 }
 
 int pws__need_ws(pws__op *op, const char *id, uint32_t *w)
 {
+	/* only well-formed ids are stored: one that resolves is one */
+	*w = pws__ws_find(op->m, id);
+	if (*w != PWS__NONE)
+		return PWS_OK;
 	if (!pws__valid_id(id))
 		return pws__fail(op, PWS_EINVALID, 0, "workspace id is NULL, empty or malformed");
-	*w = pws__ws_find(op->m, id);
-	if (*w == PWS__NONE)
-		return pws__fail(op, PWS_ENOTFOUND, 0, "unknown workspace '%s'", id);
-	return PWS_OK;
+	return pws__fail(op, PWS_ENOTFOUND, 0, "unknown workspace '%s'", id);
 }
 
 int pws__need_el(pws__op *op, const char *id, uint32_t *e)
@@ -960,6 +1023,27 @@ int pws__need_new_id(pws__op *op, const pws__smap *map, const char *id, const ch
 		return pws__fail(op, PWS_EINVALID, 0, "%s id is NULL, empty or malformed", what);
 	if (pws__smap_get(map, id) != PWS__NONE)
 		return pws__fail(op, PWS_EEXISTS, 0, "%s '%s' already exists", what, id);
+	return PWS_OK;
+}
+
+int pws__op_email_key(pws__op *op, char out[PWS__EMAIL_MAX + 1], const char *email,
+                      const char **why)
+{
+	pws_policy *p = op->p;
+	size_t len = strlen(email);
+	const char *d;
+
+	/* a run of addresses of one domain (a directory, a team's invites):
+	 * only the local part is checked */
+	if (p->key_dom_len && pws__email_is_key_at(email, len, p->key_dom, p->key_dom_len)) {
+		memcpy(out, email, len + 1);
+		return PWS_OK;
+	}
+	if (pws__email_key(out, email, len, why) != PWS_OK)
+		return PWS_EINVALID;
+	d = pws__email_domain(out); /* a key holds one '@' */
+	p->key_dom_len = strlen(d);
+	memcpy(p->key_dom, d, p->key_dom_len);
 	return PWS_OK;
 }
 

@@ -8,6 +8,7 @@
 
 #include "model.h"
 #include "record.h"
+#include "email.h"
 
 #include <stdatomic.h>
 
@@ -49,7 +50,8 @@ struct pws_event {
  * counter on its own cache lines, picked once per thread), then checks
  * that no writer is in: a check writes no cache line another thread
  * reads or writes (no shared write), so checks scale with threads. A
- * writer raises `writing` (writers one at a time, under `wl`), then waits
+ * writer raises `writing` (writers one at a time: a compare-and-swap takes
+ * it, a writer finding it taken sleeps on `wcv`), then waits
  * until every slot reads 0; a reader that finds `writing` raised steps
  * back out of its slot and waits for the writer to finish (writers are
  * preferred: a stream of checks cannot starve them). Threads beyond
@@ -72,6 +74,8 @@ struct pws_policy {
 	char guard[128];             /* no field of ours next to slot 0 */
 	pws__rslot readers[PWS__READERS];
 	atomic_int writing;          /* a writer is in or waiting for readers */
+	atomic_uint sleepers;        /* threads asleep on wcv waiting for
+	                              * `writing` to drop (counted under wl) */
 	pthread_mutex_t wl;          /* guards the hand-over; with wcv */
 	pthread_cond_t wcv;          /* writers and waiting readers sleep here */
 	/* The thread holding the write lock (address of a thread-local), so a
@@ -91,6 +95,12 @@ struct pws_policy {
 	                            * write lock, taken before it) */
 	uint32_t max_name;   /* text limits of new calls (pws_policy_options) */
 	uint32_t max_text;
+	/* the domain of the last address a call took to its identity key
+	 * (pws__op_email_key): an address at it already in key form is its
+	 * own key, checked without the whole normalizer. A hint under the
+	 * write lock, not state. */
+	size_t key_dom_len;  /* 0: none yet */
+	char key_dom[PWS__EMAIL_MAX + 1];
 };
 
 /* One mutating call. */
@@ -190,6 +200,11 @@ static inline void pws__read_leave(const pws_policy *p, atomic_uint *slot)
 	if (atomic_load_explicit(&p->writing, memory_order_seq_cst))
 		pws__read_wake(p);
 }
+
+/* pws__email_key of a call's address (not NULL), through the handle's
+ * last domain (pws_policy.key_dom): same answers and reasons. */
+int pws__op_email_key(pws__op *op, char out[PWS__EMAIL_MAX + 1], const char *email,
+                      const char **why);
 
 /* Ids: non-empty, at most 255 bytes, no control characters. */
 int pws__valid_id(const char *s);

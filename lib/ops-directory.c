@@ -311,7 +311,7 @@ static int norm_email(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 
 
 	if (!email)
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
-	if (pws__email_key(out, email, strlen(email), &why) != PWS_OK)
+	if (pws__op_email_key(op, out, email, &why) != PWS_OK)
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
 		                 why);
 	return PWS_OK;

@@ -16,15 +16,19 @@ static int valid_role(int r)
 }
 
 /* Asks the policy about one invite (shared by single and bulk invites);
- * on success *role_out is the role to record (PL4 may lower it). */
+ * on success *role_out is the role to record (PL4 may lower it) and, when
+ * atom is not NULL, *atom the address's atom if it has one already
+ * (PWS__NONE if not: the caller interns it). */
 static int ask_invite(pws__op *op, const pws__who *c, const char *email, int kind, int role,
-                      int lead, int *role_out)
+                      int lead, int *role_out, uint32_t *atom)
 {
 	pws__verdict v = PWS__VERDICT_INIT;
 	pws__invitee iv;
 	int rc;
 
 	pws__invitee_of(op->m, email, &iv);
+	if (atom)
+		*atom = iv.email;
 	rc = pws__decide_invite(c, &iv, kind, role, lead, &v);
 	if (rc)
 		return pws__refuse(op, rc, &v);
@@ -106,7 +110,7 @@ static int norm(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
 
 	if (!email)
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "email is NULL");
-	if (pws__email_key(out, email, strlen(email), &why))
+	if (pws__op_email_key(op, out, email, &why))
 		return pws__fail(op, PWS_EINVALID, PWS_RULE_IN3, "malformed email: %s",
 		                 why);
 	return PWS_OK;
@@ -143,10 +147,13 @@ PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspac
 	if (!rc)
 		rc = resolve(&op, actor, workspace_id, &c);
 	if (!rc)
-		rc = ask_invite(&op, &c, e, kind, role, partner_lead, &r);
+		rc = ask_invite(&op, &c, e, kind, role, partner_lead, &r, &ea);
 	if (rc)
 		return pws__op_end(&op, rc);
-	ea = pws__atom_intern(op.mem, op.m, e);
+	/* an address interned already (a user's, an earlier invite's) is not
+	 * looked up a second time */
+	if (ea == PWS__NONE)
+		ea = pws__atom_intern(op.mem, op.m, e);
 	if (ea == PWS__NONE || invite_reserve(&op, 1) || invited_event(&op, c.w, c.u, e) ||
 	    pws__op_persist(&op))
 		return pws__op_end(&op, PWS_ENOMEM);
@@ -236,7 +243,7 @@ PWS_EXTERN int pws_invite_bulk(pws_policy *p, pws_bulk_report **report, const ch
 		atoms[i] = PWS__NONE;
 		if (line_rc == PWS_OK) {
 			op.msg[0] = 0;
-			line_rc = ask_invite(&op, &c, be->email, kind, role, partner_lead, &rr);
+			line_rc = ask_invite(&op, &c, be->email, kind, role, partner_lead, &rr, NULL);
 			roles[i] = (uint32_t)rr;
 		} else {
 			pws__fail(&op, line_rc, PWS_RULE_IN5, "%s", be->error ? be->error : "bad line");

@@ -131,6 +131,7 @@ PWS_EXTERN int pws_policy_new(pws_policy **out, const pws_policy_options *opts)
 		return PWS_ENOMEM;
 	}
 	atomic_init(&p->writing, 0);
+	atomic_init(&p->sleepers, 0);
 	for (i = 0; i < PWS__READERS; i++)
 		atomic_init(&p->readers[i].n, 0);
 	if (pthread_mutex_init(&p->wl, NULL) != 0) { /* GCOVR_EXCL_BR_LINE: default attributes: glibc and musl return 0 */

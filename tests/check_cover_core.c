@@ -1421,6 +1421,128 @@ START_TEST(writers_wait_for_each_other)
 }
 END_TEST
 
+/* A writer finding the lock taken sleeps (counted in `sleepers`) and is
+ * woken by the holder's release: the holder is kept inside by a storage
+ * put that waits for a gate. */
+static pthread_mutex_t gate_mu = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t gate_cv = PTHREAD_COND_INITIALIZER;
+static int gate_open, gate_inside;
+
+static int gated_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                     size_t data_len)
+{
+	(void)ctx, (void)kind, (void)key, (void)key_len, (void)data, (void)data_len;
+	pthread_mutex_lock(&gate_mu);
+	gate_inside++;
+	pthread_cond_broadcast(&gate_cv);
+	while (!gate_open)
+		pthread_cond_wait(&gate_cv, &gate_mu);
+	pthread_mutex_unlock(&gate_mu);
+	return PWS_OK;
+}
+
+static void gated_close(void *ctx)
+{
+	(void)ctx;
+}
+
+static void *gated_team_add(void *arg)
+{
+	pws_policy *p = ((void **)arg)[0];
+	const char *id = ((void **)arg)[1];
+
+	return pws_team_add(p, id, id, PWS_PLAN_FREE, 0, NULL) == PWS_OK ? NULL : (void *)1;
+}
+
+START_TEST(writer_finding_the_lock_taken_sleeps_until_released)
+{
+	pws_storage_ops st;
+	pws_policy_options o;
+	pws_policy *p;
+	pthread_t a, b;
+	void *aa[2], *ba[2], *ra, *rb;
+	struct timespec ms = { 0, 1000000 };
+	int i;
+
+	memset(&st, 0, sizeof st);
+	st.version = PWS_STORAGE_OPS_VERSION;
+	st.put = gated_put;
+	st.close = gated_close;
+	memset(&o, 0, sizeof o);
+	o.version = PWS_POLICY_OPTIONS_VERSION;
+	o.storage = &st;
+	gate_open = gate_inside = 0;
+	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
+	aa[0] = ba[0] = p;
+	aa[1] = "a";
+	ba[1] = "b";
+	ck_assert_int_eq(pthread_create(&a, NULL, gated_team_add, aa), 0);
+	pthread_mutex_lock(&gate_mu);
+	while (!gate_inside) /* a holds the write lock, inside its put */
+		pthread_cond_wait(&gate_cv, &gate_mu);
+	pthread_mutex_unlock(&gate_mu);
+	ck_assert_int_eq(pthread_create(&b, NULL, gated_team_add, ba), 0);
+	for (i = 0; i < 10000 && !atomic_load(&p->sleepers); i++)
+		nanosleep(&ms, NULL);
+	ck_assert_uint_eq(atomic_load(&p->sleepers), 1); /* b sleeps */
+	ck_assert_int_eq(gate_inside, 1);                 /* and has not written */
+	pthread_mutex_lock(&gate_mu);
+	gate_open = 1;
+	pthread_cond_broadcast(&gate_cv);
+	pthread_mutex_unlock(&gate_mu);
+	pthread_join(a, &ra);
+	pthread_join(b, &rb);
+	ck_assert_ptr_null(ra);
+	ck_assert_ptr_null(rb);
+	ck_assert_int_eq(gate_inside, 2);
+	ck_assert_uint_eq(atomic_load(&p->sleepers), 0);
+	ck_assert_int_eq(pws_team_add(p, "a", "a", PWS_PLAN_FREE, 0, NULL), PWS_EEXISTS);
+	ck_assert_int_eq(pws_team_add(p, "b", "b", PWS_PLAN_FREE, 0, NULL), PWS_EEXISTS);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* IN3: a call's address taken to its identity key through the handle's
+ * last domain gives pws__email_key's answer, reason and key, whatever
+ * came before it (each address after each other one). */
+START_TEST(in3_addresses_at_the_last_domain_get_the_normalizers_answer)
+{
+	static const char *const in[] = {
+		"x@example.com", "Y.z@example.com", "y@Example.com", "y@example.com.",
+		"y..z@example.com", ".y@example.com", "y.@example.com", "\"q\"@example.com",
+		"a@b@example.com", "a b@example.com", "a@example.co", "a@xexample.com",
+		"@example.com", "x@", "x", "\xc3\xa9@example.com", "x+tag@example.com",
+		"a(b@example.com", "a[b@example.com", "x@sub.example.com", "x@1.2.3.4",
+		"x@" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com",
+		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com",
+		"x~!#$%&'*/=?^_`{|}@example.com", "x\x7f@example.com",
+	};
+	size_t n = sizeof in / sizeof in[0], i, j;
+	pws_policy *p;
+	pws__op op;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	ck_assert_int_eq(pws__op_begin(&op, p, NULL), PWS_OK);
+	for (i = 0; i < n; i++)
+		for (j = 0; j < n; j++) {
+			char want[PWS__EMAIL_MAX + 1], got[PWS__EMAIL_MAX + 1], prime[PWS__EMAIL_MAX + 1];
+			const char *wwhy = NULL, *gwhy = NULL;
+			int wrc = pws__email_key(want, in[j], strlen(in[j]), &wwhy);
+
+			(void)pws__op_email_key(&op, prime, in[i], &gwhy);
+			gwhy = NULL;
+			ck_assert_int_eq(pws__op_email_key(&op, got, in[j], &gwhy), wrc);
+			if (wrc == PWS_OK)
+				ck_assert_str_eq(got, want);
+			else
+				ck_assert_str_eq(gwhy, wwhy);
+		}
+	ck_assert_int_eq(pws__op_end(&op, PWS_OK), PWS_OK);
+	pws_policy_free(p);
+}
+END_TEST
+
 /* --- the notice arena full at every point ---------------------------------------
  * A call's notices live in 64 KiB chunks; an allocation fails only when a
  * chunk is full. These tests fill the current chunk to leave `room`
@@ -1654,6 +1776,8 @@ Suite *pws_cover_core_suite(void)
 	tcase_add_test(tc, ws4_partner_moved_to_owning_team_is_not_told);
 	tcase_add_test(tc, ro2_team_editors_keep_their_role_untold);
 	tcase_add_test(tc, writers_wait_for_each_other);
+	tcase_add_test(tc, writer_finding_the_lock_taken_sleeps_until_released);
+	tcase_add_test(tc, in3_addresses_at_the_last_domain_get_the_normalizers_answer);
 	tcase_add_test(tc, arena_full_new_notice);
 	tcase_add_test(tc, arena_full_notice_workspace);
 	tcase_add_test(tc, arena_full_notice_users);
