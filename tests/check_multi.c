@@ -1256,8 +1256,8 @@ START_TEST(multi_sigkill)
 	uint64_t s0 = env_count("PWS_MULTI_SEED", (unsigned long)time(NULL));
 
 	for (k = 0; k < rounds; k++) {
-		char spec[1200];
-		kill_arg a;
+		char spec[1200], vspec[1300], tag[48];
+		kill_arg a, va;
 		proc ps[2];
 		rpt r, fin;
 		calls cs = {NULL, 0, 0};
@@ -1268,9 +1268,15 @@ START_TEST(multi_sigkill)
 		seed(spec, NULL);
 		a.spec = spec;
 		a.seed = s0 + k;
+		/* the victim's server sessions carry a tag of their own, so that
+		 * the parent can wait for them to end (below) */
+		snprintf(tag, sizeof tag, "pws_victim_%d_%u", (int)getpid(), k);
+		ck_assert_int_eq(ms_spec_tagged(vspec, sizeof vspec, spec, tag), 0);
+		va = a;
+		va.spec = vspec;
 		srand((unsigned)(s0 + k));
 		at = 1 + (unsigned)rand() % 40;
-		spawn(&ps[0], 0, stream_child, &a); /* the victim */
+		spawn(&ps[0], 0, stream_child, &va); /* the victim */
 		spawn(&ps[1], 1, stream_child, &a);
 		/* the streams begin as soon as each handle is open */
 		while ((ready < 2 || seen < at) && next_rpt(ps, 2, &r)) {
@@ -1282,11 +1288,20 @@ START_TEST(multi_sigkill)
 		}
 		/* at a random instant: maybe inside a transaction, maybe not */
 		usleep((useconds_t)(rand() % 2000));
+		/* the tag is seen while the victim lives (else the wait below
+		 * would prove nothing) */
+		ck_assert_msg(strncmp(spec, "pg:", 3) != 0 || ms_wait_gone(spec, tag, 0) != 0,
+		              "the victim's server sessions do not carry its tag");
 		kill(ps[0].pid, SIGKILL);
-		/* dead for sure (a signal is delivered asynchronously): nothing
-		 * it does lands after the survivor's last sync */
+		/* dead for sure (a signal is delivered asynchronously) ... */
 		ck_assert_int_eq(waitpid(ps[0].pid, &st, 0), ps[0].pid);
 		ck_assert(WIFSIGNALED(st) && WTERMSIG(st) == SIGKILL);
+		/* ... and so are its server sessions: a PostgreSQL backend still
+		 * runs a COMMIT the victim sent just before it died, and that
+		 * commit lands after the survivor's last sync if the survivor
+		 * does not wait (seen on a loaded machine) */
+		ck_assert_msg(ms_wait_gone(spec, tag, 60000) == 0,
+		              "the killed process's server sessions did not end");
 		ps[0].pid = 0;
 		parent_close(ps[1].cmd); /* the survivor stops, syncs and reports */
 		ps[1].cmd = -1;

@@ -6,11 +6,13 @@
 
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include <partnerws-sqlite.h>
 #ifdef HAVE_PG
+#include <libpq-fe.h>
 #include <partnerws-pg.h>
 #endif
 
@@ -87,4 +89,55 @@ int ms_spec_for(char *out, size_t out_size, const char *base, const char *name)
 		}
 	}
 	return 0;
+}
+
+int ms_spec_tagged(char *out, size_t out_size, const char *spec, const char *tag)
+{
+	int n;
+
+	if (has_prefix(spec, "pg:"))
+		n = snprintf(out, out_size, "%s application_name=%s", spec, tag);
+	else
+		n = snprintf(out, out_size, "%s", spec);
+	return n < 0 || (size_t)n >= out_size ? -1 : 0;
+}
+
+int ms_wait_gone(const char *spec, const char *tag, unsigned timeout_ms)
+{
+#ifdef HAVE_PG
+	const char *params[1] = {tag};
+	unsigned waited = 0;
+	PGconn *c;
+	int rc = -1;
+
+	if (!has_prefix(spec, "pg:"))
+		return 0;
+	c = PQconnectdb(spec + 3);
+	if (PQstatus(c) != CONNECTION_OK) {
+		fprintf(stderr, "ms_wait_gone: %s", PQerrorMessage(c));
+		PQfinish(c);
+		return -1;
+	}
+	for (;;) {
+		PGresult *r = PQexecParams(c, "SELECT count(*) FROM pg_stat_activity "
+		                              "WHERE application_name = $1",
+		                           1, NULL, params, NULL, NULL, 0);
+		int left = PQresultStatus(r) == PGRES_TUPLES_OK ? atoi(PQgetvalue(r, 0, 0)) : -1;
+
+		PQclear(r);
+		if (left == 0)
+			rc = 0;
+		if (left <= 0 || waited >= timeout_ms)
+			break;
+		usleep(2000);
+		waited += 2;
+	}
+	PQfinish(c);
+	return rc;
+#else
+	(void)spec;
+	(void)tag;
+	(void)timeout_ms;
+	return 0;
+#endif
 }

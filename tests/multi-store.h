@@ -35,4 +35,17 @@ const char *ms_errmsg(const pws_storage_ops *ops);
  * small or the store cannot be emptied. */
 int ms_spec_for(char *out, size_t out_size, const char *base, const char *name);
 
+/* Writes into out the spec of a handle whose server sessions carry tag,
+ * so that ms_wait_gone() can tell when they have ended: a "pg:" spec gets
+ * " application_name=tag" appended; any other is copied. 0, or -1 if out
+ * is too small. */
+int ms_spec_tagged(char *out, size_t out_size, const char *spec, const char *tag);
+
+/* After a process using ms_spec_tagged(spec, tag) has been killed: waits
+ * until no server session of that tag is left. A PostgreSQL backend may
+ * still run a COMMIT its client sent just before it died; until the
+ * backend has ended, that commit can land. SQLite (in-process) has no
+ * such session: 0 at once. 0, or -1 on an error or after timeout_ms. */
+int ms_wait_gone(const char *spec, const char *tag, unsigned timeout_ms);
+
 #endif
