@@ -105,7 +105,7 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 		whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
 	}
 	/* the decision straight from the hot words and the membership slot */
-	d = pws__decide_ws(m, u | (uint64_t)w << 32, hx, uhot, whot, action);
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, hx, uhot, whot, action);
 	*allowed = pws__dw_allowed(d);
 	if (rule)
 		*rule = pws__dw_rule(d);
@@ -259,7 +259,7 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	if (((actor >> 56) & REF_H_GENS) != g || ((workspace >> 56) & REF_H_GENS) != g ||
 	    u >= m->users.n || w >= m->wss.n || !USER(m, u)->alive)
 		return PWS_ENOTFOUND;
-	d = pws__decide_ws(m, u | (uint64_t)w << 32, hx, pws__uhot_of(USER(m, u)),
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, hx, pws__uhot_of(USER(m, u)),
 	                   pws__whot_of(WS(m, w)), action);
 	/* a hash that is not theirs could only have hidden the membership */
 	if ((d & PWS__DW_NOREC) && pws__member_hx(m, w, u) != hx)
@@ -445,7 +445,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 						uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
 						whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
 					}
-					d = pws__decide_ws(m, u | (uint64_t)w << 32, B->in.hx, uhot, whot,
+					d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot,
 					                   actions[j]);
 					a = pws__dw_allowed(d);
 					r = pws__dw_rule(d);

@@ -427,10 +427,10 @@ int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule)
 	return decide_live_v(0, c, NULL, action, el, rule);
 }
 
-int pws__decide_ws(const pws__model *m, uint64_t uw, uint64_t hx, uint64_t uhot, uint64_t whot,
+int pws__decide_ws(const pws__model *m, uint64_t wu, uint64_t hx, uint64_t uhot, uint64_t whot,
                    int action)
 {
-	uint32_t u = (uint32_t)uw, w = (uint32_t)(uw >> 32);
+	uint32_t w = (uint32_t)wu, u = (uint32_t)(wu >> 32);
 	const pws__memb *s = pws__mtab_find_h(&m->member_of, w, u, hx);
 	hotv h;
 	int r, a;
