@@ -83,8 +83,7 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 	pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
 	uint64_t hx, uhot, whot;
 	uint32_t u, w;
-	pws__who c;
-	int r;
+	int d;
 
 	if (!ka.len || !kw.len)
 		return 1;
@@ -101,14 +100,15 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 	/* every insertion stores the hot words before the lock is released
 	 * (check_refs: refs_hot_words_follow_every_change); the fallback reads
 	 * the records should one be missing */
-	if ((uhot & whot) & PWS__HOT_SET) /* GCOVR_EXCL_BR_LINE: see above */
-		pws__who_init_hot(&c, m, u, w, hx, uhot, whot);
-	else
-		pws__who_init_h(&c, m, u, w, hx);
-	/* no element: pws__decide is pws__decide_live */
-	*allowed = pws__decide_live(&c, action, PWS__NONE, &r);
+	if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: see above */
+		uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
+		whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
+	}
+	/* the decision straight from the hot words and the membership slot */
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, hx, uhot, whot, action);
+	*allowed = pws__dw_allowed(d);
 	if (rule)
-		*rule = r;
+		*rule = pws__dw_rule(d);
 	return PWS_OK;
 }
 
@@ -249,8 +249,7 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	const pws__model *m = &p->m;
 	uint64_t hx = pws__hx((uint32_t)workspace, (uint32_t)actor), g = (uint64_t)p->gen + 1;
 	uint32_t u, w;
-	pws__who c;
-	int r;
+	int d;
 
 	pws__mtab_prefetch_h(&m->member_of, hx);
 	/* ref_index of both, their kinds known: a generation or an index
@@ -260,13 +259,14 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	if (((actor >> 56) & REF_H_GENS) != g || ((workspace >> 56) & REF_H_GENS) != g ||
 	    u >= m->users.n || w >= m->wss.n || !USER(m, u)->alive)
 		return PWS_ENOTFOUND;
-	pws__who_init_h(&c, m, u, w, hx);
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, hx, pws__uhot_of(USER(m, u)),
+	                   pws__whot_of(WS(m, w)), action);
 	/* a hash that is not theirs could only have hidden the membership */
-	if (c.rec == PWS__NONE && pws__member_hx(m, w, u) != hx)
+	if ((d & PWS__DW_NOREC) && pws__member_hx(m, w, u) != hx)
 		return PWS_ENOTFOUND;
-	*allowed = pws__decide_live(&c, action, PWS__NONE, &r); /* pws__decide without an element */
+	*allowed = pws__dw_allowed(d);
 	if (rule)
-		*rule = r;
+		*rule = pws__dw_rule(d);
 	return PWS_OK;
 }
 
@@ -439,14 +439,16 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 				if (u == PWS__NONE || w == PWS__NONE) {
 					rc = pws__miss_code(actors[j], workspaces[j], NULL);
 				} else {
-					pws__who c;
+					int d;
 
-					if ((uhot & whot) & PWS__HOT_SET) /* GCOVR_EXCL_BR_LINE: as in check_ws */
-						pws__who_init_hot(&c, m, u, w, B->in.hx, uhot, whot);
-					else
-						pws__who_init_h(&c, m, u, w, B->in.hx);
-					/* no element: pws__decide is pws__decide_live */
-					a = pws__decide_live(&c, actions[j], PWS__NONE, &r);
+					if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
+						uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
+						whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
+					}
+					d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot,
+					                   actions[j]);
+					a = pws__dw_allowed(d);
+					r = pws__dw_rule(d);
 					rc = PWS_OK;
 				}
 			} else if (rc == PWS_OK) {

@@ -5,6 +5,8 @@
  */
 #include "decide.h"
 
+_Static_assert(PWS_RULE_COUNT <= PWS__DW_RULE_MASK + 1, "a rule fits pws__decide_ws's result");
+
 void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 {
 	uint64_t hx = pws__member_hx(m, w, u);
@@ -15,12 +17,86 @@ void pws__who_init(pws__who *c, const pws__model *m, uint32_t u, uint32_t w)
 	pws__who_init_h(c, m, u, w, hx);
 }
 
+/* --- the facts a decision reads ------------------------------------------
+ * Every decision below reads (actor, workspace) through the accessors v_*,
+ * of one of two sources: a filled pws__who (k == 0), or (k == 1) the two
+ * hot words (pws__uhot_of / pws__whot_of), the membership slot's presence
+ * and payload and the model, read lazily, where a check by id, by
+ * reference or in a batch has them, so that it never stores and reloads a
+ * context. The functions are always inline: each source gets its own copy
+ * of the one text of the rules, with the accessors of the other folded
+ * away (k is a constant). A build without optimization (the coverage
+ * build, -O0) keeps them as functions that both sources call, testing k
+ * at run time: each rule's branches are counted once there, taken by the
+ * two sources together (the accessors' own test of k is no decision and
+ * is left out of the branch count). */
+typedef struct hotv {
+	const pws__model *m;
+	uint32_t w;
+	uint64_t uhot, whot; /* the layout of pws__uhot_of / pws__whot_of */
+	int rec;             /* a membership slot of (u, w) exists */
+	int eff;             /* and it counts (WS4, memb_counts) */
+	uint32_t aux;        /* its payload when it counts, else 0 */
+} hotv;
+
+#define VP int k, const pws__who *c, const hotv *h
+#define VA k, c, h
+#ifdef __OPTIMIZE__
+#define V_INLINE static PWS__ALWAYS_INLINE
+#else
+#define V_INLINE static
+#endif
+
+/* GCOVR_EXCL_BR_START: k selects the source (see above) */
+
+V_INLINE const pws__model *v_m(VP) { return k ? h->m : c->m; }
+V_INLINE uint32_t v_w(VP) { return k ? h->w : c->w; }
+V_INLINE uint32_t v_u(VP) { (void)h; return k ? PWS__NONE : c->u; } /* elements only */
+V_INLINE uint32_t v_uteam(VP) { return k ? (uint32_t)h->uhot : c->uteam; }
+V_INLINE uint32_t v_wteam(VP) { return k ? (uint32_t)h->whot : c->wteam; }
+V_INLINE int v_team_role(VP) { return k ? (int)(h->uhot >> 32) & 0xff : c->team_role; }
+V_INLINE int v_upm(VP) { return k ? (int)(h->uhot >> 40) & 0xff : c->upm; }
+V_INLINE int v_vis(VP) { return k ? (int)(h->whot >> 32) & 7 : c->vis; }
+V_INLINE int v_mode(VP) { return k ? (int)(h->whot >> 35) & 3 : c->mode; }
+V_INLINE int v_lc(VP) { return k ? (int)(h->whot >> 39) & 3 : c->lc; }
+V_INLINE int v_request(VP) { return k ? (int)(h->whot >> 41) & 3 : c->request; }
+V_INLINE int v_was_partner(VP) { return k ? (int)(h->whot >> 43) & 1 : c->was_partner; }
+/* actor not on the owning team */
+V_INLINE int v_partner(VP) { return k ? v_uteam(VA) != v_wteam(VA) : c->partner; }
+/* an effective membership (c->mi), a membership at all (c->rec) */
+V_INLINE int v_member(VP) { return k ? h->eff : c->mi != PWS__NONE; }
+V_INLINE int v_rec(VP) { return k ? h->rec : c->rec != PWS__NONE; }
+V_INLINE int v_role(VP) { return k ? (int)pws__aux_role(h->aux) : c->role; }
+V_INLINE int v_lead(VP) { return k ? (int)pws__aux_lead(h->aux) : c->lead; }
+V_INLINE int v_pws(VP) { return k ? v_vis(VA) == PWS_VIS_PARTNER : c->pws; }
+V_INLINE int v_multi(VP) { return k ? v_pws(VA) && v_mode(VA) == PWS_MODE_MULTI : c->multi; }
+V_INLINE int v_super(VP)
+{
+	return k ? !v_partner(VA) && v_team_role(VA) == PWS_TEAM_SUPER_ADMIN : c->super;
+}
+/* GCOVR_EXCL_BR_STOP */
+
 /* pws__is_pm for the actor and the workspace's team, from the hot fields
  * (a workspace always has a team, never PWS__NONE: CR6, snapshot S-refs). */
-static int who_is_pm(const pws__who *c)
+V_INLINE int who_is_pm(VP)
 {
-	return c->upm && c->uteam == c->wteam &&
-	       TEAM(c->m, c->wteam)->plan == PWS_PLAN_ENTERPRISE;
+	return v_upm(VA) && v_uteam(VA) == v_wteam(VA) &&
+	       TEAM(v_m(VA), v_wteam(VA))->plan == PWS_PLAN_ENTERPRISE;
+}
+V_INLINE int v_pm(VP) { return k ? v_pws(VA) && who_is_pm(VA) : c->pm; } /* CR7; GCOVR_EXCL_BR_LINE: k */
+
+/* WS4: a team membership counts while its user is on the owning team;
+ * a partner membership never counts for a user on the owning team
+ * (rev12), and in team-to-team only while the user is on the team it
+ * was granted through (pws__member_effective, from the slot alone).
+ * A team membership exists only while its user is on the owning team
+ * (leaving the team ends it; snapshot S9), and a partner membership
+ * only in a partner workspace (DL1 waits for the last one; S9): neither
+ * is asked again here. aux: the payload of an existing slot. */
+V_INLINE int memb_counts(uint32_t aux, int partner, int model, uint32_t uteam)
+{
+	return pws__aux_org(aux) == PWS__AUX_ORG_MAX ||
+	       (partner && (model != PWS_MODEL_TEAM_TO_TEAM || uteam == pws__aux_org(aux)));
 }
 
 /* Everything else from the hot fields and the membership's slot (one
@@ -38,23 +114,12 @@ static void who_fill(pws__who *c, const pws__model *m, uint32_t u, uint32_t w, u
 	c->W = W; /* an address only: not read on the check path */
 	c->rec = s ? 0 : PWS__NONE; /* a presence value, not an index */
 	c->partner = c->uteam != c->wteam;
-	/* WS4: a team membership counts while its user is on the owning team;
-	 * a partner membership never counts for a user on the owning team
-	 * (rev12), and in team-to-team only while the user is on the team it
-	 * was granted through (pws__member_effective, from the slot alone).
-	 * A team membership exists only while its user is on the owning team
-	 * (leaving the team ends it; snapshot S9), and a partner membership
-	 * only in a partner workspace (DL1 waits for the last one; S9): neither
-	 * is asked again here. */
-	eff = c->rec != PWS__NONE &&
-	      (pws__aux_org(aux) == PWS__AUX_ORG_MAX ||
-	       (c->partner && (c->model != PWS_MODEL_TEAM_TO_TEAM ||
-	                       c->uteam == pws__aux_org(aux))));
+	eff = c->rec != PWS__NONE && memb_counts(aux, c->partner, c->model, c->uteam);
 	c->mi = eff ? c->rec : PWS__NONE;
 	c->role = eff ? (int)pws__aux_role(aux) : 0;
 	c->lead = eff ? (int)pws__aux_lead(aux) : 0;
 	c->pws = c->vis == PWS_VIS_PARTNER;
-	c->pm = c->pws && who_is_pm(c); /* CR7 */
+	c->pm = c->pws && who_is_pm(0, c, NULL); /* CR7 */
 	c->super = !c->partner && c->team_role == PWS_TEAM_SUPER_ADMIN;
 	c->multi = c->pws && c->mode == PWS_MODE_MULTI;
 }
@@ -94,13 +159,13 @@ void pws__who_init_hot(pws__who *c, const pws__model *m, uint32_t u, uint32_t w,
 	who_fill(c, m, u, w, hx, WS(m, w));
 }
 
-static int allow(int *rule, int r)
+static inline int allow(int *rule, int r)
 {
 	*rule = r;
 	return 1;
 }
 
-static int deny(int *rule, int r)
+static inline int deny(int *rule, int r)
 {
 	*rule = r;
 	return 0;
@@ -145,69 +210,69 @@ static int is_el_editor(const pws__model *m, uint32_t el, uint32_t u)
 
 /* WS2: a non-member reaches a non-partner workspace by its visibility
  * (not a partner: on the workspace's team, which is never PWS__NONE). */
-static int visible_by_visibility(const pws__who *c)
+V_INLINE int visible_by_visibility(VP)
 {
-	if (c->vis == PWS_VIS_PUBLIC)
+	if (v_vis(VA) == PWS_VIS_PUBLIC)
 		return 1;
-	return c->vis == PWS_VIS_TEAM && !c->partner;
+	return v_vis(VA) == PWS_VIS_TEAM && !v_partner(VA);
 }
 
 /* The review of a pending request (CR3), allowed even while pending (LC1). */
-static int decide_review(const pws__who *c, int *rule)
+V_INLINE int decide_review(VP, int *rule)
 {
-	if (c->request == PWS__REQ_NONE)
+	if (v_request(VA) == PWS__REQ_NONE)
 		return deny(rule, PWS_RULE_CR3);
-	if (who_is_pm(c) || c->super)
+	if (who_is_pm(VA) || v_super(VA))
 		return allow(rule, PWS_RULE_CR3);
 	return deny(rule, PWS_RULE_CR3);
 }
 
 /* Move and delete of elements (MV1, RM1; ED1 for partners in multi). */
-static int decide_move(const pws__who *c, int action, uint32_t el, int reaches, int *rule)
+V_INLINE int decide_move(VP, int action, uint32_t el, int reaches, int *rule)
 {
 	int r = action == PWS_ACT_MOVE ? PWS_RULE_MV1 : PWS_RULE_RM1;
 
-	if (c->mi != PWS__NONE && c->partner && c->multi)
+	if (v_member(VA) && v_partner(VA) && v_multi(VA))
 		return deny(rule, PWS_RULE_ED1);
 	if (el != PWS__NONE && action == PWS_ACT_MOVE) {
-		int k = ELEM(c->m, el)->kind;
+		int kind = ELEM(v_m(VA), el)->kind;
 
-		if (k == PWS_EL_MONITOR || k == PWS_EL_MOCK_SERVER)
+		if (kind == PWS_EL_MONITOR || kind == PWS_EL_MOCK_SERVER)
 			return deny(rule, PWS_RULE_MV2);
 	}
-	if (c->super && reaches)
+	if (v_super(VA) && reaches)
 		return allow(rule, r);
-	if (c->mi == PWS__NONE)
-		return deny(rule, c->pws ? PWS_RULE_WS1 : PWS_RULE_WS2);
-	if (c->role == PWS_ROLE_ADMIN)
+	if (!v_member(VA))
+		return deny(rule, v_pws(VA) ? PWS_RULE_WS1 : PWS_RULE_WS2);
+	if (v_role(VA) == PWS_ROLE_ADMIN)
 		return allow(rule, r);
-	if (el != PWS__NONE && is_el_editor(c->m, el, c->u))
+	if (el != PWS__NONE && is_el_editor(v_m(VA), el, v_u(VA)))
 		return allow(rule, r);
 	return deny(rule, r);
 }
 
 /* FK1, the source side: whether this member may fork out. */
-static int decide_fork(const pws__who *c, int *rule)
+V_INLINE int decide_fork(VP, int *rule)
 {
-	const pws__model *m = c->m;
+	const pws__model *m = v_m(VA);
 
-	if (!c->partner)
+	if (!v_partner(VA))
 		return allow(rule, PWS_RULE_FK1);
-	if (c->uteam == PWS__NONE)
+	if (v_uteam(VA) == PWS__NONE)
 		return deny(rule, PWS_RULE_FK1);
-	if (TEAM(m, c->uteam)->plan != PWS_PLAN_FREE)
+	if (TEAM(m, v_uteam(VA))->plan != PWS_PLAN_FREE)
 		return allow(rule, PWS_RULE_FK1);
-	return c->role >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_FK1)
-	                                  : deny(rule, PWS_RULE_FK1);
+	return v_role(VA) >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_FK1)
+	                                     : deny(rule, PWS_RULE_FK1);
 }
 
 /* Settings a Workspace Admin or (in partner workspaces) a Partner Manager
  * controls, member or not (WS1 decision). Called for the actions of
  * is_manage_action() only. */
-static int decide_manage(const pws__who *c, int action, int *rule)
+V_INLINE int decide_manage(VP, int action, int *rule)
 {
-	int admin = c->role == PWS_ROLE_ADMIN;
-	int boss = admin || c->pm;
+	int admin = v_role(VA) == PWS_ROLE_ADMIN;
+	int boss = admin || v_pm(VA);
 
 	/* the default cannot be taken: the callers pass the actions of
 	 * is_manage_action() only (and the api layer refuses an unknown one);
@@ -216,45 +281,45 @@ static int decide_manage(const pws__who *c, int action, int *rule)
 	case PWS_ACT_EDIT_DETAILS:
 		return boss ? allow(rule, PWS_RULE_DT1) : deny(rule, PWS_RULE_DT1);
 	case PWS_ACT_ENABLE_MULTI:
-		if (!c->pws || c->multi || !boss)
+		if (!v_pws(VA) || v_multi(VA) || !boss)
 			return deny(rule, PWS_RULE_MP1);
 		return allow(rule, PWS_RULE_MP1);
 	case PWS_ACT_CHANGE_VISIBILITY:
 		if (!boss)
 			return deny(rule, PWS_RULE_DL1);
-		if (c->pws && pws__partners_left(c->m, c->w) > 0)
+		if (v_pws(VA) && pws__partners_left(v_m(VA), v_w(VA)) > 0)
 			return deny(rule, PWS_RULE_DL1);
 		return allow(rule, PWS_RULE_DL1);
 	case PWS_ACT_DELETE_WORKSPACE:
-		if (c->pws)
+		if (v_pws(VA))
 			return deny(rule, PWS_RULE_DL2);
-		if (admin || (c->was_partner && who_is_pm(c)))
+		if (admin || (v_was_partner(VA) && who_is_pm(VA)))
 			return allow(rule, PWS_RULE_DL2);
 		return deny(rule, PWS_RULE_DL2);
 	case PWS_ACT_INVITE_PARTNER:
-		if (!c->pws)
+		if (!v_pws(VA))
 			return deny(rule, PWS_RULE_WS2);
-		/* c->lead: an effective partner membership (RO3), so a partner */
-		if (boss || c->lead)
+		/* v_lead(VA): an effective partner membership (RO3), so a partner */
+		if (boss || v_lead(VA))
 			return allow(rule, PWS_RULE_IN1);
 		return deny(rule, PWS_RULE_IN1);
 	case PWS_ACT_INVITE_MEMBER:
 		return boss ? allow(rule, PWS_RULE_IN2) : deny(rule, PWS_RULE_IN2);
 	case PWS_ACT_MANAGE_MEMBERS:
-		/* c->lead: a partner membership (RO3), of a partner workspace */
-		if (boss || c->lead)
+		/* v_lead(VA): a partner membership (RO3), of a partner workspace */
+		if (boss || v_lead(VA))
 			return allow(rule, PWS_RULE_RO4);
 		return deny(rule, PWS_RULE_RO4);
 	case PWS_ACT_SET_PARTNER_LEAD:
-		if (c->pws && boss)
+		if (v_pws(VA) && boss)
 			return allow(rule, PWS_RULE_RO3);
 		return deny(rule, PWS_RULE_RO3);
 	case PWS_ACT_CONVERT:
-		if (c->pws || c->request != PWS__REQ_NONE)
+		if (v_pws(VA) || v_request(VA) != PWS__REQ_NONE)
 			return deny(rule, PWS_RULE_CR2);
-		if (TEAM(c->m, c->wteam)->plan < PWS_PLAN_PROFESSIONAL)
+		if (TEAM(v_m(VA), v_wteam(VA))->plan < PWS_PLAN_PROFESSIONAL)
 			return deny(rule, PWS_RULE_PL1);
-		if (admin || who_is_pm(c))
+		if (admin || who_is_pm(VA))
 			return allow(rule, PWS_RULE_CR2);
 		return deny(rule, PWS_RULE_CR2);
 	default:
@@ -262,7 +327,7 @@ static int decide_manage(const pws__who *c, int action, int *rule)
 	}
 }
 
-static int is_manage_action(int action)
+V_INLINE int is_manage_action(int action)
 {
 	switch (action) {
 	case PWS_ACT_EDIT_DETAILS: case PWS_ACT_ENABLE_MULTI:
@@ -278,11 +343,84 @@ static int is_manage_action(int action)
 
 /* Why a non-member is refused: a suspended team-to-team membership says
  * WS4, a partner workspace WS1, any other WS2. */
-static int not_member_rule(const pws__who *c)
+V_INLINE int not_member_rule(VP)
 {
-	if (c->rec != PWS__NONE)
+	if (v_rec(VA))
 		return PWS_RULE_WS4; /* a record that does not count: WS4 */
-	return c->pws ? PWS_RULE_WS1 : PWS_RULE_WS2;
+	return v_pws(VA) ? PWS_RULE_WS1 : PWS_RULE_WS2;
+}
+
+V_INLINE int decide_live_v(VP, int action, uint32_t el, int *rule)
+{
+	int member = v_member(VA);
+	int reaches;
+
+	if (v_lc(VA) == PWS_LC_DELETED)
+		return deny(rule, PWS_RULE_LC1);
+	if (action == PWS_ACT_REVIEW_REQUEST)
+		return decide_review(VA, rule);
+	if (v_lc(VA) == PWS_LC_PENDING_APPROVAL)
+		return deny(rule, PWS_RULE_LC1);
+	if (action == PWS_ACT_INTEGRATION && v_pws(VA))
+		return deny(rule, PWS_RULE_INT1);
+
+	reaches = member || (v_pws(VA) ? v_pm(VA) : visible_by_visibility(VA));
+	if (!member) {
+		if (action == PWS_ACT_VIEW || action == PWS_ACT_VIEW_MEMBERS) {
+			if (v_pws(VA) && v_pm(VA))
+				return allow(rule, PWS_RULE_WS1);
+			if (!v_pws(VA) && reaches)
+				return allow(rule, PWS_RULE_WS2);
+			return deny(rule, not_member_rule(VA));
+		}
+		/* Partner Managers manage their team's partner workspaces without
+		 * a membership (WS1), convert its workspaces (CR2) and delete
+		 * former partner ones (DL2). */
+		if (is_manage_action(action) &&
+		    (v_pm(VA) || (who_is_pm(VA) &&
+		                  (action == PWS_ACT_CONVERT ||
+		                   (v_was_partner(VA) && action == PWS_ACT_DELETE_WORKSPACE)))))
+			return decide_manage(VA, action, rule);
+		if ((action == PWS_ACT_MOVE || action == PWS_ACT_DELETE_ELEMENT) && v_super(VA))
+			return decide_move(VA, action, el, reaches, rule);
+		return deny(rule, not_member_rule(VA));
+	}
+
+	switch (action) {
+	case PWS_ACT_VIEW: case PWS_ACT_SEND_REQUEST: case PWS_ACT_RUN:
+	case PWS_ACT_GENERATE_CODE: case PWS_ACT_EXPORT:
+		return allow(rule, PWS_RULE_AC1);
+	case PWS_ACT_VIEW_MEMBERS:
+		/* a Partner Manager is on the owning team: not a partner (VI1) */
+		if (!v_partner(VA))
+			return allow(rule, PWS_RULE_VI1);
+		return allow(rule, v_multi(VA) ? PWS_RULE_VI2 : PWS_RULE_VI3);
+	case PWS_ACT_EDIT: case PWS_ACT_IMPORT:
+		if (v_partner(VA) && v_multi(VA))
+			return deny(rule, PWS_RULE_ED1);
+		return v_role(VA) >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_ED1)
+		                                     : deny(rule, PWS_RULE_ED1);
+	case PWS_ACT_MOVE: case PWS_ACT_DELETE_ELEMENT:
+		return decide_move(VA, action, el, reaches, rule);
+	case PWS_ACT_FORK:
+		return decide_fork(VA, rule);
+	case PWS_ACT_COMMENT:
+		return v_multi(VA) ? deny(rule, PWS_RULE_CM1) : allow(rule, PWS_RULE_CM1);
+	case PWS_ACT_POST_UPDATE:
+		if (v_partner(VA) || v_role(VA) < PWS_ROLE_EDITOR)
+			return deny(rule, PWS_RULE_UP1);
+		return allow(rule, PWS_RULE_UP1);
+	case PWS_ACT_REPLY:
+		return v_multi(VA) ? deny(rule, PWS_RULE_UP2) : allow(rule, PWS_RULE_UP2);
+	case PWS_ACT_INTEGRATION:
+		return v_role(VA) == PWS_ROLE_ADMIN ? allow(rule, PWS_RULE_INT1)
+		                                    : deny(rule, PWS_RULE_INT1);
+	default:
+		/* the actions left are those of is_manage_action(): the api
+		 * layer refuses any other (PWS_EINVALID), and decide_manage
+		 * denies it all the same */
+		return decide_manage(VA, action, rule);
+	}
 }
 
 int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
@@ -297,75 +435,28 @@ int pws__decide(const pws__who *c, int action, uint32_t el, int *rule)
 
 int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule)
 {
-	int member = c->mi != PWS__NONE;
-	int reaches;
+	return decide_live_v(0, c, NULL, action, el, rule);
+}
 
-	if (c->lc == PWS_LC_DELETED)
-		return deny(rule, PWS_RULE_LC1);
-	if (action == PWS_ACT_REVIEW_REQUEST)
-		return decide_review(c, rule);
-	if (c->lc == PWS_LC_PENDING_APPROVAL)
-		return deny(rule, PWS_RULE_LC1);
-	if (action == PWS_ACT_INTEGRATION && c->pws)
-		return deny(rule, PWS_RULE_INT1);
+int pws__decide_ws(const pws__model *m, uint64_t wu, uint64_t hx, uint64_t uhot, uint64_t whot,
+                   int action)
+{
+	uint32_t w = (uint32_t)wu, u = (uint32_t)(wu >> 32);
+	const pws__memb *s = pws__mtab_find_h(&m->member_of, w, u, hx);
+	hotv h;
+	int r, a;
 
-	reaches = member || (c->pws ? c->pm : visible_by_visibility(c));
-	if (!member) {
-		if (action == PWS_ACT_VIEW || action == PWS_ACT_VIEW_MEMBERS) {
-			if (c->pws && c->pm)
-				return allow(rule, PWS_RULE_WS1);
-			if (!c->pws && reaches)
-				return allow(rule, PWS_RULE_WS2);
-			return deny(rule, not_member_rule(c));
-		}
-		/* Partner Managers manage their team's partner workspaces without
-		 * a membership (WS1), convert its workspaces (CR2) and delete
-		 * former partner ones (DL2). */
-		if (is_manage_action(action) &&
-		    (c->pm || (who_is_pm(c) &&
-		               (action == PWS_ACT_CONVERT ||
-		                (c->was_partner && action == PWS_ACT_DELETE_WORKSPACE)))))
-			return decide_manage(c, action, rule);
-		if ((action == PWS_ACT_MOVE || action == PWS_ACT_DELETE_ELEMENT) && c->super)
-			return decide_move(c, action, el, reaches, rule);
-		return deny(rule, not_member_rule(c));
-	}
-
-	switch (action) {
-	case PWS_ACT_VIEW: case PWS_ACT_SEND_REQUEST: case PWS_ACT_RUN:
-	case PWS_ACT_GENERATE_CODE: case PWS_ACT_EXPORT:
-		return allow(rule, PWS_RULE_AC1);
-	case PWS_ACT_VIEW_MEMBERS:
-		/* a Partner Manager is on the owning team: not a partner (VI1) */
-		if (!c->partner)
-			return allow(rule, PWS_RULE_VI1);
-		return allow(rule, c->multi ? PWS_RULE_VI2 : PWS_RULE_VI3);
-	case PWS_ACT_EDIT: case PWS_ACT_IMPORT:
-		if (c->partner && c->multi)
-			return deny(rule, PWS_RULE_ED1);
-		return c->role >= PWS_ROLE_EDITOR ? allow(rule, PWS_RULE_ED1)
-		                                  : deny(rule, PWS_RULE_ED1);
-	case PWS_ACT_MOVE: case PWS_ACT_DELETE_ELEMENT:
-		return decide_move(c, action, el, reaches, rule);
-	case PWS_ACT_FORK:
-		return decide_fork(c, rule);
-	case PWS_ACT_COMMENT:
-		return c->multi ? deny(rule, PWS_RULE_CM1) : allow(rule, PWS_RULE_CM1);
-	case PWS_ACT_POST_UPDATE:
-		if (c->partner || c->role < PWS_ROLE_EDITOR)
-			return deny(rule, PWS_RULE_UP1);
-		return allow(rule, PWS_RULE_UP1);
-	case PWS_ACT_REPLY:
-		return c->multi ? deny(rule, PWS_RULE_UP2) : allow(rule, PWS_RULE_UP2);
-	case PWS_ACT_INTEGRATION:
-		return c->role == PWS_ROLE_ADMIN ? allow(rule, PWS_RULE_INT1)
-		                                 : deny(rule, PWS_RULE_INT1);
-	default:
-		/* the actions left are those of is_manage_action(): the api
-		 * layer refuses any other (PWS_EINVALID), and decide_manage
-		 * denies it all the same */
-		return decide_manage(c, action, rule);
-	}
+	h.m = m;
+	h.w = w;
+	h.uhot = uhot;
+	h.whot = whot;
+	h.rec = s != NULL;
+	h.eff = s && memb_counts(s->aux, (uint32_t)uhot != (uint32_t)whot,
+	                         (int)(whot >> 37) & 3, (uint32_t)uhot);
+	h.aux = h.eff ? s->aux : 0;
+	/* no element: pws__decide is pws__decide_live */
+	a = decide_live_v(1, NULL, &h, action, PWS__NONE, &r);
+	return a | r << PWS__DW_RULE_SHIFT | (s ? 0 : PWS__DW_NOREC);
 }
 
 int pws__reaches(const pws__model *m, uint32_t u, uint32_t w)

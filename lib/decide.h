@@ -48,6 +48,23 @@ int pws__decide(const pws__who *c, int action, uint32_t el, int *rule);
  * a trashed element is decided like its deletion, RM1/PL3). */
 int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule);
 
+/* pws__decide_live of (actor u, workspace w), no element, for a check
+ * that has the two hot words (pws__uhot_of / pws__whot_of) and the
+ * membership's placement input hx (its slot loading): the same rules,
+ * read from the words, the slot and the model as they are needed, with
+ * no pws__who stored and read back. wu: w | (uint64_t)u << 32 (the
+ * membership slot's key: one register).
+ * Returns the decision, PWS__DW_ALLOW | rule << PWS__DW_RULE_SHIFT |
+ * PWS__DW_NOREC when (u, w) has no membership slot at all. */
+#define PWS__DW_ALLOW 1
+#define PWS__DW_RULE_SHIFT 1
+#define PWS__DW_RULE_MASK 0x7f /* PWS_RULE_COUNT <= 128 (decide.c) */
+#define PWS__DW_NOREC 0x100
+int pws__decide_ws(const pws__model *m, uint64_t wu, uint64_t hx, uint64_t uhot, uint64_t whot,
+                   int action);
+static inline int pws__dw_allowed(int d) { return d & PWS__DW_ALLOW; }
+static inline int pws__dw_rule(int d) { return (d >> PWS__DW_RULE_SHIFT) & PWS__DW_RULE_MASK; }
+
 /* Whether the user may reach (VIEW) the workspace. */
 int pws__reaches(const pws__model *m, uint32_t u, uint32_t w);
 

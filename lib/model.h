@@ -246,12 +246,18 @@ static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint3
                                           uint64_t hx)
 {
 	pws__memb *s, *end;
-	const pws__memb k = { ws, user, 0 };
 	uint64_t key, sk;
 
 	if (!t->s)
 		return NULL;
-	memcpy(&key, &k, sizeof key);
+	/* a slot's first 8 bytes, {ws, user}, as one word: built in registers
+	 * (a copy of a struct on the stack made two 4-byte stores read back
+	 * as one 8-byte load, which store forwarding does not serve) */
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	key = (uint64_t)ws << 32 | user;
+#else
+	key = (uint64_t)user << 32 | ws;
+#endif
 	s = t->s + pws__mtab_home(t, hx, t->cap);
 	end = t->s + t->cap;
 	while (s->ws != PWS__NONE) {
