@@ -14,6 +14,7 @@
  * PWS_FAST_STRIDE (check-valgrind) takes one state in that many.
  * SPDX-License-Identifier: MIT
  */
+#include "random-world.h"
 #include "test-world.h"
 #include "../lib/core.h"
 #include "../lib/decide.h"
@@ -223,20 +224,11 @@ END_TEST
 
 /* --- the public API in random worlds ------------------------------------ */
 
-static uint64_t fr_state;
-
-static uint32_t fr_rnd(uint32_t n)
-{
-	fr_state ^= fr_state << 13;
-	fr_state ^= fr_state >> 7;
-	fr_state ^= fr_state << 17;
-	return (uint32_t)(fr_state % n);
-}
+static rw_world fr_x; /* tests/random-world.h */
 
 static const char *const FU[] = { "u0", "u1", "u2", "u3", "u4", "u5", "u6", "u7" };
 static const char *const FE[] = { "u0@pub.io", "u1@pub.io", "u2@pub.io", "u3@pub.io",
                                   "u4@pa.io", "u5@pa.io", "u6@qb.io", "u7@qb.io" };
-static const char *const FT[] = { "pub", "pa", "qb" };
 static const char *const FW[] = { "w0", "w1", "w2", "w3", "lw" };
 
 /* Every (user, workspace, action): by id, by reference and in one batch
@@ -294,49 +286,18 @@ START_TEST(fast_checks_agree_with_allowed_actions_in_random_worlds)
 		pws_policy *p;
 		int i;
 
-		fr_state = 0x9e3779b97f4a7c15ULL * (uint64_t)(world + 1);
+		fr_x.state = 0x9e3779b97f4a7c15ULL * (uint64_t)(world + 1);
+		for (i = 0; i < 8; i++) {
+			fr_x.u[i] = FU[i];
+			fr_x.e[i] = FE[i];
+		}
+		for (i = 0; i < 5; i++)
+			fr_x.w[i] = FW[i];
 		ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
-		pws_team_add(p, "pub", "P", PWS_PLAN_ENTERPRISE, 0, NULL);
-		pws_team_add_domain(p, "pub", "pub.io", NULL);
-		pws_team_add(p, "pa", "A", PWS_PLAN_PROFESSIONAL, 0, NULL);
-		pws_team_add_domain(p, "pa", "pa.io", NULL);
-		pws_team_add(p, "qb", "B", PWS_PLAN_FREE, 0, NULL);
-		pws_team_add_domain(p, "qb", "qb.io", NULL);
-		for (i = 0; i < 8; i++)
-			pws_user_add(p, FU[i], FE[i], FT[i < 4 ? 0 : i < 6 ? 1 : 2],
-			             i == 0 ? PWS_TEAM_SUPER_ADMIN : i == 1 ? PWS_TEAM_ADMIN
-			                                                    : PWS_TEAM_MEMBER,
-			             i == 1, NULL);
-		pws_workspace_create(p, FU[1], FW[0], "W0", PWS_VIS_PARTNER, NULL, NULL);
-		pws_workspace_create(p, FU[2], FW[1], "W1", PWS_VIS_TEAM, NULL, NULL);
-		pws_workspace_add_legacy(p, "pub", FW[4], "L", FU[2], NULL);
+		rw_setup(p, &fr_x);
 		fr_agree(p, world, -1);
 		for (step = 0; step < 60; step++) {
-			const char *a = fr_rnd(2) ? FU[1] : FU[fr_rnd(8)], *w = FW[fr_rnd(5)];
-			int k = (int)fr_rnd(8);
-
-			switch (fr_rnd(18)) {
-			case 0: pws_workspace_create(p, a, w, "W", 1 + (int)fr_rnd(5), NULL, NULL); break;
-			case 1: pws_workspace_convert(p, a, w, NULL, NULL); break;
-			case 2: pws_request_review(p, a, w, (int)fr_rnd(2), NULL); break;
-			case 3: pws_workspace_set_visibility(p, a, w, 1 + (int)fr_rnd(5), NULL); break;
-			case 4: pws_workspace_delete(p, a, w, NULL); break;
-			case 5: pws_workspace_enable_multi_partner(p, a, w, NULL); break;
-			case 6: pws_workspace_migrate(p, a, w, NULL); break;
-			case 7: pws_user_set_team(p, FU[k], fr_rnd(4) ? FT[fr_rnd(3)] : NULL,
-			                          1 + (int)fr_rnd(3), NULL); break;
-			case 8: pws_user_set_team_role(p, FU[k], 1 + (int)fr_rnd(3), NULL); break;
-			case 9: pws_user_set_partner_manager(p, FU[k], (int)fr_rnd(2), NULL); break;
-			case 10: pws_team_set_plan(p, FT[fr_rnd(3)], 1 + (int)fr_rnd(4), NULL); break;
-			case 11: pws_user_remove(p, FU[k], NULL); break;
-			case 12: pws_user_add(p, FU[k], FE[k], fr_rnd(3) ? FT[fr_rnd(3)] : NULL,
-			                      PWS_TEAM_ADMIN, 0, NULL); break;
-			case 13: pws_member_set_lead(p, a, w, FU[k], (int)fr_rnd(2), NULL); break;
-			case 14: case 15:
-				pws_invite(p, a, w, FE[k], k < 4 ? PWS_INVITE_MEMBER : PWS_INVITE_PARTNER,
-				           1 + (int)fr_rnd(3), (int)fr_rnd(2), NULL); break;
-			default: pws_invite_accept(p, FU[k], w, NULL, NULL); break;
-			}
+			rw_step(p, &fr_x);
 			fr_agree(p, world, step);
 		}
 		pws_policy_free(p);

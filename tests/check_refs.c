@@ -4,6 +4,7 @@
  * PWS_HOT_WORLDS random worlds (30; check-valgrind sets 3).
  * SPDX-License-Identifier: MIT
  */
+#include "random-world.h"
 #include "test-world.h"
 
 #include <stdlib.h>
@@ -246,20 +247,16 @@ END_TEST
  * on every (user, action, workspace): a change that forgot to refresh a
  * word would show as a disagreement. */
 
-static uint64_t hw_state;
+static rw_world hw_x; /* tests/random-world.h */
 
 static uint32_t hw_rnd(uint32_t n)
 {
-	hw_state ^= hw_state << 13;
-	hw_state ^= hw_state >> 7;
-	hw_state ^= hw_state << 17;
-	return (uint32_t)(hw_state % n);
+	return rw_rnd(&hw_x, n);
 }
 
 static const char *const HU0[] = { "u0", "u1", "u2", "u3", "p0", "p1", "q0", "q1" };
 static const char *const HE[] = { "u0@pub.io", "u1@pub.io", "u2@pub.io", "u3@pub.io",
                                   "p0@pa.io", "p1@pa.io", "q0@qb.io", "q1@qb.io" };
-static const char *const HT[] = { "pub", "pa", "qb" };
 static const char *const HW0[] = { "w0", "w1", "w2", "w3", "lg" };
 /* The ids of a world, in one of four forms: as above (2 bytes), padded to
  * exactly 8 bytes (decided in the id slot), to 36 (a UUID's length: the
@@ -418,54 +415,24 @@ static void hw_worlds(int batch)
 		pws_policy *p;
 		int i;
 
-		hw_state = 0x2545f4914f6cdd1dULL * (uint64_t)(world + 1 + 1000 * batch);
+		hw_x.state = 0x2545f4914f6cdd1dULL * (uint64_t)(world + 1 + 1000 * batch);
 		hw_forms(world % 4);
+		for (i = 0; i < 8; i++) {
+			hw_x.u[i] = HU[i];
+			hw_x.e[i] = HE[i];
+		}
+		for (i = 0; i < 5; i++)
+			hw_x.w[i] = HW[i];
+		hw_x.remove_teams = 1;
 		ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
-		pws_team_add(p, "pub", "P", PWS_PLAN_ENTERPRISE, 0, NULL);
-		pws_team_add_domain(p, "pub", "pub.io", NULL);
-		pws_team_add(p, "pa", "A", PWS_PLAN_PROFESSIONAL, 0, NULL);
-		pws_team_add_domain(p, "pa", "pa.io", NULL);
-		pws_team_add(p, "qb", "B", PWS_PLAN_FREE, 0, NULL);
-		pws_team_add_domain(p, "qb", "qb.io", NULL);
-		for (i = 0; i < 8; i++)
-			pws_user_add(p, HU[i], HE[i], HT[i < 4 ? 0 : i < 6 ? 1 : 2],
-			             i == 0 ? PWS_TEAM_SUPER_ADMIN : i == 1 ? PWS_TEAM_ADMIN
-			                                                    : PWS_TEAM_MEMBER,
-			             i == 1, NULL);
-		pws_workspace_create(p, HU[1], HW[0], "W0", PWS_VIS_PARTNER, NULL, NULL);
-		pws_workspace_create(p, HU[2], HW[1], "W1", PWS_VIS_TEAM, NULL, NULL);
-		pws_workspace_add_legacy(p, "pub", HW[4], "L", HU[2], NULL);
+		rw_setup(p, &hw_x);
 		/* CR8: with no Partner Manager left, creating a partner workspace
 		 * makes the team's admins Partner Managers */
 		OK(pws_user_set_partner_manager(p, HU[1], 0, RES));
 		OK(pws_workspace_create(p, HU[1], HW[2], "W2", PWS_VIS_PARTNER, NULL, RES));
 		hw_agree(p, world, -1);
 		for (step = 0; step < 60; step++) {
-			const char *a = hw_rnd(2) ? HU[1] : HU[hw_rnd(8)], *w = HW[hw_rnd(5)];
-			int k = (int)hw_rnd(8);
-
-			switch (hw_rnd(18)) {
-			case 0: pws_workspace_create(p, a, w, "W", 1 + (int)hw_rnd(5), NULL, NULL); break;
-			case 1: pws_workspace_convert(p, a, w, NULL, NULL); break;
-			case 2: pws_request_review(p, a, w, (int)hw_rnd(2), NULL); break;
-			case 3: pws_workspace_set_visibility(p, a, w, 1 + (int)hw_rnd(5), NULL); break;
-			case 4: pws_workspace_delete(p, a, w, NULL); break;
-			case 5: pws_workspace_enable_multi_partner(p, a, w, NULL); break;
-			case 6: pws_workspace_migrate(p, a, w, NULL); break;
-			case 7: pws_user_set_team(p, HU[k], hw_rnd(4) ? HT[hw_rnd(3)] : NULL,
-			                          1 + (int)hw_rnd(3), NULL); break;
-			case 8: pws_user_set_team_role(p, HU[k], 1 + (int)hw_rnd(3), NULL); break;
-			case 9: pws_user_set_partner_manager(p, HU[k], (int)hw_rnd(2), NULL); break;
-			case 10: pws_team_set_plan(p, HT[hw_rnd(3)], 1 + (int)hw_rnd(4), NULL); break;
-			case 11: pws_user_remove(p, HU[k], NULL); break;
-			case 12: pws_user_add(p, HU[k], HE[k], hw_rnd(3) ? HT[hw_rnd(3)] : NULL,
-			                      PWS_TEAM_ADMIN, 0, NULL); break;
-			case 13: if (hw_rnd(3) == 0) pws_team_remove(p, HT[1 + hw_rnd(2)], NULL); break;
-			case 14: case 15:
-				pws_invite(p, a, w, HE[k], k < 4 ? PWS_INVITE_MEMBER : PWS_INVITE_PARTNER,
-				           1 + (int)hw_rnd(3), (int)hw_rnd(2), NULL); break;
-			default: pws_invite_accept(p, HU[k], w, NULL, NULL); break;
-			}
+			rw_step(p, &hw_x);
 			hw_agree(p, world, step);
 		}
 		pws_policy_free(p);
