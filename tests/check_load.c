@@ -445,7 +445,7 @@ END_TEST
  * many: the thousand users (many_reset), whose tables and string block
  * grow while the users' inserts trail their reading (lib/snapshot.c,
  * upipe): a failure at any point frees the strings of users read but not
- * yet inserted; a third of them (the users with no team) on domains of
+ * yet inserted; some of them on domains of
  * their own: more atoms than the image reserved (one domain in eight
  * users). */
 static void oom_sweep(int persistent, int stored, int many)
@@ -466,7 +466,11 @@ static void oom_sweep(int persistent, int stored, int many)
 	small_state(p);
 	if (many) {
 		many_reset();
-		for (k = 0; k < MANY; k += 3)
+		/* many 1: a third of them (the users with no team) on domains of
+		 * their own, more atoms than the image reserved (one domain in
+		 * eight users); many 2: every one of them, so that the model's
+		 * string arena also fills while a domain is interned */
+		for (k = 0; k < MANY; k += many == 1 ? 3 : 1)
 			snprintf(mu_email[k], sizeof mu_email[k], "u%zu@d%zu.org", k, k);
 	}
 	nrec = st.n;
@@ -501,6 +505,7 @@ END_TEST
 START_TEST(load_state_oom_many_users)
 {
 	oom_sweep(0, 0, 1);
+	oom_sweep(0, 0, 2);
 }
 END_TEST
 
