@@ -399,6 +399,45 @@ START_TEST(snapshot_import_removed_references_out_of_memory)
 END_TEST
 
 /* The result must be a known version; a NULL handle is refused. */
+/* The model's string arena (lib/model.c) takes a new block only when its
+ * current one is full, so which string of an import meets a failed
+ * allocation depends on how full the block is. The sweep is run with a
+ * first user's id of every length, so that a block fills at each string
+ * in turn: users' and invites' addresses at domains of their own (a
+ * domain interned), ids. Each failure: PWS_ENOMEM, nothing changed. */
+START_TEST(snapshot_import_oom_at_every_arena_fill)
+{
+	char pad[256], id[32], email[48];
+	size_t len;
+	int i;
+
+	for (len = 1; len <= 255; len += 2) {
+		pws_policy *p;
+		char *text = NULL;
+
+		memset(pad, 'p', len);
+		pad[len] = 0;
+		ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+		OK(pws_team_add(p, "pub", "Pub", PWS_PLAN_ENTERPRISE, 0, RES));
+		OK(pws_team_add_domain(p, "pub", "pub.io", RES));
+		OK(pws_user_add(p, pad, "pad@pub.io", "pub", PWS_TEAM_MEMBER, 0, RES));
+		OK(pws_user_add(p, "pm", "pm@pub.io", "pub", PWS_TEAM_ADMIN, 1, RES));
+		OK(pws_workspace_create(p, "pm", "pw", "PW", PWS_VIS_PARTNER, NULL, RES));
+		for (i = 0; i < 6; i++) {
+			snprintf(id, sizeof id, "u%d", i);
+			snprintf(email, sizeof email, "u%d@d%d.org", i, i);
+			OK(pws_user_add(p, id, email, NULL, 0, 0, RES));
+			snprintf(email, sizeof email, "x%d@e%d.org", i, i);
+			OK(pws_invite(p, "pm", "pw", email, PWS_INVITE_PARTNER, PWS_ROLE_VIEWER, 0, RES));
+		}
+		OK(pws_snapshot_export(p, &text, NULL));
+		import_oom_sweep(text);
+		pws_snapshot_free(p, text);
+		pws_policy_free(p);
+	}
+}
+END_TEST
+
 START_TEST(snapshot_import_refuses_bad_result_versions)
 {
 	pws_policy *p = tw_world();
@@ -1341,6 +1380,7 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_add_test(tc, snapshot_import_accepts_removed_references);
 	tcase_add_test(tc, snapshot_import_elements_without_users);
 	tcase_add_test(tc, snapshot_import_removed_references_out_of_memory);
+	tcase_add_test(tc, snapshot_import_oom_at_every_arena_fill);
 	tcase_add_test(tc, snapshot_import_refuses_bad_result_versions);
 	tcase_add_test(tc, snapshot_from_a_storage_callback_is_misuse);
 	suite_add_tcase(s, tc);
