@@ -33,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -1293,6 +1294,82 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 }
 
 /* ------------------------------------------------------------------ */
+/* growth: the check's latency from 10k to 10M memberships (issue 15
+ * point 1: growth <= 1.5x, next to the floor's own growth), the bench's
+ * world with the same directory and 100 to 100,000 workspaces; ids in
+ * a request buffer (as a server passes them) and by reference. */
+
+static void bench_growth(uint32_t overhead, uint32_t *buf, size_t n_samples, uint32_t n_team,
+                         uint32_t n_orgs, int quick)
+{
+	static const uint32_t Ws[4] = {100u, 1000u, 10000u, 100000u};
+	unsigned int i, nw = quick ? 3u : 4u;
+	/* per size: by id p50, by reference p50, the floor (huge pages);
+	 * written by the child that measured it */
+	double *r = mmap(NULL, 4 * 3 * sizeof(double), PROT_READ | PROT_WRITE,
+	                 MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+
+	if (r == MAP_FAILED) {
+		perror("mmap");
+		exit(1);
+	}
+	printf("growth (same directory of %u users, 100 to %u workspaces x %u members, each size "
+	       "built in a fresh process; ids in a request buffer; floor with huge pages):\n",
+	       n_team + n_orgs * USERS_PER_ORG + 1u, Ws[nw - 1], MEMBERS_PER_WS);
+	printf("  %-10s %-19s %-27s %-27s %s\n", "memb.", "floor 4K / huge",
+	       "by id p50 (x floor), p99", "by ref p50 (x floor), p99", "bytes/memb.");
+	for (i = 0; i < nw; i++) {
+		pid_t pid;
+		int st;
+
+		fflush(stdout);
+		pid = fork();
+		if (pid < 0) {
+			perror("fork");
+			exit(1);
+		}
+		if (pid == 0) {
+			/* a fresh heap: the RSS growth is this world's alone */
+			world W;
+			probes P;
+			floor_t F;
+			lat L, Lr;
+			double fl;
+
+			world_prepare(&W, Ws[i], n_team, n_orgs);
+			world_build(&W);
+			floor_measure(&F, (size_t)W.memberships);
+			probes_make(&P, &W, n_samples);
+			measure_latency_hot(&W, &P, overhead, buf, &L);
+			measure_latency_ref(&W, &P, overhead, buf, &Lr);
+			fl = F.miss_huge;
+			printf("  %-10llu %5.1f / %5.1f ns%s   %5.0f ns (%4.1fx) %5.0f ns   %5.0f ns "
+			       "(%4.1fx) %5.0f ns   %.1f\n",
+			       (unsigned long long)W.memberships, F.miss_4k, F.miss_huge,
+			       F.huge_ok ? " " : "*", L.p50, L.p50 / fl, L.p99, Lr.p50, Lr.p50 / fl,
+			       Lr.p99, (double)(W.rss_after - W.rss_before) / (double)W.memberships);
+			r[3 * i] = L.p50;
+			r[3 * i + 1] = Lr.p50;
+			r[3 * i + 2] = fl;
+			fflush(stdout);
+			_exit(0);
+		}
+		if (waitpid(pid, &st, 0) != pid || !WIFEXITED(st) || WEXITSTATUS(st) != 0) {
+			fprintf(stderr, "growth: the measuring process failed\n");
+			exit(1);
+		}
+	}
+	i = nw - 1;
+	printf("  (* no huge page: table below 2 MiB or none granted)\n");
+	printf("  growth %s: by id %.1fx, by reference %.1fx; the floor %.1fx (target <= 1.5x: "
+	       "by id %s, by reference %s)\n",
+	       quick ? "10k -> 1M" : "10k -> 10M", r[3 * i] / r[0], r[3 * i + 1] / r[1],
+	       r[3 * i + 2] / r[2], r[3 * i] / r[0] <= 1.5 ? "met" : "NOT met",
+	       r[3 * i + 1] / r[1] <= 1.5 ? "met" : "NOT met");
+	munmap(r, 4 * 3 * sizeof(double));
+}
+
+/* ------------------------------------------------------------------ */
 /* the bulk path of a host's first load (pws_load_state)                */
 
 #define LOAD_RUNS 3
@@ -1544,7 +1621,7 @@ static void bench_bulk_loads(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, do
 int main(int argc, char **argv)
 {
 	int quick = 0, lat_only = 0, storage_only = 0, events_only = 0, peer_only = 0, load_only = 0, i;
-	int listings_only = 0;
+	int listings_only = 0, growth_only = 0;
 	uint32_t scale_ws, n_team, n_orgs, overhead;
 	size_t n_samples, n_tput;
 	world big, small;
@@ -1570,10 +1647,12 @@ int main(int argc, char **argv)
 			load_only = 1;
 		} else if (strcmp(argv[i], "--listings") == 0) {
 			listings_only = 1;
+		} else if (strcmp(argv[i], "--growth") == 0) {
+			growth_only = 1;
 		} else {
 			fprintf(stderr,
 			        "usage: %s [--quick] [--latency] [--storage] [--events] [--peer] [--load] "
-			        "[--listings]\n",
+			        "[--listings] [--growth]\n",
 			        argv[0]);
 			return 2;
 		}
@@ -1625,6 +1704,11 @@ int main(int argc, char **argv)
 
 	if (peer_only) { /* --peer: the floor and the peer scenario only */
 		bench_peer(overhead, buf, n_samples, quick);
+		free(buf);
+		return 0;
+	}
+	if (growth_only) { /* --growth: the check from 10k to 10M memberships */
+		bench_growth(overhead, buf, n_samples, n_team, n_orgs, quick);
 		free(buf);
 		return 0;
 	}
@@ -1740,11 +1824,12 @@ int main(int argc, char **argv)
 	bench_bulk_loads(scale_ws, n_team, n_orgs, big.t_total, quick);
 	bench_peer(overhead, buf, n_samples, quick);
 
-	print_loadavg("at end");
 	probes_free(&Ps);
 	world_free(&small);
 	probes_free(&P);
 	world_free(&big);
+	bench_growth(overhead, buf, n_samples, n_team, n_orgs, quick);
+	print_loadavg("at end");
 	free(buf);
 	return 0;
 }
