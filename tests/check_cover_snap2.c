@@ -1170,6 +1170,52 @@ START_TEST(image_load_oom_interning_a_legacy_organization)
 }
 END_TEST
 
+/* n users with no team, each on a domain of its own: the image reserves
+ * atoms (addresses and domains) for one domain in eight users, so the
+ * atoms' tables grow during the load, at an address or at a domain as n
+ * is even or odd (snapshot.c user_add_a). */
+static void b_own_domains(bbuf *w, int n)
+{
+	char id[16], email[32];
+	int i;
+
+	b_head(w);
+	b_u32(w, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "u%d", i);
+		snprintf(email, sizeof email, "u%d@d%d.org", i, i);
+		b_user(w, id, email, NULL, 0, 0);
+	}
+	b_u32(w, 0); /* workspaces */
+	b_u32(w, 0); /* organizations */
+	b_u32(w, 0); /* rows */
+}
+
+/* Users on domains of their own, for a run of counts: every allocation of
+ * the load failed in turn, the growth of the atoms' tables at an address
+ * and at a domain among them: PWS_ENOMEM, nothing changed, nothing leaked
+ * (image_oom_sweep); then it loads, every address kept. */
+START_TEST(image_load_oom_while_the_atoms_grow)
+{
+	int n;
+
+	for (n = 40; n < 48; n++) {
+		char want[48], *a;
+		pws_policy *p;
+		bbuf w;
+
+		b_own_domains(&w, n);
+		p = image_oom_sweep(IMG_JSON, &w);
+		a = tw_snapshot_text(p);
+		snprintf(want, sizeof want, "\"u%d@d%d.org\"", n - 1, n - 1);
+		ck_assert_ptr_nonnull(strstr(a, want));
+		free(a);
+		pws_policy_free(p);
+		free(w.b);
+	}
+}
+END_TEST
+
 /* Every allocation of that load failed in turn: PWS_ENOMEM, nothing
  * changed, nothing leaked. */
 START_TEST(image_load_out_of_memory)
@@ -1446,6 +1492,7 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_add_test(tc, image_load_out_of_memory);
 	tcase_add_test(tc, image_load_many_out_of_memory);
 	tcase_add_test(tc, image_load_oom_interning_a_legacy_organization);
+	tcase_add_test(tc, image_load_oom_while_the_atoms_grow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compact");
 	tcase_set_timeout(tc, 120);
