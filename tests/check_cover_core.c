@@ -1008,14 +1008,18 @@ typedef int (*ev_call)(pws_policy *p);
 /* Fails every allocation of the call in turn (once, then from then on):
  * PWS_ENOMEM, nothing changed, no event; then the call succeeds and
  * sends at least min_ev events to min_rcpt recipients. */
-static void ev_sweep(ev_call call, unsigned min_ev, size_t min_rcpt)
+static void ev_sweep_after(ev_call prepare, ev_call call, unsigned min_ev, size_t min_rcpt)
 {
 	int persistent;
 
 	tc_alloc_reset();
 	for (persistent = 0; persistent < 2; persistent++) {
 		pws_policy *p = events_world();
-		uint64_t d = tw_digest(p);
+		uint64_t d;
+
+		if (prepare)
+			OK(prepare(p));
+		d = tw_digest(p);
 		size_t k;
 		int rc = PWS_ENOMEM;
 
@@ -1040,6 +1044,11 @@ static void ev_sweep(ev_call call, unsigned min_ev, size_t min_rcpt)
 		pws_policy_free(p);
 		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 	}
+}
+
+static void ev_sweep(ev_call call, unsigned min_ev, size_t min_rcpt)
+{
+	ev_sweep_after(NULL, call, min_ev, min_rcpt);
 }
 
 static int post_to_hub(pws_policy *p) /* VI5, split per organization (EV1) */
@@ -1071,6 +1080,11 @@ static int invite_partner(pws_policy *p) /* TT3: the invitee's address */
 static int convert_hub(pws_policy *p) /* CR4: every member */
 {
 	return pws_workspace_convert(p, "pam", "teamws", "converted", RES);
+}
+
+static int integrate_teamws(pws_policy *p)
+{
+	return pws_integration_enable(p, "pam", "teamws", RES);
 }
 
 static int migrate_both(pws_policy *p) /* TT3: one team notice naming both */
@@ -1123,6 +1137,16 @@ END_TEST
 START_TEST(events_oom_convert)
 {
 	ev_sweep(convert_hub, 1, NTEAMWS);
+}
+END_TEST
+
+/* INT1 (rev12): converting a workspace whose integration is on turns it
+ * off and tells its Workspace Admins, besides CR4's notice to every
+ * member: each allocation of the call failed in turn, PWS_ENOMEM, nothing
+ * changed, no event. */
+START_TEST(events_oom_convert_INT1_integration_off)
+{
+	ev_sweep_after(integrate_teamws, convert_hub, 2, NTEAMWS + 1);
 }
 END_TEST
 
@@ -1610,6 +1634,7 @@ Suite *pws_cover_core_suite(void)
 	tcase_add_test(tc, events_oom_enable_multi);
 	tcase_add_test(tc, events_oom_invite);
 	tcase_add_test(tc, events_oom_convert);
+	tcase_add_test(tc, events_oom_convert_INT1_integration_off);
 	tcase_add_test(tc, events_oom_migrate_many);
 	tcase_add_test(tc, events_oom_remove);
 	tcase_add_test(tc, events_oom_post_legacy);
