@@ -9,6 +9,7 @@
  */
 #include "test-world.h"
 #include "../lib/core.h"
+#include "mem-store.h"
 
 #include <errno.h>
 #include <pthread.h>
@@ -18,178 +19,24 @@
 #include <string.h>
 #include <time.h>
 
-/* --- a scripted in-memory store (version 2: append, load_after, wait) ------- */
+/* --- a scripted in-memory store (tests/mem-store.h, version 2) ------------ */
 
-typedef struct crec {
-	char key[17];
-	unsigned char *data;
-	size_t len;
-} crec;
+/* Every put is the only record of its change set (one record per call);
+ * when hook_ctx is a handle, the put calls back into it (sync, revision). */
+static int reenter_sync, reenter_rev;
 
-typedef struct cstore {
-	crec v[64];
-	size_t n;
-	int conflicts;      /* the next appends answer PWS_ECONFLICT */
-	int put_rc;         /* put/append answer this (once) when not 0 */
-	int commit_rc;      /* commit answers this (once) when not 0 */
-	int check_rc;       /* load_after answers this (once) when not 0 */
-	int wait_rc;        /* wait answers this */
-	pws_policy *reenter; /* put calls back into this handle */
-	int reenter_sync, reenter_rev;
-	unsigned appends, load_afters, rollbacks;
-	crec stage;
-	int staged;
-} cstore;
-
-static int c_begin(void *ctx)
+static void one_put(mem_store *s)
 {
-	(void)ctx;
-	return PWS_OK;
-}
+	pws_policy *p = s->hook_ctx;
 
-static int c_stage(cstore *s, const char *key, const void *data, size_t len)
-{
-	if (s->reenter) {
+	ck_assert_uint_eq(s->sn, 0);
+	if (p) {
 		uint64_t rev = 7;
 
-		s->reenter_sync = pws_policy_sync(s->reenter, &rev);
+		reenter_sync = pws_policy_sync(p, &rev);
 		ck_assert(rev == 0); /* its revision cannot be read from inside */
-		s->reenter_rev = pws_policy_revision(s->reenter, &rev);
+		reenter_rev = pws_policy_revision(p, &rev);
 	}
-	if (s->put_rc) {
-		int rc = s->put_rc;
-
-		s->put_rc = 0;
-		return rc;
-	}
-	ck_assert(!s->staged);
-	memcpy(s->stage.key, key, 16);
-	s->stage.key[16] = 0;
-	s->stage.data = malloc(len ? len : 1);
-	memcpy(s->stage.data, data, len);
-	s->stage.len = len;
-	s->staged = 1;
-	return PWS_OK;
-}
-
-static int c_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                 size_t len)
-{
-	(void)kind, (void)key_len;
-	return c_stage(ctx, key, data, len);
-}
-
-static int c_append(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                    size_t len)
-{
-	cstore *s = ctx;
-
-	(void)kind, (void)key_len;
-	s->appends++;
-	if (s->conflicts > 0) {
-		s->conflicts--;
-		return PWS_ECONFLICT;
-	}
-	return c_stage(s, key, data, len);
-}
-
-static int c_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
-{
-	cstore *s = ctx;
-	size_t i;
-
-	(void)kind, (void)key_len;
-	for (i = 0; i < s->n; i++)
-		if (memcmp(s->v[i].key, key, 16) == 0) {
-			free(s->v[i].data);
-			memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof s->v[0]);
-			s->n--;
-			break;
-		}
-	return PWS_OK;
-}
-
-static int c_commit(void *ctx)
-{
-	cstore *s = ctx;
-
-	if (s->commit_rc) {
-		int rc = s->commit_rc;
-
-		s->commit_rc = 0;
-		return rc;
-	}
-	if (s->staged) {
-		ck_assert_uint_lt(s->n, 64);
-		s->v[s->n++] = s->stage;
-		s->staged = 0;
-	}
-	return PWS_OK;
-}
-
-static int c_rollback(void *ctx)
-{
-	cstore *s = ctx;
-
-	s->rollbacks++;
-	if (s->staged)
-		free(s->stage.data);
-	s->staged = 0;
-	return PWS_OK;
-}
-
-static int c_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	cstore *s = ctx;
-	size_t i;
-	int rc;
-
-	for (i = 0; i < s->n; i++)
-		if ((rc = sink(sink_ctx, PWS_RECORD_OP, s->v[i].key, 16, s->v[i].data, s->v[i].len)))
-			return rc;
-	return PWS_OK;
-}
-
-static int c_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
-                        void *sink_ctx)
-{
-	cstore *s = ctx;
-	size_t i;
-	int rc;
-
-	(void)key_len;
-	s->load_afters++;
-	if (s->check_rc) {
-		rc = s->check_rc;
-		s->check_rc = 0;
-		return rc;
-	}
-	for (i = 0; i < s->n; i++)
-		if (memcmp(s->v[i].key, key, 16) > 0 &&
-		    (rc = sink(sink_ctx, PWS_RECORD_OP, s->v[i].key, 16, s->v[i].data, s->v[i].len)))
-			return rc;
-	return PWS_OK;
-}
-
-static int c_wait(void *ctx, int timeout_ms)
-{
-	(void)timeout_ms;
-	return ((cstore *)ctx)->wait_rc;
-}
-
-static void c_close(void *ctx)
-{
-	(void)ctx;
-}
-
-static void cstore_free(cstore *s)
-{
-	size_t i;
-
-	c_rollback(s);
-	for (i = 0; i < s->n; i++)
-		free(s->v[i].data);
-	memset(s, 0, sizeof *s);
 }
 
 /* Events delivered to the listener. */
@@ -223,26 +70,23 @@ typedef struct copts {
 	int tc;          /* the fault allocator */
 } copts;
 
-static pws_policy *open_c(cstore *s, const copts *c)
+static pws_policy *open_c(mem_store *s, const copts *c)
 {
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
-	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_storage_ops ops = mem_store_ops_v2(s);
 	pws_policy *p = NULL;
 
-	ops.ctx = s;
-	ops.load = c_load;
-	ops.begin = c_begin;
-	ops.put = c_put;
-	ops.del = c_del;
-	ops.commit = c_commit;
-	ops.rollback = c->no_rollback ? NULL : c_rollback;
-	ops.close = c_close;
-	if (!c->v1) {
-		ops.append = c_append;
-		ops.load_after = c->no_load_after ? NULL : c_load_after;
-		ops.wait = c_wait;
-	} else {
+	s->on_put = one_put;
+	if (c->no_rollback)
+		ops.rollback = NULL;
+	s->no_rollback = c->no_rollback;
+	if (c->no_load_after)
+		ops.load_after = NULL;
+	if (c->v1) {
 		ops.version = 1;
+		ops.append = NULL;
+		ops.load_after = NULL;
+		ops.wait = NULL;
 	}
 	o.storage = &ops;
 	if (c->listen)
@@ -407,7 +251,7 @@ START_TEST(options_versions_and_storage_without_put)
 	pws_policy_free(p);
 	ck_assert_int_eq(pws_policy_options_init(&o, PWS_POLICY_OPTIONS_VERSION), PWS_OK);
 	ck_assert_int_eq(pws_storage_ops_init(&ops, PWS_STORAGE_OPS_VERSION), PWS_OK);
-	ops.close = c_close; /* but no put */
+	ops.close = mem_store_close; /* but no put */
 	o.storage = &ops;
 	p = (pws_policy *)&o;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_EINVALID);
@@ -521,7 +365,7 @@ static void lreset(void)
 }
 
 /* A refused load: PWS_EINVALID naming the culprit, memory and store unchanged. */
-static void lrefused(pws_policy *p, cstore *s, const char *what, const char *names)
+static void lrefused(pws_policy *p, mem_store *s, const char *what, const char *names)
 {
 	uint64_t d = tw_digest(p);
 	size_t n = s->n;
@@ -543,7 +387,7 @@ static void lrefused(pws_policy *p, cstore *s, const char *what, const char *nam
 START_TEST(load_state_refuses_every_malformed_field)
 {
 	static const copts co = { 0, 0, 0, 0, 1 };
-	cstore s;
+	mem_store s;
 	pws_policy *p;
 	size_t n0;
 
@@ -609,7 +453,7 @@ START_TEST(load_state_refuses_every_malformed_field)
 	OK(pws_load_state(p, &LL, RES));
 	ck_assert_uint_eq(s.n, n0 + 1); /* one record for the whole load */
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 }
 END_TEST
@@ -724,7 +568,7 @@ END_TEST
 static const copts plain = { 0, 0, 0, 1, 1 };
 
 /* A store with one team; returns the handle (listener, fault allocator). */
-static pws_policy *store_world(cstore *s, const copts *c)
+static pws_policy *store_world(mem_store *s, const copts *c)
 {
 	pws_policy *p;
 
@@ -752,14 +596,14 @@ typedef struct before {
 	unsigned ev;
 } before;
 
-static before take(pws_policy *p, const cstore *s)
+static before take(pws_policy *p, const mem_store *s)
 {
 	before b = { tw_digest(p), rev_of(p), s->n, ev_count };
 
 	return b;
 }
 
-static void unchanged(pws_policy *p, const cstore *s, before b, const copts *c)
+static void unchanged(pws_policy *p, const mem_store *s, before b, const copts *c)
 {
 	pws_policy *q;
 
@@ -768,7 +612,7 @@ static void unchanged(pws_policy *p, const cstore *s, before b, const copts *c)
 	ck_assert_uint_eq(s->n, b.n);
 	ck_assert_uint_eq(ev_count, b.ev);
 	/* and the store reopens to the same state */
-	q = open_c((cstore *)s, c);
+	q = open_c((mem_store *)s, c);
 	ck_assert(tw_digest(q) == b.d);
 	pws_policy_free(q);
 }
@@ -778,7 +622,7 @@ static void unchanged(pws_policy *p, const cstore *s, before b, const copts *c)
  * before its second attempt). */
 START_TEST(conflicts_in_a_row_are_retried)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &plain), *q;
 	before b = take(p, &s);
 
@@ -793,7 +637,7 @@ START_TEST(conflicts_in_a_row_are_retried)
 	ck_assert(tw_digest(q) == tw_digest(p));
 	pws_policy_free(q);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 }
 END_TEST
@@ -807,7 +651,7 @@ START_TEST(endless_conflict_gives_up_changing_nothing)
 	int i;
 
 	for (i = 0; i < 2; i++) {
-		cstore s;
+		mem_store s;
 		pws_policy *p = store_world(&s, cs[i]);
 		before b = take(p, &s);
 
@@ -819,7 +663,7 @@ START_TEST(endless_conflict_gives_up_changing_nothing)
 		s.conflicts = 0;
 		unchanged(p, &s, b, cs[i]);
 		pws_policy_free(p);
-		cstore_free(&s);
+		mem_store_clear(&s);
 		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 	}
 }
@@ -829,30 +673,27 @@ END_TEST
  * with the reason, and nothing changed. */
 START_TEST(catch_up_failure_after_conflict_is_reported)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &plain);
 	before b = take(p, &s);
-	crec *r;
+	char key[17];
 
 	/* the store cannot be read */
 	s.conflicts = 1;
-	s.check_rc = PWS_ESTORAGE;
+	s.after_rc = PWS_ESTORAGE;
 	FAILS(notifying_call(p), PWS_ESTORAGE);
 	ck_assert_ptr_nonnull(strstr(tw_res.message, "catching up after a conflict failed"));
 	unchanged(p, &s, b, &plain);
 	/* a newer record the replay refuses: the reason is in the message */
 	s.conflicts = 1;
-	r = &s.v[s.n++];
-	snprintf(r->key, sizeof r->key, "%016llx", (unsigned long long)(b.rev + 1));
-	r->data = malloc(8);
-	memcpy(r->data, "garbage!", 8);
-	r->len = 8;
+	snprintf(key, sizeof key, "%016llx", (unsigned long long)(b.rev + 1));
+	mem_store_add(&s, PWS_RECORD_OP, key, 16, "garbage!", 8);
 	ck_assert_int_ne(notifying_call(p), PWS_OK);
 	ck_assert_ptr_nonnull(strstr(tw_res.message, "catching up after a conflict failed: "));
 	ck_assert(tw_digest(p) == b.d);
 	ck_assert_uint_eq(ev_count, b.ev);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 }
 END_TEST
@@ -861,18 +702,18 @@ END_TEST
  * storage failure: rolled back, nothing changed. */
 START_TEST(failed_check_after_append_is_storage_failure)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &plain);
 	before b = take(p, &s);
 
-	s.check_rc = PWS_ERROR;
+	s.after_rc = PWS_ERROR;
 	s.rollbacks = 0;
 	FAILS(notifying_call(p), PWS_ESTORAGE);
 	ck_assert_uint_eq(s.rollbacks, 1);
 	unchanged(p, &s, b, &plain);
 	OK(notifying_call(p));
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -881,7 +722,7 @@ END_TEST
 START_TEST(conflict_outside_append_is_storage_failure)
 {
 	static const copts v1 = { 1, 0, 0, 1, 1 }, v1norb = { 1, 1, 0, 1, 1 };
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &v1);
 	before b = take(p, &s);
 
@@ -890,7 +731,7 @@ START_TEST(conflict_outside_append_is_storage_failure)
 	ck_assert_ptr_nonnull(strstr(tw_res.message, "storage put failed"));
 	unchanged(p, &s, b, &v1);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 
 	p = store_world(&s, &plain);
 	b = take(p, &s);
@@ -901,7 +742,7 @@ START_TEST(conflict_outside_append_is_storage_failure)
 	ck_assert_ptr_nonnull(strstr(tw_res.message, "storage commit failed"));
 	unchanged(p, &s, b, &plain);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 
 	p = store_world(&s, &v1norb);
 	b = take(p, &s);
@@ -911,7 +752,7 @@ START_TEST(conflict_outside_append_is_storage_failure)
 	unchanged(p, &s, b, &v1norb);
 	OK(notifying_call(p));
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 }
 END_TEST
@@ -919,7 +760,7 @@ END_TEST
 /* A bulk load into an empty store replaces nothing (no record to delete). */
 START_TEST(load_state_into_empty_store)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p, *q;
 
 	memset(&s, 0, sizeof s);
@@ -934,7 +775,7 @@ START_TEST(load_state_into_empty_store)
 	FAILS(notifying_call(q), PWS_ENOTFOUND); /* the load has no user dev */
 	pws_policy_free(q);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -942,18 +783,18 @@ END_TEST
  * PWS_EMISUSE (sync and revision), and the call it serves goes on. */
 START_TEST(storage_callback_reentry_is_misuse)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &plain);
 	before b = take(p, &s);
 
-	s.reenter = p;
+	s.hook_ctx = p;
 	OK(notifying_call(p));
-	s.reenter = NULL;
-	ck_assert_int_eq(s.reenter_sync, PWS_EMISUSE);
-	ck_assert_int_eq(s.reenter_rev, PWS_EMISUSE);
+	s.hook_ctx = NULL;
+	ck_assert_int_eq(reenter_sync, PWS_EMISUSE);
+	ck_assert_int_eq(reenter_rev, PWS_EMISUSE);
 	ck_assert(rev_of(p) == b.rev + 1);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -981,7 +822,7 @@ static void *interrupter(void *arg)
 
 START_TEST(policy_wait_feed_failure_and_signals)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &plain);
 	uint64_t r = 99;
 	struct sigaction sa, old;
@@ -997,7 +838,7 @@ START_TEST(policy_wait_feed_failure_and_signals)
 	ck_assert_int_eq(pws_policy_wait(p, rev_of(p) + 5, 20, &r), PWS_ETIMEOUT);
 	ck_assert_uint_gt(s.load_afters, 1);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 
 	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
 	memset(&sa, 0, sizeof sa);
@@ -1017,7 +858,7 @@ END_TEST
  * records, sends no notice: they were sent by the handle that made them. */
 START_TEST(replay_and_catch_up_send_no_events)
 {
-	cstore s;
+	mem_store s;
 	pws_policy *p = store_world(&s, &plain), *q;
 	uint64_t r = 0;
 
@@ -1040,7 +881,7 @@ START_TEST(replay_and_catch_up_send_no_events)
 	ck_assert_uint_eq(ev_count, 0);
 	pws_policy_free(q);
 	pws_policy_free(p);
-	cstore_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -1167,14 +1008,18 @@ typedef int (*ev_call)(pws_policy *p);
 /* Fails every allocation of the call in turn (once, then from then on):
  * PWS_ENOMEM, nothing changed, no event; then the call succeeds and
  * sends at least min_ev events to min_rcpt recipients. */
-static void ev_sweep(ev_call call, unsigned min_ev, size_t min_rcpt)
+static void ev_sweep_after(ev_call prepare, ev_call call, unsigned min_ev, size_t min_rcpt)
 {
 	int persistent;
 
 	tc_alloc_reset();
 	for (persistent = 0; persistent < 2; persistent++) {
 		pws_policy *p = events_world();
-		uint64_t d = tw_digest(p);
+		uint64_t d;
+
+		if (prepare)
+			OK(prepare(p));
+		d = tw_digest(p);
 		size_t k;
 		int rc = PWS_ENOMEM;
 
@@ -1199,6 +1044,11 @@ static void ev_sweep(ev_call call, unsigned min_ev, size_t min_rcpt)
 		pws_policy_free(p);
 		ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 	}
+}
+
+static void ev_sweep(ev_call call, unsigned min_ev, size_t min_rcpt)
+{
+	ev_sweep_after(NULL, call, min_ev, min_rcpt);
 }
 
 static int post_to_hub(pws_policy *p) /* VI5, split per organization (EV1) */
@@ -1230,6 +1080,11 @@ static int invite_partner(pws_policy *p) /* TT3: the invitee's address */
 static int convert_hub(pws_policy *p) /* CR4: every member */
 {
 	return pws_workspace_convert(p, "pam", "teamws", "converted", RES);
+}
+
+static int integrate_teamws(pws_policy *p)
+{
+	return pws_integration_enable(p, "pam", "teamws", RES);
 }
 
 static int migrate_both(pws_policy *p) /* TT3: one team notice naming both */
@@ -1282,6 +1137,16 @@ END_TEST
 START_TEST(events_oom_convert)
 {
 	ev_sweep(convert_hub, 1, NTEAMWS);
+}
+END_TEST
+
+/* INT1 (rev12): converting a workspace whose integration is on turns it
+ * off and tells its Workspace Admins, besides CR4's notice to every
+ * member: each allocation of the call failed in turn, PWS_ENOMEM, nothing
+ * changed, no event. */
+START_TEST(events_oom_convert_INT1_integration_off)
+{
+	ev_sweep_after(integrate_teamws, convert_hub, 2, NTEAMWS + 1);
 }
 END_TEST
 
@@ -1769,6 +1634,7 @@ Suite *pws_cover_core_suite(void)
 	tcase_add_test(tc, events_oom_enable_multi);
 	tcase_add_test(tc, events_oom_invite);
 	tcase_add_test(tc, events_oom_convert);
+	tcase_add_test(tc, events_oom_convert_INT1_integration_off);
 	tcase_add_test(tc, events_oom_migrate_many);
 	tcase_add_test(tc, events_oom_remove);
 	tcase_add_test(tc, events_oom_post_legacy);

@@ -12,6 +12,7 @@
 #include "test-common.h"
 #include "test-world.h"
 #include "storage-scenario.h"
+#include "mem-store.h"
 #include "../lib/core.h"
 #include "../lib/record.h"
 
@@ -20,142 +21,42 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* --- a store in memory ---------------------------------------------------- */
+/* --- a store in memory (tests/mem-store.h) ---------------------------------- */
 
-typedef struct mrec {
-	uint32_t kind;
-	char key[17];
-	unsigned char *data;
-	size_t len;
-} mrec;
+/* A store with no change sets: every put and del applies at once. When
+ * keep_from is set, del keeps the records from that key on: a compaction
+ * cut part way. */
+static uint64_t keep_from;
 
-typedef struct mstore {
-	mrec *v;
-	size_t n, cap;
-	int ignore_sink; /* a store that goes on after the sink refused */
-	int puts;        /* records written */
-	uint64_t keep_from; /* del keeps the keys from this one on (0: none):
-	                     * a compaction cut part way */
-} mstore;
-
-static void m_free(mstore *s)
+static int keep_late(const mem_store *s, uint32_t kind, const char *key, size_t key_len)
 {
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		free(s->v[i].data);
-	free(s->v);
-	memset(s, 0, sizeof(*s));
-}
-
-static int m_feed(mstore *s, const char *after, size_t after_len, pws_storage_sink sink,
-                  void *sink_ctx)
-{
-	size_t i;
-
-	for (i = 0; i < s->n; i++) {
-		int rc;
-
-		if (after_len && memcmp(s->v[i].key, after, 16) <= 0)
-			continue;
-		rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, 16, s->v[i].data, s->v[i].len);
-		if (rc && !s->ignore_sink)
-			return rc;
-	}
-	return PWS_OK;
-}
-
-static int m_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
-{
-	return m_feed(ctx, NULL, 0, sink, sink_ctx);
-}
-
-static int m_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
-                        void *sink_ctx)
-{
-	return m_feed(ctx, key, key_len, sink, sink_ctx);
-}
-
-static int m_put(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
-                 size_t len)
-{
-	mstore *s = ctx;
-	mrec *r;
-
+	(void)s, (void)kind;
 	ck_assert_uint_eq(key_len, 16);
-	if (s->n == s->cap) {
-		s->cap = s->cap ? 2 * s->cap : 64;
-		s->v = realloc(s->v, s->cap * sizeof(*s->v));
-		ck_assert_ptr_nonnull(s->v);
-	}
-	r = &s->v[s->n++];
-	r->kind = kind;
-	memcpy(r->key, key, 16);
-	r->key[16] = '\0';
-	r->data = malloc(len ? len : 1);
-	ck_assert_ptr_nonnull(r->data);
-	memcpy(r->data, data, len);
-	r->len = len;
-	s->puts++;
-	return PWS_OK;
-}
-
-static int m_append(void *ctx, uint32_t kind, const char *key, size_t key_len,
-                    const void *data, size_t len)
-{
-	mstore *s = ctx;
-	size_t i;
-
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].kind == kind && !memcmp(s->v[i].key, key, 16))
-			return PWS_ECONFLICT;
-	return m_put(ctx, kind, key, key_len, data, len);
-}
-
-static int m_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
-{
-	mstore *s = ctx;
-	size_t i;
-
-	ck_assert_uint_eq(key_len, 16);
-	if (s->keep_from && strtoull(key, NULL, 16) >= s->keep_from)
-		return PWS_OK;
-	for (i = 0; i < s->n; i++)
-		if (s->v[i].kind == kind && !memcmp(s->v[i].key, key, 16)) {
-			free(s->v[i].data);
-			memmove(&s->v[i], &s->v[i + 1], (s->n - i - 1) * sizeof(*s->v));
-			s->n--;
-			return PWS_OK;
-		}
-	return PWS_OK;
-}
-
-static void m_close(void *ctx)
-{
-	(void)ctx;
+	return keep_from && strtoull(key, NULL, 16) >= keep_from;
 }
 
 /* Options opening a handle on s (with load_after when sync is set, and
  * append, for many writers, when it is 2). */
-static void m_options(mstore *s, pws_storage_ops *ops, pws_policy_options *o, int sync)
+static void m_options(mem_store *s, pws_storage_ops *ops, pws_policy_options *o, int sync)
 {
-	*ops = (pws_storage_ops)PWS_STORAGE_OPS_INIT;
+	*ops = mem_store_ops_v2(s);
 	*o = (pws_policy_options)PWS_POLICY_OPTIONS_INIT;
-	ops->ctx = s;
-	ops->load = m_load;
-	ops->put = m_put;
-	ops->close = m_close;
-	ops->del = m_del;
-	if (sync)
-		ops->load_after = m_load_after;
-	if (sync == 2)
-		ops->append = m_append;
+	ops->begin = NULL;
+	ops->commit = NULL;
+	ops->rollback = NULL;
+	ops->wait = NULL;
+	if (!sync)
+		ops->load_after = NULL;
+	if (sync != 2)
+		ops->append = NULL;
+	s->direct = 1;
+	s->keep = keep_late;
 	o->storage = ops;
 }
 
 /* Records into s the first `steps` steps of the storage scenario (one
  * call of every mutating kind); returns the digest of the state built. */
-static uint64_t m_record(mstore *s, int steps)
+static uint64_t m_record(mem_store *s, int steps)
 {
 	pws_storage_ops ops;
 	pws_policy_options o;
@@ -173,7 +74,7 @@ static uint64_t m_record(mstore *s, int steps)
 }
 
 /* Opens s; returns the code, the digest of the state loaded in *d. */
-static int m_open(mstore *s, uint64_t *d, int fault_alloc)
+static int m_open(mem_store *s, uint64_t *d, int fault_alloc)
 {
 	pws_storage_ops ops;
 	pws_policy_options o;
@@ -204,7 +105,7 @@ static int m_open(mstore *s, uint64_t *d, int fault_alloc)
  * (and over every record after it). Refused, as by a store that stops. */
 START_TEST(store_going_on_after_a_refusal_still_refused)
 {
-	mstore s;
+	mem_store s;
 	uint64_t d;
 	int damaged;
 
@@ -219,7 +120,7 @@ START_TEST(store_going_on_after_a_refusal_still_refused)
 		ck_assert_msg(m_open(&s, &d, 0) == PWS_ESTORAGE,
 		              "record %d damaged: a store going on opened", damaged);
 		ck_assert_int_eq(s.puts, 8); /* nothing written */
-		m_free(&s);
+		mem_store_clear(&s);
 	}
 	/* the record the refusal is about may also be the last one */
 	memset(&s, 0, sizeof s);
@@ -227,7 +128,7 @@ START_TEST(store_going_on_after_a_refusal_still_refused)
 	s.v[2].key[15] = '7'; /* a gap */
 	s.ignore_sink = 1;
 	ck_assert_int_eq(m_open(&s, NULL, 0), PWS_ESTORAGE);
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -237,7 +138,7 @@ END_TEST
  * does not move past it. */
 START_TEST(sync_going_on_after_a_refusal_stops_at_it)
 {
-	mstore s;
+	mem_store s;
 	pws_storage_ops ops;
 	pws_policy_options o;
 	pws_policy *p = NULL, *w = NULL;
@@ -261,7 +162,7 @@ START_TEST(sync_going_on_after_a_refusal_stops_at_it)
 	ck_assert_uint_eq(tw_digest(p), tw_digest(w));
 	pws_policy_free(w);
 	pws_policy_free(p);
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -274,7 +175,7 @@ END_TEST
  * the store loads too. */
 START_TEST(sync_over_a_compaction_cut_part_way)
 {
-	mstore s;
+	mem_store s;
 	pws_storage_ops ops;
 	pws_policy_options o;
 	pws_policy *r0 = NULL, *r2 = NULL, *w = NULL;
@@ -290,7 +191,7 @@ START_TEST(sync_over_a_compaction_cut_part_way)
 	ck_assert_int_eq(pws_policy_new(&r2, &o), PWS_OK); /* at revision 2 */
 	for (; i < 8; i++)
 		ck_assert_int_eq(storage_step(w, i), PWS_OK);
-	s.keep_from = 6; /* records 6..8 survive the compaction */
+	keep_from = 6; /* records 6..8 survive the compaction */
 	OK(pws_compact(w, RES));
 	ck_assert_uint_eq(s.n, 4);
 	ck_assert_str_eq(s.v[0].key, "0000000000000006");
@@ -310,14 +211,13 @@ START_TEST(sync_over_a_compaction_cut_part_way)
 	ck_assert_uint_eq(d, tw_digest(w));
 	/* the records in front of the image without it: a gap, refused */
 	ck_assert_uint_eq(s.n, 5);
-	free(s.v[3].data); /* the image */
-	free(s.v[4].data); /* record 10 */
-	s.n = 3; /* 6, 7, 8 only */
+	mem_store_truncate(&s, 3); /* 6, 7, 8 only: the image and record 10 lost */
 	ck_assert_int_eq(m_open(&s, NULL, 0), PWS_ESTORAGE);
 	pws_policy_free(r0);
 	pws_policy_free(r2);
 	pws_policy_free(w);
-	m_free(&s);
+	mem_store_clear(&s);
+	keep_from = 0;
 }
 END_TEST
 
@@ -327,7 +227,7 @@ END_TEST
  * too: the handle keeps its state and revision. */
 START_TEST(sync_over_a_whole_compaction_and_a_gap)
 {
-	mstore s;
+	mem_store s;
 	pws_storage_ops ops;
 	pws_policy_options o;
 	pws_policy *r = NULL, *g = NULL, *w = NULL;
@@ -346,7 +246,7 @@ START_TEST(sync_over_a_whole_compaction_and_a_gap)
 		ck_assert_int_eq(storage_step(w, i), PWS_OK);
 	/* records 3 and 4 lost: g sees 5 and 6 out of sequence, no image */
 	{
-		mrec *all = s.v;
+		mem_rec *all = s.v;
 
 		s.v = all + 4;
 		s.n = 2;
@@ -368,7 +268,7 @@ START_TEST(sync_over_a_whole_compaction_and_a_gap)
 	pws_policy_free(r);
 	pws_policy_free(g);
 	pws_policy_free(w);
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -378,7 +278,7 @@ END_TEST
  * nothing of it is written or applied. */
 START_TEST(conflict_catch_up_meeting_damage_fails_the_call)
 {
-	mstore s;
+	mem_store s;
 	pws_storage_ops ops;
 	pws_policy_options o;
 	pws_policy *a = NULL, *b = NULL;
@@ -410,7 +310,7 @@ START_TEST(conflict_catch_up_meeting_damage_fails_the_call)
 	ck_assert_uint_eq(tw_digest(a), tw_digest(b));
 	pws_policy_free(a);
 	pws_policy_free(b);
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -428,7 +328,7 @@ START_TEST(load_state_losing_a_race_is_not_redone)
 	pws_load_workspace ws[1] = {{"api-hub", "API hub", "acme", PWS_VIS_TEAM, 0, 0}};
 	pws_load_membership m[1] = {{0, 0, NULL, PWS_ROLE_ADMIN, 0}};
 	pws_load l = {PWS_LOAD_VERSION, teams, sizeof teams - 1, u, 1, ws, 1, m, 1};
-	mstore s;
+	mem_store s;
 	pws_storage_ops ops;
 	pws_policy_options o;
 	pws_policy *a = NULL, *b = NULL;
@@ -452,7 +352,7 @@ START_TEST(load_state_losing_a_race_is_not_redone)
 	ck_assert_uint_eq(tw_digest(a), tw_digest(b));
 	pws_policy_free(a);
 	pws_policy_free(b);
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -464,7 +364,7 @@ END_TEST
  * handle, nothing leaked; then it loads the state recorded. */
 START_TEST(store_load_out_of_memory_at_every_allocation)
 {
-	mstore s;
+	mem_store s;
 	uint64_t want, got = 0;
 	size_t n, allocs;
 
@@ -485,7 +385,7 @@ START_TEST(store_load_out_of_memory_at_every_allocation)
 	ck_assert_int_eq(m_open(&s, &got, 1), PWS_OK);
 	ck_assert_uint_eq(got, want);
 	ck_assert_uint_eq(s.puts, STORAGE_STEPS); /* a load writes nothing */
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -494,7 +394,7 @@ END_TEST
  * sync finishes it to the state the writer built. */
 START_TEST(sync_out_of_memory_at_every_allocation)
 {
-	mstore s, view;
+	mem_store s, view;
 	pws_storage_ops ops, vops;
 	pws_policy_options o, vo;
 	pws_policy *w = NULL;
@@ -543,7 +443,7 @@ START_TEST(sync_out_of_memory_at_every_allocation)
 	ck_assert_int_gt(failed, 10);
 	ck_assert_int_eq(s.puts, STORAGE_STEPS);
 	pws_policy_free(w);
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 
@@ -790,14 +690,14 @@ static int reenter_put(void *ctx, uint32_t kind, const char *key, size_t key_len
 		g_in_rc[2] = pws_user_get_team(g_in, buf, sizeof buf, "pm", &g_in_need[0]);
 		g_in_rc[3] = pws_element_get_workspace(g_in, buf, sizeof buf, "col", &g_in_need[1]);
 	}
-	return m_put(ctx, kind, key, key_len, data, len);
+	return mem_store_put(ctx, kind, key, key_len, data, len);
 }
 
 /* The getters of calls.c called by a store's callback, inside the write
  * lock of a call: PWS_EMISUSE (not a deadlock), every output reset. */
 START_TEST(getters_inside_a_write_are_misuse)
 {
-	mstore s;
+	mem_store s;
 	pws_storage_ops ops;
 	pws_policy_options o;
 	int i;
@@ -835,7 +735,7 @@ START_TEST(getters_inside_a_write_are_misuse)
 	}
 	pws_policy_free(g_in);
 	g_in = NULL;
-	m_free(&s);
+	mem_store_clear(&s);
 }
 END_TEST
 

@@ -18,6 +18,7 @@
  */
 #include "test-world.h"
 #include "torn-store.h"
+#include "../lib/core.h"
 #include "../lib/image.h"
 
 #include <stdint.h>
@@ -1009,12 +1010,13 @@ END_TEST
 	"{\"id\":\"d\",\"name\":\"D\",\"plan\":\"free\"},{\"id\":\"e\",\"name\":\"E\",\"plan\":\"free\"}," \
 	"{\"id\":\"f\",\"name\":\"F\",\"plan\":\"free\"}]}"
 
-/* Many users and workspaces (tables reserved once for all), a legacy
+/* Many users and workspaces (tables reserved once for all; pad bytes
+ * added to the workspaces' ids, 250 at most an id, in their order), a legacy
  * workspace whose partners came through a domain no team holds, a run of
  * 8 team members of one workspace (its group sized once), partners of
  * team o listed under two organization entries (the group grows row by
  * row) and a partner of a removed team. */
-static void b_many(bbuf *w)
+static void b_many_padded(bbuf *w, size_t pad)
 {
 	bws tw = { "tw", "TW", "t", NULL, PWS_VIS_PARTNER, PWS_MODE_SINGLE, PWS_MODEL_TEAM_TO_TEAM,
 	           PWS_LC_ACTIVE, 1, 0, 0, 0, 0 };
@@ -1035,11 +1037,18 @@ static void b_many(bbuf *w)
 	b_ws(w, &lw);
 	for (i = 2; i < 40; i++) {
 		bws f = { NULL, "X", "t", NULL, PWS_VIS_TEAM, 0, 0, PWS_LC_ACTIVE, 0, 0, 0, 0, 0 };
+		char padded[256];
+		size_t n = pad < 250 ? pad : 250; /* an id has at most 255 bytes */
 
+		pad -= n;
 		snprintf(id, sizeof id, "w%d", i);
-		f.id = id;
+		memset(padded, 'p', sizeof padded);
+		memcpy(padded, id, strlen(id));
+		padded[strlen(id) + n] = '\0';
+		f.id = padded;
 		b_ws(w, &f);
 	}
+	ck_assert_uint_eq(pad, 0);
 	b_u32(w, 4);
 	b_str(w, "o");
 	b_str(w, "o");
@@ -1054,6 +1063,11 @@ static void b_many(bbuf *w)
 	for (i = 26; i < 29; i++)
 		b_row(w, 1, (uint32_t)i, 2, 0, PWS_ROLE_VIEWER, 0);
 	b_row(w, 0, 29, 3, 0, PWS_ROLE_VIEWER, 0);
+}
+
+static void b_many(bbuf *w)
+{
+	b_many_padded(w, 0);
 }
 
 /* Loads json + w's section into a fresh policy with every allocation
@@ -1117,6 +1131,85 @@ START_TEST(image_load_many_out_of_memory)
 		b_u32(&w, 0);
 		p = image_oom_sweep(IMG_JSON, &w);
 		ck_assert_int_eq(pws_workspace_get(p, NULL, NULL, NULL, NULL, "w0"), PWS_OK);
+		pws_policy_free(p);
+		free(w.b);
+	}
+}
+END_TEST
+
+/* The legacy partners' organization (a domain, S9) is interned after the
+ * workspaces' ids, into the model's string arena (lib/model.c), which
+ * takes a new block only when its current one is full. The workspaces'
+ * ids are padded by one byte more after another until the domain is the
+ * first string of a new block; there the image
+ * is loaded with every allocation failed in turn, so that the intern of
+ * the organization fails: PWS_ENOMEM, nothing changed, nothing leaked
+ * (image_oom_sweep); then it loads with the legacy partner. */
+START_TEST(image_load_oom_interning_a_legacy_organization)
+{
+	size_t pad, fills = 0;
+
+	for (pad = 1; pad <= 38 * 250 && !fills; pad++) {
+		pws_policy *p;
+		bbuf w;
+
+		b_many_padded(&w, pad);
+		ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+		OK(pws__image_load(p, IMG_JSON8, strlen(IMG_JSON8), w.b, w.n, RES));
+		/* "zz.com" opened the block the arena now fills */
+		if (p->m.strs.used == sizeof "zz.com") {
+			pws_policy_free(p);
+			p = image_oom_sweep(IMG_JSON8, &w);
+			expect_member(p, "lw", "u28", PWS_ROLE_VIEWER, 0, 1);
+			fills++;
+		}
+		pws_policy_free(p);
+		free(w.b);
+	}
+	ck_assert_uint_eq(fills, 1);
+}
+END_TEST
+
+/* n users with no team, each on a domain of its own: the image reserves
+ * atoms (addresses and domains) for one domain in eight users, so the
+ * atoms' tables grow during the load, at an address or at a domain as n
+ * is even or odd (snapshot.c user_add_a). */
+static void b_own_domains(bbuf *w, int n)
+{
+	char id[16], email[32];
+	int i;
+
+	b_head(w);
+	b_u32(w, (uint32_t)n);
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "u%d", i);
+		snprintf(email, sizeof email, "u%d@d%d.org", i, i);
+		b_user(w, id, email, NULL, 0, 0);
+	}
+	b_u32(w, 0); /* workspaces */
+	b_u32(w, 0); /* organizations */
+	b_u32(w, 0); /* rows */
+}
+
+/* Users on domains of their own, for a run of counts: every allocation of
+ * the load failed in turn, the growth of the atoms' tables at an address
+ * and at a domain among them: PWS_ENOMEM, nothing changed, nothing leaked
+ * (image_oom_sweep); then it loads, every address kept. */
+START_TEST(image_load_oom_while_the_atoms_grow)
+{
+	int n;
+
+	for (n = 40; n < 48; n++) {
+		char want[48], *a;
+		pws_policy *p;
+		bbuf w;
+
+		b_own_domains(&w, n);
+		p = image_oom_sweep(IMG_JSON, &w);
+		a = tw_snapshot_text(p);
+		snprintf(want, sizeof want, "\"u%d@d%d.org\"", n - 1, n - 1);
+		ck_assert_ptr_nonnull(strstr(a, want));
+		free(a);
 		pws_policy_free(p);
 		free(w.b);
 	}
@@ -1398,6 +1491,8 @@ Suite *pws_cover_snap2_suite(void)
 	tcase_add_test(tc, image_loads_removed_references_and_legacy_partners);
 	tcase_add_test(tc, image_load_out_of_memory);
 	tcase_add_test(tc, image_load_many_out_of_memory);
+	tcase_add_test(tc, image_load_oom_interning_a_legacy_organization);
+	tcase_add_test(tc, image_load_oom_while_the_atoms_grow);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("compact");
 	tcase_set_timeout(tc, 120);

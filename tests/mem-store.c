@@ -26,6 +26,19 @@ static void *dup_bytes(const void *p, size_t n)
 	return q;
 }
 
+/* A key: its bytes and a NUL. */
+static char *dup_key(const char *k, size_t n)
+{
+	char *q = malloc(n + 1);
+
+	if (!q)
+		abort();
+	if (n)
+		memcpy(q, k, n);
+	q[n] = '\0';
+	return q;
+}
+
 static void *grow(void *v, size_t *cap, size_t first, size_t size)
 {
 	*cap = *cap ? 2 * *cap : first;
@@ -54,6 +67,15 @@ static int fails(mem_store *s)
 	return f;
 }
 
+/* A scripted answer, given once. */
+static int once(int *rc)
+{
+	int r = *rc;
+
+	*rc = 0;
+	return r;
+}
+
 static int fail_code(const mem_store *s)
 {
 	return s->fail_code ? s->fail_code : PWS_ESTORAGE;
@@ -63,7 +85,7 @@ static mem_rec *stage(mem_store *s, uint32_t kind, const char *key, size_t key_l
 {
 	mem_rec *r;
 
-	if (!s->open)
+	if (!s->open && !s->direct)
 		broken(del ? "del outside a change set" : "put outside a change set");
 	if (s->sn == s->scap)
 		s->stage = grow(s->stage, &s->scap, 8, sizeof(mem_rec));
@@ -71,9 +93,30 @@ static mem_rec *stage(mem_store *s, uint32_t kind, const char *key, size_t key_l
 	memset(r, 0, sizeof(*r));
 	r->del = del;
 	r->kind = kind;
-	r->key = dup_bytes(key, key_len);
+	r->key = dup_key(key, key_len);
 	r->key_len = key_len;
 	return r;
+}
+
+static void apply_del(mem_store *s, const mem_rec *d);
+static int apply(mem_store *s);
+
+/* Outside a change set of a direct store: what was staged applies now. */
+static void direct(mem_store *s)
+{
+	if (!s->open)
+		(void)apply(s);
+}
+
+/* The open change set is dropped. */
+static void drop(mem_store *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->sn; i++)
+		rec_free(&s->stage[i]);
+	s->sn = 0;
+	s->open = 0;
 }
 
 int mem_store_begin(void *ctx)
@@ -82,8 +125,9 @@ int mem_store_begin(void *ctx)
 
 	if (fails(s))
 		return fail_code(s);
-	if (s->open)
+	if (s->open && !s->no_rollback)
 		broken("begin while a change set is open");
+	drop(s);
 	s->open = 1;
 	return PWS_OK;
 }
@@ -96,11 +140,15 @@ int mem_store_put(void *ctx, uint32_t kind, const char *key, size_t key_len, con
 
 	if (s->on_put)
 		s->on_put(s);
+	if (s->put_rc)
+		return once(&s->put_rc);
 	if (fails(s))
 		return fail_code(s);
 	r = stage(s, kind, key, key_len, 0);
 	r->data = dup_bytes(data, len);
 	r->len = len;
+	s->puts++;
+	direct(s);
 	return PWS_OK;
 }
 
@@ -111,6 +159,7 @@ int mem_store_del(void *ctx, uint32_t kind, const char *key, size_t key_len)
 	if (fails(s))
 		return fail_code(s);
 	stage(s, kind, key, key_len, 1);
+	direct(s);
 	return PWS_OK;
 }
 
@@ -118,7 +167,7 @@ static void apply_del(mem_store *s, const mem_rec *d)
 {
 	size_t i;
 
-	if (s->del_noop)
+	if (s->del_noop || (s->keep && s->keep(s, d->kind, d->key, d->key_len)))
 		return;
 	for (i = 0; i < s->n; i++)
 		if (s->v[i].kind == d->kind && s->v[i].key_len == d->key_len &&
@@ -131,13 +180,11 @@ static void apply_del(mem_store *s, const mem_rec *d)
 	broken("del of a key that is not stored");
 }
 
-int mem_store_commit(void *ctx)
+/* The change set applies, in the order written. */
+static int apply(mem_store *s)
 {
-	mem_store *s = ctx;
 	size_t i;
 
-	if (fails(s))
-		return fail_code(s);
 	for (i = 0; i < s->sn; i++) {
 		if (s->stage[i].del) {
 			apply_del(s, &s->stage[i]);
@@ -153,31 +200,90 @@ int mem_store_commit(void *ctx)
 	return PWS_OK;
 }
 
+int mem_store_commit(void *ctx)
+{
+	mem_store *s = ctx;
+
+	if (s->commit_rc)
+		return once(&s->commit_rc);
+	if (fails(s))
+		return fail_code(s);
+	return apply(s);
+}
+
 int mem_store_rollback(void *ctx)
 {
 	mem_store *s = ctx;
+
+	s->rollbacks++;
+	drop(s);
+	return PWS_OK;
+}
+
+/* -1, 0, 1 as key a sorts before, with, after key b (bytewise, a prefix first). */
+static int key_cmp(const char *a, size_t an, const char *b, size_t bn)
+{
+	int c = memcmp(a, b, an < bn ? an : bn);
+
+	return c ? c : (an > bn) - (an < bn);
+}
+
+/* Hands the records whose key sorts after `after` (all when NULL) to sink. */
+static int feed(mem_store *s, const char *after, size_t after_len, pws_storage_sink sink,
+                void *sink_ctx)
+{
 	size_t i;
 
-	for (i = 0; i < s->sn; i++)
-		rec_free(&s->stage[i]);
-	s->sn = 0;
-	s->open = 0;
+	for (i = 0; i < s->n; i++) {
+		int rc;
+
+		if (after && key_cmp(s->v[i].key, s->v[i].key_len, after, after_len) <= 0)
+			continue;
+		rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].key_len, s->v[i].data,
+		          s->v[i].len);
+		if (rc && !s->ignore_sink)
+			return rc;
+	}
 	return PWS_OK;
 }
 
 int mem_store_load(void *ctx, pws_storage_sink sink, void *sink_ctx)
 {
+	return feed(ctx, NULL, 0, sink, sink_ctx);
+}
+
+int mem_store_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+                         void *sink_ctx)
+{
+	mem_store *s = ctx;
+
+	s->load_afters++;
+	if (s->after_rc)
+		return once(&s->after_rc);
+	return feed(s, key ? key : "", key_len, sink, sink_ctx);
+}
+
+int mem_store_append(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                     size_t len)
+{
 	mem_store *s = ctx;
 	size_t i;
 
-	for (i = 0; i < s->n; i++) {
-		int rc = sink(sink_ctx, s->v[i].kind, s->v[i].key, s->v[i].key_len, s->v[i].data,
-		              s->v[i].len);
-
-		if (rc)
-			return rc;
+	s->appends++;
+	if (s->conflicts > 0) {
+		s->conflicts--;
+		return PWS_ECONFLICT;
 	}
-	return PWS_OK;
+	for (i = 0; i < s->n; i++)
+		if (s->v[i].kind == kind && key_cmp(s->v[i].key, s->v[i].key_len, key, key_len) == 0)
+			return PWS_ECONFLICT;
+	return mem_store_put(s, kind, key, key_len, data, len);
+}
+
+int mem_store_wait(void *ctx, int timeout_ms)
+{
+	(void)timeout_ms;
+	return ((mem_store *)ctx)->wait_rc;
 }
 
 void mem_store_close(void *ctx)
@@ -197,6 +303,16 @@ pws_storage_ops mem_store_ops(mem_store *s)
 	ops.commit = mem_store_commit;
 	ops.rollback = mem_store_rollback;
 	ops.close = mem_store_close;
+	return ops;
+}
+
+pws_storage_ops mem_store_ops_v2(mem_store *s)
+{
+	pws_storage_ops ops = mem_store_ops(s);
+
+	ops.append = mem_store_append;
+	ops.load_after = mem_store_load_after;
+	ops.wait = mem_store_wait;
 	return ops;
 }
 
@@ -225,10 +341,16 @@ void mem_store_add(mem_store *s, uint32_t kind, const void *key, size_t key_len,
 	r = &s->v[s->n++];
 	memset(r, 0, sizeof(*r));
 	r->kind = kind;
-	r->key = dup_bytes(key, key_len);
+	r->key = dup_key(key, key_len);
 	r->key_len = key_len;
 	r->data = dup_bytes(data, len);
 	r->len = len;
+}
+
+void mem_store_truncate(mem_store *s, size_t n)
+{
+	while (s->n > n)
+		rec_free(&s->v[--s->n]);
 }
 
 uint64_t mem_store_hash(const mem_store *s)

@@ -20,7 +20,19 @@
  * A broken promise of the library (begin inside a change set, put or del
  * outside one, del of a key not stored) prints what broke and aborts: a
  * Check test then fails on the signal, a fuzz target saves its input.
+ * (For a table without rollback, no_rollback set, begin drops what a
+ * failed call left open.)
  * A zeroed mem_store is an empty store; mem_store_clear() frees it.
+ *
+ * Version 2 (mem_store_ops_v2: many writers): append answers
+ * PWS_ECONFLICT when a record of its kind and key is stored (another
+ * writer was first) or while `conflicts` counts down, else it puts;
+ * load_after hands back the records whose key sorts after the one given
+ * (bytewise, a shorter key first); wait answers wait_rc. A table without
+ * begin, commit and rollback is a store with `direct` set: put and del
+ * outside a change set apply at once. Scripted answers (put_rc, commit_rc,
+ * after_rc) are given once, then cleared. Every key is stored with a NUL
+ * after its key_len bytes (the library's keys are text).
  * SPDX-License-Identifier: MIT
  */
 #ifndef PWS_MEM_STORE_H
@@ -62,6 +74,21 @@ struct mem_store {
 	/* called first in every put (a test re-entering the library) */
 	void (*on_put)(mem_store *s);
 	void *hook_ctx;       /* for on_put */
+	/* version 2 and the ways of other stores */
+	int direct;           /* put and del outside a change set apply at once */
+	int no_rollback;      /* a table without rollback: begin drops what a
+	                       * failed call left open */
+	int ignore_sink;      /* load and load_after go on after the sink refused,
+	                       * and answer PWS_OK (a store that ignores it) */
+	int conflicts;        /* the next appends answer PWS_ECONFLICT */
+	int put_rc;           /* the next put or append answers this (once) */
+	int commit_rc;        /* the next commit answers this (once) */
+	int after_rc;         /* the next load_after answers this (once) */
+	int wait_rc;          /* what wait answers */
+	size_t puts;          /* records put or appended */
+	size_t appends, load_afters, rollbacks; /* calls */
+	/* del keeps the record (and succeeds) when this says so */
+	int (*keep)(const mem_store *s, uint32_t kind, const char *key, size_t key_len);
 };
 
 /* The table's methods, ctx a mem_store (for a test building a partial table). */
@@ -73,9 +100,17 @@ int mem_store_del(void *ctx, uint32_t kind, const char *key, size_t key_len);
 int mem_store_commit(void *ctx);
 int mem_store_rollback(void *ctx);
 void mem_store_close(void *ctx);
+int mem_store_append(void *ctx, uint32_t kind, const char *key, size_t key_len, const void *data,
+                     size_t len);
+int mem_store_load_after(void *ctx, const char *key, size_t key_len, pws_storage_sink sink,
+                         void *sink_ctx);
+int mem_store_wait(void *ctx, int timeout_ms);
 
 /* The whole table on s (version PWS_STORAGE_OPS_VERSION, no append). */
 pws_storage_ops mem_store_ops(mem_store *s);
+
+/* The version-2 table on s: the whole table plus append, load_after, wait. */
+pws_storage_ops mem_store_ops_v2(mem_store *s);
 
 /* pws_policy_new on the whole table (and allocator a, if not NULL). */
 int mem_store_open(mem_store *s, const pws_allocator *a, pws_policy **p);
@@ -86,6 +121,9 @@ void mem_store_arm(mem_store *s, size_t n);
 /* Appends a committed record (a store built by hand). */
 void mem_store_add(mem_store *s, uint32_t kind, const void *key, size_t key_len, const void *data,
                    size_t len);
+
+/* Frees the committed records from the nth on (a store losing its tail). */
+void mem_store_truncate(mem_store *s, size_t n);
 
 /* FNV-1a over the committed records: "the store did not change". */
 uint64_t mem_store_hash(const mem_store *s);
