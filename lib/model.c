@@ -129,11 +129,12 @@ int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 	cap = need * 50 / 39 + 16;
 	if (cap > UINT32_MAX - 1)
 		return PWS_ENOMEM;
-	ns = pws__malloc(mem, (size_t)cap * sizeof(*ns));
+	/* and the sentinel after the last slot (pws__mtab_find_h) */
+	ns = pws__malloc(mem, (size_t)(cap + 1) * sizeof(*ns));
 	if (!ns)
 		return PWS_ENOMEM;
-	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
-	memset(ns, 0xff, (size_t)cap * sizeof(*ns)); /* ws = PWS__NONE: empty */
+	pws__huge_hint(ns, (size_t)(cap + 1) * sizeof(*ns));
+	memset(ns, 0xff, (size_t)(cap + 1) * sizeof(*ns)); /* ws = PWS__NONE: empty */
 	for (i = 0; t->s && i < t->cap; i++)
 		if (t->s[i].ws != PWS__NONE)
 			mtab_place(m, ns, (uint32_t)cap, t->s[i], mtab_home(m, &t->s[i], (uint32_t)cap), 0);

@@ -99,7 +99,8 @@ typedef struct pws__memb {
  * user_h) so that a check holding only the id strings can start the slot's
  * load before resolving them; load 0.78-0.92. */
 typedef struct pws__mtab {
-	pws__memb *s;
+	pws__memb *s;         /* cap slots, and after them one all ones (the
+	                       * wrap sentinel of pws__mtab_find_h) */
 	uint32_t n, cap;
 	uint64_t seed, mul;   /* key the placement (pws__mtab_seed) */
 	pws__umap *gpos;      /* while set (a migration): pair(group, user) ->
@@ -278,16 +279,21 @@ static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint3
 	/* distances 0..15: a slot whose stored field (15 - its distance) is
 	 * above 15 - d holds a key nearer its home than d; an empty slot
 	 * (field 15) ends every probe but at the home slot, whose successor
-	 * then ends it (nothing passes an empty slot) */
-	for (lim = PWS__MTAB_DMAX;; lim--) {
+	 * then ends it (nothing passes an empty slot). The slot after the
+	 * last (end, all ones) ends every probe that reaches it: there the
+	 * probe goes on at the first slot, at the same distance. */
+	for (lim = PWS__MTAB_DMAX;;) {
 		memcpy(&sk, s, sizeof sk);
 		if (sk == key)
 			return s;
-		if ((s->aux >> PWS__MTAB_DSHIFT) > lim)
-			return NULL;
-		if (++s == end)
+		if ((s->aux >> PWS__MTAB_DSHIFT) > lim) {
+			if (s != end)
+				return NULL;
 			s = t->s;
-		if (!lim)
+			continue;
+		}
+		s++;
+		if (!lim--)
 			break;
 	}
 	/* distance 16 and more: only a slot of a distance under 15 ends it */
@@ -295,10 +301,13 @@ static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint3
 		memcpy(&sk, s, sizeof sk);
 		if (sk == key)
 			return s;
-		if (s->aux >> PWS__MTAB_DSHIFT)
-			return NULL;
-		if (++s == end)
+		if (s->aux >> PWS__MTAB_DSHIFT) {
+			if (s != end)
+				return NULL;
 			s = t->s;
+			continue;
+		}
+		s++;
 	}
 }
 /* A check's lookup: any value but PWS__NONE when (ws, user) is a member,

@@ -83,6 +83,9 @@ static void ordered(const pws__model *m, const char *what, int step)
 		}
 	}
 	CHECK(n == t->n, "%s, step %d: %u slots used, n %u", what, step, n, t->n);
+	CHECK(!t->s || (t->s[t->cap].ws == PWS__NONE && t->s[t->cap].user == PWS__NONE &&
+	                t->s[t->cap].aux == PWS__NONE),
+	      "%s, step %d: the sentinel after the last slot changed", what, step);
 }
 
 /* Every key: present ones found with their payload, absent ones not. */
