@@ -89,9 +89,9 @@ static int mtab_nearer(const pws__model *m, const pws__memb *s, uint32_t cap, ui
 
 /* Robin Hood placement: x goes to slot j at distance d from its home (no
  * slot before j holds its key); a slot nearer its home than the carried
- * key is taken and its key carried on. */
-static void mtab_place(const pws__model *m, pws__memb *s, uint32_t cap, pws__memb x, uint32_t j,
-                       uint32_t d)
+ * key is taken and its key carried on. Returns the slot that was empty. */
+static uint32_t mtab_place(const pws__model *m, pws__memb *s, uint32_t cap, pws__memb x,
+                           uint32_t j, uint32_t d)
 {
 	for (;;) {
 		pws__memb *y = &s[j];
@@ -99,7 +99,7 @@ static void mtab_place(const pws__model *m, pws__memb *s, uint32_t cap, pws__mem
 		if (y->ws == PWS__NONE) {
 			x.aux = (x.aux & ~PWS__MTAB_DMASK) | mtab_dfield(d);
 			*y = x;
-			return;
+			return j;
 		}
 		if (mtab_nearer(m, s, cap, j, d)) {
 			pws__memb t = *y;
@@ -115,12 +115,85 @@ static void mtab_place(const pws__model *m, pws__memb *s, uint32_t cap, pws__mem
 	}
 }
 
+/* Robin Hood insertion of x at slot j, where its probe at distance d
+ * stops (empty, or a key nearer its home): the keys from j up to the next
+ * empty slot move one slot on, one farther from home each (a saturated
+ * field stays), which keeps the order; no key is hashed. */
+static void mtab_insert_at(pws__memb *s, uint32_t cap, pws__memb x, uint32_t j, uint32_t d)
+{
+	uint32_t k = j, i;
+
+	while (s[k].ws != PWS__NONE)
+		k = k + 1 == cap ? 0 : k + 1;
+	if (k < j) { /* the run wraps: its part at the start first */
+		memmove(s + 1, s, (size_t)k * sizeof(*s));
+		s[0] = s[cap - 1];
+		for (i = 0; i <= k; i++)
+			if (s[i].aux >> PWS__MTAB_DSHIFT)
+				s[i].aux -= 1u << PWS__MTAB_DSHIFT;
+		k = cap - 1;
+	}
+	memmove(s + j + 1, s + j, (size_t)(k - j) * sizeof(*s));
+	for (i = j + 1; i <= k; i++)
+		if (s[i].aux >> PWS__MTAB_DSHIFT)
+			s[i].aux -= 1u << PWS__MTAB_DSHIFT;
+	x.aux = (x.aux & ~PWS__MTAB_DMASK) | mtab_dfield(d);
+	s[j] = x;
+}
+
+/* Moves the keys of t into ns (cap slots, empty). Read from just after an
+ * empty slot, t's keys come in the order of their homes (Robin Hood order
+ * sorts a run by home), and a home in ns is monotone in a home in t (both
+ * scale the same placement word), but for keys of one home in t: each
+ * goes after the last one placed when its home is not before that one's
+ * (no probe), else by mtab_place. Positions count on past the table's
+ * end (u suffix) so that the order holds across the wrap. */
+static void mtab_rehash(const pws__model *m, const pws__mtab *t, pws__memb *ns, uint32_t cap)
+{
+	uint64_t last_u = 0, lhome_u = 0;
+	uint32_t i0, k;
+	int any = 0;
+
+	for (i0 = 0; t->s[i0].ws != PWS__NONE; i0++)
+		; /* an empty slot: the load is under 1 */
+	for (k = 1; k <= t->cap; k++) {
+		uint32_t i = (uint32_t)(((uint64_t)i0 + k) % t->cap);
+		const pws__memb *x = &t->s[i];
+		uint64_t hx, h_u;
+		uint32_t oh, h;
+		pws__memb y;
+
+		if (x->ws == PWS__NONE)
+			continue;
+		hx = pws__member_hx(m, x->ws, x->user);
+		oh = pws__mtab_home(t, hx, t->cap);
+		h = pws__mtab_home(t, hx, cap);
+		/* homes at or before i0 come after the table's end */
+		h_u = h + (oh <= i0 ? (uint64_t)cap : 0);
+		if (any && h_u < lhome_u) {
+			/* the shift ends in a gap before the last placed, or just
+			 * after it */
+			if (mtab_place(m, ns, cap, *x, h, 0) == (uint32_t)((last_u + 1) % cap))
+				last_u++;
+			continue;
+		}
+		if (!any || h_u > last_u)
+			last_u = h_u;
+		else
+			last_u++;
+		any = 1;
+		lhome_u = h_u;
+		y = *x;
+		y.aux = (y.aux & ~PWS__MTAB_DMASK) | mtab_dfield((uint32_t)(last_u - h_u));
+		ns[last_u % cap] = y;
+	}
+}
+
 int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 {
 	pws__mtab *t = &m->member_of;
 	uint64_t need = (uint64_t)t->n + more, cap;
 	pws__memb *ns;
-	uint32_t i;
 
 	/* at most 0.92, 0.78 after growing: the probe for an absent key stops
 	 * early (Robin Hood order), so the table runs fuller than pws__umap */
@@ -135,9 +208,8 @@ int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 		return PWS_ENOMEM;
 	pws__huge_hint(ns, (size_t)(cap + 1) * sizeof(*ns));
 	memset(ns, 0xff, (size_t)(cap + 1) * sizeof(*ns)); /* ws = PWS__NONE: empty */
-	for (i = 0; t->s && i < t->cap; i++)
-		if (t->s[i].ws != PWS__NONE)
-			mtab_place(m, ns, (uint32_t)cap, t->s[i], mtab_home(m, &t->s[i], (uint32_t)cap), 0);
+	if (t->s)
+		mtab_rehash(m, t, ns, (uint32_t)cap);
 	pws__free(mem, t->s);
 	t->s = ns;
 	t->cap = (uint32_t)cap;
@@ -165,7 +237,7 @@ int pws__mtab_put(pws__model *m, uint32_t ws, uint32_t user, uint32_t aux)
 	x.ws = ws;
 	x.user = user;
 	x.aux = aux;
-	mtab_place(m, t->s, t->cap, x, j, d);
+	mtab_insert_at(t->s, t->cap, x, j, d);
 	t->n++;
 	return 0;
 }
