@@ -443,8 +443,7 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	for (i = 0; i < m->wss.n; i++) {
 		pws__ws *w = WS(m, i);
 
-		if (!w->name_strs)
-			pws__free(mem, w->name);
+		pws__free(mem, w->name);
 		pws__free(mem, w->summary);
 		pws__free(mem, w->description);
 		pws__free(mem, w->note);

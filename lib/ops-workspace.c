@@ -150,7 +150,7 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
 	    pws__public_reserve(op.mem, m, w, visibility) ||
 	    !(id = pws__model_strdup(op.mem, m, workspace_id, strlen(workspace_id))) ||
-	    !(nm = pws__model_strdup(op.mem, m, name, strlen(name))) ||
+	    !(nm = pws__dup(&op, name)) ||
 	    (!direct && note && !(nt = pws__dup(&op, note))) ||
 	    (cr8 && cr8_prepare(&op, team, u))) {
 		rc = PWS_ENOMEM;
@@ -158,7 +158,6 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	}
 	W->id = id;
 	W->name = nm;
-	W->name_strs = 1;
 	/* said before the commit point (asked calls too) */
 	if (!direct) {
 		op.flags |= PWS_RESULT_PENDING;
@@ -189,9 +188,8 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, PWS__GRP_TEAM);
 	return pws__op_end(&op, PWS_OK);
 fail:
-	/* the arena's strings in reverse order (only the last is given back) */
-	pws__model_str_free(m, nm);
 	pws__model_str_free(m, id);
+	pws__free(op.mem, nm);
 	pws__free(op.mem, nt);
 	discard_slot(&op, w, groups_before);
 	return pws__op_end(&op, rc);
@@ -236,11 +234,10 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
 	    !(id = pws__model_strdup(op.mem, m, workspace_id, strlen(workspace_id))) ||
-	    !(nm = pws__model_strdup(op.mem, m, name, strlen(name))) ||
+	    !(nm = pws__dup(&op, name)) ||
 	    pws__op_persist(&op)) {
-		/* the arena's strings in reverse order (only the last is given back) */
-		pws__model_str_free(m, nm);
 		pws__model_str_free(m, id);
+		pws__free(op.mem, nm);
 		discard_slot(&op, w, groups_before);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
@@ -248,7 +245,6 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	pws__idh_push(&m->ws_ids, &m->ws_h, id);
 	W->id = id;
 	W->name = nm;
-	W->name_strs = 1;
 	make_partner(W);
 	W->model = PWS_MODEL_LEGACY;
 	pws__smap_put(&m->ws_ids, id, w);
@@ -410,14 +406,9 @@ PWS_EXTERN int pws_workspace_set_details(pws_policy *p, const char *actor,
 	dst[2] = &W->description;
 	for (i = 0; i < 3; i++)
 		if (in[i]) {
-			/* a name from the string arena stays there (its bytes go
-			 * with the model); the new one is an allocation of its own */
-			if (i || !W->name_strs)
-				pws__free(op.mem, *dst[i]);
+			pws__free(op.mem, *dst[i]);
 			*dst[i] = s[i];
 		}
-	if (in[0])
-		W->name_strs = 0;
 	return pws__op_end(&op, PWS_OK);
 }
 
