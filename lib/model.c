@@ -56,34 +56,160 @@ static uint32_t mtab_home(const pws__model *m, const pws__memb *x, uint32_t cap)
 	return pws__mtab_home(&m->member_of, pws__member_hx(m, x->ws, x->user), cap);
 }
 
+/* A slot's distance field (pws__mtab_find_h): DMAX - min(d, DMAX). */
+static uint32_t mtab_dfield(uint32_t d)
+{
+	return (PWS__MTAB_DMAX - (d < PWS__MTAB_DMAX ? d : PWS__MTAB_DMAX)) << PWS__MTAB_DSHIFT;
+}
+
+/* The true distance of occupied slot j of table s (cap slots) from its
+ * home: read from the slot while under DMAX, else computed from the
+ * hashes (rare: slots 15 or more from home). */
+static uint32_t mtab_dist(const pws__model *m, const pws__memb *s, uint32_t cap, uint32_t j)
+{
+	uint32_t f = s[j].aux >> PWS__MTAB_DSHIFT;
+
+	if (f)
+		return PWS__MTAB_DMAX - f;
+	return (uint32_t)(((uint64_t)j + cap - mtab_home(m, &s[j], cap)) % cap);
+}
+
+/* Whether occupied slot j holds a key nearer its home than d (true
+ * distances: the table's order, which pws__mtab_find_h's saturated reading
+ * relies on). */
+static int mtab_nearer(const pws__model *m, const pws__memb *s, uint32_t cap, uint32_t j,
+                       uint32_t d)
+{
+	uint32_t f = s[j].aux >> PWS__MTAB_DSHIFT;
+
+	if (f)
+		return PWS__MTAB_DMAX - f < d;
+	return d > PWS__MTAB_DMAX && mtab_dist(m, s, cap, j) < d;
+}
+
+/* Robin Hood placement: x goes to slot j at distance d from its home (no
+ * slot before j holds its key); a slot nearer its home than the carried
+ * key is taken and its key carried on. Returns the slot that was empty. */
+static uint32_t mtab_place(const pws__model *m, pws__memb *s, uint32_t cap, pws__memb x,
+                           uint32_t j, uint32_t d)
+{
+	for (;;) {
+		pws__memb *y = &s[j];
+
+		if (y->ws == PWS__NONE) {
+			x.aux = (x.aux & ~PWS__MTAB_DMASK) | mtab_dfield(d);
+			*y = x;
+			return j;
+		}
+		if (mtab_nearer(m, s, cap, j, d)) {
+			pws__memb t = *y;
+			uint32_t e = mtab_dist(m, s, cap, j);
+
+			x.aux = (x.aux & ~PWS__MTAB_DMASK) | mtab_dfield(d);
+			*y = x;
+			x = t;
+			d = e;
+		}
+		d++;
+		j = j + 1 == cap ? 0 : j + 1;
+	}
+}
+
+/* Robin Hood insertion of x at slot j, where its probe at distance d
+ * stops (empty, or a key nearer its home): the keys from j up to the next
+ * empty slot move one slot on, one farther from home each (a saturated
+ * field stays), which keeps the order; no key is hashed. */
+static void mtab_insert_at(pws__memb *s, uint32_t cap, pws__memb x, uint32_t j, uint32_t d)
+{
+	uint32_t k = j, i;
+
+	while (s[k].ws != PWS__NONE)
+		k = k + 1 == cap ? 0 : k + 1;
+	if (k < j) { /* the run wraps: its part at the start first */
+		memmove(s + 1, s, (size_t)k * sizeof(*s));
+		s[0] = s[cap - 1];
+		for (i = 0; i <= k; i++)
+			if (s[i].aux >> PWS__MTAB_DSHIFT)
+				s[i].aux -= 1u << PWS__MTAB_DSHIFT;
+		k = cap - 1;
+	}
+	memmove(s + j + 1, s + j, (size_t)(k - j) * sizeof(*s));
+	for (i = j + 1; i <= k; i++)
+		if (s[i].aux >> PWS__MTAB_DSHIFT)
+			s[i].aux -= 1u << PWS__MTAB_DSHIFT;
+	x.aux = (x.aux & ~PWS__MTAB_DMASK) | mtab_dfield(d);
+	s[j] = x;
+}
+
+/* Moves the keys of t into ns (cap slots, empty). Read from just after an
+ * empty slot, t's keys come in the order of their homes (Robin Hood order
+ * sorts a run by home), and a home in ns is monotone in a home in t (both
+ * scale the same placement word), but for keys of one home in t: each
+ * goes after the last one placed when its home is not before that one's
+ * (no probe), else by mtab_place. Positions count on past the table's
+ * end (u suffix) so that the order holds across the wrap. */
+static void mtab_rehash(const pws__model *m, const pws__mtab *t, pws__memb *ns, uint32_t cap)
+{
+	uint64_t last_u = 0, lhome_u = 0;
+	uint32_t i0, k;
+	int any = 0;
+
+	for (i0 = 0; t->s[i0].ws != PWS__NONE; i0++)
+		; /* an empty slot: the load is under 1 */
+	for (k = 1; k <= t->cap; k++) {
+		uint32_t i = (uint32_t)(((uint64_t)i0 + k) % t->cap);
+		const pws__memb *x = &t->s[i];
+		uint64_t hx, h_u;
+		uint32_t oh, h;
+		pws__memb y;
+
+		if (x->ws == PWS__NONE)
+			continue;
+		hx = pws__member_hx(m, x->ws, x->user);
+		oh = pws__mtab_home(t, hx, t->cap);
+		h = pws__mtab_home(t, hx, cap);
+		/* homes at or before i0 come after the table's end */
+		h_u = h + (oh <= i0 ? (uint64_t)cap : 0);
+		if (any && h_u < lhome_u) {
+			/* the shift ends in a gap before the last placed, or just
+			 * after it */
+			if (mtab_place(m, ns, cap, *x, h, 0) == (uint32_t)((last_u + 1) % cap))
+				last_u++;
+			continue;
+		}
+		if (!any || h_u > last_u)
+			last_u = h_u;
+		else
+			last_u++;
+		any = 1;
+		lhome_u = h_u;
+		y = *x;
+		y.aux = (y.aux & ~PWS__MTAB_DMASK) | mtab_dfield((uint32_t)(last_u - h_u));
+		ns[last_u % cap] = y;
+	}
+}
+
 int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 {
 	pws__mtab *t = &m->member_of;
 	uint64_t need = (uint64_t)t->n + more, cap;
 	pws__memb *ns;
-	uint32_t i;
 
-	/* the load of pws__umap: at most 0.85, 0.7 after growing */
-	if (need * 20 <= (uint64_t)t->cap * 17)
+	/* at most 0.92, 0.78 after growing: the probe for an absent key stops
+	 * early (Robin Hood order), so the table runs fuller than pws__umap */
+	if (need * 25 <= (uint64_t)t->cap * 23)
 		return PWS_OK;
-	cap = need * 10 / 7 + 16;
+	cap = need * 50 / 39 + 16;
 	if (cap > UINT32_MAX - 1)
 		return PWS_ENOMEM;
-	ns = pws__malloc(mem, (size_t)cap * sizeof(*ns));
+	/* and the sentinel after the last slot (pws__mtab_find_h) */
+	ns = pws__malloc(mem, (size_t)(cap + 1) * sizeof(*ns));
 	if (!ns)
 		return PWS_ENOMEM;
-	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
-	memset(ns, 0xff, (size_t)cap * sizeof(*ns)); /* ws = PWS__NONE: empty */
-	for (i = 0; t->s && i < t->cap; i++) {
-		uint32_t j;
-
-		if (t->s[i].ws == PWS__NONE)
-			continue;
-		j = mtab_home(m, &t->s[i], (uint32_t)cap);
-		while (ns[j].ws != PWS__NONE)
-			j = j + 1 == cap ? 0 : j + 1;
-		ns[j] = t->s[i];
-	}
+	pws__huge_hint(ns, (size_t)(cap + 1) * sizeof(*ns));
+	memset(ns, 0xff, (size_t)(cap + 1) * sizeof(*ns)); /* ws = PWS__NONE: empty */
+	if (t->s)
+		mtab_rehash(m, t, ns, (uint32_t)cap);
 	pws__free(mem, t->s);
 	t->s = ns;
 	t->cap = (uint32_t)cap;
@@ -92,24 +218,33 @@ int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 
 /* Inserts (ws, user) with its payload unless present (room reserved):
  * 0, or -1 when present (nothing changed). */
-static int mtab_put_new(pws__model *m, uint32_t ws, uint32_t user, uint32_t aux)
+int pws__mtab_put(pws__model *m, uint32_t ws, uint32_t user, uint32_t aux)
 {
 	pws__mtab *t = &m->member_of;
-	uint32_t j = pws__mtab_home(t, pws__member_hx(m, ws, user), t->cap);
+	uint32_t j = pws__mtab_home(t, pws__member_hx(m, ws, user), t->cap), d = 0;
+	pws__memb x;
 
-	while (t->s[j].ws != PWS__NONE) {
-		if (t->s[j].ws == ws && t->s[j].user == user)
+	/* the probe up to the first slot nearer its home (or empty): the key
+	 * is not past it, and belongs there */
+	for (;; d++, j = j + 1 == t->cap ? 0 : j + 1) {
+		const pws__memb *y = &t->s[j];
+
+		if (y->ws == ws && y->user == user)
 			return -1;
-		j = j + 1 == t->cap ? 0 : j + 1;
+		if (y->ws == PWS__NONE || mtab_nearer(m, t->s, t->cap, j, d))
+			break;
 	}
-	t->s[j].ws = ws;
-	t->s[j].user = user;
-	t->s[j].aux = aux;
+	x.ws = ws;
+	x.user = user;
+	x.aux = aux;
+	mtab_insert_at(t->s, t->cap, x, j, d);
 	t->n++;
 	return 0;
 }
 
-static void mtab_del(pws__model *m, uint32_t ws, uint32_t user)
+/* Backward-shift deletion: the slots after the removed one move back one
+ * place until an empty slot or one at its home. */
+void pws__mtab_del(pws__model *m, uint32_t ws, uint32_t user)
 {
 	pws__mtab *t = &m->member_of;
 	pws__memb *x = pws__mslot(m, ws, user);
@@ -117,19 +252,16 @@ static void mtab_del(pws__model *m, uint32_t ws, uint32_t user)
 
 	if (!x)
 		return;
-	j = k = (uint32_t)(x - t->s);
+	j = (uint32_t)(x - t->s);
 	for (;;) {
-		uint32_t home;
+		uint32_t e;
 
-		k = k + 1 == cap ? 0 : k + 1;
-		if (t->s[k].ws == PWS__NONE)
+		k = j + 1 == cap ? 0 : j + 1;
+		if (t->s[k].ws == PWS__NONE || !(e = mtab_dist(m, t->s, cap, k)))
 			break;
-		home = mtab_home(m, &t->s[k], cap);
-		/* move k back into the hole unless its home lies in (j, k] */
-		if ((uint32_t)((k - home + cap) % cap) >= (uint32_t)((k - j + cap) % cap)) {
-			t->s[j] = t->s[k];
-			j = k;
-		}
+		t->s[j] = t->s[k];
+		t->s[j].aux = (t->s[j].aux & ~PWS__MTAB_DMASK) | mtab_dfield(e - 1);
+		j = k;
 	}
 	memset(&t->s[j], 0xff, sizeof(t->s[j]));
 	t->n--;
@@ -622,6 +754,9 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
 	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key));
 	pws__group *G;
 
+	/* an organization must fit a membership slot's payload (25 bits) */
+	if (key != PWS__GRP_TEAM && key >= PWS__AUX_ORG_MAX)
+		return PWS__NONE;
 	if (g != PWS__NONE)
 		return pws__ids_reserve(mem, &GROUP(m, g)->list, 1) ? PWS__NONE : g;
 	if (pws__vec_reserve(mem, &m->groups, sizeof(pws__group), 1) ||
@@ -755,7 +890,7 @@ void pws__member_regroup(pws__model *m, uint32_t ws, uint32_t user, uint32_t org
 
 	if (key == org)
 		return;
-	x->aux = pws__aux_make(pws__aux_role(x->aux), pws__aux_lead(x->aux), org);
+	pws__aux_set(x, pws__aux_make(pws__aux_role(x->aux), pws__aux_lead(x->aux), org));
 	group_remove(m, ws, user, key);
 	group_add(m, ws, user, org, x->aux);
 }
@@ -766,7 +901,7 @@ void pws__member_set(pws__model *m, uint32_t ws, uint32_t user, int role, int le
 	uint32_t key = pws__aux_key(x->aux);
 	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key));
 
-	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, key);
+	pws__aux_set(x, pws__aux_make((uint32_t)role, (uint32_t)lead, key));
 	/* the group's entry carries a copy (pws__ge_make) */
 	GROUP(m, g)->list.v[group_pos(m, g, user)] = pws__ge_make(user, x->aux);
 }
@@ -777,7 +912,7 @@ void pws__member_set_at(pws__model *m, uint32_t g, uint32_t k, int role, int lea
 	uint32_t user = pws__ge_user(G->list.v[k]);
 	pws__memb *x = pws__mslot(m, G->ws, user);
 
-	x->aux = pws__aux_make((uint32_t)role, (uint32_t)lead, G->key);
+	pws__aux_set(x, pws__aux_make((uint32_t)role, (uint32_t)lead, G->key));
 	G->list.v[k] = pws__ge_make(user, x->aux);
 }
 
@@ -852,7 +987,7 @@ void pws__member_link(pws__model *m, uint32_t ws, uint32_t user, int role, int l
 
 	group_add(m, ws, user, org, aux);
 	pws__ids_push(&USER(m, user)->members, ws);
-	(void)mtab_put_new(m, ws, user, aux);
+	(void)pws__mtab_put(m, ws, user, aux);
 	pws__seat_count(m, ws, user, +1);
 }
 
@@ -863,7 +998,7 @@ int pws__member_link_bulk(pws__model *m, uint32_t g, uint32_t ws, uint32_t user,
 	uint32_t aux = pws__aux_make((uint32_t)role, (uint32_t)lead, G->key);
 
 	/* the slot is the membership: one probe finds a duplicate and inserts */
-	if (mtab_put_new(m, ws, user, aux))
+	if (pws__mtab_put(m, ws, user, aux))
 		return -1;
 	pws__ids_push(&G->list, pws__ge_make(user, aux));
 	pws__ids_push(&USER(m, user)->members, ws);
@@ -885,7 +1020,7 @@ void pws__member_unlink(pws__model *m, uint32_t ws, uint32_t user)
 			break;
 		}
 	group_remove(m, ws, user, pws__aux_key(pws__mslot(m, ws, user)->aux));
-	mtab_del(m, ws, user);
+	pws__mtab_del(m, ws, user);
 	pws__umap_del(&m->seen_of, pws__pair(ws, user));
 	pws__drop_editor(m, ws, user);
 }

@@ -94,11 +94,13 @@ typedef struct pws__memb {
 	uint32_t ws, user, aux;
 } pws__memb;
 
-/* The membership table: linear probing, placed by the ids' string hashes
- * (model.ws_h / user_h) so that a check holding only the id strings can
- * start the slot's load before resolving them; load 0.7-0.85. */
+/* The membership table: linear probing in Robin Hood order (see
+ * pws__mtab_find_h), placed by the ids' string hashes (model.ws_h /
+ * user_h) so that a check holding only the id strings can start the slot's
+ * load before resolving them; load 0.78-0.92. */
 typedef struct pws__mtab {
-	pws__memb *s;
+	pws__memb *s;         /* cap slots, and after them one all ones (the
+	                       * wrap sentinel of pws__mtab_find_h) */
 	uint32_t n, cap;
 	uint64_t seed, mul;   /* key the placement (pws__mtab_seed) */
 	pws__umap *gpos;      /* while set (a migration): pair(group, user) ->
@@ -107,6 +109,12 @@ typedef struct pws__mtab {
 } pws__mtab;
 
 #define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
+
+/* A slot's distance from its home, in its payload's top bits (see
+ * pws__mtab_find_h): the field holds PWS__MTAB_DMAX - min(distance, DMAX). */
+#define PWS__MTAB_DSHIFT 28
+#define PWS__MTAB_DMAX 15u
+#define PWS__MTAB_DMASK (PWS__MTAB_DMAX << PWS__MTAB_DSHIFT)
 
 enum { PWS__INV_OPEN = 1, PWS__INV_ACCEPTED = 2, PWS__INV_DECLINED = 3 };
 
@@ -241,12 +249,20 @@ static PWS__ALWAYS_INLINE void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t
 	if (t->s)
 		__builtin_prefetch(&t->s[pws__mtab_home(t, hx, t->cap)]);
 }
-/* The slot of (ws, user) given its placement input hx, or NULL. */
+/* The slot of (ws, user) given its placement input hx, or NULL.
+ * Robin Hood order: a slot's distance from its home (saturated at 15) is
+ * kept in its payload's top 4 bits, stored as 15 - distance so that an
+ * empty slot (all ones) reads as distance 0. A key at distance d from its
+ * home is never past a slot whose key is nearer its own home than d, so
+ * the probe for an absent key stops there (pws__mtab_reserve, mtab_put_new,
+ * mtab_del keep the order by true distances; a saturated slot is only
+ * "15 or more", which ends no probe of distance 15 or more). */
 static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint32_t user,
                                           uint64_t hx)
 {
 	pws__memb *s, *end;
 	uint64_t key, sk;
+	uint32_t lim;
 
 	if (!t->s)
 		return NULL;
@@ -260,14 +276,39 @@ static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint3
 #endif
 	s = t->s + pws__mtab_home(t, hx, t->cap);
 	end = t->s + t->cap;
-	while (s->ws != PWS__NONE) {
+	/* distances 0..15: a slot whose stored field (15 - its distance) is
+	 * above 15 - d holds a key nearer its home than d; an empty slot
+	 * (field 15) ends every probe but at the home slot, whose successor
+	 * then ends it (nothing passes an empty slot). The slot after the
+	 * last (end, all ones) ends every probe that reaches it: there the
+	 * probe goes on at the first slot, at the same distance. */
+	for (lim = PWS__MTAB_DMAX;;) {
 		memcpy(&sk, s, sizeof sk);
 		if (sk == key)
 			return s;
-		if (++s == end)
+		if ((s->aux >> PWS__MTAB_DSHIFT) > lim) {
+			if (s != end)
+				return NULL;
 			s = t->s;
+			continue;
+		}
+		s++;
+		if (!lim--)
+			break;
 	}
-	return NULL;
+	/* distance 16 and more: only a slot of a distance under 15 ends it */
+	for (;;) {
+		memcpy(&sk, s, sizeof sk);
+		if (sk == key)
+			return s;
+		if (s->aux >> PWS__MTAB_DSHIFT) {
+			if (s != end)
+				return NULL;
+			s = t->s;
+			continue;
+		}
+		s++;
+	}
 }
 /* A check's lookup: any value but PWS__NONE when (ws, user) is a member,
  * with *aux its payload; else PWS__NONE and *aux = 0. */
@@ -286,6 +327,12 @@ static inline uint32_t pws__mtab_get_h(const pws__mtab *t, uint32_t ws, uint32_t
 void pws__mtab_seed(pws__mtab *t, uint64_t seed);
 int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more);
 void pws__mtab_free(const pws__mem *mem, pws__mtab *t);
+/* Inserts (ws, user) with payload aux unless present (room reserved with
+ * pws__mtab_reserve): 0, or -1 when present (nothing changed). The payload's
+ * distance bits are the table's. */
+int pws__mtab_put(pws__model *m, uint32_t ws, uint32_t user, uint32_t aux);
+/* Removes (ws, user) if present (backward shift: no tombstones). */
+void pws__mtab_del(pws__model *m, uint32_t ws, uint32_t user);
 
 /* The slot of the membership of (ws, user), or NULL. */
 static inline pws__memb *pws__mslot(const pws__model *m, uint32_t ws, uint32_t user)
@@ -306,12 +353,13 @@ static inline uint32_t pws__member_rec(const pws__model *m, uint32_t ws, uint32_
 }
 
 /* The payload of a membership's slot: role (2 bits), lead (1 bit),
- * organization (29 bits; PWS__AUX_ORG_MAX for the owning team's group).
- * A check reads nothing else. */
-#define PWS__AUX_ORG_MAX 0x1fffffffu
+ * organization (25 bits; PWS__AUX_ORG_MAX for the owning team's group),
+ * and on top the slot's distance from its home (PWS__MTAB_DSHIFT, the
+ * table's own: pws__aux_set keeps it). A check reads nothing else. */
+#define PWS__AUX_ORG_MAX 0x1ffffffu
 static inline uint32_t pws__aux_role(uint32_t aux) { return aux & 3u; }
 static inline uint32_t pws__aux_lead(uint32_t aux) { return (aux >> 2) & 1u; }
-static inline uint32_t pws__aux_org(uint32_t aux) { return aux >> 3; }
+static inline uint32_t pws__aux_org(uint32_t aux) { return aux >> 3 & PWS__AUX_ORG_MAX; }
 /* The group key of a payload (PWS__GRP_TEAM or the organization). */
 static inline uint32_t pws__aux_key(uint32_t aux)
 {
@@ -322,6 +370,11 @@ static inline uint32_t pws__aux_make(uint32_t role, uint32_t lead, uint32_t key)
 	uint32_t org = key == PWS__GRP_TEAM ? PWS__AUX_ORG_MAX : key;
 
 	return (role & 3u) | ((uint32_t)(lead != 0) << 2) | (org << 3);
+}
+/* Sets the payload of slot x, keeping its distance (PWS__MTAB_DMASK). */
+static inline void pws__aux_set(pws__memb *x, uint32_t aux)
+{
+	x->aux = (x->aux & PWS__MTAB_DMASK) | (aux & ~PWS__MTAB_DMASK);
 }
 
 /* The role / lead flag / group key (the partner organization it was

@@ -116,16 +116,21 @@ int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
 		return PWS_OK;
 	if (need > UINT32_MAX / 2)
 		return PWS_ENOMEM;
-	/* index lists are many and small (a group, a user's memberships):
-	 * grow by half, not double, to keep the slack near a quarter.
-	 * (Finer steps from 64 items, capacities fitted to 16-byte malloc
-	 * granules, were measured: 0.5 B less per membership at 1M, but at
-	 * 10M the many lists growing together left 14 MiB more of freed
-	 * heap blocks that no later list fits, +1 B per membership; see
-	 * doc/PERFORMANCE-NOTES.md, "Memory (h-mem, third session)".) */
-	cap = l->cap ? l->cap : 4;
-	while (cap < need)
-		cap += cap / 2;
+	/* Index lists are many (a group, a user's memberships) and hold
+	 * most of the bytes of the memberships besides member_of: small ones
+	 * grow by half (few copies), from 64 items by a quarter. A capacity
+	 * is 2 mod 4 items: 4 * cap + 8 bytes fill the 16-byte granules of
+	 * the usual allocators (a chunk's header is 8 bytes), so the last
+	 * granule's bytes are items, not padding. (At 10M memberships the
+	 * lists, growing together, leave more freed heap blocks that no later
+	 * list fits: +1 B per membership there, -0.5 B at 1M; affordable since
+	 * member_of runs fuller: doc/PERFORMANCE-NOTES.md, "Memory (h-mem3,
+	 * fifth session)".) */
+	cap = l->cap;
+	do {
+		cap = cap < 6 ? 6 : cap < 64 ? cap + cap / 2 : cap + cap / 4;
+		cap += (6 - cap % 4) % 4;
+	} while (cap < need);
 	nv = pws__realloc(m, l->v, (size_t)cap * sizeof(uint32_t));
 	if (!nv)
 		return PWS_ENOMEM;

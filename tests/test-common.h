@@ -71,5 +71,6 @@ Suite *pws_cover_core_suite(void);
 Suite *pws_hash_suite(void);
 Suite *pws_group_entries_suite(void);
 Suite *pws_decide_fast_suite(void);
+Suite *pws_mtab_suite(void);
 
 #endif
