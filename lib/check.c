@@ -412,7 +412,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 {
 	const pws__model *m;
 	batch_item I[BATCH_RING];
-	size_t i;
+	size_t i, t;
 	atomic_uint *slot;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
@@ -421,25 +421,28 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	if (!slot)
 		return PWS_EMISUSE;
 	m = &p->m;
-	/* the pipeline's head: the strings of the first items, the first
-	 * items started */
-	for (i = 0; i < n && i < 2 * BATCH_AHEAD; i++) {
+	/* the strings of the first items */
+	for (i = 0; i < n && i < BATCH_AHEAD; i++) {
 		__builtin_prefetch(actors[i]);
 		__builtin_prefetch(workspaces[i]);
 	}
-	for (i = 0; i < n && i < BATCH_AHEAD; i++)
-		batch_start(m, &I[i % BATCH_RING], i, actors, actions, workspaces, elements);
-	for (i = 0; i < n; i++) {
-		batch_item *B = &I[i % BATCH_RING];
-		int r = PWS_RULE_NONE, a = 0, rc = B->c;
+	/* step t: the strings of item t + BATCH_AHEAD prefetched, item t
+	 * started, item t - BATCH_AHEAD decided (one copy of each stage) */
+	for (t = 0; t < n + BATCH_AHEAD; t++) {
+		batch_item *B;
+		int r = PWS_RULE_NONE, a = 0, rc;
 
-		if (i + 2 * BATCH_AHEAD < n) {
-			__builtin_prefetch(actors[i + 2 * BATCH_AHEAD]);
-			__builtin_prefetch(workspaces[i + 2 * BATCH_AHEAD]);
+		if (t + BATCH_AHEAD < n) {
+			__builtin_prefetch(actors[t + BATCH_AHEAD]);
+			__builtin_prefetch(workspaces[t + BATCH_AHEAD]);
 		}
-		if (i + BATCH_AHEAD < n)
-			batch_start(m, &I[(i + BATCH_AHEAD) % BATCH_RING], i + BATCH_AHEAD, actors, actions,
-			            workspaces, elements);
+		if (t < n)
+			batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
+		if (t < BATCH_AHEAD)
+			continue;
+		i = t - BATCH_AHEAD;
+		B = &I[i % BATCH_RING];
+		rc = B->c;
 		if (rc == BATCH_IDS) {
 			uint64_t uhot, whot;
 			uint32_t u = pws__smap_get_aux(&m->user_ids, actors[i], &B->ka, &uhot);
