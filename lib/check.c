@@ -356,30 +356,63 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
-/* Items are taken in windows, in passes over a window, so that the
- * memory misses of the window overlap instead of following each other:
- * (0) start loading the next window's id strings; (1) hash both ids of
- * every item and start loading their id slots and the membership slot
- * (placed by the id hashes, so known before the ids resolve); (2) look
- * the ids up and decide, the three lines of each item now arriving
- * together (the membership slot waits for nothing the ids give). Items
- * naming an element take the single path (resolve) in pass 1. */
-#define BATCH_WINDOW 32
-#define BATCH_IDS 1 /* in C[]: ids to look up in pass 2 (status codes are <= 0) */
+/* A software pipeline over the items, so that the memory misses of
+ * several items are in flight at any time and none waits long: while
+ * item i is decided, item i + BATCH_AHEAD has its ids hashed and its id
+ * slots and membership slot (placed by the id hashes, known before the
+ * ids resolve) started loading, and the id strings of item
+ * i + 2 * BATCH_AHEAD are started loading (a host's ids are seldom all in
+ * cache). The three lines of item i have had BATCH_AHEAD items' time to
+ * arrive. Items naming an element take the single path (resolve) when
+ * hashed. */
+#define BATCH_AHEAD 4u
+#define BATCH_RING 8u /* a power of two above BATCH_AHEAD */
+#define BATCH_IDS 1 /* status of an item whose ids are to be looked up (codes are <= 0) */
 
 typedef struct batch_item {
-	pws__skey ka, kw; /* the ids' passes (pass 1 to pass 2) */
+	pws__skey ka, kw; /* the ids' passes (hashing to deciding) */
 	who_in in;
+	int c;            /* BATCH_IDS, or the status of the single path */
 } batch_item;
+
+/* Hashes item j's ids and starts loading its slots (or takes the single
+ * path for an element or malformed arguments). */
+static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, size_t j,
+                                           const char *const *actors, const int *actions,
+                                           const char *const *workspaces,
+                                           const char *const *elements)
+{
+	int a = actions[j];
+	const char *actor = actors[j], *ws = workspaces[j];
+	const char *el = elements ? elements[j] : NULL;
+
+	if (a <= 0 || a >= PWS_ACT_COUNT) {
+		B->c = PWS_EINVALID;
+		return;
+	}
+	if (!el && actor && ws) {
+		B->ka = pws__skey_of(&m->user_ids, actor);
+		B->kw = pws__skey_of(&m->ws_ids, ws);
+		if (B->ka.len && B->kw.len) {
+			B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+			pws__smap_prefetch(&m->user_ids, &B->ka);
+			pws__smap_prefetch(&m->ws_ids, &B->kw);
+			pws__mtab_prefetch_h(&m->member_of, B->in.hx);
+			B->c = BATCH_IDS;
+			return;
+		}
+	}
+	/* an element, or malformed: the single path, now */
+	B->c = resolve(m, actor, ws, el, &B->in);
+}
 
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
                                size_t n, const char *const *actors, const int *actions,
                                const char *const *workspaces, const char *const *elements)
 {
 	const pws__model *m;
-	batch_item I[BATCH_WINDOW];
-	int C[BATCH_WINDOW];
-	size_t base, i;
+	batch_item I[BATCH_RING];
+	size_t i, t;
 	atomic_uint *slot;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
@@ -388,81 +421,58 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	if (!slot)
 		return PWS_EMISUSE;
 	m = &p->m;
-	for (base = 0; base < n; base += BATCH_WINDOW) {
-		size_t k = n - base < BATCH_WINDOW ? n - base : BATCH_WINDOW;
-		size_t next = n - base < 2 * BATCH_WINDOW ? n : base + 2 * BATCH_WINDOW;
+	/* the strings of the first items */
+	for (i = 0; i < n && i < BATCH_AHEAD; i++) {
+		__builtin_prefetch(actors[i]);
+		__builtin_prefetch(workspaces[i]);
+	}
+	/* step t: the strings of item t + BATCH_AHEAD prefetched, item t
+	 * started, item t - BATCH_AHEAD decided (one copy of each stage) */
+	for (t = 0; t < n + BATCH_AHEAD; t++) {
+		batch_item *B;
+		int r = PWS_RULE_NONE, a = 0, rc;
 
-		/* (0) the next window's id strings (a host's ids are seldom
-		 * all in cache) */
-		for (i = base + BATCH_WINDOW; i < next; i++) {
-			__builtin_prefetch(actors[i]);
-			__builtin_prefetch(workspaces[i]);
+		if (t + BATCH_AHEAD < n) {
+			__builtin_prefetch(actors[t + BATCH_AHEAD]);
+			__builtin_prefetch(workspaces[t + BATCH_AHEAD]);
 		}
-		/* (1) hash, prefetch */
-		for (i = 0; i < k; i++) {
-			size_t j = base + i;
-			int a = actions[j];
-			const char *actor = actors[j], *ws = workspaces[j];
-			const char *el = elements ? elements[j] : NULL;
-			batch_item *B = &I[i];
+		if (t < n)
+			batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
+		if (t < BATCH_AHEAD)
+			continue;
+		i = t - BATCH_AHEAD;
+		B = &I[i % BATCH_RING];
+		rc = B->c;
+		if (rc == BATCH_IDS) {
+			uint64_t uhot, whot;
+			uint32_t u = pws__smap_get_aux(&m->user_ids, actors[i], &B->ka, &uhot);
+			uint32_t w = pws__smap_get_aux(&m->ws_ids, workspaces[i], &B->kw, &whot);
 
-			if (a <= 0 || a >= PWS_ACT_COUNT) {
-				C[i] = PWS_EINVALID;
-				continue;
-			}
-			if (!el && actor && ws) {
-				B->ka = pws__skey_of(&m->user_ids, actor);
-				B->kw = pws__skey_of(&m->ws_ids, ws);
-				if (B->ka.len && B->kw.len) {
-					B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
-					pws__smap_prefetch(&m->user_ids, &B->ka);
-					pws__smap_prefetch(&m->ws_ids, &B->kw);
-					pws__mtab_prefetch_h(&m->member_of, B->in.hx);
-					C[i] = BATCH_IDS;
-					continue;
+			if (u == PWS__NONE || w == PWS__NONE) {
+				rc = pws__miss_code(actors[i], workspaces[i], NULL);
+			} else {
+				int d;
+
+				if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
+					uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
+					whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
 				}
+				d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot, actions[i]);
+				a = pws__dw_allowed(d);
+				r = pws__dw_rule(d);
+				rc = PWS_OK;
 			}
-			/* an element, or malformed: the single path, now */
-			C[i] = resolve(m, actor, ws, el, &B->in);
+		} else if (rc == PWS_OK) {
+			pws__who c;
+
+			who_start(&c, m, &B->in);
+			a = pws__decide(&c, actions[i], B->in.e, &r);
 		}
-		/* (2) the ids, and the decision */
-		for (i = 0; i < k; i++) {
-			size_t j = base + i;
-			batch_item *B = &I[i];
-			int r = PWS_RULE_NONE, a = 0, rc = C[i];
-
-			if (rc == BATCH_IDS) {
-				uint64_t uhot, whot;
-				uint32_t u = pws__smap_get_aux(&m->user_ids, actors[j], &B->ka, &uhot);
-				uint32_t w = pws__smap_get_aux(&m->ws_ids, workspaces[j], &B->kw, &whot);
-
-				if (u == PWS__NONE || w == PWS__NONE) {
-					rc = pws__miss_code(actors[j], workspaces[j], NULL);
-				} else {
-					int d;
-
-					if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
-						uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
-						whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
-					}
-					d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot,
-					                   actions[j]);
-					a = pws__dw_allowed(d);
-					r = pws__dw_rule(d);
-					rc = PWS_OK;
-				}
-			} else if (rc == PWS_OK) {
-				pws__who c;
-
-				who_start(&c, m, &B->in);
-				a = pws__decide(&c, actions[j], B->in.e, &r);
-			}
-			allowed[j] = a;
-			if (rules)
-				rules[j] = r;
-			if (codes)
-				codes[j] = rc;
-		}
+		allowed[i] = a;
+		if (rules)
+			rules[i] = r;
+		if (codes)
+			codes[i] = rc;
 	}
 	pws__read_leave(p, slot);
 	return PWS_OK;
