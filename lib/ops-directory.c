@@ -380,7 +380,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	u = pws__user_append(m, &ki, id, ea, da, t, team_role, partner_manager);
 	pws__umap_put(&m->user_by_email, ea, u);
 	/* pws__hot_user, slot at hand */
-	m->user_ids.s[pws__smap_put_k(&m->user_ids, id, &ki, u)].aux = pws__uhot_of(USER(m, u));
+	m->user_ids.aux[pws__smap_put_k(&m->user_ids, id, &ki, u)] = pws__uhot_of(USER(m, u));
 	return pws__op_end(&op, PWS_OK);
 }
 

@@ -1103,7 +1103,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);
 	pws__umap_put(&m->user_by_email, ea, u);
 	j = pws__smap_put_k(&m->user_ids, idc, &ki, u);
-	m->user_ids.s[j].aux = pws__uhot_of(USER(m, u)); /* pws__hot_user, slot at hand */
+	m->user_ids.aux[j] = pws__uhot_of(USER(m, u)); /* pws__hot_user, slot at hand */
 	*out = u;
 	return PWS_OK;
 }
@@ -1928,8 +1928,8 @@ typedef struct upipe {
 	uint32_t head, n;      /* the oldest pending one, how many */
 } upipe;
 
-/* Starts loading the slot an insert of k into map writes (its payload
- * and key pointer are in it; a key's tail is written, not read, and a
+/* Starts loading the slots an insert of k into map writes: the slot, its
+ * payload and its key pointer (a key's tail is written, not read, and a
  * store does not wait for its line). Always inline: GCC 12 at -O2 found a
  * static function of prefetches alone free of effects and dropped the
  * calls. */
@@ -1938,6 +1938,8 @@ static PWS__ALWAYS_INLINE void smap_prefetch_put(const pws__smap *map, const pws
 	uint32_t j = (uint32_t)k->hash & map->mask;
 
 	__builtin_prefetch(&map->s[j]);
+	__builtin_prefetch(&map->aux[j]);
+	__builtin_prefetch(&map->keys[j]);
 }
 
 /* The duplicate checks of user_add (S1, then S3). */
@@ -1973,7 +1975,7 @@ static int upipe_insert(importer *im, upipe *q)
 	(void)pws__smap_put_k(&m->atoms, e->email, &e->ke, e->ea);
 	pws__umap_put(&m->user_by_email, e->ea, e->u);
 	j = pws__smap_put_k(&m->user_ids, e->id, &e->ki, e->u);
-	m->user_ids.s[j].aux = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
+	m->user_ids.aux[j] = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
 	q->head = (q->head + 1) % USERS_AHEAD;
 	q->n--;
 	return PWS_OK;

@@ -166,23 +166,28 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 
 static size_t smap_bytes(const pws__smap *map, uint64_t slots)
 {
-	return (size_t)slots * (sizeof(pws__smap_slot) + (map->tails ? PWS__SMAP_TAIL : 0));
+	return (size_t)slots * (sizeof(pws__smap_slot) + sizeof(uint64_t) + sizeof(char *) +
+	                        (map->tails ? PWS__SMAP_TAIL : 0));
 }
 
 static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 {
-	/* slots (payloads and key pointers in them) and tails in one zeroed
-	 * block: growing fails or succeeds whole */
+	/* slots, payloads and key pointers in one zeroed block: growing
+	 * fails or succeeds whole */
 	size_t tb = map->tails ? PWS__SMAP_TAIL : 0;
 	pws__smap_slot *ns = pws__table_alloc(m, smap_bytes(map, slots));
+	uint64_t *na;
+	const char **nk;
 	unsigned char(*nt)[PWS__SMAP_TAIL] = NULL;
 	uint32_t i, mask = (uint32_t)(slots - 1);
 
 	if (!ns)
 		return PWS_ENOMEM;
-	/* slots, tails */
+	/* slots, tails, payloads, key pointers */
 	if (tb)
 		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
+	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
+	nk = (const char **)(void *)(na + slots);
 	for (i = 0; i < slots; i++)
 		ns[i].val = PWS__NONE;
 	if (map->s) {
@@ -195,12 +200,17 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			while (ns[j].val != PWS__NONE)
 				j = (j + 1) & mask;
 			ns[j] = map->s[i];
+			if (map->aux[i]) /* an empty payload stays untouched (zero) */
+				na[j] = map->aux[i];
+			nk[j] = map->keys[i];
 			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
 		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	}
 	map->s = ns;
+	map->aux = na;
+	map->keys = nk;
 	map->tail = nt;
 	map->mask = mask;
 	return PWS_OK;
@@ -239,7 +249,7 @@ void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 	uint32_t j = pws__smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
-		map->s[j].aux = aux;
+		map->aux[j] = aux;
 }
 
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
@@ -247,7 +257,7 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 	skey k = pws__skey_of(map, key);
 	uint32_t j = pws__smap_find(map, key, &k);
 
-	return j == PWS__NONE ? 0 : map->s[j].aux;
+	return j == PWS__NONE ? 0 : map->aux[j];
 }
 
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val)
@@ -259,9 +269,10 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	map->s[j].hash = pws__skey_tag(k);
 	map->s[j].head = k->head;
 	map->s[j].val = val;
-	/* the payload is 0: a table comes zeroed and a deletion clears the
-	 * slot it frees */
-	map->s[j].key = key;
+	/* aux[j] is 0: a table comes zeroed and a deletion clears the slot
+	 * it frees, so a map whose owner keeps no payloads (atoms, team
+	 * ids) never touches its payload pages */
+	map->keys[j] = key;
 	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 		memcpy(map->tail[j], key + 8,
@@ -286,7 +297,7 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 
 	if (j == PWS__NONE)
 		return NULL;
-	stored = map->s[j].key;
+	stored = map->keys[j];
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
@@ -298,6 +309,8 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 		home = map->s[k].hash & map->mask;
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
 			map->s[j] = map->s[k];
+			map->aux[j] = map->aux[k];
+			map->keys[j] = map->keys[k];
 			if (map->tail && (map->s[k].hash & PWS__SMAP_LONG))
 				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
@@ -305,6 +318,8 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	}
 	memset(&map->s[j], 0, sizeof(map->s[j]));
 	map->s[j].val = PWS__NONE;
+	map->aux[j] = 0;
+	map->keys[j] = NULL;
 	map->n--;
 	return stored;
 }

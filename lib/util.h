@@ -170,9 +170,8 @@ uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos);
 void pws__ids_free(const pws__mem *m, pws__ids *l);
 
 /* --- string -> uint32 map (linear probing, backward-shift deletion) ------- */
-/* 32 bytes, two to a cache line: a lookup of a key of up to 8 bytes reads
- * one slot and nothing else, its payload included (one line, one miss);
- * longer keys also read their tail or the stored key. */
+/* 16 bytes, so that a lookup of a key of up to 8 bytes reads one
+ * small slot and nothing else; longer keys also read the stored key. */
 typedef struct pws__smap_slot {
 	uint64_t head;     /* the key's first 8 bytes, zero-padded */
 	uint32_t hash;     /* its tag (pws__skey_tag): low 30 bits of the key's
@@ -180,13 +179,13 @@ typedef struct pws__smap_slot {
 	                    * slots), bit 31 set for a key longer than 8 bytes,
 	                    * bit 30 for one longer than 8 + PWS__SMAP_TAIL */
 	uint32_t val;      /* PWS__NONE marks an empty slot */
-	uint64_t aux;      /* a payload of the owner's (0 when put), in the
-	                    * slot's line: read with it, not after it */
-	const char *key;   /* the key, owned by whoever inserted it */
 } pws__smap_slot;
 
 typedef struct pws__smap {
 	pws__smap_slot *s;
+	uint64_t *aux;     /* per slot: a payload of the owner's (0 when put),
+	                    * loaded with the slot, not after it */
+	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
 	uint64_t seed;     /* keys its hash (pws__smap_seed); kept by smap_free */
 	/* Optional (pws__smap_keep_tails): per slot, bytes 8 to 8 + PWS__SMAP_TAIL
@@ -213,7 +212,7 @@ void pws__smap_seed(pws__smap *map, uint64_t seed);
 /* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
 {
-	return map->s[i].val == PWS__NONE ? NULL : map->s[i].key;
+	return map->s[i].val == PWS__NONE ? NULL : map->keys[i];
 }
 
 /* One pass over a lookup key: its length, first 8 bytes and hash, so a
@@ -281,7 +280,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
 		         ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
 		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
-		         : strcmp(s->key + 8, key + 8) == 0))
+		         : strcmp(map->keys[j] + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -298,10 +297,15 @@ static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pw
 		uint32_t j = (uint32_t)k->hash & map->mask;
 
 		__builtin_prefetch(&map->s[j]);
-		if (k->len > 8 && map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
-			/* both ends: a tail may straddle two lines */
-			__builtin_prefetch(map->tail[j]);
-			__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+		__builtin_prefetch(&map->aux[j]);
+		if (k->len > 8) {
+			if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
+				/* both ends: a tail may straddle two lines */
+				__builtin_prefetch(map->tail[j]);
+				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+			} else {
+				__builtin_prefetch(&map->keys[j]);
+			}
 		}
 	}
 }
@@ -315,7 +319,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux(const pws__smap *map, const
 		*aux = 0;
 		return PWS__NONE;
 	}
-	*aux = map->s[j].aux;
+	*aux = map->aux[j];
 	return map->s[j].val;
 }
 
@@ -329,7 +333,7 @@ uint32_t pws__smap_get(const pws__smap *map, const char *key);
 /* Inserts a key that is not present (room must be reserved). */
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);
- * returns the slot, whose payload (map->s[slot].aux) the caller may then set. */
+ * returns the slot, whose payload (map->aux) the caller may then set. */
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val);
 /* Removes key; returns the stored key pointer (for freeing) or NULL. */
 const char *pws__smap_del(pws__smap *map, const char *key);

@@ -490,73 +490,6 @@ START_TEST(tables_large_from_the_kernel_keep_their_contents)
 }
 END_TEST
 
-/* HF: a slot holds its key's payload and stored key (one line for a
- * lookup): both follow the slot when deletions shift chains back and when
- * the map grows, for keys of up to 8 bytes, UUIDs (decided by the tail)
- * and longer ones (decided by the stored key), tails kept and not. A
- * lookup that returned another slot's payload or key fails here. */
-START_TEST(HF_payload_and_key_follow_their_slot)
-{
-	enum { NK = 3000 };
-	static char keys[NK][64];
-	pws__mem mem;
-	pws__smap m;
-	uint32_t i, round;
-	int tails;
-
-	pws__mem_default(&mem);
-	for (i = 0; i < NK; i++) {
-		if (i % 3 == 0)
-			snprintf(keys[i], sizeof keys[i], "q%u", i);
-		else if (i % 3 == 1)
-			snprintf(keys[i], sizeof keys[i], "%08x-0000-4000-8000-%012x", i * 2654435761u, i);
-		else
-			snprintf(keys[i], sizeof keys[i], "a-long-common-prefix-of-fourty-bytes....%u", i);
-	}
-	for (tails = 0; tails < 2; tails++) {
-		memset(&m, 0, sizeof m);
-		pws__smap_seed(&m, SEED_A);
-		if (tails)
-			pws__smap_keep_tails(&m);
-		/* small reserves: the map grows many times under the puts */
-		for (i = 0; i < NK; i++) {
-			ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
-			pws__smap_put(&m, keys[i], i);
-			pws__smap_set_aux(&m, keys[i], 0x100000000ULL * i + 7u);
-		}
-		for (round = 0; round < 2; round++) {
-			/* round 0: every third key out; round 1: back in, new payloads */
-			for (i = 0; i < NK; i += 3) {
-				if (round == 0) {
-					ck_assert_ptr_eq(pws__smap_del(&m, keys[i]), keys[i]);
-				} else {
-					ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
-					pws__smap_put(&m, keys[i], i);
-					pws__smap_set_aux(&m, keys[i], (uint64_t)i + 1u);
-				}
-			}
-			for (i = 0; i < NK; i++) {
-				pws__skey k = pws__skey_of(&m, keys[i]);
-				uint64_t aux = 1;
-				uint32_t j = pws__smap_find(&m, keys[i], &k), gone = round == 0 && i % 3 == 0;
-				uint64_t want = gone ? 0 : i % 3 == 0 ? (uint64_t)i + 1u : 0x100000000ULL * i + 7u;
-
-				ck_assert_uint_eq(pws__smap_get_aux(&m, keys[i], &k, &aux),
-				                  gone ? PWS__NONE : i);
-				ck_assert_uint_eq(aux, want);
-				ck_assert_uint_eq(pws__smap_aux_of(&m, keys[i]), want);
-				if (gone)
-					ck_assert_uint_eq(j, PWS__NONE);
-				else
-					ck_assert_ptr_eq(pws__smap_key_at(&m, j), keys[i]);
-			}
-		}
-		ck_assert_uint_eq(m.n, NK);
-		pws__smap_free(&mem, &m);
-	}
-}
-END_TEST
-
 Suite *pws_hash_suite(void)
 {
 	Suite *s = suite_create("hash");
@@ -567,7 +500,6 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
-	tcase_add_test(t, HF_payload_and_key_follow_their_slot);
 	tcase_add_test(t, HF_key_head_from_the_hash_loads);
 	tcase_add_test(t, tables_large_from_the_kernel_keep_their_contents);
 	tcase_add_test(t, tables_of_a_host_allocator_stay_on_its_heap);
