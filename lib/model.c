@@ -938,7 +938,7 @@ int pws__groups_consistent(const pws__model *m)
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
-	/* an organization must fit the slot's payload (29 bits) */
+	/* an organization must fit the slot's payload (25 bits; 4 hold the distance) */
 	if (USER(m, user)->members.n >= PWS__USER_MEMB_MAX ||
 	    (org != PWS__GRP_TEAM && org >= PWS__AUX_ORG_MAX) ||
 	    pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
