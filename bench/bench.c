@@ -3,7 +3,8 @@
  * the public API and prints build time, check latency (p50/p99), check
  * throughput (1 and 2 threads, batched) and memory per membership.
  *
- * Run by hand: ./bench/bench [--quick] [--latency] [--storage] [--events] [--peer] [--load].
+ * Run by hand: ./bench/bench [--quick] [--latency] [--storage] [--events] [--peer] [--load]
+ *   [--peer-build [N]] [--peer-build-plain [N]] (the peer world's build by calls only).
  * It prints figures and asserts
  * nothing about time; it aborts only when a library call fails.
  *
@@ -1157,11 +1158,20 @@ typedef struct peer {
 	double t_build;
 } peer;
 
-static void peer_build(peer *S, uint32_t D)
+/* The phases of the peer build by calls (bench --peer-build): user adds,
+ * workspace creates, invites, accepts. */
+enum { PB_USERS, PB_WS, PB_INVITES, PB_ACCEPTS, PB_N };
+
+/* Builds the peer world through the API, in the order a host would:
+ * users, then per workspace its creation and an invite + accept per
+ * member. With ph, the time of each phase (seconds) is summed there, one
+ * clock read after each call (~20 ns a call of overhead, spread over the
+ * phases); without, only the total is timed. */
+static void peer_build_ph(peer *S, uint32_t D, double *ph)
 {
 	pws_policy *p;
 	uint32_t d, k;
-	uint64_t t0;
+	uint64_t t0, ta, tb, acc[PB_N] = {0};
 	world *W = &S->w;
 	static const int roles[3] = {PWS_ROLE_ADMIN, PWS_ROLE_EDITOR, PWS_ROLE_VIEWER};
 
@@ -1186,22 +1196,50 @@ static void peer_build(peer *S, uint32_t D)
 	CK(pws_team_add_domain(p, "pub", "pub.com", NULL));
 	CK(pws_team_set_editor_seats(p, "pub", 100000000u, NULL));
 	CK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, NULL));
+	ta = now_ns();
 	for (k = 0; k < W->n_users; k++)
 		CK(pws_user_add(p, W->user_id[k], W->user_email[k], "pub", PWS_TEAM_MEMBER, 0, NULL));
+	if (ph) {
+		tb = now_ns();
+		acc[PB_USERS] = tb - ta;
+		ta = tb;
+	}
 	for (d = 0; d < D; d++) {
 		CK(pws_workspace_create(p, "pm", W->ws_id[d], W->ws_id[d], PWS_VIS_PARTNER, NULL,
 		                        NULL));
+		if (ph) {
+			tb = now_ns();
+			acc[PB_WS] += tb - ta;
+			ta = tb;
+		}
 		W->memberships++;
 		for (k = 0; k < PEER_USERS; k++) {
 			uint32_t u = d * PEER_USERS + k;
 
 			CK(pws_invite(p, "pm", W->ws_id[d], W->user_email[u], PWS_INVITE_MEMBER,
 			              roles[k % 3], 0, NULL));
+			if (ph) {
+				tb = now_ns();
+				acc[PB_INVITES] += tb - ta;
+				ta = tb;
+			}
 			CK(pws_invite_accept(p, W->user_id[u], W->ws_id[d], NULL, NULL));
+			if (ph) {
+				tb = now_ns();
+				acc[PB_ACCEPTS] += tb - ta;
+				ta = tb;
+			}
 			W->memberships++;
 		}
 	}
 	S->t_build = secs(t0, now_ns());
+	for (k = 0; ph && k < PB_N; k++)
+		ph[k] = (double)acc[k] / 1e9;
+}
+
+static void peer_build(peer *S, uint32_t D)
+{
+	peer_build_ph(S, D, NULL);
 }
 
 static void peer_free(peer *S)
@@ -1291,6 +1329,43 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 		probes_free(&P);
 		peer_free(&S);
 	}
+}
+
+/* --peer-build [N] / --peer-build-plain [N]: only the peer world's build
+ * by calls, N memberships (default 1M; D = N / 100 workspaces), with the
+ * time of each phase (or, plain, only the total: no clock read per call,
+ * the figure --peer prints). Short enough to repeat and to run under
+ * callgrind (e.g. N = 100000). */
+static void bench_peer_build(uint64_t n, int plain)
+{
+	static const char *const names[PB_N] = {"user adds", "workspace creates", "invites",
+	                                         "accepts"};
+	uint32_t D = (uint32_t)(n / (PEER_USERS + 1u));
+	double ph[PB_N], sum = 0;
+	uint64_t calls[PB_N];
+	peer S;
+	int k;
+
+	if (D < 2)
+		D = 2;
+	peer_build_ph(&S, D, plain ? NULL : ph);
+	printf("peer build by calls: D = %u workspaces x 100, %llu memberships, %u users "
+	       "(8-byte ids at 1M): %.3f s%s\n",
+	       D, (unsigned long long)S.w.memberships, S.w.n_users + 1u, S.t_build,
+	       plain ? "" : " (with a clock read after each call)");
+	if (!plain) {
+		calls[PB_USERS] = S.w.n_users;
+		calls[PB_WS] = D;
+		calls[PB_INVITES] = calls[PB_ACCEPTS] = (uint64_t)D * PEER_USERS;
+		for (k = 0; k < PB_N; k++) {
+			printf("  %-18s %8.3f s  %6.0f ns/call  (%llu calls)\n", names[k], ph[k],
+			       ph[k] * 1e9 / (double)calls[k], (unsigned long long)calls[k]);
+			sum += ph[k];
+		}
+		printf("  %-18s %8.3f s  (the rest: policy, team, pm: %.3f s)\n", "phases", sum,
+		       S.t_build - sum);
+	}
+	peer_free(&S);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1649,10 +1724,20 @@ int main(int argc, char **argv)
 			listings_only = 1;
 		} else if (strcmp(argv[i], "--growth") == 0) {
 			growth_only = 1;
+		} else if (strcmp(argv[i], "--peer-build") == 0 ||
+		           strcmp(argv[i], "--peer-build-plain") == 0) {
+			int plain = strcmp(argv[i], "--peer-build-plain") == 0;
+			uint64_t n = 1000000u;
+
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+				n = strtoull(argv[++i], NULL, 10);
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			bench_peer_build(n, plain);
+			return 0;
 		} else {
 			fprintf(stderr,
 			        "usage: %s [--quick] [--latency] [--storage] [--events] [--peer] [--load] "
-			        "[--listings] [--growth]\n",
+			        "[--listings] [--growth] [--peer-build [N]] [--peer-build-plain [N]]\n",
 			        argv[0]);
 			return 2;
 		}
