@@ -118,28 +118,51 @@ static uint32_t mtab_place(const pws__model *m, pws__memb *s, uint32_t cap, pws_
 /* Robin Hood insertion of x at slot j, where its probe at distance d
  * stops (empty, or a key nearer its home): the keys from j up to the next
  * empty slot move one slot on, one farther from home each (a saturated
- * field stays), which keeps the order; no key is hashed. */
+ * field stays), which keeps the order; no key is hashed. One pass finds
+ * the empty slot and counts the move into each field (DMAX - distance
+ * drops by one unless 0), the memmoves follow: a run is some 50 slots at
+ * load 0.9, and a second pass over it for the fields cost a third of an
+ * insertion's instructions (session 6). */
 static void mtab_insert_at(pws__memb *s, uint32_t cap, pws__memb x, uint32_t j, uint32_t d)
 {
-	uint32_t k = j, i;
+	uint32_t k = j;
 
-	while (s[k].ws != PWS__NONE)
-		k = k + 1 == cap ? 0 : k + 1;
+	for (;;) {
+		pws__memb *y = &s[k];
+		uint32_t a = y->aux;
+
+		if (y->ws == PWS__NONE)
+			break;
+		y->aux = a - ((uint32_t)(a >= 1u << PWS__MTAB_DSHIFT) << PWS__MTAB_DSHIFT);
+		if (++k == cap)
+			k = 0;
+	}
 	if (k < j) { /* the run wraps: its part at the start first */
 		memmove(s + 1, s, (size_t)k * sizeof(*s));
 		s[0] = s[cap - 1];
-		for (i = 0; i <= k; i++)
-			if (s[i].aux >> PWS__MTAB_DSHIFT)
-				s[i].aux -= 1u << PWS__MTAB_DSHIFT;
 		k = cap - 1;
 	}
 	memmove(s + j + 1, s + j, (size_t)(k - j) * sizeof(*s));
-	for (i = j + 1; i <= k; i++)
-		if (s[i].aux >> PWS__MTAB_DSHIFT)
-			s[i].aux -= 1u << PWS__MTAB_DSHIFT;
 	x.aux = (x.aux & ~PWS__MTAB_DMASK) | mtab_dfield(d);
 	s[j] = x;
 }
+
+/* A position counted on past the table's end, in the table (mtab_rehash:
+ * under 2 cap but for a run that wraps twice; no division in the loop). */
+static uint32_t mtab_wrap(uint64_t pos_u, uint32_t cap)
+{
+	if (pos_u < cap)
+		return (uint32_t)pos_u;
+	if (pos_u - cap < cap)
+		return (uint32_t)(pos_u - cap);
+	return (uint32_t)(pos_u % cap);
+}
+
+/* How many slots ahead mtab_rehash starts loading a key's user id hash:
+ * at 1M users user_h is 4 MB, past L2, and the keys come in hash order,
+ * so each read is a miss of its own (6.5 per membership over the growths
+ * of a table built one insert at a time). */
+#define MTAB_REHASH_AHEAD 16u
 
 /* Moves the keys of t into ns (cap slots, empty). Read from just after an
  * empty slot, t's keys come in the order of their homes (Robin Hood order
@@ -151,18 +174,26 @@ static void mtab_insert_at(pws__memb *s, uint32_t cap, pws__memb x, uint32_t j, 
 static void mtab_rehash(const pws__model *m, const pws__mtab *t, pws__memb *ns, uint32_t cap)
 {
 	uint64_t last_u = 0, lhome_u = 0;
-	uint32_t i0, k;
+	uint32_t i0, i, ip, k;
 	int any = 0;
 
 	for (i0 = 0; t->s[i0].ws != PWS__NONE; i0++)
 		; /* an empty slot: the load is under 1 */
+	i = i0;
+	ip = mtab_wrap((uint64_t)i0 + MTAB_REHASH_AHEAD, t->cap);
 	for (k = 1; k <= t->cap; k++) {
-		uint32_t i = (uint32_t)(((uint64_t)i0 + k) % t->cap);
-		const pws__memb *x = &t->s[i];
+		const pws__memb *x;
 		uint64_t hx, h_u;
 		uint32_t oh, h;
 		pws__memb y;
 
+		if (++i == t->cap)
+			i = 0;
+		if (++ip == t->cap)
+			ip = 0;
+		if (t->s[ip].ws != PWS__NONE)
+			__builtin_prefetch(&m->user_h.v[t->s[ip].user]);
+		x = &t->s[i];
 		if (x->ws == PWS__NONE)
 			continue;
 		hx = pws__member_hx(m, x->ws, x->user);
@@ -173,7 +204,7 @@ static void mtab_rehash(const pws__model *m, const pws__mtab *t, pws__memb *ns, 
 		if (any && h_u < lhome_u) {
 			/* the shift ends in a gap before the last placed, or just
 			 * after it */
-			if (mtab_place(m, ns, cap, *x, h, 0) == (uint32_t)((last_u + 1) % cap))
+			if (mtab_place(m, ns, cap, *x, h, 0) == mtab_wrap(last_u + 1, cap))
 				last_u++;
 			continue;
 		}
@@ -185,7 +216,7 @@ static void mtab_rehash(const pws__model *m, const pws__mtab *t, pws__memb *ns, 
 		lhome_u = h_u;
 		y = *x;
 		y.aux = (y.aux & ~PWS__MTAB_DMASK) | mtab_dfield((uint32_t)(last_u - h_u));
-		ns[last_u % cap] = y;
+		ns[mtab_wrap(last_u, cap)] = y;
 	}
 }
 
@@ -951,15 +982,19 @@ int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_
 
 void pws__seat_count(pws__model *m, uint32_t ws, uint32_t user, int delta)
 {
-	const pws__memb *x = pws__mslot(m, ws, user);
 	const pws__ws *w = WS(m, ws);
+	const pws__memb *x;
 	uint64_t key;
 	uint32_t n;
 
 	/* a seat is held by an Editor partner whose membership counts now
-	 * (WS4: one who left their team holds none) */
-	if (!x || pws__aux_role(x->aux) != PWS_ROLE_EDITOR || w->vis != PWS_VIS_PARTNER ||
-	    USER(m, user)->team == w->team ||
+	 * (WS4: one who left their team holds none); the records first, the
+	 * slot's probe only for a partner of a partner workspace (a member of
+	 * the owning team, most of a build's memberships, needs none) */
+	if (w->vis != PWS_VIS_PARTNER || USER(m, user)->team == w->team)
+		return;
+	x = pws__mslot(m, ws, user);
+	if (!x || pws__aux_role(x->aux) != PWS_ROLE_EDITOR ||
 	    !pws__member_counts(USER(m, user), w, pws__aux_key(x->aux)))
 		return;
 	key = pws__pair(w->team, user);

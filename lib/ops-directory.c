@@ -352,6 +352,13 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	 * lookups, the insertions, the id hash and the hot word */
 	ki = pws__skey_of(&m->user_ids, user_id);
 	ke = pws__skey_of(&m->atoms, e);
+	/* three slots of large maps, independent of each other: the id's, the
+	 * address's, and the user_by_email slot of the atom a new address gets
+	 * (the next one: the domain is interned after it) start loading
+	 * together (hints: a wrong guess costs a wasted load) */
+	pws__smap_prefetch(&m->user_ids, &ki);
+	pws__smap_prefetch(&m->atoms, &ke);
+	pws__umap_prefetch(&m->user_by_email, m->atom_str.n);
 	if (pws__smap_find(&m->user_ids, user_id, &ki) != PWS__NONE)
 		rc = pws__fail(&op, PWS_EEXISTS, 0, "user '%s' exists", user_id);
 	if (!rc) {

@@ -128,6 +128,27 @@ static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
 	return rc;
 }
 
+/* The invitee's lookups (pws__invitee_of: the address's atom slot, its
+ * stored key, then the user of the atom, then their membership slot) are
+ * a chain of dependent misses in a large directory. pws_invite starts the
+ * slot's load before resolving the actor and the workspace, then this
+ * starts the key's and the user_by_email slot's loads together, for the
+ * atom the home slot holds when its tag matches (a hint: a wrong guess
+ * costs a wasted load, never a wrong answer). */
+static void invitee_prefetch(const pws__model *m, const pws__skey *ke)
+{
+	const pws__smap *a = &m->atoms;
+	uint32_t j;
+
+	if (!a->s)
+		return;
+	j = (uint32_t)ke->hash & a->mask;
+	if (a->s[j].val != PWS__NONE && a->s[j].hash == pws__skey_tag(ke)) {
+		__builtin_prefetch(a->keys[j]);
+		pws__umap_prefetch(&m->user_by_email, a->s[j].val);
+	}
+}
+
 PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspace_id,
                           const char *email, int kind, int role, int partner_lead,
                           pws_result *res)
@@ -144,8 +165,14 @@ PWS_EXTERN int pws_invite(pws_policy *p, const char *actor, const char *workspac
 	rc = check_invite_args(&op, kind, role);
 	if (!rc)
 		rc = norm(&op, email, e);
-	if (!rc)
+	if (!rc) {
+		pws__skey ke = pws__skey_of(&op.m->atoms, e);
+
+		pws__smap_prefetch(&op.m->atoms, &ke);
 		rc = resolve(&op, actor, workspace_id, &c);
+		if (!rc)
+			invitee_prefetch(op.m, &ke);
+	}
 	if (!rc)
 		rc = ask_invite(&op, &c, e, kind, role, partner_lead, &r, &ea);
 	if (rc)
@@ -365,6 +392,9 @@ static int find_invite(pws__op *op, const char *user_id, const char *ws, uint32_
 		rc = pws__need_ws(op, ws, w);
 	if (rc)
 		return rc;
+	/* the membership's slot (read by the decision, then written) loads
+	 * beside the user's record */
+	pws__member_prefetch(op->m, *w, *u);
 	*inv = pws__umap_get(&op->m->invite_of, pws__pair(*w, USER(op->m, *u)->email));
 	if (*inv == PWS__NONE) /* only open invites are kept (put_invite, invite_drop) */
 		return pws__fail(op, PWS_ENOTFOUND, 0, "no open invite of '%s' to '%s'", user_id, ws);
