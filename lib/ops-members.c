@@ -134,15 +134,13 @@ static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
  * slot's load before resolving the actor and the workspace, then this
  * starts the key's and the user_by_email slot's loads together, for the
  * atom the home slot holds when its tag matches (a hint: a wrong guess
- * costs a wasted load, never a wrong answer). */
+ * costs a wasted load, never a wrong answer). Called once the actor is
+ * resolved. */
 static void invitee_prefetch(const pws__model *m, const pws__skey *ke)
 {
-	const pws__smap *a = &m->atoms;
-	uint32_t j;
+	const pws__smap *a = &m->atoms; /* not empty: the actor's address is in it */
+	uint32_t j = (uint32_t)ke->hash & a->mask;
 
-	if (!a->s)
-		return;
-	j = (uint32_t)ke->hash & a->mask;
 	if (a->s[j].val != PWS__NONE && a->s[j].hash == pws__skey_tag(ke)) {
 		__builtin_prefetch(a->keys[j]);
 		pws__umap_prefetch(&m->user_by_email, a->s[j].val);
