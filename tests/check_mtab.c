@@ -290,6 +290,67 @@ START_TEST(mtab_growth_keeps_order)
 }
 END_TEST
 
+/* Each growth keeps the order when the runs cross the table's end: keys
+ * of one or two placements only (one long run, moved one slot on by each
+ * insert, its end wrapping to the first slots), the table checked slot by
+ * slot and key by key right after every growth (mtab_rehash reads the old
+ * table from an empty slot on, across its end, and folds positions past
+ * the new one's end; mtab_insert_at moves a run's part at the start). */
+START_TEST(mtab_growth_with_runs_across_the_end)
+{
+	uint32_t npool;
+
+	for (npool = 1; npool <= 2; npool++) {
+		pws_policy *p = NULL;
+		pws__model *m;
+		uint32_t n = 0, cap = 0, growths = 0, wrapped = 0;
+
+		ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+		m = &p->m;
+		setup(p, npool);
+		if (npool == 1) {
+			/* one placement, at the same fraction of every size: a seed
+			 * that puts it past the middle, so that a run of 0.78 cap
+			 * and more wraps at every size */
+			uint64_t seed = 1;
+
+			do
+				pws__model_seed(m, seed++);
+			while (pws__mtab_home(&m->member_of, pws__member_hx(m, 0, 0), 1u << 20) < 1u << 19);
+		}
+		while (n < 700) {
+			uint32_t w = rnd(NW), u = rnd(NU), j;
+
+			if (ref[w][u])
+				continue;
+			CHECK(pws__mtab_reserve(&p->mem, m, 1) == 0, "reserve");
+			CHECK(pws__mtab_put(m, w, u, pws__aux_make(2, 1, w)) == 0, "put (%u, %u)", w, u);
+			ref[w][u] = pws__aux_make(2, 1, w) + 1;
+			n++;
+			if (m->member_of.cap == cap)
+				continue;
+			/* grown (by the reserve of this insert): checked with the new key */
+			cap = m->member_of.cap;
+			growths++;
+			ordered(m, "growth across the end", (int)n);
+			lookups(m, "growth across the end", (int)n);
+			for (j = 0; j < cap; j++)
+				if (m->member_of.s[j].ws != PWS__NONE && true_dist(m, j) > j)
+					break;
+			wrapped += j < cap;
+		}
+		ordered(m, "growth across the end", (int)n);
+		lookups(m, "growth across the end", (int)n);
+		/* growths from 17 slots to ~800; most with the run across the end */
+		ck_assert_uint_ge(growths, 10);
+		ck_assert_uint_ge(wrapped, npool == 1 ? growths / 2 : 0);
+		pws__mtab_free(&p->mem, &m->member_of);
+		m->ws_h.n = m->user_h.n = 0;
+		pws_policy_free(p);
+	}
+}
+END_TEST
+
 Suite *pws_mtab_suite(void)
 {
 	Suite *s = suite_create("mtab");
@@ -300,6 +361,7 @@ Suite *pws_mtab_suite(void)
 	tcase_add_test(tc, mtab_robin_hood_clustered);
 	tcase_add_test(tc, mtab_robin_hood_one_home);
 	tcase_add_test(tc, mtab_growth_keeps_order);
+	tcase_add_test(tc, mtab_growth_with_runs_across_the_end);
 	suite_add_tcase(s, tc);
 	return s;
 }
