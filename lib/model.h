@@ -44,7 +44,9 @@ typedef struct pws__ws {
 	uint32_t team;
 	uint8_t vis, mode, model, lc;
 	uint8_t was_partner, request, integration;
-	uint8_t in_public;   /* listed in model.public_ws */
+	uint8_t in_public : 1; /* listed in model.public_ws */
+	uint8_t name_strs : 1; /* name in the string arena (a creation's, see
+	                        * ops-workspace.c); else an allocation of its own */
 	uint32_t requester;
 	uint32_t n_updates;  /* updates posted so far (VI6) */
 	uint32_t n_pinv;     /* open partner invites (DL1) */

@@ -202,7 +202,8 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			ns[j] = map->s[i];
 			if (map->aux[i]) /* an empty payload stays untouched (zero) */
 				na[j] = map->aux[i];
-			nk[j] = map->keys[i];
+			if (pws__smap_keeps_key(map, map->s[i].hash))
+				nk[j] = map->keys[i];
 			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
@@ -271,8 +272,10 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	map->s[j].val = val;
 	/* aux[j] is 0: a table comes zeroed and a deletion clears the slot
 	 * it frees, so a map whose owner keeps no payloads (atoms, team
-	 * ids) never touches its payload pages */
-	map->keys[j] = key;
+	 * ids) never touches its payload pages; likewise keys[j] of a key
+	 * its owner holds (pws__smap_keys_elsewhere) */
+	if (pws__smap_keeps_key(map, map->s[j].hash))
+		map->keys[j] = key;
 	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 		memcpy(map->tail[j], key + 8,
@@ -297,7 +300,13 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 
 	if (j == PWS__NONE)
 		return NULL;
-	stored = map->keys[j];
+	/* a recorded key's pointer leaves with it: keys[] holds NULL in every
+	 * slot but those of recorded keys (the hole's is cleared as it moves) */
+	stored = NULL;
+	if (pws__smap_keeps_key(map, map->s[j].hash)) {
+		stored = map->keys[j];
+		map->keys[j] = NULL;
+	}
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
@@ -310,7 +319,10 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
 			map->s[j] = map->s[k];
 			map->aux[j] = map->aux[k];
-			map->keys[j] = map->keys[k];
+			if (pws__smap_keeps_key(map, map->s[k].hash)) {
+				map->keys[j] = map->keys[k];
+				map->keys[k] = NULL;
+			}
 			if (map->tail && (map->s[k].hash & PWS__SMAP_LONG))
 				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
@@ -319,7 +331,6 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	memset(&map->s[j], 0, sizeof(map->s[j]));
 	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
-	map->keys[j] = NULL;
 	map->n--;
 	return stored;
 }
@@ -327,18 +338,24 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
 	uint64_t seed = map->seed;
-	int tails = map->tails;
+	int tails = map->tails, keys_out = map->keys_out;
 
 	if (map->s)
 		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	memset(map, 0, sizeof(*map));
 	map->seed = seed;
 	map->tails = tails;
+	map->keys_out = keys_out;
 }
 
 void pws__smap_keep_tails(pws__smap *map)
 {
 	map->tails = 1;
+}
+
+void pws__smap_keys_elsewhere(pws__smap *map)
+{
+	map->keys_out = 1;
 }
 
 void pws__smap_seed(pws__smap *map, uint64_t seed)

@@ -198,21 +198,39 @@ typedef struct pws__smap {
 	 * is read only where the slot's tag has PWS__SMAP_LONG. */
 	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
 	int tails;         /* kept by smap_free */
+	int keys_out;      /* kept by smap_free: see pws__smap_keys_elsewhere */
 } pws__smap;
 #define PWS__SMAP_TAIL 32u
 #define PWS__SMAP_LONG 0x80000000u /* the tag bit of a key longer than 8 bytes */
 
 /* Makes an empty map keep key tails (see pws__smap.tail). */
 void pws__smap_keep_tails(pws__smap *map);
+/* Makes an empty map record a key's pointer (pws__smap.keys) only where a
+ * lookup reads it: a key longer than 8 bytes, or than 8 + PWS__SMAP_TAIL
+ * when the map keeps tails. For maps whose keys their owner holds (user
+ * and workspace ids: the records and the string arena), so that with
+ * short keys the key pointers' pages of a table from the kernel are never
+ * touched (8 bytes a slot, never resident). pws__smap_del and
+ * pws__smap_key_at then give NULL for a key not recorded. */
+void pws__smap_keys_elsewhere(pws__smap *map);
+/* Whether map records the pointer of a key of tag `tag` (pws__skey_tag):
+ * always, unless pws__smap_keys_elsewhere. */
+static inline int pws__smap_keeps_key(const pws__smap *map, uint32_t tag)
+{
+	return !map->keys_out || (tag & (map->tails ? 0x40000000u : PWS__SMAP_LONG)) != 0;
+}
 
 /* Sets the seed of an empty map (its keys are placed by hashes keyed
  * with it). */
 void pws__smap_seed(pws__smap *map, uint64_t seed);
 
-/* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
+/* The stored key of slot i (i <= mask), or NULL when the slot is empty
+ * (or its key not recorded: pws__smap_keys_elsewhere). */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
 {
-	return map->s[i].val == PWS__NONE ? NULL : map->keys[i];
+	return map->s[i].val == PWS__NONE || !pws__smap_keeps_key(map, map->s[i].hash)
+	           ? NULL
+	           : map->keys[i];
 }
 
 /* One pass over a lookup key: its length, first 8 bytes and hash, so a
@@ -335,7 +353,8 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);
  * returns the slot, whose payload (map->aux) the caller may then set. */
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val);
-/* Removes key; returns the stored key pointer (for freeing) or NULL. */
+/* Removes key; returns the stored key pointer (for freeing) or NULL (absent,
+ * or not recorded: pws__smap_keys_elsewhere). */
 const char *pws__smap_del(pws__smap *map, const char *key);
 void pws__smap_free(const pws__mem *m, pws__smap *map);
 
