@@ -42,7 +42,8 @@ void pws__model_seed(pws__model *m, uint64_t seed)
 
 void pws__model_bind(pws__model *m)
 {
-	(void)m;
+	/* the atoms' keys are their strings in atom_str, read through it */
+	pws__smap_keys_by_val(&m->atoms, &m->atom_str.v);
 }
 
 /* --- the membership table ---------------------------------------------------- */

@@ -302,11 +302,9 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 		return NULL;
 	/* a recorded key's pointer leaves with it: keys[] holds NULL in every
 	 * slot but those of recorded keys (the hole's is cleared as it moves) */
-	stored = NULL;
-	if (pws__smap_keeps_key(map, map->s[j].hash)) {
-		stored = map->keys[j];
+	stored = pws__smap_stored(map, j);
+	if (pws__smap_keeps_key(map, map->s[j].hash))
 		map->keys[j] = NULL;
-	}
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
@@ -339,6 +337,7 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
 	uint64_t seed = map->seed;
 	int tails = map->tails, keys_out = map->keys_out;
+	void *const *keyv = map->keyv;
 
 	if (map->s)
 		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
@@ -346,6 +345,7 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 	map->seed = seed;
 	map->tails = tails;
 	map->keys_out = keys_out;
+	map->keyv = keyv;
 }
 
 void pws__smap_keep_tails(pws__smap *map)
@@ -356,6 +356,12 @@ void pws__smap_keep_tails(pws__smap *map)
 void pws__smap_keys_elsewhere(pws__smap *map)
 {
 	map->keys_out = 1;
+}
+
+void pws__smap_keys_by_val(pws__smap *map, void *const *keyv)
+{
+	map->keys_out = 1;
+	map->keyv = keyv;
 }
 
 void pws__smap_seed(pws__smap *map, uint64_t seed)

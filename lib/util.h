@@ -199,6 +199,7 @@ typedef struct pws__smap {
 	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
 	int tails;         /* kept by smap_free */
 	int keys_out;      /* kept by smap_free: see pws__smap_keys_elsewhere */
+	void *const *keyv; /* kept by smap_free: see pws__smap_keys_by_val */
 } pws__smap;
 #define PWS__SMAP_TAIL 32u
 #define PWS__SMAP_LONG 0x80000000u /* the tag bit of a key longer than 8 bytes */
@@ -213,11 +214,28 @@ void pws__smap_keep_tails(pws__smap *map);
  * touched (8 bytes a slot, never resident). pws__smap_del and
  * pws__smap_key_at then give NULL for a key not recorded. */
 void pws__smap_keys_elsewhere(pws__smap *map);
-/* Whether map records the pointer of a key of tag `tag` (pws__skey_tag):
- * always, unless pws__smap_keys_elsewhere. */
+/* Makes an empty map record no key pointer at all: the key of value v is
+ * ((const char **)*keyv)[v], an array of its owner's (the interned
+ * addresses: model.atom_str), whose entry is set before the key is put
+ * and kept until it is deleted. The owner sets it again where its struct
+ * moves (pws__model_bind). Lookups of long keys then read the key through
+ * the value (a dependent load); pws__smap_del and pws__smap_key_at give it
+ * as they give a recorded key. */
+void pws__smap_keys_by_val(pws__smap *map, void *const *keyv);
+/* Whether map records the pointer of a key of tag `tag` (pws__skey_tag)
+ * in keys[]: always, unless pws__smap_keys_elsewhere / _keys_by_val. */
 static inline int pws__smap_keeps_key(const pws__smap *map, uint32_t tag)
 {
-	return !map->keys_out || (tag & (map->tails ? 0x40000000u : PWS__SMAP_LONG)) != 0;
+	return !map->keys_out ||
+	       (!map->keyv && (tag & (map->tails ? 0x40000000u : PWS__SMAP_LONG)) != 0);
+}
+/* The key of occupied slot j, where the map holds or finds it (NULL for a
+ * key not recorded: pws__smap_keys_elsewhere). */
+static inline const char *pws__smap_stored(const pws__smap *map, uint32_t j)
+{
+	if (map->keyv)
+		return ((const char *const *)*map->keyv)[map->s[j].val];
+	return pws__smap_keeps_key(map, map->s[j].hash) ? map->keys[j] : NULL;
 }
 
 /* Sets the seed of an empty map (its keys are placed by hashes keyed
@@ -228,9 +246,7 @@ void pws__smap_seed(pws__smap *map, uint64_t seed);
  * (or its key not recorded: pws__smap_keys_elsewhere). */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
 {
-	return map->s[i].val == PWS__NONE || !pws__smap_keeps_key(map, map->s[i].hash)
-	           ? NULL
-	           : map->keys[i];
+	return map->s[i].val == PWS__NONE ? NULL : pws__smap_stored(map, i);
 }
 
 /* One pass over a lookup key: its length, first 8 bytes and hash, so a
@@ -298,7 +314,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
 		         ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
 		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
-		         : strcmp(map->keys[j] + 8, key + 8) == 0))
+		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -321,7 +337,7 @@ static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pw
 				/* both ends: a tail may straddle two lines */
 				__builtin_prefetch(map->tail[j]);
 				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
-			} else {
+			} else if (!map->keyv) {
 				__builtin_prefetch(&map->keys[j]);
 			}
 		}
