@@ -48,7 +48,7 @@ static void smap_line(const char*name,const pws__smap*m,double N){
 static void vec_line(const char*name,const pws__vec*v,double N){
  printf("  %-10s n %7u cap %7u x%3u: %.2f B res (cap %.2f B)\n",name,v->n,v->cap,v->size,res(v->v,(size_t)v->cap*v->size)/N,(double)v->cap*v->size/N);}
 static void umap_line(const char*name,const pws__umap*u,double N){
- printf("  %-10s n %7u cap %7u x16 (load %.2f): %.2f B\n",name,u->n,u->cap,u->cap?u->n/(double)u->cap:0.0,CHUNK(u->cap*16ull)/N);}
+ printf("  %-10s n %7u cap %7u x%zu (load %.2f): %.2f B\n",name,u->n,u->cap,sizeof(pws__umap_slot),u->cap?u->n/(double)u->cap:0.0,CHUNK(u->cap*(unsigned long long)sizeof(pws__umap_slot))/N);}
 int main(int argc,char**argv){
  unsigned NWS=argc>1?atoi(argv[1]):10000,NT=10000,NO=1000,w,i,j,k;int bench=argc>2&&!strcmp(argv[2],"bench");
  char id[64],em[96],t[64],d[64],wid[64];
@@ -84,17 +84,17 @@ int main(int argc,char**argv){
  /* per workspace (the bench's world has 100 members a workspace, so these are a
   * constant share of a membership at any scale): record, groups, group_of, id map
   * (32 B a slot without key tails), ws_h, groups' index list */
- printf("workspaces %.2f B (records %u x%zu, groups %u x%zu, group_of cap %u x16, ws_ids %u slots x32, ws_h, ws.groups %.2f)\n",
-  (m->wss.n*(double)sizeof(pws__ws)+m->groups.n*(double)sizeof(pws__group)+m->group_of.cap*16.0+(m->ws_ids.mask+1.0)*32+m->ws_h.cap*4.0+wb)/N,
+ printf("workspaces %.2f B (records %u x%zu, groups %u x%zu, group_of cap %u x12, ws_ids %u slots x32, ws_h, ws.groups %.2f)\n",
+  (m->wss.n*(double)sizeof(pws__ws)+m->groups.n*(double)sizeof(pws__group)+m->group_of.cap*(double)sizeof(pws__umap_slot)+(m->ws_ids.mask+1.0)*32+m->ws_h.cap*4.0+wb)/N,
   m->wss.n,sizeof(pws__ws),m->groups.n,sizeof(pws__group),m->group_of.cap,m->ws_ids.mask+1,wb/N);
- printf("seat_of    %.2f B  seen_of %.2f B invite_of %.2f B invites %.2f B\n",m->seat_of.cap*16.0/N,m->seen_of.cap*16.0/N,m->invite_of.cap*16.0/N,m->invites.cap*16.0/N);
+ printf("seat_of    %.2f B  seen_of %.2f B invite_of %.2f B invites %.2f B\n",m->seat_of.cap*12.0/N,m->seen_of.cap*12.0/N,m->invite_of.cap*12.0/N,m->invites.cap*16.0/N);
  printf("string maps, B per membership resident (mincore):\n");
  smap_line("user_ids",&m->user_ids,N);smap_line("ws_ids",&m->ws_ids,N);smap_line("atoms",&m->atoms,N);smap_line("team_ids",&m->team_ids,N);
  printf("arrays:\n");
  vec_line("users",&m->users,N);vec_line("wss",&m->wss,N);vec_line("groups",&m->groups,N);vec_line("teams",&m->teams,N);vec_line("atom_str",&m->atom_str,N);vec_line("invites",&m->invites,N);
  printf("  user_h/ws_h cap %u/%u: %.2f B\n",m->user_h.cap,m->ws_h.cap,(CHUNK(m->user_h.cap*4ull)+CHUNK(m->ws_h.cap*4ull))/N);
  umap_line("group_of",&m->group_of,N);umap_line("by_email",&m->user_by_email,N);umap_line("by_domain",&m->team_by_domain,N);umap_line("invite_of",&m->invite_of,N);umap_line("seat_of",&m->seat_of,N);
- {unsigned long long nm2=0,tl=0;for(i=0;i<m->wss.n;i++){const pws__ws*W=WS(m,i);if(W->name)nm2+=CHUNK(strlen(W->name)+1);}for(i=0;i<m->teams.n;i++)tl+=CHUNK(TEAM(m,i)->users.cap*4ull)+CHUNK(TEAM(m,i)->domains.cap*4ull)+CHUNK(TEAM(m,i)->workspaces.cap*4ull);
+ {unsigned long long nm2=0,tl=0;for(i=0;i<m->wss.n;i++){const pws__ws*W=WS(m,i);if(W->name&&!W->name_strs)nm2+=CHUNK(strlen(W->name)+1);}for(i=0;i<m->teams.n;i++)tl+=CHUNK(TEAM(m,i)->users.cap*4ull)+CHUNK(TEAM(m,i)->domains.cap*4ull)+CHUNK(TEAM(m,i)->workspaces.cap*4ull);
   printf("  ws names as chunks %.2f B; teams' lists %.2f B\n",nm2/N,tl/N);}
  printf("RSS directory %.1f MiB, growth over memberships %.2f B/memb, whole policy %.2f B/memb\n",(r1-r0)/1048576.0,(r2-r1)/N,(r2-r0)/N);
  {struct mallinfo2 mi=mallinfo2();printf("heap: in use %.1f MiB, free %.1f MiB (%.2f B/memb), mmapped %.1f MiB; string arena %.1f KiB used of the current block\n",

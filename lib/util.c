@@ -407,8 +407,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
 	for (i = 0; i < cap; i++) {
 		ns[i].val = PWS__NONE;
-		ns[i].key = 0;
-		ns[i].aux = 0;
+		ns[i].klo = ns[i].khi = 0;
 	}
 	for (i = 0; map->s && i < map->cap; i++) {
 		pws__umap_slot *o = &map->s[i];
@@ -416,7 +415,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 
 		if (o->val == PWS__NONE)
 			continue;
-		j = umap_home(map, o->key, (uint32_t)cap);
+		j = umap_home(map, pws__umap_key(o), (uint32_t)cap);
 		while (ns[j].val != PWS__NONE)
 			j = j + 1 == cap ? 0 : j + 1;
 		ns[j] = *o;
@@ -432,7 +431,7 @@ int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
 	uint64_t need = (uint64_t)map->n + more;
 
 	/* Linear probing stays short up to a load of 0.85; growing to 0.7 keeps
-	 * the table near 20 bytes an entry and the growth amortized O(1). */
+	 * the table near 15 bytes an entry and the growth amortized O(1). */
 	if (need * 20 <= (uint64_t)map->cap * 17)
 		return PWS_OK;
 	if (need * 10 / 7 + 16 > UINT32_MAX - 1)
@@ -463,25 +462,16 @@ void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
 	uint32_t j = umap_home(map, key, map->cap);
 
 	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key) {
+		if (pws__umap_key(&map->s[j]) == key) {
 			map->s[j].val = val;
-			map->s[j].aux = 0;
 			return;
 		}
 		j = j + 1 == map->cap ? 0 : j + 1;
 	}
-	map->s[j].key = key;
+	map->s[j].klo = (uint32_t)key;
+	map->s[j].khi = (uint32_t)(key >> 32);
 	map->s[j].val = val;
-	map->s[j].aux = 0;
 	map->n++;
-}
-
-void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux)
-{
-	uint32_t j = umap_find(map, key);
-
-	if (j != PWS__NONE)
-		map->s[j].aux = aux;
 }
 
 void pws__umap_del(pws__umap *map, uint64_t key)
@@ -497,7 +487,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 		k = k + 1 == cap ? 0 : k + 1;
 		if (map->s[k].val == PWS__NONE)
 			break;
-		home = umap_home(map, map->s[k].key, cap);
+		home = umap_home(map, pws__umap_key(&map->s[k]), cap);
 		/* move k back into the hole unless its home lies in (j, k] */
 		if ((uint32_t)((k - home + cap) % cap) >= (uint32_t)((k - j + cap) % cap)) {
 			map->s[j] = map->s[k];
@@ -505,8 +495,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 		}
 	}
 	map->s[j].val = PWS__NONE;
-	map->s[j].key = 0;
-	map->s[j].aux = 0;
+	map->s[j].klo = map->s[j].khi = 0;
 	map->n--;
 }
 

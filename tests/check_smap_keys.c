@@ -7,7 +7,10 @@
  * deletions against a reference, with keys of every length around 8 and
  * 8 + PWS__SMAP_TAIL, growth, allocation failures; and the invariant
  * that makes the pages untouched: keys[] holds NULL in every slot but
- * those of recorded keys. White-box: lib/util.h, lib/core.h.
+ * those of recorded keys. And the uint64 map in 12-byte slots (no
+ * payload; the key in two halves): random puts, replacements and
+ * deletions against a reference, keys that differ only in their high or
+ * low half, growth, failed growth. White-box: lib/util.h, lib/core.h.
  * SPDX-License-Identifier: MIT
  */
 /* pthread_rwlock_t in lib/core.h */
@@ -276,6 +279,104 @@ START_TEST(smap_keys_of_a_handle_held_by_their_owners)
 }
 END_TEST
 
+/* 12-byte slots: keys that share a low half or a high half (so that a
+ * compare of one half only, or a key put back from its halves wrongly,
+ * finds the wrong entry), random puts, replacements and deletions against
+ * a reference, the map growing from empty; every key found with its
+ * value or absent, every slot's key at a home from which its probe
+ * reaches it without crossing an empty slot. */
+#define UK 512u
+static uint64_t ukey(uint32_t i)
+{
+	/* pairs (i, i ^ 1): the same low half, other high halves; and runs
+	 * that share the high half */
+	return (uint64_t)(i % 2 ? 0x80000000u + i / 8 : i / 8) << 32 | (i / 2) % 64;
+}
+
+START_TEST(umap_twelve_byte_slots_against_a_reference)
+{
+	static uint32_t ref[UK];
+	pws__mem mem;
+	pws__umap m;
+	uint32_t op, i, n = 0;
+
+	ck_assert_uint_eq(sizeof(pws__umap_slot), 12);
+	for (i = 0; i < UK; i++)
+		for (op = 0; op < i; op++)
+			ck_assert(ukey(i) != ukey(op));
+	pws__mem_default(&mem);
+	memset(&m, 0, sizeof m);
+	pws__umap_seed(&m, 0x51ed2701f3a5c0deULL);
+	for (i = 0; i < UK; i++)
+		ref[i] = PWS__NONE;
+	for (op = 0; op < 8 * UK; op++) {
+		uint32_t k = rnd(op < 4 * UK ? UK : UK / 3);
+
+		if (ref[k] == PWS__NONE || rnd(3) == 0) {
+			ck_assert_int_eq(pws__umap_reserve(&mem, &m, 1), PWS_OK);
+			n += ref[k] == PWS__NONE;
+			ref[k] = op; /* a new key, or a replaced value */
+			pws__umap_put(&m, ukey(k), op);
+		} else {
+			pws__umap_del(&m, ukey(k));
+			ref[k] = PWS__NONE;
+			n--;
+		}
+		pws__umap_del(&m, 0xffffffff00000000ULL); /* absent: nothing changes */
+		ck_assert_uint_eq(m.n, n);
+		if (op % 61 == 0 || op == 8 * UK - 1) {
+			for (i = 0; i < UK; i++)
+				ck_assert_uint_eq(pws__umap_get(&m, ukey(i)), ref[i]);
+			for (i = 0; i < m.cap; i++) {
+				const pws__umap_slot *s = &m.s[i];
+				uint32_t h, j;
+
+				if (s->val == PWS__NONE) {
+					ck_assert(s->klo == 0 && s->khi == 0);
+					continue;
+				}
+				h = pws__umap_home_of(&m, pws__umap_key(s), m.cap);
+				for (j = h; j != i; j = j + 1 == m.cap ? 0 : j + 1)
+					ck_assert_uint_ne(m.s[j].val, PWS__NONE);
+			}
+		}
+	}
+	pws__umap_free(&mem, &m);
+}
+END_TEST
+
+/* A failed growth leaves the map as it was. */
+START_TEST(umap_failed_growth_changes_nothing)
+{
+	pws__mem mem;
+	pws__umap m;
+	uint32_t i, j;
+
+	pws__mem_default(&mem);
+	mem.a.malloc_fn = fmalloc;
+	mem.a.realloc_fn = frealloc;
+	mem.a.free_fn = ffree;
+	memset(&m, 0, sizeof m);
+	pws__umap_seed(&m, 7);
+	for (i = 0; i < UK; i++) {
+		uint32_t cap = m.cap;
+
+		fail_next = 1;
+		if (pws__umap_reserve(&mem, &m, 1) != PWS_OK) {
+			ck_assert_uint_eq(m.cap, cap);
+			for (j = 0; j < i; j++)
+				ck_assert_uint_eq(pws__umap_get(&m, ukey(j)), j);
+			ck_assert_int_eq(pws__umap_reserve(&mem, &m, 1), PWS_OK);
+		}
+		fail_next = 0;
+		pws__umap_put(&m, ukey(i), i);
+	}
+	for (j = 0; j < UK; j++)
+		ck_assert_uint_eq(pws__umap_get(&m, ukey(j)), j);
+	pws__umap_free(&mem, &m);
+}
+END_TEST
+
 Suite *pws_smap_keys_suite(void)
 {
 	Suite *s = suite_create("smap_keys");
@@ -284,6 +385,10 @@ Suite *pws_smap_keys_suite(void)
 	tcase_add_loop_test(t, smap_keys_random_ops_against_a_reference, 0, MODES);
 	tcase_add_loop_test(t, smap_keys_failed_growth_changes_nothing, 0, MODES);
 	tcase_add_test(t, smap_keys_of_a_handle_held_by_their_owners);
+	suite_add_tcase(s, t);
+	t = tcase_create("umap");
+	tcase_add_test(t, umap_twelve_byte_slots_against_a_reference);
+	tcase_add_test(t, umap_failed_growth_changes_nothing);
 	suite_add_tcase(s, t);
 	return s;
 }
