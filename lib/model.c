@@ -18,6 +18,9 @@ void pws__model_init(pws__model *m)
 	/* the two maps a check by id strings reads: UUIDs decided in the slot */
 	pws__smap_keep_tails(&m->user_ids);
 	pws__smap_keep_tails(&m->ws_ids);
+	/* their keys are the records' ids, in the string arena */
+	pws__smap_keys_elsewhere(&m->user_ids);
+	pws__smap_keys_elsewhere(&m->ws_ids);
 	pws__model_bind(m);
 }
 
@@ -39,7 +42,8 @@ void pws__model_seed(pws__model *m, uint64_t seed)
 
 void pws__model_bind(pws__model *m)
 {
-	(void)m;
+	/* the atoms' keys are their strings in atom_str, read through it */
+	pws__smap_keys_by_val(&m->atoms, &m->atom_str.v);
 }
 
 /* --- the membership table ---------------------------------------------------- */
@@ -474,7 +478,8 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	for (i = 0; i < m->wss.n; i++) {
 		pws__ws *w = WS(m, i);
 
-		pws__free(mem, w->name);
+		if (!w->name_strs)
+			pws__free(mem, w->name);
 		pws__free(mem, w->summary);
 		pws__free(mem, w->description);
 		pws__free(mem, w->note);

@@ -44,7 +44,9 @@ typedef struct pws__ws {
 	uint32_t team;
 	uint8_t vis, mode, model, lc;
 	uint8_t was_partner, request, integration;
-	uint8_t in_public;   /* listed in model.public_ws */
+	uint8_t in_public : 1; /* listed in model.public_ws */
+	uint8_t name_strs : 1; /* name in the string arena (a creation's, see
+	                        * ops-workspace.c); else an allocation of its own */
 	uint32_t requester;
 	uint32_t n_updates;  /* updates posted so far (VI6) */
 	uint32_t n_pinv;     /* open partner invites (DL1) */
@@ -205,8 +207,8 @@ typedef struct pws__model {
 void pws__model_init(pws__model *m);
 /* Keys every table of an empty model with seed (tests use a fixed one). */
 void pws__model_seed(pws__model *m, uint64_t seed);
-/* Kept for the callers that copy a model struct (member_of reads the id
- * hashes through the model, so nothing is to be done). */
+/* Called by the callers that copy a model struct: the atoms map reads its
+ * keys through the model's atom_str (pws__smap_keys_by_val). */
 void pws__model_bind(pws__model *m);
 /* Records the id hash of a new user or workspace, at the same moment its
  * slot is counted (room reserved with pws__ids_reserve on user_h / ws_h),

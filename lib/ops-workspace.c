@@ -96,6 +96,23 @@ static void discard_slot(pws__op *op, uint32_t w, uint32_t groups_before)
 	pws__ids_free(op->mem, &WS(op->m, w)->groups);
 }
 
+/* A new workspace's id and name go into the string arena (they cost their
+ * bytes: no allocator chunk of 32 bytes or more for a short name), with
+ * room reserved for both at once so that copying them cannot fail. */
+static int arena_reserve(const pws__mem *mem, pws__model *m, const char *id, const char *name)
+{
+	return pws__model_strs_reserve(mem, m, strlen(id) + strlen(name) + 2);
+}
+
+/* After arena_reserve: neither copy can fail (they fit the current block). */
+static void arena_id_name(const pws__mem *mem, pws__model *m, pws__ws *W, const char *id,
+                          const char *name)
+{
+	W->id = pws__model_strdup(mem, m, id, strlen(id));
+	W->name = pws__model_strdup(mem, m, name, strlen(name));
+	W->name_strs = 1;
+}
+
 PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char *workspace_id,
                                     const char *name, int visibility, const char *note,
                                     pws_result *res)
@@ -149,15 +166,15 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
 	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
 	    pws__public_reserve(op.mem, m, w, visibility) ||
-	    !(id = pws__model_strdup(op.mem, m, workspace_id, strlen(workspace_id))) ||
-	    !(nm = pws__dup(&op, name)) ||
+	    arena_reserve(op.mem, m, workspace_id, name) ||
 	    (!direct && note && !(nt = pws__dup(&op, note))) ||
 	    (cr8 && cr8_prepare(&op, team, u))) {
 		rc = PWS_ENOMEM;
 		goto fail;
 	}
-	W->id = id;
-	W->name = nm;
+	arena_id_name(op.mem, m, W, workspace_id, name);
+	id = (char *)W->id;
+	nm = W->name;
 	/* said before the commit point (asked calls too) */
 	if (!direct) {
 		op.flags |= PWS_RESULT_PENDING;
@@ -188,8 +205,9 @@ PWS_EXTERN int pws_workspace_create(pws_policy *p, const char *actor, const char
 	pws__member_link(m, w, u, PWS_ROLE_ADMIN, 0, PWS__GRP_TEAM);
 	return pws__op_end(&op, PWS_OK);
 fail:
+	/* the arena's strings in reverse order (only the last is given back) */
+	pws__model_str_free(m, nm);
 	pws__model_str_free(m, id);
-	pws__free(op.mem, nm);
 	pws__free(op.mem, nt);
 	discard_slot(&op, w, groups_before);
 	return pws__op_end(&op, rc);
@@ -202,7 +220,7 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	pws__op op;
 	pws__model *m;
 	uint32_t u, team, w, groups_before;
-	char *id = NULL, *nm = NULL;
+	const char *id;
 	pws__ws *W;
 	int rc = pws__op_begin(&op, p, res);
 
@@ -230,21 +248,27 @@ PWS_EXTERN int pws_workspace_add_legacy(pws_policy *p, const char *team_id,
 	W->team = team;
 	W->lc = PWS_LC_ACTIVE;
 	W->requester = PWS__NONE;
-	if (pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
-	    pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
-	    pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
-	    !(id = pws__model_strdup(op.mem, m, workspace_id, strlen(workspace_id))) ||
-	    !(nm = pws__dup(&op, name)) ||
-	    pws__op_persist(&op)) {
-		pws__model_str_free(m, id);
-		pws__free(op.mem, nm);
+	rc = pws__smap_reserve(op.mem, &m->ws_ids, 1) || pws__ids_reserve(op.mem, &m->ws_h, 1) ||
+	             pws__ids_reserve(op.mem, &TEAM(m, team)->workspaces, 1) ||
+	             pws__member_reserve(op.mem, m, w, u, PWS__GRP_TEAM) ||
+	             arena_reserve(op.mem, m, workspace_id, name)
+	         ? PWS_ENOMEM
+	         : PWS_OK;
+	if (!rc) {
+		arena_id_name(op.mem, m, W, workspace_id, name);
+		if (pws__op_persist(&op))
+			rc = PWS_ENOMEM;
+	}
+	if (rc) {
+		/* the arena's strings in reverse order (only the last is given back) */
+		pws__model_str_free(m, W->name);
+		pws__model_str_free(m, W->id);
 		discard_slot(&op, w, groups_before);
 		return pws__op_end(&op, PWS_ENOMEM);
 	}
+	id = W->id;
 	m->wss.n++;
 	pws__idh_push(&m->ws_ids, &m->ws_h, id);
-	W->id = id;
-	W->name = nm;
 	make_partner(W);
 	W->model = PWS_MODEL_LEGACY;
 	pws__smap_put(&m->ws_ids, id, w);
@@ -406,9 +430,14 @@ PWS_EXTERN int pws_workspace_set_details(pws_policy *p, const char *actor,
 	dst[2] = &W->description;
 	for (i = 0; i < 3; i++)
 		if (in[i]) {
-			pws__free(op.mem, *dst[i]);
+			/* a name in the string arena stays there (its bytes go with
+			 * the model); the new one is an allocation of its own */
+			if (i || !W->name_strs)
+				pws__free(op.mem, *dst[i]);
 			*dst[i] = s[i];
 		}
+	if (in[0])
+		W->name_strs = 0;
 	return pws__op_end(&op, PWS_OK);
 }
 

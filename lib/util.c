@@ -202,7 +202,8 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 			ns[j] = map->s[i];
 			if (map->aux[i]) /* an empty payload stays untouched (zero) */
 				na[j] = map->aux[i];
-			nk[j] = map->keys[i];
+			if (pws__smap_keeps_key(map, map->s[i].hash))
+				nk[j] = map->keys[i];
 			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
 				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
 		}
@@ -271,8 +272,10 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	map->s[j].val = val;
 	/* aux[j] is 0: a table comes zeroed and a deletion clears the slot
 	 * it frees, so a map whose owner keeps no payloads (atoms, team
-	 * ids) never touches its payload pages */
-	map->keys[j] = key;
+	 * ids) never touches its payload pages; likewise keys[j] of a key
+	 * its owner holds (pws__smap_keys_elsewhere) */
+	if (pws__smap_keeps_key(map, map->s[j].hash))
+		map->keys[j] = key;
 	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
 		memcpy(map->tail[j], key + 8,
@@ -297,7 +300,11 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 
 	if (j == PWS__NONE)
 		return NULL;
-	stored = map->keys[j];
+	/* a recorded key's pointer leaves with it: keys[] holds NULL in every
+	 * slot but those of recorded keys (the hole's is cleared as it moves) */
+	stored = pws__smap_stored(map, j);
+	if (pws__smap_keeps_key(map, map->s[j].hash))
+		map->keys[j] = NULL;
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
@@ -310,7 +317,10 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
 			map->s[j] = map->s[k];
 			map->aux[j] = map->aux[k];
-			map->keys[j] = map->keys[k];
+			if (pws__smap_keeps_key(map, map->s[k].hash)) {
+				map->keys[j] = map->keys[k];
+				map->keys[k] = NULL;
+			}
 			if (map->tail && (map->s[k].hash & PWS__SMAP_LONG))
 				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
@@ -319,7 +329,6 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	memset(&map->s[j], 0, sizeof(map->s[j]));
 	map->s[j].val = PWS__NONE;
 	map->aux[j] = 0;
-	map->keys[j] = NULL;
 	map->n--;
 	return stored;
 }
@@ -327,18 +336,32 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
 	uint64_t seed = map->seed;
-	int tails = map->tails;
+	int tails = map->tails, keys_out = map->keys_out;
+	void *const *keyv = map->keyv;
 
 	if (map->s)
 		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
 	memset(map, 0, sizeof(*map));
 	map->seed = seed;
 	map->tails = tails;
+	map->keys_out = keys_out;
+	map->keyv = keyv;
 }
 
 void pws__smap_keep_tails(pws__smap *map)
 {
 	map->tails = 1;
+}
+
+void pws__smap_keys_elsewhere(pws__smap *map)
+{
+	map->keys_out = 1;
+}
+
+void pws__smap_keys_by_val(pws__smap *map, void *const *keyv)
+{
+	map->keys_out = 1;
+	map->keyv = keyv;
 }
 
 void pws__smap_seed(pws__smap *map, uint64_t seed)
@@ -384,8 +407,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 	pws__huge_hint(ns, (size_t)cap * sizeof(*ns));
 	for (i = 0; i < cap; i++) {
 		ns[i].val = PWS__NONE;
-		ns[i].key = 0;
-		ns[i].aux = 0;
+		ns[i].klo = ns[i].khi = 0;
 	}
 	for (i = 0; map->s && i < map->cap; i++) {
 		pws__umap_slot *o = &map->s[i];
@@ -393,7 +415,7 @@ static int umap_grow(const pws__mem *m, pws__umap *map, uint64_t cap)
 
 		if (o->val == PWS__NONE)
 			continue;
-		j = umap_home(map, o->key, (uint32_t)cap);
+		j = umap_home(map, pws__umap_key(o), (uint32_t)cap);
 		while (ns[j].val != PWS__NONE)
 			j = j + 1 == cap ? 0 : j + 1;
 		ns[j] = *o;
@@ -409,7 +431,7 @@ int pws__umap_reserve(const pws__mem *m, pws__umap *map, uint32_t more)
 	uint64_t need = (uint64_t)map->n + more;
 
 	/* Linear probing stays short up to a load of 0.85; growing to 0.7 keeps
-	 * the table near 20 bytes an entry and the growth amortized O(1). */
+	 * the table near 15 bytes an entry and the growth amortized O(1). */
 	if (need * 20 <= (uint64_t)map->cap * 17)
 		return PWS_OK;
 	if (need * 10 / 7 + 16 > UINT32_MAX - 1)
@@ -440,25 +462,16 @@ void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val)
 	uint32_t j = umap_home(map, key, map->cap);
 
 	while (map->s[j].val != PWS__NONE) {
-		if (map->s[j].key == key) {
+		if (pws__umap_key(&map->s[j]) == key) {
 			map->s[j].val = val;
-			map->s[j].aux = 0;
 			return;
 		}
 		j = j + 1 == map->cap ? 0 : j + 1;
 	}
-	map->s[j].key = key;
+	map->s[j].klo = (uint32_t)key;
+	map->s[j].khi = (uint32_t)(key >> 32);
 	map->s[j].val = val;
-	map->s[j].aux = 0;
 	map->n++;
-}
-
-void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux)
-{
-	uint32_t j = umap_find(map, key);
-
-	if (j != PWS__NONE)
-		map->s[j].aux = aux;
 }
 
 void pws__umap_del(pws__umap *map, uint64_t key)
@@ -474,7 +487,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 		k = k + 1 == cap ? 0 : k + 1;
 		if (map->s[k].val == PWS__NONE)
 			break;
-		home = umap_home(map, map->s[k].key, cap);
+		home = umap_home(map, pws__umap_key(&map->s[k]), cap);
 		/* move k back into the hole unless its home lies in (j, k] */
 		if ((uint32_t)((k - home + cap) % cap) >= (uint32_t)((k - j + cap) % cap)) {
 			map->s[j] = map->s[k];
@@ -482,8 +495,7 @@ void pws__umap_del(pws__umap *map, uint64_t key)
 		}
 	}
 	map->s[j].val = PWS__NONE;
-	map->s[j].key = 0;
-	map->s[j].aux = 0;
+	map->s[j].klo = map->s[j].khi = 0;
 	map->n--;
 }
 

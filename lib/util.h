@@ -198,21 +198,55 @@ typedef struct pws__smap {
 	 * is read only where the slot's tag has PWS__SMAP_LONG. */
 	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
 	int tails;         /* kept by smap_free */
+	int keys_out;      /* kept by smap_free: see pws__smap_keys_elsewhere */
+	void *const *keyv; /* kept by smap_free: see pws__smap_keys_by_val */
 } pws__smap;
 #define PWS__SMAP_TAIL 32u
 #define PWS__SMAP_LONG 0x80000000u /* the tag bit of a key longer than 8 bytes */
 
 /* Makes an empty map keep key tails (see pws__smap.tail). */
 void pws__smap_keep_tails(pws__smap *map);
+/* Makes an empty map record a key's pointer (pws__smap.keys) only where a
+ * lookup reads it: a key longer than 8 bytes, or than 8 + PWS__SMAP_TAIL
+ * when the map keeps tails. For maps whose keys their owner holds (user
+ * and workspace ids: the records and the string arena), so that with
+ * short keys the key pointers' pages of a table from the kernel are never
+ * touched (8 bytes a slot, never resident). pws__smap_del and
+ * pws__smap_key_at then give NULL for a key not recorded. */
+void pws__smap_keys_elsewhere(pws__smap *map);
+/* Makes an empty map record no key pointer at all: the key of value v is
+ * ((const char **)*keyv)[v], an array of its owner's (the interned
+ * addresses: model.atom_str), whose entry is set before the key is put
+ * and kept until it is deleted. The owner sets it again where its struct
+ * moves (pws__model_bind). Lookups of long keys then read the key through
+ * the value (a dependent load); pws__smap_del and pws__smap_key_at give it
+ * as they give a recorded key. */
+void pws__smap_keys_by_val(pws__smap *map, void *const *keyv);
+/* Whether map records the pointer of a key of tag `tag` (pws__skey_tag)
+ * in keys[]: always, unless pws__smap_keys_elsewhere / _keys_by_val. */
+static inline int pws__smap_keeps_key(const pws__smap *map, uint32_t tag)
+{
+	return !map->keys_out ||
+	       (!map->keyv && (tag & (map->tails ? 0x40000000u : PWS__SMAP_LONG)) != 0);
+}
+/* The key of occupied slot j, where the map holds or finds it (NULL for a
+ * key not recorded: pws__smap_keys_elsewhere). */
+static inline const char *pws__smap_stored(const pws__smap *map, uint32_t j)
+{
+	if (map->keyv)
+		return ((const char *const *)*map->keyv)[map->s[j].val];
+	return pws__smap_keeps_key(map, map->s[j].hash) ? map->keys[j] : NULL;
+}
 
 /* Sets the seed of an empty map (its keys are placed by hashes keyed
  * with it). */
 void pws__smap_seed(pws__smap *map, uint64_t seed);
 
-/* The stored key of slot i (i <= mask), or NULL when the slot is empty. */
+/* The stored key of slot i (i <= mask), or NULL when the slot is empty
+ * (or its key not recorded: pws__smap_keys_elsewhere). */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
 {
-	return map->s[i].val == PWS__NONE ? NULL : map->keys[i];
+	return map->s[i].val == PWS__NONE ? NULL : pws__smap_stored(map, i);
 }
 
 /* One pass over a lookup key: its length, first 8 bytes and hash, so a
@@ -280,7 +314,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
 		         ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
 		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
-		         : strcmp(map->keys[j] + 8, key + 8) == 0))
+		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -303,7 +337,7 @@ static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pw
 				/* both ends: a tail may straddle two lines */
 				__builtin_prefetch(map->tail[j]);
 				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
-			} else {
+			} else if (!map->keyv) {
 				__builtin_prefetch(&map->keys[j]);
 			}
 		}
@@ -335,20 +369,27 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);
  * returns the slot, whose payload (map->aux) the caller may then set. */
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val);
-/* Removes key; returns the stored key pointer (for freeing) or NULL. */
+/* Removes key; returns the stored key pointer (for freeing) or NULL (absent,
+ * or not recorded: pws__smap_keys_elsewhere). */
 const char *pws__smap_del(pws__smap *map, const char *key);
 void pws__smap_free(const pws__mem *m, pws__smap *map);
 
-/* --- uint64 -> uint32 map, with a 32-bit payload per entry ---------------
+/* --- uint64 -> uint32 map -------------------------------------------------
  * Any capacity (not only powers of two: the slot is picked by a
  * multiply-shift), load kept between 0.7 and 0.85, so a million
- * entries cost about 20 bytes each rather than up to 32. The payload lets
- * a hot path read what it needs from the slot alone (one cache miss). */
+ * entries cost about 15 bytes each rather than up to 24. A slot is 12
+ * bytes, the key in two 4-byte halves (no payload: no owner kept one, and
+ * 4 bytes a slot of group_of, user_by_email and seat_of are 0.28 B per
+ * membership at 1M in the bench's world). */
 typedef struct pws__umap_slot {
-	uint64_t key;
+	uint32_t klo, khi; /* the key's low and high halves */
 	uint32_t val;      /* PWS__NONE marks an empty slot */
-	uint32_t aux;
 } pws__umap_slot;
+
+static inline uint64_t pws__umap_key(const pws__umap_slot *s)
+{
+	return (uint64_t)s->khi << 32 | s->klo;
+}
 
 typedef struct pws__umap {
 	pws__umap_slot *s;
@@ -369,10 +410,8 @@ uint32_t pws__umap_get(const pws__umap *map, uint64_t key);
 /* Starts loading the slot a key would occupy, so that the miss overlaps
  * other work before pws__umap_get (a hint; no effect on correctness). */
 void pws__umap_prefetch(const pws__umap *map, uint64_t key);
-/* Inserts or replaces (room must be reserved); the payload becomes 0. */
+/* Inserts or replaces (room must be reserved). */
 void pws__umap_put(pws__umap *map, uint64_t key, uint32_t val);
-/* Sets the payload of a present key. */
-void pws__umap_set_aux(pws__umap *map, uint64_t key, uint32_t aux);
 void pws__umap_del(pws__umap *map, uint64_t key);
 /* The placement input of a pair (a, b) placed by their 32-bit id hashes
  * (the membership table, model.h); and a lookup by a map's placement
@@ -390,7 +429,7 @@ static inline uint32_t pws__umap_find_h(const pws__umap *map, uint64_t key, uint
 	s = map->s + pws__umap_home_of(map, hx, map->cap);
 	end = map->s + map->cap;
 	while (s->val != PWS__NONE) {
-		if (s->key == key)
+		if (pws__umap_key(s) == key)
 			return (uint32_t)(s - map->s);
 		if (++s == end)
 			s = map->s;

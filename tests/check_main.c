@@ -45,6 +45,7 @@ int main(void)
 	srunner_add_suite(sr, pws_cover_ops_suite());
 	srunner_add_suite(sr, pws_cover_core_suite());
 	srunner_add_suite(sr, pws_hash_suite());
+	srunner_add_suite(sr, pws_smap_keys_suite());
 	srunner_add_suite(sr, pws_group_entries_suite());
 	srunner_add_suite(sr, pws_decide_fast_suite());
 	srunner_add_suite(sr, pws_mtab_suite());

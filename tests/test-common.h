@@ -69,6 +69,7 @@ Suite *pws_cover_snap2_suite(void);
 Suite *pws_cover_ops_suite(void);
 Suite *pws_cover_core_suite(void);
 Suite *pws_hash_suite(void);
+Suite *pws_smap_keys_suite(void);
 Suite *pws_group_entries_suite(void);
 Suite *pws_decide_fast_suite(void);
 Suite *pws_mtab_suite(void);

@@ -1,0 +1,394 @@
+/*
+ * String maps that do not record every key's pointer (issue 15 point 3:
+ * bytes per membership). A map whose owner holds its keys records a key's
+ * pointer only where a lookup reads it (pws__smap_keys_elsewhere: user and
+ * workspace ids), or none at all and reads a key through its value
+ * (pws__smap_keys_by_val: the interned addresses). Random inserts and
+ * deletions against a reference, with keys of every length around 8 and
+ * 8 + PWS__SMAP_TAIL, growth, allocation failures; and the invariant
+ * that makes the pages untouched: keys[] holds NULL in every slot but
+ * those of recorded keys. And the uint64 map in 12-byte slots (no
+ * payload; the key in two halves): random puts, replacements and
+ * deletions against a reference, keys that differ only in their high or
+ * low half, growth, failed growth. White-box: lib/util.h, lib/core.h.
+ * SPDX-License-Identifier: MIT
+ */
+/* pthread_rwlock_t in lib/core.h */
+#define _DEFAULT_SOURCE 1
+#include "test-common.h"
+#include "../lib/core.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NK 600u  /* distinct keys */
+#define OPS 6000u
+
+enum { MODE_ALL, MODE_ELSEWHERE, MODE_ELSEWHERE_TAILS, MODE_BY_VAL, MODES };
+
+static char keys[NK][64];
+static const char *byval[NK]; /* the owner's array of keys by value (MODE_BY_VAL) */
+static void *byval_v = byval;
+
+static uint64_t rs = 0x243f6a8885a308d3ULL;
+static uint32_t rnd(uint32_t n)
+{
+	rs ^= rs << 13;
+	rs ^= rs >> 7;
+	rs ^= rs << 17;
+	return (uint32_t)(rs % n);
+}
+
+/* Keys of lengths 1 to 50 sharing long prefixes (so that heads and tails
+ * collide often), each distinct. */
+static void make_keys(void)
+{
+	uint32_t i;
+
+	for (i = 0; i < NK; i++) {
+		uint32_t len = 1 + i % 50, j;
+
+		for (j = 0; j < len; j++)
+			keys[i][j] = (char)('a' + (j + 1 == len ? (i / 50) % 26 : j % 3));
+		keys[i][len] = '\0';
+		if (len < 4 && i >= 50 * 26 / 26) /* short keys: make the few distinct ones only */
+			snprintf(keys[i], sizeof keys[i], "%c%u", 'A' + (char)(i % 26), i);
+	}
+}
+
+static void set_mode(pws__smap *m, int mode)
+{
+	memset(m, 0, sizeof *m);
+	pws__smap_seed(m, 0x9e3779b97f4a7c15ULL);
+	if (mode == MODE_ELSEWHERE_TAILS)
+		pws__smap_keep_tails(m);
+	if (mode == MODE_ELSEWHERE || mode == MODE_ELSEWHERE_TAILS)
+		pws__smap_keys_elsewhere(m);
+	if (mode == MODE_BY_VAL)
+		pws__smap_keys_by_val(m, &byval_v);
+}
+
+/* Whether a key of length len has its pointer in keys[] in this mode. */
+static int recorded(int mode, size_t len)
+{
+	switch (mode) {
+	case MODE_ALL: return 1;
+	case MODE_ELSEWHERE: return len > 8;
+	case MODE_ELSEWHERE_TAILS: return len > 8 + PWS__SMAP_TAIL;
+	default: return 0;
+	}
+}
+
+/* Every key found with its value or absent as the reference says; keys[]
+ * NULL in every slot but those of recorded keys, which hold their key;
+ * pws__smap_key_at gives each present key (or NULL where not recorded). */
+static void check_all(const pws__smap *m, const int *present, int mode)
+{
+	uint32_t i, n = 0;
+
+	for (i = 0; i < NK; i++) {
+		uint32_t v = pws__smap_get(m, keys[i]);
+
+		ck_assert_uint_eq(v, present[i] ? i : PWS__NONE);
+		n += present[i] != 0;
+	}
+	ck_assert_uint_eq(m->n, n);
+	for (i = 0; m->s && i <= m->mask; i++) {
+		const char *k = pws__smap_key_at(m, i);
+
+		if (m->s[i].val == PWS__NONE) {
+			ck_assert_ptr_null(m->keys[i]);
+			ck_assert_ptr_null(k);
+			continue;
+		}
+		if (recorded(mode, strlen(keys[m->s[i].val])))
+			ck_assert_ptr_eq(m->keys[i], keys[m->s[i].val]);
+		else
+			ck_assert_ptr_null(m->keys[i]);
+		if (mode == MODE_ALL || mode == MODE_BY_VAL ||
+		    recorded(mode, strlen(keys[m->s[i].val])))
+			ck_assert_ptr_eq(k, keys[m->s[i].val]);
+		else
+			ck_assert_ptr_null(k);
+	}
+}
+
+/* Random puts and deletions against a reference, the map growing from
+ * empty; pws__smap_del gives the key it held (or NULL where not
+ * recorded). */
+START_TEST(smap_keys_random_ops_against_a_reference)
+{
+	static int present[NK];
+	pws__mem mem;
+	pws__smap m;
+	int mode = _i;
+	uint32_t op;
+
+	make_keys();
+	pws__mem_default(&mem);
+	memset(present, 0, sizeof present);
+	memset(byval, 0, sizeof byval);
+	set_mode(&m, mode);
+	for (op = 0; op < OPS; op++) {
+		uint32_t i = rnd(op < OPS / 2 ? NK : NK / 2); /* later: deletions dominate half */
+
+		if (!present[i]) {
+			ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
+			byval[i] = keys[i]; /* set before the key is put */
+			pws__smap_put(&m, keys[i], i);
+			present[i] = 1;
+		} else {
+			const char *k = pws__smap_del(&m, keys[i]);
+
+			if (mode == MODE_ALL || mode == MODE_BY_VAL || recorded(mode, strlen(keys[i])))
+				ck_assert_ptr_eq(k, keys[i]);
+			else
+				ck_assert_ptr_null(k);
+			byval[i] = NULL; /* kept until deleted only */
+			present[i] = 0;
+		}
+		ck_assert_ptr_null(pws__smap_del(&m, "absent key, longer than the tail's forty bytes"));
+		if (op % 97 == 0)
+			check_all(&m, present, mode);
+	}
+	check_all(&m, present, mode);
+	pws__smap_free(&mem, &m);
+	/* the mode survives a free (as the seed and tails do) */
+	ck_assert_int_eq(m.keys_out, mode != MODE_ALL);
+	ck_assert(mode == MODE_BY_VAL ? m.keyv == &byval_v : m.keyv == NULL);
+}
+END_TEST
+
+static int fail_next;
+static void *fmalloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	if (fail_next) {
+		fail_next = 0;
+		return NULL;
+	}
+	return malloc(n);
+}
+static void *frealloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return realloc(p, n);
+}
+static void ffree(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+/* A failed growth leaves the map as it was (every key found, keys[] as
+ * the mode says); the next reservation succeeds. */
+START_TEST(smap_keys_failed_growth_changes_nothing)
+{
+	static int present[NK];
+	pws__mem mem;
+	pws__smap m;
+	int mode = _i;
+	uint32_t i;
+
+	make_keys();
+	pws__mem_default(&mem);
+	mem.a.malloc_fn = fmalloc; /* a host's allocator: every table from it */
+	mem.a.realloc_fn = frealloc;
+	mem.a.free_fn = ffree;
+	memset(present, 0, sizeof present);
+	set_mode(&m, mode);
+	for (i = 0; i < NK; i++) {
+		uint64_t before = m.mask;
+
+		fail_next = 1;
+		if (pws__smap_reserve(&mem, &m, 1) != PWS_OK) {
+			ck_assert_uint_eq(m.mask, before);
+			check_all(&m, present, mode);
+			ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
+		}
+		fail_next = 0;
+		byval[i] = keys[i];
+		pws__smap_put(&m, keys[i], i);
+		present[i] = 1;
+	}
+	check_all(&m, present, mode);
+	pws__smap_free(&mem, &m);
+}
+END_TEST
+
+/* In a handle: user and workspace ids record no pointer when short, the
+ * atoms none at all; the atoms still give their strings back on a
+ * rollback (pws__smap_del through atom_str), and after a state image
+ * replaces the model (a struct copy: pws__model_bind) addresses are still
+ * found and refused as duplicates. */
+START_TEST(smap_keys_of_a_handle_held_by_their_owners)
+{
+	pws_policy *p;
+	pws__model *m;
+	char *img = NULL;
+	size_t len = 0;
+	uint32_t i, a, before;
+	const char *s;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add_domain(p, "pub", "pub.com", NULL), PWS_OK);
+	ck_assert_int_eq(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(pws_user_add(p, "a-user-id-longer-than-forty-bytes-0123456789",
+	                              "long.address.of.a.user@pub.com", "pub", PWS_TEAM_MEMBER, 0,
+	                              NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(pws_workspace_create(p, "pm", "ws", "W", PWS_VIS_PARTNER, NULL, NULL),
+	                 PWS_OK);
+	m = &p->m;
+	for (i = 0; i <= m->user_ids.mask; i++)
+		if (m->user_ids.s[i].val != PWS__NONE)
+			ck_assert(strlen(USER(m, m->user_ids.s[i].val)->id) > 8 + PWS__SMAP_TAIL
+			              ? m->user_ids.keys[i] == USER(m, m->user_ids.s[i].val)->id
+			              : m->user_ids.keys[i] == NULL);
+	for (i = 0; i <= m->atoms.mask; i++)
+		ck_assert_ptr_null(m->atoms.keys[i]);
+	for (i = 0; i <= m->ws_ids.mask; i++)
+		ck_assert_ptr_null(m->ws_ids.keys[i]);
+	/* an interned string rolled back: its bytes go back to the arena */
+	before = m->atom_str.n;
+	a = pws__atom_intern(&p->mem, m, "rolled.back.example");
+	ck_assert_uint_eq(a, before);
+	s = ((const char **)m->atom_str.v)[a];
+	ck_assert_uint_eq(pws__atom_find(m, "rolled.back.example"), a);
+	i = (uint32_t)m->strs.used;
+	pws__atoms_rollback(&p->mem, m, before);
+	ck_assert_uint_eq(m->strs.used, i - (strlen(s) + 1));
+	ck_assert_uint_eq(pws__atom_find(m, "rolled.back.example"), PWS__NONE);
+	/* the model replaced by a copy of an imported one */
+	ck_assert_int_eq(pws_snapshot_export(p, &img, &len), PWS_OK);
+	ck_assert_int_eq(pws_snapshot_import(p, img, len, NULL), PWS_OK);
+	m = &p->m;
+	ck_assert_ptr_eq(m->atoms.keyv, &m->atom_str.v);
+	ck_assert_uint_ne(pws__atom_find(m, "long.address.of.a.user@pub.com"), PWS__NONE);
+	ck_assert_int_eq(pws_user_add(p, "other", "long.address.of.a.user@pub.com", "pub",
+	                              PWS_TEAM_MEMBER, 0, NULL),
+	                 PWS_EEXISTS);
+	ck_assert_int_eq(pws_user_add(p, "other", "other.long.address@pub.com", "pub",
+	                              PWS_TEAM_MEMBER, 0, NULL),
+	                 PWS_OK);
+	pws_snapshot_free(p, img);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* 12-byte slots: keys that share a low half or a high half (so that a
+ * compare of one half only, or a key put back from its halves wrongly,
+ * finds the wrong entry), random puts, replacements and deletions against
+ * a reference, the map growing from empty; every key found with its
+ * value or absent, every slot's key at a home from which its probe
+ * reaches it without crossing an empty slot. */
+#define UK 512u
+static uint64_t ukey(uint32_t i)
+{
+	/* pairs (i, i ^ 1): the same low half, other high halves; and runs
+	 * that share the high half */
+	return (uint64_t)(i % 2 ? 0x80000000u + i / 8 : i / 8) << 32 | (i / 2) % 64;
+}
+
+START_TEST(umap_twelve_byte_slots_against_a_reference)
+{
+	static uint32_t ref[UK];
+	pws__mem mem;
+	pws__umap m;
+	uint32_t op, i, n = 0;
+
+	ck_assert_uint_eq(sizeof(pws__umap_slot), 12);
+	for (i = 0; i < UK; i++)
+		for (op = 0; op < i; op++)
+			ck_assert(ukey(i) != ukey(op));
+	pws__mem_default(&mem);
+	memset(&m, 0, sizeof m);
+	pws__umap_seed(&m, 0x51ed2701f3a5c0deULL);
+	for (i = 0; i < UK; i++)
+		ref[i] = PWS__NONE;
+	for (op = 0; op < 8 * UK; op++) {
+		uint32_t k = rnd(op < 4 * UK ? UK : UK / 3);
+
+		if (ref[k] == PWS__NONE || rnd(3) == 0) {
+			ck_assert_int_eq(pws__umap_reserve(&mem, &m, 1), PWS_OK);
+			n += ref[k] == PWS__NONE;
+			ref[k] = op; /* a new key, or a replaced value */
+			pws__umap_put(&m, ukey(k), op);
+		} else {
+			pws__umap_del(&m, ukey(k));
+			ref[k] = PWS__NONE;
+			n--;
+		}
+		pws__umap_del(&m, 0xffffffff00000000ULL); /* absent: nothing changes */
+		ck_assert_uint_eq(m.n, n);
+		if (op % 61 == 0 || op == 8 * UK - 1) {
+			for (i = 0; i < UK; i++)
+				ck_assert_uint_eq(pws__umap_get(&m, ukey(i)), ref[i]);
+			for (i = 0; i < m.cap; i++) {
+				const pws__umap_slot *s = &m.s[i];
+				uint32_t h, j;
+
+				if (s->val == PWS__NONE) {
+					ck_assert(s->klo == 0 && s->khi == 0);
+					continue;
+				}
+				h = pws__umap_home_of(&m, pws__umap_key(s), m.cap);
+				for (j = h; j != i; j = j + 1 == m.cap ? 0 : j + 1)
+					ck_assert_uint_ne(m.s[j].val, PWS__NONE);
+			}
+		}
+	}
+	pws__umap_free(&mem, &m);
+}
+END_TEST
+
+/* A failed growth leaves the map as it was. */
+START_TEST(umap_failed_growth_changes_nothing)
+{
+	pws__mem mem;
+	pws__umap m;
+	uint32_t i, j;
+
+	pws__mem_default(&mem);
+	mem.a.malloc_fn = fmalloc;
+	mem.a.realloc_fn = frealloc;
+	mem.a.free_fn = ffree;
+	memset(&m, 0, sizeof m);
+	pws__umap_seed(&m, 7);
+	for (i = 0; i < UK; i++) {
+		uint32_t cap = m.cap;
+
+		fail_next = 1;
+		if (pws__umap_reserve(&mem, &m, 1) != PWS_OK) {
+			ck_assert_uint_eq(m.cap, cap);
+			for (j = 0; j < i; j++)
+				ck_assert_uint_eq(pws__umap_get(&m, ukey(j)), j);
+			ck_assert_int_eq(pws__umap_reserve(&mem, &m, 1), PWS_OK);
+		}
+		fail_next = 0;
+		pws__umap_put(&m, ukey(i), i);
+	}
+	for (j = 0; j < UK; j++)
+		ck_assert_uint_eq(pws__umap_get(&m, ukey(j)), j);
+	pws__umap_free(&mem, &m);
+}
+END_TEST
+
+Suite *pws_smap_keys_suite(void)
+{
+	Suite *s = suite_create("smap_keys");
+	TCase *t = tcase_create("owners");
+
+	tcase_add_loop_test(t, smap_keys_random_ops_against_a_reference, 0, MODES);
+	tcase_add_loop_test(t, smap_keys_failed_growth_changes_nothing, 0, MODES);
+	tcase_add_test(t, smap_keys_of_a_handle_held_by_their_owners);
+	suite_add_tcase(s, t);
+	t = tcase_create("umap");
+	tcase_add_test(t, umap_twelve_byte_slots_against_a_reference);
+	tcase_add_test(t, umap_failed_growth_changes_nothing);
+	suite_add_tcase(s, t);
+	return s;
+}
