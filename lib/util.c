@@ -373,10 +373,17 @@ void pws__smap_seed(pws__smap *map, uint64_t seed)
 
 void pws__umap_seed(pws__umap *map, uint64_t seed)
 {
-	/* two words: the input is offset by one and multiplied by the other
-	 * (odd), both secret */
+	/* the input is offset by a secret word, then multiplied by the golden
+	 * ratio's word. The keys are the model's own indexes and pairs of
+	 * them (atoms, users, teams, workspaces, organizations: numbers no
+	 * outsider picks), which count up: a product spreads them as a Weyl
+	 * sequence, and the golden ratio's is the most even one (three-gap
+	 * theorem). A random odd word, as before, put them into long clusters
+	 * under 1 seed in 5 (mean displacement up to 4.7 slots);
+	 * tests/check_smap_keys.c: umap_counted_keys_spread_under_every_seed.
+	 * The offset keeps the placement secret (check_hash.c). */
 	map->seed = pws__mix64(seed ^ PWS__K0);
-	map->mul = pws__mix64(seed ^ PWS__K2) | 1u;
+	map->mul = 0x9e3779b97f4a7c15ULL;
 }
 
 #define home_of(hx, cap) pws__umap_home_of(map, (hx), (cap))
