@@ -379,7 +379,8 @@ void pws__umap_seed(pws__umap *map, uint64_t seed)
 	 * outsider picks), which count up: a product spreads them as a Weyl
 	 * sequence, and the golden ratio's is the most even one (three-gap
 	 * theorem). A random odd word, as before, put them into long clusters
-	 * under 1 seed in 5 (mean displacement up to 4.7 slots);
+	 * under some seeds (at load 0.8 over 64 seeds: mean displacement up
+	 * to 6.7 slots for counted keys, 176 for (team, user) pairs);
 	 * tests/check_smap_keys.c: umap_counted_keys_spread_under_every_seed.
 	 * The offset keeps the placement secret (check_hash.c). */
 	map->seed = pws__mix64(seed ^ PWS__K0);
