@@ -179,6 +179,13 @@ typedef struct pws__model {
 	uint64_t retention_bytes[5];
 	uint64_t seed;             /* keys every table's hash (pws__model_seed);
 	                            * random per model, never stored */
+	pws__vec uhot;             /* uint64_t per user: its hot word (pws__uhot_of),
+	                            * 0 once removed and for an import's placeholder;
+	                            * uhot.n == users.n. 8 bytes a user where its
+	                            * record is 64: a check by reference finds it in
+	                            * the last-level cache at a million users
+	                            * (pws__user_append, pws__hot_user, user removal
+	                            * write it; the digest compares it) */
 } pws__model;
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])

@@ -72,5 +72,6 @@ Suite *pws_hash_suite(void);
 Suite *pws_group_entries_suite(void);
 Suite *pws_decide_fast_suite(void);
 Suite *pws_mtab_suite(void);
+Suite *pws_hot_dense_suite(void);
 
 #endif
