@@ -388,7 +388,7 @@ uint32_t pws__user_append(pws__model *m, const pws__skey *ki, const char *id, ui
 		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
 	}
 	/* room reserved beside users' (pws__hot_user's dense copy) */
-	((uint64_t *)m->uhot.v)[m->uhot.n++] = pws__uhot_of(U);
+	((uint32_t *)m->uhot.v)[m->uhot.n++] = pws__uhot32_of(U);
 	return u;
 }
 
@@ -548,7 +548,7 @@ void pws__hot_user(pws__model *m, uint32_t u)
 
 	if (U->alive && U->id && U->id[0]) {
 		pws__smap_set_aux(&m->user_ids, U->id, pws__uhot_of(U));
-		((uint64_t *)m->uhot.v)[u] = pws__uhot_of(U);
+		((uint32_t *)m->uhot.v)[u] = pws__uhot32_of(U);
 	}
 }
 
@@ -675,7 +675,7 @@ uint64_t pws__model_digest(const pws__model *m)
 	for (i = 0; i < m->users.n; i++) {
 		const pws__user *u = USER(m, i);
 		/* the dense copy of the hot word: 0 for a removed user */
-		uint64_t f[6], dh = ((const uint64_t *)m->uhot.v)[i];
+		uint64_t f[6], dh = ((const uint32_t *)m->uhot.v)[i];
 
 		if (!u->alive) {
 			if (dh) { /* a removed user's word left set: a difference of its own */
@@ -688,7 +688,7 @@ uint64_t pws__model_digest(const pws__model *m)
 		f[3] = u->team_role; f[4] = u->pm;
 		/* a hot word out of date makes the state differ from its reload */
 		f[5] = pws__smap_aux_of(&m->user_ids, u->id) != pws__uhot_of(u);
-		f[5] |= (uint64_t)(dh != pws__uhot_of(u)) << 1;
+		f[5] |= (uint64_t)(dh != pws__uhot32_of(u)) << 1;
 		add(&d, 2, f, 6);
 	}
 	for (i = 0; i < m->wss.n; i++) {

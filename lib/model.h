@@ -179,13 +179,13 @@ typedef struct pws__model {
 	uint64_t retention_bytes[5];
 	uint64_t seed;             /* keys every table's hash (pws__model_seed);
 	                            * random per model, never stored */
-	pws__vec uhot;             /* uint64_t per user: its hot word (pws__uhot_of),
-	                            * 0 once removed and for an import's placeholder;
-	                            * uhot.n == users.n. 8 bytes a user where its
-	                            * record is 64: a check by reference finds it in
-	                            * the last-level cache at a million users
-	                            * (pws__user_append, pws__hot_user, user removal
-	                            * write it; the digest compares it) */
+	pws__vec uhot;             /* uint32_t per user: its hot word packed
+	                            * (pws__uhot32_of), 0 once removed and for an
+	                            * import's placeholder; uhot.n == users.n. 4
+	                            * bytes a user where its record is 64: a check by
+	                            * reference finds it in the last-level cache at a
+	                            * million users (pws__user_append, pws__hot_user,
+	                            * user removal write it; the digest compares it) */
 } pws__model;
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])
@@ -464,6 +464,27 @@ static inline uint64_t pws__whot_of(const pws__ws *W)
 	return (uint64_t)W->team | (uint64_t)W->vis << 32 | (uint64_t)W->mode << 35 |
 	       (uint64_t)W->model << 37 | (uint64_t)W->lc << 39 | (uint64_t)W->request << 41 |
 	       (uint64_t)W->was_partner << 43 | PWS__HOT_SET;
+}
+/* The user's word packed in 32 bits for model.uhot: set bit, Partner
+ * Manager flag, team role (2 bits), team index + 1 (28 bits; 0: no team).
+ * A team index or role that does not fit is stored as PWS__UHOT32_RECORD:
+ * the reader then takes the word from the record. */
+#define PWS__UHOT32_SET 0x80000000u
+#define PWS__UHOT32_TEAM 0x0fffffffu
+#define PWS__UHOT32_RECORD (PWS__UHOT32_SET | PWS__UHOT32_TEAM)
+static inline uint32_t pws__uhot32_of(const pws__user *U)
+{
+	uint32_t tf = U->team + 1u; /* PWS__NONE: 0 */
+
+	if (tf >= PWS__UHOT32_TEAM || U->team_role > 3u)
+		return PWS__UHOT32_RECORD;
+	return PWS__UHOT32_SET | (uint32_t)(U->pm != 0) << 30 | (uint32_t)U->team_role << 28 | tf;
+}
+/* pws__uhot_of's word of a packed one (not 0, not PWS__UHOT32_RECORD). */
+static inline uint64_t pws__uhot_unpack(uint32_t x)
+{
+	return (uint64_t)((x & PWS__UHOT32_TEAM) - 1u) | (uint64_t)(x >> 28 & 3u) << 32 |
+	       (uint64_t)(x >> 30 & 1u) << 40 | PWS__HOT_SET;
 }
 /* Stores the word of user u / workspace w (no-op for a removed one). */
 void pws__hot_user(pws__model *m, uint32_t u);

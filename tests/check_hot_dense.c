@@ -1,6 +1,6 @@
 /*
- * The dense copy of the users' hot words (model.uhot: 8 bytes a user, the
- * user's team, team role and Partner Manager flag as pws__uhot_of packs
+ * The dense copy of the users' hot words (model.uhot: 4 bytes a user, the
+ * user's team, team role and Partner Manager flag as pws__uhot32_of packs
  * them, 0 once removed), which pws_check_ref reads instead of the user's
  * 64-byte record. It must follow every write of those fields and every
  * removal, by every way a state comes in: the API, the call log's replay,
@@ -21,9 +21,9 @@
 #include <stdio.h>
 #include <string.h>
 
-static uint64_t word_of(const pws__model *m, uint32_t u)
+static uint32_t word_of(const pws__model *m, uint32_t u)
 {
-	return ((const uint64_t *)m->uhot.v)[u];
+	return ((const uint32_t *)m->uhot.v)[u];
 }
 
 /* Every user's dense word is its record's, 0 for a removed one. */
@@ -37,11 +37,12 @@ static void dense_ok(const pws_policy *p, const char *what)
 	for (i = 0; i < m->users.n; i++) {
 		const pws__user *U = USER(m, i);
 
-		ck_assert_msg(word_of(m, i) == (U->alive ? pws__uhot_of(U) : 0),
-		              "%s: the dense hot word of user %u ('%s', %s) is %#llx, its record's %#llx",
-		              what, i, U->id, U->alive ? "alive" : "removed",
-		              (unsigned long long)word_of(m, i),
-		              (unsigned long long)(U->alive ? pws__uhot_of(U) : 0));
+		ck_assert_msg(word_of(m, i) == (U->alive ? pws__uhot32_of(U) : 0),
+		              "%s: the dense hot word of user %u ('%s', %s) is %#x, its record's %#x",
+		              what, i, U->id, U->alive ? "alive" : "removed", word_of(m, i),
+		              U->alive ? pws__uhot32_of(U) : 0);
+		if (U->alive) /* packed and unpacked, the record's word */
+			ck_assert_uint_eq(pws__uhot_unpack(word_of(m, i)), pws__uhot_of(U));
 	}
 }
 
@@ -237,7 +238,8 @@ START_TEST(hot_dense_word_out_of_date_shows_in_the_digest)
 	pws_policy *p = tw_world();
 	pws__model *m = &p->m;
 	uint32_t dev = pws__user_find(m, "dev"), dev2 = pws__user_find(m, "dev2");
-	uint64_t *v = (uint64_t *)m->uhot.v, d, keep;
+	uint32_t *v = (uint32_t *)m->uhot.v, keep;
+	uint64_t d;
 	pws_ref ru, rw;
 	int a = -1, r;
 
@@ -245,7 +247,7 @@ START_TEST(hot_dense_word_out_of_date_shows_in_the_digest)
 	OK(pws_ref_workspace(p, &rw, "team-ws"));
 	d = pws__model_digest(m);
 	keep = v[dev];
-	v[dev] = keep ^ ((uint64_t)1 << 40); /* a Partner Manager flag not written */
+	v[dev] = keep ^ (1u << 30); /* a Partner Manager flag not written */
 	ck_assert_uint_ne(pws__model_digest(m), d);
 	v[dev] = keep;
 	ck_assert_uint_eq(pws__model_digest(m), d);
@@ -253,7 +255,7 @@ START_TEST(hot_dense_word_out_of_date_shows_in_the_digest)
 	d = pws__model_digest(m);
 	ck_assert_uint_eq(v[dev2], 0);
 	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_ENOTFOUND);
-	v[dev2] = pws__uhot_of(USER(m, dev2)); /* the removal not written */
+	v[dev2] = pws__uhot32_of(USER(m, dev2)); /* the removal not written */
 	ck_assert_uint_ne(pws__model_digest(m), d);
 	ck_assert_int_eq(pws_check_ref(p, &a, &r, ru, PWS_ACT_VIEW, rw, PWS_REF_NONE), PWS_OK);
 	v[dev2] = 0;
@@ -262,6 +264,39 @@ START_TEST(hot_dense_word_out_of_date_shows_in_the_digest)
 	ck_assert_uint_ne(pws__model_digest(m), d);
 	m->uhot.n++;
 	ck_assert_uint_eq(pws__model_digest(m), d);
+	pws_policy_free(p);
+}
+END_TEST
+
+/* A user's word packs the team index + 1 in 28 bits and the team role in
+ * 2: a team index or a role that does not fit is stored as
+ * PWS__UHOT32_RECORD, and a check by reference then reads the record and
+ * decides as by id. (No handle holds 2^28 teams: the records are faked.) */
+START_TEST(hot_dense_word_that_does_not_fit_is_read_from_the_record)
+{
+	pws_policy *p = tw_world();
+	pws__model *m = &p->m;
+	pws__user U;
+	uint32_t i;
+
+	memset(&U, 0, sizeof U);
+	U.team = PWS__NONE;
+	ck_assert_uint_eq(pws__uhot_unpack(pws__uhot32_of(&U)), pws__uhot_of(&U));
+	U.team = PWS__UHOT32_TEAM - 2u; /* the last index that fits */
+	U.team_role = PWS_TEAM_SUPER_ADMIN;
+	U.pm = 1;
+	ck_assert_uint_ne(pws__uhot32_of(&U), PWS__UHOT32_RECORD);
+	ck_assert_uint_eq(pws__uhot_unpack(pws__uhot32_of(&U)), pws__uhot_of(&U));
+	U.team++;
+	ck_assert_uint_eq(pws__uhot32_of(&U), PWS__UHOT32_RECORD);
+	U.team = 0;
+	U.team_role = 4;
+	ck_assert_uint_eq(pws__uhot32_of(&U), PWS__UHOT32_RECORD);
+	/* every live user's word sent to its record: the same answers */
+	for (i = 0; i < m->users.n; i++)
+		if (USER(m, i)->alive)
+			((uint32_t *)m->uhot.v)[i] = PWS__UHOT32_RECORD;
+	agree(p, "words read from the records");
 	pws_policy_free(p);
 }
 END_TEST
@@ -275,6 +310,7 @@ Suite *pws_hot_dense_suite(void)
 	tcase_add_test(tc, hot_dense_words_follow_the_api_replay_image_and_import);
 	tcase_add_test(tc, hot_dense_words_of_a_bulk_load);
 	tcase_add_test(tc, hot_dense_word_out_of_date_shows_in_the_digest);
+	tcase_add_test(tc, hot_dense_word_that_does_not_fit_is_read_from_the_record);
 	suite_add_tcase(s, tc);
 	return s;
 }
