@@ -480,11 +480,21 @@ static inline uint32_t pws__uhot32_of(const pws__user *U)
 		return PWS__UHOT32_RECORD;
 	return PWS__UHOT32_SET | (uint32_t)(U->pm != 0) << 30 | (uint32_t)U->team_role << 28 | tf;
 }
-/* pws__uhot_of's word of a packed one (not 0, not PWS__UHOT32_RECORD). */
+/* pws__uhot_of's word of a packed one (not 0, not PWS__UHOT32_RECORD):
+ * the top 4 bits (set, PM flag, team role) through a table of their 16
+ * values, the team in the low 28 (a check by reference does this) */
 static inline uint64_t pws__uhot_unpack(uint32_t x)
 {
-	return (uint64_t)((x & PWS__UHOT32_TEAM) - 1u) | (uint64_t)(x >> 28 & 3u) << 32 |
-	       (uint64_t)(x >> 30 & 1u) << 40 | PWS__HOT_SET;
+#define PWS__UHOT_TOP(v) (((uint64_t)((v) & 3u) << 32) | ((uint64_t)((v) >> 2 & 1u) << 40) | \
+                          ((uint64_t)((v) >> 3) << 63))
+	static const uint64_t top[16] = {
+		PWS__UHOT_TOP(0),  PWS__UHOT_TOP(1),  PWS__UHOT_TOP(2),  PWS__UHOT_TOP(3),
+		PWS__UHOT_TOP(4),  PWS__UHOT_TOP(5),  PWS__UHOT_TOP(6),  PWS__UHOT_TOP(7),
+		PWS__UHOT_TOP(8),  PWS__UHOT_TOP(9),  PWS__UHOT_TOP(10), PWS__UHOT_TOP(11),
+		PWS__UHOT_TOP(12), PWS__UHOT_TOP(13), PWS__UHOT_TOP(14), PWS__UHOT_TOP(15)};
+#undef PWS__UHOT_TOP
+
+	return (uint64_t)((x & PWS__UHOT32_TEAM) - 1u) | top[x >> 28];
 }
 /* Stores the word of user u / workspace w (no-op for a removed one). */
 void pws__hot_user(pws__model *m, uint32_t u);
