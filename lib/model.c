@@ -422,6 +422,8 @@ uint32_t pws__user_append(pws__model *m, const pws__skey *ki, const char *id, ui
 		U->pm = pm != 0;
 		U->team_pos = pws__ids_push(&TEAM(m, t)->users, u);
 	}
+	/* room reserved beside users' (pws__hot_user's dense copy) */
+	((uint32_t *)m->uhot.v)[m->uhot.n++] = pws__uhot32_of(U);
 	return u;
 }
 
@@ -516,6 +518,7 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	pws__umap_free(mem, &m->team_by_domain);
 	pws__mtab_free(mem, &m->member_of);
 	pws__ids_free(mem, &m->user_h);
+	pws__vec_free(mem, &m->uhot);
 	pws__ids_free(mem, &m->ws_h);
 	pws__umap_free(mem, &m->invite_of);
 	pws__umap_free(mem, &m->seat_of);
@@ -579,8 +582,10 @@ void pws__hot_user(pws__model *m, uint32_t u)
 {
 	const pws__user *U = USER(m, u);
 
-	if (U->alive && U->id && U->id[0])
+	if (U->alive && U->id && U->id[0]) {
 		pws__smap_set_aux(&m->user_ids, U->id, pws__uhot_of(U));
+		((uint32_t *)m->uhot.v)[u] = pws__uhot32_of(U);
+	}
 }
 
 void pws__hot_ws(pws__model *m, uint32_t w)
@@ -705,14 +710,21 @@ uint64_t pws__model_digest(const pws__model *m)
 	}
 	for (i = 0; i < m->users.n; i++) {
 		const pws__user *u = USER(m, i);
-		uint64_t f[6];
+		/* the dense copy of the hot word: 0 for a removed user */
+		uint64_t f[6], dh = ((const uint32_t *)m->uhot.v)[i];
 
-		if (!u->alive)
+		if (!u->alive) {
+			if (dh) { /* a removed user's word left set: a difference of its own */
+				f[0] = h_str(u->id); f[1] = f[2] = f[3] = f[4] = f[5] = dh;
+				add(&d, 12, f, 6);
+			}
 			continue;
+		}
 		f[0] = h_str(u->id); f[1] = n_atom(m, u->email); f[2] = n_team(m, u->team);
 		f[3] = u->team_role; f[4] = u->pm;
 		/* a hot word out of date makes the state differ from its reload */
 		f[5] = pws__smap_aux_of(&m->user_ids, u->id) != pws__uhot_of(u);
+		f[5] |= (uint64_t)(dh != pws__uhot32_of(u)) << 1;
 		add(&d, 2, f, 6);
 	}
 	for (i = 0; i < m->wss.n; i++) {
@@ -781,6 +793,8 @@ uint64_t pws__model_digest(const pws__model *m)
 
 		add(&d, 11, f, 3);
 	}
+	/* a user created without its dense hot word (uhot.n == users.n) */
+	d.sum += (uint64_t)(m->uhot.n != m->users.n) * 0x9e3779b97f4a7c15ULL;
 	return d.sum;
 }
 

@@ -181,6 +181,13 @@ typedef struct pws__model {
 	uint64_t retention_bytes[5];
 	uint64_t seed;             /* keys every table's hash (pws__model_seed);
 	                            * random per model, never stored */
+	pws__vec uhot;             /* uint32_t per user: its hot word packed
+	                            * (pws__uhot32_of), 0 once removed and for an
+	                            * import's placeholder; uhot.n == users.n. 4
+	                            * bytes a user where its record is 64: a check by
+	                            * reference finds it in the last-level cache at a
+	                            * million users (pws__user_append, pws__hot_user,
+	                            * user removal write it; the digest compares it) */
 } pws__model;
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])
@@ -459,6 +466,37 @@ static inline uint64_t pws__whot_of(const pws__ws *W)
 	return (uint64_t)W->team | (uint64_t)W->vis << 32 | (uint64_t)W->mode << 35 |
 	       (uint64_t)W->model << 37 | (uint64_t)W->lc << 39 | (uint64_t)W->request << 41 |
 	       (uint64_t)W->was_partner << 43 | PWS__HOT_SET;
+}
+/* The user's word packed in 32 bits for model.uhot: set bit, Partner
+ * Manager flag, team role (2 bits), team index + 1 (28 bits; 0: no team).
+ * A team index or role that does not fit is stored as PWS__UHOT32_RECORD:
+ * the reader then takes the word from the record. */
+#define PWS__UHOT32_SET 0x80000000u
+#define PWS__UHOT32_TEAM 0x0fffffffu
+#define PWS__UHOT32_RECORD (PWS__UHOT32_SET | PWS__UHOT32_TEAM)
+static inline uint32_t pws__uhot32_of(const pws__user *U)
+{
+	uint32_t tf = U->team + 1u; /* PWS__NONE: 0 */
+
+	if (tf >= PWS__UHOT32_TEAM || U->team_role > 3u)
+		return PWS__UHOT32_RECORD;
+	return PWS__UHOT32_SET | (uint32_t)(U->pm != 0) << 30 | (uint32_t)U->team_role << 28 | tf;
+}
+/* pws__uhot_of's word of a packed one (not 0, not PWS__UHOT32_RECORD):
+ * the top 4 bits (set, PM flag, team role) through a table of their 16
+ * values, the team in the low 28 (a check by reference does this) */
+static inline uint64_t pws__uhot_unpack(uint32_t x)
+{
+#define PWS__UHOT_TOP(v) (((uint64_t)((v) & 3u) << 32) | ((uint64_t)((v) >> 2 & 1u) << 40) | \
+                          ((uint64_t)((v) >> 3) << 63))
+	static const uint64_t top[16] = {
+		PWS__UHOT_TOP(0),  PWS__UHOT_TOP(1),  PWS__UHOT_TOP(2),  PWS__UHOT_TOP(3),
+		PWS__UHOT_TOP(4),  PWS__UHOT_TOP(5),  PWS__UHOT_TOP(6),  PWS__UHOT_TOP(7),
+		PWS__UHOT_TOP(8),  PWS__UHOT_TOP(9),  PWS__UHOT_TOP(10), PWS__UHOT_TOP(11),
+		PWS__UHOT_TOP(12), PWS__UHOT_TOP(13), PWS__UHOT_TOP(14), PWS__UHOT_TOP(15)};
+#undef PWS__UHOT_TOP
+
+	return (uint64_t)((x & PWS__UHOT32_TEAM) - 1u) | top[x >> 28];
 }
 /* Stores the word of user u / workspace w (no-op for a removed one). */
 void pws__hot_user(pws__model *m, uint32_t u);

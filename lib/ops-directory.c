@@ -375,6 +375,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	ea = pws__atom_intern_k(op.mem, m, e, &ke);
 	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(op.mem, m, pws__email_domain(e));
 	if (da == PWS__NONE || pws__vec_reserve(op.mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__vec_reserve(op.mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(op.mem, &m->user_h, 1) || pws__smap_reserve(op.mem, &m->user_ids, 1) ||
 	    pws__umap_reserve(op.mem, &m->user_by_email, 1) ||
 	    (t != PWS__NONE && pws__ids_reserve(op.mem, &TEAM(m, t)->users, 1)) ||
@@ -510,6 +511,7 @@ PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *r
 		pws__member_unlink(op.m, U->members.v[U->members.n - 1], u);
 	pws__umap_del(&op.m->user_by_email, U->email);
 	U->alive = 0;
+	((uint32_t *)op.m->uhot.v)[u] = 0; /* pws__hot_user's dense copy: removed */
 	pws__model_str_free(op.m, pws__smap_del(&op.m->user_ids, user_id));
 	U->id = "";
 	return pws__op_end(&op, PWS_OK);

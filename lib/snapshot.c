@@ -751,9 +751,11 @@ static uint32_t gone_user(importer *im)
 		return im->gone_user;
 	if (!PWS__USERS_ROOM(m, 1) || /* GCOVR_EXCL_BR_LINE: 2^29 - 1 users */
 	    pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1))
 		return PWS__NONE;
 	pws__idh_push(&m->user_ids, &m->user_h, "");
+	((uint32_t *)m->uhot.v)[m->uhot.n++] = 0; /* no user: no hot word */
 	u = USER(m, m->users.n);
 	memset(u, 0, sizeof(*u));
 	u->id = ""; /* as pws_user_remove leaves it */
@@ -1094,6 +1096,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	else
 		da = im->last_domain = pws__atom_intern(im->mem, m, dom);
 	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
+	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
 	    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
@@ -2080,6 +2083,7 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
 	/* the tables sized once for all of them, not grown user by user */
 	if (!*idx || pws__vec_reserve(im->mem, &im->m->users, sizeof(pws__user), *n) ||
+	    pws__vec_reserve(im->mem, &im->m->uhot, sizeof(uint32_t), *n) ||
 	    pws__ids_reserve(im->mem, &im->m->user_h, *n) ||
 	    pws__smap_reserve(im->mem, &im->m->user_ids, *n) ||
 	    pws__umap_reserve(im->mem, &im->m->user_by_email, *n) ||

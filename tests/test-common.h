@@ -73,5 +73,6 @@ Suite *pws_smap_keys_suite(void);
 Suite *pws_group_entries_suite(void);
 Suite *pws_decide_fast_suite(void);
 Suite *pws_mtab_suite(void);
+Suite *pws_hot_dense_suite(void);
 
 #endif
