@@ -318,10 +318,7 @@ END_TEST
  * entries from the start. */
 START_TEST(RO_VI_group_entries_of_a_bulk_load)
 {
-	static const char teams[] =
-		"{\"format\": 1, \"teams\": [{\"id\": \"acme\", \"name\": \"Acme\", "
-		"\"plan\": \"enterprise\", \"domains\": [\"acme.com\"]}, {\"id\": \"glx\", "
-		"\"name\": \"Globex\", \"plan\": \"professional\", \"domains\": [\"glx.com\"]}]}";
+	static const char teams[] = PWS_TEST_TEAMS_ACME_GLOBEX;
 	pws_load_user u[5] = { { "pm", "pm@acme.com", "acme", PWS_TEAM_ADMIN, 1 },
 	                       { "ann", "ann@acme.com", "acme", PWS_TEAM_MEMBER, 0 },
 	                       { "g1", "g1@glx.com", "glx", PWS_TEAM_MEMBER, 0 },

@@ -190,10 +190,7 @@ END_TEST
  * user with no team), and calls on the loaded handle keep them. */
 START_TEST(hot_dense_words_of_a_bulk_load)
 {
-	static const char teams[] =
-		"{\"format\": 1, \"teams\": [{\"id\": \"acme\", \"name\": \"Acme\", "
-		"\"plan\": \"enterprise\", \"domains\": [\"acme.com\"]}, {\"id\": \"glx\", "
-		"\"name\": \"Globex\", \"plan\": \"professional\", \"domains\": [\"glx.com\"]}]}";
+	static const char teams[] = PWS_TEST_TEAMS_ACME_GLOBEX;
 	pws_load_user u[6] = { { "pm", "pm@acme.com", "acme", PWS_TEAM_ADMIN, 1 },
 	                       { "ann", "ann@acme.com", "acme", PWS_TEAM_SUPER_ADMIN, 0 },
 	                       { "bob", "bob@acme.com", "acme", PWS_TEAM_MEMBER, 0 },

@@ -33,6 +33,13 @@ tc_alloc_stats tc_alloc_stats_get(void);
 /* Creates a policy whose every allocation goes through the fault allocator. */
 int tc_policy_new(pws_policy **out);
 
+/* A bulk load's snapshot text of two teams (pws_load.json): Acme (enterprise,
+ * acme.com) and Globex (professional, glx.com). */
+#define PWS_TEST_TEAMS_ACME_GLOBEX \
+	"{\"format\": 1, \"teams\": [{\"id\": \"acme\", \"name\": \"Acme\", " \
+	"\"plan\": \"enterprise\", \"domains\": [\"acme.com\"]}, {\"id\": \"glx\", " \
+	"\"name\": \"Globex\", \"plan\": \"professional\", \"domains\": [\"glx.com\"]}]}"
+
 /* Suites, one per module; check_main.c runs them all. */
 Suite *pws_version_suite(void);
 Suite *pws_errors_suite(void);
