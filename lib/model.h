@@ -38,7 +38,8 @@ typedef struct pws__user {
 	 * bench's world (16 MB at a million users) */
 } pws__user;
 
-_Static_assert(sizeof(void *) != 8 || sizeof(pws__user) == 48, "a user record is 48 bytes (doc/PERFORMANCE-NOTES.md, h-hist)");
+/* what the bytes per membership count on (doc/PERFORMANCE-NOTES.md, h-hist) */
+_Static_assert(sizeof(void *) != 8 || sizeof(pws__user) == 48, "a user record is 48 bytes");
 
 enum { PWS__REQ_NONE = 0, PWS__REQ_CREATE = 1, PWS__REQ_CONVERT = 2 };
 
@@ -188,7 +189,7 @@ typedef struct pws__model {
 	pws__vec uhot;             /* uint32_t per user: its hot word packed
 	                            * (pws__uhot32_of), 0 once removed and for an
 	                            * import's placeholder; uhot.n == users.n. 4
-	                            * bytes a user where its record is 64: a check by
+	                            * bytes a user where its record is 48: a check by
 	                            * reference finds it in the last-level cache at a
 	                            * million users (pws__user_append, pws__hot_user,
 	                            * user removal write it; the digest compares it) */
