@@ -862,7 +862,7 @@ PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *p, const char 
                                 const char *workspace_id)
 {
 	const pws__model *m;
-	const pws__user *U;
+	const pws__ids *H;
 	uint32_t v, w, i;
 	pws_iter *it;
 	int rc = begin(out, p);
@@ -879,12 +879,12 @@ PWS_EXTERN int pws_list_history(pws_iter **out, const pws_policy *p, const char 
 	it = it_new(&p->mem, "AIkJe");
 	if (!it)
 		return finish(p, PWS_ENOMEM);
-	U = USER(m, v);
-	for (i = 0; i < U->history.n; i++) { /* VI4: only one's own */
-		const pws__post *H = HIST(m, U->history.v[i]);
+	H = pws__user_history(m, v);
+	for (i = 0; H && i < H->n; i++) { /* VI4: only one's own */
+		const pws__post *P = HIST(m, H->v[i]);
 
-		if (H->ws == w)
-			post_row(it, m, H, "", 0);
+		if (P->ws == w)
+			post_row(it, m, P, "", 0);
 	}
 	return finish(p, it_done(it, out));
 }

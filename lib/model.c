@@ -29,7 +29,8 @@ void pws__model_seed(pws__model *m, uint64_t seed)
 	pws__smap *sm[] = {&m->atoms,   &m->team_ids,  &m->user_ids, &m->ws_ids,     &m->el_ids,
 	                   &m->upd_ids, &m->reply_ids, &m->hist_ids, &m->comment_ids};
 	pws__umap *um[] = {&m->group_of,  &m->user_by_email, &m->team_by_domain,
-	                   &m->invite_of, &m->seat_of,       &m->seen_of};
+	                   &m->invite_of, &m->seat_of,       &m->seen_of,
+	                   &m->hist_of};
 	size_t i;
 
 	m->seed = seed;
@@ -474,8 +475,11 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	}
 	for (i = 0; i < m->users.n; i++) {
 		pws__ids_free(mem, &USER(m, i)->members);
-		pws__ids_free(mem, &USER(m, i)->history);
 	}
+	for (i = 0; i < m->hist_lists.n; i++)
+		pws__ids_free(mem, PWS__AT(m->hist_lists, pws__ids, i));
+	pws__vec_free(mem, &m->hist_lists);
+	pws__umap_free(mem, &m->hist_of);
 	pws__ids_free(mem, &m->public_ws);
 	for (i = 0; i < m->wss.n; i++) {
 		pws__ws *w = WS(m, i);
@@ -533,6 +537,51 @@ uint32_t pws__team_find(const pws__model *m, const char *id)
 uint32_t pws__user_find(const pws__model *m, const char *id)
 {
 	return id ? pws__smap_get(&m->user_ids, id) : PWS__NONE;
+}
+
+/* --- users' history lists (VI4) ----------------------------------------------
+ * Out of the user record: a side map user -> list, with entries only for
+ * users who have history entries. Lists only grow (no entry is ever
+ * removed), so an empty list is one an add just made. */
+
+const pws__ids *pws__user_history(const pws__model *m, uint32_t u)
+{
+	uint32_t i = pws__umap_get(&m->hist_of, u);
+
+	return i == PWS__NONE ? NULL : PWS__AT(m->hist_lists, pws__ids, i);
+}
+
+pws__ids *pws__user_history_list(const pws__mem *mem, pws__model *m, uint32_t u)
+{
+	uint32_t i = pws__umap_get(&m->hist_of, u);
+	pws__ids *l;
+
+	if (i != PWS__NONE)
+		return PWS__AT(m->hist_lists, pws__ids, i);
+	if (pws__umap_reserve(mem, &m->hist_of, 1) ||
+	    pws__vec_reserve(mem, &m->hist_lists, sizeof(pws__ids), 1))
+		return NULL;
+	i = m->hist_lists.n++;
+	l = PWS__AT(m->hist_lists, pws__ids, i);
+	memset(l, 0, sizeof(*l));
+	pws__umap_put(&m->hist_of, u, i);
+	return l;
+}
+
+void pws__user_history_trim(const pws__mem *mem, pws__model *m, uint32_t u)
+{
+	uint32_t i = pws__umap_get(&m->hist_of, u);
+	pws__ids *l;
+
+	if (i == PWS__NONE)
+		return;
+	l = PWS__AT(m->hist_lists, pws__ids, i);
+	if (l->n)
+		return;
+	/* the list pws__user_history_list just made is the last one */
+	pws__ids_free(mem, l);
+	pws__umap_del(&m->hist_of, u);
+	m->hist_lists.n--;
 }
 
 uint32_t pws__ws_find(const pws__model *m, const char *id)

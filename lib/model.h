@@ -33,8 +33,13 @@ typedef struct pws__user {
 	uint32_t team_pos; /* position in team.users */
 	uint8_t team_role, pm, alive;
 	pws__ids members;  /* workspaces this user is a member of */
-	pws__ids history;  /* their history entries (VI4) */
+	/* their history entries (VI4) are in model.hist_of / hist_lists: almost
+	 * no user has any, and 16 bytes a user are 0.3 B a membership in the
+	 * bench's world (16 MB at a million users) */
 } pws__user;
+
+/* what the bytes per membership count on (doc/PERFORMANCE-NOTES.md, h-hist) */
+_Static_assert(sizeof(void *) != 8 || sizeof(pws__user) == 48, "a user record is 48 bytes");
 
 enum { PWS__REQ_NONE = 0, PWS__REQ_CREATE = 1, PWS__REQ_CONVERT = 2 };
 
@@ -184,10 +189,13 @@ typedef struct pws__model {
 	pws__vec uhot;             /* uint32_t per user: its hot word packed
 	                            * (pws__uhot32_of), 0 once removed and for an
 	                            * import's placeholder; uhot.n == users.n. 4
-	                            * bytes a user where its record is 64: a check by
+	                            * bytes a user where its record is 48: a check by
 	                            * reference finds it in the last-level cache at a
 	                            * million users (pws__user_append, pws__hot_user,
 	                            * user removal write it; the digest compares it) */
+	pws__umap hist_of;         /* user -> its list in hist_lists, only for users
+	                            * with history entries (pws__user_history) */
+	pws__vec hist_lists;       /* pws__ids: one user's history entries, oldest first */
 } pws__model;
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])
@@ -236,6 +244,16 @@ static inline const char *pws__atom(const pws__model *m, uint32_t a)
 /* Lookups by id; PWS__NONE when unknown (or NULL). */
 uint32_t pws__team_find(const pws__model *m, const char *id);
 uint32_t pws__user_find(const pws__model *m, const char *id);
+/* VI4: user u's history entries (indexes in model.history), oldest first;
+ * NULL when u has none. */
+const pws__ids *pws__user_history(const pws__model *m, uint32_t u);
+/* User u's history list to push an entry to, made (empty) if u has none:
+ * NULL on ENOMEM, nothing changed. Its own room is not reserved. An add
+ * that fails after it calls pws__user_history_trim. */
+pws__ids *pws__user_history_list(const pws__mem *mem, pws__model *m, uint32_t u);
+/* Drops user u's list if it is empty (one pws__user_history_list just
+ * made), so that a failed add leaves nothing behind. */
+void pws__user_history_trim(const pws__mem *mem, pws__model *m, uint32_t u);
 uint32_t pws__ws_find(const pws__model *m, const char *id);
 uint32_t pws__el_find(const pws__model *m, const char *id);
 uint32_t pws__atom_find(const pws__model *m, const char *s);

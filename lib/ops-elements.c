@@ -530,9 +530,17 @@ PWS_EXTERN int pws_history_add(pws_policy *p, const char *user_id, const char *w
 		pws__who_init(&c, op.m, u, w);
 		rc = pws__answer(&op, pws__decide_history(&c, &v), &v);
 	}
-	if (!rc)
-		rc = new_post(&op, &op.m->history, &op.m->hist_ids, entry_id, text, w, u, PWS__NONE,
-		              now, &USER(op.m, u)->history);
+	if (!rc) {
+		/* the user's list lives beside the record (pws__user_history); a
+		 * list made for this entry goes again if the add fails */
+		pws__ids *list = pws__user_history_list(op.mem, op.m, u);
+
+		rc = list ? new_post(&op, &op.m->history, &op.m->hist_ids, entry_id, text, w, u,
+		                     PWS__NONE, now, list)
+		          : PWS_ENOMEM;
+		if (rc)
+			pws__user_history_trim(op.mem, op.m, u);
+	}
 	if (!rc)
 		op.rule = v.rule;
 	return pws__op_end(&op, rc);

@@ -1637,8 +1637,10 @@ static int i_posts(importer *im, const json_t *arr, int kind)
 			return rc;
 		list = kind == POST_UPDATE ? &WS(m, w)->updates
 		     : kind == POST_REPLY ? &UPDATE(m, parent)->kids
-		     : kind == POST_HISTORY ? &USER(m, author)->history : &ELEM(m, parent)->comments;
-		if (pws__vec_reserve(im->mem, vec, sizeof(pws__post), 1) ||
+		     : kind == POST_HISTORY ? pws__user_history_list(im->mem, m, author)
+		     : &ELEM(m, parent)->comments;
+		/* a failed import discards the model, an empty history list with it */
+		if (!list || pws__vec_reserve(im->mem, vec, sizeof(pws__post), 1) ||
 		    pws__ids_reserve(im->mem, list, 1))
 			return PWS_ENOMEM;
 		n = vec->n++;
