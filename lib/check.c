@@ -256,7 +256,7 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	/* ref_index of both, their kinds known: a generation or an index
 	 * that names nothing alive is stale. The user's hot word comes from
 	 * the dense array (model.uhot: 4 bytes a user, 0 once removed), not
-	 * from its 64-byte record: at a million users the records are a
+	 * from its 48-byte record: at a million users the records are a
 	 * second miss to memory, the array (4 MB) mostly a last-level cache
 	 * hit */
 	u = (uint32_t)(actor >> 32) & (REF_H_INDEXES - 1);
