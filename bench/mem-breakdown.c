@@ -73,13 +73,14 @@ int main(int argc,char**argv){
      CK(pws_invite(p,"pm",wid,em,PWS_INVITE_PARTNER,rnd(2)?PWS_ROLE_VIEWER:PWS_ROLE_EDITOR,0,NULL));CK(pws_invite_accept(p,id,wid,NULL,NULL));nm++;}}}}
  if(bench)for(w=9;w<NWS;w+=10){snprintf(wid,64,"ws%u",w);CK(pws_workspace_enable_multi_partner(p,"pm",wid,NULL));}
  long r2=rss(); pws__model*m=&p->m; double N=(double)m->member_of.n; /* the slot is the membership */
- unsigned long long ul=0,gl=0,ulc=0,glc=0,uch=0,gch=0,wb=0;
- for(i=0;i<m->users.n;i++){ul+=USER(m,i)->members.cap*4ull;ulc++;uch+=CHUNK(USER(m,i)->members.cap*4ull);}
+ unsigned long long ul=0,gl=0,glc=0,gch=0,wb=0;
+ for(i=0;i<m->users.n;i++)ul+=USER(m,i)->members.cap*4ull;
  for(i=0;i<m->groups.n;i++){gl+=GROUP(m,i)->list.cap*4ull;glc++;gch+=CHUNK(GROUP(m,i)->list.cap*4ull);}
  for(i=0;i<m->wss.n;i++)wb+=CHUNK(WS(m,i)->groups.cap*4ull);
  printf("world %s: memberships %.0f (counted %llu) users %u ws %u groups %u atoms %u\n",bench?"bench":"default",N,nm,m->users.n,m->wss.n,m->groups.n,m->atom_str.n);
  printf("member_of  %.2f B (cap %u x%zu, load %.3f)\n",m->member_of.cap*(double)sizeof(*m->member_of.s)/N,m->member_of.cap,sizeof(*m->member_of.s),m->member_of.n/(double)m->member_of.cap);
- printf("user lists %.2f B (+malloc hdr %.2f; as glibc chunks %.2f B)\n",ul/N,ulc*16/N,uch/N);
+ printf("user lists %.2f B of capacity; their region (model.ulists): %.2f B used (a header word a list), %.2f B dead, %.2f B mapped, %.2f B resident\n",
+        ul/N,(double)m->ulists.top*4/N,(double)m->ulists.dead*4/N,(double)m->ulists.cap*4/N,res(m->ulists.buf,m->ulists.cap*4)/N);
  printf("grp lists  %.2f B (+malloc hdr %.2f; as glibc chunks %.2f B)\n",gl/N,glc*16/N,gch/N);
  /* per workspace (the bench's world has 100 members a workspace, so these are a
   * constant share of a membership at any scale): record, groups, group_of, id map

@@ -107,28 +107,39 @@ static size_t mapped_size(size_t size)
 /* Large tables are read at random: ask for transparent huge pages (before
  * the first touch) so that a lookup costs one cache miss, not also a TLB
  * walk. A hint only: it changes nothing where it is not supported. */
-void pws__huge_hint(void *p, size_t n)
+static void huge_hint_from(void *p, size_t n, size_t from)
 {
 #if defined(__linux__) && defined(MADV_HUGEPAGE)
 	uintptr_t a = ((uintptr_t)p + HUGE_PAGE - 1) & ~(uintptr_t)(HUGE_PAGE - 1);
 	uintptr_t b = ((uintptr_t)p + n) & ~(uintptr_t)(HUGE_PAGE - 1);
 
 	/* 4 MiB hold at least one whole aligned 2 MiB page: b > a */
-	if (n >= 2 * HUGE_PAGE)
+	if (n >= from)
 		(void)madvise((void *)a, b - a, MADV_HUGEPAGE);
 #else
 	(void)p;
 	(void)n;
+	(void)from;
 #endif
 }
+
+void pws__huge_hint(void *p, size_t n)
+{
+	huge_hint_from(p, n, 2 * HUGE_PAGE);
+}
+
+/* Tables ask for huge pages from 4 MiB (HUGE_FROM); a flat region
+ * (pws__table_realloc_flat) never: NO_HUGE is above any size. */
+#define HUGE_FROM (2 * HUGE_PAGE)
+#define NO_HUGE SIZE_MAX
 
 #if defined(__linux__) && defined(MAP_ANONYMOUS)
 /* A fresh zeroed mapping of len bytes (mapped_size), 2 MiB-aligned and
  * advised onto huge pages (the whole mapping, so that it stays one area
  * that mremap can move) when it spans two of them or more. */
-static void *map_fresh(size_t len)
+static void *map_fresh(size_t len, size_t huge_from)
 {
-	size_t extra = len >= 2 * HUGE_PAGE ? HUGE_PAGE : 0;
+	size_t extra = len >= huge_from ? HUGE_PAGE : 0;
 	char *p = mmap(NULL, len + extra, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	               -1, 0);
 
@@ -155,7 +166,7 @@ void *pws__table_alloc(const pws__mem *m, size_t size)
 {
 #if defined(__linux__) && defined(MAP_ANONYMOUS)
 	if (from_kernel(m, size))
-		return map_fresh(mapped_size(size));
+		return map_fresh(mapped_size(size), HUGE_FROM);
 #endif
 	{
 		void *p = pws__calloc(m, 1, size);
@@ -179,7 +190,8 @@ void pws__table_free(const pws__mem *m, void *p, size_t size)
 	pws__free(m, p);
 }
 
-void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
+static void *table_realloc(const pws__mem *m, void *p, size_t old, size_t size,
+                           size_t huge_from)
 {
 #if defined(__linux__) && defined(MAP_ANONYMOUS) && defined(MREMAP_MAYMOVE)
 	if (from_kernel(m, size)) {
@@ -187,10 +199,10 @@ void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
 		char *q;
 
 		if (!p)
-			return map_fresh(len);
+			return map_fresh(len, huge_from);
 		if (!from_kernel(m, old)) {
 			/* from the heap to the kernel: one copy */
-			q = map_fresh(len);
+			q = map_fresh(len, huge_from);
 			if (q) { /* GCOVR_EXCL_BR_LINE: NULL only when the kernel refused memory */
 				memcpy(q, p, old < size ? old : size);
 				pws__free(m, p);
@@ -205,7 +217,7 @@ void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
 		if (q == MAP_FAILED) /* GCOVR_EXCL_BR_LINE: the kernel refused memory */
 			return NULL;
 #if defined(MADV_HUGEPAGE)
-		if (len >= 2 * HUGE_PAGE) /* the whole area: it stays one */
+		if (len >= huge_from) /* the whole area: it stays one */
 			(void)madvise(q, len, MADV_HUGEPAGE);
 #endif
 		return q;
@@ -229,9 +241,24 @@ void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
 
 		/* the part past the old contents is not touched yet */
 		if (q && size > old)
-			pws__huge_hint(q + old, size - old);
+			huge_hint_from(q + old, size - old, huge_from);
 		return q;
 	}
+}
+
+void *pws__table_realloc(const pws__mem *m, void *p, size_t old, size_t size)
+{
+	return table_realloc(m, p, old, size, HUGE_FROM);
+}
+
+/* The same on small pages only, for a region filled from its start (the
+ * users' lists, model.c): a huge page past its filled part would be
+ * resident whole, up to 2 MiB of nothing. */
+void *pws__table_realloc_flat(const pws__mem *m, void *p, size_t old, size_t size);
+/* (declared in model.h beside its one user) */
+void *pws__table_realloc_flat(const pws__mem *m, void *p, size_t old, size_t size)
+{
+	return table_realloc(m, p, old, size, NO_HUGE);
 }
 
 char *pws__strdup(const pws__mem *m, const char *s)

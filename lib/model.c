@@ -473,9 +473,8 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 		pws__ids_free(mem, &t->domains);
 		pws__ids_free(mem, &t->workspaces);
 	}
-	for (i = 0; i < m->users.n; i++) {
-		pws__ids_free(mem, &USER(m, i)->members);
-	}
+	/* the users' lists are blocks of one region */
+	pws__table_free(mem, m->ulists.buf, m->ulists.cap * sizeof(uint32_t));
 	for (i = 0; i < m->hist_lists.n; i++)
 		pws__ids_free(mem, PWS__AT(m->hist_lists, pws__ids, i));
 	pws__vec_free(mem, &m->hist_lists);
@@ -1034,6 +1033,114 @@ int pws__groups_consistent(const pws__model *m)
 	return n == m->member_of.n;
 }
 
+/* Slides the live blocks of the users' lists down over the dead ones, in
+ * region order, and points each user at its block's new place. */
+static void ulists_compact(pws__model *m)
+{
+	pws__ulists *r = &m->ulists;
+	size_t p = 0, q = 0;
+
+	while (p < r->top) {
+		uint32_t h = r->buf[p];
+		size_t len;
+
+		if (h & PWS__UL_DEAD) {
+			p += h & ~PWS__UL_DEAD;
+			continue;
+		}
+		len = 1 + (size_t)USER(m, h)->members.cap;
+		if (q != p)
+			memmove(r->buf + q, r->buf + p, len * sizeof(uint32_t));
+		USER(m, h)->members.v = r->buf + q + 1;
+		q += len;
+		p += len;
+	}
+	r->top = q;
+	r->dead = 0;
+}
+
+/* Room for `words` more at the region's end: compacted when an eighth is
+ * dead, else grown by an eighth (at least to fit), the users' v rewritten
+ * if the region moved. */
+static int ulists_room(const pws__mem *mem, pws__model *m, size_t words)
+{
+	pws__ulists *r = &m->ulists;
+	size_t cap, p;
+	uint32_t *nb;
+
+	if (r->top + words <= r->cap)
+		return PWS_OK;
+	if (r->dead >= r->cap / 16) {
+		ulists_compact(m);
+		if (r->top + words <= r->cap)
+			return PWS_OK;
+	}
+	cap = r->cap + r->cap / 16;
+	if (cap < r->top + words)
+		cap = r->top + words;
+	if (cap < 256)
+		cap = 256;
+	if (cap > (SIZE_MAX / 2) / sizeof(uint32_t)) /* GCOVR_EXCL_BR_LINE: no such memory */
+		return PWS_ENOMEM;
+	nb = pws__table_realloc_flat(mem, r->buf, r->cap * sizeof(uint32_t), cap * sizeof(uint32_t));
+	if (!nb)
+		return PWS_ENOMEM;
+	if (nb != r->buf)
+		for (p = 0; p < r->top;) {
+			uint32_t h = nb[p];
+
+			if (h & PWS__UL_DEAD) {
+				p += h & ~PWS__UL_DEAD;
+			} else {
+				USER(m, h)->members.v = nb + p + 1;
+				p += 1 + (size_t)USER(m, h)->members.cap;
+			}
+		}
+	r->buf = nb;
+	r->cap = cap;
+	return PWS_OK;
+}
+
+int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, uint32_t more)
+{
+	pws__ulists *r = &m->ulists;
+	pws__ids *l = &USER(m, user)->members;
+	uint64_t need = (uint64_t)l->n + more, cap = l->cap;
+	uint32_t *nv;
+
+	/* (callers keep need <= PWS__USER_MEMB_MAX) */
+	if (need <= l->cap)
+		return PWS_OK;
+	/* a first block of exactly what is asked for (an import sizes each
+	 * list once); else by half, from 64 items by a quarter (a move leaves
+	 * a dead block until the next compaction) */
+	if (!cap && more > 1)
+		cap = need;
+	while (cap < need)
+		cap = cap < 4 ? 4 : cap < 64 ? cap + cap / 2 : cap + cap / 8;
+	if (l->v && l->v + l->cap == r->buf + r->top && r->top + (cap - l->cap) <= r->cap) {
+		/* the last block grows in place */
+		r->top += cap - l->cap;
+		l->cap = (uint32_t)cap;
+		return PWS_OK;
+	}
+	if (ulists_room(mem, m, 1 + cap))
+		return PWS_ENOMEM;
+	/* (a compaction may have moved l->v) */
+	nv = r->buf + r->top;
+	nv[0] = user;
+	if (l->n)
+		memcpy(nv + 1, l->v, (size_t)l->n * sizeof(uint32_t));
+	if (l->v) {
+		l->v[-1] = PWS__UL_DEAD | (1 + l->cap);
+		r->dead += 1 + (size_t)l->cap;
+	}
+	l->v = nv + 1;
+	l->cap = (uint32_t)cap;
+	r->top += 1 + cap;
+	return PWS_OK;
+}
+
 int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t user,
                         uint32_t org)
 {
@@ -1041,7 +1148,7 @@ int pws__member_reserve(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_
 	if (USER(m, user)->members.n >= PWS__USER_MEMB_MAX ||
 	    (org != PWS__GRP_TEAM && org >= PWS__AUX_ORG_MAX) ||
 	    pws__group_prepare(mem, m, ws, org) == PWS__NONE ||
-	    pws__ids_reserve(mem, &USER(m, user)->members, 1) ||
+	    pws__user_list_reserve(mem, m, user, 1) ||
 	    pws__mtab_reserve(mem, m, 1) ||
 	    pws__umap_reserve(mem, &m->seat_of, 1))
 		return PWS_ENOMEM;

@@ -158,6 +158,26 @@ typedef struct pws__bump {
 	size_t used, cap;
 } pws__bump;
 
+/* The users' lists of workspaces (pws__user.members) live in one region,
+ * not one heap block each: every user's list grows as the workspaces are
+ * built, all together, and each move to a bigger heap block left the old
+ * one free where no later list fitted (1.3-1.9 B per membership at 1M, with
+ * 8 B of allocator header a list). Here a list is a block of the region:
+ * a header word (its user's index, or PWS__UL_DEAD | length for a block
+ * given up) and cap items. A list that grows moves to the region's end,
+ * or grows in place when it is the last block; when the region is full,
+ * it is compacted (blocks slid down, their users' v rewritten) if an
+ * eighth of it is dead, else grown by an eighth (pws__user_list_reserve).
+ * So a list's v moves: nothing holds it across a reserve. */
+#define PWS__UL_DEAD 0x80000000u
+typedef struct pws__ulists {
+	uint32_t *buf;
+	size_t top, cap, dead; /* words used, mapped, in dead blocks */
+} pws__ulists;
+
+/* alloc.c: pws__table_realloc on small pages only */
+void *pws__table_realloc_flat(const pws__mem *m, void *p, size_t old, size_t size);
+
 typedef struct pws__model {
 	pws__smap atoms;       /* interned emails and domains -> atom index */
 	pws__vec atom_str;     /* const char * per atom */
@@ -196,7 +216,12 @@ typedef struct pws__model {
 	pws__umap hist_of;         /* user -> its list in hist_lists, only for users
 	                            * with history entries (pws__user_history) */
 	pws__vec hist_lists;       /* pws__ids: one user's history entries, oldest first */
+	pws__ulists ulists;        /* the blocks of the users' lists (above) */
 } pws__model;
+
+/* Room for `more` workspaces in user's list (growth, or a first block of
+ * exactly `more`); PWS_ENOMEM changes nothing a reader sees. */
+int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, uint32_t more);
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])
 #define TEAM(M, i) PWS__AT((M)->teams, pws__team, i)

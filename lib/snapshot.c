@@ -2339,7 +2339,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 	/* each user's list of memberships is sized once, not grown row by row */
 	for (i = 0; !rc && i < nu; i++)
 		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n ||
-		    pws__ids_reserve(im->mem, &USER(m, uidx[i])->members, per_user[i]))
+		    pws__user_list_reserve(im->mem, m, uidx[i], per_user[i]))
 			rc = PWS_ENOMEM;
 	if (!rc && (pws__mtab_reserve(im->mem, m, nrows) ||
 	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
