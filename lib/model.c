@@ -238,15 +238,19 @@ int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 	cap = need * 50 / 39 + 16;
 	if (cap > UINT32_MAX - 1)
 		return PWS_ENOMEM;
-	/* and the sentinel after the last slot (pws__mtab_find_h) */
-	ns = pws__malloc(mem, (size_t)(cap + 1) * sizeof(*ns));
+	/* and the sentinel after the last slot (pws__mtab_find_h). From the
+	 * kernel, not the heap (pws__table_alloc): glibc raises its mmap
+	 * threshold to the size of each mmapped block freed, and the table's
+	 * earlier sizes (up to 11 MiB at 1M memberships) then sent the maps'
+	 * later blocks to the heap, whose freed ones nothing refilled (4 MiB
+	 * at 1M once the users' lists left the heap) */
+	ns = pws__table_alloc(mem, (size_t)(cap + 1) * sizeof(*ns));
 	if (!ns)
 		return PWS_ENOMEM;
-	pws__huge_hint(ns, (size_t)(cap + 1) * sizeof(*ns));
 	memset(ns, 0xff, (size_t)(cap + 1) * sizeof(*ns)); /* ws = PWS__NONE: empty */
 	if (t->s)
 		mtab_rehash(m, t, ns, (uint32_t)cap);
-	pws__free(mem, t->s);
+	pws__table_free(mem, t->s, (size_t)(t->cap + 1) * sizeof(*ns));
 	t->s = ns;
 	t->cap = (uint32_t)cap;
 	return PWS_OK;
@@ -305,7 +309,7 @@ void pws__mtab_del(pws__model *m, uint32_t ws, uint32_t user)
 
 void pws__mtab_free(const pws__mem *mem, pws__mtab *t)
 {
-	pws__free(mem, t->s);
+	pws__table_free(mem, t->s, (size_t)(t->cap + 1) * sizeof(*t->s));
 	t->s = NULL;
 	t->n = t->cap = 0;
 }
