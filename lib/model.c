@@ -1063,8 +1063,8 @@ static void ulists_compact(pws__model *m)
 	r->dead = 0;
 }
 
-/* Room for `words` more at the region's end: compacted when an eighth is
- * dead, else grown by an eighth (at least to fit), the users' v rewritten
+/* Room for `words` more at the region's end: compacted when a sixteenth is
+ * dead, else grown by a sixteenth (at least to fit), the users' v rewritten
  * if the region moved. */
 static int ulists_room(const pws__mem *mem, pws__model *m, size_t words)
 {

@@ -166,9 +166,11 @@ typedef struct pws__bump {
  * a header word (its user's index, or PWS__UL_DEAD | length for a block
  * given up) and cap items. A list that grows moves to the region's end,
  * or grows in place when it is the last block; when the region is full,
- * it is compacted (blocks slid down, their users' v rewritten) if an
- * eighth of it is dead, else grown by an eighth (pws__user_list_reserve).
- * So a list's v moves: nothing holds it across a reserve. */
+ * it is compacted (blocks slid down, their users' v rewritten) if a
+ * sixteenth of it is dead, else grown by a sixteenth
+ * (pws__user_list_reserve). So a list's v moves: nothing holds it across
+ * a reserve. The region is on small pages: a huge page past its top would
+ * be resident whole. */
 #define PWS__UL_DEAD 0x80000000u
 typedef struct pws__ulists {
 	uint32_t *buf;
