@@ -1063,23 +1063,23 @@ static void ulists_compact(pws__model *m)
 	r->dead = 0;
 }
 
-/* Room for `words` more at the region's end: compacted when a sixteenth is
- * dead, else grown by a sixteenth (at least to fit), the users' v rewritten
- * if the region moved. */
+/* Room for `words` more at the region's end. Compacted first when a
+ * sixteenth of what is used is dead: what is resident is the most the
+ * region ever used (its pages past that were never touched), so dead
+ * blocks are kept under a sixteenth of it; grown by doubling (the mapped
+ * part past the top costs nothing until used, and few moves mean few
+ * passes rewriting the users' v). */
 static int ulists_room(const pws__mem *mem, pws__model *m, size_t words)
 {
 	pws__ulists *r = &m->ulists;
 	size_t cap, p;
 	uint32_t *nb;
 
+	if (r->dead > r->top / 16)
+		ulists_compact(m);
 	if (r->top + words <= r->cap)
 		return PWS_OK;
-	if (r->dead >= r->cap / 16) {
-		ulists_compact(m);
-		if (r->top + words <= r->cap)
-			return PWS_OK;
-	}
-	cap = r->cap + r->cap / 16;
+	cap = r->cap * 2;
 	if (cap < r->top + words)
 		cap = r->top + words;
 	if (cap < 256)
