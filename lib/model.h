@@ -165,11 +165,11 @@ typedef struct pws__bump {
  * 8 B of allocator header a list). Here a list is a block of the region:
  * a header word (its user's index, or PWS__UL_DEAD | length for a block
  * given up) and cap items. A list that grows moves to the region's end,
- * or grows in place when it is the last block; when the region is full,
- * it is compacted (blocks slid down, their users' v rewritten) if a
- * sixteenth of it is dead, else grown by a sixteenth
- * (pws__user_list_reserve). So a list's v moves: nothing holds it across
- * a reserve. The region is on small pages: a huge page past its top would
+ * or grows in place when it is the last block. Before a move the region
+ * is compacted (blocks slid down, their users' v rewritten) if more than
+ * a sixteenth of what it uses is dead; when full it doubles (moved by the
+ * kernel: the v rewritten again). So a list's v moves: nothing holds it
+ * across a reserve. The region is on small pages: a huge page past its top would
  * be resident whole. */
 #define PWS__UL_DEAD 0x80000000u
 typedef struct pws__ulists {
