@@ -1729,8 +1729,7 @@ static void bench_uuid_latency(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs,
 	world_build(&W);
 	probes_make(&P, &W, n_samples);
 	printf("  36-byte ids (UUIDs): the same world rebuilt with a UUID for every user and "
-	       "workspace id, the same kind of probes:
-");
+	       "workspace id, the same kind of probes:\n");
 	snprintf(label, sizeof label, "UUIDs, request buffer:");
 	measure_latency_hot(&W, &P, overhead, buf, &Lhot);
 	print_lat(label, &Lhot, n_samples);
