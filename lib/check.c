@@ -74,15 +74,13 @@ static int resolve(const pws__model *m, const char *actor, const char *ws, const
 	return PWS_OK;
 }
 
-/* pws_check of (actor, workspace), both non-NULL, their own passes made
- * (qa, qw: pws__skey_pre): the ids hashed once (an empty one has length 0
- * and takes the single path, which refuses it); 1 when the single path
- * must decide, else the status. */
+/* pws_check of (actor, workspace), both non-NULL: the ids hashed once
+ * (an empty one has length 0 and takes the single path, which refuses
+ * it); 1 when the single path must decide, else the status. */
 static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *rule,
-                                       const char *actor, int action, const char *ws,
-                                       const pws__kpre *qa, const pws__kpre *qw)
+                                       const char *actor, int action, const char *ws)
 {
-	pws__skey ka = pws__skey_fin(&m->user_ids, actor, qa), kw = pws__skey_fin(&m->ws_ids, ws, qw);
+	pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
 	uint64_t hx, uhot, whot;
 	uint32_t u, w;
 	int d;
@@ -347,27 +345,10 @@ PWS_EXTERN int pws_check_ref(const pws_policy *p, int *allowed, int *rule, pws_r
 	return rc;
 }
 
-/* pws_check's other cases (an element, NULL ids, an action out of range):
- * the lock and the single path. */
-static __attribute__((noinline)) int check_locked(const pws_policy *p, int *allowed, int *rule,
-                                                  const char *actor, int action,
-                                                  const char *ws, const char *el)
-{
-	atomic_uint *slot = pws__read_enter(p);
-	int rc;
-
-	if (!slot)
-		return PWS_EMISUSE;
-	rc = check_one(&p->m, allowed, rule, actor, action, ws, el);
-	pws__read_leave(p, slot);
-	return rc;
-}
-
 PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const char *actor,
                          int action, const char *workspace_id, const char *element_id)
 {
 	atomic_uint *slot;
-	pws__kpre qa, qw;
 	int rc;
 
 	if (!p || !allowed)
@@ -375,18 +356,12 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	*allowed = 0;
 	if (rule)
 		*rule = PWS_RULE_NONE;
-	if (element_id || !actor || !workspace_id || action <= 0 || action >= PWS_ACT_COUNT)
-		return check_locked(p, allowed, rule, actor, action, workspace_id, element_id);
-	/* the ids' own passes (lengths, heads, a short id's words) before the
-	 * lock: they read the caller's strings only, so they need no lock,
-	 * and they are done when the lock's locked increment completes,
-	 * leaving the seeds' mixing and the placement to follow it */
-	pws__skey_pre(&qa, actor);
-	pws__skey_pre(&qw, workspace_id);
 	slot = pws__read_enter(p);
 	if (!slot)
 		return PWS_EMISUSE;
-	rc = check_ws(&p->m, allowed, rule, actor, action, workspace_id, &qa, &qw);
+	rc = 1;
+	if (!element_id && actor && workspace_id && action > 0 && action < PWS_ACT_COUNT)
+		rc = check_ws(&p->m, allowed, rule, actor, action, workspace_id);
 	if (rc == 1)
 		rc = check_one(&p->m, allowed, rule, actor, action, workspace_id, element_id);
 	pws__read_leave(p, slot);

@@ -82,24 +82,16 @@ static inline uint64_t pws__rd4(const unsigned char *p)
 #define PWS__LE 0
 #endif
 
-/* pws__khash in two steps. The first reads the key alone: its first 8
- * bytes zero-padded (the head of pws__skey) and, for a key of up to 16
- * bytes, the two words the seed is then mixed into; the second mixes in
- * the seed (a longer key's blocks are all read there, each with the seed:
- * collisions of the unkeyed words of a long key could be made offline).
- * A check makes the first step of its ids before it takes the read lock
- * (the caller's strings need no lock; the seeds do). */
-typedef struct pws__kpre {
-	uint64_t a, b, head;
-	size_t n;
-} pws__kpre;
-
-static PWS__ALWAYS_INLINE void pws__kpre_of(pws__kpre *q, const void *key, size_t n)
+/* pws__khash, also giving the key's first 8 bytes zero-padded (the head
+ * of pws__skey) from the same loads, so that a lookup reads its key once.
+ * (On a big-endian machine the head is copied instead.) */
+static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, uint64_t seed,
+                                                   uint64_t *head)
 {
 	const unsigned char *p = key;
-	uint64_t a = 0, b = 0, h;
+	uint64_t a, b, h;
+	unsigned __int128 r;
 
-	q->n = n;
 	if (n <= 16) {
 		if (n >= 4) {
 			size_t d = (n >> 3) << 2;
@@ -111,34 +103,16 @@ static PWS__ALWAYS_INLINE void pws__kpre_of(pws__kpre *q, const void *key, size_
 			h = n <= 8 ? lo | (hi >> (8 * (8 - n))) << 32 : pws__rd8(p);
 		} else if (n) {
 			a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
+			b = 0;
 			h = (uint64_t)p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
 			    (uint64_t)p[n - 1] << (8 * (n - 1));
 		} else {
-			h = 0;
+			a = b = h = 0;
 		}
 	} else {
-		h = pws__rd8(p);
-	}
-	if (PWS__LE) {
-		q->head = h;
-	} else {
-		q->head = 0;
-		memcpy(&q->head, key, n < 8 ? n : 8);
-	}
-	q->a = a;
-	q->b = b;
-}
-
-static PWS__ALWAYS_INLINE uint64_t pws__kfin(const pws__kpre *q, const void *key, uint64_t seed)
-{
-	const unsigned char *p = key;
-	uint64_t a = q->a, b = q->b;
-	size_t n = q->n;
-	unsigned __int128 r;
-
-	if (n > 16) {
 		size_t i = n;
 
+		h = pws__rd8(p);
 		do {
 			seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
 			p += 16;
@@ -147,20 +121,14 @@ static PWS__ALWAYS_INLINE uint64_t pws__kfin(const pws__kpre *q, const void *key
 		a = pws__rd8(p + i - 16);
 		b = pws__rd8(p + i - 8);
 	}
+	if (PWS__LE) {
+		*head = h;
+	} else {
+		*head = 0;
+		memcpy(head, key, n < 8 ? n : 8);
+	}
 	r = (unsigned __int128)(a ^ PWS__K1) * (b ^ seed);
 	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
-}
-
-/* pws__khash, also giving the key's first 8 bytes zero-padded (the head
- * of pws__skey) from the same loads, so that a lookup reads its key once. */
-static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, uint64_t seed,
-                                                   uint64_t *head)
-{
-	pws__kpre q;
-
-	pws__kpre_of(&q, key, n);
-	*head = q.head;
-	return pws__kfin(&q, key, seed);
 }
 
 static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
@@ -294,22 +262,6 @@ static PWS__ALWAYS_INLINE pws__skey pws__skey_of(const pws__smap *map, const cha
 
 	k.len = strlen(key);
 	k.hash = pws__khash_head(key, k.len, map->seed, &k.head);
-	return k;
-}
-/* The same in two steps (pws__kpre_of, pws__kfin): the key's own pass,
- * which reads nothing of the map, then its hash under map's seed. */
-static PWS__ALWAYS_INLINE void pws__skey_pre(pws__kpre *q, const char *key)
-{
-	pws__kpre_of(q, key, strlen(key));
-}
-static PWS__ALWAYS_INLINE pws__skey pws__skey_fin(const pws__smap *map, const char *key,
-                                                  const pws__kpre *q)
-{
-	pws__skey k;
-
-	k.len = q->n;
-	k.head = q->head;
-	k.hash = pws__kfin(q, key, map->seed);
 	return k;
 }
 /* What a slot stores of a key besides its head (see pws__smap_slot). */
