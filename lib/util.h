@@ -287,7 +287,7 @@ static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
  * a stored tail: words of 8 bytes, overlapping (a UUID's 28 bytes: four
  * loads a side), so that a lookup makes no memcmp call. No byte outside
  * either is read. */
-static PWS__ALWAYS_INLINE int pws__tail_eq(const unsigned char *t, const char *key, size_t n)
+static inline int pws__tail_eq(const unsigned char *t, const char *key, size_t n)
 {
 	const unsigned char *k = (const unsigned char *)key;
 	uint64_t d;
