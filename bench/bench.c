@@ -1693,6 +1693,63 @@ static void bench_bulk_loads(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, do
 	host_state_free(&H);
 }
 
+/* Issue 15 point 1 asks the same of 36-byte ids (UUIDs) as of short ones:
+ * the bench's world again, every user and workspace id a UUID (the same
+ * memberships, the same probes' shape), timed with the ids in a request
+ * buffer and by reference, beside the floor measured above. The random
+ * stream is saved and restored, so that what follows is unchanged. */
+static void uuid_id(char *out, uint32_t i, uint32_t salt)
+{
+	uint64_t x = ((uint64_t)i + 1u) * 0x9E3779B97F4A7C15ull ^ salt;
+	uint64_t y = (x ^ (x >> 29)) * 0xbf58476d1ce4e5b9ull;
+
+	snprintf(out, ID_LEN, "%08x-%04x-4%03x-%04x-%012llx", (unsigned)(x >> 32),
+	         (unsigned)(x >> 16) & 0xffffu, (unsigned)x & 0xfffu,
+	         0x8000u | ((unsigned)(y >> 48) & 0x3fffu),
+	         (unsigned long long)((y & 0xffffffffffffull) ^ i));
+}
+
+static void bench_uuid_latency(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs,
+                               uint32_t overhead, uint32_t *buf, size_t n_samples,
+                               const floor_t *F, int rounds)
+{
+	uint64_t saved = rng_state;
+	char label[64];
+	world W;
+	probes P;
+	lat Lhot, Lref;
+	uint32_t i;
+	int r;
+
+	world_prepare(&W, n_ws, n_team, n_orgs);
+	for (i = 0; i < W.n_users; i++)
+		uuid_id(W.user_id[i], i, 0x5eedu);
+	for (i = 0; i < W.n_ws; i++)
+		uuid_id(W.ws_id[i], i, 0xa11u);
+	world_build(&W);
+	probes_make(&P, &W, n_samples);
+	printf("  36-byte ids (UUIDs): the same world rebuilt with a UUID for every user and "
+	       "workspace id, the same kind of probes:\n");
+	snprintf(label, sizeof label, "UUIDs, request buffer:");
+	measure_latency_hot(&W, &P, overhead, buf, &Lhot);
+	print_lat(label, &Lhot, n_samples);
+	measure_latency_ref(&W, &P, overhead, buf, &Lref);
+	floor_ratio(label, sizeof label, F, Lhot.p50);
+	printf("  UUIDs: ids in a request buffer p50 = %s the floor;", label);
+	floor_ratio(label, sizeof label, F, Lhot.p99);
+	printf(" p99 = %s; by reference p50 %.0f ns (p99 %.0f)\n", label, Lref.p50, Lref.p99);
+	for (r = 1; r < rounds; r++) {
+		measure_latency_hot(&W, &P, overhead, buf, &Lhot);
+		measure_latency_ref(&W, &P, overhead, buf, &Lref);
+		printf("  again (UUIDs): ids in a request buffer %.0f ns (p99 %.0f), by reference "
+		       "%.0f ns (p99 %.0f)\n",
+		       Lhot.p50, Lhot.p99, Lref.p50, Lref.p99);
+	}
+	probes_free(&P);
+	world_free(&W);
+	rng_state = saved;
+}
+
 int main(int argc, char **argv)
 {
 	int quick = 0, lat_only = 0, storage_only = 0, events_only = 0, peer_only = 0, load_only = 0, i;
@@ -1833,6 +1890,7 @@ int main(int argc, char **argv)
 	printf("  check by reference p50 = %s the floor;", label);
 	floor_ratio(label, sizeof label, &Fbig, Lref.p99);
 	printf(" p99 = %s\n", label);
+	bench_uuid_latency(scale_ws, n_team, n_orgs, overhead, buf, n_samples, &Fbig, lat_only ? 3 : 1);
 	snprintf(label, sizeof label, "%u ws x %u members:", big.n_ws, MEMBERS_PER_WS);
 	if (lat_only) {
 		/* --latency: the two latency figures again, for comparing builds

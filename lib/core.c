@@ -12,14 +12,11 @@
 #include <string.h>
 #include <time.h>
 
-/* The thread's token (its address) and reader slot (index + 1; 0 until
- * its first read), in one thread-local block: one access finds both. */
-static _Thread_local struct {
-	unsigned int slot;
-} thread_tls;
+/* The thread's token (its address) and reader slot: core.h. */
+_Thread_local pws__tls pws__thread;
 static uintptr_t self_token(void)
 {
-	return (uintptr_t)&thread_tls;
+	return (uintptr_t)&pws__thread;
 }
 
 /* Every caller has refused a result of an unknown version before (the
@@ -50,18 +47,18 @@ PWS_EXTERN int pws_result_init(pws_result *res, unsigned int version)
 	return PWS_OK;
 }
 
-/* The reader slot of this thread (thread_tls.slot). Slots are dealt in
+/* The reader slot of this thread (pws__thread.slot). Slots are dealt in
  * turn, process-wide, so up to PWS__READERS threads each have one of
  * their own in every handle. */
 static atomic_uint slots_dealt;
 
 static unsigned int slot_of_thread(void)
 {
-	if (!thread_tls.slot)
-		thread_tls.slot = atomic_fetch_add_explicit(&slots_dealt, 1, memory_order_seq_cst) %
+	if (!pws__thread.slot)
+		pws__thread.slot = atomic_fetch_add_explicit(&slots_dealt, 1, memory_order_seq_cst) %
 		                          PWS__READERS +
 		                  1u;
-	return thread_tls.slot - 1u;
+	return pws__thread.slot - 1u;
 }
 
 /* How many slots can be in use: a thread takes its slot number before it
@@ -92,7 +89,7 @@ static void slot_leave(pws_policy *q, atomic_uint *slot)
 
 /* A writer is in or waiting: step out of the slot and wait for it, then
  * enter again. Out of line, so that the common path saves no registers. */
-static __attribute__((noinline, cold)) void read_wait(pws_policy *q, atomic_uint *slot)
+__attribute__((noinline, cold)) void pws__read_wait(pws_policy *q, atomic_uint *slot)
 {
 	do {
 		slot_leave(q, slot);
@@ -106,22 +103,15 @@ static __attribute__((noinline, cold)) void read_wait(pws_policy *q, atomic_uint
 	} while (atomic_load_explicit(&q->writing, memory_order_seq_cst));
 }
 
-atomic_uint *pws__read_enter(const pws_policy *p)
+/* The cases pws__read_enter (core.h) leaves here: a callback's read
+ * (the thread holds the write lock: NULL), the thread's first read (its
+ * slot is dealt, then the common path enters it). */
+atomic_uint *pws__read_enter_slow(const pws_policy *p)
 {
-	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
-	atomic_uint *slot;
-
-	/* one thread-local access for the token and the slot (a shared
-	 * library pays a call for each) */
-	if (atomic_load_explicit(&q->owner, memory_order_acquire) == self_token())
+	if (atomic_load_explicit(&p->owner, memory_order_acquire) == self_token())
 		return NULL;
-	slot = &q->readers[slot_of_thread()].n;
-	/* enter, then look for a writer (both seq_cst: a writer raising
-	 * `writing` and then reading the slots sees us, or we see it) */
-	atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
-	if (atomic_load_explicit(&q->writing, memory_order_seq_cst))
-		read_wait(q, slot);
-	return slot;
+	(void)slot_of_thread();
+	return pws__read_enter(p);
 }
 
 int pws__read_begin(const pws_policy *p)

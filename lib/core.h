@@ -192,8 +192,44 @@ void pws__read_end(const pws_policy *p);
  * (NULL: PWS_EMISUSE, from inside a callback), which pws__read_leave
  * takes back without finding it again (inline: no call unless a writer
  * waits, pws__read_wake). */
-atomic_uint *pws__read_enter(const pws_policy *p);
 void pws__read_wake(const pws_policy *p);
+
+/* The thread's reader slot (index + 1; 0 until its first read); its
+ * address is the thread's token (pws_policy.owner). Initial-exec: one
+ * %fs-relative load, where the default model of a shared library calls
+ * __tls_get_addr on every check. It takes 4 bytes of the static TLS block,
+ * which glibc keeps room for in libraries loaded later (dlopen: the
+ * bindings). */
+typedef struct pws__tls {
+	unsigned int slot;
+} pws__tls;
+#if defined(__GNUC__) && defined(__ELF__)
+extern _Thread_local pws__tls pws__thread __attribute__((tls_model("initial-exec")));
+#else
+extern _Thread_local pws__tls pws__thread;
+#endif
+/* pws__read_enter's other cases: the thread's first read (its slot is
+ * dealt), a callback's (NULL); and the wait for a writer. Out of line. */
+atomic_uint *pws__read_enter_slow(const pws_policy *p);
+void pws__read_wait(pws_policy *q, atomic_uint *slot);
+/* Inline: a check makes no call to take the lock (the slot's load, the
+ * owner's compare, the counter's increment, the writer's flag). */
+static inline atomic_uint *pws__read_enter(const pws_policy *p)
+{
+	pws_policy *q = (pws_policy *)p; /* the lock is not logical state */
+	unsigned int s = pws__thread.slot;
+	atomic_uint *slot;
+
+	if (!s || atomic_load_explicit(&q->owner, memory_order_acquire) == (uintptr_t)&pws__thread)
+		return pws__read_enter_slow(p);
+	slot = &q->readers[s - 1u].n;
+	/* enter, then look for a writer (both seq_cst: a writer raising
+	 * `writing` and then reading the slots sees us, or we see it) */
+	atomic_fetch_add_explicit(slot, 1, memory_order_seq_cst);
+	if (atomic_load_explicit(&q->writing, memory_order_seq_cst))
+		pws__read_wait(q, slot);
+	return slot;
+}
 static inline void pws__read_leave(const pws_policy *p, atomic_uint *slot)
 {
 	atomic_fetch_sub_explicit(slot, 1, memory_order_seq_cst);

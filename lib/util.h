@@ -283,6 +283,30 @@ static inline uint32_t pws__id_hash(const pws__smap *map, const char *id)
 
 	return pws__skey_hi(&k);
 }
+/* Whether the n bytes at key (1 <= n <= PWS__SMAP_TAIL) are the first n of
+ * a stored tail: words of 8 bytes, overlapping (a UUID's 28 bytes: four
+ * loads a side), so that a lookup makes no memcmp call. No byte outside
+ * either is read. */
+static inline int pws__tail_eq(const unsigned char *t, const char *key, size_t n)
+{
+	const unsigned char *k = (const unsigned char *)key;
+	uint64_t d;
+
+	if (n < 8) {
+		if (n >= 4)
+			return ((pws__rd4(t) ^ pws__rd4(k)) |
+			        (pws__rd4(t + n - 4) ^ pws__rd4(k + n - 4))) == 0;
+		/* 1 to 3 bytes: the first, the middle and the last are all */
+		return ((t[0] ^ k[0]) | (t[n >> 1] ^ k[n >> 1]) | (t[n - 1] ^ k[n - 1])) == 0;
+	}
+	/* the first 8 (16) bytes and the last 8 (16) cover n < 16 (n <= 32) */
+	d = (pws__rd8(t) ^ pws__rd8(k)) | (pws__rd8(t + n - 8) ^ pws__rd8(k + n - 8));
+	if (n >= 16)
+		d |= (pws__rd8(t + 8) ^ pws__rd8(k + 8)) |
+		     (pws__rd8(t + n - 16) ^ pws__rd8(k + n - 16));
+	return d == 0;
+}
+
 /* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
  * are the prefetch and the lookup below: the check path calls nothing. */
 static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
@@ -312,7 +336,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 		 * from longer keys); longer ones by the stored key. */
 		if (s->hash == tag && s->head == k->head &&
 		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
-		         ? memcmp(map->tail[j], key + 8, k->len - 8) == 0 &&
+		         ? pws__tail_eq(map->tail[j], key + 8, k->len - 8) &&
 		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
 		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
 			return j;

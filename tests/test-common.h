@@ -83,5 +83,6 @@ Suite *pws_mtab_suite(void);
 Suite *pws_hot_dense_suite(void);
 Suite *pws_user_history_suite(void);
 Suite *pws_user_lists_suite(void);
+Suite *pws_byid_suite(void);
 
 #endif
