@@ -490,6 +490,131 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	return PWS_OK;
 }
 
+/* --- the batch by reference ------------------------------------------------
+ * pws_check_batch's pipeline over references. While item i is decided,
+ * item i + BREF_AHEAD has its references checked (their kinds, generation
+ * and bounds, as check_ref_ws checks them) and the lines its decision
+ * will read started loading: the membership slot (placed by the two
+ * references' id hashes alone), the user's packed hot word (model.uhot),
+ * the user's id hash (read back for an item with no membership: the
+ * tampered-hash test) and the workspace record's hot fields. Nothing is
+ * read from memory at the start: the loads wait for the item's turn.
+ * Every other item (an element, plain references) is decided at its turn
+ * by pws_check_ref's own path (check_ref_any). The decision is
+ * pws__decide_ws's, as in check_ref_ws: the batch only places the loads. */
+#define BREF_AHEAD 8u
+#define BREF_RING 16u /* a power of two above BREF_AHEAD */
+#define BREF_WS 1     /* an item of two hashed references, its loads started */
+#define BREF_ANY 2    /* an item for check_ref_any (status codes are <= 0) */
+
+typedef struct bref_item {
+	uint64_t hx;      /* the membership's placement input */
+	uint32_t u, w;    /* BREF_WS: the user and the workspace, in bounds */
+	int c;            /* BREF_WS, BREF_ANY, or the item's status */
+} bref_item;
+
+/* Checks item j's references and starts the loads of its decision. */
+static PWS__ALWAYS_INLINE void bref_start(const pws_policy *p, bref_item *B, pws_ref actor,
+                                          int action, pws_ref ws, pws_ref el)
+{
+	const pws__model *m = &p->m;
+	uint64_t g = (uint64_t)p->gen + 1;
+
+	/* pws_check_ref's argument checks, in its order */
+	if (action <= 0 || action >= PWS_ACT_COUNT || (ws == PWS_REF_NONE && el == PWS_REF_NONE)) {
+		B->c = PWS_EINVALID;
+		return;
+	}
+	if (el != PWS_REF_NONE || (actor & (REF_H | REF_H_WS)) != REF_H ||
+	    (ws & (REF_H | REF_H_WS)) != (REF_H | REF_H_WS)) {
+		B->c = BREF_ANY;
+		return;
+	}
+	B->hx = pws__hx((uint32_t)ws, (uint32_t)actor);
+	pws__mtab_prefetch_h(&m->member_of, B->hx);
+	B->u = (uint32_t)(actor >> 32) & (REF_H_INDEXES - 1);
+	B->w = (uint32_t)(ws >> 32) & (REF_H_INDEXES - 1);
+	if (((actor >> 56) & REF_H_GENS) != g || ((ws >> 56) & REF_H_GENS) != g ||
+	    B->u >= m->users.n || B->w >= m->wss.n) {
+		B->c = PWS_ENOTFOUND;
+		return;
+	}
+	__builtin_prefetch(&((const uint32_t *)m->uhot.v)[B->u]);
+	__builtin_prefetch(&m->user_h.v[B->u]);
+	__builtin_prefetch(&WS(m, B->w)->team);
+	B->c = BREF_WS;
+}
+
+/* Decides a BREF_WS item as check_ref_ws does: 0 or the status. */
+static PWS__ALWAYS_INLINE int bref_decide(const pws__model *m, const bref_item *B, int action,
+                                          int *a, int *r)
+{
+	uint32_t packed = ((const uint32_t *)m->uhot.v)[B->u];
+	uint64_t uhot;
+	int d;
+
+	if (!packed) /* a removed user */
+		return PWS_ENOTFOUND;
+	uhot = packed != PWS__UHOT32_RECORD ? pws__uhot_unpack(packed) : pws__uhot_of(USER(m, B->u));
+	d = pws__decide_ws(m, B->w | (uint64_t)B->u << 32, B->hx, uhot, pws__whot_of(WS(m, B->w)),
+	                   action);
+	/* a hash that is not theirs could only have hidden the membership */
+	if ((d & PWS__DW_NOREC) && pws__member_hx(m, B->w, B->u) != B->hx)
+		return PWS_ENOTFOUND;
+	*a = pws__dw_allowed(d);
+	*r = pws__dw_rule(d);
+	return PWS_OK;
+}
+
+/* Decides item i (its ring entry B) and stores its results. */
+static PWS__ALWAYS_INLINE void bref_finish(const pws_policy *p, const bref_item *B, size_t i,
+                                           int *allowed, int *rules, int *codes,
+                                           const pws_ref *actors, const int *actions,
+                                           const pws_ref *workspaces, const pws_ref *elements)
+{
+	int a = 0, r = PWS_RULE_NONE, rc = B->c;
+
+	if (rc == BREF_WS)
+		rc = bref_decide(&p->m, B, actions[i], &a, &r);
+	else if (rc == BREF_ANY)
+		rc = check_ref_any(p, &a, &r, actors[i], actions[i], workspaces[i],
+		                   elements ? elements[i] : PWS_REF_NONE);
+	allowed[i] = a;
+	if (rules)
+		rules[i] = r;
+	if (codes)
+		codes[i] = rc;
+}
+
+PWS_EXTERN int pws_check_batch_ref(const pws_policy *p, int *allowed, int *rules, int *codes,
+                                   size_t n, const pws_ref *actors, const int *actions,
+                                   const pws_ref *workspaces, const pws_ref *elements)
+{
+	bref_item I[BREF_RING];
+	atomic_uint *slot;
+	size_t t;
+
+	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
+		return PWS_EINVALID;
+	slot = pws__read_enter(p);
+	if (!slot)
+		return PWS_EMISUSE;
+	/* step t: item t started, item t - BREF_AHEAD decided; the first and
+	 * the last BREF_AHEAD steps do only one of the two */
+	for (t = 0; t < n; t++) {
+		bref_start(p, &I[t % BREF_RING], actors[t], actions[t], workspaces[t],
+		           elements ? elements[t] : PWS_REF_NONE);
+		if (t >= BREF_AHEAD)
+			bref_finish(p, &I[(t - BREF_AHEAD) % BREF_RING], t - BREF_AHEAD, allowed, rules,
+			            codes, actors, actions, workspaces, elements);
+	}
+	for (t = n > BREF_AHEAD ? n - BREF_AHEAD : 0; t < n; t++)
+		bref_finish(p, &I[t % BREF_RING], t, allowed, rules, codes, actors, actions,
+		            workspaces, elements);
+	pws__read_leave(p, slot);
+	return PWS_OK;
+}
+
 PWS_EXTERN int pws_allowed_actions(const pws_policy *p, uint64_t *mask, const char *actor,
                                    const char *workspace_id, const char *element_id)
 {

@@ -51,6 +51,7 @@ int main(void)
 	srunner_add_suite(sr, pws_mtab_suite());
 	srunner_add_suite(sr, pws_hot_dense_suite());
 	srunner_add_suite(sr, pws_user_history_suite());
+	srunner_add_suite(sr, pws_batch_ref_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

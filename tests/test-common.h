@@ -82,5 +82,6 @@ Suite *pws_decide_fast_suite(void);
 Suite *pws_mtab_suite(void);
 Suite *pws_hot_dense_suite(void);
 Suite *pws_user_history_suite(void);
+Suite *pws_batch_ref_suite(void);
 
 #endif
