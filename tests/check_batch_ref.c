@@ -451,6 +451,51 @@ START_TEST(batch_ref_word_read_from_the_record)
 }
 END_TEST
 
+/* --- no membership yet -------------------------------------------------
+ * A state with a user and a workspace but no membership at all (the
+ * membership table not allocated yet: nothing to prefetch): the batch
+ * decides as pws_check_ref (WS2: a member of the owning team sees a
+ * `team` workspace, edits nothing there). */
+static const char *const NO_MEMBERSHIP_SNAPSHOT =
+	"{\"comments\":[],\"elements\":[],\"format\":1,\"history\":[],\"invites\":[],"
+	"\"memberships\":[],\"replies\":[],"
+	"\"retention\":{\"basic\":{\"bytes\":0,\"days\":0},\"enterprise\":{\"bytes\":31457280,"
+	"\"days\":90},\"free\":{\"bytes\":0,\"days\":0},\"professional\":{\"bytes\":0,\"days\":0}},"
+	"\"teams\":[{\"domains\":[\"t.com\"],\"id\":\"t\",\"name\":\"T\",\"plan\":\"enterprise\","
+	"\"seats\":3,\"sso\":false}],\"updates\":[],\"users\":[{\"email\":\"u@t.com\",\"id\":\"u\","
+	"\"partner_manager\":true,\"team\":\"t\",\"team_role\":\"admin\"}],\"workspaces\":[{"
+	"\"description\":null,\"id\":\"w\",\"integration\":false,\"lifecycle\":\"active\","
+	"\"mode\":null,\"model\":null,\"n_updates\":0,\"name\":\"W\",\"note\":null,\"request\":null,"
+	"\"requester\":null,\"summary\":null,\"team\":\"t\",\"visibility\":\"team\","
+	"\"was_partner\":false}]}";
+
+START_TEST(batch_ref_before_any_membership)
+{
+	enum { NI = 2 * (PWS_ACT_COUNT - 1) };
+	pws_ref au[NI], aw[NI], u, w;
+	int act[NI];
+	pws_policy *p;
+	size_t i;
+
+	OK(pws_policy_new(&p, NULL));
+	OK(pws_snapshot_import(p, NO_MEMBERSHIP_SNAPSHOT, strlen(NO_MEMBERSHIP_SNAPSHOT), RES));
+	ck_assert(p->m.member_of.s == NULL); /* else this test tests nothing */
+	OK(pws_ref_user(p, &u, "u"));
+	OK(pws_ref_workspace(p, &w, "w"));
+	for (i = 0; i < NI; i++) {
+		au[i] = u;
+		aw[i] = i % 2 ? w ^ 1u : w; /* and a tampered hash: refused */
+		act[i] = 1 + (int)(i / 2);
+	}
+	memset(&seen, 0, sizeof seen);
+	compare(p, NI, au, act, aw, NULL, 3, "no membership");
+	ck_assert_uint_eq(seen.ok, NI / 2);
+	ck_assert_uint_eq(seen.notfound, NI / 2);
+	ck_assert_uint_gt(seen.allowed, 0); /* VIEW, by WS2 */
+	pws_policy_free(p);
+}
+END_TEST
+
 /* --- arguments ----------------------------------------------------------- */
 
 START_TEST(batch_ref_malformed_arguments)
@@ -609,6 +654,7 @@ Suite *pws_batch_ref_suite(void)
 	tcase_add_test(tc, batch_ref_under_the_write_lock_is_misuse);
 	tcase_add_test(tc, batch_ref_allocates_nothing);
 	tcase_add_test(tc, batch_ref_word_read_from_the_record);
+	tcase_add_test(tc, batch_ref_before_any_membership);
 	tcase_add_test(tc, batch_ref_every_generation);
 	tcase_add_test(tc, batch_ref_agrees_on_a_thousand_memberships);
 	tcase_add_test(tc, batch_ref_items_equal_check_ref_in_random_worlds);
