@@ -387,19 +387,6 @@ typedef struct batch_item {
 	int c;            /* BATCH_IDS, or the status of the single path */
 } batch_item;
 
-/* Starts loading a membership slot's line and the next: a pair with no
- * membership probes ~12 slots of 12 bytes at the table's load
- * (0.78-0.92), often into the next line. */
-static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t hx)
-{
-	if (mt->s) {
-		uintptr_t h = (uintptr_t)&mt->s[pws__mtab_home(mt, hx, mt->cap)];
-
-		__builtin_prefetch((const void *)h);
-		__builtin_prefetch((const void *)(h + 64));
-	}
-}
-
 /* Hashes item j's ids and starts loading its slots (or takes the single
  * path for an element or malformed arguments). */
 static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, size_t j,
@@ -422,7 +409,7 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 			B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
 			pws__smap_prefetch(&m->user_ids, &B->ka);
 			pws__smap_prefetch(&m->ws_ids, &B->kw);
-			batch_prefetch_memb(&m->member_of, B->in.hx);
+			pws__mtab_prefetch_h(&m->member_of, B->in.hx);
 			B->c = BATCH_IDS;
 			return;
 		}
@@ -431,89 +418,13 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 	B->c = resolve(m, actor, ws, el, &B->in);
 }
 
-/* Looks item i's ids up, decides it and stores its results. */
-static PWS__ALWAYS_INLINE void batch_finish(const pws__model *m, batch_item *B, size_t i,
-                                            int *allowed, int *rules, int *codes,
-                                            const char *const *actors, const int *actions,
-                                            const char *const *workspaces)
-{
-	int r = PWS_RULE_NONE, a = 0, rc = B->c;
-
-	if (rc == BATCH_IDS) {
-		uint64_t uhot, whot;
-		uint32_t u = pws__smap_get_aux(&m->user_ids, actors[i], &B->ka, &uhot);
-		uint32_t w = pws__smap_get_aux(&m->ws_ids, workspaces[i], &B->kw, &whot);
-
-		if (u == PWS__NONE || w == PWS__NONE) {
-			rc = pws__miss_code(actors[i], workspaces[i], NULL);
-		} else {
-			int d;
-
-			if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
-				uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
-				whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
-			}
-			d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot, actions[i]);
-			a = pws__dw_allowed(d);
-			r = pws__dw_rule(d);
-			rc = PWS_OK;
-		}
-	} else if (rc == PWS_OK) {
-		pws__who c;
-
-		who_start(&c, m, &B->in);
-		a = pws__decide(&c, actions[i], B->in.e, &r);
-	}
-	allowed[i] = a;
-	if (rules)
-		rules[i] = r;
-	if (codes)
-		codes[i] = rc;
-}
-
-/* The steps: at step t the strings of item t + BATCH_AHEAD are
- * prefetched, item t started, item t - BATCH_AHEAD decided; the first
- * and the last BATCH_AHEAD steps in loops of their own (no test of t in
- * the steady loop). Inlined twice, with and without elements: the common
- * call passes none, and its copy tests no element. */
-static PWS__ALWAYS_INLINE void batch_run(const pws__model *m, int *allowed, int *rules,
-                                         int *codes, size_t n, const char *const *actors,
-                                         const int *actions, const char *const *workspaces,
-                                         const char *const *elements)
-{
-	batch_item I[BATCH_RING];
-	size_t t;
-
-	/* the strings of the first items */
-	for (t = 0; t < n && t < BATCH_AHEAD; t++) {
-		__builtin_prefetch(actors[t]);
-		__builtin_prefetch(workspaces[t]);
-	}
-	for (t = 0; t < n && t < BATCH_AHEAD; t++) {
-		if (t + BATCH_AHEAD < n) {
-			__builtin_prefetch(actors[t + BATCH_AHEAD]);
-			__builtin_prefetch(workspaces[t + BATCH_AHEAD]);
-		}
-		batch_start(m, &I[t], t, actors, actions, workspaces, elements);
-	}
-	for (; t < n; t++) {
-		if (t + BATCH_AHEAD < n) {
-			__builtin_prefetch(actors[t + BATCH_AHEAD]);
-			__builtin_prefetch(workspaces[t + BATCH_AHEAD]);
-		}
-		batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
-		batch_finish(m, &I[(t - BATCH_AHEAD) % BATCH_RING], t - BATCH_AHEAD, allowed, rules,
-		             codes, actors, actions, workspaces);
-	}
-	for (t = n > BATCH_AHEAD ? n - BATCH_AHEAD : 0; t < n; t++)
-		batch_finish(m, &I[t % BATCH_RING], t, allowed, rules, codes, actors, actions,
-		             workspaces);
-}
-
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
                                size_t n, const char *const *actors, const int *actions,
                                const char *const *workspaces, const char *const *elements)
 {
+	const pws__model *m;
+	batch_item I[BATCH_RING];
+	size_t i, t;
 	atomic_uint *slot;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
@@ -521,12 +432,75 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	slot = pws__read_enter(p);
 	if (!slot)
 		return PWS_EMISUSE;
-	if (elements)
-		batch_run(&p->m, allowed, rules, codes, n, actors, actions, workspaces, elements);
-	else
-		batch_run(&p->m, allowed, rules, codes, n, actors, actions, workspaces, NULL);
+	m = &p->m;
+	/* the strings of the first items */
+	for (i = 0; i < n && i < BATCH_AHEAD; i++) {
+		__builtin_prefetch(actors[i]);
+		__builtin_prefetch(workspaces[i]);
+	}
+	/* step t: the strings of item t + BATCH_AHEAD prefetched, item t
+	 * started, item t - BATCH_AHEAD decided (one copy of each stage) */
+	for (t = 0; t < n + BATCH_AHEAD; t++) {
+		batch_item *B;
+		int r = PWS_RULE_NONE, a = 0, rc;
+
+		if (t + BATCH_AHEAD < n) {
+			__builtin_prefetch(actors[t + BATCH_AHEAD]);
+			__builtin_prefetch(workspaces[t + BATCH_AHEAD]);
+		}
+		if (t < n)
+			batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
+		if (t < BATCH_AHEAD)
+			continue;
+		i = t - BATCH_AHEAD;
+		B = &I[i % BATCH_RING];
+		rc = B->c;
+		if (rc == BATCH_IDS) {
+			uint64_t uhot, whot;
+			uint32_t u = pws__smap_get_aux(&m->user_ids, actors[i], &B->ka, &uhot);
+			uint32_t w = pws__smap_get_aux(&m->ws_ids, workspaces[i], &B->kw, &whot);
+
+			if (u == PWS__NONE || w == PWS__NONE) {
+				rc = pws__miss_code(actors[i], workspaces[i], NULL);
+			} else {
+				int d;
+
+				if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
+					uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
+					whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
+				}
+				d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot, actions[i]);
+				a = pws__dw_allowed(d);
+				r = pws__dw_rule(d);
+				rc = PWS_OK;
+			}
+		} else if (rc == PWS_OK) {
+			pws__who c;
+
+			who_start(&c, m, &B->in);
+			a = pws__decide(&c, actions[i], B->in.e, &r);
+		}
+		allowed[i] = a;
+		if (rules)
+			rules[i] = r;
+		if (codes)
+			codes[i] = rc;
+	}
 	pws__read_leave(p, slot);
 	return PWS_OK;
+}
+
+/* Starts loading a membership slot's line and the next: a pair with no
+ * membership probes ~12 slots of 12 bytes at the table's load
+ * (0.78-0.92), often into the next line. */
+static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t hx)
+{
+	if (mt->s) {
+		uintptr_t h = (uintptr_t)&mt->s[pws__mtab_home(mt, hx, mt->cap)];
+
+		__builtin_prefetch((const void *)h);
+		__builtin_prefetch((const void *)(h + 64));
+	}
 }
 
 /* --- the batch by reference ------------------------------------------------
@@ -638,8 +612,8 @@ static PWS__ALWAYS_INLINE void bref_finish(const bref_env *E, const bref_item *B
 }
 
 /* The steps of a batch: at step t item t is started and item
- * t - BREF_AHEAD decided. Inlined twice, with and without elements: the
- * common call passes none, and its copy tests no element. */
+ * t - BREF_AHEAD decided, in one loop with one copy of each stage (the
+ * stages are inlined: a copy per loop would double their code). */
 static PWS__ALWAYS_INLINE void bref_run(const bref_env *E, int *allowed, int *rules, int *codes,
                                         size_t n, const pws_ref *actors, const int *actions,
                                         const pws_ref *workspaces, const pws_ref *elements)
@@ -647,18 +621,14 @@ static PWS__ALWAYS_INLINE void bref_run(const bref_env *E, int *allowed, int *ru
 	bref_item I[BREF_RING];
 	size_t t;
 
-	for (t = 0; t < n && t < BREF_AHEAD; t++)
-		bref_start(E, &I[t], actors[t], actions[t], workspaces[t],
-		           elements ? elements[t] : PWS_REF_NONE);
-	for (; t < n; t++) {
-		bref_start(E, &I[t % BREF_RING], actors[t], actions[t], workspaces[t],
-		           elements ? elements[t] : PWS_REF_NONE);
-		bref_finish(E, &I[(t - BREF_AHEAD) % BREF_RING], t - BREF_AHEAD, allowed, rules, codes,
-		            actors, actions, workspaces, elements);
+	for (t = 0; t < n + BREF_AHEAD; t++) {
+		if (t < n)
+			bref_start(E, &I[t % BREF_RING], actors[t], actions[t], workspaces[t],
+			           elements ? elements[t] : PWS_REF_NONE);
+		if (t >= BREF_AHEAD)
+			bref_finish(E, &I[(t - BREF_AHEAD) % BREF_RING], t - BREF_AHEAD, allowed, rules,
+			            codes, actors, actions, workspaces, elements);
 	}
-	for (t = n > BREF_AHEAD ? n - BREF_AHEAD : 0; t < n; t++)
-		bref_finish(E, &I[t % BREF_RING], t, allowed, rules, codes, actors, actions,
-		            workspaces, elements);
 }
 
 PWS_EXTERN int pws_check_batch_ref(const pws_policy *p, int *allowed, int *rules, int *codes,
@@ -687,10 +657,7 @@ PWS_EXTERN int pws_check_batch_ref(const pws_policy *p, int *allowed, int *rules
 	g = (uint64_t)p->gen + 1;
 	E.top_u = g <= REF_H_GENS ? (REF_H | g << 56) >> 56 : 0x100;
 	E.top_w = g <= REF_H_GENS ? (REF_H | REF_H_WS | g << 56) >> 56 : 0x100;
-	if (elements)
-		bref_run(&E, allowed, rules, codes, n, actors, actions, workspaces, elements);
-	else
-		bref_run(&E, allowed, rules, codes, n, actors, actions, workspaces, NULL);
+	bref_run(&E, allowed, rules, codes, n, actors, actions, workspaces, elements);
 	pws__read_leave(p, slot);
 	return PWS_OK;
 }
