@@ -574,6 +574,48 @@ static double measure_batch(const world *W, const probes *P, size_t count)
 	return (double)done / secs(t0, t1);
 }
 
+/* The probes' ids resolved to references beforehand (as a host holding
+ * them per session or per connection), for pws_check_batch_ref. */
+static void refs_make(const world *W, const probes *P, pws_ref **ru, pws_ref **rw)
+{
+	size_t i;
+
+	*ru = xcalloc(P->n, sizeof **ru);
+	*rw = xcalloc(P->n, sizeof **rw);
+	for (i = 0; i < P->n; i++) {
+		CK(pws_ref_user(W->p, &(*ru)[i], P->actor[i]));
+		CK(pws_ref_workspace(W->p, &(*rw)[i], P->ws[i]));
+	}
+}
+
+static double measure_batch_ref(const world *W, const probes *P, const pws_ref *ru,
+                                const pws_ref *rw, size_t count)
+{
+	int *allowed = xcalloc(BATCH, sizeof *allowed);
+	int *codes = xcalloc(BATCH, sizeof *codes);
+	size_t done = 0, off = 0, i;
+	uint64_t t0, t1;
+
+	t0 = now_ns();
+	while (done < count) {
+		size_t n = BATCH;
+
+		if (off + n > P->n)
+			off = 0;
+		CK(pws_check_batch_ref(W->p, allowed, NULL, codes, n, ru + off, P->action + off,
+		                       rw + off, NULL));
+		for (i = 0; i < n; i++)
+			if (codes[i] != PWS_OK)
+				die("pws_check_batch_ref item", codes[i], __FILE__, __LINE__);
+		off += n;
+		done += n;
+	}
+	t1 = now_ns();
+	free(allowed);
+	free(codes);
+	return (double)done / secs(t0, t1);
+}
+
 /* ------------------------------------------------------------------ */
 
 static void print_build(const world *W)
@@ -1289,8 +1331,9 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 		probes P;
 		floor_t F;
 		lat L, Lr;
-		double st = 0, mt = 0, bt = 0;
-		char r50[48], r99[48], rr50[48], rr99[48], rb[48];
+		double st = 0, mt = 0, bt = 0, brt = 0;
+		char r50[48], r99[48], rr50[48], rr99[48], rb[48], rbr[48];
+		pws_ref *ru, *rw;
 		int k;
 
 		peer_build(&S, Ds[i]);
@@ -1298,6 +1341,7 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 		peer_probes(&P, &S, n_samples);
 		measure_latency(&S.w, &P, overhead, buf, &L);
 		measure_latency_ref(&S.w, &P, overhead, buf, &Lr);
+		refs_make(&S.w, &P, &ru, &rw);
 		check_loop(&S.w, &P, 0, P.n); /* warm */
 		for (k = 0; k < ROUNDS; k++) {
 			double x = measure_single(&S.w, &P, 1000000u);
@@ -1307,7 +1351,11 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 			mt = x > mt ? x : mt;
 			x = measure_batch(&S.w, &P, 1000000u);
 			bt = x > bt ? x : bt;
+			x = measure_batch_ref(&S.w, &P, ru, rw, 1000000u);
+			brt = x > brt ? x : brt;
 		}
+		free(ru);
+		free(rw);
 		printf(" D = %u: %llu memberships, built in %.2f s (%u users; invite + accept each)\n",
 		       S.D, (unsigned long long)S.w.memberships, S.t_build, S.w.n_users + 1u);
 		floor_print(&F, (size_t)S.w.memberships);
@@ -1316,6 +1364,7 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 		floor_ratio(rr50, sizeof rr50, &F, Lr.p50);
 		floor_ratio(rr99, sizeof rr99, &F, Lr.p99);
 		floor_ratio(rb, sizeof rb, &F, 1e9 / bt);
+		floor_ratio(rbr, sizeof rbr, &F, 1e9 / brt);
 		printf("  pws_check by id      p50 %5.0f ns = %s floor   p99 %5.0f ns = %s\n", L.p50,
 		       r50, L.p99, r99);
 		printf("  pws_check_ref        p50 %5.0f ns = %s floor   p99 %5.0f ns = %s\n", Lr.p50,
@@ -1326,6 +1375,9 @@ static void bench_peer(uint32_t overhead, uint32_t *buf, size_t n_samples, int q
 		printf("  throughput: 1 thread %.2f M/s; 2 threads %.2f M/s (%.2fx); pws_check_batch "
 		       "%.2f M/s = %.0f ns/check = %s floor, %.1fx the overlapped floor\n",
 		       st / 1e6, mt / 1e6, mt / st, bt / 1e6, 1e9 / bt, rb, (1e9 / bt) / F.overlapped);
+		printf("  pws_check_batch_ref (references resolved beforehand) %.2f M/s = %.0f ns/check = "
+		       "%s floor, %.1fx the overlapped floor\n",
+		       brt / 1e6, 1e9 / brt, rbr, (1e9 / brt) / F.overlapped);
 		probes_free(&P);
 		peer_free(&S);
 	}
@@ -1761,7 +1813,8 @@ int main(int argc, char **argv)
 	lat Lbig, Lsmall, Lref, Lref_small;
 	floor_t Fbig;
 	uint32_t *buf;
-	double st, mt, bt, growth_pm;
+	double st, mt, bt, brt, growth_pm;
+	pws_ref *bru, *brw;
 	char label[64];
 
 	for (i = 1; i < argc; i++) {
@@ -1912,7 +1965,8 @@ int main(int argc, char **argv)
 	}
 
 	check_loop(&big, &P, 0, P.n); /* warm */
-	st = mt = bt = 0;
+	refs_make(&big, &P, &bru, &brw);
+	st = mt = bt = brt = 0;
 	for (i = 0; i < ROUNDS; i++) {
 		double x = measure_single(&big, &P, n_tput / ROUNDS);
 
@@ -1921,7 +1975,11 @@ int main(int argc, char **argv)
 		mt = x > mt ? x : mt;
 		x = measure_batch(&big, &P, n_tput / ROUNDS);
 		bt = x > bt ? x : bt;
+		x = measure_batch_ref(&big, &P, bru, brw, n_tput / ROUNDS);
+		brt = x > brt ? x : brt;
 	}
+	free(bru);
+	free(brw);
 	printf("throughput (best of %d rounds of %zu checks, random probes as above):\n", ROUNDS,
 	       n_tput / ROUNDS);
 	printf("  single thread, tight pws_check loop: %.2f M checks/s (%.0f ns/check)\n",
@@ -1931,6 +1989,10 @@ int main(int argc, char **argv)
 	printf("  pws_check_batch, batches of %u:    %.2f M checks/s (%.0f ns/check = %.1fx the "
 	       "overlapped floor of %.1f ns)\n",
 	       BATCH, bt / 1e6, 1e9 / bt, (1e9 / bt) / Fbig.overlapped, Fbig.overlapped);
+	floor_ratio(label, sizeof label, &Fbig, 1e9 / brt);
+	printf("  pws_check_batch_ref, batches of %u: %.2f M checks/s (%.0f ns/check = %s the "
+	       "floor, %.1fx the overlapped floor; references resolved beforehand)\n",
+	       BATCH, brt / 1e6, 1e9 / brt, label, (1e9 / brt) / Fbig.overlapped);
 
 	/* --- the small world: 100 workspaces, same directory -------------- */
 	world_prepare(&small, 100u, n_team, n_orgs);

@@ -84,5 +84,6 @@ Suite *pws_hot_dense_suite(void);
 Suite *pws_user_history_suite(void);
 Suite *pws_user_lists_suite(void);
 Suite *pws_byid_suite(void);
+Suite *pws_batch_ref_suite(void);
 
 #endif

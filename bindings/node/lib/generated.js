@@ -462,6 +462,7 @@ exports.functions = Object.freeze({
     pws_ref_element: "int pws_ref_element(const pws_policy *policy, pws_ref *ref, const char *element_id)",
     pws_check_ref: "int pws_check_ref(const pws_policy *policy, int *allowed, int *rule, pws_ref actor, int action, pws_ref workspace, pws_ref element)",
     pws_check_batch: "int pws_check_batch(const pws_policy *policy, int *allowed, int *rules, int *codes, size_t n, const char *const *actors, const int *actions, const char *const *workspaces, const char *const *elements)",
+    pws_check_batch_ref: "int pws_check_batch_ref(const pws_policy *policy, int *allowed, int *rules, int *codes, size_t n, const pws_ref *actors, const int *actions, const pws_ref *workspaces, const pws_ref *elements)",
     pws_allowed_actions: "int pws_allowed_actions(const pws_policy *policy, uint64_t *mask, const char *actor, const char *workspace_id, const char *element_id)",
     pws_can_see_member: "int pws_can_see_member(const pws_policy *policy, int *visible, int *rule, const char *viewer, const char *workspace_id, const char *member)",
     pws_org_can_see_member: "int pws_org_can_see_member(const pws_policy *policy, int *visible, int *rule, const char *organization, const char *workspace_id, const char *member)",
