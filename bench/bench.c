@@ -194,7 +194,7 @@ static void world_build(world *W)
 	uint32_t i, k, j, w;
 	uint64_t t0, t1, t2, t3;
 
-	W->rss_before = rss_bytes();
+	W->rss_before = anon_rss_bytes();
 	t0 = now_ns();
 	{
 		pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
@@ -261,7 +261,7 @@ static void world_build(world *W)
 		if (is_multi_ws(w))
 			CK(pws_workspace_enable_multi_partner(p, "pm", W->ws_id[w], NULL));
 	t3 = now_ns();
-	W->rss_after = rss_bytes();
+	W->rss_after = anon_rss_bytes();
 	W->t_dir = secs(t0, t1);
 	W->t_ws = secs(t1, t2);
 	W->t_multi = secs(t2, t3);
@@ -627,7 +627,7 @@ static void print_build(const world *W)
 	       W->t_total, W->t_dir, W->t_ws, W->t_multi);
 	printf("       %llu memberships, %.0f memberships/s (2 API calls each: invite + accept)\n",
 	       (unsigned long long)W->memberships, (double)W->memberships / W->t_total);
-	printf("memory: RSS %.1f MiB -> %.1f MiB, growth %.1f MiB = %.1f bytes/membership "
+	printf("memory: anonymous RSS %.1f MiB -> %.1f MiB, growth %.1f MiB = %.1f bytes/membership "
 	       "(whole policy: directory, ids, invites, indexes)\n",
 	       (double)W->rss_before / 1048576.0, (double)W->rss_after / 1048576.0,
 	       growth / 1048576.0, growth / (double)W->memberships);
