@@ -18,7 +18,6 @@
 #include "test-world.h"
 #include "../lib/core.h"
 
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -556,51 +555,29 @@ END_TEST
 
 /* Called from inside a mutation (its allocation, under the write lock),
  * the batch answers PWS_EMISUSE and writes nothing. */
-static atomic_int mu_armed;
 static pws_policy *mu_p;
 static pws_ref mu_u, mu_w;
 static int mu_rc = 12345, mu_allowed = -9;
 
-static void *mu_malloc(void *ctx, size_t size)
+static void mu_batch(void)
 {
-	(void)ctx;
-	if (atomic_exchange(&mu_armed, 0)) {
-		int a = PWS_ACT_VIEW;
+	int a = PWS_ACT_VIEW;
 
-		mu_rc = pws_check_batch_ref(mu_p, &mu_allowed, NULL, NULL, 1, &mu_u, &a, &mu_w, NULL);
-	}
-	return malloc(size);
-}
-
-static void *mu_realloc(void *ctx, void *ptr, size_t size)
-{
-	(void)ctx;
-	return realloc(ptr, size);
-}
-
-static void mu_free(void *ctx, void *ptr)
-{
-	(void)ctx;
-	free(ptr);
+	mu_rc = pws_check_batch_ref(mu_p, &mu_allowed, NULL, NULL, 1, &mu_u, &a, &mu_w, NULL);
 }
 
 START_TEST(batch_ref_under_the_write_lock_is_misuse)
 {
-	pws_allocator a = PWS_ALLOCATOR_INIT;
+	pws_allocator a;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	int act = PWS_ACT_VIEW;
 
-	a.malloc_fn = mu_malloc;
-	a.realloc_fn = mu_realloc;
-	a.free_fn = mu_free;
+	tc_reenter_allocator(&a, mu_batch);
 	o.allocator = &a;
 	mu_p = tw_world_with(&o);
 	ck_assert_int_eq(pws_ref_user(mu_p, &mu_u, "pm"), PWS_OK);
 	ck_assert_int_eq(pws_ref_workspace(mu_p, &mu_w, "pw"), PWS_OK);
-	atomic_store(&mu_armed, 1);
-	/* a new team id is interned: the mutation allocates under its lock */
-	OK(pws_team_add(mu_p, "brand-new-team", "B", PWS_PLAN_BASIC, 0, RES));
-	ck_assert_int_eq(atomic_load(&mu_armed), 0);
+	ck_assert(tc_reenter_fire(mu_p));
 	ck_assert_int_eq(mu_rc, PWS_EMISUSE);
 	ck_assert_int_eq(mu_allowed, -9);
 	ck_assert_int_eq(pws_check_batch_ref(mu_p, &mu_allowed, NULL, NULL, 1, &mu_u, &act, &mu_w,

@@ -9,7 +9,6 @@
 #include "test-world.h"
 #include "../lib/bulk.h"
 
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -28,7 +27,6 @@
 enum { RE_REF, RE_CHECK_REF, RE_BATCH, RE_ALLOWED, RE_MEMBER_STATUS, RE_INVITE_GET,
        RE_SEATS, RE_USER_GET, RE_ELEMENT_GET, RE_UNREAD, RE_WS_GET, RE_N };
 static int re_rc[RE_N];
-static atomic_int re_armed;
 static pws_policy *re_p;
 static pws_ref re_user, re_ws;
 
@@ -55,36 +53,17 @@ static void reenter_reads(void)
 	re_rc[RE_WS_GET] = pws_workspace_get(re_p, &k, &t, &l, &s, "pw");
 }
 
-static void *re_malloc(void *ctx, size_t size)
-{
-	(void)ctx;
-	if (atomic_exchange(&re_armed, 0))
-		reenter_reads();
-	return malloc(size);
-}
 
-static void *re_realloc(void *ctx, void *ptr, size_t size)
-{
-	(void)ctx;
-	return realloc(ptr, size);
-}
 
-static void re_free(void *ctx, void *ptr)
-{
-	(void)ctx;
-	free(ptr);
-}
 
 START_TEST(reads_reentered_under_the_write_lock_are_misuse)
 {
-	pws_allocator a = PWS_ALLOCATOR_INIT;
+	pws_allocator a;
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_policy *p = NULL;
 	int i;
 
-	a.malloc_fn = re_malloc;
-	a.realloc_fn = re_realloc;
-	a.free_fn = re_free;
+	tc_reenter_allocator(&a, reenter_reads);
 	o.allocator = &a;
 	ck_assert_int_eq(pws_policy_new(&p, &o), PWS_OK);
 	re_p = p;
@@ -100,10 +79,7 @@ START_TEST(reads_reentered_under_the_write_lock_are_misuse)
 	ck_assert_int_eq(pws_ref_workspace(p, &re_ws, "pw"), PWS_OK);
 	for (i = 0; i < RE_N; i++)
 		re_rc[i] = 12345;
-	atomic_store(&re_armed, 1);
-	/* a new team id is interned: the mutation allocates under its lock */
-	OK(pws_team_add(p, "brand-new-team", "B", PWS_PLAN_BASIC, 0, RES));
-	ck_assert_int_eq(atomic_load(&re_armed), 0);
+	ck_assert(tc_reenter_fire(p));
 	for (i = 0; i < RE_N; i++)
 		ck_assert_msg(re_rc[i] == PWS_EMISUSE, "read %d under the write lock -> %d", i,
 		              re_rc[i]);

@@ -4,6 +4,7 @@
  */
 #include "test-common.h"
 
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,4 +109,52 @@ int tc_policy_new(pws_policy **out)
 
 	o.allocator = tc_allocator();
 	return pws_policy_new(out, &o);
+}
+
+/* --- re-entry from under the write lock ------------------------------- */
+static atomic_int reenter_armed;
+static void (*reenter_hook)(void);
+
+static void *reenter_malloc(void *ctx, size_t size)
+{
+	(void)ctx;
+	if (atomic_exchange(&reenter_armed, 0))
+		reenter_hook();
+	return malloc(size);
+}
+
+static void *reenter_realloc(void *ctx, void *ptr, size_t size)
+{
+	(void)ctx;
+	return realloc(ptr, size);
+}
+
+static void reenter_free(void *ctx, void *ptr)
+{
+	(void)ctx;
+	free(ptr);
+}
+
+void tc_reenter_allocator(pws_allocator *a, void (*hook)(void))
+{
+	const pws_allocator init = PWS_ALLOCATOR_INIT;
+
+	*a = init;
+	a->malloc_fn = reenter_malloc;
+	a->realloc_fn = reenter_realloc;
+	a->free_fn = reenter_free;
+	reenter_hook = hook;
+	atomic_store(&reenter_armed, 0);
+}
+
+int tc_reenter_fire(pws_policy *p)
+{
+	pws_result r;
+	int rc;
+
+	atomic_store(&reenter_armed, 1);
+	if (pws_result_init(&r, PWS_RESULT_VERSION) != PWS_OK)
+		return 0;
+	rc = pws_team_add(p, "brand-new-team", "B", PWS_PLAN_BASIC, 0, &r);
+	return rc == PWS_OK && !atomic_exchange(&reenter_armed, 0);
 }

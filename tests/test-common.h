@@ -33,6 +33,15 @@ tc_alloc_stats tc_alloc_stats_get(void);
 /* Creates a policy whose every allocation goes through the fault allocator. */
 int tc_policy_new(pws_policy **out);
 
+/* Re-entry from under the write lock: an allocator (malloc, realloc,
+ * free) whose first allocation after tc_reenter_fire() arms it calls hook
+ * once, before allocating. tc_reenter_fire(p) arms it and makes a mutation
+ * of p that allocates under its write lock (a new team id is interned), so
+ * the hook runs where a callback or an allocator would; it returns 1 when
+ * the mutation succeeded and the hook ran, else 0. */
+void tc_reenter_allocator(pws_allocator *a, void (*hook)(void));
+int tc_reenter_fire(pws_policy *p);
+
 /* A bulk load's snapshot text of two teams (pws_load.json): Acme (enterprise,
  * acme.com) and Globex (professional, glx.com). */
 #define PWS_TEST_TEAMS_ACME_GLOBEX \
