@@ -199,6 +199,13 @@ START_TEST(user_lists_failed_region_growth_changes_no_list)
 	ck_assert_uint_ge(n, 2);
 	OK(pws__user_list_reserve(&p->mem, m, b, (uint32_t)(n - 1)));
 	ck_assert_uint_eq(m->ulists.top, m->ulists.cap);
+	/* the lists' unused capacity is the caller's, never written by the
+	 * region: give it values, so that the region compares byte for byte
+	 * (valgrind: no compare of uninitialised bytes) */
+	for (i = USER(m, a)->members.n; i < USER(m, a)->members.cap; i++)
+		USER(m, a)->members.v[i] = 0xa0000000u + i;
+	for (i = 0; i < USER(m, b)->members.cap; i++)
+		USER(m, b)->members.v[i] = 0xb0000000u + i;
 	copy = malloc(m->ulists.top * sizeof(uint32_t));
 	ck_assert_ptr_nonnull(copy);
 	memcpy(copy, m->ulists.buf, m->ulists.top * sizeof(uint32_t));
