@@ -114,7 +114,7 @@ static pws_ref plain_of(const pws_policy *p, int kind, pws_ref hashed)
 static void pools_make(pws_policy *p, br_pool *P)
 {
 	pws_ref r, any_u = PWS_REF_NONE, any_w = PWS_REF_NONE, any_e = PWS_REF_NONE;
-	char id[16];
+	char id[32];
 	size_t i;
 
 	memset(P, 0, sizeof *P);
@@ -202,7 +202,7 @@ static void batch_from(pws_policy *p, const br_pool *P, int world, int step, int
 /* An element added, deleted or moved at random (refused calls too). */
 static void element_step(pws_policy *p)
 {
-	char id[16];
+	char id[32];
 	size_t i = bw_rnd(16);
 	const char *a = BU[bw_rnd(8)], *w = BW[bw_rnd(5)];
 
