@@ -547,33 +547,6 @@ static double measure_single(const world *W, const probes *P, size_t count)
 	return (double)count / secs(t0, t1);
 }
 
-static double measure_batch(const world *W, const probes *P, size_t count)
-{
-	int *allowed = xcalloc(BATCH, sizeof *allowed);
-	int *codes = xcalloc(BATCH, sizeof *codes);
-	size_t done = 0, off = 0, i;
-	uint64_t t0, t1;
-
-	t0 = now_ns();
-	while (done < count) {
-		size_t n = BATCH;
-
-		if (off + n > P->n)
-			off = 0;
-		CK(pws_check_batch(W->p, allowed, NULL, codes, n, P->actor + off, P->action + off,
-		                   P->ws + off, NULL));
-		for (i = 0; i < n; i++)
-			if (codes[i] != PWS_OK)
-				die("pws_check_batch item", codes[i], __FILE__, __LINE__);
-		off += n;
-		done += n;
-	}
-	t1 = now_ns();
-	free(allowed);
-	free(codes);
-	return (double)done / secs(t0, t1);
-}
-
 /* The probes' ids resolved to references beforehand (as a host holding
  * them per session or per connection), for pws_check_batch_ref. */
 static void refs_make(const world *W, const probes *P, pws_ref **ru, pws_ref **rw)
@@ -588,8 +561,10 @@ static void refs_make(const world *W, const probes *P, pws_ref **ru, pws_ref **r
 	}
 }
 
-static double measure_batch_ref(const world *W, const probes *P, const pws_ref *ru,
-                                const pws_ref *rw, size_t count)
+/* Batches of BATCH probes, by id (ru NULL: pws_check_batch) or by the
+ * probes' references (pws_check_batch_ref); checks per second. */
+static double measure_batches(const world *W, const probes *P, const pws_ref *ru,
+                              const pws_ref *rw, size_t count)
 {
 	int *allowed = xcalloc(BATCH, sizeof *allowed);
 	int *codes = xcalloc(BATCH, sizeof *codes);
@@ -602,11 +577,16 @@ static double measure_batch_ref(const world *W, const probes *P, const pws_ref *
 
 		if (off + n > P->n)
 			off = 0;
-		CK(pws_check_batch_ref(W->p, allowed, NULL, codes, n, ru + off, P->action + off,
-		                       rw + off, NULL));
+		if (ru)
+			CK(pws_check_batch_ref(W->p, allowed, NULL, codes, n, ru + off,
+			                       P->action + off, rw + off, NULL));
+		else
+			CK(pws_check_batch(W->p, allowed, NULL, codes, n, P->actor + off,
+			                   P->action + off, P->ws + off, NULL));
 		for (i = 0; i < n; i++)
 			if (codes[i] != PWS_OK)
-				die("pws_check_batch_ref item", codes[i], __FILE__, __LINE__);
+				die(ru ? "pws_check_batch_ref item" : "pws_check_batch item", codes[i],
+				    __FILE__, __LINE__);
 		off += n;
 		done += n;
 	}
@@ -614,6 +594,17 @@ static double measure_batch_ref(const world *W, const probes *P, const pws_ref *
 	free(allowed);
 	free(codes);
 	return (double)done / secs(t0, t1);
+}
+
+static double measure_batch(const world *W, const probes *P, size_t count)
+{
+	return measure_batches(W, P, NULL, NULL, count);
+}
+
+static double measure_batch_ref(const world *W, const probes *P, const pws_ref *ru,
+                                const pws_ref *rw, size_t count)
+{
+	return measure_batches(W, P, ru, rw, count);
 }
 
 /* ------------------------------------------------------------------ */
