@@ -40,11 +40,11 @@ static double res(const void *p,size_t n){
  size_t np=(b-a)/pg,i,c=0;unsigned char*v;if(!p||!n)return 0;v=malloc(np);
  if(mincore((void*)a,b-a,v)){free(v);return (double)n;}for(i=0;i<np;i++)c+=v[i]&1;free(v);return (double)c*pg;}
 static void smap_line(const char*name,const pws__smap*m,double N){
- size_t sl,nslots=m->s?(size_t)m->mask+1:0;if(!nslots){printf("  %-10s empty\n",name);return;}
- sl=nslots*sizeof(pws__smap_slot);
+ size_t sl,nslots=m->cells?(size_t)m->mask+1:0;if(!nslots){printf("  %-10s empty\n",name);return;}
+ sl=nslots*(m->wide?32u:sizeof(pws__smap_slot));
  printf("  %-10s n %7u slots %7zu (load %.2f): slots %.2f aux %.2f keys %.2f tails %.2f B res (cap %.2f B)\n",name,m->n,nslots,m->n/(double)nslots,
-  res(m->s,sl)/N,res(m->aux,nslots*8)/N,m->keys?res(m->keys,nslots*sizeof(char*))/N:0.0,m->tail?res(m->tail,nslots*32)/N:0.0,
-  (double)nslots*(sizeof(pws__smap_slot)+8+(m->keys?8:0)+(m->tail?32:0))/N);}
+  res(m->cells,sl)/N,m->wide?0.0:res(m->aux,nslots*8)/N,m->keys?res(m->keys,nslots*sizeof(char*))/N:0.0,m->tail?res(m->tail,nslots*32)/N:0.0,
+  (double)nslots*((m->wide?32u:sizeof(pws__smap_slot)+8)+(m->keys?8:0)+(m->tail?32:0))/N);}
 static void vec_line(const char*name,const pws__vec*v,double N){
  printf("  %-10s n %7u cap %7u x%3u: %.2f B res (cap %.2f B)\n",name,v->n,v->cap,v->size,res(v->v,(size_t)v->cap*v->size)/N,(double)v->cap*v->size/N);}
 static void umap_line(const char*name,const pws__umap*u,double N){

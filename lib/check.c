@@ -36,11 +36,11 @@ static PWS__ALWAYS_INLINE int resolve_ws(const pws__model *m, const char *actor,
 
 	in->e = PWS__NONE;
 	in->hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
-	pws__smap_prefetch(&m->user_ids, &ka);
-	pws__smap_prefetch(&m->ws_ids, &kw);
+	pws__smap_prefetch_wide(&m->user_ids, &ka);
+	pws__smap_prefetch_wide(&m->ws_ids, &kw);
 	pws__mtab_prefetch_h(&m->member_of, in->hx);
-	in->u = pws__smap_get_aux(&m->user_ids, actor, &ka, &in->uhot);
-	in->w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &in->whot);
+	in->u = pws__smap_get_aux_wide(&m->user_ids, actor, &ka, &in->uhot);
+	in->w = pws__smap_get_aux_wide(&m->ws_ids, ws, &kw, &in->whot);
 	if (in->u == PWS__NONE || in->w == PWS__NONE)
 		return pws__miss_code(actor, ws, NULL);
 	return PWS_OK;
@@ -90,11 +90,11 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 	/* the membership slot is placed by the hashes of the two id strings:
 	 * its load starts together with the loads of the two id slots */
 	hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
-	pws__smap_prefetch(&m->user_ids, &ka);
-	pws__smap_prefetch(&m->ws_ids, &kw);
+	pws__smap_prefetch_wide(&m->user_ids, &ka);
+	pws__smap_prefetch_wide(&m->ws_ids, &kw);
 	pws__mtab_prefetch_h(&m->member_of, hx);
-	u = pws__smap_get_aux(&m->user_ids, actor, &ka, &uhot);
-	w = pws__smap_get_aux(&m->ws_ids, ws, &kw, &whot);
+	u = pws__smap_get_aux_wide(&m->user_ids, actor, &ka, &uhot);
+	w = pws__smap_get_aux_wide(&m->ws_ids, ws, &kw, &whot);
 	if (u == PWS__NONE || w == PWS__NONE)
 		return pws__miss_code(actor, ws, NULL);
 	/* every insertion stores the hot words before the lock is released
@@ -407,8 +407,8 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 		B->kw = pws__skey_of(&m->ws_ids, ws);
 		if (B->ka.len && B->kw.len) {
 			B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
-			pws__smap_prefetch(&m->user_ids, &B->ka);
-			pws__smap_prefetch(&m->ws_ids, &B->kw);
+			pws__smap_prefetch_wide(&m->user_ids, &B->ka);
+			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
 			pws__mtab_prefetch_h(&m->member_of, B->in.hx);
 			B->c = BATCH_IDS;
 			return;
@@ -457,8 +457,8 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 		rc = B->c;
 		if (rc == BATCH_IDS) {
 			uint64_t uhot, whot;
-			uint32_t u = pws__smap_get_aux(&m->user_ids, actors[i], &B->ka, &uhot);
-			uint32_t w = pws__smap_get_aux(&m->ws_ids, workspaces[i], &B->kw, &whot);
+			uint32_t u = pws__smap_get_aux_wide(&m->user_ids, actors[i], &B->ka, &uhot);
+			uint32_t w = pws__smap_get_aux_wide(&m->ws_ids, workspaces[i], &B->kw, &whot);
 
 			if (u == PWS__NONE || w == PWS__NONE) {
 				rc = pws__miss_code(actors[i], workspaces[i], NULL);

@@ -21,6 +21,9 @@ void pws__model_init(pws__model *m)
 	/* their keys are the records' ids, in the string arena */
 	pws__smap_keys_elsewhere(&m->user_ids);
 	pws__smap_keys_elsewhere(&m->ws_ids);
+	/* and their payloads (hot words) in the slots' lines */
+	pws__smap_inline_aux(&m->user_ids);
+	pws__smap_inline_aux(&m->ws_ids);
 	pws__model_bind(m);
 }
 
@@ -324,7 +327,7 @@ static void free_posts(const pws__mem *mem, pws__vec *v, pws__smap *ids)
 		pws__free(mem, p->text);
 		pws__ids_free(mem, &p->kids);
 	}
-	for (i = 0; ids->s && i <= ids->mask; i++)
+	for (i = 0; ids->cells && i <= ids->mask; i++)
 		pws__free(mem, (void *)pws__smap_key_at(ids, i));
 	pws__smap_free(mem, ids);
 	pws__vec_free(mem, v);
@@ -460,7 +463,7 @@ static void free_keys(const pws__mem *mem, pws__smap *ids)
 {
 	uint32_t i;
 
-	for (i = 0; ids->s && i <= ids->mask; i++)
+	for (i = 0; ids->cells && i <= ids->mask; i++)
 		pws__free(mem, (void *)pws__smap_key_at(ids, i));
 	pws__smap_free(mem, ids);
 }
@@ -609,7 +612,7 @@ uint32_t pws__atom_intern_k(const pws__mem *mem, pws__model *m, const char *s,
 	char *copy;
 
 	if (j != PWS__NONE)
-		return m->atoms.s[j].val;
+		return pws__smap_at(&m->atoms, j)->val;
 	/* the reservation may move the slots; k stays valid (the seed does not change) */
 	if (pws__smap_reserve(mem, &m->atoms, 1) ||
 	    pws__vec_reserve(mem, &m->atom_str, sizeof(char *), 1))

@@ -364,7 +364,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	if (!rc) {
 		uint32_t j = pws__smap_find(&m->atoms, e, &ke);
 
-		ea = j == PWS__NONE ? PWS__NONE : m->atoms.s[j].val;
+		ea = j == PWS__NONE ? PWS__NONE : pws__smap_at(&m->atoms, j)->val;
 		if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
 			rc = pws__fail(&op, PWS_EEXISTS, 0, "email '%s' belongs to another user", e);
 	}
@@ -388,7 +388,8 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	u = pws__user_append(m, &ki, id, ea, da, t, team_role, partner_manager);
 	pws__umap_put(&m->user_by_email, ea, u);
 	/* pws__hot_user, slot at hand */
-	m->user_ids.aux[pws__smap_put_k(&m->user_ids, id, &ki, u)] = pws__uhot_of(USER(m, u));
+	*pws__smap_auxp(&m->user_ids, pws__smap_put_k(&m->user_ids, id, &ki, u)) =
+	        pws__uhot_of(USER(m, u));
 	return pws__op_end(&op, PWS_OK);
 }
 

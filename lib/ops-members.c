@@ -139,11 +139,11 @@ static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
 static void invitee_prefetch(const pws__model *m, const pws__skey *ke)
 {
 	const pws__smap *a = &m->atoms; /* not empty: the actor's address is in it */
-	uint32_t j = (uint32_t)ke->hash & a->mask;
+	const pws__smap_slot *s = pws__smap_at(a, (uint32_t)ke->hash & a->mask);
 
-	if (a->s[j].val != PWS__NONE && a->s[j].hash == pws__skey_tag(ke)) {
-		__builtin_prefetch(a->keys[j]);
-		pws__umap_prefetch(&m->user_by_email, a->s[j].val);
+	if (s->val != PWS__NONE && s->hash == pws__skey_tag(ke)) {
+		__builtin_prefetch(a->keys[(uint32_t)ke->hash & a->mask]);
+		pws__umap_prefetch(&m->user_by_email, s->val);
 	}
 }
 

@@ -1076,7 +1076,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	if (pws__smap_find(&m->user_ids, id, &ki) != PWS__NONE)
 		return bad(im, "%s.id: breaks S1: duplicate user '" Q "'", path, id);
 	j = pws__smap_find(&m->atoms, email, &ke);
-	ea = j == PWS__NONE ? PWS__NONE : m->atoms.s[j].val;
+	ea = j == PWS__NONE ? PWS__NONE : pws__smap_at(&m->atoms, j)->val;
 	/* the atoms yet are domains (no '@') and users' addresses: an
 	 * address found is a user's, the second test is never false */
 	if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE) /* GCOVR_EXCL_BR_LINE */
@@ -1106,7 +1106,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);
 	pws__umap_put(&m->user_by_email, ea, u);
 	j = pws__smap_put_k(&m->user_ids, idc, &ki, u);
-	m->user_ids.aux[j] = pws__uhot_of(USER(m, u)); /* pws__hot_user, slot at hand */
+	*pws__smap_auxp(&m->user_ids, j) = pws__uhot_of(USER(m, u)); /* pws__hot_user, slot at hand */
 	*out = u;
 	return PWS_OK;
 }
@@ -1942,8 +1942,8 @@ static PWS__ALWAYS_INLINE void smap_prefetch_put(const pws__smap *map, const pws
 {
 	uint32_t j = (uint32_t)k->hash & map->mask;
 
-	__builtin_prefetch(&map->s[j]);
-	__builtin_prefetch(&map->aux[j]);
+	__builtin_prefetch(pws__smap_at(map, j));
+	__builtin_prefetch(pws__smap_auxp(map, j));
 	__builtin_prefetch(&map->keys[j]);
 }
 
@@ -1980,7 +1980,7 @@ static int upipe_insert(importer *im, upipe *q)
 	(void)pws__smap_put_k(&m->atoms, e->email, &e->ke, e->ea);
 	pws__umap_put(&m->user_by_email, e->ea, e->u);
 	j = pws__smap_put_k(&m->user_ids, e->id, &e->ki, e->u);
-	m->user_ids.aux[j] = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
+	*pws__smap_auxp(&m->user_ids, j) = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
 	q->head = (q->head + 1) % USERS_AHEAD;
 	q->n--;
 	return PWS_OK;

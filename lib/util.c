@@ -164,10 +164,12 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 
 /* --- string map ------------------------------------------------------------ */
 
+/* A map's block: its cells (slots, and payloads when wide), tails,
+ * payloads (when narrow) and key pointers. */
 static size_t smap_bytes(const pws__smap *map, uint64_t slots)
 {
-	return (size_t)slots * (sizeof(pws__smap_slot) + sizeof(uint64_t) + sizeof(char *) +
-	                        (map->tails ? PWS__SMAP_TAIL : 0));
+	return (size_t)slots * ((map->wide ? 32u : sizeof(pws__smap_slot) + sizeof(uint64_t)) +
+	                        sizeof(char *) + (map->tails ? PWS__SMAP_TAIL : 0));
 }
 
 static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
@@ -175,45 +177,49 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 	/* slots, payloads and key pointers in one zeroed block: growing
 	 * fails or succeeds whole */
 	size_t tb = map->tails ? PWS__SMAP_TAIL : 0;
-	pws__smap_slot *ns = pws__table_alloc(m, smap_bytes(map, slots));
-	uint64_t *na;
-	const char **nk;
-	unsigned char(*nt)[PWS__SMAP_TAIL] = NULL;
+	unsigned char *blk = pws__table_alloc(m, smap_bytes(map, slots)), *after;
+	pws__smap old = *map;
 	uint32_t i, mask = (uint32_t)(slots - 1);
 
-	if (!ns)
+	if (!blk)
 		return PWS_ENOMEM;
-	/* slots, tails, payloads, key pointers */
-	if (tb)
-		nt = (unsigned char(*)[PWS__SMAP_TAIL])(void *)(ns + slots);
-	na = (uint64_t *)(void *)((char *)(ns + slots) + (size_t)slots * tb);
-	nk = (const char **)(void *)(na + slots);
+	map->cells = blk;
+	map->shift = map->wide ? 5u : 4u;
+	map->ashift = map->wide ? 5u : 3u;
+	after = blk + (slots << map->shift);
+	map->tail = tb ? (unsigned char(*)[PWS__SMAP_TAIL])(void *)after : NULL;
+	after += slots * tb;
+	if (map->wide) {
+		map->aux = blk + sizeof(pws__smap_slot);
+	} else {
+		map->aux = after;
+		after += slots * sizeof(uint64_t);
+	}
+	map->keys = (const char **)(void *)after;
+	map->mask = mask;
 	for (i = 0; i < slots; i++)
-		ns[i].val = PWS__NONE;
-	if (map->s) {
-		for (i = 0; i <= map->mask; i++) {
+		pws__smap_at(map, i)->val = PWS__NONE;
+	if (old.cells) {
+		for (i = 0; i <= old.mask; i++) {
+			const pws__smap_slot *o = pws__smap_at(&old, i);
+			uint64_t aux = *pws__smap_auxp(&old, i);
 			uint32_t j;
 
-			if (map->s[i].val == PWS__NONE)
+			if (o->val == PWS__NONE)
 				continue;
-			j = map->s[i].hash & mask;
-			while (ns[j].val != PWS__NONE)
+			j = o->hash & mask;
+			while (pws__smap_at(map, j)->val != PWS__NONE)
 				j = (j + 1) & mask;
-			ns[j] = map->s[i];
-			if (map->aux[i]) /* an empty payload stays untouched (zero) */
-				na[j] = map->aux[i];
-			if (pws__smap_keeps_key(map, map->s[i].hash))
-				nk[j] = map->keys[i];
-			if (nt && (map->s[i].hash & PWS__SMAP_LONG))
-				memcpy(nt[j], map->tail[i], PWS__SMAP_TAIL);
+			*pws__smap_at(map, j) = *o;
+			if (aux) /* an empty payload stays untouched (zero) */
+				*pws__smap_auxp(map, j) = aux;
+			if (pws__smap_keeps_key(map, o->hash))
+				map->keys[j] = old.keys[i];
+			if (map->tail && (o->hash & PWS__SMAP_LONG))
+				memcpy(map->tail[j], old.tail[i], PWS__SMAP_TAIL);
 		}
-		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
+		pws__table_free(m, old.cells, smap_bytes(&old, (uint64_t)old.mask + 1));
 	}
-	map->s = ns;
-	map->aux = na;
-	map->keys = nk;
-	map->tail = nt;
-	map->mask = mask;
 	return PWS_OK;
 }
 
@@ -222,7 +228,7 @@ int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
 	uint64_t need = (uint64_t)map->n + more, slots;
 
 	/* keep the load at or below 3/4 */
-	slots = map->s ? (uint64_t)map->mask + 1 : 0;
+	slots = map->cells ? (uint64_t)map->mask + 1 : 0;
 	if (need * 4 <= slots * 3)
 		return PWS_OK;
 	if (!slots)
@@ -241,7 +247,7 @@ uint32_t pws__smap_get(const pws__smap *map, const char *key)
 	skey k = pws__skey_of(map, key);
 	uint32_t j = pws__smap_find(map, key, &k);
 
-	return j == PWS__NONE ? PWS__NONE : map->s[j].val;
+	return j == PWS__NONE ? PWS__NONE : pws__smap_at(map, j)->val;
 }
 
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
@@ -250,7 +256,7 @@ void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 	uint32_t j = pws__smap_find(map, key, &k);
 
 	if (j != PWS__NONE)
-		map->aux[j] = aux;
+		*pws__smap_auxp(map, j) = aux;
 }
 
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
@@ -258,23 +264,24 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 	skey k = pws__skey_of(map, key);
 	uint32_t j = pws__smap_find(map, key, &k);
 
-	return j == PWS__NONE ? 0 : map->aux[j];
+	return j == PWS__NONE ? 0 : *pws__smap_auxp(map, j);
 }
 
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val)
 {
 	uint32_t j = (uint32_t)k->hash & map->mask;
+	pws__smap_slot *s;
 
-	while (map->s[j].val != PWS__NONE)
+	while ((s = pws__smap_at(map, j))->val != PWS__NONE)
 		j = (j + 1) & map->mask;
-	map->s[j].hash = pws__skey_tag(k);
-	map->s[j].head = k->head;
-	map->s[j].val = val;
-	/* aux[j] is 0: a table comes zeroed and a deletion clears the slot
+	s->hash = pws__skey_tag(k);
+	s->head = k->head;
+	s->val = val;
+	/* the payload is 0: a table comes zeroed and a deletion clears the slot
 	 * it frees, so a map whose owner keeps no payloads (atoms, team
 	 * ids) never touches its payload pages; likewise keys[j] of a key
 	 * its owner holds (pws__smap_keys_elsewhere) */
-	if (pws__smap_keeps_key(map, map->s[j].hash))
+	if (pws__smap_keeps_key(map, s->hash))
 		map->keys[j] = key;
 	if (map->tail && k->len > 8) {
 		memset(map->tail[j], 0, PWS__SMAP_TAIL);
@@ -303,32 +310,34 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	/* a recorded key's pointer leaves with it: keys[] holds NULL in every
 	 * slot but those of recorded keys (the hole's is cleared as it moves) */
 	stored = pws__smap_stored(map, j);
-	if (pws__smap_keeps_key(map, map->s[j].hash))
+	if (pws__smap_keeps_key(map, pws__smap_at(map, j)->hash))
 		map->keys[j] = NULL;
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
 		uint32_t home;
+		const pws__smap_slot *nx;
 
 		k = (k + 1) & map->mask;
-		if (map->s[k].val == PWS__NONE)
+		nx = pws__smap_at(map, k);
+		if (nx->val == PWS__NONE)
 			break;
-		home = map->s[k].hash & map->mask;
+		home = nx->hash & map->mask;
 		if (((k - home) & map->mask) >= ((k - j) & map->mask)) {
-			map->s[j] = map->s[k];
-			map->aux[j] = map->aux[k];
-			if (pws__smap_keeps_key(map, map->s[k].hash)) {
+			*pws__smap_at(map, j) = *nx;
+			*pws__smap_auxp(map, j) = *pws__smap_auxp(map, k);
+			if (pws__smap_keeps_key(map, nx->hash)) {
 				map->keys[j] = map->keys[k];
 				map->keys[k] = NULL;
 			}
-			if (map->tail && (map->s[k].hash & PWS__SMAP_LONG))
+			if (map->tail && (nx->hash & PWS__SMAP_LONG))
 				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
 			j = k;
 		}
 	}
-	memset(&map->s[j], 0, sizeof(map->s[j]));
-	map->s[j].val = PWS__NONE;
-	map->aux[j] = 0;
+	memset(pws__smap_at(map, j), 0, sizeof(pws__smap_slot));
+	pws__smap_at(map, j)->val = PWS__NONE;
+	*pws__smap_auxp(map, j) = 0;
 	map->n--;
 	return stored;
 }
@@ -336,14 +345,15 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 void pws__smap_free(const pws__mem *m, pws__smap *map)
 {
 	uint64_t seed = map->seed;
-	int tails = map->tails, keys_out = map->keys_out;
+	int tails = map->tails, wide = map->wide, keys_out = map->keys_out;
 	void *const *keyv = map->keyv;
 
-	if (map->s)
-		pws__table_free(m, map->s, smap_bytes(map, (uint64_t)map->mask + 1));
+	if (map->cells)
+		pws__table_free(m, map->cells, smap_bytes(map, (uint64_t)map->mask + 1));
 	memset(map, 0, sizeof(*map));
 	map->seed = seed;
 	map->tails = tails;
+	map->wide = wide;
 	map->keys_out = keys_out;
 	map->keyv = keyv;
 }
@@ -351,6 +361,11 @@ void pws__smap_free(const pws__mem *m, pws__smap *map)
 void pws__smap_keep_tails(pws__smap *map)
 {
 	map->tails = 1;
+}
+
+void pws__smap_inline_aux(pws__smap *map)
+{
+	map->wide = 1;
 }
 
 void pws__smap_keys_elsewhere(pws__smap *map)

@@ -182,9 +182,16 @@ typedef struct pws__smap_slot {
 } pws__smap_slot;
 
 typedef struct pws__smap {
-	pws__smap_slot *s;
-	uint64_t *aux;     /* per slot: a payload of the owner's (0 when put),
-	                    * loaded with the slot, not after it */
+	/* Slot j at cells + (j << shift); its payload at aux + (j << ashift)
+	 * (pws__smap_at, pws__smap_auxp). A narrow map: 16-byte slots and
+	 * the payloads in an array of their own (shift 4, ashift 3). A wide
+	 * map (pws__smap_inline_aux): cells of 32 bytes, the slot and its
+	 * payload in one (shift = ashift = 5; 8 bytes unused), so that a
+	 * lookup that reads the payload (a check's user and workspace ids:
+	 * their hot words) loads one line, not two from two tables. */
+	unsigned char *cells;
+	unsigned char *aux; /* a payload of the owner's (0 when put) */
+	unsigned shift, ashift;
 	const char **keys; /* per slot: the key, owned by whoever inserted it */
 	uint32_t n, mask;  /* mask + 1 slots, 0 when empty */
 	uint64_t seed;     /* keys its hash (pws__smap_seed); kept by smap_free */
@@ -198,11 +205,31 @@ typedef struct pws__smap {
 	 * is read only where the slot's tag has PWS__SMAP_LONG. */
 	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
 	int tails;         /* kept by smap_free */
+	int wide;          /* kept by smap_free: see pws__smap_inline_aux */
 	int keys_out;      /* kept by smap_free: see pws__smap_keys_elsewhere */
 	void *const *keyv; /* kept by smap_free: see pws__smap_keys_by_val */
 } pws__smap;
 #define PWS__SMAP_TAIL 32u
 #define PWS__SMAP_LONG 0x80000000u /* the tag bit of a key longer than 8 bytes */
+
+/* Slot j of a map that has slots (cells non-NULL), and its payload. */
+static PWS__ALWAYS_INLINE pws__smap_slot *pws__smap_at_s(const pws__smap *map, uint32_t j,
+                                                         unsigned shift)
+{
+	return (pws__smap_slot *)(void *)(map->cells + ((size_t)j << shift));
+}
+static inline pws__smap_slot *pws__smap_at(const pws__smap *map, uint32_t j)
+{
+	return pws__smap_at_s(map, j, map->shift);
+}
+static inline uint64_t *pws__smap_auxp(const pws__smap *map, uint32_t j)
+{
+	return (uint64_t *)(void *)(map->aux + ((size_t)j << map->ashift));
+}
+
+/* Makes an empty map wide: each slot and its payload in one 32-byte cell
+ * (see pws__smap.cells). For maps whose lookups read the payload. */
+void pws__smap_inline_aux(pws__smap *map);
 
 /* Makes an empty map keep key tails (see pws__smap.tail). */
 void pws__smap_keep_tails(pws__smap *map);
@@ -234,8 +261,8 @@ static inline int pws__smap_keeps_key(const pws__smap *map, uint32_t tag)
 static inline const char *pws__smap_stored(const pws__smap *map, uint32_t j)
 {
 	if (map->keyv)
-		return ((const char *const *)*map->keyv)[map->s[j].val];
-	return pws__smap_keeps_key(map, map->s[j].hash) ? map->keys[j] : NULL;
+		return ((const char *const *)*map->keyv)[pws__smap_at(map, j)->val];
+	return pws__smap_keeps_key(map, pws__smap_at(map, j)->hash) ? map->keys[j] : NULL;
 }
 
 /* Sets the seed of an empty map (its keys are placed by hashes keyed
@@ -246,7 +273,7 @@ void pws__smap_seed(pws__smap *map, uint64_t seed);
  * (or its key not recorded: pws__smap_keys_elsewhere). */
 static inline const char *pws__smap_key_at(const pws__smap *map, uint32_t i)
 {
-	return map->s[i].val == PWS__NONE ? NULL : pws__smap_stored(map, i);
+	return pws__smap_at(map, i)->val == PWS__NONE ? NULL : pws__smap_stored(map, i);
 }
 
 /* One pass over a lookup key: its length, first 8 bytes and hash, so a
@@ -309,28 +336,32 @@ static inline int pws__tail_eq(const unsigned char *t, const char *key, size_t n
 
 /* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
  * are the prefetch and the lookup below: the check path calls nothing. */
-static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
-                                      const pws__skey *k)
+static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const char *key,
+                                                    const pws__skey *k, unsigned shift)
 {
 	uint32_t j, tag = pws__skey_tag(k);
 
-	if (!map->s)
+	if (!map->cells)
 		return PWS__NONE;
 	j = (uint32_t)k->hash & map->mask;
 	if (k->len <= 8) {
 		/* Keys of up to 8 bytes are decided in the slot: the
 		 * zero-padded head holds all of them (ids hold no NUL) and
 		 * the tag's top bit tells them from longer keys. */
-		while (map->s[j].val != PWS__NONE) {
-			if (map->s[j].hash == tag && map->s[j].head == k->head)
+		const pws__smap_slot *s;
+
+		while ((s = pws__smap_at_s(map, j, shift))->val != PWS__NONE) {
+			if (s->hash == tag && s->head == k->head)
 				return j;
 			j = (j + 1) & map->mask;
 		}
 		return PWS__NONE;
 	}
-	while (map->s[j].val != PWS__NONE) {
-		const pws__smap_slot *s = &map->s[j];
+	for (;;) {
+		const pws__smap_slot *s = pws__smap_at_s(map, j, shift);
 
+		if (s->val == PWS__NONE)
+			break;
 		/* Keys of up to 8 + PWS__SMAP_TAIL bytes are decided by the
 		 * slot and its tail, when kept (the tag's bit 30 tells them
 		 * from longer keys); longer ones by the stored key. */
@@ -344,6 +375,11 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
 	}
 	return PWS__NONE;
 }
+static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
+                                                  const pws__skey *k)
+{
+	return pws__smap_find_s(map, key, k, map->shift);
+}
 
 /* Starts loading the home slot of a key and its payload (a hint).
  * pws__smap_get_aux: pws__smap_get with the key's pass already made, also
@@ -351,11 +387,13 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
  * (see pws__mtab_prefetch_h in model.h: GCC drops it otherwise). */
 static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 {
-	if (map->s) {
+	if (map->cells) {
 		uint32_t j = (uint32_t)k->hash & map->mask;
 
-		__builtin_prefetch(&map->s[j]);
-		__builtin_prefetch(&map->aux[j]);
+		/* (a wide map's payload is in the slot's line: the second
+		 * hint finds it on its way) */
+		__builtin_prefetch(pws__smap_at(map, j));
+		__builtin_prefetch(pws__smap_auxp(map, j));
 		if (k->len > 8) {
 			if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
 				/* both ends: a tail may straddle two lines */
@@ -377,8 +415,44 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux(const pws__smap *map, const
 		*aux = 0;
 		return PWS__NONE;
 	}
-	*aux = map->aux[j];
-	return map->s[j].val;
+	*aux = *pws__smap_auxp(map, j);
+	return pws__smap_at(map, j)->val;
+}
+
+/* The same two for a map known to be wide (pws__smap_inline_aux: the
+ * user and workspace ids the check path reads), the cell's layout a
+ * constant: one prefetch, no shift read from the map. */
+static PWS__ALWAYS_INLINE void pws__smap_prefetch_wide(const pws__smap *map, const pws__skey *k)
+{
+	if (map->cells) {
+		uint32_t j = (uint32_t)k->hash & map->mask;
+
+		__builtin_prefetch(pws__smap_at_s(map, j, 5));
+		if (k->len > 8) {
+			/* the ids keep tails and no keys by value (model.c) */
+			if (k->len <= 8 + PWS__SMAP_TAIL && map->tail) { /* GCOVR_EXCL_BR_LINE: see above */
+				__builtin_prefetch(map->tail[j]);
+				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+			} else if (!map->keyv) { /* GCOVR_EXCL_BR_LINE: see above */
+				__builtin_prefetch(&map->keys[j]);
+			}
+		}
+	}
+}
+
+static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux_wide(const pws__smap *map, const char *key,
+                                                          const pws__skey *k, uint64_t *aux)
+{
+	uint32_t j = pws__smap_find_s(map, key, k, 5);
+	const pws__smap_slot *s;
+
+	if (j == PWS__NONE) {
+		*aux = 0;
+		return PWS__NONE;
+	}
+	s = pws__smap_at_s(map, j, 5);
+	memcpy(aux, (const unsigned char *)s + sizeof *s, sizeof *aux);
+	return s->val;
 }
 
 /* Sets / reads the payload of a present key (reading an absent one: 0). */
@@ -391,7 +465,7 @@ uint32_t pws__smap_get(const pws__smap *map, const char *key);
 /* Inserts a key that is not present (room must be reserved). */
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);
- * returns the slot, whose payload (map->aux) the caller may then set. */
+ * returns the slot, whose payload (pws__smap_auxp) the caller may then set. */
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val);
 /* Removes key; returns the stored key pointer (for freeing) or NULL (absent,
  * or not recorded: pws__smap_keys_elsewhere). */

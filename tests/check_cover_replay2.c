@@ -483,7 +483,7 @@ START_TEST(tables_refuse_reservations_past_32_bits)
 	ck_assert_int_eq(pws__ids_reserve(&m, &l, UINT32_MAX / 2 + 1), PWS_ENOMEM);
 	ck_assert_ptr_null(l.v);
 	ck_assert_int_eq(pws__smap_reserve(&m, &sm, (1u << 30)), PWS_ENOMEM);
-	ck_assert_ptr_null(sm.s);
+	ck_assert_ptr_null(sm.cells);
 	ck_assert_int_eq(pws__umap_reserve(&m, &um, UINT32_MAX - 16), PWS_ENOMEM);
 	ck_assert_ptr_null(um.s);
 	ck_assert_uint_eq(tc_alloc_stats_get().calls, 1);
@@ -595,8 +595,8 @@ static void forged_collision(int tails, const char *stored, const char *lookup)
 		pws__smap_put(&sm, stored, 1);
 		j = pws__smap_find(&sm, stored, &ks);
 		ck_assert_uint_ne(j, PWS__NONE);
-		sm.s[j].hash = pws__skey_tag(&kl);
-		ck_assert_uint_eq(sm.s[j].head, kl.head);
+		pws__smap_at(&sm, j)->hash = pws__skey_tag(&kl);
+		ck_assert_uint_eq(pws__smap_at(&sm, j)->head, kl.head);
 		ck_assert_msg(pws__smap_get(&sm, lookup) == PWS__NONE,
 		              "'%s' found as '%s' (tails %d)", lookup, stored, tails);
 		pws__smap_free(&m, &sm);

@@ -66,8 +66,8 @@ static uint64_t smap_displacement(const pws__smap *m)
 	uint32_t i;
 
 	for (i = 0; i <= m->mask; i++)
-		if (m->s[i].val != PWS__NONE)
-			d += (i - (m->s[i].hash & m->mask)) & m->mask;
+		if (pws__smap_at(m, i)->val != PWS__NONE)
+			d += (i - (pws__smap_at(m, i)->hash & m->mask)) & m->mask;
 	return d;
 }
 

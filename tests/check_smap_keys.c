@@ -25,7 +25,18 @@
 #define NK 600u  /* distinct keys */
 #define OPS 6000u
 
-enum { MODE_ALL, MODE_ELSEWHERE, MODE_ELSEWHERE_TAILS, MODE_BY_VAL, MODES };
+/* MODE_WIDE_*: the slot and its payload in one 32-byte cell
+ * (pws__smap_inline_aux); MODE_WIDE_TAILS is the user and workspace ids'
+ * configuration. */
+enum {
+	MODE_ALL,
+	MODE_ELSEWHERE,
+	MODE_ELSEWHERE_TAILS,
+	MODE_BY_VAL,
+	MODE_WIDE_ALL,
+	MODE_WIDE_TAILS,
+	MODES
+};
 
 static char keys[NK][64];
 static const char *byval[NK]; /* the owner's array of keys by value (MODE_BY_VAL) */
@@ -61,10 +72,12 @@ static void set_mode(pws__smap *m, int mode)
 {
 	memset(m, 0, sizeof *m);
 	pws__smap_seed(m, 0x9e3779b97f4a7c15ULL);
-	if (mode == MODE_ELSEWHERE_TAILS)
+	if (mode == MODE_ELSEWHERE_TAILS || mode == MODE_WIDE_TAILS)
 		pws__smap_keep_tails(m);
-	if (mode == MODE_ELSEWHERE || mode == MODE_ELSEWHERE_TAILS)
+	if (mode == MODE_ELSEWHERE || mode == MODE_ELSEWHERE_TAILS || mode == MODE_WIDE_TAILS)
 		pws__smap_keys_elsewhere(m);
+	if (mode == MODE_WIDE_ALL || mode == MODE_WIDE_TAILS)
+		pws__smap_inline_aux(m);
 	if (mode == MODE_BY_VAL)
 		pws__smap_keys_by_val(m, &byval_v);
 }
@@ -73,10 +86,52 @@ static void set_mode(pws__smap *m, int mode)
 static int recorded(int mode, size_t len)
 {
 	switch (mode) {
-	case MODE_ALL: return 1;
+	case MODE_ALL:
+	case MODE_WIDE_ALL: return 1;
 	case MODE_ELSEWHERE: return len > 8;
-	case MODE_ELSEWHERE_TAILS: return len > 8 + PWS__SMAP_TAIL;
+	case MODE_ELSEWHERE_TAILS:
+	case MODE_WIDE_TAILS: return len > 8 + PWS__SMAP_TAIL;
 	default: return 0;
+	}
+}
+
+/* The payload the tests give key i (never 0: 0 is "no payload"). */
+static uint64_t payload_of(uint32_t i)
+{
+	return (uint64_t)(i + 1) << 32 | 0x5a5a0000u | i;
+}
+
+/* Every present key has its payload (pws__smap_aux_of, and
+ * pws__smap_get_aux with its pass made), every empty slot payload 0 (a
+ * deletion clears it, a move carries it); a wide map keeps a payload in
+ * its slot's 32-byte cell, a narrow one in its own array. */
+static void check_payloads(const pws__smap *m, const int *present, int mode)
+{
+	uint32_t i;
+
+	for (i = 0; i < NK; i++) {
+		pws__skey k = pws__skey_of(m, keys[i]);
+		uint64_t aux = 1;
+		uint32_t v = pws__smap_get_aux(m, keys[i], &k, &aux);
+
+		ck_assert_uint_eq(v, present[i] ? i : PWS__NONE);
+		ck_assert_uint_eq(aux, present[i] ? payload_of(i) : 0);
+		ck_assert_uint_eq(pws__smap_aux_of(m, keys[i]), present[i] ? payload_of(i) : 0);
+	}
+	for (i = 0; m->cells && i <= m->mask; i++) {
+		const char *slot = (const char *)pws__smap_at(m, i);
+		const char *aux = (const char *)pws__smap_auxp(m, i);
+
+		if (mode == MODE_WIDE_ALL || mode == MODE_WIDE_TAILS) {
+			ck_assert_ptr_eq(slot, (const char *)m->cells + (size_t)i * 32);
+			ck_assert_ptr_eq(aux, slot + 16);
+		} else {
+			ck_assert_ptr_eq(slot, (const char *)m->cells + (size_t)i * 16);
+		}
+		if (pws__smap_at(m, i)->val == PWS__NONE)
+			ck_assert_uint_eq(*pws__smap_auxp(m, i), 0);
+		else
+			ck_assert_uint_eq(*pws__smap_auxp(m, i), payload_of(pws__smap_at(m, i)->val));
 	}
 }
 
@@ -94,21 +149,21 @@ static void check_all(const pws__smap *m, const int *present, int mode)
 		n += present[i] != 0;
 	}
 	ck_assert_uint_eq(m->n, n);
-	for (i = 0; m->s && i <= m->mask; i++) {
+	for (i = 0; m->cells && i <= m->mask; i++) {
 		const char *k = pws__smap_key_at(m, i);
 
-		if (m->s[i].val == PWS__NONE) {
+		if (pws__smap_at(m, i)->val == PWS__NONE) {
 			ck_assert_ptr_null(m->keys[i]);
 			ck_assert_ptr_null(k);
 			continue;
 		}
-		if (recorded(mode, strlen(keys[m->s[i].val])))
-			ck_assert_ptr_eq(m->keys[i], keys[m->s[i].val]);
+		if (recorded(mode, strlen(keys[pws__smap_at(m, i)->val])))
+			ck_assert_ptr_eq(m->keys[i], keys[pws__smap_at(m, i)->val]);
 		else
 			ck_assert_ptr_null(m->keys[i]);
-		if (mode == MODE_ALL || mode == MODE_BY_VAL ||
-		    recorded(mode, strlen(keys[m->s[i].val])))
-			ck_assert_ptr_eq(k, keys[m->s[i].val]);
+		if (mode == MODE_ALL || mode == MODE_WIDE_ALL || mode == MODE_BY_VAL ||
+		    recorded(mode, strlen(keys[pws__smap_at(m, i)->val])))
+			ck_assert_ptr_eq(k, keys[pws__smap_at(m, i)->val]);
 		else
 			ck_assert_ptr_null(k);
 	}
@@ -137,11 +192,13 @@ START_TEST(smap_keys_random_ops_against_a_reference)
 			ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
 			byval[i] = keys[i]; /* set before the key is put */
 			pws__smap_put(&m, keys[i], i);
+			pws__smap_set_aux(&m, keys[i], payload_of(i));
 			present[i] = 1;
 		} else {
 			const char *k = pws__smap_del(&m, keys[i]);
 
-			if (mode == MODE_ALL || mode == MODE_BY_VAL || recorded(mode, strlen(keys[i])))
+			if (mode == MODE_ALL || mode == MODE_WIDE_ALL || mode == MODE_BY_VAL ||
+			    recorded(mode, strlen(keys[i])))
 				ck_assert_ptr_eq(k, keys[i]);
 			else
 				ck_assert_ptr_null(k);
@@ -149,13 +206,17 @@ START_TEST(smap_keys_random_ops_against_a_reference)
 			present[i] = 0;
 		}
 		ck_assert_ptr_null(pws__smap_del(&m, "absent key, longer than the tail's forty bytes"));
-		if (op % 97 == 0)
+		if (op % 97 == 0) {
 			check_all(&m, present, mode);
+			check_payloads(&m, present, mode);
+		}
 	}
 	check_all(&m, present, mode);
+	check_payloads(&m, present, mode);
 	pws__smap_free(&mem, &m);
 	/* the mode survives a free (as the seed and tails do) */
-	ck_assert_int_eq(m.keys_out, mode != MODE_ALL);
+	ck_assert_int_eq(m.keys_out, mode != MODE_ALL && mode != MODE_WIDE_ALL);
+	ck_assert_int_eq(m.wide, mode == MODE_WIDE_ALL || mode == MODE_WIDE_TAILS);
 	ck_assert(mode == MODE_BY_VAL ? m.keyv == &byval_v : m.keyv == NULL);
 }
 END_TEST
@@ -205,14 +266,17 @@ START_TEST(smap_keys_failed_growth_changes_nothing)
 		if (pws__smap_reserve(&mem, &m, 1) != PWS_OK) {
 			ck_assert_uint_eq(m.mask, before);
 			check_all(&m, present, mode);
+			check_payloads(&m, present, mode);
 			ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
 		}
 		fail_next = 0;
 		byval[i] = keys[i];
 		pws__smap_put(&m, keys[i], i);
+		pws__smap_set_aux(&m, keys[i], payload_of(i));
 		present[i] = 1;
 	}
 	check_all(&m, present, mode);
+	check_payloads(&m, present, mode);
 	pws__smap_free(&mem, &m);
 }
 END_TEST
@@ -243,10 +307,12 @@ START_TEST(smap_keys_of_a_handle_held_by_their_owners)
 	ck_assert_int_eq(pws_workspace_create(p, "pm", "ws", "W", PWS_VIS_PARTNER, NULL, NULL),
 	                 PWS_OK);
 	m = &p->m;
+	/* the maps a check by id reads keep each hot word in its slot's cell */
+	ck_assert(m->user_ids.wide && m->ws_ids.wide && !m->atoms.wide && !m->team_ids.wide);
 	for (i = 0; i <= m->user_ids.mask; i++)
-		if (m->user_ids.s[i].val != PWS__NONE)
-			ck_assert(strlen(USER(m, m->user_ids.s[i].val)->id) > 8 + PWS__SMAP_TAIL
-			              ? m->user_ids.keys[i] == USER(m, m->user_ids.s[i].val)->id
+		if (pws__smap_at(&m->user_ids, i)->val != PWS__NONE)
+			ck_assert(strlen(USER(m, pws__smap_at(&m->user_ids, i)->val)->id) > 8 + PWS__SMAP_TAIL
+			              ? m->user_ids.keys[i] == USER(m, pws__smap_at(&m->user_ids, i)->val)->id
 			              : m->user_ids.keys[i] == NULL);
 	for (i = 0; i <= m->atoms.mask; i++)
 		ck_assert_ptr_null(m->atoms.keys[i]);
