@@ -379,8 +379,9 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
  * hashed.
  * Every line an item's pass reads is started, not only the first of
  * each: a line the pipeline leaves out is a whole miss at the item's
- * turn (h-bbatch, session 8: each of the three below was ~10-15% of the
- * batch's time at 1M memberships). */
+ * turn (h-bbatch, session 8: at 1M memberships the string's second line
+ * and the user id map's next line were ~10-15% of the batch's time each,
+ * the membership slot's next line a few %). */
 #define BATCH_AHEAD 4u
 #define BATCH_RING 8u /* a power of two above BATCH_AHEAD */
 #define BATCH_IDS 1 /* status of an item whose ids are to be looked up (codes are <= 0) */
