@@ -374,12 +374,57 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
  * slots and membership slot (placed by the id hashes, known before the
  * ids resolve) started loading, and the id strings of item
  * i + 2 * BATCH_AHEAD are started loading (a host's ids are seldom all in
- * cache). The three lines of item i have had BATCH_AHEAD items' time to
+ * cache). The lines of item i have had BATCH_AHEAD items' time to
  * arrive. Items naming an element take the single path (resolve) when
- * hashed. */
+ * hashed.
+ * Every line an item's pass reads is started, not only the first of
+ * each: a line the pipeline leaves out is a whole miss at the item's
+ * turn (h-bbatch, session 8: at 1M memberships the string's second line
+ * and the user id map's next line were ~10-15% of the batch's time each,
+ * the membership slot's next line a few %). */
 #define BATCH_AHEAD 4u
 #define BATCH_RING 8u /* a power of two above BATCH_AHEAD */
 #define BATCH_IDS 1 /* status of an item whose ids are to be looked up (codes are <= 0) */
+
+/* Starts loading an id string's lines: its first and, when the string
+ * starts in a line's last 31 bytes, the next, which strlen reads as
+ * well (glibc's loads 32 bytes at once from the string's start; ids of
+ * up to 32 bytes, UUIDs included, are then read from lines already on
+ * their way). */
+static PWS__ALWAYS_INLINE void batch_prefetch_id(const char *id)
+{
+	__builtin_prefetch(id);
+	__builtin_prefetch((const void *)((uintptr_t)id + 31));
+}
+
+/* Starts loading the line of the second cell after a key's home in a
+ * wide map (the user ids): at the user map's load (up to one half) about
+ * a quarter of the keys sit past their home cell, and with two 32-byte
+ * cells to a line the key one or two cells on is in the home's line or
+ * in that one (the cell right after alone missed the keys two cells on
+ * from a line's first cell: 3-6% slower at 1M memberships). A hint: an
+ * empty map's cells are NULL and its mask 0, so the address is then NULL
+ * (never faulted on). */
+static PWS__ALWAYS_INLINE void batch_prefetch_next_cell(const pws__smap *map,
+                                                        const pws__skey *k)
+{
+	uint32_t j = ((uint32_t)k->hash + 2u) & map->mask;
+
+	__builtin_prefetch((const void *)((uintptr_t)map->cells + ((uintptr_t)j << 5)));
+}
+
+/* Starts loading a membership slot's line and the next: a pair with no
+ * membership probes ~12 slots of 12 bytes at the table's load
+ * (0.78-0.92), often into the next line. */
+static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t hx)
+{
+	if (mt->s) {
+		uintptr_t h = (uintptr_t)&mt->s[pws__mtab_home(mt, hx, mt->cap)];
+
+		__builtin_prefetch((const void *)h);
+		__builtin_prefetch((const void *)(h + 64));
+	}
+}
 
 typedef struct batch_item {
 	pws__skey ka, kw; /* the ids' passes (hashing to deciding) */
@@ -408,8 +453,9 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 		if (B->ka.len && B->kw.len) {
 			B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
 			pws__smap_prefetch_wide(&m->user_ids, &B->ka);
+			batch_prefetch_next_cell(&m->user_ids, &B->ka);
 			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
-			pws__mtab_prefetch_h(&m->member_of, B->in.hx);
+			batch_prefetch_memb(&m->member_of, B->in.hx);
 			B->c = BATCH_IDS;
 			return;
 		}
@@ -435,8 +481,8 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	m = &p->m;
 	/* the strings of the first items */
 	for (i = 0; i < n && i < BATCH_AHEAD; i++) {
-		__builtin_prefetch(actors[i]);
-		__builtin_prefetch(workspaces[i]);
+		batch_prefetch_id(actors[i]);
+		batch_prefetch_id(workspaces[i]);
 	}
 	/* step t: the strings of item t + BATCH_AHEAD prefetched, item t
 	 * started, item t - BATCH_AHEAD decided (one copy of each stage) */
@@ -445,8 +491,8 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 		int r = PWS_RULE_NONE, a = 0, rc;
 
 		if (t + BATCH_AHEAD < n) {
-			__builtin_prefetch(actors[t + BATCH_AHEAD]);
-			__builtin_prefetch(workspaces[t + BATCH_AHEAD]);
+			batch_prefetch_id(actors[t + BATCH_AHEAD]);
+			batch_prefetch_id(workspaces[t + BATCH_AHEAD]);
 		}
 		if (t < n)
 			batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
@@ -488,19 +534,6 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	}
 	pws__read_leave(p, slot);
 	return PWS_OK;
-}
-
-/* Starts loading a membership slot's line and the next: a pair with no
- * membership probes ~12 slots of 12 bytes at the table's load
- * (0.78-0.92), often into the next line. */
-static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t hx)
-{
-	if (mt->s) {
-		uintptr_t h = (uintptr_t)&mt->s[pws__mtab_home(mt, hx, mt->cap)];
-
-		__builtin_prefetch((const void *)h);
-		__builtin_prefetch((const void *)(h + 64));
-	}
 }
 
 /* --- the batch by reference ------------------------------------------------

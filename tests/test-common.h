@@ -94,5 +94,6 @@ Suite *pws_user_history_suite(void);
 Suite *pws_user_lists_suite(void);
 Suite *pws_byid_suite(void);
 Suite *pws_batch_ref_suite(void);
+Suite *pws_batch_ids_suite(void);
 
 #endif
