@@ -139,10 +139,11 @@ static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
 static void invitee_prefetch(const pws__model *m, const pws__skey *ke)
 {
 	const pws__smap *a = &m->atoms; /* not empty: the actor's address is in it */
-	const pws__smap_slot *s = pws__smap_at(a, (uint32_t)ke->hash & a->mask);
+	uint32_t j = (uint32_t)ke->hash & a->mask;
+	const pws__smap_slot *s = pws__smap_at(a, j);
 
 	if (s->val != PWS__NONE && s->hash == pws__skey_tag(ke)) {
-		__builtin_prefetch(a->keys[(uint32_t)ke->hash & a->mask]);
+		__builtin_prefetch(a->keys[j]);
 		pws__umap_prefetch(&m->user_by_email, s->val);
 	}
 }

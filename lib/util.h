@@ -385,6 +385,22 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const ch
  * pws__smap_get_aux: pws__smap_get with the key's pass already made, also
  * reading the key's payload (0 when absent). The prefetch is always inline
  * (see pws__mtab_prefetch_h in model.h: GCC drops it otherwise). */
+/* The lines a lookup of a key longer than 8 bytes also reads: its tail
+ * (kept) or its recorded pointer. */
+static PWS__ALWAYS_INLINE void pws__smap_prefetch_long(const pws__smap *map, const pws__skey *k,
+                                                       uint32_t j)
+{
+	if (k->len > 8) {
+		if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
+			/* both ends: a tail may straddle two lines */
+			__builtin_prefetch(map->tail[j]);
+			__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+		} else if (!map->keyv) {
+			__builtin_prefetch(&map->keys[j]);
+		}
+	}
+}
+
 static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pws__skey *k)
 {
 	if (map->cells) {
@@ -394,15 +410,7 @@ static PWS__ALWAYS_INLINE void pws__smap_prefetch(const pws__smap *map, const pw
 		 * hint finds it on its way) */
 		__builtin_prefetch(pws__smap_at(map, j));
 		__builtin_prefetch(pws__smap_auxp(map, j));
-		if (k->len > 8) {
-			if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
-				/* both ends: a tail may straddle two lines */
-				__builtin_prefetch(map->tail[j]);
-				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
-			} else if (!map->keyv) {
-				__builtin_prefetch(&map->keys[j]);
-			}
-		}
+		pws__smap_prefetch_long(map, k, j);
 	}
 }
 
@@ -428,15 +436,7 @@ static PWS__ALWAYS_INLINE void pws__smap_prefetch_wide(const pws__smap *map, con
 		uint32_t j = (uint32_t)k->hash & map->mask;
 
 		__builtin_prefetch(pws__smap_at_s(map, j, 5));
-		if (k->len > 8) {
-			/* the ids keep tails and no keys by value (model.c) */
-			if (k->len <= 8 + PWS__SMAP_TAIL && map->tail) { /* GCOVR_EXCL_BR_LINE: see above */
-				__builtin_prefetch(map->tail[j]);
-				__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
-			} else if (!map->keyv) { /* GCOVR_EXCL_BR_LINE: see above */
-				__builtin_prefetch(&map->keys[j]);
-			}
-		}
+		pws__smap_prefetch_long(map, k, j);
 	}
 }
 
