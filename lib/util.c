@@ -14,6 +14,29 @@
 #include <sys/random.h>
 #endif
 
+#if PWS__SKEY_BLOCKS
+/* bytes 0..n-1 of a key: bytes 0-7 in the first word, 8-15 in the second */
+const uint64_t pws__key_keep[17][2] = {
+	{0, 0},
+	{0xff, 0},
+	{0xffff, 0},
+	{0xffffff, 0},
+	{0xffffffff, 0},
+	{0xffffffffff, 0},
+	{0xffffffffffff, 0},
+	{0xffffffffffffff, 0},
+	{UINT64_MAX, 0},
+	{UINT64_MAX, 0xff},
+	{UINT64_MAX, 0xffff},
+	{UINT64_MAX, 0xffffff},
+	{UINT64_MAX, 0xffffffff},
+	{UINT64_MAX, 0xffffffffff},
+	{UINT64_MAX, 0xffffffffffff},
+	{UINT64_MAX, 0xffffffffffffff},
+	{UINT64_MAX, UINT64_MAX},
+};
+#endif
+
 uint64_t pws__mix64(uint64_t x)
 {
 	/* splitmix64 finalizer: cheap, and good enough to spread sequential

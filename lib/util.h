@@ -15,6 +15,27 @@
 
 #include <string.h>
 
+/* pws__skey_of reads a key by aligned 16-byte blocks (SSE2, little-endian),
+ * which may cover bytes past the key's end inside the block that holds
+ * it: never another page, but other bytes of the object, which the
+ * sanitizers would report. Their builds take the portable path. */
+#if defined(__has_feature)
+#if __has_feature(address_sanitizer) || __has_feature(thread_sanitizer) || \
+    __has_feature(memory_sanitizer)
+#define PWS__SANITIZED 1
+#endif
+#endif
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+#define PWS__SANITIZED 1
+#endif
+#if defined(__SSE2__) && defined(__x86_64__) && !defined(PWS__SANITIZED) && \
+    !defined(PWS_NO_SKEY_BLOCKS)
+#define PWS__SKEY_BLOCKS 1
+#include <emmintrin.h>
+#else
+#define PWS__SKEY_BLOCKS 0
+#endif
+
 #define PWS__NONE UINT32_MAX
 
 /* A zeroed table of size bytes, and its release (given the same size).
@@ -82,51 +103,73 @@ static inline uint64_t pws__rd4(const unsigned char *p)
 #define PWS__LE 0
 #endif
 
+/* A key of at most 16 bytes is hashed as its bytes zero-padded to two
+ * words (lo: bytes 0-7, hi: bytes 8-15), the seed entering the one
+ * multiplication: so that the lookup path (pws__skey_of) can take both
+ * words from two aligned block loads, without a call to strlen, and any
+ * other path from loads inside the key (pws__key_words). */
+static PWS__ALWAYS_INLINE uint64_t pws__khash16(uint64_t lo, uint64_t hi, size_t n, uint64_t seed)
+{
+	unsigned __int128 r = (unsigned __int128)(lo ^ PWS__K1) * (hi ^ seed);
+
+	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
+}
+
+/* The two words of a key of n <= 16 bytes, read inside the key only. */
+static PWS__ALWAYS_INLINE void pws__key_words(const unsigned char *p, size_t n, uint64_t *lo,
+                                              uint64_t *hi)
+{
+	if (!PWS__LE) {
+		unsigned char b[16] = {0};
+
+		memcpy(b, p, n);
+		*lo = pws__rd8(b);
+		*hi = pws__rd8(b + 8);
+	} else if (n >= 8) {
+		*lo = pws__rd8(p);
+		/* bytes n-8..n-1: bytes 8..n-1 are the top n-8 of them */
+		*hi = n == 8 ? 0 : pws__rd8(p + n - 8) >> (8 * (16 - n));
+	} else if (n >= 4) {
+		/* bytes n-4..n-1 at their places over bytes 0..3 (the same
+		 * bytes where the two loads overlap) */
+		*lo = pws__rd4(p) | pws__rd4(p + n - 4) << (8 * (n - 4));
+		*hi = 0;
+	} else {
+		*lo = n ? (uint64_t)p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
+		              (uint64_t)p[n - 1] << (8 * (n - 1))
+		        : 0;
+		*hi = 0;
+	}
+}
+
 /* pws__khash, also giving the key's first 8 bytes zero-padded (the head
- * of pws__skey) from the same loads, so that a lookup reads its key once.
- * (On a big-endian machine the head is copied instead.) */
+ * of pws__skey) from the same loads, so that a lookup reads its key once. */
 static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, uint64_t seed,
                                                    uint64_t *head)
 {
 	const unsigned char *p = key;
-	uint64_t a, b, h;
+	uint64_t a, b;
 	unsigned __int128 r;
+	size_t i = n;
 
 	if (n <= 16) {
-		if (n >= 4) {
-			size_t d = (n >> 3) << 2;
-			uint64_t lo = pws__rd4(p), hi = pws__rd4(p + n - 4);
-
-			a = lo << 32 | pws__rd4(p + d);
-			b = hi << 32 | pws__rd4(p + n - 4 - d);
-			/* up to 8 bytes: bytes 4..n-1 are the top ones of hi */
-			h = n <= 8 ? lo | (hi >> (8 * (8 - n))) << 32 : pws__rd8(p);
-		} else if (n) {
-			a = (uint64_t)p[0] << 16 | (uint64_t)p[n >> 1] << 8 | p[n - 1];
-			b = 0;
-			h = (uint64_t)p[0] | (uint64_t)p[n >> 1] << (8 * (n >> 1)) |
-			    (uint64_t)p[n - 1] << (8 * (n - 1));
-		} else {
-			a = b = h = 0;
-		}
-	} else {
-		size_t i = n;
-
-		h = pws__rd8(p);
-		do {
-			seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
-			p += 16;
-			i -= 16;
-		} while (i > 16);
-		a = pws__rd8(p + i - 16);
-		b = pws__rd8(p + i - 8);
+		pws__key_words(p, n, &a, &b);
+		*head = a;
+		return pws__khash16(a, b, n, seed);
 	}
 	if (PWS__LE) {
-		*head = h;
+		*head = pws__rd8(p);
 	} else {
 		*head = 0;
-		memcpy(head, key, n < 8 ? n : 8);
+		memcpy(head, key, 8);
 	}
+	do {
+		seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
+		p += 16;
+		i -= 16;
+	} while (i > 16);
+	a = pws__rd8(p + i - 16);
+	b = pws__rd8(p + i - 8);
 	r = (unsigned __int128)(a ^ PWS__K1) * (b ^ seed);
 	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
 }
@@ -283,13 +326,61 @@ typedef struct pws__skey {
 	size_t len;
 } pws__skey;
 
+#if PWS__SKEY_BLOCKS
+/* pws__key_keep[n]: the masks of a key's bytes 0..n-1 in its two words */
+extern const uint64_t pws__key_keep[17][2];
+
+/* pws__skey_of on x86-64: the key's length and words from the aligned
+ * 16-byte blocks that hold its first bytes, as strlen itself reads them:
+ * a naturally aligned load never crosses a page, and the second block is
+ * loaded only when the first holds no end of the key, so no load reaches
+ * a page the key does not touch. Bytes past the end are masked off before
+ * the hash. Keys of more than 16 bytes take the general hash. */
+static PWS__ALWAYS_INLINE pws__skey pws__skey_blocks(const pws__smap *map, const char *key)
+{
+	const __m128i *blk = (const __m128i *)((uintptr_t)key & ~(uintptr_t)15);
+	unsigned off = (unsigned)((uintptr_t)key & 15);
+	__m128i z = _mm_setzero_si128(), b0 = _mm_load_si128(blk), b1 = z;
+	uint32_t ends = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b0, z)) >> off;
+	unsigned char w[32] __attribute__((aligned(16)));
+	uint64_t lo, hi;
+	pws__skey k;
+	size_t n;
+
+	if (!ends) {
+		b1 = _mm_load_si128(blk + 1);
+		ends = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b1, z)) << (16 - off);
+	}
+	n = ends ? (size_t)__builtin_ctz(ends) : 32 - off + strlen((const char *)(blk + 2));
+	k.len = n;
+	if (n > 16) {
+		k.hash = pws__khash_head(key, n, map->seed, &k.head);
+		return k;
+	}
+	_mm_store_si128((__m128i *)(void *)w, b0);
+	_mm_store_si128((__m128i *)(void *)(w + 16), b1);
+	lo = pws__rd8(w + off);
+	hi = pws__rd8(w + off + 8);
+	/* keep bytes 0..n-1 */
+	lo &= pws__key_keep[n][0];
+	hi &= pws__key_keep[n][1];
+	k.head = lo;
+	k.hash = pws__khash16(lo, hi, n, map->seed);
+	return k;
+}
+#endif
+
 static PWS__ALWAYS_INLINE pws__skey pws__skey_of(const pws__smap *map, const char *key)
 {
+#if PWS__SKEY_BLOCKS
+	return pws__skey_blocks(map, key);
+#else
 	pws__skey k;
 
 	k.len = strlen(key);
 	k.hash = pws__khash_head(key, k.len, map->seed, &k.head);
 	return k;
+#endif
 }
 /* What a slot stores of a key besides its head (see pws__smap_slot). */
 static inline uint32_t pws__skey_tag(const pws__skey *k)

@@ -15,6 +15,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 #define SEED_A 0x0123456789abcdefULL
 #define SEED_B 0xfedcba9876543210ULL
@@ -326,6 +328,61 @@ START_TEST(HF_key_head_from_the_hash_loads)
 }
 END_TEST
 
+/* The lookup path reads a key by aligned 16-byte blocks where it can
+ * (lib/util.h, PWS__SKEY_BLOCKS): at every alignment, for every length,
+ * with bytes other than zero after the key's end in its block and with
+ * the key ending at an unreadable page, it gives the length, head and hash
+ * that the portable path (pws__khash, reading inside the key only) gives.
+ * Keys of 9 to 16 bytes that differ only in their last byte hash apart
+ * (the second word counts); the same key hashes the same whatever follows
+ * its end (the bytes past it are masked off). */
+START_TEST(HF_key_read_by_blocks_as_the_portable_hash)
+{
+	static unsigned char buf[128] __attribute__((aligned(64)));
+	long page = sysconf(_SC_PAGESIZE);
+	unsigned char *pg = mmap(NULL, (size_t)page * 2, PROT_READ | PROT_WRITE,
+	                         MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	pws__smap map;
+	size_t n, off, i;
+	int g;
+
+	ck_assert_ptr_ne(pg, MAP_FAILED);
+	ck_assert_int_eq(mprotect(pg + page, (size_t)page, PROT_NONE), 0);
+	memset(&map, 0, sizeof map);
+	pws__smap_seed(&map, SEED_B);
+	for (n = 0; n < 48; n++) {
+		for (off = 0; off < 32; off++) {
+			for (g = 0; g < 2; g++) {
+				char *key = (char *)buf + off, *edge = (char *)pg + page - n - 1;
+				uint64_t want = 0, h;
+				pws__skey k, ke;
+
+				memset(buf, g ? 0x5a : 0, sizeof buf);
+				for (i = 0; i < n; i++)
+					key[i] = (char)('A' + (i * 7 + n + off) % 50);
+				key[n] = 0;
+				h = pws__khash(key, n, map.seed);
+				memcpy(&want, key, n < 8 ? n : 8);
+				k = pws__skey_of(&map, key);
+				memcpy(edge, key, n + 1);
+				ke = pws__skey_of(&map, edge);
+				ck_assert_uint_eq(k.len, n);
+				ck_assert_uint_eq(k.head, want);
+				ck_assert_uint_eq(k.hash, h);
+				ck_assert_uint_eq(ke.len, n);
+				ck_assert_uint_eq(ke.head, want);
+				ck_assert_uint_eq(ke.hash, h);
+				if (n > 8 && n <= 16) {
+					key[n - 1] ^= 1;
+					ck_assert_uint_ne(pws__skey_of(&map, key).hash, h);
+				}
+			}
+		}
+	}
+	ck_assert_int_eq(munmap(pg, (size_t)page * 2), 0);
+}
+END_TEST
+
 /* Large tables of a handle with the default allocator come from the
  * kernel (lib/alloc.c): a vector growing from the heap into a mapping,
  * through small and huge-page-aligned mappings (moved by mremap), keeps
@@ -503,6 +560,7 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
 	tcase_add_test(t, HF_key_head_from_the_hash_loads);
+	tcase_add_test(t, HF_key_read_by_blocks_as_the_portable_hash);
 	tcase_add_test(t, tables_large_from_the_kernel_keep_their_contents);
 	tcase_add_test(t, tables_of_a_host_allocator_stay_on_its_heap);
 	tcase_add_test(t, records_as_tables_grow_and_fail_whole);
