@@ -328,7 +328,12 @@ typedef struct pws__skey {
 
 #if PWS__SKEY_BLOCKS
 /* pws__key_keep[n]: the masks of a key's bytes 0..n-1 in its two words */
+#if defined(__GNUC__)
+/* hidden: read PC-relative, not through the GOT */
+extern const uint64_t pws__key_keep[17][2] __attribute__((visibility("hidden")));
+#else
 extern const uint64_t pws__key_keep[17][2];
+#endif
 
 /* pws__skey_of on x86-64: the key's length and words from the aligned
  * 16-byte blocks that hold its first bytes, as strlen itself reads them:
