@@ -41,10 +41,10 @@ static double res(const void *p,size_t n){
  if(mincore((void*)a,b-a,v)){free(v);return (double)n;}for(i=0;i<np;i++)c+=v[i]&1;free(v);return (double)c*pg;}
 static void smap_line(const char*name,const pws__smap*m,double N){
  size_t sl,nslots=m->cells?(size_t)m->mask+1:0;if(!nslots){printf("  %-10s empty\n",name);return;}
- sl=nslots*(m->wide?32u:sizeof(pws__smap_slot));
+ sl=nslots<<m->shift; /* tails in the cells (tshift 6): counted as slots */
  printf("  %-10s n %7u slots %7zu (load %.2f): slots %.2f aux %.2f keys %.2f tails %.2f B res (cap %.2f B)\n",name,m->n,nslots,m->n/(double)nslots,
-  res(m->cells,sl)/N,m->wide?0.0:res(m->aux,nslots*8)/N,m->keys?res(m->keys,nslots*sizeof(char*))/N:0.0,m->tail?res(m->tail,nslots*32)/N:0.0,
-  (double)nslots*((m->wide?32u:sizeof(pws__smap_slot)+8)+(m->keys?8:0)+(m->tail?32:0))/N);}
+  res(m->cells,sl)/N,m->wide?0.0:res(m->aux,nslots*8)/N,m->keys?res(m->keys,nslots*sizeof(char*))/N:0.0,m->tailb&&m->tshift==5?res(m->tailb,nslots*32)/N:0.0,
+  (double)nslots*((m->wide?32u:sizeof(pws__smap_slot)+8)+(m->keys?8:0)+(m->tailb?32:0))/N);}
 static void vec_line(const char*name,const pws__vec*v,double N){
  printf("  %-10s n %7u cap %7u x%3u: %.2f B res (cap %.2f B)\n",name,v->n,v->cap,v->size,res(v->v,(size_t)v->cap*v->size)/N,(double)v->cap*v->size/N);}
 static void umap_line(const char*name,const pws__umap*u,double N){

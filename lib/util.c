@@ -188,7 +188,8 @@ void pws__ids_free(const pws__mem *m, pws__ids *l)
 /* --- string map ------------------------------------------------------------ */
 
 /* A map's block: its cells (slots, and payloads when wide), tails,
- * payloads (when narrow) and key pointers. */
+ * payloads (when narrow) and key pointers. The same size whether the tails
+ * are in the cells or apart. */
 static size_t smap_bytes(const pws__smap *map, uint64_t slots)
 {
 	return (size_t)slots * ((map->wide ? 32u : sizeof(pws__smap_slot) + sizeof(uint64_t)) +
@@ -203,15 +204,27 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 	unsigned char *blk = pws__table_alloc(m, smap_bytes(map, slots)), *after;
 	pws__smap old = *map;
 	uint32_t i, mask = (uint32_t)(slots - 1);
+	/* A wide map's tails go into its cells (64 bytes: one line for a long
+	 * key's lookup) when most of its keys are long; else they stay apart,
+	 * where a map of short keys never touches their pages (a table from
+	 * the kernel: never resident). Decided by the keys present, at each
+	 * growth: a map of UUIDs changes at its second. */
+	int inl = map->wide && tb && map->n_long > map->n / 2;
 
 	if (!blk)
 		return PWS_ENOMEM;
 	map->cells = blk;
-	map->shift = map->wide ? 5u : 4u;
-	map->ashift = map->wide ? 5u : 3u;
+	map->shift = inl ? 6u : map->wide ? 5u : 4u;
+	map->ashift = map->wide ? map->shift : 3u;
 	after = blk + (slots << map->shift);
-	map->tail = tb ? (unsigned char(*)[PWS__SMAP_TAIL])(void *)after : NULL;
-	after += slots * tb;
+	if (inl) {
+		map->tailb = blk + 32;
+		map->tshift = 6;
+	} else {
+		map->tailb = tb ? after : NULL;
+		map->tshift = 5;
+		after += slots * tb;
+	}
 	if (map->wide) {
 		map->aux = blk + sizeof(pws__smap_slot);
 	} else {
@@ -238,8 +251,8 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 				*pws__smap_auxp(map, j) = aux;
 			if (pws__smap_keeps_key(map, o->hash))
 				map->keys[j] = old.keys[i];
-			if (map->tail && (o->hash & PWS__SMAP_LONG))
-				memcpy(map->tail[j], old.tail[i], PWS__SMAP_TAIL);
+			if (map->tailb && (o->hash & PWS__SMAP_LONG))
+				memcpy(pws__smap_tail(map, j), pws__smap_tail(&old, i), PWS__SMAP_TAIL);
 		}
 		pws__table_free(m, old.cells, smap_bytes(&old, (uint64_t)old.mask + 1));
 	}
@@ -306,11 +319,12 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	 * its owner holds (pws__smap_keys_elsewhere) */
 	if (pws__smap_keeps_key(map, s->hash))
 		map->keys[j] = key;
-	if (map->tail && k->len > 8) {
-		memset(map->tail[j], 0, PWS__SMAP_TAIL);
-		memcpy(map->tail[j], key + 8,
+	if (map->tailb && k->len > 8) {
+		memset(pws__smap_tail(map, j), 0, PWS__SMAP_TAIL);
+		memcpy(pws__smap_tail(map, j), key + 8,
 		       k->len - 8 < PWS__SMAP_TAIL ? k->len - 8 : PWS__SMAP_TAIL);
 	}
+	map->n_long += k->len > 8;
 	map->n++;
 	return j;
 }
@@ -335,6 +349,7 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 	stored = pws__smap_stored(map, j);
 	if (pws__smap_keeps_key(map, pws__smap_at(map, j)->hash))
 		map->keys[j] = NULL;
+	map->n_long -= sk.len > 8;
 	/* backward-shift deletion keeps probe chains intact without tombstones */
 	k = j;
 	for (;;) {
@@ -353,8 +368,9 @@ const char *pws__smap_del(pws__smap *map, const char *key)
 				map->keys[j] = map->keys[k];
 				map->keys[k] = NULL;
 			}
-			if (map->tail && (nx->hash & PWS__SMAP_LONG))
-				memcpy(map->tail[j], map->tail[k], PWS__SMAP_TAIL);
+			if (map->tailb && (nx->hash & PWS__SMAP_LONG))
+				memcpy(pws__smap_tail(map, j), pws__smap_tail(map, k),
+				       PWS__SMAP_TAIL);
 			j = k;
 		}
 	}

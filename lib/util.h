@@ -231,7 +231,9 @@ typedef struct pws__smap {
 	 * map (pws__smap_inline_aux): cells of 32 bytes, the slot and its
 	 * payload in one (shift = ashift = 5; 8 bytes unused), so that a
 	 * lookup that reads the payload (a check's user and workspace ids:
-	 * their hot words) loads one line, not two from two tables. */
+	 * their hot words) loads one line, not two from two tables. A wide map
+	 * that keeps tails and whose keys are mostly long (UUIDs) has cells of
+	 * 64 bytes, the tail in the cell's second half (shift 6): see tailb. */
 	unsigned char *cells;
 	unsigned char *aux; /* a payload of the owner's (0 when put) */
 	unsigned shift, ashift;
@@ -246,7 +248,14 @@ typedef struct pws__smap {
 	 * is decided by its slot): with short keys only, the tails' pages of a
 	 * table from the kernel are never touched, so never resident. A tail
 	 * is read only where the slot's tag has PWS__SMAP_LONG. */
-	unsigned char (*tail)[32]; /* PWS__SMAP_TAIL */
+	unsigned char *tailb; /* slot j's tail at tailb + (j << tshift), NULL
+	                       * when no tails are kept: an array of its own
+	                       * (tshift 5), or in a wide map's 64-byte cells
+	                       * (cells + 32, tshift 6), chosen at each growth
+	                       * by the keys then present (smap_grow): a
+	                       * lookup of a long key then reads one line */
+	unsigned tshift;
+	uint32_t n_long;   /* keys longer than 8 bytes */
 	int tails;         /* kept by smap_free */
 	int wide;          /* kept by smap_free: see pws__smap_inline_aux */
 	int keys_out;      /* kept by smap_free: see pws__smap_keys_elsewhere */
@@ -268,6 +277,11 @@ static inline pws__smap_slot *pws__smap_at(const pws__smap *map, uint32_t j)
 static inline uint64_t *pws__smap_auxp(const pws__smap *map, uint32_t j)
 {
 	return (uint64_t *)(void *)(map->aux + ((size_t)j << map->ashift));
+}
+/* Slot j's tail (PWS__SMAP_TAIL bytes) of a map that keeps tails. */
+static PWS__ALWAYS_INLINE unsigned char *pws__smap_tail(const pws__smap *map, uint32_t j)
+{
+	return map->tailb + ((size_t)j << map->tshift);
 }
 
 /* Makes an empty map wide: each slot and its payload in one 32-byte cell
@@ -462,9 +476,10 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const 
 		 * slot and its tail, when kept (the tag's bit 30 tells them
 		 * from longer keys); longer ones by the stored key. */
 		if (s->hash == tag && s->head == k->head &&
-		    (map->tail && k->len <= 8 + PWS__SMAP_TAIL
-		         ? pws__tail_eq(map->tail[j], key + 8, k->len - 8) &&
-		               (k->len == 8 + PWS__SMAP_TAIL || map->tail[j][k->len - 8] == 0)
+		    (map->tailb && k->len <= 8 + PWS__SMAP_TAIL
+		         ? pws__tail_eq(pws__smap_tail(map, j), key + 8, k->len - 8) &&
+		               (k->len == 8 + PWS__SMAP_TAIL ||
+		                pws__smap_tail(map, j)[k->len - 8] == 0)
 		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
 			return j;
 		j = (j + 1) & map->mask;
@@ -487,10 +502,12 @@ static PWS__ALWAYS_INLINE void pws__smap_prefetch_long(const pws__smap *map, con
                                                        uint32_t j)
 {
 	if (k->len > 8) {
-		if (map->tail && k->len <= 8 + PWS__SMAP_TAIL) {
-			/* both ends: a tail may straddle two lines */
-			__builtin_prefetch(map->tail[j]);
-			__builtin_prefetch(map->tail[j] + PWS__SMAP_TAIL - 1);
+		if (map->tailb && k->len <= 8 + PWS__SMAP_TAIL) {
+			/* both ends: a tail may straddle two lines (in a
+			 * 64-byte cell, the slot's line from the kernel's
+			 * aligned tables) */
+			__builtin_prefetch(pws__smap_tail(map, j));
+			__builtin_prefetch(pws__smap_tail(map, j) + PWS__SMAP_TAIL - 1);
 		} else if (!map->keyv) {
 			__builtin_prefetch(&map->keys[j]);
 		}
@@ -524,31 +541,42 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux(const pws__smap *map, const
 }
 
 /* The same two for a map known to be wide (pws__smap_inline_aux: the
- * user and workspace ids the check path reads), the cell's layout a
- * constant: one prefetch, no shift read from the map. */
+ * user and workspace ids the check path reads): the payload at a constant
+ * place in the cell, one prefetch for both. A long key's tail is in the
+ * same line when the cells are of 64 bytes (tshift 6). */
 static PWS__ALWAYS_INLINE void pws__smap_prefetch_wide(const pws__smap *map, const pws__skey *k)
 {
 	if (map->cells) {
 		uint32_t j = (uint32_t)k->hash & map->mask;
 
-		__builtin_prefetch(pws__smap_at_s(map, j, 5));
-		pws__smap_prefetch_long(map, k, j);
+		__builtin_prefetch(pws__smap_at(map, j));
+		if (k->len > 8 && map->tshift != 6)
+			pws__smap_prefetch_long(map, k, j);
 	}
 }
 
-static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux_wide(const pws__smap *map, const char *key,
-                                                          const pws__skey *k, uint64_t *aux)
+static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux_cells(const pws__smap *map,
+                                                           const char *key, const pws__skey *k,
+                                                           uint64_t *aux, unsigned shift)
 {
-	uint32_t j = pws__smap_find_s(map, key, k, 5);
+	uint32_t j = pws__smap_find_s(map, key, k, shift);
 	const pws__smap_slot *s;
 
 	if (j == PWS__NONE) {
 		*aux = 0;
 		return PWS__NONE;
 	}
-	s = pws__smap_at_s(map, j, 5);
+	s = pws__smap_at_s(map, j, shift);
 	memcpy(aux, (const unsigned char *)s + sizeof *s, sizeof *aux);
 	return s->val;
+}
+static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux_wide(const pws__smap *map, const char *key,
+                                                          const pws__skey *k, uint64_t *aux)
+{
+	/* the cell's size a constant in each copy of the probe (a shift read
+	 * from the map in the loop costs a third more instructions) */
+	return map->shift == 5 ? pws__smap_get_aux_cells(map, key, k, aux, 5)
+	                       : pws__smap_get_aux_cells(map, key, k, aux, 6);
 }
 
 /* Sets / reads the payload of a present key (reading an absent one: 0). */

@@ -567,7 +567,9 @@ END_TEST
  * and their first 8 bytes are told apart by the rest: by the tail kept in
  * the slot (keys up to 8 + PWS__SMAP_TAIL bytes, when kept), else by the
  * stored key. The collision is forged: the lookup key's tag is written
- * into the stored key's slot, on a seed placing both at the same home. */
+ * into the stored key's slot, on a seed placing both at the same home.
+ * tails: 0 none, 1 kept apart, 2 kept in the 64-byte cells of a wide map
+ * (grown once it held mostly long keys). */
 static void forged_collision(int tails, const char *stored, const char *lookup)
 {
 	pws__mem m;
@@ -584,6 +586,17 @@ static void forged_collision(int tails, const char *stored, const char *lookup)
 		pws__smap_seed(&sm, seed);
 		if (tails)
 			pws__smap_keep_tails(&sm);
+		if (tails == 2) {
+			int f;
+
+			pws__smap_inline_aux(&sm);
+			ck_assert_int_eq(pws__smap_reserve(&m, &sm, 1), PWS_OK);
+			for (f = 0; f < 3; f++)
+				pws__smap_put(&sm, f == 0 ? "filler-key-0" : f == 1 ? "filler-key-1" : "filler-key-2",
+				              (uint32_t)(10 + f));
+			ck_assert_int_eq(pws__smap_reserve(&m, &sm, 20), PWS_OK);
+			ck_assert_uint_eq(sm.tshift, 6);
+		}
 		ck_assert_int_eq(pws__smap_reserve(&m, &sm, 1), PWS_OK);
 		ks = pws__skey_of(&sm, stored);
 		kl = pws__skey_of(&sm, lookup);
@@ -591,7 +604,7 @@ static void forged_collision(int tails, const char *stored, const char *lookup)
 			pws__smap_free(&m, &sm);
 			continue;
 		}
-		ck_assert(tails ? sm.tail != NULL : sm.tail == NULL);
+		ck_assert(tails ? sm.tailb != NULL : sm.tailb == NULL);
 		pws__smap_put(&sm, stored, 1);
 		j = pws__smap_find(&sm, stored, &ks);
 		ck_assert_uint_ne(j, PWS__NONE);
@@ -615,6 +628,10 @@ START_TEST(tables_keys_sharing_tag_and_head_told_apart)
 	forged_collision(1, "abcdefgh-tail-12", "abcdefgh-tail-1");
 	/* tails kept, keys longer than a tail; and no tails: the stored key */
 	forged_collision(1, long_a, long_b);
+	/* the same with the tails in the cells */
+	forged_collision(2, "abcdefgh-tail-1", "abcdefgh-tail-2");
+	forged_collision(2, "abcdefgh-tail-12", "abcdefgh-tail-1");
+	forged_collision(2, long_a, long_b);
 	forged_collision(0, "abcdefgh-tail-1", "abcdefgh-tail-2");
 	forged_collision(0, long_a, long_b);
 }

@@ -207,7 +207,7 @@ START_TEST(HF_keys_around_the_tail_length_stay_apart)
 		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 24), PWS_OK);
 		for (i = 0; i < n; i += 2)
 			pws__smap_put(&m, keys[i], i);
-		ck_assert(tails ? m.tail != NULL : m.tail == NULL);
+		ck_assert(tails ? m.tailb != NULL : m.tailb == NULL);
 		for (i = 0; i < n; i++)
 			ck_assert_uint_eq(pws__smap_get(&m, keys[i]), i);
 		/* keys that differ from a present one only in the last byte */

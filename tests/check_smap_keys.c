@@ -123,8 +123,14 @@ static void check_payloads(const pws__smap *m, const int *present, int mode)
 		const char *aux = (const char *)pws__smap_auxp(m, i);
 
 		if (mode == MODE_WIDE_ALL || mode == MODE_WIDE_TAILS) {
-			ck_assert_ptr_eq(slot, (const char *)m->cells + (size_t)i * 32);
+			/* a map of mostly long keys keeps their tails in
+			 * 64-byte cells, after the slot and its payload */
+			size_t cell = m->tshift == 6 ? 64 : 32;
+
+			ck_assert_ptr_eq(slot, (const char *)m->cells + (size_t)i * cell);
 			ck_assert_ptr_eq(aux, slot + 16);
+			if (cell == 64)
+				ck_assert_ptr_eq(pws__smap_tail(m, i), slot + 32);
 		} else {
 			ck_assert_ptr_eq(slot, (const char *)m->cells + (size_t)i * 16);
 		}
@@ -213,6 +219,9 @@ START_TEST(smap_keys_random_ops_against_a_reference)
 	}
 	check_all(&m, present, mode);
 	check_payloads(&m, present, mode);
+	/* 42 of the 50 key lengths are over 8 bytes: with tails kept, a
+	 * wide map grew into 64-byte cells (their moves were checked above) */
+	ck_assert_uint_eq(m.tshift, mode == MODE_WIDE_TAILS ? 6 : m.tailb ? 5 : m.tshift);
 	pws__smap_free(&mem, &m);
 	/* the mode survives a free (as the seed and tails do) */
 	ck_assert_int_eq(m.keys_out, mode != MODE_ALL && mode != MODE_WIDE_ALL);
@@ -286,6 +295,90 @@ END_TEST
  * rollback (pws__smap_del through atom_str), and after a state image
  * replaces the model (a struct copy: pws__model_bind) addresses are still
  * found and refused as duplicates. */
+/* A wide map that keeps tails chooses its cells at each growth by the
+ * keys it then holds: 32 bytes (tails apart, never touched by short
+ * keys) while most are short, 64 (the tail in the slot's line) once most
+ * are long, and back. Every key, payload and tail moves with the change;
+ * a map of short keys writes no tail. */
+START_TEST(smap_wide_cells_follow_the_keys_at_growth)
+{
+	pws__mem mem;
+	pws__smap m;
+	char k[64];
+	uint32_t i, n_short = 40, n_long = 200, n_more = 2000;
+	static char ids[2240][48];
+
+	pws__mem_default(&mem);
+	memset(&m, 0, sizeof m);
+	pws__smap_seed(&m, 0x243f6a8885a308d3ULL);
+	pws__smap_keep_tails(&m);
+	pws__smap_keys_elsewhere(&m);
+	pws__smap_inline_aux(&m);
+	for (i = 0; i < n_short; i++) {
+		snprintf(ids[i], sizeof ids[i], "s%u", i);
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
+		pws__smap_put(&m, ids[i], i);
+		pws__smap_set_aux(&m, ids[i], payload_of(i));
+	}
+	ck_assert_uint_eq(m.shift, 5);
+	ck_assert_uint_eq(m.tshift, 5);
+	ck_assert_ptr_eq(m.tailb, m.cells + ((size_t)(m.mask + 1) << 5));
+	/* no tail written: the tails' bytes are all zero */
+	for (i = 0; i <= m.mask; i++) {
+		static const unsigned char zero[PWS__SMAP_TAIL];
+
+		ck_assert_int_eq(memcmp(pws__smap_tail(&m, i), zero, PWS__SMAP_TAIL), 0);
+	}
+	for (i = n_short; i < n_short + n_long; i++) {
+		snprintf(ids[i], sizeof ids[i], "0b5e%04x-7c1d-4e2f-9a3b-%012u", i, i * 7919u);
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
+		pws__smap_put(&m, ids[i], i);
+		pws__smap_set_aux(&m, ids[i], payload_of(i));
+	}
+	ck_assert_uint_eq(m.shift, 6);
+	ck_assert_uint_eq(m.tshift, 6);
+	ck_assert_ptr_eq(m.tailb, m.cells + 32);
+	for (i = 0; i < n_short + n_long; i++) {
+		uint32_t j;
+		pws__skey sk = pws__skey_of(&m, ids[i]);
+		uint64_t aux;
+
+		ck_assert_uint_eq(pws__smap_get_aux_wide(&m, ids[i], &sk, &aux), i);
+		ck_assert_uint_eq(aux, payload_of(i));
+		j = pws__smap_find(&m, ids[i], &sk);
+		if (i >= n_short)
+			ck_assert_int_eq(memcmp(pws__smap_tail(&m, j), ids[i] + 8, strlen(ids[i]) - 8), 0);
+		/* a key one byte off in its tail is not found */
+		memcpy(k, ids[i], sizeof ids[i]); /* ids[i] holds its NUL */
+		k[strlen(k) - 1] ^= 0x40; /* a digit to a letter: no key has it */
+		ck_assert_uint_eq(pws__smap_get(&m, k), PWS__NONE);
+	}
+	/* the long keys leave, short ones come: back to 32-byte cells */
+	for (i = n_short; i < n_short + n_long; i++)
+		ck_assert_ptr_null(pws__smap_del(&m, ids[i])); /* not recorded: held by the owner */
+	ck_assert_uint_eq(m.n, n_short);
+	ck_assert_uint_eq(m.n_long, 0);
+	for (i = n_short + n_long; i < n_short + n_long + n_more; i++) {
+		snprintf(ids[i], sizeof ids[i], "t%u", i);
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
+		pws__smap_put(&m, ids[i], i);
+		pws__smap_set_aux(&m, ids[i], payload_of(i));
+	}
+	ck_assert_uint_eq(m.tshift, 5);
+	ck_assert_uint_eq(m.shift, 5);
+	for (i = 0; i < n_short + n_long + n_more; i++) {
+		pws__skey sk = pws__skey_of(&m, ids[i]);
+		uint64_t aux;
+		int gone = i >= n_short && i < n_short + n_long;
+
+		ck_assert_uint_eq(pws__smap_get_aux_wide(&m, ids[i], &sk, &aux), gone ? PWS__NONE : i);
+		ck_assert_uint_eq(aux, gone ? 0 : payload_of(i));
+	}
+	pws__smap_free(&mem, &m);
+	ck_assert_uint_eq(m.n_long, 0);
+}
+END_TEST
+
 START_TEST(smap_keys_of_a_handle_held_by_their_owners)
 {
 	pws_policy *p;
@@ -513,6 +606,7 @@ Suite *pws_smap_keys_suite(void)
 	tcase_add_loop_test(t, smap_keys_random_ops_against_a_reference, 0, MODES);
 	tcase_add_loop_test(t, smap_keys_failed_growth_changes_nothing, 0, MODES);
 	tcase_add_test(t, smap_keys_of_a_handle_held_by_their_owners);
+	tcase_add_test(t, smap_wide_cells_follow_the_keys_at_growth);
 	suite_add_tcase(s, t);
 	t = tcase_create("umap");
 	tcase_set_timeout(t, 120); /* the coverage build: 2.6M puts */
