@@ -92,7 +92,11 @@ static inline uint64_t pws__rd4(const unsigned char *p)
 	return v;
 }
 
-#if defined(__GNUC__)
+/* Always inline where optimizing. Without optimization (the coverage
+ * build, -O0) a plain inline: one copy per file, not one per call, so that
+ * a branch of a lookup counts once for the tests of every caller (as
+ * decide.c's V_INLINE). */
+#if defined(__GNUC__) && defined(__OPTIMIZE__)
 #define PWS__ALWAYS_INLINE inline __attribute__((always_inline))
 #else
 #define PWS__ALWAYS_INLINE inline
