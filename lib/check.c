@@ -368,22 +368,25 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
-/* A software pipeline over the items, so that the memory misses of
- * several items are in flight at any time and none waits long: while
- * item i is decided, item i + BATCH_AHEAD has its ids hashed and its id
- * slots and membership slot (placed by the id hashes, known before the
- * ids resolve) started loading, and the id strings of item
- * i + 2 * BATCH_AHEAD are started loading (a host's ids are seldom all in
- * cache). The lines of item i have had BATCH_AHEAD items' time to
- * arrive. Items naming an element take the single path (resolve) when
- * hashed.
+/* A software pipeline over the items, in blocks, so that the memory
+ * misses of several items are in flight at any time and none waits long:
+ * while the items of block b (BATCH_BLOCK items) have their ids hashed
+ * and their id slots and membership slot (placed by the id hashes, known
+ * before the ids resolve) started loading, the id strings of block b + 1
+ * are started loading (a host's ids are seldom all in cache); then block
+ * b - 1 is decided. An item's lines have had BATCH_BLOCK to
+ * 2 * BATCH_BLOCK - 1 items' time to arrive. Blocks rather than one step
+ * per item (h-bring, session 9): each stage is a short loop of its own,
+ * with fewer tests per item and fewer values live across it (the
+ * one-step loop kept its counter on the stack). Items naming an element,
+ * with a bad action or a malformed id take the single path at once.
  * Every line an item's pass reads is started, not only the first of
  * each: a line the pipeline leaves out is a whole miss at the item's
  * turn (h-bbatch, session 8: at 1M memberships the string's second line
  * and the user id map's next line were ~10-15% of the batch's time each,
  * the membership slot's next line a few %). */
-#define BATCH_AHEAD 4u
-#define BATCH_RING 8u /* a power of two above BATCH_AHEAD */
+#define BATCH_BLOCK 4u
+#define BATCH_RING 8u /* two blocks: a power of two */
 #define BATCH_IDS 1 /* status of an item whose ids are to be looked up (codes are <= 0) */
 
 /* Starts loading an id string's lines: its first and, when the string
@@ -428,12 +431,14 @@ static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t
 
 typedef struct batch_item {
 	pws__skey ka, kw; /* the ids' passes (hashing to deciding) */
-	who_in in;
+	uint64_t hx;      /* the membership's placement input */
 	int c;            /* BATCH_IDS, or the status of the single path */
+	int a, r;         /* the single path's decision */
 } batch_item;
 
-/* Hashes item j's ids and starts loading its slots (or takes the single
- * path for an element or malformed arguments). */
+/* Hashes item j's ids and starts loading its slots; an element, a bad
+ * action or a malformed id is decided now by pws_check's single path
+ * (check_one: the same resolve and decision, so the same answer). */
 static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, size_t j,
                                            const char *const *actors, const int *actions,
                                            const char *const *workspaces,
@@ -443,25 +448,48 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 	const char *actor = actors[j], *ws = workspaces[j];
 	const char *el = elements ? elements[j] : NULL;
 
-	if (a <= 0 || a >= PWS_ACT_COUNT) {
-		B->c = PWS_EINVALID;
-		return;
-	}
-	if (!el && actor && ws) {
+	if (!el && actor && ws && (unsigned)a - 1u < (unsigned)PWS_ACT_COUNT - 1u) {
 		B->ka = pws__skey_of(&m->user_ids, actor);
 		B->kw = pws__skey_of(&m->ws_ids, ws);
 		if (B->ka.len && B->kw.len) {
-			B->in.hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+			B->hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
 			pws__smap_prefetch_wide(&m->user_ids, &B->ka);
 			batch_prefetch_next_cell(&m->user_ids, &B->ka);
 			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
-			batch_prefetch_memb(&m->member_of, B->in.hx);
+			batch_prefetch_memb(&m->member_of, B->hx);
 			B->c = BATCH_IDS;
 			return;
 		}
 	}
-	/* an element, or malformed: the single path, now */
-	B->c = resolve(m, actor, ws, el, &B->in);
+	B->a = 0;
+	B->r = PWS_RULE_NONE;
+	B->c = check_one(m, &B->a, &B->r, actor, a, ws, el);
+}
+
+/* Looks up item i's ids (hashed by batch_start) and decides it; its
+ * status. */
+static PWS__ALWAYS_INLINE int batch_finish(const pws__model *m, const batch_item *B, size_t i,
+                                           const char *const *actors, const int *actions,
+                                           const char *const *workspaces, int *a, int *r)
+{
+	uint64_t uhot, whot;
+	uint32_t u = pws__smap_get_aux_wide(&m->user_ids, actors[i], &B->ka, &uhot);
+	uint32_t w = pws__smap_get_aux_wide(&m->ws_ids, workspaces[i], &B->kw, &whot);
+	int d;
+
+	if (u == PWS__NONE || w == PWS__NONE) {
+		*a = 0;
+		*r = PWS_RULE_NONE;
+		return pws__miss_code(actors[i], workspaces[i], NULL);
+	}
+	if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
+		uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
+		whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
+	}
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, B->hx, uhot, whot, actions[i]);
+	*a = pws__dw_allowed(d);
+	*r = pws__dw_rule(d);
+	return PWS_OK;
 }
 
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
@@ -470,8 +498,13 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 {
 	const pws__model *m;
 	batch_item I[BATCH_RING];
-	size_t i, t;
+	size_t b, i;
 	atomic_uint *slot;
+	/* rules and codes are optional: an absent one is written to a
+	 * scratch word (index masked to 0) instead of a test per item */
+	int scratch[2];
+	int *rp = rules ? rules : &scratch[0], *cp = codes ? codes : &scratch[1];
+	size_t rmask = rules ? ~(size_t)0 : 0, cmask = codes ? ~(size_t)0 : 0;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
 		return PWS_EINVALID;
@@ -479,58 +512,41 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	if (!slot)
 		return PWS_EMISUSE;
 	m = &p->m;
-	/* the strings of the first items */
-	for (i = 0; i < n && i < BATCH_AHEAD; i++) {
+	/* the strings of the first block */
+	for (i = 0; i < n && i < BATCH_BLOCK; i++) {
 		batch_prefetch_id(actors[i]);
 		batch_prefetch_id(workspaces[i]);
 	}
-	/* step t: the strings of item t + BATCH_AHEAD prefetched, item t
-	 * started, item t - BATCH_AHEAD decided (one copy of each stage) */
-	for (t = 0; t < n + BATCH_AHEAD; t++) {
-		batch_item *B;
-		int r = PWS_RULE_NONE, a = 0, rc;
+	/* step b: block [b, b + BATCH_BLOCK) started (and the strings of
+	 * the next block prefetched), then the block before it decided (one
+	 * copy of each stage; each in a loop of its own) */
+	for (b = 0; b < n + BATCH_BLOCK; b += BATCH_BLOCK) {
+		size_t e = b + BATCH_BLOCK < n ? b + BATCH_BLOCK : n, j;
 
-		if (t + BATCH_AHEAD < n) {
-			batch_prefetch_id(actors[t + BATCH_AHEAD]);
-			batch_prefetch_id(workspaces[t + BATCH_AHEAD]);
+		for (j = b; j < e; j++) {
+			/* the next block's strings; past the end, the last item's
+			 * again (no test) */
+			size_t k = j + BATCH_BLOCK < n ? j + BATCH_BLOCK : n - 1;
+
+			batch_prefetch_id(actors[k]);
+			batch_prefetch_id(workspaces[k]);
+			batch_start(m, &I[j % BATCH_RING], j, actors, actions, workspaces, elements);
 		}
-		if (t < n)
-			batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
-		if (t < BATCH_AHEAD)
-			continue;
-		i = t - BATCH_AHEAD;
-		B = &I[i % BATCH_RING];
-		rc = B->c;
-		if (rc == BATCH_IDS) {
-			uint64_t uhot, whot;
-			uint32_t u = pws__smap_get_aux_wide(&m->user_ids, actors[i], &B->ka, &uhot);
-			uint32_t w = pws__smap_get_aux_wide(&m->ws_ids, workspaces[i], &B->kw, &whot);
+		e = b < n ? b : n;
+		for (i = b - BATCH_BLOCK; b && i < e; i++) {
+			const batch_item *B = &I[i % BATCH_RING];
+			int a, r, rc = B->c;
 
-			if (u == PWS__NONE || w == PWS__NONE) {
-				rc = pws__miss_code(actors[i], workspaces[i], NULL);
+			if (rc == BATCH_IDS) {
+				rc = batch_finish(m, B, i, actors, actions, workspaces, &a, &r);
 			} else {
-				int d;
-
-				if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
-					uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
-					whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
-				}
-				d = pws__decide_ws(m, w | (uint64_t)u << 32, B->in.hx, uhot, whot, actions[i]);
-				a = pws__dw_allowed(d);
-				r = pws__dw_rule(d);
-				rc = PWS_OK;
+				a = B->a;
+				r = B->r;
 			}
-		} else if (rc == PWS_OK) {
-			pws__who c;
-
-			who_start(&c, m, &B->in);
-			a = pws__decide(&c, actions[i], B->in.e, &r);
+			allowed[i] = a;
+			rp[i & rmask] = r;
+			cp[i & cmask] = rc;
 		}
-		allowed[i] = a;
-		if (rules)
-			rules[i] = r;
-		if (codes)
-			codes[i] = rc;
 	}
 	pws__read_leave(p, slot);
 	return PWS_OK;
