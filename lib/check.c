@@ -436,37 +436,49 @@ typedef struct batch_item {
 	int a, r;         /* the single path's decision */
 } batch_item;
 
-/* Hashes item j's ids and starts loading its slots; an element, a bad
- * action or a malformed id is decided now by pws_check's single path
- * (check_one: the same resolve and decision, so the same answer). */
-static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, size_t j,
-                                           const char *const *actors, const int *actions,
-                                           const char *const *workspaces,
-                                           const char *const *elements)
+/* A block's first pass over item j: an element, a bad action or a
+ * malformed id is decided now by pws_check's single path (check_one: the
+ * same resolve and decision, so the same answer); else the ids' lengths
+ * are taken (strlen: a call, made here so that the hashing pass, with
+ * more values live, makes none). */
+static PWS__ALWAYS_INLINE void batch_measure(const pws__model *m, batch_item *B, size_t j,
+                                             const char *const *actors, const int *actions,
+                                             const char *const *workspaces,
+                                             const char *const *elements)
 {
-	int a = actions[j];
+	int a = actions[j], da = 0, dr = PWS_RULE_NONE;
 	const char *actor = actors[j], *ws = workspaces[j];
 	const char *el = elements ? elements[j] : NULL;
 
 	if (!el && actor && ws && (unsigned)a - 1u < (unsigned)PWS_ACT_COUNT - 1u) {
-		B->ka = pws__skey_of(&m->user_ids, actor);
-		B->kw = pws__skey_of(&m->ws_ids, ws);
+		B->ka.len = strlen(actor);
+		B->kw.len = strlen(ws);
 		if (B->ka.len && B->kw.len) {
-			B->hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
-			pws__smap_prefetch_wide(&m->user_ids, &B->ka);
-			batch_prefetch_next_cell(&m->user_ids, &B->ka);
-			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
-			batch_prefetch_memb(&m->member_of, B->hx);
 			B->c = BATCH_IDS;
 			return;
 		}
 	}
-	B->a = 0;
-	B->r = PWS_RULE_NONE;
-	B->c = check_one(m, &B->a, &B->r, actor, a, ws, el);
+	B->c = check_one(m, &da, &dr, actor, a, ws, el);
+	B->a = da;
+	B->r = dr;
 }
 
-/* Looks up item i's ids (hashed by batch_start) and decides it; its
+/* The second pass: hashes the ids (pws__skey_of's pass, the lengths
+ * taken) and starts loading the id slots, the user map's next cells and
+ * the membership slot. */
+static PWS__ALWAYS_INLINE void batch_hash(const pws__model *m, batch_item *B, const char *actor,
+                                          const char *ws)
+{
+	B->ka.hash = pws__khash_head(actor, B->ka.len, m->user_ids.seed, &B->ka.head);
+	B->kw.hash = pws__khash_head(ws, B->kw.len, m->ws_ids.seed, &B->kw.head);
+	B->hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+	pws__smap_prefetch_wide(&m->user_ids, &B->ka);
+	batch_prefetch_next_cell(&m->user_ids, &B->ka);
+	pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
+	batch_prefetch_memb(&m->member_of, B->hx);
+}
+
+/* Looks up item i's ids (hashed by batch_hash) and decides it; its
  * status. */
 static PWS__ALWAYS_INLINE int batch_finish(const pws__model *m, const batch_item *B, size_t i,
                                            const char *const *actors, const int *actions,
@@ -530,8 +542,11 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 
 			batch_prefetch_id(actors[k]);
 			batch_prefetch_id(workspaces[k]);
-			batch_start(m, &I[j % BATCH_RING], j, actors, actions, workspaces, elements);
+			batch_measure(m, &I[j % BATCH_RING], j, actors, actions, workspaces, elements);
 		}
+		for (j = b; j < e; j++)
+			if (I[j % BATCH_RING].c == BATCH_IDS)
+				batch_hash(m, &I[j % BATCH_RING], actors[j], workspaces[j]);
 		e = b < n ? b : n;
 		for (i = b - BATCH_BLOCK; b && i < e; i++) {
 			const batch_item *B = &I[i % BATCH_RING];
