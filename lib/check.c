@@ -544,7 +544,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 		e = b < n ? b : n;
 		for (i = b - BATCH_BLOCK; b && i < e; i++) {
 			const batch_item *B = &I[i % BATCH_RING];
-			int a = 0, r = PWS_RULE_NONE, rc;
+			int a, r, rc;
 
 			if (B->c == BATCH_IDS) {
 				int d;
@@ -554,9 +554,15 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 				r = pws__dw_rule(d);
 			} else {
 				/* an element, a bad action, a malformed id: the same
-				 * resolve and decision as pws_check's, so the same answer */
-				rc = check_one(m, &a, &r, actors[i], actions[i], workspaces[i],
+				 * resolve and decision as pws_check's, so the same answer
+				 * (its outputs are separate words: the common path
+				 * stores nothing to the stack for them) */
+				int da = 0, dr = PWS_RULE_NONE;
+
+				rc = check_one(m, &da, &dr, actors[i], actions[i], workspaces[i],
 				               elements ? elements[i] : NULL);
+				a = da;
+				r = dr;
 			}
 			allowed[i] = a;
 			rp[i & rmask] = r;
