@@ -368,25 +368,22 @@ PWS_EXTERN int pws_check(const pws_policy *p, int *allowed, int *rule, const cha
 	return rc;
 }
 
-/* A software pipeline over the items, in blocks, so that the memory
- * misses of several items are in flight at any time and none waits long:
- * while the items of block b (BATCH_BLOCK items) have their ids hashed
- * and their id slots and membership slot (placed by the id hashes, known
- * before the ids resolve) started loading, the id strings of block b + 1
- * are started loading (a host's ids are seldom all in cache); then block
- * b - 1 is decided. An item's lines have had BATCH_BLOCK to
- * 2 * BATCH_BLOCK - 1 items' time to arrive. Blocks rather than one step
- * per item (h-bring, session 9): each stage is a short loop of its own,
- * with fewer tests per item and fewer values live across it (the
- * one-step loop kept its counter on the stack). Items naming an element,
- * with a bad action or a malformed id take the single path at once.
+/* A software pipeline over the items, so that the memory misses of
+ * several items are in flight at any time and none waits long: while
+ * item i is decided, item i + BATCH_AHEAD has its ids hashed and its id
+ * slots and membership slot (placed by the id hashes, known before the
+ * ids resolve) started loading, and the id strings of item
+ * i + 2 * BATCH_AHEAD are started loading (a host's ids are seldom all in
+ * cache). The lines of item i have had BATCH_AHEAD items' time to
+ * arrive. Items naming an element take the single path (resolve) when
+ * hashed.
  * Every line an item's pass reads is started, not only the first of
  * each: a line the pipeline leaves out is a whole miss at the item's
  * turn (h-bbatch, session 8: at 1M memberships the string's second line
  * and the user id map's next line were ~10-15% of the batch's time each,
  * the membership slot's next line a few %). */
-#define BATCH_BLOCK 4u
-#define BATCH_RING 8u /* two blocks: a power of two */
+#define BATCH_AHEAD 4u
+#define BATCH_RING 8u /* a power of two above BATCH_AHEAD */
 #define BATCH_IDS 1 /* an item whose ids are hashed and looked up by the pipeline */
 #define BATCH_ONE 2 /* an item decided by the single path (check_one) */
 
@@ -436,65 +433,30 @@ typedef struct batch_item {
 	int c;            /* BATCH_IDS or BATCH_ONE */
 } batch_item;         /* 64 bytes */
 
-/* A block's first pass over item j: whether its ids take the pipeline
- * (BATCH_IDS: no element, a good action, two non-empty ids), and then
- * their lengths (strlen: a call, made in this pass of few live values so
- * that the hashing pass makes none); else BATCH_ONE, decided at the
- * item's turn by pws_check's single path. */
-static PWS__ALWAYS_INLINE void batch_measure(batch_item *B, size_t j, const char *const *actors,
-                                             const int *actions, const char *const *workspaces,
-                                             const char *const *elements)
+/* Hashes item j's ids and starts loading its slots, or marks it for the
+ * single path (an element, a bad action, a malformed id). */
+static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, size_t j,
+                                           const char *const *actors, const int *actions,
+                                           const char *const *workspaces,
+                                           const char *const *elements)
 {
 	int a = actions[j];
 	const char *actor = actors[j], *ws = workspaces[j];
-	int c = BATCH_ONE;
 
+	B->c = BATCH_ONE;
 	if (!(elements && elements[j]) && actor && ws &&
 	    (unsigned)a - 1u < (unsigned)PWS_ACT_COUNT - 1u) {
-		B->ka.len = strlen(actor);
-		B->kw.len = strlen(ws);
-		if (B->ka.len && B->kw.len)
-			c = BATCH_IDS;
+		B->ka = pws__skey_of(&m->user_ids, actor);
+		B->kw = pws__skey_of(&m->ws_ids, ws);
+		if (B->ka.len && B->kw.len) {
+			B->hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+			pws__smap_prefetch_wide(&m->user_ids, &B->ka);
+			batch_prefetch_next_cell(&m->user_ids, &B->ka);
+			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
+			batch_prefetch_memb(&m->member_of, B->hx);
+			B->c = BATCH_IDS;
+		}
 	}
-	B->c = c;
-}
-
-/* The second pass: hashes the ids (pws__skey_of's pass, the lengths
- * taken) and starts loading the id slots, the user map's next cells and
- * the membership slot. */
-static PWS__ALWAYS_INLINE void batch_hash(const pws__model *m, batch_item *B, const char *actor,
-                                          const char *ws)
-{
-	B->ka.hash = pws__khash_head(actor, B->ka.len, m->user_ids.seed, &B->ka.head);
-	B->kw.hash = pws__khash_head(ws, B->kw.len, m->ws_ids.seed, &B->kw.head);
-	B->hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
-	pws__smap_prefetch_wide(&m->user_ids, &B->ka);
-	batch_prefetch_next_cell(&m->user_ids, &B->ka);
-	pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
-	batch_prefetch_memb(&m->member_of, B->hx);
-}
-
-/* Looks up item i's ids (hashed by batch_hash) and decides it: the
- * status, and the decision in *d (pws__decide_ws's form; 0 for a miss:
- * denied, PWS_RULE_NONE). */
-static PWS__ALWAYS_INLINE int batch_finish(const pws__model *m, const batch_item *B, size_t i,
-                                           const char *const *actors, const int *actions,
-                                           const char *const *workspaces, int *d)
-{
-	uint64_t uhot, whot;
-	uint32_t u = pws__smap_get_aux_wide(&m->user_ids, actors[i], &B->ka, &uhot);
-	uint32_t w = pws__smap_get_aux_wide(&m->ws_ids, workspaces[i], &B->kw, &whot);
-
-	if (u == PWS__NONE || w == PWS__NONE) {
-		*d = 0;
-		return pws__miss_code(actors[i], workspaces[i], NULL);
-	}
-	if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
-		uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
-		whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
-	}
-	*d = pws__decide_ws(m, w | (uint64_t)u << 32, B->hx, uhot, whot, actions[i]);
-	return PWS_OK;
 }
 
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
@@ -503,14 +465,8 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 {
 	const pws__model *m;
 	batch_item I[BATCH_RING];
-	size_t b, i;
+	size_t i, t;
 	atomic_uint *slot;
-	/* rules and codes are optional: an absent one is written to a
-	 * scratch word (index masked to 0) instead of a test per item (1-2
-	 * instructions an item fewer, callgrind) */
-	int scratch[2];
-	int *rp = rules ? rules : &scratch[0], *cp = codes ? codes : &scratch[1];
-	size_t rmask = rules ? ~(size_t)0 : 0, cmask = codes ? ~(size_t)0 : 0;
 
 	if (!p || (n && (!allowed || !actors || !actions || !workspaces)))
 		return PWS_EINVALID;
@@ -518,56 +474,59 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 	if (!slot)
 		return PWS_EMISUSE;
 	m = &p->m;
-	/* the strings of the first block */
-	for (i = 0; i < n && i < BATCH_BLOCK; i++) {
+	/* the strings of the first items */
+	for (i = 0; i < n && i < BATCH_AHEAD; i++) {
 		batch_prefetch_id(actors[i]);
 		batch_prefetch_id(workspaces[i]);
 	}
-	/* step b: block [b, b + BATCH_BLOCK) measured, then hashed and
-	 * started (the strings of the next block prefetched), then the block
-	 * before it decided (one copy of each stage, each a loop of its own) */
-	for (b = 0; b < n + BATCH_BLOCK; b += BATCH_BLOCK) {
-		size_t e = b + BATCH_BLOCK < n ? b + BATCH_BLOCK : n, j;
+	/* step t: the strings of item t + BATCH_AHEAD prefetched, item t
+	 * started, item t - BATCH_AHEAD decided (one copy of each stage) */
+	for (t = 0; t < n + BATCH_AHEAD; t++) {
+		const batch_item *B;
+		int r = PWS_RULE_NONE, a = 0, rc;
 
-		for (j = b; j < e; j++)
-			batch_measure(&I[j % BATCH_RING], j, actors, actions, workspaces, elements);
-		for (j = b; j < e; j++) {
-			/* the next block's strings; past the end, the last item's
-			 * again (no test) */
-			size_t k = j + BATCH_BLOCK < n ? j + BATCH_BLOCK : n - 1;
-
-			batch_prefetch_id(actors[k]);
-			batch_prefetch_id(workspaces[k]);
-			if (I[j % BATCH_RING].c == BATCH_IDS)
-				batch_hash(m, &I[j % BATCH_RING], actors[j], workspaces[j]);
+		if (t + BATCH_AHEAD < n) {
+			batch_prefetch_id(actors[t + BATCH_AHEAD]);
+			batch_prefetch_id(workspaces[t + BATCH_AHEAD]);
 		}
-		e = b < n ? b : n;
-		for (i = b - BATCH_BLOCK; b && i < e; i++) {
-			const batch_item *B = &I[i % BATCH_RING];
-			int a, r, rc;
+		if (t < n)
+			batch_start(m, &I[t % BATCH_RING], t, actors, actions, workspaces, elements);
+		if (t < BATCH_AHEAD)
+			continue;
+		i = t - BATCH_AHEAD;
+		B = &I[i % BATCH_RING];
+		if (B->c == BATCH_IDS) {
+			uint64_t uhot, whot;
+			uint32_t u = pws__smap_get_aux_wide(&m->user_ids, actors[i], &B->ka, &uhot);
+			uint32_t w = pws__smap_get_aux_wide(&m->ws_ids, workspaces[i], &B->kw, &whot);
 
-			if (B->c == BATCH_IDS) {
+			if (u == PWS__NONE || w == PWS__NONE) {
+				rc = pws__miss_code(actors[i], workspaces[i], NULL);
+			} else {
 				int d;
 
-				rc = batch_finish(m, B, i, actors, actions, workspaces, &d);
+				if (!((uhot & whot) & PWS__HOT_SET)) { /* GCOVR_EXCL_BR_LINE: as in check_ws */
+					uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
+					whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
+				}
+				d = pws__decide_ws(m, w | (uint64_t)u << 32, B->hx, uhot, whot, actions[i]);
 				a = pws__dw_allowed(d);
 				r = pws__dw_rule(d);
-			} else {
-				/* an element, a bad action, a malformed id: the same
-				 * resolve and decision as pws_check's, so the same answer
-				 * (its outputs are separate words: the common path
-				 * stores nothing to the stack for them) */
-				int da = 0, dr = PWS_RULE_NONE;
-
-				rc = check_one(m, &da, &dr, actors[i], actions[i], workspaces[i],
-				               elements ? elements[i] : NULL);
-				a = da;
-				r = dr;
+				rc = PWS_OK;
 			}
-			allowed[i] = a;
-			rp[i & rmask] = r;
-			cp[i & cmask] = rc;
+		} else {
+			int da = 0, dr = PWS_RULE_NONE;
+
+			rc = check_one(m, &da, &dr, actors[i], actions[i], workspaces[i],
+			               elements ? elements[i] : NULL);
+			a = da;
+			r = dr;
 		}
+		allowed[i] = a;
+		if (rules)
+			rules[i] = r;
+		if (codes)
+			codes[i] = rc;
 	}
 	pws__read_leave(p, slot);
 	return PWS_OK;
