@@ -443,7 +443,6 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 	int a = actions[j];
 	const char *actor = actors[j], *ws = workspaces[j];
 
-	B->c = BATCH_ONE;
 	if (!(elements && elements[j]) && actor && ws &&
 	    (unsigned)a - 1u < (unsigned)PWS_ACT_COUNT - 1u) {
 		B->ka = pws__skey_of(&m->user_ids, actor);
@@ -455,8 +454,10 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
 			batch_prefetch_memb(&m->member_of, B->hx);
 			B->c = BATCH_IDS;
+			return;
 		}
 	}
+	B->c = BATCH_ONE;
 }
 
 PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, int *codes,
