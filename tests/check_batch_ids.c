@@ -134,12 +134,87 @@ START_TEST(batch_ids_ending_at_an_unreadable_page_agree_with_check)
 }
 END_TEST
 
+/* The items a batch leaves to pws_check's single path (an element, a bad
+ * action, a NULL or empty id) and the items it looks up, mixed in batches
+ * of every length around the pipeline's depth: each item's answer lands
+ * at its own index, whether rules and codes are asked for or not, and
+ * nothing is written past the batch. */
+enum { BM_MAX = 23 };
+
+static void mixed_item(unsigned k, const char **actor, int *action, const char **ws,
+                       const char **el, char (*ids)[64])
+{
+	static const int bad[] = {0, PWS_ACT_COUNT, -1};
+
+	*actor = ids[k % (BI_USERS + 2)]; /* members, non-members, unknown */
+	*action = PWS_ACT_VIEW + (int)(k % 5);
+	*ws = k % 3 ? "w1" : "w2";
+	*el = NULL;
+	switch (k % 11) {
+	case 2: *el = "e1"; break;                      /* an element of w1 */
+	case 4: *el = "e1"; *ws = NULL; break;          /* the element alone */
+	case 5: *action = bad[(k / 11) % 3]; break;
+	case 7: *actor = k % 2 ? NULL : ""; break;
+	case 9: *ws = k % 2 ? NULL : ""; break;
+	default: break;
+	}
+}
+
+START_TEST(batch_ids_single_path_items_keep_their_place)
+{
+	static char ids[BI_USERS + 2][64];
+	const char *A[BM_MAX], *W[BM_MAX], *E[BM_MAX];
+	int acts[BM_MAX], allowed[BM_MAX + 1], rules[BM_MAX + 1], codes[BM_MAX + 1];
+	pws_policy *p = world();
+	unsigned k, n, form, off, single = 0, decided = 0;
+
+	OK(pws_element_add(p, "pm", "w1", "e1", PWS_EL_COLLECTION, 1, NULL, RES));
+	for (k = 0; k < BI_USERS + 2; k++)
+		user_id(ids[k], sizeof ids[k], k);
+	for (n = 0; n <= BM_MAX; n++)
+		for (off = 0; off < 11; off += 3)
+			for (form = 0; form < 8; form++) {
+				int *ru = form & 1 ? NULL : rules, *co = form & 2 ? NULL : codes;
+				int with_el = !(form & 4);
+
+				for (k = 0; k < n; k++)
+					mixed_item(k + off, &A[k], &acts[k], &W[k], &E[k], ids);
+				for (k = 0; k <= BM_MAX; k++)
+					allowed[k] = rules[k] = codes[k] = -99;
+				OK(pws_check_batch(p, allowed, ru, co, n, A, acts, W, with_el ? E : NULL));
+				for (k = 0; k < n; k++) {
+					const char *el = with_el ? E[k] : NULL;
+					int a = -1, r = -1, rc = pws_check(p, &a, &r, A[k], acts[k], W[k], el);
+
+					ck_assert_msg(allowed[k] == a && (!ru || rules[k] == r) &&
+					                  (!co || codes[k] == rc),
+					              "n %u form %u item %u: batch %d %d %d, pws_check %d %d %d",
+					              n, form, k, codes[k], allowed[k], rules[k], rc, a, r);
+					single += el || !A[k] || !W[k] || !A[k][0] || !W[k][0] ||
+					          acts[k] <= 0 || acts[k] >= PWS_ACT_COUNT;
+					decided += rc == PWS_OK && a;
+				}
+				/* nothing past the batch; an array not passed, untouched */
+				for (k = n; k <= BM_MAX; k++)
+					ck_assert(allowed[k] == -99 && rules[k] == -99 && codes[k] == -99);
+				for (k = 0; k < n; k++) {
+					ck_assert(ru || rules[k] == -99);
+					ck_assert(co || codes[k] == -99);
+				}
+			}
+	ck_assert_uint_gt(single, 1000);
+	ck_assert_uint_gt(decided, 1000);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_batch_ids_suite(void)
 {
 	Suite *s = suite_create("batch_ids");
 	TCase *tc = tcase_create("batch_ids");
 
 	tcase_add_test(tc, batch_ids_ending_at_an_unreadable_page_agree_with_check);
+	tcase_add_test(tc, batch_ids_single_path_items_keep_their_place);
 	suite_add_tcase(s, tc);
 	return s;
 }
