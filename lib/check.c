@@ -414,9 +414,12 @@ static PWS__ALWAYS_INLINE void batch_prefetch_id(const char *id)
 static PWS__ALWAYS_INLINE void batch_prefetch_next_cell(const pws__smap *map,
                                                         const pws__skey *k)
 {
-	uint32_t j = ((uint32_t)k->hash + 2u) & map->mask;
+	/* the line after the home cell's: two cells on, or one where the
+	 * cells are of 64 bytes (a map of UUIDs, tails in the cells) */
+	unsigned sh = map->shift;
+	uint32_t j = ((uint32_t)k->hash + (64u >> sh)) & map->mask;
 
-	__builtin_prefetch((const void *)((uintptr_t)map->cells + ((uintptr_t)j << 5)));
+	__builtin_prefetch((const void *)((uintptr_t)map->cells + ((uintptr_t)j << sh)));
 }
 
 /* Starts loading a membership slot's line and the next: a pair with no
