@@ -295,6 +295,14 @@ END_TEST
  * rollback (pws__smap_del through atom_str), and after a state image
  * replaces the model (a struct copy: pws__model_bind) addresses are still
  * found and refused as duplicates. */
+/* Puts key (room reserved first) with value v and its payload. */
+static void put_with_payload(const pws__mem *mem, pws__smap *m, const char *key, uint32_t v)
+{
+	ck_assert_int_eq(pws__smap_reserve(mem, m, 1), PWS_OK);
+	pws__smap_put(m, key, v);
+	pws__smap_set_aux(m, key, payload_of(v));
+}
+
 /* A wide map that keeps tails chooses its cells at each growth by the
  * keys it then holds: 32 bytes (tails apart, never touched by short
  * keys) while most are short, 64 (the tail in the slot's line) once most
@@ -316,9 +324,7 @@ START_TEST(smap_wide_cells_follow_the_keys_at_growth)
 	pws__smap_inline_aux(&m);
 	for (i = 0; i < n_short; i++) {
 		snprintf(ids[i], sizeof ids[i], "s%u", i);
-		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
-		pws__smap_put(&m, ids[i], i);
-		pws__smap_set_aux(&m, ids[i], payload_of(i));
+		put_with_payload(&mem, &m, ids[i], i);
 	}
 	ck_assert_uint_eq(m.shift, 5);
 	ck_assert_uint_eq(m.tshift, 5);
@@ -331,9 +337,7 @@ START_TEST(smap_wide_cells_follow_the_keys_at_growth)
 	}
 	for (i = n_short; i < n_short + n_long; i++) {
 		snprintf(ids[i], sizeof ids[i], "0b5e%04x-7c1d-4e2f-9a3b-%012u", i, i * 7919u);
-		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
-		pws__smap_put(&m, ids[i], i);
-		pws__smap_set_aux(&m, ids[i], payload_of(i));
+		put_with_payload(&mem, &m, ids[i], i);
 	}
 	ck_assert_uint_eq(m.shift, 6);
 	ck_assert_uint_eq(m.tshift, 6);
@@ -360,9 +364,7 @@ START_TEST(smap_wide_cells_follow_the_keys_at_growth)
 	ck_assert_uint_eq(m.n_long, 0);
 	for (i = n_short + n_long; i < n_short + n_long + n_more; i++) {
 		snprintf(ids[i], sizeof ids[i], "t%u", i);
-		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
-		pws__smap_put(&m, ids[i], i);
-		pws__smap_set_aux(&m, ids[i], payload_of(i));
+		put_with_payload(&mem, &m, ids[i], i);
 	}
 	ck_assert_uint_eq(m.tshift, 5);
 	ck_assert_uint_eq(m.shift, 5);
