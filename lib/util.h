@@ -146,27 +146,17 @@ static PWS__ALWAYS_INLINE void pws__key_words(const unsigned char *p, size_t n, 
 	}
 }
 
-/* pws__khash, also giving the key's first 8 bytes zero-padded (the head
- * of pws__skey) from the same loads, so that a lookup reads its key once. */
-static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, uint64_t seed,
-                                                   uint64_t *head)
+/* The hash of a key of more than 16 bytes, and its first 8 bytes (the
+ * head of pws__skey) from the same loads: 16 bytes a round, the seed
+ * carried, then the last 16. */
+static PWS__ALWAYS_INLINE uint64_t pws__khash_long(const unsigned char *p, size_t n,
+                                                   uint64_t seed, uint64_t *head)
 {
-	const unsigned char *p = key;
-	uint64_t a, b;
 	unsigned __int128 r;
+	uint64_t a, b;
 	size_t i = n;
 
-	if (n <= 16) {
-		pws__key_words(p, n, &a, &b);
-		*head = a;
-		return pws__khash16(a, b, n, seed);
-	}
-	if (PWS__LE) {
-		*head = pws__rd8(p);
-	} else {
-		*head = 0;
-		memcpy(head, key, 8);
-	}
+	*head = pws__rd8(p);
 	do {
 		seed = pws__mum(pws__rd8(p) ^ PWS__K1, pws__rd8(p + 8) ^ seed);
 		p += 16;
@@ -176,6 +166,20 @@ static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, ui
 	b = pws__rd8(p + i - 8);
 	r = (unsigned __int128)(a ^ PWS__K1) * (b ^ seed);
 	return pws__mum((uint64_t)r ^ PWS__K0 ^ n, (uint64_t)(r >> 64) ^ PWS__K1);
+}
+
+/* pws__khash, also giving the key's first 8 bytes zero-padded (the head
+ * of pws__skey) from the same loads, so that a lookup reads its key once. */
+static PWS__ALWAYS_INLINE uint64_t pws__khash_head(const void *key, size_t n, uint64_t seed,
+                                                   uint64_t *head)
+{
+	uint64_t lo, hi;
+
+	if (n > 16)
+		return pws__khash_long(key, n, seed, head);
+	pws__key_words(key, n, &lo, &hi);
+	*head = lo;
+	return pws__khash16(lo, hi, n, seed);
 }
 
 static inline uint64_t pws__khash(const void *key, size_t n, uint64_t seed)
@@ -377,7 +381,7 @@ static PWS__ALWAYS_INLINE pws__skey pws__skey_blocks(const pws__smap *map, const
 	n = ends ? (size_t)__builtin_ctz(ends) : 32 - off + strlen((const char *)(blk + 2));
 	k.len = n;
 	if (n > 16) {
-		k.hash = pws__khash_head(key, n, map->seed, &k.head);
+		k.hash = pws__khash_long((const unsigned char *)key, n, map->seed, &k.head);
 		return k;
 	}
 	_mm_store_si128((__m128i *)(void *)w, b0);
