@@ -323,44 +323,54 @@ static inline void acur_get(acur *c, const pws_iter *it)
 
 static uint64_t str_prefix(const char *s);
 
-/* s through it_intern (the cursor handed back and taken again), with its
- * sort prefix in *pre when pre is not NULL. */
-static uint64_t acur_intern(pws_iter *it, acur *c, const char *s, uint64_t *pre)
+/* s through it_intern at arena length len, with its sort prefix in *pre
+ * when pre is not NULL. Out of line and without the cursor's address:
+ * a cursor whose address escapes lives in memory, and every store
+ * through a char pointer makes the compiler read it back. */
+static __attribute__((noinline)) uint64_t arena_intern(pws_iter *it, size_t len, const char *s,
+                                                       uint64_t *pre)
 {
-	uint64_t off;
-
-	it->alen = c->len;
-	off = it_intern(it, s);
-	acur_get(c, it);
+	it->alen = len;
 	if (pre)
 		*pre = str_prefix(s);
+	return it_intern(it, s);
+}
+
+/* The same for a cursor's copy: the cursor handed back and taken again. */
+static inline uint64_t acur_intern(pws_iter *it, acur *c, const char *s, uint64_t *pre)
+{
+	uint64_t off = arena_intern(it, c->len, s, pre);
+
+	acur_get(c, it);
 	return off;
 }
 
 #if PWS__SKEY_BLOCKS
-/* Copies s (NUL included) to the arena's end; its arena offset (0 for "",
- * and after an allocation failure); when pre is not NULL, its sort
- * prefix (str_prefix) in *pre. */
+/* Copies s (NUL included) to the arena's end; its arena offset (0 after
+ * an allocation failure); when pre is not NULL, its sort prefix
+ * (str_prefix) in *pre. */
 static inline uint64_t acur_copy(pws_iter *it, acur *c, const char *s, uint64_t *pre)
 {
 	unsigned o = (unsigned)((uintptr_t)s & 15);
 	const __m128i *blk = (const __m128i *)(const void *)(s - o);
 	__m128i z = _mm_setzero_si128(), b = _mm_load_si128(blk);
 	uint32_t e = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, z)) >> o;
-	unsigned char w[32] __attribute__((aligned(16)));
 	char *dst = c->a + c->len;
-	size_t room = c->cap - c->len, k, n;
+	size_t room = c->cap - c->len, k = 0, n;
+	unsigned __int128 x;
 	uint64_t v;
 
 	if (room < COPY_ROOM)
 		return acur_intern(it, c, s, pre);
-	/* the block's bytes from s on, then zeros: 16 bytes at dst */
-	_mm_store_si128((__m128i *)(void *)w, b);
-	_mm_store_si128((__m128i *)(void *)(w + 16), z);
-	_mm_storeu_si128((__m128i *)(void *)dst, _mm_loadu_si128((const __m128i *)(void *)(w + o)));
-	if (e) {
-		k = 0;
-	} else {
+	/* the block's bytes from s on, shifted in registers (through a
+	 * buffer on the stack, the load of 16 bytes at s's offset in it
+	 * could not be forwarded from the stores: ~20 cycles a string) */
+	x = (unsigned __int128)(uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(b, b)) << 64 |
+	    (uint64_t)_mm_cvtsi128_si64(b);
+	x >>= 8 * o;
+	memcpy(dst, &x, 16);
+	v = (uint64_t)x;
+	if (!e) {
 		/* each further block goes where its bytes belong, up to the
 		 * one that holds the NUL; a string longer than the room goes
 		 * through it_intern */
@@ -368,6 +378,8 @@ static inline uint64_t acur_copy(pws_iter *it, acur *c, const char *s, uint64_t 
 			if (k + 16 > room)
 				return acur_intern(it, c, s, pre);
 			b = _mm_load_si128(++blk);
+			if (k < 8) /* the first further block holds some of the first 8 bytes */
+				v |= (uint64_t)_mm_cvtsi128_si64(b) << (8 * k);
 			_mm_storeu_si128((__m128i *)(void *)(dst + k), b);
 			e = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, z));
 			if (e)
@@ -376,16 +388,12 @@ static inline uint64_t acur_copy(pws_iter *it, acur *c, const char *s, uint64_t 
 	}
 	n = k + (size_t)__builtin_ctz(e);
 	if (pre) {
-		/* dst holds 16 written bytes: the first 8, the NUL and what
-		 * follows it cleared */
-		memcpy(&v, dst, 8);
+		/* the first 8 bytes, the NUL and what follows it cleared */
 		if (n < 8)
 			v &= pws__key_keep[n][0]; /* util.h's masks of bytes 0..n-1 */
 		*pre = __builtin_bswap64(v);
 	}
-	if (!n)
-		return 0; /* offset 0 is the shared "" */
-	c->len += n + 1;
+	c->len += n + 1; /* "" too gets a NUL of its own: no test for it */
 	return (uint64_t)(dst - c->a);
 }
 #else
