@@ -295,58 +295,273 @@ enum { MS_ID, MS_EMAIL, MS_ROLE, MS_LEAD, MS_EXT, MS_ORG, MS_SUSP, MS_N };
 
 static void it_sort_range(pws_iter *it, size_t first, size_t n, int col1, int col2);
 
-/* One member row; org_off: the arena offset of the group's organization
- * name (every row of a group has the same one). A counting membership is
- * external when its user is a partner, a suspended one always (VI7, as
- * pws__member_external). */
-static void member_row(pws_iter *it, const pws__model *m, uint32_t aux,
-                       const pws__user *U, int partner, int suspended, uint64_t org_off)
-{
-	uint64_t *r = it_row_raw(it);
+/* --- copying a member's strings ---------------------------------------------
+ * A member row copies two strings of the model (id and address). On
+ * x86-64 (PWS__SKEY_BLOCKS, util.h) they are read as pws__skey_of reads a
+ * key: by aligned 16-byte blocks, which never reach a page the string
+ * does not touch, and written by 16-byte stores that may run up to 15
+ * bytes past the copy's NUL into the arena's free room (the next copy
+ * overwrites them). No strlen and memcpy calls. Sanitized and other
+ * builds take it_intern. The arena's end is kept in a cursor while a
+ * group's rows are copied: stores through char pointers would otherwise
+ * make the compiler reload the iterator's fields after each one. */
+typedef struct acur {
+	char *a;          /* it->arena */
+	size_t len, cap;  /* it->alen, it->acap */
+} acur;
 
-	if (!r)
-		return;
-	r[MS_ID] = it_intern(it, U->id);
-	r[MS_EMAIL] = it_intern(it, pws__atom(m, U->email));
-	r[MS_ROLE] = pws__aux_role(aux);
-	r[MS_LEAD] = pws__aux_lead(aux);
-	r[MS_EXT] = (uint64_t)partner;
-	r[MS_ORG] = partner ? org_off : 0;
-	r[MS_SUSP] = (uint64_t)suspended; /* WS4, VI1 */
+/* Room a block copy must find free at the arena's end before it starts:
+ * one block, and the next one before each further block. */
+#define COPY_ROOM 32
+
+static inline void acur_get(acur *c, const pws_iter *it)
+{
+	c->a = it->arena;
+	c->len = it->alen;
+	c->cap = it->acap;
+}
+
+static uint64_t str_prefix(const char *s);
+
+/* s through it_intern at arena length len, with its sort prefix in *pre
+ * when pre is not NULL. Out of line and without the cursor's address:
+ * a cursor whose address escapes lives in memory, and every store
+ * through a char pointer makes the compiler read it back. */
+static __attribute__((noinline)) uint64_t arena_intern(pws_iter *it, size_t len, const char *s,
+                                                       uint64_t *pre)
+{
+	it->alen = len;
+	if (pre)
+		*pre = str_prefix(s);
+	return it_intern(it, s);
+}
+
+/* The same for a cursor's copy: the cursor handed back and taken again. */
+static inline uint64_t acur_intern(pws_iter *it, acur *c, const char *s, uint64_t *pre)
+{
+	uint64_t off = arena_intern(it, c->len, s, pre);
+
+	acur_get(c, it);
+	return off;
+}
+
+#if PWS__SKEY_BLOCKS
+/* Copies s (NUL included) to the arena's end; its arena offset (0 after
+ * an allocation failure); when pre is not NULL, its sort prefix
+ * (str_prefix) in *pre. */
+static inline uint64_t acur_copy(pws_iter *it, acur *c, const char *s, uint64_t *pre)
+{
+	unsigned o = (unsigned)((uintptr_t)s & 15);
+	const __m128i *blk = (const __m128i *)(const void *)(s - o);
+	__m128i z = _mm_setzero_si128(), b = _mm_load_si128(blk);
+	uint32_t e = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, z)) >> o;
+	char *dst = c->a + c->len;
+	size_t room = c->cap - c->len, k = 0, n;
+	unsigned __int128 x;
+	uint64_t v;
+
+	if (room < COPY_ROOM)
+		return acur_intern(it, c, s, pre);
+	/* the block's bytes from s on, shifted in registers (through a
+	 * buffer on the stack, the load of 16 bytes at s's offset in it
+	 * could not be forwarded from the stores: ~20 cycles a string) */
+	x = (unsigned __int128)(uint64_t)_mm_cvtsi128_si64(_mm_unpackhi_epi64(b, b)) << 64 |
+	    (uint64_t)_mm_cvtsi128_si64(b);
+	x >>= 8 * o;
+	memcpy(dst, &x, 16);
+	v = (uint64_t)x;
+	if (!e) {
+		/* each further block goes where its bytes belong, up to the
+		 * one that holds the NUL; a string longer than the room goes
+		 * through it_intern */
+		for (k = 16 - o;; k += 16) {
+			if (k + 16 > room)
+				return acur_intern(it, c, s, pre);
+			b = _mm_load_si128(++blk);
+			if (k < 8) /* the first further block holds some of the first 8 bytes */
+				v |= (uint64_t)_mm_cvtsi128_si64(b) << (8 * k);
+			_mm_storeu_si128((__m128i *)(void *)(dst + k), b);
+			e = (uint32_t)_mm_movemask_epi8(_mm_cmpeq_epi8(b, z));
+			if (e)
+				break;
+		}
+	}
+	n = k + (size_t)__builtin_ctz(e);
+	if (pre) {
+		/* the first 8 bytes, the NUL and what follows it cleared */
+		if (n < 8)
+			v &= pws__key_keep[n][0]; /* util.h's masks of bytes 0..n-1 */
+		*pre = __builtin_bswap64(v);
+	}
+	c->len += n + 1; /* "" too gets a NUL of its own: no test for it */
+	return (uint64_t)(dst - c->a);
+}
+#else
+static inline uint64_t acur_copy(pws_iter *it, acur *c, const char *s, uint64_t *pre)
+{
+	return acur_intern(it, c, s, pre);
+}
+#endif
+
+
+/* A member row to be: its strings' offsets (copied already), its group
+ * entry (user, role, lead) and how the row lists it. Rows are sorted by
+ * small keys (mkey) naming them, then written once in their final
+ * order. */
+typedef struct mrow {
+	uint64_t id, email;  /* arena offsets */
+	uint32_t e;          /* the group's entry (pws__ge_*) */
+	uint32_t how;        /* MK_* */
+} mrow;
+
+enum { MK_PARTNER = 1, MK_SUSPENDED = 2 };
+
+/* A row's sort key: the first 8 bytes of its id (the order of strcmp on
+ * them, as sort_key's) and the row's index in the group's mrow array. */
+typedef struct mkey {
+	uint64_t pre;
+	uint64_t row;
+} mkey;
+
+/* Groups up to this many rows are sorted in buffers on the stack (3.5
+ * KiB): most are; member_rows lends bigger ones a buffer
+ * (MROW_BYTES a member). Up to MKEY_INS rows are sorted by insertion
+ * alone. */
+#define MKEY_STACK 64
+#define MKEY_INS 16
+#define MROW_BYTES (2 * sizeof(mkey) + sizeof(mrow))
+
+/* Equal first 8 bytes: ids are unique, so both go on (a NUL in the
+ * prefix would make them equal). Out of line: rare, and inlined its
+ * address arithmetic was computed ahead of every comparison. */
+static __attribute__((noinline)) int mkey_tie(const pws_iter *it, const mrow *rs, const mkey *a,
+                                              const mkey *b)
+{
+	return strcmp(it->arena + rs[a->row].id + 8, it->arena + rs[b->row].id + 8) < 0;
+}
+
+static inline int mkey_before(const pws_iter *it, const mrow *rs, const mkey *a, const mkey *b)
+{
+	if (__builtin_expect(a->pre != b->pre, 1))
+		return a->pre < b->pre;
+	return mkey_tie(it, rs, a, b);
+}
+
+static void mkey_insertion(const pws_iter *it, const mrow *rs, mkey *a, size_t lo, size_t hi)
+{
+	size_t i, j;
+
+	for (i = lo + 1; i < hi; i++) {
+		mkey x = a[i];
+
+		for (j = i; j > lo && mkey_before(it, rs, &x, &a[j - 1]); j--)
+			a[j] = a[j - 1];
+		a[j] = x;
+	}
+}
+
+/* Sorts a[0..n) by id, b[0..n) a buffer: by insertion up to MKEY_INS
+ * rows, else runs of 8 by insertion, then bottom-up merges; the sorted
+ * keys, in a or in b. */
+static mkey *mkey_sort(const pws_iter *it, const mrow *rs, mkey *a, mkey *b, size_t n)
+{
+	size_t w, i, j, k, lo, mid, hi;
+	mkey *t;
+
+	if (n <= MKEY_INS) {
+		mkey_insertion(it, rs, a, 0, n);
+		return a;
+	}
+	for (lo = 0; lo < n; lo += 8)
+		mkey_insertion(it, rs, a, lo, lo + 8 < n ? lo + 8 : n);
+	for (w = 8; w < n; w *= 2) {
+		for (lo = 0; lo < n; lo += 2 * w) {
+			mid = lo + w < n ? lo + w : n;
+			hi = lo + 2 * w < n ? lo + 2 * w : n;
+			for (i = lo, j = mid, k = lo; k < hi; k++)
+				b[k] = (i < mid && (j >= hi || !mkey_before(it, rs, &a[j], &a[i])))
+				               ? a[i++] : a[j++];
+		}
+		t = a;
+		a = b;
+		b = t;
+	}
+	return a;
 }
 
 /* The rows of one group, sorted by user id: its counting members, and its
  * suspended ones when the viewer is on the publisher side (VI1). The
  * group's workspace and organization are the same for every row, so
  * whether a membership counts is decided from the user's record alone
- * (pws__member_counts, as pws__member_effective). */
+ * (pws__member_counts, as pws__member_effective). A counting membership
+ * is external when its user is a partner, a suspended one always (VI7,
+ * as pws__member_external). buf: MROW_BYTES for each member when the
+ * group has more than MKEY_STACK (member_rows lends it), else NULL. */
 static void group_rows(pws_iter *it, const pws__model *m, uint32_t w, uint32_t g,
-                       int with_suspended)
+                       int with_suspended, mkey *buf)
 {
 	const pws__group *G = GROUP(m, g);
 	const pws__ws *W = WS(m, w);
-	uint64_t org_off = 0;
-	size_t first = it->rows;
-	uint32_t k;
+	const uint32_t *v = G->list.v, wteam = W->team, key = G->key;
+	mkey sa[MKEY_STACK], sb[MKEY_STACK], *a = sa, *b = sb;
+	mrow srs[MKEY_STACK], *rs = srs;
+	uint64_t org_off = 0, *r;
+	uint32_t k, n = 0, ng = G->list.n, team = key == PWS__GRP_TEAM;
+	acur c;
 
-	it_reserve(it, G->list.n, (size_t)G->list.n * 40);
-	/* a team member is never external; a partner group's name is interned
-	 * once for all its rows */
-	if (G->key != PWS__GRP_TEAM && G->list.n)
-		org_off = it_intern(it, org_name(m, w, G->key));
-	for (k = 0; k < G->list.n; k++) {
-		/* role and lead come with the entry (pws__ge_*): no probe of
-		 * the membership's slot */
-		const pws__user *U = USER(m, pws__ge_user(G->list.v[k]));
-		uint32_t aux = pws__ge_aux(G->list.v[k]);
-
-		if (pws__member_counts(U, W, G->key))
-			member_row(it, m, aux, U, U->team != W->team, 0, org_off);
-		else if (with_suspended && G->key != PWS__GRP_TEAM) /* pws__member_suspended */
-			member_row(it, m, aux, U, 1, 1, org_off);
+	if (!ng)
+		return;
+	if (ng > MKEY_STACK) {
+		a = buf;
+		b = a + ng;
+		rs = (mrow *)(void *)(b + ng);
 	}
+	it_reserve(it, ng, (size_t)ng * 40 + COPY_ROOM);
+	if (it->oom)
+		return;
+	/* a team member is never external; a partner group's name is
+	 * interned once for all its rows */
+	if (!team)
+		org_off = it_intern(it, org_name(m, w, key));
+	acur_get(&c, it);
+	/* role and lead come with the entry (pws__ge_*): no probe of the
+	 * membership's slot; the strings are copied in list order, the rows
+	 * written in id order */
+	for (k = 0; k < ng; k++) {
+		const pws__user *U = USER(m, pws__ge_user(v[k]));
+		uint32_t how;
+
+		if (pws__member_counts(U, W, key))
+			how = U->team != wteam ? MK_PARTNER : 0;
+		else if (with_suspended && !team) /* pws__member_suspended */
+			how = MK_PARTNER | MK_SUSPENDED;
+		else
+			continue;
+		rs[n].id = acur_copy(it, &c, U->id, &a[n].pre);
+		rs[n].email = acur_copy(it, &c, pws__atom(m, U->email), NULL);
+		rs[n].e = v[k];
+		rs[n].how = how;
+		a[n].row = n;
+		n++;
+	}
+	it->alen = c.len;
+	if (it->oom)
+		return;
 	/* member listings come group by group (VI1); within a group, by id */
-	it_sort_range(it, first, it->rows - first, PWS_COL_ID, 0);
+	a = mkey_sort(it, rs, a, b, n);
+	r = it->cells + it->rows * MS_N;
+	for (k = 0; k < n; k++, r += MS_N) {
+		const mrow *x = &rs[a[k].row];
+
+		r[MS_ID] = x->id;
+		r[MS_EMAIL] = x->email;
+		r[MS_ROLE] = pws__aux_role(pws__ge_aux(x->e));
+		r[MS_LEAD] = pws__aux_lead(pws__ge_aux(x->e));
+		r[MS_EXT] = x->how & MK_PARTNER;
+		r[MS_ORG] = x->how & MK_PARTNER ? org_off : 0;
+		r[MS_SUSP] = x->how >> 1; /* WS4, VI1 */
+	}
+	it->rows += n;
 }
 
 /* The members visible to a viewer whose sight is limited to the team
@@ -356,26 +571,39 @@ static void member_rows(pws_iter *it, const pws__model *m, uint32_t w, int all, 
                         int with_suspended)
 {
 	const pws__ws *W = WS(m, w);
-	uint32_t i, g;
+	uint32_t i, n, gs[2], big = 0;
+	size_t rows = 0;
+	mkey *buf = NULL;
 
 	if (all) {
-		size_t rows = 0;
-
-		/* room for every row at once: growing the iterator group by
-		 * group copied it again at each doubling */
-		for (i = 0; i < W->groups.n; i++)
-			rows += GROUP(m, W->groups.v[i])->list.n;
-		it_reserve(it, rows, rows * 40);
-		for (i = 0; i < W->groups.n; i++)
-			group_rows(it, m, w, W->groups.v[i], with_suspended);
-		return;
+		n = W->groups.n;
+	} else {
+		n = 0;
+		gs[0] = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM));
+		if (gs[0] != PWS__NONE)
+			n++;
+		gs[n] = pws__umap_get(&m->group_of, pws__pair(w, org));
+		if (gs[n] != PWS__NONE && org != PWS__GRP_TEAM)
+			n++;
 	}
-	g = pws__umap_get(&m->group_of, pws__pair(w, PWS__GRP_TEAM));
-	if (g != PWS__NONE)
-		group_rows(it, m, w, g, with_suspended);
-	g = pws__umap_get(&m->group_of, pws__pair(w, org));
-	if (g != PWS__NONE && org != PWS__GRP_TEAM)
-		group_rows(it, m, w, g, with_suspended);
+	/* room for every row at once (growing the iterator group by group
+	 * copied it again at each doubling), and one sort buffer for the
+	 * groups too big for the stack */
+	for (i = 0; i < n; i++) {
+		uint32_t gn = GROUP(m, all ? W->groups.v[i] : gs[i])->list.n;
+
+		rows += gn;
+		big = gn > big ? gn : big;
+	}
+	it_reserve(it, rows, rows * 40 + COPY_ROOM);
+	if (big > MKEY_STACK) {
+		buf = pws__malloc(&it->mem, (size_t)big * MROW_BYTES);
+		if (!buf)
+			it->oom = 1;
+	}
+	for (i = 0; i < n && !it->oom; i++)
+		group_rows(it, m, w, all ? W->groups.v[i] : gs[i], with_suspended, buf);
+	pws__free(&it->mem, buf);
 }
 
 PWS_EXTERN int pws_list_members(pws_iter **out, const pws_policy *p, const char *viewer,

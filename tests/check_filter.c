@@ -403,6 +403,71 @@ START_TEST(VI1_members_sorted_by_id_with_long_shared_prefixes)
 }
 END_TEST
 
+/* A big group (more rows than the listing sorts on the stack), joined in
+ * a scrambled order, with ids of 1 to 200 bytes (longer than the room a
+ * listing reserves for a row's strings, so some are copied by the slow
+ * path) and ids sharing their first 8 bytes: every row once, in strcmp
+ * order, with its own address and role. */
+START_TEST(VI1_big_group_with_long_ids_sorted_with_its_own_columns)
+{
+	enum { N = 150 };
+	pws_policy *p = world6();
+	char ids[N][208], em[64];
+	const char *prev = NULL;
+	pws_iter *it;
+	size_t i, k, seen = 0;
+	unsigned x = 12345;
+
+	for (i = 0; i < N; i++) {
+		size_t len = 1 + (i * 37) % 200;
+
+		/* a prefix shared by every third id; the rest from the index */
+		snprintf(ids[i], sizeof ids[i], "%s%03zu", i % 3 ? "" : "samepref", i);
+		for (k = strlen(ids[i]); k < len; k++)
+			ids[i][k] = (char)('a' + (i + k) % 26);
+		if (k == len)
+			ids[i][k] = '\0'; /* padded: else the snprintf's NUL stands */
+	}
+	for (i = 0; i < N; i++) { /* a scrambled joining order */
+		size_t j = (x = x * 1103515245u + 12345u) % N;
+		char t[208];
+
+		memcpy(t, ids[i], sizeof t);
+		memcpy(ids[i], ids[j], sizeof t);
+		memcpy(ids[j], t, sizeof t);
+	}
+	for (i = 0; i < N; i++) {
+		snprintf(em, sizeof em, "u%zu@pub.com", i);
+		OK(pws_user_add(p, ids[i], em, "pub", PWS_TEAM_MEMBER, 0, RES));
+		join(p, "pm", "pw", ids[i], em, PWS_INVITE_MEMBER,
+		     i % 3 == 1 ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER, 0);
+	}
+	OK(pws_list_members(&it, p, "pm", "pw"));
+	while (pws_iter_next(it) == PWS_OK) {
+		const char *id = pws_iter_str(it, PWS_COL_ID);
+
+		if (pws_iter_int(it, PWS_COL_EXTERNAL))
+			continue; /* the partner groups: other tests */
+		if (prev)
+			CHK(strcmp(prev, id) < 0, "'%s' listed before '%s'", prev, id);
+		prev = id;
+		for (i = 0; i < N && strcmp(ids[i], id) != 0; i++)
+			;
+		if (i == N)
+			continue; /* the world's own team members */
+		seen++;
+		snprintf(em, sizeof em, "u%zu@pub.com", i);
+		ck_assert_str_eq(pws_iter_str(it, PWS_COL_EMAIL), em);
+		EQ(pws_iter_int(it, PWS_COL_ROLE), i % 3 == 1 ? PWS_ROLE_EDITOR : PWS_ROLE_VIEWER);
+		EQ(pws_iter_int(it, PWS_COL_SUSPENDED), 0);
+		ck_assert_str_eq(pws_iter_str(it, PWS_COL_ORG), "");
+	}
+	EQ(seen, N);
+	pws_iter_free(it);
+	pws_policy_free(p);
+}
+END_TEST
+
 START_TEST(VI1_non_member_gets_denied)
 {
 	pws_policy *p = world6();
@@ -2650,6 +2715,7 @@ Suite *pws_filter_suite(void)
 	tcase_add_test(tc, VI1_publisher_member_sees_every_member_grouped);
 	tcase_add_test(tc, VI1_members_sorted_by_id_within_group);
 	tcase_add_test(tc, VI1_members_sorted_by_id_with_long_shared_prefixes);
+	tcase_add_test(tc, VI1_big_group_with_long_ids_sorted_with_its_own_columns);
 	tcase_add_test(tc, VI1_non_member_gets_denied);
 	tcase_add_test(tc, VI2_multi_partner_sees_team_and_own_org);
 	tcase_add_test(tc, VI2_multi_replies_and_activity_hide_other_orgs);
