@@ -81,18 +81,20 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
                                        const char *actor, int action, const char *ws)
 {
 	pws__skey ka = pws__skey_of(&m->user_ids, actor), kw = pws__skey_of(&m->ws_ids, ws);
-	uint64_t hx, uhot, whot;
+	uint64_t uhot, whot;
 	uint32_t u, w;
+	pws__mhome home;
 	int d;
 
 	if (!ka.len || !kw.len)
 		return 1;
 	/* the membership slot is placed by the hashes of the two id strings:
-	 * its load starts together with the loads of the two id slots */
-	hx = pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka));
+	 * its load starts together with the loads of the two id slots, and
+	 * the probe starts from the home computed here */
+	home = pws__mtab_home_of(&m->member_of, pws__hx(pws__skey_hi(&kw), pws__skey_hi(&ka)));
 	pws__smap_prefetch_wide(&m->user_ids, &ka);
 	pws__smap_prefetch_wide(&m->ws_ids, &kw);
-	pws__mtab_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_at(&m->member_of, home);
 	u = pws__smap_get_aux_wide(&m->user_ids, actor, &ka, &uhot);
 	w = pws__smap_get_aux_wide(&m->ws_ids, ws, &kw, &whot);
 	if (u == PWS__NONE || w == PWS__NONE)
@@ -105,7 +107,7 @@ static PWS__ALWAYS_INLINE int check_ws(const pws__model *m, int *allowed, int *r
 		whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
 	}
 	/* the decision straight from the hot words and the membership slot */
-	d = pws__decide_ws(m, w | (uint64_t)u << 32, hx, uhot, whot, action);
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, home, uhot, whot, action);
 	*allowed = pws__dw_allowed(d);
 	if (rule)
 		*rule = pws__dw_rule(d);
@@ -250,9 +252,10 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	uint64_t hx = pws__hx((uint32_t)workspace, (uint32_t)actor), g = (uint64_t)p->gen + 1;
 	uint64_t uhot;
 	uint32_t u, w, packed;
+	pws__mhome home = pws__mtab_home_of(&m->member_of, hx);
 	int d;
 
-	pws__mtab_prefetch_h(&m->member_of, hx);
+	pws__mtab_prefetch_at(&m->member_of, home);
 	/* ref_index of both, their kinds known: a generation or an index
 	 * that names nothing alive is stale. The user's hot word comes from
 	 * the dense array (model.uhot: 4 bytes a user, 0 once removed), not
@@ -272,7 +275,7 @@ static PWS__ALWAYS_INLINE int check_ref_ws(const pws_policy *p, int *allowed, in
 	if (!packed)
 		return PWS_ENOTFOUND;
 	uhot = packed != PWS__UHOT32_RECORD ? pws__uhot_unpack(packed) : pws__uhot_of(USER(m, u));
-	d = pws__decide_ws(m, w | (uint64_t)u << 32, hx, uhot, pws__whot_of(WS(m, w)), action);
+	d = pws__decide_ws(m, w | (uint64_t)u << 32, home, uhot, pws__whot_of(WS(m, w)), action);
 	/* a hash that is not theirs could only have hidden the membership */
 	if ((d & PWS__DW_NOREC) && pws__member_hx(m, w, u) != hx)
 		return PWS_ENOTFOUND;
@@ -425,10 +428,10 @@ static PWS__ALWAYS_INLINE void batch_prefetch_next_cell(const pws__smap *map,
 /* Starts loading a membership slot's line and the next: a pair with no
  * membership probes ~12 slots of 12 bytes at the table's load
  * (0.78-0.92), often into the next line. */
-static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t hx)
+static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, pws__mhome home)
 {
 	if (mt->s) {
-		uintptr_t h = (uintptr_t)&mt->s[pws__mtab_home(mt, hx, mt->cap)];
+		uintptr_t h = (uintptr_t)&mt->s[home.slot];
 
 		__builtin_prefetch((const void *)h);
 		__builtin_prefetch((const void *)(h + 64));
@@ -437,9 +440,10 @@ static PWS__ALWAYS_INLINE void batch_prefetch_memb(const pws__mtab *mt, uint64_t
 
 typedef struct batch_item {
 	pws__skey ka, kw; /* the ids' passes (hashing to deciding) */
-	uint64_t hx;      /* the membership's placement input */
+	pws__mhome home;  /* the membership's home slot (pws__mtab_home_of) */
 	int c;            /* BATCH_IDS or BATCH_ONE */
-} batch_item;         /* 64 bytes */
+	uint64_t pad;     /* 64 bytes: a ring entry's place is a shift */
+} batch_item;
 
 /* Hashes item j's ids and starts loading its slots, or marks it for the
  * single path (an element, a bad action, a malformed id). */
@@ -456,11 +460,12 @@ static PWS__ALWAYS_INLINE void batch_start(const pws__model *m, batch_item *B, s
 		B->ka = pws__skey_of(&m->user_ids, actor);
 		B->kw = pws__skey_of(&m->ws_ids, ws);
 		if (B->ka.len && B->kw.len) {
-			B->hx = pws__hx(pws__skey_hi(&B->kw), pws__skey_hi(&B->ka));
+			B->home = pws__mtab_home_of(&m->member_of, pws__hx(pws__skey_hi(&B->kw),
+			                                                   pws__skey_hi(&B->ka)));
 			pws__smap_prefetch_wide(&m->user_ids, &B->ka);
 			batch_prefetch_next_cell(&m->user_ids, &B->ka);
 			pws__smap_prefetch_wide(&m->ws_ids, &B->kw);
-			batch_prefetch_memb(&m->member_of, B->hx);
+			batch_prefetch_memb(&m->member_of, B->home);
 			B->c = BATCH_IDS;
 			return;
 		}
@@ -518,7 +523,7 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 					uhot = pws__uhot_of(USER(m, u)); /* GCOVR_EXCL_LINE */
 					whot = pws__whot_of(WS(m, w));   /* GCOVR_EXCL_LINE */
 				}
-				d = pws__decide_ws(m, w | (uint64_t)u << 32, B->hx, uhot, whot, actions[i]);
+				d = pws__decide_ws(m, w | (uint64_t)u << 32, B->home, uhot, whot, actions[i]);
 				a = pws__dw_allowed(d);
 				r = pws__dw_rule(d);
 				rc = PWS_OK;
@@ -563,9 +568,10 @@ PWS_EXTERN int pws_check_batch(const pws_policy *p, int *allowed, int *rules, in
 #define BREF_ANY 2    /* an item for check_ref_any (status codes are <= 0) */
 
 typedef struct bref_item {
-	uint64_t hx;      /* the membership's placement input */
+	uint64_t hx;      /* the membership's placement input (the hash test) */
 	uint64_t wu;      /* BREF_WS: w | (uint64_t)u << 32, both in bounds */
 	int c;            /* BREF_WS, BREF_ANY, or the item's status */
+	pws__mhome home;  /* the membership's home slot (pws__mtab_home_of) */
 } bref_item;
 
 /* What every item reads of the model, read once for the batch: stores to
@@ -601,7 +607,8 @@ static PWS__ALWAYS_INLINE void bref_start(const bref_env *E, bref_item *B, pws_r
 		return;
 	}
 	B->hx = pws__hx((uint32_t)ws, (uint32_t)actor);
-	batch_prefetch_memb(&E->m->member_of, B->hx);
+	B->home = pws__mtab_home_of(&E->m->member_of, B->hx);
+	batch_prefetch_memb(&E->m->member_of, B->home);
 	u = (uint32_t)(actor >> 32) & (REF_H_INDEXES - 1);
 	w = (uint32_t)(ws >> 32) & (REF_H_INDEXES - 1);
 	if (u >= E->nu || w >= E->nw) {
@@ -632,7 +639,7 @@ static PWS__ALWAYS_INLINE void bref_finish(const bref_env *E, const bref_item *B
 		if (packed) {
 			uint64_t uhot = packed != PWS__UHOT32_RECORD ? pws__uhot_unpack(packed)
 			                                             : pws__uhot_of(USER(m, u));
-			int d = pws__decide_ws(m, B->wu, B->hx, uhot, pws__whot_of(&E->wss[w]),
+			int d = pws__decide_ws(m, B->wu, B->home, uhot, pws__whot_of(&E->wss[w]),
 			                       actions[i]);
 
 			/* a hash that is not theirs could only have hidden the membership */

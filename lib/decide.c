@@ -438,11 +438,11 @@ int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule)
 	return decide_live_v(0, c, NULL, action, el, rule);
 }
 
-int pws__decide_ws(const pws__model *m, uint64_t wu, uint64_t hx, uint64_t uhot, uint64_t whot,
-                   int action)
+int pws__decide_ws(const pws__model *m, uint64_t wu, pws__mhome home, uint64_t uhot,
+                   uint64_t whot, int action)
 {
 	uint32_t w = (uint32_t)wu, u = (uint32_t)(wu >> 32);
-	const pws__memb *s = pws__mtab_find_h(&m->member_of, w, u, hx);
+	const pws__memb *s = pws__mtab_find_at(&m->member_of, w, u, home);
 	hotv h;
 	int r, a;
 

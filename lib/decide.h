@@ -60,8 +60,8 @@ int pws__decide_live(const pws__who *c, int action, uint32_t el, int *rule);
 #define PWS__DW_RULE_SHIFT 1
 #define PWS__DW_RULE_MASK 0x7f /* PWS_RULE_COUNT <= 128 (decide.c) */
 #define PWS__DW_NOREC 0x100
-int pws__decide_ws(const pws__model *m, uint64_t wu, uint64_t hx, uint64_t uhot, uint64_t whot,
-                   int action);
+int pws__decide_ws(const pws__model *m, uint64_t wu, pws__mhome home, uint64_t uhot,
+                   uint64_t whot, int action);
 static inline int pws__dw_allowed(int d) { return d & PWS__DW_ALLOW; }
 static inline int pws__dw_rule(int d) { return (d >> PWS__DW_RULE_SHIFT) & PWS__DW_RULE_MASK; }
 

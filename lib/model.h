@@ -303,7 +303,26 @@ static PWS__ALWAYS_INLINE void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t
 	if (t->s)
 		__builtin_prefetch(&t->s[pws__mtab_home(t, hx, t->cap)]);
 }
-/* The slot of (ws, user) given its placement input hx, or NULL.
+/* The same two steps apart, for a check that probes the slot whose load
+ * it started: the home is computed once (a multiply-mix and a 128-bit
+ * multiply), kept for pws__mtab_find_at. Slot 0 for an empty table (cap
+ * 0). A type of its own, so that a placement input (a uint64_t) passed
+ * where a home is wanted does not compile. */
+typedef struct pws__mhome {
+	uint32_t slot;
+} pws__mhome;
+static inline pws__mhome pws__mtab_home_of(const pws__mtab *t, uint64_t hx)
+{
+	pws__mhome h = {pws__mtab_home(t, hx, t->cap)};
+
+	return h;
+}
+static PWS__ALWAYS_INLINE void pws__mtab_prefetch_at(const pws__mtab *t, pws__mhome home)
+{
+	if (t->s)
+		__builtin_prefetch(&t->s[home.slot]);
+}
+/* The slot of (ws, user) given its home slot (pws__mtab_home_of), or NULL.
  * Robin Hood order: a slot's distance from its home (saturated at 15) is
  * kept in its payload's top 4 bits, stored as 15 - distance so that an
  * empty slot (all ones) reads as distance 0. A key at distance d from its
@@ -311,8 +330,8 @@ static PWS__ALWAYS_INLINE void pws__mtab_prefetch_h(const pws__mtab *t, uint64_t
  * the probe for an absent key stops there (pws__mtab_reserve, mtab_put_new,
  * mtab_del keep the order by true distances; a saturated slot is only
  * "15 or more", which ends no probe of distance 15 or more). */
-static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint32_t user,
-                                          uint64_t hx)
+static inline pws__memb *pws__mtab_find_at(const pws__mtab *t, uint32_t ws, uint32_t user,
+                                           pws__mhome home)
 {
 	pws__memb *s, *end;
 	uint64_t key, sk;
@@ -328,7 +347,7 @@ static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint3
 #else
 	key = (uint64_t)user << 32 | ws;
 #endif
-	s = t->s + pws__mtab_home(t, hx, t->cap);
+	s = t->s + home.slot;
 	end = t->s + t->cap;
 	/* distances 0..15: a slot whose stored field (15 - its distance) is
 	 * above 15 - d holds a key nearer its home than d; an empty slot
@@ -363,6 +382,12 @@ static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint3
 		}
 		s++;
 	}
+}
+/* The slot of (ws, user) given its placement input hx, or NULL. */
+static inline pws__memb *pws__mtab_find_h(const pws__mtab *t, uint32_t ws, uint32_t user,
+                                          uint64_t hx)
+{
+	return pws__mtab_find_at(t, ws, user, pws__mtab_home_of(t, hx));
 }
 /* A check's lookup: any value but PWS__NONE when (ws, user) is a member,
  * with *aux its payload; else PWS__NONE and *aux = 0. */

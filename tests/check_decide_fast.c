@@ -69,7 +69,8 @@ static void fd_one(fd_world *f, const pws__who *c, uint32_t u, int action, int w
 	int a1, r1, d, a2, r2, lc = WS(m, f->w)->lc;
 
 	a1 = pws__decide_live(c, action, PWS__NONE, &r1);
-	d = pws__decide_ws(m, f->w | (uint64_t)u << 32, pws__member_hx(m, f->w, u),
+	d = pws__decide_ws(m, f->w | (uint64_t)u << 32,
+	                   pws__mtab_home_of(&m->member_of, pws__member_hx(m, f->w, u)),
 	                   pws__uhot_of(USER(m, u)), pws__whot_of(WS(m, f->w)), action);
 	a2 = pws__dw_allowed(d);
 	r2 = pws__dw_rule(d);
