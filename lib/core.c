@@ -967,7 +967,7 @@ int pws__ev_str(pws__op *op, struct pws_event *e, const char *s)
 int pws__need_team(pws__op *op, const char *id, uint32_t *t)
 {
 	/* only well-formed ids are stored: one that resolves is one */
-	*t = pws__team_find(op->m, id);
+	*t = pws__smap_get_hinted(&op->m->team_ids, id, &op->p->hint_team);
 	if (*t != PWS__NONE)
 		return PWS_OK;
 	if (!pws__valid_id(id))
@@ -975,21 +975,32 @@ int pws__need_team(pws__op *op, const char *id, uint32_t *t)
 	return pws__fail(op, PWS_ENOTFOUND, 0, "unknown team '%s'", id);
 }
 
-int pws__need_user(pws__op *op, const char *id, uint32_t *u)
+static int user_found(pws__op *op, const char *id, uint32_t u)
 {
 	/* only well-formed ids are stored: one that resolves is one */
-	*u = pws__user_find(op->m, id);
-	if (*u != PWS__NONE)
+	if (u != PWS__NONE)
 		return PWS_OK;
 	if (!pws__valid_id(id))
 		return pws__fail(op, PWS_EINVALID, 0, "user id is NULL, empty or malformed");
 	return pws__fail(op, PWS_ENOTFOUND, 0, "unknown user '%s'", id);
 }
 
+int pws__need_user(pws__op *op, const char *id, uint32_t *u)
+{
+	*u = pws__user_find(op->m, id);
+	return user_found(op, id, *u);
+}
+
+int pws__need_actor(pws__op *op, const char *id, uint32_t *u)
+{
+	*u = pws__smap_get_hinted(&op->m->user_ids, id, &op->p->hint_actor);
+	return user_found(op, id, *u);
+}
+
 int pws__need_ws(pws__op *op, const char *id, uint32_t *w)
 {
 	/* only well-formed ids are stored: one that resolves is one */
-	*w = pws__ws_find(op->m, id);
+	*w = pws__smap_get_hinted(&op->m->ws_ids, id, &op->p->hint_ws);
 	if (*w != PWS__NONE)
 		return PWS_OK;
 	if (!pws__valid_id(id))

@@ -101,6 +101,10 @@ struct pws_policy {
 	 * write lock, not state. */
 	size_t key_dom_len;  /* 0: none yet */
 	char key_dom[PWS__EMAIL_MAX + 1];
+	/* slot hints of the ids the calls resolve (pws__smap_get_hinted):
+	 * the last actor's, workspace's and team's. Hints under the write
+	 * lock, not state: any value is safe. */
+	uint32_t hint_actor, hint_ws, hint_team;
 };
 
 /* One mutating call. */
@@ -280,6 +284,9 @@ void pws__ev_free_list(const pws__mem *mem, pws__event_list *l);
 /* Resolve an id or fail the op with a clear message (EINVALID/ENOTFOUND). */
 int pws__need_team(pws__op *op, const char *id, uint32_t *t);
 int pws__need_user(pws__op *op, const char *id, uint32_t *u);
+/* need_user for a call's actor: actors come in runs (a host's admin
+ * inviting a team), so the lookup keeps a slot hint of its own. */
+int pws__need_actor(pws__op *op, const char *id, uint32_t *u);
 int pws__need_ws(pws__op *op, const char *id, uint32_t *w);
 int pws__need_el(pws__op *op, const char *id, uint32_t *e);
 /* A new id must be well formed and unused in map. */

@@ -119,7 +119,7 @@ static int norm(pws__op *op, const char *email, char out[PWS__EMAIL_MAX + 1])
 static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
 {
 	uint32_t u, w;
-	int rc = pws__need_user(op, actor, &u);
+	int rc = pws__need_actor(op, actor, &u);
 
 	if (!rc)
 		rc = pws__need_ws(op, ws, &w);

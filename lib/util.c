@@ -286,6 +286,44 @@ uint32_t pws__smap_get(const pws__smap *map, const char *key)
 	return j == PWS__NONE ? PWS__NONE : pws__smap_at(map, j)->val;
 }
 
+/* pws__smap_get_hinted's lookup, out of line: the hint's test is then a
+ * leaf function that saves no register */
+static __attribute__((noinline)) uint32_t smap_get_hint(const pws__smap *map, const char *key,
+                                                        uint32_t *hint)
+{
+	skey k = pws__skey_of(map, key);
+	uint32_t j = pws__smap_find(map, key, &k);
+
+	if (j == PWS__NONE)
+		return PWS__NONE;
+	*hint = j;
+	return pws__smap_at(map, j)->val;
+}
+
+uint32_t pws__smap_get_hinted(const pws__smap *map, const char *key, uint32_t *hint)
+{
+	if (!key || !map->cells)
+		return PWS__NONE;
+	if (*hint <= map->mask) {
+		const pws__smap_slot *s = pws__smap_at(map, *hint);
+		unsigned char hb[8];
+		size_t i;
+
+		/* a key of up to 8 bytes is its slot's head, zero-padded, under
+		 * a tag without PWS__SMAP_LONG: compared byte by byte up to the
+		 * end of either, without hashing */
+		memcpy(hb, &s->head, sizeof hb);
+		if (s->val != PWS__NONE && !(s->hash & PWS__SMAP_LONG)) {
+			for (i = 0; i < 8 && (unsigned char)key[i] == hb[i]; i++)
+				if (!hb[i])
+					return s->val;
+			if (i == 8 && !key[8])
+				return s->val;
+		}
+	}
+	return smap_get_hint(map, key, hint);
+}
+
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux)
 {
 	skey k = pws__skey_of(map, key);

@@ -594,6 +594,13 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key);
 int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
 /* Returns the value for key, or PWS__NONE. */
 uint32_t pws__smap_get(const pws__smap *map, const char *key);
+/* The same (key may be NULL: PWS__NONE) where the caller keeps a slot hint
+ * (*hint, any value): a key of up to 8 bytes that slot *hint holds is
+ * answered from that slot, without hashing (a map holds a key once, so
+ * the slot holding it is the one a lookup finds); else a lookup, and
+ * *hint becomes the slot found. For ids that come in runs (a call's
+ * actor, its workspace). */
+uint32_t pws__smap_get_hinted(const pws__smap *map, const char *key, uint32_t *hint);
 /* Inserts a key that is not present (room must be reserved). */
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);

@@ -600,6 +600,49 @@ START_TEST(umap_counted_keys_spread_under_every_seed)
 }
 END_TEST
 
+/* pws__smap_get_hinted gives pws__smap_get's answer whatever slot the
+ * hint names (every slot, empty or not, and past the table): keys of up
+ * to 8 bytes that are prefixes or extensions of a stored key by one byte,
+ * 8- and 9-byte keys, absent keys, NULL; a hint it sets names the slot of
+ * the key found. */
+START_TEST(smap_slot_hints_answer_as_the_lookup)
+{
+	static const char *extra[] = {"", "a", "ab", "abcabcab", "abcabcabc", "A50", "A5",
+	                              "A500", "zzzzzzzzz", "abcabca"};
+	pws__mem mem;
+	pws__smap m;
+	int mode = _i;
+	uint32_t i, h, nq = NK + sizeof extra / sizeof extra[0];
+
+	make_keys();
+	pws__mem_default(&mem);
+	memset(byval, 0, sizeof byval);
+	set_mode(&m, mode);
+	ck_assert_uint_eq(pws__smap_get_hinted(&m, "abc", &(uint32_t){0}), PWS__NONE); /* no slots */
+	for (i = 0; i < NK; i++) {
+		if (i % 2 && i != 57) /* the even keys and "abcabcab" */
+			continue;
+		ck_assert_int_eq(pws__smap_reserve(&mem, &m, 1), PWS_OK);
+		byval[i] = keys[i];
+		pws__smap_put(&m, keys[i], i);
+	}
+	ck_assert_uint_eq(pws__smap_get_hinted(&m, NULL, &(uint32_t){0}), PWS__NONE);
+	for (i = 0; i < nq; i++) {
+		const char *k = i < NK ? keys[i] : extra[i - NK];
+		uint32_t want = pws__smap_get(&m, k);
+
+		for (h = 0; h <= m.mask + 1; h++) {
+			uint32_t hint = h, v = pws__smap_get_hinted(&m, k, &hint);
+
+			ck_assert_msg(v == want, "key '%s', hint %u: %u, the lookup %u", k, h, v, want);
+			if (hint != h)
+				ck_assert_uint_eq(pws__smap_at(&m, hint)->val, want);
+		}
+	}
+	pws__smap_free(&mem, &m);
+}
+END_TEST
+
 Suite *pws_smap_keys_suite(void)
 {
 	Suite *s = suite_create("smap_keys");
@@ -609,6 +652,7 @@ Suite *pws_smap_keys_suite(void)
 	tcase_add_loop_test(t, smap_keys_failed_growth_changes_nothing, 0, MODES);
 	tcase_add_test(t, smap_keys_of_a_handle_held_by_their_owners);
 	tcase_add_test(t, smap_wide_cells_follow_the_keys_at_growth);
+	tcase_add_loop_test(t, smap_slot_hints_answer_as_the_lookup, 0, MODES);
 	suite_add_tcase(s, t);
 	t = tcase_create("umap");
 	tcase_set_timeout(t, 120); /* the coverage build: 2.6M puts */
