@@ -626,6 +626,33 @@ uint32_t pws__atom_intern_k(const pws__mem *mem, pws__model *m, const char *s,
 	return a;
 }
 
+/* Whether the hint names the atom of s (an atom's index below n holds its
+ * string: pws__atoms_rollback drops them from the end). */
+static int dom_hinted(const pws__model *m, const char *s)
+{
+	return m->dom_hint < m->atom_str.n &&
+	       strcmp(((const char *const *)m->atom_str.v)[m->dom_hint], s) == 0;
+}
+
+uint32_t pws__dom_find(const pws__model *m, const char *s)
+{
+	if (s && dom_hinted(m, s))
+		return m->dom_hint;
+	return pws__atom_find(m, s);
+}
+
+uint32_t pws__dom_intern(const pws__mem *mem, pws__model *m, const char *s)
+{
+	uint32_t a;
+
+	if (dom_hinted(m, s))
+		return m->dom_hint;
+	a = pws__atom_intern(mem, m, s);
+	if (a != PWS__NONE)
+		m->dom_hint = a;
+	return a;
+}
+
 uint32_t pws__atom_intern(const pws__mem *mem, pws__model *m, const char *s)
 {
 	pws__skey k = pws__skey_of(&m->atoms, s);
@@ -854,16 +881,32 @@ uint64_t pws__model_digest(const pws__model *m)
 }
 
 
+/* The group (ws, key), or PWS__NONE: the hint when it names that group
+ * (groups go only by pws__groups_rollback, from the end, and keep their
+ * ws and key: a group below n is group_of's entry for them), else
+ * group_of's answer. A workspace's members come in runs (invites and
+ * accepts of one workspace): prepare and add find the same group. */
+static uint32_t group_find(const pws__model *m, uint32_t ws, uint32_t key)
+{
+	uint32_t g = m->grp_hint;
+
+	if (g < m->groups.n && GROUP(m, g)->ws == ws && GROUP(m, g)->key == key)
+		return g;
+	return pws__umap_get(&m->group_of, pws__pair(ws, key));
+}
+
 uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uint32_t key)
 {
-	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, key));
+	uint32_t g = group_find(m, ws, key);
 	pws__group *G;
 
 	/* an organization must fit a membership slot's payload (25 bits) */
 	if (key != PWS__GRP_TEAM && key >= PWS__AUX_ORG_MAX)
 		return PWS__NONE;
-	if (g != PWS__NONE)
+	if (g != PWS__NONE) {
+		m->grp_hint = g;
 		return pws__ids_reserve(mem, &GROUP(m, g)->list, 1) ? PWS__NONE : g;
+	}
 	if (pws__vec_reserve(mem, &m->groups, sizeof(pws__group), 1) ||
 	    pws__umap_reserve(mem, &m->group_of, 1) ||
 	    pws__ids_reserve(mem, &WS(m, ws)->groups, 1))
@@ -875,6 +918,7 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
 	G->ws = ws;
 	G->key = key;
 	g = m->groups.n++;
+	m->grp_hint = g;
 	pws__umap_put(&m->group_of, pws__pair(ws, key), g);
 	/* the team group first, so listings show team members first (VI1) */
 	pws__ids_push(&WS(m, ws)->groups, g);
@@ -923,7 +967,7 @@ void pws__groups_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
  * role and lead of payload aux. */
 static void group_add(pws__model *m, uint32_t ws, uint32_t user, uint32_t org, uint32_t aux)
 {
-	uint32_t g = pws__umap_get(&m->group_of, pws__pair(ws, org));
+	uint32_t g = group_find(m, ws, org);
 	uint32_t pos = pws__ids_push(&GROUP(m, g)->list, pws__ge_make(user, aux));
 
 	if (m->member_of.gpos)

@@ -183,6 +183,12 @@ void *pws__table_realloc_flat(const pws__mem *m, void *p, size_t old, size_t siz
 typedef struct pws__model {
 	pws__smap atoms;       /* interned emails and domains -> atom index */
 	pws__vec atom_str;     /* const char * per atom */
+	/* the atom of the last domain interned (pws__dom_intern): a hint,
+	 * checked against atom_str before use (any value is safe) */
+	uint32_t dom_hint;
+	/* the group last prepared (pws__group_prepare): a hint, checked
+	 * against groups before use (any value is safe) */
+	uint32_t grp_hint;
 	/* the string arena (model.c): user and workspace ids and interned
 	 * addresses (pws__model_strdup), each costing its bytes, with no
 	 * allocator header or granule */
@@ -284,6 +290,12 @@ void pws__user_history_trim(const pws__mem *mem, pws__model *m, uint32_t u);
 uint32_t pws__ws_find(const pws__model *m, const char *id);
 uint32_t pws__el_find(const pws__model *m, const char *id);
 uint32_t pws__atom_find(const pws__model *m, const char *s);
+/* pws__atom_find and pws__atom_intern for domains (s may be NULL for
+ * find): a directory's addresses come in runs of one domain, so the atom
+ * of the last domain interned answers when its string is s (an atom's
+ * string is its key in atoms: the same answer), without hashing. */
+uint32_t pws__dom_find(const pws__model *m, const char *s);
+uint32_t pws__dom_intern(const pws__mem *mem, pws__model *m, const char *s);
 
 static inline uint64_t pws__member_hx(const pws__model *m, uint32_t ws, uint32_t user)
 {

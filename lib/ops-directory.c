@@ -373,7 +373,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	if (rc)
 		return pws__op_end(&op, rc);
 	ea = pws__atom_intern_k(op.mem, m, e, &ke);
-	da = ea == PWS__NONE ? PWS__NONE : pws__atom_intern(op.mem, m, pws__email_domain(e));
+	da = ea == PWS__NONE ? PWS__NONE : pws__dom_intern(op.mem, m, pws__email_domain(e));
 	if (da == PWS__NONE || pws__vec_reserve(op.mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__vec_reserve(op.mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(op.mem, &m->user_h, 1) || pws__smap_reserve(op.mem, &m->user_ids, 1) ||

@@ -416,6 +416,45 @@ START_TEST(RO_VI_user_index_limit_refused_in_an_image)
 }
 END_TEST
 
+/* pws__group_prepare's hint (model.grp_hint, the group last prepared)
+ * gives group_of's answer: another key of the same workspace, the hinted
+ * group rolled back and another key's group made at its index, a hint
+ * past the groups. */
+START_TEST(group_hint_answers_as_group_of)
+{
+	pws_policy *p;
+	pws__model *m;
+	uint32_t w, g5, g6, g7, n;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	OK(pws_team_add(p, "pub", "Publisher", PWS_PLAN_ENTERPRISE, 0, RES));
+	OK(pws_team_add_domain(p, "pub", "pub.com", RES));
+	OK(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, RES));
+	OK(pws_workspace_create(p, "pm", "w", "w", PWS_VIS_PARTNER, NULL, RES));
+	m = &p->m;
+	w = pws__ws_find(m, "w");
+	g5 = pws__group_prepare(&p->mem, m, w, 5);
+	g6 = pws__group_prepare(&p->mem, m, w, 6);
+	ck_assert_uint_ne(g5, g6);
+	ck_assert_uint_eq(pws__group_prepare(&p->mem, m, w, 5), g5); /* hint: g6 */
+	ck_assert_uint_eq(pws__group_prepare(&p->mem, m, w, 6), g6);
+	/* g6 rolled back; key 7's group takes its index (the hint's) */
+	n = m->groups.n;
+	pws__groups_rollback(&p->mem, m, n - 1);
+	g7 = pws__group_prepare(&p->mem, m, w, 7);
+	ck_assert_uint_eq(g7, g6);
+	ck_assert_uint_eq(GROUP(m, g7)->key, 7);
+	m->grp_hint = g7;
+	g6 = pws__group_prepare(&p->mem, m, w, 6);
+	ck_assert_uint_ne(g6, g7);
+	ck_assert_uint_eq(GROUP(m, g6)->key, 6);
+	ck_assert_uint_eq(pws__umap_get(&m->group_of, pws__pair(w, 6)), g6);
+	m->grp_hint = m->groups.n + 100;
+	ck_assert_uint_eq(pws__group_prepare(&p->mem, m, w, 5), g5);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_group_entries_suite(void)
 {
 	Suite *s = suite_create("group_entries");
@@ -427,6 +466,7 @@ Suite *pws_group_entries_suite(void)
 	tcase_add_test(tc, RO_VI_group_entries_of_a_bulk_load);
 	tcase_add_test(tc, RO_VI_group_entries_disagreement_shows);
 	tcase_add_test(tc, RO_VI_user_index_limit_refused);
+	tcase_add_test(tc, group_hint_answers_as_group_of);
 	tcase_add_test(tc, RO_VI_user_index_limit_refused_in_an_image);
 	suite_add_tcase(s, tc);
 	return s;

@@ -643,6 +643,44 @@ START_TEST(smap_slot_hints_answer_as_the_lookup)
 }
 END_TEST
 
+/* pws__dom_find / pws__dom_intern (the atom of the last domain interned,
+ * model.dom_hint) give the atom map's answers: other domains, NULL, the
+ * hinted atom rolled back and another string interned at its index, a
+ * hint past the atoms. */
+START_TEST(domain_hint_answers_as_the_atom_map)
+{
+	pws_policy *p;
+	pws__model *m;
+	uint32_t a, b, c, d, n;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	m = &p->m;
+	a = pws__dom_intern(&p->mem, m, "a.com");
+	b = pws__dom_intern(&p->mem, m, "b.com");
+	ck_assert_uint_ne(a, b);
+	ck_assert_uint_eq(pws__atom_find(m, "a.com"), a);
+	ck_assert_uint_eq(pws__dom_find(m, "a.com"), a); /* hint: b */
+	ck_assert_uint_eq(pws__dom_find(m, "b.com"), b);
+	ck_assert_uint_eq(pws__dom_intern(&p->mem, m, "a.com"), a);
+	ck_assert_uint_eq(pws__dom_find(m, "c.com"), PWS__NONE);
+	ck_assert_uint_eq(pws__dom_find(m, NULL), PWS__NONE);
+	n = m->atom_str.n;
+	c = pws__dom_intern(&p->mem, m, "c.com");
+	pws__atoms_rollback(&p->mem, m, n);
+	ck_assert_uint_eq(pws__dom_find(m, "c.com"), PWS__NONE); /* hint past the atoms */
+	d = pws__atom_intern(&p->mem, m, "d.com");
+	ck_assert_uint_eq(d, c); /* the hint's index, another string */
+	ck_assert_uint_eq(pws__dom_find(m, "c.com"), PWS__NONE);
+	ck_assert_uint_eq(pws__dom_find(m, "d.com"), d);
+	c = pws__dom_intern(&p->mem, m, "c.com");
+	ck_assert_uint_ne(c, d);
+	ck_assert_uint_eq(pws__atom_find(m, "c.com"), c);
+	m->dom_hint = m->atom_str.n + 100;
+	ck_assert_uint_eq(pws__dom_find(m, "a.com"), a);
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_smap_keys_suite(void)
 {
 	Suite *s = suite_create("smap_keys");
@@ -653,6 +691,7 @@ Suite *pws_smap_keys_suite(void)
 	tcase_add_test(t, smap_keys_of_a_handle_held_by_their_owners);
 	tcase_add_test(t, smap_wide_cells_follow_the_keys_at_growth);
 	tcase_add_loop_test(t, smap_slot_hints_answer_as_the_lookup, 0, MODES);
+	tcase_add_test(t, domain_hint_answers_as_the_atom_map);
 	suite_add_tcase(s, t);
 	t = tcase_create("umap");
 	tcase_set_timeout(t, 120); /* the coverage build: 2.6M puts */
