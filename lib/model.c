@@ -64,7 +64,7 @@ static uint32_t mtab_home(const pws__model *m, const pws__memb *x, uint32_t cap)
 	return pws__mtab_home(&m->member_of, pws__member_hx(m, x->ws, x->user), cap);
 }
 
-/* A slot's distance field (pws__mtab_find_h): DMAX - min(d, DMAX). */
+/* A slot's distance field (pws__mtab_find_at): DMAX - min(d, DMAX). */
 static uint32_t mtab_dfield(uint32_t d)
 {
 	return (PWS__MTAB_DMAX - (d < PWS__MTAB_DMAX ? d : PWS__MTAB_DMAX)) << PWS__MTAB_DSHIFT;
@@ -83,7 +83,7 @@ static uint32_t mtab_dist(const pws__model *m, const pws__memb *s, uint32_t cap,
 }
 
 /* Whether occupied slot j holds a key nearer its home than d (true
- * distances: the table's order, which pws__mtab_find_h's saturated reading
+ * distances: the table's order, which pws__mtab_find_at's saturated reading
  * relies on). */
 static int mtab_nearer(const pws__model *m, const pws__memb *s, uint32_t cap, uint32_t j,
                        uint32_t d)
@@ -241,7 +241,7 @@ int pws__mtab_reserve(const pws__mem *mem, pws__model *m, uint32_t more)
 	cap = need * 50 / 39 + 16;
 	if (cap > UINT32_MAX - 1)
 		return PWS_ENOMEM;
-	/* and the sentinel after the last slot (pws__mtab_find_h). From the
+	/* and the sentinel after the last slot (pws__mtab_find_at). From the
 	 * kernel, not the heap (pws__table_alloc): glibc raises its mmap
 	 * threshold to the size of each mmapped block freed, and the table's
 	 * earlier sizes (up to 11 MiB at 1M memberships) then sent the maps'

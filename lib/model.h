@@ -102,12 +102,12 @@ typedef struct pws__memb {
 } pws__memb;
 
 /* The membership table: linear probing in Robin Hood order (see
- * pws__mtab_find_h), placed by the ids' string hashes (model.ws_h /
+ * pws__mtab_find_at), placed by the ids' string hashes (model.ws_h /
  * user_h) so that a check holding only the id strings can start the slot's
  * load before resolving them; load 0.78-0.92. */
 typedef struct pws__mtab {
 	pws__memb *s;         /* cap slots, and after them one all ones (the
-	                       * wrap sentinel of pws__mtab_find_h) */
+	                       * wrap sentinel of pws__mtab_find_at) */
 	uint32_t n, cap;
 	uint64_t seed, mul;   /* key the placement (pws__mtab_seed) */
 	pws__umap *gpos;      /* while set (a migration): pair(group, user) ->
@@ -118,7 +118,7 @@ typedef struct pws__mtab {
 #define PWS__USER_MEMB_MAX ((1u << 28) - 1u)
 
 /* A slot's distance from its home, in its payload's top bits (see
- * pws__mtab_find_h): the field holds PWS__MTAB_DMAX - min(distance, DMAX). */
+ * pws__mtab_find_at): the field holds PWS__MTAB_DMAX - min(distance, DMAX). */
 #define PWS__MTAB_DSHIFT 28
 #define PWS__MTAB_DMAX 15u
 #define PWS__MTAB_DMASK (PWS__MTAB_DMAX << PWS__MTAB_DSHIFT)
