@@ -2338,9 +2338,10 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 	}
 	/* each user's list of memberships is sized once, not grown row by row */
 	for (i = 0; !rc && i < nu; i++)
-		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n ||
-		    pws__user_list_reserve(im->mem, m, uidx[i], per_user[i]))
+		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n)
 			rc = PWS_ENOMEM;
+	if (!rc && pws__user_lists_import(im->mem, m, uidx, per_user, nu))
+		rc = PWS_ENOMEM;
 	if (!rc && (pws__mtab_reserve(im->mem, m, nrows) ||
 	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
 	            pws__umap_reserve(im->mem, &m->seen_of, n_seen)))

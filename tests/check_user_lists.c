@@ -269,7 +269,7 @@ START_TEST(user_lists_after_image_and_snapshot)
 	char ws[32], mail[48], id[32];
 	uint32_t w, k, u;
 	char *a = NULL;
-	size_t la = 0;
+	size_t la = 0, words;
 
 	tc_alloc_reset();
 	memset(&s, 0, sizeof s);
@@ -299,11 +299,18 @@ START_TEST(user_lists_after_image_and_snapshot)
 	ck_assert_int_eq(mem_store_open(&s, tc_allocator(), &q), PWS_OK);
 	region_ok(&q->m, "image");
 	same_user_lists(&p->m, &q->m, "image");
-	for (u = 0; u < q->m.users.n; u++)
-		ck_assert_msg(USER(&q->m, u)->members.n < 2 ||
-		              USER(&q->m, u)->members.cap == USER(&q->m, u)->members.n,
+	/* every list exactly its length (one item too: no growth step's
+	 * spare room), one block each in room made once (nothing dead) */
+	words = 0;
+	for (u = 0; u < q->m.users.n; u++) {
+		ck_assert_msg(USER(&q->m, u)->members.cap == USER(&q->m, u)->members.n,
 		              "image: user %u's list sized %u for %u", u, USER(&q->m, u)->members.cap,
 		              USER(&q->m, u)->members.n);
+		if (USER(&q->m, u)->members.n)
+			words += 1 + (size_t)USER(&q->m, u)->members.n;
+	}
+	ck_assert_uint_eq(q->m.ulists.top, words);
+	ck_assert_uint_eq(q->m.ulists.dead, 0);
 	ck_assert_uint_eq(pws__model_digest(&p->m), pws__model_digest(&q->m));
 	pws_policy_free(q);
 	ck_assert_int_eq(pws_snapshot_export(p, &a, &la), PWS_OK);
@@ -320,6 +327,65 @@ START_TEST(user_lists_after_image_and_snapshot)
 }
 END_TEST
 
+/* An import's lists at once (pws__user_lists_import): each list that
+ * gets items is one block of exactly its items, a user with none gets no
+ * block, the region's room is made once; the lists then grow as any
+ * other. A failed region growth changes nothing. */
+START_TEST(user_lists_import_sizes_each_list_once)
+{
+	pws_policy *p = NULL;
+	pws__model *m;
+	static const uint32_t more[4] = {3, 0, 1, 300};
+	uint32_t u[4], i;
+	size_t top0, cap0;
+	char id[32], mail[48];
+
+	tc_alloc_reset();
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	m = &p->m;
+	for (i = 0; i < 4; i++) {
+		snprintf(id, sizeof id, "im%u", i);
+		snprintf(mail, sizeof mail, "im%u@lists.example", i);
+		OK(pws_user_add(p, id, mail, NULL, 0, 0, RES));
+		u[i] = pws__user_find(m, id);
+	}
+	/* the region's first room (256 words) is too small for 300 items:
+	 * the growth fails, nothing changes */
+	top0 = m->ulists.top;
+	cap0 = m->ulists.cap;
+	tc_alloc_fail_at(1, 1);
+	ck_assert_int_eq(pws__user_lists_import(&p->mem, m, u, more, 4), PWS_ENOMEM);
+	tc_alloc_fail_at(0, 0);
+	ck_assert_uint_eq(m->ulists.top, top0);
+	ck_assert_uint_eq(m->ulists.cap, cap0);
+	for (i = 0; i < 4; i++)
+		ck_assert_uint_eq(USER(m, u[i])->members.cap, 0);
+	region_ok(m, "after a failed import");
+	OK(pws__user_lists_import(&p->mem, m, u, more, 4));
+	region_ok(m, "imported");
+	for (i = 0; i < 4; i++) {
+		ck_assert_uint_eq(USER(m, u[i])->members.cap, more[i]);
+		ck_assert_uint_eq(USER(m, u[i])->members.n, 0);
+	}
+	ck_assert_uint_eq(m->ulists.top, top0 + (1 + 3) + (1 + 1) + (1 + 300));
+	ck_assert_uint_ge(m->ulists.cap, m->ulists.top);
+	ck_assert_uint_eq(m->ulists.dead, 0);
+	for (i = 0; i < 300; i++)
+		pws__ids_push(&USER(m, u[3])->members, 1000 + i);
+	pws__ids_push(&USER(m, u[2])->members, 7);
+	/* a list sized by the import grows as any other (it moves) */
+	OK(pws__user_list_reserve(&p->mem, m, u[2], 1));
+	pws__ids_push(&USER(m, u[2])->members, 8);
+	region_ok(m, "grown after the import");
+	ck_assert_uint_eq(USER(m, u[2])->members.v[0], 7);
+	ck_assert_uint_eq(USER(m, u[2])->members.v[1], 8);
+	for (i = 0; i < 300; i++)
+		ck_assert_uint_eq(USER(m, u[3])->members.v[i], 1000 + i);
+	pws_policy_free(p);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+}
+END_TEST
+
 Suite *pws_user_lists_suite(void)
 {
 	Suite *s = suite_create("user_lists");
@@ -330,6 +396,7 @@ Suite *pws_user_lists_suite(void)
 	tcase_add_test(tc, user_lists_region_keeps_every_list_host_allocator);
 	tcase_add_test(tc, user_lists_failed_region_growth_changes_no_list);
 	tcase_add_test(tc, user_lists_after_image_and_snapshot);
+	tcase_add_test(tc, user_lists_import_sizes_each_list_once);
 	suite_add_tcase(s, tc);
 	return s;
 }
