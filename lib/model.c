@@ -1162,9 +1162,11 @@ int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, ui
 	/* (callers keep need <= PWS__USER_MEMB_MAX) */
 	if (need <= l->cap)
 		return PWS_OK;
-	/* a first block of exactly what is asked for (an import sizes each
-	 * list once); else by half, from 64 items by a quarter (a move leaves
-	 * a dead block until the next compaction) */
+	/* a first block of exactly what is asked for when it is several
+	 * items (a call's first item gets room for 4: a user joins more
+	 * workspaces; an import sizes its lists with pws__user_lists_import);
+	 * else by half, from 64 items by a quarter (a move leaves a dead
+	 * block until the next compaction) */
 	if (!cap && more > 1)
 		cap = need;
 	while (cap < need)
