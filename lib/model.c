@@ -1215,13 +1215,19 @@ int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *u
 
 		if (!more[i])
 			continue;
-		if (l->v) { /* GCOVR_EXCL_BR_LINE: an import's users are new */
-			/* GCOVR_EXCL_START: the general path, for a list that exists */
+		if (l->v) {
+			/* a list that exists (an import's users are new: not
+			 * there) grows as the calls' do */
 			if (pws__user_list_reserve(mem, m, users[i], more[i]))
 				return PWS_ENOMEM;
 			continue;
-			/* GCOVR_EXCL_STOP */
 		}
+		/* such a growth may have taken more room than counted (by its
+		 * steps, and a move): make room again rather than write past
+		 * the region */
+		if (r->cap - r->top < 1 + (size_t)more[i] &&
+		    ulists_room(mem, m, 1 + (size_t)more[i]))
+			return PWS_ENOMEM;
 		nv = r->buf + r->top;
 		nv[0] = users[i];
 		l->v = nv + 1;

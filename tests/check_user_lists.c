@@ -386,6 +386,70 @@ START_TEST(user_lists_import_sizes_each_list_once)
 }
 END_TEST
 
+/* pws__user_lists_import given a user whose list exists, in the middle
+ * of the region: that list grows as the calls' do (by a step, moved to
+ * the end), which takes more room than the import counted for it; the
+ * new lists after it still get room of their own (no block written past
+ * the region: the host allocator's block is exactly the region, so
+ * valgrind and ASan see any write past it). */
+START_TEST(user_lists_import_with_a_list_that_exists)
+{
+	pws_policy *p = NULL;
+	pws__model *m;
+	uint32_t u[3], more[2], who[2], i;
+	char id[32], mail[48];
+
+	tc_alloc_reset();
+	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
+	m = &p->m;
+	for (i = 0; i < 3; i++) {
+		snprintf(id, sizeof id, "ix%u", i);
+		snprintf(mail, sizeof mail, "ix%u@lists.example", i);
+		OK(pws_user_add(p, id, mail, NULL, 0, 0, RES));
+		u[i] = pws__user_find(m, id);
+	}
+	/* a: 10 items, exactly; b after it, so a's block is not the last */
+	OK(pws__user_list_reserve(&p->mem, m, u[0], 10));
+	for (i = 0; i < 10; i++)
+		pws__ids_push(&USER(m, u[0])->members, 500 + i);
+	OK(pws__user_list_reserve(&p->mem, m, u[1], 2));
+	pws__ids_push(&USER(m, u[1])->members, 600);
+	ck_assert_uint_eq(m->ulists.top, 14);
+	ck_assert_uint_eq(m->ulists.cap, 256);
+	/* counted: a 1 + 10 + 1, c 1 + 228: 14 + 241 = 255 fit the 256 words;
+	 * a's growth takes 1 + 15 at the end, so c's block needs more room */
+	who[0] = u[0];
+	who[1] = u[2];
+	more[0] = 1;
+	more[1] = 228;
+	OK(pws__user_lists_import(&p->mem, m, who, more, 2));
+	region_ok(m, "imported beside a list that exists");
+	ck_assert_uint_eq(USER(m, u[0])->members.cap, 15);
+	ck_assert_uint_eq(USER(m, u[2])->members.cap, 228);
+	ck_assert_uint_ge(m->ulists.cap, m->ulists.top);
+	for (i = 0; i < 10; i++)
+		ck_assert_uint_eq(USER(m, u[0])->members.v[i], 500 + i);
+	ck_assert_uint_eq(USER(m, u[1])->members.v[0], 600);
+	for (i = 0; i < 228; i++)
+		pws__ids_push(&USER(m, u[2])->members, 700 + i);
+	pws__ids_push(&USER(m, u[0])->members, 510);
+	region_ok(m, "filled");
+	for (i = 0; i < 228; i++)
+		ck_assert_uint_eq(USER(m, u[2])->members.v[i], 700 + i);
+	/* and a failure on either path changes no list's items */
+	more[0] = 100;
+	more[1] = 100;
+	tc_alloc_fail_at(1, 1);
+	ck_assert_int_eq(pws__user_lists_import(&p->mem, m, who, more, 2), PWS_ENOMEM);
+	tc_alloc_fail_at(0, 0);
+	region_ok(m, "after a failed import");
+	ck_assert_uint_eq(USER(m, u[0])->members.n, 11);
+	ck_assert_uint_eq(USER(m, u[2])->members.n, 228);
+	pws_policy_free(p);
+	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
+}
+END_TEST
+
 Suite *pws_user_lists_suite(void)
 {
 	Suite *s = suite_create("user_lists");
@@ -397,6 +461,7 @@ Suite *pws_user_lists_suite(void)
 	tcase_add_test(tc, user_lists_failed_region_growth_changes_no_list);
 	tcase_add_test(tc, user_lists_after_image_and_snapshot);
 	tcase_add_test(tc, user_lists_import_sizes_each_list_once);
+	tcase_add_test(tc, user_lists_import_with_a_list_that_exists);
 	suite_add_tcase(s, tc);
 	return s;
 }
