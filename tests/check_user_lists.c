@@ -327,6 +327,20 @@ START_TEST(user_lists_after_image_and_snapshot)
 }
 END_TEST
 
+/* n users with no team, ids prefix0, prefix1...: their indexes in u. */
+static void new_users(pws_policy *p, const char *prefix, uint32_t n, uint32_t *u)
+{
+	char id[32], mail[48];
+	uint32_t i;
+
+	for (i = 0; i < n; i++) {
+		snprintf(id, sizeof id, "%s%u", prefix, i);
+		snprintf(mail, sizeof mail, "%s%u@lists.example", prefix, i);
+		OK(pws_user_add(p, id, mail, NULL, 0, 0, RES));
+		u[i] = pws__user_find(&p->m, id);
+	}
+}
+
 /* An import's lists at once (pws__user_lists_import): each list that
  * gets items is one block of exactly its items, a user with none gets no
  * block, the region's room is made once; the lists then grow as any
@@ -338,17 +352,11 @@ START_TEST(user_lists_import_sizes_each_list_once)
 	static const uint32_t more[4] = {3, 0, 1, 300};
 	uint32_t u[4], i;
 	size_t top0, cap0;
-	char id[32], mail[48];
 
 	tc_alloc_reset();
 	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
 	m = &p->m;
-	for (i = 0; i < 4; i++) {
-		snprintf(id, sizeof id, "im%u", i);
-		snprintf(mail, sizeof mail, "im%u@lists.example", i);
-		OK(pws_user_add(p, id, mail, NULL, 0, 0, RES));
-		u[i] = pws__user_find(m, id);
-	}
+	new_users(p, "im", 4, u);
 	/* the region's first room (256 words) is too small for 300 items:
 	 * the growth fails, nothing changes */
 	top0 = m->ulists.top;
@@ -397,17 +405,11 @@ START_TEST(user_lists_import_with_a_list_that_exists)
 	pws_policy *p = NULL;
 	pws__model *m;
 	uint32_t u[3], more[2], who[2], i;
-	char id[32], mail[48];
 
 	tc_alloc_reset();
 	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
 	m = &p->m;
-	for (i = 0; i < 3; i++) {
-		snprintf(id, sizeof id, "ix%u", i);
-		snprintf(mail, sizeof mail, "ix%u@lists.example", i);
-		OK(pws_user_add(p, id, mail, NULL, 0, 0, RES));
-		u[i] = pws__user_find(m, id);
-	}
+	new_users(p, "ix", 3, u);
 	/* a: 10 items, exactly; b after it, so a's block is not the last */
 	OK(pws__user_list_reserve(&p->mem, m, u[0], 10));
 	for (i = 0; i < 10; i++)
