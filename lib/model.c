@@ -1152,12 +1152,32 @@ static int ulists_room(const pws__mem *mem, pws__model *m, size_t words)
 	return PWS_OK;
 }
 
+/* Moves user's list to a new block of cap items at the region's end
+ * (room made by the caller): its items copied, its old block, if any,
+ * left dead. */
+static void ulists_place(pws__model *m, uint32_t user, uint32_t cap)
+{
+	pws__ulists *r = &m->ulists;
+	pws__ids *l = &USER(m, user)->members;
+	uint32_t *nv = r->buf + r->top;
+
+	nv[0] = user;
+	if (l->n)
+		memcpy(nv + 1, l->v, (size_t)l->n * sizeof(uint32_t));
+	if (l->v) {
+		l->v[-1] = PWS__UL_DEAD | (1 + l->cap);
+		r->dead += 1 + (size_t)l->cap;
+	}
+	l->v = nv + 1;
+	l->cap = cap;
+	r->top += 1 + (size_t)cap;
+}
+
 int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, uint32_t more)
 {
 	pws__ulists *r = &m->ulists;
 	pws__ids *l = &USER(m, user)->members;
 	uint64_t need = (uint64_t)l->n + more, cap = l->cap;
-	uint32_t *nv;
 
 	/* (callers keep need <= PWS__USER_MEMB_MAX) */
 	if (need <= l->cap)
@@ -1180,17 +1200,7 @@ int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, ui
 	if (ulists_room(mem, m, 1 + cap))
 		return PWS_ENOMEM;
 	/* (a compaction may have moved l->v) */
-	nv = r->buf + r->top;
-	nv[0] = user;
-	if (l->n)
-		memcpy(nv + 1, l->v, (size_t)l->n * sizeof(uint32_t));
-	if (l->v) {
-		l->v[-1] = PWS__UL_DEAD | (1 + l->cap);
-		r->dead += 1 + (size_t)l->cap;
-	}
-	l->v = nv + 1;
-	l->cap = (uint32_t)cap;
-	r->top += 1 + cap;
+	ulists_place(m, user, (uint32_t)cap);
 	return PWS_OK;
 }
 
@@ -1210,12 +1220,9 @@ int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *u
 	if (ulists_room(mem, m, words))
 		return PWS_ENOMEM;
 	for (i = 0; i < n; i++) {
-		pws__ids *l = &USER(m, users[i])->members;
-		uint32_t *nv;
-
 		if (!more[i])
 			continue;
-		if (l->v) {
+		if (USER(m, users[i])->members.v) {
 			/* a list that exists (an import's users are new: not
 			 * there) grows as the calls' do */
 			if (pws__user_list_reserve(mem, m, users[i], more[i]))
@@ -1228,11 +1235,7 @@ int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *u
 		if (r->cap - r->top < 1 + (size_t)more[i] &&
 		    ulists_room(mem, m, 1 + (size_t)more[i]))
 			return PWS_ENOMEM;
-		nv = r->buf + r->top;
-		nv[0] = users[i];
-		l->v = nv + 1;
-		l->cap = more[i];
-		r->top += 1 + (size_t)more[i];
+		ulists_place(m, users[i], more[i]);
 	}
 	return PWS_OK;
 }
