@@ -6,6 +6,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "image.h"
+#include "orgtab.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -42,71 +43,6 @@ static void put8(unsigned char **q, int v)
 	*(*q)++ = (unsigned char)v;
 }
 
-/* The distinct organization strings of the memberships, in order of first
- * use: open addressing on an FNV-1a hash, positions + 1 (0: free). */
-typedef struct orgtab {
-	const pws__mem *mem;
-	uint32_t *slot;
-	uint32_t cap, n;
-	const char **str; /* [n], the first pointer seen for each */
-	size_t bytes;     /* sum of 4 + length */
-} orgtab;
-
-static uint64_t fnv(const char *s)
-{
-	uint64_t h = 1469598103934665603ull;
-
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 1099511628211ull;
-	return h;
-}
-
-static int org_grow(orgtab *t)
-{
-	uint32_t cap = t->cap ? t->cap * 2 : 64, i, *ns;
-	const char **nstr;
-
-	ns = pws__calloc(t->mem, cap, sizeof *ns);
-	nstr = pws__realloc(t->mem, t->str, (size_t)(cap / 2) * sizeof *nstr);
-	if (!ns || !nstr) {
-		pws__free(t->mem, ns);
-		if (nstr)
-			t->str = nstr;
-		return PWS_ENOMEM;
-	}
-	t->str = nstr;
-	for (i = 0; i < t->n; i++) {
-		uint32_t k = (uint32_t)fnv(t->str[i]) & (cap - 1);
-
-		while (ns[k])
-			k = (k + 1) & (cap - 1);
-		ns[k] = i + 1;
-	}
-	pws__free(t->mem, t->slot);
-	t->slot = ns;
-	t->cap = cap;
-	return PWS_OK;
-}
-
-/* The position of org s (added when new); UINT32_MAX on ENOMEM. */
-static uint32_t org_pos(orgtab *t, const char *s)
-{
-	uint32_t k;
-
-	if ((t->n + 1) * 2 > t->cap && org_grow(t))
-		return UINT32_MAX;
-	k = (uint32_t)fnv(s) & (t->cap - 1);
-	while (t->slot[k]) {
-		if (strcmp(t->str[t->slot[k] - 1], s) == 0)
-			return t->slot[k] - 1;
-		k = (k + 1) & (t->cap - 1);
-	}
-	t->str[t->n] = s;
-	t->slot[k] = ++t->n;
-	t->bytes += 4 + strlen(s);
-	return t->n - 1;
-}
-
 /* A byte field: 0..255, else the whole load is refused. */
 static int byte_ok(int v)
 {
@@ -130,7 +66,7 @@ static int counts_ok(const pws_load *l, char *msg, size_t msz)
 
 /* Checks what the image cannot carry (NULL strings, positions, counts,
  * values beyond a byte) and sizes the image; the importer checks the rest. */
-static int measure(const pws_load *l, orgtab *ot, uint32_t *orgs, size_t *size, char *msg,
+static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *size, char *msg,
                    size_t msz)
 {
 	size_t i, n = 8 + 4 + 4 + 4 + 4;
@@ -171,7 +107,7 @@ static int measure(const pws_load *l, orgtab *ot, uint32_t *orgs, size_t *size, 
 			/* consecutive memberships often share their organization */
 			if (i && l->memberships[i - 1].org == m->org)
 				orgs[i] = orgs[i - 1];
-			else if ((orgs[i] = org_pos(ot, m->org)) == UINT32_MAX)
+			else if ((orgs[i] = pws__orgtab_pos(ot, m->org)) == UINT32_MAX)
 				return PWS_ENOMEM;
 		}
 	}
@@ -180,7 +116,7 @@ static int measure(const pws_load *l, orgtab *ot, uint32_t *orgs, size_t *size, 
 	return PWS_OK;
 }
 
-static void encode(const pws_load *l, const orgtab *ot, const uint32_t *orgs, unsigned char *q)
+static void encode(const pws_load *l, const pws__orgtab *ot, const uint32_t *orgs, unsigned char *q)
 {
 	size_t i;
 
@@ -241,7 +177,7 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 {
 	static const char no_json[] = "{\"format\": 1}";
 	char msg[PWS_RESULT_MESSAGE_SIZE];
-	orgtab ot;
+	pws__orgtab ot;
 	uint32_t *orgs = NULL;
 	unsigned char *bin = NULL;
 	size_t size = 0;
@@ -267,8 +203,8 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	 * handle is not the host's until the replay is over) */
 	in_rec = p->has_storage && !p->replaying; /* GCOVR_EXCL_BR_LINE: replaying, see above */
 	memset(&rec, 0, sizeof rec);
-	memset(&ot, 0, sizeof ot);
-	ot.mem = &p->mem;
+	/* the host's strings: placed by the handle's keyed hash */
+	pws__orgtab_init(&ot, &p->mem, p->m.seed);
 	msg[0] = 0;
 	rc = counts_ok(l, msg, sizeof msg);
 	if (!rc && !(orgs = pws__malloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs)))
@@ -306,7 +242,6 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	else
 		pws__table_free(&p->mem, bin, size);
 	pws__free(&p->mem, orgs);
-	pws__free(&p->mem, ot.slot);
-	pws__free(&p->mem, ot.str);
+	pws__orgtab_free(&ot);
 	return rc;
 }

@@ -11,6 +11,7 @@
 #define _DEFAULT_SOURCE 1
 #include "test-common.h"
 #include "../lib/core.h"
+#include "../lib/orgtab.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -109,6 +110,113 @@ START_TEST(HF_ids_colliding_under_one_seed_spread_under_another)
 	db = smap_cost(ids, SEED_B);
 	ck_assert_uint_ge(da, (uint64_t)N_COLL * (N_COLL - 1) / 2);
 	ck_assert_uint_le(db, 200);
+}
+END_TEST
+
+/* The organization strings of a bulk load (pws_load_state) are the
+ * host's: its table of them places them by the seed it is given (the
+ * handle's), so strings made to collide under one seed cost a quadratic
+ * probe chain under that seed only; positions are in order of first use. */
+static uint64_t orgtab_cost(char ids[N_COLL][24], uint64_t seed)
+{
+	pws__mem mem;
+	pws__orgtab t;
+	uint64_t d;
+	uint32_t i;
+
+	pws__mem_default(&mem);
+	pws__orgtab_init(&t, &mem, seed);
+	for (i = 0; i < N_COLL; i++)
+		ck_assert_uint_eq(pws__orgtab_pos(&t, ids[i]), i);
+	/* again, in reverse: found, not added */
+	for (i = N_COLL; i-- > 0;)
+		ck_assert_uint_eq(pws__orgtab_pos(&t, ids[i]), i);
+	ck_assert_uint_eq(t.n, N_COLL);
+	for (i = 0; i < N_COLL; i++)
+		ck_assert_ptr_eq(t.str[i], ids[i]);
+	ck_assert_uint_le(t.map.mask, RMASK);
+	d = smap_displacement(&t.map);
+	pws__orgtab_free(&t);
+	return d;
+}
+
+START_TEST(HF_load_orgs_colliding_under_one_seed_spread_under_another)
+{
+	static char ids[N_COLL][24];
+	uint64_t da, db;
+
+	collide_ids(ids, SEED_A);
+	da = orgtab_cost(ids, SEED_A);
+	db = orgtab_cost(ids, SEED_B);
+	ck_assert_uint_ge(da, (uint64_t)N_COLL * (N_COLL - 1) / 2);
+	ck_assert_uint_le(db, 200);
+}
+END_TEST
+
+/* A host allocator whose allocations fail from the countdown's end on. */
+static int orgs_allowed;
+static void *orgs_malloc(void *ctx, size_t n)
+{
+	(void)ctx;
+	return orgs_allowed-- > 0 ? malloc(n) : NULL;
+}
+static void *orgs_realloc(void *ctx, void *p, size_t n)
+{
+	(void)ctx;
+	return orgs_allowed-- > 0 ? realloc(p, n) : NULL;
+}
+static void orgs_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+/* The image's byte count, and an allocation failing at each point of the
+ * table's growth: the string is then not added (no position, no bytes),
+ * the table answers as before and takes it on the next try. */
+START_TEST(HF_load_orgs_failed_growth_changes_nothing)
+{
+	char names[40][16];
+	uint32_t i, fail;
+
+	for (i = 0; i < 40; i++)
+		snprintf(names[i], sizeof names[i], "org-%u", i);
+	for (fail = 0; fail < 4; fail++) {
+		pws__mem mem;
+		pws__orgtab t;
+		int failed = 0;
+
+		pws__mem_default(&mem);
+		mem.a.malloc_fn = orgs_malloc;
+		mem.a.realloc_fn = orgs_realloc;
+		mem.a.free_fn = orgs_free;
+		orgs_allowed = 1000;
+		pws__orgtab_init(&t, &mem, SEED_B);
+		for (i = 0; i < 10; i++)
+			ck_assert_uint_eq(pws__orgtab_pos(&t, names[i]), i);
+		ck_assert_uint_eq(t.bytes, 10 * (4 + 5)); /* "org-0" .. "org-9" */
+		orgs_allowed = (int)fail;
+		for (i = 10; i < 40; i++) {
+			uint32_t n = t.n;
+			size_t bytes = t.bytes;
+			uint32_t pos = pws__orgtab_pos(&t, names[i]);
+
+			if (pos == UINT32_MAX) {
+				failed = 1;
+				ck_assert_uint_eq(t.n, n);
+				ck_assert_uint_eq(t.bytes, bytes);
+				ck_assert_uint_eq(pws__smap_get(&t.map, names[i]), PWS__NONE);
+				orgs_allowed = 1000;
+				ck_assert_uint_eq(pws__orgtab_pos(&t, names[i]), i);
+			} else {
+				ck_assert_uint_eq(pos, i);
+			}
+		}
+		ck_assert(failed);
+		for (i = 0; i < 40; i++)
+			ck_assert_uint_eq(pws__orgtab_pos(&t, names[i]), i);
+		pws__orgtab_free(&t);
+	}
 }
 END_TEST
 
@@ -556,6 +664,8 @@ Suite *pws_hash_suite(void)
 
 	tcase_add_test(t, HF_ids_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_pairs_colliding_under_one_seed_spread_under_another);
+	tcase_add_test(t, HF_load_orgs_colliding_under_one_seed_spread_under_another);
+	tcase_add_test(t, HF_load_orgs_failed_growth_changes_nothing);
 	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
