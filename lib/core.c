@@ -872,7 +872,7 @@ static int push_copy(pws__op *op, struct pws_event *e, const char *s, int kind)
 
 static uint32_t seen_slot(const struct pws_event *e, uint32_t user)
 {
-	uint32_t mask = e->cseen - 1, i = (uint32_t)pws__mix64(user) & mask;
+	uint32_t mask = e->cseen - 1, i = pws__ev_seen_home(e->seen_key, user, mask);
 
 	while (e->seen[i] && e->seen[i] != user + 1)
 		i = (i + 1) & mask;
@@ -896,6 +896,7 @@ static int seen_reserve(pws__op *op, struct pws_event *e)
 	}
 	memset(e->seen, 0, (size_t)cap * sizeof(uint32_t));
 	e->cseen = cap;
+	e->seen_key = pws__ev_seen_key(op->m->seed);
 	for (i = 0; i < ocap; i++)
 		if (old[i])
 			e->seen[seen_slot(e, old[i] - 1)] = old[i];

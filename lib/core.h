@@ -38,13 +38,27 @@ struct pws_event {
 	size_t *roff;
 	size_t nrcpt, crcpt;
 	/* Users already among the recipients, so adding one costs O(1)
-	 * (open addressing on user index + 1; 0 marks a free slot). Built
+	 * (open addressing on user index + 1; 0 marks a free slot), placed
+	 * by pws__ev_seen_home under seen_key (from the handle's seed: no
+	 * table's placement can be predicted, issue 15 point 8). Built
 	 * lazily. Like everything an event holds, it lives in the call's
 	 * arena and is freed with it (pws__ev_free_list). */
 	uint32_t *seen;
 	uint32_t nseen, cseen;
+	uint64_t seen_key;
 	struct pws_event *next;
 };
+
+/* The key of an event's set of recipients, from the handle's seed. */
+static inline uint64_t pws__ev_seen_key(uint64_t seed)
+{
+	return pws__mix64(seed ^ PWS__K2);
+}
+/* User user's first slot in a set of mask + 1 slots keyed with key. */
+static inline uint32_t pws__ev_seen_home(uint64_t key, uint32_t user, uint32_t mask)
+{
+	return (uint32_t)pws__mix64(user ^ key) & mask;
+}
 
 /* The handle's lock. A reader announces itself in a slot of its own (a
  * counter on its own cache lines, picked once per thread), then checks

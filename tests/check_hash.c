@@ -255,6 +255,36 @@ START_TEST(HF_pairs_colliding_under_one_seed_spread_under_another)
 }
 END_TEST
 
+/* An event's set of recipients (one notice per user) is placed by a key
+ * from the handle's seed: user indexes made to share a slot under one
+ * seed spread under another, and two seeds give two keys. */
+START_TEST(HF_event_recipients_colliding_under_one_seed_spread_under_another)
+{
+	static uint32_t count[RMASK + 1];
+	uint64_t ka = pws__ev_seen_key(SEED_A), kb = pws__ev_seen_key(SEED_B);
+	uint32_t users[N_COLL], n = 0, u, i, worst = 0, target = 0;
+
+	ck_assert(ka != kb);
+	for (u = 0; n < N_COLL; u++) {
+		uint32_t h = pws__ev_seen_home(ka, u, RMASK);
+
+		ck_assert_uint_lt(u, 10000000u);
+		if (n == 0)
+			target = h;
+		if (h == target)
+			users[n++] = u;
+	}
+	memset(count, 0, sizeof count);
+	for (i = 0; i < N_COLL; i++) {
+		uint32_t h = pws__ev_seen_home(kb, users[i], RMASK);
+
+		if (++count[h] > worst)
+			worst = count[h];
+	}
+	ck_assert_uint_le(worst, 6);
+}
+END_TEST
+
 /* Keys of up to 8 bytes are decided in the slot: an 8-byte key and the
  * longer keys it is a prefix of stay apart, and absent ones are absent. */
 START_TEST(HF_eight_byte_keys_decided_in_the_slot)
@@ -406,6 +436,37 @@ START_TEST(HF_seed_per_handle_and_off_the_store_format)
 	pws_policy_free(p);
 	pws_policy_free(q);
 	pws_policy_free(r);
+}
+END_TEST
+
+/* ... and the set of a real notice is keyed from its handle's seed. */
+static pws_policy *keyed_handle;
+static unsigned keyed_sets;
+
+static void keyed_event(const pws_event *e, void *payload)
+{
+	(void)payload;
+	if (e->seen) {
+		ck_assert(e->seen_key == pws__ev_seen_key(keyed_handle->m.seed));
+		keyed_sets++;
+	}
+}
+
+START_TEST(HF_event_recipients_keyed_by_the_handle)
+{
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+
+	o.on_event = keyed_event;
+	ck_assert_int_eq(pws_policy_new(&keyed_handle, &o), PWS_OK);
+	build(keyed_handle);
+	keyed_sets = 0;
+	/* CR1: a team member's partner workspace is a request, of which the
+	 * Partner Managers and Admins are told (TT3), each once */
+	ck_assert_int_eq(pws_workspace_create(keyed_handle, "u1", "req", "Req", PWS_VIS_PARTNER,
+	                                      "please", NULL),
+	                 PWS_OK);
+	ck_assert_uint_gt(keyed_sets, 0);
+	pws_policy_free(keyed_handle);
 }
 END_TEST
 
@@ -666,7 +727,9 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_pairs_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_load_orgs_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_load_orgs_failed_growth_changes_nothing);
+	tcase_add_test(t, HF_event_recipients_colliding_under_one_seed_spread_under_another);
 	tcase_add_test(t, HF_seed_per_handle_and_off_the_store_format);
+	tcase_add_test(t, HF_event_recipients_keyed_by_the_handle);
 	tcase_add_test(t, HF_eight_byte_keys_decided_in_the_slot);
 	tcase_add_test(t, HF_keys_around_the_tail_length_stay_apart);
 	tcase_add_test(t, HF_key_head_from_the_hash_loads);
