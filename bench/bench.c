@@ -866,6 +866,29 @@ static void ms_close(void *ctx)
 	(void)ctx;
 }
 
+/* Frees the records of s. */
+static void ms_free(mstore *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->n; i++)
+		free(s->v[i].data);
+	free(s->v);
+}
+
+/* The storage vtable over s. */
+static pws_storage_ops ms_ops(mstore *s)
+{
+	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+
+	ops.ctx = s;
+	ops.load = ms_load;
+	ops.put = ms_put;
+	ops.del = ms_del;
+	ops.close = ms_close;
+	return ops;
+}
+
 #define IMAGE_LOADS 5
 
 static int cmp_double(const void *a, const void *b)
@@ -887,11 +910,7 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	double loads[IMAGE_LOADS];
 	int k;
 
-	ops.ctx = &s;
-	ops.load = ms_load;
-	ops.put = ms_put;
-	ops.del = ms_del;
-	ops.close = ms_close;
+	ops = ms_ops(&s);
 	world_prepare(&W, n_ws, n_team, n_orgs);
 	W.storage = &ops;
 	world_build(&W);
@@ -939,9 +958,7 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	       W.memberships < 1000000u ? ": not this scale"
 	       : loads[IMAGE_LOADS / 2] <= 0.2 ? ": met" : ": NOT met");
 	world_free(&W);
-	for (i = 0; i < s.n; i++)
-		free(s.v[i].data);
-	free(s.v);
+	ms_free(&s);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1703,7 +1720,6 @@ static void bench_bulk_load(hoststate *H_, const char *shape, uint32_t n_teams, 
 	double mem_t[LOAD_RUNS], st_t[LOAD_RUNS], reopen_t[LOAD_RUNS];
 	uint64_t t0, d1 = 0, d2 = 0;
 	int k;
-	size_t i;
 
 	pws_result_init(&res, PWS_RESULT_VERSION);
 	for (k = 0; k < LOAD_RUNS; k++) {
@@ -1725,11 +1741,7 @@ static void bench_bulk_load(hoststate *H_, const char *shape, uint32_t n_teams, 
 		CK(pws_policy_digest(p, &d1));
 		pws_policy_free(p);
 		/* written through the storage vtable (an in-memory record source) */
-		ops.ctx = &s;
-		ops.load = ms_load;
-		ops.put = ms_put;
-		ops.del = ms_del;
-		ops.close = ms_close;
+		ops = ms_ops(&s);
 		o.storage = &ops;
 		CK(pws_policy_new(&p, &o));
 		t0 = now_ns();
@@ -1743,9 +1755,7 @@ static void bench_bulk_load(hoststate *H_, const char *shape, uint32_t n_teams, 
 		if (d1 != d2)
 			die("state reopened after pws_load_state", PWS_ERROR, __FILE__, __LINE__);
 		pws_policy_free(q);
-		for (i = 0; i < s.n; i++)
-			free(s.v[i].data);
-		free(s.v);
+		ms_free(&s);
 	}
 	qsort(mem_t, LOAD_RUNS, sizeof mem_t[0], cmp_dbl);
 	qsort(st_t, LOAD_RUNS, sizeof st_t[0], cmp_dbl);
@@ -1791,14 +1801,9 @@ static void bench_load_first(uint32_t D)
 	struct rusage a, b;
 	uint64_t t0;
 	double t;
-	size_t i;
 
 	host_state_peer(&H, D);
-	ops.ctx = &s;
-	ops.load = ms_load;
-	ops.put = ms_put;
-	ops.del = ms_del;
-	ops.close = ms_close;
+	ops = ms_ops(&s);
 	o.storage = &ops;
 	CK(pws_policy_new(&p, &o));
 	getrusage(RUSAGE_SELF, &a);
@@ -1812,9 +1817,7 @@ static void bench_load_first(uint32_t D)
 	       b.ru_minflt - a.ru_minflt, 1.90 / t,
 	       H.l.n_memberships < 1000000u ? " (not this scale)" : "");
 	pws_policy_free(p);
-	for (i = 0; i < s.n; i++)
-		free(s.v[i].data);
-	free(s.v);
+	ms_free(&s);
 	host_state_free(&H);
 }
 

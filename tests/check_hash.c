@@ -60,6 +60,19 @@ static uint32_t worst_bucket(char ids[N_COLL][24], uint64_t seed)
 	return worst;
 }
 
+/* The largest number of N_COLL homes (under RMASK) that are equal. */
+static uint32_t worst_home(const uint32_t homes[N_COLL])
+{
+	static uint32_t count[RMASK + 1];
+	uint32_t i, worst = 0;
+
+	memset(count, 0, sizeof count);
+	for (i = 0; i < N_COLL; i++)
+		if (++count[homes[i]] > worst)
+			worst = count[homes[i]];
+	return worst;
+}
+
 /* Sum over the keys of a string map of their distance from their home
  * slot: the probing work the keys cost (N_COLL * (N_COLL - 1) / 2 when they
  * all share one home). */
@@ -223,9 +236,8 @@ END_TEST
 START_TEST(HF_pairs_colliding_under_one_seed_spread_under_another)
 {
 	pws__umap a, b;
-	static uint32_t count[RMASK + 1];
 	uint64_t keys[N_COLL];
-	uint32_t n = 0, i, worst = 0, target = 0;
+	uint32_t homes[N_COLL], n = 0, i, target = 0;
 
 	memset(&a, 0, sizeof a);
 	memset(&b, 0, sizeof b);
@@ -244,14 +256,9 @@ START_TEST(HF_pairs_colliding_under_one_seed_spread_under_another)
 		if (h == target)
 			keys[n++] = k;
 	}
-	memset(count, 0, sizeof count);
-	for (i = 0; i < N_COLL; i++) {
-		uint32_t h = pws__umap_home_of(&b, keys[i], RMASK + 1);
-
-		if (++count[h] > worst)
-			worst = count[h];
-	}
-	ck_assert_uint_le(worst, 6);
+	for (i = 0; i < N_COLL; i++)
+		homes[i] = pws__umap_home_of(&b, keys[i], RMASK + 1);
+	ck_assert_uint_le(worst_home(homes), 6);
 }
 END_TEST
 
@@ -260,9 +267,8 @@ END_TEST
  * seed spread under another, and two seeds give two keys. */
 START_TEST(HF_event_recipients_colliding_under_one_seed_spread_under_another)
 {
-	static uint32_t count[RMASK + 1];
 	uint64_t ka = pws__ev_seen_key(SEED_A), kb = pws__ev_seen_key(SEED_B);
-	uint32_t users[N_COLL], n = 0, u, i, worst = 0, target = 0;
+	uint32_t users[N_COLL], homes[N_COLL], n = 0, u, i, target = 0;
 
 	ck_assert(ka != kb);
 	for (u = 0; n < N_COLL; u++) {
@@ -274,14 +280,9 @@ START_TEST(HF_event_recipients_colliding_under_one_seed_spread_under_another)
 		if (h == target)
 			users[n++] = u;
 	}
-	memset(count, 0, sizeof count);
-	for (i = 0; i < N_COLL; i++) {
-		uint32_t h = pws__ev_seen_home(kb, users[i], RMASK);
-
-		if (++count[h] > worst)
-			worst = count[h];
-	}
-	ck_assert_uint_le(worst, 6);
+	for (i = 0; i < N_COLL; i++)
+		homes[i] = pws__ev_seen_home(kb, users[i], RMASK);
+	ck_assert_uint_le(worst_home(homes), 6);
 }
 END_TEST
 
