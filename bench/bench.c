@@ -901,7 +901,7 @@ static int cmp_double(const void *a, const void *b)
 static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 {
 	mstore s = {NULL, 0, 0};
-	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_storage_ops ops = ms_ops(&s);
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_policy *q;
 	world W;
@@ -910,7 +910,6 @@ static void bench_storage_load(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs)
 	double loads[IMAGE_LOADS];
 	int k;
 
-	ops = ms_ops(&s);
 	world_prepare(&W, n_ws, n_team, n_orgs);
 	W.storage = &ops;
 	world_build(&W);
@@ -1724,7 +1723,7 @@ static void bench_bulk_load(hoststate *H_, const char *shape, uint32_t n_teams, 
 	pws_result_init(&res, PWS_RESULT_VERSION);
 	for (k = 0; k < LOAD_RUNS; k++) {
 		mstore s = {NULL, 0, 0};
-		pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+		pws_storage_ops ops = ms_ops(&s);
 		pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 		pws_policy *q;
 		int rc;
@@ -1741,7 +1740,6 @@ static void bench_bulk_load(hoststate *H_, const char *shape, uint32_t n_teams, 
 		CK(pws_policy_digest(p, &d1));
 		pws_policy_free(p);
 		/* written through the storage vtable (an in-memory record source) */
-		ops = ms_ops(&s);
 		o.storage = &ops;
 		CK(pws_policy_new(&p, &o));
 		t0 = now_ns();
@@ -1795,7 +1793,7 @@ static void bench_load_first(uint32_t D)
 {
 	hoststate H;
 	mstore s = {NULL, 0, 0};
-	pws_storage_ops ops = PWS_STORAGE_OPS_INIT;
+	pws_storage_ops ops = ms_ops(&s);
 	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
 	pws_policy *p;
 	struct rusage a, b;
@@ -1803,7 +1801,6 @@ static void bench_load_first(uint32_t D)
 	double t;
 
 	host_state_peer(&H, D);
-	ops = ms_ops(&s);
 	o.storage = &ops;
 	CK(pws_policy_new(&p, &o));
 	getrusage(RUSAGE_SELF, &a);

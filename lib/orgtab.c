@@ -15,10 +15,12 @@ void pws__orgtab_init(pws__orgtab *t, const pws__mem *mem, uint64_t seed)
 
 uint32_t pws__orgtab_pos(pws__orgtab *t, const char *s)
 {
-	uint32_t pos = pws__smap_get(&t->map, s);
+	/* one pass over the string: its hash serves the lookup and the insertion */
+	pws__skey k = pws__skey_of(&t->map, s);
+	uint32_t j = pws__smap_find(&t->map, s, &k);
 
-	if (pos != PWS__NONE)
-		return pos;
+	if (j != PWS__NONE)
+		return pws__smap_at(&t->map, j)->val;
 	/* room in both first, so that a failure changes nothing */
 	if (t->n == t->cap) {
 		uint32_t cap = t->cap ? t->cap * 2u : 16u;
@@ -34,7 +36,7 @@ uint32_t pws__orgtab_pos(pws__orgtab *t, const char *s)
 	}
 	if (pws__smap_reserve(t->mem, &t->map, 1) != PWS_OK)
 		return UINT32_MAX;
-	pws__smap_put(&t->map, s, t->n);
+	(void)pws__smap_put_k(&t->map, s, &k, t->n);
 	t->str[t->n] = s;
 	t->bytes += 4 + strlen(s);
 	return t->n++;
