@@ -6,7 +6,7 @@
 #       listening only on a unix socket in that directory (no TCP), runs
 #       CMD with the environment below, stops the cluster and removes the
 #       directory (also on failure or interruption), and exits with CMD's
-#       status.
+#       status; when CMD fails, the end of the server's log is printed.
 #   tests/pg-cluster.sh start           prints "export ..." lines (eval them)
 #   tests/pg-cluster.sh stop DIR        stops and removes a started cluster
 #   tests/pg-cluster.sh pg_ctl ARG...   runs pg_ctl on the cluster of
@@ -127,7 +127,14 @@ run)
 	child=$!
 	trap 'kill "$child" 2>/dev/null; exit 130' INT TERM HUP
 	wait "$child"
-	exit $?
+	rc=$?
+	# a failure's server side, for the test's log (a test log is all CI
+	# keeps): what the server said last
+	if [ "$rc" != 0 ] && [ "$rc" != 77 ] && [ -f "$PWS_PG_DIR/log" ]; then
+		echo "pg-cluster: the command exited $rc; the server's log ends with:"
+		tail -n 60 "$PWS_PG_DIR/log"
+	fi
+	exit $rc
 	;;
 start)
 	cluster_start
