@@ -430,8 +430,19 @@ static int persist(pws__op *op, int replacing)
 		if (st->rollback)
 			st->rollback(st->ctx);
 		op->persist_rc = PWS_ESTORAGE;
-		pws__fail(op, PWS_ESTORAGE, op->rule,
-		          "storage %s failed (%d); nothing was changed", step, rc);
+		if (strcmp(step, "commit") == 0)
+			/* a store that lost its connection during COMMIT cannot
+			 * tell whether the change set landed (a server may
+			 * commit, then die before it answers): memory is
+			 * unchanged, and the next sync reads the change if the
+			 * store kept it */
+			pws__fail(op, PWS_ESTORAGE, op->rule,
+			          "storage commit failed (%d); nothing was changed here, but the"
+			          " store may have kept the change (the next sync reads it)",
+			          rc);
+		else
+			pws__fail(op, PWS_ESTORAGE, op->rule,
+			          "storage %s failed (%d); nothing was changed", step, rc);
 		return PWS_ESTORAGE;
 	}
 	p->seq++;

@@ -717,6 +717,65 @@ START_TEST(failed_check_after_append_is_storage_failure)
 }
 END_TEST
 
+/* A commit that lands at the store and still fails (a server that
+ * committed, then lost the session before it answered): the call reports
+ * PWS_ESTORAGE and changes nothing in memory, its message says the store
+ * may have kept the change, and the handle reads that change at its next
+ * sync, or when its next write conflicts on the revision it took. */
+static int commit_lands_failing; /* landed_commit_fails: land, then fail */
+
+static int landed_commit_fails(void *ctx)
+{
+	int rc = mem_store_commit(ctx);
+
+	return rc == PWS_OK && commit_lands_failing ? PWS_ESTORAGE : rc;
+}
+
+START_TEST(commit_landed_but_failed_is_read_back)
+{
+	mem_store s;
+	pws_policy *p = store_world(&s, &plain), *q;
+	pws_storage_ops lost = mem_store_ops_v2(&s);
+	pws_policy_options o = PWS_POLICY_OPTIONS_INIT;
+	before b = take(p, &s);
+	uint64_t d, rev = 0;
+
+	/* a second handle on the same store whose commits land and fail */
+	lost.commit = landed_commit_fails;
+	o.storage = &lost;
+	ck_assert_int_eq(pws_policy_new(&q, &o), PWS_OK);
+	ck_assert_uint_eq(rev_of(q), b.rev);
+	commit_lands_failing = 1;
+	d = tw_digest(q);
+	FAILS(pws_team_add(q, "t1", "T", PWS_PLAN_FREE, 0, RES), PWS_ESTORAGE);
+	ck_assert_ptr_nonnull(strstr(tw_res.message, "the store may have kept the change"));
+	/* memory as before; the store has the change set */
+	ck_assert(tw_digest(q) == d);
+	ck_assert_uint_eq(rev_of(q), b.rev);
+	ck_assert_uint_eq(s.n, b.n + 1);
+	/* the next write takes the same revision: it conflicts, catches up
+	 * (t1 is read back) and lands after it */
+	commit_lands_failing = 0;
+	OK(pws_team_add(q, "t2", "T", PWS_PLAN_FREE, 0, RES));
+	ck_assert_uint_eq(rev_of(q), b.rev + 2);
+	ck_assert_int_eq(pws_team_add(q, "t1", "again", PWS_PLAN_FREE, 0, NULL), PWS_EEXISTS);
+	/* or a sync reads it back */
+	commit_lands_failing = 1;
+	FAILS(pws_team_add(q, "t3", "T", PWS_PLAN_FREE, 0, RES), PWS_ESTORAGE);
+	ck_assert_uint_eq(rev_of(q), b.rev + 2);
+	commit_lands_failing = 0;
+	ck_assert_int_eq(pws_policy_sync(q, &rev), PWS_OK);
+	ck_assert_uint_eq(rev, b.rev + 3);
+	ck_assert_int_eq(pws_team_add(q, "t3", "again", PWS_PLAN_FREE, 0, NULL), PWS_EEXISTS);
+	/* both handles agree */
+	ck_assert_int_eq(pws_policy_sync(p, NULL), PWS_OK);
+	ck_assert(tw_digest(p) == tw_digest(q));
+	pws_policy_free(q);
+	pws_policy_free(p);
+	mem_store_clear(&s);
+}
+END_TEST
+
 /* PWS_ECONFLICT from a put (version 1) or a commit is no lost race: a
  * storage failure, not retried. A table without rollback is not called. */
 START_TEST(conflict_outside_append_is_storage_failure)
@@ -740,6 +799,8 @@ START_TEST(conflict_outside_append_is_storage_failure)
 	FAILS(notifying_call(p), PWS_ESTORAGE);
 	ck_assert_uint_eq(s.appends, 1);
 	ck_assert_ptr_nonnull(strstr(tw_res.message, "storage commit failed"));
+	/* a failed COMMIT may have landed at the store: the message says so */
+	ck_assert_ptr_nonnull(strstr(tw_res.message, "the store may have kept the change"));
 	unchanged(p, &s, b, &plain);
 	pws_policy_free(p);
 	mem_store_clear(&s);
@@ -1624,6 +1685,7 @@ Suite *pws_cover_core_suite(void)
 	tcase_add_test(tc, catch_up_failure_after_conflict_is_reported);
 	tcase_add_test(tc, failed_check_after_append_is_storage_failure);
 	tcase_add_test(tc, conflict_outside_append_is_storage_failure);
+	tcase_add_test(tc, commit_landed_but_failed_is_read_back);
 	tcase_add_test(tc, load_state_into_empty_store);
 	tcase_add_test(tc, storage_callback_reentry_is_misuse);
 	tcase_add_test(tc, policy_wait_feed_failure_and_signals);
