@@ -434,11 +434,12 @@ static int persist(pws__op *op, int replacing)
 			/* a store that lost its connection during COMMIT cannot
 			 * tell whether the change set landed (a server may
 			 * commit, then die before it answers): memory is
-			 * unchanged, and the next sync reads the change if the
-			 * store kept it */
+			 * unchanged, and a version-2 table's next sync or
+			 * conflicting append reads the change if the store kept
+			 * it (doc/STORAGE.md) */
 			pws__fail(op, PWS_ESTORAGE, op->rule,
 			          "storage commit failed (%d); nothing was changed here, but the"
-			          " store may have kept the change (the next sync reads it)",
+			          " store may have kept the change",
 			          rc);
 		else
 			pws__fail(op, PWS_ESTORAGE, op->rule,
