@@ -1439,7 +1439,7 @@ START_TEST(in3_addresses_at_the_last_domain_get_the_normalizers_answer)
 		"a@b@example.com", "a b@example.com", "a@example.co", "a@xexample.com",
 		"@example.com", "x@", "x", "\xc3\xa9@example.com", "x+tag@example.com",
 		"a(b@example.com", "a[b@example.com", "x@sub.example.com", "x@1.2.3.4",
-		"x@" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com",
+		("x@" "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa.example.com"),
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com",
 		"aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa@example.com",
 		"x~!#$%&'*/=?^_`{|}@example.com", "x\x7f@example.com",

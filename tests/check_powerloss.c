@@ -581,7 +581,7 @@ START_TEST(powerloss_any_changed_byte_refused)
 				unsigned char x = bit < 8 ? (unsigned char)(1u << bit) : 0xff;
 
 				if (j == 0 && bit == 8)
-					x = 2 ^ 1; /* format 2 read as 1 */
+					x = 0x2 ^ 0x1; /* format 2 read as 1 */
 				s.disk[i].data[j] ^= x;
 				ck_assert_msg(torn_store_open(&s, 1, &p) == PWS_ESTORAGE,
 				              "record %zu, byte %zu ^ %#x loaded", i, j, x);
