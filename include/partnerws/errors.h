@@ -33,7 +33,8 @@ typedef enum pws_status_code {
 	PWS_EDENIED = -7,    /**< The policy refused the action; the rule id
 	                          says why. */
 	PWS_ESTORAGE = -8,   /**< A storage callback failed; nothing was
-	                          changed. */
+	                          changed in memory (a failed commit may
+	                          still have landed in the store). */
 	PWS_EUSER = -9,      /**< A user callback asked to stop. */
 	PWS_ESTATE = -10,    /**< The target is in the wrong state for the
 	                          call (for example already deleted). */

@@ -39,7 +39,7 @@ class StatusCode(IntEnum):
     ENOTFOUND = -5  #: An id names nothing known.
     EEXISTS = -6  #: The thing to create already exists.
     EDENIED = -7  #: The policy refused the action; the rule id says why.
-    ESTORAGE = -8  #: A storage callback failed; nothing was changed.
+    ESTORAGE = -8  #: A storage callback failed; nothing was changed in memory (a failed commit may still have landed in the store).
     EUSER = -9  #: A user callback asked to stop.
     ESTATE = -10  #: The target is in the wrong state for the call (for example already deleted).
     ECONFLICT = -11  #: Another writer appended to the shared store first, and retrying did not get through; the handle has caught up and nothing of this call was changed: call again. @since 0.2
