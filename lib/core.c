@@ -430,20 +430,16 @@ static int persist(pws__op *op, int replacing)
 		if (st->rollback)
 			st->rollback(st->ctx);
 		op->persist_rc = PWS_ESTORAGE;
-		if (strcmp(step, "commit") == 0)
-			/* a store that lost its connection during COMMIT cannot
-			 * tell whether the change set landed (a server may
-			 * commit, then die before it answers): memory is
-			 * unchanged, and a version-2 table's next sync or
-			 * conflicting append reads the change if the store kept
-			 * it (doc/STORAGE.md) */
-			pws__fail(op, PWS_ESTORAGE, op->rule,
-			          "storage commit failed (%d); nothing was changed here, but the"
-			          " store may have kept the change",
-			          rc);
-		else
-			pws__fail(op, PWS_ESTORAGE, op->rule,
-			          "storage %s failed (%d); nothing was changed", step, rc);
+		/* a store that lost its connection during COMMIT cannot tell
+		 * whether the change set landed (a server may commit, then die
+		 * before it answers): memory is unchanged, and a version-2
+		 * table's next sync or conflicting append reads the change if
+		 * the store kept it (doc/STORAGE.md) */
+		pws__fail(op, PWS_ESTORAGE, op->rule, "storage %s failed (%d); nothing was changed%s",
+		          step, rc,
+		          strcmp(step, "commit") == 0
+		                  ? " here, but the store may have kept the change"
+		                  : "");
 		return PWS_ESTORAGE;
 	}
 	p->seq++;

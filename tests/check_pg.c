@@ -549,11 +549,16 @@ static Suite *policy_suite(void)
 
 /* The i-th call of a stream: a new team each time (a call whose commit
  * was cut may have committed, so no call is ever repeated). */
+static void stream_id(char *id, size_t size, int i)
+{
+	snprintf(id, size, "s%d", i);
+}
+
 static int stream_call(pws_policy *p, int i, pws_result *res)
 {
 	char id[32];
 
-	snprintf(id, sizeof id, "s%d", i);
+	stream_id(id, sizeof id, i);
 	return pws_team_add(p, id, "Stream", PWS_PLAN_FREE, 0, res);
 }
 
@@ -634,7 +639,7 @@ static int stream_team_in(const pws_policy *p, int i)
 	char id[32];
 	unsigned used, incl;
 
-	snprintf(id, sizeof id, "s%d", i);
+	stream_id(id, sizeof id, i);
 	return pws_team_editor_seats(p, &used, &incl, id) == PWS_OK;
 }
 
