@@ -1303,17 +1303,18 @@ static double floor_scale2(const uint32_t *t, size_t n, const uint32_t *t2, size
 /* The least a check by id must wait for: the membership slot and the
  * user's cell in the user id map, two random misses that can overlap
  * (lib/check.c starts both loads at once). The second table has the
- * user id map's bytes as lib/util.c sizes it: 32-byte cells, a power of
- * two of them, at most half full (a layout this bench does not see, so
- * restated here). Huge pages, as the library's tables get them. */
+ * user id map's bytes as lib/util.c sizes it for short ids (the peer
+ * world's are of 8 bytes): 32-byte cells, a power of two of them from
+ * 16, at most 3/4 full (pws__smap_reserve; a layout this bench does not
+ * see, so restated here). Huge pages, as the library's tables get them. */
 static void floor_pair(floor_t *F, size_t slots, size_t users)
 {
 	void *ba, *bb;
-	size_t la, lb, cells = 1, nb;
+	size_t la, lb, cells = 16, nb;
 	uint32_t *a, *b;
 	int huge;
 
-	while (cells < 2 * users)
+	while (users * 4 > cells * 3)
 		cells <<= 1;
 	F->pair_bytes = cells * 32u;
 	nb = F->pair_bytes / FLOOR_SLOT;
