@@ -1974,23 +1974,21 @@ static void bench_load_first(uint32_t D)
 	host_state_free(&H);
 }
 
-/* The bulk load of the bench's world and of the peer scenario's; the
- * peer scenario's first load also in a fresh process (self: argv[0]). */
-static void bench_bulk_loads(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, double api_build,
-                             int quick, const char *self)
+/* The peer scenario's bulk load at D workspaces x 100 (median of
+ * LOAD_RUNS), then its first load in a fresh process (self: argv[0]).
+ * Alone, it is bench --load-peer, which bench/peers/run.sh runs beside
+ * the peers. */
+static void bench_peer_loads(uint32_t D, const char *self)
 {
 	hoststate H;
 	char d[16];
 	pid_t pid;
 	int wst;
 
-	host_state(&H, n_ws, n_team, n_orgs);
-	bench_bulk_load(&H, "the bench's world", n_orgs + 1u, api_build);
-	host_state_free(&H);
-	host_state_peer(&H, quick ? 1000u : 10000u);
+	host_state_peer(&H, D);
 	bench_bulk_load(&H, "the peer scenario (every user distinct)", 1u, 0);
 	host_state_free(&H);
-	snprintf(d, sizeof d, "%u", quick ? 1000u : 10000u);
+	snprintf(d, sizeof d, "%u", D);
 	fflush(stdout);
 	pid = fork();
 	if (pid == 0) {
@@ -2000,6 +1998,19 @@ static void bench_bulk_loads(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, do
 	}
 	if (pid < 0 || waitpid(pid, &wst, 0) != pid || !WIFEXITED(wst) || WEXITSTATUS(wst) != 0)
 		fprintf(stderr, "load: the fresh process failed\n");
+}
+
+/* The bulk load of the bench's world and of the peer scenario's; the
+ * peer scenario's first load also in a fresh process (self: argv[0]). */
+static void bench_bulk_loads(uint32_t n_ws, uint32_t n_team, uint32_t n_orgs, double api_build,
+                             int quick, const char *self)
+{
+	hoststate H;
+
+	host_state(&H, n_ws, n_team, n_orgs);
+	bench_bulk_load(&H, "the bench's world", n_orgs + 1u, api_build);
+	host_state_free(&H);
+	bench_peer_loads(quick ? 1000u : 10000u, self);
 }
 
 /* Issue 15 point 1 asks the same of 36-byte ids (UUIDs) as of short ones:
@@ -2101,6 +2112,14 @@ int main(int argc, char **argv)
 			setvbuf(stdout, NULL, _IOLBF, 0);
 			bench_peer_build(n, plain);
 			return 0;
+		} else if (strcmp(argv[i], "--load-peer") == 0) {
+			uint32_t D = 10000u;
+
+			if (i + 1 < argc && argv[i + 1][0] >= '0' && argv[i + 1][0] <= '9')
+				D = (uint32_t)strtoul(argv[++i], NULL, 10);
+			setvbuf(stdout, NULL, _IOLBF, 0);
+			bench_peer_loads(D ? D : 1u, argv[0]);
+			return 0;
 		} else if (strcmp(argv[i], "--load-first") == 0 && i + 1 < argc) {
 			/* run by --load in a process of its own */
 			setvbuf(stdout, NULL, _IOLBF, 0);
@@ -2109,7 +2128,8 @@ int main(int argc, char **argv)
 		} else {
 			fprintf(stderr,
 			        "usage: %s [--quick] [--latency] [--storage] [--events] [--peer] [--load] "
-			        "[--listings] [--growth] [--peer-build [N]] [--peer-build-plain [N]]\n",
+			        "[--listings] [--growth] [--peer-build [N]] [--peer-build-plain [N]] "
+			        "[--load-peer [D]]\n",
 			        argv[0]);
 			return 2;
 		}
