@@ -27,7 +27,10 @@
 #include <unistd.h>
 #include <vector>
 
-static const char *MODEL = R"(
+// the two models of casbin-peer.js: "shared" (six p rules for every
+// workspace; casbin's best case) and "domains" (casbin's RBAC-with-domains
+// example: the six rules for each workspace, 6 * D, all walked by a check)
+static const char *MODEL_SHARED = R"(
 [request_definition]
 r = sub, dom, act
 
@@ -43,12 +46,27 @@ e = some(where (p.eft == allow))
 [matchers]
 m = g(r.sub, p.sub, r.dom) && r.act == p.act
 )";
+static const char *MODEL_DOMAINS = R"(
+[request_definition]
+r = sub, dom, act
 
-static const PoliciesValues P_RULES = {
-    {"admin", "read"},  {"admin", "write"},  {"admin", "manage"},
-    {"editor", "read"}, {"editor", "write"}, {"viewer", "read"}};
+[policy_definition]
+p = sub, dom, act
+
+[role_definition]
+g = _, _, _
+
+[policy_effect]
+e = some(where (p.eft == allow))
+
+[matchers]
+m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.act == p.act
+)";
+
+static const char *ACTS[6][2] = {{"admin", "read"},  {"admin", "write"},  {"admin", "manage"},
+                                 {"editor", "read"}, {"editor", "write"}, {"viewer", "read"}};
 static const char *ROLES[3] = {"admin", "editor", "viewer"};
-static const unsigned USERS = 99, RUNS = 3, CHECKS = 200000, CALLS = 5000;
+static const unsigned USERS = 99, RUNS = 3, CALLS = 5000;
 
 static double now()
 {
@@ -87,10 +105,25 @@ static unsigned rnd(unsigned n)
 int main(int argc, char **argv)
 {
 	unsigned D = argc > 1 ? (unsigned)strtoul(argv[1], nullptr, 10) : 10000u;
-	if (D == 0) {
-		fprintf(stderr, "usage: casbin-peer D\n");
+	std::string model_name = argc > 2 ? argv[2] : "shared";
+	if (D == 0 || (model_name != "shared" && model_name != "domains")) {
+		fprintf(stderr, "usage: casbin-peer D [shared|domains]\n");
 		return 2;
 	}
+	bool shared = model_name == "shared";
+	const char *MODEL = shared ? MODEL_SHARED : MODEL_DOMAINS;
+	PoliciesValues P_RULES;
+	size_t n_p = 0;
+	for (unsigned d = 0; d < (shared ? 1u : D); d++)
+		for (auto &a : ACTS) {
+			if (shared)
+				P_RULES.emplace({a[0], a[1]});
+			else
+				P_RULES.emplace({a[0], "w" + std::to_string(d), a[1]});
+			n_p++;
+		}
+	// a check under "domains" walks 6 * D rules: fewer checks
+	const unsigned CHECKS = shared ? 200000u : 200u;
 	std::vector<std::vector<std::string>> g;
 	g.reserve((size_t)D * (USERS + 1));
 	for (unsigned d = 0; d < D; d++) {
@@ -108,8 +141,12 @@ int main(int argc, char **argv)
 	{
 		std::ofstream m(model), f(file);
 		m << MODEL;
-		for (auto &r : P_RULES)
-			f << "p, " << r[0] << ", " << r[1] << "\n";
+		for (auto &r : P_RULES) {
+			f << "p";
+			for (auto &x : r)
+				f << ", " << x;
+			f << "\n";
+		}
 		for (auto &r : g)
 			f << "g, " << r[0] << ", " << r[1] << ", " << r[2] << "\n";
 	}
@@ -178,6 +215,7 @@ int main(int argc, char **argv)
 		}
 	}
 	std::sort(lat.begin(), lat.end());
+	printf("casbin-cpp model %s (%zu p rules)\n", model_name.c_str(), n_p);
 	printf("casbin-cpp memberships %zu count\n", g.size());
 	printf("casbin-cpp load-file %.3f s (runs %s)\n", median(tf), runs(tf).c_str());
 	printf("casbin-cpp load-api %.3f s (runs %s)\n", median(ta), runs(ta).c_str());

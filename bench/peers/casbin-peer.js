@@ -9,6 +9,14 @@
 // them as grouping policies g(user, role, workspace) of its RBAC model with
 // domains; six p rules give each role its actions.
 //
+// Two models (the second argument):
+//   shared   (default) six p rules for all workspaces, the matcher
+//            g(r.sub, p.sub, r.dom) && r.act == p.act: casbin's best
+//            case, as a check reads six rules whatever D is
+//   domains  casbin's own RBAC-with-domains example: the six rules again
+//            for every workspace (p = sub, dom, act; 6 * D rules), the
+//            matcher also comparing r.dom == p.dom; a check walks them all
+//
 // It prints one line per figure, "<peer> <what> <value> <unit>", for
 // run.sh to read:
 //   load-file    the policy file read into a new enforcer (newEnforcer with
@@ -23,7 +31,7 @@ const os = require('os');
 const path = require('path');
 const { newEnforcer, newModelFromString, FileAdapter } = require('casbin');
 
-const MODEL = `
+const MODEL_SHARED = `
 [request_definition]
 r = sub, dom, act
 
@@ -39,14 +47,29 @@ e = some(where (p.eft == allow))
 [matchers]
 m = g(r.sub, p.sub, r.dom) && r.act == p.act
 `;
-const P_RULES = [
+const MODEL_DOMAINS = `
+[request_definition]
+r = sub, dom, act
+
+[policy_definition]
+p = sub, dom, act
+
+[role_definition]
+g = _, _, _
+
+[policy_effect]
+e = some(where (p.eft == allow))
+
+[matchers]
+m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.act == p.act
+`;
+const ACTS = [
   ['admin', 'read'], ['admin', 'write'], ['admin', 'manage'],
   ['editor', 'read'], ['editor', 'write'], ['viewer', 'read'],
 ];
 const ROLES = ['admin', 'editor', 'viewer'];
 const USERS = 99;
 const RUNS = 3;
-const CHECKS = 200000;
 
 function world(D) {
   const g = [];
@@ -77,10 +100,17 @@ function rnd(n) {
 
 async function main() {
   const D = parseInt(process.argv[2] || '10000', 10);
-  if (!(D > 0)) {
-    console.error('usage: casbin-peer.js D');
+  const model = process.argv[3] || 'shared';
+  if (!(D > 0) || (model !== 'shared' && model !== 'domains')) {
+    console.error('usage: casbin-peer.js D [shared|domains]');
     process.exit(2);
   }
+  const MODEL = model === 'shared' ? MODEL_SHARED : MODEL_DOMAINS;
+  const P_RULES = [];
+  if (model === 'shared') P_RULES.push(...ACTS);
+  else for (let d = 0; d < D; d++) for (const [r, a] of ACTS) P_RULES.push([r, 'w' + d, a]);
+  // a check under 'domains' walks 6 * D rules: fewer checks
+  const CHECKS = model === 'shared' ? 200000 : 200;
   const gc = global.gc || (() => {});
   const g = world(D);
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'pws-casbin-'));
@@ -125,6 +155,7 @@ async function main() {
   lat.sort();
   const fmt = (a) => a.map((x) => x.toFixed(3)).join(',');
   console.log(`node-casbin version ${require('casbin/package.json').version}`);
+  console.log(`node-casbin model ${model} (${P_RULES.length} p rules)`);
   console.log(`node-casbin memberships ${g.length} count`);
   console.log(`node-casbin load-file ${median(tf).toFixed(3)} s (runs ${fmt(tf)})`);
   console.log(`node-casbin load-api ${median(ta).toFixed(3)} s (runs ${fmt(ta)})`);
