@@ -13,6 +13,10 @@
 #   casbin-cpp   built from a source tree named by CASBIN_CPP_SRC (a clone
 #                of github.com/casbin/casbin-cpp and Debian's
 #                nlohmann-json3-dev; skipped without it)
+#   go-casbin    built with Debian's Go from source trees in GO_CASBIN_SRC:
+#                casbin, govaluate, doublestar and uuid, clones of
+#                github.com/casbin/casbin, casbin/govaluate,
+#                bmatcuk/doublestar and google/uuid (skipped without it)
 # Casbin runs two models (PWS_PEERS_MODELS, default both; casbin-peer.js
 # says what they are): "shared", its best case for a check, and
 # "domains", its RBAC-with-domains example, whose check walks 6 * D rules.
@@ -80,6 +84,38 @@ else
 	echo "== casbin-cpp: skipped (set CASBIN_CPP_SRC to a casbin-cpp source tree)"
 fi
 
+# --- go-casbin -----------------------------------------------------------
+if [ -n "${GO_CASBIN_SRC:-}" ] && command -v go >/dev/null 2>&1; then
+	gd=$dir/go-casbin
+	mkdir -p "$gd"
+	cp "$here/go-casbin/main.go" "$gd/main.go"
+	# the module proxy is not reachable here: casbin and its three
+	# modules come from source trees, one directory each
+	cat >"$gd/go.mod" <<EOF
+module pwspeer
+
+go 1.19
+
+require github.com/casbin/casbin/v3 v3.0.0
+
+replace (
+	github.com/casbin/casbin/v3 => $GO_CASBIN_SRC/casbin
+	github.com/casbin/govaluate => $GO_CASBIN_SRC/govaluate
+	github.com/bmatcuk/doublestar/v4 => $GO_CASBIN_SRC/doublestar
+	github.com/google/uuid => $GO_CASBIN_SRC/uuid
+)
+EOF
+	(cd "$gd" && GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off go build -o go-casbin-peer .)
+	for m in $models; do
+		echo "== go-casbin ($(git -C "$GO_CASBIN_SRC/casbin" log -1 --format=%h 2>/dev/null ||
+			echo source tree)), model $m"
+		"$gd/go-casbin-peer" "$D" "$m" | tee -a "$out"
+	done
+else
+	echo "== go-casbin: skipped (set GO_CASBIN_SRC to a directory of source trees: casbin," \
+		"govaluate, doublestar, uuid)"
+fi
+
 # --- libpartnerws --------------------------------------------------------
 echo "== libpartnerws"
 "$bench" --load-peer "$D" | tee -a "$out"
@@ -94,8 +130,8 @@ function row(name, first, med) {
 	printf "  %-40s %9s %9s\n", name, first == "" ? "-" : sprintf("%.3f s", first),
 	       med == "" ? "-" : sprintf("%.3f s", med)
 }
-/^(node-casbin|casbin-cpp) model / { model = $3 }
-/^(node-casbin|casbin-cpp) load-(file|api) / {
+/^(node-casbin|casbin-cpp|go-casbin) model / { model = $3 }
+/^(node-casbin|casbin-cpp|go-casbin) load-(file|api) / {
 	k = $1 " " $2 " (" model ")"
 	v = $3 + 0
 	f = $6; sub(/,.*/, "", f); sub(/\)/, "", f)
@@ -111,7 +147,7 @@ function row(name, first, med) {
 		if (file && (cppf == "" || f + 0 < cppf)) cppf = f + 0
 	}
 }
-/^(node-casbin|casbin-cpp) check-p50 / { pc[++np] = $1 " " model; pv[np] = $3 / 1000 }
+/^(node-casbin|casbin-cpp|go-casbin) check-p50 / { pc[++np] = $1 " " model; pv[np] = $3 / 1000 }
 /^ D = [0-9]+: / { blk = $3 + 0 }
 blk == D && /^  pws_check by id +p50/ { byid = $5 / 1000 }
 blk == D && /^  by id, ids in a request buffer p50/ { bybuf = $9 / 1000 }
@@ -119,6 +155,7 @@ blk == D && /^  pws_check_ref +p50/ { byref = $3 / 1000 }
 /^  in memory / { mem = $3 / 1000 }
 /^  written through \(one state image\)/ { wt = $6 / 1000 }
 /^  a fresh process.s first load, written through:/ { fresh = $8 / 1000 }
+/^go-casbin build-calls / && model == "shared" { gocalls = $3; gon = substr($5, 2); gof = $7 }
 /^peer build by calls:/ { for (i = 2; i <= NF; i++) if ($i == "s") calls = $(i - 1) }
 END {
 	if (n == 0) { print "no peer ran: nothing to compare"; exit 0 }
@@ -135,6 +172,9 @@ END {
 		printf "point 5b, built by calls (invite + accept) %.3f s against casbin-cpp'"'"'s " \
 		       "load (%s, median %.3f s; its first load %.3f s): %s\n", calls, cppwho, cpp, cppf,
 		       (calls <= cpp ? "met" : (calls <= cppf ? "met against its first load only" : "not met"))
+	if (gocalls != "")
+		printf "  go-casbin built by calls (AddGroupingPolicy, %s of %s rules): %.3f s; " \
+		       "libpartnerws by invite + accept %.3f s\n", gon, gof, gocalls, calls
 	if (byid == "") { print "checks: bench --peer measures no block of D = " D; exit 0 }
 	printf "checks, p50 (1 in 4 on a workspace the user is not in):\n"
 	printf "  libpartnerws pws_check by id %.3f us (ids in a request buffer %.3f us), " \
