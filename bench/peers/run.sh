@@ -1,8 +1,9 @@
 #!/bin/sh
-# bench/peers/run.sh [D]: the peer scenario's load and build in one run,
-# libpartnerws beside node-casbin and casbin-cpp (issue 15, point 5: the
-# bulk load at least 3x faster than the fastest peer's load in the same
-# run; the build by invite + accept no slower than casbin-cpp's load).
+# bench/peers/run.sh [D]: the peer scenario's loads, builds and checks in
+# one run, libpartnerws beside node-casbin, casbin-cpp and go-casbin
+# (issue 15, point 5: the bulk load at least 3x faster than the fastest
+# peer's load in the same run; the build by invite + accept no slower
+# than casbin-cpp's load).
 #
 # D workspaces x 100 memberships (default 10000: 1M memberships, 990,001
 # distinct users with 8-byte ids). Run from the build directory, after
@@ -28,7 +29,7 @@ set -eu
 
 D=${1:-10000}
 models=${PWS_PEERS_MODELS:-shared domains}
-case $D in '' | *[!0-9]*) echo "usage: $0 [D]" >&2; exit 2 ;; esac
+case $D in '' | *[!0-9]* | 0) echo "usage: $0 [D], D >= 1 workspaces" >&2; exit 2 ;; esac
 here=$(cd "$(dirname "$0")" && pwd)
 top_build=$(pwd)
 bench=${BENCH:-$top_build/bench/bench}
@@ -39,6 +40,14 @@ out=$dir/figures.txt
 
 [ -x "$bench" ] || { echo "run.sh: no $bench (run make first, from the build directory)" >&2; exit 2; }
 
+# Runs a measuring program, then shows and keeps what it printed; stops
+# the script when it fails (a pipe into tee would hide its status).
+measure() {
+	"$@" >"$dir/last.txt" || { echo "run.sh: $1 failed" >&2; exit 1; }
+	cat "$dir/last.txt" >>"$out"
+	cat "$dir/last.txt"
+}
+
 # --- node-casbin ---------------------------------------------------------
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 	if [ ! -d "$dir/node/node_modules/casbin" ]; then
@@ -47,8 +56,8 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 	fi
 	for m in $models; do
 		echo "== node-casbin ($(node --version)), model $m"
-		NODE_PATH=$dir/node/node_modules node --expose-gc --max-old-space-size=8192 \
-			"$here/casbin-peer.js" "$D" "$m" | tee -a "$out"
+		measure env NODE_PATH="$dir/node/node_modules" node --expose-gc --max-old-space-size=8192 \
+			"$here/casbin-peer.js" "$D" "$m"
 	done
 else
 	echo "== node-casbin: skipped (no node or npm)"
@@ -78,7 +87,7 @@ if [ -n "${CASBIN_CPP_SRC:-}" ]; then
 	for m in $models; do
 		echo "== casbin-cpp ($(git -C "$CASBIN_CPP_SRC" log -1 --format=%h 2>/dev/null ||
 			echo source tree)), model $m"
-		"$cc_dir/casbin-peer" "$D" "$m" | tee -a "$out"
+		measure "$cc_dir/casbin-peer" "$D" "$m"
 	done
 else
 	echo "== casbin-cpp: skipped (set CASBIN_CPP_SRC to a casbin-cpp source tree)"
@@ -109,7 +118,7 @@ EOF
 	for m in $models; do
 		echo "== go-casbin ($(git -C "$GO_CASBIN_SRC/casbin" log -1 --format=%h 2>/dev/null ||
 			echo source tree)), model $m"
-		"$gd/go-casbin-peer" "$D" "$m" | tee -a "$out"
+		measure "$gd/go-casbin-peer" "$D" "$m"
 	done
 else
 	echo "== go-casbin: skipped (set GO_CASBIN_SRC to a directory of source trees: casbin," \
@@ -118,10 +127,10 @@ fi
 
 # --- libpartnerws --------------------------------------------------------
 echo "== libpartnerws"
-"$bench" --load-peer "$D" | tee -a "$out"
-"$bench" --peer-build-plain $((D * 100)) | tee -a "$out"
+measure "$bench" --load-peer "$D"
+measure "$bench" --peer-build-plain $((D * 100))
 # the checks: bench --peer measures D = 100, 1,000 and 10,000
-"$bench" --peer | tee -a "$out"
+measure "$bench" --peer
 
 # --- the ratios ----------------------------------------------------------
 echo "== side by side, D = $D ($((D * 100)) memberships), this run"
