@@ -2,14 +2,15 @@
 // casbin-cpp, so that the bench's figures can be set beside a peer's
 // measured in the same run (issue 15, point 5). Built and run by
 // bench/peers/run.sh against a casbin-cpp source tree; by hand:
-//   g++ -O2 -std=c++17 -I<casbin-cpp>/include casbin-peer.cpp libcasbin.a
-//   ./a.out D
+//   g++ -O2 -std=c++17 -I<casbin-cpp>/include -include stdexcept
+//       casbin-peer.cpp libcasbin.a -lpthread
+//   ./a.out D shared|domains rbac-<model>.conf
 //
-// The same world as casbin-peer.js (node-casbin) and the same lines out:
+// The same world, models and lines out as casbin-peer.js (node-casbin):
 // D workspaces, "pm" admin of each and 99 users "q<d>_<k>" with admin,
 // editor or viewer by k % 3, as grouping policies g(user, role, workspace)
 // of casbin's RBAC model with domains; six p rules give each role its
-// actions.
+// actions, for all workspaces ("shared") or for each ("domains").
 //   load-file    the policy file read into a new enforcer (its
 //                BatchFileAdapter): the peer's load from its own store
 //   load-api     the same rules given to AddGroupingPolicies in one call
@@ -27,42 +28,7 @@
 #include <unistd.h>
 #include <vector>
 
-// the two models of casbin-peer.js: "shared" (six p rules for every
-// workspace; casbin's best case) and "domains" (casbin's RBAC-with-domains
-// example: the six rules for each workspace, 6 * D, all walked by a check)
-static const char *MODEL_SHARED = R"(
-[request_definition]
-r = sub, dom, act
-
-[policy_definition]
-p = sub, act
-
-[role_definition]
-g = _, _, _
-
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = g(r.sub, p.sub, r.dom) && r.act == p.act
-)";
-static const char *MODEL_DOMAINS = R"(
-[request_definition]
-r = sub, dom, act
-
-[policy_definition]
-p = sub, dom, act
-
-[role_definition]
-g = _, _, _
-
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.act == p.act
-)";
-
+// the two models of casbin-peer.js, in rbac-shared.conf and rbac-domains.conf
 static const char *ACTS[6][2] = {{"admin", "read"},  {"admin", "write"},  {"admin", "manage"},
                                  {"editor", "read"}, {"editor", "write"}, {"viewer", "read"}};
 static const char *ROLES[3] = {"admin", "editor", "viewer"};
@@ -106,12 +72,12 @@ int main(int argc, char **argv)
 {
 	unsigned D = argc > 1 ? (unsigned)strtoul(argv[1], nullptr, 10) : 10000u;
 	std::string model_name = argc > 2 ? argv[2] : "shared";
-	if (D == 0 || (model_name != "shared" && model_name != "domains")) {
-		fprintf(stderr, "usage: casbin-peer D [shared|domains]\n");
+	if (D == 0 || argc != 4 || (model_name != "shared" && model_name != "domains")) {
+		fprintf(stderr, "usage: casbin-peer D shared|domains model.conf\n");
 		return 2;
 	}
 	bool shared = model_name == "shared";
-	const char *MODEL = shared ? MODEL_SHARED : MODEL_DOMAINS;
+	const std::string model = argv[3];
 	PoliciesValues P_RULES;
 	size_t n_p = 0;
 	for (unsigned d = 0; d < (shared ? 1u : D); d++)
@@ -137,10 +103,9 @@ int main(int argc, char **argv)
 		perror("mkdtemp");
 		return 1;
 	}
-	std::string model = std::string(dir) + "/model.conf", file = std::string(dir) + "/policy.csv";
+	std::string file = std::string(dir) + "/policy.csv";
 	{
-		std::ofstream m(model), f(file);
-		m << MODEL;
+		std::ofstream f(file);
 		for (auto &r : P_RULES) {
 			f << "p";
 			for (auto &x : r)
@@ -164,7 +129,7 @@ int main(int argc, char **argv)
 		e.reset(new casbin::Enforcer(model, file));
 		tf.push_back(now() - t0);
 		e.reset();
-		e.reset(new casbin::Enforcer(casbin::Model::NewModelFromString(MODEL)));
+		e.reset(new casbin::Enforcer(casbin::Model::NewModelFromFile(model)));
 		e->AddPolicies(P_RULES);
 		t0 = now();
 		if (!e->AddGroupingPolicies(gv)) {
@@ -180,7 +145,7 @@ int main(int argc, char **argv)
 	double tc;
 	size_t nc = std::min(g.size(), (size_t)CALLS);
 	{
-		casbin::Enforcer c(casbin::Model::NewModelFromString(MODEL));
+		casbin::Enforcer c(casbin::Model::NewModelFromFile(model));
 		c.AddPolicies(P_RULES);
 		double t0 = now();
 		for (size_t i = 0; i < nc; i++)
@@ -190,7 +155,6 @@ int main(int argc, char **argv)
 			}
 		tc = now() - t0;
 	}
-	unlink(model.c_str());
 	unlink(file.c_str());
 	rmdir(dir);
 

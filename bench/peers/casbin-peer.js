@@ -1,7 +1,8 @@
 // The peer scenario of bench/bench.c --peer, built and checked by
 // node-casbin, so that the bench's figures can be set beside a peer's
 // measured in the same run (issue 15, point 5). Run by bench/peers/run.sh;
-// by hand: NODE_PATH=<dir holding casbin> node --expose-gc casbin-peer.js D
+// by hand: NODE_PATH=<dir holding casbin> node --expose-gc casbin-peer.js
+// D [shared|domains [model.conf]]
 //
 // The world: D workspaces; in each, the publisher's manager "pm" is an
 // admin and 99 users "q<d>_<k>" hold admin, editor or viewer by k % 3:
@@ -9,13 +10,12 @@
 // them as grouping policies g(user, role, workspace) of its RBAC model with
 // domains; six p rules give each role its actions.
 //
-// Two models (the second argument):
-//   shared   (default) six p rules for all workspaces, the matcher
-//            g(r.sub, p.sub, r.dom) && r.act == p.act: casbin's best
-//            case, as a check reads six rules whatever D is
+// Two models (the second argument; their texts are rbac-shared.conf and
+// rbac-domains.conf beside this file):
+//   shared   (default) six p rules for all workspaces: casbin's best case,
+//            as a check reads six rules whatever D is
 //   domains  casbin's own RBAC-with-domains example: the six rules again
-//            for every workspace (p = sub, dom, act; 6 * D rules), the
-//            matcher also comparing r.dom == p.dom; a check walks them all
+//            for every workspace (6 * D rules), which a check walks
 //
 // It prints one line per figure, "<peer> <what> <value> <unit>", for
 // run.sh to read:
@@ -24,6 +24,8 @@
 //   load-api     the same rules given to addGroupingPolicies in one call
 //                (median of RUNS), role links included
 //   check-p50/99 enforceSync, 1 in 4 on a workspace the user is not in
+// (node-casbin has no bench of calls here: its addGroupingPolicy scans the
+// rules it holds for a duplicate, so a build of 1M by calls is out of reach)
 'use strict';
 
 const fs = require('fs');
@@ -31,38 +33,6 @@ const os = require('os');
 const path = require('path');
 const { newEnforcer, newModelFromString, FileAdapter } = require('casbin');
 
-const MODEL_SHARED = `
-[request_definition]
-r = sub, dom, act
-
-[policy_definition]
-p = sub, act
-
-[role_definition]
-g = _, _, _
-
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = g(r.sub, p.sub, r.dom) && r.act == p.act
-`;
-const MODEL_DOMAINS = `
-[request_definition]
-r = sub, dom, act
-
-[policy_definition]
-p = sub, dom, act
-
-[role_definition]
-g = _, _, _
-
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.act == p.act
-`;
 const ACTS = [
   ['admin', 'read'], ['admin', 'write'], ['admin', 'manage'],
   ['editor', 'read'], ['editor', 'write'], ['viewer', 'read'],
@@ -102,10 +72,12 @@ async function main() {
   const D = parseInt(process.argv[2] || '10000', 10);
   const model = process.argv[3] || 'shared';
   if (!(D > 0) || (model !== 'shared' && model !== 'domains')) {
-    console.error('usage: casbin-peer.js D [shared|domains]');
+    console.error('usage: casbin-peer.js D [shared|domains [model.conf]]');
     process.exit(2);
   }
-  const MODEL = model === 'shared' ? MODEL_SHARED : MODEL_DOMAINS;
+  // the model's text: rbac-<model>.conf beside this file, or argv[4]
+  const conf = process.argv[4] || path.join(__dirname, `rbac-${model}.conf`);
+  const text = fs.readFileSync(conf, 'utf8');
   const P_RULES = [];
   if (model === 'shared') P_RULES.push(...ACTS);
   else for (let d = 0; d < D; d++) for (const [r, a] of ACTS) P_RULES.push([r, 'w' + d, a]);
@@ -124,12 +96,12 @@ async function main() {
   const tf = [], ta = [];
   let e = null;
   let t0 = process.hrtime.bigint();
-  e = await newEnforcer(newModelFromString(MODEL), new FileAdapter(file));
+  e = await newEnforcer(newModelFromString(text), new FileAdapter(file));
   tf.push(secs(t0));
   for (let i = 0; i < RUNS; i++) {
     e = null;
     gc();
-    e = await newEnforcer(newModelFromString(MODEL));
+    e = await newEnforcer(newModelFromString(text));
     await e.addPolicies(P_RULES);
     t0 = process.hrtime.bigint();
     if (!(await e.addGroupingPolicies(g))) throw new Error('addGroupingPolicies refused');

@@ -18,8 +18,8 @@
 #                casbin, govaluate, doublestar and uuid, clones of
 #                github.com/casbin/casbin, casbin/govaluate,
 #                bmatcuk/doublestar and google/uuid (skipped without it)
-# Casbin runs two models (PWS_PEERS_MODELS, default both; casbin-peer.js
-# says what they are): "shared", its best case for a check, and
+# Casbin runs two models (PWS_PEERS_MODELS, default both; rbac-*.conf
+# hold them): "shared", its best case for a check, and
 # "domains", its RBAC-with-domains example, whose check walks 6 * D rules.
 # Each peer runs in a process of its own, one after the other, so they do
 # not share the two CPUs. The figures are medians of 3 loads in one
@@ -57,7 +57,7 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 	for m in $models; do
 		echo "== node-casbin ($(node --version)), model $m"
 		measure env NODE_PATH="$dir/node/node_modules" node --expose-gc --max-old-space-size=8192 \
-			"$here/casbin-peer.js" "$D" "$m"
+			"$here/casbin-peer.js" "$D" "$m" "$here/rbac-$m.conf"
 	done
 else
 	echo "== node-casbin: skipped (no node or npm)"
@@ -87,7 +87,7 @@ if [ -n "${CASBIN_CPP_SRC:-}" ]; then
 	for m in $models; do
 		echo "== casbin-cpp ($(git -C "$CASBIN_CPP_SRC" log -1 --format=%h 2>/dev/null ||
 			echo source tree)), model $m"
-		measure "$cc_dir/casbin-peer" "$D" "$m"
+		measure "$cc_dir/casbin-peer" "$D" "$m" "$here/rbac-$m.conf"
 	done
 else
 	echo "== casbin-cpp: skipped (set CASBIN_CPP_SRC to a casbin-cpp source tree)"
@@ -118,7 +118,7 @@ EOF
 	for m in $models; do
 		echo "== go-casbin ($(git -C "$GO_CASBIN_SRC/casbin" log -1 --format=%h 2>/dev/null ||
 			echo source tree)), model $m"
-		measure "$gd/go-casbin-peer" "$D" "$m"
+		measure "$gd/go-casbin-peer" "$D" "$m" "$here/rbac-$m.conf"
 	done
 else
 	echo "== go-casbin: skipped (set GO_CASBIN_SRC to a directory of source trees: casbin," \

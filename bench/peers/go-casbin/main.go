@@ -35,40 +35,8 @@ import (
 	fileadapter "github.com/casbin/casbin/v3/persist/file-adapter"
 )
 
-const modelShared = `
-[request_definition]
-r = sub, dom, act
-
-[policy_definition]
-p = sub, act
-
-[role_definition]
-g = _, _, _
-
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = g(r.sub, p.sub, r.dom) && r.act == p.act
-`
-
-const modelDomains = `
-[request_definition]
-r = sub, dom, act
-
-[policy_definition]
-p = sub, dom, act
-
-[role_definition]
-g = _, _, _
-
-[policy_effect]
-e = some(where (p.eft == allow))
-
-[matchers]
-m = g(r.sub, p.sub, r.dom) && r.dom == p.dom && r.act == p.act
-`
-
+// the models' texts are rbac-shared.conf and rbac-domains.conf (one
+// directory up), the third argument
 var acts = [][2]string{{"admin", "read"}, {"admin", "write"}, {"admin", "manage"},
 	{"editor", "read"}, {"editor", "write"}, {"viewer", "read"}}
 
@@ -107,8 +75,8 @@ func fail(err error) {
 	os.Exit(1)
 }
 
-func newModel(text string) model.Model {
-	m, err := model.NewModelFromString(text)
+func newModel(conf string) model.Model {
+	m, err := model.NewModelFromFile(conf)
 	if err != nil {
 		fail(err)
 	}
@@ -121,7 +89,7 @@ func main() {
 	if len(os.Args) > 1 {
 		v, err := strconv.ParseUint(os.Args[1], 10, 32)
 		if err != nil || v == 0 {
-			fmt.Fprintln(os.Stderr, "usage: go-casbin-peer D [shared|domains]")
+			fmt.Fprintln(os.Stderr, "usage: go-casbin-peer D shared|domains model.conf")
 			os.Exit(2)
 		}
 		D = v
@@ -129,18 +97,18 @@ func main() {
 	if len(os.Args) > 2 {
 		name = os.Args[2]
 	}
-	if name != "shared" && name != "domains" {
-		fmt.Fprintln(os.Stderr, "usage: go-casbin-peer D [shared|domains]")
+	if (name != "shared" && name != "domains") || len(os.Args) != 4 {
+		fmt.Fprintln(os.Stderr, "usage: go-casbin-peer D shared|domains model.conf")
 		os.Exit(2)
 	}
-	text, checks := modelShared, 200000
+	conf, checks := os.Args[3], 200000
 	var p [][]string
 	if name == "shared" {
 		for _, a := range acts {
 			p = append(p, []string{a[0], a[1]})
 		}
 	} else {
-		text, checks = modelDomains, 200
+		checks = 200
 		for d := uint64(0); d < D; d++ {
 			for _, a := range acts {
 				p = append(p, []string{a[0], "w" + strconv.FormatUint(d, 10), a[1]})
@@ -184,14 +152,14 @@ func main() {
 		e = nil
 		runtime.GC()
 		t0 := time.Now()
-		e, err = casbin.NewEnforcer(newModel(text), fileadapter.NewAdapter(file))
+		e, err = casbin.NewEnforcer(newModel(conf), fileadapter.NewAdapter(file))
 		if err != nil {
 			fail(err)
 		}
 		tf = append(tf, time.Since(t0).Seconds())
 		e = nil
 		runtime.GC()
-		e, err = casbin.NewEnforcer(newModel(text))
+		e, err = casbin.NewEnforcer(newModel(conf))
 		if err != nil {
 			fail(err)
 		}
@@ -209,7 +177,7 @@ func main() {
 	// one call per rule, on a fresh enforcer: every rule, as bench's
 	// build by calls does, unless that passes callsLimit (the clock read
 	// every 4096 calls)
-	c, err := casbin.NewEnforcer(newModel(text))
+	c, err := casbin.NewEnforcer(newModel(conf))
 	if err != nil {
 		fail(err)
 	}
