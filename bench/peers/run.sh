@@ -1,6 +1,7 @@
 #!/bin/sh
 # bench/peers/run.sh [D]: the peer scenario's loads, builds and checks in
-# one run, libpartnerws beside node-casbin, casbin-cpp and go-casbin
+# one run, libpartnerws beside node-casbin, casbin-cpp, go-casbin and
+# (checks only) cedar-wasm
 # (issue 15, point 5: the bulk load at least 3x faster than the fastest
 # peer's load in the same run; the build by invite + accept no slower
 # than casbin-cpp's load).
@@ -11,6 +12,7 @@
 # the project:
 #   node-casbin  installed with npm into $PWS_PEERS_DIR/node (the npm
 #                registry; skipped without node and npm)
+#   cedar-wasm   the same way, into $PWS_PEERS_DIR/cedar; checks only
 #   casbin-cpp   built from a source tree named by CASBIN_CPP_SRC (a clone
 #                of github.com/casbin/casbin-cpp and Debian's
 #                nlohmann-json3-dev; skipped without it)
@@ -59,8 +61,16 @@ if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 		measure env NODE_PATH="$dir/node/node_modules" node --expose-gc --max-old-space-size=8192 \
 			"$here/casbin-peer.js" "$D" "$m" "$here/rbac-$m.conf"
 	done
+	# cedar-wasm: the checks only (Cedar keeps no store of memberships)
+	if [ ! -d "$dir/cedar/node_modules/@cedar-policy/cedar-wasm" ]; then
+		mkdir -p "$dir/cedar"
+		(cd "$dir/cedar" && npm init -y >/dev/null &&
+			npm install --no-audit --no-fund @cedar-policy/cedar-wasm@4 >/dev/null)
+	fi
+	echo "== cedar-wasm"
+	measure env NODE_PATH="$dir/cedar/node_modules" node "$here/cedar-peer.js" "$D"
 else
-	echo "== node-casbin: skipped (no node or npm)"
+	echo "== node-casbin and cedar-wasm: skipped (no node or npm)"
 fi
 
 # --- casbin-cpp ----------------------------------------------------------
@@ -139,7 +149,7 @@ function row(name, first, med) {
 	printf "  %-40s %9s %9s\n", name, first == "" ? "-" : sprintf("%.3f s", first),
 	       med == "" ? "-" : sprintf("%.3f s", med)
 }
-/^(node-casbin|casbin-cpp|go-casbin) model / { model = $3 }
+/^(node-casbin|casbin-cpp|go-casbin|cedar-wasm) model / { model = $3 }
 /^(node-casbin|casbin-cpp|go-casbin) load-(file|api) / {
 	k = $1 " " $2 " (" model ")"
 	v = $3 + 0
@@ -156,7 +166,7 @@ function row(name, first, med) {
 		if (file && (cppf == "" || f + 0 < cppf)) cppf = f + 0
 	}
 }
-/^(node-casbin|casbin-cpp|go-casbin) check-p50 / { pc[++np] = $1 " " model; pv[np] = $3 / 1000 }
+/^(node-casbin|casbin-cpp|go-casbin|cedar-wasm) check-p50 / { pc[++np] = $1 " " model; pv[np] = $3 / 1000 }
 /^ D = [0-9]+: / { blk = $3 + 0 }
 blk == D && /^  pws_check by id +p50/ { byid = $5 / 1000 }
 blk == D && /^  by id, ids in a request buffer p50/ { bybuf = $9 / 1000 }
