@@ -50,17 +50,30 @@ measure() {
 	cat "$dir/last.txt"
 }
 
+# per_model LABEL PROGRAM...: a casbin peer under each model, given D,
+# the model's name and its text's file.
+per_model() {
+	label=$1
+	shift
+	for m in $models; do
+		echo "== $label, model $m"
+		measure "$@" "$D" "$m" "$here/rbac-$m.conf"
+	done
+}
+
+# A source tree's commit, for the headings.
+commit_of() {
+	git -C "$1" log -1 --format=%h 2>/dev/null || echo source tree
+}
+
 # --- node-casbin ---------------------------------------------------------
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then
 	if [ ! -d "$dir/node/node_modules/casbin" ]; then
 		mkdir -p "$dir/node"
 		(cd "$dir/node" && npm init -y >/dev/null && npm install --no-audit --no-fund casbin@5 >/dev/null)
 	fi
-	for m in $models; do
-		echo "== node-casbin ($(node --version)), model $m"
-		measure env NODE_PATH="$dir/node/node_modules" node --expose-gc --max-old-space-size=8192 \
-			"$here/casbin-peer.js" "$D" "$m" "$here/rbac-$m.conf"
-	done
+	per_model "node-casbin ($(node --version))" env NODE_PATH="$dir/node/node_modules" \
+		node --expose-gc --max-old-space-size=8192 "$here/casbin-peer.js"
 	# cedar-wasm: the checks only (Cedar keeps no store of memberships)
 	if [ ! -d "$dir/cedar/node_modules/@cedar-policy/cedar-wasm" ]; then
 		mkdir -p "$dir/cedar"
@@ -94,11 +107,7 @@ if [ -n "${CASBIN_CPP_SRC:-}" ]; then
 	fi
 	${CXX:-g++} -O2 -std=c++17 -I"$CASBIN_CPP_SRC/include" -include stdexcept \
 		"$here/casbin-peer.cpp" "$cc_dir/libcasbin.a" -lpthread -o "$cc_dir/casbin-peer"
-	for m in $models; do
-		echo "== casbin-cpp ($(git -C "$CASBIN_CPP_SRC" log -1 --format=%h 2>/dev/null ||
-			echo source tree)), model $m"
-		measure "$cc_dir/casbin-peer" "$D" "$m" "$here/rbac-$m.conf"
-	done
+	per_model "casbin-cpp ($(commit_of "$CASBIN_CPP_SRC"))" "$cc_dir/casbin-peer"
 else
 	echo "== casbin-cpp: skipped (set CASBIN_CPP_SRC to a casbin-cpp source tree)"
 fi
@@ -125,11 +134,7 @@ replace (
 )
 EOF
 	(cd "$gd" && GOFLAGS=-mod=mod GOPROXY=off GOSUMDB=off go build -o go-casbin-peer .)
-	for m in $models; do
-		echo "== go-casbin ($(git -C "$GO_CASBIN_SRC/casbin" log -1 --format=%h 2>/dev/null ||
-			echo source tree)), model $m"
-		measure "$gd/go-casbin-peer" "$D" "$m" "$here/rbac-$m.conf"
-	done
+	per_model "go-casbin ($(commit_of "$GO_CASBIN_SRC/casbin"))" "$gd/go-casbin-peer"
 else
 	echo "== go-casbin: skipped (set GO_CASBIN_SRC to a directory of source trees: casbin," \
 		"govaluate, doublestar, uuid)"
