@@ -2065,11 +2065,21 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 	return PWS_OK;
 }
 
+/* Whether the string at r is the l bytes of s; then r moves past it. */
+static int rd_same_str(binrd *r, const char *s, size_t l)
+{
+	if ((size_t)(r->end - r->p) < 4 + l || rd_le32(r->p) != l || memcmp(r->p + 4, s, l) != 0)
+		return 0;
+	r->p += 4 + l;
+	return 1;
+}
+
 static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 {
 	static const char prefix[] = "image.users";
 	char path[PATH_SIZE], last_team[256];
 	uint32_t i, last_t = PWS__NONE;
+	size_t last_len = 0;
 	upipe q;
 	int rc, rc2;
 
@@ -2094,9 +2104,9 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	    pws__model_strs_reserve(im->mem, im->m, users_str_bytes(r->p, r->end, *n)))
 		return PWS_ENOMEM;
 	for (i = 0; i < *n; i++) {
-		const char *id, *email, *team;
+		const char *id, *email, *team = NULL;
 		uint32_t t = PWS__NONE;
-		int role = 0, pm = 0;
+		int role = 0, pm = 0, same_team = 0;
 
 		if (i == 0)
 			path_idx(path, prefix, 0);
@@ -2109,19 +2119,24 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 			rc = bad(im, "%s.email: truncated or malformed", path);
 		if (!rc)
 			rc = check_email(im, &email, path, "email");
-		if (!rc)
+		/* users come in runs of one team: the bytes of the last team id
+		 * read are that team (checked and looked up then), not read,
+		 * checked and looked up again */
+		if (!rc && last_t != PWS__NONE && rd_same_str(r, last_team, last_len))
+			same_team = 1;
+		else if (!rc)
 			rc = rd_id(im, r, path, "team", 1, 0, &team);
 		if (!rc)
 			rc = rd_enum(im, r, path, "team_role", 0, TEAM_ROLE_NAMES, &role);
 		if (!rc)
 			rc = rd_flag(im, r, path, "partner_manager", &pm);
-		/* users come in runs of one team: its id is looked up once a run */
-		if (!rc && team && last_t != PWS__NONE && strcmp(team, last_team) == 0) {
+		if (!rc && same_team) {
 			t = last_t;
 		} else if (!rc && team) {
 			rc = team_ref(im, team, path, "team", &t);
 			if (!rc) { /* a valid id: at most 255 bytes */
-				memcpy(last_team, team, strlen(team) + 1);
+				last_len = strlen(team);
+				memcpy(last_team, team, last_len);
 				last_t = t;
 			}
 		}

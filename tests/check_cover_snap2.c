@@ -775,6 +775,14 @@ START_TEST(image_refuses_truncated_user_records)
 	img_refused_n(IMG_JSON, &w, w.n - 2, "image.users[1].team_role: truncated");
 	img_refused_n(IMG_JSON, &w, w.n - 1, "image.users[1].partner_manager: truncated or not 0/1");
 	free(w.b);
+	/* users[1]'s team, the id of users[0]'s, cut after its length (the
+	 * loader reads a run's team by its bytes: not past the end) */
+	b_head(&w);
+	b_u32(&w, 2);
+	b_user(&w, "u", "u1234567@t.com", "t", PWS_TEAM_MEMBER, 0);
+	b_user(&w, "u2", "u2@t.com", "t", PWS_TEAM_MEMBER, 0);
+	img_refused_n(IMG_JSON, &w, w.n - 3, "image.users[1].team: truncated or malformed");
+	free(w.b);
 	/* an id whose length is the "absent" value, where it is required */
 	b_head(&w);
 	b_u32(&w, 1);

@@ -348,6 +348,102 @@ START_TEST(load_state_many_users)
 }
 END_TEST
 
+/* Users come in runs of one team, and the loader reads a team id equal
+ * to the last one's bytes as that team without looking it up again
+ * (lib/snapshot.c, bin_users): each user still gets the team the arrays
+ * name, which the memberships with no organization prove (WS4: a team
+ * membership needs its user on the owning team; else the load is
+ * refused). The teams' ids are prefixes of each other ("pu", "pub",
+ * "pubx") or of one length ("pub", "bub"), so a comparison of a prefix,
+ * or a team kept past its run, puts a user on the wrong team. */
+#define NU 12 /* users */
+#define NW 4  /* teams, a workspace each */
+START_TEST(load_state_WS4_teams_of_users_in_runs)
+{
+	static const char teams[] =
+		"{\"format\": 1, \"teams\": ["
+		"{\"id\": \"pub\", \"name\": \"Pub\", \"plan\": \"enterprise\", \"domains\": [\"pub.com\"]},"
+		"{\"id\": \"pubx\", \"name\": \"Pubx\", \"plan\": \"enterprise\", "
+		"\"domains\": [\"pubx.com\"]},"
+		"{\"id\": \"pu\", \"name\": \"Pu\", \"plan\": \"enterprise\", \"domains\": [\"pu.com\"]},"
+		"{\"id\": \"bub\", \"name\": \"Bub\", \"plan\": \"enterprise\", \"domains\": [\"bub.com\"]}]}";
+	/* the team of each user, in runs, one with no team between */
+	static const char *const team_of[NU] = {"pub", "pub", "pubx", "pubx", "pub", NULL,
+	                                        "pub", "pu",  "pu",   "pubx", "bub", "pub"};
+	static const char *const ws_team[NW] = {"pub", "pubx", "pu", "bub"};
+	static const int wrong[][2] = {{3, 0}, {4, 1}, {8, 0}, {6, 2}, {9, 2}, {2, 0}, {10, 0}, {11, 3}};
+	pws_load_user u[NU];
+	pws_load_workspace w[NW];
+	pws_load_membership m[NU];
+	char ids[NU][8], emails[NU][24];
+	mem_store s;
+	pws_policy *p;
+	uint32_t i, j, n;
+	int a;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	small_state(p);
+	for (j = 0; j < NW; j++)
+		w[j] = (pws_load_workspace){ws_team[j], ws_team[j], ws_team[j], PWS_VIS_TEAM, 0, 0};
+	for (i = 0, n = 0; i < NU; i++) {
+		snprintf(ids[i], sizeof ids[i], "v%u", i);
+		snprintf(emails[i], sizeof emails[i], "v%u@%s.com", i, team_of[i] ? team_of[i] : "else");
+		u[i] = (pws_load_user){ids[i], emails[i], team_of[i],
+		                       team_of[i] ? PWS_TEAM_ADMIN : 0, 0};
+		/* a team membership in the workspace of the user's own team */
+		for (j = 0; team_of[i] && j < NW; j++)
+			if (strcmp(ws_team[j], team_of[i]) == 0)
+				m[n++] = (pws_load_membership){j, i, NULL, PWS_ROLE_ADMIN, 0};
+	}
+	ck_assert_uint_eq(n, NU - 1);
+	memset(&L, 0, sizeof L);
+	L.version = PWS_LOAD_VERSION;
+	L.json = teams;
+	L.json_len = sizeof teams - 1;
+	L.users = u;
+	L.n_users = NU;
+	L.workspaces = w;
+	L.n_workspaces = NW;
+	L.memberships = m;
+	L.n_memberships = n;
+	OK(pws_load_state(p, &L, RES));
+	/* and each of them is a member of their own team's workspace only */
+	for (i = 0; i < NU; i++)
+		for (j = 0; j < NW; j++) {
+			int own = team_of[i] && strcmp(ws_team[j], team_of[i]) == 0;
+
+			ck_assert_int_eq(pws_check(p, &a, NULL, ids[i], PWS_ACT_EDIT, ws_team[j], NULL),
+			                 PWS_OK);
+			ck_assert_msg(a == own, "%s in %s: %d", ids[i], ws_team[j], a);
+		}
+	/* a team membership in another team's workspace: refused (WS4),
+	 * whichever user of a run it names */
+	for (i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
+		uint64_t d = digest(p);
+		size_t before = s.n;
+		pws_load_membership keep;
+		uint32_t k;
+
+		for (k = 0; k < n && m[k].user != (uint32_t)wrong[i][0]; k++)
+			;
+		ck_assert_uint_lt(k, n);
+		keep = m[k];
+		m[k].workspace = (uint32_t)wrong[i][1];
+		ck_assert_int_eq(pws_load_state(p, &L, RES), PWS_EINVALID);
+		ck_assert_msg(strstr(tw_res.message, "not on the owning team") != NULL, "%s",
+		              tw_res.message);
+		ck_assert(digest(p) == d);
+		ck_assert_uint_eq(s.n, before);
+		m[k] = keep;
+	}
+	pws_policy_free(p);
+	mem_store_clear(&s);
+}
+END_TEST
+#undef NU
+#undef NW
+
 /* The users' table inserts trail their reading by a few users (lib/
  * snapshot.c, upipe): the error named is still the first one, in the
  * order of the users and, for one user, of the rules (S1, S3, then S4;
@@ -533,6 +629,7 @@ Suite *pws_load_suite(void)
 	tcase_add_test(tc, load_state_addresses_in_a_run_of_one_domain);
 	tcase_add_test(tc, load_state_many_users);
 	tcase_add_test(tc, load_state_first_error_of_the_users);
+	tcase_add_test(tc, load_state_WS4_teams_of_users_in_runs);
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
 	tcase_add_test(tc, load_state_oom_many_users);
