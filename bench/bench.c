@@ -6,7 +6,9 @@
  * Run by hand: ./bench/bench [--quick] [--latency] [--storage] [--events] [--peer] [--load]
  *   [--peer-build [N]] [--peer-build-plain [N]] (the peer world's build by calls only).
  *   --load ends with the peer world's first load in a fresh process of
- *   its own (--load-first D, D workspaces of 100).
+ *   its own (--load-first D, D workspaces of 100), then the load's floor
+ *   (load-floor.c) in another (--load-floor-first D); --load-peer [D]
+ *   runs the peer world's part of --load alone.
  * It prints figures and asserts
  * nothing about time; it aborts only when a library call fails.
  *
