@@ -25,6 +25,8 @@
  * SPDX-License-Identifier: MIT
  */
 #define _GNU_SOURCE /* MAP_ANONYMOUS, MADV_HUGEPAGE */
+#define BENCH_NAME "bench"
+#include "bench-util.h"
 #include "load-floor.h"
 
 #include <stdint.h>
@@ -32,7 +34,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
-#include <time.h>
 
 #define AHEAD 8u /* items hashed ahead of their insert: a power of two */
 
@@ -58,21 +59,13 @@ typedef struct strmap {
 	const char **str; /* a cell's string, by its index */
 } strmap;
 
-static uint64_t now_ns_(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 static void *table(size_t bytes)
 {
 	void *p = mmap(NULL, bytes ? bytes : 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS,
 	               -1, 0);
 
 	if (p == MAP_FAILED) {
-		fprintf(stderr, "bench: load floor: out of memory\n");
+		fprintf(stderr, BENCH_NAME ": load floor: out of memory\n");
 		exit(2);
 	}
 #ifdef MADV_HUGEPAGE
@@ -83,7 +76,7 @@ static void *table(size_t bytes)
 
 static void fail(const char *what, size_t i)
 {
-	fprintf(stderr, "bench: load floor: %s at %zu\n", what, i);
+	fprintf(stderr, BENCH_NAME ": load floor: %s at %zu\n", what, i);
 	exit(2);
 }
 
@@ -149,7 +142,7 @@ double load_floor(const pws_load *l)
 {
 	size_t nu = l->n_users, nm = l->n_memberships, i, bytes = 0, ucap = map_cells(nu);
 	size_t mcap = nm + nm / 5 + 1;
-	uint64_t seed = now_ns_() * 0x9E3779B97F4A7C15ull, t0, hk[AHEAD];
+	uint64_t seed = now_ns() * 0x9E3779B97F4A7C15ull, t0, hk[AHEAD];
 	uint64_t hs[2 * AHEAD];
 	uint32_t ls[2 * AHEAD];
 	strmap ids, emails;
@@ -158,7 +151,7 @@ double load_floor(const pws_load *l)
 	char *block, *q;
 	const char **str;
 
-	t0 = now_ns_();
+	t0 = now_ns();
 	for (i = 0; i < nu; i++)
 		bytes += strlen(l->users[i].id) + strlen(l->users[i].email) + 2;
 	block = q = table(bytes + 1);
@@ -231,7 +224,7 @@ double load_floor(const pws_load *l)
 			__builtin_prefetch(&mt[hk[i % AHEAD]]);
 		}
 	}
-	t0 = now_ns_() - t0;
+	t0 = now_ns() - t0;
 	munmap(block, bytes + 1);
 	munmap(str, 2 * nu * sizeof *str + 1);
 	munmap(users, nu * sizeof *users + 1);

@@ -47,6 +47,23 @@ static pws_load_workspace W[2];
 static pws_load_membership M[5];
 static pws_load L;
 
+/* L names the arrays given (the JSON part and the counts with them). */
+static void load_set(const char *json, size_t json_len, const pws_load_user *u, size_t nu,
+                     const pws_load_workspace *w, size_t nw, const pws_load_membership *m,
+                     size_t nm)
+{
+	memset(&L, 0, sizeof L);
+	L.version = PWS_LOAD_VERSION;
+	L.json = json;
+	L.json_len = json_len;
+	L.users = u;
+	L.n_users = nu;
+	L.workspaces = w;
+	L.n_workspaces = nw;
+	L.memberships = m;
+	L.n_memberships = nm;
+}
+
 static void load_reset(void)
 {
 	static const pws_load_user u[4] = {
@@ -67,16 +84,7 @@ static void load_reset(void)
 	memcpy(U, u, sizeof U);
 	memcpy(W, w, sizeof W);
 	memcpy(M, m, sizeof M);
-	memset(&L, 0, sizeof L);
-	L.version = PWS_LOAD_VERSION;
-	L.json = TEAMS;
-	L.json_len = sizeof TEAMS - 1;
-	L.users = U;
-	L.n_users = 4;
-	L.workspaces = W;
-	L.n_workspaces = 2;
-	L.memberships = M;
-	L.n_memberships = 5;
+	load_set(TEAMS, sizeof TEAMS - 1, U, 4, W, 2, M, 5);
 }
 
 static void assert_loaded(pws_policy *p)
@@ -151,16 +159,16 @@ START_TEST(load_state_builds_and_reloads)
 	pws_policy_free(p);
 	/* no JSON part and no rows: an empty state */
 	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
-	memset(&L, 0, sizeof L);
-	L.version = PWS_LOAD_VERSION;
+	load_set(NULL, 0, NULL, 0, NULL, 0, NULL, 0);
 	OK(pws_load_state(p, &L, RES));
 	pws_policy_free(p);
 	mem_store_clear(&s);
 }
 END_TEST
 
-/* Each bad load: PWS_EINVALID, a message, memory and store unchanged. */
-static void refused(pws_policy *p, mem_store *s, const char *what)
+/* A bad load of L: PWS_EINVALID, a message (holding want, when not
+ * NULL), memory and store unchanged; L is left as it is. */
+static void refused_as(pws_policy *p, mem_store *s, const char *what, const char *want)
 {
 	uint64_t d = digest(p);
 	size_t n = s->n;
@@ -168,8 +176,15 @@ static void refused(pws_policy *p, mem_store *s, const char *what)
 
 	ck_assert_msg(rc == PWS_EINVALID, "%s: %d (%s)", what, rc, tw_res.message);
 	ck_assert_msg(tw_res.message[0], "%s: no message", what);
+	ck_assert_msg(!want || strstr(tw_res.message, want), "%s: %s", what, tw_res.message);
 	ck_assert(digest(p) == d);
 	ck_assert_uint_eq(s->n, n);
+}
+
+/* Each bad load: refused as above, then L is the standard one again. */
+static void refused(pws_policy *p, mem_store *s, const char *what)
+{
+	refused_as(p, s, what, NULL);
 	load_reset();
 }
 
@@ -282,25 +297,14 @@ static void many_reset(void)
 		MU[i] = (pws_load_user){mu_id[i], mu_email[i], i % 3 ? "pub" : NULL,
 		                        i % 3 ? PWS_TEAM_MEMBER : 0, 0};
 	}
-	memset(&L, 0, sizeof L);
-	L.version = PWS_LOAD_VERSION;
-	L.json = teams;
-	L.json_len = sizeof teams - 1;
-	L.users = MU;
-	L.n_users = MANY;
+	load_set(teams, sizeof teams - 1, MU, MANY, NULL, 0, NULL, 0);
 }
 
 static void many_refused(pws_policy *p, mem_store *s, const char *what, const char *path)
 {
-	uint64_t d = digest(p);
-	size_t n = s->n;
-	int rc = pws_load_state(p, &L, RES);
-
-	ck_assert_msg(rc == PWS_EINVALID, "%s: %d (%s)", what, rc, tw_res.message);
+	refused_as(p, s, what, NULL);
 	ck_assert_msg(strncmp(tw_res.message, path, strlen(path)) == 0, "%s: %s", what,
 	              tw_res.message);
-	ck_assert(digest(p) == d);
-	ck_assert_uint_eq(s->n, n);
 	many_reset();
 }
 
@@ -397,16 +401,7 @@ START_TEST(load_state_WS4_teams_of_users_in_runs)
 				m[n++] = (pws_load_membership){j, i, NULL, PWS_ROLE_ADMIN, 0};
 	}
 	ck_assert_uint_eq(n, NU - 1);
-	memset(&L, 0, sizeof L);
-	L.version = PWS_LOAD_VERSION;
-	L.json = teams;
-	L.json_len = sizeof teams - 1;
-	L.users = u;
-	L.n_users = NU;
-	L.workspaces = w;
-	L.n_workspaces = NW;
-	L.memberships = m;
-	L.n_memberships = n;
+	load_set(teams, sizeof teams - 1, u, NU, w, NW, m, n);
 	OK(pws_load_state(p, &L, RES));
 	/* and each of them is a member of their own team's workspace only */
 	for (i = 0; i < NU; i++)
@@ -420,8 +415,6 @@ START_TEST(load_state_WS4_teams_of_users_in_runs)
 	/* a team membership in another team's workspace: refused (WS4),
 	 * whichever user of a run it names */
 	for (i = 0; i < sizeof wrong / sizeof wrong[0]; i++) {
-		uint64_t d = digest(p);
-		size_t before = s.n;
 		pws_load_membership keep;
 		uint32_t k;
 
@@ -430,11 +423,7 @@ START_TEST(load_state_WS4_teams_of_users_in_runs)
 		ck_assert_uint_lt(k, n);
 		keep = m[k];
 		m[k].workspace = (uint32_t)wrong[i][1];
-		ck_assert_int_eq(pws_load_state(p, &L, RES), PWS_EINVALID);
-		ck_assert_msg(strstr(tw_res.message, "not on the owning team") != NULL, "%s",
-		              tw_res.message);
-		ck_assert(digest(p) == d);
-		ck_assert_uint_eq(s.n, before);
+		refused_as(p, &s, ids[wrong[i][0]], "not on the owning team");
 		m[k] = keep;
 	}
 	pws_policy_free(p);
