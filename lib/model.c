@@ -1204,7 +1204,7 @@ int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, ui
 	return PWS_OK;
 }
 
-int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *users,
+int pws__user_lists_import(const pws__mem *mem, pws__model *m, uint32_t first,
                            const uint32_t *more, uint32_t n)
 {
 	pws__ulists *r = &m->ulists;
@@ -1216,16 +1216,16 @@ int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *u
 	 * once: no doubling of the region on the way, no spare items */
 	for (i = 0; i < n; i++)
 		if (more[i])
-			words += 1 + (size_t)USER(m, users[i])->members.n + more[i];
+			words += 1 + (size_t)USER(m, first + i)->members.n + more[i];
 	if (ulists_room(mem, m, words))
 		return PWS_ENOMEM;
 	for (i = 0; i < n; i++) {
 		if (!more[i])
 			continue;
-		if (USER(m, users[i])->members.v) {
+		if (USER(m, first + i)->members.v) {
 			/* a list that exists (an import's users are new: not
 			 * there) grows as the calls' do */
-			if (pws__user_list_reserve(mem, m, users[i], more[i]))
+			if (pws__user_list_reserve(mem, m, first + i, more[i]))
 				return PWS_ENOMEM;
 			continue;
 		}
@@ -1235,7 +1235,7 @@ int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *u
 		if (r->cap - r->top < 1 + (size_t)more[i] &&
 		    ulists_room(mem, m, 1 + (size_t)more[i]))
 			return PWS_ENOMEM;
-		ulists_place(m, users[i], more[i]);
+		ulists_place(m, first + i, more[i]);
 	}
 	return PWS_OK;
 }

@@ -231,11 +231,11 @@ typedef struct pws__model {
  * exactly `more`); PWS_ENOMEM changes nothing a reader sees. */
 int pws__user_list_reserve(const pws__mem *mem, pws__model *m, uint32_t user, uint32_t more);
 /* An import's lists at once: room for more[i] more items in the list of
- * user users[i], i < n, each list that gets items sized exactly (not by
- * the growth steps of pws__user_list_reserve), the region's room made
- * once for all of them. 0 or PWS_ENOMEM (lists already made keep their
- * room: reserving only). */
-int pws__user_lists_import(const pws__mem *mem, pws__model *m, const uint32_t *users,
+ * user first + i, i < n (an import appends its users in order), each
+ * list that gets items sized exactly (not by the growth steps of
+ * pws__user_list_reserve), the region's room made once for all of them.
+ * 0 or PWS_ENOMEM (lists already made keep their room: reserving only). */
+int pws__user_lists_import(const pws__mem *mem, pws__model *m, uint32_t first,
                            const uint32_t *more, uint32_t n);
 
 #define PWS__AT(vec, type, i) (&((type *)(vec).v)[i])

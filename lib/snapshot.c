@@ -2074,7 +2074,9 @@ static int rd_same_str(binrd *r, const char *s, size_t l)
 	return 1;
 }
 
-static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
+/* The image's users, appended to the model's in their order: image
+ * position i is model index *first + i. */
+static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t *first)
 {
 	static const char prefix[] = "image.users";
 	char path[PATH_SIZE], last_team[256];
@@ -2092,9 +2094,9 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	if (*n > (size_t)(r->end - r->p) / 14)
 		return bad(im, "image.users: truncated");
 	memset(&q, 0, sizeof q);
-	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
+	*first = im->m->users.n;
 	/* the tables sized once for all of them, not grown user by user */
-	if (!*idx || pws__vec_reserve(im->mem, &im->m->users, sizeof(pws__user), *n) ||
+	if (pws__vec_reserve(im->mem, &im->m->users, sizeof(pws__user), *n) ||
 	    pws__vec_reserve(im->mem, &im->m->uhot, sizeof(uint32_t), *n) ||
 	    pws__ids_reserve(im->mem, &im->m->user_h, *n) ||
 	    pws__smap_reserve(im->mem, &im->m->user_ids, *n) ||
@@ -2142,10 +2144,8 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 		}
 		if (!rc && q.n == USERS_AHEAD)
 			rc = upipe_insert(im, &q);
-		if (!rc) {
-			(*idx)[i] = im->m->users.n;
+		if (!rc) /* appends user i as *first + i */
 			rc = user_add_a(im, &q, i, path, id, email, t, role, pm);
-		}
 		if (rc) {
 			/* the pending users come first (a no-op when an insert failed) */
 			rc2 = upipe_drain(im, &q);
@@ -2155,7 +2155,9 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 	return upipe_drain(im, &q);
 }
 
-static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
+/* The image's workspaces, appended in their order: position i is model
+ * index *first + i. */
+static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t *first)
 {
 	char path[PATH_SIZE];
 	uint32_t i;
@@ -2163,8 +2165,8 @@ static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 
 	if (rd_u32(r, n) || *n > (size_t)(r->end - r->p) / 36)
 		return bad(im, "image.workspaces: truncated");
-	*idx = pws__malloc(im->mem, ((size_t)*n + 1) * sizeof(uint32_t));
-	if (!*idx || pws__vec_reserve(im->mem, &im->m->wss, sizeof(pws__ws), *n) ||
+	*first = im->m->wss.n;
+	if (pws__vec_reserve(im->mem, &im->m->wss, sizeof(pws__ws), *n) ||
 	    pws__ids_reserve(im->mem, &im->m->ws_h, *n) ||
 	    pws__smap_reserve(im->mem, &im->m->ws_ids, *n))
 		return PWS_ENOMEM;
@@ -2206,11 +2208,10 @@ static int bin_workspaces(importer *im, binrd *r, uint32_t *n, uint32_t **idx)
 			rc = bad(im, "%s: bad padding", path);
 		if (!rc && rd_u32(r, &f.n_upd))
 			rc = bad(im, "%s.n_updates: truncated", path);
-		if (!rc)
+		if (!rc) /* appends workspace i as *first + i */
 			rc = ws_add(im, path, &f);
 		if (rc)
 			return rc;
-		(*idx)[i] = im->m->wss.n - 1;
 	}
 	return PWS_OK;
 }
@@ -2305,8 +2306,9 @@ static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint
 
 /* The rows: checked, then linked with the membership slots of later rows
  * loading and each group's list sized once per run of its rows. */
-static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx, uint32_t nu,
-                       const uint32_t *uidx)
+/* The rows, whose positions name the image's workspaces (model index
+ * w0 + position) and users (u0 + position). */
+static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_t nu, uint32_t u0)
 {
 	pws__model *m = im->m;
 	char **orgs = NULL, *obuf = NULL;
@@ -2343,9 +2345,9 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 		else if (x.role < PWS_ROLE_VIEWER || x.role > PWS_ROLE_ADMIN || x.lead > 1 || b[18] ||
 		         b[19])
 			rc = bad(im, "image.rows[%u]: bad role, lead or padding", i);
-		else if (x.seen > WS(m, widx[x.ws])->n_updates)
+		else if (x.seen > WS(m, (w0 + x.ws))->n_updates)
 			rc = bad(im, "image.rows[%u].seen: %u is more than the workspace's n_updates "
-			         "(%u)", i, x.seen, WS(m, widx[x.ws])->n_updates);
+			         "(%u)", i, x.seen, WS(m, (w0 + x.ws))->n_updates);
 		else
 			per_user[x.user]++;
 		n_seats += x.role == PWS_ROLE_EDITOR && x.org != PWS__NONE;
@@ -2353,9 +2355,9 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 	}
 	/* each user's list of memberships is sized once, not grown row by row */
 	for (i = 0; !rc && i < nu; i++)
-		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, uidx[i])->members.n)
+		if (per_user[i] > PWS__USER_MEMB_MAX - USER(m, u0 + i)->members.n)
 			rc = PWS_ENOMEM;
-	if (!rc && pws__user_lists_import(im->mem, m, uidx, per_user, nu))
+	if (!rc && pws__user_lists_import(im->mem, m, u0, per_user, nu))
 		rc = PWS_ENOMEM;
 	if (!rc && (pws__mtab_reserve(im->mem, m, nrows) ||
 	            pws__umap_reserve(im->mem, &m->seat_of, n_seats) ||
@@ -2375,20 +2377,20 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 			 * inline it here and dropped the call (a function of a
 			 * prefetch alone has no effect it knows of) */
 			__builtin_prefetch(&m->member_of.s[pws__mtab_home(
-				&m->member_of, pws__member_hx(m, widx[y.ws], uidx[y.user]),
+				&m->member_of, pws__member_hx(m, (w0 + y.ws), (u0 + y.user)),
 				m->member_of.cap)]);
-			__builtin_prefetch(USER(m, uidx[y.user]));
+			__builtin_prefetch(USER(m, (u0 + y.user)));
 		}
 		if (i + BIN_AHEAD / 2 < nrows) {
 			/* its user record has arrived: the end of its list next */
-			const pws__user *Y = USER(m, uidx[rd_le32(rows + (size_t)(i + BIN_AHEAD / 2) *
-			                                                    PWS__IMAGE_ROW + 4)]);
+			const pws__user *Y = USER(m, u0 + rd_le32(rows + (size_t)(i + BIN_AHEAD / 2) *
+			                                                  PWS__IMAGE_ROW + 4));
 
 			__builtin_prefetch(Y->members.v + Y->members.n);
 		}
 		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
-		w = widx[x.ws];
-		u = uidx[x.user];
+		w = (w0 + x.ws);
+		u = (u0 + x.user);
 		W = WS(m, w);
 		org = PWS__GRP_TEAM;
 		if (x.org == PWS__NONE) {
@@ -2460,7 +2462,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, const uint32_t *widx
 static int i_image_bin(importer *im)
 {
 	binrd r;
-	uint32_t ver = 0, nu = 0, nw = 0, *uidx = NULL, *widx = NULL;
+	uint32_t ver = 0, nu = 0, nw = 0, u0 = 0, w0 = 0;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -2472,14 +2474,12 @@ static int i_image_bin(importer *im)
 	(void)rd_u32(&r, &ver);
 	if (ver != PWS__IMAGE_VERSION)
 		return bad(im, "image: unsupported section version %u", ver);
-	rc = bin_users(im, &r, &nu, &uidx);
+	rc = bin_users(im, &r, &nu, &u0);
 	if (!rc)
-		rc = bin_workspaces(im, &r, &nw, &widx);
+		rc = bin_workspaces(im, &r, &nw, &w0);
 	if (!rc)
-		rc = bin_members(im, &r, nw, widx, nu, uidx);
+		rc = bin_members(im, &r, nw, w0, nu, u0);
 	pws__free(im->mem, r.scratch);
-	pws__free(im->mem, uidx);
-	pws__free(im->mem, widx);
 	return rc;
 }
 

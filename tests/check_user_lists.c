@@ -341,10 +341,11 @@ static void new_users(pws_policy *p, const char *prefix, uint32_t n, uint32_t *u
 	}
 }
 
-/* An import's lists at once (pws__user_lists_import): each list that
- * gets items is one block of exactly its items, a user with none gets no
- * block, the region's room is made once; the lists then grow as any
- * other. A failed region growth changes nothing. */
+/* An import's lists at once (pws__user_lists_import, for users appended
+ * in a row): each list that gets items is one block of exactly its
+ * items, a user with none gets no block, the region's room is made once;
+ * the lists then grow as any other. A failed region growth changes
+ * nothing. */
 START_TEST(user_lists_import_sizes_each_list_once)
 {
 	pws_policy *p = NULL;
@@ -357,19 +358,21 @@ START_TEST(user_lists_import_sizes_each_list_once)
 	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
 	m = &p->m;
 	new_users(p, "im", 4, u);
+	for (i = 1; i < 4; i++)
+		ck_assert_uint_eq(u[i], u[0] + i);
 	/* the region's first room (256 words) is too small for 300 items:
 	 * the growth fails, nothing changes */
 	top0 = m->ulists.top;
 	cap0 = m->ulists.cap;
 	tc_alloc_fail_at(1, 1);
-	ck_assert_int_eq(pws__user_lists_import(&p->mem, m, u, more, 4), PWS_ENOMEM);
+	ck_assert_int_eq(pws__user_lists_import(&p->mem, m, u[0], more, 4), PWS_ENOMEM);
 	tc_alloc_fail_at(0, 0);
 	ck_assert_uint_eq(m->ulists.top, top0);
 	ck_assert_uint_eq(m->ulists.cap, cap0);
 	for (i = 0; i < 4; i++)
 		ck_assert_uint_eq(USER(m, u[i])->members.cap, 0);
 	region_ok(m, "after a failed import");
-	OK(pws__user_lists_import(&p->mem, m, u, more, 4));
+	OK(pws__user_lists_import(&p->mem, m, u[0], more, 4));
 	region_ok(m, "imported");
 	for (i = 0; i < 4; i++) {
 		ck_assert_uint_eq(USER(m, u[i])->members.cap, more[i]);
@@ -404,49 +407,49 @@ START_TEST(user_lists_import_with_a_list_that_exists)
 {
 	pws_policy *p = NULL;
 	pws__model *m;
-	uint32_t u[3], more[2], who[2], i;
+	uint32_t u[3], more[2], i;
 
 	tc_alloc_reset();
 	ck_assert_int_eq(tc_policy_new(&p), PWS_OK);
 	m = &p->m;
 	new_users(p, "ix", 3, u);
-	/* a: 10 items, exactly; b after it, so a's block is not the last */
+	/* the import's users are a = u[0] and c = u[1], in a row */
+	ck_assert_uint_eq(u[1], u[0] + 1);
+	/* a: 10 items, exactly; b = u[2] after it, so a's block is not the last */
 	OK(pws__user_list_reserve(&p->mem, m, u[0], 10));
 	for (i = 0; i < 10; i++)
 		pws__ids_push(&USER(m, u[0])->members, 500 + i);
-	OK(pws__user_list_reserve(&p->mem, m, u[1], 2));
-	pws__ids_push(&USER(m, u[1])->members, 600);
+	OK(pws__user_list_reserve(&p->mem, m, u[2], 2));
+	pws__ids_push(&USER(m, u[2])->members, 600);
 	ck_assert_uint_eq(m->ulists.top, 14);
 	ck_assert_uint_eq(m->ulists.cap, 256);
 	/* counted: a 1 + 10 + 1, c 1 + 228: 14 + 241 = 255 fit the 256 words;
 	 * a's growth takes 1 + 15 at the end, so c's block needs more room */
-	who[0] = u[0];
-	who[1] = u[2];
 	more[0] = 1;
 	more[1] = 228;
-	OK(pws__user_lists_import(&p->mem, m, who, more, 2));
+	OK(pws__user_lists_import(&p->mem, m, u[0], more, 2));
 	region_ok(m, "imported beside a list that exists");
 	ck_assert_uint_eq(USER(m, u[0])->members.cap, 15);
-	ck_assert_uint_eq(USER(m, u[2])->members.cap, 228);
+	ck_assert_uint_eq(USER(m, u[1])->members.cap, 228);
 	ck_assert_uint_ge(m->ulists.cap, m->ulists.top);
 	for (i = 0; i < 10; i++)
 		ck_assert_uint_eq(USER(m, u[0])->members.v[i], 500 + i);
-	ck_assert_uint_eq(USER(m, u[1])->members.v[0], 600);
+	ck_assert_uint_eq(USER(m, u[2])->members.v[0], 600);
 	for (i = 0; i < 228; i++)
-		pws__ids_push(&USER(m, u[2])->members, 700 + i);
+		pws__ids_push(&USER(m, u[1])->members, 700 + i);
 	pws__ids_push(&USER(m, u[0])->members, 510);
 	region_ok(m, "filled");
 	for (i = 0; i < 228; i++)
-		ck_assert_uint_eq(USER(m, u[2])->members.v[i], 700 + i);
+		ck_assert_uint_eq(USER(m, u[1])->members.v[i], 700 + i);
 	/* and a failure on either path changes no list's items */
 	more[0] = 100;
 	more[1] = 100;
 	tc_alloc_fail_at(1, 1);
-	ck_assert_int_eq(pws__user_lists_import(&p->mem, m, who, more, 2), PWS_ENOMEM);
+	ck_assert_int_eq(pws__user_lists_import(&p->mem, m, u[0], more, 2), PWS_ENOMEM);
 	tc_alloc_fail_at(0, 0);
 	region_ok(m, "after a failed import");
 	ck_assert_uint_eq(USER(m, u[0])->members.n, 11);
-	ck_assert_uint_eq(USER(m, u[2])->members.n, 228);
+	ck_assert_uint_eq(USER(m, u[1])->members.n, 228);
 	pws_policy_free(p);
 	ck_assert_uint_eq(tc_alloc_stats_get().live_blocks, 0);
 }
