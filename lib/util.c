@@ -98,7 +98,7 @@ uint64_t pws__seed_random(void)
 	return pws__mix64(r + n * 0x9e3779b97f4a7c15ULL);
 }
 
-int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
+int pws__vec_grow(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 {
 	uint64_t need = (uint64_t)v->n + more;
 	uint64_t cap;
@@ -130,7 +130,7 @@ void pws__vec_free(const pws__mem *m, pws__vec *v)
 	memset(v, 0, sizeof(*v));
 }
 
-int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
+int pws__ids_grow(const pws__mem *m, pws__ids *l, uint32_t more)
 {
 	uint64_t need = (uint64_t)l->n + more, cap;
 	uint32_t *nv;
@@ -160,12 +160,6 @@ int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
 	l->v = nv;
 	l->cap = (uint32_t)cap;
 	return PWS_OK;
-}
-
-uint32_t pws__ids_push(pws__ids *l, uint32_t x)
-{
-	l->v[l->n] = x;
-	return l->n++;
 }
 
 uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos)
@@ -259,7 +253,7 @@ static int smap_grow(const pws__mem *m, pws__smap *map, uint64_t slots)
 	return PWS_OK;
 }
 
-int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
+int pws__smap_grow_for(const pws__mem *m, pws__smap *map, uint32_t more)
 {
 	uint64_t need = (uint64_t)map->n + more, slots;
 
@@ -344,10 +338,18 @@ uint64_t pws__smap_aux_of(const pws__smap *map, const char *key)
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val)
 {
 	uint32_t j = (uint32_t)k->hash & map->mask;
-	pws__smap_slot *s;
 
-	while ((s = pws__smap_at(map, j))->val != PWS__NONE)
+	while (pws__smap_at(map, j)->val != PWS__NONE)
 		j = (j + 1) & map->mask;
+	pws__smap_put_at(map, j, key, k, val);
+	return j;
+}
+
+void pws__smap_put_at(pws__smap *map, uint32_t j, const char *key, const pws__skey *k,
+                      uint32_t val)
+{
+	pws__smap_slot *s = pws__smap_at(map, j);
+
 	s->hash = pws__skey_tag(k);
 	s->head = k->head;
 	s->val = val;
@@ -364,7 +366,6 @@ uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, ui
 	}
 	map->n_long += k->len > 8;
 	map->n++;
-	return j;
 }
 
 void pws__smap_put(pws__smap *map, const char *key, uint32_t val)

@@ -202,8 +202,14 @@ typedef struct pws__vec {
 	                    * cap * size bytes, a table block (pws__table_alloc) */
 } pws__vec;
 
-/* Makes room for `more` items of `size` bytes beyond n. */
-int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more);
+/* Makes room for `more` items of `size` bytes beyond n. The test of the
+ * room is inline: a bulk load reserves one item at a time, and the call
+ * cost more than the test (pws__vec_grow makes the room). */
+int pws__vec_grow(const pws__mem *m, pws__vec *v, size_t size, uint32_t more);
+static inline int pws__vec_reserve(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
+{
+	return (uint64_t)v->n + more <= v->cap ? PWS_OK : pws__vec_grow(m, v, size, more);
+}
 void pws__vec_free(const pws__mem *m, pws__vec *v);
 
 /* A vector of uint32_t (indexes). */
@@ -212,9 +218,18 @@ typedef struct pws__ids {
 	uint32_t n, cap;
 } pws__ids;
 
-int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more);
+/* Room for `more` items beyond n: tested inline, made by pws__ids_grow. */
+int pws__ids_grow(const pws__mem *m, pws__ids *l, uint32_t more);
+static inline int pws__ids_reserve(const pws__mem *m, pws__ids *l, uint32_t more)
+{
+	return (uint64_t)l->n + more <= l->cap ? PWS_OK : pws__ids_grow(m, l, more);
+}
 /* Appends (room must be reserved); returns the position. */
-uint32_t pws__ids_push(pws__ids *l, uint32_t x);
+static inline uint32_t pws__ids_push(pws__ids *l, uint32_t x)
+{
+	l->v[l->n] = x;
+	return l->n++;
+}
 /* Removes the item at pos by moving the last one there; returns the
  * moved item (PWS__NONE if none moved). */
 uint32_t pws__ids_swap_remove(pws__ids *l, uint32_t pos);
@@ -452,16 +467,17 @@ static inline int pws__tail_eq(const unsigned char *t, const char *key, size_t n
 	return d == 0;
 }
 
-/* The slot of a key, its pass made (PWS__NONE when absent). Inline, as
- * are the prefetch and the lookup below: the check path calls nothing. */
-static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const char *key,
-                                                    const pws__skey *k, unsigned shift)
+/* The probe of a key, its pass made, in a map with cells: the slot
+ * holding it (*found 1) or the free slot that ends its probe, where a
+ * put of it goes (*found 0). Inline, as are the prefetch and the lookup
+ * below: the check path calls nothing. */
+static PWS__ALWAYS_INLINE uint32_t pws__smap_probe_s(const pws__smap *map, const char *key,
+                                                     const pws__skey *k, unsigned shift,
+                                                     int *found)
 {
-	uint32_t j, tag = pws__skey_tag(k);
+	uint32_t j = (uint32_t)k->hash & map->mask, tag = pws__skey_tag(k);
 
-	if (!map->cells)
-		return PWS__NONE;
-	j = (uint32_t)k->hash & map->mask;
+	*found = 1;
 	if (k->len <= 8) {
 		/* Keys of up to 8 bytes are decided in the slot: the
 		 * zero-padded head holds all of them (ids hold no NUL) and
@@ -473,7 +489,8 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const 
 				return j;
 			j = (j + 1) & map->mask;
 		}
-		return PWS__NONE;
+		*found = 0;
+		return j;
 	}
 	for (;;) {
 		const pws__smap_slot *s = pws__smap_at_s(map, j, shift);
@@ -492,7 +509,20 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const 
 			return j;
 		j = (j + 1) & map->mask;
 	}
-	return PWS__NONE;
+	*found = 0;
+	return j;
+}
+/* The slot of a key, its pass made (PWS__NONE when absent). */
+static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const char *key,
+                                                    const pws__skey *k, unsigned shift)
+{
+	uint32_t j;
+	int found;
+
+	if (!map->cells)
+		return PWS__NONE;
+	j = pws__smap_probe_s(map, key, k, shift, &found);
+	return found ? j : PWS__NONE;
 }
 static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
                                                   const pws__skey *k)
@@ -591,7 +621,15 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_get_aux_wide(const pws__smap *map, 
 void pws__smap_set_aux(pws__smap *map, const char *key, uint64_t aux);
 uint64_t pws__smap_aux_of(const pws__smap *map, const char *key);
 
-int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more);
+/* Room for `more` keys beyond n at a load of at most 3/4: tested inline,
+ * made by pws__smap_grow_for. */
+int pws__smap_grow_for(const pws__mem *m, pws__smap *map, uint32_t more);
+static inline int pws__smap_reserve(const pws__mem *m, pws__smap *map, uint32_t more)
+{
+	return map->cells && ((uint64_t)map->n + more) * 4 <= ((uint64_t)map->mask + 1) * 3
+	               ? PWS_OK
+	               : pws__smap_grow_for(m, map, more);
+}
 /* Returns the value for key, or PWS__NONE. */
 uint32_t pws__smap_get(const pws__smap *map, const char *key);
 /* The same (key may be NULL: PWS__NONE) where the caller keeps a slot hint
@@ -606,6 +644,11 @@ void pws__smap_put(pws__smap *map, const char *key, uint32_t val);
 /* The same with the key's pass already made (k, from an equal string);
  * returns the slot, whose payload (pws__smap_auxp) the caller may then set. */
 uint32_t pws__smap_put_k(pws__smap *map, const char *key, const pws__skey *k, uint32_t val);
+/* pws__smap_put_k where a probe (pws__smap_probe_s) has found the key
+ * absent and its free slot j, and nothing was put since: a duplicate test
+ * and the insert after it probe once. */
+void pws__smap_put_at(pws__smap *map, uint32_t j, const char *key, const pws__skey *k,
+                      uint32_t val);
 /* Removes key; returns the stored key pointer (for freeing) or NULL (absent,
  * or not recorded: pws__smap_keys_elsewhere). */
 const char *pws__smap_del(pws__smap *map, const char *key);
