@@ -513,6 +513,10 @@ typedef struct importer {
 	 * key (key_dom_len 0: none yet) */
 	char key_dom[PWS__EMAIL_MAX + 1];
 	size_t key_dom_len;
+	/* key_dom's atom (PWS__NONE: not interned since key_dom was set): a
+	 * run of an image's users of one domain interns it once, and takes
+	 * no domain of an address apart (their check found it) */
+	uint32_t key_dom_atom;
 } importer;
 
 #if defined(__GNUC__)
@@ -886,6 +890,7 @@ static int check_email(importer *im, const char *const *out, const char *path,
 		           *out, k);
 	im->key_dom_len = strlen(pws__email_domain(k));
 	memcpy(im->key_dom, pws__email_domain(k), im->key_dom_len);
+	im->key_dom_atom = PWS__NONE;
 	return PWS_OK;
 }
 
@@ -1947,20 +1952,26 @@ static PWS__ALWAYS_INLINE void smap_prefetch_put(const pws__smap *map, const pws
 	__builtin_prefetch(&map->keys[j]);
 }
 
-/* The duplicate checks of user_add (S1, then S3). */
+/* The duplicate checks of user_add (S1, then S3), which leave in *jid
+ * and *jat the free slots the user's id and address take (nothing is put
+ * into the two maps between the probes and the puts). */
 static int user_dups(importer *im, uint32_t i, const char *id, const pws__skey *ki,
-                     const char *email, const pws__skey *ke)
+                     const char *email, const pws__skey *ke, uint32_t *jid, uint32_t *jat)
 {
 	pws__model *m = im->m;
 	char path[PATH_SIZE];
+	int found;
 
-	if (pws__smap_find(&m->user_ids, id, ki) != PWS__NONE) {
+	/* both maps have cells: bin_users reserved them for its users */
+	*jid = pws__smap_probe_s(&m->user_ids, id, ki, m->user_ids.shift, &found);
+	if (found) {
 		path_idx(path, "image.users", i);
 		return bad(im, "%s.id: breaks S1: duplicate user '" Q "'", path, id);
 	}
 	/* the atoms are domains (no '@') and users' addresses: an address
 	 * found is a user's */
-	if (pws__smap_find(&m->atoms, email, ke) != PWS__NONE) {
+	*jat = pws__smap_probe_s(&m->atoms, email, ke, m->atoms.shift, &found);
+	if (found) {
 		path_idx(path, "image.users", i);
 		return bad(im, "%s.email: breaks S3: '" Q "' belongs to another user", path, email);
 	}
@@ -1972,15 +1983,15 @@ static int upipe_insert(importer *im, upipe *q)
 {
 	pws__model *m = im->m;
 	upend *e = &q->v[q->head];
-	uint32_t j;
-	int rc = user_dups(im, e->i, e->id, &e->ki, e->email, &e->ke);
+	uint32_t jid, jat;
+	int rc = user_dups(im, e->i, e->id, &e->ki, e->email, &e->ke, &jid, &jat);
 
 	if (rc)
 		return rc;
-	(void)pws__smap_put_k(&m->atoms, e->email, &e->ke, e->ea);
+	pws__smap_put_at(&m->atoms, jat, e->email, &e->ke, e->ea);
 	pws__umap_put(&m->user_by_email, e->ea, e->u);
-	j = pws__smap_put_k(&m->user_ids, e->id, &e->ki, e->u);
-	*pws__smap_auxp(&m->user_ids, j) = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
+	pws__smap_put_at(&m->user_ids, jid, e->id, &e->ki, e->u);
+	*pws__smap_auxp(&m->user_ids, jid) = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
 	q->head = (q->head + 1) % USERS_AHEAD;
 	q->n--;
 	return PWS_OK;
@@ -2021,9 +2032,11 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 		s4 = "team_role: breaks S4: missing (the user has a team)";
 	if (s4) {
 		/* after the checks user_add makes before it */
+		uint32_t jid, jat;
+
 		rc = upipe_drain(im, q);
 		if (!rc)
-			rc = user_dups(im, i, id, &ki, email, &ke);
+			rc = user_dups(im, i, id, &ki, email, &ke, &jid, &jat);
 		return rc ? rc : bad(im, "%s.%s", path, s4);
 	}
 	if (pws__vec_reserve(im->mem, &m->atom_str, sizeof(char *), 1) ||
@@ -2031,11 +2044,12 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 		return PWS_ENOMEM;
 	ea = m->atom_str.n++;
 	((const char **)m->atom_str.v)[ea] = ec;
-	dom = pws__email_domain(ec);
-	if (im->last_domain != PWS__NONE && strcmp(pws__atom(m, im->last_domain), dom) == 0)
-		da = im->last_domain;
-	else
-		da = im->last_domain = pws__atom_intern(im->mem, m, dom);
+	/* check_email has just found this address good: its domain is
+	 * key_dom, the last key_dom_len bytes */
+	if ((da = im->key_dom_atom) == PWS__NONE) {
+		dom = ec + ke.len - im->key_dom_len;
+		da = im->key_dom_atom = pws__atom_intern(im->mem, m, dom);
+	}
 	/* users, user_h, user_ids and user_by_email were sized for all of the
 	 * image's users at once (bin_users); the atoms were sized for one
 	 * address and one domain in eight a user, and a run of new domains
@@ -2582,6 +2596,7 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	im.m = &nm;
 	im.gone_team = im.gone_user = im.gone_el = PWS__NONE;
 	im.last_domain = PWS__NONE;
+	im.key_dom_atom = PWS__NONE;
 	im.bin = bin;
 	im.bin_len = bin_len;
 	if (!json && len) {
