@@ -339,36 +339,77 @@ PWS_EXTERN int pws_email_key(char *out, size_t out_size, const char *email,
 	return PWS_OK;
 }
 
+/* The bytes a local part of an identity key may hold: printable ASCII
+ * but space (scan_bytes), no special (is_local_char), no capital letter
+ * (pws__email_key lowercases them), as bits of two words; a byte's class
+ * in key_local below: 1 held, 2 the dot (held, but neither first, last
+ * nor doubled), 0 refused. */
+#define KEY_LO ((~0ull << 33) & ~((1ull << '"') | (1ull << '(') | (1ull << ')') | \
+                                  (1ull << ',') | (1ull << ':') | (1ull << ';') | \
+                                  (1ull << '<') | (1ull << '>')))
+#define KEY_HI (((1ull << 63) - 1) & ~(1ull | (((1ull << 26) - 1) << 1) | (1ull << ('[' - 64)) | \
+                                       (1ull << ('\\' - 64)) | (1ull << (']' - 64))))
+#define KEY_CLASS(c)                                                                           \
+	((c) == '.' ? 2 : (c) >= 128 ? 0 : (int)((((c) < 64 ? KEY_LO : KEY_HI) >> ((c) & 63)) & 1))
+#define KEY_CLASS4(c) KEY_CLASS(c), KEY_CLASS((c) + 1), KEY_CLASS((c) + 2), KEY_CLASS((c) + 3)
+#define KEY_CLASS16(c) KEY_CLASS4(c), KEY_CLASS4((c) + 4), KEY_CLASS4((c) + 8), KEY_CLASS4((c) + 12)
+
+/* A table, one load a byte: a bulk load checks every user's address */
+static const unsigned char key_local[256] = {
+	KEY_CLASS16(0),   KEY_CLASS16(16),  KEY_CLASS16(32),  KEY_CLASS16(48),
+	KEY_CLASS16(64),  KEY_CLASS16(80),  KEY_CLASS16(96),  KEY_CLASS16(112),
+	KEY_CLASS16(128), KEY_CLASS16(144), KEY_CLASS16(160), KEY_CLASS16(176),
+	KEY_CLASS16(192), KEY_CLASS16(208), KEY_CLASS16(224), KEY_CLASS16(240),
+};
+
+static uint32_t rd4(const char *p)
+{
+	uint32_t v;
+
+	memcpy(&v, p, 4);
+	return v;
+}
+
+static uint64_t rd8(const char *p)
+{
+	uint64_t v;
+
+	memcpy(&v, p, 8);
+	return v;
+}
+
+/* memcmp(a, b, n) == 0 for a domain: up to 16 bytes by two
+ * overlapping words a side, so that the usual domain costs no call */
+static int dom_eq(const char *a, const char *b, size_t n)
+{
+	if (n > 16)
+		return memcmp(a, b, n) == 0;
+	if (n >= 8)
+		return ((rd8(a) ^ rd8(b)) | (rd8(a + n - 8) ^ rd8(b + n - 8))) == 0;
+	if (n >= 4)
+		return ((rd4(a) ^ rd4(b)) | (rd4(a + n - 4) ^ rd4(b + n - 4))) == 0;
+	return n == 0 || ((a[0] ^ b[0]) | (a[n >> 1] ^ b[n >> 1]) | (a[n - 1] ^ b[n - 1])) == 0;
+}
+
 int pws__email_is_key_at(const char *s, size_t len, const char *dom, size_t dom_len)
 {
-	/* the bytes a local part of an identity key may hold: printable ASCII
-	 * but space (scan_bytes), no special (is_local_char), no capital
-	 * letter (pws__email_key lowercases them), as bits of two words */
-	static const uint64_t lo = (~0ull << 33) & ~((1ull << '"') | (1ull << '(') | (1ull << ')') |
-	                                             (1ull << ',') | (1ull << ':') | (1ull << ';') |
-	                                             (1ull << '<') | (1ull << '>'));
-	static const uint64_t hi = ((1ull << 63) - 1) & ~(1ull | (((1ull << 26) - 1) << 1) |
-	                                                  (1ull << ('[' - 64)) |
-	                                                  (1ull << ('\\' - 64)) |
-	                                                  (1ull << (']' - 64)));
 	size_t local_len, i;
 
 	if (len <= dom_len + 1 || len > PWS__EMAIL_MAX)
 		return 0;
 	local_len = len - dom_len - 1;
 	if (local_len > LOCAL_MAX || s[local_len] != '@' ||
-	    memcmp(s + local_len + 1, dom, dom_len) != 0)
+	    !dom_eq(s + local_len + 1, dom, dom_len))
 		return 0;
 	/* what local_check refuses besides the bytes: dots first, last or
 	 * doubled ('"' first, a quoted local part, is a byte refused) */
 	if (s[0] == '.' || s[local_len - 1] == '.')
 		return 0;
 	for (i = 0; i < local_len; i++) {
-		unsigned char c = (unsigned char)s[i];
+		unsigned k = key_local[(unsigned char)s[i]];
 
-		if (c >= 128 || !(((c < 64 ? lo : hi) >> (c & 63)) & 1u))
-			return 0;
-		if (c == '.' && s[i + 1] == '.')
+		/* s[i + 1] is a byte of s: the '@' at the latest */
+		if (k != 1 && (!k || s[i + 1] == '.'))
 			return 0;
 	}
 	return 1;

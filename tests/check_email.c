@@ -612,6 +612,84 @@ START_TEST(IN3_normalization_idempotent)
 }
 END_TEST
 
+/* IN3: the fast test of an address against the last good domain (what a
+ * bulk load asks of every user's address) says "an identity key at this
+ * domain" exactly when pws__email_key gives the address back unchanged
+ * with that domain: every byte at the local part's start, middle and end,
+ * dots first, last and doubled, and key domains of up to 20 bytes (each of
+ * the byte comparer's lengths) differing from the key's in their first,
+ * middle or last byte. */
+static int is_key_by_normalizer(const char *s, const char *dom)
+{
+	char k[PWS__EMAIL_MAX + 1];
+
+	return pws__email_key(k, s, strlen(s), NULL) == PWS_OK && strcmp(k, s) == 0 &&
+	       strcmp(pws__email_domain(k), dom) == 0;
+}
+
+START_TEST(IN3_key_at_last_domain_agrees_with_the_normalizer)
+{
+	static const char *const locals[] = { "a.b", ".ab", "ab.", "a..b", "a", "x+tag",
+		                              "AB", "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
+		                              "aaaaaaaaaaaaaaaaaaaaaaaa" };
+	char dom[32], other[32], s[PWS__EMAIL_MAX + 8];
+	size_t dl, i, at, agree = 0, keys = 0, n_doms = 0;
+	int c;
+
+	for (dl = 1; dl <= 20; dl++) {
+		/* "d", "dd.e" ...: a valid key domain of dl bytes */
+		for (i = 0; i < dl; i++)
+			dom[i] = (char)('a' + i % 26);
+		if (dl >= 4)
+			dom[dl - 3] = '.';
+		dom[dl] = 0;
+		/* a domain one byte off is never the address's, whatever
+		 * its length */
+		snprintf(s, sizeof s, "x@%s", dom);
+		for (at = 0; at < 3; at++) {
+			size_t pos = at == 0 ? 0 : at == 1 ? dl / 2 : dl - 1;
+
+			memcpy(other, dom, dl + 1);
+			other[pos] = other[pos] == 'q' ? 'r' : 'q';
+			ck_assert_int_eq(pws__email_is_key_at(s, strlen(s), other, dl), 0);
+		}
+		/* the rest's premise: dom is the domain of an identity key */
+		if (!is_key_by_normalizer(s, dom))
+			continue;
+		n_doms++;
+		for (c = 1; c < 256; c++)
+			for (at = 0; at < 3; at++) {
+				char local[4] = "xyz";
+
+				local[at] = (char)c;
+				snprintf(s, sizeof s, "%s@%s", local, dom);
+				ck_assert_int_eq(pws__email_is_key_at(s, strlen(s), dom, dl),
+				                 is_key_by_normalizer(s, dom));
+				keys += is_key_by_normalizer(s, dom);
+				agree++;
+			}
+		for (i = 0; i < sizeof locals / sizeof locals[0]; i++) {
+			snprintf(s, sizeof s, "%s@%s", locals[i], dom);
+			ck_assert_int_eq(pws__email_is_key_at(s, strlen(s), dom, dl),
+			                 is_key_by_normalizer(s, dom));
+			/* the same address against a domain one byte off */
+			for (at = 0; at < 3; at++) {
+				size_t pos = at == 0 ? 0 : at == 1 ? dl / 2 : dl - 1;
+
+				memcpy(other, dom, dl + 1);
+				other[pos] = other[pos] == 'q' ? 'r' : 'q';
+				ck_assert_int_eq(pws__email_is_key_at(s, strlen(s), other, dl), 0);
+			}
+			agree++;
+		}
+	}
+	/* both answers were reached: the bytes a key holds and those it does not */
+	ck_assert_uint_ge(n_doms, 17);
+	ck_assert_uint_gt(keys, 17 * 3 * 50);
+	ck_assert_uint_lt(keys, agree / 2);
+}
+END_TEST
+
 Suite *pws_email_suite(void)
 {
 	Suite *s = suite_create("email");
@@ -638,6 +716,7 @@ Suite *pws_email_suite(void)
 	tcase_add_test(rules, IN3_reason_is_optional_and_output_cleared);
 	tcase_add_test(rules, IN3_email_domain_accessor);
 	tcase_add_test(rules, IN3_normalization_idempotent);
+	tcase_add_test(rules, IN3_key_at_last_domain_agrees_with_the_normalizer);
 	tcase_set_timeout(rules, 60); /* valgrind runs the fuzz loop slowly */
 	suite_add_tcase(s, rules);
 

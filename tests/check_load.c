@@ -6,6 +6,7 @@
  */
 #include "test-world.h"
 #include "mem-store.h"
+#include "../lib/core.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -362,6 +363,39 @@ END_TEST
  * or a team kept past its run, puts a user on the wrong team. */
 #define NU 12 /* users */
 #define NW 4  /* teams, a workspace each */
+/* IN1 (a legacy partner's organization is their address's domain): each
+ * user loaded holds the domain of their own address, in runs of one
+ * domain and out of them, and one domain is one atom. */
+START_TEST(load_state_IN1_domains_of_users_in_runs)
+{
+	static const char *const doms[] = {"a.com", "a.com", "b.com", "a.com", "sub.a.com",
+	                                   "sub.a.com", "b.com", "ab.com", "a.com", "b.com"};
+	enum { N = sizeof doms / sizeof doms[0] };
+	pws_load_user u[N];
+	char ids[N][8], emails[N][24];
+	pws_policy *p;
+	uint32_t i, j;
+
+	for (i = 0; i < N; i++) {
+		snprintf(ids[i], sizeof ids[i], "d%u", i);
+		snprintf(emails[i], sizeof emails[i], "d%u@%s", i, doms[i]);
+		u[i] = (pws_load_user){ids[i], emails[i], NULL, 0, 0};
+	}
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	load_set(NULL, 0, u, N, NULL, 0, NULL, 0);
+	OK(pws_load_state(p, &L, RES));
+	for (i = 0; i < N; i++) {
+		const pws__user *a = USER(&p->m, pws__user_find(&p->m, ids[i]));
+
+		ck_assert_str_eq(pws__atom(&p->m, a->domain), doms[i]);
+		for (j = 0; j < i; j++)
+			ck_assert_int_eq(USER(&p->m, pws__user_find(&p->m, ids[j]))->domain == a->domain,
+			                 strcmp(doms[j], doms[i]) == 0);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
 START_TEST(load_state_WS4_teams_of_users_in_runs)
 {
 	static const char teams[] =
@@ -619,6 +653,7 @@ Suite *pws_load_suite(void)
 	tcase_add_test(tc, load_state_many_users);
 	tcase_add_test(tc, load_state_first_error_of_the_users);
 	tcase_add_test(tc, load_state_WS4_teams_of_users_in_runs);
+	tcase_add_test(tc, load_state_IN1_domains_of_users_in_runs);
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
 	tcase_add_test(tc, load_state_oom_many_users);
