@@ -44,6 +44,13 @@
  * block (one allocation, which a host's allocator may refuse). */
 void *pws__table_alloc(const pws__mem *m, size_t size);
 void pws__table_free(const pws__mem *m, void *p, size_t size);
+/* The same for a table that lives for one call (a load's temporaries):
+ * on huge pages from 2 MiB, not 4, since a partial huge page held for
+ * the call keeps nothing resident after it, and a first load otherwise
+ * takes a page fault for every 4 KiB of it: whole huge pages, the last
+ * one too. Released by pws__temp_table_free, given the same size. */
+void *pws__temp_table_alloc(const pws__mem *m, size_t size);
+void pws__temp_table_free(const pws__mem *m, void *p, size_t size);
 /* Resizes a table block of old bytes (NULL: none) to size bytes, its
  * contents kept up to the smaller size, NULL (the block intact) when
  * refused; what lies past them is undefined. Large blocks of the kernel
@@ -512,17 +519,42 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_probe_s(const pws__smap *map, const
 	*found = 0;
 	return j;
 }
-/* The slot of a key, its pass made (PWS__NONE when absent). */
+/* The slot of a key, its pass made (PWS__NONE when absent). The probe
+ * above with its own loops: written through pws__smap_probe_s, the check
+ * path by id took 8 instructions more (callgrind). */
 static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const char *key,
                                                     const pws__skey *k, unsigned shift)
 {
-	uint32_t j;
-	int found;
+	uint32_t j, tag = pws__skey_tag(k);
 
 	if (!map->cells)
 		return PWS__NONE;
-	j = pws__smap_probe_s(map, key, k, shift, &found);
-	return found ? j : PWS__NONE;
+	j = (uint32_t)k->hash & map->mask;
+	if (k->len <= 8) {
+		const pws__smap_slot *s;
+
+		while ((s = pws__smap_at_s(map, j, shift))->val != PWS__NONE) {
+			if (s->hash == tag && s->head == k->head)
+				return j;
+			j = (j + 1) & map->mask;
+		}
+		return PWS__NONE;
+	}
+	for (;;) {
+		const pws__smap_slot *s = pws__smap_at_s(map, j, shift);
+
+		if (s->val == PWS__NONE)
+			break;
+		if (s->hash == tag && s->head == k->head &&
+		    (map->tailb && k->len <= 8 + PWS__SMAP_TAIL
+		         ? pws__tail_eq(pws__smap_tail(map, j), key + 8, k->len - 8) &&
+		               (k->len == 8 + PWS__SMAP_TAIL ||
+		                pws__smap_tail(map, j)[k->len - 8] == 0)
+		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
+			return j;
+		j = (j + 1) & map->mask;
+	}
+	return PWS__NONE;
 }
 static PWS__ALWAYS_INLINE uint32_t pws__smap_find(const pws__smap *map, const char *key,
                                                   const pws__skey *k)
