@@ -177,6 +177,33 @@ void *pws__table_alloc(const pws__mem *m, size_t size)
 	}
 }
 
+/* A temporary table's mapped length: whole huge pages from 2 MiB (the
+ * kernel backs a huge page only where the mapping holds all of it) */
+static size_t temp_mapped_size(size_t size)
+{
+	return size >= HUGE_PAGE ? (size + HUGE_PAGE - 1) & ~(HUGE_PAGE - 1) : size;
+}
+
+void *pws__temp_table_alloc(const pws__mem *m, size_t size)
+{
+#if defined(__linux__) && defined(MAP_ANONYMOUS)
+	if (from_kernel(m, size))
+		return map_fresh(mapped_size(temp_mapped_size(size)), HUGE_PAGE);
+#endif
+	{
+		void *p = pws__calloc(m, 1, size);
+
+		if (p)
+			huge_hint_from(p, size, HUGE_PAGE);
+		return p;
+	}
+}
+
+void pws__temp_table_free(const pws__mem *m, void *p, size_t size)
+{
+	pws__table_free(m, p, temp_mapped_size(size));
+}
+
 void pws__table_free(const pws__mem *m, void *p, size_t size)
 {
 	if (!p)

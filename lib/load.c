@@ -207,7 +207,7 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	pws__orgtab_init(&ot, &p->mem, p->m.seed);
 	msg[0] = 0;
 	rc = counts_ok(l, msg, sizeof msg);
-	if (!rc && !(orgs = pws__malloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs)))
+	if (!rc && !(orgs = pws__temp_table_alloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs)))
 		rc = PWS_ENOMEM;
 	if (!rc)
 		rc = measure(l, &ot, orgs, &size, msg, sizeof msg);
@@ -241,7 +241,8 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 		pws__rec_free(&p->mem, &rec);
 	else
 		pws__table_free(&p->mem, bin, size);
-	pws__free(&p->mem, orgs);
+	if (orgs)
+		pws__temp_table_free(&p->mem, orgs, (l->n_memberships + 1) * sizeof *orgs);
 	pws__orgtab_free(&ot);
 	return rc;
 }

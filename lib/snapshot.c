@@ -2342,7 +2342,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_
 	if (!rc) {
 		team_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
 		atom_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
-		per_user = pws__calloc(im->mem, (size_t)nu + 1, sizeof(uint32_t));
+		per_user = pws__temp_table_alloc(im->mem, ((size_t)nu + 1) * sizeof(uint32_t));
 		if (!team_of || !atom_of || !per_user)
 			rc = PWS_ENOMEM;
 	}
@@ -2467,7 +2467,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_
 	pws__free(im->mem, obuf);
 	pws__free(im->mem, team_of);
 	pws__free(im->mem, atom_of);
-	pws__free(im->mem, per_user);
+	pws__temp_table_free(im->mem, per_user, ((size_t)nu + 1) * sizeof(uint32_t));
 	return rc;
 }
 

@@ -619,6 +619,36 @@ START_TEST(tables_of_a_host_allocator_stay_on_its_heap)
 }
 END_TEST
 
+/* A temporary table (a load's positions and counts) is zeroed, holds
+ * what is written to its last byte, and is released whole, from the
+ * kernel (whole huge pages from 2 MiB: valgrind sees the mapping's length
+ * match) and from a host's allocator, failing cleanly there. */
+START_TEST(temporary_tables_zeroed_and_released_whole)
+{
+	static const size_t sizes[] = { 100, (size_t)300 << 10, ((size_t)2 << 20) + 4,
+		                        ((size_t)4 << 20) - 4 };
+	pws__mem d, h;
+	size_t i;
+
+	pws__mem_default(&d);
+	host_mem(&h);
+	for (i = 0; i < sizeof sizes / sizeof sizes[0]; i++) {
+		unsigned char *p = pws__temp_table_alloc(&d, sizes[i]);
+		unsigned char *q = pws__temp_table_alloc(&h, sizes[i]);
+
+		ck_assert_ptr_nonnull(p);
+		ck_assert_ptr_nonnull(q);
+		ck_assert(p[0] == 0 && p[sizes[i] - 1] == 0 && q[0] == 0 && q[sizes[i] - 1] == 0);
+		p[sizes[i] - 1] = q[sizes[i] - 1] = 7;
+		pws__temp_table_free(&d, p, sizes[i]);
+		pws__temp_table_free(&h, q, sizes[i]);
+	}
+	host_fail_next = 1;
+	ck_assert_ptr_null(pws__temp_table_alloc(&h, 100));
+	pws__temp_table_free(&d, NULL, 100); /* nothing to free */
+}
+END_TEST
+
 /* A record sized once (a state image's) is a table block; growing it
  * again, past its reservation, and running out of memory at each step. */
 static void record_as_table(const pws__mem *m)
@@ -737,6 +767,7 @@ Suite *pws_hash_suite(void)
 	tcase_add_test(t, HF_key_read_by_blocks_as_the_portable_hash);
 	tcase_add_test(t, tables_large_from_the_kernel_keep_their_contents);
 	tcase_add_test(t, tables_of_a_host_allocator_stay_on_its_heap);
+	tcase_add_test(t, temporary_tables_zeroed_and_released_whole);
 	tcase_add_test(t, records_as_tables_grow_and_fail_whole);
 	suite_add_tcase(s, t);
 	return s;
