@@ -378,7 +378,7 @@ static uint64_t rd8(const char *p)
 	return v;
 }
 
-/* memcmp(a, b, n) == 0 for a domain: up to 16 bytes by two
+/* memcmp(a, b, n) == 0 for a domain (n >= 1): up to 16 bytes by two
  * overlapping words a side, so that the usual domain costs no call */
 static int dom_eq(const char *a, const char *b, size_t n)
 {
@@ -388,14 +388,15 @@ static int dom_eq(const char *a, const char *b, size_t n)
 		return ((rd8(a) ^ rd8(b)) | (rd8(a + n - 8) ^ rd8(b + n - 8))) == 0;
 	if (n >= 4)
 		return ((rd4(a) ^ rd4(b)) | (rd4(a + n - 4) ^ rd4(b + n - 4))) == 0;
-	return n == 0 || ((a[0] ^ b[0]) | (a[n >> 1] ^ b[n >> 1]) | (a[n - 1] ^ b[n - 1])) == 0;
+	return ((a[0] ^ b[0]) | (a[n >> 1] ^ b[n >> 1]) | (a[n - 1] ^ b[n - 1])) == 0;
 }
 
 int pws__email_is_key_at(const char *s, size_t len, const char *dom, size_t dom_len)
 {
 	size_t local_len, i;
 
-	if (len <= dom_len + 1 || len > PWS__EMAIL_MAX)
+	/* no domain is empty: nothing is known of an address then */
+	if (!dom_len || len <= dom_len + 1 || len > PWS__EMAIL_MAX)
 		return 0;
 	local_len = len - dom_len - 1;
 	if (local_len > LOCAL_MAX || s[local_len] != '@' ||

@@ -685,6 +685,8 @@ START_TEST(IN3_key_at_last_domain_agrees_with_the_normalizer)
 	}
 	/* both answers were reached: the bytes a key holds and those it does not */
 	ck_assert_uint_ge(n_doms, 17);
+	/* no domain: never an answer of the fast test */
+	ck_assert_int_eq(pws__email_is_key_at("abc@", 4, "", 0), 0);
 	ck_assert_uint_gt(keys, 17 * 3 * 50);
 	ck_assert_uint_lt(keys, agree / 2);
 }
