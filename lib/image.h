@@ -52,10 +52,29 @@ int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsign
 int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
                     size_t blen, pws_result *res);
 
-/* The same, bin encoded in place in rec, a record of PWS__OP_STATE_IMAGE
- * holding json and bin as its two arguments, not sealed: written through
- * as it is (then rec is left empty). The caller frees rec either way. */
-int pws__image_load_rec(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
-                        size_t blen, pws__rec *rec, pws_result *res);
+/* A bulk load's host arrays (pws_load_state), read in place by the
+ * import: the memberships' organizations by position in orgs (load.c's
+ * table of distinct strings), and the bytes the users' ids and addresses
+ * take as C strings. */
+typedef struct pws__load_src {
+	const pws_load *l;
+	const char *const *orgs;
+	uint32_t n_orgs;
+	const uint32_t *org_of; /* [n_memberships]: a position in orgs, or UINT32_MAX */
+	size_t str_bytes;
+} pws__load_src;
+
+/* Replaces the state with a bulk load's arrays, checked as the image of
+ * them would be. Written through as rec when rec is not NULL: a record of
+ * PWS__OP_STATE_IMAGE holding json and the image of the arrays as its two
+ * arguments, not sealed (then rec is left empty; the caller frees it
+ * either way); else nothing is written. */
+int pws__arrays_load(pws_policy *p, const char *json, size_t jlen, const pws__load_src *src,
+                     pws__rec *rec, pws_result *res);
+
+/* pws_load_state by way of the arrays' image, encoded then imported (what
+ * it did before it read the arrays in place; lib/load.c): for the tests
+ * that compare the two. */
+int pws__load_state_via_image(pws_policy *p, const pws_load *l, pws_result *res);
 
 #endif

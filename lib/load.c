@@ -1,8 +1,9 @@
 /*
- * Bulk loading (pws_load_state): a host's whole state from arrays, encoded
- * as a state image (image.h) and imported as the replay imports one, so
- * it is validated by the same code as a snapshot (S1-S17), written
- * through as one record and swapped in all or nothing.
+ * Bulk loading (pws_load_state): a host's whole state from arrays, checked
+ * and built by the import of a state image (image.h) reading the arrays in
+ * place, so it is validated by the same code as a snapshot (S1-S17), and
+ * swapped in all or nothing; written through as one record holding the
+ * arrays' image, which the replay imports.
  * SPDX-License-Identifier: MIT
  */
 #include "image.h"
@@ -58,6 +59,10 @@ static int counts_ok(const pws_load *l, char *msg, size_t msz)
 	if (l->n_users >= UINT32_MAX || l->n_workspaces >= UINT32_MAX ||
 	    l->n_memberships >= UINT32_MAX)
 		return BAD("more than 4294967294 users, workspaces or memberships");
+	/* a user index has 29 bits (model.h): told before any array is read */
+	if (l->n_users > PWS__USERS_MAX)
+		return BAD("users: %zu users, over the limit of %u a handle holds", l->n_users,
+		           PWS__USERS_MAX);
 	if ((l->n_users && !l->users) || (l->n_workspaces && !l->workspaces) ||
 	    (l->n_memberships && !l->memberships))
 		return BAD("an array is NULL but its count is not 0");
@@ -66,10 +71,10 @@ static int counts_ok(const pws_load *l, char *msg, size_t msz)
 
 /* Checks what the image cannot carry (NULL strings, positions, counts,
  * values beyond a byte) and sizes the image; the importer checks the rest. */
-static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *size, char *msg,
-                   size_t msz)
+static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *size,
+                   size_t *str_bytes, char *msg, size_t msz)
 {
-	size_t i, n = 8 + 4 + 4 + 4 + 4;
+	size_t i, n = 8 + 4 + 4 + 4 + 4, sb = 0;
 
 	for (i = 0; i < l->n_users; i++) {
 		const pws_load_user *u = &l->users[i];
@@ -78,8 +83,12 @@ static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *s
 			return BAD("users[%zu]: id and email must not be NULL", i);
 		if (!byte_ok(u->team_role) || !byte_ok(u->partner_manager))
 			return BAD("users[%zu]: team_role or partner_manager out of range", i);
-		n += 4 + strlen(u->id) + 4 + strlen(u->email) + 4 +
-		     (u->team_id ? strlen(u->team_id) : 0) + 2;
+		{
+			size_t li = strlen(u->id), le = strlen(u->email);
+
+			n += 4 + li + 4 + le + 4 + (u->team_id ? strlen(u->team_id) : 0) + 2;
+			sb += li + 1 + le + 1; /* the model's copies */
+		}
 	}
 	for (i = 0; i < l->n_workspaces; i++) {
 		const pws_load_workspace *w = &l->workspaces[i];
@@ -113,6 +122,7 @@ static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *s
 	}
 	n += ot->bytes + (size_t)l->n_memberships * PWS__IMAGE_ROW;
 	*size = n;
+	*str_bytes = sb;
 	return PWS_OK;
 }
 
@@ -173,14 +183,18 @@ static void encode(const pws_load *l, const pws__orgtab *ot, const uint32_t *org
 	}
 }
 
-PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
+/* pws_load_state, or (via_image, tests only) the load as sessions before
+ * the arrays were read in place made it: the arrays' image encoded, then
+ * imported as an image. */
+static int load_state(pws_policy *p, const pws_load *l, int via_image, pws_result *res)
 {
 	static const char no_json[] = "{\"format\": 1}";
 	char msg[PWS_RESULT_MESSAGE_SIZE];
 	pws__orgtab ot;
+	pws__load_src src;
 	uint32_t *orgs = NULL;
 	unsigned char *bin = NULL;
-	size_t size = 0;
+	size_t size = 0, str_bytes = 0;
 	pws__rec rec;
 	/* written through: the image is encoded into its record, not copied */
 	int in_rec;
@@ -201,7 +215,7 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	jlen = l->json ? l->json_len : sizeof no_json - 1;
 	/* a host's call never runs while its handle replays the store (the
 	 * handle is not the host's until the replay is over) */
-	in_rec = p->has_storage && !p->replaying; /* GCOVR_EXCL_BR_LINE: replaying, see above */
+	in_rec = p->has_storage && !p->replaying && !via_image; /* GCOVR_EXCL_BR_LINE: replaying, see above */
 	memset(&rec, 0, sizeof rec);
 	/* the host's strings: placed by the handle's keyed hash */
 	pws__orgtab_init(&ot, &p->mem, p->m.seed);
@@ -210,7 +224,7 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	if (!rc && !(orgs = pws__temp_table_alloc(&p->mem, (l->n_memberships + 1) * sizeof *orgs)))
 		rc = PWS_ENOMEM;
 	if (!rc)
-		rc = measure(l, &ot, orgs, &size, msg, sizeof msg);
+		rc = measure(l, &ot, orgs, &size, &str_bytes, msg, sizeof msg);
 	if (!rc && in_rec) {
 		pws__rec_start(&p->mem, &rec, PWS__OP_STATE_IMAGE);
 		/* header, two bytes arguments ('s', length, bytes), checksum */
@@ -218,13 +232,20 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 		pws__rec_bytes(&p->mem, &rec, json, jlen);
 		if (!(bin = pws__rec_bytes_room(&p->mem, &rec, size)))
 			rc = PWS_ENOMEM;
-	} else if (!rc && !(bin = pws__table_alloc(&p->mem, size))) {
+	} else if (!rc && via_image && !(bin = pws__table_alloc(&p->mem, size))) { /* GCOVR_EXCL_BR_LINE: the tests' comparison, run with memory */
 		rc = PWS_ENOMEM;
 	}
 	if (!rc) {
-		encode(l, &ot, orgs, bin);
-		rc = in_rec ? pws__image_load_rec(p, json, jlen, bin, size, &rec, res)
-		            : pws__image_load(p, json, jlen, bin, size, res);
+		/* in memory, the arrays are all there is: no image */
+		if (bin)
+			encode(l, &ot, orgs, bin);
+		src.l = l;
+		src.orgs = ot.str;
+		src.n_orgs = ot.n;
+		src.org_of = orgs;
+		src.str_bytes = str_bytes;
+		rc = via_image ? pws__image_load(p, json, jlen, bin, size, res)
+		               : pws__arrays_load(p, json, jlen, &src, in_rec ? &rec : NULL, res);
 		/* the image's positions are the arrays' ones: name the arrays */
 		if (rc && res && strncmp(res->message, "image.", 6) == 0)
 			memmove(res->message, res->message + 6, strlen(res->message + 6) + 1);
@@ -239,10 +260,20 @@ PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
 	}
 	if (in_rec)
 		pws__rec_free(&p->mem, &rec);
-	else
+	else if (bin)
 		pws__table_free(&p->mem, bin, size);
 	if (orgs)
 		pws__temp_table_free(&p->mem, orgs, (l->n_memberships + 1) * sizeof *orgs);
 	pws__orgtab_free(&ot);
 	return rc;
+}
+
+PWS_EXTERN int pws_load_state(pws_policy *p, const pws_load *l, pws_result *res)
+{
+	return load_state(p, l, 0, res);
+}
+
+int pws__load_state_via_image(pws_policy *p, const pws_load *l, pws_result *res)
+{
+	return load_state(p, l, 1, res);
 }

@@ -506,6 +506,9 @@ typedef struct importer {
 	/* a state image: memberships come from this binary section */
 	const unsigned char *bin;
 	size_t bin_len;
+	/* a bulk load's arrays: users, workspaces and memberships come from
+	 * them (i_load_arrays) */
+	const pws__load_src *src;
 	/* the domain atom of the last user added (PWS__NONE: none yet): users
 	 * come in runs of one domain, whose atom is then not looked up again */
 	uint32_t last_domain;
@@ -1775,6 +1778,33 @@ static int rd_record(importer *im, binrd *r)
 	return PWS_OK;
 }
 
+/* The checks of a field's value, read from an image or from a bulk
+ * load's arrays: an id (NULL: none; "" where removed_ok) */
+static int id_ok(importer *im, const char *path, const char *key, int removed_ok, const char *s)
+{
+	if (!s || (removed_ok && !s[0]))
+		return PWS_OK;
+	if (!pws__valid_id(s))
+		return bad(im, "%s.%s: malformed id '" Q "'", path, key, s);
+	return PWS_OK;
+}
+
+static int text_ok(importer *im, const char *path, const char *key, const char *s)
+{
+	if (s && !pws__valid_text(s))
+		return bad(im, "%s.%s: text longer than 1 MiB", path, key);
+	return PWS_OK;
+}
+
+/* An enum: 0 (none, where allowed) to the number of names. */
+static int enum_ok(importer *im, const char *path, const char *key, int required,
+                   const char *const *names, int v)
+{
+	if ((unsigned)v > names_count(names) || (required && !v))
+		return bad(im, "%s.%s: bad value %d", path, key, v);
+	return PWS_OK;
+}
+
 static int rd_id(importer *im, binrd *r, const char *path, const char *key, int optional,
                  int removed_ok, const char **out)
 {
@@ -1782,11 +1812,7 @@ static int rd_id(importer *im, binrd *r, const char *path, const char *key, int 
 
 	if (rc) /* rd_str fails only with PWS_EINVALID */
 		return bad(im, "%s.%s: truncated or malformed", path, key);
-	if (!*out || (removed_ok && !(*out)[0]))
-		return PWS_OK;
-	if (!pws__valid_id(*out))
-		return bad(im, "%s.%s: malformed id '" Q "'", path, key, *out);
-	return PWS_OK;
+	return id_ok(im, path, key, removed_ok, *out);
 }
 
 static int rd_text(importer *im, binrd *r, const char *path, const char *key, int optional,
@@ -1796,20 +1822,15 @@ static int rd_text(importer *im, binrd *r, const char *path, const char *key, in
 
 	if (rc) /* rd_str fails only with PWS_EINVALID */
 		return bad(im, "%s.%s: truncated or malformed", path, key);
-	if (*out && !pws__valid_text(*out))
-		return bad(im, "%s.%s: text longer than 1 MiB", path, key);
-	return PWS_OK;
+	return text_ok(im, path, key, *out);
 }
 
-/* An enum byte: 0 (none, where allowed) to the number of names. */
 static int rd_enum(importer *im, binrd *r, const char *path, const char *key, int required,
                    const char *const *names, int *out)
 {
 	if (rd_u8(r, out))
 		return bad(im, "%s.%s: truncated", path, key);
-	if ((unsigned)*out > names_count(names) || (required && !*out))
-		return bad(im, "%s.%s: bad value %d", path, key, *out);
-	return PWS_OK;
+	return enum_ok(im, path, key, required, names, *out);
 }
 
 static int rd_flag(importer *im, binrd *r, const char *path, const char *key, int *out)
@@ -2079,6 +2100,42 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 	return PWS_OK;
 }
 
+/* The tables of n users more, sized at once, not grown user by user;
+ * str_bytes: their ids and addresses as C strings. */
+static int users_reserve(importer *im, uint32_t n, size_t str_bytes)
+{
+	pws__model *m = im->m;
+
+	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), n) ||
+	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), n) ||
+	    pws__ids_reserve(im->mem, &m->user_h, n) || pws__smap_reserve(im->mem, &m->user_ids, n) ||
+	    pws__umap_reserve(im->mem, &m->user_by_email, n) ||
+	    pws__smap_reserve(im->mem, &m->atoms, n + n / 8) ||
+	    pws__vec_reserve(im->mem, &m->atom_str, sizeof(char *), n + n / 8) ||
+	    pws__model_strs_reserve(im->mem, m, str_bytes))
+		return PWS_ENOMEM;
+	return PWS_OK;
+}
+
+/* A user read (rc: its reading's error, if any): stage B of the oldest
+ * pending one if the pipeline is full, then its stage A. On an error the
+ * pending users come first (a no-op when an insert failed). */
+static int user_next(importer *im, upipe *q, uint32_t i, const char *path, const char *id,
+                     const char *email, uint32_t t, int role, int pm, int rc)
+{
+	int rc2;
+
+	if (!rc && q->n == USERS_AHEAD)
+		rc = upipe_insert(im, q);
+	if (!rc)
+		rc = user_add_a(im, q, i, path, id, email, t, role, pm);
+	if (rc) {
+		rc2 = upipe_drain(im, q);
+		return rc2 ? rc2 : rc;
+	}
+	return PWS_OK;
+}
+
 /* Whether the string at r is the l bytes of s; then r moves past it. */
 static int rd_same_str(binrd *r, const char *s, size_t l)
 {
@@ -2097,7 +2154,7 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t *first)
 	uint32_t i, last_t = PWS__NONE;
 	size_t last_len = 0;
 	upipe q;
-	int rc, rc2;
+	int rc;
 
 	if (rd_u32(r, n))
 		return bad(im, "image.users: truncated");
@@ -2109,15 +2166,7 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t *first)
 		return bad(im, "image.users: truncated");
 	memset(&q, 0, sizeof q);
 	*first = im->m->users.n;
-	/* the tables sized once for all of them, not grown user by user */
-	if (pws__vec_reserve(im->mem, &im->m->users, sizeof(pws__user), *n) ||
-	    pws__vec_reserve(im->mem, &im->m->uhot, sizeof(uint32_t), *n) ||
-	    pws__ids_reserve(im->mem, &im->m->user_h, *n) ||
-	    pws__smap_reserve(im->mem, &im->m->user_ids, *n) ||
-	    pws__umap_reserve(im->mem, &im->m->user_by_email, *n) ||
-	    pws__smap_reserve(im->mem, &im->m->atoms, *n + *n / 8) ||
-	    pws__vec_reserve(im->mem, &im->m->atom_str, sizeof(char *), *n + *n / 8) ||
-	    pws__model_strs_reserve(im->mem, im->m, users_str_bytes(r->p, r->end, *n)))
+	if (users_reserve(im, *n, users_str_bytes(r->p, r->end, *n)))
 		return PWS_ENOMEM;
 	for (i = 0; i < *n; i++) {
 		const char *id, *email, *team = NULL;
@@ -2156,15 +2205,10 @@ static int bin_users(importer *im, binrd *r, uint32_t *n, uint32_t *first)
 				last_t = t;
 			}
 		}
-		if (!rc && q.n == USERS_AHEAD)
-			rc = upipe_insert(im, &q);
-		if (!rc) /* appends user i as *first + i */
-			rc = user_add_a(im, &q, i, path, id, email, t, role, pm);
-		if (rc) {
-			/* the pending users come first (a no-op when an insert failed) */
-			rc2 = upipe_drain(im, &q);
-			return rc2 ? rc2 : rc;
-		}
+		/* appends user i as *first + i */
+		rc = user_next(im, &q, i, path, id, email, t, role, pm, rc);
+		if (rc)
+			return rc;
 	}
 	return upipe_drain(im, &q);
 }
@@ -2271,7 +2315,7 @@ typedef struct binrow {
 	int role, lead;
 } binrow;
 
-static void row_at(const unsigned char *b, binrow *x)
+static PWS__ALWAYS_INLINE void row_at(const unsigned char *b, binrow *x)
 {
 	x->ws = rd_le32(b);
 	x->user = rd_le32(b + 4);
@@ -2281,9 +2325,42 @@ static void row_at(const unsigned char *b, binrow *x)
 	x->lead = b[17];
 }
 
+/* Where the rows come from: an image's 20-byte rows, or a bulk load's
+ * memberships (lm set) with their organizations' positions (org_of) */
+typedef struct rowsrc {
+	const unsigned char *rows;
+	const pws_load_membership *lm;
+	const uint32_t *org_of;
+} rowsrc;
+
+static PWS__ALWAYS_INLINE void row_get(const rowsrc *s, int arrays, uint32_t i, binrow *x)
+{
+	if (arrays) {
+		const pws_load_membership *lm = &s->lm[i];
+
+		x->ws = lm->workspace;
+		x->user = lm->user;
+		x->org = s->org_of[i];
+		x->seen = 0;
+		x->role = lm->role;
+		x->lead = lm->lead;
+	} else {
+		row_at(s->rows + (size_t)i * PWS__IMAGE_ROW, x);
+	}
+}
+
+/* Whether row i has padding other than zero (an image's only) */
+static PWS__ALWAYS_INLINE int row_padded(const rowsrc *s, int arrays, uint32_t i)
+{
+	const unsigned char *b = s->rows + (size_t)i * PWS__IMAGE_ROW;
+
+	return !arrays && (b[18] || b[19]);
+}
+
 /* The organization of a partner row in workspace w (cached per table
  * entry and per kind): a team in team-to-team, a domain atom in legacy. */
-static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint32_t *team_of,
+static int bin_org(importer *im, const pws__ws *W, uint32_t o, const char *const *orgs,
+                   uint32_t *team_of,
                    uint32_t *atom_of, uint32_t row, uint32_t *org)
 {
 	pws__model *m = im->m;
@@ -2319,45 +2396,37 @@ static int bin_org(importer *im, const pws__ws *W, uint32_t o, char **orgs, uint
 #define BIN_AHEAD 16 /* rows whose membership slot is loading ahead of use */
 
 /* The rows: checked, then linked with the membership slots of later rows
- * loading and each group's list sized once per run of its rows. */
-/* The rows, whose positions name the image's workspaces (model index
- * w0 + position) and users (u0 + position). */
-static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_t nu, uint32_t u0)
+ * loading and each group's list sized once per run of its rows. The
+ * rows' positions name the image's workspaces (model index w0 +
+ * position) and users (u0 + position); their organizations are the no
+ * strings of orgs. Inline, arrays a constant: one copy for each source,
+ * without a test of it a row. */
+static PWS__ALWAYS_INLINE int members_link(importer *im, const rowsrc *src, int arrays,
+                                           uint32_t nrows, const char *const *orgs, uint32_t no,
+                                           uint32_t nw, uint32_t w0, uint32_t nu, uint32_t u0)
 {
 	pws__model *m = im->m;
-	char **orgs = NULL, *obuf = NULL;
-	uint32_t no = 0, nrows = 0, i;
+	uint32_t i;
 	uint32_t *team_of = NULL, *atom_of = NULL, *per_user = NULL;
 	uint32_t n_seats = 0, n_seen = 0, cur_w = PWS__NONE, cur_key = PWS__NONE, cur_g = PWS__NONE;
-	const unsigned char *rows;
-	int rc;
+	int rc = PWS_OK;
 
-	rc = bin_orgs(im, r, &no, &orgs, &obuf);
-	if (!rc && rd_u32(r, &nrows))
-		rc = bad(im, "image.rows: truncated");
-	if (!rc && (size_t)(r->end - r->p) != (size_t)nrows * PWS__IMAGE_ROW)
-		rc = bad(im, "image.rows: %u rows need %zu bytes, %zu are left", nrows,
-		         (size_t)nrows * PWS__IMAGE_ROW, (size_t)(r->end - r->p));
-	rows = r->p;
-	if (!rc) {
-		team_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
-		atom_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
-		per_user = pws__temp_table_alloc(im->mem, ((size_t)nu + 1) * sizeof(uint32_t));
-		if (!team_of || !atom_of || !per_user)
-			rc = PWS_ENOMEM;
-	}
+	team_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
+	atom_of = pws__malloc(im->mem, ((size_t)no + 1) * sizeof(uint32_t));
+	per_user = pws__temp_table_alloc(im->mem, ((size_t)nu + 1) * sizeof(uint32_t));
+	if (!team_of || !atom_of || !per_user)
+		rc = PWS_ENOMEM;
 	for (i = 0; !rc && i < no; i++)
 		team_of[i] = atom_of[i] = PWS__NONE;
 	/* pass 1: the checks of a row alone, and what to reserve at once */
 	for (i = 0; !rc && i < nrows; i++) {
-		const unsigned char *b = rows + (size_t)i * PWS__IMAGE_ROW;
 		binrow x;
 
-		row_at(b, &x);
+		row_get(src, arrays, i, &x);
 		if (x.ws >= nw || x.user >= nu || (x.org != PWS__NONE && x.org >= no))
 			rc = bad(im, "image.rows[%u]: a position is out of its table", i);
-		else if (x.role < PWS_ROLE_VIEWER || x.role > PWS_ROLE_ADMIN || x.lead > 1 || b[18] ||
-		         b[19])
+		else if (x.role < PWS_ROLE_VIEWER || x.role > PWS_ROLE_ADMIN || x.lead > 1 ||
+		         row_padded(src, arrays, i))
 			rc = bad(im, "image.rows[%u]: bad role, lead or padding", i);
 		else if (x.seen > WS(m, (w0 + x.ws))->n_updates)
 			rc = bad(im, "image.rows[%u].seen: %u is more than the workspace's n_updates "
@@ -2386,7 +2455,7 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_
 		if (i + BIN_AHEAD < nrows) {
 			binrow y;
 
-			row_at(rows + (size_t)(i + BIN_AHEAD) * PWS__IMAGE_ROW, &y);
+			row_get(src, arrays, i + BIN_AHEAD, &y);
 			/* pws__member_prefetch, spelled out: GCC 12 -O2 did not
 			 * inline it here and dropped the call (a function of a
 			 * prefetch alone has no effect it knows of) */
@@ -2397,12 +2466,14 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_
 		}
 		if (i + BIN_AHEAD / 2 < nrows) {
 			/* its user record has arrived: the end of its list next */
-			const pws__user *Y = USER(m, u0 + rd_le32(rows + (size_t)(i + BIN_AHEAD / 2) *
-			                                                  PWS__IMAGE_ROW + 4));
+			binrow y;
+			const pws__user *Y;
 
+			row_get(src, arrays, i + BIN_AHEAD / 2, &y);
+			Y = USER(m, u0 + y.user);
 			__builtin_prefetch(Y->members.v + Y->members.n);
 		}
-		row_at(rows + (size_t)i * PWS__IMAGE_ROW, &x);
+		row_get(src, arrays, i, &x);
 		w = (w0 + x.ws);
 		u = (u0 + x.user);
 		W = WS(m, w);
@@ -2440,10 +2511,9 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_
 			/* a new run of one group: its rows share the workspace and
 			 * the organization field; the list is sized once for all */
 			uint32_t run = 1;
+			binrow z;
 
-			while (i + run < nrows &&
-			       rd_le32(rows + (size_t)(i + run) * PWS__IMAGE_ROW) == x.ws &&
-			       rd_le32(rows + (size_t)(i + run) * PWS__IMAGE_ROW + 8) == x.org)
+			while (i + run < nrows && (row_get(src, arrays, i + run, &z), z.ws == x.ws && z.org == x.org))
 				run++;
 			cur_g = pws__group_prepare(im->mem, m, w, key);
 			cur_w = w;
@@ -2463,11 +2533,175 @@ static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_
 		if (x.seen)
 			pws__set_seen(m, w, u, x.seen);
 	}
-	pws__free(im->mem, orgs);
-	pws__free(im->mem, obuf);
 	pws__free(im->mem, team_of);
 	pws__free(im->mem, atom_of);
 	pws__temp_table_free(im->mem, per_user, ((size_t)nu + 1) * sizeof(uint32_t));
+	return rc;
+}
+
+/* An image's organizations and rows, linked */
+static int bin_members(importer *im, binrd *r, uint32_t nw, uint32_t w0, uint32_t nu, uint32_t u0)
+{
+	char **orgs = NULL, *obuf = NULL;
+	uint32_t no = 0, nrows = 0;
+	rowsrc src;
+	int rc;
+
+	rc = bin_orgs(im, r, &no, &orgs, &obuf);
+	if (!rc && rd_u32(r, &nrows))
+		rc = bad(im, "image.rows: truncated");
+	if (!rc && (size_t)(r->end - r->p) != (size_t)nrows * PWS__IMAGE_ROW)
+		rc = bad(im, "image.rows: %u rows need %zu bytes, %zu are left", nrows,
+		         (size_t)nrows * PWS__IMAGE_ROW, (size_t)(r->end - r->p));
+	memset(&src, 0, sizeof src);
+	src.rows = r->p;
+	if (!rc)
+		rc = members_link(im, &src, 0, nrows, (const char *const *)orgs, no, nw, w0, nu, u0);
+	pws__free(im->mem, orgs);
+	pws__free(im->mem, obuf);
+	return rc;
+}
+
+/* --- a bulk load's arrays, read in place ----------------------------------------
+ * pws_load_state's users, workspaces and memberships are checked and added
+ * as the image they are written through as would be (load.c encodes it
+ * for the record): the same checks in the same order, the same paths in
+ * the messages, from the host's strings, without the image's encoding
+ * and reading. The replay reads the record's image (i_image_bin): both
+ * must build one state, which tests/check_load.c compares. */
+
+/* rd_user_id's checks of a user's id */
+static int user_id_ok(importer *im, const char *path, const char *id)
+{
+	size_t l = strlen(id);
+
+	if (l >= 1 && l <= 255 && printable_ascii((const unsigned char *)id, l))
+		return PWS_OK;
+	return id_ok(im, path, "id", 0, id);
+}
+
+static int users_arrays(importer *im, const pws__load_src *src, uint32_t *first)
+{
+	static const char prefix[] = "image.users";
+	const pws_load *l = src->l;
+	char path[PATH_SIZE];
+	const char *last_team = NULL;
+	uint32_t i, n = (uint32_t)l->n_users, last_t = PWS__NONE;
+	upipe q;
+	int rc;
+
+	/* a user index has 29 bits (a group's entry, model.h pws__ge_*):
+	 * load.c refused more, and the new model holds none yet */
+	if (!PWS__USERS_ROOM(im->m, n)) /* GCOVR_EXCL_BR_LINE: see above */
+		return PWS_EINVALID;
+	memset(&q, 0, sizeof q);
+	*first = im->m->users.n;
+	if (users_reserve(im, n, src->str_bytes))
+		return PWS_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const pws_load_user *u = &l->users[i];
+		const char *team = u->team_id;
+		uint32_t t = PWS__NONE;
+		int role = u->team_role, pm = u->partner_manager;
+		/* users come in runs of one team: a team id that is the last
+		 * one's (its pointer, or its bytes) is that team */
+		int same_team = team && last_t != PWS__NONE &&
+		                (team == last_team || strcmp(team, last_team) == 0);
+
+		if (i == 0)
+			path_idx(path, prefix, 0);
+		else
+			path_next(path, sizeof prefix - 1);
+		rc = user_id_ok(im, path, u->id);
+		if (!rc)
+			rc = check_email(im, &u->email, path, "email");
+		if (!rc && !same_team)
+			rc = id_ok(im, path, "team", 0, team);
+		if (!rc)
+			rc = enum_ok(im, path, "team_role", 0, TEAM_ROLE_NAMES, role);
+		if (!rc && pm > 1)
+			rc = bad(im, "%s.%s: truncated or not 0/1", path, "partner_manager");
+		if (!rc && same_team) {
+			t = last_t;
+		} else if (!rc && team) {
+			rc = team_ref(im, team, path, "team", &t);
+			if (!rc) {
+				last_team = team;
+				last_t = t;
+			}
+		}
+		/* appends user i as *first + i */
+		rc = user_next(im, &q, i, path, u->id, u->email, t, role, pm, rc);
+		if (rc)
+			return rc;
+	}
+	return upipe_drain(im, &q);
+}
+
+/* The workspaces, with what pws_load_state's image gives each: no
+ * summary, description, note or request; active; single mode and
+ * team-to-team model for a partner workspace that names none. */
+static int workspaces_arrays(importer *im, const pws__load_src *src, uint32_t *first)
+{
+	const pws_load *l = src->l;
+	char path[PATH_SIZE];
+	uint32_t i, n = (uint32_t)l->n_workspaces;
+	int rc;
+
+	*first = im->m->wss.n;
+	if (pws__vec_reserve(im->mem, &im->m->wss, sizeof(pws__ws), n) ||
+	    pws__ids_reserve(im->mem, &im->m->ws_h, n) || pws__smap_reserve(im->mem, &im->m->ws_ids, n))
+		return PWS_ENOMEM;
+	for (i = 0; i < n; i++) {
+		const pws_load_workspace *lw = &l->workspaces[i];
+		int partner = lw->visibility == PWS_VIS_PARTNER;
+		ws_fields f;
+
+		memset(&f, 0, sizeof f);
+		path_idx(path, "image.workspaces", i);
+		f.id = lw->id;
+		f.name = lw->name;
+		f.team = lw->team_id;
+		f.vis = lw->visibility;
+		f.mode = lw->mode ? lw->mode : partner ? PWS_MODE_SINGLE : 0;
+		f.model = lw->model ? lw->model : partner ? PWS_MODEL_TEAM_TO_TEAM : 0;
+		f.lc = PWS_LC_ACTIVE;
+		f.was = partner;
+		rc = id_ok(im, path, "id", 0, f.id);
+		if (!rc)
+			rc = text_ok(im, path, "name", f.name);
+		if (!rc)
+			rc = id_ok(im, path, "team", 1, f.team);
+		if (!rc)
+			rc = enum_ok(im, path, "visibility", 1, VIS_NAMES, f.vis);
+		if (!rc)
+			rc = enum_ok(im, path, "mode", 0, MODE_NAMES, f.mode);
+		if (!rc)
+			rc = enum_ok(im, path, "model", 0, MODEL_NAMES, f.model);
+		if (!rc) /* appends workspace i as *first + i */
+			rc = ws_add(im, path, &f);
+		if (rc)
+			return rc;
+	}
+	return PWS_OK;
+}
+
+static int i_load_arrays(importer *im)
+{
+	const pws__load_src *src = im->src;
+	uint32_t u0 = 0, w0 = 0;
+	rowsrc rs;
+	int rc;
+
+	rc = users_arrays(im, src, &u0);
+	if (!rc)
+		rc = workspaces_arrays(im, src, &w0);
+	memset(&rs, 0, sizeof rs);
+	rs.lm = src->l->memberships;
+	rs.org_of = src->org_of;
+	if (!rc)
+		rc = members_link(im, &rs, 1, (uint32_t)src->l->n_memberships, src->orgs, src->n_orgs,
+		                  (uint32_t)src->l->n_workspaces, w0, (uint32_t)src->l->n_users, u0);
 	return rc;
 }
 
@@ -2524,11 +2758,13 @@ static int build(importer *im, const json_t *root)
 		rc = top_array(im, root, keys[i + 1], &a[i]);
 	if (!rc)
 		rc = i_teams(im, a[0]);
-	if (!rc && im->bin && (json_array_size(a[1]) || json_array_size(a[2]) ||
-	                       json_array_size(a[3])))
+	if (!rc && (im->bin || im->src) &&
+	    (json_array_size(a[1]) || json_array_size(a[2]) || json_array_size(a[3])))
 		rc = bad(im, "users, workspaces, memberships: an image keeps them in its binary "
 		         "section");
-	if (!rc && im->bin) {
+	if (!rc && im->src) {
+		rc = i_load_arrays(im);
+	} else if (!rc && im->bin) {
 		rc = i_image_bin(im);
 	} else {
 		if (!rc)
@@ -2579,7 +2815,8 @@ static int nul_byte(importer *im, const char *json, size_t len)
 /* A snapshot (bin NULL) or a state image (bin set: the replay's, or a
  * bulk load's when log_image, written through as a state image record). */
 static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
-                        size_t bin_len, int log_image, pws__rec *pre, pws_result *res)
+                        size_t bin_len, const pws__load_src *src, int log_image, pws__rec *pre,
+                        pws_result *res)
 {
 	importer im;
 	pws__model nm, old;
@@ -2599,6 +2836,7 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	im.key_dom_atom = PWS__NONE;
 	im.bin = bin;
 	im.bin_len = bin_len;
+	im.src = src;
 	if (!json && len) {
 		brc = bad(&im, "json is NULL");
 	} else if (json && memchr(json, '\0', len)) {
@@ -2636,14 +2874,14 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 
 	/* (2) the new state is complete and valid and the write lock is held:
 	 * write the import through (it replays as one record), or give up */
-	if (!bin) /* json is set: NULL (length 0) reads as "", which is refused */
+	if (!bin && !src) /* json is set: NULL (length 0) reads as "", which is refused */
 		pws__op_log(&op, PWS__OP_SNAPSHOT_IMPORT, "b", json, len);
 	else if (log_image && pre && p->has_storage) {
 		/* the record the image was encoded into: sealed, not copied */
 		op.rec = *pre;
 		memset(pre, 0, sizeof *pre);
 		pws__rec_seal(op.mem, &op.rec);
-	} else if (log_image)
+	} else if (log_image && bin)
 		pws__op_log(&op, PWS__OP_STATE_IMAGE, "bb", json, len, (const char *)bin, bin_len);
 	if (pws__op_persist(&op)) {
 		pws__model_free(&p->mem, &nm);
@@ -2665,7 +2903,7 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *p, const char *json, size_t len, 
 		return PWS_EINVALID;
 	if (!p)
 		return pws__result_simple(res, PWS_EINVALID, "policy handle is NULL");
-	return import_state(p, json, len, NULL, 0, 0, NULL, res);
+	return import_state(p, json, len, NULL, 0, NULL, 0, NULL, res);
 }
 
 int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
@@ -2675,17 +2913,17 @@ int pws__image_import(pws_policy *p, const char *json, size_t jlen, const unsign
 	 * which writes nothing */
 	if (!p->replaying)
 		return PWS_EMISUSE;
-	return import_state(p, json, jlen, bin, blen, 0, NULL, res);
+	return import_state(p, json, jlen, bin, blen, NULL, 0, NULL, res);
 }
 
 int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
                     size_t blen, pws_result *res)
 {
-	return import_state(p, json, jlen, bin, blen, !p->replaying, NULL, res);
+	return import_state(p, json, jlen, bin, blen, NULL, !p->replaying, NULL, res);
 }
 
-int pws__image_load_rec(pws_policy *p, const char *json, size_t jlen, const unsigned char *bin,
-                        size_t blen, pws__rec *rec, pws_result *res)
+int pws__arrays_load(pws_policy *p, const char *json, size_t jlen, const pws__load_src *src,
+                      pws__rec *rec, pws_result *res)
 {
-	return import_state(p, json, jlen, bin, blen, !p->replaying, rec, res);
+	return import_state(p, json, jlen, NULL, 0, src, !p->replaying, rec, res);
 }

@@ -416,6 +416,28 @@ START_TEST(RO_VI_user_index_limit_refused_in_an_image)
 }
 END_TEST
 
+/* A bulk load of 2^29 users is refused by its count, before its arrays are
+ * read (the count is faked: the array holds one user). */
+START_TEST(RO_VI_user_index_limit_refused_in_a_bulk_load)
+{
+	pws_load_user u[1] = { { "x", "x@x.com", NULL, 0, 0 } };
+	pws_load l = { PWS_LOAD_VERSION, NULL, 0, u, (size_t)PWS__USERS_MAX + 1u, NULL, 0, NULL, 0 };
+	pws_policy *p;
+	uint64_t d;
+
+	p = tw_world();
+	d = tw_digest(p);
+	ck_assert_int_eq(pws_load_state(p, &l, RES), PWS_EINVALID);
+	ck_assert_str_eq(tw_res.message,
+	                 "users: 536870912 users, over the limit of 536870911 a handle holds");
+	ck_assert_uint_eq(tw_digest(p), d);
+	/* with its real count, the same load is made */
+	l.n_users = 1;
+	ck_assert_int_eq(pws_load_state(p, &l, RES), PWS_OK);
+	pws_policy_free(p);
+}
+END_TEST
+
 /* pws__group_prepare's hint (model.grp_hint, the group last prepared)
  * gives group_of's answer: another key of the same workspace, the hinted
  * group rolled back and another key's group made at its index, a hint
@@ -468,6 +490,7 @@ Suite *pws_group_entries_suite(void)
 	tcase_add_test(tc, RO_VI_user_index_limit_refused);
 	tcase_add_test(tc, group_hint_answers_as_group_of);
 	tcase_add_test(tc, RO_VI_user_index_limit_refused_in_an_image);
+	tcase_add_test(tc, RO_VI_user_index_limit_refused_in_a_bulk_load);
 	suite_add_tcase(s, tc);
 	return s;
 }

@@ -7,6 +7,7 @@
 #include "test-world.h"
 #include "mem-store.h"
 #include "../lib/core.h"
+#include "../lib/image.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -396,6 +397,181 @@ START_TEST(load_state_IN1_domains_of_users_in_runs)
 }
 END_TEST
 
+/* S1-S17 through a bulk load: the arrays read in place (pws_load_state)
+ * and the arrays' image imported (what the replay reads back from the
+ * record) give the same answer, message and state for a valid load and
+ * for each way of breaking one: a user, a workspace or a membership
+ * field at a time. */
+enum { DU = 8, DW = 4, DM = 9 };
+static pws_load_user du[DU];
+static pws_load_workspace dw[DW];
+static pws_load_membership dm[DM];
+
+static void diff_reset(void)
+{
+	static const pws_load_user u[DU] = {
+		{"pam", "pam@pub.com", "pub", PWS_TEAM_ADMIN, 1},
+		{"ann", "ann@pub.com", "pub", PWS_TEAM_MEMBER, 0},
+		{"al", "al@pub.com", "pub", PWS_TEAM_MEMBER, 0},
+		{"bob", "bob@beta.io", "beta", PWS_TEAM_MEMBER, 0},
+		{"cid", "cid@beta.io", "beta", PWS_TEAM_ADMIN, 0},
+		{"lone", "lone@else.org", NULL, 0, 0},
+		{"lee", "lee@else.org", NULL, 0, 0},
+		{"dee", "dee@beta.io", "beta", PWS_TEAM_MEMBER, 1}};
+	static const pws_load_workspace w[DW] = {
+		{"hub", "Hub", "pub", PWS_VIS_PARTNER, 0, 0},
+		{"team", "Team", "pub", PWS_VIS_TEAM, 0, 0},
+		{"leg", "Legacy", "pub", PWS_VIS_PARTNER, PWS_MODE_MULTI, PWS_MODEL_LEGACY},
+		{"bw", "Beta's", "beta", PWS_VIS_PRIVATE, 0, 0}};
+	static const pws_load_membership m[DM] = {
+		{0, 0, NULL, PWS_ROLE_ADMIN, 0},   {0, 1, NULL, PWS_ROLE_EDITOR, 0},
+		{0, 3, "beta", PWS_ROLE_VIEWER, 1}, {0, 4, "beta", PWS_ROLE_EDITOR, 0},
+		{1, 2, NULL, PWS_ROLE_VIEWER, 0},  {2, 0, NULL, PWS_ROLE_ADMIN, 0},
+		{2, 5, "else.org", PWS_ROLE_VIEWER, 0}, {2, 6, "else.org", PWS_ROLE_VIEWER, 1},
+		{3, 3, NULL, PWS_ROLE_ADMIN, 0}};
+
+	memcpy(du, u, sizeof du);
+	memcpy(dw, w, sizeof dw);
+	memcpy(dm, m, sizeof dm);
+	load_set(TEAMS, sizeof TEAMS - 1, du, DU, dw, DW, dm, DM);
+}
+
+/* Loads L both ways into fresh handles; returns pws_load_state's code. */
+static int load_both_ways(const char *what)
+{
+	pws_policy *a, *b;
+	pws_result ra, rb;
+	int ca, cb;
+
+	pws_result_init(&ra, PWS_RESULT_VERSION);
+	pws_result_init(&rb, PWS_RESULT_VERSION);
+	ck_assert_int_eq(pws_policy_new(&a, NULL), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&b, NULL), PWS_OK);
+	ca = pws_load_state(a, &L, &ra);
+	cb = pws__load_state_via_image(b, &L, &rb);
+	ck_assert_msg(ca == cb, "%s: %d (%s) against the image's %d (%s)", what, ca, ra.message, cb,
+	              rb.message);
+	ck_assert_msg(strcmp(ra.message, rb.message) == 0, "%s: '%s' against the image's '%s'",
+	              what, ra.message, rb.message);
+	ck_assert_int_eq(ra.rule, rb.rule);
+	ck_assert(digest(a) == digest(b));
+	pws_policy_free(a);
+	pws_policy_free(b);
+	return ca;
+}
+
+START_TEST(load_state_S1_S17_arrays_read_in_place_as_their_image)
+{
+	static char long_id[300], long_text[(1 << 20) + 2];
+	size_t refused = 0, i;
+
+	memset(long_id, 'x', sizeof long_id - 1);
+	memset(long_text, 't', sizeof long_text - 1);
+	diff_reset();
+	ck_assert_int_eq(load_both_ways("valid"), PWS_OK);
+	/* the users: each field broken, then a field of the last user of a run */
+	{
+		static const char *const ids[] = {"", "a b", "x\x01y", long_id, "ann", "caf\xc3\xa9"};
+		static const char *const emails[] = {"nope", "Ann2@pub.com", "pam@pub.com",
+		                                     "x@PUB.com", "a..b@pub.com", "z@else.org"};
+		const char *const teams[] = {"", "zzz", "b\x01c", "beta", long_id, NULL};
+
+		for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+			diff_reset();
+			du[2].id = ids[i];
+			refused += load_both_ways(ids[i]) != PWS_OK;
+		}
+		for (i = 0; i < sizeof emails / sizeof emails[0]; i++) {
+			diff_reset();
+			du[1].email = emails[i];
+			refused += load_both_ways(emails[i]) != PWS_OK;
+		}
+		for (i = 0; i < sizeof teams / sizeof teams[0]; i++) {
+			diff_reset();
+			du[1].team_id = teams[i];
+			refused += load_both_ways(teams[i] ? teams[i] : "(no team)") != PWS_OK;
+			diff_reset();
+			du[7].team_id = teams[i]; /* after a run of its team */
+			refused += load_both_ways(teams[i] ? teams[i] : "(no team, last)") != PWS_OK;
+		}
+		for (i = 0; i < 6; i++) {
+			diff_reset();
+			du[i % 2 ? 5 : 1].team_role = (int)i; /* none, in range, out of range */
+			refused += load_both_ways("team_role") != PWS_OK;
+			diff_reset();
+			du[i % 2 ? 6 : 2].partner_manager = (int)i % 3;
+			refused += load_both_ways("partner_manager") != PWS_OK;
+		}
+	}
+	/* the workspaces */
+	{
+		static const char *const ids[] = {"", "h\x02b", "team", long_id};
+		const char *const teams[] = {"", "zzz", "b\x01c", "beta", long_id};
+
+		for (i = 0; i < sizeof ids / sizeof ids[0]; i++) {
+			diff_reset();
+			dw[1].id = ids[i];
+			refused += load_both_ways(ids[i]) != PWS_OK;
+		}
+		for (i = 0; i < sizeof teams / sizeof teams[0]; i++) {
+			diff_reset();
+			dw[3].team_id = teams[i];
+			refused += load_both_ways(teams[i]) != PWS_OK;
+		}
+		diff_reset();
+		dw[1].name = long_text;
+		refused += load_both_ways("long name") != PWS_OK;
+		for (i = 0; i < 8; i++) {
+			diff_reset();
+			dw[i % 2 ? 1 : 0].visibility = (int)i;
+			refused += load_both_ways("visibility") != PWS_OK;
+			diff_reset();
+			dw[i % 2 ? 1 : 2].mode = (int)i % 4;
+			refused += load_both_ways("mode") != PWS_OK;
+			diff_reset();
+			dw[i % 2 ? 3 : 0].model = (int)i % 4;
+			refused += load_both_ways("model") != PWS_OK;
+		}
+	}
+	/* the memberships */
+	{
+		static const char *const orgs[] = {"", "zzz", "pub", "beta", "else.org", "bad domain",
+		                                   "x.org"};
+
+		for (i = 0; i < sizeof orgs / sizeof orgs[0]; i++) {
+			diff_reset();
+			dm[2].org = orgs[i];
+			refused += load_both_ways(orgs[i]) != PWS_OK;
+			diff_reset();
+			dm[6].org = orgs[i];
+			refused += load_both_ways(orgs[i]) != PWS_OK;
+			diff_reset();
+			dm[1].org = orgs[i]; /* a team membership made a partner one */
+			refused += load_both_ways(orgs[i]) != PWS_OK;
+		}
+		for (i = 0; i < 6; i++) {
+			diff_reset();
+			dm[i % 3 == 0 ? 1 : i % 3 == 1 ? 3 : 7].role = (int)i;
+			refused += load_both_ways("role") != PWS_OK;
+			diff_reset();
+			dm[i % 3 == 0 ? 1 : i % 3 == 1 ? 3 : 6].lead = (int)i % 3;
+			refused += load_both_ways("lead") != PWS_OK;
+		}
+		diff_reset();
+		dm[4].user = 3; /* bob on pub's team workspace */
+		refused += load_both_ways("S9") != PWS_OK;
+		diff_reset();
+		dm[8].workspace = 0; /* bob twice in hub */
+		refused += load_both_ways("duplicate") != PWS_OK;
+		diff_reset();
+		dm[3].workspace = 1; /* a partner membership in a team workspace */
+		refused += load_both_ways("partner in team") != PWS_OK;
+	}
+	/* the cases reached both answers, and refused most */
+	ck_assert_uint_gt(refused, 60);
+}
+END_TEST
+
 START_TEST(load_state_WS4_teams_of_users_in_runs)
 {
 	static const char teams[] =
@@ -654,6 +830,7 @@ Suite *pws_load_suite(void)
 	tcase_add_test(tc, load_state_first_error_of_the_users);
 	tcase_add_test(tc, load_state_WS4_teams_of_users_in_runs);
 	tcase_add_test(tc, load_state_IN1_domains_of_users_in_runs);
+	tcase_add_test(tc, load_state_S1_S17_arrays_read_in_place_as_their_image);
 	tcase_add_test(tc, load_state_storage_failure_changes_nothing);
 	tcase_add_test(tc, load_state_oom_once);
 	tcase_add_test(tc, load_state_oom_many_users);
