@@ -288,13 +288,22 @@ void *pws__table_realloc_flat(const pws__mem *m, void *p, size_t old, size_t siz
 	return table_realloc(m, p, old, size, NO_HUGE);
 }
 
+/* A copy whose 16-byte granule is whole and zero past its end: a key is
+ * read by its aligned 16-byte blocks (util.h pws__skey_blocks, as strlen
+ * reads), and the bytes past the end of an allocation read that way are
+ * undefined to memcheck, which then reports the test of the key's end
+ * (its own byte is defined). At most one granule more a copy (ids,
+ * names and texts of teams, workspaces and elements; users' ids are in
+ * the model's string block, model.c). */
 char *pws__strdup(const pws__mem *m, const char *s)
 {
-	size_t n = strlen(s) + 1;
-	char *d = pws__malloc(m, n);
+	size_t n = strlen(s) + 1, whole = (n + 15) & ~(size_t)15;
+	char *d = pws__malloc(m, whole);
 
-	if (d)
+	if (d) {
 		memcpy(d, s, n);
+		memset(d + n, 0, whole - n);
+	}
 	return d;
 }
 
