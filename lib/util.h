@@ -474,6 +474,21 @@ static inline int pws__tail_eq(const unsigned char *t, const char *key, size_t n
 	return d == 0;
 }
 
+/* Whether slot j (s) holds key, longer than 8 bytes (tag: its
+ * pws__skey_tag). Keys of up to 8 + PWS__SMAP_TAIL bytes are decided by
+ * the slot and its tail, when kept (the tag's bit 30 tells them from
+ * longer keys); longer ones by the stored key. */
+static PWS__ALWAYS_INLINE int pws__smap_holds_long(const pws__smap *map, uint32_t j,
+                                                   const pws__smap_slot *s, const char *key,
+                                                   const pws__skey *k, uint32_t tag)
+{
+	return s->hash == tag && s->head == k->head &&
+	       (map->tailb && k->len <= 8 + PWS__SMAP_TAIL
+	            ? pws__tail_eq(pws__smap_tail(map, j), key + 8, k->len - 8) &&
+	                  (k->len == 8 + PWS__SMAP_TAIL || pws__smap_tail(map, j)[k->len - 8] == 0)
+	            : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0);
+}
+
 /* The probe of a key, its pass made, in a map with cells: the slot
  * holding it (*found 1) or the free slot that ends its probe, where a
  * put of it goes (*found 0). Inline, as are the prefetch and the lookup
@@ -504,15 +519,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_probe_s(const pws__smap *map, const
 
 		if (s->val == PWS__NONE)
 			break;
-		/* Keys of up to 8 + PWS__SMAP_TAIL bytes are decided by the
-		 * slot and its tail, when kept (the tag's bit 30 tells them
-		 * from longer keys); longer ones by the stored key. */
-		if (s->hash == tag && s->head == k->head &&
-		    (map->tailb && k->len <= 8 + PWS__SMAP_TAIL
-		         ? pws__tail_eq(pws__smap_tail(map, j), key + 8, k->len - 8) &&
-		               (k->len == 8 + PWS__SMAP_TAIL ||
-		                pws__smap_tail(map, j)[k->len - 8] == 0)
-		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
+		if (pws__smap_holds_long(map, j, s, key, k, tag))
 			return j;
 		j = (j + 1) & map->mask;
 	}
@@ -520,8 +527,8 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_probe_s(const pws__smap *map, const
 	return j;
 }
 /* The slot of a key, its pass made (PWS__NONE when absent). The probe
- * above with its own loops: written through pws__smap_probe_s, the check
- * path by id took 8 instructions more (callgrind). */
+ * above with loops of its own: written through pws__smap_probe_s, the
+ * check path by id took 8 instructions more (callgrind). */
 static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const char *key,
                                                     const pws__skey *k, unsigned shift)
 {
@@ -545,12 +552,7 @@ static PWS__ALWAYS_INLINE uint32_t pws__smap_find_s(const pws__smap *map, const 
 
 		if (s->val == PWS__NONE)
 			break;
-		if (s->hash == tag && s->head == k->head &&
-		    (map->tailb && k->len <= 8 + PWS__SMAP_TAIL
-		         ? pws__tail_eq(pws__smap_tail(map, j), key + 8, k->len - 8) &&
-		               (k->len == 8 + PWS__SMAP_TAIL ||
-		                pws__smap_tail(map, j)[k->len - 8] == 0)
-		         : strcmp(pws__smap_stored(map, j) + 8, key + 8) == 0))
+		if (pws__smap_holds_long(map, j, s, key, k, tag))
 			return j;
 		j = (j + 1) & map->mask;
 	}
