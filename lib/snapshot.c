@@ -517,8 +517,8 @@ typedef struct importer {
 	char key_dom[PWS__EMAIL_MAX + 1];
 	size_t key_dom_len;
 	/* key_dom's atom (PWS__NONE: not interned since key_dom was set): a
-	 * run of an image's users of one domain interns it once, and takes
-	 * no domain of an address apart (their check found it) */
+	 * run of users of one domain (an image's, a bulk load's) interns it
+	 * once, and takes no domain of an address apart (its check found it) */
 	uint32_t key_dom_atom;
 } importer;
 
@@ -1983,7 +1983,7 @@ static int user_dups(importer *im, uint32_t i, const char *id, const pws__skey *
 	char path[PATH_SIZE];
 	int found;
 
-	/* both maps have cells: bin_users reserved them for its users */
+	/* both maps have cells: users_reserve made room for the users */
 	*jid = pws__smap_probe_s(&m->user_ids, id, ki, m->user_ids.shift, &found);
 	if (found) {
 		path_idx(path, "image.users", i);
@@ -2352,16 +2352,18 @@ static PWS__ALWAYS_INLINE void row_get(const rowsrc *s, int arrays, uint32_t i, 
 /* Whether row i has padding other than zero (an image's only) */
 static PWS__ALWAYS_INLINE int row_padded(const rowsrc *s, int arrays, uint32_t i)
 {
-	const unsigned char *b = s->rows + (size_t)i * PWS__IMAGE_ROW;
+	const unsigned char *b;
 
-	return !arrays && (b[18] || b[19]);
+	if (arrays) /* (no rows: nothing to point into) */
+		return 0;
+	b = s->rows + (size_t)i * PWS__IMAGE_ROW;
+	return b[18] || b[19];
 }
 
 /* The organization of a partner row in workspace w (cached per table
  * entry and per kind): a team in team-to-team, a domain atom in legacy. */
 static int bin_org(importer *im, const pws__ws *W, uint32_t o, const char *const *orgs,
-                   uint32_t *team_of,
-                   uint32_t *atom_of, uint32_t row, uint32_t *org)
+                   uint32_t *team_of, uint32_t *atom_of, uint32_t row, uint32_t *org)
 {
 	pws__model *m = im->m;
 	char path[PATH_SIZE];
@@ -2513,7 +2515,8 @@ static PWS__ALWAYS_INLINE int members_link(importer *im, const rowsrc *src, int 
 			uint32_t run = 1;
 			binrow z;
 
-			while (i + run < nrows && (row_get(src, arrays, i + run, &z), z.ws == x.ws && z.org == x.org))
+			while (i + run < nrows &&
+			       (row_get(src, arrays, i + run, &z), z.ws == x.ws && z.org == x.org))
 				run++;
 			cur_g = pws__group_prepare(im->mem, m, w, key);
 			cur_w = w;
@@ -2593,7 +2596,8 @@ static int users_arrays(importer *im, const pws__load_src *src, uint32_t *first)
 	/* a user index has 29 bits (a group's entry, model.h pws__ge_*):
 	 * load.c refused more, and the new model holds none yet */
 	if (!PWS__USERS_ROOM(im->m, n)) /* GCOVR_EXCL_BR_LINE: see above */
-		return PWS_EINVALID;
+		return bad(im, "image.users: %u users, over the limit of %u a handle holds", n,
+		           PWS__USERS_MAX);
 	memset(&q, 0, sizeof q);
 	*first = im->m->users.n;
 	if (users_reserve(im, n, src->str_bytes))
@@ -2812,8 +2816,10 @@ static int nul_byte(importer *im, const char *json, size_t len)
 	           off);
 }
 
-/* A snapshot (bin NULL) or a state image (bin set: the replay's, or a
- * bulk load's when log_image, written through as a state image record). */
+/* A snapshot (bin and src NULL), a state image (bin set: the replay's, or
+ * a hand-built one's of the tests when log_image) or a bulk load's arrays
+ * (src set; written through as pre, the state image record load.c
+ * encoded, when there is storage). */
 static int import_state(pws_policy *p, const char *json, size_t len, const unsigned char *bin,
                         size_t bin_len, const pws__load_src *src, int log_image, pws__rec *pre,
                         pws_result *res)
@@ -2923,7 +2929,7 @@ int pws__image_load(pws_policy *p, const char *json, size_t jlen, const unsigned
 }
 
 int pws__arrays_load(pws_policy *p, const char *json, size_t jlen, const pws__load_src *src,
-                      pws__rec *rec, pws_result *res)
+                     pws__rec *rec, pws_result *res)
 {
 	return import_state(p, json, jlen, NULL, 0, src, !p->replaying, rec, res);
 }
