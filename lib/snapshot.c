@@ -509,16 +509,14 @@ typedef struct importer {
 	/* a bulk load's arrays: users, workspaces and memberships come from
 	 * them (i_load_arrays) */
 	const pws__load_src *src;
-	/* the domain atom of the last user added (PWS__NONE: none yet): users
-	 * come in runs of one domain, whose atom is then not looked up again */
-	uint32_t last_domain;
 	/* the domain of the last address check_email found to be an identity
 	 * key (key_dom_len 0: none yet) */
 	char key_dom[PWS__EMAIL_MAX + 1];
 	size_t key_dom_len;
 	/* key_dom's atom (PWS__NONE: not interned since key_dom was set): a
-	 * run of users of one domain (an image's, a bulk load's) interns it
-	 * once, and takes no domain of an address apart (its check found it) */
+	 * run of users of one domain (a snapshot's, an image's, a bulk
+	 * load's) interns it once, and takes no domain of an address apart
+	 * (its check found it) */
 	uint32_t key_dom_atom;
 } importer;
 
@@ -897,6 +895,16 @@ static int check_email(importer *im, const char *const *out, const char *path,
 	return PWS_OK;
 }
 
+/* The domain atom of an address of len bytes that check_email has just
+ * found good (PWS__NONE: out of memory): its domain is key_dom, its last
+ * key_dom_len bytes, interned once for a run of one domain. */
+static uint32_t key_dom_atom(importer *im, const char *email, size_t len)
+{
+	if (im->key_dom_atom == PWS__NONE)
+		im->key_dom_atom = pws__atom_intern(im->mem, im->m, email + len - im->key_dom_len);
+	return im->key_dom_atom;
+}
+
 static int get_email(importer *im, const json_t *obj, const char *path, const char *key,
                      const char **out)
 {
@@ -1074,7 +1082,6 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	 * first load adds a million users here) */
 	pws__skey ki = pws__skey_of(&m->user_ids, id), ke = pws__skey_of(&m->atoms, email);
 	uint32_t ea, da, u, j;
-	const char *dom;
 	char *idc;
 
 	/* a user index has 29 bits (a group's entry, model.h pws__ge_*) */
@@ -1096,13 +1103,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	if (t != PWS__NONE && !role)
 		return bad(im, "%s.team_role: breaks S4: missing (the user has a team)", path);
 	ea = pws__atom_intern_k(im->mem, m, email, &ke);
-	dom = pws__email_domain(email);
-	if (ea == PWS__NONE)
-		da = PWS__NONE;
-	else if (im->last_domain != PWS__NONE && strcmp(pws__atom(m, im->last_domain), dom) == 0)
-		da = im->last_domain;
-	else
-		da = im->last_domain = pws__atom_intern(im->mem, m, dom);
+	da = ea == PWS__NONE ? PWS__NONE : key_dom_atom(im, email, ke.len);
 	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
@@ -2039,7 +2040,7 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 {
 	pws__model *m = im->m;
 	pws__skey ki = pws__skey_of(&m->user_ids, id), ke = pws__skey_of(&m->atoms, email);
-	const char *s4 = NULL, *dom;
+	const char *s4 = NULL;
 	uint32_t ea, da, u, npend = q->n + 1;
 	char *idc, *ec;
 	upend *e;
@@ -2065,12 +2066,7 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 		return PWS_ENOMEM;
 	ea = m->atom_str.n++;
 	((const char **)m->atom_str.v)[ea] = ec;
-	/* check_email has just found this address good: its domain is
-	 * key_dom, the last key_dom_len bytes */
-	if ((da = im->key_dom_atom) == PWS__NONE) {
-		dom = ec + ke.len - im->key_dom_len;
-		da = im->key_dom_atom = pws__atom_intern(im->mem, m, dom);
-	}
+	da = key_dom_atom(im, ec, ke.len);
 	/* users, user_h, user_ids and user_by_email were sized for all of the
 	 * image's users at once (bin_users); the atoms were sized for one
 	 * address and one domain in eight a user, and a run of new domains
@@ -2838,7 +2834,6 @@ static int import_state(pws_policy *p, const char *json, size_t len, const unsig
 	im.mem = &p->mem;
 	im.m = &nm;
 	im.gone_team = im.gone_user = im.gone_el = PWS__NONE;
-	im.last_domain = PWS__NONE;
 	im.key_dom_atom = PWS__NONE;
 	im.bin = bin;
 	im.bin_len = bin_len;
