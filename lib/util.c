@@ -104,8 +104,7 @@ int pws__vec_grow(const pws__mem *m, pws__vec *v, size_t size, uint32_t more)
 	uint64_t cap;
 	void *nv;
 
-	if (need <= v->cap)
-		return PWS_OK;
+	/* (pws__vec_reserve calls it when the room is short) */
 	if (need > UINT32_MAX - 1)
 		return PWS_ENOMEM;
 	cap = v->cap ? v->cap : 8;
@@ -135,8 +134,7 @@ int pws__ids_grow(const pws__mem *m, pws__ids *l, uint32_t more)
 	uint64_t need = (uint64_t)l->n + more, cap;
 	uint32_t *nv;
 
-	if (need <= l->cap)
-		return PWS_OK;
+	/* (pws__ids_reserve calls it when the room is short) */
 	if (need > UINT32_MAX / 2)
 		return PWS_ENOMEM;
 	/* Index lists are many (a group, a user's memberships) and hold
