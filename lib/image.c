@@ -5,6 +5,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "image.h"
+#include "image-pack.h"
 #include "record.h"
 
 #include <string.h>
@@ -118,25 +119,38 @@ static const char *team_id(const pws__model *m, uint32_t t)
 	return TEAM(m, t)->alive ? TEAM(m, t)->id : "";
 }
 
-/* Users (the live ones, in index order); uo[u] receives each position. */
+/* Users (the live ones, in index order), packed (image-pack.h); uo[u]
+ * receives each position. */
 static void enc_users(wbuf *w, const pws__model *m, uint32_t *uo)
 {
+	pws__packer k;
 	uint32_t u, n = 0;
 
+	pws__packer_init(&k);
 	for (u = 0; u < m->users.n; u++)
 		n += USER(m, u)->alive;
 	w_u32(w, n);
 	for (u = 0, n = 0; u < m->users.n; u++) {
 		const pws__user *U = USER(m, u);
+		const char *email, *team;
+		size_t idl, el, tl, max;
+		unsigned char *p0, *p;
 
 		if (!U->alive)
 			continue;
 		uo[u] = n++;
-		w_str(w, U->id);
-		w_str(w, pws__atom(m, U->email));
-		w_ostr(w, U->team == PWS__NONE ? NULL : team_id(m, U->team));
-		w_u8(w, U->team == PWS__NONE ? 0 : U->team_role);
-		w_u8(w, U->team == PWS__NONE ? 0 : U->pm);
+		email = pws__atom(m, U->email);
+		team = U->team == PWS__NONE ? NULL : team_id(m, U->team);
+		idl = strlen(U->id);
+		el = strlen(email);
+		tl = team ? strlen(team) : 0;
+		max = PWS__PACK_USER_MAX(idl, el, tl);
+		p0 = w_room(w, max);
+		if (!p0)
+			return;
+		p = pws__pack_user(&k, p0, U->id, idl, email, el, team, tl, team ? U->team_role : 0,
+		                   team ? U->pm : 0);
+		w->n -= max - (size_t)(p - p0);
 	}
 }
 
@@ -169,47 +183,40 @@ static void enc_workspaces(wbuf *w, const pws__model *m)
 	}
 }
 
-/* The rows, in the order of the JSON snapshot: workspace by workspace,
- * group by group, so the load rebuilds the same groups in the same order. */
-static void enc_members(wbuf *w, const pws__model *m, const uint32_t *uo, uint32_t *teamo,
-                        uint32_t *atomo)
+/* The organizations (to) and the rows, packed, in the order of the JSON
+ * snapshot: workspace by workspace, group by group, so the load rebuilds
+ * the same groups in the same order. */
+static uint32_t enc_members(const pws__model *m, const uint32_t *uo, uint32_t *teamo,
+                            uint32_t *atomo, wbuf *to, uint32_t *no, wbuf *rows)
 {
-	wbuf to = w_new(w->mem), rows = w_new(w->mem);
-	uint32_t no = 0, nrows = 0, i, g, k, x;
+	pws__packer k;
+	uint32_t nrows = 0, i, g, j, x;
 
+	pws__packer_init(&k);
 	for (i = 0; i < m->wss.n; i++) {
 		const pws__ws *W = WS(m, i);
 
-		PWS__EACH_MEMBER(m, W, g, k, x) {
+		PWS__EACH_MEMBER(m, W, g, j, x) {
 			uint32_t org = GROUP(m, W->groups.v[g])->key, o;
 			uint32_t aux = pws__mslot(m, i, x)->aux;
-			unsigned char *p;
+			unsigned char *p0, *p;
 
 			if (org == PWS__GRP_TEAM)
 				o = PWS__NONE;
 			else if (W->model == PWS_MODEL_LEGACY)
-				o = ord_of(&to, &no, atomo, org, pws__atom(m, org));
+				o = ord_of(to, no, atomo, org, pws__atom(m, org));
 			else
-				o = ord_of(&to, &no, teamo, org, team_id(m, org));
-			p = w_room(&rows, PWS__IMAGE_ROW);
-			if (!p)
+				o = ord_of(to, no, teamo, org, team_id(m, org));
+			p0 = w_room(rows, PWS__PACK_ROW_MAX);
+			if (!p0)
 				continue;
-			le32(p, i);
-			le32(p + 4, uo[x]);
-			le32(p + 8, o);
-			le32(p + 12, pws__seen(m, i, x));
-			p[16] = (unsigned char)pws__aux_role(aux);
-			p[17] = (unsigned char)pws__aux_lead(aux);
-			p[18] = p[19] = 0;
+			p = pws__pack_row(&k, p0, i, uo[x], o, pws__seen(m, i, x),
+			                  (unsigned)pws__aux_role(aux), (unsigned)pws__aux_lead(aux));
+			rows->n -= PWS__PACK_ROW_MAX - (size_t)(p - p0);
 			nrows++;
 		}
 	}
-	w_part(w, no, &to);
-	w_part(w, nrows, &rows);
-	if (to.oom || rows.oom)
-		w->oom = 1;
-	pws__free(w->mem, to.b);
-	pws__free(w->mem, rows.b);
+	return nrows;
 }
 
 int pws__image_encode(const pws__mem *mem, const pws__model *m, unsigned char **out,
@@ -234,10 +241,26 @@ int pws__image_encode(const pws__mem *mem, const pws__model *m, unsigned char **
 	p = w_room(&all, 4);
 	if (p)
 		memcpy(p, PWS__IMAGE_MAGIC, 4);
-	w_u32(&all, PWS__IMAGE_VERSION);
+	w_u32(&all, PWS__IMAGE_VERSION_PACKED);
 	enc_users(&all, m, uo);
-	enc_workspaces(&all, m);
-	enc_members(&all, m, uo, teamo, atomo);
+	{
+		/* the workspaces and organizations as in version 1, after their
+		 * length */
+		wbuf to = w_new(mem), rows = w_new(mem);
+		uint32_t no = 0, nrows = enc_members(m, uo, teamo, atomo, &to, &no, &rows);
+		size_t at = all.n;
+
+		w_u32(&all, 0);
+		enc_workspaces(&all, m);
+		w_part(&all, no, &to);
+		if (!all.oom)
+			le32(all.b + at, (uint32_t)(all.n - at - 4));
+		w_part(&all, nrows, &rows);
+		if (to.oom || rows.oom)
+			all.oom = 1;
+		pws__free(mem, to.b);
+		pws__free(mem, rows.b);
+	}
 	if (all.oom)
 		rc = PWS_ENOMEM;
 out:

@@ -13,6 +13,8 @@
 #include "core.h"
 
 /* The binary section, version 1 (doc/STORAGE.md; integers little-endian,
+ * read, no longer written: images are written as version 2, which packs
+ * it (image-pack.h) and is read by unpacking it into this;
  * a string is a u32 length and its bytes, an optional one has the length
  * 0xffffffff when absent):
  *   "PWSI", u32 version (1)
@@ -30,11 +32,11 @@
  * Enum bytes are the library's C values (0 where absent). Every rule of
  * the JSON snapshot's sections applies. */
 #define PWS__IMAGE_MAGIC "PWSI"
-#define PWS__IMAGE_VERSION 1u
+#define PWS__IMAGE_VERSION 1u /* the layout the importer reads */
 #define PWS__IMAGE_ROW 20u
 
-/* Encodes the model's users, workspaces and memberships (allocates *out;
- * PWS_ENOMEM). */
+/* Encodes the model's users, workspaces and memberships, version 2
+ * (allocates *out; PWS_ENOMEM). */
 int pws__image_encode(const pws__mem *mem, const pws__model *m, unsigned char **out,
                       size_t *len);
 

@@ -7,6 +7,7 @@
  * SPDX-License-Identifier: MIT
  */
 #include "image.h"
+#include "image-pack.h"
 #include "orgtab.h"
 
 #include <stdio.h>
@@ -74,7 +75,9 @@ static int counts_ok(const pws_load *l, char *msg, size_t msz)
 static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *size,
                    size_t *str_bytes, char *msg, size_t msz)
 {
-	size_t i, n = 8 + 4 + 4 + 4 + 4, sb = 0;
+	/* magic and version; the counts of users, workspaces, organizations
+	 * and rows, and the length of the workspaces and organizations */
+	size_t i, n = 8 + 4 + 4 + 4 + 4 + 4, sb = 0;
 
 	for (i = 0; i < l->n_users; i++) {
 		const pws_load_user *u = &l->users[i];
@@ -86,7 +89,7 @@ static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *s
 		{
 			size_t li = strlen(u->id), le = strlen(u->email);
 
-			n += 4 + li + 4 + le + 4 + (u->team_id ? strlen(u->team_id) : 0) + 2;
+			n += PWS__PACK_USER_MAX(li, le, u->team_id ? strlen(u->team_id) : 0);
 			sb += li + 1 + le + 1; /* the model's copies */
 		}
 	}
@@ -120,29 +123,36 @@ static int measure(const pws_load *l, pws__orgtab *ot, uint32_t *orgs, size_t *s
 				return PWS_ENOMEM;
 		}
 	}
-	n += ot->bytes + (size_t)l->n_memberships * PWS__IMAGE_ROW;
+	n += ot->bytes + (size_t)l->n_memberships * PWS__PACK_ROW_MAX;
 	*size = n;
 	*str_bytes = sb;
 	return PWS_OK;
 }
 
-static void encode(const pws_load *l, const pws__orgtab *ot, const uint32_t *orgs, unsigned char *q)
+/* The arrays' image (version 2, image-pack.h) at q, in the room measure
+ * counted; returns its end. */
+static unsigned char *encode(const pws_load *l, const pws__orgtab *ot, const uint32_t *orgs,
+                             unsigned char *q)
 {
+	pws__packer k;
+	unsigned char *part;
 	size_t i;
 
 	memcpy(q, PWS__IMAGE_MAGIC, 4);
 	q += 4;
-	put32(&q, PWS__IMAGE_VERSION);
+	put32(&q, PWS__IMAGE_VERSION_PACKED);
 	put32(&q, (uint32_t)l->n_users);
+	pws__packer_init(&k);
 	for (i = 0; i < l->n_users; i++) {
 		const pws_load_user *u = &l->users[i];
 
-		put_str(&q, u->id, strlen(u->id));
-		put_str(&q, u->email, strlen(u->email));
-		put_ostr(&q, u->team_id);
-		put8(&q, u->team_role);
-		put8(&q, u->partner_manager);
+		q = pws__pack_user(&k, q, u->id, strlen(u->id), u->email, strlen(u->email), u->team_id,
+		                   u->team_id ? strlen(u->team_id) : 0, (unsigned)u->team_role,
+		                   (unsigned)u->partner_manager);
 	}
+	/* the workspaces and organizations as in version 1, after their length */
+	part = q;
+	q += 4;
 	put32(&q, (uint32_t)l->n_workspaces);
 	for (i = 0; i < l->n_workspaces; i++) {
 		const pws_load_workspace *w = &l->workspaces[i];
@@ -168,19 +178,16 @@ static void encode(const pws_load *l, const pws__orgtab *ot, const uint32_t *org
 	put32(&q, ot->n);
 	for (i = 0; i < ot->n; i++)
 		put_str(&q, ot->str[i], strlen(ot->str[i]));
+	put32(&part, (uint32_t)(q - part - 4));
 	put32(&q, (uint32_t)l->n_memberships);
+	pws__packer_init(&k);
 	for (i = 0; i < l->n_memberships; i++) {
 		const pws_load_membership *m = &l->memberships[i];
 
-		put32(&q, m->workspace);
-		put32(&q, m->user);
-		put32(&q, orgs[i]);
-		put32(&q, 0); /* seen */
-		put8(&q, m->role);
-		put8(&q, m->lead);
-		put8(&q, 0);
-		put8(&q, 0);
+		q = pws__pack_row(&k, q, m->workspace, m->user, orgs[i], 0, (unsigned)m->role,
+		                  (unsigned)m->lead);
 	}
+	return q;
 }
 
 /* pws_load_state, or (via_image, tests only) the load as sessions before
@@ -194,7 +201,7 @@ static int load_state(pws_policy *p, const pws_load *l, int via_image, pws_resul
 	pws__load_src src;
 	uint32_t *orgs = NULL;
 	unsigned char *bin = NULL;
-	size_t size = 0, str_bytes = 0;
+	size_t size = 0, bin_len = 0, str_bytes = 0;
 	pws__rec rec;
 	/* written through: the image is encoded into its record, not copied */
 	int in_rec;
@@ -237,14 +244,20 @@ static int load_state(pws_policy *p, const pws_load *l, int via_image, pws_resul
 	}
 	if (!rc) {
 		/* in memory, the arrays are all there is: no image */
-		if (bin)
-			encode(l, &ot, orgs, bin);
+		if (bin) {
+			size_t used = (size_t)(encode(l, &ot, orgs, bin) - bin);
+
+			if (in_rec)
+				pws__rec_bytes_trim(&rec, bin, used);
+			else
+				bin_len = used;
+		}
 		src.l = l;
 		src.orgs = ot.str;
 		src.n_orgs = ot.n;
 		src.org_of = orgs;
 		src.str_bytes = str_bytes;
-		rc = via_image ? pws__image_load(p, json, jlen, bin, size, res)
+		rc = via_image ? pws__image_load(p, json, jlen, bin, bin_len, res)
 		               : pws__arrays_load(p, json, jlen, &src, in_rec ? &rec : NULL, res);
 		/* the image's positions are the arrays' ones: name the arrays */
 		if (rc && res && strncmp(res->message, "image.", 6) == 0)

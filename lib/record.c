@@ -125,6 +125,19 @@ unsigned char *pws__rec_bytes_room(const pws__mem *m, pws__rec *r, size_t n)
 	return p;
 }
 
+void pws__rec_bytes_trim(pws__rec *r, unsigned char *room, size_t used)
+{
+	uint32_t n = (uint32_t)used;
+
+	if (r->oom) /* GCOVR_EXCL_BR_LINE: no room was handed out */
+		return;
+	room[-4] = (unsigned char)n;
+	room[-3] = (unsigned char)(n >> 8);
+	room[-2] = (unsigned char)(n >> 16);
+	room[-1] = (unsigned char)(n >> 24);
+	r->len = (size_t)(room - r->buf) + used;
+}
+
 void pws__rec_str(const pws__mem *m, pws__rec *r, const char *s)
 {
 	if (!s) {

@@ -90,6 +90,10 @@ void pws__rec_reserve(const pws__mem *m, pws__rec *r, size_t total);
  * in the buffer (valid until the record grows), NULL when out of memory.
  * A state image is encoded into its record this way, not copied into it. */
 unsigned char *pws__rec_bytes_room(const pws__mem *m, pws__rec *r, size_t n);
+/* Shortens the bytes argument whose room pws__rec_bytes_room just handed
+ * out (room) to its first used bytes: a record whose size is only bounded
+ * in advance. Nothing may have followed it. */
+void pws__rec_bytes_trim(pws__rec *r, unsigned char *room, size_t used);
 void pws__rec_free(const pws__mem *m, pws__rec *r);
 
 /* A decoded argument. */

@@ -20,6 +20,7 @@
 #include "core.h"
 #include "email.h"
 #include "image.h"
+#include "image-pack.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -2711,6 +2712,8 @@ static int i_image_bin(importer *im)
 {
 	binrd r;
 	uint32_t ver = 0, nu = 0, nw = 0, u0 = 0, w0 = 0;
+	unsigned char *v1 = NULL;
+	size_t v1_len = 0;
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -2720,14 +2723,29 @@ static int i_image_bin(importer *im)
 		return bad(im, "image: not a state image section");
 	r.p += 4;
 	(void)rd_u32(&r, &ver);
-	if (ver != PWS__IMAGE_VERSION)
+	if (ver != PWS__IMAGE_VERSION && ver != PWS__IMAGE_VERSION_PACKED)
 		return bad(im, "image: unsupported section version %u", ver);
+	if (ver == PWS__IMAGE_VERSION_PACKED) {
+		/* read as the version 1 section it packs: one reader, one set
+		 * of checks for both */
+		char msg[PWS_RESULT_MESSAGE_SIZE];
+
+		rc = pws__image_unpack(im->mem, im->bin, im->bin_len, &v1, &v1_len, msg, sizeof msg);
+		if (rc == PWS_EINVALID)
+			return bad(im, "%s", msg);
+		if (rc)
+			return rc;
+		r.p = v1 + 8;
+		r.end = v1 + v1_len;
+	}
 	rc = bin_users(im, &r, &nu, &u0);
 	if (!rc)
 		rc = bin_workspaces(im, &r, &nw, &w0);
 	if (!rc)
 		rc = bin_members(im, &r, nw, w0, nu, u0);
 	pws__free(im->mem, r.scratch);
+	if (v1)
+		pws__image_unpacked_free(im->mem, v1, v1_len);
 	return rc;
 }
 

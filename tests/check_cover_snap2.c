@@ -1278,7 +1278,7 @@ static void compact_world(pws_policy *p)
 	OK(pws_user_add(p, "dev", "dev@pub.com", "pub", PWS_TEAM_MEMBER, 0, RES));
 	OK(pws_user_add(p, "a1", "a1@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
 	OK(pws_user_add(p, "a2", "a2@acme.com", "acme", PWS_TEAM_MEMBER, 0, RES));
-	for (i = 0; i < 150; i++) {
+	for (i = 0; i < 600; i++) { /* packed (image-pack.h): 8 bytes or so a user */
 		snprintf(id, sizeof id, "many%d", i);
 		snprintf(email, sizeof email, "many%d@pub.com", i);
 		OK(pws_user_add(p, id, email, "pub", PWS_TEAM_MEMBER, 0, RES));

@@ -55,6 +55,7 @@ int main(void)
 	srunner_add_suite(sr, pws_byid_suite());
 	srunner_add_suite(sr, pws_batch_ref_suite());
 	srunner_add_suite(sr, pws_batch_ids_suite());
+	srunner_add_suite(sr, pws_image_pack_suite());
 	srunner_run_all(sr, CK_NORMAL);
 	failed = srunner_ntests_failed(sr);
 	srunner_free(sr);

@@ -749,21 +749,30 @@ START_TEST(storage_image_damage_refused)
 	memcpy(orig, bin, blen);
 	ck_assert_int_eq(memcmp(bin, "PWSI", 4), 0);
 	ck_assert_int_eq(sealed_opens(&s), PWS_OK);
-	/* named damage: magic, version, a row out of its tables, bad padding,
-	 * a duplicated row */
+	/* named damage: magic, a version this library does not know, and in
+	 * the last row (version 2, packed: this world's rows are 6 bytes,
+	 * their four varints one byte each) a workspace past the table, a
+	 * lead that is not 0 or 1, the role 0, the same membership as the
+	 * row before */
+	ck_assert_uint_eq(bin[4], 2);
+	for (k = blen - 7; k < blen - 2; k++)
+		ck_assert_uint_lt(bin[k], 0x80);
 	bin[0] = 'X';
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
-	bin[4] = 2;
+	bin[4] = 3;
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
-	bin[blen - 20] = 0xff; bin[blen - 19] = 0xff; /* last row: workspace position */
+	bin[blen - 6] = 0x7e;                           /* workspace + 63 */
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
-	bin[blen - 1] = 1;                              /* last row: padding */
+	bin[blen - 1] = 2;                              /* lead */
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
-	memcpy(bin + blen - 20, bin + blen - 40, 20);   /* last row = the one before */
+	bin[blen - 2] = 0;                              /* role */
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	bin[blen - 6] = 0; bin[blen - 5] = 0;           /* the row before's membership */
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
 	/* every single byte flipped in turn: refused, or (a byte of an id or a

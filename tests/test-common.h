@@ -95,5 +95,6 @@ Suite *pws_user_lists_suite(void);
 Suite *pws_byid_suite(void);
 Suite *pws_batch_ref_suite(void);
 Suite *pws_batch_ids_suite(void);
+Suite *pws_image_pack_suite(void);
 
 #endif
