@@ -7,6 +7,8 @@
 #include "test-world.h"
 #include "torn-store.h"
 #include "mem-store.h"
+#include "../lib/image-pack.h"
+#include "../lib/record.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -728,6 +730,41 @@ static int sealed_opens(mem_store *s)
 	return opens(s);
 }
 
+/* Every single byte of the image section (bin, blen; orig its bytes)
+ * flipped in turn, then the record cut at every length: refused, or (a
+ * byte of an id or a role changed into another valid one) loaded; never a
+ * crash. */
+static void image_damage_sweep(mem_store *sp, unsigned char *bin, const unsigned char *orig,
+                               size_t blen)
+{
+	size_t k, full;
+	int loaded = 0;
+
+	for (k = 0; k < blen; k++) {
+		int rc;
+
+		bin[k] ^= 0x5a;
+		/* the record's checksum refuses it; behind it, the image's
+		 * own checks */
+		ck_assert_int_eq(opens(sp), PWS_ESTORAGE);
+		rc = sealed_opens(sp);
+		ck_assert_msg(rc == PWS_OK || rc == PWS_ESTORAGE, "byte %zu: %s", k, pws_strerror(rc));
+		loaded += rc == PWS_OK;
+		bin[k] = orig[k];
+	}
+	memcpy(bin, orig, blen);
+	torn_reseal((unsigned char *)sp->v[0].data, sp->v[0].len);
+	ck_assert_msg(loaded < (int)blen / 2, "most damage went unnoticed (%d of %zu)", loaded, blen);
+	/* truncated at every length: the record's own framing refuses it */
+	full = sp->v[0].len;
+	for (k = 0; k < full; k += 7) {
+		sp->v[0].len = k;
+		ck_assert_int_eq(opens(sp), PWS_ESTORAGE);
+	}
+	sp->v[0].len = full;
+	ck_assert_int_eq(opens(sp), PWS_OK);
+}
+
 /* A damaged image is refused at open, whatever the damage; it never
  * crashes (the sanitizer and valgrind runs read every byte of this). */
 START_TEST(storage_image_damage_refused)
@@ -735,8 +772,8 @@ START_TEST(storage_image_damage_refused)
 	mem_store s;
 	pws_policy *p;
 	unsigned char *bin, *orig;
-	size_t blen, k, full;
-	int i, loaded = 0;
+	size_t blen, k;
+	int i;
 
 	memset(&s, 0, sizeof s);
 	p = open_on(&s);
@@ -775,31 +812,86 @@ START_TEST(storage_image_damage_refused)
 	bin[blen - 6] = 0; bin[blen - 5] = 0;           /* the row before's membership */
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
-	/* every single byte flipped in turn: refused, or (a byte of an id or a
-	 * role changed into another valid one) loaded; never a crash */
-	for (k = 0; k < blen; k++) {
-		int rc;
+	image_damage_sweep(&s, bin, orig, blen);
+	free(orig);
+	mem_store_clear(&s);
+}
+END_TEST
 
-		bin[k] ^= 0x5a;
-		/* the record's checksum refuses it; behind it, the image's
-		 * own checks */
-		ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
-		rc = sealed_opens(&s);
-		ck_assert_msg(rc == PWS_OK || rc == PWS_ESTORAGE, "byte %zu: %s", k, pws_strerror(rc));
-		loaded += rc == PWS_OK;
-		bin[k] = orig[k];
-	}
+/* The image record's binary section rewritten as version 1 (what stores
+ * written before 0.2 hold): the version 2 one unpacked, sealed again. */
+static void image_as_v1(mem_store *s)
+{
+	pws__mem mem;
+	pws__arg a[PWS__REC_MAXARGS];
+	pws__rec r;
+	unsigned char *v1 = NULL;
+	size_t v1_len = 0;
+	char msg[256];
+	int op, argc;
+
+	pws__mem_default(&mem);
+	ck_assert_int_eq(pws__rec_decode(s->v[0].data, s->v[0].len, &op, a, &argc), PWS_OK);
+	ck_assert_int_eq(pws__image_unpack(&mem, (const unsigned char *)a[1].s, a[1].len, &v1,
+	                                   &v1_len, msg, sizeof msg), PWS_OK);
+	pws__rec_start(&mem, &r, PWS__OP_STATE_IMAGE);
+	pws__rec_bytes(&mem, &r, a[0].s, a[0].len);
+	pws__rec_bytes(&mem, &r, (const char *)v1, v1_len);
+	pws__rec_seal(&mem, &r);
+	ck_assert(!r.oom);
+	pws__image_unpacked_free(&mem, v1, v1_len);
+	free(s->v[0].data);
+	s->v[0].data = malloc(r.len);
+	ck_assert_ptr_nonnull(s->v[0].data);
+	memcpy(s->v[0].data, r.buf, r.len);
+	s->v[0].len = r.len;
+	pws__rec_free(&mem, &r);
+}
+
+/* A version 1 image, as stores written before 0.2 hold, still loads into
+ * the same state, and is refused when damaged as before. */
+START_TEST(storage_image_v1_still_read_and_damage_refused)
+{
+	mem_store s;
+	pws_policy *p, *q;
+	unsigned char *bin, *orig;
+	size_t blen;
+	int i;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	OK(pws_compact(p, RES));
+	image_as_v1(&s);
+	bin = image_bin(&s.v[0], &blen);
+	ck_assert_int_eq(memcmp(bin, "PWSI\1\0\0\0", 8), 0);
+	q = open_on(&s);
+	same_state(p, q, "a version 1 image");
+	pws_policy_free(q);
+	pws_policy_free(p);
+	orig = malloc(blen);
+	memcpy(orig, bin, blen);
+	ck_assert_int_eq(sealed_opens(&s), PWS_OK);
+	/* named damage: a version 1 section saying it is version 2; in the
+	 * last row (20 bytes), a workspace position out of its table, bad
+	 * padding, the row before's membership */
+	bin[4] = 2;
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);
-	torn_reseal((unsigned char *)s.v[0].data, s.v[0].len);
-	ck_assert_msg(loaded < (int)blen / 2, "most damage went unnoticed (%d of %zu)", loaded, blen);
-	/* truncated at every length: the record's own framing refuses it */
-	full = s.v[0].len;
-	for (k = 0; k < full; k += 7) {
-		s.v[0].len = k;
-		ck_assert_int_eq(opens(&s), PWS_ESTORAGE);
-	}
-	s.v[0].len = full;
-	ck_assert_int_eq(opens(&s), PWS_OK);
+	bin[blen - 20] = 0xff; bin[blen - 19] = 0xff;
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	bin[blen - 2] = 1;
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	bin[blen - 1] = 1;
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	memcpy(bin + blen - 20, bin + blen - 40, 20);
+	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
+	memcpy(bin, orig, blen);
+	image_damage_sweep(&s, bin, orig, blen);
 	free(orig);
 	mem_store_clear(&s);
 }
@@ -916,6 +1008,7 @@ Suite *pws_storage_suite(void)
 	tcase_add_test(tc, storage_compact_refusals);
 	tcase_add_test(tc, storage_image_in_the_middle_loads);
 	tcase_add_test(tc, storage_image_damage_refused);
+	tcase_add_test(tc, storage_image_v1_still_read_and_damage_refused);
 	tcase_add_test(tc, storage_image_load_out_of_memory);
 	suite_add_tcase(s, tc);
 	return s;
