@@ -120,21 +120,47 @@ unsigned char *pws__pack_row(pws__packer *k, unsigned char *q, uint32_t ws, uint
 }
 
 /* --- unpacking ------------------------------------------------------------
- * Two passes over the section: the first (o NULL) checks its framing and
- * counts the bytes of the version 1 section, the second writes them. The
- * previous user's strings are read back from what the second pass wrote. */
+ * One pass over the section, writing the version 1 section into a table
+ * that grows as it fills (a kernel mapping moved by mremap when large).
+ * The previous user's strings are read back from what was written, by
+ * their offsets. */
 
 typedef struct unp {
 	const unsigned char *p, *end;
-	unsigned char *o; /* NULL: counting */
-	size_t n;         /* bytes out so far */
+	const pws__mem *mem;
+	unsigned char *o;
+	size_t n, cap; /* bytes out so far, the table's size */
+	int oom;
 	char *msg;
 	size_t msz;
 } unp;
 
 #define BAD(...) (snprintf(u->msg, u->msz, __VA_ARGS__), PWS_EINVALID)
 
-static int get_var(unp *u, uint32_t *v)
+/* Room for k more bytes out: 0, or -1 (u->oom) when memory ran out. */
+static int grow(unp *u, size_t k)
+{
+	size_t cap = u->cap;
+	unsigned char *o;
+
+	while (cap - u->n < k)
+		cap *= 2;
+	o = pws__table_realloc(u->mem, u->o, u->cap, cap);
+	if (!o) {
+		u->oom = 1;
+		return -1;
+	}
+	u->o = o;
+	u->cap = cap;
+	return 0;
+}
+
+static PWS__ALWAYS_INLINE int room(unp *u, size_t k)
+{
+	return u->cap - u->n >= k ? 0 : grow(u, k);
+}
+
+static int get_var_long(unp *u, uint32_t *v)
 {
 	uint32_t x = 0;
 	int i;
@@ -156,6 +182,16 @@ static int get_var(unp *u, uint32_t *v)
 	return -1; /* GCOVR_EXCL_LINE: the fifth byte's test above returns first */
 }
 
+/* A varint; one byte, the common case, inline */
+static PWS__ALWAYS_INLINE int get_var(unp *u, uint32_t *v)
+{
+	if (u->p != u->end && *u->p < 0x80) {
+		*v = *u->p++;
+		return 0;
+	}
+	return get_var_long(u, v);
+}
+
 static int get_u32(unp *u, uint32_t *v)
 {
 	if (u->end - u->p < 4)
@@ -166,7 +202,7 @@ static int get_u32(unp *u, uint32_t *v)
 	return 0;
 }
 
-static void le32_at(unsigned char *b, uint32_t v)
+static PWS__ALWAYS_INLINE void le32_at(unsigned char *b, uint32_t v)
 {
 	b[0] = (unsigned char)v;
 	b[1] = (unsigned char)(v >> 8);
@@ -174,19 +210,11 @@ static void le32_at(unsigned char *b, uint32_t v)
 	b[3] = (unsigned char)(v >> 24);
 }
 
-static void out(unp *u, const void *b, size_t l)
+/* 4 bytes out (room made by the caller) */
+static PWS__ALWAYS_INLINE void out_u32(unp *u, uint32_t v)
 {
-	if (u->o && l)
-		memcpy(u->o + u->n, b, l);
-	u->n += l;
-}
-
-static void out_u32(unp *u, uint32_t v)
-{
-	unsigned char b[4];
-
-	le32_at(b, v);
-	out(u, b, 4);
+	le32_at(u->o + u->n, v);
+	u->n += 4;
 }
 
 /* A string's length and its place in the output (the previous one's, for
@@ -196,13 +224,46 @@ typedef struct prev {
 	int has;
 } prev;
 
-/* Copies n input bytes to the output; -1 when fewer are left. */
-static int copy_in(unp *u, size_t n)
+/* 16 bytes from s to d, loaded before stored (the two may overlap) */
+static PWS__ALWAYS_INLINE void copy16(unsigned char *d, const unsigned char *s)
 {
-	if ((size_t)(u->end - u->p) < n)
-		return -1;
-	out(u, u->p, n);
+	uint64_t a, b;
+
+	memcpy(&a, s, 8);
+	memcpy(&b, s + 8, 8);
+	memcpy(d, &a, 8);
+	memcpy(d + 8, &b, 8);
+}
+
+/* Copies n input bytes out; -1 when fewer are left or memory ran out. The
+ * short strings of a user, the common case, by one 16-byte copy where 16
+ * bytes can be read and written (the bytes past n are written over next). */
+static PWS__ALWAYS_INLINE int copy_in(unp *u, size_t n)
+{
+	if (n <= 16 && u->end - u->p >= 16 && u->cap - u->n >= 16) {
+		copy16(u->o + u->n, u->p);
+	} else {
+		if ((size_t)(u->end - u->p) < n || room(u, n))
+			return -1;
+		memcpy(u->o + u->n, u->p, n);
+	}
+	u->n += n;
 	u->p += n;
+	return 0;
+}
+
+/* k bytes out from the output's offset at (an earlier string: at + 16 is
+ * within the table when the output has room for 16) */
+static PWS__ALWAYS_INLINE int copy_back(unp *u, size_t at, size_t k)
+{
+	if (k <= 16 && u->cap - u->n >= 16) {
+		copy16(u->o + u->n, u->o + at);
+	} else {
+		if (room(u, k))
+			return -1;
+		memcpy(u->o + u->n, u->o + at, k);
+	}
+	u->n += k;
 	return 0;
 }
 
@@ -212,12 +273,8 @@ static int front(unp *u, prev *pv)
 	uint32_t p, s;
 	size_t at = u->n;
 
-	if (get_var(u, &p) || p > pv->l || p > PWS__PACK_REF_MAX || get_var(u, &s))
-		return -1;
-	if (u->o)
-		memmove(u->o + u->n, u->o + pv->at, p);
-	u->n += p;
-	if (copy_in(u, s))
+	if (get_var(u, &p) || p > pv->l || p > PWS__PACK_REF_MAX || get_var(u, &s) ||
+	    copy_back(u, pv->at, p) || copy_in(u, s))
 		return -1;
 	pv->at = at;
 	pv->l = (size_t)p + s;
@@ -231,11 +288,8 @@ static int part(unp *u, prev *pv, uint32_t v)
 	size_t at = u->n;
 
 	if (v < 2) {
-		if (!pv->has || pv->l > PWS__PACK_REF_MAX)
+		if (!pv->has || pv->l > PWS__PACK_REF_MAX || copy_back(u, pv->at, pv->l))
 			return -1;
-		if (u->o)
-			memmove(u->o + u->n, u->o + pv->at, pv->l);
-		u->n += pv->l;
 		pv->at = at;
 		return 0;
 	}
@@ -247,52 +301,63 @@ static int part(unp *u, prev *pv, uint32_t v)
 	return 0;
 }
 
+/* The message of a user's malformed field, unless memory ran out. */
+#define USER_BAD(field) (u->oom ? PWS_ENOMEM : \
+	BAD("image.users[%u]%s: truncated or malformed (version 2)", i, field))
+
 static int un_users(unp *u, uint32_t n)
 {
 	prev id = { 0, 0, 1 }, loc = { 0, 0, 1 }, dom = { 0, 0, 0 }, team = { 0, 0, 0 };
 	uint32_t i, d, t;
 
+	if (room(u, 4))
+		return PWS_ENOMEM;
 	out_u32(u, n);
 	for (i = 0; i < n; i++) {
 		size_t len_at;
 
 		/* id: its u32 length, then its bytes */
+		if (room(u, 4))
+			return PWS_ENOMEM;
 		len_at = u->n;
-		out_u32(u, 0);
+		u->n += 4;
 		if (front(u, &id))
-			return BAD("image.users[%u].id: truncated or malformed (version 2)", i);
-		if (u->o)
-			le32_at(u->o + len_at, (uint32_t)id.l);
+			return USER_BAD(".id");
+		le32_at(u->o + len_at, (uint32_t)id.l);
 		/* email: the local part, '@' and the domain */
+		if (room(u, 4))
+			return PWS_ENOMEM;
 		len_at = u->n;
-		out_u32(u, 0);
+		u->n += 4;
 		if (front(u, &loc) || get_var(u, &d))
-			return BAD("image.users[%u].email: truncated or malformed (version 2)", i);
+			return USER_BAD(".email");
 		if (d != 1) {
-			out(u, "@", 1);
+			if (room(u, 1))
+				return PWS_ENOMEM;
+			u->o[u->n++] = '@';
 			if (part(u, &dom, d))
-				return BAD("image.users[%u].email: truncated or malformed (version 2)", i);
+				return USER_BAD(".email");
 		} else {
 			dom.has = 0;
 		}
-		if (u->o)
-			le32_at(u->o + len_at, (uint32_t)(u->n - len_at - 4));
+		le32_at(u->o + len_at, (uint32_t)(u->n - len_at - 4));
 		/* team: absent, or its length and bytes */
 		if (get_var(u, &t))
-			return BAD("image.users[%u].team: truncated or malformed (version 2)", i);
+			return USER_BAD(".team");
+		if (room(u, 4))
+			return PWS_ENOMEM;
+		len_at = u->n;
+		u->n += 4;
 		if (!t) {
-			out_u32(u, UINT32_MAX);
+			le32_at(u->o + len_at, UINT32_MAX);
 			team.has = 0;
 		} else {
-			len_at = u->n;
-			out_u32(u, 0);
 			if (part(u, &team, t == 1 ? 0 : t))
-				return BAD("image.users[%u].team: truncated or malformed (version 2)", i);
-			if (u->o)
-				le32_at(u->o + len_at, (uint32_t)team.l);
+				return USER_BAD(".team");
+			le32_at(u->o + len_at, (uint32_t)team.l);
 		}
 		if (copy_in(u, 2))
-			return BAD("image.users[%u]: truncated (version 2)", i);
+			return USER_BAD("");
 	}
 	return PWS_OK;
 }
@@ -301,20 +366,28 @@ static int un_rows(unp *u, uint32_t n)
 {
 	uint32_t i, ws = 0, user = 0, d, org, seen;
 
+	/* n <= what is left / 6 (walk): 20 bytes a row out, made room for once */
+	if (room(u, 4 + (size_t)n * 20))
+		return PWS_ENOMEM;
 	out_u32(u, n);
 	for (i = 0; i < n; i++) {
+		unsigned char *o;
+
 		if (get_var(u, &d))
 			return BAD("image.rows[%u]: truncated or malformed (version 2)", i);
 		ws += d >> 1 ^ (uint32_t)-(int32_t)(d & 1);
 		if (get_var(u, &d) || get_var(u, &org) || get_var(u, &seen) || u->end - u->p < 2)
 			return BAD("image.rows[%u]: truncated or malformed (version 2)", i);
 		user += d >> 1 ^ (uint32_t)-(int32_t)(d & 1);
-		out_u32(u, ws);
-		out_u32(u, user);
-		out_u32(u, org - 1u);
-		out_u32(u, seen);
-		out(u, u->p, 2);
-		out(u, "\0\0", 2);
+		o = u->o + u->n;
+		le32_at(o, ws);
+		le32_at(o + 4, user);
+		le32_at(o + 8, org - 1u);
+		le32_at(o + 12, seen);
+		o[16] = u->p[0];
+		o[17] = u->p[1];
+		o[18] = o[19] = 0;
+		u->n += 20;
 		u->p += 2;
 	}
 	return PWS_OK;
@@ -325,20 +398,20 @@ static int walk(unp *u)
 	uint32_t n, l;
 	int rc;
 
-	u->n = 0;
-	out(u, PWS__IMAGE_MAGIC, 4);
-	out_u32(u, PWS__IMAGE_VERSION);
+	memcpy(u->o, PWS__IMAGE_MAGIC, 4);
+	le32_at(u->o + 4, PWS__IMAGE_VERSION);
+	u->n = 8;
 	u->p += 8; /* checked by the caller */
 	if (get_u32(u, &n))
 		return BAD("image.users: truncated");
-	/* a user packs into 7 bytes at least */
-	if (n > (size_t)(u->end - u->p) / 7)
+	/* a user packs into 8 bytes at least */
+	if (n > (size_t)(u->end - u->p) / 8)
 		return BAD("image.users: truncated");
 	rc = un_users(u, n);
 	if (rc)
 		return rc;
 	if (get_u32(u, &l) || copy_in(u, l))
-		return BAD("image.workspaces: truncated (version 2)");
+		return u->oom ? PWS_ENOMEM : BAD("image.workspaces: truncated (version 2)");
 	if (get_u32(u, &n) || n > (size_t)(u->end - u->p) / 6)
 		return BAD("image.rows: truncated");
 	rc = un_rows(u, n);
@@ -348,7 +421,7 @@ static int walk(unp *u)
 }
 
 int pws__image_unpack(const pws__mem *mem, const unsigned char *bin, size_t len,
-                      unsigned char **out_b, size_t *out_len, char *msg, size_t msz)
+                      pws__unpacked *out, char *msg, size_t msz)
 {
 	unp u;
 	int rc;
@@ -356,27 +429,27 @@ int pws__image_unpack(const pws__mem *mem, const unsigned char *bin, size_t len,
 	memset(&u, 0, sizeof u);
 	u.p = bin;
 	u.end = bin + len;
+	u.mem = mem;
 	u.msg = msg;
 	u.msz = msz;
-	rc = walk(&u);
-	if (rc)
-		return rc;
-	*out_len = u.n;
-	u.o = pws__temp_table_alloc(mem, u.n);
+	/* version 1 takes about three times the bytes of version 2 */
+	u.cap = 3 * len + 4096;
+	u.o = pws__table_alloc(mem, u.cap);
 	if (!u.o)
 		return PWS_ENOMEM;
-	u.p = bin;
 	rc = walk(&u);
-	/* the same bytes walk the same way */
-	if (rc) { /* GCOVR_EXCL_BR_LINE */
-		pws__temp_table_free(mem, u.o, *out_len); /* GCOVR_EXCL_LINE */
-		return rc;                                  /* GCOVR_EXCL_LINE */
+	if (rc) {
+		pws__table_free(mem, u.o, u.cap);
+		return rc;
 	}
-	*out_b = u.o;
+	out->b = u.o;
+	out->len = u.n;
+	out->cap = u.cap;
 	return PWS_OK;
 }
 
-void pws__image_unpacked_free(const pws__mem *mem, unsigned char *b, size_t len)
+void pws__image_unpacked_free(const pws__mem *mem, pws__unpacked *out)
 {
-	pws__temp_table_free(mem, b, len);
+	pws__table_free(mem, out->b, out->cap);
+	memset(out, 0, sizeof *out);
 }

@@ -66,11 +66,19 @@ unsigned char *pws__pack_user(pws__packer *k, unsigned char *q, const char *id, 
 unsigned char *pws__pack_row(pws__packer *k, unsigned char *q, uint32_t ws, uint32_t user,
                              uint32_t org, uint32_t seen, unsigned role, unsigned lead);
 
-/* The version 1 section a version 2 one packs, in a temporary table
- * (*out, *out_len; released with pws__image_unpacked_free). PWS_OK,
- * PWS_ENOMEM, or PWS_EINVALID with msg saying where it is malformed. */
+/* A version 1 section unpacked: its bytes and length, in a table of cap
+ * bytes. */
+typedef struct pws__unpacked {
+	unsigned char *b;
+	size_t len, cap;
+} pws__unpacked;
+
+/* The version 1 section a version 2 one packs, in a table that grows as
+ * it fills (released with pws__image_unpacked_free). PWS_OK, PWS_ENOMEM,
+ * or PWS_EINVALID with msg saying where it is malformed (then nothing is
+ * held). */
 int pws__image_unpack(const pws__mem *mem, const unsigned char *bin, size_t len,
-                      unsigned char **out, size_t *out_len, char *msg, size_t msz);
-void pws__image_unpacked_free(const pws__mem *mem, unsigned char *out, size_t out_len);
+                      pws__unpacked *out, char *msg, size_t msz);
+void pws__image_unpacked_free(const pws__mem *mem, pws__unpacked *out);
 
 #endif

@@ -2712,8 +2712,7 @@ static int i_image_bin(importer *im)
 {
 	binrd r;
 	uint32_t ver = 0, nu = 0, nw = 0, u0 = 0, w0 = 0;
-	unsigned char *v1 = NULL;
-	size_t v1_len = 0;
+	pws__unpacked v1 = { NULL, 0, 0 };
 	int rc;
 
 	memset(&r, 0, sizeof r);
@@ -2730,13 +2729,13 @@ static int i_image_bin(importer *im)
 		 * of checks for both */
 		char msg[PWS_RESULT_MESSAGE_SIZE];
 
-		rc = pws__image_unpack(im->mem, im->bin, im->bin_len, &v1, &v1_len, msg, sizeof msg);
+		rc = pws__image_unpack(im->mem, im->bin, im->bin_len, &v1, msg, sizeof msg);
 		if (rc == PWS_EINVALID)
 			return bad(im, "%s", msg);
 		if (rc)
 			return rc;
-		r.p = v1 + 8;
-		r.end = v1 + v1_len;
+		r.p = v1.b + 8;
+		r.end = v1.b + v1.len;
 	}
 	rc = bin_users(im, &r, &nu, &u0);
 	if (!rc)
@@ -2744,8 +2743,8 @@ static int i_image_bin(importer *im)
 	if (!rc)
 		rc = bin_members(im, &r, nw, w0, nu, u0);
 	pws__free(im->mem, r.scratch);
-	if (v1)
-		pws__image_unpacked_free(im->mem, v1, v1_len);
+	if (v1.b)
+		pws__image_unpacked_free(im->mem, &v1);
 	return rc;
 }
 

@@ -20,7 +20,7 @@
 
 /* A byte buffer written by hand. */
 typedef struct hb {
-	unsigned char b[16384];
+	unsigned char b[32768];
 	size_t n;
 } hb;
 
@@ -181,23 +181,26 @@ static void write_v2(hb *w)
 static int unpack(const unsigned char *b, size_t n, hb *v1, char *msg, size_t msz)
 {
 	pws__mem mem;
-	unsigned char *c = malloc(n ? n : 1), *o = NULL;
-	size_t ol = 0;
+	pws__unpacked o = { NULL, 0, 0 };
+	unsigned char *c = malloc(n ? n : 1);
 	int rc;
 
 	ck_assert_ptr_nonnull(c);
 	memcpy(c, b, n);
 	pws__mem_default(&mem);
 	msg[0] = 0;
-	rc = pws__image_unpack(&mem, c, n, &o, &ol, msg, msz);
+	rc = pws__image_unpack(&mem, c, n, &o, msg, msz);
 	if (rc == PWS_OK) {
-		ck_assert_ptr_nonnull(o);
+		ck_assert_ptr_nonnull(o.b);
+		ck_assert_uint_le(o.len, o.cap);
 		if (v1) {
-			ck_assert_uint_le(ol, sizeof v1->b);
-			memcpy(v1->b, o, ol);
-			v1->n = ol;
+			ck_assert_uint_le(o.len, sizeof v1->b);
+			memcpy(v1->b, o.b, o.len);
+			v1->n = o.len;
 		}
-		pws__image_unpacked_free(&mem, o, ol);
+		pws__image_unpacked_free(&mem, &o);
+	} else {
+		ck_assert_ptr_null(o.b);
 	}
 	free(c);
 	return rc;
@@ -346,6 +349,112 @@ START_TEST(image_v2_references_past_255_bytes_refused)
 }
 END_TEST
 
+/* An allocator that fails its nth call (0: none) and counts the calls. */
+typedef struct failing {
+	size_t calls, fail_at;
+} failing;
+
+static void *f_malloc(void *ctx, size_t n)
+{
+	failing *f = ctx;
+
+	return ++f->calls == f->fail_at ? NULL : malloc(n);
+}
+
+static void *f_realloc(void *ctx, void *p, size_t n)
+{
+	failing *f = ctx;
+
+	return ++f->calls == f->fail_at ? NULL : realloc(p, n);
+}
+
+static void f_free(void *ctx, void *p)
+{
+	(void)ctx;
+	free(p);
+}
+
+enum { GROW_USERS = 2000 };
+
+/* Users whose ids repeat 255 bytes of the previous one's (2 bytes packed,
+ * 259 unpacked): the table grows several times past its first guess; it
+ * unpacks into the version 1 section written by hand, and with each of
+ * its allocations failed in turn into PWS_ENOMEM and nothing held. */
+START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
+{
+	static hb v2;
+	static unsigned char v1[GROW_USERS * 280 + 64];
+	unsigned char *q;
+	size_t n1 = 0, i, k;
+	pws__mem mem;
+	failing f;
+	char msg[256], id[256];
+	int rc;
+
+	memset(id, 'a', 255);
+	id[255] = 0;
+	memset(&v2, 0, sizeof v2);
+	hb_raw(&v2, "PWSI\2\0\0\0", 8);
+	hb_u32(&v2, GROW_USERS);
+	q = v2.b + v2.n;
+	*q++ = 0; *q++ = 0xff; *q++ = 0x01; /* 255 bytes */
+	memcpy(q, id, 255);
+	q += 255;
+	*q++ = 0; *q++ = 1; *q++ = 'x'; *q++ = 1; *q++ = 0; *q++ = 0; *q++ = 0;
+	for (i = 1; i < GROW_USERS; i++) {
+		static const unsigned char same[] = { 0xff, 0x01, 0, 1, 0, 1, 0, 0, 0 };
+
+		memcpy(q, same, sizeof same);
+		q += sizeof same;
+	}
+	v2.n = (size_t)(q - v2.b);
+	hb_u32(&v2, 4);
+	hb_u32(&v2, 0);
+	hb_u32(&v2, 0);
+	/* by hand: 2000 users of the id, the address "x", no team */
+	memcpy(v1, "PWSI\1\0\0\0", 8);
+	n1 = 8;
+#define PUT32(v) do { uint32_t v_ = (v); v1[n1] = (unsigned char)v_; v1[n1 + 1] = (unsigned char)(v_ >> 8); \
+		v1[n1 + 2] = (unsigned char)(v_ >> 16); v1[n1 + 3] = (unsigned char)(v_ >> 24); n1 += 4; } while (0)
+	PUT32(GROW_USERS);
+	for (i = 0; i < GROW_USERS; i++) {
+		PUT32(255);
+		memcpy(v1 + n1, id, 255);
+		n1 += 255;
+		PUT32(1);
+		v1[n1++] = 'x';
+		PUT32(UINT32_MAX);
+		v1[n1++] = 0;
+		v1[n1++] = 0;
+	}
+	PUT32(0); /* the workspaces part's 4 bytes */
+	PUT32(0); /* rows */
+#undef PUT32
+	ck_assert_uint_gt(n1, 3 * v2.n + 4096); /* past the first guess */
+	pws__mem_default(&mem);
+	mem.a.ctx = &f;
+	mem.a.malloc_fn = f_malloc;
+	mem.a.realloc_fn = f_realloc;
+	mem.a.free_fn = f_free;
+	for (k = 1;; k++) {
+		pws__unpacked o = { NULL, 0, 0 };
+
+		memset(&f, 0, sizeof f);
+		f.fail_at = k;
+		rc = pws__image_unpack(&mem, v2.b, v2.n, &o, msg, sizeof msg);
+		if (rc == PWS_OK) {
+			ck_assert_uint_eq(o.len, n1);
+			ck_assert_int_eq(memcmp(o.b, v1, n1), 0);
+			pws__image_unpacked_free(&mem, &o);
+			break;
+		}
+		ck_assert_int_eq(rc, PWS_ENOMEM);
+		ck_assert_ptr_null(o.b);
+	}
+	ck_assert_uint_ge(k, 3); /* the first table and at least one growth failed */
+}
+END_TEST
+
 /* The image record's binary section, from a store holding one record. */
 static const unsigned char *image_section(const mem_store *s, size_t *len)
 {
@@ -471,6 +580,7 @@ Suite *pws_image_pack_suite(void)
 	tcase_add_test(tc, image_v2_truncated_anywhere_refused);
 	tcase_add_test(tc, image_v2_malformed_refused);
 	tcase_add_test(tc, image_v2_references_past_255_bytes_refused);
+	tcase_add_test(tc, image_v2_unpacking_grows_its_table_and_fails_whole);
 	tcase_add_test(tc, image_v2_written_by_compact_replays_the_same_state);
 	tcase_add_test(tc, image_v2_written_by_a_bulk_load_replays_the_same_state);
 	suite_add_tcase(s, tc);

@@ -825,21 +825,20 @@ static void image_as_v1(mem_store *s)
 	pws__mem mem;
 	pws__arg a[PWS__REC_MAXARGS];
 	pws__rec r;
-	unsigned char *v1 = NULL;
-	size_t v1_len = 0;
+	pws__unpacked v1 = { NULL, 0, 0 };
 	char msg[256];
 	int op, argc;
 
 	pws__mem_default(&mem);
 	ck_assert_int_eq(pws__rec_decode(s->v[0].data, s->v[0].len, &op, a, &argc), PWS_OK);
-	ck_assert_int_eq(pws__image_unpack(&mem, (const unsigned char *)a[1].s, a[1].len, &v1,
-	                                   &v1_len, msg, sizeof msg), PWS_OK);
+	ck_assert_int_eq(pws__image_unpack(&mem, (const unsigned char *)a[1].s, a[1].len, &v1, msg,
+	                                   sizeof msg), PWS_OK);
 	pws__rec_start(&mem, &r, PWS__OP_STATE_IMAGE);
 	pws__rec_bytes(&mem, &r, a[0].s, a[0].len);
-	pws__rec_bytes(&mem, &r, (const char *)v1, v1_len);
+	pws__rec_bytes(&mem, &r, (const char *)v1.b, v1.len);
 	pws__rec_seal(&mem, &r);
 	ck_assert(!r.oom);
-	pws__image_unpacked_free(&mem, v1, v1_len);
+	pws__image_unpacked_free(&mem, &v1);
 	free(s->v[0].data);
 	s->v[0].data = malloc(r.len);
 	ck_assert_ptr_nonnull(s->v[0].data);
