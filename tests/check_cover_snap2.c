@@ -18,6 +18,7 @@
  */
 #include "test-world.h"
 #include "torn-store.h"
+#include "image-bytes.h"
 #include "../lib/core.h"
 #include "../lib/image.h"
 
@@ -537,48 +538,6 @@ START_TEST(snapshot_from_a_storage_callback_is_misuse)
 END_TEST
 
 /* --- state images: the binary section, hand-built ---------------------------------- */
-
-typedef struct bbuf {
-	unsigned char *b;
-	size_t n, cap;
-} bbuf;
-
-static void b_raw(bbuf *w, const void *p, size_t k)
-{
-	if (w->cap - w->n < k) {
-		w->cap = (w->n + k) * 2;
-		w->b = realloc(w->b, w->cap);
-		ck_assert_ptr_nonnull(w->b);
-	}
-	memcpy(w->b + w->n, p, k);
-	w->n += k;
-}
-
-static void b_u32(bbuf *w, uint32_t v)
-{
-	unsigned char p[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-	                       (unsigned char)(v >> 24) };
-
-	b_raw(w, p, 4);
-}
-
-static void b_u8(bbuf *w, unsigned v)
-{
-	unsigned char c = (unsigned char)v;
-
-	b_raw(w, &c, 1);
-}
-
-/* A string; NULL: the optional string absent. */
-static void b_str(bbuf *w, const char *s)
-{
-	if (!s) {
-		b_u32(w, UINT32_MAX);
-		return;
-	}
-	b_u32(w, (uint32_t)strlen(s));
-	b_raw(w, s, strlen(s));
-}
 
 static void b_head(bbuf *w)
 {

@@ -10,6 +10,7 @@
 #include "test-common.h"
 #include "test-world.h"
 #include "mem-store.h"
+#include "image-bytes.h"
 #include "../lib/image.h"
 #include "../lib/image-pack.h"
 #include "../lib/record.h"
@@ -17,45 +18,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* A byte buffer written by hand. */
-typedef struct hb {
-	unsigned char b[32768];
-	size_t n;
-} hb;
-
-static void hb_raw(hb *w, const void *p, size_t l)
-{
-	ck_assert_uint_le(w->n + l, sizeof w->b);
-	memcpy(w->b + w->n, p, l);
-	w->n += l;
-}
-
-static void hb_u32(hb *w, uint32_t v)
-{
-	unsigned char b[4] = { (unsigned char)v, (unsigned char)(v >> 8), (unsigned char)(v >> 16),
-	                       (unsigned char)(v >> 24) };
-
-	hb_raw(w, b, 4);
-}
-
-static void hb_u8(hb *w, unsigned v)
-{
-	unsigned char c = (unsigned char)v;
-
-	hb_raw(w, &c, 1);
-}
-
-/* version 1: a string (NULL: the optional one absent) */
-static void hb_str(hb *w, const char *s)
-{
-	if (!s) {
-		hb_u32(w, UINT32_MAX);
-		return;
-	}
-	hb_u32(w, (uint32_t)strlen(s));
-	hb_raw(w, s, strlen(s));
-}
 
 typedef struct puser {
 	const char *id, *email, *team;
@@ -112,73 +74,74 @@ static void shapes_init(void)
 }
 
 /* The version 1 section, by hand from the layout in image.h. */
-static void write_v1(hb *w)
+static void write_v1(bbuf *w)
 {
 	size_t i;
 
 	memset(w, 0, sizeof *w);
-	hb_raw(w, "PWSI", 4);
-	hb_u32(w, 1);
-	hb_u32(w, (uint32_t)NU);
+	b_raw(w, "PWSI", 4);
+	b_u32(w, 1);
+	b_u32(w, (uint32_t)NU);
 	for (i = 0; i < NU; i++) {
-		hb_str(w, users[i].id);
-		hb_str(w, users[i].email);
-		hb_str(w, users[i].team);
-		hb_u8(w, users[i].role);
-		hb_u8(w, users[i].pm);
+		b_str(w, users[i].id);
+		b_str(w, users[i].email);
+		b_str(w, users[i].team);
+		b_u8(w, users[i].role);
+		b_u8(w, users[i].pm);
 	}
-	hb_raw(w, ws_part, sizeof ws_part - 1);
-	hb_u32(w, (uint32_t)NR);
+	b_raw(w, ws_part, sizeof ws_part - 1);
+	b_u32(w, (uint32_t)NR);
 	for (i = 0; i < NR; i++) {
-		hb_u32(w, rows[i].ws);
-		hb_u32(w, rows[i].user);
-		hb_u32(w, rows[i].org);
-		hb_u32(w, rows[i].seen);
-		hb_u8(w, rows[i].role);
-		hb_u8(w, rows[i].lead);
-		hb_u8(w, 0);
-		hb_u8(w, 0);
+		b_u32(w, rows[i].ws);
+		b_u32(w, rows[i].user);
+		b_u32(w, rows[i].org);
+		b_u32(w, rows[i].seen);
+		b_u8(w, rows[i].role);
+		b_u8(w, rows[i].lead);
+		b_u8(w, 0);
+		b_u8(w, 0);
 	}
 }
 
 /* The version 2 section of the same, through the packer. */
-static void write_v2(hb *w)
+static void write_v2(bbuf *w)
 {
 	pws__packer k;
 	unsigned char *q;
 	size_t i;
 
 	memset(w, 0, sizeof *w);
-	hb_raw(w, "PWSI", 4);
-	hb_u32(w, 2);
-	hb_u32(w, (uint32_t)NU);
+	b_raw(w, "PWSI", 4);
+	b_u32(w, 2);
+	b_u32(w, (uint32_t)NU);
 	pws__packer_init(&k);
 	for (i = 0; i < NU; i++) {
 		const puser *u = &users[i];
 		size_t il = strlen(u->id), el = strlen(u->email), tl = u->team ? strlen(u->team) : 0;
 
-		ck_assert_uint_le(w->n + PWS__PACK_USER_MAX(il, el, tl), sizeof w->b);
-		q = pws__pack_user(&k, w->b + w->n, u->id, il, u->email, el, u->team, tl, u->role,
-		                   u->pm);
-		ck_assert_uint_le((size_t)(q - (w->b + w->n)), PWS__PACK_USER_MAX(il, el, tl));
+		unsigned char *at = b_room(w, PWS__PACK_USER_MAX(il, el, tl));
+
+		q = pws__pack_user(&k, at, u->id, il, u->email, el, u->team, tl, u->role, u->pm);
+		ck_assert_uint_le((size_t)(q - at), PWS__PACK_USER_MAX(il, el, tl));
 		w->n = (size_t)(q - w->b);
 	}
-	hb_u32(w, (uint32_t)(sizeof ws_part - 1));
-	hb_raw(w, ws_part, sizeof ws_part - 1);
-	hb_u32(w, (uint32_t)NR);
+	b_u32(w, (uint32_t)(sizeof ws_part - 1));
+	b_raw(w, ws_part, sizeof ws_part - 1);
+	b_u32(w, (uint32_t)NR);
 	pws__packer_init(&k);
 	for (i = 0; i < NR; i++) {
 		const prow *r = &rows[i];
+		unsigned char *at = b_room(w, PWS__PACK_ROW_MAX);
 
-		q = pws__pack_row(&k, w->b + w->n, r->ws, r->user, r->org, r->seen, r->role, r->lead);
-		ck_assert_uint_le((size_t)(q - (w->b + w->n)), PWS__PACK_ROW_MAX);
+		q = pws__pack_row(&k, at, r->ws, r->user, r->org, r->seen, r->role, r->lead);
+		ck_assert_uint_le((size_t)(q - at), PWS__PACK_ROW_MAX);
 		w->n = (size_t)(q - w->b);
 	}
 }
 
 /* Unpacks an exact-size copy (a read past it is a sanitizer's and
  * valgrind's error); the status, and the message in msg. */
-static int unpack(const unsigned char *b, size_t n, hb *v1, char *msg, size_t msz)
+static int unpack(const unsigned char *b, size_t n, bbuf *v1, char *msg, size_t msz)
 {
 	pws__mem mem;
 	pws__unpacked o = { NULL, 0, 0 };
@@ -194,9 +157,8 @@ static int unpack(const unsigned char *b, size_t n, hb *v1, char *msg, size_t ms
 		ck_assert_ptr_nonnull(o.b);
 		ck_assert_uint_le(o.len, o.cap);
 		if (v1) {
-			ck_assert_uint_le(o.len, sizeof v1->b);
-			memcpy(v1->b, o.b, o.len);
-			v1->n = o.len;
+			v1->n = 0;
+			b_raw(v1, o.b, o.len);
 		}
 		pws__image_unpacked_free(&mem, &o);
 	} else {
@@ -208,9 +170,10 @@ static int unpack(const unsigned char *b, size_t n, hb *v1, char *msg, size_t ms
 
 START_TEST(image_v2_unpacks_to_the_version_1_section_it_packs)
 {
-	static hb v1, v2, out;
+	bbuf v1, v2, out;
 	char msg[256];
 
+	memset(&out, 0, sizeof out);
 	shapes_init();
 	write_v1(&v1);
 	write_v2(&v2);
@@ -219,13 +182,16 @@ START_TEST(image_v2_unpacks_to_the_version_1_section_it_packs)
 	ck_assert_int_eq(memcmp(out.b, v1.b, v1.n), 0);
 	/* the shapes above pack smaller, even with the long strings in them */
 	ck_assert_uint_lt(v2.n, v1.n);
+	free(v1.b);
+	free(v2.b);
+	free(out.b);
 }
 END_TEST
 
 /* Every proper prefix of a packed section is refused, never read past. */
 START_TEST(image_v2_truncated_anywhere_refused)
 {
-	static hb v2;
+	bbuf v2;
 	char msg[256];
 	size_t k;
 
@@ -236,6 +202,7 @@ START_TEST(image_v2_truncated_anywhere_refused)
 		              "cut at %zu of %zu: unpacked", k, v2.n);
 		ck_assert_msg(strstr(msg, "image.") == msg, "cut at %zu: '%s'", k, msg);
 	}
+	free(v2.b);
 }
 END_TEST
 
@@ -382,7 +349,7 @@ enum { GROW_USERS = 2000 };
  * its allocations failed in turn into PWS_ENOMEM and nothing held. */
 START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 {
-	static hb v2;
+	bbuf v2;
 	static unsigned char v1[GROW_USERS * 280 + 64];
 	unsigned char *q;
 	size_t n1 = 0, i, k;
@@ -394,9 +361,9 @@ START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 	memset(id, 'a', 255);
 	id[255] = 0;
 	memset(&v2, 0, sizeof v2);
-	hb_raw(&v2, "PWSI\2\0\0\0", 8);
-	hb_u32(&v2, GROW_USERS);
-	q = v2.b + v2.n;
+	b_raw(&v2, "PWSI\2\0\0\0", 8);
+	b_u32(&v2, GROW_USERS);
+	q = b_room(&v2, 265 + (size_t)GROW_USERS * 9);
 	*q++ = 0; *q++ = 0xff; *q++ = 0x01; /* 255 bytes */
 	memcpy(q, id, 255);
 	q += 255;
@@ -408,9 +375,9 @@ START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 		q += sizeof same;
 	}
 	v2.n = (size_t)(q - v2.b);
-	hb_u32(&v2, 4);
-	hb_u32(&v2, 0);
-	hb_u32(&v2, 0);
+	b_u32(&v2, 4);
+	b_u32(&v2, 0);
+	b_u32(&v2, 0);
 	/* by hand: 2000 users of the id, the address "x", no team */
 	memcpy(v1, "PWSI\1\0\0\0", 8);
 	n1 = 8;
@@ -452,6 +419,7 @@ START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 		ck_assert_ptr_null(o.b);
 	}
 	ck_assert_uint_ge(k, 3); /* the first table and at least one growth failed */
+	free(v2.b);
 }
 END_TEST
 

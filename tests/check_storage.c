@@ -730,6 +730,21 @@ static int sealed_opens(mem_store *s)
 	return opens(s);
 }
 
+/* The storage scenario's steps on a fresh store s, then compacted into
+ * one image record; the handle. */
+static pws_policy *compacted_on(mem_store *s)
+{
+	pws_policy *p;
+	int i;
+
+	memset(s, 0, sizeof *s);
+	p = open_on(s);
+	for (i = 0; i < STEPS; i++)
+		ck_assert_int_eq(step(p, i), PWS_OK);
+	OK(pws_compact(p, RES));
+	return p;
+}
+
 /* Every single byte of the image section (bin, blen; orig its bytes)
  * flipped in turn, then the record cut at every length: refused, or (a
  * byte of an id or a role changed into another valid one) loaded; never a
@@ -773,13 +788,8 @@ START_TEST(storage_image_damage_refused)
 	pws_policy *p;
 	unsigned char *bin, *orig;
 	size_t blen, k;
-	int i;
 
-	memset(&s, 0, sizeof s);
-	p = open_on(&s);
-	for (i = 0; i < STEPS; i++)
-		ck_assert_int_eq(step(p, i), PWS_OK);
-	OK(pws_compact(p, RES));
+	p = compacted_on(&s);
 	pws_policy_free(p);
 	bin = image_bin(&s.v[0], &blen);
 	orig = malloc(blen);
@@ -855,13 +865,8 @@ START_TEST(storage_image_v1_still_read_and_damage_refused)
 	pws_policy *p, *q;
 	unsigned char *bin, *orig;
 	size_t blen;
-	int i;
 
-	memset(&s, 0, sizeof s);
-	p = open_on(&s);
-	for (i = 0; i < STEPS; i++)
-		ck_assert_int_eq(step(p, i), PWS_OK);
-	OK(pws_compact(p, RES));
+	p = compacted_on(&s);
 	image_as_v1(&s);
 	bin = image_bin(&s.v[0], &blen);
 	ck_assert_int_eq(memcmp(bin, "PWSI\1\0\0\0", 8), 0);
@@ -906,13 +911,8 @@ START_TEST(storage_image_load_out_of_memory)
 	pws_policy *p, *q;
 	size_t n, allocs, c0;
 	uint64_t d;
-	int i;
 
-	memset(&s, 0, sizeof s);
-	p = open_on(&s);
-	for (i = 0; i < STEPS; i++)
-		ck_assert_int_eq(step(p, i), PWS_OK);
-	OK(pws_compact(p, RES));
+	p = compacted_on(&s);
 	OK(pws_team_add(p, "later", "L", PWS_PLAN_FREE, 0, RES)); /* a call after the image */
 	d = tw_digest(p);
 	pws_policy_free(p);
