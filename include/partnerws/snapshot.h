@@ -131,7 +131,10 @@ PWS_EXTERN int pws_snapshot_import(pws_policy *policy, const char *json, size_t 
  * and returns ::PWS_ESTORAGE, and the store holds every record it held.
  * The image is written as @c put under the next key, then each older key
  * is passed to @c del, then @c commit. Without storage, or with nothing
- * stored yet, it does nothing and returns ::PWS_OK.
+ * stored yet, it does nothing and returns ::PWS_OK. Its users and
+ * memberships are packed (version 2 of the image's binary section, about
+ * a third of the size of version 1, which earlier versions wrote and
+ * which is still read).
  * @param policy the policy handle.
  * @param res the call's result, or NULL.
  * @return ::PWS_OK; ::PWS_EINVALID (NULL handle, a storage table without
