@@ -492,7 +492,7 @@ START_TEST(image_v2_written_by_a_bulk_load_replays_the_same_state)
 	                           "\"plan\": \"enterprise\", \"domains\": [\"pub.com\"]}, "
 	                           "{\"id\": \"acme\", \"name\": \"Acme\", \"plan\": \"free\"}]}";
 	enum { N = 300 };
-	static char ids[N][16], ems[N][32];
+	static char ids[N][24], ems[N][32];
 	static pws_load_user u[N];
 	static pws_load_membership mb[N];
 	pws_load_workspace w[2] = { { "w0", "W0", "pub", PWS_VIS_TEAM, 0, 0 },
