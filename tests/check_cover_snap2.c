@@ -539,22 +539,6 @@ END_TEST
 
 /* --- state images: the binary section, hand-built ---------------------------------- */
 
-static void b_head(bbuf *w)
-{
-	memset(w, 0, sizeof *w);
-	b_raw(w, "PWSI", 4);
-	b_u32(w, 1);
-}
-
-static void b_user(bbuf *w, const char *id, const char *email, const char *team, int role, int pm)
-{
-	b_str(w, id);
-	b_str(w, email);
-	b_str(w, team);
-	b_u8(w, (unsigned)role);
-	b_u8(w, (unsigned)pm);
-}
-
 typedef struct bws {
 	const char *id, *name, *team, *requester;
 	int vis, mode, model, lc, was, req, integ, pad;
@@ -579,19 +563,6 @@ static void b_ws(bbuf *w, const bws *f)
 	b_u8(w, (unsigned)f->integ);
 	b_u8(w, (unsigned)f->pad);
 	b_u32(w, f->n_upd);
-}
-
-static void b_row(bbuf *w, uint32_t ws, uint32_t user, uint32_t org, uint32_t seen, int role,
-                  int lead)
-{
-	b_u32(w, ws);
-	b_u32(w, user);
-	b_u32(w, org);
-	b_u32(w, seen);
-	b_u8(w, (unsigned)role);
-	b_u8(w, (unsigned)lead);
-	b_u8(w, 0);
-	b_u8(w, 0);
 }
 
 /* The JSON part of the images below: two teams, nothing else. */

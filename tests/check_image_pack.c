@@ -78,29 +78,16 @@ static void write_v1(bbuf *w)
 {
 	size_t i;
 
-	memset(w, 0, sizeof *w);
-	b_raw(w, "PWSI", 4);
-	b_u32(w, 1);
+	b_head(w);
 	b_u32(w, (uint32_t)NU);
-	for (i = 0; i < NU; i++) {
-		b_str(w, users[i].id);
-		b_str(w, users[i].email);
-		b_str(w, users[i].team);
-		b_u8(w, users[i].role);
-		b_u8(w, users[i].pm);
-	}
+	for (i = 0; i < NU; i++)
+		b_user(w, users[i].id, users[i].email, users[i].team, (int)users[i].role,
+		       (int)users[i].pm);
 	b_raw(w, ws_part, sizeof ws_part - 1);
 	b_u32(w, (uint32_t)NR);
-	for (i = 0; i < NR; i++) {
-		b_u32(w, rows[i].ws);
-		b_u32(w, rows[i].user);
-		b_u32(w, rows[i].org);
-		b_u32(w, rows[i].seen);
-		b_u8(w, rows[i].role);
-		b_u8(w, rows[i].lead);
-		b_u8(w, 0);
-		b_u8(w, 0);
-	}
+	for (i = 0; i < NR; i++)
+		b_row(w, rows[i].ws, rows[i].user, rows[i].org, rows[i].seen, (int)rows[i].role,
+		      (int)rows[i].lead);
 }
 
 /* The version 2 section of the same, through the packer. */

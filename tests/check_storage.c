@@ -780,6 +780,17 @@ static void image_damage_sweep(mem_store *sp, unsigned char *bin, const unsigned
 	ck_assert_int_eq(opens(sp), PWS_OK);
 }
 
+/* The image section (bin) with the bytes at k set to v (n of them) is
+ * refused; then it is restored from orig. */
+static void refused_with(mem_store *s, unsigned char *bin, const unsigned char *orig, size_t blen,
+                         size_t k, unsigned v, size_t n)
+{
+	memset(bin + k, (int)v, n);
+	ck_assert_msg(sealed_opens(s) == PWS_ESTORAGE, "bytes %zu..%zu set to %u: loaded", k,
+	              k + n - 1, v);
+	memcpy(bin, orig, blen);
+}
+
 /* A damaged image is refused at open, whatever the damage; it never
  * crashes (the sanitizer and valgrind runs read every byte of this). */
 START_TEST(storage_image_damage_refused)
@@ -804,24 +815,12 @@ START_TEST(storage_image_damage_refused)
 	ck_assert_uint_eq(bin[4], 2);
 	for (k = blen - 7; k < blen - 2; k++)
 		ck_assert_uint_lt(bin[k], 0x80);
-	bin[0] = 'X';
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[4] = 3;
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 6] = 0x7e;                           /* workspace + 63 */
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 1] = 2;                              /* lead */
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 2] = 0;                              /* role */
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 6] = 0; bin[blen - 5] = 0;           /* the row before's membership */
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
+	refused_with(&s, bin, orig, blen, 0, 'X', 1);
+	refused_with(&s, bin, orig, blen, 4, 3, 1);
+	refused_with(&s, bin, orig, blen, blen - 6, 0x7e, 1); /* workspace + 63 */
+	refused_with(&s, bin, orig, blen, blen - 1, 2, 1);    /* lead */
+	refused_with(&s, bin, orig, blen, blen - 2, 0, 1);    /* role */
+	refused_with(&s, bin, orig, blen, blen - 6, 0, 2);    /* the row before's membership */
 	image_damage_sweep(&s, bin, orig, blen);
 	free(orig);
 	mem_store_clear(&s);
@@ -880,18 +879,10 @@ START_TEST(storage_image_v1_still_read_and_damage_refused)
 	/* named damage: a version 1 section saying it is version 2; in the
 	 * last row (20 bytes), a workspace position out of its table, bad
 	 * padding, the row before's membership */
-	bin[4] = 2;
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 20] = 0xff; bin[blen - 19] = 0xff;
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 2] = 1;
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
-	bin[blen - 1] = 1;
-	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
-	memcpy(bin, orig, blen);
+	refused_with(&s, bin, orig, blen, 4, 2, 1);
+	refused_with(&s, bin, orig, blen, blen - 20, 0xff, 2);
+	refused_with(&s, bin, orig, blen, blen - 2, 1, 1);
+	refused_with(&s, bin, orig, blen, blen - 1, 1, 1);
 	memcpy(bin + blen - 20, bin + blen - 40, 20);
 	ck_assert_int_eq(sealed_opens(&s), PWS_ESTORAGE);
 	memcpy(bin, orig, blen);

@@ -65,4 +65,37 @@ static inline void b_str(bbuf *w, const char *s)
 	b_raw(w, s, strlen(s));
 }
 
+/* An empty bbuf with a version 1 section's header. */
+static inline void b_head(bbuf *w)
+{
+	memset(w, 0, sizeof *w);
+	b_raw(w, "PWSI", 4);
+	b_u32(w, 1);
+}
+
+/* A version 1 user record (team NULL: none). */
+static inline void b_user(bbuf *w, const char *id, const char *email, const char *team, int role,
+                          int pm)
+{
+	b_str(w, id);
+	b_str(w, email);
+	b_str(w, team);
+	b_u8(w, (unsigned)role);
+	b_u8(w, (unsigned)pm);
+}
+
+/* A version 1 row (20 bytes, the padding zero). */
+static inline void b_row(bbuf *w, uint32_t ws, uint32_t user, uint32_t org, uint32_t seen,
+                         int role, int lead)
+{
+	b_u32(w, ws);
+	b_u32(w, user);
+	b_u32(w, org);
+	b_u32(w, seen);
+	b_u8(w, (unsigned)role);
+	b_u8(w, (unsigned)lead);
+	b_u8(w, 0);
+	b_u8(w, 0);
+}
+
 #endif
