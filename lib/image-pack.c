@@ -235,15 +235,15 @@ static PWS__ALWAYS_INLINE void copy16(unsigned char *d, const unsigned char *s)
 	memcpy(d + 8, &b, 8);
 }
 
-/* Copies n input bytes out; -1 when fewer are left or memory ran out. The
- * short strings of a user, the common case, by one 16-byte copy where 16
- * bytes can be read and written (the bytes past n are written over next). */
+/* Copies n input bytes out (room made by reserve_left); -1 when fewer are
+ * left. The short strings of a user, the common case, by one 16-byte copy
+ * where 16 bytes can be read (the bytes past n are written over next). */
 static PWS__ALWAYS_INLINE int copy_in(unp *u, size_t n)
 {
-	if (n <= 16 && u->end - u->p >= 16 && u->cap - u->n >= 16) {
+	if (n <= 16 && u->end - u->p >= 16) {
 		copy16(u->o + u->n, u->p);
 	} else {
-		if ((size_t)(u->end - u->p) < n || room(u, n))
+		if ((size_t)(u->end - u->p) < n)
 			return -1;
 		memcpy(u->o + u->n, u->p, n);
 	}
@@ -252,19 +252,23 @@ static PWS__ALWAYS_INLINE int copy_in(unp *u, size_t n)
 	return 0;
 }
 
-/* k bytes out from the output's offset at (an earlier string: at + 16 is
- * within the table when the output has room for 16) */
-static PWS__ALWAYS_INLINE int copy_back(unp *u, size_t at, size_t k)
+/* k bytes (at most PWS__PACK_REF_MAX) out from the output's offset at, an
+ * earlier string (room made by reserve_left) */
+static PWS__ALWAYS_INLINE void copy_back(unp *u, size_t at, size_t k)
 {
-	if (k <= 16 && u->cap - u->n >= 16) {
+	if (k <= 16)
 		copy16(u->o + u->n, u->o + at);
-	} else {
-		if (room(u, k))
-			return -1;
+	else
 		memcpy(u->o + u->n, u->o + at, k);
-	}
 	u->n += k;
-	return 0;
+}
+
+/* Room for whatever a user, or the workspaces part, can write: every byte
+ * left in the input, four back-references, the lengths and '@', and 16
+ * for a short copy's overrun. 0, or -1 when memory ran out. */
+static PWS__ALWAYS_INLINE int reserve_left(unp *u)
+{
+	return room(u, (size_t)(u->end - u->p) + 4 * PWS__PACK_REF_MAX + 32);
 }
 
 /* A front-coded string (its bytes only; *pv becomes it). */
@@ -273,8 +277,10 @@ static int front(unp *u, prev *pv)
 	uint32_t p, s;
 	size_t at = u->n;
 
-	if (get_var(u, &p) || p > pv->l || p > PWS__PACK_REF_MAX || get_var(u, &s) ||
-	    copy_back(u, pv->at, p) || copy_in(u, s))
+	if (get_var(u, &p) || p > pv->l || p > PWS__PACK_REF_MAX || get_var(u, &s))
+		return -1;
+	copy_back(u, pv->at, p);
+	if (copy_in(u, s))
 		return -1;
 	pv->at = at;
 	pv->l = (size_t)p + s;
@@ -288,8 +294,9 @@ static int part(unp *u, prev *pv, uint32_t v)
 	size_t at = u->n;
 
 	if (v < 2) {
-		if (!pv->has || pv->l > PWS__PACK_REF_MAX || copy_back(u, pv->at, pv->l))
+		if (!pv->has || pv->l > PWS__PACK_REF_MAX)
 			return -1;
+		copy_back(u, pv->at, pv->l);
 		pv->at = at;
 		return 0;
 	}
@@ -301,39 +308,31 @@ static int part(unp *u, prev *pv, uint32_t v)
 	return 0;
 }
 
-/* The message of a user's malformed field, unless memory ran out. */
-#define USER_BAD(field) (u->oom ? PWS_ENOMEM : \
-	BAD("image.users[%u]%s: truncated or malformed (version 2)", i, field))
+#define USER_BAD(field) BAD("image.users[%u]%s: truncated or malformed (version 2)", i, field)
 
 static int un_users(unp *u, uint32_t n)
 {
 	prev id = { 0, 0, 1 }, loc = { 0, 0, 1 }, dom = { 0, 0, 0 }, team = { 0, 0, 0 };
 	uint32_t i, d, t;
 
-	if (room(u, 4))
-		return PWS_ENOMEM;
-	out_u32(u, n);
+	out_u32(u, n); /* the table holds 4096 bytes and more: room for the header and this */
 	for (i = 0; i < n; i++) {
 		size_t len_at;
 
-		/* id: its u32 length, then its bytes */
-		if (room(u, 4))
+		if (reserve_left(u))
 			return PWS_ENOMEM;
+		/* id: its u32 length, then its bytes */
 		len_at = u->n;
 		u->n += 4;
 		if (front(u, &id))
 			return USER_BAD(".id");
 		le32_at(u->o + len_at, (uint32_t)id.l);
 		/* email: the local part, '@' and the domain */
-		if (room(u, 4))
-			return PWS_ENOMEM;
 		len_at = u->n;
 		u->n += 4;
 		if (front(u, &loc) || get_var(u, &d))
 			return USER_BAD(".email");
 		if (d != 1) {
-			if (room(u, 1))
-				return PWS_ENOMEM;
 			u->o[u->n++] = '@';
 			if (part(u, &dom, d))
 				return USER_BAD(".email");
@@ -344,8 +343,6 @@ static int un_users(unp *u, uint32_t n)
 		/* team: absent, or its length and bytes */
 		if (get_var(u, &t))
 			return USER_BAD(".team");
-		if (room(u, 4))
-			return PWS_ENOMEM;
 		len_at = u->n;
 		u->n += 4;
 		if (!t) {
@@ -410,8 +407,10 @@ static int walk(unp *u)
 	rc = un_users(u, n);
 	if (rc)
 		return rc;
+	if (reserve_left(u))
+		return PWS_ENOMEM;
 	if (get_u32(u, &l) || copy_in(u, l))
-		return u->oom ? PWS_ENOMEM : BAD("image.workspaces: truncated (version 2)");
+		return BAD("image.workspaces: truncated (version 2)");
 	if (get_u32(u, &n) || n > (size_t)(u->end - u->p) / 6)
 		return BAD("image.rows: truncated");
 	rc = un_rows(u, n);
