@@ -165,21 +165,20 @@ static int get_var_long(unp *u, uint32_t *v)
 	uint32_t x = 0;
 	int i;
 
-	for (i = 0; i < 5; i++) {
+	for (i = 0;; i++) {
 		unsigned b;
 
 		if (u->p == u->end)
 			return -1;
 		b = *u->p++;
 		if (i == 4 && b > 0x0f)
-			return -1; /* past 32 bits */
+			return -1; /* past 32 bits (and a fifth byte with 0x80 set) */
 		x |= (uint32_t)(b & 0x7f) << (7 * i);
 		if (!(b & 0x80)) {
 			*v = x;
 			return 0;
 		}
 	}
-	return -1; /* GCOVR_EXCL_LINE: the fifth byte's test above returns first */
 }
 
 /* A varint; one byte, the common case, inline */

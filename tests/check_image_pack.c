@@ -410,6 +410,63 @@ START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 }
 END_TEST
 
+enum { MANY_ROWS = 50000 };
+
+/* One user and many rows: the rows' 20 bytes each pass the table's first
+ * guess (three times the section) and grow it; with each allocation
+ * failed in turn, PWS_ENOMEM and nothing held. */
+START_TEST(image_v2_rows_grow_the_table_and_fail_whole)
+{
+	static const unsigned char user[] = { 0, 1, 'u', 0, 1, 'a', 1, 0, 0, 0 };
+	static const unsigned char row[] = { 0, 2, 0, 0, 1, 0 }; /* user + 1, viewer */
+	bbuf v2, v1;
+	pws__mem mem;
+	failing f;
+	char msg[256];
+	size_t i, k;
+	int rc;
+
+	memset(&v2, 0, sizeof v2);
+	b_raw(&v2, "PWSI\2\0\0\0", 8);
+	b_u32(&v2, 1);
+	b_raw(&v2, user, sizeof user);
+	b_u32(&v2, 0); /* no workspaces part */
+	b_u32(&v2, MANY_ROWS);
+	for (i = 0; i < MANY_ROWS; i++)
+		b_raw(&v2, row, sizeof row);
+	b_head(&v1);
+	b_u32(&v1, 1);
+	b_user(&v1, "u", "a", NULL, 0, 0);
+	b_u32(&v1, MANY_ROWS);
+	for (i = 0; i < MANY_ROWS; i++)
+		b_row(&v1, 0, (uint32_t)i + 1, UINT32_MAX, 0, 1, 0);
+	ck_assert_uint_gt(v1.n, 3 * v2.n + 4096); /* past the first guess */
+	pws__mem_default(&mem);
+	mem.a.ctx = &f;
+	mem.a.malloc_fn = f_malloc;
+	mem.a.realloc_fn = f_realloc;
+	mem.a.free_fn = f_free;
+	for (k = 1;; k++) {
+		pws__unpacked o = { NULL, 0, 0 };
+
+		memset(&f, 0, sizeof f);
+		f.fail_at = k;
+		rc = pws__image_unpack(&mem, v2.b, v2.n, &o, msg, sizeof msg);
+		if (rc == PWS_OK) {
+			ck_assert_uint_eq(o.len, v1.n);
+			ck_assert_int_eq(memcmp(o.b, v1.b, v1.n), 0);
+			pws__image_unpacked_free(&mem, &o);
+			break;
+		}
+		ck_assert_int_eq(rc, PWS_ENOMEM);
+		ck_assert_ptr_null(o.b);
+	}
+	ck_assert_uint_ge(k, 3); /* the first table and the rows' growth failed */
+	free(v1.b);
+	free(v2.b);
+}
+END_TEST
+
 /* The image record's binary section, from a store holding one record. */
 static const unsigned char *image_section(const mem_store *s, size_t *len)
 {
@@ -536,6 +593,7 @@ Suite *pws_image_pack_suite(void)
 	tcase_add_test(tc, image_v2_malformed_refused);
 	tcase_add_test(tc, image_v2_references_past_255_bytes_refused);
 	tcase_add_test(tc, image_v2_unpacking_grows_its_table_and_fails_whole);
+	tcase_add_test(tc, image_v2_rows_grow_the_table_and_fail_whole);
 	tcase_add_test(tc, image_v2_written_by_compact_replays_the_same_state);
 	tcase_add_test(tc, image_v2_written_by_a_bulk_load_replays_the_same_state);
 	suite_add_tcase(s, tc);
