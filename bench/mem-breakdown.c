@@ -94,7 +94,7 @@ int main(int argc,char**argv){
  printf("arrays:\n");
  vec_line("users",&m->users,N);vec_line("wss",&m->wss,N);vec_line("groups",&m->groups,N);vec_line("teams",&m->teams,N);vec_line("atom_str",&m->atom_str,N);vec_line("invites",&m->invites,N);
  printf("  user_h/ws_h cap %u/%u: %.2f B\n",m->user_h.cap,m->ws_h.cap,(CHUNK(m->user_h.cap*4ull)+CHUNK(m->ws_h.cap*4ull))/N);
- umap_line("group_of",&m->group_of,N);umap_line("by_email",&m->user_by_email,N);umap_line("by_domain",&m->team_by_domain,N);umap_line("invite_of",&m->invite_of,N);umap_line("seat_of",&m->seat_of,N);
+ umap_line("group_of",&m->group_of,N);printf("user_of_atom %.2f B\n", m->user_of_atom.cap*4.0/N);umap_line("by_domain",&m->team_by_domain,N);umap_line("invite_of",&m->invite_of,N);umap_line("seat_of",&m->seat_of,N);
  {unsigned long long nm2=0,tl=0;for(i=0;i<m->wss.n;i++){const pws__ws*W=WS(m,i);if(W->name&&!W->name_strs)nm2+=CHUNK(strlen(W->name)+1);}for(i=0;i<m->teams.n;i++)tl+=CHUNK(TEAM(m,i)->users.cap*4ull)+CHUNK(TEAM(m,i)->domains.cap*4ull)+CHUNK(TEAM(m,i)->workspaces.cap*4ull);
   printf("  ws names as chunks %.2f B; teams' lists %.2f B\n",nm2/N,tl/N);}
  printf("RSS directory %.1f MiB, growth over memberships %.2f B/memb, whole policy %.2f B/memb\n",(r1-r0)/1048576.0,(r2-r1)/N,(r2-r0)/N);

@@ -46,7 +46,7 @@ int pws__decide_action(const pws__who *c, int action, uint32_t el, pws__verdict 
 void pws__invitee_of(const pws__model *m, const char *email_key, pws__invitee *iv)
 {
 	iv->email = pws__atom_find(m, email_key);
-	iv->user = iv->email == PWS__NONE ? PWS__NONE : pws__umap_get(&m->user_by_email, iv->email);
+	iv->user = pws__user_of_atom(m, iv->email);
 	iv->domain = pws__dom_find(m, pws__email_domain(email_key));
 	iv->dom_team = iv->domain == PWS__NONE ? PWS__NONE
 	                                       : pws__umap_get(&m->team_by_domain, iv->domain);

@@ -31,9 +31,8 @@ void pws__model_seed(pws__model *m, uint64_t seed)
 {
 	pws__smap *sm[] = {&m->atoms,   &m->team_ids,  &m->user_ids, &m->ws_ids,     &m->el_ids,
 	                   &m->upd_ids, &m->reply_ids, &m->hist_ids, &m->comment_ids};
-	pws__umap *um[] = {&m->group_of,  &m->user_by_email, &m->team_by_domain,
-	                   &m->invite_of, &m->seat_of,       &m->seen_of,
-	                   &m->hist_of};
+	pws__umap *um[] = {&m->group_of, &m->team_by_domain, &m->invite_of,
+	                   &m->seat_of,  &m->seen_of,        &m->hist_of};
 	size_t i;
 
 	m->seed = seed;
@@ -524,7 +523,7 @@ void pws__model_free(const pws__mem *mem, pws__model *m)
 	pws__vec_free(mem, &m->wss);
 	pws__vec_free(mem, &m->invites);
 	pws__vec_free(mem, &m->elements);
-	pws__umap_free(mem, &m->user_by_email);
+	pws__ids_free(mem, &m->user_of_atom);
 	pws__umap_free(mem, &m->team_by_domain);
 	pws__mtab_free(mem, &m->member_of);
 	pws__ids_free(mem, &m->user_h);
@@ -932,9 +931,22 @@ uint32_t pws__group_prepare(const pws__mem *mem, pws__model *m, uint32_t ws, uin
 	return g;
 }
 
+void pws__user_of_atom_set(pws__model *m, uint32_t a, uint32_t u)
+{
+	pws__ids *l = &m->user_of_atom;
+
+	while (l->n <= a)
+		l->v[l->n++] = PWS__NONE;
+	l->v[a] = u;
+}
+
 void pws__atoms_rollback(const pws__mem *mem, pws__model *m, uint32_t before)
 {
 	(void)mem; /* the strings are the arena's */
+	/* no atom of a failed call has a user (set only once a change is
+	 * persisted); the array stays within the atoms */
+	if (m->user_of_atom.n > before)
+		m->user_of_atom.n = before;
 	while (m->atom_str.n > before) {
 		const char *s = ((const char **)m->atom_str.v)[m->atom_str.n - 1];
 

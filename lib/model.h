@@ -200,7 +200,11 @@ typedef struct pws__model {
 	pws__vec groups;           /* pws__group */
 	pws__ids public_ws;        /* workspaces that were ever public (WS2 listing) */
 	pws__umap group_of;        /* pair(ws, key) -> group */
-	pws__umap user_by_email;   /* email atom -> user */
+	pws__ids user_of_atom;     /* email atom -> user, PWS__NONE for none: an
+	                            * array by atom (atoms are dense and only
+	                            * appended), not a hashed map: a put is a store,
+	                            * a lookup one load (pws__user_of_atom); an atom
+	                            * at or past n has no user */
 	pws__umap team_by_domain;  /* domain atom -> team */
 	pws__mtab member_of;       /* the memberships, placed by the id hashes below */
 	pws__ids user_h, ws_h;     /* pws__id_hash of each user's / workspace's id,
@@ -280,6 +284,22 @@ static inline const char *pws__atom(const pws__model *m, uint32_t a)
 {
 	return ((const char *const *)m->atom_str.v)[a];
 }
+
+/* The user whose address is atom a (PWS__NONE: none, or a is PWS__NONE). */
+static inline uint32_t pws__user_of_atom(const pws__model *m, uint32_t a)
+{
+	return a < m->user_of_atom.n ? m->user_of_atom.v[a] : PWS__NONE;
+}
+/* Room to set atom a's user: made before a change's point of no return,
+ * so that pws__user_of_atom_set cannot fail. */
+static inline int pws__user_of_atom_reserve(const pws__mem *mem, pws__model *m, uint32_t a)
+{
+	return a < m->user_of_atom.n ? PWS_OK
+	                             : pws__ids_reserve(mem, &m->user_of_atom, a + 1 - m->user_of_atom.n);
+}
+/* Sets atom a's user to u (PWS__NONE: none); the atoms between the
+ * array's end and a get none. Room reserved (pws__user_of_atom_reserve). */
+void pws__user_of_atom_set(pws__model *m, uint32_t a, uint32_t u);
 
 /* Lookups by id; PWS__NONE when unknown (or NULL). */
 uint32_t pws__team_find(const pws__model *m, const char *id);

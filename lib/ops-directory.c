@@ -352,20 +352,18 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	 * lookups, the insertions, the id hash and the hot word */
 	ki = pws__skey_of(&m->user_ids, user_id);
 	ke = pws__skey_of(&m->atoms, e);
-	/* three slots of large maps, independent of each other: the id's, the
-	 * address's, and the user_by_email slot of the atom a new address gets
-	 * (the next one: the domain is interned after it) start loading
-	 * together (hints: a wrong guess costs a wasted load) */
+	/* two slots of large maps, independent of each other: the id's and
+	 * the address's start loading together (hints: a wrong guess costs a
+	 * wasted load) */
 	pws__smap_prefetch(&m->user_ids, &ki);
 	pws__smap_prefetch(&m->atoms, &ke);
-	pws__umap_prefetch(&m->user_by_email, m->atom_str.n);
 	if (pws__smap_find(&m->user_ids, user_id, &ki) != PWS__NONE)
 		rc = pws__fail(&op, PWS_EEXISTS, 0, "user '%s' exists", user_id);
 	if (!rc) {
 		uint32_t j = pws__smap_find(&m->atoms, e, &ke);
 
 		ea = j == PWS__NONE ? PWS__NONE : pws__smap_at(&m->atoms, j)->val;
-		if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE)
+		if (pws__user_of_atom(m, ea) != PWS__NONE)
 			rc = pws__fail(&op, PWS_EEXISTS, 0, "email '%s' belongs to another user", e);
 	}
 	if (!rc)
@@ -377,7 +375,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 	if (da == PWS__NONE || pws__vec_reserve(op.mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__vec_reserve(op.mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(op.mem, &m->user_h, 1) || pws__smap_reserve(op.mem, &m->user_ids, 1) ||
-	    pws__umap_reserve(op.mem, &m->user_by_email, 1) ||
+	    pws__user_of_atom_reserve(op.mem, m, ea) ||
 	    (t != PWS__NONE && pws__ids_reserve(op.mem, &TEAM(m, t)->users, 1)) ||
 	    !(id = pws__model_strdup(op.mem, m, user_id, ki.len)))
 		return pws__op_end(&op, PWS_ENOMEM);
@@ -386,7 +384,7 @@ PWS_EXTERN int pws_user_add(pws_policy *p, const char *user_id, const char *emai
 		return pws__op_end(&op, PWS_ESTORAGE);
 	}
 	u = pws__user_append(m, &ki, id, ea, da, t, team_role, partner_manager);
-	pws__umap_put(&m->user_by_email, ea, u);
+	pws__user_of_atom_set(m, ea, u);
 	/* pws__hot_user, slot at hand */
 	*pws__smap_auxp(&m->user_ids, pws__smap_put_k(&m->user_ids, id, &ki, u)) =
 	        pws__uhot_of(USER(m, u));
@@ -510,7 +508,7 @@ PWS_EXTERN int pws_user_remove(pws_policy *p, const char *user_id, pws_result *r
 	U = USER(op.m, u);
 	while (U->members.n)
 		pws__member_unlink(op.m, U->members.v[U->members.n - 1], u);
-	pws__umap_del(&op.m->user_by_email, U->email);
+	pws__user_of_atom_set(op.m, U->email, PWS__NONE);
 	U->alive = 0;
 	((uint32_t *)op.m->uhot.v)[u] = 0; /* pws__hot_user's dense copy: removed */
 	pws__model_str_free(op.m, pws__smap_del(&op.m->user_ids, user_id));

@@ -132,7 +132,7 @@ static int resolve(pws__op *op, const char *actor, const char *ws, pws__who *c)
  * stored key, then the user of the atom, then their membership slot) are
  * a chain of dependent misses in a large directory. pws_invite starts the
  * slot's load before resolving the actor and the workspace, then this
- * starts the key's and the user_by_email slot's loads together, for the
+ * starts the key's pointer's and the atom's user's loads together, for the
  * atom the home slot holds when its tag matches (a hint: a wrong guess
  * costs a wasted load, never a wrong answer). Called once the actor is
  * resolved. */
@@ -143,8 +143,10 @@ static void invitee_prefetch(const pws__model *m, const pws__skey *ke)
 	const pws__smap_slot *s = pws__smap_at(a, j);
 
 	if (s->val != PWS__NONE && s->hash == pws__skey_tag(ke)) {
-		__builtin_prefetch(a->keys[j]);
-		pws__umap_prefetch(&m->user_by_email, s->val);
+		/* the key is read through atom_str (pws__smap_keys_by_val) */
+		__builtin_prefetch(&((const char *const *)m->atom_str.v)[s->val]);
+		if (s->val < m->user_of_atom.n)
+			__builtin_prefetch(&m->user_of_atom.v[s->val]);
 	}
 }
 

@@ -1095,7 +1095,7 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	ea = j == PWS__NONE ? PWS__NONE : pws__smap_at(&m->atoms, j)->val;
 	/* the atoms yet are domains (no '@') and users' addresses: an
 	 * address found is a user's, the second test is never false */
-	if (ea != PWS__NONE && pws__umap_get(&m->user_by_email, ea) != PWS__NONE) /* GCOVR_EXCL_BR_LINE */
+	if (pws__user_of_atom(m, ea) != PWS__NONE) /* GCOVR_EXCL_BR_LINE */
 		return bad(im, "%s.email: breaks S3: '" Q "' belongs to another user", path, email);
 	if (t == PWS__NONE && role)
 		return bad(im, "%s.team_role: breaks S4: a user with no team has no team role", path);
@@ -1108,13 +1108,13 @@ static int user_add(importer *im, const char *path, const char *id, const char *
 	if (da == PWS__NONE || pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), 1) ||
 	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), 1) ||
 	    pws__ids_reserve(im->mem, &m->user_h, 1) ||
-	    pws__umap_reserve(im->mem, &m->user_by_email, 1) ||
+	    pws__user_of_atom_reserve(im->mem, m, ea) ||
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
 	    pws__smap_reserve(im->mem, &m->user_ids, 1) ||
 	    !(idc = pws__model_strdup(im->mem, m, id, ki.len)))
 		return PWS_ENOMEM;
 	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);
-	pws__umap_put(&m->user_by_email, ea, u);
+	pws__user_of_atom_set(m, ea, u);
 	j = pws__smap_put_k(&m->user_ids, idc, &ki, u);
 	*pws__smap_auxp(&m->user_ids, j) = pws__uhot_of(USER(m, u)); /* pws__hot_user, slot at hand */
 	*out = u;
@@ -2012,7 +2012,7 @@ static int upipe_insert(importer *im, upipe *q)
 	if (rc)
 		return rc;
 	pws__smap_put_at(&m->atoms, jat, e->email, &e->ke, e->ea);
-	pws__umap_put(&m->user_by_email, e->ea, e->u);
+	pws__user_of_atom_set(m, e->ea, e->u);
 	pws__smap_put_at(&m->user_ids, jid, e->id, &e->ki, e->u);
 	*pws__smap_auxp(&m->user_ids, jid) = pws__uhot_of(USER(m, e->u)); /* pws__hot_user, slot at hand */
 	q->head = (q->head + 1) % USERS_AHEAD;
@@ -2068,14 +2068,14 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 	ea = m->atom_str.n++;
 	((const char **)m->atom_str.v)[ea] = ec;
 	da = key_dom_atom(im, ec, ke.len);
-	/* users, user_h, user_ids and user_by_email were sized for all of the
-	 * image's users at once (bin_users); the atoms were sized for one
-	 * address and one domain in eight a user, and a run of new domains
-	 * can pass that. The pending ones are not counted in the tables yet:
-	 * room for them. */
+	/* users, user_h and user_ids were sized for all of the image's users
+	 * at once (bin_users); the atoms and their users for one address and
+	 * one domain in eight a user, and a run of new domains can pass that.
+	 * The pending ones are not counted in the tables yet: room for them. */
 	if (da == PWS__NONE ||
 	    (t != PWS__NONE && pws__ids_reserve(im->mem, &TEAM(m, t)->users, 1)) ||
 	    pws__smap_reserve(im->mem, &m->atoms, npend) ||
+	    pws__user_of_atom_reserve(im->mem, m, ea) ||
 	    !(idc = pws__model_strdup(im->mem, m, id, ki.len))) {
 		pws__model_str_free(m, ec);
 		return PWS_ENOMEM;
@@ -2083,8 +2083,6 @@ static int user_add_a(importer *im, upipe *q, uint32_t i, const char *path, cons
 	u = pws__user_append(m, &ki, idc, ea, da, t, role, pm);
 	smap_prefetch_put(&m->user_ids, &ki);
 	smap_prefetch_put(&m->atoms, &ke);
-	__builtin_prefetch(&m->user_by_email.s[pws__umap_home_of(&m->user_by_email, ea,
-	                                                          m->user_by_email.cap)]);
 	e = &q->v[(q->head + q->n) % USERS_AHEAD];
 	e->i = i;
 	e->u = u;
@@ -2106,7 +2104,7 @@ static int users_reserve(importer *im, uint32_t n, size_t str_bytes)
 	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), n) ||
 	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), n) ||
 	    pws__ids_reserve(im->mem, &m->user_h, n) || pws__smap_reserve(im->mem, &m->user_ids, n) ||
-	    pws__umap_reserve(im->mem, &m->user_by_email, n) ||
+	    pws__ids_reserve(im->mem, &m->user_of_atom, m->atom_str.n - m->user_of_atom.n + n + n / 8) ||
 	    pws__smap_reserve(im->mem, &m->atoms, n + n / 8) ||
 	    pws__vec_reserve(im->mem, &m->atom_str, sizeof(char *), n + n / 8) ||
 	    pws__model_strs_reserve(im->mem, m, str_bytes))

@@ -693,7 +693,7 @@ void pws__smap_free(const pws__mem *m, pws__smap *map);
  * multiply-shift), load kept between 0.7 and 0.85, so a million
  * entries cost about 15 bytes each rather than up to 24. A slot is 12
  * bytes, the key in two 4-byte halves (no payload: no owner kept one, and
- * 4 bytes a slot of group_of, user_by_email and seat_of are 0.28 B per
+ * 4 bytes a slot of group_of and seat_of are 0.28 B per
  * membership at 1M in the bench's world). */
 typedef struct pws__umap_slot {
 	uint32_t klo, khi; /* the key's low and high halves */

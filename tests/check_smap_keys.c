@@ -230,7 +230,7 @@ START_TEST(smap_keys_random_ops_against_a_reference)
 }
 END_TEST
 
-static int fail_next;
+static int fail_next, fail_realloc;
 static void *fmalloc(void *ctx, size_t n)
 {
 	(void)ctx;
@@ -243,6 +243,10 @@ static void *fmalloc(void *ctx, size_t n)
 static void *frealloc(void *ctx, void *p, size_t n)
 {
 	(void)ctx;
+	if (fail_realloc) {
+		fail_realloc = 0;
+		return NULL;
+	}
 	return realloc(p, n);
 }
 static void ffree(void *ctx, void *p)
@@ -538,7 +542,7 @@ START_TEST(umap_failed_growth_changes_nothing)
 }
 END_TEST
 
-/* Keys that count up (atom and user indexes: user_by_email; pairs of
+/* Keys that count up (atom and user indexes; pairs of
  * indexes: seat_of, group_of, invite_of, seen_of) spread under every seed.
  * The placement multiplies the offset key by a word; the top bits of the
  * products of counted keys follow a Weyl sequence, whose spread depends
@@ -685,6 +689,147 @@ START_TEST(domain_hint_answers_as_the_atom_map)
 }
 END_TEST
 
+/* Every atom's user (model.user_of_atom, an array by atom) is the live
+ * user whose address the atom is, PWS__NONE for every other atom (the
+ * domains, addresses only invited, removed users' addresses); the array
+ * never runs past the atoms. */
+static void user_of_atom_matches(const pws__model *m)
+{
+	uint32_t a, u;
+
+	ck_assert_uint_le(m->user_of_atom.n, m->atom_str.n);
+	for (a = 0; a < m->atom_str.n; a++) {
+		uint32_t want = PWS__NONE;
+
+		for (u = 0; u < m->users.n; u++)
+			if (USER(m, u)->alive && USER(m, u)->email == a) {
+				ck_assert_uint_eq(want, PWS__NONE); /* S3: one user an address */
+				want = u;
+			}
+		ck_assert_uint_eq(pws__user_of_atom(m, a), want);
+	}
+	ck_assert_uint_eq(pws__user_of_atom(m, m->atom_str.n), PWS__NONE);
+	ck_assert_uint_eq(pws__user_of_atom(m, PWS__NONE), PWS__NONE);
+}
+
+/* The address -> user index (S3, IN1's invitee) through the calls that
+ * change it: an address invited before its user exists, users added and
+ * removed, an address taken again after its user's removal, an add
+ * refused by S3, a call only asked (its interned address rolled back),
+ * a JSON import and a bulk load; and a failed growth of the array
+ * changes nothing. */
+START_TEST(user_of_atom_answers_as_the_directory)
+{
+	pws_policy *p, *q;
+	pws_result ask = PWS_RESULT_INIT;
+	pws__mem mem;
+	pws__ids saved;
+	char id[16], email[32];
+	uint32_t i, before, u;
+	char *img;
+	size_t len;
+
+	ck_assert_int_eq(pws_policy_new(&p, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add(p, "pub", "Pub", PWS_PLAN_ENTERPRISE, 0, NULL), PWS_OK);
+	ck_assert_int_eq(pws_team_add_domain(p, "pub", "pub.com", NULL), PWS_OK);
+	ck_assert_int_eq(pws_user_add(p, "pm", "pm@pub.com", "pub", PWS_TEAM_MEMBER, 1, NULL),
+	                 PWS_OK);
+	ck_assert_int_eq(pws_workspace_create(p, "pm", "ws", "W", PWS_VIS_PARTNER, NULL, NULL),
+	                 PWS_OK);
+	/* invited first: the address is an atom with no user */
+	ck_assert_int_eq(pws_invite(p, "pm", "ws", "late@partner.example", PWS_INVITE_PARTNER,
+	                            PWS_ROLE_VIEWER, 0, NULL),
+	                 PWS_OK);
+	user_of_atom_matches(&p->m);
+	ck_assert_uint_eq(pws__user_of_atom(&p->m, pws__atom_find(&p->m, "late@partner.example")),
+	                  PWS__NONE);
+	for (i = 0; i < 40; i++) {
+		snprintf(id, sizeof id, "u%u", i);
+		snprintf(email, sizeof email, "u%u@d%u.example", i, i % 3);
+		ck_assert_int_eq(pws_user_add(p, id, email, NULL, 0, 0, NULL), PWS_OK);
+	}
+	ck_assert_int_eq(pws_user_add(p, "late", "late@partner.example", NULL, 0, 0, NULL),
+	                 PWS_OK);
+	user_of_atom_matches(&p->m);
+	ck_assert_uint_eq(pws__user_of_atom(&p->m, pws__atom_find(&p->m, "late@partner.example")),
+	                  pws__user_find(&p->m, "late"));
+	ck_assert_int_eq(pws_user_add(p, "late2", "late@partner.example", NULL, 0, 0, NULL),
+	                 PWS_EEXISTS);
+	/* S3 while the address is a live user's, free again once removed */
+	ck_assert_int_eq(pws_user_add(p, "again", "u7@d1.example", NULL, 0, 0, NULL), PWS_EEXISTS);
+	ck_assert_int_eq(pws_user_remove(p, "u7", NULL), PWS_OK);
+	user_of_atom_matches(&p->m);
+	ck_assert_uint_eq(pws__user_of_atom(&p->m, pws__atom_find(&p->m, "u7@d1.example")),
+	                  PWS__NONE);
+	ck_assert_int_eq(pws_user_add(p, "again", "u7@d1.example", NULL, 0, 0, NULL), PWS_OK);
+	user_of_atom_matches(&p->m);
+	ck_assert_uint_eq(pws__user_of_atom(&p->m, pws__atom_find(&p->m, "u7@d1.example")),
+	                  pws__user_find(&p->m, "again"));
+	/* asked only: nothing of its new address and domain stays */
+	before = p->m.atom_str.n;
+	ask.request = PWS_REQUEST_ASK;
+	ck_assert_int_eq(pws_user_add(p, "asked", "asked@new.example", NULL, 0, 0, &ask), PWS_OK);
+	ck_assert_uint_eq(p->m.atom_str.n, before);
+	ck_assert_uint_eq(pws__user_find(&p->m, "asked"), PWS__NONE);
+	user_of_atom_matches(&p->m);
+	ck_assert_int_eq(pws_user_add(p, "asked", "asked@new.example", NULL, 0, 0, NULL), PWS_OK);
+	user_of_atom_matches(&p->m);
+	/* a failed growth: the array and every answer as they were */
+	pws__mem_default(&mem);
+	mem.a.malloc_fn = fmalloc;
+	mem.a.realloc_fn = frealloc;
+	mem.a.free_fn = ffree;
+	saved = p->m.user_of_atom;
+	fail_realloc = 1;
+	ck_assert_int_ne(pws__user_of_atom_reserve(&mem, &p->m, saved.cap + 5), PWS_OK);
+	ck_assert_int_eq(fail_realloc, 0);
+	ck_assert(memcmp(&saved, &p->m.user_of_atom, sizeof saved) == 0);
+	user_of_atom_matches(&p->m);
+	/* rebuilt by an import (JSON) into another handle */
+	ck_assert_int_eq(pws_snapshot_export(p, &img, &len), PWS_OK);
+	ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+	ck_assert_int_eq(pws_snapshot_import(q, img, len, NULL), PWS_OK);
+	user_of_atom_matches(&q->m);
+	u = pws__user_of_atom(&q->m, pws__atom_find(&q->m, "u7@d1.example"));
+	ck_assert_uint_ne(u, PWS__NONE);
+	ck_assert_str_eq(USER(&q->m, u)->id, "again");
+	ck_assert_int_eq(pws_user_add(q, "other", "late@partner.example", NULL, 0, 0, NULL), PWS_EEXISTS);
+	pws_snapshot_free(p, img);
+	pws_policy_free(q);
+	/* a bulk load (the image's users, pipelined) */
+	{
+		static const char json[] = "{\"format\": 1, \"teams\": [{\"id\": \"pub\", "
+		                           "\"name\": \"Pub\", \"plan\": \"enterprise\", "
+		                           "\"domains\": [\"pub.com\"]}]}";
+		pws_load_user lu[3] = {{"a", "a@pub.com", "pub", PWS_TEAM_MEMBER, 0},
+		                       {"b", "b@x.example", NULL, 0, 0},
+		                       {"c", "c@pub.com", "pub", PWS_TEAM_MEMBER, 1}};
+		pws_load l;
+
+		memset(&l, 0, sizeof l);
+		l.version = PWS_LOAD_VERSION;
+		l.json = json;
+		l.json_len = sizeof json - 1;
+		l.users = lu;
+		l.n_users = 3;
+		ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+		ck_assert_int_eq(pws_load_state(q, &l, NULL), PWS_OK);
+		user_of_atom_matches(&q->m);
+		ck_assert_uint_eq(pws__user_of_atom(&q->m, pws__atom_find(&q->m, "b@x.example")),
+		                  pws__user_find(&q->m, "b"));
+		ck_assert_int_eq(pws_user_add(q, "d", "c@pub.com", NULL, 0, 0, NULL), PWS_EEXISTS);
+		pws_policy_free(q);
+		/* S3 within the load: refused whole */
+		lu[2].email = "a@pub.com";
+		ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+		ck_assert_int_eq(pws_load_state(q, &l, NULL), PWS_EINVALID);
+		ck_assert_uint_eq(q->m.users.n, 0);
+		pws_policy_free(q);
+	}
+	pws_policy_free(p);
+}
+END_TEST
+
 Suite *pws_smap_keys_suite(void)
 {
 	Suite *s = suite_create("smap_keys");
@@ -701,6 +846,7 @@ Suite *pws_smap_keys_suite(void)
 	tcase_set_timeout(t, 120); /* the coverage build: 2.6M puts */
 	tcase_add_test(t, umap_twelve_byte_slots_against_a_reference);
 	tcase_add_test(t, umap_failed_growth_changes_nothing);
+	tcase_add_test(t, user_of_atom_answers_as_the_directory);
 	tcase_add_test(t, umap_counted_keys_spread_under_every_seed);
 	suite_add_tcase(s, t);
 	return s;
