@@ -2104,7 +2104,8 @@ static int users_reserve(importer *im, uint32_t n, size_t str_bytes)
 	if (pws__vec_reserve(im->mem, &m->users, sizeof(pws__user), n) ||
 	    pws__vec_reserve(im->mem, &m->uhot, sizeof(uint32_t), n) ||
 	    pws__ids_reserve(im->mem, &m->user_h, n) || pws__smap_reserve(im->mem, &m->user_ids, n) ||
-	    pws__ids_reserve(im->mem, &m->user_of_atom, m->atom_str.n - m->user_of_atom.n + n + n / 8) ||
+	    pws__ids_reserve(im->mem, &m->user_of_atom,
+	                     m->atom_str.n - m->user_of_atom.n + n + n / 8) ||
 	    pws__smap_reserve(im->mem, &m->atoms, n + n / 8) ||
 	    pws__vec_reserve(im->mem, &m->atom_str, sizeof(char *), n + n / 8) ||
 	    pws__model_strs_reserve(im->mem, m, str_bytes))

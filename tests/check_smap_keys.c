@@ -712,10 +712,45 @@ static void user_of_atom_matches(const pws__model *m)
 	ck_assert_uint_eq(pws__user_of_atom(m, PWS__NONE), PWS__NONE);
 }
 
+/* user_of_atom_answers_as_the_directory's bulk load (the image's users,
+ * pipelined): the atoms' users as the directory has them, and S3 within
+ * the load refused whole. */
+static void user_of_atom_after_a_bulk_load(void)
+{
+	static const char json[] = "{\"format\": 1, \"teams\": [{\"id\": \"pub\", "
+	                           "\"name\": \"Pub\", \"plan\": \"enterprise\", "
+	                           "\"domains\": [\"pub.com\"]}]}";
+	pws_load_user lu[3] = {{"a", "a@pub.com", "pub", PWS_TEAM_MEMBER, 0},
+	                       {"b", "b@x.example", NULL, 0, 0},
+	                       {"c", "c@pub.com", "pub", PWS_TEAM_MEMBER, 1}};
+	pws_policy *q;
+	pws_load l;
+
+	memset(&l, 0, sizeof l);
+	l.version = PWS_LOAD_VERSION;
+	l.json = json;
+	l.json_len = sizeof json - 1;
+	l.users = lu;
+	l.n_users = 3;
+	ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+	ck_assert_int_eq(pws_load_state(q, &l, NULL), PWS_OK);
+	user_of_atom_matches(&q->m);
+	ck_assert_uint_eq(pws__user_of_atom(&q->m, pws__atom_find(&q->m, "b@x.example")),
+	                  pws__user_find(&q->m, "b"));
+	ck_assert_int_eq(pws_user_add(q, "d", "c@pub.com", NULL, 0, 0, NULL), PWS_EEXISTS);
+	pws_policy_free(q);
+	/* S3 within the load: refused whole */
+	lu[2].email = "a@pub.com";
+	ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
+	ck_assert_int_eq(pws_load_state(q, &l, NULL), PWS_EINVALID);
+	ck_assert_uint_eq(q->m.users.n, 0);
+	pws_policy_free(q);
+}
+
 /* The address -> user index (S3, IN1's invitee) through the calls that
  * change it: an address invited before its user exists, users added and
  * removed, an address taken again after its user's removal, an add
- * refused by S3, a call only asked (its interned address rolled back),
+ * refused by S3, a call only asked (nothing of it stays),
  * a JSON import and a bulk load; and a failed growth of the array
  * changes nothing. */
 START_TEST(user_of_atom_answers_as_the_directory)
@@ -796,36 +831,7 @@ START_TEST(user_of_atom_answers_as_the_directory)
 	ck_assert_int_eq(pws_user_add(q, "other", "late@partner.example", NULL, 0, 0, NULL), PWS_EEXISTS);
 	pws_snapshot_free(p, img);
 	pws_policy_free(q);
-	/* a bulk load (the image's users, pipelined) */
-	{
-		static const char json[] = "{\"format\": 1, \"teams\": [{\"id\": \"pub\", "
-		                           "\"name\": \"Pub\", \"plan\": \"enterprise\", "
-		                           "\"domains\": [\"pub.com\"]}]}";
-		pws_load_user lu[3] = {{"a", "a@pub.com", "pub", PWS_TEAM_MEMBER, 0},
-		                       {"b", "b@x.example", NULL, 0, 0},
-		                       {"c", "c@pub.com", "pub", PWS_TEAM_MEMBER, 1}};
-		pws_load l;
-
-		memset(&l, 0, sizeof l);
-		l.version = PWS_LOAD_VERSION;
-		l.json = json;
-		l.json_len = sizeof json - 1;
-		l.users = lu;
-		l.n_users = 3;
-		ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
-		ck_assert_int_eq(pws_load_state(q, &l, NULL), PWS_OK);
-		user_of_atom_matches(&q->m);
-		ck_assert_uint_eq(pws__user_of_atom(&q->m, pws__atom_find(&q->m, "b@x.example")),
-		                  pws__user_find(&q->m, "b"));
-		ck_assert_int_eq(pws_user_add(q, "d", "c@pub.com", NULL, 0, 0, NULL), PWS_EEXISTS);
-		pws_policy_free(q);
-		/* S3 within the load: refused whole */
-		lu[2].email = "a@pub.com";
-		ck_assert_int_eq(pws_policy_new(&q, NULL), PWS_OK);
-		ck_assert_int_eq(pws_load_state(q, &l, NULL), PWS_EINVALID);
-		ck_assert_uint_eq(q->m.users.n, 0);
-		pws_policy_free(q);
-	}
+	user_of_atom_after_a_bulk_load();
 	pws_policy_free(p);
 }
 END_TEST
