@@ -330,20 +330,50 @@ static void f_free(void *ctx, void *p)
 
 enum { GROW_USERS = 2000 };
 
+/* Unpacks section v2 with each allocation failed in turn (the first,
+ * the second, ...) until it succeeds: every failure is PWS_ENOMEM with
+ * nothing held, the success is exactly v1. Returns the number of the
+ * allocation first left to succeed. */
+static size_t unpack_failing_each(const bbuf *v2, const bbuf *v1)
+{
+	pws__mem mem;
+	failing f;
+	char msg[256];
+	size_t k;
+	int rc;
+
+	pws__mem_default(&mem);
+	mem.a.ctx = &f;
+	mem.a.malloc_fn = f_malloc;
+	mem.a.realloc_fn = f_realloc;
+	mem.a.free_fn = f_free;
+	for (k = 1;; k++) {
+		pws__unpacked o = { NULL, 0, 0 };
+
+		memset(&f, 0, sizeof f);
+		f.fail_at = k;
+		rc = pws__image_unpack(&mem, v2->b, v2->n, &o, msg, sizeof msg);
+		if (rc == PWS_OK) {
+			ck_assert_uint_eq(o.len, v1->n);
+			ck_assert_int_eq(memcmp(o.b, v1->b, v1->n), 0);
+			pws__image_unpacked_free(&mem, &o);
+			return k;
+		}
+		ck_assert_int_eq(rc, PWS_ENOMEM);
+		ck_assert_ptr_null(o.b);
+	}
+}
+
 /* Users whose ids repeat 255 bytes of the previous one's (2 bytes packed,
  * 259 unpacked): the table grows several times past its first guess; it
  * unpacks into the version 1 section written by hand, and with each of
  * its allocations failed in turn into PWS_ENOMEM and nothing held. */
 START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 {
-	bbuf v2;
-	static unsigned char v1[GROW_USERS * 280 + 64];
+	bbuf v2, v1;
 	unsigned char *q;
-	size_t n1 = 0, i, k;
-	pws__mem mem;
-	failing f;
-	char msg[256], id[256];
-	int rc;
+	size_t i;
+	char id[256];
 
 	memset(id, 'a', 255);
 	id[255] = 0;
@@ -366,46 +396,16 @@ START_TEST(image_v2_unpacking_grows_its_table_and_fails_whole)
 	b_u32(&v2, 0);
 	b_u32(&v2, 0);
 	/* by hand: 2000 users of the id, the address "x", no team */
-	memcpy(v1, "PWSI\1\0\0\0", 8);
-	n1 = 8;
-#define PUT32(v) do { uint32_t v_ = (v); v1[n1] = (unsigned char)v_; v1[n1 + 1] = (unsigned char)(v_ >> 8); \
-		v1[n1 + 2] = (unsigned char)(v_ >> 16); v1[n1 + 3] = (unsigned char)(v_ >> 24); n1 += 4; } while (0)
-	PUT32(GROW_USERS);
-	for (i = 0; i < GROW_USERS; i++) {
-		PUT32(255);
-		memcpy(v1 + n1, id, 255);
-		n1 += 255;
-		PUT32(1);
-		v1[n1++] = 'x';
-		PUT32(UINT32_MAX);
-		v1[n1++] = 0;
-		v1[n1++] = 0;
-	}
-	PUT32(0); /* the workspaces part's 4 bytes */
-	PUT32(0); /* rows */
-#undef PUT32
-	ck_assert_uint_gt(n1, 3 * v2.n + 4096); /* past the first guess */
-	pws__mem_default(&mem);
-	mem.a.ctx = &f;
-	mem.a.malloc_fn = f_malloc;
-	mem.a.realloc_fn = f_realloc;
-	mem.a.free_fn = f_free;
-	for (k = 1;; k++) {
-		pws__unpacked o = { NULL, 0, 0 };
-
-		memset(&f, 0, sizeof f);
-		f.fail_at = k;
-		rc = pws__image_unpack(&mem, v2.b, v2.n, &o, msg, sizeof msg);
-		if (rc == PWS_OK) {
-			ck_assert_uint_eq(o.len, n1);
-			ck_assert_int_eq(memcmp(o.b, v1, n1), 0);
-			pws__image_unpacked_free(&mem, &o);
-			break;
-		}
-		ck_assert_int_eq(rc, PWS_ENOMEM);
-		ck_assert_ptr_null(o.b);
-	}
-	ck_assert_uint_ge(k, 3); /* the first table and at least one growth failed */
+	b_head(&v1);
+	b_u32(&v1, GROW_USERS);
+	for (i = 0; i < GROW_USERS; i++)
+		b_user(&v1, id, "x", NULL, 0, 0);
+	b_u32(&v1, 0); /* the workspaces part's 4 bytes */
+	b_u32(&v1, 0); /* rows */
+	ck_assert_uint_gt(v1.n, 3 * v2.n + 4096); /* past the first guess */
+	/* the first table and at least one growth failed */
+	ck_assert_uint_ge(unpack_failing_each(&v2, &v1), 3);
+	free(v1.b);
 	free(v2.b);
 }
 END_TEST
@@ -420,11 +420,7 @@ START_TEST(image_v2_rows_grow_the_table_and_fail_whole)
 	static const unsigned char user[] = { 0, 1, 'u', 0, 1, 'a', 1, 0, 0, 0 };
 	static const unsigned char row[] = { 0, 2, 0, 0, 1, 0 }; /* user + 1, viewer */
 	bbuf v2, v1;
-	pws__mem mem;
-	failing f;
-	char msg[256];
-	size_t i, k;
-	int rc;
+	size_t i;
 
 	memset(&v2, 0, sizeof v2);
 	b_raw(&v2, "PWSI\2\0\0\0", 8);
@@ -441,27 +437,8 @@ START_TEST(image_v2_rows_grow_the_table_and_fail_whole)
 	for (i = 0; i < MANY_ROWS; i++)
 		b_row(&v1, 0, (uint32_t)i + 1, UINT32_MAX, 0, 1, 0);
 	ck_assert_uint_gt(v1.n, 3 * v2.n + 4096); /* past the first guess */
-	pws__mem_default(&mem);
-	mem.a.ctx = &f;
-	mem.a.malloc_fn = f_malloc;
-	mem.a.realloc_fn = f_realloc;
-	mem.a.free_fn = f_free;
-	for (k = 1;; k++) {
-		pws__unpacked o = { NULL, 0, 0 };
-
-		memset(&f, 0, sizeof f);
-		f.fail_at = k;
-		rc = pws__image_unpack(&mem, v2.b, v2.n, &o, msg, sizeof msg);
-		if (rc == PWS_OK) {
-			ck_assert_uint_eq(o.len, v1.n);
-			ck_assert_int_eq(memcmp(o.b, v1.b, v1.n), 0);
-			pws__image_unpacked_free(&mem, &o);
-			break;
-		}
-		ck_assert_int_eq(rc, PWS_ENOMEM);
-		ck_assert_ptr_null(o.b);
-	}
-	ck_assert_uint_ge(k, 3); /* the first table and the rows' growth failed */
+	/* the first table and the rows' growth failed */
+	ck_assert_uint_ge(unpack_failing_each(&v2, &v1), 3);
 	free(v1.b);
 	free(v2.b);
 }
