@@ -354,6 +354,69 @@ START_TEST(load_state_many_users)
 }
 END_TEST
 
+/* A bulk load's ids are checked as every id is (pws__valid_id: no control
+ * byte, no DEL, UTF-8), and lib/snapshot.c checks one of printable bytes
+ * a word at a time (printable_ascii: eight bytes a step, the last bytes
+ * in a word that may overlap the step before, two 4-byte words under 8
+ * bytes, single bytes under 4): at each length from 1 to 20 and each
+ * position, a bad byte there refuses the load (naming the user's id) and
+ * changes nothing, and the printable bytes at the ends of the range
+ * (0x20, 0x7e) there are taken. The replay of what was written reads the
+ * image's ids with the same check: every taken id comes back. */
+START_TEST(load_state_id_bytes_checked_at_every_length_and_position)
+{
+	static const unsigned char bad[] = {0x01, 0x1f, 0x7f, 0x80, 0xff};
+	enum { LMAX = 20, NTAKEN = LMAX * (LMAX + 1) / 2 };
+	static char taken_id[NTAKEN][LMAX + 1], taken_email[NTAKEN][32];
+	static pws_load_user taken[NTAKEN + 1];
+	pws_load_user u[2] = {{"pam", "pam@pub.com", "pub", PWS_TEAM_ADMIN, 1},
+	                      {NULL, "x@pub.com", "pub", PWS_TEAM_MEMBER, 0}};
+	char id[LMAX + 1], what[64];
+	size_t len, pos, b, k = 0;
+	mem_store s;
+	pws_policy *p, *q;
+
+	memset(&s, 0, sizeof s);
+	p = open_on(&s);
+	small_state(p);
+	for (len = 1; len <= LMAX; len++)
+		for (pos = 0; pos < len; pos++) {
+			memset(id, 'a', len);
+			id[len] = '\0';
+			u[1].id = id;
+			load_set(TEAMS, sizeof TEAMS - 1, u, 2, NULL, 0, NULL, 0);
+			for (b = 0; b < sizeof bad; b++) {
+				id[pos] = (char)bad[b];
+				snprintf(what, sizeof what, "byte %#x at %zu of %zu", bad[b], pos, len);
+				refused_as(p, &s, what, "users[1].id");
+			}
+			/* the printable range's ends, here and at the next byte */
+			id[pos] = ' ';
+			id[(pos + 1) % len] = '~';
+			memcpy(taken_id[k], id, len + 1);
+			snprintf(taken_email[k], sizeof taken_email[k], "t%zu@pub.com", k);
+			taken[k + 1] = (pws_load_user){taken_id[k], taken_email[k], "pub",
+			                               PWS_TEAM_MEMBER, 0};
+			k++;
+		}
+	ck_assert_uint_eq(k, NTAKEN);
+	taken[0] = u[0];
+	load_set(TEAMS, sizeof TEAMS - 1, taken, NTAKEN + 1, NULL, 0, NULL, 0);
+	OK(pws_load_state(p, &L, RES));
+	for (k = 0; k < NTAKEN; k++) {
+		pws_ref r;
+
+		ck_assert_msg(pws_ref_user(p, &r, taken_id[k]) == PWS_OK, "id %zu not taken", k);
+	}
+	q = open_on(&s);
+	ck_assert(digest(q) == digest(p));
+	pws_policy_free(q);
+	pws_policy_free(p);
+	mem_store_clear(&s);
+	load_reset();
+}
+END_TEST
+
 /* Users come in runs of one team, and the loader reads a team id equal
  * to the last one's bytes as that team without looking it up again
  * (lib/snapshot.c, bin_users): each user still gets the team the arrays
@@ -827,6 +890,7 @@ Suite *pws_load_suite(void)
 	tcase_add_test(tc, load_state_bad_input_changes_nothing);
 	tcase_add_test(tc, load_state_addresses_in_a_run_of_one_domain);
 	tcase_add_test(tc, load_state_many_users);
+	tcase_add_test(tc, load_state_id_bytes_checked_at_every_length_and_position);
 	tcase_add_test(tc, load_state_first_error_of_the_users);
 	tcase_add_test(tc, load_state_WS4_teams_of_users_in_runs);
 	tcase_add_test(tc, load_state_IN1_domains_of_users_in_runs);
