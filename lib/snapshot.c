@@ -1798,11 +1798,11 @@ static int text_ok(importer *im, const char *path, const char *key, const char *
 	return PWS_OK;
 }
 
-/* An enum: 0 (none, where allowed) to the number of names. */
 /* The highest value of an enum whose names (NULL-terminated) are the
  * array a: counted by the compiler, not by a walk at each value checked. */
 #define NAMES_MAX(a) ((unsigned)(sizeof(a) / sizeof((a)[0]) - 1))
 
+/* An enum: 0 (none, where allowed) to max, its number of names. */
 static int enum_ok(importer *im, const char *path, const char *key, int required,
                    unsigned max, int v)
 {
